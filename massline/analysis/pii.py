@@ -1,0 +1,221 @@
+"""Personal data in message text: find it, redact it, mask names.
+
+This is the platform's single PII implementation; every public page and export
+redacts through :func:`redact`.  Kinds found:
+
+============  ==========================================  =====================
+kind          what matches                                mask
+============  ==========================================  =====================
+``phone``     mainland mobile ``1[3-9]`` + 9 digits,        ``138****5678``
+              optional ``+86``/``0086``/``86``, optional
+              3-4-4 spaces or dashes
+``landline``  ``0`` + area code (010, 02x, 0xxx) + 7–8       ``0731-****78``
+              digit local number not starting 0/1,
+              optional ``()``, dash/space, ``-ext``
+``id_card``   18-character resident ID: region, a real      ``430***********1234``
+              birth date 1900–2099, sequence, check digit
+              (``X``); 15-digit old IDs only after 身份证
+``bank_card`` 16–19 digits (optionally in groups of 4)      ``****1234``
+              passing the Luhn check, or failing it but
+              preceded by 卡号/银行卡/账号 within 8 chars
+``email``     ``local@domain.tld``                          ``a***@example.com``
+``plate``     province abbreviation + letter + 5 (or 6      ``湘A·***45``
+              new-energy) characters with ≥3 digits
+============  ==========================================  =====================
+
+Decision on ID checksums: an 18-character number with a valid region digit and
+a real birth date is redacted **even when its check digit is wrong** — citizens
+mistype their own IDs, and showing a near-correct ID is worse than masking a
+random number.  The checksum is used only to prefer ``id_card`` over
+``bank_card`` when an 18-digit number passes Luhn: Luhn-valid and
+checksum-invalid is reported as ``bank_card``; both are redacted either way.
+
+Guarded false positives: dates (``20190425``, ``2019-04-25``), money
+(``18.5万``, ``1200000元``), house numbers (``3栋2单元1102室``), years and
+order numbers shorter than the patterns do not match; digit runs are only
+matched whole (a phone number inside a longer digit string is not a phone).
+Full-width digits and letters are recognised (offsets refer to the original
+text).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+__all__ = ["PiiSpan", "find_pii", "mask_name", "redact"]
+
+
+@dataclass(frozen=True)
+class PiiSpan:
+    """One piece of personal data: ``text == original[start:end]``."""
+
+    kind: str
+    start: int
+    end: int
+    text: str
+
+
+# Full-width ASCII -> ASCII, same length, so match offsets are original offsets.
+_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+)
+_ID18 = re.compile(r"(?<!\d)([1-9]\d{5})((?:19|20)\d{2})(\d{2})(\d{2})(\d{3})([0-9Xx])(?![0-9A-Za-z])")
+_ID15 = re.compile(r"(?<!\d)[1-9]\d{5}(\d{2})(\d{2})(\d{2})\d{3}(?!\d)")
+_ID15_CONTEXT = re.compile(r"身份证[号码]*[:：\s是为]*$")
+_CARD = re.compile(r"(?<![\d-])(?:\d{4}[ -]){3}\d{4}(?:[ -]?\d{1,3})?(?![\d-])|(?<!\d)\d{16,19}(?!\d)")
+_CARD_CONTEXT = re.compile(r"(?:卡号|银行卡|账号|帐号|卡)")
+_PHONE = re.compile(r"(?<![\d+])(?:(?:\+|00)?86[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?![\d])")
+_LANDLINE = re.compile(
+    r"(?<![\d])(?:\((0(?:10|2\d|[3-9]\d{2}))\)\s?|(0(?:10|2\d|[3-9]\d{2}))[- ]?)"
+    r"([2-9]\d{6,7})(?:-\d{1,4})?(?!\d)"
+)
+_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+_PLATE = re.compile(
+    rf"([{_PROVINCES}])([A-HJ-NP-Za-hj-np-z])[·•.\- ]?"
+    r"([A-HJ-NP-Za-hj-np-z0-9]{5,6}|[A-HJ-NP-Za-hj-np-z0-9]{4}[挂学警港澳])(?![A-Za-z0-9])"
+)
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def id_checksum_ok(number: str) -> bool:
+    """True when an 18-character ID's last character is its GB 11643 check digit."""
+    if len(number) != 18 or not number[:17].isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11] == number[17].upper()
+
+
+def luhn_ok(digits: str) -> bool:
+    """True when a digit string passes the Luhn check used by bank cards."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 1:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def _real_date(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def _overlaps(spans: list[PiiSpan], start: int, end: int) -> bool:
+    return any(s.start < end and start < s.end for s in spans)
+
+
+def find_pii(text: str) -> list[PiiSpan]:
+    """Return the personal data in ``text``, sorted by position, non-overlapping.
+
+    Earlier kinds win an overlap in this order: email, id_card, bank_card,
+    phone, landline, plate.
+    """
+    folded = text.translate(_FOLD)
+    spans: list[PiiSpan] = []
+
+    def add(kind: str, start: int, end: int) -> None:
+        if not _overlaps(spans, start, end):
+            spans.append(PiiSpan(kind, start, end, text[start:end]))
+
+    for m in _EMAIL.finditer(folded):
+        add("email", m.start(), m.end())
+    for m in _ID18.finditer(folded):
+        if not _real_date(int(m.group(2)), int(m.group(3)), int(m.group(4))):
+            continue
+        number = m.group()
+        if not id_checksum_ok(number) and number[-1].isdigit() and luhn_ok(number):
+            continue  # a Luhn-valid 18-digit number that is not a valid ID: a card
+        add("id_card", m.start(), m.end())
+    for m in _ID15.finditer(folded):
+        if _ID15_CONTEXT.search(folded[max(0, m.start() - 12) : m.start()]) and _real_date(
+            1900 + int(m.group(1)), int(m.group(2)), int(m.group(3))
+        ):
+            add("id_card", m.start(), m.end())
+    for m in _CARD.finditer(folded):
+        digits = re.sub(r"\D", "", m.group())
+        if not 16 <= len(digits) <= 19:
+            continue
+        context = _CARD_CONTEXT.search(folded[max(0, m.start() - 8) : m.start()])
+        if luhn_ok(digits) or context:
+            add("bank_card", m.start(), m.end())
+    for m in _PHONE.finditer(folded):
+        add("phone", m.start(), m.end())
+    for m in _LANDLINE.finditer(folded):
+        add("landline", m.start(), m.end())
+    for m in _PLATE.finditer(folded):
+        if sum(ch.isdigit() for ch in m.group(3)) >= 3:
+            add("plate", m.start(), m.end())
+    spans.sort(key=lambda s: s.start)
+    return spans
+
+
+def _mask(span: PiiSpan) -> str:
+    raw = span.text.translate(_FOLD)
+    digits = re.sub(r"\D", "", raw)
+    if span.kind == "phone":
+        national = digits[-11:]
+        return f"{national[:3]}****{national[-4:]}"
+    if span.kind == "landline":
+        m = _LANDLINE.match(raw)
+        area = (m.group(1) or m.group(2)) if m else digits[:4]
+        local = m.group(3) if m else digits
+        return f"{area}-****{local[-2:]}"
+    if span.kind == "id_card":
+        return f"{raw[:3]}{'*' * (len(raw) - 7)}{raw[-4:]}"
+    if span.kind == "bank_card":
+        return f"****{digits[-4:]}"
+    if span.kind == "email":
+        local, _, domain = raw.partition("@")
+        return f"{local[0]}***@{domain}"
+    if span.kind == "plate":
+        compact = re.sub(r"[·•.\- ]", "", raw)
+        return f"{compact[:2]}·***{compact[-2:]}"
+    return "*" * len(raw)
+
+
+def redact(text: str) -> str:
+    """Return ``text`` with every :func:`find_pii` span replaced by its masked hint."""
+    out: list[str] = []
+    pos = 0
+    for span in find_pii(text):
+        out.append(text[pos : span.start])
+        out.append(_mask(span))
+        pos = span.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+_CJK_NAME = re.compile(r"^[\u3400-\u9fff·•]+$")
+
+
+def mask_name(name: str) -> str:
+    """Mask a person's name or user id for public display.
+
+    Chinese names keep the first character, and the last one when the name has
+    three or more characters: ``张三 -> 张*``, ``李小明 -> 李*明``,
+    ``欧阳娜娜 -> 欧**娜``.  Other names and account ids keep about a third of the
+    start and the last two characters, with a fixed ``****`` so the length is
+    not revealed: ``A00074011 -> A00****11``; short ones keep the first
+    character: ``Tom -> T*m``, ``Li -> L*``.
+    """
+    name = name.strip()
+    n = len(name)
+    if n == 0:
+        return ""
+    if n == 1:
+        return "*"
+    if n == 2:
+        return name[0] + "*"
+    if _CJK_NAME.match(name) or n <= 6:
+        return name[0] + "*" * (n - 2) + name[-1]
+    return f"{name[: n // 3]}****{name[-2:]}"

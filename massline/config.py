@@ -1,0 +1,88 @@
+"""One typed settings object for the whole platform.
+
+Values come from the environment (prefix ``MASSLINE_``) or a ``.env`` file;
+defaults live here, in code. Secrets are read only from the environment or a
+secrets file. Outside development the platform refuses to start with a
+missing or placeholder secret.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "dev", "development"}
+
+
+class Settings(BaseSettings):
+    """Every setting of a Massline deployment. See docs/configuration.md."""
+
+    model_config = SettingsConfigDict(env_prefix="MASSLINE_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "production", "test"] = "development"
+    instance_dir: Path = Field(default=Path("instance"), description="Where the SQLite file, generated keys and models live.")
+    database_url: str = Field(default="", description="SQLAlchemy URL; empty means a SQLite file in instance_dir.")
+    secret_key: str = Field(default="", description="Signs session cookies and API tokens.")
+    encryption_key: str = Field(default="", description="Fernet key encrypting sensitive fields at rest.")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    site_name: str = "Massline 网络问政平台"
+    timezone: str = "Asia/Shanghai"
+    # abuse protection
+    submit_rate_limit: int = Field(default=10, description="Public submissions allowed per client per window (0 = off).")
+    submit_rate_window_seconds: int = 600
+    login_rate_limit: int = Field(default=20, description="Login attempts per client per window (0 = off).")
+    login_rate_window_seconds: int = 300
+    lockout_threshold: int = Field(default=5, description="Failed logins before an account is locked.")
+    lockout_minutes: int = 15
+    session_max_age_seconds: int = 8 * 3600
+    api_token_max_age_seconds: int = 12 * 3600
+    reopen_escalation_threshold: int = Field(default=2, description="Reopens after which a case is escalated.")
+    page_size: int = 20
+    classifier_threshold: float = 0.5
+    trust_forwarded_for: bool = Field(default=False, description="Use X-Forwarded-For for client addresses (behind a proxy).")
+
+    @model_validator(mode="after")
+    def _fill_and_check(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{(self.instance_dir / 'massline.db').as_posix()}"
+        if self.environment == "production":
+            for name in ("secret_key", "encryption_key"):
+                if getattr(self, name).strip().lower() in PLACEHOLDER_SECRETS:
+                    raise ValueError(f"MASSLINE_{name.upper()} must be set to a real secret in production")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True when the database is an embedded SQLite file."""
+        return self.database_url.startswith("sqlite")
+
+    def resolved_secret(self, name: Literal["secret_key", "encryption_key"]) -> str:
+        """Return a secret, generating and storing one in the instance dir in development."""
+        value: str = getattr(self, name)
+        if value.strip().lower() not in PLACEHOLDER_SECRETS:
+            return value
+        path = self.instance_dir / f"{name}.txt"
+        if path.exists():
+            return path.read_text(encoding="utf-8").strip()
+        if name == "encryption_key":
+            from cryptography.fernet import Fernet
+
+            value = Fernet.generate_key().decode()
+        else:
+            value = secrets.token_urlsafe(48)
+        self.instance_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(value, encoding="utf-8")
+        path.chmod(0o600)
+        return value
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (cached); tests build their own Settings."""
+    return Settings()

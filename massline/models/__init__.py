@@ -1,0 +1,29 @@
+"""ORM models, one module per aggregate. Importing this package registers them all."""
+
+from massline.models.audit import AuditLog
+from massline.models.base import Base, utcnow
+from massline.models.deadlines import DeadlineRule, SiteSetting
+from massline.models.messages import (
+    KINDS,
+    OPEN_STATUSES,
+    STATUS_LABELS,
+    STATUSES,
+    DeadlineExtension,
+    Message,
+    MessageEvent,
+    Rating,
+    Reply,
+    Support,
+)
+from massline.models.offices import Leader, Office, office_categories
+from massline.models.people import ROLE_LABELS, ROLES, User
+from massline.models.regions import REGION_LEVELS, Region
+from massline.models.search import MessageSearch
+from massline.models.taxonomy import Category
+
+__all__ = [
+    "KINDS", "OPEN_STATUSES", "REGION_LEVELS", "ROLES", "ROLE_LABELS", "STATUSES", "STATUS_LABELS",
+    "AuditLog", "Base", "Category", "DeadlineExtension", "DeadlineRule", "Leader", "Message",
+    "MessageEvent", "MessageSearch", "Office", "Rating", "Region", "Reply", "SiteSetting",
+    "Support", "User", "office_categories", "utcnow",
+]

@@ -1,0 +1,189 @@
+"""Messages (留言), their case history, replies, ratings and supports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from massline.models.base import Base, UTCDateTime, utcnow
+from massline.models.offices import Leader, Office
+from massline.models.people import User
+from massline.models.regions import Region
+from massline.models.taxonomy import Category
+
+KINDS = ("投诉", "求助", "咨询", "建言", "表扬", "举报")
+STATUSES = ("received", "assigned", "accepted", "replied", "closed", "rejected", "reopened")
+STATUS_LABELS = {
+    "received": "待派单",
+    "assigned": "待签收",
+    "accepted": "办理中",
+    "replied": "已答复",
+    "closed": "已办结",
+    "rejected": "不予受理",
+    "reopened": "重新办理",
+}
+OPEN_STATUSES = ("received", "assigned", "accepted", "reopened")
+
+
+class Message(Base):
+    """One citizen submission and its current case state."""
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        Index("ix_messages_office_status_due", "office_id", "status", "due_at"),
+        Index("ix_messages_public_created", "is_public", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tracking_code: Mapped[str] = mapped_column(String(20), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(10))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), index=True)
+    addressee_office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"))
+    addressee_leader_id: Mapped[int | None] = mapped_column(ForeignKey("leaders.id"))
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(12), default="received", index=True)
+    is_public: Mapped[bool] = mapped_column(Boolean, default=True)
+    author_name: Mapped[str] = mapped_column(String(100), default="")
+    contact_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    source: Mapped[str] = mapped_column(String(20), default="web")
+    external_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    support_count: Mapped[int] = mapped_column(Integer, default=0)
+    reopen_count: Mapped[int] = mapped_column(Integer, default=0)
+    escalated: Mapped[bool] = mapped_column(Boolean, default=False)
+    reject_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    region: Mapped[Region | None] = relationship()
+    category: Mapped[Category | None] = relationship()
+    office: Mapped[Office | None] = relationship(foreign_keys=[office_id])
+    addressee_office: Mapped[Office | None] = relationship(foreign_keys=[addressee_office_id])
+    addressee_leader: Mapped[Leader | None] = relationship()
+    assignee: Mapped[User | None] = relationship()
+    events: Mapped[list[MessageEvent]] = relationship(
+        back_populates="message", order_by="MessageEvent.id", cascade="all, delete-orphan"
+    )
+    replies: Mapped[list[Reply]] = relationship(
+        back_populates="message", order_by="Reply.id", cascade="all, delete-orphan"
+    )
+    ratings: Mapped[list[Rating]] = relationship(
+        back_populates="message", order_by="Rating.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def status_label(self) -> str:
+        """The status in Chinese, as citizens see it."""
+        return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def published_reply(self) -> Reply | None:
+        """The latest published reply, if any."""
+        published = [r for r in self.replies if r.status == "published"]
+        return published[-1] if published else None
+
+
+class MessageEvent(Base):
+    """One step of the case history, written in the same transaction as the change."""
+
+    __tablename__ = "message_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), index=True)
+    type: Mapped[str] = mapped_column(String(30))
+    from_status: Mapped[str | None] = mapped_column(String(12))
+    to_status: Mapped[str | None] = mapped_column(String(12))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+    is_public: Mapped[bool] = mapped_column(Boolean, default=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    message: Mapped[Message] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+    office: Mapped[Office | None] = relationship()
+
+
+class Reply(Base):
+    """An office's answer; drafted first, then published to the citizen."""
+
+    __tablename__ = "replies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), index=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12), default="draft")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    message: Mapped[Message] = relationship(back_populates="replies")
+    office: Mapped[Office] = relationship()
+
+
+class Rating(Base):
+    """A citizen's satisfaction (1–5) with a reply."""
+
+    __tablename__ = "ratings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), index=True)
+    reply_id: Mapped[int | None] = mapped_column(ForeignKey("replies.id"))
+    score: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    message: Mapped[Message] = relationship(back_populates="ratings")
+
+
+class Support(Base):
+    """One citizen's 点赞 of a message; ``supporter_key`` is a salted hash."""
+
+    __tablename__ = "supports"
+    __table_args__ = (UniqueConstraint("message_id", "supporter_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), index=True)
+    supporter_key: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DeadlineExtension(Base):
+    """A request to extend a case's deadline, decided by the office head."""
+
+    __tablename__ = "deadline_extensions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), index=True)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    days: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    message: Mapped[Message] = relationship()
+    requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])

@@ -1,0 +1,51 @@
+"""Accounts of officials and staff. Citizens need no account."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from massline.models.base import Base, UTCDateTime, utcnow
+from massline.models.offices import Office
+from massline.models.regions import Region
+
+ROLES = ("citizen", "official", "dispatcher", "office_head", "leader", "supervisor", "admin")
+ROLE_LABELS = {
+    "citizen": "群众",
+    "official": "经办人",
+    "dispatcher": "派单员",
+    "office_head": "单位负责人",
+    "leader": "领导",
+    "supervisor": "监督员",
+    "admin": "管理员",
+}
+
+
+class User(Base):
+    """A staff account; ``password_hash`` is argon2. ``token_version`` bumps
+    on password reset so old sessions and API tokens stop working."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20))
+    office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"), index=True)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
+    password_hash: Mapped[str] = mapped_column(String(255), default="")
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    token_version: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    office: Mapped[Office | None] = relationship()
+    region: Mapped[Region | None] = relationship()
+
+    @property
+    def role_label(self) -> str:
+        """The role's Chinese name."""
+        return ROLE_LABELS.get(self.role, self.role)

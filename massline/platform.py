@@ -1,0 +1,57 @@
+"""The running platform: settings, database, cipher and limiters, built once.
+
+Web, CLI and worker each build one ``Platform`` and hand its sessions and
+helpers to the service functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from massline.config import Settings, get_settings
+from massline.db import make_engine, make_sessionmaker, transaction
+from massline.migrate import upgrade
+from massline.models import utcnow
+from massline.services.crypto import FieldCipher
+from massline.services.ratelimit import RateLimiter
+
+
+class Platform:
+    """Everything a request, command or worker run needs, built from one Settings."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or get_settings()
+        self.engine = make_engine(self.settings.database_url)
+        self.sessions = make_sessionmaker(self.engine)
+        self.cipher = FieldCipher(self.settings.resolved_secret("encryption_key"))
+        self.secret_key = self.settings.resolved_secret("secret_key")
+        self.submit_limiter = RateLimiter(self.settings.submit_rate_limit, self.settings.submit_rate_window_seconds)
+        self.login_limiter = RateLimiter(self.settings.login_rate_limit, self.settings.login_rate_window_seconds)
+
+    def migrate(self) -> None:
+        """Bring the database to the newest schema."""
+        upgrade(self.engine)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A write transaction: all of it commits, or none of it."""
+        with transaction(self.sessions, write=True) as session:
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only unit of work."""
+        with transaction(self.sessions, write=False) as session:
+            yield session
+
+    def now(self) -> datetime:
+        """The current time (UTC, aware)."""
+        return utcnow()
+
+    def dispose(self) -> None:
+        """Close the connection pool."""
+        self.engine.dispose()

@@ -1,0 +1,73 @@
+"""What citizens do after a reply: rate it, reopen the case, support messages."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from massline.models import Message, Rating, Support
+from massline.services.errors import Conflict, ValidationFailed
+from massline.services.events import add_event
+from massline.services.routing import compute_due
+
+
+def check_rate(session: Session, message: Message, score: int, comment: str, now: datetime) -> Rating:
+    """Rate the latest published reply once (1–5, optional comment)."""
+    if message.status not in ("replied", "closed"):
+        raise Conflict("答复后才能评价 (only replied cases can be rated)")
+    if not 1 <= score <= 5:
+        raise ValidationFailed({"score": "请选择 1 到 5 星"})
+    text = comment.strip()
+    if len(text) > 1000:
+        raise ValidationFailed({"comment": "评价内容不能超过 1000 个字"})
+    reply = message.published_reply
+    assert reply is not None
+    if any(r.reply_id == reply.id for r in message.ratings):
+        raise Conflict("您已评价过本次答复")
+    rating = Rating(message=message, reply_id=reply.id, score=score, comment=text, created_at=now)
+    session.add(rating)
+    add_event(session, message, "rated", now, note=text or None, score=score)
+    return rating
+
+
+def check_reopen(session: Session, message: Message, reason: str, now: datetime, escalate_after: int = 2) -> Message:
+    """The citizen is not satisfied: the case goes back to the office that replied."""
+    if message.status not in ("replied", "closed"):
+        raise Conflict("只有已答复或已办结的留言可以要求重新办理")
+    why = reason.strip()
+    if len(why) < 4:
+        raise ValidationFailed({"reason": "请说明不满意的原因（至少 4 个字）"})
+    reply = message.published_reply
+    if reply is not None:
+        message.office_id = reply.office_id
+    message.reopen_count += 1
+    message.closed_at = None
+    message.due_at = compute_due(session, message, now)
+    add_event(session, message, "reopened", now, to_status="reopened", note=why[:1000])
+    if message.reopen_count >= escalate_after and not message.escalated:
+        message.escalated = True
+        add_event(session, message, "escalated", now, note=f"第 {message.reopen_count} 次重新办理，升级督办")
+    return message
+
+
+def supporter_key(client_token: str, salt: str) -> str:
+    """A salted hash of the citizen's browser token: counts once, stores nothing identifying."""
+    return hashlib.sha256(f"{salt}:{client_token}".encode()).hexdigest()
+
+
+def check_support(session: Session, message: Message, key: str, now: datetime) -> int:
+    """Add one 点赞 per citizen; returns the new count."""
+    exists = session.scalar(select(Support.id).where(Support.message_id == message.id, Support.supporter_key == key))
+    if exists is not None:
+        raise Conflict("您已经支持过这条留言")
+    try:
+        with session.begin_nested():
+            session.add(Support(message_id=message.id, supporter_key=key, created_at=now))
+    except IntegrityError as exc:
+        raise Conflict("您已经支持过这条留言") from exc
+    message.support_count += 1
+    return message.support_count

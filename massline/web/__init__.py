@@ -1,0 +1,1 @@
+"""The web tier: FastAPI app factory, routers, templates and local static assets."""

@@ -1,0 +1,265 @@
+"""The JSON API, ``/api/v1``: the same services and access rules as the pages."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from sqlalchemy import select
+
+from massline.models import DeadlineExtension, Message, User
+from massline.platform import Platform
+from massline.services import accounts, board, cases, feedback, intake
+from massline.services.access import access_message_by_tracking, access_public_message, require_role
+from massline.services.directory import directory
+from massline.services.errors import AuthFailed
+from massline.services.events import EVENT_LABELS
+from massline.services.publish import public_message
+from massline.services.routing import due_soon_days
+from massline.web import schemas
+from massline.web.deps import ApiOfficial, PlatformDep, SessionDep, client_key, issue_api_token
+
+router = APIRouter(prefix="/api/v1")
+
+
+@router.get("/health", tags=["meta"])
+def health() -> dict[str, str]:
+    """Liveness check (also the baseline of the submission benchmark)."""
+    return {"status": "ok"}
+
+
+@router.get("/meta", tags=["meta"])
+def meta(session: SessionDep) -> dict[str, Any]:
+    """Regions, categories, offices, leaders and kinds: what a submission may name."""
+    d = directory(session)
+    return {
+        "site_name": d.site_name,
+        "kinds": list(intake.KINDS),
+        "regions": [asdict(r) for r in d.regions],
+        "categories": d.categories,
+        "offices": [{"code": c, "name": n} for c, n in d.offices],
+        "leaders": [asdict(ldr) for ldr in d.leaders],
+    }
+
+
+# ---- citizens ----------------------------------------------------------------
+
+@router.post("/messages", status_code=201, response_model=schemas.Submitted, tags=["citizens"])
+def submit_message(data: schemas.MessageCreate, request: Request, platform: PlatformDep) -> schemas.Submitted:
+    """Submit a message. The secret is shown only in this response."""
+    platform.submit_limiter.hit(client_key(request, platform))
+    with platform.write() as session:
+        result = intake.check_submit(
+            session, platform.cipher, intake.MessageInput(**data.model_dump(), source="api"), platform.now()
+        )
+        m = result.message
+        return schemas.Submitted(
+            id=m.id, tracking_code=m.tracking_code, secret=result.secret, status=m.status,
+            status_label=m.status_label, office=m.office.name if m.office else None,
+        )
+
+
+@router.get("/messages", response_model=schemas.MessagePage, tags=["citizens"])
+def list_messages(
+    session: SessionDep,
+    q: str = "",
+    category: str = "",
+    region: str = "",
+    kind: str = "",
+    status: str = "",
+    page: Annotated[int, Query(ge=1, le=board.MAX_PAGE)] = 1,
+) -> schemas.MessagePage:
+    """The public board: full-text search (Chinese words of two characters and up) and filters."""
+    result = board.public_board(session, board.Filters(q, category, region, kind, status, page))
+    return schemas.MessagePage(
+        items=[schemas.MessagePublic.model_validate(public_message(m)) for m in result.items],
+        total=result.total, page=result.page, pages=result.pages,
+    )
+
+
+@router.get("/messages/{message_id}", response_model=schemas.MessagePublic, tags=["citizens"])
+def get_message(message_id: int, session: SessionDep) -> schemas.MessagePublic:
+    """One public message with its public history and reply."""
+    return schemas.MessagePublic.model_validate(public_message(access_public_message(session, message_id), with_history=True))
+
+
+@router.post("/messages/{message_id}/support", tags=["citizens"])
+def support_message(message_id: int, data: schemas.SupportRequest, platform: PlatformDep) -> dict[str, int]:
+    """点赞: one per client token."""
+    with platform.write() as session:
+        message = access_public_message(session, message_id)
+        key = feedback.supporter_key(data.client_token, platform.secret_key)
+        return {"support_count": feedback.check_support(session, message, key, platform.now())}
+
+
+@router.post("/track", response_model=schemas.MessagePublic, tags=["citizens"])
+def track(data: schemas.TrackRequest, session: SessionDep) -> schemas.MessagePublic:
+    """The citizen's own message (public or not) by tracking code and secret."""
+    message = access_message_by_tracking(session, data.tracking_code, data.secret)
+    return schemas.MessagePublic.model_validate(public_message(message, with_history=True, owner=True))
+
+
+@router.post("/track/rate", response_model=schemas.MessagePublic, tags=["citizens"])
+def rate(data: schemas.RateRequest, platform: PlatformDep) -> schemas.MessagePublic:
+    """Rate the reply (1–5); with ``reopen`` the case goes back to the office."""
+    with platform.write() as session:
+        message = access_message_by_tracking(session, data.tracking_code, data.secret)
+        now = platform.now()
+        feedback.check_rate(session, message, data.score, data.comment, now)
+        if data.reopen:
+            feedback.check_reopen(
+                session, message, data.reason or data.comment, now, platform.settings.reopen_escalation_threshold
+            )
+        return schemas.MessagePublic.model_validate(public_message(message, with_history=True, owner=True))
+
+
+@router.post("/track/reopen", response_model=schemas.MessagePublic, tags=["citizens"])
+def reopen(data: schemas.ReopenRequest, platform: PlatformDep) -> schemas.MessagePublic:
+    """Not satisfied: send the case back to the office that replied."""
+    with platform.write() as session:
+        message = access_message_by_tracking(session, data.tracking_code, data.secret)
+        feedback.check_reopen(session, message, data.reason, platform.now(), platform.settings.reopen_escalation_threshold)
+        return schemas.MessagePublic.model_validate(public_message(message, with_history=True, owner=True))
+
+
+# ---- officials ---------------------------------------------------------------
+
+@router.post("/auth/token", response_model=schemas.TokenOut, tags=["officials"])
+def login(data: schemas.LoginRequest, request: Request, platform: PlatformDep) -> schemas.TokenOut:
+    """Exchange staff credentials for a bearer token."""
+    platform.login_limiter.hit(client_key(request, platform))
+    s = platform.settings
+    with platform.write() as session:
+        result = accounts.check_login(
+            session, data.username, data.password, platform.now(),
+            threshold=s.lockout_threshold, lock_minutes=s.lockout_minutes,
+        )
+    if result.user is None:
+        raise AuthFailed(result.error)
+    return schemas.TokenOut(access_token=issue_api_token(platform, result.user), expires_in=s.api_token_max_age_seconds)
+
+
+@router.get("/me", tags=["officials"])
+def me(user: ApiOfficial) -> dict[str, Any]:
+    """Who the token belongs to."""
+    return {"username": user.username, "name": user.display_name, "role": user.role,
+            "office": user.office.name if user.office else None}
+
+
+def _summary(m: Message, platform: Platform, soon: int) -> schemas.CaseSummary:
+    return schemas.CaseSummary(
+        id=m.id, tracking_code=m.tracking_code, title=m.title, kind=m.kind, status=m.status,
+        status_label=m.status_label, region=m.region.name if m.region else None,
+        category=m.category.path if m.category else None, office=m.office.name if m.office else None,
+        due_at=m.due_at, due_state=board.due_state(m, platform.now(), soon), created_at=m.created_at,
+        escalated=m.escalated,
+    )
+
+
+@router.get("/inbox", response_model=schemas.CasePage, tags=["officials"])
+def inbox(
+    user: ApiOfficial,
+    session: SessionDep,
+    platform: PlatformDep,
+    q: str = "",
+    category: str = "",
+    region: str = "",
+    kind: str = "",
+    status: str = "",
+    due: Annotated[str, Query(pattern="^(|overdue|soon)$")] = "",
+    mine: bool = False,
+    page: Annotated[int, Query(ge=1, le=board.MAX_PAGE)] = 1,
+) -> schemas.CasePage:
+    """The cases the official may see, soonest deadline first."""
+    f = board.InboxFilters(q, category, region, kind, status, page, due=due, mine=mine)
+    result = board.inbox(session, user, f, platform.now())
+    soon = due_soon_days(session)
+    return schemas.CasePage(items=[_summary(m, platform, soon) for m in result.items],
+                            total=result.total, page=result.page, pages=result.pages)
+
+
+@router.get("/dispatch-queue", response_model=schemas.CasePage, tags=["officials"])
+def dispatch_queue(
+    user: ApiOfficial, session: SessionDep, platform: PlatformDep,
+    page: Annotated[int, Query(ge=1, le=board.MAX_PAGE)] = 1,
+) -> schemas.CasePage:
+    """Messages waiting for a dispatcher (派单)."""
+    require_role(user, "dispatcher", "admin", "supervisor")
+    result = board.dispatch_queue(session, page)
+    return schemas.CasePage(items=[_summary(m, platform, 0) for m in result.items],
+                            total=result.total, page=result.page, pages=result.pages)
+
+
+def case_out(view: cases.CaseView, platform: Platform, soon: int) -> schemas.CaseOut:
+    """The official's view of a case as an API object."""
+    m = view.message
+    draft = next((r.body for r in m.replies if r.status == "draft"), None)
+    published = m.published_reply
+    return schemas.CaseOut(
+        id=m.id, tracking_code=m.tracking_code, title=m.title, body=m.body, kind=m.kind, status=m.status,
+        status_label=m.status_label, author_name=m.author_name, has_contact=m.contact_encrypted is not None,
+        is_public=m.is_public, region=m.region.name if m.region else None,
+        category=m.category.path if m.category else None, office=m.office.name if m.office else None,
+        assignee=m.assignee.display_name if m.assignee else None, due_at=m.due_at,
+        due_state=board.due_state(m, platform.now(), soon), created_at=m.created_at,
+        reopen_count=m.reopen_count, escalated=m.escalated, draft_reply=draft,
+        published_reply=published.body if published else None, actions=view.actions,
+        history=[
+            schemas.CaseEventOut(
+                type=e.type, label=EVENT_LABELS.get(e.type, e.type), at=e.created_at,
+                actor=e.actor.display_name if e.actor else None, from_status=e.from_status,
+                to_status=e.to_status, note=e.note, public=e.is_public,
+            )
+            for e in m.events
+        ],
+    )
+
+
+@router.get("/cases/{message_id}", response_model=schemas.CaseOut, tags=["officials"])
+def get_case(message_id: int, user: ApiOfficial, session: SessionDep, platform: PlatformDep) -> schemas.CaseOut:
+    """A case with its full history and the actions the official may take."""
+    return case_out(cases.case_view(session, user, message_id), platform, due_soon_days(session))
+
+
+@router.post("/cases/{message_id}/{action}", response_model=schemas.CaseOut, tags=["officials"])
+def act(
+    message_id: int, action: str, data: schemas.ActionRequest, user: ApiOfficial, platform: PlatformDep
+) -> schemas.CaseOut:
+    """Do one action: accept, assign, transfer, reject, reply (draft), publish, close,
+    extend_request, dispatch or category."""
+    params = data.model_dump(exclude_none=True)
+    with platform.write() as session:
+        actor = session.get(User, user.id)
+        assert actor is not None
+        cases.perform(session, actor, message_id, action, platform.now(), **params)
+        session.flush()
+        return case_out(cases.case_view(session, actor, message_id), platform, due_soon_days(session))
+
+
+@router.get("/cases/{message_id}/contact", tags=["officials"])
+def case_contact(message_id: int, user: ApiOfficial, platform: PlatformDep) -> dict[str, str]:
+    """The citizen's contact, for the handling office only; the read is audited."""
+    with platform.write() as session:
+        return {"contact_phone": cases.reveal_contact(session, platform.cipher, user, message_id)}
+
+
+@router.get("/extensions", tags=["officials"])
+def pending_extensions(user: ApiOfficial, session: SessionDep) -> list[dict[str, Any]]:
+    """Pending deadline extensions of the office head's office."""
+    require_role(user, "office_head")
+    rows = session.scalars(
+        select(DeadlineExtension).join(Message).where(
+            DeadlineExtension.status == "pending", Message.office_id == user.office_id
+        )
+    ).all()
+    return [{"id": r.id, "message_id": r.message_id, "days": r.days, "reason": r.reason,
+             "requested_by": r.requested_by.display_name} for r in rows]
+
+
+@router.post("/extensions/{extension_id}/decide", tags=["officials"])
+def decide(extension_id: int, data: schemas.DecisionRequest, user: ApiOfficial, platform: PlatformDep) -> dict[str, str]:
+    """The office head approves or denies an extension."""
+    with platform.write() as session:
+        ext = cases.decide_extension(session, user, extension_id, data.approve, platform.now())
+        return {"status": ext.status}

@@ -1,0 +1,123 @@
+"""The FastAPI app factory: routers, middleware and error answers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from massline import __version__
+from massline.platform import Platform
+from massline.services.errors import (
+    AuthFailed,
+    Conflict,
+    Forbidden,
+    NotFound,
+    RateLimited,
+    ServiceError,
+    ValidationFailed,
+)
+from massline.web import api, portal, workbench
+from massline.web.deps import LoginRequired
+
+STATIC_DIR = Path(__file__).parent / "static"
+STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, ValidationFailed: 422, RateLimited: 429, AuthFailed: 401}
+SECURITY_HEADERS = [
+    (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                                 b"frame-ancestors 'none'; form-action 'self'; base-uri 'self'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+]
+
+
+class SecurityHeaders:
+    """Adds a strict CSP (everything served locally) and related headers."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                names = {k for k, _ in message.get("headers", [])}
+                message.setdefault("headers", [])
+                message["headers"] = list(message["headers"]) + [h for h in SECURITY_HEADERS if h[0] not in names]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _error_body(exc: ServiceError) -> dict[str, object]:
+    body: dict[str, object] = {"detail": exc.message}
+    if isinstance(exc, ValidationFailed):
+        body["errors"] = exc.errors
+    return body
+
+
+def create_app(platform: Platform | None = None) -> FastAPI:
+    """Build the web app around ``platform`` (one built from the environment by default)."""
+    platform = platform or Platform()
+    app = FastAPI(
+        title="Massline API",
+        version=__version__,
+        description="网络群众路线平台 JSON API. Citizens submit and follow messages; officials handle cases.",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        swagger_ui_parameters={"syntaxHighlight": False},
+    )
+    app.state.platform = platform
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=platform.secret_key,
+        session_cookie="massline_session",
+        max_age=platform.settings.session_max_age_seconds,
+        same_site="lax",
+        https_only=platform.settings.environment == "production",
+    )
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(api.router)
+    app.include_router(portal.router)
+    app.include_router(workbench.router)
+
+    @app.exception_handler(ServiceError)
+    async def service_error(request: Request, exc: ServiceError) -> Response:
+        status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 400)
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+        if request.url.path.startswith("/api/"):
+            return JSONResponse(_error_body(exc), status_code=status, headers=headers)
+        return portal.error_page(request, exc.message, status, headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        errors = {".".join(str(p) for p in e["loc"][1:]) or "body": e["msg"] for e in exc.errors()}
+        body = {"detail": "请求格式不正确 (invalid request): " + "; ".join(f"{k}: {v}" for k, v in errors.items()),
+                "errors": errors}
+        if request.url.path.startswith("/api/"):
+            return JSONResponse(body, status_code=422)
+        return portal.error_page(request, "请求格式不正确，请检查后重试", 422, None)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        return portal.error_page(request, str(exc.detail), exc.status_code, exc.headers)
+
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+        return RedirectResponse(f"/staff/login?next={target}", status_code=303)
+
+    return app

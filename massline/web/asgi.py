@@ -1,0 +1,5 @@
+"""ASGI entry point for uvicorn: ``massline.web.asgi:app``."""
+
+from massline.web.app import create_app
+
+app = create_app()

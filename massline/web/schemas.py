@@ -1,0 +1,214 @@
+"""Input and output schemas of the JSON API (kept apart from the ORM models)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class MessageCreate(BaseModel):
+    """A citizen's new message."""
+
+    title: str = Field(description="标题, up to 60 characters")
+    body: str = Field(description="内容, 10–5000 characters")
+    kind: str = Field(description="投诉 / 求助 / 咨询 / 建言 / 表扬 / 举报")
+    region: str = Field(default="", description="region code (see /api/v1/meta)")
+    category: str = Field(default="", description="category path, optional")
+    addressee_office: str = Field(default="", description="office code, optional")
+    addressee_leader: int | None = Field(default=None, description="leader id, optional")
+    author_name: str = ""
+    contact_phone: str = ""
+    is_public: bool = True
+
+
+class Submitted(BaseModel):
+    """Returned once after a submission: keep the secret to follow the case."""
+
+    id: int
+    tracking_code: str
+    secret: str
+    status: str
+    status_label: str
+    office: str | None
+
+
+class EventOut(BaseModel):
+    """One public step of a case."""
+
+    model_config = ConfigDict(from_attributes=True)
+    type: str
+    label: str
+    at: datetime
+    note: str | None
+
+
+class ReplyOut(BaseModel):
+    """A published reply."""
+
+    model_config = ConfigDict(from_attributes=True)
+    office: str
+    body: str
+    published_at: datetime | None
+
+
+class MessagePublic(BaseModel):
+    """A message as the public sees it (PII redacted, author masked)."""
+
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    tracking_code: str | None = None
+    title: str
+    body: str
+    kind: str
+    status: str
+    status_label: str
+    author: str
+    region: str | None
+    category: str | None
+    office: str | None
+    addressee: str | None
+    support_count: int
+    created_at: datetime
+    reply: ReplyOut | None
+    history: list[EventOut] = []
+    rating: int | None = None
+    reject_reason: str | None = None
+    reopen_count: int = 0
+
+
+class MessagePage(BaseModel):
+    """One page of public messages."""
+
+    items: list[MessagePublic]
+    total: int
+    page: int
+    pages: int
+
+
+class TrackRequest(BaseModel):
+    """Tracking code and secret, shown to the citizen at submission."""
+
+    tracking_code: str
+    secret: str
+
+
+class RateRequest(TrackRequest):
+    """Rate the reply; optionally reopen the case."""
+
+    score: int
+    comment: str = ""
+    reopen: bool = False
+    reason: str = ""
+
+
+class ReopenRequest(TrackRequest):
+    """Ask for the case to be handled again."""
+
+    reason: str
+
+
+class SupportRequest(BaseModel):
+    """A random per-device token so each citizen counts once."""
+
+    client_token: str = Field(min_length=8, max_length=200)
+
+
+class LoginRequest(BaseModel):
+    """Staff credentials."""
+
+    username: str
+    password: str
+
+
+class TokenOut(BaseModel):
+    """A bearer token for the API."""
+
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+
+
+class ActionRequest(BaseModel):
+    """Parameters of a case action (which ones depends on the action)."""
+
+    office: str = ""
+    reason: str = ""
+    body: str = ""
+    user_id: int | None = None
+    days: int | None = None
+    category: str = ""
+
+
+class DecisionRequest(BaseModel):
+    """The office head's decision on an extension."""
+
+    approve: bool
+
+
+class CaseEventOut(BaseModel):
+    """A step of the full case history (officials see every step)."""
+
+    type: str
+    label: str
+    at: datetime
+    actor: str | None
+    from_status: str | None
+    to_status: str | None
+    note: str | None
+    public: bool
+
+
+class CaseOut(BaseModel):
+    """A case as an official sees it."""
+
+    id: int
+    tracking_code: str
+    title: str
+    body: str
+    kind: str
+    status: str
+    status_label: str
+    author_name: str
+    has_contact: bool
+    is_public: bool
+    region: str | None
+    category: str | None
+    office: str | None
+    assignee: str | None
+    due_at: datetime | None
+    due_state: str
+    created_at: datetime
+    reopen_count: int
+    escalated: bool
+    draft_reply: str | None
+    published_reply: str | None
+    actions: list[str]
+    history: list[CaseEventOut]
+
+
+class CaseSummary(BaseModel):
+    """A line of the inbox."""
+
+    id: int
+    tracking_code: str
+    title: str
+    kind: str
+    status: str
+    status_label: str
+    region: str | None
+    category: str | None
+    office: str | None
+    due_at: datetime | None
+    due_state: str
+    created_at: datetime
+    escalated: bool
+
+
+class CasePage(BaseModel):
+    """One page of the inbox."""
+
+    items: list[CaseSummary]
+    total: int
+    page: int
+    pages: int
