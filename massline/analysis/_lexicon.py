@@ -50,25 +50,15 @@ HEDGES = (
     "恐怕", "会引发", "会造成", "会导致", "会发生", "或将", "后果", "以后", "将来",
     "难免",
 )  # fmt: skip
-HEDGE_SUFFIXES = ("隐患", "风险", "危险", "的可能", "之虞")
+HEDGE_SUFFIXES = ("隐患", "安全隐患", "风险", "危险", "的危险", "的可能", "之虞")
 # Hedges that follow the trigger later in the same sentence: 火灾，垮塌，爆炸都有可能.
 LATE_HEDGES = ("有可能", "的话", "不堪设想", "怎么办")
 LATE_HEDGE_WINDOW = 16
 # Past events: still relevant, but not happening now.
 PAST = (
-    "曾经",
-    "以前",
-    "去年",
-    "前年",
-    "上次",
-    "之前",
-    "此前",
-    "过去",
-    "年前",
-    "历史上",
-    "当年",
-    "那年",
-)
+    "曾经", "以前", "去年", "前年", "上次", "之前", "此前", "过去", "年前", "历史上",
+    "当年", "那年", "上个星期", "上周", "前几天", "前段时间",
+)  # fmt: skip
 _PAST_DATE = re.compile(r"(?:19|20)\d\d年|\d{2}年\d|[一二三四五六七八九十\d]+年前")
 NEGATION_WINDOW = 6
 
