@@ -25,7 +25,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MASSLINE_", env_file=".env", extra="ignore")
 
     environment: Literal["development", "production", "test"] = "development"
-    instance_dir: Path = Field(default=Path("instance"), description="Where the SQLite file, generated keys and models live.")
+    instance_dir: Path = Field(
+        default=Path("instance"), description="Where the SQLite file, generated keys and models live."
+    )
     database_url: str = Field(default="", description="SQLAlchemy URL; empty means a SQLite file in instance_dir.")
     secret_key: str = Field(default="", description="Signs session cookies and API tokens.")
     encryption_key: str = Field(default="", description="Fernet key encrypting sensitive fields at rest.")
@@ -34,7 +36,9 @@ class Settings(BaseSettings):
     site_name: str = "Massline 网络问政平台"
     timezone: str = "Asia/Shanghai"
     # abuse protection
-    submit_rate_limit: int = Field(default=10, description="Public submissions allowed per client per window (0 = off).")
+    submit_rate_limit: int = Field(
+        default=10, description="Public submissions allowed per client per window (0 = off)."
+    )
     submit_rate_window_seconds: int = 600
     login_rate_limit: int = Field(default=20, description="Login attempts per client per window (0 = off).")
     login_rate_window_seconds: int = 300
@@ -43,9 +47,13 @@ class Settings(BaseSettings):
     session_max_age_seconds: int = 8 * 3600
     api_token_max_age_seconds: int = 12 * 3600
     reopen_escalation_threshold: int = Field(default=2, description="Reopens after which a case is escalated.")
+    argon2_time_cost: int = Field(default=3, ge=1, description="argon2id passes per password hash.")
+    argon2_memory_kib: int = Field(default=65536, ge=8, description="argon2id memory per password hash (KiB).")
     page_size: int = 20
     classifier_threshold: float = 0.5
-    trust_forwarded_for: bool = Field(default=False, description="Use X-Forwarded-For for client addresses (behind a proxy).")
+    trust_forwarded_for: bool = Field(
+        default=False, description="Use X-Forwarded-For for client addresses (behind a proxy)."
+    )
 
     @model_validator(mode="after")
     def _fill_and_check(self) -> Settings:

@@ -16,6 +16,7 @@ from massline.config import Settings, get_settings
 from massline.db import make_engine, make_sessionmaker, transaction
 from massline.migrate import upgrade
 from massline.models import utcnow
+from massline.services import passwords
 from massline.services.crypto import FieldCipher
 from massline.services.ratelimit import RateLimiter
 
@@ -31,6 +32,7 @@ class Platform:
         self.secret_key = self.settings.resolved_secret("secret_key")
         self.submit_limiter = RateLimiter(self.settings.submit_rate_limit, self.settings.submit_rate_window_seconds)
         self.login_limiter = RateLimiter(self.settings.login_rate_limit, self.settings.login_rate_window_seconds)
+        passwords.configure(self.settings.argon2_time_cost, self.settings.argon2_memory_kib)
 
     def migrate(self) -> None:
         """Bring the database to the newest schema."""

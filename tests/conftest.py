@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -53,6 +54,8 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
         database_url=database_url,
         submit_rate_limit=0,
         login_rate_limit=0,
+        argon2_time_cost=1,
+        argon2_memory_kib=64,
     )
 
 
@@ -76,3 +79,20 @@ def deployed(platform: Platform) -> Platform:
         for username in report.users_created:
             check_reset_password(s, username, PASSWORD)
     return platform
+
+
+@pytest.fixture
+def api(deployed: Platform) -> Iterator[httpx.Client]:
+    """An HTTP client talking to the deployed platform served by uvicorn on loopback."""
+    from massline.web.app import create_app
+    from tests.server import serving
+
+    with serving(create_app(deployed)) as base, httpx.Client(base_url=base, timeout=10) as client:
+        yield client
+
+
+def token_for(client: httpx.Client, username: str) -> dict[str, str]:
+    """Bearer headers for a mini.yaml user (password PASSWORD)."""
+    r = client.post("/api/v1/auth/token", json={"username": username, "password": PASSWORD})
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}

@@ -52,8 +52,12 @@ def serve(host: str | None, port: int | None, demo: bool, workers: int) -> None:
     s = platform.settings
     platform.dispose()
     uvicorn.run(
-        "massline.web.asgi:app", host=host or s.host, port=port or s.port, workers=workers,
-        log_level="info", proxy_headers=s.trust_forwarded_for,
+        "massline.web.asgi:app",
+        host=host or s.host,
+        port=port or s.port,
+        workers=workers,
+        log_level="info",
+        proxy_headers=s.trust_forwarded_for,
     )
 
 
@@ -132,7 +136,9 @@ def user_add(username: str, name: str, role: str, office: str | None, region: st
     platform = get_platform()
     platform.migrate()
     with platform.write() as session:
-        created, pw = check_add_user(session, username, name, role, office_code=office, region_code=region, password=password)
+        created, pw = check_add_user(
+            session, username, name, role, office_code=office, region_code=region, password=password
+        )
     click.echo(f"created {created.username} ({created.role})" + ("" if password else f", password: {pw}"))
 
 

@@ -58,7 +58,9 @@ def can_read(session: Session, user: User, message: Message) -> bool:
     if user.role in OFFICE_ROLES:
         return user.office_id is not None and message.office_id == user.office_id
     if user.role == "leader":
-        return session.scalar(select(Message.id).where(Message.id == message.id, message_scope(session, user))) is not None
+        return (
+            session.scalar(select(Message.id).where(Message.id == message.id, message_scope(session, user))) is not None
+        )
     return False
 
 

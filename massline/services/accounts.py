@@ -18,7 +18,6 @@ from massline.services.passwords import hash_password, password_problem, verify_
 USERNAME_RE = re.compile(r"^[a-z0-9._-]{3,64}$")
 LOGIN_FAILED = "用户名或密码错误 (wrong username or password)"
 LOCKED = "登录失败次数过多，账号已临时锁定，请稍后再试 (account locked, try later)"
-_DUMMY_HASH = hash_password("dummy-password-for-timing-0")
 
 
 @dataclass
@@ -39,7 +38,7 @@ def check_login(
     """
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None or not user.is_active:
-        verify_password(_DUMMY_HASH, password)
+        verify_password(hash_password("dummy-password-for-timing-0"), password)  # same cost as a real check
         return LoginResult(None, LOGIN_FAILED)
     if user.locked_until is not None and user.locked_until > now:
         return LoginResult(None, LOCKED)
@@ -116,7 +115,9 @@ def check_add_user(
     return user, pw
 
 
-def check_reset_password(session: Session, username: str, password: str | None = None, actor: User | None = None) -> str:
+def check_reset_password(
+    session: Session, username: str, password: str | None = None, actor: User | None = None
+) -> str:
     """Set a new password (generated when not given); old sessions and tokens stop working."""
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None:
@@ -138,4 +139,3 @@ def user_for_token(session: Session, user_id: int, token_version: int) -> User:
     if user is None or not user.is_active or user.token_version != token_version:
         raise NotFound("登录已失效，请重新登录 (session expired)")
     return user
-

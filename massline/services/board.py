@@ -72,7 +72,9 @@ def _apply_filters(session: Session, stmt: Select[tuple[Message]], f: Filters) -
     return stmt
 
 
-def _page(session: Session, stmt: Select[tuple[Message]], f: Filters, page_size: int, order: list[ColumnElement[object]]) -> Page[Message]:
+def _page(
+    session: Session, stmt: Select[tuple[Message]], f: Filters, page_size: int, order: list[ColumnElement[object]]
+) -> Page[Message]:
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     rows = session.scalars(
         stmt.order_by(*order)
@@ -121,7 +123,7 @@ def dispatch_queue(session: Session, page: int = 1, page_size: int = 50) -> Page
 
 
 def due_state(message: Message, now: datetime, soon_days: int) -> str:
-    """"overdue", "soon" or "" for an open message's deadline."""
+    """ "overdue", "soon" or "" for an open message's deadline."""
     if message.due_at is None or message.status not in OPEN_STATUSES:
         return ""
     if message.due_at < now:

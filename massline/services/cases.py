@@ -20,8 +20,16 @@ from massline.services.crypto import FieldCipher
 from massline.services.errors import ValidationFailed
 
 ACTIONS = (
-    "accept", "assign", "transfer", "reject", "reply", "publish", "close",
-    "extend_request", "dispatch", "category",
+    "accept",
+    "assign",
+    "transfer",
+    "reject",
+    "reply",
+    "publish",
+    "close",
+    "extend_request",
+    "dispatch",
+    "category",
 )
 # the access right each action needs
 _RIGHT = {"publish": "reply", "category": "accept"}
@@ -74,7 +82,9 @@ def perform(session: Session, user: User, message_id: int, action: str, now: dat
     return message
 
 
-def decide_extension(session: Session, user: User, extension_id: int, approve: bool, now: datetime) -> DeadlineExtension:
+def decide_extension(
+    session: Session, user: User, extension_id: int, approve: bool, now: datetime
+) -> DeadlineExtension:
     """The office head's decision on an extension request."""
     return casework.do_decide_extension(session, user, extension_id, approve, now)
 
@@ -106,7 +116,11 @@ def case_view(session: Session, user: User, message_id: int) -> CaseView:
     message = access_message_by_id(session, user, message_id)
     actions = [a for a in ACTIONS if can_act(user, _RIGHT.get(a, a), message)]
     if user.role == "dispatcher":
-        actions = [a for a in ("dispatch", "reject", "category") if can_act(user, "dispatch" if a == "category" else a, message)]
+        actions = [
+            a
+            for a in ("dispatch", "reject", "category")
+            if can_act(user, "dispatch" if a == "category" else a, message)
+        ]
     colleagues: list[User] = []
     if message.office_id is not None and "assign" in actions:
         colleagues = list(

@@ -80,7 +80,9 @@ def do_assign(session: Session, user: User, message: Message, colleague_id: int,
     return message
 
 
-def do_transfer(session: Session, user: User | None, message: Message, office_code: str, reason: str, now: datetime) -> Message:
+def do_transfer(
+    session: Session, user: User | None, message: Message, office_code: str, reason: str, now: datetime
+) -> Message:
     """Send the case to another office with a stated reason (转办)."""
     _need_status(message, "assigned", "accepted", "reopened")
     why = _reason(reason)
@@ -95,8 +97,15 @@ def do_transfer(session: Session, user: User | None, message: Message, office_co
     message.assignee_id = None
     message.due_at = compute_due(session, message, now)
     add_event(
-        session, message, "transferred", now, actor=user, to_status="assigned",
-        note=why, from_office=old, to_office=office.name,
+        session,
+        message,
+        "transferred",
+        now,
+        actor=user,
+        to_status="assigned",
+        note=why,
+        from_office=old,
+        to_office=office.name,
     )
     return message
 
@@ -123,7 +132,12 @@ def check_draft_reply(session: Session, user: User | None, message: Message, bod
     if draft is None:
         assert message.office_id is not None
         draft = Reply(
-            message=message, office_id=message.office_id, author_id=user.id if user else None, body=text, status="draft", created_at=now
+            message=message,
+            office_id=message.office_id,
+            author_id=user.id if user else None,
+            body=text,
+            status="draft",
+            created_at=now,
         )
         session.add(draft)
     else:
@@ -163,7 +177,9 @@ def check_request_extension(
         raise ValidationFailed({"days": "延期天数须在 1 到 30 天之间"})
     why = _reason(reason)
     pending = session.scalar(
-        select(DeadlineExtension).where(DeadlineExtension.message_id == message.id, DeadlineExtension.status == "pending")
+        select(DeadlineExtension).where(
+            DeadlineExtension.message_id == message.id, DeadlineExtension.status == "pending"
+        )
     )
     if pending is not None:
         raise Conflict("已有待审批的延期申请 (a request is already pending)")

@@ -69,20 +69,32 @@ def _input(row: dict[str, Any], session: Session) -> MessageInput:
     leader_id = None
     if addressee.get("leader"):
         leader_id = session.scalar(
-            select(Leader.id).join(Office).where(Office.code == addressee["office"], Leader.title == addressee["leader"])
+            select(Leader.id)
+            .join(Office)
+            .where(Office.code == addressee["office"], Leader.title == addressee["leader"])
         )
     contact = row.get("contact") or {}
     return MessageInput(
-        title=row["title"], body=row["body"], kind=row["kind"], region=row.get("region") or "",
-        category=row.get("category") or "", addressee_office=addressee.get("office", ""),
-        addressee_leader=leader_id, author_name=row.get("author") or "", contact_phone=contact.get("phone", ""),
-        is_public=bool(row.get("public", True)), source="demo",
+        title=row["title"],
+        body=row["body"],
+        kind=row["kind"],
+        region=row.get("region") or "",
+        category=row.get("category") or "",
+        addressee_office=addressee.get("office", ""),
+        addressee_leader=leader_id,
+        author_name=row.get("author") or "",
+        contact_phone=contact.get("phone", ""),
+        is_public=bool(row.get("public", True)),
+        source="demo",
     )
 
 
 def _replay(session: Session, platform: Platform, row: dict[str, Any], created: datetime, rng: random.Random) -> None:
-    message = check_submit(session, platform.cipher, _input(row, session), created).message
     outcome = row.get("outcome", "received")
+    data = _input(row, session)
+    if outcome == "received":
+        data.category = ""  # still untouched: the category is whatever the suggester can tell
+    message = check_submit(session, platform.cipher, data, created).message
     now = platform.now()
     t = min(created + timedelta(hours=rng.randint(1, 6)), now)
     dispatcher = session.scalar(select(User).where(User.role == "dispatcher").order_by(User.id).limit(1))
@@ -112,13 +124,17 @@ def _replay(session: Session, platform: Platform, row: dict[str, Any], created: 
             (o for o in session.scalars(select(Office).where(Office.is_dispatch.is_(False))) if o.id != current), None
         )
         if target is not None:
-            casework.do_transfer(session, staff, message, target.code, row.get("transfer_reason") or "不属于本单位职责", t)
+            casework.do_transfer(
+                session, staff, message, target.code, row.get("transfer_reason") or "不属于本单位职责", t
+            )
         return
     replied = created + timedelta(days=float(row.get("reply_days", 3)), hours=rng.randint(0, 8))
     replied = max(replied, t + timedelta(minutes=30))
     if replied > now:
         return  # the reply lies in the future: the case is still being handled
-    casework.check_draft_reply(session, staff, message, row.get("reply") or "您好，您反映的问题已收悉，我们正在处理。", replied)
+    casework.check_draft_reply(
+        session, staff, message, row.get("reply") or "您好，您反映的问题已收悉，我们正在处理。", replied
+    )
     casework.do_publish_reply(session, staff, message, replied)
     rating = row.get("rating")
     if outcome == "closed":
@@ -143,7 +159,11 @@ def load_demo(platform: Platform, demo_dir: Path = DEMO_DIR, seed: int = 2026112
     tz = ZoneInfo(spec.deployment.timezone)
     rng = random.Random(seed)  # noqa: S311 - demo timing only
     today = platform.now().astimezone(tz).replace(minute=0, second=0, microsecond=0)
-    rows = [json.loads(line) for line in (demo_dir / "messages.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [
+        json.loads(line)
+        for line in (demo_dir / "messages.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     report = DemoReport()
     with platform.write() as session:
         load = check_apply_deployment(session, spec)

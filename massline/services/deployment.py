@@ -96,8 +96,13 @@ def check_apply_deployment(session: Session, spec: DeploymentSpec, actor: User |
         user = session.scalar(select(User).where(User.username == uspec.username))
         if user is None:
             user, password = check_add_user(
-                session, uspec.username, uspec.name, uspec.role,
-                office_code=uspec.office, region_code=uspec.region, actor=actor,
+                session,
+                uspec.username,
+                uspec.name,
+                uspec.role,
+                office_code=uspec.office,
+                region_code=uspec.region,
+                actor=actor,
             )
             report.users_created[user.username] = password
             continue

@@ -50,8 +50,7 @@ def directory(session: Session) -> Directory:
     # order by tree: sort by the list of ids in the path
     ordered = sorted(regions, key=lambda r: [int(x) for x in r.path.strip("/").split("/") if x])
     region_items = [
-        RegionItem(r.code, r.name, r.level, r.path.strip("/").count("/"), codes.get(r.parent_id or -1))
-        for r in ordered
+        RegionItem(r.code, r.name, r.level, r.path.strip("/").count("/"), codes.get(r.parent_id or -1)) for r in ordered
     ]
     categories = list(session.scalars(select(Category.path).where(Category.level == 1).order_by(Category.id)))
     offices = session.scalars(

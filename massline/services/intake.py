@@ -66,7 +66,9 @@ def search_text(title: str, body: str) -> str:
     return " ".join(index_terms(redact(title) + " " + redact(body)))
 
 
-def validate_input(session: Session, data: MessageInput, *, allowed_kinds: tuple[str, ...] = KINDS) -> dict[str, object]:
+def validate_input(
+    session: Session, data: MessageInput, *, allowed_kinds: tuple[str, ...] = KINDS
+) -> dict[str, object]:
     """Check every field; return resolved references or raise ValidationFailed with all problems."""
     errors: dict[str, str] = {}
     title, body = data.title.strip(), data.body.strip()

@@ -9,6 +9,12 @@ _hasher = PasswordHasher()
 MIN_LENGTH = 10
 
 
+def configure(time_cost: int, memory_kib: int) -> None:
+    """Set the argon2 cost for new hashes (existing hashes keep their own parameters)."""
+    global _hasher
+    _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
+
+
 def hash_password(password: str) -> str:
     """An argon2id hash of ``password``."""
     return _hasher.hash(password)

@@ -1,6 +1,7 @@
 """Routing: which office answers a message, and by when.
 
-A message with an addressee goes to that office. Otherwise the office whose
+A message with an addressee goes to that office. A message whose category
+nobody could tell waits in the dispatch queue. Otherwise the office whose
 region most specifically contains the message's region and which answers its
 category wins (a general office such as a district government answers every
 category in its region). A tie or no candidate leaves the message in the
@@ -69,9 +70,11 @@ def route_office(session: Session, message: Message) -> Office | None:
     region = session.get(Region, message.region_id)
     if region is None:
         return None
+    if message.category is None:
+        return None  # a person classifies it first (dispatch queue)
     ancestors = _ancestor_ids(session, region)
     depth = {rid: i for i, rid in enumerate(ancestors)}
-    top = message.category.top_name if message.category else None
+    top = message.category.top_name
     offices = session.scalars(
         select(Office)
         .where(Office.region_id.in_(ancestors), Office.is_dispatch.is_(False))
@@ -80,7 +83,7 @@ def route_office(session: Session, message: Message) -> Office | None:
     candidates: list[tuple[int, int, Office]] = []
     for office in offices:
         names = {c.top_name for c in office.categories}
-        if names and (top is None or top not in names):
+        if names and top not in names:
             continue
         candidates.append((depth[office.region_id], 1 if names else 0, office))
     if not candidates:

@@ -45,6 +45,7 @@ def meta(session: SessionDep) -> dict[str, Any]:
 
 # ---- citizens ----------------------------------------------------------------
 
+
 @router.post("/messages", status_code=201, response_model=schemas.Submitted, tags=["citizens"])
 def submit_message(data: schemas.MessageCreate, request: Request, platform: PlatformDep) -> schemas.Submitted:
     """Submit a message. The secret is shown only in this response."""
@@ -55,8 +56,12 @@ def submit_message(data: schemas.MessageCreate, request: Request, platform: Plat
         )
         m = result.message
         return schemas.Submitted(
-            id=m.id, tracking_code=m.tracking_code, secret=result.secret, status=m.status,
-            status_label=m.status_label, office=m.office.name if m.office else None,
+            id=m.id,
+            tracking_code=m.tracking_code,
+            secret=result.secret,
+            status=m.status,
+            status_label=m.status_label,
+            office=m.office.name if m.office else None,
         )
 
 
@@ -74,14 +79,18 @@ def list_messages(
     result = board.public_board(session, board.Filters(q, category, region, kind, status, page))
     return schemas.MessagePage(
         items=[schemas.MessagePublic.model_validate(public_message(m)) for m in result.items],
-        total=result.total, page=result.page, pages=result.pages,
+        total=result.total,
+        page=result.page,
+        pages=result.pages,
     )
 
 
 @router.get("/messages/{message_id}", response_model=schemas.MessagePublic, tags=["citizens"])
 def get_message(message_id: int, session: SessionDep) -> schemas.MessagePublic:
     """One public message with its public history and reply."""
-    return schemas.MessagePublic.model_validate(public_message(access_public_message(session, message_id), with_history=True))
+    return schemas.MessagePublic.model_validate(
+        public_message(access_public_message(session, message_id), with_history=True)
+    )
 
 
 @router.post("/messages/{message_id}/support", tags=["citizens"])
@@ -119,11 +128,14 @@ def reopen(data: schemas.ReopenRequest, platform: PlatformDep) -> schemas.Messag
     """Not satisfied: send the case back to the office that replied."""
     with platform.write() as session:
         message = access_message_by_tracking(session, data.tracking_code, data.secret)
-        feedback.check_reopen(session, message, data.reason, platform.now(), platform.settings.reopen_escalation_threshold)
+        feedback.check_reopen(
+            session, message, data.reason, platform.now(), platform.settings.reopen_escalation_threshold
+        )
         return schemas.MessagePublic.model_validate(public_message(message, with_history=True, owner=True))
 
 
 # ---- officials ---------------------------------------------------------------
+
 
 @router.post("/auth/token", response_model=schemas.TokenOut, tags=["officials"])
 def login(data: schemas.LoginRequest, request: Request, platform: PlatformDep) -> schemas.TokenOut:
@@ -132,8 +144,12 @@ def login(data: schemas.LoginRequest, request: Request, platform: PlatformDep) -
     s = platform.settings
     with platform.write() as session:
         result = accounts.check_login(
-            session, data.username, data.password, platform.now(),
-            threshold=s.lockout_threshold, lock_minutes=s.lockout_minutes,
+            session,
+            data.username,
+            data.password,
+            platform.now(),
+            threshold=s.lockout_threshold,
+            lock_minutes=s.lockout_minutes,
         )
     if result.user is None:
         raise AuthFailed(result.error)
@@ -143,16 +159,28 @@ def login(data: schemas.LoginRequest, request: Request, platform: PlatformDep) -
 @router.get("/me", tags=["officials"])
 def me(user: ApiOfficial) -> dict[str, Any]:
     """Who the token belongs to."""
-    return {"username": user.username, "name": user.display_name, "role": user.role,
-            "office": user.office.name if user.office else None}
+    return {
+        "username": user.username,
+        "name": user.display_name,
+        "role": user.role,
+        "office": user.office.name if user.office else None,
+    }
 
 
 def _summary(m: Message, platform: Platform, soon: int) -> schemas.CaseSummary:
     return schemas.CaseSummary(
-        id=m.id, tracking_code=m.tracking_code, title=m.title, kind=m.kind, status=m.status,
-        status_label=m.status_label, region=m.region.name if m.region else None,
-        category=m.category.path if m.category else None, office=m.office.name if m.office else None,
-        due_at=m.due_at, due_state=board.due_state(m, platform.now(), soon), created_at=m.created_at,
+        id=m.id,
+        tracking_code=m.tracking_code,
+        title=m.title,
+        kind=m.kind,
+        status=m.status,
+        status_label=m.status_label,
+        region=m.region.name if m.region else None,
+        category=m.category.path if m.category else None,
+        office=m.office.name if m.office else None,
+        due_at=m.due_at,
+        due_state=board.due_state(m, platform.now(), soon),
+        created_at=m.created_at,
         escalated=m.escalated,
     )
 
@@ -175,20 +203,27 @@ def inbox(
     f = board.InboxFilters(q, category, region, kind, status, page, due=due, mine=mine)
     result = board.inbox(session, user, f, platform.now())
     soon = due_soon_days(session)
-    return schemas.CasePage(items=[_summary(m, platform, soon) for m in result.items],
-                            total=result.total, page=result.page, pages=result.pages)
+    return schemas.CasePage(
+        items=[_summary(m, platform, soon) for m in result.items],
+        total=result.total,
+        page=result.page,
+        pages=result.pages,
+    )
 
 
 @router.get("/dispatch-queue", response_model=schemas.CasePage, tags=["officials"])
 def dispatch_queue(
-    user: ApiOfficial, session: SessionDep, platform: PlatformDep,
+    user: ApiOfficial,
+    session: SessionDep,
+    platform: PlatformDep,
     page: Annotated[int, Query(ge=1, le=board.MAX_PAGE)] = 1,
 ) -> schemas.CasePage:
     """Messages waiting for a dispatcher (派单)."""
     require_role(user, "dispatcher", "admin", "supervisor")
     result = board.dispatch_queue(session, page)
-    return schemas.CasePage(items=[_summary(m, platform, 0) for m in result.items],
-                            total=result.total, page=result.page, pages=result.pages)
+    return schemas.CasePage(
+        items=[_summary(m, platform, 0) for m in result.items], total=result.total, page=result.page, pages=result.pages
+    )
 
 
 def case_out(view: cases.CaseView, platform: Platform, soon: int) -> schemas.CaseOut:
@@ -197,19 +232,38 @@ def case_out(view: cases.CaseView, platform: Platform, soon: int) -> schemas.Cas
     draft = next((r.body for r in m.replies if r.status == "draft"), None)
     published = m.published_reply
     return schemas.CaseOut(
-        id=m.id, tracking_code=m.tracking_code, title=m.title, body=m.body, kind=m.kind, status=m.status,
-        status_label=m.status_label, author_name=m.author_name, has_contact=m.contact_encrypted is not None,
-        is_public=m.is_public, region=m.region.name if m.region else None,
-        category=m.category.path if m.category else None, office=m.office.name if m.office else None,
-        assignee=m.assignee.display_name if m.assignee else None, due_at=m.due_at,
-        due_state=board.due_state(m, platform.now(), soon), created_at=m.created_at,
-        reopen_count=m.reopen_count, escalated=m.escalated, draft_reply=draft,
-        published_reply=published.body if published else None, actions=view.actions,
+        id=m.id,
+        tracking_code=m.tracking_code,
+        title=m.title,
+        body=m.body,
+        kind=m.kind,
+        status=m.status,
+        status_label=m.status_label,
+        author_name=m.author_name,
+        has_contact=m.contact_encrypted is not None,
+        is_public=m.is_public,
+        region=m.region.name if m.region else None,
+        category=m.category.path if m.category else None,
+        office=m.office.name if m.office else None,
+        assignee=m.assignee.display_name if m.assignee else None,
+        due_at=m.due_at,
+        due_state=board.due_state(m, platform.now(), soon),
+        created_at=m.created_at,
+        reopen_count=m.reopen_count,
+        escalated=m.escalated,
+        draft_reply=draft,
+        published_reply=published.body if published else None,
+        actions=view.actions,
         history=[
             schemas.CaseEventOut(
-                type=e.type, label=EVENT_LABELS.get(e.type, e.type), at=e.created_at,
-                actor=e.actor.display_name if e.actor else None, from_status=e.from_status,
-                to_status=e.to_status, note=e.note, public=e.is_public,
+                type=e.type,
+                label=EVENT_LABELS.get(e.type, e.type),
+                at=e.created_at,
+                actor=e.actor.display_name if e.actor else None,
+                from_status=e.from_status,
+                to_status=e.to_status,
+                note=e.note,
+                public=e.is_public,
             )
             for e in m.events
         ],
@@ -249,16 +303,26 @@ def pending_extensions(user: ApiOfficial, session: SessionDep) -> list[dict[str,
     """Pending deadline extensions of the office head's office."""
     require_role(user, "office_head")
     rows = session.scalars(
-        select(DeadlineExtension).join(Message).where(
-            DeadlineExtension.status == "pending", Message.office_id == user.office_id
-        )
+        select(DeadlineExtension)
+        .join(Message)
+        .where(DeadlineExtension.status == "pending", Message.office_id == user.office_id)
     ).all()
-    return [{"id": r.id, "message_id": r.message_id, "days": r.days, "reason": r.reason,
-             "requested_by": r.requested_by.display_name} for r in rows]
+    return [
+        {
+            "id": r.id,
+            "message_id": r.message_id,
+            "days": r.days,
+            "reason": r.reason,
+            "requested_by": r.requested_by.display_name,
+        }
+        for r in rows
+    ]
 
 
 @router.post("/extensions/{extension_id}/decide", tags=["officials"])
-def decide(extension_id: int, data: schemas.DecisionRequest, user: ApiOfficial, platform: PlatformDep) -> dict[str, str]:
+def decide(
+    extension_id: int, data: schemas.DecisionRequest, user: ApiOfficial, platform: PlatformDep
+) -> dict[str, str]:
     """The office head approves or denies an extension."""
     with platform.write() as session:
         ext = cases.decide_extension(session, user, extension_id, data.approve, platform.now())

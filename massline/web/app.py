@@ -29,8 +29,11 @@ from massline.web.deps import LoginRequired
 STATIC_DIR = Path(__file__).parent / "static"
 STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, ValidationFailed: 422, RateLimited: 429, AuthFailed: 401}
 SECURITY_HEADERS = [
-    (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-                                 b"frame-ancestors 'none'; form-action 'self'; base-uri 'self'"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        b"frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+    ),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"same-origin"),
@@ -103,8 +106,10 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
         errors = {".".join(str(p) for p in e["loc"][1:]) or "body": e["msg"] for e in exc.errors()}
-        body = {"detail": "请求格式不正确 (invalid request): " + "; ".join(f"{k}: {v}" for k, v in errors.items()),
-                "errors": errors}
+        body = {
+            "detail": "请求格式不正确 (invalid request): " + "; ".join(f"{k}: {v}" for k, v in errors.items()),
+            "errors": errors,
+        }
         if request.url.path.startswith("/api/"):
             return JSONResponse(body, status_code=422)
         return portal.error_page(request, "请求格式不正确，请检查后重试", 422, None)

@@ -51,6 +51,7 @@ def client_key(request: Request, platform: Platform) -> str:
 
 # ---- API tokens -------------------------------------------------------------
 
+
 def _serializer(platform: Platform) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(platform.secret_key, salt="massline-api-token")
 
@@ -75,8 +76,9 @@ def api_official(request: Request, platform: PlatformDep, session: SessionDep) -
     """The official named by the bearer token, or 401."""
     user = _user_from_bearer(request, platform, session)
     if user is None:
-        raise HTTPException(status_code=401, detail="请先登录 (authentication required)",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            status_code=401, detail="请先登录 (authentication required)", headers={"WWW-Authenticate": "Bearer"}
+        )
     return user
 
 
@@ -84,6 +86,7 @@ ApiOfficial = Annotated[User, Depends(api_official)]
 
 
 # ---- page sessions ----------------------------------------------------------
+
 
 class LoginRequired(Exception):
     """Raised by page dependencies; the app redirects to the login page."""

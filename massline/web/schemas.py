@@ -125,7 +125,7 @@ class TokenOut(BaseModel):
     """A bearer token for the API."""
 
     access_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
     expires_in: int
 
 
