@@ -125,6 +125,7 @@ def test_unrouted_message_waits_for_dispatcher(api: httpx.Client) -> None:
         body="请问在哪里可以办理相关手续，需要带什么材料？",
         kind="咨询",
         region="cs-xc-jf",
+        category="",
     )
     assert sub["status"] == "received" and sub["office"] is None
     disp = token_for(api, "disp")
