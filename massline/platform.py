@@ -6,8 +6,9 @@ helpers to the service functions.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -32,6 +33,9 @@ class Platform:
         self.secret_key = self.settings.resolved_secret("secret_key")
         self.submit_limiter = RateLimiter(self.settings.submit_rate_limit, self.settings.submit_rate_window_seconds)
         self.login_limiter = RateLimiter(self.settings.login_rate_limit, self.settings.login_rate_window_seconds)
+        self._write_lock: AbstractContextManager[object] = (
+            threading.RLock() if self.settings.is_sqlite else nullcontext()
+        )
         passwords.configure(self.settings.argon2_time_cost, self.settings.argon2_memory_kib)
 
     def migrate(self) -> None:
@@ -40,8 +44,12 @@ class Platform:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A write transaction: all of it commits, or none of it."""
-        with transaction(self.sessions, write=True) as session:
+        """A write transaction: all of it commits, or none of it.
+
+        On SQLite, writers of this process queue on a lock (one writer at a
+        time, as SQLite wants) instead of sleeping in SQLite's busy handler.
+        """
+        with self._write_lock, transaction(self.sessions, write=True) as session:
             yield session
 
     @contextmanager

@@ -64,8 +64,8 @@ def test_user_add_and_reset_password(cli_env: Settings) -> None:
     assert reset.exit_code == 0 and "Brand-new-pass-7" not in reset.output
     platform = Platform(cli_env)
     with platform.write() as s:
-        from massline.services.accounts import check_login
         from massline.models import utcnow
+        from massline.services.accounts import check_login
 
         assert check_login(s, "new.official", "Brand-new-pass-7", utcnow()).user is not None
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from massline.models import OPEN_STATUSES, Category, Message, Region, User
@@ -46,7 +46,7 @@ class Page(Generic[T]):
         return max(1, -(-self.total // self.page_size))
 
 
-def _apply_filters(session: Session, stmt: Select[tuple[Message]], f: Filters) -> Select[tuple[Message]]:
+def _apply_filters(session: Session, stmt: Select[Any], f: Filters) -> Select[Any]:
     if f.page < 1 or f.page > MAX_PAGE:
         raise ValidationFailed({"page": f"页码须在 1 到 {MAX_PAGE} 之间"})
     if len(f.q) > 100:
@@ -72,9 +72,7 @@ def _apply_filters(session: Session, stmt: Select[tuple[Message]], f: Filters) -
     return stmt
 
 
-def _page(
-    session: Session, stmt: Select[tuple[Message]], f: Filters, page_size: int, order: list[ColumnElement[object]]
-) -> Page[Message]:
+def _page(session: Session, stmt: Select[Any], f: Filters, page_size: int, order: list[Any]) -> Page[Message]:
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     rows = session.scalars(
         stmt.order_by(*order)

@@ -10,23 +10,35 @@ from __future__ import annotations
 
 import json
 import random
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from massline.config import Settings
 from massline.io.deployment_yaml import load_deployment
 from massline.models import Leader, Message, Office, Support, User
 from massline.services import casework, feedback
+from massline.services.crypto import FieldCipher
 from massline.services.deployment import check_apply_deployment
 from massline.services.intake import MessageInput, check_submit
 
-if TYPE_CHECKING:
-    from massline.platform import Platform
+
+class Platform(Protocol):
+    """What the demo loader needs of the running platform."""
+
+    settings: Settings
+    cipher: FieldCipher
+
+    def write(self) -> AbstractContextManager[Session]: ...
+
+    def now(self) -> datetime: ...
+
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
 OFFICE_STAFF = ("official", "office_head")

@@ -9,6 +9,7 @@ refer to it); removed entries are reported instead.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, select
@@ -58,6 +59,7 @@ def check_apply_deployment(session: Session, spec: DeploymentSpec, actor: User |
     _set(session, "timezone", spec.deployment.timezone)
     _set(session, "default_deadline_days", str(spec.deadlines.default_days))
     _set(session, "due_soon_days", str(spec.deadlines.due_soon_days))
+    _set(session, "config_version", uuid.uuid4().hex)
     _load_categories(session, spec.taxonomy, None, report)
 
     by_code: dict[str, Region] = {}

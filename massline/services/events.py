@@ -56,7 +56,7 @@ def add_event(
         from_status=from_status,
         to_status=to_status,
         actor_id=actor.id if actor else None,
-        office_id=message.office_id,
+        office=message.office,
         note=note,
         is_public=public,
         data=data,

@@ -24,7 +24,7 @@ router = APIRouter(prefix="/api/v1")
 
 
 @router.get("/health", tags=["meta"])
-def health() -> dict[str, str]:
+async def health() -> dict[str, str]:
     """Liveness check (also the baseline of the submission benchmark)."""
     return {"status": "ok"}
 
@@ -47,21 +47,20 @@ def meta(session: SessionDep) -> dict[str, Any]:
 
 
 @router.post("/messages", status_code=201, response_model=schemas.Submitted, tags=["citizens"])
-def submit_message(data: schemas.MessageCreate, request: Request, platform: PlatformDep) -> schemas.Submitted:
+async def submit_message(data: schemas.MessageCreate, request: Request, platform: PlatformDep) -> schemas.Submitted:
     """Submit a message. The secret is shown only in this response."""
     platform.submit_limiter.hit(client_key(request, platform))
     with platform.write() as session:
         result = intake.check_submit(
             session, platform.cipher, intake.MessageInput(**data.model_dump(), source="api"), platform.now()
         )
-        m = result.message
         return schemas.Submitted(
-            id=m.id,
-            tracking_code=m.tracking_code,
+            id=result.id,
+            tracking_code=result.tracking_code,
             secret=result.secret,
-            status=m.status,
-            status_label=m.status_label,
-            office=m.office.name if m.office else None,
+            status=result.status,
+            status_label=result.status_label,
+            office=result.office,
         )
 
 

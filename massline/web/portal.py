@@ -1,15 +1,309 @@
-"""Citizen portal pages (placeholder until the portal lands)."""
+"""Citizen portal pages: home, submit, the public board, a message, tracking a case.
+
+Everything a citizen sees of a message is built by ``services.publish``
+(PII redacted, author masked). Every form carries a CSRF token; every POST
+that changes state ends in a redirect, except the submission, whose answer
+shows the tracking code and secret once (``Cache-Control: no-store``).
+"""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from massline.models import STATUS_LABELS, Message
+from massline.platform import Platform
+from massline.services import board, feedback, intake
+from massline.services.access import access_message_by_tracking, access_public_message
+from massline.services.directory import directory
+from massline.services.errors import Conflict, NotFound, RateLimited, ValidationFailed
+from massline.services.publish import PublicMessage, public_message
+from massline.web.deps import CsrfChecked, PlatformDep, SessionDep, citizen_token, client_key
+from massline.web.templating import flash, render
 
 router = APIRouter()
+PUBLIC_STATUSES = {k: v for k, v in STATUS_LABELS.items() if k != "rejected"}
+TRACK_KEY = "track"
+FRAMEWORK_MESSAGES = {404: "您访问的页面不存在", 405: "不支持该请求方式"}
+ERROR_TITLES = {400: "请求有误", 401: "需要登录", 403: "无权操作", 404: "页面不存在", 409: "操作与当前状态不符",
+                422: "填写有误", 429: "操作过于频繁"}
+Page = Annotated[int, Query(ge=1, le=board.MAX_PAGE)]
 
 
 def error_page(request: Request, message: str, status: int, headers: Mapping[str, str] | None) -> Response:
-    """A plain error page in Chinese."""
-    return HTMLResponse(f"<p>{message}</p>", status_code=status, headers=headers)
+    """The Chinese error page for every non-API error the app turns into an answer."""
+    title = ERROR_TITLES.get(status, "出错了")
+    if message.isascii():  # the framework's English ("Not Found"): say it in Chinese
+        message = FRAMEWORK_MESSAGES.get(status, "请求未能完成，请稍后再试") + f" ({message})"
+    try:
+        return render(request, "error.html", {"title": title, "message": message, "status": status},
+                      status_code=status, headers=headers)
+    except Exception:  # the error page itself must never fail
+        body = f"<!doctype html><meta charset=utf-8><title>{title}</title><h1>{title}</h1><p>{html.escape(message)}</p>"
+        return HTMLResponse(body, status_code=status, headers=headers)
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+# ---- home and board ----------------------------------------------------------
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+def home(request: Request, session: SessionDep) -> Response:
+    """What the platform is, the big button, the latest public messages and the figures."""
+    latest = board.public_board(session, board.Filters(), page_size=8)
+    answered = sum(
+        board.public_board(session, board.Filters(status=s), page_size=1).total for s in ("replied", "closed")
+    )
+    rate = round(100 * answered / latest.total) if latest.total else 0
+    return render(request, "portal/home.html", {
+        "nav": "home", "latest": [public_message(m) for m in latest.items],
+        "total": latest.total, "answered": answered, "rate": rate,
+    })
+
+
+@router.get("/messages", response_class=HTMLResponse, include_in_schema=False)
+def messages(
+    request: Request, session: SessionDep, q: str = "", category: str = "", region: str = "",
+    kind: str = "", status: str = "", page: Page = 1,
+) -> Response:
+    """The public board: search, filters and pages."""
+    params = {"q": q.strip(), "category": category, "region": region, "kind": kind, "status": status}
+    errors: dict[str, str] = {}
+    try:
+        result = board.public_board(session, board.Filters(**params, page=page))
+    except ValidationFailed as exc:
+        errors = exc.errors
+        result = board.Page([], 0, 1, 20)
+    return render(request, "portal/board.html", {
+        "nav": "board", "params": params, "result": result, "items": [public_message(m) for m in result.items],
+        "directory": directory(session), "kinds": intake.CITIZEN_KINDS, "statuses": PUBLIC_STATUSES,
+        "errors": errors,
+    }, status_code=422 if errors else 200)
+
+
+@router.get("/messages/{message_id}", response_class=HTMLResponse, include_in_schema=False)
+def message_page(request: Request, message_id: int, session: SessionDep) -> Response:
+    """One public message: redacted text, public history and reply."""
+    pm = public_message(access_public_message(session, message_id), with_history=True)
+    return render(request, "portal/message.html", {"nav": "board", "m": pm})
+
+
+@router.post("/messages/{message_id}/support", dependencies=[CsrfChecked], include_in_schema=False)
+def support(request: Request, message_id: int, platform: PlatformDep) -> Response:
+    """点赞, once per browser."""
+    key = feedback.supporter_key(citizen_token(request), platform.secret_key)
+    with platform.write() as session:
+        message = access_public_message(session, message_id)
+        try:
+            feedback.check_support(session, message, key, platform.now())
+            flash(request, "感谢您的支持！")
+        except Conflict as exc:
+            flash(request, exc.message, "info")
+    return _see_other(f"/messages/{message_id}#support")
+
+
+# ---- submit ------------------------------------------------------------------
+
+class SubmitForm(BaseModel):
+    """The submission form as typed (strings; checked by the intake service)."""
+
+    title: str = ""
+    body: str = ""
+    kind: str = ""
+    region: str = ""
+    addressee: str = ""
+    author_name: str = ""
+    contact_phone: str = ""
+    is_public: str = "1"
+
+    def to_input(self) -> intake.MessageInput:
+        """The intake input; ``addressee`` is ``office:CODE`` or ``leader:ID``."""
+        office, leader = "", None
+        kind_, _, ref = self.addressee.partition(":")
+        if kind_ == "leader":
+            leader = int(ref) if ref.isdigit() else -1  # -1 names no leader: the service reports it
+        elif self.addressee:
+            office = ref if kind_ == "office" else self.addressee
+        return intake.MessageInput(
+            title=self.title, body=self.body, kind=self.kind, region=self.region, addressee_office=office,
+            addressee_leader=leader, author_name=self.author_name, contact_phone=self.contact_phone,
+            is_public=self.is_public != "0", source="web",
+        )
+
+
+def _submit_form(
+    request: Request, session: Session, form: SubmitForm, errors: Mapping[str, str], status: int
+) -> Response:
+    return render(request, "portal/submit.html", {
+        "nav": "submit", "directory": directory(session), "kinds": intake.CITIZEN_KINDS,
+        "values": form.model_dump(), "errors": errors, "limits": intake,
+    }, status_code=status)
+
+
+@router.get("/submit", response_class=HTMLResponse, include_in_schema=False)
+def submit_form(request: Request, session: SessionDep, to: str = "") -> Response:
+    """The empty submission form (``to`` preselects an addressee)."""
+    return _submit_form(request, session, SubmitForm(addressee=to), {}, 200)
+
+
+@router.post("/submit", dependencies=[CsrfChecked], response_class=HTMLResponse, include_in_schema=False)
+def submit(request: Request, form: Annotated[SubmitForm, Form()], platform: PlatformDep) -> Response:
+    """Check and store a message; the answer shows the tracking code and secret once."""
+    try:
+        platform.submit_limiter.hit(client_key(request, platform))
+        with platform.write() as session:
+            result = intake.check_submit(
+                session, platform.cipher, form.to_input(), platform.now(), allowed_kinds=intake.CITIZEN_KINDS
+            )
+            m = result.message
+            done = {"tracking_code": m.tracking_code, "secret": result.secret, "title": m.title,
+                    "status_label": m.status_label, "office": m.office.name if m.office else None,
+                    "due_at": m.due_at, "is_public": m.is_public}
+    except ValidationFailed as exc:
+        with platform.read() as session:
+            return _submit_form(request, session, form, exc.errors, 422)
+    except RateLimited as exc:
+        with platform.read() as session:
+            return _submit_form(request, session, form, {"form": exc.message}, 429)
+    return render(request, "portal/submitted.html", {"nav": "submit", "done": done}, no_store=True)
+
+
+# ---- tracking one's own case -------------------------------------------------
+
+def _remember(request: Request, platform: Platform, message: Message, secret: str) -> None:
+    # the secret is kept encrypted in the signed session cookie, never in a URL
+    token = platform.cipher.encrypt(secret.strip()).decode("ascii")
+    request.session[TRACK_KEY] = {"code": message.tracking_code, "key": token}
+
+
+def _remembered(request: Request, platform: Platform) -> tuple[str, str] | None:
+    saved = request.session.get(TRACK_KEY)
+    if not isinstance(saved, dict):
+        return None
+    try:
+        return str(saved["code"]), platform.cipher.decrypt(str(saved["key"]).encode("ascii"))
+    except (KeyError, ValueError):
+        request.session.pop(TRACK_KEY, None)
+        return None
+
+
+def _owned_message(request: Request, platform: Platform, session: Session) -> Message | None:
+    saved = _remembered(request, platform)
+    if saved is None:
+        return None
+    try:
+        return access_message_by_tracking(session, *saved)
+    except NotFound:
+        request.session.pop(TRACK_KEY, None)
+        return None
+
+
+def _rated_current_reply(pm: PublicMessage) -> bool:
+    last = {e.type: i for i, e in enumerate(pm.history)}
+    return last.get("rated", -1) > last.get("replied", -1)
+
+
+def _case_page(
+    request: Request, message: Message, errors: Mapping[str, str] | None = None,
+    values: Mapping[str, Any] | None = None, status: int = 200,
+) -> Response:
+    pm = public_message(message, with_history=True, owner=True)
+    feedback_open = pm.status in ("replied", "closed")
+    return render(request, "portal/track_case.html", {
+        "nav": "track", "m": pm, "is_public": message.is_public,
+        "can_rate": feedback_open and not _rated_current_reply(pm), "can_reopen": feedback_open,
+        "errors": errors or {}, "values": values or {},
+    }, status_code=status, no_store=True)
+
+
+@router.get("/track", response_class=HTMLResponse, include_in_schema=False)
+def track_form(request: Request) -> Response:
+    """Ask for the tracking code and secret."""
+    return render(request, "portal/track.html", {"nav": "track"})
+
+
+@router.post("/track", dependencies=[CsrfChecked], include_in_schema=False)
+def track(
+    request: Request, platform: PlatformDep, session: SessionDep,
+    tracking_code: Annotated[str, Form()] = "", secret: Annotated[str, Form()] = "",
+) -> Response:
+    """Check the code and secret, remember them for this browser, show the case."""
+    values = {"tracking_code": tracking_code}
+    try:
+        platform.login_limiter.hit(client_key(request, platform))
+        message = access_message_by_tracking(session, tracking_code, secret)
+    except (NotFound, RateLimited) as exc:
+        code = 429 if isinstance(exc, RateLimited) else 404
+        return render(request, "portal/track.html", {"nav": "track", "errors": {"form": exc.message}, "values": values},
+                      status_code=code)
+    _remember(request, platform, message, secret)
+    return _see_other("/track/case")
+
+
+@router.get("/track/case", response_class=HTMLResponse, include_in_schema=False)
+def track_case(request: Request, platform: PlatformDep, session: SessionDep) -> Response:
+    """The citizen's own case (public or not), with rating and reopening."""
+    message = _owned_message(request, platform, session)
+    if message is None:
+        flash(request, "请先输入查询码和密码", "info")
+        return _see_other("/track")
+    return _case_page(request, message)
+
+
+def _feedback(request: Request, platform: Platform, action: str, values: dict[str, str]) -> Response:
+    """Rate or reopen the remembered case; re-render with the typed input on errors."""
+    now = platform.now()
+    try:
+        with platform.write() as session:
+            message = _owned_message(request, platform, session)
+            if message is None:
+                flash(request, "查询已失效，请重新输入查询码和密码", "info")
+                return _see_other("/track")
+            if action == "rate":
+                score = int(values["score"]) if values["score"].isdigit() else 0
+                feedback.check_rate(session, message, score, values["comment"], now)
+                flash(request, "感谢您的评价！")
+            else:
+                feedback.check_reopen(
+                    session, message, values["reason"], now, platform.settings.reopen_escalation_threshold
+                )
+                flash(request, "已提交重新办理要求，留言已退回承办单位。")
+    except ValidationFailed as exc:
+        with platform.read() as session:
+            message = _owned_message(request, platform, session)
+            assert message is not None
+            return _case_page(request, message, exc.errors, {**values, "form": action}, 422)
+    except Conflict as exc:
+        flash(request, exc.message, "error")
+    return _see_other("/track/case")
+
+
+@router.post("/track/rate", dependencies=[CsrfChecked], include_in_schema=False)
+def rate(
+    request: Request, platform: PlatformDep,
+    score: Annotated[str, Form()] = "", comment: Annotated[str, Form()] = "",
+) -> Response:
+    """Rate the published reply (1–5 stars and a comment)."""
+    return _feedback(request, platform, "rate", {"score": score, "comment": comment})
+
+
+@router.post("/track/reopen", dependencies=[CsrfChecked], include_in_schema=False)
+def reopen(request: Request, platform: PlatformDep, reason: Annotated[str, Form()] = "") -> Response:
+    """Not satisfied: send the case back to the office."""
+    return _feedback(request, platform, "reopen", {"reason": reason})
+
+
+@router.post("/track/forget", dependencies=[CsrfChecked], include_in_schema=False)
+def forget(request: Request) -> Response:
+    """Forget the remembered case in this browser (e.g. on a shared computer)."""
+    request.session.pop(TRACK_KEY, None)
+    flash(request, "已退出查询。", "info")
+    return _see_other("/track")

@@ -1,7 +1,246 @@
-"""Officials' workbench pages (placeholder until the workbench lands)."""
+"""Officials' workbench pages under ``/staff``: login, inbox, dispatch queue, case page.
+
+Scoping and permissions live in the services (``board.inbox``,
+``cases.case_view``, ``cases.perform``); these handlers parse the form, call
+the service and render. A case another office owns answers exactly like a
+case that does not exist.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections.abc import Mapping
+from typing import Annotated, Any
+from urllib.parse import urlsplit
 
-router = APIRouter()
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from massline.models import STATUS_LABELS, User
+from massline.services import accounts, board, cases
+from massline.services.access import can_act, require_role
+from massline.services.directory import directory
+from massline.services.errors import Conflict, Forbidden, RateLimited, ValidationFailed
+from massline.services.intake import CITIZEN_KINDS
+from massline.services.routing import due_soon_days
+from massline.web.deps import (
+    CsrfChecked,
+    CurrentOfficial,
+    PlatformDep,
+    SessionDep,
+    client_key,
+    login_session,
+    page_user,
+)
+from massline.web.templating import ACTION_LABELS, flash, render
+
+router = APIRouter(prefix="/staff", include_in_schema=False)
+DONE = {
+    "accept": "已签收，您是本件经办人。", "assign": "已指派经办人。", "transfer": "已转办。",
+    "reject": "已作不予受理处理。",
+    "reply": "答复草稿已保存。确认无误后请点击“发布答复”。", "publish": "答复已公开发布。", "close": "已办结。",
+    "extend_request": "延期申请已提交，等待单位负责人审批。", "dispatch": "已派单。", "category": "分类已更正。",
+}
+Page = Annotated[int, Query(ge=1, le=board.MAX_PAGE)]
+# Display hint only (the casework service is the authority): the statuses in
+# which each action can succeed, so the page does not offer a button that
+# would only answer "not allowed in this state".
+FITS = {
+    "dispatch": ("received", "assigned"), "accept": ("assigned", "reopened"),
+    "assign": ("assigned", "accepted", "reopened"), "transfer": ("assigned", "accepted", "reopened"),
+    "reject": ("received", "assigned", "accepted"), "reply": ("accepted",), "publish": ("accepted",),
+    "close": ("replied",), "extend_request": ("assigned", "accepted", "reopened"),
+}
+
+
+def safe_next(target: str, default: str = "/staff") -> str:
+    """``target`` when it is a path on this site, else ``default`` (no open redirect)."""
+    parts = urlsplit(target)
+    if not target.startswith("/") or target.startswith("//") or "\\" in target or parts.scheme or parts.netloc:
+        return default
+    if any(ch in target for ch in "\r\n\t"):
+        return default
+    return target
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _actor(session: Session, user: User) -> User:
+    actor = session.get(User, user.id)
+    assert actor is not None
+    return actor
+
+
+# ---- login -------------------------------------------------------------------
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, session: SessionDep, next: str = "/staff") -> Response:
+    """The staff login form."""
+    if page_user(request, session) is not None:
+        return _see_other(safe_next(next))
+    return render(request, "staff/login.html", {"next": safe_next(next)})
+
+
+@router.post("/login", dependencies=[CsrfChecked])
+def login(
+    request: Request, platform: PlatformDep, username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/staff",
+) -> Response:
+    """Check the credentials (rate-limited, with account lockout) and start a session."""
+    target = safe_next(next)
+    s = platform.settings
+    try:
+        platform.login_limiter.hit(client_key(request, platform))
+    except RateLimited as exc:
+        return render(request, "staff/login.html", {"next": target, "errors": {"form": exc.message},
+                                                    "values": {"username": username}}, status_code=429)
+    with platform.write() as session:
+        result = accounts.check_login(session, username, password, platform.now(),
+                                      threshold=s.lockout_threshold, lock_minutes=s.lockout_minutes)
+        if result.user is not None:
+            login_session(request, result.user)
+    if result.user is None:
+        return render(request, "staff/login.html", {"next": target, "errors": {"form": result.error},
+                                                    "values": {"username": username}}, status_code=401)
+    return _see_other(target)
+
+
+@router.post("/logout", dependencies=[CsrfChecked])
+def logout(request: Request) -> Response:
+    """End the staff session."""
+    request.session.clear()
+    flash(request, "您已安全退出。", "info")
+    return _see_other("/staff/login")
+
+
+# ---- lists -------------------------------------------------------------------
+
+@router.get("", response_class=HTMLResponse)
+def inbox(
+    request: Request, user: CurrentOfficial, session: SessionDep, platform: PlatformDep,
+    q: str = "", status: str = "", category: str = "", region: str = "", kind: str = "",
+    due: Annotated[str, Query(pattern="^(|overdue|soon)$")] = "", mine: bool = False, page: Page = 1,
+) -> Response:
+    """The cases the official may see, soonest deadline first."""
+    params: dict[str, Any] = {"q": q.strip(), "status": status, "category": category, "region": region,
+                              "kind": kind, "due": due, "mine": "1" if mine else ""}
+    now = platform.now()
+    errors: dict[str, str] = {}
+    try:
+        result = board.inbox(session, user, board.InboxFilters(
+            params["q"], category, region, kind, status, page, due=due, mine=mine), now)
+    except ValidationFailed as exc:
+        errors, result = exc.errors, board.Page([], 0, 1, 20)
+    soon = due_soon_days(session)
+    return render(request, "staff/inbox.html", {
+        "user": user, "nav": "inbox", "params": params, "result": result,
+        "rows": [(m, board.due_state(m, now, soon)) for m in result.items],
+        "directory": directory(session), "statuses": STATUS_LABELS, "kinds": CITIZEN_KINDS, "errors": errors,
+    }, status_code=422 if errors else 200)
+
+
+@router.get("/dispatch", response_class=HTMLResponse)
+def dispatch_queue(request: Request, user: CurrentOfficial, session: SessionDep, page: Page = 1) -> Response:
+    """Messages no rule could route, for the dispatcher (派单)."""
+    require_role(user, "dispatcher", "admin", "supervisor")
+    result = board.dispatch_queue(session, page)
+    return render(request, "staff/dispatch.html", {
+        "user": user, "nav": "dispatch", "result": result, "directory": directory(session),
+        "rows": [(m, can_act(user, "dispatch", m)) for m in result.items],
+    })
+
+
+# ---- the case page -----------------------------------------------------------
+
+def _case_page(
+    request: Request, session: Session, user: User, message_id: int, now: Any, *,
+    errors: Mapping[str, str] | None = None, values: Mapping[str, str] | None = None,
+    contact: str | None = None, status: int = 200,
+) -> Response:
+    view = cases.case_view(session, user, message_id)
+    m = view.message
+    return render(request, "staff/case.html", {
+        "user": user, "nav": "inbox", "view": view, "m": m,
+        "actions": [a for a in view.actions if m.status in FITS.get(a, (m.status,))],
+        "due_state": board.due_state(m, now, due_soon_days(session)),
+        "draft": next((r for r in m.replies if r.status == "draft"), None),
+        "can_reveal": m.contact_encrypted is not None and can_act(user, "reveal_contact", m),
+        "can_decide": can_act(user, "extend_decide", m), "categories": directory(session).categories,
+        "errors": errors or {}, "values": values or {}, "contact": contact,
+    }, status_code=status, no_store=contact is not None)
+
+
+@router.get("/cases/{message_id}", response_class=HTMLResponse)
+def case(
+    request: Request, message_id: int, user: CurrentOfficial, session: SessionDep, platform: PlatformDep
+) -> Response:
+    """A case with its full history and the forms for the allowed actions."""
+    return _case_page(request, session, user, message_id, platform.now())
+
+
+@router.post("/cases/{message_id}/contact", dependencies=[CsrfChecked])
+def reveal_contact(request: Request, message_id: int, user: CurrentOfficial, platform: PlatformDep) -> Response:
+    """Show the citizen's phone to the handling office; the read is audited."""
+    with platform.write() as session:
+        actor = _actor(session, user)
+        phone = cases.reveal_contact(session, platform.cipher, actor, message_id)
+        return _case_page(request, session, actor, message_id, platform.now(), contact=phone or "（未留联系电话）")
+
+
+class ActionForm(BaseModel):
+    """Parameters of a case action as typed; which ones count depends on the action."""
+
+    office: str = ""
+    reason: str = ""
+    body: str = ""
+    user_id: str = ""
+    days: str = ""
+    category: str = ""
+    return_to: str = ""
+
+
+@router.post("/cases/{message_id}/{action}", dependencies=[CsrfChecked])
+def act(
+    request: Request, message_id: int, action: str, form: Annotated[ActionForm, Form()],
+    user: CurrentOfficial, platform: PlatformDep,
+) -> Response:
+    """Do one action on the case, then show the case (or the page the form came from)."""
+    back = safe_next(form.return_to, f"/staff/cases/{message_id}") if form.return_to else f"/staff/cases/{message_id}"
+    params = form.model_dump(exclude={"return_to"})
+    try:
+        with platform.write() as session:
+            cases.perform(session, _actor(session, user), message_id, action, platform.now(), **params)
+    except ValidationFailed as exc:
+        if form.return_to:
+            flash(request, "；".join(exc.errors.values()), "error")
+            return _see_other(back)
+        with platform.read() as session:
+            return _case_page(request, session, _actor(session, user), message_id, platform.now(),
+                              errors=exc.errors, values={**params, "action": action}, status=422)
+    except (Conflict, Forbidden) as exc:
+        flash(request, exc.message, "error")
+        return _see_other(back)
+    flash(request, DONE.get(action, ACTION_LABELS.get(action, "操作") + "完成。"))
+    if action == "transfer" and not form.return_to:
+        back = "/staff"  # the case has left this office
+    return _see_other(back)
+
+
+@router.post("/extensions/{extension_id}", dependencies=[CsrfChecked])
+def decide_extension(
+    request: Request, extension_id: int, user: CurrentOfficial, platform: PlatformDep,
+    approve: Annotated[str, Form()] = "",
+) -> Response:
+    """The office head approves or denies a deadline extension."""
+    try:
+        with platform.write() as session:
+            ext = cases.decide_extension(session, _actor(session, user), extension_id, approve == "1", platform.now())
+            message_id = ext.message_id
+    except Conflict as exc:
+        flash(request, exc.message, "error")
+        return _see_other("/staff")
+    flash(request, "已同意延期。" if approve == "1" else "已不同意延期。")
+    return _see_other(f"/staff/cases/{message_id}")

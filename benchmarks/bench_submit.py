@@ -1,0 +1,77 @@
+"""Message submissions per second through the JSON API under uvicorn on SQLite.
+
+Measures POST /api/v1/messages (validate, store, index, route, event row, one
+transaction each) against GET /api/v1/health of the same server in the same
+run, with wrk (Debian package ``wrk``) as the load generator on loopback.
+
+    python benchmarks/bench_submit.py [--seconds 10] [--connections 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from common import ROOT, bench_env, machine, massline, server
+
+DEMO = ROOT / "massline" / "data" / "demo"
+
+
+def lua_script(path: Path) -> None:
+    rows = [json.loads(line) for line in (DEMO / "messages.jsonl").read_text(encoding="utf-8").splitlines()]
+    bodies = []
+    for i, row in enumerate(rows[:100]):
+        bodies.append(json.dumps({
+            "title": row["title"], "body": row["body"] + f" （第{i}条）", "kind": row["kind"],
+            "region": row["region"], "category": row["category"], "is_public": True,
+        }, ensure_ascii=False))
+    lua = ["wrk.method = 'POST'", "wrk.headers['Content-Type'] = 'application/json'", "local bodies = {"]
+    lua += ["  [==[" + b + "]==]," for b in bodies]
+    lua += ["}", "local n = 0", "request = function()", "  n = n + 1",
+            "  return wrk.format(nil, '/api/v1/messages', nil, bodies[(n % #bodies) + 1])", "end"]
+    path.write_text("\n".join(lua), encoding="utf-8")
+
+
+def wrk(url: str, seconds: int, connections: int, script: Path | None = None) -> tuple[float, int]:
+    cmd = ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "--latency"]
+    if script:
+        cmd += ["-s", str(script)]
+    out = subprocess.run([*cmd, url], check=True, capture_output=True, text=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return rate, int(bad.group(1)) if bad else 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=8)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("needs wrk: apt-get install wrk")
+    with tempfile.TemporaryDirectory() as tmp:
+        instance = Path(tmp)
+        env = bench_env(instance)
+        massline("config", "load", str(DEMO / "deployment.yaml"), env=env)
+        script = instance / "submit.lua"
+        lua_script(script)
+        with server(env) as url:
+            wrk(url + "/api/v1/health", 2, args.connections)  # warm-up
+            base, _ = wrk(url + "/api/v1/health", args.seconds, args.connections)
+            rate, bad = wrk(url + "/api/v1/messages", args.seconds, args.connections, script)
+        stored = sqlite3.connect(instance / "massline.db").execute("select count(*) from messages").fetchone()[0]
+    print(f"machine: {machine()}")
+    print(f"trivial endpoint (GET /api/v1/health): {base:,.0f} req/s")
+    print(f"submissions (POST /api/v1/messages):   {rate:,.0f} req/s, {bad} non-2xx, {stored:,} messages stored")
+    print(f"ratio submissions / trivial: {rate / base:.2f}  (target >= 0.5 and >= 500/s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,85 @@
+"""Shared helpers for benchmarks: machine description, a server in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import platform
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = ROOT.parent / "shared" / "data" / "tipdm2020c"
+
+
+def machine() -> str:
+    """CPU model, core count, Python version and date, for docs/benchmarks.md."""
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}"
+    )
+
+
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def bench_env(instance: Path, **extra: str) -> dict[str, str]:
+    """Environment for a benchmark platform in ``instance`` (rate limits off)."""
+    env = dict(os.environ)
+    env.update(
+        MASSLINE_INSTANCE_DIR=str(instance),
+        MASSLINE_SUBMIT_RATE_LIMIT="0",
+        MASSLINE_LOGIN_RATE_LIMIT="0",
+        MASSLINE_ARGON2_TIME_COST="1",
+        MASSLINE_ARGON2_MEMORY_KIB="64",
+    )
+    env.update(extra)
+    return env
+
+
+def massline(*args: str, env: dict[str, str]) -> str:
+    """Run the massline CLI of this checkout; returns its output."""
+    cmd = [sys.executable, "-m", "massline.cli.__main__", *args]
+    return subprocess.run(cmd, env=env, check=True, capture_output=True, text=True, cwd=ROOT).stdout
+
+
+@contextmanager
+def server(env: dict[str, str], workers: int = 1) -> Iterator[str]:
+    """``massline serve`` in a subprocess; yields the base URL and stops it afterwards."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "uvicorn", "massline.web.asgi:app", "--host", "127.0.0.1",
+           "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"]
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                if httpx.get(url + "/api/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        else:
+            raise RuntimeError("server did not start")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

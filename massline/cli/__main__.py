@@ -1,0 +1,5 @@
+"""``python -m massline.cli``."""
+
+from massline.cli import run
+
+run()

@@ -1,0 +1,697 @@
+"""Bulk import: rows of a hotline or message-board export become routed messages.
+
+Every row goes through the web form's validation (``intake.validate_input``),
+the registered category suggesters, ``routing.route_office`` and
+``routing.deadline_days``, gets a tracking code from ``intake.new_tracking_code``
+and search terms from ``intake.search_text`` — the same functions a web
+submission uses. What is batch-specific is only *how* the rows are written:
+
+* names are resolved once (regions by code, name or alias; categories by path),
+  route results are cached per (region, category) and deadline days per
+  (category, kind), since routing depends on nothing else for an import;
+* rows are written in batches (one transaction each) with Core ``INSERT``
+  executemany for messages, search rows, events and replies;
+* with ``on_error="stop"`` a first streaming pass validates the whole file and
+  nothing is written when any row is bad.
+
+Re-running an import is idempotent: a row whose (source, external_id) already
+exists is skipped. The case history of an imported message is ``submitted``
+(at the row's time, ``data={"source": ...}``), ``routed`` when an office was
+found, and ``replied`` when the row carries a reply.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+from typing import Any, Literal, cast
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import Table, insert, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from massline.analysis.pii import redact
+from massline.db import transaction
+from massline.io.formats import RowError
+from massline.io.importers import ImportMapping, ImportRow, parse_record
+from massline.models import (
+    KINDS,
+    STATUS_LABELS,
+    Category,
+    Message,
+    MessageEvent,
+    MessageSearch,
+    Office,
+    Rating,
+    Region,
+    Reply,
+    SiteSetting,
+)
+from massline.services import audit
+from massline.services.access import secret_digest
+from massline.services.casework import REPLY_MAX, REPLY_MIN
+from massline.services.crypto import FieldCipher
+from massline.services.errors import ValidationFailed
+from massline.services.intake import MessageInput, new_tracking_code, search_text, validate_input
+from massline.services.routing import deadline_days, route_office, suggest_category
+
+OnError = Literal["stop", "skip"]
+Records = Iterable[tuple[int, dict[str, Any] | RowError]]
+MAX_KEPT_PROBLEMS = 10_000
+FUTURE_SLACK = timedelta(days=1)
+# Core tables: batches are written with executemany, bypassing the ORM unit of work.
+_MESSAGES = cast(Table, Message.__table__)
+_SEARCH = cast(Table, MessageSearch.__table__)
+_EVENTS = cast(Table, MessageEvent.__table__)
+_REPLIES = cast(Table, Reply.__table__)
+
+
+class ImportAborted(Exception):
+    """The import cannot start (bad option or deployment); nothing was written."""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A row that was not imported: its number, the field and a Chinese message."""
+
+    number: int
+    field: str
+    message: str
+    external_id: str | None = None
+
+
+@dataclass
+class ImportOptions:
+    """How to import: origin name, defaults and error policy. ``workers`` helper
+    processes compute search terms while batches are written (0: all in this process)."""
+
+    source: str
+    on_error: OnError = "stop"
+    batch_size: int = 2000
+    dry_run: bool = False
+    default_region: str | None = None
+    reply_office: str | None = None
+    workers: int = 0
+
+
+@dataclass
+class ImportReport:
+    """What an import read, wrote and refused."""
+
+    rows: int = 0
+    imported: int = 0
+    duplicates: int = 0
+    routed: int = 0
+    queued: int = 0
+    replied: int = 0
+    batches: int = 0
+    bad_rows: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+    written: bool = False
+
+    def add_problems(self, number: int, errors: dict[str, str], external_id: str | None) -> None:
+        """Record the errors of one bad row (keeping at most MAX_KEPT_PROBLEMS messages)."""
+        self.bad_rows += 1
+        for name, message in errors.items():
+            if len(self.problems) < MAX_KEPT_PROBLEMS:
+                self.problems.append(RowProblem(number, name, message, external_id))
+
+
+@dataclass
+class _Prepared:
+    row: ImportRow
+    region_id: int | None
+    category_id: int | None
+    phone: str
+    terms: str | None = None
+
+
+@dataclass(frozen=True)
+class _OfficeRef:
+    id: int
+    code: str
+    name: str
+
+
+def deployment_timezone(session: Session, default: str) -> tzinfo:
+    """The site's ``timezone`` setting (naive times in imports are local to it)."""
+    row = session.get(SiteSetting, "timezone")
+    name = row.value if row is not None else default
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ImportAborted(f"unknown timezone {name!r}") from exc
+
+
+class Lookups:
+    """Names resolved once per import: regions, categories, dispatch offices;
+    plus caches of route results and deadline days filled as rows need them."""
+
+    def __init__(self, session: Session) -> None:
+        self.region_by_code: dict[str, int] = {}
+        self.region_by_name: dict[str, set[int]] = {}
+        self.region_path: dict[int, list[int]] = {}
+        for region in session.scalars(select(Region)):
+            self.region_by_code[region.code] = region.id
+            self.region_path[region.id] = [int(x) for x in region.path.strip("/").split("/") if x]
+            for name in {region.name, *(region.aliases or [])}:
+                self.region_by_name.setdefault(name.strip(), set()).add(region.id)
+        self.category_by_path = {path: cid for cid, path in session.execute(select(Category.id, Category.path))}
+        self.dispatch: dict[int, _OfficeRef] = {}
+        for office in session.scalars(select(Office).where(Office.is_dispatch.is_(True)).order_by(Office.id)):
+            self.dispatch.setdefault(office.region_id, _OfficeRef(office.id, office.code, office.name))
+        self._routes: dict[tuple[int | None, int | None], _OfficeRef | None] = {}
+        self._days: dict[tuple[int | None, str], int] = {}
+
+    def region(self, text: str) -> int:
+        """The region id of a code, name or alias; raises ValueError with a Chinese message."""
+        if text in self.region_by_code:
+            return self.region_by_code[text]
+        ids = self.region_by_name.get(text, set())
+        if len(ids) == 1:
+            return next(iter(ids))
+        if ids:
+            raise ValueError(f"区域名称「{text}」对应多个区域，请改用区域代码")
+        raise ValueError(f"区域「{text}」不存在（可填区域代码、名称或别名）")
+
+    def category(self, text: str) -> int:
+        """The category id of a path (城乡建设/安全生产) or first-level name."""
+        path = "/".join(part.strip() for part in text.replace("／", "/").split("/"))
+        if path in self.category_by_path:
+            return self.category_by_path[path]
+        raise ValueError(f"领域「{text}」不存在（请填一级标签名称或完整路径）")
+
+    def office_for(self, session: Session, region_id: int | None, category_id: int | None) -> _OfficeRef | None:
+        """``routing.route_office`` for a message in this region and category (cached)."""
+        key = (region_id, category_id)
+        if key not in self._routes:
+            probe = Message(region_id=region_id, addressee_office_id=None)
+            probe.category = session.get(Category, category_id) if category_id is not None else None
+            office = route_office(session, probe)
+            self._routes[key] = _OfficeRef(office.id, office.code, office.name) if office else None
+        return self._routes[key]
+
+    def days_for(self, session: Session, category_id: int | None, kind: str) -> int:
+        """``routing.deadline_days`` for this category and kind (cached)."""
+        key = (category_id, kind)
+        if key not in self._days:
+            category = session.get(Category, category_id) if category_id is not None else None
+            self._days[key] = deadline_days(session, category, kind)
+        return self._days[key]
+
+    def dispatch_office(self, region_id: int | None) -> _OfficeRef | None:
+        """The dispatch office nearest above ``region_id`` (or the top-most one)."""
+        for rid in reversed(self.region_path.get(region_id, []) if region_id is not None else []):
+            if rid in self.dispatch:
+                return self.dispatch[rid]
+        ranked = sorted(self.dispatch.items(), key=lambda kv: len(self.region_path.get(kv[0], [])))
+        return ranked[0][1] if ranked else None
+
+
+def _prepare(
+    session: Session, lookups: Lookups, row: ImportRow, options: ImportOptions, now: datetime
+) -> _Prepared | dict[str, str]:
+    """Resolve and validate one row; the errors of a bad row as {field: message}."""
+    errors = dict(row.errors)
+    region_id = category_id = None
+    region_text = row.region or options.default_region or ""
+    if region_text:
+        try:
+            region_id = lookups.region(region_text)
+        except ValueError as exc:
+            errors["region"] = str(exc)
+    if row.category:
+        try:
+            category_id = lookups.category(row.category)
+        except ValueError as exc:
+            errors["category"] = str(exc)
+    data = MessageInput(
+        title=row.title,
+        body=row.body,
+        kind=row.kind,
+        author_name=row.author_name,
+        contact_phone=row.contact_phone,
+        is_public=row.is_public,
+        source=options.source,
+        external_id=row.external_id,
+    )
+    phone = ""
+    try:
+        refs = validate_input(session, data, allowed_kinds=KINDS)
+        phone = str(refs["phone"])
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    if row.reply and not REPLY_MIN <= len(row.reply) <= REPLY_MAX:
+        errors["reply"] = f"答复意见应为 {REPLY_MIN} 到 {REPLY_MAX} 个字（现有 {len(row.reply)} 个）"
+    if row.created_at is not None and row.created_at > now + FUTURE_SLACK:
+        errors["created_at"] = "留言时间晚于当前时间"
+    if row.replied_at is not None and row.created_at is not None and row.replied_at < row.created_at:
+        errors["replied_at"] = "答复时间早于留言时间"
+    if errors:
+        return errors
+    return _Prepared(row, region_id, category_id, phone)
+
+
+def _prepared_rows(
+    session: Session,
+    lookups: Lookups,
+    records: Records,
+    mapping: ImportMapping,
+    options: ImportOptions,
+    tz: tzinfo,
+    now: datetime,
+    report: ImportReport,
+) -> Iterator[_Prepared]:
+    for number, record in records:
+        report.rows += 1
+        if isinstance(record, RowError):
+            report.add_problems(number, {"row": str(record)}, None)
+            continue
+        row = parse_record(mapping, number, record, tz)
+        result = _prepare(session, lookups, row, options, now)
+        if isinstance(result, dict):
+            report.add_problems(number, result, row.external_id)
+            continue
+        yield result
+
+
+def _batches(rows: Iterable[_Prepared], size: int) -> Iterator[list[_Prepared]]:
+    batch: list[_Prepared] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _existing_ids(session: Session, source: str, ids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        found.update(
+            session.scalars(select(Message.external_id).where(Message.source == source, Message.external_id.in_(chunk)))
+        )
+    return found
+
+
+def _new_rows(
+    session: Session, batch: list[_Prepared], source: str, seen: set[str], report: ImportReport
+) -> list[_Prepared]:
+    """Drop rows already imported (same source and external_id) or repeated in this run."""
+    ids = [p.row.external_id for p in batch if p.row.external_id]
+    existing = _existing_ids(session, source, ids) if ids else set()
+    fresh: list[_Prepared] = []
+    for p in batch:
+        ext = p.row.external_id
+        if ext is not None and (ext in existing or ext in seen):
+            report.duplicates += 1
+            continue
+        if ext is not None:
+            seen.add(ext)
+        fresh.append(p)
+    return fresh
+
+
+def _ids_by_code(session: Session, codes: list[str]) -> list[int]:
+    """Ids of just-inserted messages, in the order of ``codes`` (portable, unlike
+    executemany + RETURNING, which SQLite runs row by row when order matters)."""
+    found: dict[str, int] = {}
+    for start in range(0, len(codes), 500):
+        chunk = codes[start : start + 500]
+        rows = session.execute(select(Message.tracking_code, Message.id).where(Message.tracking_code.in_(chunk)))
+        found.update((code, mid) for code, mid in rows)
+    return [found[c] for c in codes]
+
+
+def _reply_ids(session: Session, message_ids: list[int]) -> dict[int, int]:
+    """Reply id per message for just-inserted replies (an imported message has one)."""
+    found: dict[int, int] = {}
+    for start in range(0, len(message_ids), 500):
+        chunk = message_ids[start : start + 500]
+        rows = session.execute(select(Reply.message_id, Reply.id).where(Reply.message_id.in_(chunk)))
+        found.update((mid, rid) for mid, rid in rows)
+    return found
+
+
+def _event(
+    message_id: int, type_: str, at: datetime, frm: str, to: str, office_id: int | None, **kw: Any
+) -> dict[str, Any]:
+    note = kw.pop("note", None)
+    return {
+        "message_id": message_id,
+        "type": type_,
+        "from_status": frm,
+        "to_status": to,
+        "actor_id": None,
+        "office_id": office_id,
+        "note": note,
+        "is_public": True,
+        "data": kw,
+        "created_at": at,
+    }
+
+
+class _Writer:
+    """Writes batches of prepared rows; one instance per import run."""
+
+    def __init__(self, lookups: Lookups, cipher: FieldCipher, options: ImportOptions, now: datetime) -> None:
+        self.lookups = lookups
+        self.cipher = cipher
+        self.options = options
+        self.now = now
+        self.codes: set[str] = set()
+        self.reply_office: _OfficeRef | None = None
+
+    def _code(self) -> str:
+        code = new_tracking_code()
+        while code in self.codes:
+            code = new_tracking_code()
+        self.codes.add(code)
+        return code
+
+    def write(self, session: Session, batch: list[_Prepared], report: ImportReport) -> None:
+        """Insert one batch of new rows, with search rows, events and replies."""
+        source = self.options.source
+        messages: list[dict[str, Any]] = []
+        plans: list[tuple[_Prepared, _OfficeRef | None, _OfficeRef | None, datetime]] = []
+        for p in batch:
+            row = p.row
+            category_id = p.category_id
+            if category_id is None:
+                suggested = suggest_category(session, row.title + "\n" + row.body)
+                category_id = suggested.id if suggested is not None else None
+            office = self.lookups.office_for(session, p.region_id, category_id)
+            created = row.created_at or self.now
+            replier = office
+            if row.reply and replier is None:
+                replier = self.reply_office or self.lookups.dispatch_office(p.region_id)
+            replied_at = (row.replied_at or created) if row.reply and replier else None
+            status = "replied" if replied_at else ("assigned" if office else "received")
+            owner = office or (replier if replied_at else None)
+            due = created + timedelta(days=self.lookups.days_for(session, category_id, row.kind)) if office else None
+            messages.append(
+                {
+                    "tracking_code": self._code(),
+                    "secret_hash": secret_digest(secrets.token_urlsafe(16)),
+                    "title": row.title.strip(),
+                    "body": row.body.strip(),
+                    "kind": row.kind,
+                    "region_id": p.region_id,
+                    "category_id": category_id,
+                    "addressee_office_id": None,
+                    "addressee_leader_id": None,
+                    "office_id": owner.id if owner else None,
+                    "assignee_id": None,
+                    "status": status,
+                    "is_public": row.is_public,
+                    "author_name": row.author_name.strip() or "匿名网友",
+                    "contact_encrypted": self.cipher.encrypt(p.phone) if p.phone else None,
+                    "source": source,
+                    "external_id": row.external_id,
+                    "support_count": row.supports,
+                    "reopen_count": 0,
+                    "escalated": False,
+                    "reject_reason": None,
+                    "created_at": created,
+                    "updated_at": replied_at or created,
+                    "due_at": due,
+                    "replied_at": replied_at,
+                    "closed_at": None,
+                }
+            )
+            plans.append((p, office, replier if replied_at else None, created))
+        session.execute(insert(_MESSAGES), messages)
+        ids = _ids_by_code(session, [m["tracking_code"] for m in messages])
+        search = [
+            {"message_id": mid, "terms": p.terms if p.terms is not None else search_text(m["title"], m["body"])}
+            for mid, m, p in zip(ids, messages, batch, strict=True)
+        ]
+        session.execute(insert(_SEARCH), search)
+        events: list[dict[str, Any]] = []
+        replies: list[dict[str, Any]] = []
+        reply_events: list[tuple[int, dict[str, Any]]] = []
+        for mid, (p, office, replier, created) in zip(ids, plans, strict=True):
+            events.append(_event(mid, "submitted", created, "received", "received", None, source=source))
+            status = "received"
+            if office is not None:
+                events.append(
+                    _event(
+                        mid,
+                        "routed",
+                        created,
+                        "received",
+                        "assigned",
+                        office.id,
+                        note=office.name,
+                        office_code=office.code,
+                    )
+                )
+                status = "assigned"
+                report.routed += 1
+            else:
+                report.queued += 1
+            if replier is not None:
+                at = p.row.replied_at or created
+                replies.append(
+                    {
+                        "message_id": mid,
+                        "office_id": replier.id,
+                        "author_id": None,
+                        "body": p.row.reply,
+                        "status": "published",
+                        "created_at": at,
+                        "published_at": at,
+                    }
+                )
+                reply_events.append(
+                    (len(replies) - 1, _event(mid, "replied", at, status, "replied", replier.id, source=source))
+                )
+                report.replied += 1
+        if replies:
+            session.execute(insert(_REPLIES), replies)
+            reply_ids = _reply_ids(session, [r["message_id"] for r in replies])
+            for index, event in reply_events:
+                event["data"]["reply_id"] = reply_ids[replies[index]["message_id"]]
+                events.append(event)
+        session.execute(insert(_EVENTS), events)
+        report.imported += len(ids)
+
+
+def _search_terms(texts: list[tuple[str, str]]) -> list[str]:
+    """``intake.search_text`` of each (title, body); runs in a helper process."""
+    return [search_text(title.strip(), body.strip()) for title, body in texts]
+
+
+def _write_batch(
+    sessions: sessionmaker[Session],
+    writer: _Writer,
+    batch: list[_Prepared],
+    terms: Future[list[str]] | None,
+    seen: set[str],
+    report: ImportReport,
+    progress: Callable[[ImportReport], None] | None,
+) -> None:
+    """Write one batch in its own transaction (duplicates dropped first)."""
+    if terms is not None:
+        for p, text in zip(batch, terms.result(), strict=True):
+            p.terms = text
+    with transaction(sessions, write=True) as session:
+        fresh = _new_rows(session, batch, writer.options.source, seen, report)
+        if fresh:
+            writer.write(session, fresh, report)
+        report.batches += 1
+    report.written = report.written or bool(fresh)
+    if progress is not None:
+        progress(report)
+
+
+def run_import(
+    sessions: sessionmaker[Session],
+    cipher: FieldCipher,
+    open_records: Callable[[], Records],
+    mapping: ImportMapping,
+    options: ImportOptions,
+    *,
+    default_timezone: str = "Asia/Shanghai",
+    now: datetime,
+    progress: Callable[[ImportReport], None] | None = None,
+) -> ImportReport:
+    """Import the records that ``open_records()`` streams, in batches.
+
+    ``open_records`` is called once per pass (twice with ``on_error="stop"``:
+    validate everything, then write). Each batch commits on its own; with
+    ``stop`` nothing is written when any row is bad, and ``dry_run`` writes nothing.
+    """
+    if options.batch_size < 1:
+        raise ImportAborted("batch size must be at least 1")
+    if len(options.source) > 20 or not options.source:
+        raise ImportAborted("source must be 1 to 20 characters")
+    with transaction(sessions, write=False) as session:
+        lookups = Lookups(session)
+        tz = deployment_timezone(session, default_timezone)
+        if options.default_region:
+            try:
+                lookups.region(options.default_region)
+            except ValueError as exc:
+                raise ImportAborted(f"--region: {exc}") from exc
+        writer = _Writer(lookups, cipher, options, now)
+        if options.reply_office:
+            office = session.scalar(select(Office).where(Office.code == options.reply_office))
+            if office is None:
+                raise ImportAborted(f"--reply-office: no office with code {options.reply_office!r}")
+            writer.reply_office = _OfficeRef(office.id, office.code, office.name)
+        if "reply" in mapping.fields and writer.reply_office is None and not lookups.dispatch:
+            raise ImportAborted(
+                "the mapping has a reply column but the deployment has no dispatch office to answer "
+                "unrouted messages; give --reply-office CODE"
+            )
+        if options.on_error == "stop" or options.dry_run:
+            check = ImportReport()
+            seen: set[str] = set()
+            for batch in _batches(
+                _prepared_rows(session, lookups, open_records(), mapping, options, tz, now, check), options.batch_size
+            ):
+                _new_rows(session, batch, options.source, seen, check)
+            if check.bad_rows or options.dry_run:
+                return check
+    report = ImportReport()
+    seen = set()
+    pool = ProcessPoolExecutor(options.workers) if options.workers > 0 else None
+    try:
+        with sessions() as reader:
+            rows = _prepared_rows(reader, lookups, open_records(), mapping, options, tz, now, report)
+            pending: tuple[list[_Prepared], Future[list[str]] | None] | None = None
+            for batch in _batches(rows, options.batch_size):
+                # Search terms (the costliest pure step) are computed in a helper
+                # process while this one writes the previous batch.
+                terms = pool.submit(_search_terms, [(p.row.title, p.row.body) for p in batch]) if pool else None
+                if pending is not None:
+                    _write_batch(sessions, writer, *pending, seen, report, progress)
+                pending = (batch, terms)
+            if pending is not None:
+                _write_batch(sessions, writer, *pending, seen, report, progress)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    if report.imported:
+        with transaction(sessions, write=True) as session:
+            audit.record(
+                session,
+                None,
+                "bulk_import",
+                "message",
+                None,
+                source=options.source,
+                imported=report.imported,
+                duplicates=report.duplicates,
+                bad_rows=report.bad_rows,
+                mapping=mapping.name,
+            )
+    return report
+
+
+EXPORT_COLUMNS = (
+    "追踪码",
+    "留言时间",
+    "标题",
+    "内容",
+    "类型",
+    "状态",
+    "区域",
+    "领域",
+    "承办单位",
+    "办理期限",
+    "答复时间",
+    "答复意见",
+    "满意度",
+    "点赞数",
+    "重新办理次数",
+)
+
+
+@dataclass
+class ExportFilter:
+    """Which messages to export; dates are inclusive local days."""
+
+    status: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    office: str | None = None
+
+
+def _local(value: datetime | None, tz: tzinfo) -> datetime | None:
+    return value.astimezone(tz).replace(tzinfo=None) if value is not None else None
+
+
+def export_rows(
+    session: Session, filters: ExportFilter, *, redact_pii: bool, tz: tzinfo, chunk: int = 1000
+) -> Iterator[tuple[Any, ...]]:
+    """Stream one tuple per message (columns as ``EXPORT_COLUMNS``), oldest first.
+
+    Times are naive local times in ``tz``. Text is redacted with
+    ``analysis.pii.redact`` unless ``redact_pii`` is False; the contact phone
+    is never exported.
+    """
+    reply = (
+        select(Reply.body)
+        .where(Reply.message_id == Message.id, Reply.status == "published")
+        .order_by(Reply.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    rating = select(Rating.score).where(Rating.message_id == Message.id).order_by(Rating.id.desc()).limit(1)
+    stmt = (
+        select(
+            Message.tracking_code,
+            Message.created_at,
+            Message.title,
+            Message.body,
+            Message.kind,
+            Message.status,
+            Region.name,
+            Category.path,
+            Office.name,
+            Message.due_at,
+            Message.replied_at,
+            reply,
+            rating.scalar_subquery(),
+            Message.support_count,
+            Message.reopen_count,
+        )
+        .outerjoin(Region, Message.region_id == Region.id)
+        .outerjoin(Category, Message.category_id == Category.id)
+        .outerjoin(Office, Message.office_id == Office.id)
+        .order_by(Message.id)
+    )
+    if filters.status:
+        stmt = stmt.where(Message.status == filters.status)
+    if filters.since:
+        stmt = stmt.where(Message.created_at >= filters.since)
+    if filters.until:
+        stmt = stmt.where(Message.created_at < filters.until)
+    if filters.office:
+        stmt = stmt.where(Office.code == filters.office)
+    clean: Callable[[str | None], str | None] = (lambda t: redact(t) if t else t) if redact_pii else (lambda t: t)
+    for r in session.execute(stmt.execution_options(yield_per=chunk)):
+        yield (
+            r[0],
+            _local(r[1], tz),
+            clean(r[2]),
+            clean(r[3]),
+            r[4],
+            STATUS_LABELS.get(r[5], r[5]),
+            r[6],
+            r[7],
+            r[8],
+            _local(r[9], tz),
+            _local(r[10], tz),
+            clean(r[11]),
+            r[12],
+            r[13],
+            r[14],
+        )
