@@ -159,3 +159,19 @@ def test_contact_is_encrypted_at_rest(deployed: Platform) -> None:
         raw = s.get(Message, mid).contact_encrypted
     assert raw and b"13900001111" not in raw
     assert deployed.cipher.decrypt(raw) == "13900001111"
+
+
+def test_public_stats_count_public_messages_and_answers(deployed: Platform) -> None:
+    from massline.services.board import public_stats
+
+    answered = _submit(deployed)
+    _submit(deployed, title="另一条公开留言")
+    _submit(deployed, title="不公开的留言", is_public=False)
+    with deployed.write() as s:
+        official, m = _user(s, "jsj.a"), s.get(Message, answered)
+        casework.do_accept(s, official, m, T0)
+        casework.check_draft_reply(s, official, m, "已联系物业，电梯本周内修复。", T0)
+        casework.do_publish_reply(s, official, m, T0)
+    with deployed.read() as s:
+        stats = public_stats(s)
+    assert (stats.total, stats.answered, stats.answer_rate) == (2, 1, 50)

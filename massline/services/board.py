@@ -120,6 +120,28 @@ def dispatch_queue(session: Session, page: int = 1, page_size: int = 50) -> Page
     return _page(session, stmt, Filters(page=page), page_size, [Message.created_at, Message.id])
 
 
+@dataclass
+class PublicStats:
+    """Headline figures of the public board."""
+
+    total: int
+    answered: int
+
+    @property
+    def answer_rate(self) -> int:
+        """Answered share of public messages, in whole percent."""
+        return round(100 * self.answered / self.total) if self.total else 0
+
+
+def public_stats(session: Session) -> PublicStats:
+    """How many public messages there are and how many have a published answer."""
+    answered = Message.status.in_(("replied", "closed"))
+    total, done = session.execute(
+        select(func.count(), func.count().filter(answered)).select_from(Message).where(public_condition())
+    ).one()
+    return PublicStats(int(total), int(done or 0))
+
+
 def due_state(message: Message, now: datetime, soon_days: int) -> str:
     """ "overdue", "soon" or "" for an open message's deadline."""
     if message.due_at is None or message.status not in OPEN_STATUSES:

@@ -22,7 +22,9 @@ found, and ``replied`` when the row carries a reply.
 
 from __future__ import annotations
 
+import queue
 import secrets
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -482,6 +484,47 @@ class _Writer:
         report.imported += len(ids)
 
 
+class _Pipe:
+    """A writer thread fed through a short queue; its first error is re-raised."""
+
+    def __init__(self, consume: Callable[[tuple[list[_Prepared], Future[list[str]] | None]], None]) -> None:
+        self._queue: queue.Queue[tuple[list[_Prepared], Future[list[str]] | None] | None] = queue.Queue(maxsize=2)
+        self._consume = consume
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="massline-import-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (item := self._queue.get()) is not None:
+            if self._error is not None:
+                continue  # drain after a failure
+            try:
+                self._consume(item)
+            except BaseException as exc:  # handed to the producer thread
+                self._error = exc
+
+    def put(self, item: tuple[list[_Prepared], Future[list[str]] | None]) -> None:
+        """Queue a batch (blocks while two are waiting); raises the writer's error."""
+        self._raise()
+        self._queue.put(item)
+
+    def close(self) -> None:
+        """Wait until every queued batch is written; raise the writer's error."""
+        self._queue.put(None)
+        self._thread.join()
+        self._raise()
+
+    def abort(self) -> None:
+        """Stop the writer after the queued batches (no-op when already closed)."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+
 def _search_terms(texts: list[tuple[str, str]]) -> list[str]:
     """``intake.search_text`` of each (title, body); runs in a helper process."""
     return [search_text(title.strip(), body.strip()) for title, body in texts]
@@ -552,30 +595,37 @@ def run_import(
             )
         if options.on_error == "stop" or options.dry_run:
             check = ImportReport()
-            seen: set[str] = set()
+            check_seen: set[str] = set()
             for batch in _batches(
                 _prepared_rows(session, lookups, open_records(), mapping, options, tz, now, check), options.batch_size
             ):
-                _new_rows(session, batch, options.source, seen, check)
+                _new_rows(session, batch, options.source, check_seen, check)
             if check.bad_rows or options.dry_run:
                 return check
     report = ImportReport()
-    seen = set()
+    seen: set[str] = set()
+
+    def write(item: tuple[list[_Prepared], Future[list[str]] | None]) -> None:
+        _write_batch(sessions, writer, *item, seen, report, progress)
+
     pool = ProcessPoolExecutor(options.workers) if options.workers > 0 else None
+    pipe = _Pipe(write) if pool is not None else None
     try:
         with sessions() as reader:
             rows = _prepared_rows(reader, lookups, open_records(), mapping, options, tz, now, report)
-            pending: tuple[list[_Prepared], Future[list[str]] | None] | None = None
             for batch in _batches(rows, options.batch_size):
-                # Search terms (the costliest pure step) are computed in a helper
-                # process while this one writes the previous batch.
-                terms = pool.submit(_search_terms, [(p.row.title, p.row.body) for p in batch]) if pool else None
-                if pending is not None:
-                    _write_batch(sessions, writer, *pending, seen, report, progress)
-                pending = (batch, terms)
-            if pending is not None:
-                _write_batch(sessions, writer, *pending, seen, report, progress)
+                if pool is None or pipe is None:
+                    write((batch, None))
+                    continue
+                # Pipelined: a helper process computes the batch's search terms and a
+                # writer thread inserts it (SQLite works outside the GIL) while this
+                # thread reads and validates the next batch.
+                pipe.put((batch, pool.submit(_search_terms, [(p.row.title, p.row.body) for p in batch])))
+        if pipe is not None:
+            pipe.close()
     finally:
+        if pipe is not None:
+            pipe.abort()
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     if report.imported:

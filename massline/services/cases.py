@@ -110,16 +110,16 @@ class CaseView:
 
 
 def case_view(session: Session, user: User, message_id: int) -> CaseView:
-    """The case page's data: the message, its history and the allowed actions."""
+    """The case page's data: the message, its history and the actions allowed now (by role and state)."""
     from massline.services.access import can_act
 
     message = access_message_by_id(session, user, message_id)
-    actions = [a for a in ACTIONS if can_act(user, _RIGHT.get(a, a), message)]
+    actions = [a for a in ACTIONS if can_act(user, _RIGHT.get(a, a), message) and casework.action_fits(a, message)]
     if user.role == "dispatcher":
         actions = [
             a
             for a in ("dispatch", "reject", "category")
-            if can_act(user, "dispatch" if a == "category" else a, message)
+            if can_act(user, "dispatch" if a == "category" else a, message) and casework.action_fits(a, message)
         ]
     colleagues: list[User] = []
     if message.office_id is not None and "assign" in actions:

@@ -23,8 +23,27 @@ REPLY_MIN, REPLY_MAX = 10, 5000
 OFFICE_STAFF = ("official", "office_head")
 
 
-def _need_status(message: Message, *allowed: str) -> None:
-    if message.status not in allowed:
+# The states in which each action is possible: the one statement of the case's state rules.
+ACTION_STATES: dict[str, tuple[str, ...]] = {
+    "dispatch": ("received", "assigned"),
+    "accept": ("assigned", "reopened"),
+    "assign": ("assigned", "accepted", "reopened"),
+    "transfer": ("assigned", "accepted", "reopened"),
+    "reject": ("received", "assigned", "accepted"),
+    "reply": ("accepted",),
+    "publish": ("accepted",),
+    "close": ("replied",),
+    "extend_request": ("assigned", "accepted", "reopened"),
+}
+
+
+def action_fits(action: str, message: Message) -> bool:
+    """True when ``action`` is possible in the message's current state."""
+    return message.status in ACTION_STATES.get(action, (message.status,))
+
+
+def _need_status(message: Message, action: str) -> None:
+    if not action_fits(action, message):
         raise Conflict(f"当前状态为「{message.status_label}」，不能执行此操作 (not allowed in this state)")
 
 
@@ -46,7 +65,7 @@ def _office_by_code(session: Session, code: str) -> Office:
 
 def do_dispatch(session: Session, user: User | None, message: Message, office_code: str, now: datetime) -> Message:
     """A dispatcher sends a queued (or wrongly routed, not yet accepted) message to an office."""
-    _need_status(message, "received", "assigned")
+    _need_status(message, "dispatch")
     office = _office_by_code(session, office_code)
     if office.is_dispatch:
         raise ValidationFailed({"office": "不能派给派单中心本身，请选择承办单位"})
@@ -60,7 +79,7 @@ def do_dispatch(session: Session, user: User | None, message: Message, office_co
 
 def do_accept(session: Session, user: User | None, message: Message, now: datetime) -> Message:
     """The office signs for the case (签收); the accepting official becomes its handler."""
-    _need_status(message, "assigned", "reopened")
+    _need_status(message, "accept")
     if message.assignee_id is None and user is not None:
         message.assignee_id = user.id
     add_event(session, message, "accepted", now, actor=user, to_status="accepted")
@@ -69,7 +88,7 @@ def do_accept(session: Session, user: User | None, message: Message, now: dateti
 
 def do_assign(session: Session, user: User, message: Message, colleague_id: int, now: datetime) -> Message:
     """Hand the case to a colleague in the same office."""
-    _need_status(message, "assigned", "accepted", "reopened")
+    _need_status(message, "assign")
     colleague = session.get(User, colleague_id)
     if colleague is None or colleague.office_id != message.office_id or colleague.role not in OFFICE_STAFF:
         raise ValidationFailed({"assignee": "只能指派给本单位的工作人员"})
@@ -84,7 +103,7 @@ def do_transfer(
     session: Session, user: User | None, message: Message, office_code: str, reason: str, now: datetime
 ) -> Message:
     """Send the case to another office with a stated reason (转办)."""
-    _need_status(message, "assigned", "accepted", "reopened")
+    _need_status(message, "transfer")
     why = _reason(reason)
     office = _office_by_code(session, office_code)
     if office.id == message.office_id:
@@ -112,7 +131,7 @@ def do_transfer(
 
 def do_reject(session: Session, user: User | None, message: Message, reason: str, now: datetime) -> Message:
     """Decline the case (out of scope, abusive ...) with a reason the citizen sees."""
-    _need_status(message, "received", "assigned", "accepted")
+    _need_status(message, "reject")
     why = _reason(reason)
     message.reject_reason = why
     message.closed_at = now
@@ -122,7 +141,7 @@ def do_reject(session: Session, user: User | None, message: Message, reason: str
 
 def check_draft_reply(session: Session, user: User | None, message: Message, body: str, now: datetime) -> Reply:
     """Write or update the case's unpublished reply."""
-    _need_status(message, "accepted")
+    _need_status(message, "reply")
     text = body.strip()
     if len(text) < REPLY_MIN:
         raise ValidationFailed({"body": f"答复内容至少 {REPLY_MIN} 个字"})
@@ -149,7 +168,7 @@ def check_draft_reply(session: Session, user: User | None, message: Message, bod
 
 def do_publish_reply(session: Session, user: User | None, message: Message, now: datetime) -> Reply:
     """Publish the drafted reply: the citizen sees it and the case is replied."""
-    _need_status(message, "accepted")
+    _need_status(message, "publish")
     draft = next((r for r in message.replies if r.status == "draft"), None)
     if draft is None:
         raise Conflict("请先起草答复 (draft a reply first)")
@@ -162,7 +181,7 @@ def do_publish_reply(session: Session, user: User | None, message: Message, now:
 
 def do_close(session: Session, user: User | None, message: Message, now: datetime) -> Message:
     """Close a replied case (办结)."""
-    _need_status(message, "replied")
+    _need_status(message, "close")
     message.closed_at = now
     add_event(session, message, "closed", now, actor=user, to_status="closed")
     return message
@@ -172,7 +191,7 @@ def check_request_extension(
     session: Session, user: User, message: Message, days: int, reason: str, now: datetime
 ) -> DeadlineExtension:
     """Ask the office head for more days; one pending request at a time."""
-    _need_status(message, "assigned", "accepted", "reopened")
+    _need_status(message, "extend_request")
     if not 1 <= days <= 30:
         raise ValidationFailed({"days": "延期天数须在 1 到 30 天之间"})
     why = _reason(reason)

@@ -102,8 +102,11 @@ def support_message(message_id: int, data: schemas.SupportRequest, platform: Pla
 
 
 @router.post("/track", response_model=schemas.MessagePublic, tags=["citizens"])
-def track(data: schemas.TrackRequest, session: SessionDep) -> schemas.MessagePublic:
-    """The citizen's own message (public or not) by tracking code and secret."""
+def track(
+    data: schemas.TrackRequest, request: Request, session: SessionDep, platform: PlatformDep
+) -> schemas.MessagePublic:
+    """The citizen's own message (public or not) by tracking code and secret (rate-limited against guessing)."""
+    platform.login_limiter.hit(client_key(request, platform))
     message = access_message_by_tracking(session, data.tracking_code, data.secret)
     return schemas.MessagePublic.model_validate(public_message(message, with_history=True, owner=True))
 

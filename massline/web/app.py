@@ -122,7 +122,9 @@ def create_app(platform: Platform | None = None) -> FastAPI:
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired) -> Response:
-        target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+        # after login the browser GETs ``next``: send it back to the page, not to a form's POST URL
+        path = request.url.path if request.method == "GET" else "/staff"
+        target = quote(path + (f"?{request.url.query}" if request.url.query and request.method == "GET" else ""))
         return RedirectResponse(f"/staff/login?next={target}", status_code=303)
 
     return app

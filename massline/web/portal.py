@@ -59,13 +59,10 @@ def _see_other(url: str) -> RedirectResponse:
 def home(request: Request, session: SessionDep) -> Response:
     """What the platform is, the big button, the latest public messages and the figures."""
     latest = board.public_board(session, board.Filters(), page_size=8)
-    answered = sum(
-        board.public_board(session, board.Filters(status=s), page_size=1).total for s in ("replied", "closed")
-    )
-    rate = round(100 * answered / latest.total) if latest.total else 0
+    stats = board.public_stats(session)
     return render(request, "portal/home.html", {
         "nav": "home", "latest": [public_message(m) for m in latest.items],
-        "total": latest.total, "answered": answered, "rate": rate,
+        "total": stats.total, "answered": stats.answered, "rate": stats.answer_rate,
     })
 
 

@@ -43,15 +43,6 @@ DONE = {
     "extend_request": "延期申请已提交，等待单位负责人审批。", "dispatch": "已派单。", "category": "分类已更正。",
 }
 Page = Annotated[int, Query(ge=1, le=board.MAX_PAGE)]
-# Display hint only (the casework service is the authority): the statuses in
-# which each action can succeed, so the page does not offer a button that
-# would only answer "not allowed in this state".
-FITS = {
-    "dispatch": ("received", "assigned"), "accept": ("assigned", "reopened"),
-    "assign": ("assigned", "accepted", "reopened"), "transfer": ("assigned", "accepted", "reopened"),
-    "reject": ("received", "assigned", "accepted"), "reply": ("accepted",), "publish": ("accepted",),
-    "close": ("replied",), "extend_request": ("assigned", "accepted", "reopened"),
-}
 
 
 def safe_next(target: str, default: str = "/staff") -> str:
@@ -164,7 +155,7 @@ def _case_page(
     m = view.message
     return render(request, "staff/case.html", {
         "user": user, "nav": "inbox", "view": view, "m": m,
-        "actions": [a for a in view.actions if m.status in FITS.get(a, (m.status,))],
+        "actions": view.actions,
         "due_state": board.due_state(m, now, due_soon_days(session)),
         "draft": next((r for r in m.replies if r.status == "draft"), None),
         "can_reveal": m.contact_encrypted is not None and can_act(user, "reveal_contact", m),
