@@ -38,7 +38,7 @@ test-pg: $(STAMP)
 	scripts/with-postgres.sh $(BIN)/python -m pytest -n 2 -q -m "not browser"
 
 lint: $(STAMP)
-	$(BIN)/ruff check massline tests benchmarks
+	$(BIN)/ruff check massline tests benchmarks scripts
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

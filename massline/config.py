@@ -24,33 +24,35 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="MASSLINE_", env_file=".env", extra="ignore")
 
-    environment: Literal["development", "production", "test"] = "development"
+    environment: Literal["development", "production", "test"] = Field(
+        default="development", description="production refuses placeholder secrets and sends cookies over HTTPS only."
+    )
     instance_dir: Path = Field(
         default=Path("instance"), description="Where the SQLite file, generated keys and models live."
     )
     database_url: str = Field(default="", description="SQLAlchemy URL; empty means a SQLite file in instance_dir.")
     secret_key: str = Field(default="", description="Signs session cookies and API tokens.")
     encryption_key: str = Field(default="", description="Fernet key encrypting sensitive fields at rest.")
-    host: str = "127.0.0.1"
-    port: int = 8000
-    site_name: str = "Massline 网络问政平台"
-    timezone: str = "Asia/Shanghai"
+    host: str = Field(default="127.0.0.1", description="Address `massline serve` listens on.")
+    port: int = Field(default=8000, description="Port `massline serve` listens on.")
+    site_name: str = Field(default="Massline 网络问政平台", description="Site name until a deployment file sets one.")
+    timezone: str = Field(
+        default="Asia/Shanghai", description="Time zone for showing times (the deployment file may set its own)."
+    )
     # abuse protection
     submit_rate_limit: int = Field(
         default=10, description="Public submissions allowed per client per window (0 = off)."
     )
-    submit_rate_window_seconds: int = 600
+    submit_rate_window_seconds: int = Field(default=600, description="Window of the submission limit.")
     login_rate_limit: int = Field(default=20, description="Login attempts per client per window (0 = off).")
-    login_rate_window_seconds: int = 300
+    login_rate_window_seconds: int = Field(default=300, description="Window of the login (and tracking) limit.")
     lockout_threshold: int = Field(default=5, description="Failed logins before an account is locked.")
-    lockout_minutes: int = 15
-    session_max_age_seconds: int = 8 * 3600
-    api_token_max_age_seconds: int = 12 * 3600
+    lockout_minutes: int = Field(default=15, description="How long a locked account stays locked.")
+    session_max_age_seconds: int = Field(default=8 * 3600, description="Lifetime of a staff login session.")
+    api_token_max_age_seconds: int = Field(default=12 * 3600, description="Lifetime of an API bearer token.")
     reopen_escalation_threshold: int = Field(default=2, description="Reopens after which a case is escalated.")
     argon2_time_cost: int = Field(default=3, ge=1, description="argon2id passes per password hash.")
     argon2_memory_kib: int = Field(default=65536, ge=8, description="argon2id memory per password hash (KiB).")
-    page_size: int = 20
-    classifier_threshold: float = 0.5
     trust_forwarded_for: bool = Field(
         default=False, description="Use X-Forwarded-For for client addresses (behind a proxy)."
     )

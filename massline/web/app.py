@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -27,6 +28,16 @@ from massline.web import api, portal, workbench
 from massline.web.deps import LoginRequired
 
 STATIC_DIR = Path(__file__).parent / "static"
+# Swagger UI's files, shipped inside the fastapi-offline package (no CDN).
+SWAGGER_DIR = Path(importlib.util.find_spec("fastapi_offline").origin or "").parent / "static"  # type: ignore[union-attr]
+API_DOCS_PAGE = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>Massline API</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="/api/docs-assets/swagger-ui.css"></head>
+<body><div id="swagger-ui" data-openapi-url="/api/openapi.json"></div>
+<script src="/api/docs-assets/swagger-ui-bundle.js"></script>
+<script src="/static/js/api-docs.js"></script></body></html>
+"""
 STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, ValidationFailed: 422, RateLimited: 429, AuthFailed: 401}
 SECURITY_HEADERS = [
     (
@@ -75,7 +86,7 @@ def create_app(platform: Platform | None = None) -> FastAPI:
         title="Massline API",
         version=__version__,
         description="网络群众路线平台 JSON API. Citizens submit and follow messages; officials handle cases.",
-        docs_url="/api/docs",
+        docs_url=None,  # served below from local assets (no CDN)
         redoc_url=None,
         openapi_url="/api/openapi.json",
         swagger_ui_parameters={"syntaxHighlight": False},
@@ -91,9 +102,14 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     )
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/api/docs-assets", StaticFiles(directory=SWAGGER_DIR), name="api-docs-assets")
     app.include_router(api.router)
     app.include_router(portal.router)
     app.include_router(workbench.router)
+
+    @app.get("/api/docs", include_in_schema=False)
+    async def api_docs() -> HTMLResponse:
+        return HTMLResponse(API_DOCS_PAGE)
 
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, exc: ServiceError) -> Response:
