@@ -4,13 +4,14 @@ when MASSLINE_TEST_DATABASE_URL is set), the mini deployment, and an app client.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 
 from massline.config import Settings
 from massline.io.deployment_yaml import load_deployment
@@ -22,35 +23,10 @@ PG_URL = os.environ.get("MASSLINE_TEST_DATABASE_URL", "")
 PASSWORD = "Test-password-123"
 
 
-def _pg_database(base_url: str) -> Iterator[str]:
-    name = f"massline_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = base_url.rsplit("/", 1)[0] + "/" + name
-    try:
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-@pytest.fixture
-def database_url(tmp_path: Path) -> Iterator[str]:
-    """A new empty database for this test."""
-    if PG_URL:
-        yield from _pg_database(PG_URL)
-    else:
-        yield f"sqlite:///{tmp_path / 'test.db'}"
-
-
-@pytest.fixture
-def settings(tmp_path: Path, database_url: str) -> Settings:
-    """Test settings: a temp instance dir, rate limits off unless a test sets them."""
+def _test_settings(instance_dir: Path, database_url: str) -> Settings:
     return Settings(
         environment="test",
-        instance_dir=tmp_path / "instance",
+        instance_dir=instance_dir,
         database_url=database_url,
         submit_rate_limit=0,
         login_rate_limit=0,
@@ -59,25 +35,98 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
     )
 
 
+def _build(url: str, instance_dir: Path, deploy: bool) -> None:
+    """Migrate ``url`` and, with ``deploy``, load mini.yaml with every password set to PASSWORD."""
+    from massline.services.accounts import check_reset_password
+
+    p = Platform(_test_settings(instance_dir, url))
+    p.migrate()
+    if deploy:
+        with p.write() as s:
+            report = check_apply_deployment(s, load_deployment(DATA / "mini.yaml"))
+            for username in report.users_created:
+                check_reset_password(s, username, PASSWORD)
+    if url.startswith("sqlite"):
+        with p.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    p.dispose()
+
+
+def _pg_admin() -> Engine:
+    return create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+
+
+def _pg_url(name: str) -> str:
+    return PG_URL.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(scope="session")
+def _templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Migrated template databases, built once per test process: "empty" and "mini" (deployed)."""
+    base = tmp_path_factory.mktemp("templates")
+    if not PG_URL:
+        out = {}
+        for kind in ("empty", "mini"):
+            path = base / f"{kind}.db"
+            _build(f"sqlite:///{path}", base / "instance", deploy=kind == "mini")
+            out[kind] = str(path)
+        yield out
+        return
+    names = {kind: f"massline_tpl_{kind}_{uuid.uuid4().hex[:8]}" for kind in ("empty", "mini")}
+    admin = _pg_admin()
+    try:
+        for kind, name in names.items():
+            with admin.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+            _build(_pg_url(name), base / "instance", deploy=kind == "mini")
+        yield names
+    finally:
+        with admin.connect() as conn:
+            for name in names.values():
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, _templates: dict[str, str]) -> Iterator[str]:
+    """A new database for this test, cloned from a template: migrated, and deployed
+    (mini.yaml) when the test uses the ``deployed`` fixture."""
+    kind = "mini" if "deployed" in request.fixturenames else "empty"
+    if not PG_URL:
+        target = tmp_path / "test.db"
+        shutil.copyfile(_templates[kind], target)
+        yield f"sqlite:///{target}"
+        return
+    name = f"massline_test_{uuid.uuid4().hex[:12]}"
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{_templates[kind]}"'))
+    try:
+        yield _pg_url(name)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    """Test settings: a temp instance dir, rate limits off unless a test sets them."""
+    return _test_settings(tmp_path / "instance", database_url)
+
+
 @pytest.fixture
 def platform(settings: Settings) -> Iterator[Platform]:
-    """A migrated, empty platform."""
+    """A migrated platform (empty, or deployed when the test uses ``deployed``)."""
     p = Platform(settings)
-    p.migrate()
     yield p
     p.dispose()
 
 
 @pytest.fixture
 def deployed(platform: Platform) -> Platform:
-    """The platform with tests/data/mini.yaml loaded and every password set to PASSWORD."""
-    from massline.services.accounts import check_reset_password
-
-    spec = load_deployment(DATA / "mini.yaml")
-    with platform.write() as s:
-        report = check_apply_deployment(s, spec)
-        for username in report.users_created:
-            check_reset_password(s, username, PASSWORD)
+    """The platform with tests/data/mini.yaml loaded and every password set to PASSWORD
+    (cloned from the session's template database)."""
     return platform
 
 
