@@ -5,12 +5,14 @@ stores parameters, ``fit`` returns ``self``, learned state ends in ``_``).  Its
 input is one string per message built by :func:`text_of` (title on the first
 line, detail after it); it can also be trained on titles alone.
 
-The model joins character and word n-gram TF-IDF features
+The model joins character 1–3-gram and word TF-IDF features
 (:class:`~massline.analysis.classify_features.MessageVectorizer`, title counted
-``title_weight`` times, taxonomy terms in the segmenter's dictionary) and
-averages the calibrated probabilities of a linear SVM and a logistic
-regression.  Unlabelled messages, when given, widen the TF-IDF vocabulary and
-feed one round of self-training (confident predictions join the training set).
+``title_weight`` times, taxonomy terms in the segmenter's dictionary) and a
+linear SVM with sigmoid-calibrated probabilities.  Options (measured in
+``docs/classifier.md``; none beat the default by more than the noise) add a
+logistic regression to the average, fit the TF-IDF vocabulary on unlabelled
+messages, self-train on confident predictions for unlabelled messages, or turn
+taxonomy rows into short training examples.
 
 A prediction whose probability is below ``threshold`` should go to a person:
 see :meth:`CategoryClassifier.needs_review`.  Models are saved as one versioned
@@ -76,7 +78,7 @@ def _flat(text: str) -> str:
     return _WS.sub(" ", unicodedata.normalize("NFKC", text)).strip()
 
 
-class CategoryClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
+class CategoryClassifier(ClassifierMixin, BaseEstimator):
     """First-level category classifier for citizens' messages.
 
     Parameters
@@ -106,13 +108,13 @@ class CategoryClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         threshold: float = 0.5,
         random_state: int = 0,
         C: float = 0.5,
-        estimators: str = "svm+lr",
-        title_weight: int = 3,
+        estimators: str = "svm",
+        title_weight: int = 2,
         char_ngrams: tuple[int, int] = (1, 3),
-        word_ngrams: tuple[int, int] | None = (1, 2),
+        word_ngrams: tuple[int, int] | None = (1, 1),
         min_df: int = 2,
         word_weight: float = 1.0,
-        self_training: float | None = 0.9,
+        self_training: float | None = None,
         unlabeled_vocabulary: bool = False,
         taxonomy_examples: bool = False,
     ) -> None:
@@ -191,9 +193,7 @@ class CategoryClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         names = self.estimators.split("+")
         unknown = set(names) - {"svm", "lr"}
         if unknown or not names:
-            raise ValueError(
-                f"unknown estimators {self.estimators!r}; use svm, lr or svm+lr"
-            )
+            raise ValueError(f"unknown estimators {self.estimators!r}; use svm, lr or svm+lr")
         models: list[Any] = []
         for name in names:
             if name == "svm":
@@ -203,9 +203,7 @@ class CategoryClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                     cv=3,
                 )
             else:
-                model = LogisticRegression(
-                    C=10 * self.C, max_iter=3000, random_state=self.random_state
-                )
+                model = LogisticRegression(C=10 * self.C, max_iter=3000, random_state=self.random_state)
             models.append(model.fit(features, labels))
         return models
 
@@ -230,9 +228,7 @@ class CategoryClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             return []
         proba = self.predict_proba(texts)
         best = proba.argmax(axis=1)
-        return [
-            (str(self.classes_[i]), float(proba[row, i])) for row, i in enumerate(best)
-        ]
+        return [(str(self.classes_[i]), float(proba[row, i])) for row, i in enumerate(best)]
 
     def needs_review(self, confidence: float) -> bool:
         """True when ``confidence`` is below ``threshold``: a person should classify."""
@@ -240,9 +236,7 @@ class CategoryClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "models_"):
-            raise RuntimeError(
-                "CategoryClassifier is not fitted; call fit() or load() first"
-            )
+            raise RuntimeError("CategoryClassifier is not fitted; call fit() or load() first")
 
     # ---------------------------------------------------------- save / load
     def save(self, path: str | Path) -> None:
@@ -294,9 +288,7 @@ def _read(path: Path) -> tuple[dict[str, Any], Any]:
     except FileNotFoundError:
         raise
     except Exception as exc:  # unpickling errors come in many types
-        raise ModelFormatError(
-            f"{path}: not a readable model file ({exc.__class__.__name__})"
-        ) from exc
+        raise ModelFormatError(f"{path}: not a readable model file ({exc.__class__.__name__})") from exc
     if not isinstance(payload, dict) or not isinstance(payload.get("header"), dict):
         raise ModelFormatError(f"{path}: not a Massline category model file")
     header = payload["header"]

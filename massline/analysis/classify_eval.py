@@ -70,17 +70,13 @@ class EvalReport:
                 f"{row['f1']:6.4f} {int(row['support']):8d}"
             )
         lines.append("")
-        lines.append(
-            "confusion matrix (rows = true, columns = predicted, same order as above):"
-        )
+        lines.append("confusion matrix (rows = true, columns = predicted, same order as above):")
         for name, counts in zip(self.classes, self.confusion, strict=True):
             lines.append(f"{name:<{width}} " + " ".join(f"{n:5d}" for n in counts))
         return "\n".join(lines)
 
 
-def near_duplicate_links(
-    test_texts: Sequence[str], other_texts: Sequence[str], threshold: float = 0.8
-) -> Any:
+def near_duplicate_links(test_texts: Sequence[str], other_texts: Sequence[str], threshold: float = 0.8) -> Any:
     """Sparse ``(len(other), len(test))`` matrix, non-zero where the titles are near-identical.
 
     Titles are the first lines of the texts; similarity is the cosine of
@@ -128,9 +124,7 @@ def cross_validate(
     if len(counts) < 2:
         raise ValueError("evaluation needs at least two categories")
     if counts.min() < folds:
-        raise ValueError(
-            f"every category needs at least {folds} messages for {folds}-fold CV"
-        )
+        raise ValueError(f"every category needs at least {folds} messages for {folds}-fold CV")
     factory = make_model or (lambda: CategoryClassifier(random_state=random_state))
     extra_links = near_duplicate_links(texts, extra_texts, leak_threshold)
     unl_links = near_duplicate_links(texts, unlabeled, leak_threshold)
@@ -145,32 +139,24 @@ def cross_validate(
         keep_extra = np.asarray(extra_links[:, test_idx].sum(axis=1)).ravel() == 0
         keep_unl = np.asarray(unl_links[:, test_idx].sum(axis=1)).ravel() == 0
         dropped.append(int((~keep_extra).sum() + (~keep_unl).sum()))
-        train_texts = [texts[i] for i in train_idx] + [
-            t for t, k in zip(extra_texts, keep_extra, strict=True) if k
-        ]
+        train_texts = [texts[i] for i in train_idx] + [t for t, k in zip(extra_texts, keep_extra, strict=True) if k]
         train_y = list(y[train_idx]) + list(extra_y[keep_extra])
         fold_unl = [t for t, k in zip(unlabeled, keep_unl, strict=True) if k]
         model = factory()
         start = time.perf_counter()
         if fold_unl or taxonomy:
-            model.fit(
-                train_texts, train_y, unlabeled=fold_unl or None, taxonomy=taxonomy
-            )
+            model.fit(train_texts, train_y, unlabeled=fold_unl or None, taxonomy=taxonomy)
         else:
             model.fit(train_texts, train_y)
         train_seconds.append(time.perf_counter() - start)
         start = time.perf_counter()
         predicted[test_idx] = model.predict([texts[i] for i in test_idx])
         predict_seconds += time.perf_counter() - start
-        fold_f1.append(
-            float(f1_score(y[test_idx], list(predicted[test_idx]), average="macro"))
-        )
+        fold_f1.append(float(f1_score(y[test_idx], list(predicted[test_idx]), average="macro")))
 
     classes = sorted(set(y))
     pred = [str(p) for p in predicted]
-    precision, recall, f1, support = precision_recall_fscore_support(
-        y, pred, labels=classes, zero_division=0
-    )
+    precision, recall, f1, support = precision_recall_fscore_support(y, pred, labels=classes, zero_division=0)
     per_class = {
         name: {
             "precision": float(precision[i]),
@@ -188,9 +174,7 @@ def cross_validate(
         folds=folds,
         n_test=len(texts),
         train_seconds=float(np.mean(train_seconds)),
-        predict_per_second=len(texts) / predict_seconds
-        if predict_seconds
-        else float("inf"),
+        predict_per_second=len(texts) / predict_seconds if predict_seconds else float("inf"),
         dropped_leaks=dropped,
         fold_f1=fold_f1,
     )

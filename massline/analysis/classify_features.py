@@ -91,9 +91,7 @@ class WordSegmenter:
 
     def __call__(self, text: str) -> list[str]:
         """Return the words of ``text`` (whitespace and punctuation-only tokens dropped)."""
-        return [
-            w for w in self._engine().cut(text.lower()) if w.strip() and _is_wordlike(w)
-        ]
+        return [w for w in self._engine().cut(text.lower()) if w.strip() and _is_wordlike(w)]
 
     def __getstate__(self) -> dict[str, Any]:
         return {"user_words": self.user_words, "_jieba": None}
@@ -107,7 +105,7 @@ def _is_wordlike(token: str) -> bool:
     return any(ch.isalnum() for ch in token)
 
 
-class MessageVectorizer(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+class MessageVectorizer(TransformerMixin, BaseEstimator):
     """Char + word TF-IDF features of classifier inputs, title weighted.
 
     Parameters

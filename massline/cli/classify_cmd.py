@@ -1,0 +1,297 @@
+"""``massline classify train|predict`` and ``massline eval classify``.
+
+CSV files are read as UTF-8 (a BOM is accepted) with RFC 4180 quoting, so
+fields may span lines.  The classifier input of a row is its title column
+plus its detail column when the file has one (see
+:func:`massline.analysis.classify.text_of`).  Bad input ends with a one-line
+``Error: ...`` and exit status 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from massline.analysis.classify import CategoryClassifier, ModelFormatError, text_of
+from massline.analysis.classify_eval import cross_validate
+
+__all__ = ["register"]
+
+TITLE_COL = "留言主题"
+DETAIL_COL = "留言详情"
+LABEL_COL = "一级标签"
+TAXONOMY_COLS = ("一级分类", "二级分类", "三级分类")
+_BATCH = 2000
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class Table:
+    """A CSV file read into memory."""
+
+    path: Path
+    columns: list[str]
+    rows: list[dict[str, str]]
+
+
+def read_table(path: str | Path) -> Table:
+    """Read a UTF-8 (BOM accepted) CSV file; raise ClickException on bad input."""
+    path = Path(path)
+    if not path.is_file():
+        raise click.ClickException(f"{path}: no such file")
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            columns = list(reader.fieldnames or [])
+            rows = [{k: (v or "") for k, v in row.items() if k is not None} for row in reader]
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"{path}: not UTF-8 text ({exc.reason})") from exc
+    except csv.Error as exc:
+        raise click.ClickException(f"{path}: malformed CSV ({exc})") from exc
+    if not columns:
+        raise click.ClickException(f"{path}: empty file (no header row)")
+    if not rows:
+        raise click.ClickException(f"{path}: no data rows")
+    return Table(path, columns, rows)
+
+
+def _require(table: Table, column: str, what: str) -> None:
+    if column not in table.columns:
+        raise click.ClickException(f"{table.path}: no {what} column {column!r} (columns: {', '.join(table.columns)})")
+
+
+def texts_of(table: Table, title_col: str, detail_col: str) -> list[str]:
+    """Classifier inputs of a table: title + detail where the file has a detail column."""
+    _require(table, title_col, "title")
+    has_detail = detail_col in table.columns
+    return [text_of(row[title_col], row[detail_col] if has_detail else None) for row in table.rows]
+
+
+def labelled(paths: Sequence[str], title_col: str, detail_col: str, label_col: str) -> tuple[list[str], list[str]]:
+    """Texts and labels of labelled CSV files; rows with an empty label are skipped."""
+    texts: list[str] = []
+    labels: list[str] = []
+    for path in paths:
+        table = read_table(path)
+        _require(table, label_col, "label")
+        for text, row in zip(texts_of(table, title_col, detail_col), table.rows, strict=True):
+            label = row[label_col].strip()
+            if label and text:
+                texts.append(text)
+                labels.append(label)
+    return texts, labels
+
+
+def unlabelled(paths: Sequence[str], title_col: str, detail_col: str) -> list[str]:
+    """Texts of unlabelled CSV files."""
+    return [t for path in paths for t in texts_of(read_table(path), title_col, detail_col) if t]
+
+
+def taxonomy_rows(path: str | None) -> list[tuple[str, str, str]] | None:
+    """Rows of a 一级分类,二级分类,三级分类 taxonomy CSV, or None without a path."""
+    if path is None:
+        return None
+    table = read_table(path)
+    for column in TAXONOMY_COLS:
+        _require(table, column, "taxonomy")
+    return [(r[TAXONOMY_COLS[0]], r[TAXONOMY_COLS[1]], r[TAXONOMY_COLS[2]]) for r in table.rows]
+
+
+def column_options(func: F) -> F:
+    """Add the --title-col/--detail-col/--label-col options."""
+    func = click.option("--label-col", default=LABEL_COL, show_default=True, help="Label column.")(func)
+    func = click.option(
+        "--detail-col",
+        default=DETAIL_COL,
+        show_default=True,
+        help="Detail column (used when present).",
+    )(func)
+    func = click.option("--title-col", default=TITLE_COL, show_default=True, help="Title column.")(func)
+    return func
+
+
+def _check_labels(labels: list[str]) -> None:
+    if not labels:
+        raise click.ClickException("no labelled rows in the training data")
+    if len(set(labels)) < 2:
+        raise click.ClickException("training data needs at least two distinct labels")
+
+
+@click.group("classify")
+def classify_group() -> None:
+    """Train and apply the category (一级标签) classifier."""
+
+
+@classify_group.command("train")
+@click.option("--data", "data", multiple=True, required=True, help="Labelled CSV (repeatable).")
+@click.option("--model", "model_path", required=True, help="Where to write the model file.")
+@click.option("--unlabeled", multiple=True, help="Unlabelled messages CSV (repeatable).")
+@click.option("--taxonomy", default=None, help="Taxonomy CSV: 一级分类,二级分类,三级分类.")
+@click.option("--threshold", default=0.5, show_default=True, type=float, help="Review threshold.")
+@column_options
+def train_cmd(
+    data: tuple[str, ...],
+    model_path: str,
+    unlabeled: tuple[str, ...],
+    taxonomy: str | None,
+    threshold: float,
+    title_col: str,
+    detail_col: str,
+    label_col: str,
+) -> None:
+    """Train a classifier on labelled CSV files and save it to --model."""
+    texts, labels = labelled(data, title_col, detail_col, label_col)
+    _check_labels(labels)
+    extra = unlabelled(unlabeled, title_col, detail_col)
+    tax = taxonomy_rows(taxonomy)
+    start = time.perf_counter()
+    model = CategoryClassifier(threshold=threshold).fit(texts, labels, unlabeled=extra or None, taxonomy=tax)
+    seconds = time.perf_counter() - start
+    try:
+        model.save(model_path)
+    except OSError as exc:
+        raise click.ClickException(f"{model_path}: cannot write model ({exc.strerror})") from exc
+    size_mb = Path(model_path).stat().st_size / 1e6
+    click.echo(
+        f"trained on {len(texts)} rows, {len(model.classes_)} classes "
+        f"({', '.join(model.classes_)}); {len(extra)} unlabelled "
+        f"({model.n_self_trained_} self-trained); {seconds:.1f} s; "
+        f"model {model_path} ({size_mb:.1f} MB)"
+    )
+
+
+@classify_group.command("predict")
+@click.option("--model", "model_path", required=True, help="Model file from `classify train`.")
+@click.option("--data", required=True, help="CSV of messages to classify.")
+@click.option("--out", required=True, help="Output CSV: input columns + predicted, confidence.")
+@click.option("--title-col", default=TITLE_COL, show_default=True, help="Title column.")
+@click.option(
+    "--detail-col",
+    default=DETAIL_COL,
+    show_default=True,
+    help="Detail column (used when present).",
+)
+def predict_cmd(model_path: str, data: str, out: str, title_col: str, detail_col: str) -> None:
+    """Classify the rows of --data; write them to --out with `predicted` and `confidence`."""
+    model = load_model(model_path)
+    table = read_table(data)
+    texts = texts_of(table, title_col, detail_col)
+    columns = table.columns + [c for c in ("predicted", "confidence") if c not in table.columns]
+    start = time.perf_counter()
+    review = 0
+    try:
+        with open(out, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns)
+            writer.writeheader()
+            for rows, batch in _batches(table.rows, texts):
+                for row, (label, confidence) in zip(rows, model.predict_with_confidence(batch), strict=True):
+                    review += model.needs_review(confidence)
+                    writer.writerow({**row, "predicted": label, "confidence": f"{confidence:.4f}"})
+    except OSError as exc:
+        raise click.ClickException(f"{out}: cannot write ({exc.strerror})") from exc
+    seconds = time.perf_counter() - start
+    click.echo(
+        f"classified {len(texts)} rows in {seconds:.1f} s; {review} below the review "
+        f"threshold {model.threshold}; wrote {out}"
+    )
+
+
+def _batches(rows: list[dict[str, str]], texts: list[str]) -> Iterator[tuple[list[dict[str, str]], list[str]]]:
+    for start in range(0, len(rows), _BATCH):
+        yield rows[start : start + _BATCH], texts[start : start + _BATCH]
+
+
+def load_model(path: str) -> CategoryClassifier:
+    """Load a model file or raise ClickException."""
+    if not Path(path).is_file():
+        raise click.ClickException(f"{path}: no such model file")
+    try:
+        return CategoryClassifier.load(path)
+    except ModelFormatError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group("eval")
+def eval_group() -> None:
+    """Evaluate analysis components on labelled data."""
+
+
+@eval_group.command("classify")
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    required=True,
+    help="Labelled CSV to test on (repeatable).",
+)
+@click.option(
+    "--folds",
+    default=5,
+    show_default=True,
+    type=click.IntRange(2, 50),
+    help="CV folds.",
+)
+@click.option(
+    "--extra-train",
+    multiple=True,
+    help="Labelled CSV added to every training fold, never tested.",
+)
+@click.option("--unlabeled", multiple=True, help="Unlabelled messages CSV (repeatable).")
+@click.option("--taxonomy", default=None, help="Taxonomy CSV: 一级分类,二级分类,三级分类.")
+@column_options
+def eval_classify_cmd(
+    data: tuple[str, ...],
+    folds: int,
+    extra_train: tuple[str, ...],
+    unlabeled: tuple[str, ...],
+    taxonomy: str | None,
+    title_col: str,
+    detail_col: str,
+    label_col: str,
+) -> None:
+    """Cross-validated macro-F1, per-class scores and confusion matrix."""
+    texts, labels = labelled(data, title_col, detail_col, label_col)
+    _check_labels(labels)
+    extra_texts, extra_labels = labelled(extra_train, title_col, detail_col, label_col)
+    extra = unlabelled(unlabeled, title_col, detail_col)
+    tax = taxonomy_rows(taxonomy)
+    try:
+        report = cross_validate(
+            texts,
+            labels,
+            folds=folds,
+            extra_texts=extra_texts,
+            extra_labels=extra_labels,
+            unlabeled=extra,
+            taxonomy=tax,
+        )
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(report.format())
+
+
+def register(main: click.Group) -> None:
+    """Add the ``classify`` and ``eval`` groups to the root command ``main``.
+
+    If ``main`` already has an ``eval`` group, ``classify`` is added to it.
+    """
+    main.add_command(classify_group)
+    existing = main.commands.get("eval")
+    if isinstance(existing, click.Group) and existing is not eval_group:
+        existing.add_command(eval_classify_cmd)
+    else:
+        main.add_command(eval_group)
+
+
+if __name__ == "__main__":  # pragma: no cover - manual use before the root CLI exists
+    root = click.Group("massline")
+    register(root)
+    root(sys.argv[1:])
