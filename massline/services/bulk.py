@@ -22,14 +22,17 @@ found, and ``replied`` when the row carries a reply.
 
 from __future__ import annotations
 
+import pickle
 import queue
 import secrets
+import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
-from typing import Any, Literal, cast
+from typing import IO, Any, Literal, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Table, insert, select
@@ -62,6 +65,8 @@ from massline.services.routing import deadline_days, route_office, suggest_categ
 
 OnError = Literal["stop", "skip"]
 Records = Iterable[tuple[int, dict[str, Any] | RowError]]
+_T = TypeVar("_T", "_Prepared", "_Planned")
+_Item = tuple[list["_Planned"], "Future[list[str]] | None"]
 MAX_KEPT_PROBLEMS = 10_000
 FUTURE_SLACK = timedelta(days=1)
 # Core tables: batches are written with executemany, bypassing the ORM unit of work.
@@ -301,15 +306,13 @@ def _existing_ids(session: Session, source: str, ids: list[str]) -> set[str]:
     return found
 
 
-def _new_rows(
-    session: Session, batch: list[_Prepared], source: str, seen: set[str], report: ImportReport
-) -> list[_Prepared]:
+def _new_rows(session: Session, batch: list[_T], source: str, seen: set[str], report: ImportReport) -> list[_T]:
     """Drop rows already imported (same source and external_id) or repeated in this run."""
-    ids = [p.row.external_id for p in batch if p.row.external_id]
+    ids = [ext for p in batch if (ext := _external_id(p))]
     existing = _existing_ids(session, source, ids) if ids else set()
-    fresh: list[_Prepared] = []
+    fresh: list[_T] = []
     for p in batch:
-        ext = p.row.external_id
+        ext = _external_id(p)
         if ext is not None and (ext in existing or ext in seen):
             report.duplicates += 1
             continue
@@ -317,6 +320,10 @@ def _new_rows(
             seen.add(ext)
         fresh.append(p)
     return fresh
+
+
+def _external_id(item: _Prepared | _Planned) -> str | None:
+    return (item.prepared if isinstance(item, _Planned) else item).row.external_id
 
 
 def _ids_by_code(session: Session, codes: list[str]) -> list[int]:
@@ -358,8 +365,17 @@ def _event(
     }
 
 
+@dataclass
+class _Planned:
+    prepared: _Prepared
+    message: dict[str, Any]
+    office: _OfficeRef | None
+    replier: _OfficeRef | None
+    created: datetime
+
+
 class _Writer:
-    """Writes batches of prepared rows; one instance per import run."""
+    """Plans and writes batches of prepared rows; one instance per import run."""
 
     def __init__(self, lookups: Lookups, cipher: FieldCipher, options: ImportOptions, now: datetime) -> None:
         self.lookups = lookups
@@ -376,11 +392,10 @@ class _Writer:
         self.codes.add(code)
         return code
 
-    def write(self, session: Session, batch: list[_Prepared], report: ImportReport) -> None:
-        """Insert one batch of new rows, with search rows, events and replies."""
+    def plan(self, session: Session, batch: list[_Prepared]) -> list[_Planned]:
+        """Route each row and compose its message row (no writing; ``session`` only reads)."""
         source = self.options.source
-        messages: list[dict[str, Any]] = []
-        plans: list[tuple[_Prepared, _OfficeRef | None, _OfficeRef | None, datetime]] = []
+        planned: list[_Planned] = []
         for p in batch:
             row = p.row
             category_id = p.category_id
@@ -396,48 +411,53 @@ class _Writer:
             status = "replied" if replied_at else ("assigned" if office else "received")
             owner = office or (replier if replied_at else None)
             due = created + timedelta(days=self.lookups.days_for(session, category_id, row.kind)) if office else None
-            messages.append(
-                {
-                    "tracking_code": self._code(),
-                    "secret_hash": secret_digest(secrets.token_urlsafe(16)),
-                    "title": row.title.strip(),
-                    "body": row.body.strip(),
-                    "kind": row.kind,
-                    "region_id": p.region_id,
-                    "category_id": category_id,
-                    "addressee_office_id": None,
-                    "addressee_leader_id": None,
-                    "office_id": owner.id if owner else None,
-                    "assignee_id": None,
-                    "status": status,
-                    "is_public": row.is_public,
-                    "author_name": row.author_name.strip() or "匿名网友",
-                    "contact_encrypted": self.cipher.encrypt(p.phone) if p.phone else None,
-                    "source": source,
-                    "external_id": row.external_id,
-                    "support_count": row.supports,
-                    "reopen_count": 0,
-                    "escalated": False,
-                    "reject_reason": None,
-                    "created_at": created,
-                    "updated_at": replied_at or created,
-                    "due_at": due,
-                    "replied_at": replied_at,
-                    "closed_at": None,
-                }
-            )
-            plans.append((p, office, replier if replied_at else None, created))
+            message = {
+                "tracking_code": self._code(),
+                "secret_hash": secret_digest(secrets.token_urlsafe(16)),
+                "title": row.title.strip(),
+                "body": row.body.strip(),
+                "kind": row.kind,
+                "region_id": p.region_id,
+                "category_id": category_id,
+                "addressee_office_id": None,
+                "addressee_leader_id": None,
+                "office_id": owner.id if owner else None,
+                "assignee_id": None,
+                "status": status,
+                "is_public": row.is_public,
+                "author_name": row.author_name.strip() or "匿名网友",
+                "contact_encrypted": self.cipher.encrypt(p.phone) if p.phone else None,
+                "source": source,
+                "external_id": row.external_id,
+                "support_count": row.supports,
+                "reopen_count": 0,
+                "escalated": False,
+                "reject_reason": None,
+                "created_at": created,
+                "updated_at": replied_at or created,
+                "due_at": due,
+                "replied_at": replied_at,
+                "closed_at": None,
+            }
+            planned.append(_Planned(p, message, office, replier if replied_at else None, created))
+        return planned
+
+    def insert(self, session: Session, planned: list[_Planned], report: ImportReport) -> None:
+        """Insert planned rows with their search rows, events and replies."""
+        source = self.options.source
+        messages = [x.message for x in planned]
         session.execute(insert(_MESSAGES), messages)
         ids = _ids_by_code(session, [m["tracking_code"] for m in messages])
         search = [
-            {"message_id": mid, "terms": p.terms if p.terms is not None else search_text(m["title"], m["body"])}
-            for mid, m, p in zip(ids, messages, batch, strict=True)
+            {"message_id": mid, "terms": x.terms if x.terms is not None else search_text(m["title"], m["body"])}
+            for mid, m, x in zip(ids, messages, (x.prepared for x in planned), strict=True)
         ]
         session.execute(insert(_SEARCH), search)
         events: list[dict[str, Any]] = []
         replies: list[dict[str, Any]] = []
         reply_events: list[tuple[int, dict[str, Any]]] = []
-        for mid, (p, office, replier, created) in zip(ids, plans, strict=True):
+        for mid, x in zip(ids, planned, strict=True):
+            p, office, replier, created = x.prepared, x.office, x.replier, x.created
             events.append(_event(mid, "submitted", created, "received", "received", None, source=source))
             status = "received"
             if office is not None:
@@ -487,8 +507,8 @@ class _Writer:
 class _Pipe:
     """A writer thread fed through a short queue; its first error is re-raised."""
 
-    def __init__(self, consume: Callable[[tuple[list[_Prepared], Future[list[str]] | None]], None]) -> None:
-        self._queue: queue.Queue[tuple[list[_Prepared], Future[list[str]] | None] | None] = queue.Queue(maxsize=2)
+    def __init__(self, consume: Callable[[_Item], None]) -> None:
+        self._queue: queue.Queue[_Item | None] = queue.Queue(maxsize=2)
         self._consume = consume
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="massline-import-writer", daemon=True)
@@ -503,7 +523,7 @@ class _Pipe:
             except BaseException as exc:  # handed to the producer thread
                 self._error = exc
 
-    def put(self, item: tuple[list[_Prepared], Future[list[str]] | None]) -> None:
+    def put(self, item: _Item) -> None:
         """Queue a batch (blocks while two are waiting); raises the writer's error."""
         self._raise()
         self._queue.put(item)
@@ -525,6 +545,15 @@ class _Pipe:
             raise self._error
 
 
+def _unspool(spool: IO[bytes]) -> Iterator[list[_Prepared]]:
+    """The batches the validation pass wrote to ``spool`` (our own temporary file)."""
+    while True:
+        try:
+            yield pickle.load(spool)  # noqa: S301 - written by this process moments ago
+        except EOFError:
+            return
+
+
 def _search_terms(texts: list[tuple[str, str]]) -> list[str]:
     """``intake.search_text`` of each (title, body); runs in a helper process."""
     return [search_text(title.strip(), body.strip()) for title, body in texts]
@@ -533,20 +562,20 @@ def _search_terms(texts: list[tuple[str, str]]) -> list[str]:
 def _write_batch(
     sessions: sessionmaker[Session],
     writer: _Writer,
-    batch: list[_Prepared],
+    planned: list[_Planned],
     terms: Future[list[str]] | None,
     seen: set[str],
     report: ImportReport,
     progress: Callable[[ImportReport], None] | None,
 ) -> None:
-    """Write one batch in its own transaction (duplicates dropped first)."""
+    """Write one planned batch in its own transaction (duplicates dropped first)."""
     if terms is not None:
-        for p, text in zip(batch, terms.result(), strict=True):
-            p.terms = text
+        for x, text in zip(planned, terms.result(), strict=True):
+            x.prepared.terms = text
     with transaction(sessions, write=True) as session:
-        fresh = _new_rows(session, batch, writer.options.source, seen, report)
+        fresh = _new_rows(session, planned, writer.options.source, seen, report)
         if fresh:
-            writer.write(session, fresh, report)
+            writer.insert(session, fresh, report)
         report.batches += 1
     report.written = report.written or bool(fresh)
     if progress is not None:
@@ -566,10 +595,27 @@ def run_import(
 ) -> ImportReport:
     """Import the records that ``open_records()`` streams, in batches.
 
-    ``open_records`` is called once per pass (twice with ``on_error="stop"``:
-    validate everything, then write). Each batch commits on its own; with
-    ``stop`` nothing is written when any row is bad, and ``dry_run`` writes nothing.
+    Each batch commits on its own. With ``on_error="stop"`` a first pass
+    validates every row (spooling the validated batches to a temporary file)
+    and nothing is written when any row is bad; ``dry_run`` writes nothing.
     """
+    with ExitStack() as stack:
+        return _run_import(stack, sessions, cipher, open_records, mapping, options, default_timezone, now, progress)
+
+
+def _run_import(
+    stack: ExitStack,
+    sessions: sessionmaker[Session],
+    cipher: FieldCipher,
+    open_records: Callable[[], Records],
+    mapping: ImportMapping,
+    options: ImportOptions,
+    default_timezone: str,
+    now: datetime,
+    progress: Callable[[ImportReport], None] | None,
+) -> ImportReport:
+    spool: IO[bytes] | None = None
+    check = ImportReport()
     if options.batch_size < 1:
         raise ImportAborted("batch size must be at least 1")
     if len(options.source) > 20 or not options.source:
@@ -594,33 +640,45 @@ def run_import(
                 "unrouted messages; give --reply-office CODE"
             )
         if options.on_error == "stop" or options.dry_run:
-            check = ImportReport()
             check_seen: set[str] = set()
+            spool = stack.enter_context(tempfile.TemporaryFile()) if not options.dry_run else None
             for batch in _batches(
                 _prepared_rows(session, lookups, open_records(), mapping, options, tz, now, check), options.batch_size
             ):
                 _new_rows(session, batch, options.source, check_seen, check)
+                if spool is not None and not check.bad_rows:
+                    pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
             if check.bad_rows or options.dry_run:
                 return check
     report = ImportReport()
+    reader = stack.enter_context(sessions())
+    if spool is not None:
+        # The validated rows were spooled by the first pass: the file is read only once.
+        report.rows = check.rows
+        spool.seek(0)
+        batches = _unspool(spool)
+    else:
+        batches = _batches(
+            _prepared_rows(reader, lookups, open_records(), mapping, options, tz, now, report), options.batch_size
+        )
     seen: set[str] = set()
 
-    def write(item: tuple[list[_Prepared], Future[list[str]] | None]) -> None:
+    def write(item: _Item) -> None:
         _write_batch(sessions, writer, *item, seen, report, progress)
 
     pool = ProcessPoolExecutor(options.workers) if options.workers > 0 else None
     pipe = _Pipe(write) if pool is not None else None
     try:
-        with sessions() as reader:
-            rows = _prepared_rows(reader, lookups, open_records(), mapping, options, tz, now, report)
-            for batch in _batches(rows, options.batch_size):
-                if pool is None or pipe is None:
-                    write((batch, None))
-                    continue
-                # Pipelined: a helper process computes the batch's search terms and a
-                # writer thread inserts it (SQLite works outside the GIL) while this
-                # thread reads and validates the next batch.
-                pipe.put((batch, pool.submit(_search_terms, [(p.row.title, p.row.body) for p in batch])))
+        for batch in batches:
+            planned = writer.plan(reader, batch)
+            reader.rollback()  # hold no read snapshot while the writer commits
+            if pool is None or pipe is None:
+                write((planned, None))
+                continue
+            # Pipelined: a helper process computes the batch's search terms and a
+            # writer thread inserts it (SQLite works outside the GIL) while this
+            # thread reads, validates and plans the next batch.
+            pipe.put((planned, pool.submit(_search_terms, [(p.row.title, p.row.body) for p in batch])))
         if pipe is not None:
             pipe.close()
     finally:

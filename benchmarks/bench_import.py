@@ -1,0 +1,266 @@
+"""Benchmark of ``massline import``: 100,000 realistic messages into a fresh SQLite DB.
+
+    python benchmarks/bench_import.py [--rows 100000] [--workdir /tmp/massline-bench-import]
+
+Makes a CSV of messages resampled (with variations: places of the demo city,
+numbers, dates, kinds, phones, replies) from the real board texts in
+/work/shared/data/tipdm2020c when present, else from built-in templates;
+loads the demo deployment (江州市) into a fresh database; then times
+
+1. a plain ``csv`` read of the file (the baseline: the floor of any importer),
+2. ``massline import FILE --mapping <bench mapping>`` as a subprocess (wall time,
+   including the command's start-up),
+
+and prints rows/s, seconds and the ratio import / plain read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import platform as pyplatform
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+DATA = Path(os.environ.get("MASSLINE_BENCH_DATA", "/work/shared/data/tipdm2020c"))
+ROOT = Path(__file__).resolve().parent.parent
+DEPLOYMENT = ROOT / "massline" / "data" / "demo" / "deployment.yaml"
+HEADER = [
+    "编号",
+    "标题",
+    "内容",
+    "类型",
+    "区域",
+    "领域",
+    "留言人",
+    "联系电话",
+    "留言时间",
+    "点赞数",
+    "答复意见",
+    "答复时间",
+]
+MAPPING = """\
+name: bench
+source: bench
+fields:
+  external_id: 编号
+  title: 标题
+  body: 内容
+  kind: 类型
+  region: 区域
+  category: 领域
+  author_name: 留言人
+  contact_phone: 联系电话
+  created_at: 留言时间
+  supports: 点赞数
+  reply: 答复意见
+  replied_at: 答复时间
+"""
+REGIONS = [
+    "东城区",
+    "文昌街道",
+    "学府社区",
+    "南门社区",
+    "人民路街道",
+    "望江街道",
+    "滨江社区",
+    "东湖街道",
+    "江北区",
+    "北站街道",
+    "铁路新村社区",
+    "桃源新村社区",
+    "金桥社区",
+    "jz",
+    "jz-lc",
+    "jz-qs",
+    "jz-yx",
+    "白沙洲社区",
+]
+KIND_WEIGHTS = {"投诉": 45, "求助": 12, "咨询": 25, "建言": 12, "表扬": 3, "举报": 3}
+TEMPLATES = [
+    (
+        "{place}{thing}噪音扰民问题",
+        "{place}附近{thing}每天晚上十点以后仍在施工，噪音很大，严重影响居民休息，希望有关部门尽快处理。",
+    ),
+    ("关于{place}{thing}的咨询", "请问{place}的{thing}什么时候可以办理？需要准备哪些材料？在哪个窗口办理？谢谢！"),
+    (
+        "{place}小区物业不作为",
+        "{place}某小区物业长期不作为，{thing}坏了三个月没人修，业主多次反映无果，请政府督促解决。",
+    ),
+    (
+        "建议在{place}增设{thing}",
+        "{place}人口密集，目前没有{thing}，群众出行很不方便，建议相关部门统筹规划，增设{thing}。",
+    ),
+    ("{place}拖欠工资问题", "我在{place}某公司工作，公司已拖欠{thing}工资{n}个月，多次讨要无果，请劳动监察部门帮助。"),
+]
+THINGS = ["公交站", "工地", "路灯", "停车场", "医保报销", "农民工", "学校", "垃圾站", "菜市场", "电梯"]
+CATEGORIES = ["城乡建设", "劳动和社会保障", "教育文体", "商贸旅游", "环境保护", "卫生计生", "交通运输"]
+
+
+def _pool(rng: random.Random) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """(title, body, category) texts and reply texts to resample."""
+    messages: list[tuple[str, str, str]] = []
+    replies: list[str] = []
+    labeled = DATA / "messages_labeled.csv"
+    if labeled.is_file():
+        with labeled.open(encoding="utf-8-sig", newline="") as handle:
+            for row in csv.DictReader(handle):
+                body = row["留言详情"].strip()
+                if 10 <= len(body) <= 4000:
+                    messages.append((row["留言主题"].strip(), body, row["一级标签"].strip()))
+        with (DATA / "replied_messages.csv").open(encoding="utf-8-sig", newline="") as handle:
+            texts = (r["答复意见"].strip() for r in csv.DictReader(handle))
+            replies = [t for t in texts if 10 <= len(t) <= 4000]
+        print(f"text pool: {len(messages)} labelled messages and {len(replies)} replies from {DATA}")
+    else:
+        print(f"{DATA} not found: using built-in templates")
+        for i in range(400):
+            title, body = TEMPLATES[i % len(TEMPLATES)]
+            thing = THINGS[i % len(THINGS)]
+            messages.append(
+                (
+                    title.format(place="", thing=thing, n=3),
+                    body.format(place="", thing=thing, n=3),
+                    CATEGORIES[i % len(CATEGORIES)],
+                )
+            )
+        replies = ["您好，您反映的问题已收悉，经核实，我局已责成相关单位限期整改，感谢您的监督。"]
+    return messages, replies
+
+
+def _vary(text: str, rng: random.Random, place: str) -> str:
+    text = re.sub(r"[A-Z]\d*[市区县]", place, text)
+    return re.sub(r"\d+", lambda m: str(rng.randint(1, 99)) if len(m.group()) < 4 else m.group(), text)
+
+
+def _shorten(body: str, limit: int) -> str:
+    """The body cut after the last sentence that ends within ``limit`` characters."""
+    if limit <= 0 or len(body) <= limit:
+        return body
+    cut = max(body.rfind(mark, 0, limit) for mark in "。！？")
+    return body[: cut + 1] if cut >= 10 else body[:limit]
+
+
+def make_csv(path: Path, rows: int, seed: int = 7, max_body: int = 0) -> None:
+    """Write ``rows`` varied messages to ``path`` (bodies cut to ``max_body`` characters when > 0)."""
+    rng = random.Random(seed)
+    messages, replies = _pool(rng)
+    kinds, weights = list(KIND_WEIGHTS), list(KIND_WEIGHTS.values())
+    start = datetime(2019, 1, 1)  # noqa: DTZ001 - local wall-clock times, as in a hotline export
+    formats = ["%Y/%-m/%-d %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for i in range(rows):
+            title, body, category = rng.choice(messages)
+            place = rng.choice(REGIONS)
+            name = place if not place.startswith("jz") else "江州市"
+            created = start + timedelta(seconds=rng.randint(0, 365 * 24 * 3600))
+            reply = replied = ""
+            if rng.random() < 0.3:
+                reply = _vary(rng.choice(replies), rng, name)
+                replied = (created + timedelta(days=rng.randint(1, 20))).strftime(rng.choice(formats[:2]))
+            writer.writerow(
+                [
+                    f"B{i:07d}",
+                    _vary(title, rng, name)[:60],
+                    _shorten(_vary(body, rng, name), max_body),
+                    rng.choices(kinds, weights)[0],
+                    place,
+                    category,
+                    f"网友{rng.randint(1, 99999)}",
+                    f"13{rng.randint(100000000, 999999999)}" if rng.random() < 0.1 else "",
+                    created.strftime(rng.choice(formats)),
+                    rng.randint(0, 50) if rng.random() < 0.2 else 0,
+                    reply,
+                    replied,
+                ]
+            )
+
+
+def plain_read(path: Path) -> tuple[int, float]:
+    """Rows and seconds of a plain csv read of ``path``."""
+    started = time.perf_counter()
+    with path.open(encoding="utf-8", newline="") as handle:
+        count = sum(1 for _ in csv.DictReader(handle))
+    return count, time.perf_counter() - started
+
+
+def machine() -> str:
+    """CPU model and core count."""
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores, {model}, Python {pyplatform.python_version()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/massline-bench-import"))
+    parser.add_argument("--batch-size", type=int, default=2000)
+    parser.add_argument(
+        "--max-body",
+        type=int,
+        default=0,
+        help="cut bodies to this many characters (hotline-length records); 0 keeps them whole",
+    )
+    args = parser.parse_args()
+    work: Path = args.workdir
+    shutil.rmtree(work, ignore_errors=True)
+    (work / "instance").mkdir(parents=True)
+    data = work / "messages.csv"
+    mapping = work / "bench-mapping.yaml"
+    mapping.write_text(MAPPING, encoding="utf-8")
+    started = time.perf_counter()
+    make_csv(data, args.rows, max_body=args.max_body)
+    with data.open(encoding="utf-8", newline="") as handle:
+        lengths = [len(r["内容"]) for r in csv.DictReader(handle)]
+    print(
+        f"wrote {args.rows:,} rows ({data.stat().st_size / 1e6:.1f} MB, body {sum(lengths) / len(lengths):.0f} "
+        f"characters on average) in {time.perf_counter() - started:.1f} s"
+    )
+    env = dict(os.environ, MASSLINE_INSTANCE_DIR=str(work / "instance"), MASSLINE_DATABASE_URL="")
+    cli = [sys.executable, "-c", "from massline.cli import run; run()"]
+    subprocess.run([*cli, "config", "load", str(DEPLOYMENT)], env=env, check=True, capture_output=True)
+    rows, read_s = plain_read(data)
+    started = time.perf_counter()
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run(
+        [*cli, "import", str(data), "--mapping", str(mapping), "--batch-size", str(args.batch_size)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    import_s = time.perf_counter() - started
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_s = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
+    print(done.stdout.strip())
+    if done.returncode != 0:
+        print(done.stderr[-3000:])
+        raise SystemExit(done.returncode)
+    print(f"machine: {machine()}; {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}")
+    print(f"plain csv read: {rows:,} rows in {read_s:.2f} s ({rows / read_s:,.0f} rows/s)")
+    print(
+        f"massline import: {rows:,} rows in {import_s:.1f} s wall ({rows / import_s:,.0f} rows/s), "
+        f"{import_s / read_s:.0f}x the plain read; CPU {cpu_s:.1f} s (all processes); "
+        f"target < 30 s: {'met' if import_s < 30 else 'NOT met'}"
+    )
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} (other processes slow the figures down)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,222 @@
+"""``massline import`` and ``massline export``: bulk data in and out (see docs/import-export.md)."""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
+from pathlib import Path
+
+import click
+
+from massline.cli.common import fail, get_platform
+from massline.io.exporters import EXPORT_FORMATS, write_problems_csv, write_table
+from massline.io.formats import FORMATS, FormatError, columns_of, guess_format, read_records
+from massline.io.importers import ImportMapping, MappingError, load_mapping, mapping_from_pairs
+from massline.models import STATUS_LABELS, STATUSES
+from massline.services.bulk import (
+    EXPORT_COLUMNS,
+    ExportFilter,
+    ImportAborted,
+    ImportOptions,
+    ImportReport,
+    deployment_timezone,
+    export_rows,
+    run_import,
+)
+
+__all__ = ["register"]
+SHOWN_PROBLEMS = 20
+
+
+def _mapping(mapping: str | None, pairs: tuple[str, ...]) -> ImportMapping:
+    try:
+        if mapping:
+            return load_mapping(mapping).with_overrides(pairs)
+        if pairs:
+            return mapping_from_pairs(pairs)
+    except MappingError as exc:
+        fail(str(exc))
+    fail("give a column mapping: --mapping FILE (or a shipped name such as tipdm2020c) or --map field=column ...")
+
+
+def _format(file: Path, fmt: str | None, mapping: ImportMapping) -> str:
+    if fmt:
+        return fmt
+    try:
+        return guess_format(file)
+    except FormatError as exc:
+        if mapping.format in FORMATS:
+            return mapping.format
+        fail(str(exc))
+
+
+def _print_problems(report: ImportReport) -> None:
+    for p in report.problems[:SHOWN_PROBLEMS]:
+        ext = f" [{p.external_id}]" if p.external_id else ""
+        click.echo(f"  row {p.number}{ext} {p.field}: {p.message}", err=True)
+    more = len(report.problems) - SHOWN_PROBLEMS
+    if more > 0:
+        click.echo(f"  ... and {more} more problems (see the report file)", err=True)
+
+
+def _write_report(report: ImportReport, file: Path, report_path: Path | None) -> None:
+    if not report.problems:
+        return
+    path = report_path or file.with_name(f"{file.stem}.errors.csv")
+    try:
+        write_problems_csv(path, report.problems)
+    except OSError as exc:
+        click.echo(f"warning: cannot write the report {path} ({exc.strerror}); use --report PATH", err=True)
+        return
+    click.echo(f"report of refused rows: {path}", err=True)
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="File format (default: from the extension).")
+@click.option("--sheet", default=None, help="XLSX sheet name (default: the first sheet).")
+@click.option("--encoding", default=None, help="CSV/JSONL text encoding (default: UTF-8, else GB18030).")
+@click.option("--mapping", default=None,
+              help="Mapping YAML file, or a shipped mapping name (tipdm2020c, massline-export).")
+@click.option("--map", "pairs", multiple=True, metavar="FIELD=COLUMN",
+              help="Map a field to a column (repeatable; overrides --mapping). FIELD==VALUE sets a constant.")
+@click.option("--source", default=None,
+              help="Origin name stored on every message (default: the mapping's, else 'import').")
+@click.option("--region", "default_region", default=None, help="Region code or name for rows without a region.")
+@click.option("--reply-office", default=None, help="Office code answering replied rows that routing leaves unassigned.")
+@click.option("--batch-size", default=2000, show_default=True, type=click.IntRange(1, 100_000),
+              help="Rows per transaction.")
+@click.option("--workers", default=None, type=click.IntRange(0, 8),
+              help="Helper processes computing search terms (default: 1 when the machine has 2+ cores, else 0).")
+@click.option("--dry-run", is_flag=True, help="Validate and count only; write nothing.")
+@click.option("--on-error", type=click.Choice(["stop", "skip"]), default="stop", show_default=True,
+              help="stop: import nothing if any row is bad; skip: import the good rows, report the bad ones.")
+@click.option("--report", "report_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write refused rows (default: FILE.errors.csv next to the input).")
+def import_cmd(
+    file: Path, fmt: str | None, sheet: str | None, encoding: str | None, mapping: str | None,
+    pairs: tuple[str, ...], source: str | None, default_region: str | None, reply_office: str | None,
+    batch_size: int, workers: int | None, dry_run: bool, on_error: str, report_path: Path | None,
+) -> None:
+    """Import messages from FILE (CSV, XLSX or JSONL) through a column mapping.
+
+    Rows are validated like web submissions, routed to offices, indexed and
+    given tracking codes. Rows already imported from the same --source
+    (same external_id) are skipped, so re-running is safe.
+    """
+    if not file.is_file():
+        fail(f"file not found: {file}")
+    spec = _mapping(mapping, pairs)
+    fmt = _format(file, fmt, spec)
+    try:
+        notes = spec.bind(columns_of(file, fmt, sheet=sheet, encoding=encoding))
+    except (MappingError, FormatError) as exc:
+        fail(str(exc))
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
+    options = ImportOptions(
+        source=source or spec.source or "import", on_error="skip" if on_error == "skip" else "stop",
+        batch_size=batch_size, dry_run=dry_run, default_region=default_region, reply_office=reply_office,
+        workers=workers if workers is not None else (1 if (os.cpu_count() or 1) > 1 else 0),
+    )
+    platform = get_platform()
+    platform.migrate()
+    started = time.perf_counter()
+    try:
+        report = run_import(
+            platform.sessions, platform.cipher, lambda: read_records(file, fmt, sheet=sheet, encoding=encoding),
+            spec, options, default_timezone=platform.settings.timezone, now=platform.now(),
+        )
+    except (ImportAborted, FormatError) as exc:
+        fail(str(exc))
+    seconds = time.perf_counter() - started
+    _print_problems(report)
+    _write_report(report, file, report_path)
+    if dry_run:
+        click.echo(
+            f"dry run: {report.rows} rows read, {report.rows - report.bad_rows - report.duplicates} would be imported, "
+            f"{report.duplicates} already imported, {report.bad_rows} bad rows; nothing written"
+        )
+        if report.bad_rows and on_error == "stop":
+            raise SystemExit(1)
+        return
+    if report.bad_rows and not report.written and on_error == "stop":
+        fail(
+            f"{report.bad_rows} of {report.rows} rows are invalid; nothing was imported "
+            "(fix them or use --on-error skip)"
+        )
+    rate = report.rows / seconds if seconds else 0.0
+    click.echo(
+        f"imported {report.imported} of {report.rows} rows from {file.name} (source {options.source}) "
+        f"in {seconds:.1f} s ({rate:,.0f} rows/s): {report.routed} routed, {report.queued} in the dispatch queue, "
+        f"{report.replied} replied, {report.duplicates} duplicates skipped, {report.bad_rows} bad rows skipped"
+    )
+
+
+def _day(value: str | None, name: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"--{name}: expected a date such as 2020-01-31, got {value!r}")
+
+
+def _status(value: str | None) -> str | None:
+    if not value:
+        return None
+    if value in STATUSES:
+        return value
+    for code, label in STATUS_LABELS.items():
+        if label == value:
+            return code
+    fail(f"--status: unknown status {value!r}; use one of {', '.join(STATUSES)} or its Chinese label")
+
+
+@click.command("export")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default=None,
+              help="csv or xlsx (default: from OUT's extension, else csv).")
+@click.option("--status", default=None, help="Only this status (received, replied ... or 已答复 ...).")
+@click.option("--since", default=None, help="Only messages created on or after this local date (YYYY-MM-DD).")
+@click.option("--until", default=None, help="Only messages created on or before this local date (YYYY-MM-DD).")
+@click.option("--office", default=None, help="Only messages of this office (code).")
+@click.option("--redact/--no-redact", default=True, show_default=True,
+              help="Redact phone numbers, IDs and other PII in the text (--no-redact is for administrators).")
+def export_cmd(
+    out: Path, fmt: str | None, status: str | None, since: str | None, until: str | None,
+    office: str | None, redact: bool,
+) -> None:
+    """Export messages to OUT, one row per message (never the citizens' contacts)."""
+    fmt = fmt or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
+    first, last = _day(since, "since"), _day(until, "until")
+    code = _status(status)
+    if not redact:
+        click.echo(
+            "warning: --no-redact exports personal data in the text unmasked; administrators only, "
+            "handle the file as confidential", err=True,
+        )
+    platform = get_platform()
+    platform.migrate()
+    with platform.read() as session:
+        try:
+            tz = deployment_timezone(session, platform.settings.timezone)
+        except ImportAborted as exc:
+            fail(str(exc))
+        filters = ExportFilter(
+            status=code,
+            since=datetime.combine(first, dtime(), tzinfo=tz) if first else None,
+            until=datetime.combine(last + timedelta(days=1), dtime(), tzinfo=tz) if last else None,
+            office=office,
+        )
+        count = write_table(out, fmt, EXPORT_COLUMNS, export_rows(session, filters, redact_pii=redact, tz=tz))
+    click.echo(f"exported {count} messages to {out}" + ("" if redact else " (NOT redacted)"))
+
+
+def register(main: click.Group) -> None:
+    """Add ``import`` and ``export`` to the ``massline`` command."""
+    main.add_command(import_cmd)
+    main.add_command(export_cmd)
