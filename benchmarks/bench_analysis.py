@@ -57,10 +57,7 @@ def synthesise(n: int) -> list[dict[str, str]]:
         "请问社保怎么办理", "电话13812345678", "楼道里有煤气味", "拖欠农民工工资",
         "建议增设公交线路", "路灯坏了三个月", "，", "。", "！",
     ]  # fmt: skip
-    return [
-        {"留言主题": "反映问题", "留言详情": "".join(rng.choice(parts) for _ in range(40))}
-        for _ in range(n)
-    ]
+    return [{"留言主题": "反映问题", "留言详情": "".join(rng.choice(parts) for _ in range(40))} for _ in range(n)]
 
 
 def timed(texts: list[str], fn: Callable[[str], object], repeat: int = 1) -> float:

@@ -56,16 +56,34 @@ class Settings(BaseSettings):
     trust_forwarded_for: bool = Field(
         default=False, description="Use X-Forwarded-For for client addresses (behind a proxy)."
     )
+    classifier_model: Path | None = Field(
+        default=None,
+        description="Category model file used by the analysis worker and written by `massline classify retrain`; "
+        "empty means instance_dir/models/category.joblib.",
+    )
+    classifier_threshold: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="Confidence below which a predicted category is not used for routing (a person classifies).",
+    )
 
     @model_validator(mode="after")
     def _fill_and_check(self) -> Settings:
         if not self.database_url:
             self.database_url = f"sqlite:///{(self.instance_dir / 'massline.db').as_posix()}"
+        if self.classifier_model is None or str(self.classifier_model).strip() in ("", "."):
+            self.classifier_model = self.instance_dir / "models" / "category.joblib"
         if self.environment == "production":
             for name in ("secret_key", "encryption_key"):
                 if getattr(self, name).strip().lower() in PLACEHOLDER_SECRETS:
                     raise ValueError(f"MASSLINE_{name.upper()} must be set to a real secret in production")
         return self
+
+    @property
+    def classifier_model_path(self) -> Path:
+        """Where the category model lives (the setting, or the instance dir's default)."""
+        return self.classifier_model or self.instance_dir / "models" / "category.joblib"
 
     @property
     def is_sqlite(self) -> bool:

@@ -35,9 +35,14 @@ def init() -> None:
 @click.option("--port", default=None, type=int, help="Port (default: settings port, 8000).")
 @click.option("--demo/--no-demo", default=False, help="Load the demo deployment first if the database is empty.")
 @click.option("--workers", default=1, show_default=True, type=int, help="uvicorn worker processes.")
-def serve(host: str | None, port: int | None, demo: bool, workers: int) -> None:
-    """Migrate, optionally load the demo, and serve the web platform."""
+@click.option(
+    "--worker/--no-worker", "analysis", default=True, help="Run the analysis worker in this process (default: on)."
+)
+def serve(host: str | None, port: int | None, demo: bool, workers: int, analysis: bool) -> None:
+    """Migrate, optionally load the demo, and serve the web platform (with the analysis worker)."""
     import uvicorn
+
+    from massline.worker import Worker
 
     platform = get_platform()
     platform.migrate()
@@ -51,14 +56,22 @@ def serve(host: str | None, port: int | None, demo: bool, workers: int) -> None:
             _print_demo(load_demo(platform))
     s = platform.settings
     platform.dispose()
-    uvicorn.run(
-        "massline.web.asgi:app",
-        host=host or s.host,
-        port=port or s.port,
-        workers=workers,
-        log_level="info",
-        proxy_headers=s.trust_forwarded_for,
-    )
+    worker = Worker(get_platform()) if analysis else None
+    if worker is not None:
+        worker.start()
+    try:
+        uvicorn.run(
+            "massline.web.asgi:app",
+            host=host or s.host,
+            port=port or s.port,
+            workers=workers,
+            log_level="info",
+            proxy_headers=s.trust_forwarded_for,
+        )
+    finally:
+        if worker is not None:
+            worker.stop()
+            worker.platform.dispose()
 
 
 @main.command()
@@ -158,7 +171,7 @@ def user_reset_password(username: str, password: str | None) -> None:
 def _register_groups() -> None:
     import importlib
 
-    for name in ("massline.cli.io_cmd", "massline.cli.classify_cmd"):
+    for name in ("massline.cli.io_cmd", "massline.cli.classify_cmd", "massline.cli.pipeline_cmd"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

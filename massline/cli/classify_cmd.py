@@ -15,12 +15,15 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from massline.analysis.classify import CategoryClassifier, ModelFormatError, text_of
-from massline.analysis.classify_eval import cross_validate
+if TYPE_CHECKING:
+    from massline.analysis.classify import CategoryClassifier
+
+# scikit-learn loads slowly (~2.5 s): import the classifier inside the commands
+# that need it, so the other `massline` commands start fast.
 
 __all__ = ["register"]
 
@@ -72,6 +75,8 @@ def texts_of(table: Table, title_col: str, detail_col: str) -> list[str]:
     """Classifier inputs of a table: title + detail where the file has a detail column."""
     _require(table, title_col, "title")
     has_detail = detail_col in table.columns
+    from massline.analysis.classify import text_of
+
     return [text_of(row[title_col], row[detail_col] if has_detail else None) for row in table.rows]
 
 
@@ -153,6 +158,8 @@ def train_cmd(
     extra = unlabelled(unlabeled, title_col, detail_col)
     tax = taxonomy_rows(taxonomy)
     start = time.perf_counter()
+    from massline.analysis.classify import CategoryClassifier
+
     model = CategoryClassifier(threshold=threshold).fit(texts, labels, unlabeled=extra or None, taxonomy=tax)
     seconds = time.perf_counter() - start
     try:
@@ -211,6 +218,8 @@ def _batches(rows: list[dict[str, str]], texts: list[str]) -> Iterator[tuple[lis
 
 def load_model(path: str) -> CategoryClassifier:
     """Load a model file or raise ClickException."""
+    from massline.analysis.classify import CategoryClassifier, ModelFormatError
+
     if not Path(path).is_file():
         raise click.ClickException(f"{path}: no such model file")
     try:
@@ -264,6 +273,8 @@ def eval_classify_cmd(
     extra = unlabelled(unlabeled, title_col, detail_col)
     tax = taxonomy_rows(taxonomy)
     try:
+        from massline.analysis.classify_eval import cross_validate
+
         report = cross_validate(
             texts,
             labels,

@@ -1,5 +1,6 @@
 """ORM models, one module per aggregate. Importing this package registers them all."""
 
+from massline.models.analysis import MessageAnalysis, MessageBandKey
 from massline.models.audit import AuditLog
 from massline.models.base import Base, utcnow
 from massline.models.deadlines import DeadlineRule, SiteSetting
@@ -36,6 +37,8 @@ __all__ = [
     "DeadlineRule",
     "Leader",
     "Message",
+    "MessageAnalysis",
+    "MessageBandKey",
     "MessageEvent",
     "MessageSearch",
     "Office",

@@ -10,6 +10,7 @@ happen before, in ``services.access``.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -74,6 +75,20 @@ def do_dispatch(session: Session, user: User | None, message: Message, office_co
     message.assignee_id = None
     message.due_at = compute_due(session, message, now)
     add_event(session, message, "dispatched", now, actor=user, to_status="assigned", note=office.name)
+    return message
+
+
+def do_route(session: Session, message: Message, office: Office, now: datetime, note: str, **data: Any) -> Message:
+    """The system routes a queued message (received, no office) to ``office``; its deadline starts now.
+
+    Used when the analysis supplies what intake lacked (category, region); no person acts.
+    """
+    if message.status != "received" or message.office_id is not None:
+        raise Conflict("只有待派单的留言可以自动分派 (only queued messages are routed)")
+    message.office = office
+    message.office_id = office.id
+    message.due_at = compute_due(session, message, now)
+    add_event(session, message, "routed", now, to_status="assigned", note=note, **data)
     return message
 
 

@@ -45,18 +45,17 @@ def suggest_category(session: Session, text: str) -> Category | None:
 @register_category_suggester
 def taxonomy_terms_suggester(session: Session, text: str) -> Category | None:
     """Baseline: the first-level category whose sub-category names occur most in the text."""
+    table = routing_table(session)
     scores: dict[str, int] = {}
-    for path in session.scalars(select(Category.path).where(Category.level > 1)):
-        parts = path.split("/")
-        for term in parts[1:]:
-            if len(term) >= 2 and term != "其他" and term in text:
-                scores[parts[0]] = scores.get(parts[0], 0) + len(term)
+    for term, top in table.taxonomy_terms:
+        if term in text:
+            scores[top] = scores.get(top, 0) + len(term)
     if not scores:
         return None
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
         return None
-    return session.scalar(select(Category).where(Category.path == ranked[0][0]))
+    return session.get(Category, table.category_by_path[ranked[0][0]])
 
 
 @dataclass(frozen=True)
@@ -88,6 +87,7 @@ class RoutingTable:
     office_by_code: dict[str, int] = field(default_factory=dict)
     office_names: dict[int, str] = field(default_factory=dict)
     leader_office: dict[int, int] = field(default_factory=dict)
+    taxonomy_terms: list[tuple[str, str]] = field(default_factory=list)  # (sub-category name, first level)
     _routes: dict[tuple[int, int], int | None] = field(default_factory=dict)
     _days: dict[tuple[int | None, str], int] = field(default_factory=dict)
 
@@ -192,6 +192,14 @@ def _build_table(session: Session, version: str) -> RoutingTable:
         office_by_code={o.code: o.id for o in all_offices},
         office_names={o.id: o.name for o in all_offices},
         leader_office={lid: oid for lid, oid in session.execute(select(Leader.id, Leader.office_id))},
+        taxonomy_terms=sorted(
+            {
+                (term, path.split("/", 1)[0])
+                for _cid, path in categories
+                for term in path.split("/")[1:]
+                if len(term) >= 2 and term != "其他"
+            }
+        ),
     )
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from massline.models import STATUS_LABELS, User
 from massline.services import accounts, board, cases
 from massline.services.access import can_act, require_role
+from massline.services.analysis_view import analysis_view, urgency_levels
 from massline.services.directory import directory
 from massline.services.errors import Conflict, Forbidden, RateLimited, ValidationFailed
 from massline.services.intake import CITIZEN_KINDS
@@ -129,6 +130,7 @@ def inbox(
     return render(request, "staff/inbox.html", {
         "user": user, "nav": "inbox", "params": params, "result": result,
         "rows": [(m, board.due_state(m, now, soon)) for m in result.items],
+        "urgency": urgency_levels(session, [m.id for m in result.items]),
         "directory": directory(session), "statuses": STATUS_LABELS, "kinds": CITIZEN_KINDS, "errors": errors,
     }, status_code=422 if errors else 200)
 
@@ -141,6 +143,7 @@ def dispatch_queue(request: Request, user: CurrentOfficial, session: SessionDep,
     return render(request, "staff/dispatch.html", {
         "user": user, "nav": "dispatch", "result": result, "directory": directory(session),
         "rows": [(m, can_act(user, "dispatch", m)) for m in result.items],
+        "urgency": urgency_levels(session, [m.id for m in result.items]),
     })
 
 
@@ -155,7 +158,7 @@ def _case_page(
     m = view.message
     return render(request, "staff/case.html", {
         "user": user, "nav": "inbox", "view": view, "m": m,
-        "actions": view.actions,
+        "actions": view.actions, "analysis": analysis_view(session, user, m),
         "due_state": board.due_state(m, now, due_soon_days(session)),
         "draft": next((r for r in m.replies if r.status == "draft"), None),
         "can_reveal": m.contact_encrypted is not None and can_act(user, "reveal_contact", m),

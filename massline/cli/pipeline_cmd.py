@@ -1,0 +1,162 @@
+"""``massline pipeline run|steps``, ``massline worker`` and ``massline classify retrain``."""
+
+from __future__ import annotations
+
+import logging
+import signal
+from datetime import UTC, datetime
+from pathlib import Path
+from types import FrameType
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import click
+from sqlalchemy.orm import Session
+
+from massline.cli.common import fail, get_platform
+from massline.platform import Platform
+from massline.services.errors import ValidationFailed
+from massline.services.pipeline import AnalysisContext, PipelineReport, analysis_context, steps
+
+__all__ = ["register"]
+
+
+def _local_to_utc(value: datetime, zone_name: str) -> datetime:
+    try:
+        zone = ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("Asia/Shanghai")
+    return value.replace(tzinfo=zone).astimezone(UTC)
+
+
+def _context(session: Session, platform: Platform) -> AnalysisContext:
+    s = platform.settings
+    return analysis_context(session, model_path=s.classifier_model_path, threshold=s.classifier_threshold)
+
+
+def _print_report(report: PipelineReport) -> None:
+    click.echo(
+        f"analysed {report.messages} messages: {report.routed} routed, {report.urgent} urgent, "
+        f"{report.duplicates} near-duplicates"
+    )
+    for step in steps():
+        ran, skipped, failed = (report.ran.get(step.name, 0), report.skipped.get(step.name, 0),
+                                report.failed.get(step.name, 0))  # fmt: skip
+        click.echo(f"  {step.name:<11} ran {ran:>6}  skipped {skipped:>6}  failed {failed:>6}")
+
+
+@click.group("pipeline")
+def pipeline_group() -> None:
+    """The analysis pipeline (classify, kind, urgency, sentiment, place, duplicates)."""
+
+
+@pipeline_group.command("run")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]),
+    default=None,
+    help="Only messages received on or after this date (deployment time zone).",
+)
+@click.option("--all", "force", is_flag=True, help="Re-run every step, even where results are current.")
+@click.option(
+    "--batch", default=100, show_default=True, type=click.IntRange(1, 10000), help="Messages per transaction."
+)
+def run_cmd(since: datetime | None, force: bool, batch: int) -> None:
+    """Analyse messages whose results are missing or stale (incremental), then route queued ones."""
+    from massline.worker import Worker
+
+    platform = get_platform()
+    platform.migrate()
+    start = None if since is None else _local_to_utc(since, platform.settings.timezone)
+    with platform.read() as session:
+        ctx = _context(session, platform)
+    if ctx.classifier is None:
+        click.echo(f"classify: skipped ({ctx.classifier_problem}: {platform.settings.classifier_model_path})")
+    report = Worker(platform, batch_size=batch).run_once(since=start, force=force, max_messages=0)
+    _print_report(report)
+
+
+@pipeline_group.command("steps")
+def steps_cmd() -> None:
+    """List the registered steps in the order they run, with their current versions."""
+    platform = get_platform()
+    platform.migrate()
+    with platform.read() as session:
+        ctx = _context(session, platform)
+    for step in steps():
+        click.echo(f"{step.name:<11} {step.current_version(ctx)}")
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Analyse what is pending, print a report and exit.")
+@click.option(
+    "--interval", default=2.0, show_default=True, type=click.FloatRange(0.1, 3600), help="Seconds between polls."
+)
+def worker_cmd(once: bool, interval: float) -> None:
+    """Run the analysis worker (massline serve also runs one in-process unless --no-worker)."""
+    from massline.worker import Worker
+
+    platform = get_platform()
+    platform.migrate()
+    worker = Worker(platform, interval=interval)
+    if once:
+        _print_report(worker.run_once(max_messages=0))
+        return
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    def _stop(signum: int, frame: FrameType | None) -> None:
+        worker.stop()
+
+    signal.signal(signal.SIGTERM, _stop)
+    click.echo(f"analysis worker polling every {interval:g} s (Ctrl-C to stop)")
+    try:
+        worker.run_forever()
+    except KeyboardInterrupt:
+        worker.stop()
+
+
+@click.command("retrain")
+@click.option("--min-per-class", default=5, show_default=True, type=click.IntRange(3, 100000),
+              help="Categories with fewer labelled messages are left out.")  # fmt: skip
+@click.option("--min-total", default=20, show_default=True, type=click.IntRange(2, 10000000),
+              help="Refuse to train on fewer labelled messages.")  # fmt: skip
+@click.option("--model", "model_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
+              help="Model file to write (default: the classifier_model setting).")  # fmt: skip
+def retrain_cmd(min_per_class: int, min_total: int, model_path: Path | None) -> None:
+    """Train the category model on this deployment's answered and corrected messages."""
+    from massline.services.classifier import retrain
+
+    platform = get_platform()
+    platform.migrate()
+    path = model_path or platform.settings.classifier_model_path
+    try:
+        with platform.read() as session:
+            report = retrain(
+                session, path, threshold=platform.settings.classifier_threshold,
+                min_per_class=min_per_class, min_total=min_total,
+            )  # fmt: skip
+    except ValidationFailed as exc:
+        fail("; ".join(exc.errors.values()))
+    click.echo(
+        f"trained on {report.messages} messages ({report.answered} answered, {report.corrected} corrected by "
+        f"officials) in {report.seconds:.1f} s"
+    )
+    click.echo("classes: " + ", ".join(f"{label} {n}" for label, n in report.classes.items()))
+    if report.dropped_classes:
+        click.echo(
+            f"left out (< {min_per_class} messages): "
+            + ", ".join(f"{label} {n}" for label, n in report.dropped_classes.items())
+        )
+    click.echo(f"model {report.model_version} written to {report.path}; the worker re-classifies with it")
+
+
+def register(main: click.Group) -> None:
+    """Add ``pipeline`` and ``worker`` to ``main`` and ``retrain`` to its ``classify`` group."""
+    main.add_command(pipeline_group)
+    main.add_command(worker_cmd)
+    classify = main.commands.get("classify")
+    if not isinstance(classify, click.Group):
+        from massline.cli.classify_cmd import classify_group
+
+        main.add_command(classify_group)
+        classify = classify_group
+    classify.add_command(retrain_cmd)

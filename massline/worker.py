@@ -1,0 +1,89 @@
+"""The analysis worker: runs the pipeline on new messages and stores versioned results.
+
+``Worker(platform).run_once()`` analyses what is pending in short write
+transactions (``batch_size`` messages each) and returns a report;
+``start()``/``stop()`` run it every ``interval`` seconds in a background
+thread (``massline serve`` does this in-process by default; ``massline
+worker`` runs it alone). Heavy analysis therefore never runs in a web request.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime
+
+from massline.platform import Platform
+from massline.services.pipeline import PipelineReport, analysis_context, run_pipeline
+
+log = logging.getLogger(__name__)
+
+
+class Worker:
+    """Polls for messages whose analysis is missing or out of date and analyses them."""
+
+    def __init__(
+        self, platform: Platform, interval: float = 2.0, *, batch_size: int = 50, max_per_cycle: int = 2000
+    ) -> None:
+        self.platform = platform
+        self.interval = interval
+        self.batch_size = batch_size
+        self.max_per_cycle = max_per_cycle
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def run_once(
+        self, *, since: datetime | None = None, force: bool = False, max_messages: int | None = None
+    ) -> PipelineReport:
+        """Analyse pending messages (or, with ``force``, all of them) batch by batch; one transaction per batch.
+
+        Stops after ``max_messages`` (default: ``max_per_cycle``; 0 = no limit) or when nothing is left.
+        """
+        cap = self.max_per_cycle if max_messages is None else max_messages
+        total = PipelineReport()
+        settings = self.platform.settings
+        after_id = 0
+        while not self._stop.is_set():
+            with self.platform.write() as session:
+                ctx = analysis_context(
+                    session, model_path=settings.classifier_model_path, threshold=settings.classifier_threshold
+                )
+                report = run_pipeline(
+                    session, ctx, since=since, limit=self.batch_size, force=force, after_id=after_id,
+                    now=self.platform.now(),
+                )  # fmt: skip
+            total.add(report)
+            after_id = report.last_id if force else 0
+            if report.messages < self.batch_size or (cap and total.messages >= cap):
+                break
+        return total
+
+    def run_forever(self) -> None:
+        """Analyse every ``interval`` seconds until :meth:`stop`; errors are logged, never fatal."""
+        while not self._stop.is_set():
+            try:
+                report = self.run_once()
+                if report.messages:
+                    log.info(
+                        "analysed %d messages (%d routed, %d urgent, %d duplicates)",
+                        report.messages, report.routed, report.urgent, report.duplicates,
+                    )  # fmt: skip
+            except Exception:
+                log.exception("analysis worker: run failed; retrying in %.1f s", self.interval)
+            self._stop.wait(self.interval)
+
+    def start(self) -> threading.Thread:
+        """Run :meth:`run_forever` in a daemon thread."""
+        if self._thread is not None and self._thread.is_alive():
+            return self._thread
+        self._stop.clear()
+        self._thread = threading.Thread(target=self.run_forever, name="massline-worker", daemon=True)
+        self._thread.start()
+        return self._thread
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Ask the thread to stop after the current batch and wait for it."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
