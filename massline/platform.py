@@ -20,6 +20,7 @@ from massline.models import utcnow
 from massline.services import passwords
 from massline.services.crypto import FieldCipher
 from massline.services.ratelimit import RateLimiter
+from massline.services.submissions import SubmissionWriter
 
 
 class Platform:
@@ -37,6 +38,8 @@ class Platform:
             threading.RLock() if self.settings.is_sqlite else nullcontext()
         )
         passwords.configure(self.settings.argon2_time_cost, self.settings.argon2_memory_kib)
+        # group commit for concurrent submissions (the JSON API); its thread starts on first use
+        self.submissions = SubmissionWriter(self.write, self.cipher)
 
     def migrate(self) -> None:
         """Bring the database to the newest schema."""
@@ -63,5 +66,6 @@ class Platform:
         return utcnow()
 
     def dispose(self) -> None:
-        """Close the connection pool."""
+        """Stop the submission writer (after storing what is queued) and close the connection pool."""
+        self.submissions.close()
         self.engine.dispose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -20,7 +21,8 @@ from massline.services.crypto import FieldCipher
 from massline.services.errors import ValidationFailed
 from massline.services.routing import routing_table, suggest_category
 
-CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 letters, no 0/O or 1/I
+assert len(CODE_ALPHABET) == 32
 CITIZEN_KINDS = ("投诉", "求助", "咨询", "建言", "表扬")
 PHONE_RE = re.compile(r"^(?:\+?86[- ]?)?1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$")
 TITLE_MAX, BODY_MIN, BODY_MAX = 60, 10, 5000
@@ -53,7 +55,7 @@ class Submitted:
     secret: str
     status: str
     office: str | None
-    _session: Session = field(repr=False)
+    _session: Session | None = field(default=None, repr=False)
 
     @property
     def status_label(self) -> str:
@@ -63,19 +65,40 @@ class Submitted:
     @cached_property
     def message(self) -> Message:
         """The stored message (loaded on first use, inside the same transaction)."""
+        if self._session is None:
+            raise RuntimeError("the message is only loaded inside the transaction that stored it")
         message = self._session.get(Message, self.id)
         assert message is not None
         return message
 
 
+@dataclass
+class PreparedSubmission:
+    """A validated, routed submission: the rows to insert and what the citizen is told.
+
+    Built by ``prepare_submit`` (no writes) and stored by ``do_store_submissions``.
+    """
+
+    message: dict[str, Any]
+    events: list[dict[str, Any]]
+    terms: str
+    secret: str
+    office: str | None
+
+
+def _random_code(length: int) -> str:
+    # one urandom read per code; 256 is a multiple of the 32 letters, so every letter is equally likely
+    return "".join(CODE_ALPHABET[b & 31] for b in secrets.token_bytes(length))
+
+
 def new_tracking_code() -> str:
     """A random, unambiguous tracking code such as ``ML7K3Q9XW2``."""
-    return "ML" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return "ML" + _random_code(8)
 
 
 def new_secret() -> str:
     """A random secret for following a case without an account."""
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+    return _random_code(10)
 
 
 def search_text(title: str, body: str) -> str:
@@ -133,19 +156,18 @@ def validate_input(session: Session, data: MessageInput, *, allowed_kinds: tuple
     }
 
 
-def check_submit(
+def prepare_submit(
     session: Session,
     cipher: FieldCipher,
     data: MessageInput,
     now: datetime,
     *,
     allowed_kinds: tuple[str, ...] = KINDS,
-) -> Submitted:
-    """Validate, store, index and route a new message, all in the caller's transaction.
+) -> PreparedSubmission:
+    """Validate and route a submission and build its rows; writes nothing.
 
-    This is the platform's hottest write, so it resolves everything from the
-    cached routing table and writes with three INSERTs (message, its events,
-    its search row) instead of the ORM unit of work.
+    Raises ValidationFailed (with every problem) before anything is built.
+    Resolves everything from the cached routing table, so this is cheap.
     """
     refs = validate_input(session, data, allowed_kinds=allowed_kinds)
     table = routing_table(session)
@@ -183,25 +205,59 @@ def check_submit(
         "updated_at": now,
         "due_at": due,
     }
-    message_id = _insert_message(session, row)
-    events = [_event_row(message_id, "submitted", None, "received", None, None, now)]
+    events = [_event_row("submitted", None, "received", None, None, now)]
+    office = table.office_names[office_id] if office_id is not None else None
     if office_id is not None:
-        name = table.office_names[office_id]
-        events.append(_event_row(message_id, "routed", "received", "assigned", office_id, name, now))
-    _insert_events(session, events)
-    _insert_search(session, message_id, search_text(title, body))
-    return Submitted(
-        id=message_id,
-        tracking_code=row["tracking_code"],
-        secret=secret,
-        status=row["status"],
-        office=table.office_names.get(office_id) if office_id is not None else None,
-        _session=session,
-    )
+        events.append(_event_row("routed", "received", "assigned", office_id, office, now))
+    return PreparedSubmission(row, events, search_text(title, body), secret, office)
+
+
+def do_store_submissions(session: Session, prepared: Sequence[PreparedSubmission]) -> list[Submitted]:
+    """Insert prepared submissions (messages, their events, their search rows) in the caller's transaction.
+
+    Several submissions are written with one multi-row INSERT per table; the
+    results come back in the order given.
+    """
+    if not prepared:
+        return []
+    ids = _insert_messages(session, [p.message for p in prepared])
+    pairs = list(zip(prepared, ids, strict=True))
+    _insert_events(session, [{**event, "message_id": mid} for p, mid in pairs for event in p.events])
+    _insert_search(session, [{"message_id": mid, "terms": p.terms} for p, mid in pairs])
+    return [
+        Submitted(
+            id=mid,
+            tracking_code=p.message["tracking_code"],
+            secret=p.secret,
+            status=p.message["status"],
+            office=p.office,
+            _session=session,
+        )
+        for p, mid in pairs
+    ]
+
+
+def check_submit(
+    session: Session,
+    cipher: FieldCipher,
+    data: MessageInput,
+    now: datetime,
+    *,
+    allowed_kinds: tuple[str, ...] = KINDS,
+) -> Submitted:
+    """Validate, store, index and route a new message, all in the caller's transaction.
+
+    This is the platform's hottest write: ``prepare_submit`` resolves
+    everything from the cached routing table and ``do_store_submissions``
+    writes three Core INSERTs (message, its events, its search row) instead
+    of the ORM unit of work. ``SubmissionWriter`` runs the same two steps for
+    many concurrent submissions in one transaction.
+    """
+    prepared = prepare_submit(session, cipher, data, now, allowed_kinds=allowed_kinds)
+    return do_store_submissions(session, [prepared])[0]
 
 
 def _event_row(
-    message_id: int,
     type_: str,
     from_status: str | None,
     to_status: str,
@@ -210,7 +266,6 @@ def _event_row(
     now: datetime,
 ) -> dict[str, Any]:
     return {
-        "message_id": message_id,
         "type": type_,
         "from_status": from_status,
         "to_status": to_status,
@@ -224,19 +279,23 @@ def _event_row(
 
 
 # Core statements with bound parameters: compiled once, cached by SQLAlchemy.
+# ``sort_by_parameter_order`` makes a multi-row INSERT return the ids in the
+# order of its rows (SQLite >= 3.35 and PostgreSQL).
 _TABLES = Message.metadata.tables
-_INSERT_MESSAGE = insert(_TABLES["messages"]).returning(_TABLES["messages"].c.id)
+_INSERT_MESSAGE = insert(_TABLES["messages"]).returning(_TABLES["messages"].c.id, sort_by_parameter_order=True)
 _INSERT_EVENT = insert(_TABLES["message_events"])
 _INSERT_SEARCH = insert(_TABLES["message_search"])
 
 
-def _insert_message(session: Session, row: dict[str, Any]) -> int:
-    return int(session.execute(_INSERT_MESSAGE, row).scalar_one())
+def _insert_messages(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    if len(rows) == 1:
+        return [int(session.execute(_INSERT_MESSAGE, rows[0]).scalar_one())]
+    return [int(i) for i in session.execute(_INSERT_MESSAGE, rows).scalars()]
 
 
 def _insert_events(session: Session, rows: list[dict[str, Any]]) -> None:
     session.execute(_INSERT_EVENT, rows)
 
 
-def _insert_search(session: Session, message_id: int, terms: str) -> None:
-    session.execute(_INSERT_SEARCH, {"message_id": message_id, "terms": terms})
+def _insert_search(session: Session, rows: list[dict[str, Any]]) -> None:
+    session.execute(_INSERT_SEARCH, rows if len(rows) > 1 else rows[0])

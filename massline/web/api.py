@@ -18,6 +18,7 @@ from massline.services.events import EVENT_LABELS
 from massline.services.publish import public_message
 from massline.services.routing import due_soon_days
 from massline.web import schemas
+from massline.web.committed import committed
 from massline.web.deps import ApiOfficial, PlatformDep, SessionDep, client_key, issue_api_token
 
 router = APIRouter(prefix="/api/v1")
@@ -48,20 +49,22 @@ def meta(session: SessionDep) -> dict[str, Any]:
 
 @router.post("/messages", status_code=201, response_model=schemas.Submitted, tags=["citizens"])
 async def submit_message(data: schemas.MessageCreate, request: Request, platform: PlatformDep) -> schemas.Submitted:
-    """Submit a message. The secret is shown only in this response."""
+    """Submit a message. The secret is shown only in this response.
+
+    Concurrent submissions are committed together (``platform.submissions``,
+    group commit); the answer is sent once this one is committed.
+    """
     platform.submit_limiter.hit(client_key(request, platform))
-    with platform.write() as session:
-        result = intake.check_submit(
-            session, platform.cipher, intake.MessageInput(**data.model_dump(), source="api"), platform.now()
-        )
-        return schemas.Submitted(
-            id=result.id,
-            tracking_code=result.tracking_code,
-            secret=result.secret,
-            status=result.status,
-            status_label=result.status_label,
-            office=result.office,
-        )
+    message = intake.MessageInput(**data.model_dump(), source="api")
+    result = await committed(platform.submissions.submit(message, platform.now()))
+    return schemas.Submitted(
+        id=result.id,
+        tracking_code=result.tracking_code,
+        secret=result.secret,
+        status=result.status,
+        status_label=result.status_label,
+        office=result.office,
+    )
 
 
 @router.get("/messages", response_model=schemas.MessagePage, tags=["citizens"])

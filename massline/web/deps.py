@@ -22,8 +22,8 @@ from massline.services.accounts import user_for_token
 from massline.services.errors import NotFound
 
 
-def get_platform(request: Request) -> Platform:
-    """The platform the app was built with."""
+async def get_platform(request: Request) -> Platform:
+    """The platform the app was built with (async: no thread-pool hop)."""
     platform: Platform = request.app.state.platform
     return platform
 

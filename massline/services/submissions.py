@@ -1,0 +1,158 @@
+"""Group commit for submissions: concurrent submissions share one write transaction.
+
+A commit is the largest fixed cost of a submission (on SQLite, one writer at
+a time appends to the WAL). ``SubmissionWriter`` runs one writer thread per
+process: callers queue a submission and wait on a future; the thread takes
+every submission queued so far (up to ``max_batch``), prepares and stores them
+with ``intake.prepare_submit`` and ``intake.do_store_submissions`` — the same
+two steps as ``intake.check_submit`` — in ONE transaction, commits, and only
+then resolves the futures. Batches form by themselves: while one commits, the
+next ones queue; a lone submission is written at once.
+
+Guarantees:
+
+* a future is resolved only after its submission is committed (or has failed);
+* a submission that fails validation fails alone: ``prepare_submit`` raises
+  before any of its rows exist, and the others go on;
+* when the database rejects a batch (nothing of it is kept: one transaction),
+  its submissions are retried one by one, each in its own transaction, so
+  only the bad one fails.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from massline.models import KINDS
+from massline.services.crypto import FieldCipher
+from massline.services.errors import ServiceError
+from massline.services.intake import MessageInput, Submitted, do_store_submissions, prepare_submit
+
+WriteFactory = Callable[[], AbstractContextManager[Session]]
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Pending:
+    data: MessageInput
+    now: datetime
+    allowed_kinds: tuple[str, ...]
+    future: Future[Submitted] = field(default_factory=Future)
+
+
+class SubmissionWriter:
+    """Stores submissions from many threads or tasks in shared transactions (group commit).
+
+    ``write`` opens one write transaction (``Platform.write``); ``cipher``
+    encrypts contacts. The writer thread starts on the first submission and
+    stops with ``close()``; after a fork the child starts its own.
+    """
+
+    def __init__(self, write: WriteFactory, cipher: FieldCipher, *, max_batch: int = 64) -> None:
+        self._write = write
+        self._cipher = cipher
+        self.max_batch = max_batch
+        self._lock = threading.Lock()
+        self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._pid = 0
+
+    def submit(self, data: MessageInput, now: datetime, *, allowed_kinds: tuple[str, ...] = KINDS) -> Future[Submitted]:
+        """Queue a submission; the future gives its ``Submitted`` once committed, or its error
+        (``ValidationFailed`` for bad input). ``Submitted.message`` is not available."""
+        item = _Pending(data, now, allowed_kinds)
+        with self._lock:
+            if self._thread is None or self._pid != os.getpid():
+                self._start()
+            self._queue.put(item)
+        return item.future
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Store what is queued, then stop the writer thread (it restarts on the next submission)."""
+        with self._lock:
+            thread, self._thread = self._thread, None
+            if thread is None or self._pid != os.getpid():
+                return
+            self._queue.put(None)
+            thread.join(timeout)
+
+    @property
+    def running(self) -> bool:
+        """Whether this process's writer thread is running."""
+        return self._thread is not None and self._thread.is_alive() and self._pid == os.getpid()
+
+    def _start(self) -> None:
+        self._queue = queue.SimpleQueue()
+        self._pid = os.getpid()
+        self._thread = threading.Thread(
+            target=self._run, args=(self._queue,), name="massline-submission-writer", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, q: queue.SimpleQueue[_Pending | None]) -> None:
+        stop = False
+        while not stop:
+            first = q.get()
+            if first is None:
+                return
+            batch = [first]
+            while len(batch) < self.max_batch:
+                try:
+                    item = q.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    stop = True
+                    break
+                batch.append(item)
+            live = [item for item in batch if item.future.set_running_or_notify_cancel()]
+            try:
+                self._store(live)
+            except BaseException as exc:  # never leave a caller waiting, never let the thread die
+                log.exception("submission writer failed")
+                for item in live:
+                    if not item.future.done():
+                        item.future.set_exception(exc)
+
+    def _store(self, batch: list[_Pending]) -> None:
+        if not batch:
+            return
+        results: list[tuple[_Pending, Submitted]] = []
+        try:
+            with self._write() as session:
+                prepared = []
+                for item in batch:
+                    try:
+                        prepared.append(
+                            (
+                                item,
+                                prepare_submit(
+                                    session, self._cipher, item.data, item.now, allowed_kinds=item.allowed_kinds
+                                ),
+                            )
+                        )
+                    except ServiceError as exc:
+                        item.future.set_exception(exc)
+                stored = do_store_submissions(session, [p for _item, p in prepared])
+                results = [(item, replace(s, _session=None)) for (item, _p), s in zip(prepared, stored, strict=True)]
+        except Exception as exc:
+            pending = [item for item in batch if not item.future.done()]
+            if len(batch) == 1:
+                for item in pending:
+                    item.future.set_exception(exc)
+                return
+            for item in pending:  # find the bad one: each alone, in its own transaction
+                self._store([item])
+            return
+        for item, submitted in results:  # committed: answer now
+            item.future.set_result(submitted)
