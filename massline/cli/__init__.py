@@ -171,7 +171,12 @@ def user_reset_password(username: str, password: str | None) -> None:
 def _register_groups() -> None:
     import importlib
 
-    for name in ("massline.cli.io_cmd", "massline.cli.classify_cmd", "massline.cli.pipeline_cmd"):
+    for name in (
+        "massline.cli.io_cmd",
+        "massline.cli.classify_cmd",
+        "massline.cli.hot_cmd",
+        "massline.cli.pipeline_cmd",
+    ):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:

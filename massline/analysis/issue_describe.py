@@ -1,0 +1,155 @@
+"""Describe a discovered issue: title, place, problem, summary, figures.
+
+Everything is extractive, so it can be traced to the citizens' words:
+
+* **place**: the place name most members used (``丽发新城小区``) with the
+  most specific administrative unit in front (``A2区``); an issue without a
+  place is described by its region and the group of people who wrote
+  (``A市 受害人``);
+* **problem**: the title of the most central message (highest cosine with the
+  centroid) with place names, administrative units and leading formulas
+  (``投诉``, ``关于``, ``请问``...) removed;
+* **title**: ``place + " " + problem``;
+* **summary**: the one or two body sentences that carry most of the
+  centroid's weight (10–120 characters);
+* **keywords**: the centroid's heaviest words (concept tags and sub-words
+  dropped);
+* **representatives**: members ordered by centrality + 0.1·log(1 + 点赞数).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from massline.analysis.concentrate import Cluster, DocFeatures, IssueDoc
+from massline.analysis.issue_places import regions_of
+from massline.analysis.sentiment import sentiment_intensity
+from massline.analysis.text import normalize, split_sentences
+
+__all__ = ["IssueSummary", "describe_issue"]
+
+_LEADING = re.compile(
+    r"^(?:[，,、：:；\s]|关于|投诉|反映|反应|举报|咨询|请问|请求|建议|恳请|强烈要求|再次|希望|我要|请|对|的|在|位于)+"
+)
+_TRAILING = re.compile(r"(?:的问题|问题|的投诉|一事|事宜|[。！？!?，,：:；\s])+$")
+_GROUPS = (
+    "受害人", "业主", "职工", "员工", "教师", "老师", "学生", "家长", "考生", "村民", "居民", "司机",
+    "商户", "退伍军人", "老人", "患者", "租户", "出借人", "投资人",
+)  # fmt: skip
+
+
+@dataclass
+class IssueSummary:
+    """A discovered issue, ready to list or store."""
+
+    cluster_id: int
+    title: str
+    place: str
+    problem: str
+    summary: str
+    keywords: list[str]
+    first: datetime | None
+    last: datetime | None
+    messages: int
+    people: int
+    support: int
+    opposition: int
+    sentiment: float
+    representatives: list[Hashable] = field(default_factory=list)
+    members: list[Hashable] = field(default_factory=list)
+
+
+def _cos(vector: dict[str, float], cluster: Cluster) -> float:
+    return cluster.cosine(vector) if vector else 0.0
+
+
+def _strip(title: str, names: Sequence[str]) -> str:
+    text = normalize(title)
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, "")
+    for region in regions_of(text):
+        text = text.replace(region, "")
+    text = _LEADING.sub("", text)
+    text = _TRAILING.sub("", text)
+    text = re.sub(r"^[，,、\s]+|[，,、\s]+$", "", text)
+    return re.sub(r"，{2,}", "，", text)
+
+
+def describe_issue(cluster: Cluster, docs: Sequence[IssueDoc], features: Sequence[DocFeatures]) -> IssueSummary:
+    """Summarise ``cluster`` given its member ``docs`` and their ``features`` (same order)."""
+    central = [_cos(f.vector, cluster) for f in features]
+    order = sorted(range(len(docs)), key=lambda i: -(central[i] + 0.1 * math.log1p(max(0, docs[i].support))))
+    names = [m.name for f in features for m in f.places] + [m.key for f in features for m in f.places]
+    keywords = _keywords(cluster)
+    place = _place(cluster, docs)
+    problem = ""
+    for i in sorted(range(len(docs)), key=lambda i: -central[i]):
+        problem = _strip(docs[i].title, names)
+        if len(problem) >= 6:
+            break
+    if len(problem) < 4:
+        problem = "、".join(keywords[:3])
+    times = [d.time for d in docs if d.time is not None]
+    return IssueSummary(
+        cluster_id=cluster.id,
+        title=f"{place} {problem}".strip(),
+        place=place,
+        problem=problem,
+        summary=_summary(cluster, [docs[i] for i in order[:5]]),
+        keywords=keywords,
+        first=min(times) if times else None,
+        last=max(times) if times else None,
+        messages=len(docs),
+        people=len({d.author for d in docs if d.author}) or len(docs),
+        support=sum(d.support for d in docs),
+        opposition=sum(d.opposition for d in docs),
+        sentiment=round(sum(sentiment_intensity(d.title + "\n" + d.body).score for d in docs) / max(1, len(docs)), 3),
+        representatives=[docs[i].key for i in order[:3]],
+        members=[d.key for d in docs],
+    )
+
+
+def _keywords(cluster: Cluster, n: int = 6) -> list[str]:
+    terms = [t for t in cluster.top_terms(4 * n) if not t.startswith("#")]
+    kept = [t for t in terms if not any(t != o and t in o for o in terms)]
+    return kept[:n]
+
+
+def _place(cluster: Cluster, docs: Sequence[IssueDoc]) -> str:
+    region = cluster.regions.most_common(1)[0][0] if cluster.regions else ""
+    if cluster.place and cluster.place_names:
+        # the most used full name that contains the key
+        name = max(cluster.place_names.items(), key=lambda kv: (kv[1], len(kv[0])))[0]
+        return f"{region}{name}" if region and region not in name else name
+    groups: Counter[str] = Counter()
+    for d in docs:
+        text = d.title + d.body[:500]
+        groups.update(g for g in _GROUPS if g in text)
+    group = groups.most_common(1)[0][0] if groups else "市民"
+    return f"{region or ''}{group}"
+
+
+def _summary(cluster: Cluster, docs: Sequence[IssueDoc]) -> str:
+    weights = cluster.centroid
+    scored: list[tuple[float, str]] = []
+    for d in docs:
+        for sentence in split_sentences(normalize(d.body)):
+            if not 10 <= len(sentence) <= 120:
+                continue
+            score = sum(w for t, w in weights.items() if not t.startswith("#") and t in sentence)
+            scored.append((score / math.sqrt(len(sentence)), sentence))
+    scored.sort(key=lambda ss: -ss[0])
+    out: list[str] = []
+    for _, sentence in scored:
+        if sentence not in out and sum(len(s) for s in out) + len(sentence) <= 160:
+            out.append(sentence)
+        if len(out) == 2:
+            break
+    if not out and docs:
+        return normalize(docs[0].title)
+    return "".join(out)

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from massline.analysis.concentrate import IssueClusterer, IssueDoc, IssueIndex
+from massline.analysis.issue_describe import describe_issue
+from massline.analysis.issue_places import compatible, extract_places
+from massline.analysis.issue_ranking import hot_issues
+from tests.analysis.issue_fixtures import START, synthetic_docs
+
+
+@pytest.fixture(scope="module")
+def fitted() -> tuple[IssueClusterer, list[IssueDoc], dict[str, list[str]]]:
+    docs, groups = synthetic_docs()
+    return IssueClusterer().fit(docs), docs, groups
+
+
+def _label_of(fitted: tuple[IssueClusterer, list[IssueDoc], dict[str, list[str]]]) -> dict[str, int]:
+    clusterer, docs, _ = fitted
+    return {str(d.key): int(label) for d, label in zip(docs, clusterer.labels_, strict=True)}
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        ("A市A2区丽发新城小区附近搅拌站噪音扰民", ["丽发新城"]),
+        ("A5区劳动东路魅力之城小区一楼的夜宵摊", ["劳动东路", "魅力之城"]),
+        ("投诉A市伊景园滨河苑捆绑销售车位", ["伊景园滨河苑"]),
+        ("A市暮云街道丽发新城社区搅拌站灰尘", ["暮云街道", "丽发新城"]),
+        ("A市58车贷老板跑路美国", []),
+        ("反映A7县春华镇金鼎村水泥路的问题", ["春华镇", "金鼎村"]),
+    ],
+)
+def test_extract_places(text: str, keys: list[str]) -> None:
+    assert [m.key for m in extract_places(text)] == keys
+
+
+def test_compatible_places_contain_each_other() -> None:
+    assert compatible("魅力之城", "万科魅力之城")
+    assert not compatible("阳光花园", "翠竹苑")
+
+
+def test_same_place_same_problem_together(fitted) -> None:  # type: ignore[no-untyped-def]
+    labels = _label_of(fitted)
+    for name in ("parking_a", "noise_a", "parking_b"):
+        members = fitted[2][name]
+        assert len({labels[k] for k in members}) == 1, name
+
+
+def test_different_place_or_problem_apart(fitted) -> None:  # type: ignore[no-untyped-def]
+    labels = _label_of(fitted)
+    groups = fitted[2]
+    parking_a, noise_a, parking_b = (labels[groups[g][0]] for g in ("parking_a", "noise_a", "parking_b"))
+    assert len({parking_a, noise_a, parking_b}) == 3
+    singles = [labels[k] for k in groups if k.startswith("single-")]
+    assert len(set(singles)) == 3 and not set(singles) & {parking_a, noise_a, parking_b}
+
+
+def test_sklearn_contract() -> None:
+    clusterer = IssueClusterer(threshold=0.3, random_state=7)
+    assert clusterer.get_params()["threshold"] == 0.3
+    assert not hasattr(clusterer, "labels_")
+    docs, _ = synthetic_docs()
+    assert clusterer.fit(docs) is clusterer
+    assert len(clusterer.labels_) == len(docs)
+
+
+def test_batch_is_deterministic_and_order_free_in_labels() -> None:
+    docs, _ = synthetic_docs()
+    a = IssueClusterer().fit(docs).labels_
+    b = IssueClusterer().fit(list(reversed(docs))).labels_[::-1]
+    # same partition whatever the input order (docs are added in time order)
+    pairs_a = {(i, j) for i in range(len(docs)) for j in range(len(docs)) if a[i] == a[j]}
+    pairs_b = {(i, j) for i in range(len(docs)) for j in range(len(docs)) if b[i] == b[j]}
+    assert pairs_a == pairs_b
+
+
+def test_incremental_add_joins_existing_or_creates(fitted) -> None:  # type: ignore[no-untyped-def]
+    clusterer, docs, groups = fitted
+    index: IssueIndex = clusterer.index_
+    parking_b = index.label(groups["parking_b"][0])
+    new = IssueDoc(
+        "new-1", "翠竹苑捆绑销售车位还没解决", "翠竹苑开发商仍然捆绑销售车位。", START + timedelta(days=60), "x"
+    )
+    assert index.add(new) == parking_b
+    other = IssueDoc("new-2", "幸福家园小区电梯经常故障", "幸福家园小区电梯三天两头坏，困人。", START, "y")
+    cid = index.add(other)
+    assert cid not in {index.label(k) for g in groups.values() for k in g}
+    # the same complaint about a third compound is a new issue, not parking A or B
+    third = IssueDoc("new-3", "金桂苑开发商捆绑销售车位", "金桂苑开发商要求买房必须购买车位。", START, "z")
+    assert index.add(third) not in {parking_b, index.label(groups["parking_a"][0])}
+
+
+def test_describe_issue(fitted) -> None:  # type: ignore[no-untyped-def]
+    clusterer, docs, groups = fitted
+    index = clusterer.index_
+    cluster = index.clusters[index.label(groups["parking_a"][0])]
+    members = [i for i, d in enumerate(docs) if d.key in set(cluster.members)]
+    issue = describe_issue(cluster, [docs[i] for i in members], [clusterer.features_[i] for i in members])
+    assert "阳光花园" in issue.place
+    assert "车位" in issue.problem and "阳光花园" not in issue.problem
+    assert issue.title.startswith(issue.place)
+    assert "车位" in issue.keywords or "捆绑" in issue.keywords
+    assert issue.messages == 10 and issue.people == 8  # two reposts by the first author
+    assert issue.support == 40
+    assert issue.first == START and issue.summary
+    assert issue.representatives[0] in cluster.members
+
+
+def test_hot_issues_ranking_and_min_messages() -> None:
+    docs, groups = synthetic_docs()
+    ranked = hot_issues(docs, top=10, min_messages=2)
+    assert len(ranked) == 3  # singletons are not issues
+    assert "阳光花园" in ranked[0].issue.place and "车位" in ranked[0].issue.problem
+    assert [r.heat.score for r in ranked] == sorted((r.heat.score for r in ranked), reverse=True)
+    assert hot_issues(docs, top=1)[0].issue.members == ranked[0].issue.members
