@@ -67,6 +67,27 @@ class Settings(BaseSettings):
         le=1.0,
         description="Confidence below which a predicted category is not used for routing (a person classifies).",
     )
+    alert_scan_minutes: float = Field(
+        default=10.0, gt=0, description="How often the worker checks categories and regions for bursts (minutes)."
+    )
+    alert_burst_history_days: int = Field(
+        default=28, ge=1, description="Days of history a day's message count is compared with (burst baseline)."
+    )
+    alert_burst_min_count: int = Field(
+        default=5, ge=1, description="Messages in a day below which no burst alert is raised."
+    )
+    alert_burst_min_ratio: float = Field(
+        default=3.0, ge=1.0, description="A day's count must be at least this many times the baseline for a burst."
+    )
+    alert_burst_max_p: float = Field(
+        default=0.001, gt=0, le=1, description="Poisson p-value of a day's count at or below which it is a burst."
+    )
+    alert_urgent_new_days: int = Field(
+        default=7, ge=1, description="An issue is new (urgent-signal alerts) this many days after its first message."
+    )
+    alert_urgent_min_elevated: int = Field(
+        default=3, ge=1, description="Elevated messages with the same risk signal that raise an urgent-issue alert."
+    )
 
     @model_validator(mode="after")
     def _fill_and_check(self) -> Settings:

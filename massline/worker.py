@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import datetime
 
 from massline.platform import Platform
+from massline.services import alerts, issues
 from massline.services.pipeline import PipelineReport, analysis_context, run_pipeline
 
 log = logging.getLogger(__name__)
@@ -31,6 +33,16 @@ class Worker:
         self.max_per_cycle = max_per_cycle
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._last_scan = 0.0
+        alerts.configure(alerts.AlertParams.from_settings(platform.settings))
+
+    def scan_alerts(self) -> alerts.ScanReport:
+        """The periodic pass: burst checks per category and region, and stale issue heats refreshed."""
+        with self.platform.write() as session:
+            now = self.platform.now()
+            report = alerts.scan(session, now)
+            issues.refresh_heat(session, now)
+        return report
 
     def run_once(
         self, *, since: datetime | None = None, force: bool = False, max_messages: int | None = None
@@ -70,6 +82,14 @@ class Worker:
                     )  # fmt: skip
             except Exception:
                 log.exception("analysis worker: run failed; retrying in %.1f s", self.interval)
+            if time.monotonic() - self._last_scan >= self.platform.settings.alert_scan_minutes * 60:
+                self._last_scan = time.monotonic()
+                try:
+                    scan = self.scan_alerts()
+                    if scan.alerts:
+                        log.info("alert scan: %d alerts raised or updated", len(scan.alerts))
+                except Exception:
+                    log.exception("alert scan failed")
             self._stop.wait(self.interval)
 
     def start(self) -> threading.Thread:

@@ -90,7 +90,7 @@ def test_pipeline_stores_evidence_place_duplicates_and_versions(deployed: Platfo
     report = run(deployed)
     assert report.messages == 3 and report.urgent == 2 and report.duplicates == 1
     assert report.skipped == {"classify": 3}  # no model file configured
-    assert report.ran == dict.fromkeys(("kind", "urgency", "sentiment", "place", "duplicates"), 3)
+    assert report.ran == dict.fromkeys(("kind", "urgency", "sentiment", "place", "duplicates", "issues"), 3)
 
     a = analysis(deployed, first)
     assert a.urgency_level == "urgent" and a.urgency_score is not None and a.urgency_score >= 0.75
@@ -101,7 +101,7 @@ def test_pipeline_stores_evidence_place_duplicates_and_versions(deployed: Platfo
     assert a.located_region_id == region_id(deployed, "cs-dc-hp-yg")
     assert a.evidence["place"]["evidence"][0] == "阳光社区" and "东城区" in a.evidence["place"]["evidence"]
     assert a.duplicate_of_id is None and a.signature is not None and len(a.signature) == 128 * 4
-    assert set(a.versions) == {"classify", "kind", "urgency", "sentiment", "place", "duplicates"}
+    assert set(a.versions) == {"classify", "kind", "urgency", "sentiment", "place", "duplicates", "issues"}
     assert a.versions["classify"] == "none" and a.evidence["classify"] == {"skipped": "no model file"}
 
     assert analysis(deployed, repost).duplicate_of_id == first
@@ -248,7 +248,7 @@ def test_cli_pipeline_worker_and_retrain(cli_env: Settings, deployed: Platform, 
     submit(deployed, "楼道煤气味", GAS_AGAIN)
     steps = cli("pipeline", "steps")
     assert steps.exit_code == 0 and steps.output.split()[::2] == [
-        "classify", "kind", "urgency", "sentiment", "place", "duplicates"]
+        "classify", "kind", "urgency", "sentiment", "place", "duplicates", "issues"]
     result = cli("pipeline", "run")
     assert result.exit_code == 0, result.output
     assert "analysed 2 messages: 0 routed, 2 urgent, 1 near-duplicates" in result.output

@@ -176,6 +176,7 @@ def _register_groups() -> None:
         "massline.cli.classify_cmd",
         "massline.cli.hot_cmd",
         "massline.cli.pipeline_cmd",
+        "massline.cli.issues_cmd",
     ):
         try:
             module = importlib.import_module(name)

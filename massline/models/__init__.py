@@ -1,9 +1,26 @@
 """ORM models, one module per aggregate. Importing this package registers them all."""
 
+from massline.models.alerts import ALERT_KINDS, ALERT_STATUSES, Alert
 from massline.models.analysis import MessageAnalysis, MessageBandKey
 from massline.models.audit import AuditLog
 from massline.models.base import Base, utcnow
 from massline.models.deadlines import DeadlineRule, SiteSetting
+from massline.models.issues import (
+    ISSUE_STATUSES,
+    Issue,
+    IssueCluster,
+    IssueCommitment,
+    IssueCommitmentUpdate,
+    IssueDecision,
+    IssueEvent,
+    IssuePlaceKey,
+    IssuePlacePiece,
+    IssuePosting,
+    IssueRating,
+    IssueReply,
+    IssueTermDf,
+    IssueVocabulary,
+)
 from massline.models.messages import (
     KINDS,
     OPEN_STATUSES,
@@ -23,6 +40,23 @@ from massline.models.search import MessageSearch
 from massline.models.taxonomy import Category
 
 __all__ = [
+    "ALERT_KINDS",
+    "ALERT_STATUSES",
+    "ISSUE_STATUSES",
+    "Alert",
+    "Issue",
+    "IssueCluster",
+    "IssueCommitment",
+    "IssueCommitmentUpdate",
+    "IssueDecision",
+    "IssueEvent",
+    "IssuePlaceKey",
+    "IssuePlacePiece",
+    "IssuePosting",
+    "IssueRating",
+    "IssueReply",
+    "IssueTermDf",
+    "IssueVocabulary",
     "KINDS",
     "OPEN_STATUSES",
     "REGION_LEVELS",

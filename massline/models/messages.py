@@ -74,6 +74,8 @@ class Message(Base):
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the issue (问题) the message belongs to; set by the issue step of the pipeline
+    issue_id: Mapped[int | None] = mapped_column(ForeignKey("issues.id", ondelete="SET NULL"), index=True)
 
     region: Mapped[Region | None] = relationship()
     category: Mapped[Category | None] = relationship()

@@ -27,6 +27,7 @@ EVENT_LABELS = {
     "extension_approved": "同意延期",
     "extension_denied": "不同意延期",
     "category_changed": "更正分类",
+    "issue_replied": "问题统一答复",
 }
 
 

@@ -90,6 +90,7 @@ class StepResult:
 
 StepFn = Callable[[AnalysisContext, Session, Item], StepResult]
 PrepareFn = Callable[[AnalysisContext, list[Item]], None]
+FinishFn = Callable[[AnalysisContext, Session, list[Item]], None]
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ class Step:
     version: str | Callable[[AnalysisContext], str]
     run: StepFn
     prepare: PrepareFn | None = None
+    finish: FinishFn | None = None
 
     def current_version(self, ctx: AnalysisContext) -> str:
         """The version results computed now would carry."""
@@ -110,18 +112,24 @@ _STEPS: list[Step] = []
 
 
 def register_step(
-    name: str, version: str | Callable[[AnalysisContext], str], *, prepare: PrepareFn | None = None
+    name: str,
+    version: str | Callable[[AnalysisContext], str],
+    *,
+    prepare: PrepareFn | None = None,
+    finish: FinishFn | None = None,
 ) -> Callable[[StepFn], StepFn]:
     """Register ``fn`` as the pipeline step ``name`` (appended; re-registering a name replaces it in place).
 
     ``version`` is a string, or a function of the context (the classifier's
     model version). Bump it when the step's results change: the next run
     recomputes that step, and only that step, for every message.
-    ``prepare(ctx, items)`` may precompute a batch into ``ctx.batch[name]``.
+    ``prepare(ctx, items)`` may precompute a batch into ``ctx.batch[name]``;
+    ``finish(ctx, session, items)`` runs once after the batch (in the same
+    transaction) with the items the step ran on, e.g. to refresh aggregates once.
     """
 
     def decorator(fn: StepFn) -> StepFn:
-        step = Step(name, version, fn, prepare)
+        step = Step(name, version, fn, prepare, finish)
         for i, existing in enumerate(_STEPS):
             if existing.name == name:
                 _STEPS[i] = step
@@ -316,6 +324,11 @@ def run_pipeline(
         report.messages += 1
         report.urgent += row.urgency_level == "urgent"
     session.flush()
+    for step in _STEPS:
+        if step.finish is not None:
+            batch = [item for item in items if step in todo[item.id]]
+            if batch:
+                step.finish(ctx, session, batch)
     report.routed = _route_queued(session, rows, now)
     return report
 
@@ -408,5 +421,8 @@ def route_by_analysis(session: Session, message: Message, row: MessageAnalysis, 
     return True
 
 
-# the built-in steps register themselves on import
+# the built-in steps register themselves on import, in this order ("issues" needs "duplicates")
+# isort: off
 from massline.services import pipeline_steps as _builtin_steps  # noqa: E402, F401
+from massline.services import issues as _issue_step  # noqa: E402, F401
+# isort: on

@@ -27,7 +27,7 @@ from massline.services.errors import (
     ServiceError,
     ValidationFailed,
 )
-from massline.web import api, portal, workbench
+from massline.web import api, api_issues, dashboard, portal, public_issues, workbench
 from massline.web.deps import LoginRequired
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -115,8 +115,11 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/api/docs-assets", StaticFiles(directory=SWAGGER_DIR), name="api-docs-assets")
     app.include_router(api.router)
+    app.include_router(api_issues.router)
     app.include_router(portal.router)
     app.include_router(workbench.router)
+    app.include_router(dashboard.router)
+    app.include_router(public_issues.router)
 
     @app.get("/api/docs", include_in_schema=False)
     async def api_docs() -> HTMLResponse:

@@ -1,0 +1,284 @@
+"""The officials' analysis desk under ``/staff``: dashboard, issues, an issue, alerts.
+
+Scoping lives in the services: message figures in ``services.stats`` (through
+``access.message_scope``), issues in ``services.issue_views`` (``issue_scope``),
+alerts in ``services.alerts`` (``alert_scope``). An issue or alert of another
+office answers exactly like one that does not exist. Every form carries the
+CSRF token; every action ends in a redirect, or re-renders the page with the
+Chinese error messages when the input is invalid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from massline.models import ALERT_STATUSES, ISSUE_STATUSES, User
+from massline.models.alerts import ALERT_STATUS_LABELS
+from massline.models.issues import COMMITMENT_STATUS_LABELS, ISSUE_STATUS_LABELS
+from massline.services import alerts, issue_actions, issue_decisions, issue_views
+from massline.services.directory import directory
+from massline.services.errors import Conflict, Forbidden, ValidationFailed
+from massline.services.stats import PERIODS, MessageStats, Share, StatsFilters, filter_ids, message_stats
+from massline.web.charts import Bar, Series, bar_chart, bars_desc, line_chart, trend_desc
+from massline.web.deps import CsrfChecked, CurrentOfficial, PlatformDep, SessionDep
+from massline.web.templating import flash, query_url, render
+from massline.web.workbench import safe_next
+
+router = APIRouter(prefix="/staff", include_in_schema=False)
+ISSUE_ORDERS = {"heat": "按热度", "new": "按形成时间", "recent": "按最新留言"}
+ISSUE_FILTERS = {"active": "未解决的", **{s: ISSUE_STATUS_LABELS[s] for s in ISSUE_STATUSES if s != "merged"}}
+ALERT_FILTERS = {"unresolved": "未解除的", **{s: ALERT_STATUS_LABELS[s] for s in ALERT_STATUSES}, "all": "全部"}
+ISSUE_DONE = {
+    "own": "已认领该问题，本单位负责答复和落实。", "reply": "统一答复已发布，每位留言群众都能在自己的留言页看到。",
+    "commit": "承诺/措施已公开。", "update_commitment": "进展已更新。", "resolve": "问题已标记为解决。",
+    "merge": "已合并问题。", "split": "已拆分，选中的留言形成了新问题。",
+}
+ISSUE_ACTION_LABELS = {
+    "own": "认领问题", "reply": "统一答复", "commit": "作出承诺", "update_commitment": "更新进展",
+    "resolve": "标记解决", "merge": "合并问题", "split": "拆分问题",
+}
+ALERT_DONE = {"acknowledge": "已知悉该预警。", "resolve": "预警已解除。"}
+WEEK = timedelta(days=7)
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _actor(session: Session, user: User) -> User:
+    actor = session.get(User, user.id)
+    assert actor is not None
+    return actor
+
+
+# ---- what the templates show -------------------------------------------------------------------
+
+
+def _num(value: Any) -> str:
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return f"{x:.0f}" if x.is_integer() else (f"{x:.2g}" if abs(x) < 0.01 else f"{x:.2f}")
+
+
+def alert_evidence(kind: str, evidence: Mapping[str, Any]) -> list[str]:
+    """An alert's evidence in plain Chinese, one sentence per line."""
+    if kind == "urgent_new_issue":
+        lines = []
+        for e in evidence.get("messages", []) or []:
+            level = "紧急" if e.get("level") == "urgent" else "较急"
+            words = "、".join(str(w) for w in e.get("words", []) or [])
+            lines.append(f"留言 #{e.get('message')} 判为{level}（评分 {_num(e.get('score', 0))}）："
+                         f"{e.get('label') or e.get('signal')}" + (f"，关键词“{words}”" if words else ""))  # fmt: skip
+        return lines or ["新问题中有紧急风险信号的留言。"]
+    if "current" not in evidence:
+        return []
+    params = evidence.get("params") or {}
+    unit = "小时" if evidence.get("unit") == "hour" else "天"
+    window = params.get("window", 1)
+    history = params.get("history", len(evidence.get("counts", [])) - window)
+    lines = [
+        f"最近 {window} {unit}收到 {evidence['current']} 条，此前 {history} {unit}平均每{unit} "
+        f"{_num(evidence.get('baseline', 0))} 条，是平时的 {_num(evidence.get('ratio', 0))} 倍。",
+        f"统计检验：p 值 {_num(evidence.get('p_value', 0))}（越小越不可能是偶然波动），"
+        f"z = {_num(evidence.get('z_score', 0))}。",
+    ]
+    if params:
+        lines.append(f"预警条件：至少 {params.get('min_count')} 条、至少平时的 {_num(params.get('min_ratio'))} 倍、"
+                     f"p ≤ {_num(params.get('max_p'))}。")  # fmt: skip
+    return lines
+
+
+def _share_bars(shares: Sequence[Share], path: str, params: Mapping[str, Any], key: str) -> list[Bar]:
+    total = sum(s.count for s in shares)
+    return [
+        Bar(s.label, s.count, query_url(path, params, **{key: s.code}) if s.code else "", f"({s.percent(total):.0f}%)")
+        for s in shares
+    ]
+
+
+def _charts(stats: MessageStats, params: Mapping[str, Any]) -> dict[str, Any]:
+    labels = [b.label for b in stats.series]
+    series = [Series("收到留言", [b.received for b in stats.series]),
+              Series("发布答复", [b.replied for b in stats.series])]  # fmt: skip
+    per = "每周" if stats.unit == "week" else "每天"
+    category = _share_bars(stats.by_category, "/staff/dashboard", params, "category")
+    region = _share_bars(stats.by_region, "/staff/dashboard", params, "region")
+    status = [Bar(s.label, s.count) for s in stats.by_status]
+    return {
+        "trend": line_chart(labels, series, title=f"{per}收到留言与发布答复数", desc=trend_desc(labels, series),
+                            chart_id="chart-trend", width=900, height=260, font=13, css="only-wide",
+                            max_labels=10),
+        "trend_small": line_chart(labels, series, title=f"{per}收到留言与发布答复数", desc=trend_desc(labels, series),
+                                  chart_id="chart-trend-s", width=340, height=220, css="only-narrow", max_labels=4),
+        "category": bar_chart(category, title="按领域", desc=bars_desc(category), chart_id="chart-category", unit="件"),
+        "region": bar_chart(region, title="按区域", desc=bars_desc(region), chart_id="chart-region", unit="件"),
+        "status": bar_chart(status, title="按状态", desc=bars_desc(status), chart_id="chart-status", unit="件"),
+    }  # fmt: skip
+
+
+# ---- dashboard --------------------------------------------------------------------------------
+
+
+@router.get("/dashboard", response_class=HTMLResponse)
+def dashboard(
+    request: Request, user: CurrentOfficial, session: SessionDep, platform: PlatformDep,
+    days: Annotated[int, Query()] = 30, region: str = "", category: str = "",
+) -> Response:  # fmt: skip
+    """Trends, breakdowns, deadlines, the hot list, open alerts and new issues, for what the user may read."""
+    f = StatsFilters(days, region.strip(), category.strip())
+    now = platform.now()
+    errors: dict[str, str] = {}
+    try:
+        stats = message_stats(session, user, f, now, default_tz=platform.settings.timezone)
+    except ValidationFailed as exc:
+        errors, f = exc.errors, StatsFilters()
+        stats = message_stats(session, user, f, now, default_tz=platform.settings.timezone)
+    params = {"days": f.days if f.days != 30 else "", "region": f.region, "category": f.category}
+    region_id, category_id = filter_ids(session, f)
+    return render(request, "dashboard/index.html", {
+        "user": user, "nav": "dashboard", "stats": stats, "filters": f, "params": params, "periods": PERIODS,
+        "charts": _charts(stats, params), "directory": directory(session), "errors": errors,
+        "hot": issue_views.staff_issues(session, user, top=10, status="active", region_id=region_id,
+                                        category_id=category_id),
+        "new_issues": issue_views.staff_issues(session, user, top=8, since=now - WEEK, order="new",
+                                               region_id=region_id, category_id=category_id),
+        "alerts": alerts.list_alerts(session, user, status="unresolved", limit=8),
+        "alert_evidence": alert_evidence,
+    }, status_code=422 if errors else 200)  # fmt: skip
+
+
+# ---- issues -----------------------------------------------------------------------------------
+
+
+@router.get("/issues", response_class=HTMLResponse)
+def issues(
+    request: Request, user: CurrentOfficial, session: SessionDep,
+    status: str = "active", order: str = "heat", region: str = "", category: str = "",
+) -> Response:  # fmt: skip
+    """The issues the user may read, hottest first (filters: status, order, region, category)."""
+    status = status if status in ISSUE_FILTERS or status == "all" else "active"
+    order = order if order in ISSUE_ORDERS else "heat"
+    region_id, category_id = filter_ids(session, StatsFilters(region=region, category=category))
+    rows = issue_views.staff_issues(session, user, top=issue_views.MAX_LIST, status="" if status == "all" else status,
+                                    order=order, region_id=region_id, category_id=category_id)  # fmt: skip
+    return render(request, "dashboard/issues.html", {
+        "user": user, "nav": "issues", "rows": rows, "directory": directory(session),
+        "params": {"status": status, "order": order, "region": region, "category": category},
+        "statuses": ISSUE_FILTERS, "orders": ISSUE_ORDERS, "limit": issue_views.MAX_LIST,
+    })  # fmt: skip
+
+
+def _issue_page(
+    request: Request, session: Session, user: User, issue_id: int, *,
+    errors: Mapping[str, str] | None = None, values: Mapping[str, Any] | None = None, status: int = 200,
+) -> Response:  # fmt: skip
+    view = issue_views.issue_detail(session, user, issue_id)
+    reps = set(view.representatives)
+    return render(request, "dashboard/issue.html", {
+        "user": user, "nav": "issues", "view": view, "i": view.issue,
+        "representatives": [m for m in view.messages if m.id in reps],
+        "offices": directory(session).offices, "commitment_statuses": COMMITMENT_STATUS_LABELS,
+        "action_labels": ISSUE_ACTION_LABELS, "alert_evidence": alert_evidence,
+        "errors": errors or {}, "values": values or {},
+    }, status_code=status)  # fmt: skip
+
+
+@router.get("/issues/{issue_id}", response_class=HTMLResponse)
+def issue(request: Request, issue_id: int, user: CurrentOfficial, session: SessionDep) -> Response:
+    """One issue: figures, heat with components, messages, replies, commitments, ratings and actions."""
+    return _issue_page(request, session, user, issue_id)
+
+
+class IssueForm(BaseModel):
+    """Parameters of an issue action as typed; which ones count depends on the action."""
+
+    body: str = ""
+    text: str = ""
+    office: str = ""
+    due_date: str = ""
+    commitment_id: str = ""
+    progress: str = ""
+    status: str = ""
+    note: str = ""
+    other: str = ""
+    message_ids: list[str] = []
+
+
+def _do_issue_action(session: Session, user: User, issue_id: int, action: str, form: IssueForm, now: Any) -> int:
+    """Run one action; returns the issue to show afterwards (the new one after a split)."""
+    if action == "merge":
+        other = int(form.other) if form.other.strip().isdigit() else 0
+        if not other:
+            raise ValidationFailed({"other": "请填写要并入的问题编号"})
+        return issue_decisions.check_merge(session, user, issue_id, other, form.note, now).id
+    if action == "split":
+        return issue_decisions.check_split(session, user, issue_id, form.message_ids, form.note, now).id
+    params = form.model_dump(exclude={"other", "message_ids"})
+    return issue_actions.perform(session, user, issue_id, action, now, **params).id
+
+
+@router.post("/issues/{issue_id}/{action}", dependencies=[CsrfChecked])
+def issue_action(
+    request: Request, issue_id: int, action: str, form: Annotated[IssueForm, Form()], user: CurrentOfficial,
+    platform: PlatformDep,
+) -> Response:  # fmt: skip
+    """Own, reply to all, commit, report progress, resolve, merge or split; then show the issue."""
+    if action not in ISSUE_ACTION_LABELS:
+        flash(request, "未知操作", "error")
+        return _see_other(f"/staff/issues/{issue_id}")
+    try:
+        with platform.write() as session:
+            target = _do_issue_action(session, _actor(session, user), issue_id, action, form, platform.now())
+    except ValidationFailed as exc:
+        with platform.read() as session:
+            return _issue_page(request, session, _actor(session, user), issue_id, errors=exc.errors,
+                               values={**form.model_dump(), "action": action}, status=422)  # fmt: skip
+    except (Conflict, Forbidden) as exc:
+        flash(request, exc.message, "error")
+        return _see_other(f"/staff/issues/{issue_id}")
+    flash(request, ISSUE_DONE[action])
+    return _see_other(f"/staff/issues/{target}")
+
+
+# ---- alerts -----------------------------------------------------------------------------------
+
+
+@router.get("/alerts", response_class=HTMLResponse)
+def alert_list(request: Request, user: CurrentOfficial, session: SessionDep, status: str = "unresolved") -> Response:
+    """The alerts the user may see, with their evidence in plain Chinese."""
+    status = status if status in ALERT_FILTERS else "unresolved"
+    rows = alerts.list_alerts(session, user, status="" if status == "all" else status, limit=200)
+    return render(request, "dashboard/alerts.html", {
+        "user": user, "nav": "alerts", "rows": rows, "status": status, "statuses": ALERT_FILTERS,
+        "alert_evidence": alert_evidence,
+    })  # fmt: skip
+
+
+@router.post("/alerts/{alert_id}/{action}", dependencies=[CsrfChecked])
+def alert_action(
+    request: Request, alert_id: int, action: str, user: CurrentOfficial, platform: PlatformDep,
+    note: Annotated[str, Form()] = "", return_to: Annotated[str, Form()] = "",
+) -> Response:  # fmt: skip
+    """Acknowledge (已知悉) or resolve (解除) an alert, then go back to the page the form was on."""
+    back = safe_next(return_to, "/staff/alerts") if return_to else "/staff/alerts"
+    checks = {"acknowledge": alerts.check_acknowledge, "resolve": alerts.check_resolve}
+    if action not in checks:
+        flash(request, "未知操作", "error")
+        return _see_other(back)
+    try:
+        with platform.write() as session:
+            checks[action](session, _actor(session, user), alert_id, platform.now(), note)
+    except (Conflict, Forbidden) as exc:
+        flash(request, exc.message, "error")
+        return _see_other(back)
+    flash(request, ALERT_DONE[action])
+    return _see_other(back)
