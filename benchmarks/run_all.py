@@ -1,0 +1,57 @@
+"""Run every benchmark in turn and print their figures (``make bench``).
+
+    python benchmarks/run_all.py [--only submit search ...] [--quick]
+
+``--quick`` runs smaller sizes for a smoke check; the figures in
+docs/benchmarks.md come from the full sizes. Some benchmarks need Debian's
+``wrk`` (bench_submit) or read ../shared/data when present.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+FULL: dict[str, list[str]] = {
+    "submit": ["bench_submit.py", "--seconds", "8", "--connections", "8", "--runs", "3"],
+    "search": ["bench_search.py", "--messages", "100000", "--queries", "300"],
+    "import": ["bench_import.py"],
+    "analysis": ["bench_analysis.py"],
+    "classify": ["bench_classify.py"],
+    "concentrate": ["bench_concentrate.py", "--size", "100000"],
+    "issues": ["bench_issues.py", "--sizes", "100000", "1000000", "--samples", "200"],
+}
+QUICK: dict[str, list[str]] = {
+    "submit": ["bench_submit.py", "--seconds", "3", "--connections", "8", "--runs", "1"],
+    "search": ["bench_search.py", "--messages", "5000", "--queries", "50"],
+    "import": ["bench_import.py", "--rows", "10000"],
+    "concentrate": ["bench_concentrate.py", "--size", "5000", "--incremental", "100"],
+    "issues": ["bench_issues.py", "--sizes", "10000", "--samples", "50"],
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", nargs="*", choices=sorted(FULL), help="run only these")
+    parser.add_argument("--quick", action="store_true", help="smaller sizes where supported")
+    args = parser.parse_args()
+    failed = []
+    for name in args.only or list(FULL):
+        cmd = (QUICK.get(name) if args.quick else None) or FULL[name]
+        print(f"\n=== {name}: python benchmarks/{' '.join(cmd)}", flush=True)
+        start = time.perf_counter()
+        result = subprocess.run([sys.executable, str(HERE / cmd[0]), *cmd[1:]], check=False)
+        print(f"=== {name}: exit {result.returncode} after {time.perf_counter() - start:.0f} s", flush=True)
+        if result.returncode != 0:
+            failed.append(name)
+    if failed:
+        print("failed: " + ", ".join(failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
