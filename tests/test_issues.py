@@ -208,6 +208,7 @@ def test_burst_raises_one_alert_updated_by_repeated_triggers(deployed: Platform,
         rows = s.scalars(select(Alert).where(Alert.kind == "burst_issue")).all()
         assert len(rows) == 1 and rows[0].trigger_count == 1
         assert rows[0].evidence["current"] == 5 and rows[0].evidence["ratio"] >= 3
+        assert "留言激增：近 1 天 5 条，此前日均 0.5 条" in rows[0].title
     submit(deployed, "阳光花园开发商逼业主买车位", PARKING_DC[2][1] + "再次反映。", "业主9")
     analyse(deployed)
     with deployed.read() as s:
@@ -243,6 +244,9 @@ def test_urgent_new_issue_alert_and_alert_access(deployed: Platform, api: httpx.
         alert = s.scalars(select(Alert).where(Alert.kind == "urgent_new_issue")).one()
         assert alert.issue_id == issue_of(deployed, gas.id)
         assert alert.evidence["messages"][0]["message"] == gas.id and alert.evidence["messages"][0]["level"] == "urgent"
+        label = alert.evidence["messages"][0]["label"]  # the title and reason are composed in Chinese
+        assert alert.title.startswith("新问题") and f"含紧急风险信号：{label}（1 条紧急留言）" in alert.title
+        assert alert.evidence["reason"] == f"{label}（1 条紧急留言）" and "urgent" not in alert.title
     dc, rsj, sup = token_for(api, "dc.a"), token_for(api, "rsj.a"), token_for(api, "sup")
     assert api.get(f"/api/v1/alerts/{alert.id}", headers=dc).status_code == 200
     assert api.get(f"/api/v1/alerts/{alert.id}", headers=sup).status_code == 200
@@ -253,8 +257,8 @@ def test_urgent_new_issue_alert_and_alert_access(deployed: Platform, api: httpx.
     assert api.post(f"/api/v1/alerts/{alert.id}/acknowledge", json={}, headers=rsj).status_code == 404
     assert api.post(f"/api/v1/alerts/{alert.id}/acknowledge", json={}, headers=sup).status_code == 403
     assert api.get(f"/api/v1/staff/issues/{alert.issue_id}", headers=rsj).status_code == 404
-    assert [i["id"] for i in api.get("/api/v1/staff/issues", headers=rsj).json()] == []
-    assert alert.issue_id in [i["id"] for i in api.get("/api/v1/staff/issues", headers=dc).json()]
+    assert [i["id"] for i in api.get("/api/v1/staff/issues", headers=rsj).json()["items"]] == []
+    assert alert.issue_id in [i["id"] for i in api.get("/api/v1/staff/issues", headers=dc).json()["items"]]
 
 
 def test_cli_issues_and_alerts(deployed: Platform, cli_env: None) -> None:

@@ -101,7 +101,10 @@ def test_own_commit_and_progress_show_on_the_public_page(
                                                        "note": "已清理一至三层"}, form_page=page)
     assert "进展已更新" in staff.follow(r).text
     reply = "阳光社区三栋楼道杂物已安排物业清理，消防通道将设置标识，感谢大家反映。"
-    r = staff.post_form(f"{page}/reply", {"body": reply}, form_page=page)
+    r = staff.post_form(f"{page}/draft_reply", {"body": reply}, form_page=page)
+    assert "统一答复草稿已保存" in staff.follow(r).text
+    assert reply not in citizen.get(f"/issues/{issue_id}").text  # a draft is not public
+    r = staff.post_form(f"{page}/publish_reply", {}, form_page=page)
     assert "统一答复已发布" in staff.follow(r).text
 
     public = citizen.get(f"/issues/{issue_id}").text

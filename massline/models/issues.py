@@ -206,7 +206,8 @@ class IssueEvent(Base):
 
 
 class IssueReply(Base):
-    """The owner office's one answer to every message of an issue."""
+    """The owner office's one answer to every message of an issue: a ``draft`` (at most one per
+    issue, never public) until it is ``published`` to every member message."""
 
     __tablename__ = "issue_replies"
 
@@ -215,8 +216,10 @@ class IssueReply(Base):
     office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="published", server_default="published")
     messages: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     office: Mapped[Office] = relationship()
 

@@ -36,6 +36,7 @@ from massline.models import Alert, Category, Issue, Message, MessageAnalysis, Of
 from massline.services import audit
 from massline.services.access import OFFICE_ROLES, READ_ALL_ROLES
 from massline.services.errors import Conflict, Forbidden, NotFound
+from massline.services.subtree import in_category, in_region
 
 DAY = timedelta(days=1)
 
@@ -143,6 +144,24 @@ def burst_evidence(result: BurstResult, counts: list[int], unit: str = "day") ->
     }
 
 
+def burst_title(subject: str, result: BurstResult) -> str:
+    """A burst alert's title in Chinese: what, how many in the last window, against its usual daily rate."""
+    return (f"{subject}留言激增：近 {result.params.window} 天 {result.current} 条，"
+            f"此前日均 {result.baseline:g} 条（{result.ratio:.1f} 倍）")  # fmt: skip
+
+
+def urgent_reason(evidence: list[dict[str, Any]]) -> str:
+    """Why a new issue is urgent, in Chinese: the risk signals and how many messages carry them."""
+    labels = list(dict.fromkeys(str(e.get("label") or "紧急风险") for e in evidence))
+    if any(e.get("level") == "urgent" for e in evidence):
+        return f"{'、'.join(labels)}（{len(evidence)} 条紧急留言）"
+    return f"{'、'.join(labels)}（{len(evidence)} 条较急留言有同一风险信号）"
+
+
+def _issue_name(issue: Issue) -> str:
+    return f"“{issue.title}”" if issue.title else f" #{issue.id} "
+
+
 def _series(times: Iterable[datetime], now: datetime, p: BurstParams) -> list[int]:
     return bin_counts(times, now, p.history + p.window, DAY)
 
@@ -178,7 +197,7 @@ def evaluate_issue(session: Session, issue: Issue, now: datetime, params: AlertP
                 "burst_issue",
                 f"burst_issue:{issue.id}",
                 now,
-                title=f"问题“{issue.title or issue.id}”留言激增：近1天 {result.current} 条（基线 {result.baseline:g}）",
+                title=burst_title(f"问题{_issue_name(issue)}", result),
                 evidence=burst_evidence(result, counts),
                 issue_id=issue.id,
                 region_id=issue.region_id,
@@ -196,14 +215,15 @@ def evaluate_issue(session: Session, issue: Issue, now: datetime, params: AlertP
             evidence = [
                 {**e, "message": urgencies[int(str(e["message"]))][0]} for e in decision.evidence if "message" in e
             ]
+            reason = urgent_reason(evidence)
             raised.append(
                 trigger(
                     session,
                     "urgent_new_issue",
                     f"urgent_new_issue:{issue.id}",
                     now,
-                    title=f"新问题含紧急风险：{issue.title or issue.id}（{decision.reason}）",
-                    evidence={"reason": decision.reason, "messages": evidence},
+                    title=f"新问题{_issue_name(issue)}含紧急风险信号：{reason}",
+                    evidence={"reason": reason, "messages": evidence},
                     issue_id=issue.id,
                     region_id=issue.region_id,
                     category_id=issue.category_id,
@@ -276,7 +296,7 @@ def scan(session: Session, now: datetime, params: AlertParams | None = None) -> 
                     "burst_category",
                     f"burst_category:{cid}",
                     now,
-                    title=f"领域“{names.get(cid, cid)}”留言激增：近1天 {result.current} 条（基线 {result.baseline:g}）",
+                    title=burst_title(f"领域“{names.get(cid, cid)}”", result),
                     evidence=burst_evidence(result, counts),
                     category_id=cid,
                     office_id=_category_office(session, cid),
@@ -294,8 +314,7 @@ def scan(session: Session, now: datetime, params: AlertParams | None = None) -> 
                     "burst_region",
                     f"burst_region:{rid}",
                     now,
-                    title=f"区域“{region_names.get(rid, rid)}”留言激增：近1天 {result.current} 条"
-                    f"（基线 {result.baseline:g}）",
+                    title=burst_title(f"区域“{region_names.get(rid, rid)}”", result),
                     evidence=burst_evidence(result, counts),
                     region_id=rid,
                     office_id=_region_office(session, rid),
@@ -377,9 +396,22 @@ def access_alert_by_id(session: Session, user: User, alert_id: int) -> Alert:
     return alert
 
 
-def list_alerts(session: Session, user: User, *, status: str = "", limit: int = 100) -> list[Alert]:
-    """Alerts ``user`` may see, unresolved first, latest trigger first (``status`` filters)."""
+def list_alerts(
+    session: Session,
+    user: User,
+    *,
+    status: str = "",
+    limit: int = 100,
+    region_id: int | None = None,
+    category_id: int | None = None,
+) -> list[Alert]:
+    """Alerts ``user`` may see, unresolved first, latest trigger first. ``status`` filters; a region
+    or category filter keeps the alerts about it or anything under it (a district's filter keeps
+    its streets' bursts and its issues' alerts)."""
     stmt = select(Alert).where(alert_scope(session, user))
+    for cond in (in_region(session, Alert.region_id, region_id), in_category(session, Alert.category_id, category_id)):
+        if cond is not None:
+            stmt = stmt.where(cond)
     if status == "unresolved":
         stmt = stmt.where(Alert.status != "resolved")
     elif status:
@@ -398,16 +430,24 @@ def all_alerts(session: Session, *, status: str = "unresolved", limit: int = 100
     return list(session.scalars(stmt.order_by(Alert.last_triggered_at.desc(), Alert.id.desc()).limit(limit)))
 
 
-def _can_act(user: User, alert: Alert) -> bool:
-    if user.role in OFFICE_ROLES:
-        return alert.office_id is not None and alert.office_id == user.office_id
-    return user.role in ("dispatcher", "admin")
+def can_act_on_alert(user: User, alert: Alert) -> bool:
+    """True when ``user`` (who may see ``alert``) may acknowledge or resolve it: the staff of the
+    responsible office, dispatchers and admins. Leaders and supervisors only read."""
+    if not user.is_active:
+        return False
+    if user.role in ("dispatcher", "admin"):
+        return True
+    if user.role not in OFFICE_ROLES:
+        return False
+    if alert.office_id is None:
+        return False
+    return alert.office_id == user.office_id
 
 
 def check_acknowledge(session: Session, user: User, alert_id: int, now: datetime, note: str = "") -> Alert:
     """The responsible office (or a dispatcher) has seen the alert (已知悉)."""
     alert = access_alert_by_id(session, user, alert_id)
-    if not _can_act(user, alert):
+    if not can_act_on_alert(user, alert):
         raise Forbidden()
     if alert.status != "open":
         raise Conflict("该预警已知悉或已解除 (already acknowledged or resolved)")
@@ -422,7 +462,7 @@ def check_acknowledge(session: Session, user: User, alert_id: int, now: datetime
 def check_resolve(session: Session, user: User, alert_id: int, now: datetime, note: str = "") -> Alert:
     """Close the alert (已解除); a later trigger opens a new one."""
     alert = access_alert_by_id(session, user, alert_id)
-    if not _can_act(user, alert):
+    if not can_act_on_alert(user, alert):
         raise Forbidden()
     if alert.status == "resolved":
         raise Conflict("该预警已解除 (already resolved)")

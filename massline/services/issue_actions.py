@@ -1,4 +1,5 @@
-"""Acting on an issue: own it, reply once to all its messages, commit to measures, resolve, be rated.
+"""Acting on an issue: own it, reply once to all its messages (draft, then publish), commit to measures,
+resolve, be rated.
 
 Only the owner office acts (``access.access_issue_for_action``); an unowned
 issue may be owned by an office that reads it. Each function validates, acts
@@ -28,7 +29,7 @@ from massline.models import (
     Reply,
     User,
 )
-from massline.models.issues import COMMITMENT_STATUSES
+from massline.models.issues import COMMITMENT_STATUS_LABELS, COMMITMENT_STATUSES
 from massline.services import casework
 from massline.services.access import access_issue_for_action, access_issue_member_by_tracking
 from massline.services.errors import Conflict, NotFound, ValidationFailed
@@ -36,6 +37,8 @@ from massline.services.events import add_event
 from massline.services.issues import add_issue_event
 
 TEXT_MIN, TEXT_MAX = 4, 1000
+_LABELS = [COMMITMENT_STATUS_LABELS[c] for c in COMMITMENT_STATUSES]
+_STATUS_CHOICES = "、".join(_LABELS[:-1]) + "或" + _LABELS[-1]  # 已承诺、推进中、已完成或已取消
 
 
 def _text(value: object, field: str, lo: int, hi: int, label: str) -> str:
@@ -66,17 +69,50 @@ def check_own(session: Session, user: User, issue_id: int, now: datetime) -> Iss
     return issue
 
 
-def check_reply_all(session: Session, user: User, issue_id: int, body: object, now: datetime) -> IssueReply:
-    """Reply once to every message of the issue; each citizen sees it on their own message page.
+def issue_draft(session: Session, issue_id: int) -> IssueReply | None:
+    """The issue's unpublished reply, if one is saved."""
+    return session.scalar(
+        select(IssueReply)
+        .where(IssueReply.issue_id == issue_id, IssueReply.status == "draft")
+        .order_by(IssueReply.id.desc())
+        .limit(1)
+    )
 
-    A message the owner office handles (assigned, accepted or reopened) is
-    answered through casework (accepted if needed, reply published: status
-    replied); any other message (another office's, or already answered) gets
-    the reply published with an ``issue_replied`` event, its status unchanged.
-    Rejected messages are left alone.
-    """
+
+def check_draft_issue_reply(session: Session, user: User, issue_id: int, body: object, now: datetime) -> IssueReply:
+    """Write or update the issue's unpublished reply (统一答复草稿); nobody outside the office sees it."""
     issue = access_issue_for_action(session, user, issue_id, "reply")
     text = _text(body, "body", casework.REPLY_MIN, casework.REPLY_MAX, "答复内容")
+    assert user.office_id is not None
+    draft = issue_draft(session, issue.id)
+    if draft is None:
+        draft = IssueReply(issue_id=issue.id, office_id=user.office_id, author_id=user.id, body=text,
+                           status="draft", messages=0, created_at=now)  # fmt: skip
+        session.add(draft)
+    else:
+        draft.body = text
+        draft.office_id = user.office_id
+        draft.author_id = user.id
+        draft.created_at = now
+    add_issue_event(session, issue, "reply_drafted", now, actor=user, public=False)
+    session.flush()
+    return draft
+
+
+def do_publish_issue_reply(session: Session, user: User, issue_id: int, now: datetime) -> IssueReply:
+    """Publish the saved draft to every message of the issue; each citizen sees it on their own message page.
+
+    A message the owner office handles (assigned, accepted or reopened) is
+    answered through casework (accepted if needed, reply drafted and published:
+    status replied); any other message (another office's, or already answered)
+    gets the reply published with an ``issue_replied`` event, its status
+    unchanged. Rejected messages are left alone.
+    """
+    issue = access_issue_for_action(session, user, issue_id, "reply")
+    draft = issue_draft(session, issue.id)
+    if draft is None:
+        raise Conflict("请先保存统一答复草稿，再发布")
+    text = draft.body
     office = session.get(Office, user.office_id)
     assert office is not None
     members = session.scalars(select(Message).where(Message.issue_id == issue.id).order_by(Message.id)).all()
@@ -97,12 +133,20 @@ def check_reply_all(session: Session, user: User, issue_id: int, body: object, n
             add_event(session, m, "issue_replied", now, actor=user, note=f"{office.name}就“{issue.title}”统一答复",
                       issue=issue.id)  # fmt: skip
         answered += 1
-    reply = IssueReply(issue_id=issue.id, office_id=office.id, author_id=user.id, body=text, messages=answered,
-                       created_at=now)  # fmt: skip
-    session.add(reply)
+    draft.status = "published"
+    draft.published_at = now
+    draft.office_id = office.id
+    draft.messages = answered
     _start(issue)
     add_issue_event(session, issue, "replied", now, actor=user, note=text, messages=answered)
-    return reply
+    return draft
+
+
+def check_reply_all(session: Session, user: User, issue_id: int, body: object, now: datetime) -> IssueReply:
+    """Draft and publish in one step (for API clients): :func:`check_draft_issue_reply`, then
+    :func:`do_publish_issue_reply`, in the caller's transaction."""
+    check_draft_issue_reply(session, user, issue_id, body, now)
+    return do_publish_issue_reply(session, user, issue_id, now)
 
 
 def _due(value: object) -> date | None:
@@ -158,7 +202,7 @@ def check_update_commitment(
         raise ValidationFailed({"progress": "进度须为 0–100 的整数"})
     new_status = status or ("done" if pct == 100 else "in_progress")
     if new_status not in COMMITMENT_STATUSES:
-        raise ValidationFailed({"status": "状态须为 planned、in_progress、done 或 cancelled"})
+        raise ValidationFailed({"status": f"状态须为{_STATUS_CHOICES}"})
     if commitment.status in ("done", "cancelled"):
         raise Conflict("该承诺已完成或已取消 (already closed)")
     text = note.strip()[:TEXT_MAX] if isinstance(note, str) else ""
@@ -191,7 +235,9 @@ def check_rate_issue(
     message = access_issue_member_by_tracking(session, issue_id, tracking_code, secret)
     issue = session.get(Issue, issue_id)
     assert issue is not None
-    answered = session.scalar(select(IssueReply.id).where(IssueReply.issue_id == issue.id).limit(1))
+    answered = session.scalar(
+        select(IssueReply.id).where(IssueReply.issue_id == issue.id, IssueReply.status == "published").limit(1)
+    )
     if answered is None and issue.status != "resolved":
         raise Conflict("该问题答复或办结后才能评价 (rate after a reply or resolution)")
     if not 1 <= score <= 5:
@@ -214,14 +260,18 @@ def check_rate_issue(
     return rating
 
 
-ACTIONS = ("own", "reply", "commit", "update_commitment", "resolve")
+ACTIONS = ("own", "draft_reply", "publish_reply", "reply", "commit", "update_commitment", "resolve")
 
 
 def perform(session: Session, user: User, issue_id: int, action: str, now: datetime, **params: Any) -> Issue:
     """One entry point for pages and the API: do ``action`` on the issue with ``params``."""
     if action == "own":
         return check_own(session, user, issue_id, now)
-    if action == "reply":
+    if action == "draft_reply":
+        check_draft_issue_reply(session, user, issue_id, params.get("body", ""), now)
+    elif action == "publish_reply":
+        do_publish_issue_reply(session, user, issue_id, now)
+    elif action == "reply":
         check_reply_all(session, user, issue_id, params.get("body", ""), now)
     elif action == "commit":
         check_add_commitment(session, user, issue_id, params.get("text", ""), now,

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from massline.analysis.concentrate import Cluster, IssueDoc, IssueIndex
@@ -91,6 +91,9 @@ def check_merge(session: Session, user: User, issue_id: int, other_id: int, note
         drop_index_rows(session, [other.id])
         store_cluster(session, target.id, moved)
     session.execute(update(Message).where(Message.issue_id == other.id).values(issue_id=target.id))
+    drafts = select(IssueReply.id).where(IssueReply.issue_id == target.id, IssueReply.status == "draft")
+    if session.scalar(drafts.limit(1)) is not None:  # one draft per issue: the target's is kept
+        session.execute(delete(IssueReply).where(IssueReply.issue_id == other.id, IssueReply.status == "draft"))
     for model in (IssueCommitment, IssueReply, IssueRating):
         session.execute(update(model).where(model.issue_id == other.id).values(issue_id=target.id))
     session.execute(update(Issue).where(Issue.merged_into_id == other.id).values(merged_into_id=target.id))

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from massline.analysis.pii import redact
 from massline.models import (
@@ -40,12 +40,15 @@ from massline.services.access import (
     public_issue_condition,
 )
 from massline.services.alerts import alert_scope
-from massline.services.errors import NotFound
+from massline.services.board import MAX_PAGE, Page
+from massline.services.errors import NotFound, ValidationFailed
 from massline.services.issues import ISSUE_EVENT_LABELS
 from massline.services.publish import PublicMessage, public_message
+from massline.services.subtree import in_category, in_region
 
 MAX_LIST = 200
 MAX_MEMBERS = 200
+_LOAD = (selectinload(Issue.region), selectinload(Issue.category), selectinload(Issue.owner_office))
 
 
 @dataclass
@@ -134,6 +137,15 @@ class IssueReplyView:
 
 
 @dataclass
+class IssueDraftView:
+    """The owner office's saved, unpublished reply (only the owner office sees it)."""
+
+    body: str
+    author: str | None
+    saved_at: datetime
+
+
+@dataclass
 class RatingSummary:
     """Citizens' ratings of the issue's handling."""
 
@@ -169,6 +181,7 @@ class IssueDetailView:
     rating: RatingSummary
     actions: list[str]
     merged_into_id: int | None = None
+    draft: IssueDraftView | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -206,15 +219,17 @@ def summary_view(issue: Issue, *, public: bool = False) -> IssueSummaryView:
     )
 
 
-def _filtered(stmt: Any, status: str, region_id: int | None, category_id: int | None, since: datetime | None) -> Any:
+def _filtered(
+    session: Session, stmt: Any, status: str, region_id: int | None, category_id: int | None, since: datetime | None
+) -> Any:
+    """``stmt`` narrowed by status, region and category (each with everything under it), and creation time."""
     if status == "active":
         stmt = stmt.where(Issue.status.in_(("open", "owned", "in_progress")))
     elif status:
         stmt = stmt.where(Issue.status == status)
-    if region_id is not None:
-        stmt = stmt.where(Issue.region_id == region_id)
-    if category_id is not None:
-        stmt = stmt.where(Issue.category_id == category_id)
+    for cond in (in_region(session, Issue.region_id, region_id), in_category(session, Issue.category_id, category_id)):
+        if cond is not None:
+            stmt = stmt.where(cond)
     if since is not None:
         stmt = stmt.where(Issue.created_at >= since)
     return stmt
@@ -243,9 +258,10 @@ def hot_issues(
     category_id: int | None = None,
     min_messages: int = 1,
 ) -> list[IssueSummaryView]:
-    """The public hot list: public issues by heat, hottest first (texts redacted)."""
+    """The public hot list: public issues by heat, hottest first (texts redacted); a region or category
+    filter includes the regions and categories under it."""
     stmt = select(Issue).where(public_issue_condition(), Issue.message_count >= min_messages)
-    stmt = _filtered(stmt, status, region_id, category_id, None)
+    stmt = _filtered(session, stmt, status, region_id, category_id, None)
     stmt = stmt.order_by(Issue.heat.desc(), Issue.message_count.desc(), Issue.id).limit(min(top, MAX_LIST))
     return [summary_view(i, public=True) for i in session.scalars(stmt)]
 
@@ -254,36 +270,67 @@ def staff_issues(
     session: Session,
     user: User,
     *,
-    top: int = 50,
+    page: int = 1,
+    page_size: int = 50,
     status: str = "",
     region_id: int | None = None,
     category_id: int | None = None,
     since: datetime | None = None,
     order: str = "heat",
     min_messages: int = 1,
-) -> list[IssueSummaryView]:
-    """Issues ``user`` may read (``status``: a status, "active" or all but merged; ``since``: created since,
-    e.g. "new issues this week"); ``order``: "heat" (default), "new" or "recent"."""
+) -> Page[IssueSummaryView]:
+    """One page of the issues ``user`` may read, with the total count.
+
+    ``status``: a status, "active" or all but merged; ``region_id`` / ``category_id``
+    include the regions and categories under them; ``since``: created since (e.g. "new
+    issues this week"); ``order``: "heat" (default), "new" or "recent"; ``page`` from 1
+    to ``board.MAX_PAGE`` (else ValidationFailed), ``page_size`` at most ``MAX_LIST``.
+    """
+    if not 1 <= page <= MAX_PAGE:
+        raise ValidationFailed({"page": f"页码须在 1 到 {MAX_PAGE} 之间"})
+    size = max(1, min(page_size, MAX_LIST))
     stmt = select(Issue).where(issue_scope(session, user), Issue.message_count >= min_messages)
     if not status:
         stmt = stmt.where(Issue.status != "merged")
-    stmt = _filtered(stmt, status, region_id, category_id, since)
+    stmt = _filtered(session, stmt, status, region_id, category_id, since)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     by = {
         "new": (Issue.created_at.desc(), Issue.id.desc()),
         "recent": (Issue.last_message_at.desc(), Issue.id.desc()),
     }.get(order, (Issue.heat.desc(), Issue.message_count.desc(), Issue.id))
-    return [summary_view(i) for i in session.scalars(stmt.order_by(*by).limit(min(top, MAX_LIST)))]
+    rows = session.scalars(stmt.order_by(*by).limit(size).offset((page - 1) * size).options(*_LOAD))
+    return Page([summary_view(i) for i in rows], total, page, size)
 
 
 def all_issues(session: Session, *, top: int = 20, status: str = "active") -> list[IssueSummaryView]:
     """Every issue by heat, unscoped: for the command line (the deployment's operator)."""
-    stmt = _filtered(select(Issue).where(Issue.message_count > 0), status, None, None, None)
+    stmt = _filtered(session, select(Issue).where(Issue.message_count > 0), status, None, None, None)
     return [summary_view(i) for i in session.scalars(stmt.order_by(Issue.heat.desc(), Issue.id).limit(top))]
 
 
 def _replies(session: Session, issue_id: int, public: bool) -> list[IssueReplyView]:
-    rows = session.scalars(select(IssueReply).where(IssueReply.issue_id == issue_id).order_by(IssueReply.id))
-    return [IssueReplyView(r.office.name, redact(r.body) if public else r.body, r.created_at, r.messages) for r in rows]
+    rows = session.scalars(
+        select(IssueReply)
+        .where(IssueReply.issue_id == issue_id, IssueReply.status == "published")
+        .order_by(IssueReply.id)
+    )
+    return [
+        IssueReplyView(r.office.name, redact(r.body) if public else r.body, r.published_at or r.created_at, r.messages)
+        for r in rows
+    ]
+
+
+def _draft(session: Session, issue_id: int) -> IssueDraftView | None:
+    row = session.scalar(
+        select(IssueReply)
+        .where(IssueReply.issue_id == issue_id, IssueReply.status == "draft")
+        .order_by(IssueReply.id.desc())
+        .limit(1)
+    )
+    if row is None:
+        return None
+    author = session.get(User, row.author_id) if row.author_id is not None else None
+    return IssueDraftView(row.body, author.display_name if author else None, row.created_at)
 
 
 def commitments(session: Session, issue_id: int, *, public: bool = False) -> list[CommitmentView]:
@@ -394,6 +441,7 @@ def issue_detail(session: Session, user: User, issue_id: int) -> IssueDetailView
         rating=rating_summary(session, issue.id),
         actions=actions,
         merged_into_id=issue.merged_into_id,
+        draft=_draft(session, issue.id) if "reply" in actions else None,
     )
 
 

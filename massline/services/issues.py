@@ -36,6 +36,7 @@ from massline.services.pipeline import AnalysisContext, Item, StepResult, regist
 ISSUE_EVENT_LABELS = {
     "created": "形成问题",
     "owned": "单位认领",
+    "reply_drafted": "保存统一答复草稿",
     "replied": "统一答复",
     "commitment_added": "作出承诺",
     "commitment_updated": "承诺进展",

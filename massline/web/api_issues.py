@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from massline.models import Alert, User
 from massline.services import alerts, issue_actions, issue_decisions, issue_views
+from massline.services.board import MAX_PAGE
 from massline.services.issue_views import IssueDetailView, IssueSummaryView
 from massline.web.deps import ApiOfficial, PlatformDep, SessionDep, client_key
 
@@ -62,10 +63,19 @@ class IssueOut(BaseModel):
     created_at: datetime
 
 
+class IssuePage(BaseModel):
+    """One page of the issues an official may read."""
+
+    items: list[IssueOut]
+    total: int
+    page: int
+    pages: int
+
+
 class IssueAction(BaseModel):
     """Parameters of an issue action (each action reads the ones it needs)."""
 
-    body: str | None = Field(default=None, description="reply: the answer to every message")
+    body: str | None = Field(default=None, description="draft_reply, reply: the answer to every message")
     text: str | None = Field(default=None, description="commit: the decision or measure")
     office: str | None = Field(default=None, description="commit: responsible office code (default: owner)")
     due_date: date | None = Field(default=None, description="commit: due date")
@@ -109,8 +119,15 @@ def issue_out(view: IssueSummaryView) -> IssueOut:
     return IssueOut.model_validate(view)
 
 
-def alert_out(a: Alert) -> dict[str, Any]:
-    """An alert as an API object."""
+def alert_actions(user: User | None, a: Alert) -> list[str]:
+    """What ``user`` may do with the alert now: "acknowledge" (while open), "resolve" (until resolved)."""
+    if user is None or a.status == "resolved" or not alerts.can_act_on_alert(user, a):
+        return []
+    return ["acknowledge", "resolve"] if a.status == "open" else ["resolve"]
+
+
+def alert_out(a: Alert, user: User | None = None) -> dict[str, Any]:
+    """An alert as an API object (with the actions ``user`` may take)."""
     return {
         "id": a.id,
         "kind": a.kind,
@@ -129,11 +146,12 @@ def alert_out(a: Alert) -> dict[str, Any]:
         "acknowledged_at": a.acknowledged_at,
         "resolved_at": a.resolved_at,
         "note": a.note,
+        "actions": alert_actions(user, a),
     }
 
 
-def detail_out(view: IssueDetailView) -> dict[str, Any]:
-    """The official's view of an issue as an API object."""
+def detail_out(view: IssueDetailView, user: User | None = None) -> dict[str, Any]:
+    """The official's view of an issue as an API object (the reply draft only for the owner office)."""
     return {
         "issue": issue_out(view.issue).model_dump(),
         "messages": [
@@ -152,10 +170,11 @@ def detail_out(view: IssueDetailView) -> dict[str, Any]:
         "hidden_messages": view.hidden_messages,
         "representatives": view.representatives,
         "replies": [asdict(r) for r in view.replies],
+        "draft_reply": asdict(view.draft) if view.draft else None,
         "commitments": [asdict(c) for c in view.commitments],
         "history": [asdict(e) for e in view.history],
         "decisions": view.decisions,
-        "alerts": [alert_out(a) for a in view.alerts],
+        "alerts": [alert_out(a, user) for a in view.alerts],
         "rating": asdict(view.rating),
         "actions": view.actions,
         "merged_into_id": view.merged_into_id,
@@ -207,31 +226,35 @@ def rate_issue(issue_id: int, data: IssueRateRequest, request: Request, platform
 # ---- officials -------------------------------------------------------------------------------------
 
 
-@router.get("/staff/issues", response_model=list[IssueOut], tags=["issues"])
+@router.get("/staff/issues", response_model=IssuePage, tags=["issues"])
 def staff_issues(
     user: ApiOfficial,
     session: SessionDep,
     platform: PlatformDep,
-    top: Annotated[int, Query(ge=1, le=issue_views.MAX_LIST)] = 50,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=issue_views.MAX_LIST)] = 50,
     status: str = "",
     region: str = "",
     category: str = "",
     order: Annotated[str, Query(pattern="^(heat|new|recent)$")] = "heat",
     new_days: Annotated[int | None, Query(ge=1, le=366)] = None,
-) -> list[IssueOut]:
-    """Issues the official may read (their office's, their region's, or all), by heat, newest or latest."""
+) -> IssuePage:
+    """One page of the issues the official may read (their office's, their region's, or all), by heat,
+    newest or latest; a region or category filter includes the regions and categories under it."""
     region_id, category_id = issue_views.filter_ids(session, region, category)
     since = platform.now() - timedelta(days=new_days) if new_days else None
-    rows = issue_views.staff_issues(
-        session, user, top=top, status=status, region_id=region_id, category_id=category_id, since=since, order=order
-    )
-    return [issue_out(v) for v in rows]
+    result = issue_views.staff_issues(
+        session, user, page=page, page_size=page_size, status=status, region_id=region_id, category_id=category_id,
+        since=since, order=order,
+    )  # fmt: skip
+    return IssuePage(items=[issue_out(v) for v in result.items], total=result.total, page=result.page,
+                     pages=result.pages)  # fmt: skip
 
 
 @router.get("/staff/issues/{issue_id}", tags=["issues"])
 def staff_issue(issue_id: int, user: ApiOfficial, session: SessionDep) -> dict[str, Any]:
     """An issue with the messages the official may read, history, commitments, alerts and allowed actions."""
-    return detail_out(issue_views.issue_detail(session, user, issue_id))
+    return detail_out(issue_views.issue_detail(session, user, issue_id), user)
 
 
 def _actor(session: Any, user: User) -> User:
@@ -247,7 +270,7 @@ def merge(issue_id: int, data: MergeRequest, user: ApiOfficial, platform: Platfo
         actor = _actor(session, user)
         issue_decisions.check_merge(session, actor, issue_id, data.other, data.note, platform.now())
         session.flush()
-        return detail_out(issue_views.issue_detail(session, actor, issue_id))
+        return detail_out(issue_views.issue_detail(session, actor, issue_id), actor)
 
 
 @router.post("/staff/issues/{issue_id}/split", tags=["issues"])
@@ -257,17 +280,19 @@ def split(issue_id: int, data: SplitRequest, user: ApiOfficial, platform: Platfo
         actor = _actor(session, user)
         new = issue_decisions.check_split(session, actor, issue_id, data.message_ids, data.note, platform.now())
         session.flush()
-        return detail_out(issue_views.issue_detail(session, actor, new.id))
+        return detail_out(issue_views.issue_detail(session, actor, new.id), actor)
 
 
 @router.post("/staff/issues/{issue_id}/{action}", tags=["issues"])
 def act(issue_id: int, action: str, data: IssueAction, user: ApiOfficial, platform: PlatformDep) -> dict[str, Any]:
-    """Do one action: own, reply (to every message), commit, update_commitment or resolve."""
+    """Do one action: own; draft_reply (save the reply draft, ``body``), publish_reply (publish the saved
+    draft to every message), reply (draft_reply and publish_reply in one call, ``body``); commit,
+    update_commitment or resolve."""
     with platform.write() as session:
         actor = _actor(session, user)
         issue_actions.perform(session, actor, issue_id, action, platform.now(), **data.model_dump(exclude_none=True))
         session.flush()
-        return detail_out(issue_views.issue_detail(session, actor, issue_id))
+        return detail_out(issue_views.issue_detail(session, actor, issue_id), actor)
 
 
 @router.get("/alerts", tags=["alerts"])
@@ -278,24 +303,26 @@ def list_alerts(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[dict[str, Any]]:
     """Alerts of the official's office (leaders: their region; dispatchers, supervisors, admins: all)."""
-    return [alert_out(a) for a in alerts.list_alerts(session, user, status=status, limit=limit)]
+    return [alert_out(a, user) for a in alerts.list_alerts(session, user, status=status, limit=limit)]
 
 
 @router.get("/alerts/{alert_id}", tags=["alerts"])
 def get_alert(alert_id: int, user: ApiOfficial, session: SessionDep) -> dict[str, Any]:
     """One alert with its evidence."""
-    return alert_out(alerts.access_alert_by_id(session, user, alert_id))
+    return alert_out(alerts.access_alert_by_id(session, user, alert_id), user)
 
 
 @router.post("/alerts/{alert_id}/acknowledge", tags=["alerts"])
 def acknowledge(alert_id: int, data: AlertNote, user: ApiOfficial, platform: PlatformDep) -> dict[str, Any]:
     """The responsible office has seen the alert."""
     with platform.write() as session:
-        return alert_out(alerts.check_acknowledge(session, _actor(session, user), alert_id, platform.now(), data.note))
+        actor = _actor(session, user)
+        return alert_out(alerts.check_acknowledge(session, actor, alert_id, platform.now(), data.note), actor)
 
 
 @router.post("/alerts/{alert_id}/resolve", tags=["alerts"])
 def resolve(alert_id: int, data: AlertNote, user: ApiOfficial, platform: PlatformDep) -> dict[str, Any]:
     """Close the alert; a later trigger opens a new one."""
     with platform.write() as session:
-        return alert_out(alerts.check_resolve(session, _actor(session, user), alert_id, platform.now(), data.note))
+        actor = _actor(session, user)
+        return alert_out(alerts.check_resolve(session, actor, alert_id, platform.now(), data.note), actor)

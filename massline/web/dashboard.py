@@ -23,6 +23,7 @@ from massline.models import ALERT_STATUSES, ISSUE_STATUSES, User
 from massline.models.alerts import ALERT_STATUS_LABELS
 from massline.models.issues import COMMITMENT_STATUS_LABELS, ISSUE_STATUS_LABELS
 from massline.services import alerts, issue_actions, issue_decisions, issue_views
+from massline.services.board import MAX_PAGE
 from massline.services.directory import directory
 from massline.services.errors import Conflict, Forbidden, ValidationFailed
 from massline.services.stats import PERIODS, MessageStats, Share, StatsFilters, filter_ids, message_stats
@@ -36,16 +37,19 @@ ISSUE_ORDERS = {"heat": "按热度", "new": "按形成时间", "recent": "按最
 ISSUE_FILTERS = {"active": "未解决的", **{s: ISSUE_STATUS_LABELS[s] for s in ISSUE_STATUSES if s != "merged"}}
 ALERT_FILTERS = {"unresolved": "未解除的", **{s: ALERT_STATUS_LABELS[s] for s in ALERT_STATUSES}, "all": "全部"}
 ISSUE_DONE = {
-    "own": "已认领该问题，本单位负责答复和落实。", "reply": "统一答复已发布，每位留言群众都能在自己的留言页看到。",
+    "own": "已认领该问题，本单位负责答复和落实。",
+    "draft_reply": "统一答复草稿已保存（尚未公开），核对后请点“发布统一答复”。",
+    "publish_reply": "统一答复已发布，每位留言群众都能在自己的留言页看到。",
     "commit": "承诺/措施已公开。", "update_commitment": "进展已更新。", "resolve": "问题已标记为解决。",
     "merge": "已合并问题。", "split": "已拆分，选中的留言形成了新问题。",
 }
 ISSUE_ACTION_LABELS = {
-    "own": "认领问题", "reply": "统一答复", "commit": "作出承诺", "update_commitment": "更新进展",
-    "resolve": "标记解决", "merge": "合并问题", "split": "拆分问题",
+    "own": "认领问题", "draft_reply": "保存答复草稿", "publish_reply": "发布统一答复", "commit": "作出承诺",
+    "update_commitment": "更新进展", "resolve": "标记解决", "merge": "合并问题", "split": "拆分问题",
 }
 ALERT_DONE = {"acknowledge": "已知悉该预警。", "resolve": "预警已解除。"}
 WEEK = timedelta(days=7)
+ISSUE_PAGE_SIZE = 30
 
 
 def _see_other(url: str) -> RedirectResponse:
@@ -147,12 +151,13 @@ def dashboard(
     return render(request, "dashboard/index.html", {
         "user": user, "nav": "dashboard", "stats": stats, "filters": f, "params": params, "periods": PERIODS,
         "charts": _charts(stats, params), "directory": directory(session), "errors": errors,
-        "hot": issue_views.staff_issues(session, user, top=10, status="active", region_id=region_id,
-                                        category_id=category_id),
-        "new_issues": issue_views.staff_issues(session, user, top=8, since=now - WEEK, order="new",
-                                               region_id=region_id, category_id=category_id),
-        "alerts": alerts.list_alerts(session, user, status="unresolved", limit=8),
-        "alert_evidence": alert_evidence,
+        "hot": issue_views.staff_issues(session, user, page_size=10, status="active", region_id=region_id,
+                                        category_id=category_id).items,
+        "new_issues": issue_views.staff_issues(session, user, page_size=8, since=now - WEEK, order="new",
+                                               region_id=region_id, category_id=category_id).items,
+        "alerts": alerts.list_alerts(session, user, status="unresolved", limit=8, region_id=region_id,
+                                     category_id=category_id),
+        "alert_evidence": alert_evidence, "can_act_alert": alerts.can_act_on_alert,
     }, status_code=422 if errors else 200)  # fmt: skip
 
 
@@ -163,17 +168,20 @@ def dashboard(
 def issues(
     request: Request, user: CurrentOfficial, session: SessionDep,
     status: str = "active", order: str = "heat", region: str = "", category: str = "",
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
 ) -> Response:  # fmt: skip
-    """The issues the user may read, hottest first (filters: status, order, region, category)."""
+    """The issues the user may read, hottest first, a page at a time (filters: status, order, region, category;
+    a region or category includes everything under it)."""
     status = status if status in ISSUE_FILTERS or status == "all" else "active"
     order = order if order in ISSUE_ORDERS else "heat"
     region_id, category_id = filter_ids(session, StatsFilters(region=region, category=category))
-    rows = issue_views.staff_issues(session, user, top=issue_views.MAX_LIST, status="" if status == "all" else status,
-                                    order=order, region_id=region_id, category_id=category_id)  # fmt: skip
+    result = issue_views.staff_issues(session, user, page=page, page_size=ISSUE_PAGE_SIZE,
+                                      status="" if status == "all" else status, order=order, region_id=region_id,
+                                      category_id=category_id)  # fmt: skip
     return render(request, "dashboard/issues.html", {
-        "user": user, "nav": "issues", "rows": rows, "directory": directory(session),
+        "user": user, "nav": "issues", "result": result, "rows": result.items, "directory": directory(session),
         "params": {"status": status, "order": order, "region": region, "category": category},
-        "statuses": ISSUE_FILTERS, "orders": ISSUE_ORDERS, "limit": issue_views.MAX_LIST,
+        "statuses": ISSUE_FILTERS, "orders": ISSUE_ORDERS,
     })  # fmt: skip
 
 
@@ -188,7 +196,7 @@ def _issue_page(
         "representatives": [m for m in view.messages if m.id in reps],
         "offices": directory(session).offices, "commitment_statuses": COMMITMENT_STATUS_LABELS,
         "action_labels": ISSUE_ACTION_LABELS, "alert_evidence": alert_evidence,
-        "errors": errors or {}, "values": values or {},
+        "can_act_alert": alerts.can_act_on_alert, "errors": errors or {}, "values": values or {},
     }, status_code=status)  # fmt: skip
 
 
@@ -231,7 +239,8 @@ def issue_action(
     request: Request, issue_id: int, action: str, form: Annotated[IssueForm, Form()], user: CurrentOfficial,
     platform: PlatformDep,
 ) -> Response:  # fmt: skip
-    """Own, reply to all, commit, report progress, resolve, merge or split; then show the issue."""
+    """Own, save the reply draft, publish it to all, commit, report progress, resolve, merge or split;
+    then show the issue."""
     if action not in ISSUE_ACTION_LABELS:
         flash(request, "未知操作", "error")
         return _see_other(f"/staff/issues/{issue_id}")
@@ -259,7 +268,7 @@ def alert_list(request: Request, user: CurrentOfficial, session: SessionDep, sta
     rows = alerts.list_alerts(session, user, status="" if status == "all" else status, limit=200)
     return render(request, "dashboard/alerts.html", {
         "user": user, "nav": "alerts", "rows": rows, "status": status, "statuses": ALERT_FILTERS,
-        "alert_evidence": alert_evidence,
+        "alert_evidence": alert_evidence, "can_act_alert": alerts.can_act_on_alert,
     })  # fmt: skip
 
 
