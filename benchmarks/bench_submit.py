@@ -72,6 +72,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=1, help="server processes (massline serve --workers)")
     parser.add_argument("--runs", type=int, default=1, help="measure health, then submissions, this many times")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -83,7 +84,7 @@ def main() -> None:
         script = instance / "submit.lua"
         lua_script(script)
         runs: list[tuple[float, float, int]] = []
-        with server(env) as url:
+        with server(env, workers=args.workers) as url:
             wrk(url + "/api/v1/health", 2, args.connections)  # warm-up
             for _ in range(args.runs):
                 base, _ = wrk(url + "/api/v1/health", args.seconds, args.connections)

@@ -66,21 +66,8 @@ def massline(*args: str, env: dict[str, str]) -> str:
 def server(env: dict[str, str], workers: int = 1) -> Iterator[str]:
     """``massline serve`` in a subprocess; yields the base URL and stops it afterwards."""
     port = free_port()
-    cmd = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "massline.web.asgi:app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--log-level",
-        "warning",
-        "--no-access-log",
-    ]
+    cmd = [sys.executable, "-m", "massline.cli", "serve", "--no-worker", "--host", "127.0.0.1",
+           "--port", str(port), "--workers", str(workers)]  # fmt: skip
     proc = subprocess.Popen(cmd, env=env, cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
     try:

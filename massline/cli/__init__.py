@@ -38,10 +38,10 @@ def init() -> None:
 @click.option(
     "--worker/--no-worker", "analysis", default=True, help="Run the analysis worker in this process (default: on)."
 )
-def serve(host: str | None, port: int | None, demo: bool, workers: int, analysis: bool) -> None:
+@click.option("--access-log/--no-access-log", default=False, help="Log every request (default: off; a proxy logs).")
+def serve(host: str | None, port: int | None, demo: bool, workers: int, analysis: bool, access_log: bool) -> None:
     """Migrate, optionally load the demo, and serve the web platform (with the analysis worker)."""
-    import uvicorn
-
+    from massline.cli import serving
     from massline.worker import Worker
 
     platform = get_platform()
@@ -60,13 +60,13 @@ def serve(host: str | None, port: int | None, demo: bool, workers: int, analysis
     if worker is not None:
         worker.start()
     try:
-        uvicorn.run(
+        serving.run(
             "massline.web.asgi:app",
             host=host or s.host,
             port=port or s.port,
             workers=workers,
-            log_level="info",
             proxy_headers=s.trust_forwarded_for,
+            access_log=access_log,
         )
     finally:
         if worker is not None:
