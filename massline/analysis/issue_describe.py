@@ -8,7 +8,9 @@ Everything is extractive, so it can be traced to the citizens' words:
   (``A市 受害人``);
 * **problem**: the title of the most central message (highest cosine with the
   centroid) with place names, administrative units and leading formulas
-  (``投诉``, ``关于``, ``请问``...) removed;
+  (``投诉``, ``关于``, ``请问``...) removed; among the five most central, a
+  title whose place is only at the front is preferred (cutting a name out of
+  the middle leaves ``至赣州高铁对影响太大了``);
 * **title**: ``place + " " + problem``;
 * **summary**: the one or two body sentences that carry most of the
   centroid's weight (10–120 characters);
@@ -88,7 +90,13 @@ def describe_issue(cluster: Cluster, docs: Sequence[IssueDoc], features: Sequenc
     keywords = _keywords(cluster)
     place = _place(cluster, docs)
     problem = ""
-    for i in sorted(range(len(docs)), key=lambda i: -central[i]):
+    by_centrality = sorted(range(len(docs)), key=lambda i: -central[i])
+    for i in by_centrality[:5]:  # a central title read whole once the place is cut off the front
+        stripped = _strip(docs[i].title, names)
+        if len(stripped) >= 6 and stripped in normalize(docs[i].title):
+            problem = stripped
+            break
+    for i in by_centrality if not problem else ():
         problem = _strip(docs[i].title, names)
         if len(problem) >= 6:
             break

@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 __all__ = [
     "KIND_PRIORITY",
+    "PlaceAliases",
     "PlaceMention",
     "PlaceVocabulary",
     "compatible",
@@ -43,8 +45,9 @@ _SUFFIXES: dict[str, tuple[str, ...]] = {
     "village": ("社区", "村"),
     "road": ("大道", "路", "街", "巷", "大桥"),
     "town": ("街道", "镇", "乡"),
+    "case": ("车贷", "易贷", "金服"),  # a P2P platform named in a fraud case: 58车贷
 }  # fmt: skip
-KIND_PRIORITY = {"compound": 5, "institution": 4, "village": 3, "road": 2, "town": 1}
+KIND_PRIORITY = {"compound": 5, "institution": 4, "case": 4, "village": 3, "road": 2, "town": 1}
 _SUFFIX_KIND = sorted(
     ((s, k) for k, ss in _SUFFIXES.items() for s in ss),
     key=lambda sk: -len(sk[0]),
@@ -52,7 +55,10 @@ _SUFFIX_KIND = sorted(
 _SUFFIX_RE = re.compile("|".join(re.escape(s) for s, _ in _SUFFIX_KIND))
 _KIND_OF = dict(_SUFFIX_KIND)
 # Tails dropped from a name to get its key (most specific first).
-_GENERIC_TAILS = ("安置小区", "小区", "社区", "项目", "片区", "一期", "二期", "三期", "四期", "工地")
+_GENERIC_TAILS = (
+    "有限责任公司", "股份有限公司", "有限公司", "安置小区", "小区", "社区", "项目", "片区", "一期", "二期", "三期",
+    "四期", "工地",
+)  # fmt: skip
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·]")
 _MAX_NAME = 10
 # Cut the name after these (the name starts right after the last one).
@@ -65,18 +71,31 @@ _CUES = (
     "多个", "各个", "这个", "那个", "该", "本", "在", "住", "的", "和", "与", "及", "对", "到", "从", "给",
     "把", "被", "让", "由", "向", "是", "了", "于", "我", "你", "他", "旁", "边", "近", "原", "新建", "老旧",
     "位置", "等", "临", "沿", "门口", "修建", "建设", "设置", "新增", "增加", "开通", "改造", "拆除",
+    "政府", "部分", "这么", "那么", "影响", "污染", "密集", "半年", "脏乱差", "开放式", "封闭式", "优化",
+    "满足", "询问", "公开", "加大", "增设", "设立", "救救", "联合", "进", "取消", "购买", "平台",
+    "启动", "严抓", "正好", "范围", "反馈",
 )  # fmt: skip
-_INNER_CUT = re.compile(r"(?:街道|大道|小区|社区|新城|路|街|镇|乡|村)(?=[\u4e00-\u9fff]{2})")
+_INNER_CUT = re.compile(r"(?:街道|大道|小区|社区|新城|路|街|线|镇|乡|村)(?=[\u4e00-\u9fff]{2})")
 _DATE_RE = re.compile(r"(?:\d+|[一二三四五六七八九十元正两]+)(?:年|月|日|号)(?:底|初|前|后|中)?")
 _CUE_RE = re.compile("|".join(re.escape(c) for c in sorted(_CUES, key=len, reverse=True)))
-# Administrative unit in front of a name: A市, A5区, 雨花区, 西地省, K9县 (but not 小区/城市).
-_ADMIN_RE = re.compile(r"(?:[A-Za-z]\d*|[\u4e00-\u9fff]{2,3})(?<!小)(?:省|市|区|县)(?!场|民)")
+# Administrative unit in front of a name: A市, A5区, 雨花区, 西地省, K9县 (but not 小区/片区/校区/城市).
+_ADMIN_RE = re.compile(r"(?:[A-Za-z]\d*|[\u4e00-\u9fff]{2,3})(?<![小片校景园社厂街])(?:省|市|区|县)(?!场|民)")
 # Generic words that look like names with a suffix.
 _NOT_ROADS = frozenset(
-    "跑路 走路 问路 带路 引路 领路 修路 绕路 让路 铺路 挡路 堵路 拦路 过路 上路 半路 退路 后路 来路 去路 大路 老街".split()  # noqa: E501
+    "跑路 套路 走路 问路 带路 引路 领路 修路 绕路 让路 铺路 挡路 堵路 拦路 过路 上路 半路 退路 后路 来路 去路 大路 老街".split()  # noqa: E501
 )
 # A compound section written with a code: 五矿万境K9区 (the 区 is not a district).
-_SECTION_RE = re.compile(r"[A-Za-z]\d+(?:区|县|栋|期)")
+# A1区…A9县 are the city's districts on this board (A市): never a section (not 书记关注A4区).
+_SECTION_RE = re.compile(r"(?:[B-Zb-z]\d+(?:区|县)|[A-Za-z]\d+(?:栋|期))")
+# Roads named by a direction and a number or a ring: 东六线, 北横线, 南北横线, 二环线 (not 公交线, 高压线).
+_LINE_RE = re.compile(r"(?:[东南西北]{1,2}[一二三四五六七八九十]{1,2}|[东南西北中]{1,2}[横纵]|[一二三四内外中]环)线")
+# Words of company names that do not name one: 房地产开发有限公司 is not a name, 展星投资有限公司 is.
+_BUSINESS_WORDS = re.compile(
+    r"有限|责任|股份|房地产|地产|开发|投资|建设|置业|物业|管理|咨询|科技|工程|发展|实业|建筑|集团"
+)
+_ORG_END = re.compile(r"集团|公司")
+_CJK = re.compile("[\u4e00-\u9fff]")
+_CODE_TAIL = re.compile(r"[A-Za-z0-9]+$")
 _NOT_NAMES = frozenset(
     """
     道路 马路 线路 公路 铁路 高速公路 思路 出路 走路 小路 一路 门路 网路 电路 水路 陆路 水泥路 柏油路
@@ -111,8 +130,11 @@ def place_key(name: str) -> str:
     return name
 
 
-def _left_name(text: str, end: int) -> str:
-    """Name characters left of ``end`` (at most _MAX_NAME), cut after admin units and cues."""
+def _left_name(text: str, end: int, keep_digits: bool = False) -> str:
+    """Name characters left of ``end`` (at most _MAX_NAME), cut after admin units and cues.
+
+    Leading digits are dropped (``3栋丽发新城``) unless ``keep_digits`` (``58车贷``).
+    """
     start = end
     while start > 0 and end - start < _MAX_NAME + 4 and _NAME_CHAR.match(text[start - 1]):
         start -= 1
@@ -128,8 +150,11 @@ def _left_name(text: str, end: int) -> str:
     rest = head[cut:]
     for match in _INNER_CUT.finditer(rest):
         cut = max(cut, len(head) - len(rest) + match.end())
+    base = cut
+    for match in _ORG_END.finditer(head[base:]):  # no name runs through a company: 广铁集团铁路 is no road
+        cut = max(cut, base + match.end())
     head = head[cut:]
-    return head.lstrip("0123456789·")[-_MAX_NAME:]
+    return (head.lstrip("·") if keep_digits else head.lstrip("0123456789·"))[-_MAX_NAME:]
 
 
 def extract_places(text: str, sections: bool = False) -> list[PlaceMention]:
@@ -143,22 +168,33 @@ def extract_places(text: str, sections: bool = False) -> list[PlaceMention]:
     """
     found: list[PlaceMention] = []
     sections_found = list(_SECTION_RE.finditer(text)) if sections else []
-    matches = sorted([*_SUFFIX_RE.finditer(text), *sections_found], key=lambda m: m.start())
+    matches = sorted([*_SUFFIX_RE.finditer(text), *sections_found, *_LINE_RE.finditer(text)], key=lambda m: m.start())
     for match in matches:
         suffix = match.group()
-        if suffix not in _KIND_OF:  # a section code: the name before it is a compound
+        if suffix.endswith("线"):  # a numbered or ring road: the match is the name
+            if not (found and found[-1].start + len(found[-1].name) > match.start()):
+                found.append(PlaceMention(suffix, suffix, "road", match.start()))
+            continue
+        if suffix not in _KIND_OF:  # a section code: the name before it is a compound (not 加大A7县)
             head = _left_name(text, match.start())
-            if len(head) >= 2 and not (found and found[-1].start + len(found[-1].name) > match.start() - len(head)):
+            if len(head) >= 3 and not (found and found[-1].start + len(found[-1].name) > match.start() - len(head)):
                 found.append(PlaceMention(head, head, "compound", match.start() - len(head)))
             continue
         kind = _KIND_OF[suffix]
-        head = _left_name(text, match.start())
-        if len(head) < 2 and not (kind == "road" and head.isdigit()):
+        head = _left_name(text, match.start(), keep_digits=kind == "case")
+        if kind == "case":  # a platform name is short: 58车贷, 余易贷, 蚂蚁金服 (not 经侦公正办理58车贷)
+            code = _CODE_TAIL.search(head)
+            head = code.group() if code else "" if suffix == "车贷" else head[-2:]  # 办理车贷 names none
+        elif len(head) < 2 and not (kind == "road" and head.isdigit()):
+            continue
+        if not head:
             continue
         name = head + suffix
         start = match.start() - len(head)
         if name in _NOT_NAMES or head in _NOT_NAMES or (kind == "road" and name[-2:] in _NOT_ROADS):
             continue
+        if suffix in ("公司", "集团") and len(_BUSINESS_WORDS.sub("", head)) < 2:
+            continue  # 房地产开发有限公司 names no company
         # a longer name containing the previous one replaces it: 伊景园 → 伊景园滨河苑
         while found and found[-1].start >= start:
             found.pop()
@@ -181,30 +217,52 @@ def compatible(a: str, b: str) -> bool:
     return a == b or (len(a) >= 2 and len(b) >= 2 and (a in b or b in a))
 
 
+class _KeyKinds(dict[str, str]):
+    """``key -> kind``, also indexed by the keys' first two characters (for :meth:`PlaceVocabulary.find`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.heads: dict[str, list[int]] = {}  #: first two characters -> key lengths, longest first
+
+    def __setitem__(self, key: str, kind: str) -> None:
+        if key not in self:
+            lengths = self.heads.setdefault(key[:2], [])
+            if len(key) not in lengths:
+                lengths.append(len(key))
+                lengths.sort(reverse=True)
+        super().__setitem__(key, kind)
+
+    def setdefault(self, key: str, kind: str) -> str:
+        if key not in self:
+            self[key] = kind
+        return self[key]
+
+
 class PlaceVocabulary:
     """Place keys seen so far, found again in texts that omit the suffix.
 
     ``learn`` records the keys of names found with a suffix (keys of at least
     three characters, so ``阳光`` alone is never matched as a place);
     ``find`` returns the known keys occurring in a text, longest first at each
-    position.  Matching is a set lookup per (position, length): linear in the
-    text length.
+    position.  ``kinds`` (key -> kind) may also be filled directly.  Matching
+    looks up the two characters at each position and tries only the lengths
+    of keys starting with them: linear in the text length.
     """
 
     MIN_KEY = 3
     MAX_KEY = 10
 
     def __init__(self) -> None:
-        self.kinds: dict[str, str] = {}
+        self.kinds: dict[str, str] = _KeyKinds()
         self.counts: Counter[str] = Counter()
 
     def learn(self, mentions: list[PlaceMention]) -> None:
-        """Remember the keys of ``mentions`` (compounds and institutions only)."""
+        """Remember the keys of ``mentions`` (compounds, institutions, villages and cases only)."""
         for m in mentions:
             if (
                 self.MIN_KEY <= len(m.key) <= self.MAX_KEY
-                and m.kind in ("compound", "institution", "village")
-                and re.search("[\u4e00-\u9fff]", m.key)
+                and m.kind in ("compound", "institution", "village", "case")
+                and _CJK.search(m.key)
             ):
                 self.kinds.setdefault(m.key, m.kind)
                 self.counts[m.key] += 1
@@ -212,15 +270,80 @@ class PlaceVocabulary:
     def find(self, text: str) -> list[PlaceMention]:
         """Known keys occurring in ``text`` (non-overlapping, leftmost-longest)."""
         out: list[PlaceMention] = []
-        i, n = 0, len(text)
         kinds = self.kinds
-        while i < n:
-            for length in range(min(self.MAX_KEY, n - i), self.MIN_KEY - 1, -1):
+        heads = kinds.heads if isinstance(kinds, _KeyKinds) else None
+        i, n = 0, len(text)
+        while i < n - self.MIN_KEY + 1:
+            lengths = heads.get(text[i : i + 2]) if heads is not None else range(self.MAX_KEY, self.MIN_KEY - 1, -1)
+            for length in lengths or ():
                 piece = text[i : i + length]
-                if piece in kinds:
+                if len(piece) == length and piece in kinds:
                     out.append(PlaceMention(piece, piece, kinds[piece], i))
                     i += length
                     break
             else:
                 i += 1
         return out
+
+
+class PlaceAliases:
+    """Other names of a place, learnt from the messages that name both.
+
+    Residents of ``伊景园滨河苑`` also call it by the developer (``广铁集团``)
+    or the district (``武广新城``); victims of ``58车贷`` by the company
+    (``展星投资有限公司``).  ``observe`` counts, per message, the keys of its
+    title against the keys of title and body; ``fit`` makes ``b`` an alias
+    of ``a`` when at least ``min_count`` messages name both and they are at
+    least ``min_share`` of the messages naming ``b``, ``a`` is at least as
+    specific (kind priority) and neither contains the other (those are
+    compatible anyway).  An alias only makes places *compatible*: the
+    problem must still match.  Roads and towns are never aliases (a road
+    runs past many compounds).
+    """
+
+    KINDS = ("compound", "institution", "village", "case")
+
+    def __init__(self, min_count: int = 3, min_share: float = 0.3) -> None:
+        self.min_count = min_count
+        self.min_share = min_share
+        self.kinds: dict[str, str] = {}
+        self.counts: Counter[str] = Counter()
+        self.pairs: Counter[tuple[str, str]] = Counter()
+        self.aliases: dict[str, set[str]] = {}
+        self._named: dict[str, set[str]] = {}
+
+    def observe(self, title: Sequence[PlaceMention], body: Sequence[PlaceMention]) -> None:
+        """Count the keys of one message (``title`` and ``body`` mentions)."""
+        head = {m.key: m.kind for m in title if m.kind in self.KINDS}
+        every = head | {m.key: m.kind for m in body if m.kind in self.KINDS}
+        for key, kind in every.items():
+            self.kinds.setdefault(key, kind)
+            self.counts[key] += 1
+        for a in head:
+            for b in every:
+                if a != b:
+                    self.pairs[(a, b)] += 1
+                    if b not in head:
+                        self.pairs[(b, a)] += 1
+
+    def fit(self, titled: set[str] | None = None) -> PlaceAliases:
+        """Decide the aliases from the counts (keys outside ``titled`` are ignored); returns self."""
+        self.aliases = {}
+        for (a, b), n in self.pairs.items():
+            if n < self.min_count or compatible(a, b) or (titled is not None and not {a, b} <= titled):
+                continue
+            if n >= self.min_share * self.counts[b] and KIND_PRIORITY[self.kinds[a]] >= KIND_PRIORITY[self.kinds[b]]:
+                self.aliases.setdefault(b, set()).add(a)
+        self._named = {}
+        for b, targets in self.aliases.items():
+            for a in targets:
+                self._named.setdefault(a, set()).add(b)
+        return self
+
+    def of(self, key: str) -> set[str]:
+        """The places ``key`` is another name of (empty when none)."""
+        return self.aliases.get(key, set())
+
+    def named(self, key: str) -> set[str]:
+        """The other names of ``key`` (the keys it is an alias target of)."""
+        return self._named.get(key, set())

@@ -70,3 +70,39 @@ def synthetic_docs() -> tuple[list[IssueDoc], dict[str, list[str]]]:
         groups[key] = [key]
         day += 1
     return docs, groups
+
+
+# One development called by its own name, by its developer's group and by the district: the
+# messages naming the group or district alone about the same parking bundling belong to it.
+ALIASED = [
+    ("金桂苑捆绑销售车位", "金桂苑是金桥集团给职工的定向商品房，现在要求买房必须买车位。"),
+    ("金桂苑强制购买车位", "东湖新城的金桂苑，金桥集团职工购买房子被强制捆绑购买车位十二万。"),
+    ("反对金桂苑车位捆绑销售", "东湖新城片区的金桂苑，金桥集团要求职工一对一购买车位。"),
+    ("东湖新城金桂苑捆绑车位", "金桂苑开发商和金桥集团强制捆绑销售车位，不买就取消资格。"),
+    ("金桥集团强制职工购房捆绑车位", "集团要求职工买房时必须同时购买车位，否则取消购房资格。"),
+    ("金桥集团职工买房必须买车位", "我们职工买房被捆绑销售车位，一个车位十二万，太不合理。"),
+    ("东湖新城捆绑销售车位", "东湖新城的定向商品房强制职工购买车位，捆绑销售违法。"),
+]
+# The same group about another problem is another issue.
+ALIAS_OTHER = ("金桥集团拖欠职工工资", "金桥集团已经三个月没有发工资了，职工生活困难，请求帮助讨薪。")
+# A fraud case named by its platform (88车贷) with little wording in common, and by its company once.
+CASE = [
+    ("A市88车贷案件何时发布进展通报", "88车贷恶性退出，经侦立案半年，没有任何案情通报，受害人焦急。"),
+    ("请书记关注A4区88车贷案", "88车贷非法经营四年，受害人六千人，请督促公安尽早发布案件进展。"),
+    ("承办88车贷案警官应跟进关注留言", "88车贷案发，受害人举报投诉，经侦没有跟进领导留言，立案至今没有案情通报。"),
+    ("西地省鑫源投资有限公司涉嫌诈骗", "鑫源投资有限公司设立的88车贷平台诈骗受害人三亿，案情无进展。"),
+    ("88车贷老板跑路，经侦拖延办案", "鑫源投资有限公司的88车贷老板跑路美国，经侦拖延，立案半年没有案情通报。"),
+    ("严惩88车贷集资诈骗案保护伞", "鑫源投资有限公司设立88车贷，爆雷后立案，承诺通报却无一实现。"),
+]
+
+
+def alias_docs() -> tuple[list[IssueDoc], dict[str, list[str]]]:
+    """Aliased development (7), the group's other problem (1), a fraud case (6), in time order."""
+    docs: list[IssueDoc] = []
+    groups: dict[str, list[str]] = {}
+    items = [("aliased", t, b) for t, b in ALIASED] + [("other", *ALIAS_OTHER)] + [("case", t, b) for t, b in CASE]
+    for day, (name, title, body) in enumerate(items):
+        key = f"{name}-{day}"
+        docs.append(IssueDoc(key, title, body, START + timedelta(days=day), f"user-{day}", day % 3))
+        groups.setdefault(name, []).append(key)
+    return docs, groups

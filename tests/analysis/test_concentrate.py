@@ -6,9 +6,9 @@ import pytest
 
 from massline.analysis.concentrate import IssueClusterer, IssueDoc, IssueIndex
 from massline.analysis.issue_describe import describe_issue
-from massline.analysis.issue_places import compatible, extract_places
+from massline.analysis.issue_places import PlaceAliases, PlaceMention, compatible, extract_places
 from massline.analysis.issue_ranking import hot_issues
-from tests.analysis.issue_fixtures import START, synthetic_docs
+from tests.analysis.issue_fixtures import START, alias_docs, synthetic_docs
 
 
 @pytest.fixture(scope="module")
@@ -29,12 +29,25 @@ def _label_of(fitted: tuple[IssueClusterer, list[IssueDoc], dict[str, list[str]]
         ("A5区劳动东路魅力之城小区一楼的夜宵摊", ["劳动东路", "魅力之城"]),
         ("投诉A市伊景园滨河苑捆绑销售车位", ["伊景园滨河苑"]),
         ("A市暮云街道丽发新城社区搅拌站灰尘", ["暮云街道", "丽发新城"]),
-        ("A市58车贷老板跑路美国", []),
+        ("A市58车贷老板跑路美国", ["58车贷"]),
         ("反映A7县春华镇金鼎村水泥路的问题", ["春华镇", "金鼎村"]),
+        # roads named by direction and number or ring; not 公交线/高压线
+        ("请问A市南北横线何时能完工", ["南北横线"]),
+        ("建议加大A7县东六线榔梨段拆迁力度", ["东六线"]),  # A7县 is a district, not a section of 加大
+        ("A7县东八线电力公园什么时候能建好", ["东八线", "电力公园"]),
+        ("投诉A市公交线路和高压线", []),
+        # a case by its platform; a company by its name (not 房地产开发有限公司)
+        ("恳请A市经侦公正办理58车贷案件", ["58车贷"]),
+        ("办理车贷被骗", []),
+        ("西地省展星投资有限公司涉嫌诈骗", ["展星投资"]),
+        ("西地省鑫源房地产开发有限公司", ["鑫源房地产开发"]),
+        ("房地产开发有限公司违规", []),
+        # a section code after a compound name
+        ("五矿万境K9县房屋质量问题", ["五矿万境"]),
     ],
 )
 def test_extract_places(text: str, keys: list[str]) -> None:
-    assert [m.key for m in extract_places(text)] == keys
+    assert [m.key for m in extract_places(text, sections=True)] == keys
 
 
 def test_compatible_places_contain_each_other() -> None:
@@ -116,3 +129,47 @@ def test_hot_issues_ranking_and_min_messages() -> None:
     assert "阳光花园" in ranked[0].issue.place and "车位" in ranked[0].issue.problem
     assert [r.heat.score for r in ranked] == sorted((r.heat.score for r in ranked), reverse=True)
     assert hot_issues(docs, top=1)[0].issue.members == ranked[0].issue.members
+
+
+def _m(key: str, kind: str = "compound") -> PlaceMention:
+    return PlaceMention(key, key, kind, 0)
+
+
+def test_place_aliases_need_enough_shared_messages() -> None:
+    aliases = PlaceAliases(min_count=3, min_share=0.3)
+    for _ in range(3):  # the group named with the compound three times
+        aliases.observe([_m("金桂苑")], [_m("金桥集团", "institution")])
+    aliases.observe([_m("金桥集团", "institution")], [])
+    for _ in range(2):  # a neighbour named twice only
+        aliases.observe([_m("金桂苑")], [_m("银杏苑")])
+    aliases.observe([_m("金桂苑"), _m("劳动路", "road")], [])
+    aliases.fit()
+    assert aliases.of("金桥集团") == {"金桂苑"}
+    assert aliases.named("金桂苑") == {"金桥集团"}
+    assert aliases.of("金桂苑") == set()  # a compound is no alias of a less specific group
+    assert aliases.of("银杏苑") == set() and aliases.of("劳动路") == set()
+
+
+def test_aliases_join_the_same_problem_only() -> None:
+    docs, groups = alias_docs()
+    labels = dict(zip((d.key for d in docs), IssueClusterer().fit(docs).labels_.tolist(), strict=True))
+    assert len({labels[k] for k in groups["aliased"]}) == 1  # by compound, group and district
+    assert labels[groups["other"][0]] != labels[groups["aliased"][0]]  # the group's unpaid wages
+    assert len({labels[k] for k in groups["case"]}) == 1  # by platform and company
+    assert labels[groups["case"][0]] != labels[groups["aliased"][0]]
+    plain = dict(zip((d.key for d in docs), IssueClusterer(alias_min_count=0).fit(docs).labels_.tolist(), strict=True))
+    assert len({plain[k] for k in groups["aliased"]}) > 1  # without aliases the group's messages stay apart
+
+
+def test_alias_issue_is_named_by_its_place() -> None:
+    docs, _ = alias_docs()
+    ranked = hot_issues(docs, top=2)
+    assert {r.issue.place for r in ranked} == {"金桂苑", "A市88车贷"}
+
+
+def test_concentrate_reexports_the_split_modules() -> None:
+    from massline.analysis import concentrate, issue_assign, issue_cluster, issue_features
+
+    assert concentrate.IssueIndex is issue_assign.IssueIndex
+    assert concentrate.IssueClusterer is issue_cluster.IssueClusterer
+    assert concentrate.IssueDoc is issue_features.IssueDoc
