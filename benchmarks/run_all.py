@@ -24,6 +24,7 @@ FULL: dict[str, list[str]] = {
     "classify": ["bench_classify.py"],
     "concentrate": ["bench_concentrate.py", "--size", "100000"],
     "issues": ["bench_issues.py", "--sizes", "100000", "1000000", "--samples", "200"],
+    "rebuild": ["bench_rebuild.py", "--messages", "100000"],
 }
 QUICK: dict[str, list[str]] = {
     "submit": ["bench_submit.py", "--seconds", "3", "--connections", "8", "--runs", "1"],
@@ -31,6 +32,7 @@ QUICK: dict[str, list[str]] = {
     "import": ["bench_import.py", "--rows", "10000"],
     "concentrate": ["bench_concentrate.py", "--size", "5000", "--incremental", "100"],
     "issues": ["bench_issues.py", "--sizes", "10000", "--samples", "50"],
+    "rebuild": ["bench_rebuild.py", "--messages", "5000"],
 }
 
 
