@@ -72,7 +72,8 @@ def _cos(vector: dict[str, float], cluster: Cluster) -> float:
 
 def _strip(title: str, names: Sequence[str]) -> str:
     text = normalize(title)
-    for name in sorted(names, key=len, reverse=True):
+    for name in sorted(names, key=len, reverse=True):  # 感谢临川区人民医院的医生 → 感谢医生
+        text = re.sub(f"(?<=[\u4e00-\u9fff]){re.escape(name)}的(?=[\u4e00-\u9fff])", "", text) if name else text
         text = text.replace(name, "")
     for region in regions_of(text):
         text = text.replace(region, "")
@@ -138,7 +139,7 @@ def _place(cluster: Cluster, docs: Sequence[IssueDoc]) -> str:
     for d in docs:
         text = d.title + d.body[:500]
         groups.update(g for g in _GROUPS if g in text)
-    group = groups.most_common(1)[0][0] if groups else "市民"
+    group = groups.most_common(1)[0][0] if groups else ""  # no "市民": a consultation has no place
     return f"{region or ''}{group}"
 
 

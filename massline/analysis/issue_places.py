@@ -24,6 +24,9 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+
+import rjieba
 
 __all__ = [
     "KIND_PRIORITY",
@@ -37,7 +40,10 @@ __all__ = [
 
 # kind -> suffixes (longest first when matching); priority: higher = more specific.
 _SUFFIXES: dict[str, tuple[str, ...]] = {
-    "compound": ("小区", "花园", "家园", "新村", "新城", "山庄", "公寓", "广场", "大厦", "公馆", "华府", "苑", "园"),
+    "compound": (
+        "小区", "花园", "家园", "新村", "新城", "山庄", "公寓", "广场", "大厦", "公馆", "华府", "华庭", "豪庭",
+        "苑", "园",
+    ),
     "institution": (
         "幼儿园", "小学", "中学", "大学", "学院", "学校", "医院", "卫生院", "公司", "集团", "工地",
         "市场", "工厂", "车站", "地铁站",
@@ -105,6 +111,91 @@ _NOT_NAMES = frozenset(
     施工工地 房地产公司 广场 大厦 车站 地铁站 搅拌站 城乡 一路上 开发商 幼儿园
     """.split()
 )
+# Words that may precede a name but never begin one (whole segmenter tokens):
+# 感谢临川区人民医院, 表扬江北区政务服务中心, 在隔壁省软件园, 为15路公交司机点赞.
+_LEAD_WORDS = frozenset(
+    """
+    在 到 去 从 向 往 于 自 为 给 对 把 被 让 由 和 与 及 跟 同 以 有 是 将 请 恳请 请求 感谢 谢谢 谢 多谢 致谢
+    表扬 点赞 赞扬 称赞 投诉 反映 反应 举报 咨询 建议 希望 要求 关于 位于 地处 住在 住 家住 居住 来到 前往
+    增开 开通 新建 修建 恳求 呼吁 求助 救救 感恩 致敬 市民 居民 业主 我 我们 我家 本人 一家 这家 那家 某 某个
+    一所 这所 那所 这个 那个
+    """.split()
+)
+# What cannot stand before 省/市/区/县 as an administrative name: 隔壁省, 外省, 很多城市.
+_NOT_ADMIN_HEADS = (
+    "隔壁", "邻近", "相邻", "周边", "附近", "其他", "其它", "别的", "外地", "本地", "老家", "整个", "所在",
+)  # fmt: skip
+_NOT_UNIT_WORDS = frozenset(
+    "城市 都市 地区 市区 城区 郊区 山区 景区 园区 街区 辖区 营区 灾区 考区 病区 学区 专区 全市 全区 全县 全省 "
+    "本市 我市 该市 外省 外市 超市 门市 股市 楼市 车市 夜市 上市 城县".split()
+)
+_UNIT_RE = re.compile(r"(?<![小片校景园社厂街])(?:省|市|区|县)(?!场|民)")
+_CODE_ADMIN_RE = re.compile(r"[A-Za-z]\d*(?:省|市|区|县)(?!场|民)")
+_CODE_SPLIT_RE = re.compile(r"([A-Za-z]\d*(?:省|市|区|县))")
+_TOWN_TAIL_RE = re.compile(r"[\u4e00-\u9fff]{2,4}(?:街道|镇|乡)$")
+# An institution name made only of generic words (人民医院, 中心医院, 实验小学, 第一中学) names no
+# place by itself: it keeps the district or town in front (临川区人民医院) or is no key.
+_GENERIC_INSTITUTION = re.compile(
+    r"(?:第?[一二三四五六七八九十]+|第\d+|人民|中心|中医|中西医结合|妇幼保健|妇幼|实验|附属|职业|技工|民办|公办|普通|"
+    r"重点|育才|县|区)+"
+)
+
+
+@lru_cache(maxsize=1)
+def _jieba() -> rjieba.Jieba:
+    """The segmenter whose word boundaries names must respect (default dictionary, one per process).
+
+    Without HMM: an unknown name is cut into characters rather than glued to
+    the word before it (jieba's HMM reads 住进武广新城 as 没住/进武广/新城).
+    """
+    return rjieba.Jieba()
+
+
+class _Bounds:
+    """Word boundaries of a text (offsets where a segmenter token starts or ends), computed lazily."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._set: frozenset[int] | None = None
+
+    @property
+    def offsets(self) -> frozenset[int]:
+        if self._set is None:
+            # a code unit is cut out first: jieba reads A2区丽发新城 as A2/区丽/发/新城
+            pieces = [p for p in _CODE_SPLIT_RE.split(self.text) if p]
+            out, i = {0}, 0
+            for piece in pieces:
+                tokens = [t for t in _jieba().cut(piece, False) if t]
+                if "".join(tokens) != piece:  # not normalised: no boundary information
+                    self._set = frozenset(range(len(self.text) + 1))
+                    return self._set
+                for tok in tokens:
+                    i += len(tok)
+                    out.add(i)
+            self._set = frozenset(out)
+        return self._set
+
+    def __contains__(self, i: int) -> bool:
+        return i in self.offsets
+
+    def next(self, i: int, end: int) -> int:
+        """The first boundary at or after ``i`` (``end`` when none before it)."""
+        offsets = self.offsets
+        while i < end and i not in offsets:
+            i += 1
+        return i
+
+    def strip_lead(self, start: int, end: int) -> int:
+        """``start`` moved past leading tokens that are function words or verbs (在, 感谢, 表扬...)."""
+        offsets = self.offsets
+        while start < end:
+            stop = start + 1
+            while stop < end and stop not in offsets:
+                stop += 1
+            if self.text[start:stop] not in _LEAD_WORDS:
+                break
+            start = stop
+        return start
 
 
 @dataclass(frozen=True)
@@ -130,10 +221,14 @@ def place_key(name: str) -> str:
     return name
 
 
-def _left_name(text: str, end: int, keep_digits: bool = False) -> str:
+def _left_name(text: str, end: int, keep_digits: bool = False, bounds: _Bounds | None = None) -> str:
     """Name characters left of ``end`` (at most _MAX_NAME), cut after admin units and cues.
 
     Leading digits are dropped (``3栋丽发新城``) unless ``keep_digits`` (``58车贷``).
+    With ``bounds`` (word boundaries of ``text``), whole leading words that are
+    function words or verbs are dropped (``表扬石门中学 → 石门中学``,
+    ``为15路 → 15路``).  The start is not moved to a word boundary otherwise:
+    jieba splits unknown names badly (``星沙派`` would lose ``星``).
     """
     start = end
     while start > 0 and end - start < _MAX_NAME + 4 and _NAME_CHAR.match(text[start - 1]):
@@ -153,8 +248,28 @@ def _left_name(text: str, end: int, keep_digits: bool = False) -> str:
     base = cut
     for match in _ORG_END.finditer(head[base:]):  # no name runs through a company: 广铁集团铁路 is no road
         cut = max(cut, base + match.end())
+    if bounds is not None and start + cut in bounds:
+        cut = bounds.strip_lead(start + cut, end) - start
     head = head[cut:]
+    if head.isdigit():  # a numbered route: 为15路 → 15路
+        return head[-_MAX_NAME:]
     return (head.lstrip("·") if keep_digits else head.lstrip("0123456789·"))[-_MAX_NAME:]
+
+
+def _qualifier(text: str, start: int, bounds: _Bounds) -> str:
+    """The district or town written right before ``start`` (``临川区`` of ``临川区人民医院``), or ``""``."""
+    for region_start, region in reversed(_regions(text[:start], bounds)):
+        if region_start + len(region) == start:
+            return region
+        break
+    if text[start - 1 : start] == "市":  # 表扬市中心医院: the city's
+        return "市"
+    town = _TOWN_TAIL_RE.search(text, max(0, start - 6), start)
+    if town:
+        t0 = bounds.strip_lead(bounds.next(town.start(), start), start)
+        if start - t0 >= 3:
+            return text[t0:start]
+    return ""
 
 
 def extract_places(text: str, sections: bool = False) -> list[PlaceMention]:
@@ -167,6 +282,7 @@ def extract_places(text: str, sections: bool = False) -> list[PlaceMention]:
     ['丽发新城']
     """
     found: list[PlaceMention] = []
+    bounds = _Bounds(text)
     sections_found = list(_SECTION_RE.finditer(text)) if sections else []
     matches = sorted([*_SUFFIX_RE.finditer(text), *sections_found, *_LINE_RE.finditer(text)], key=lambda m: m.start())
     for match in matches:
@@ -176,12 +292,12 @@ def extract_places(text: str, sections: bool = False) -> list[PlaceMention]:
                 found.append(PlaceMention(suffix, suffix, "road", match.start()))
             continue
         if suffix not in _KIND_OF:  # a section code: the name before it is a compound (not 加大A7县)
-            head = _left_name(text, match.start())
+            head = _left_name(text, match.start(), bounds=bounds)
             if len(head) >= 3 and not (found and found[-1].start + len(found[-1].name) > match.start() - len(head)):
                 found.append(PlaceMention(head, head, "compound", match.start() - len(head)))
             continue
         kind = _KIND_OF[suffix]
-        head = _left_name(text, match.start(), keep_digits=kind == "case")
+        head = _left_name(text, match.start(), keep_digits=kind == "case", bounds=bounds)
         if kind == "case":  # a platform name is short: 58车贷, 余易贷, 蚂蚁金服 (not 经侦公正办理58车贷)
             code = _CODE_TAIL.search(head)
             head = code.group() if code else "" if suffix == "车贷" else head[-2:]  # 办理车贷 names none
@@ -195,6 +311,11 @@ def extract_places(text: str, sections: bool = False) -> list[PlaceMention]:
             continue
         if suffix in ("公司", "集团") and len(_BUSINESS_WORDS.sub("", head)) < 2:
             continue  # 房地产开发有限公司 names no company
+        if kind == "institution" and not head.startswith("市") and _GENERIC_INSTITUTION.fullmatch(head):
+            qualifier = _qualifier(text, start, bounds)  # 人民医院 alone is no place: 临川区人民医院 is
+            if not qualifier:
+                continue
+            name, start = qualifier + name, start - len(qualifier)
         # a longer name containing the previous one replaces it: 伊景园 → 伊景园滨河苑
         while found and found[-1].start >= start:
             found.pop()
@@ -207,9 +328,43 @@ def extract_places(text: str, sections: bool = False) -> list[PlaceMention]:
     return found
 
 
+def _regions(text: str, bounds: _Bounds) -> list[tuple[int, str]]:
+    """Administrative units of ``text`` with their offsets, each starting at a word boundary.
+
+    A code (``A5区``) is taken as written; a written name takes 2–3 characters
+    before the unit, starts at a word boundary (``临川区`` of ``感谢临川区``),
+    loses leading function words and verbs (``恳请市`` names nothing) and is
+    not a relation (``隔壁省``) nor the end of a word (``很多城市``).
+    """
+    out: list[tuple[int, str]] = []
+    last = 0
+    for unit in _UNIT_RE.finditer(text):
+        u = unit.start()
+        if u < last:
+            continue
+        starts = range(max(last, u - 4), u)
+        code = next((m for i in starts if (m := _CODE_ADMIN_RE.match(text, i)) and m.end() == u + 1), None)
+        if code:
+            out.append((code.start(), code.group()))
+            last = code.end()
+            continue
+        for s0 in range(max(last, u - 3), u - 1):
+            if not all(_CJK.match(c) for c in text[s0:u]) or s0 not in bounds:
+                continue
+            word = text[max(b for b in range(s0, u + 1) if b in bounds) : u + 1]
+            if u + 1 not in bounds or word in _NOT_UNIT_WORDS:
+                continue  # the unit is inside a longer word: 城市, 地区, 区域 (not 星沙四区)
+            s1 = bounds.strip_lead(s0, u)
+            if u - s1 >= 2 and not text[s1:u].startswith(_NOT_ADMIN_HEADS):
+                out.append((s1, text[s1 : u + 1]))
+                last = u + 1
+            break
+    return out
+
+
 def regions_of(text: str) -> list[str]:
     """Administrative units named in ``text`` (``A市``, ``A5区``, ``西地省``), in order."""
-    return list(dict.fromkeys(m.group() for m in _ADMIN_RE.finditer(text)))
+    return list(dict.fromkeys(region for _, region in _regions(text, _Bounds(text))))
 
 
 def compatible(a: str, b: str) -> bool:

@@ -1,0 +1,88 @@
+"""Place boundaries of issue discovery on the shipped demo messages (江州市)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from importlib import resources
+
+import pytest
+
+from massline.analysis.concentrate import IssueClusterer, IssueDoc
+from massline.analysis.issue_describe import describe_issue
+from massline.analysis.issue_places import extract_places, regions_of
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        ("感谢临川区人民医院的医生", ["临川区人民医院"]),
+        ("青山县人民医院医生态度差", ["青山县人民医院"]),
+        ("县人民医院晚上没有儿科", []),  # a generic name without its district is no key
+        ("人民医院看病难", []),
+        ("表扬市中心医院的医护人员", ["市中心医院"]),
+        ("表扬石门中学的老师", ["石门中学"]),
+        ("感谢北站小学的班主任", ["北站小学"]),
+        ("为15路公交司机点赞", ["15路"]),
+        ("我老家在隔壁省软件园", ["软件园"]),
+        ("锦绣华庭开发商强制业主购买车位才给交房", ["锦绣华庭"]),
+        ("A2区丽发新城小区附近搅拌站噪音污染严重", ["丽发新城"]),
+    ],
+)
+def test_place_keys_start_at_a_word(text: str, keys: list[str]) -> None:
+    assert [m.key for m in extract_places(text, sections=True)] == keys
+
+
+@pytest.mark.parametrize(
+    ("text", "regions"),
+    [
+        ("感谢临川区人民医院的医生", ["临川区"]),
+        ("表扬江北区政务服务中心社保窗口工作人员", ["江北区"]),
+        ("我老家在隔壁省，准备回老家买房", []),
+        ("请求云溪县医院开设夜间儿科急诊", ["云溪县"]),
+        ("恳请市里重视", []),
+        ("很多城市都有", []),
+        ("没有固定区域", []),
+        ("A市经开区泉星公园", ["A市", "经开区"]),
+        ("A7县星沙四区凉塘路", ["A7县", "星沙四区"]),
+    ],
+)
+def test_regions_start_at_a_word(text: str, regions: list[str]) -> None:
+    assert regions_of(text) == regions
+
+
+@pytest.fixture(scope="module")
+def demo() -> tuple[list[dict[str, object]], IssueClusterer, list[IssueDoc]]:
+    lines = resources.files("massline").joinpath("data/demo/messages.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines if line.strip()]
+    now = datetime(2025, 6, 1, tzinfo=UTC)
+    docs = [
+        IssueDoc(i, str(r["title"]), str(r["body"]), now - timedelta(days=int(r["days_ago"])), str(r.get("author") or ""))
+        for i, r in enumerate(rows)
+    ]
+    return rows, IssueClusterer().fit(docs), docs
+
+
+def test_demo_parking_purchase_is_one_issue(demo) -> None:  # type: ignore[no-untyped-def]
+    rows, clusterer, _ = demo
+    members = [i for i, r in enumerate(rows) if "锦绣华庭" in r["title"] + r["body"] and "车位" in r["title"] + r["body"]]
+    assert len(members) == 8
+    assert len({int(clusterer.labels_[i]) for i in members}) == 1
+
+
+def test_demo_hospitals_apart_and_keys_clean(demo) -> None:  # type: ignore[no-untyped-def]
+    rows, clusterer, docs = demo
+    labels = clusterer.labels_
+    linchuan = {int(labels[i]) for i, r in enumerate(rows) if "临川区人民医院" in r["title"]}
+    qingshan = {int(labels[i]) for i, r in enumerate(rows) if "青山县人民医院" in r["title"]}
+    assert linchuan and qingshan and not linchuan & qingshan
+    keys = {f.place.key for f in clusterer.features_ if f.place is not None}
+    assert "人民医院" not in keys and "临川区人民医院" in keys
+    assert not [k for k in keys if k[0] in "谢扬在"]
+    index = clusterer.index_
+    for cluster_id in {int(labels[i]) for i, r in enumerate(rows) if "表扬江北区" in r["title"]}:
+        members = [i for i in range(len(docs)) if int(labels[i]) == cluster_id]
+        cluster = index.clusters[index.label(docs[members[0]].key)]
+        issue = describe_issue(cluster, [docs[i] for i in members], [clusterer.features_[i] for i in members])
+        assert issue.place == "江北区"  # not 扬江北区
+        assert issue.problem == "表扬政务服务中心社保窗口工作人员"  # not cut inside 表扬
