@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 
 from massline.analysis.dedup import LshIndex, MinHasher
 from massline.analysis.issue_features import DocFeatures, IssueDoc, extract_features, normalized_texts, unit_vector
-from massline.analysis.issue_places import PlaceAliases, PlaceMention, PlaceVocabulary, compatible, extract_places
+from massline.analysis.issue_places import PlaceMention, compatible, extract_places
+from massline.analysis.issue_vocab import PlaceAliases, PlaceVocabulary
 from massline.analysis.text import Segmenter
 
 __all__ = ["Cluster", "ConcentrateParams", "IssueIndex"]

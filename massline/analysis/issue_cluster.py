@@ -22,7 +22,8 @@ import numpy.typing as npt
 
 from massline.analysis.issue_assign import ConcentrateParams, IssueIndex
 from massline.analysis.issue_features import DocFeatures, IssueDoc, normalized_texts
-from massline.analysis.issue_places import PlaceAliases, PlaceMention, extract_places
+from massline.analysis.issue_places import PlaceMention, extract_places
+from massline.analysis.issue_vocab import PlaceAliases
 from massline.analysis.text import Segmenter
 
 __all__ = ["IssueClusterer", "learn_aliases"]

@@ -22,7 +22,8 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from massline.analysis.issue_places import PlaceMention, PlaceVocabulary, extract_places, regions_of
+from massline.analysis.issue_places import PlaceMention, extract_places, regions_of
+from massline.analysis.issue_vocab import PlaceVocabulary
 from massline.analysis.text import Segmenter, normalize
 
 __all__ = [

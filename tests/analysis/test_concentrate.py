@@ -6,8 +6,9 @@ import pytest
 
 from massline.analysis.concentrate import IssueClusterer, IssueDoc, IssueIndex
 from massline.analysis.issue_describe import describe_issue
-from massline.analysis.issue_places import PlaceAliases, PlaceMention, compatible, extract_places
+from massline.analysis.issue_places import PlaceMention, compatible, extract_places
 from massline.analysis.issue_ranking import hot_issues
+from massline.analysis.issue_vocab import PlaceAliases
 from tests.analysis.issue_fixtures import START, alias_docs, synthetic_docs
 
 
