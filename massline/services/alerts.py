@@ -285,41 +285,32 @@ def scan(session: Session, now: datetime, params: AlertParams | None = None) -> 
         for rid in ancestors.get(region_id, ()) if region_id is not None else ():
             by_region[rid].append(created)
     names = {cid: path for cid, path in top_of.values()}
-    for cid, times in sorted(by_category.items()):
-        report.categories += 1
-        counts = _series(times, now, p.burst)
-        result = detect_burst(counts, p.burst)
-        if result.is_burst:
-            report.alerts.append(
-                trigger(
-                    session,
-                    "burst_category",
-                    f"burst_category:{cid}",
-                    now,
-                    title=burst_title(f"领域“{names.get(cid, cid)}”", result),
-                    evidence=burst_evidence(result, counts),
-                    category_id=cid,
-                    office_id=_category_office(session, cid),
-                )  # fmt: skip
-            )
     region_names: dict[int, str] = {rid: name for rid, name in session.execute(select(Region.id, Region.name))}
-    for rid, times in sorted(by_region.items()):
-        report.regions += 1
-        counts = _series(times, now, p.burst)
-        result = detect_burst(counts, p.burst)
-        if result.is_burst:
-            report.alerts.append(
-                trigger(
-                    session,
-                    "burst_region",
-                    f"burst_region:{rid}",
-                    now,
-                    title=burst_title(f"区域“{region_names.get(rid, rid)}”", result),
-                    evidence=burst_evidence(result, counts),
-                    region_id=rid,
-                    office_id=_region_office(session, rid),
-                )  # fmt: skip
-            )
+    groups = (
+        ("burst_category", by_category, lambda cid: f"领域“{names.get(cid, cid)}”", "category_id", _category_office),
+        ("burst_region", by_region, lambda rid: f"区域“{region_names.get(rid, rid)}”", "region_id", _region_office),
+    )
+    for kind, series_by_key, label, subject, office_of in groups:
+        for key, times in sorted(series_by_key.items()):
+            if kind == "burst_category":
+                report.categories += 1
+            else:
+                report.regions += 1
+            counts = _series(times, now, p.burst)
+            result = detect_burst(counts, p.burst)
+            if result.is_burst:
+                report.alerts.append(
+                    trigger(
+                        session,
+                        kind,
+                        f"{kind}:{key}",
+                        now,
+                        title=burst_title(label(key), result),
+                        evidence=burst_evidence(result, counts),
+                        office_id=office_of(session, key),
+                        **{subject: key},
+                    )
+                )
     return report
 
 
