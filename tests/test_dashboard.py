@@ -270,3 +270,23 @@ def test_issue_pages_scoped_with_heat_components_and_csrf(deployed: Platform, br
     assert f'href="/staff/issues/{issue_id}"' in dash  # in the hot list and among the new issues
     with deployed.read() as s:
         assert s.get(Issue, issue_id).owner_office_id is None  # type: ignore[union-attr]
+
+
+def test_alerts_page_filters_by_region_subtree(deployed: Platform, browser: Browser) -> None:
+    from massline.models import Region
+
+    now = deployed.now()
+    evidence = {"current": 9, "baseline": 1.0, "ratio": 9.0, "p_value": 0.0001, "z_score": 8.0,
+                "counts": [1] * 28 + [9], "unit": "day",
+                "params": {"window": 1, "history": 28, "min_count": 5, "min_ratio": 3.0, "max_p": 0.001}}
+    with deployed.write() as s:
+        street = s.scalar(select(Region.id).where(Region.code == "cs-dc-hp"))  # under 东城区
+        west = s.scalar(select(Region.id).where(Region.code == "cs-xc"))  # 西城区
+        for rid, title in ((street, "区域“和平街道”留言激增"), (west, "区域“西城区”留言激增")):
+            alerts.trigger(s, "burst_region", f"burst_region:{rid}", now, title=title, evidence=evidence, region_id=rid)
+    login(browser, "admin", PASSWORD)
+    everything = browser.get("/staff/alerts").text
+    assert "和平街道”留言激增" in everything and "西城区”留言激增" in everything
+    east = browser.get("/staff/alerts", params={"region": "cs-dc"}).text  # the district keeps its street's alert
+    assert "和平街道”留言激增" in east and "西城区”留言激增" not in east
+    assert 'href="/staff/alerts?status=all&amp;region=cs-dc"' in east  # tabs keep the filter

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -40,12 +41,21 @@ ISSUE_DONE = {
     "own": "已认领该问题，本单位负责答复和落实。",
     "draft_reply": "统一答复草稿已保存（尚未公开），核对后请点“发布统一答复”。",
     "publish_reply": "统一答复已发布，每位留言群众都能在自己的留言页看到。",
-    "commit": "承诺/措施已公开。", "update_commitment": "进展已更新。", "resolve": "问题已标记为解决。",
-    "merge": "已合并问题。", "split": "已拆分，选中的留言形成了新问题。",
+    "commit": "承诺/措施已公开。",
+    "update_commitment": "进展已更新。",
+    "resolve": "问题已标记为解决。",
+    "merge": "已合并问题。",
+    "split": "已拆分，选中的留言形成了新问题。",
 }
 ISSUE_ACTION_LABELS = {
-    "own": "认领问题", "draft_reply": "保存答复草稿", "publish_reply": "发布统一答复", "commit": "作出承诺",
-    "update_commitment": "更新进展", "resolve": "标记解决", "merge": "合并问题", "split": "拆分问题",
+    "own": "认领问题",
+    "draft_reply": "保存答复草稿",
+    "publish_reply": "发布统一答复",
+    "commit": "作出承诺",
+    "update_commitment": "更新进展",
+    "resolve": "标记解决",
+    "merge": "合并问题",
+    "split": "拆分问题",
 }
 ALERT_DONE = {"acknowledge": "已知悉该预警。", "resolve": "预警已解除。"}
 WEEK = timedelta(days=7)
@@ -262,13 +272,23 @@ def issue_action(
 
 
 @router.get("/alerts", response_class=HTMLResponse)
-def alert_list(request: Request, user: CurrentOfficial, session: SessionDep, status: str = "unresolved") -> Response:
-    """The alerts the user may see, with their evidence in plain Chinese."""
+def alert_list(
+    request: Request, user: CurrentOfficial, session: SessionDep,
+    status: str = "unresolved", region: str = "", category: str = "",
+) -> Response:  # fmt: skip
+    """The alerts the user may see, with their evidence in plain Chinese; region and category
+    filters keep everything under the chosen region or category."""
     status = status if status in ALERT_FILTERS else "unresolved"
-    rows = alerts.list_alerts(session, user, status="" if status == "all" else status, limit=200)
+    region_id, category_id = filter_ids(session, StatsFilters(region=region.strip(), category=category.strip()))
+    rows = alerts.list_alerts(
+        session, user, status="" if status == "all" else status, limit=200, region_id=region_id, category_id=category_id
+    )
+    query = urlencode({k: v for k, v in {"region": region.strip(), "category": category.strip()}.items() if v})
     return render(request, "dashboard/alerts.html", {
         "user": user, "nav": "alerts", "rows": rows, "status": status, "statuses": ALERT_FILTERS,
         "alert_evidence": alert_evidence, "can_act_alert": alerts.can_act_on_alert,
+        "directory": directory(session), "filters": {"region": region.strip(), "category": category.strip()},
+        "query": query,
     })  # fmt: skip
 
 
