@@ -290,3 +290,11 @@ def test_alerts_page_filters_by_region_subtree(deployed: Platform, browser: Brow
     east = browser.get("/staff/alerts", params={"region": "cs-dc"}).text  # the district keeps its street's alert
     assert "和平街道”留言激增" in east and "西城区”留言激增" not in east
     assert 'href="/staff/alerts?status=all&amp;region=cs-dc"' in east  # tabs keep the filter
+
+
+def test_unknown_filters_are_reported_not_ignored(deployed: Platform, browser: Browser) -> None:
+    login(browser, "admin", PASSWORD)
+    assert browser.get("/staff/alerts", params={"region": "nowhere"}).status_code == 404
+    assert browser.get("/staff/issues", params={"category": "不存在"}).status_code == 404
+    dash = browser.get("/staff/dashboard", params={"region": "nowhere"})
+    assert dash.status_code == 422 and "分析看板" in dash.text  # the form shows the error, figures for all

@@ -342,9 +342,3 @@ def stats_summary(stats: MessageStats) -> dict[str, Any]:
         "due_soon_now": stats.due_soon_now,
     }
 
-
-def filter_ids(session: Session, f: StatsFilters) -> tuple[int | None, int | None]:
-    """The region and category ids named by the filters (for the issue lists), None when not set or unknown."""
-    region_id = session.scalar(select(Region.id).where(Region.code == f.region)) if f.region else None
-    category_id = session.scalar(select(Category.id).where(Category.path == f.category)) if f.category else None
-    return region_id, category_id

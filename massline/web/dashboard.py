@@ -27,7 +27,7 @@ from massline.services import alerts, issue_actions, issue_decisions, issue_view
 from massline.services.board import MAX_PAGE
 from massline.services.directory import directory
 from massline.services.errors import Conflict, Forbidden, ValidationFailed
-from massline.services.stats import PERIODS, MessageStats, Share, StatsFilters, filter_ids, message_stats
+from massline.services.stats import PERIODS, MessageStats, Share, StatsFilters, message_stats
 from massline.web.charts import Bar, Series, bar_chart, bars_desc, line_chart, trend_desc
 from massline.web.deps import CsrfChecked, CurrentOfficial, PlatformDep, SessionDep
 from massline.web.templating import flash, query_url, render
@@ -157,7 +157,7 @@ def dashboard(
         errors, f = exc.errors, StatsFilters()
         stats = message_stats(session, user, f, now, default_tz=platform.settings.timezone)
     params = {"days": f.days if f.days != 30 else "", "region": f.region, "category": f.category}
-    region_id, category_id = filter_ids(session, f)
+    region_id, category_id = issue_views.filter_ids(session, f.region, f.category)  # validated above
     return render(request, "dashboard/index.html", {
         "user": user, "nav": "dashboard", "stats": stats, "filters": f, "params": params, "periods": PERIODS,
         "charts": _charts(stats, params), "directory": directory(session), "errors": errors,
@@ -184,7 +184,7 @@ def issues(
     a region or category includes everything under it)."""
     status = status if status in ISSUE_FILTERS or status == "all" else "active"
     order = order if order in ISSUE_ORDERS else "heat"
-    region_id, category_id = filter_ids(session, StatsFilters(region=region, category=category))
+    region_id, category_id = issue_views.filter_ids(session, region.strip(), category.strip())
     result = issue_views.staff_issues(session, user, page=page, page_size=ISSUE_PAGE_SIZE,
                                       status="" if status == "all" else status, order=order, region_id=region_id,
                                       category_id=category_id)  # fmt: skip
@@ -279,7 +279,7 @@ def alert_list(
     """The alerts the user may see, with their evidence in plain Chinese; region and category
     filters keep everything under the chosen region or category."""
     status = status if status in ALERT_FILTERS else "unresolved"
-    region_id, category_id = filter_ids(session, StatsFilters(region=region.strip(), category=category.strip()))
+    region_id, category_id = issue_views.filter_ids(session, region.strip(), category.strip())
     rows = alerts.list_alerts(
         session, user, status="" if status == "all" else status, limit=200, region_id=region_id, category_id=category_id
     )
