@@ -32,6 +32,7 @@ __all__ = [
     "compatible",
     "extract_places",
     "regions_of",
+    "tag_words",
 ]
 
 # kind -> suffixes (longest first when matching); priority: higher = more specific.
@@ -75,7 +76,7 @@ _CUES = (
     "位置", "等", "临", "沿", "门口", "修建", "建设", "设置", "新增", "增加", "开通", "改造", "拆除",
     "政府", "部分", "这么", "那么", "影响", "污染", "密集", "半年", "脏乱差", "开放式", "封闭式", "优化",
     "满足", "询问", "公开", "加大", "增设", "设立", "救救", "联合", "进", "取消", "购买", "平台",
-    "启动", "严抓", "正好", "范围", "反馈",
+    "启动", "严抓", "正好", "范围", "反馈", "南侧", "北侧", "东侧", "西侧", "一侧", "两侧", "对侧",
 )  # fmt: skip
 _INNER_CUT = re.compile(r"(?:街道|大道|小区|社区|新城|路|街|线|镇|乡|村)(?=[\u4e00-\u9fff]{2})")
 _DATE_RE = re.compile(r"(?:\d+|[一二三四五六七八九十元正两]+)(?:年|月|日|号)(?:底|初|前|后|中)?")
@@ -145,6 +146,14 @@ def _jieba() -> rjieba.Jieba:
     the word before it (jieba's HMM reads 住进武广新城 as 没住/进武广/新城).
     """
     return rjieba.Jieba()
+
+
+def tag_words(text: str) -> list[tuple[str, str]]:
+    """``text`` cut into (word, part-of-speech) by the segmenter place names respect.
+
+    No HMM: an unknown name falls apart into single characters.
+    """
+    return [(w, t) for w, t in _jieba().tag(text, False) if w]
 
 
 class _Bounds:

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from massline.analysis.concentrate import IssueClusterer, IssueDoc, IssueIndex
-from massline.analysis.issue_describe import describe_issue
+from massline.analysis.issue_describe import describe_issue, shared_subject
 from massline.analysis.issue_places import PlaceMention, compatible, extract_places
 from massline.analysis.issue_ranking import hot_issues
 from massline.analysis.issue_vocab import PlaceAliases
@@ -174,3 +174,35 @@ def test_concentrate_reexports_the_split_modules() -> None:
     assert concentrate.IssueIndex is issue_assign.IssueIndex
     assert concentrate.IssueClusterer is issue_cluster.IssueClusterer
     assert concentrate.IssueDoc is issue_features.IssueDoc
+
+
+@pytest.mark.parametrize(
+    ("titles", "subject"),
+    [
+        # a training school named without a place suffix, in most titles
+        (["A市温斯顿英语退费难", "投诉温斯顿英语培训机构", "温斯顿英语何时退款", "梅溪湖温斯顿恶意拖欠退款"], "温斯顿英语"),
+        # an unknown compound name (the segmenter cuts it into single characters)
+        (["A市万润滨江天著忽悠业主", "万润滨江天著精装修明细何时公示", "请问万润滨江天著核价"], "万润滨江天著"),
+        # shared words that describe the problem are no subject
+        (["出租车燃油补贴什么时候发放", "燃油补贴什么时候发放", "请问燃油补贴什么时候发"], ""),
+        # a name in fewer than 60% of the titles is no subject
+        (["温斯顿英语退费难", "培训机构退费难", "驾校退费难", "健身房退费难"], ""),
+        # too few titles
+        (["温斯顿英语退费难", "温斯顿英语何时退款"], ""),
+    ],
+)
+def test_shared_subject(titles: list[str], subject: str) -> None:
+    assert shared_subject(titles) == subject
+
+
+def test_issue_without_place_is_named_by_its_shared_subject() -> None:
+    bodies = "本人给小孩报名学习英语，预交了学费，老师换了三个，申请退费至今没有退。"
+    titles = ["A市温斯顿英语恶意拖欠退款", "投诉A市温斯顿英语培训机构拖延退费", "A市温斯顿英语何时退费", "温斯顿英语退费难"]
+    docs = [IssueDoc(i, t, bodies, START + timedelta(days=i), f"u{i}") for i, t in enumerate(titles)]
+    fitted = IssueClusterer(random_state=0).fit(docs)
+    assert len(set(fitted.labels_)) == 1
+    index = fitted.index_
+    cluster = next(iter(index.clusters.values()))
+    summary = describe_issue(cluster, docs, fitted.features_)
+    assert summary.place == "A市温斯顿英语"  # not the group "A市老师" of the bodies
+    assert summary.title.startswith("A市") and summary.title.count("温斯顿英语") == 1
