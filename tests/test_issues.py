@@ -15,7 +15,7 @@ from massline.cli import main
 from massline.config import get_settings
 from massline.models import Alert, Issue, Message, User
 from massline.platform import Platform
-from massline.services import alerts, issue_decisions, issue_rebuild, pipeline
+from massline.services import alerts, feedback, issue_decisions, issue_rebuild, issues, pipeline
 from massline.services.intake import MessageInput, Submitted, check_submit
 from tests.conftest import token_for
 
@@ -273,3 +273,24 @@ def test_cli_issues_and_alerts(deployed: Platform, cli_env: None) -> None:
     result = runner.invoke(main, ["alerts", "scan"])
     assert result.exit_code == 0 and "scanned 5 recent messages" in result.output
     assert runner.invoke(main, ["alerts", "list"]).exit_code == 0
+
+
+def test_opposition_reaches_the_issue_and_its_heat(deployed: Platform) -> None:
+    dc, _, _ = parking(deployed)
+    issue_id = issue_of(deployed, dc[0].id)
+    with deployed.write() as s:
+        for i, message_id in enumerate((dc[0].id, dc[1].id)):
+            message = s.get(Message, message_id)
+            assert message is not None
+            feedback.check_support(s, message, f"citizen-{i}", deployed.now(), stance="oppose")
+        issue = s.get(Issue, issue_id)
+        assert issue is not None
+        issues.refresh_issue(s, issue, deployed.now())
+        assert issue.opposition_count == 2
+        opposition = next(c for c in issue.heat_components if c["name"] == "opposition")
+        assert opposition["raw"] == 2
+    with deployed.write() as s:  # a batch rebuild counts it the same way
+        issue_rebuild.apply_rebuild(s, issue_rebuild.plan_rebuild(s), deployed.now())
+    with deployed.read() as s:
+        issue = s.get(Issue, issue_id)
+        assert issue is not None and issue.opposition_count == 2

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from massline.models import Message, User
+from massline.models import Message, Support, User
 from massline.platform import Platform
 from massline.services import cases
 from massline.services.ratelimit import RateLimiter
@@ -110,6 +110,22 @@ def test_support_counts_once_per_browser(browser: Browser) -> None:
     assert "感谢您的支持" in first.text and "支持（1）" in first.text
     second = browser.follow(browser.post_form(f"/messages/{message_id}/support", {}))
     assert "您已经支持过" in second.text and "支持（1）" in second.text
+    # one stance per citizen: having supported, the same browser cannot also oppose
+    third = browser.follow(browser.post_form(f"/messages/{message_id}/oppose", {}))
+    assert "您已经支持过" in third.text and "反对（0）" in third.text
+
+
+def test_oppose_counts_once_per_browser(browser: Browser, deployed: Platform) -> None:
+    submit(browser, title="建议在公园里建设广场舞场地")
+    message_id = _message_id(browser, "建议在公园里建设广场舞场地")
+    first = browser.follow(browser.post_form(f"/messages/{message_id}/oppose", {}))
+    assert "已记录您的反对意见" in first.text and "反对（1）" in first.text and "支持（0）" in first.text
+    again = browser.follow(browser.post_form(f"/messages/{message_id}/support", {}))
+    assert "您已经反对过" in again.text and "支持（0）" in again.text
+    with deployed.read() as s:
+        message = s.get(Message, message_id)
+        assert message is not None and (message.oppose_count, message.support_count) == (1, 0)
+        assert s.scalar(select(func.count()).select_from(Support).where(Support.message_id == message_id)) == 1
 
 
 def test_track_private_case_rate_and_reopen(browser: Browser, deployed: Platform) -> None:

@@ -66,6 +66,7 @@ class Message(Base):
     source: Mapped[str] = mapped_column(String(20), default="web")
     external_id: Mapped[str | None] = mapped_column(String(100), index=True)
     support_count: Mapped[int] = mapped_column(Integer, default=0)
+    oppose_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     reopen_count: Mapped[int] = mapped_column(Integer, default=0)
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)
     reject_reason: Mapped[str | None] = mapped_column(Text)
@@ -161,7 +162,10 @@ class Rating(Base):
 
 
 class Support(Base):
-    """One citizen's 点赞 of a message; ``supporter_key`` is a salted hash."""
+    """One citizen's 点赞 (``stance="support"``) or 反对 (``"oppose"``) of a message, at most one per citizen.
+
+    ``supporter_key`` is a salted hash of the citizen's browser token.
+    """
 
     __tablename__ = "supports"
     __table_args__ = (UniqueConstraint("message_id", "supporter_key"),)
@@ -169,6 +173,7 @@ class Support(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), index=True)
     supporter_key: Mapped[str] = mapped_column(String(64))
+    stance: Mapped[str] = mapped_column(String(8), default="support", server_default="support")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -159,10 +159,14 @@ def _replay(session: Session, platform: Platform, row: dict[str, Any], created: 
         feedback.check_reopen(session, message, reason, rated)
 
 
-def _add_supports(session: Session, message: Message, count: int, created: datetime) -> None:
-    for i in range(count):
-        session.add(Support(message_id=message.id, supporter_key=f"demo-{message.id}-{i}", created_at=created))
+def _add_supports(session: Session, message: Message, count: int, opposes: int, created: datetime) -> None:
+    for i in range(count + opposes):
+        stance = "support" if i < count else "oppose"
+        session.add(
+            Support(message_id=message.id, supporter_key=f"demo-{message.id}-{i}", stance=stance, created_at=created)
+        )
     message.support_count = count
+    message.oppose_count = opposes
 
 
 def load_demo(platform: Platform, demo_dir: Path = DEMO_DIR, seed: int = 20261129) -> DemoReport:
@@ -188,11 +192,11 @@ def load_demo(platform: Platform, demo_dir: Path = DEMO_DIR, seed: int = 2026112
         timed.sort(key=lambda pair: pair[0])
         for created, row in timed:
             _replay(session, platform, row, created, rng)
-            supports = int(row.get("supports", 0))
-            if supports:
+            supports, opposes = int(row.get("supports", 0)), int(row.get("opposes", 0))
+            if supports or opposes:
                 message = session.scalar(select(Message).order_by(Message.id.desc()).limit(1))
                 assert message is not None
-                _add_supports(session, message, supports, created)
+                _add_supports(session, message, supports, opposes, created)
             report.messages += 1
     if report.passwords:
         path = platform.settings.instance_dir / "demo-credentials.txt"

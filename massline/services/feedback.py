@@ -1,4 +1,4 @@
-"""What citizens do after a reply: rate it, reopen the case, support messages."""
+"""What citizens do after a reply: rate it, reopen the case, support or oppose messages."""
 
 from __future__ import annotations
 
@@ -59,15 +59,28 @@ def supporter_key(client_token: str, salt: str) -> str:
     return hashlib.sha256(f"{salt}:{client_token}".encode()).hexdigest()
 
 
-def check_support(session: Session, message: Message, key: str, now: datetime) -> int:
-    """Add one 点赞 per citizen; returns the new count."""
-    exists = session.scalar(select(Support.id).where(Support.message_id == message.id, Support.supporter_key == key))
-    if exists is not None:
-        raise Conflict("您已经支持过这条留言")
+STANCES = ("support", "oppose")
+_STANCE_WORD = {"support": "支持", "oppose": "反对"}
+
+
+def check_support(session: Session, message: Message, key: str, now: datetime, stance: str = "support") -> int:
+    """Record one citizen's 点赞 (``stance="support"``) or 反对 (``"oppose"``); returns the new count of that stance.
+
+    A citizen takes one stance per message, once: a second click of either
+    button is refused with a message saying which stance was taken.
+    """
+    if stance not in STANCES:
+        raise ValidationFailed({"stance": "只能是 support（支持）或 oppose（反对）"})
+    taken = session.scalar(select(Support.stance).where(Support.message_id == message.id, Support.supporter_key == key))
+    if taken is not None:
+        raise Conflict(f"您已经{_STANCE_WORD.get(taken, '支持')}过这条留言")
     try:
         with session.begin_nested():
-            session.add(Support(message_id=message.id, supporter_key=key, created_at=now))
+            session.add(Support(message_id=message.id, supporter_key=key, stance=stance, created_at=now))
     except IntegrityError as exc:
-        raise Conflict("您已经支持过这条留言") from exc
+        raise Conflict("您已经表达过对这条留言的态度") from exc
+    if stance == "oppose":
+        message.oppose_count += 1
+        return message.oppose_count
     message.support_count += 1
     return message.support_count

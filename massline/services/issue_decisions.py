@@ -49,11 +49,14 @@ def recluster(session: Session, issue_id: int, message_ids: Iterable[int]) -> Cl
     """Recompute an issue's clustering state from these member messages and store it."""
     index = StoredIssueIndex(session)
     rows = session.execute(
-        select(Message.id, Message.title, Message.body, Message.created_at, Message.author_name, Message.support_count)
+        select(
+            Message.id, Message.title, Message.body, Message.created_at, Message.author_name, Message.support_count,
+            Message.oppose_count,
+        )
         .where(Message.id.in_(list(message_ids)))
         .order_by(Message.created_at, Message.id)
     ).all()
-    docs = [IssueDoc(mid, t, b, c, a or "", s or 0) for mid, t, b, c, a, s in rows]
+    docs = [IssueDoc(mid, t, b, c, a or "", s or 0, o or 0) for mid, t, b, c, a, s, o in rows]
     features = []
     for doc in docs:
         f = index.doc_features(doc, learn=False)

@@ -103,8 +103,8 @@ def plan_rebuild(session: Session, since: datetime | None = None) -> RebuildPlan
     stmt = (
         select(
             Message.id, Message.title, Message.body, Message.created_at, Message.author_name, Message.support_count,
-            Message.issue_id, Message.is_public & (Message.status != "rejected"), Message.region_id,
-            Message.category_id, MessageAnalysis.sentiment_score,
+            Message.oppose_count, Message.issue_id, Message.is_public & (Message.status != "rejected"),
+            Message.region_id, Message.category_id, MessageAnalysis.sentiment_score,
         )
         .outerjoin(MessageAnalysis, MessageAnalysis.message_id == Message.id)
         .order_by(Message.created_at, Message.id)
@@ -114,8 +114,10 @@ def plan_rebuild(session: Session, since: datetime | None = None) -> RebuildPlan
         stmt = stmt.where(or_(Message.issue_id.in_(active), Message.issue_id.is_(None) & (Message.created_at >= since)))
     docs: dict[int, IssueDoc] = {}
     facts: dict[int, MessageFacts] = {}
-    for mid, title, body, created, author, support, old, public, region, category, sentiment in session.execute(stmt):
-        docs[mid] = IssueDoc(mid, title, body, created, author or "", support or 0)
+    for mid, title, body, created, author, support, oppose, old, public, region, category, sentiment in session.execute(
+        stmt
+    ):
+        docs[mid] = IssueDoc(mid, title, body, created, author or "", support or 0, oppose or 0)
         facts[mid] = MessageFacts(old, bool(public), region, category, sentiment)
     ordered = list(docs.values())
     clusterer = IssueClusterer(segmenter=segmenter()).fit(ordered)
@@ -260,6 +262,7 @@ def _figures(issue: Issue, planned: PlannedIssue, plan: RebuildPlan, now: dateti
     issue.message_count = len(members)
     issue.people_count = len(authors) + anonymous
     issue.support_count = sum(d.support for d in docs)
+    issue.opposition_count = sum(d.opposition for d in docs)
     issue.public_count = sum(1 for f in facts if f.public)
     issue.first_message_at = min(times) if times else None
     issue.last_message_at = max(times) if times else None
@@ -267,7 +270,9 @@ def _figures(issue: Issue, planned: PlannedIssue, plan: RebuildPlan, now: dateti
     issue.sentiment = sum(sentiments) / len(sentiments) if sentiments else None
     issue.region_id = _mode([f.region_id for f in facts])
     issue.category_id = _mode([f.category_id for f in facts])
-    heat = heat_index([HeatMessage(d.time, d.author or f"#{d.key}", d.support, 0) for d in docs], now, HEAT_PARAMS)
+    heat = heat_index(
+        [HeatMessage(d.time, d.author or f"#{d.key}", d.support, d.opposition) for d in docs], now, HEAT_PARAMS
+    )
     issue.heat, issue.heat_components, issue.heat_at = heat.score, components_json(heat), now
     order = sorted(range(len(members)), key=lambda i: (not facts[i].public, -docs[i].support, -_ts(docs[i].time)))
     if any(f.public for f in facts):

@@ -93,6 +93,7 @@ def _doc(message: Message, item: Item) -> IssueDoc:
         time=item.created_at,
         author=message.author_name or "",
         support=message.support_count,
+        opposition=message.oppose_count,
     )
 
 
@@ -178,11 +179,11 @@ def issue_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult
 def heat_of(session: Session, issue_id: int, now: datetime, params: HeatParams = HEAT_PARAMS) -> HeatResult:
     """The heat of an issue now, from its messages (anonymous messages count as different people)."""
     rows = session.execute(
-        select(Message.id, Message.created_at, Message.author_name, Message.support_count).where(
-            Message.issue_id == issue_id
-        )
+        select(
+            Message.id, Message.created_at, Message.author_name, Message.support_count, Message.oppose_count
+        ).where(Message.issue_id == issue_id)
     )
-    messages = [HeatMessage(t, a or f"#{mid}", s or 0, 0) for mid, t, a, s in rows]
+    messages = [HeatMessage(t, a or f"#{mid}", s or 0, o or 0) for mid, t, a, s, o in rows]
     return heat_index(messages, now, params)
 
 
@@ -203,12 +204,13 @@ def refresh_issue(session: Session, issue: Issue, now: datetime) -> Issue:
     """Figures, region, category, heat and (when due) the description of ``issue``, from its messages."""
     m = Message
     public = case((m.is_public.is_(True) & (m.status != "rejected"), 1), else_=0)
-    count, authors, anonymous, support, first, last, publics = session.execute(
+    count, authors, anonymous, support, oppose, first, last, publics = session.execute(
         select(
             func.count(),
             func.count(func.distinct(case((m.author_name != "", m.author_name), else_=None))),
             func.sum(case((m.author_name == "", 1), else_=0)),
             func.coalesce(func.sum(m.support_count), 0),
+            func.coalesce(func.sum(m.oppose_count), 0),
             func.min(m.created_at),
             func.max(m.created_at),
             func.coalesce(func.sum(public), 0),
@@ -217,6 +219,7 @@ def refresh_issue(session: Session, issue: Issue, now: datetime) -> Issue:
     issue.message_count = int(count or 0)
     issue.people_count = int(authors or 0) + int(anonymous or 0)
     issue.support_count = int(support or 0)
+    issue.opposition_count = int(oppose or 0)
     issue.public_count = int(publics or 0)
     issue.first_message_at = _aware(first)
     issue.last_message_at = _aware(last)

@@ -56,6 +56,7 @@ class PublicMessage:
     rating: int | None = None
     reject_reason: str | None = None
     reopen_count: int = 0
+    oppose_count: int = 0
 
 
 def public_message(message: Message, *, with_history: bool = False, owner: bool = False) -> PublicMessage:
@@ -88,6 +89,7 @@ def public_message(message: Message, *, with_history: bool = False, owner: bool 
         office=message.office.name if message.office else None,
         addressee=addressee,
         support_count=message.support_count,
+        oppose_count=message.oppose_count,
         created_at=message.created_at,
         reply=PublicReply(reply.office.name, redact(reply.body), reply.published_at) if reply else None,
         history=history,

@@ -107,6 +107,20 @@ def support(request: Request, message_id: int, platform: PlatformDep) -> Respons
     return _see_other(f"/messages/{message_id}#support")
 
 
+@router.post("/messages/{message_id}/oppose", dependencies=[CsrfChecked], include_in_schema=False)
+def oppose(request: Request, message_id: int, platform: PlatformDep) -> Response:
+    """反对, once per browser (a citizen takes one stance per message)."""
+    key = feedback.supporter_key(citizen_token(request), platform.secret_key)
+    with platform.write() as session:
+        message = access_public_message(session, message_id)
+        try:
+            feedback.check_support(session, message, key, platform.now(), stance="oppose")
+            flash(request, "已记录您的反对意见。")
+        except Conflict as exc:
+            flash(request, exc.message, "info")
+    return _see_other(f"/messages/{message_id}#support")
+
+
 # ---- submit ------------------------------------------------------------------
 
 class SubmitForm(BaseModel):
