@@ -50,7 +50,9 @@ _SUFFIXES: dict[str, tuple[str, ...]] = {
     "town": ("街道", "镇", "乡"),
     "case": ("车贷", "易贷", "金服"),  # a P2P platform named in a fraud case: 58车贷
 }  # fmt: skip
-KIND_PRIORITY = {"compound": 5, "institution": 4, "case": 4, "village": 3, "road": 2, "town": 1}
+KIND_PRIORITY = {"compound": 5, "institution": 4, "case": 4, "village": 3, "park": 3, "road": 2, "town": 1}
+# An industrial or business park is an area, not a residence: a company in it is more specific.
+_PARK_RE = re.compile(r"(?:工业|产业|科技|软件|物流|创业|创新|电商)园$|园区$")
 _SUFFIX_KIND = sorted(
     ((s, k) for k, ss in _SUFFIXES.items() for s in ss),
     key=lambda sk: -len(sk[0]),
@@ -59,8 +61,8 @@ _SUFFIX_RE = re.compile("|".join(re.escape(s) for s, _ in _SUFFIX_KIND))
 _KIND_OF = dict(_SUFFIX_KIND)
 # Tails dropped from a name to get its key (most specific first).
 _GENERIC_TAILS = (
-    "有限责任公司", "股份有限公司", "有限公司", "安置小区", "小区", "社区", "项目", "片区", "一期", "二期", "三期",
-    "四期", "工地",
+    "有限责任公司", "股份有限公司", "有限公司", "安置小区", "住宅小区", "小区", "社区", "项目", "片区", "一期", "二期",
+    "三期", "四期", "工地",
 )  # fmt: skip
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9·]")
 _MAX_NAME = 10
@@ -77,6 +79,7 @@ _CUES = (
     "政府", "部分", "这么", "那么", "影响", "污染", "密集", "半年", "脏乱差", "开放式", "封闭式", "优化",
     "满足", "询问", "公开", "加大", "增设", "设立", "救救", "联合", "进", "取消", "购买", "平台",
     "启动", "严抓", "正好", "范围", "反馈", "南侧", "北侧", "东侧", "西侧", "一侧", "两侧", "对侧",
+    "以后", "以前", "之后", "之前", "情况", "晚上", "半夜", "凌晨", "白天", "每天",
 )  # fmt: skip
 _INNER_CUT = re.compile(r"(?:街道|大道|小区|社区|新城|路|街|线|镇|乡|村)(?=[\u4e00-\u9fff]{2})")
 _DATE_RE = re.compile(r"(?:\d+|[一二三四五六七八九十元正两]+)(?:年|月|日|号)(?:底|初|前|后|中)?")
@@ -85,7 +88,7 @@ _CUE_RE = re.compile("|".join(re.escape(c) for c in sorted(_CUES, key=len, rever
 _ADMIN_RE = re.compile(r"(?:[A-Za-z]\d*|[\u4e00-\u9fff]{2,3})(?<![小片校景园社厂街])(?:省|市|区|县)(?!场|民)")
 # Generic words that look like names with a suffix.
 _NOT_ROADS = frozenset(
-    "跑路 套路 走路 问路 带路 引路 领路 修路 绕路 让路 铺路 挡路 堵路 拦路 过路 上路 半路 退路 后路 来路 去路 大路 老街".split()  # noqa: E501
+    "跑路 套路 走路 问路 带路 引路 领路 修路 绕路 让路 铺路 挡路 堵路 拦路 过路 上路 半路 退路 后路 来路 去路 大路".split()  # noqa: E501
 )
 # A compound section written with a code: 五矿万境K9区 (the 区 is not a district).
 # A1区…A9县 are the city's districts on this board (A市): never a section (not 书记关注A4区).
@@ -97,6 +100,18 @@ _BUSINESS_WORDS = re.compile(
     r"有限|责任|股份|房地产|地产|开发|投资|建设|置业|物业|管理|咨询|科技|工程|发展|实业|建筑|集团"
 )
 _ORG_END = re.compile(r"集团|公司")
+# A company named only by its trade (一家物流公司) names none.
+_TRADE_ONLY = re.compile(
+    r"(?:物流|快递|装修|家政|保安|劳务|运输|外卖|中介|电子|服装|餐饮|房产|网络|贸易|五金|机械|电器|家具|食品|化工|"
+    r"包装|印刷|汽车|出租车|公交|燃气|供水|供电|电力|通信|保险|担保|小额贷款|培训|教育|文化|传媒|广告|环保|医药|"
+    r"商贸|劳务派遣|人力资源|外包|这家|那家|一家|某)+"
+)
+# A construction site described, not named (商业综合体工地): it takes the road or district in front.
+_GENERIC_SITE = re.compile(r"(?:商业|住宅|在建|新建|建筑|施工|综合体|项目|楼盘|小区|附近|旁边|对面|这个|那个|一个|的)+")
+# Words that never belong to a company's name (问就说公司, 有人听说公司): verbs and function words.
+_NOT_IN_NAME_TAGS = ("v", "d", "r", "p", "c", "u", "l")
+# Tails of a company key that people leave out: 恒达电子科技 is called 恒达电子.
+_COMPANY_TAIL = re.compile(r"(?:科技|实业|发展|股份|有限|责任)+$")
 CJK = re.compile("[\u4e00-\u9fff]")
 _CODE_TAIL = re.compile(r"[A-Za-z0-9]+$")
 _NOT_NAMES = frozenset(
@@ -105,7 +120,7 @@ _NOT_NAMES = frozenset(
     沥青路 断头路 公交线路 街道 大街 逛街 上街 沿街 临街 当街 满街 小巷 花园 后花园 小区 家园 新村
     公寓 社区 农村 乡村 村 新农村 公园 校园 果园 菜园 田园 乐园 陵园 园 苑 学校 小学 中学 大学 医院
     公司 集团 工地 市场 工厂 项目 城镇 乡镇 商品房 安置小区 老小区 新小区 物业公司 开发公司 建筑工地
-    施工工地 房地产公司 广场 大厦 车站 地铁站 搅拌站 城乡 一路上 开发商 幼儿园
+    施工工地 房地产公司 广场 大厦 车站 地铁站 搅拌站 城乡 一路上 开发商 幼儿园 老街 住宅 住宅小区 居民小区 商住小区
     """.split()
 )
 # Words that may precede a name but never begin one (whole segmenter tokens):
@@ -121,6 +136,7 @@ _LEAD_WORDS = frozenset(
 # What cannot stand before 省/市/区/县 as an administrative name: 隔壁省, 外省, 很多城市.
 _NOT_ADMIN_HEADS = (
     "隔壁", "邻近", "相邻", "周边", "附近", "其他", "其它", "别的", "外地", "本地", "老家", "整个", "所在",
+    "两个", "几个", "各个", "一个", "这个", "那个", "多个",
 )  # fmt: skip
 _NOT_UNIT_WORDS = frozenset(
     "城市 都市 地区 市区 城区 郊区 山区 景区 园区 街区 辖区 营区 灾区 考区 病区 学区 专区 全市 全区 全县 全省 "
@@ -130,11 +146,12 @@ _UNIT_RE = re.compile(r"(?<![小片校景园社厂街])(?:省|市|区|县)(?!场
 _CODE_ADMIN_RE = re.compile(r"[A-Za-z]\d*(?:省|市|区|县)(?!场|民)")
 _CODE_SPLIT_RE = re.compile(r"([A-Za-z]\d*(?:省|市|区|县))")
 _TOWN_TAIL_RE = re.compile(r"[\u4e00-\u9fff]{2,4}(?:街道|镇|乡)$")
+_ROAD_TAIL_RE = re.compile(r"[\u4e00-\u9fff]{2,6}(?:大道|路|街)$")
 # An institution name made only of generic words (人民医院, 中心医院, 实验小学, 第一中学) names no
 # place by itself: it keeps the district or town in front (临川区人民医院) or is no key.
 _GENERIC_INSTITUTION = re.compile(
     r"(?:第?[一二三四五六七八九十]+|第\d+|人民|中心|中医|中西医结合|妇幼保健|妇幼|实验|附属|职业|技工|民办|公办|普通|"
-    r"重点|育才|县|区)+"
+    r"重点|育才|(?:省|市|县|区)级|县|区)+"
 )
 
 
@@ -226,6 +243,29 @@ def place_key(name: str) -> str:
     return name
 
 
+def company_key(key: str) -> str:
+    """A company's key as people say it: ``江州恒达电子科技`` → ``恒达电子``.
+
+    Tails people leave out (科技, 实业...) are dropped, then a leading place
+    name (the segmenter's ``ns``) when at least four characters remain.
+    """
+    short = _COMPANY_TAIL.sub("", key)
+    if len(short) < 4:
+        return key
+    words = tag_words(short)
+    if len(words) > 1 and words[0][1] == "ns" and len(words[0][0]) >= 2 and len(short) - len(words[0][0]) >= 4:
+        short = short[len(words[0][0]) :]
+    return short
+
+
+def _name_like(head: str) -> bool:
+    """No verb or function word of two characters or more, nor a function character (就, 的): 问就说 is no name."""
+    for word, tag in tag_words(head):
+        if tag.startswith(_NOT_IN_NAME_TAGS) and tag != "vn" and (len(word) >= 2 or tag[0] in "dpcur"):
+            return False
+    return True
+
+
 def _left_name(text: str, end: int, keep_digits: bool = False, bounds: _Bounds | None = None) -> str:
     """Name characters left of ``end`` (at most _MAX_NAME), cut after admin units and cues.
 
@@ -245,6 +285,8 @@ def _left_name(text: str, end: int, keep_digits: bool = False, bounds: _Bounds |
     for match in _DATE_RE.finditer(head):
         cut = max(cut, match.end())
     for match in _CUE_RE.finditer(head):
+        if len(match.group()) == 1 and bounds is not None and start + match.end() not in bounds:
+            continue  # a one-character cue inside a word: 临 of 临川老街 (not 临街)
         cut = max(cut, match.end())
     # a road, town or compound written right before another name: 劳动东路魅力之城 → 魅力之城
     rest = head[cut:]
@@ -274,6 +316,11 @@ def _qualifier(text: str, start: int, bounds: _Bounds) -> str:
         t0 = bounds.strip_lead(bounds.next(town.start(), start), start)
         if start - t0 >= 3:
             return text[t0:start]
+    road = _ROAD_TAIL_RE.search(text, max(0, start - 8), start)  # 滨江路商业综合体工地
+    if road:
+        r0 = bounds.strip_lead(bounds.next(road.start(), start), start)
+        if start - r0 >= 3 and text[r0:start][-2:] not in _NOT_ROADS:
+            return text[r0:start]
     return ""
 
 
@@ -314,8 +361,14 @@ def extract_places(text: str, sections: bool = False) -> list[PlaceMention]:
         start = match.start() - len(head)
         if name in _NOT_NAMES or head in _NOT_NAMES or (kind == "road" and name[-2:] in _NOT_ROADS):
             continue
-        if suffix in ("公司", "集团") and len(_BUSINESS_WORDS.sub("", head)) < 2:
-            continue  # 房地产开发有限公司 names no company
+        core = _BUSINESS_WORDS.sub("", head)
+        if suffix in ("公司", "集团") and (len(core) < 2 or _TRADE_ONLY.fullmatch(head) or not _name_like(core)):
+            continue  # 房地产开发有限公司, 一家物流公司, 问就说公司 name no company
+        if suffix == "工地" and _GENERIC_SITE.fullmatch(head):
+            qualifier = _qualifier(text, start, bounds)  # 商业综合体工地 alone is no place: 滨江路商业综合体工地 is
+            if not qualifier:
+                continue
+            name, start = qualifier + name, start - len(qualifier)
         if kind == "institution" and not head.startswith("市") and _GENERIC_INSTITUTION.fullmatch(head):
             qualifier = _qualifier(text, start, bounds)  # 人民医院 alone is no place: 临川区人民医院 is
             if not qualifier:
@@ -329,6 +382,10 @@ def extract_places(text: str, sections: bool = False) -> list[PlaceMention]:
         key = place_key(name)
         if kind == "village" and key.endswith(_SUFFIXES["compound"]):
             kind = "compound"  # 丽发新城社区 is the compound 丽发新城
+        elif kind == "compound" and _PARK_RE.search(name):
+            kind = "park"  # 金桥工业园: an area of companies, not a residence
+        elif suffix in ("公司", "集团"):
+            key = company_key(key)
         found.append(PlaceMention(name, key, kind, start))
     return found
 
@@ -357,14 +414,21 @@ def _regions(text: str, bounds: _Bounds) -> list[tuple[int, str]]:
             if not all(CJK.match(c) for c in text[s0:u]) or s0 not in bounds:
                 continue
             word = text[max(b for b in range(s0, u + 1) if b in bounds) : u + 1]
-            if u + 1 not in bounds or word in _NOT_UNIT_WORDS:
-                continue  # the unit is inside a longer word: 城市, 地区, 区域 (not 星沙四区)
+            if u + 1 not in bounds or word in _NOT_UNIT_WORDS or _common_word(word):
+                continue  # the unit is inside a longer word: 城市, 地区, 区域 (not 星沙四区), or a word: 游乐区
             s1 = bounds.strip_lead(s0, u)
             if u - s1 >= 2 and not text[s1:u].startswith(_NOT_ADMIN_HEADS):
                 out.append((s1, text[s1 : u + 1]))
                 last = u + 1
             break
     return out
+
+
+@lru_cache(maxsize=4096)
+def _common_word(word: str) -> bool:
+    """A dictionary word that is not a place name (游乐区, 生活区, 集中区 — not 东城区)."""
+    tags = tag_words(word)
+    return len(tags) == 1 and len(word) >= 3 and tags[0][1] != "ns"
 
 
 def regions_of(text: str) -> list[str]:

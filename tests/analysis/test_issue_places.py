@@ -27,6 +27,18 @@ from massline.analysis.issue_places import extract_places, regions_of
         ("我老家在隔壁省软件园", ["软件园"]),
         ("锦绣华庭开发商强制业主购买车位才给交房", ["锦绣华庭"]),
         ("A2区丽发新城小区附近搅拌站噪音污染严重", ["丽发新城"]),
+        # a construction site described, not named, takes the road in front
+        ("投诉滨江路商业综合体工地夜间施工扰民", ["滨江路商业综合体"]),
+        ("请问晚上十点以后工地能不能施工", []),
+        # a company named by its trade only, or by words that are no name, is no key
+        ("讨薪：红星路一家物流公司欠我们工钱", ["红星路"]),
+        ("问就说公司经营困难", []),
+        # a company is keyed as people call it; an industrial park is an area, less specific
+        ("我在金桥工业园江州恒达电子科技有限公司做贴片工", ["金桥工业园", "恒达电子"]),
+        # a one-character cue inside a word does not cut a name (临 of 临川, not of 临街)
+        ("关于临川老街夜市发展的建议", ["临川老街"]),
+        ("祥英春天住宅小区底层住改商", ["祥英春天"]),
+        ("在住宅小区里开麻将馆", []),
     ],
 )
 def test_place_keys_start_at_a_word(text: str, keys: list[str]) -> None:
@@ -45,6 +57,8 @@ def test_place_keys_start_at_a_word(text: str, keys: list[str]) -> None:
         ("没有固定区域", []),
         ("A市经开区泉星公园", ["A市", "经开区"]),
         ("A7县星沙四区凉塘路", ["A7县", "星沙四区"]),
+        ("也可以考虑划出一块儿童游乐区", []),  # a dictionary word, not a district
+        ("先保证云溪、青山两个县县级医院夜间儿科", []),
     ],
 )
 def test_regions_start_at_a_word(text: str, regions: list[str]) -> None:
@@ -86,3 +100,16 @@ def test_demo_hospitals_apart_and_keys_clean(demo) -> None:  # type: ignore[no-u
         issue = describe_issue(cluster, [docs[i] for i in members], [clusterer.features_[i] for i in members])
         assert issue.place == "江北区"  # not 扬江北区
         assert issue.problem == "表扬政务服务中心社保窗口工作人员"  # not cut inside 表扬
+
+
+def test_demo_company_and_construction_site_are_one_issue_each(demo) -> None:  # type: ignore[no-untyped-def]
+    rows, clusterer, _ = demo
+    labels = clusterer.labels_
+    hengda = [i for i, r in enumerate(rows) if "恒达电子" in r["title"] and ("欠薪" in r["title"] or "拖欠" in r["title"])]
+    assert len(hengda) >= 4  # the company named in the title without 公司, in the body with it
+    assert len({int(labels[i]) for i in hengda}) == 1
+    night = [i for i, r in enumerate(rows) if "滨江路" in r["title"] and "夜间施工" in r["title"]]
+    assert len(night) == 2
+    assert len({int(labels[i]) for i in night}) == 1  # 滨江路工地 and 滨江路商业综合体工地
+    keys = {f.place.key for f in clusterer.features_ if f.place is not None}
+    assert not keys & {"物流公司", "商业综合体", "住宅", "晚上十点以后"}
