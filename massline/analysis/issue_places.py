@@ -80,6 +80,7 @@ _CUES = (
     "满足", "询问", "公开", "加大", "增设", "设立", "救救", "联合", "进", "取消", "购买", "平台",
     "启动", "严抓", "正好", "范围", "反馈", "南侧", "北侧", "东侧", "西侧", "一侧", "两侧", "对侧",
     "以后", "以前", "之后", "之前", "情况", "晚上", "半夜", "凌晨", "白天", "每天",
+    "就读", "入读", "享受", "参照", "进行", "因为", "说是", "告知", "可以",
 )  # fmt: skip
 _INNER_CUT = re.compile(r"(?:街道|大道|小区|社区|新城|路|街|线|镇|乡|村)(?=[\u4e00-\u9fff]{2})")
 _DATE_RE = re.compile(r"(?:\d+|[一二三四五六七八九十元正两]+)(?:年|月|日|号)(?:底|初|前|后|中)?")
@@ -300,7 +301,13 @@ def _left_name(text: str, end: int, keep_digits: bool = False, bounds: _Bounds |
     head = head[cut:]
     if head.isdigit():  # a numbered route: 为15路 → 15路
         return head[-_MAX_NAME:]
-    return (head.lstrip("·") if keep_digits else head.lstrip("0123456789·"))[-_MAX_NAME:]
+    head = head.lstrip("·") if keep_digits else head.lstrip("0123456789·")
+    if len(head) > _MAX_NAME:  # too long: keep the last words that fit (not 孩 of 小孩就读…)
+        first = end - _MAX_NAME
+        if bounds is not None:
+            first = bounds.next(first, end)
+        head = text[first:end]
+    return head
 
 
 def _qualifier(text: str, start: int, bounds: _Bounds) -> str:

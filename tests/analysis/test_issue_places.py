@@ -39,6 +39,9 @@ from massline.analysis.issue_places import extract_places, regions_of
         ("关于临川老街夜市发展的建议", ["临川老街"]),
         ("祥英春天住宅小区底层住改商", ["祥英春天"]),
         ("在住宅小区里开麻将馆", []),
+        # a phrase is no name: 物业总说是因为小区, 今年进行小学, 孩就读砂子塘…
+        ("物业总说是因为小区进水管没水进来，今年进行小学入学面审，全可以参照泰禹砂子塘小学", ["泰禹砂子塘小学"]),
+        ("安排万境水岸小孩就读砂子塘万境水岸小学", ["砂子塘万境水岸小学"]),
     ],
 )
 def test_place_keys_start_at_a_word(text: str, keys: list[str]) -> None:
