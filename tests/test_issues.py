@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from massline.cli import main
 from massline.config import get_settings
-from massline.models import Alert, Issue, Message, User
+from massline.models import Alert, Issue, IssuePlaceAlias, Message, User
 from massline.platform import Platform
 from massline.services import alerts, feedback, issue_decisions, issue_rebuild, issues, pipeline
 from massline.services.intake import MessageInput, Submitted, check_submit
@@ -294,3 +294,26 @@ def test_opposition_reaches_the_issue_and_its_heat(deployed: Platform) -> None:
     with deployed.read() as s:
         issue = s.get(Issue, issue_id)
         assert issue is not None and issue.opposition_count == 2
+
+
+DEVELOPER = [
+    ("阳光花园小区开发商捆绑销售车位", "阳光花园的开发商宏达集团要求业主买房必须同时购买车位，不买车位不给交房。"),
+    ("阳光花园业主被逼买车位", "阳光花园小区开发商宏达集团强制捆绑销售车位，一个车位十几万。"),
+    ("阳光花园强制买车位才交房", "阳光花园小区业主反映：宏达集团不买车位就不交钥匙，属于捆绑销售车位。"),
+    ("宏达集团捆绑销售车位", "宏达集团开发的楼盘强制业主购买车位，否则不给交房，请查处。"),
+]
+
+
+def test_incremental_assignment_uses_aliases_learnt_by_the_rebuild(deployed: Platform) -> None:
+    first = [submit(deployed, t, b, f"业主{i}") for i, (t, b) in enumerate(DEVELOPER)]
+    analyse(deployed)
+    with deployed.write() as s:  # the batch learns that 宏达集团 is another name of 阳光花园 (the developer)
+        issue_rebuild.apply_rebuild(s, issue_rebuild.plan_rebuild(s), deployed.now())
+        aliases = {(a, p) for a, p in s.execute(select(IssuePlaceAlias.alias_key, IssuePlaceAlias.place_key))}
+    assert ("宏达集团", "阳光花园") in aliases
+    parking = issue_of(deployed, first[0].id)
+    assert {issue_of(deployed, m.id) for m in first} == {parking}
+    # a new message naming only the developer joins the compound's issue, one message at a time
+    late = submit(deployed, "宏达集团强制业主购买车位才交房", "宏达集团不买车位不给交房，捆绑销售车位。", "业主9")
+    analyse(deployed)
+    assert issue_of(deployed, late.id) == parking

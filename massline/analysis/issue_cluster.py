@@ -26,7 +26,7 @@ from massline.analysis.issue_places import PlaceMention, extract_places
 from massline.analysis.issue_vocab import PlaceAliases
 from massline.analysis.text import Segmenter
 
-__all__ = ["IssueClusterer", "learn_aliases"]
+__all__ = ["IssueClusterer", "learn_aliases", "prefer_alias_target"]
 
 
 def learn_aliases(features: Sequence[DocFeatures], min_count: int = 3, min_share: float = 0.3) -> PlaceAliases:
@@ -128,13 +128,17 @@ class IssueClusterer:
 
 
 def _prefer_alias_targets(features: Sequence[DocFeatures], aliases: PlaceAliases) -> None:
-    """A title naming a place and its alias is about the place: 武广新城伊景园滨河苑 → 伊景园滨河苑."""
     for f in features:
-        if f.place is None or not aliases.of(f.place.key):
-            continue
-        targets = [m for m in f.title_places if m.key in aliases.of(f.place.key)]
-        if targets:
-            f.place = targets[0]
+        prefer_alias_target(f, aliases)
+
+
+def prefer_alias_target(f: DocFeatures, aliases: PlaceAliases) -> None:
+    """A title naming a place and its alias is about the place: 武广新城伊景园滨河苑 → 伊景园滨河苑."""
+    if f.place is None or not aliases.of(f.place.key):
+        return
+    targets = [m for m in f.title_places if m.key in aliases.of(f.place.key)]
+    if targets:
+        f.place = targets[0]
 
 
 def _learn_vocabulary(

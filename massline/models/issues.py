@@ -156,6 +156,15 @@ class IssueVocabulary(Base):
     count: Mapped[int] = mapped_column(Integer, default=1)
 
 
+class IssuePlaceAlias(Base):
+    """Another name of a place learnt by the batch rebuild (``广铁集团`` for ``伊景园滨河苑``)."""
+
+    __tablename__ = "issue_place_aliases"
+
+    alias_key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    place_key: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
+
+
 class IssueTermDf(Base):
     """Document frequency of a problem term; the term ``""`` holds the number of documents."""
 

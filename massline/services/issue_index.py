@@ -31,10 +31,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from massline.analysis.concentrate import Cluster, ConcentrateParams, DocFeatures, IssueDoc, IssueIndex
+from massline.analysis.issue_cluster import prefer_alias_target
 from massline.analysis.issue_places import compatible
+from massline.analysis.issue_vocab import PlaceAliases
 from massline.analysis.text import Segmenter, normalize
 from massline.models import (
     IssueCluster,
+    IssuePlaceAlias,
     IssuePlaceKey,
     IssuePlacePiece,
     IssuePosting,
@@ -176,12 +179,46 @@ class Assignment:
     before_posted: set[str] = field(default_factory=set)
 
 
+class StoredAliases(PlaceAliases):
+    """Place aliases read from ``issue_place_aliases`` (written by the batch rebuild), key by key."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def of(self, key: str) -> set[str]:
+        """The places ``key`` is another name of."""
+        if key not in self.aliases:
+            self.aliases[key] = set(
+                self.session.scalars(select(IssuePlaceAlias.place_key).where(IssuePlaceAlias.alias_key == key))
+            )
+        return self.aliases[key]
+
+    def named(self, key: str) -> set[str]:
+        """The other names of ``key``."""
+        if key not in self._named:
+            self._named[key] = set(
+                self.session.scalars(select(IssuePlaceAlias.alias_key).where(IssuePlaceAlias.place_key == key))
+            )
+        return self._named[key]
+
+
+def alias_rows(aliases: PlaceAliases) -> list[dict[str, str]]:
+    """Rows of ``issue_place_aliases`` for the aliases learnt by a batch."""
+    return [
+        {"alias_key": alias[:100], "place_key": place[:100]}
+        for alias, places in sorted(aliases.aliases.items())
+        for place in sorted(places)
+    ]
+
+
 class StoredIssueIndex(IssueIndex):
     """An ``IssueIndex`` that reads its state from the database, for one message at a time."""
 
     def __init__(self, session: Session, params: ConcentrateParams = PARAMS) -> None:
         super().__init__(params, segmenter())
         self.session = session
+        self.aliases = StoredAliases(session)
         self._next_id = NEW
         self.loaded_candidates = 0
         self._before: dict[int, tuple[set[str], set[str]]] = {}
@@ -237,7 +274,10 @@ class StoredIssueIndex(IssueIndex):
         terms = [t[:50] for t in list(vector)[: p.candidate_terms]]
         found: dict[int, None] = {}
         s = self.session
-        for key in self.compatible_places(place):
+        keys: set[str] = set()
+        for name in (place, *sorted(self.aliases.of(place))) if place else ():
+            keys |= self.compatible_places(name)
+        for key in sorted(keys):
             block = list(
                 s.scalars(select(IssuePlaceKey.issue_id).where(IssuePlaceKey.place_key == key).limit(p.max_scan + 1))
             )
@@ -268,6 +308,7 @@ class StoredIssueIndex(IssueIndex):
         """Features of ``doc`` with the vocabulary and document frequencies it needs loaded."""
         self.load_vocabulary(doc.title, doc.body)
         features = self.features(doc, learn=learn)
+        prefer_alias_target(features, self.aliases)
         self.load_df(features.counts)
         return features
 

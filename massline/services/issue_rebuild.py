@@ -33,6 +33,7 @@ from massline.models import (
     Issue,
     IssueCluster,
     IssueDecision,
+    IssuePlaceAlias,
     IssuePlaceKey,
     IssuePlacePiece,
     IssuePosting,
@@ -42,7 +43,14 @@ from massline.models import (
     MessageAnalysis,
 )
 from massline.services import audit
-from massline.services.issue_index import cluster_rows, drop_index_rows, index_rows, segmenter, upsert
+from massline.services.issue_index import (
+    alias_rows,
+    cluster_rows,
+    drop_index_rows,
+    index_rows,
+    segmenter,
+    upsert,
+)
 from massline.services.issues import DESCRIBE_DOCS, HEAT_PARAMS, add_issue_event, components_json
 
 _CHUNK = 900
@@ -175,7 +183,9 @@ def apply_rebuild(session: Session, plan: RebuildPlan, now: datetime) -> Rebuild
     report = RebuildReport(messages=len(plan.docs), decisions=plan.decisions, cluster_seconds=plan.seconds)
     affected = {f.old_issue for f in plan.facts.values() if f.old_issue is not None}
     if plan.full:
-        for model in (IssuePosting, IssuePlaceKey, IssuePlacePiece, IssueCluster, IssueTermDf, IssueVocabulary):
+        for model in (
+            IssuePosting, IssuePlaceKey, IssuePlacePiece, IssueCluster, IssueTermDf, IssueVocabulary, IssuePlaceAlias,
+        ):
             session.execute(delete(model).execution_options(synchronize_session=False))
         df_rows = [{"term": t[:50], "df": n} for t, n in plan.index.df.items() if t]
         df_rows.append({"term": "", "df": plan.index.n_docs})
@@ -186,6 +196,8 @@ def apply_rebuild(session: Session, plan: RebuildPlan, now: datetime) -> Rebuild
                ["place_key"], add="count")  # fmt: skip
     else:
         drop_index_rows(session, sorted(affected))
+    # aliases learnt from the (re-)clustered messages: replaced by a full rebuild, added to by a partial one
+    upsert(session, IssuePlaceAlias.__table__, alias_rows(plan.index.aliases), ["alias_key", "place_key"])
     existing = {i.id: i for i in _issues(session, [p.old_issue for p in plan.issues if p.old_issue is not None])}
     moves: list[dict[str, int]] = []
     state: list[dict[str, Any]] = []
