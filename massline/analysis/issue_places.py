@@ -80,7 +80,7 @@ _CUES = (
     "满足", "询问", "公开", "加大", "增设", "设立", "救救", "联合", "进", "取消", "购买", "平台",
     "启动", "严抓", "正好", "范围", "反馈", "南侧", "北侧", "东侧", "西侧", "一侧", "两侧", "对侧",
     "以后", "以前", "之后", "之前", "情况", "晚上", "半夜", "凌晨", "白天", "每天",
-    "就读", "入读", "享受", "参照", "进行", "因为", "说是", "告知", "可以",
+    "就读", "入读", "享受", "参照", "进行", "因为", "说是", "告知", "可以", "物业",
 )  # fmt: skip
 _INNER_CUT = re.compile(r"(?:街道|大道|小区|社区|新城|路|街|线|镇|乡|村)(?=[\u4e00-\u9fff]{2})")
 _DATE_RE = re.compile(r"(?:\d+|[一二三四五六七八九十元正两]+)(?:年|月|日|号)(?:底|初|前|后|中)?")
@@ -366,7 +366,11 @@ def extract_places(text: str, sections: bool = False) -> list[PlaceMention]:
             continue
         name = head + suffix
         start = match.start() - len(head)
-        if name in _NOT_NAMES or head in _NOT_NAMES or (kind == "road" and name[-2:] in _NOT_ROADS):
+        if (
+            name in _NOT_NAMES
+            or head in _NOT_NAMES
+            or (kind == "road" and (name[-2:] in _NOT_ROADS or name.endswith("道路")))  # 丽发新城道路: a road of it
+        ):
             continue
         core = _BUSINESS_WORDS.sub("", head)
         if suffix in ("公司", "集团") and (len(core) < 2 or _TRADE_ONLY.fullmatch(head) or not _name_like(core)):
