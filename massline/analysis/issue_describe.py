@@ -85,6 +85,8 @@ def _cos(vector: dict[str, float], cluster: Cluster) -> float:
 def _strip(title: str, names: Sequence[str]) -> str:
     text = normalize(title)
     for name in sorted(names, key=len, reverse=True):  # 感谢临川区人民医院的医生 → 感谢医生
+        if name.endswith(("路", "街", "道")):
+            text = text.replace(name + "口", "")  # 红星路口无证诊所 → 无证诊所
         text = re.sub(f"(?<=[\u4e00-\u9fff]){re.escape(name)}的(?=[\u4e00-\u9fff])", "", text) if name else text
         text = text.replace(name, "")
     for region in regions_of(text):
@@ -156,9 +158,12 @@ def _place(cluster: Cluster, docs: Sequence[IssueDoc]) -> tuple[str, str]:
     if cluster.place and cluster.place_names:
         # the most used full name that contains the key
         name = max(cluster.place_names.items(), key=lambda kv: (kv[1], len(kv[0])))[0]
-        # a place named by bodies only: the titles may name the subject better
-        if not any(key in t for key in cluster.keys or {cluster.place} for t in titles):
-            name = shared_subject(titles) or name
+        # a place named by bodies only: the titles may name the subject better, and a place that
+        # most members never name is no label (a consultation whose one body names a village)
+        keys = cluster.keys or {cluster.place}
+        if not any(key in t for key in keys for t in titles):
+            named = sum(1 for d in docs if any(key in d.title + d.body[:300] for key in keys))
+            name = shared_subject(titles) or (name if 2 * named >= len(docs) else "")
     else:
         name = shared_subject(titles)
     if name:

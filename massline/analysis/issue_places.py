@@ -39,7 +39,7 @@ __all__ = [
 _SUFFIXES: dict[str, tuple[str, ...]] = {
     "compound": (
         "小区", "花园", "家园", "新村", "新城", "山庄", "公寓", "广场", "大厦", "公馆", "华府", "华庭", "豪庭",
-        "苑", "园",
+        "宿舍", "家属院", "家属区", "大院", "苑", "园",
     ),
     "institution": (
         "幼儿园", "小学", "中学", "大学", "学院", "学校", "医院", "卫生院", "公司", "集团", "工地",
@@ -101,6 +101,7 @@ _BUSINESS_WORDS = re.compile(
     r"有限|责任|股份|房地产|地产|开发|投资|建设|置业|物业|管理|咨询|科技|工程|发展|实业|建筑|集团"
 )
 _ORG_END = re.compile(r"集团|公司")
+_VILLAGE_WORD_TAILS = frozenset("民委干长务")
 # A company named only by its trade (一家物流公司) names none.
 _TRADE_ONLY = re.compile(
     r"(?:物流|快递|装修|家政|保安|劳务|运输|外卖|中介|电子|服装|餐饮|房产|网络|贸易|五金|机械|电器|家具|食品|化工|"
@@ -356,6 +357,8 @@ def extract_places(text: str, sections: bool = False) -> list[PlaceMention]:
                 found.append(PlaceMention(head, head, "compound", match.start() - len(head)))
             continue
         kind = _KIND_OF[suffix]
+        if suffix == "村" and text[match.end() : match.end() + 1] in _VILLAGE_WORD_TAILS:
+            continue  # 村民, 村委, 村干部 are no village names (高桥村村民 is 高桥村)
         head = _left_name(text, match.start(), keep_digits=kind == "case", bounds=bounds)
         if kind == "case":  # a platform name is short: 58车贷, 余易贷, 蚂蚁金服 (not 经侦公正办理58车贷)
             code = _CODE_TAIL.search(head)

@@ -206,3 +206,19 @@ def test_issue_without_place_is_named_by_its_shared_subject() -> None:
     summary = describe_issue(cluster, docs, fitted.features_)
     assert summary.place == "A市温斯顿英语"  # not the group "A市老师" of the bodies
     assert summary.title.startswith("A市") and summary.title.count("温斯顿英语") == 1
+
+
+def test_a_place_few_members_name_is_no_label() -> None:
+    body = "请问灵活就业人员养老保险每年怎么缴费，缴费基数怎么选，在哪里办理？"
+    docs = [
+        IssueDoc(0, "咨询灵活就业养老保险缴费", "我是高桥村村民，" + body, START, "a"),
+        IssueDoc(1, "咨询灵活就业养老保险缴费", body, START + timedelta(days=1), "b"),
+        IssueDoc(2, "咨询灵活就业养老保险缴费问题", body, START + timedelta(days=2), "c"),
+        IssueDoc(3, "灵活就业养老保险怎么缴费", body, START + timedelta(days=3), "d"),
+    ]
+    fitted = IssueClusterer(random_state=0).fit(docs)
+    assert len(set(fitted.labels_)) == 1
+    cluster = next(iter(fitted.index_.clusters.values()))
+    assert cluster.place == "高桥村"  # one body names the village ...
+    summary = describe_issue(cluster, docs, fitted.features_)
+    assert "高桥" not in summary.place and "高桥" not in summary.title  # ... which is not what the issue is about

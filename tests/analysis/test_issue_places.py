@@ -42,7 +42,8 @@ from massline.analysis.issue_places import extract_places, regions_of
         # a phrase is no name: 物业总说是因为小区, 今年进行小学, 孩就读砂子塘…
         ("物业总说是因为小区进水管没水进来，今年进行小学入学面审，全可以参照泰禹砂子塘小学", ["泰禹砂子塘小学"]),
         ("安排万境水岸小孩就读砂子塘万境水岸小学", ["砂子塘万境水岸小学"]),
-        ("A市富绿物业丽发新城强行断业主家水", ["丽发新城"]),  # the property company is no part of the name
+        ("A市富绿物业丽发新城强行断业主家水", ["丽发新城"]),
+        ("我是高桥村村民，请求对红星机械厂宿舍进行改造", ["高桥村", "红星机械厂宿舍"]),  # the property company is no part of the name
         ("A市A2区丽发新城道路坑坑洼洼", ["丽发新城"]),  # the compound; 道路 is its road, not a road name
     ],
 )
