@@ -298,6 +298,10 @@ class IssueIndex:
         self._alias[other] = into
         self._post(a, b.posted)
 
+    def release_duplicates(self) -> None:
+        """Forget the MinHash buckets of the messages added so far (memory); later ones are not compared to them."""
+        self._lsh = LshIndex(num_perm=self.params.num_perm, threshold=self.params.dedup_threshold)
+
     def merge_similar(self, threshold: float) -> int:
         """Merge compatible clusters whose centroids are ``threshold``-similar; return merges.
 

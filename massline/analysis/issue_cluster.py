@@ -51,7 +51,8 @@ class IssueClusterer:
     learns no aliases).  After ``fit``: ``labels_`` (int array, clusters
     numbered by first message in input order), ``index_`` (the
     :class:`IssueIndex`, ready for incremental ``add``), ``features_`` (one
-    :class:`DocFeatures` per input message).
+    :class:`DocFeatures` per input message, with places and ``vector``; the raw
+    term ``counts`` are released once the message is assigned).
     """
 
     def __init__(
@@ -112,6 +113,7 @@ class IssueClusterer:
         order = sorted(range(len(docs)), key=lambda i: (_time_key(docs[i].time), i))
         for i in order:
             index.add(docs[i], features[i])
+            features[i].counts = {}  # weighted into the vector: released (a third of the memory)
         index.merge_similar(params.merge_threshold)
         index.frozen_df = False
         raw = [index.label(doc.key) for doc in docs]

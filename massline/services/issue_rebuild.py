@@ -130,6 +130,7 @@ def plan_rebuild(session: Session, since: datetime | None = None) -> RebuildPlan
     ordered = list(docs.values())
     clusterer = IssueClusterer(segmenter=segmenter()).fit(ordered)
     index = clusterer.index_
+    index.release_duplicates()  # the database index finds duplicates through the pipeline's step
     features = {int(str(d.key)): f for d, f in zip(ordered, clusterer.features_, strict=True)}
     decisions = list(session.scalars(select(IssueDecision).order_by(IssueDecision.id)))
     applied = sum(_replay(index, features, d) for d in decisions)
