@@ -5,7 +5,9 @@ concurrent submissions share one transaction through the submission writer)
 against GET /api/v1/health of the same server in the same run, with wrk
 (Debian package ``wrk``) as the load generator on loopback. With ``--runs``
 the pair is measured several times (the machine is noisy) and the median
-ratio is reported.
+ratio is reported, with the load average before each run and the server's
+CPU time per request (event-loop thread, other threads: the submission
+writer), read from ``/proc`` — steadier than the rates on a shared machine.
 
     python benchmarks/bench_submit.py [--seconds 10] [--connections 8] [--runs 3]
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import sqlite3
@@ -68,6 +71,48 @@ def wrk(url: str, seconds: int, connections: int, script: Path | None = None) ->
     return rate, int(bad.group(1)) if bad else 0
 
 
+def server_pids(port: int) -> list[int]:
+    """The ``massline serve`` processes listening on ``port`` (several with ``--workers``)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            args = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"serve" in args and str(port).encode() in args:
+            pids.append(int(entry.name))
+    return pids
+
+
+def cpu_by_thread(pids: list[int]) -> dict[str, float]:
+    """CPU seconds so far of each server thread ("loop" for a process's main thread, else "other")."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out: dict[str, float] = {"loop": 0.0, "other": 0.0}
+    for pid in pids:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            try:
+                stat = (task / "stat").read_text()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(")") + 2 :].split()
+            seconds = (int(fields[11]) + int(fields[12])) / tick
+            out["loop" if task.name == str(pid) else "other"] += seconds
+    return out
+
+
+def measured(
+    url: str, seconds: int, connections: int, pids: list[int], script: Path | None = None
+) -> tuple[float, int, dict[str, float]]:
+    """wrk's rate and non-2xx count, and the server's CPU milliseconds per request by thread kind."""
+    before = cpu_by_thread(pids)
+    rate, bad = wrk(url, seconds, connections, script)
+    after = cpu_by_thread(pids)
+    requests = max(rate * seconds, 1.0)
+    return rate, bad, {k: (after[k] - before[k]) / requests * 1000 for k in after}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=10)
@@ -84,18 +129,27 @@ def main() -> None:
         script = instance / "submit.lua"
         lua_script(script)
         runs: list[tuple[float, float, int]] = []
+        notes: list[str] = []
         with server(env, workers=args.workers) as url:
+            pids = server_pids(int(url.rsplit(":", 1)[1]))
             wrk(url + "/api/v1/health", 2, args.connections)  # warm-up
-            for _ in range(args.runs):
-                base, _ = wrk(url + "/api/v1/health", args.seconds, args.connections)
-                rate, bad = wrk(url + "/api/v1/messages", args.seconds, args.connections, script)
+            for i in range(1, args.runs + 1):
+                load = os.getloadavg()[0]
+                base, _, base_cpu = measured(url + "/api/v1/health", args.seconds, args.connections, pids)
+                rate, bad, cpu = measured(url + "/api/v1/messages", args.seconds, args.connections, pids, script)
                 runs.append((base, rate, bad))
+                notes.append(
+                    f"run {i}: load {load:.1f}; server CPU ms/request (event loop + other threads): "
+                    f"trivial {base_cpu['loop']:.3f} + {base_cpu['other']:.3f}, "
+                    f"submission {cpu['loop']:.3f} + {cpu['other']:.3f}"
+                )
         stored = sqlite3.connect(instance / "massline.db").execute("select count(*) from messages").fetchone()[0]
     print(f"machine: {machine()}")
     for i, (base, rate, bad) in enumerate(runs, 1):
         print(f"run {i}: trivial endpoint (GET /api/v1/health): {base:,.0f} req/s")
         print(f"run {i}: submissions (POST /api/v1/messages):   {rate:,.0f} req/s, {bad} non-2xx")
         print(f"run {i}: ratio submissions / trivial: {rate / base:.2f}")
+        print(notes[i - 1])
     ratios = sorted(rate / base for base, rate, _ in runs)
     rates = sorted(rate for _, rate, _ in runs)
     print(f"messages stored: {stored:,} (expected about {sum(r for _, r, _ in runs) * args.seconds:,.0f})")
@@ -103,7 +157,6 @@ def main() -> None:
         f"median: {statistics.median(rates):,.0f} submissions/s, ratio {statistics.median(ratios):.2f}"
         "  (target >= 0.5 and >= 500/s)"
     )
-
 
 if __name__ == "__main__":
     main()

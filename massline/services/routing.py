@@ -17,10 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
 from massline.models import Category, DeadlineRule, Leader, Message, Office, Region, SiteSetting
+from massline.services.dbapi import DbapiScalar
 
 CategorySuggester = Callable[[Session, str], Category | None]
 _suggesters: list[CategorySuggester] = []
@@ -147,6 +148,19 @@ def config_version(session: Session) -> str:
     return row.value if row else ""
 
 
+_VERSION = DbapiScalar(
+    select(SiteSetting.__table__.c.value).where(SiteSetting.__table__.c.key == bindparam("key"))
+)
+
+
+def _current_version(session: Session) -> str:
+    # the ORM's Session.get costs more than the rest of a submission's routing;
+    # a plain read does, unless this session holds unflushed changes (a configuration load)
+    if session.new or session.dirty or session.deleted:
+        return config_version(session)
+    return str(_VERSION.execute(session, {"key": "config_version"}) or "")
+
+
 def routing_table(session: Session) -> RoutingTable:
     """The routing snapshot for the session's database, rebuilt when the configuration changed.
 
@@ -156,7 +170,7 @@ def routing_table(session: Session) -> RoutingTable:
     if isinstance(cached, RoutingTable):
         return cached
     key = str(session.get_bind().engine.url)
-    version = config_version(session)
+    version = _current_version(session)
     table = _tables.get(key)
     if table is None or table.version != version or not version:
         table = _build_table(session, version)

@@ -7,7 +7,9 @@ every submission queued so far (up to ``max_batch``), prepares and stores them
 with ``intake.prepare_submit`` and ``intake.do_store_submissions`` — the same
 two steps as ``intake.check_submit`` — in ONE transaction, commits, and only
 then resolves the futures. Batches form by themselves: while one commits, the
-next ones queue; a lone submission is written at once.
+next ones queue; a lone submission is written at once. Threads wait on a
+``concurrent.futures.Future`` (``submit``); an event loop awaits ``stored``,
+and the writer wakes that loop once per batch, not once per submission.
 
 Guarantees:
 
@@ -21,14 +23,17 @@ Guarantees:
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import queue
 import threading
+import weakref
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -42,12 +47,90 @@ WriteFactory = Callable[[], AbstractContextManager[Session]]
 log = logging.getLogger(__name__)
 
 
+Outcome = tuple[Submitted | None, BaseException | None]
+
+
+class _Waiter:
+    """Where a submission's outcome goes: a thread's ``Future`` or an event loop's future."""
+
+    def live(self) -> bool:
+        """False when the caller gave up (cancelled) before the writer took the submission."""
+        raise NotImplementedError
+
+    def deliver(self, outcome: Outcome) -> None:
+        """Called once, in the writer thread, after commit (or failure)."""
+        raise NotImplementedError
+
+
+class _FutureWaiter(_Waiter):
+    def __init__(self) -> None:
+        self.future: Future[Submitted] = Future()
+
+    def live(self) -> bool:
+        return self.future.set_running_or_notify_cancel()
+
+    def deliver(self, outcome: Outcome) -> None:
+        result, error = outcome
+        if error is not None:
+            self.future.set_exception(error)
+        else:
+            self.future.set_result(result)  # type: ignore[arg-type]
+
+
+class _LoopWaker:
+    """Hands outcomes to one event loop: one wake-up for a whole batch, not one per submission."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.ready: deque[tuple[asyncio.Future[Submitted], Outcome]] = deque()
+        self.scheduled = False
+
+    def add(self, target: asyncio.Future[Submitted], outcome: Outcome) -> None:
+        """Called in the writer thread."""
+        self.ready.append((target, outcome))
+        if not self.scheduled:  # checked after appending: a running drain() still sees the item
+            self.scheduled = True
+            self.loop.call_soon_threadsafe(self.drain)
+
+    def drain(self) -> None:
+        """Called in the loop: copy every outcome to its future."""
+        self.scheduled = False
+        while self.ready:
+            target, (result, error) = self.ready.popleft()
+            if target.cancelled():
+                continue
+            if error is not None:
+                target.set_exception(error)
+            else:
+                target.set_result(result)  # type: ignore[arg-type]
+
+
+_wakers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopWaker] = weakref.WeakKeyDictionary()
+
+
+class _LoopWaiter(_Waiter):
+    def __init__(self, waker: _LoopWaker, target: asyncio.Future[Submitted]) -> None:
+        self.waker = waker
+        self.target = target
+
+    def live(self) -> bool:
+        return not self.target.cancelled()
+
+    def deliver(self, outcome: Outcome) -> None:
+        self.waker.add(self.target, outcome)
+
+
 @dataclass
 class _Pending:
     data: MessageInput
     now: datetime
     allowed_kinds: tuple[str, ...]
-    future: Future[Submitted] = field(default_factory=Future)
+    waiter: _Waiter
+    done: bool = field(default=False)
+
+    def deliver(self, result: Submitted | None, error: BaseException | None = None) -> None:
+        self.done = True
+        self.waiter.deliver((result, error))
 
 
 class SubmissionWriter:
@@ -70,12 +153,28 @@ class SubmissionWriter:
     def submit(self, data: MessageInput, now: datetime, *, allowed_kinds: tuple[str, ...] = KINDS) -> Future[Submitted]:
         """Queue a submission; the future gives its ``Submitted`` once committed, or its error
         (``ValidationFailed`` for bad input). ``Submitted.message`` is not available."""
-        item = _Pending(data, now, allowed_kinds)
+        waiter = _FutureWaiter()
+        self._put(_Pending(data, now, allowed_kinds, waiter))
+        return waiter.future
+
+    async def stored(self, data: MessageInput, now: datetime, *, allowed_kinds: tuple[str, ...] = KINDS) -> Submitted:
+        """From an event loop: queue a submission and wait until it is committed (as ``submit``).
+
+        The writer wakes the loop once per batch, not once per submission.
+        """
+        loop = asyncio.get_running_loop()
+        waker = _wakers.get(loop)
+        if waker is None:
+            waker = _wakers[loop] = _LoopWaker(loop)
+        target: asyncio.Future[Submitted] = loop.create_future()
+        self._put(_Pending(data, now, allowed_kinds, _LoopWaiter(waker, target)))
+        return await target
+
+    def _put(self, item: _Pending) -> None:
         with self._lock:
             if self._thread is None or self._pid != os.getpid():
                 self._start()
             self._queue.put(item)
-        return item.future
 
     def close(self, timeout: float = 10.0) -> None:
         """Store what is queued, then stop the writer thread (it restarts on the next submission)."""
@@ -115,14 +214,14 @@ class SubmissionWriter:
                     stop = True
                     break
                 batch.append(item)
-            live = [item for item in batch if item.future.set_running_or_notify_cancel()]
+            live = [item for item in batch if item.waiter.live()]
             try:
                 self._store(live)
             except BaseException as exc:  # never leave a caller waiting, never let the thread die
                 log.exception("submission writer failed")
                 for item in live:
-                    if not item.future.done():
-                        item.future.set_exception(exc)
+                    if not item.done:
+                        item.deliver(None, exc)
 
     def _store(self, batch: list[_Pending]) -> None:
         if not batch:
@@ -142,17 +241,19 @@ class SubmissionWriter:
                             )
                         )
                     except ServiceError as exc:
-                        item.future.set_exception(exc)
+                        item.deliver(None, exc)
                 stored = do_store_submissions(session, [p for _item, p in prepared])
-                results = [(item, replace(s, _session=None)) for (item, _p), s in zip(prepared, stored, strict=True)]
+                for submitted in stored:
+                    submitted._session = None  # answered outside this transaction
+                results = [(item, s) for (item, _p), s in zip(prepared, stored, strict=True)]
         except Exception as exc:
-            pending = [item for item in batch if not item.future.done()]
+            pending = [item for item in batch if not item.done]
             if len(batch) == 1:
                 for item in pending:
-                    item.future.set_exception(exc)
+                    item.deliver(None, exc)
                 return
             for item in pending:  # find the bad one: each alone, in its own transaction
                 self._store([item])
             return
         for item, submitted in results:  # committed: answer now
-            item.future.set_result(submitted)
+            item.deliver(submitted)

@@ -22,10 +22,15 @@ from massline.services.accounts import user_for_token
 from massline.services.errors import NotFound
 
 
-async def get_platform(request: Request) -> Platform:
-    """The platform the app was built with (async: no thread-pool hop)."""
+def platform_of(request: Request) -> Platform:
+    """The platform the app was built with."""
     platform: Platform = request.app.state.platform
     return platform
+
+
+async def get_platform(request: Request) -> Platform:
+    """The platform the app was built with, as a dependency (async: no thread-pool hop)."""
+    return platform_of(request)
 
 
 PlatformDep = Annotated[Platform, Depends(get_platform)]
