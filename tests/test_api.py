@@ -116,6 +116,15 @@ def test_support_counts_once_per_client(api: httpx.Client) -> None:
     again = api.post(url, json={"client_token": "device-aaaa"})
     assert again.status_code == 409 and "已经支持" in again.json()["detail"]
     assert api.post(url, json={"client_token": "device-bbbb"}).json() == {"support_count": 2}
+    oppose = f"/api/v1/messages/{sub['id']}/oppose"
+    taken = api.post(oppose, json={"client_token": "device-aaaa"})  # one stance per client
+    assert taken.status_code == 409 and "已经支持" in taken.json()["detail"]
+    assert api.post(oppose, json={"client_token": "device-cccc"}).json() == {"oppose_count": 1}
+    again = api.post(oppose, json={"client_token": "device-cccc"})
+    assert again.status_code == 409 and "已经反对" in again.json()["detail"]
+    shown = api.get(f"/api/v1/messages/{sub['id']}").json()
+    assert (shown["support_count"], shown["oppose_count"]) == (2, 1)
+    assert api.post("/api/v1/messages/999999/oppose", json={"client_token": "device-cccc"}).status_code == 404
 
 
 def test_unrouted_message_waits_for_dispatcher(api: httpx.Client) -> None:

@@ -116,6 +116,15 @@ def support_message(message_id: int, data: schemas.SupportRequest, platform: Pla
         return {"support_count": feedback.check_support(session, message, key, platform.now())}
 
 
+@router.post("/messages/{message_id}/oppose", tags=["citizens"])
+def oppose_message(message_id: int, data: schemas.SupportRequest, platform: PlatformDep) -> dict[str, int]:
+    """反对: one stance (support or oppose) per client token and message."""
+    with platform.write() as session:
+        message = access_public_message(session, message_id)
+        key = feedback.supporter_key(data.client_token, platform.secret_key)
+        return {"oppose_count": feedback.check_support(session, message, key, platform.now(), stance="oppose")}
+
+
 @router.post("/track", response_model=schemas.MessagePublic, tags=["citizens"])
 def track(
     data: schemas.TrackRequest, request: Request, session: SessionDep, platform: PlatformDep

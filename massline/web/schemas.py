@@ -69,6 +69,7 @@ class MessagePublic(BaseModel):
     office: str | None
     addressee: str | None
     support_count: int
+    oppose_count: int = 0
     created_at: datetime
     reply: ReplyOut | None
     history: list[EventOut] = []
