@@ -1,15 +1,16 @@
 """Bulk import, first half: options, the report, and turning source rows into
-validated, resolved rows (``PreparedRow``) with the web form's validation."""
+validated, resolved rows (``PreparedRow``) with the web form's validation
+(the second half, writing them, is ``bulk_write``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
-from typing import Any, Literal, cast
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Table, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from massline.io.formats import RowError
@@ -18,11 +19,8 @@ from massline.models import (
     KINDS,
     Category,
     Message,
-    MessageEvent,
-    MessageSearch,
     Office,
     Region,
-    Reply,
     SiteSetting,
 )
 from massline.services.casework import REPLY_MAX, REPLY_MIN
@@ -34,11 +32,6 @@ OnError = Literal["stop", "skip"]
 Records = Iterable[tuple[int, dict[str, Any] | RowError]]
 MAX_KEPT_PROBLEMS = 10_000
 FUTURE_SLACK = timedelta(days=1)
-# Core tables: batches are written with executemany, bypassing the ORM unit of work.
-_MESSAGES = cast(Table, Message.__table__)
-_SEARCH = cast(Table, MessageSearch.__table__)
-_EVENTS = cast(Table, MessageEvent.__table__)
-_REPLIES = cast(Table, Reply.__table__)
 
 
 class ImportAborted(Exception):

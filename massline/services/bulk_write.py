@@ -1,0 +1,399 @@
+"""Bulk import, second half: planning prepared rows into message rows and
+writing a batch — messages, search rows, case history, replies — in one transaction.
+
+The rows are those a web submission would produce (``intake.new_tracking_code``,
+``routing.suggest_category``, the route and deadline of ``bulk_prepare.Lookups``,
+search terms identical to ``intake.search_text``). How they are written
+depends on the database:
+
+* SQLite: rows are converted to the driver's values by the columns' own bind
+  processors (the values SQLAlchemy would send) when they are planned, in the
+  thread that reads the file, so that the writer thread only runs SQL; the
+  batch's write transaction holds the database's only write lock (``BEGIN
+  IMMEDIATE``), so message and reply ids are allotted up front (``max(id) + 1 …``,
+  what SQLite would choose) instead of being read back; rows go through the
+  driver's ``executemany``; and the FTS index is filled with one statement for
+  the batch (``search_index.sqlite_fts_deferred``).
+* PostgreSQL: Core ``INSERT`` executemany; ids are read back by tracking code.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from operator import itemgetter
+from typing import Any, cast
+
+from sqlalchemy import JSON, Boolean, Connection, DateTime, Dialect, Table, insert, select
+from sqlalchemy.orm import Session
+
+from massline.models import Message, MessageEvent, MessageSearch, Reply
+from massline.models.base import UTCDateTime
+from massline.services.access import secret_digest
+from massline.services.bulk_prepare import ImportOptions, ImportReport, Lookups, OfficeRef, PreparedRow
+from massline.services.crypto import FieldCipher
+from massline.services.intake import new_tracking_code
+from massline.services.routing import suggest_category
+from massline.services.search_index import search_terms_of, sqlite_fts_deferred
+
+_MESSAGES = cast(Table, Message.__table__)
+_SEARCH = cast(Table, MessageSearch.__table__)
+_EVENTS = cast(Table, MessageEvent.__table__)
+_REPLIES = cast(Table, Reply.__table__)
+_CHUNK = 500
+_Row = dict[str, Any]
+_MEMO = 10_000  # converted values remembered per column
+
+
+@dataclass
+class Planned:
+    """A prepared row with its message row, case history and reply composed.
+
+    ``message_id`` (and the reply's ``id``) are filled in when the batch is
+    written; ``values`` holds the same rows as driver values on SQLite.
+    """
+
+    prepared: PreparedRow
+    message: _Row
+    events: list[_Row]
+    reply: _Row | None
+    reply_event: _Row | None
+    routed: bool
+    values: _Values | None = None
+
+
+@dataclass
+class _Values:
+    """A planned row as driver values, in the column order of ``_Driver``; index 0
+    of each list is the id (message, reply) or message id (event) still to fill."""
+
+    message: list[Any]
+    events: list[list[Any]]
+    reply: list[Any] | None
+
+
+def _event(type_: str, at: datetime, frm: str, to: str, office_id: int | None, **kw: Any) -> _Row:
+    note = kw.pop("note", None)
+    return {
+        "message_id": None,
+        "type": type_,
+        "from_status": frm,
+        "to_status": to,
+        "actor_id": None,
+        "office_id": office_id,
+        "note": note,
+        "is_public": True,
+        "data": kw,
+        "created_at": at,
+    }
+
+
+def _reply(office_id: int, body: str, at: datetime | None) -> _Row:
+    return {
+        "message_id": None,
+        "office_id": office_id,
+        "author_id": None,
+        "body": body,
+        "status": "published",
+        "created_at": at,
+        "published_at": at,
+    }
+
+
+class _Driver:
+    """One table's rows as values for the driver's ``executemany`` (SQLite).
+
+    Values go through each column's bind processor for the dialect (``dialect_impl``),
+    as SQLAlchemy's own executemany would convert them (UTC datetimes to text, JSON to text ...);
+    a column left out gets its constant default.
+    """
+
+    def __init__(self, dialect: Dialect, table: Table, columns: list[str], constants: _Row) -> None:
+        quote = dialect.identifier_preparer.quote
+        self._get = itemgetter(*columns)
+        self._convert: list[tuple[int, Callable[[Any], Any], dict[Any, Any] | None]] = []
+        for i, name in enumerate(columns):
+            type_ = table.c[name].type
+            if (fn := type_.dialect_impl(dialect).bind_processor(dialect)) is not None:
+                # times, flags and event data repeat (a message's time is its events' time): convert once
+                memo: dict[Any, Any] | None = {} if isinstance(type_, DateTime | UTCDateTime | Boolean | JSON) else None
+                self._convert.append((i, fn, memo))
+        fixed = []
+        for name, value in constants.items():
+            fn = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+            fixed.append(fn(value) if fn is not None and value is not None else value)
+        self._constants = fixed
+        names = [*columns, *constants]
+        # names from the table's metadata, quoted by the dialect; values are bound
+        self.sql = (
+            f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in names)}) "  # noqa: S608
+            f"VALUES ({', '.join('?' for _ in names)})"
+        )
+
+    def values(self, row: _Row) -> list[Any]:
+        """``row`` (a dict with every column of this insert) as driver values."""
+        value = list(self._get(row))
+        for i, fn, memo in self._convert:
+            raw = value[i]
+            if raw is None:
+                continue
+            if memo is None:
+                value[i] = fn(raw)
+                continue
+            # typed keys: True == 1 == 1.0, but JSON writes them differently
+            key = tuple((k, type(v), v) for k, v in raw.items()) if isinstance(raw, dict) else (type(raw), raw)
+            try:
+                value[i] = memo[key]
+            except KeyError:
+                if len(memo) >= _MEMO:
+                    memo.clear()
+                value[i] = memo[key] = fn(raw)
+            except TypeError:  # an unhashable value: converted each time
+                value[i] = fn(raw)
+        value.extend(self._constants)
+        return value
+
+    def insert(self, connection: Connection, values: list[list[Any]]) -> None:
+        """Run the insert for ``values`` in ``connection``'s transaction."""
+        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.executemany(self.sql, values)
+        finally:
+            cursor.close()
+
+    @classmethod
+    def make(cls, dialect: Dialect, table: Table, columns: list[str]) -> _Driver | None:
+        """The driver insert for these columns; None when a left-out column has a
+        computed default (only Core knows how to apply it)."""
+        constants: _Row = {}
+        for column in table.c:
+            if column.name in columns or column.default is None:
+                continue
+            if not getattr(column.default, "is_scalar", False):
+                return None
+            constants[column.name] = getattr(column.default, "arg", None)
+        return cls(dialect, table, columns, constants)
+
+
+class _Drivers:
+    """The driver inserts of the four tables; built from the first planned row."""
+
+    def __init__(self, messages: _Driver, search: _Driver, events: _Driver, replies: _Driver) -> None:
+        self.messages = messages
+        self.search = search
+        self.events = events
+        self.replies = replies
+
+    @classmethod
+    def make(cls, dialect: Dialect, x: Planned) -> _Drivers | None:
+        """Driver inserts for SQLite; None for other databases or computed defaults."""
+        if dialect.name != "sqlite":
+            return None
+        event = x.events[0]
+        reply = x.reply or _reply(0, "", None)
+        drivers = (
+            _Driver.make(dialect, _MESSAGES, ["id", *x.message]),
+            _Driver.make(dialect, _SEARCH, ["message_id", "terms"]),
+            _Driver.make(dialect, _EVENTS, list(event)),
+            _Driver.make(dialect, _REPLIES, ["id", *reply]),
+        )
+        if any(d is None for d in drivers):
+            return None
+        return cls(*cast(tuple[_Driver, _Driver, _Driver, _Driver], drivers))
+
+    def values(self, x: Planned) -> _Values:
+        """The planned row's message, events and reply as driver values."""
+        return _Values(
+            self.messages.values({"id": None, **x.message}),
+            [self.events.values(e) for e in x.events],
+            self.replies.values({"id": None, **x.reply}) if x.reply is not None else None,
+        )
+
+
+def _next_id(connection: Connection, table: Table) -> int:
+    return int(connection.execute(select(table.c.id).order_by(table.c.id.desc()).limit(1)).scalar() or 0) + 1
+
+
+def _ids_by_code(connection: Connection, codes: list[str]) -> list[int]:
+    """Ids of just-inserted messages, in the order of ``codes`` (portable, unlike
+    executemany + RETURNING, which SQLite runs row by row when order matters)."""
+    found: dict[str, int] = {}
+    for start in range(0, len(codes), _CHUNK):
+        chunk = codes[start : start + _CHUNK]
+        rows = connection.execute(select(Message.tracking_code, Message.id).where(Message.tracking_code.in_(chunk)))
+        found.update((code, mid) for code, mid in rows)
+    return [found[c] for c in codes]
+
+
+def _reply_ids(connection: Connection, message_ids: list[int]) -> list[int]:
+    """Reply ids of just-inserted replies, one per message (an imported message has one)."""
+    found: dict[int, int] = {}
+    for start in range(0, len(message_ids), _CHUNK):
+        chunk = message_ids[start : start + _CHUNK]
+        rows = connection.execute(select(Reply.message_id, Reply.id).where(Reply.message_id.in_(chunk)))
+        found.update((mid, rid) for mid, rid in rows)
+    return [found[mid] for mid in message_ids]
+
+
+class Writer:
+    """Plans and writes batches of prepared rows; one instance per import run."""
+
+    def __init__(self, lookups: Lookups, cipher: FieldCipher, options: ImportOptions, now: datetime) -> None:
+        self.lookups = lookups
+        self.cipher = cipher
+        self.options = options
+        self.now = now
+        self.codes: set[str] = set()
+        self.reply_office: OfficeRef | None = None
+        self._drivers: _Drivers | None = None
+        self._dialect: Dialect | None = None
+
+    def _code(self) -> str:
+        code = new_tracking_code()
+        while code in self.codes:
+            code = new_tracking_code()
+        self.codes.add(code)
+        return code
+
+    def plan(self, session: Session, batch: list[PreparedRow]) -> list[Planned]:
+        """Route each row and compose its rows (no writing; ``session`` only reads)."""
+        planned = [self._plan_row(session, p) for p in batch]
+        if planned and self._dialect is None:
+            self._dialect = session.get_bind().dialect
+            self._drivers = _Drivers.make(self._dialect, planned[0])
+        if self._drivers is not None:
+            for x in planned:
+                x.values = self._drivers.values(x)
+        return planned
+
+    def _plan_row(self, session: Session, p: PreparedRow) -> Planned:
+        source = self.options.source
+        row = p.row
+        category_id = p.category_id
+        if category_id is None:
+            suggested = suggest_category(session, row.title + "\n" + row.body)
+            category_id = suggested.id if suggested is not None else None
+        office = self.lookups.office_for(session, p.region_id, category_id)
+        created = row.created_at or self.now
+        replier = office
+        if row.reply and replier is None:
+            replier = self.reply_office or self.lookups.dispatch_office(p.region_id)
+        replied_at = (row.replied_at or created) if row.reply and replier else None
+        status = "replied" if replied_at else ("assigned" if office else "received")
+        owner = office or (replier if replied_at else None)
+        due = created + timedelta(days=self.lookups.days_for(session, category_id, row.kind)) if office else None
+        message = {
+            "tracking_code": self._code(),
+            "secret_hash": secret_digest(secrets.token_urlsafe(16)),
+            "title": row.title.strip(),
+            "body": row.body.strip(),
+            "kind": row.kind,
+            "region_id": p.region_id,
+            "category_id": category_id,
+            "addressee_office_id": None,
+            "addressee_leader_id": None,
+            "office_id": owner.id if owner else None,
+            "assignee_id": None,
+            "status": status,
+            "is_public": row.is_public,
+            "author_name": row.author_name.strip() or "匿名网友",
+            "contact_encrypted": self.cipher.encrypt(p.phone) if p.phone else None,
+            "source": source,
+            "external_id": row.external_id,
+            "support_count": row.supports,
+            "reopen_count": 0,
+            "escalated": False,
+            "reject_reason": None,
+            "created_at": created,
+            "updated_at": replied_at or created,
+            "due_at": due,
+            "replied_at": replied_at,
+            "closed_at": None,
+        }
+        events = [_event("submitted", created, "received", "received", None, source=source)]
+        if office is not None:
+            events.append(
+                _event("routed", created, "received", "assigned", office.id, note=office.name, office_code=office.code)
+            )
+        reply = reply_event = None
+        if replied_at is not None and replier is not None:
+            reply = _reply(replier.id, row.reply, replied_at)
+            frm = "assigned" if office is not None else "received"
+            reply_event = _event("replied", replied_at, frm, "replied", replier.id, source=source)
+        return Planned(p, message, events, reply, reply_event, office is not None)
+
+    def insert(self, session: Session, planned: list[Planned], report: ImportReport) -> None:
+        """Insert planned rows with their search rows, events and replies (in ``session``'s transaction)."""
+        connection = session.connection()
+        terms = [
+            x.prepared.terms if x.prepared.terms is not None else search_terms_of(x.message["title"], x.message["body"])
+            for x in planned
+        ]
+        if self._drivers is not None:
+            self._insert_sqlite(connection, self._drivers, planned, terms)
+        else:
+            self._insert_core(connection, planned, terms)
+        for x in planned:
+            if x.routed:
+                report.routed += 1
+            else:
+                report.queued += 1
+            report.replied += x.reply is not None
+        report.imported += len(planned)
+
+    def _insert_sqlite(
+        self, connection: Connection, drivers: _Drivers, planned: list[Planned], terms: list[str]
+    ) -> None:
+        first = _next_id(connection, _MESSAGES)
+        ids = range(first, first + len(planned))
+        next_reply = _next_id(connection, _REPLIES)
+        messages, events, replies, reply_events = [], [], [], []
+        for mid, x in zip(ids, planned, strict=True):
+            values = cast(_Values, x.values)
+            values.message[0] = mid
+            messages.append(values.message)
+            for event in values.events:
+                event[0] = mid
+                events.append(event)
+            if values.reply is not None and x.reply_event is not None:
+                values.reply[0] = next_reply
+                values.reply[1] = mid
+                replies.append(values.reply)
+                reply_events.append(
+                    drivers.events.values(
+                        {**x.reply_event, "message_id": mid, "data": {**x.reply_event["data"], "reply_id": next_reply}}
+                    )
+                )
+                next_reply += 1
+        drivers.messages.insert(connection, messages)
+        with sqlite_fts_deferred(connection) as fts:
+            drivers.search.insert(connection, [[mid, t] for mid, t in zip(ids, terms, strict=True)])
+            if fts is not None:
+                fts.index(ids[0], ids[-1])
+        if replies:
+            drivers.replies.insert(connection, replies)
+        drivers.events.insert(connection, events + reply_events)
+
+    def _insert_core(self, connection: Connection, planned: list[Planned], terms: list[str]) -> None:
+        messages = [x.message for x in planned]
+        if connection.dialect.name == "sqlite":  # ids allotted under the write lock
+            first = _next_id(connection, _MESSAGES)
+            ids = list(range(first, first + len(planned)))
+            connection.execute(insert(_MESSAGES), [{"id": mid, **m} for mid, m in zip(ids, messages, strict=True)])
+        else:
+            connection.execute(insert(_MESSAGES), messages)
+            ids = _ids_by_code(connection, [m["tracking_code"] for m in messages])
+        connection.execute(
+            insert(_SEARCH), [{"message_id": mid, "terms": t} for mid, t in zip(ids, terms, strict=True)]
+        )
+        events = [{**e, "message_id": mid} for mid, x in zip(ids, planned, strict=True) for e in x.events]
+        replied = [(mid, x) for mid, x in zip(ids, planned, strict=True) if x.reply is not None]
+        if replied:
+            connection.execute(insert(_REPLIES), [{**cast(_Row, x.reply), "message_id": mid} for mid, x in replied])
+            reply_ids = _reply_ids(connection, [mid for mid, _ in replied])
+            for (mid, x), rid in zip(replied, reply_ids, strict=True):
+                event = cast(_Row, x.reply_event)
+                events.append({**event, "message_id": mid, "data": {**event["data"], "reply_id": rid}})
+        connection.execute(insert(_EVENTS), events)
