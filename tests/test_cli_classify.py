@@ -80,6 +80,30 @@ def model(cli: click.Group, tmp_path: Path) -> Path:
     return path
 
 
+def test_train_writes_the_current_model_format(model: Path) -> None:
+    from massline.analysis.classify import MODEL_FORMAT_VERSION, CategoryClassifier
+
+    header = CategoryClassifier.read_header(model)
+    assert header["format_version"] == MODEL_FORMAT_VERSION == 2
+    assert header["params"]["estimators"] == "nbsvm"
+
+
+def test_predict_refuses_an_unknown_model_format(cli: click.Group, model: Path, tmp_path: Path) -> None:
+    import joblib
+
+    payload = joblib.load(model)
+    payload["header"]["format_version"] = 99
+    future = tmp_path / "future.joblib"
+    joblib.dump(payload, future)
+    data = write_csv(tmp_path / "d.csv", ["留言主题"], [["公交"]])
+    result = CliRunner().invoke(
+        cli, ["classify", "predict", "--model", str(future), "--data", str(data), "--out", str(tmp_path / "o.csv")]
+    )
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and result.output.count("\n") == 1
+    assert "model format version 99 is not supported" in result.output and "retrain" in result.output
+
+
 def test_predict_writes_original_columns_plus_two(cli: click.Group, model: Path, tmp_path: Path) -> None:
     data = write_csv(
         tmp_path / "new.csv",
@@ -192,6 +216,8 @@ def test_eval_classify_reports_scores(cli: click.Group, tmp_path: Path) -> None:
     assert "messages/s" in result.output
     assert "confusion matrix" in result.output
     assert "dropped as near-duplicates" in result.output  # the copied title
+    assert "expected calibration error" in result.output
+    assert "below the review threshold 0.5" in result.output
     for label in ROWS:
         assert label in result.output
 

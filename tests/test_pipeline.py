@@ -144,7 +144,7 @@ def test_confident_prediction_routes_a_queued_message(deployed: Platform, tmp_pa
     Worker(deployed).run_once()
     row = analysis(deployed, wages)
     assert row.category_label == "劳动和社会保障" and row.needs_review is True
-    assert row.versions["classify"].startswith("category-v1-") and row.versions["classify"].endswith("@0.99")
+    assert row.versions["classify"].startswith("category-v2-") and row.versions["classify"].endswith("@0.99")
     with deployed.read() as s:
         still = s.get(Message, wages)
         assert still is not None and still.status == "received" and still.office_id is None

@@ -5,18 +5,22 @@ stores parameters, ``fit`` returns ``self``, learned state ends in ``_``).  Its
 input is one string per message built by :func:`text_of` (title on the first
 line, detail after it); it can also be trained on titles alone.
 
-The model joins character 1–3-gram and word TF-IDF features
+The model joins character 1–4-gram and word TF-IDF features
 (:class:`~massline.analysis.classify_features.MessageVectorizer`, title counted
 ``title_weight`` times, taxonomy terms in the segmenter's dictionary) and a
-linear SVM with sigmoid-calibrated probabilities.  Options (measured in
-``docs/classifier.md``; none beat the default by more than the noise) add a
-logistic regression to the average, fit the TF-IDF vocabulary on unlabelled
-messages, self-train on confident predictions for unlabelled messages, or turn
-taxonomy rows into short training examples.
+one-vs-rest NB-SVM (:class:`~massline.analysis.classify_nbsvm.NBSVM`) whose
+margins become probabilities by one sigmoid per class fitted on held-out folds
+(``CalibratedClassifierCV``, 3 folds), normalised.  ``estimators="svm"`` with
+``char_ngrams=(1, 3)`` is the previous default (sigmoid-calibrated linear SVM).
+Options (measured in ``docs/classifier.md``; none beat the default by more than
+the noise) add a logistic regression to the average, fit the TF-IDF vocabulary
+on unlabelled messages, self-train on confident predictions for unlabelled
+messages, or turn taxonomy rows into short training examples.
 
 A prediction whose probability is below ``threshold`` should go to a person:
 see :meth:`CategoryClassifier.needs_review`.  Models are saved as one versioned
-file (:meth:`CategoryClassifier.save` / :meth:`CategoryClassifier.load`).
+file (:meth:`CategoryClassifier.save` / :meth:`CategoryClassifier.load`);
+files of format 1 (the calibrated-SVM models of earlier releases) still load.
 Loading uses pickle: load only model files you trust.
 """
 
@@ -41,16 +45,22 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 
 from massline.analysis.classify_features import MessageVectorizer, taxonomy_terms
+from massline.analysis.classify_nbsvm import NBSVM
 
 __all__ = [
     "MODEL_FORMAT_VERSION",
     "CategoryClassifier",
+    "READABLE_FORMAT_VERSIONS",
     "ModelFormatError",
     "text_of",
 ]
 
-#: Version of the saved-model layout; bump when an old file can no longer load.
-MODEL_FORMAT_VERSION = 1
+#: Version of the saved-model layout written by :meth:`CategoryClassifier.save`.
+#: 2: NB-SVM default (new module ``classify_nbsvm``; older Massline cannot read it).
+MODEL_FORMAT_VERSION = 2
+#: Versions :meth:`CategoryClassifier.load` accepts (1: calibrated SVM, same object layout).
+READABLE_FORMAT_VERSIONS = (1, 2)
+_ESTIMATORS = ("nbsvm", "svm", "lr")
 _MAGIC = "massline-category-classifier"
 
 _WS = re.compile(r"\s+")
@@ -88,9 +98,13 @@ class CategoryClassifier(ClassifierMixin, BaseEstimator):
     random_state:
         seed for the calibration folds and solvers.
     C:
-        regularisation of the linear SVM (the logistic regression uses ``10 * C``).
+        regularisation of the linear SVMs (the logistic regression uses ``10 * C``).
     estimators:
-        which linear models to average: ``"svm"``, ``"lr"`` or ``"svm+lr"``.
+        which linear models to average, joined by ``+``: ``"nbsvm"`` (NB-SVM),
+        ``"svm"`` (linear SVM, sigmoid-calibrated),
+        ``"lr"`` (logistic regression); e.g. ``"svm+lr"``.  The SVMs'
+        probabilities are sigmoid-calibrated on 3 held-out folds (the NB-SVM
+        is then refitted on all rows; the SVM keeps the 3 fold models).
     title_weight, char_ngrams, word_ngrams, min_df, word_weight:
         passed to :class:`MessageVectorizer`.
     self_training:
@@ -108,9 +122,9 @@ class CategoryClassifier(ClassifierMixin, BaseEstimator):
         threshold: float = 0.5,
         random_state: int = 0,
         C: float = 0.5,
-        estimators: str = "svm",
+        estimators: str = "nbsvm",
         title_weight: int = 2,
-        char_ngrams: tuple[int, int] = (1, 3),
+        char_ngrams: tuple[int, int] = (1, 4),
         word_ngrams: tuple[int, int] | None = (1, 1),
         min_df: int = 2,
         word_weight: float = 1.0,
@@ -187,17 +201,25 @@ class CategoryClassifier(ClassifierMixin, BaseEstimator):
         self.trained_at_ = dt.datetime.now(dt.UTC)
         self.n_unlabeled_ = len(unlabeled)
         self.n_taxonomy_rows_ = len(taxonomy_rows)
+        self.format_version_ = MODEL_FORMAT_VERSION
         return self
 
     def _fit_models(self, features: Any, labels: np.ndarray) -> list[Any]:
         names = self.estimators.split("+")
-        unknown = set(names) - {"svm", "lr"}
+        unknown = set(names) - set(_ESTIMATORS)
         if unknown or not names:
-            raise ValueError(f"unknown estimators {self.estimators!r}; use svm, lr or svm+lr")
+            raise ValueError(f"unknown estimators {self.estimators!r}; use {', '.join(_ESTIMATORS)} joined by +")
         models: list[Any] = []
         for name in names:
-            if name == "svm":
+            if name == "nbsvm":
                 model: Any = CalibratedClassifierCV(
+                    NBSVM(C=self.C, random_state=self.random_state),
+                    method="sigmoid",
+                    cv=3,
+                    ensemble=False,
+                )
+            elif name == "svm":
+                model = CalibratedClassifierCV(
                     LinearSVC(C=self.C, random_state=self.random_state),
                     method="sigmoid",
                     cv=3,
@@ -244,7 +266,7 @@ class CategoryClassifier(ClassifierMixin, BaseEstimator):
         self._check_fitted()
         header = {
             "magic": _MAGIC,
-            "format_version": MODEL_FORMAT_VERSION,
+            "format_version": self.format_version(),
             "model_version": self.model_version(),
             "trained_at": self.trained_at_.isoformat(),
             "classes": [str(c) for c in self.classes_],
@@ -257,19 +279,25 @@ class CategoryClassifier(ClassifierMixin, BaseEstimator):
         }
         joblib.dump({"header": header, "model": self}, Path(path), compress=3)
 
+    def format_version(self) -> int:
+        """The model format of this fitted model (1 for a model loaded from a format-1 file)."""
+        self._check_fitted()
+        return int(getattr(self, "format_version_", 1))
+
     def model_version(self) -> str:
         """A version string for results stamped by this model (format + training time)."""
-        self._check_fitted()
-        return f"category-v{MODEL_FORMAT_VERSION}-{self.trained_at_:%Y%m%dT%H%M%SZ}"
+        return f"category-v{self.format_version()}-{self.trained_at_:%Y%m%dT%H%M%SZ}"
 
     @classmethod
     def load(cls, path: str | Path) -> CategoryClassifier:
         """Read a model written by :meth:`save`; refuse other formats with a clear error."""
         header, model = _read(Path(path))
-        if header.get("format_version") != MODEL_FORMAT_VERSION:
+        version = header.get("format_version")
+        if version not in READABLE_FORMAT_VERSIONS:
+            readable = ", ".join(str(v) for v in READABLE_FORMAT_VERSIONS)
             raise ModelFormatError(
-                f"{path}: model format version {header.get('format_version')!r} is not "
-                f"supported (this Massline reads version {MODEL_FORMAT_VERSION}); retrain the model"
+                f"{path}: model format version {version!r} is not supported (this Massline "
+                f"reads versions {readable}); retrain the model with this version"
             )
         if not isinstance(model, cls):
             raise ModelFormatError(f"{path}: file does not hold a CategoryClassifier")

@@ -7,6 +7,12 @@ unlabelled rows whose title is near-identical to a test message's title
 (character 2–3-gram TF-IDF cosine ≥ ``leak_threshold``) are dropped, so the
 test text never reaches training in another guise — in the TipDM data almost
 every full message's title also appears in the titles-only file.
+
+For a model with ``predict_with_confidence`` the report also measures the
+calibration of the top-class confidence on the held-out messages
+(:class:`Calibration`): the expected calibration error over ten equal-width
+bins, and how many messages fall below the model's review threshold and how
+often the model is right above and below it.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from numpy.typing import ArrayLike
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
 from sklearn.model_selection import StratifiedKFold
@@ -25,7 +32,63 @@ from sklearn.model_selection import StratifiedKFold
 from massline.analysis.classify import CategoryClassifier
 from massline.analysis.classify_features import split_title
 
-__all__ = ["EvalReport", "cross_validate", "near_duplicate_links"]
+__all__ = ["Calibration", "EvalReport", "calibration_of", "cross_validate", "near_duplicate_links"]
+
+_BINS = 10
+
+
+@dataclass
+class Calibration:
+    """Reliability of the top-class confidence on held-out messages."""
+
+    ece: float
+    threshold: float
+    below: int
+    accuracy_below: float
+    accuracy_above: float
+    bins: list[tuple[float, float, int, float, float]]  # low, high, count, mean confidence, accuracy
+
+    def format(self) -> str:
+        """Two summary lines and the reliability table."""
+        total = sum(b[2] for b in self.bins)
+        lines = [
+            f"confidence calibration: expected calibration error {self.ece:.4f} ({_BINS} bins)",
+            (
+                f"below the review threshold {self.threshold:g}: {self.below} messages "
+                f"({self.below / total:.1%}), accuracy {self.accuracy_below:.4f}; "
+                f"at or above: accuracy {self.accuracy_above:.4f}"
+            ),
+            "confidence bin   messages  mean confidence  accuracy",
+        ]
+        for low, high, count, mean, accuracy in self.bins:
+            if count:
+                lines.append(f"[{low:.1f}, {high:.1f}){count:13d} {mean:16.4f} {accuracy:9.4f}")
+        return "\n".join(lines)
+
+
+def calibration_of(confidence: ArrayLike, correct: ArrayLike, threshold: float = 0.5) -> Calibration:
+    """Reliability of top-class ``confidence`` against whether the prediction was ``correct``."""
+    conf = np.asarray(confidence, dtype=float)
+    right = np.asarray(correct, dtype=bool)
+    index = np.minimum((conf * _BINS).astype(int), _BINS - 1)
+    bins: list[tuple[float, float, int, float, float]] = []
+    ece = 0.0
+    for b in range(_BINS):
+        member = index == b
+        count = int(member.sum())
+        mean = float(conf[member].mean()) if count else 0.0
+        accuracy = float(right[member].mean()) if count else 0.0
+        ece += count / max(len(conf), 1) * abs(accuracy - mean)
+        bins.append((b / _BINS, (b + 1) / _BINS, count, mean, accuracy))
+    below = conf < threshold
+    return Calibration(
+        ece=ece,
+        threshold=threshold,
+        below=int(below.sum()),
+        accuracy_below=float(right[below].mean()) if below.any() else float("nan"),
+        accuracy_above=float(right[~below].mean()) if (~below).any() else float("nan"),
+        bins=bins,
+    )
 
 
 @dataclass
@@ -42,6 +105,7 @@ class EvalReport:
     predict_per_second: float
     dropped_leaks: list[int] = field(default_factory=list)
     fold_f1: list[float] = field(default_factory=list)
+    calibration: Calibration | None = None
 
     def format(self) -> str:
         """Human-readable report (per-class table and confusion matrix)."""
@@ -73,6 +137,9 @@ class EvalReport:
         lines.append("confusion matrix (rows = true, columns = predicted, same order as above):")
         for name, counts in zip(self.classes, self.confusion, strict=True):
             lines.append(f"{name:<{width}} " + " ".join(f"{n:5d}" for n in counts))
+        if self.calibration is not None:
+            lines.append("")
+            lines.append(self.calibration.format())
         return "\n".join(lines)
 
 
@@ -130,6 +197,8 @@ def cross_validate(
     unl_links = near_duplicate_links(texts, unlabeled, leak_threshold)
 
     predicted = np.empty(len(texts), dtype=object)
+    confidence = np.full(len(texts), np.nan)
+    threshold = 0.5
     train_seconds: list[float] = []
     predict_seconds = 0.0
     dropped: list[int] = []
@@ -150,12 +219,22 @@ def cross_validate(
             model.fit(train_texts, train_y)
         train_seconds.append(time.perf_counter() - start)
         start = time.perf_counter()
-        predicted[test_idx] = model.predict([texts[i] for i in test_idx])
+        test_texts = [texts[i] for i in test_idx]
+        if hasattr(model, "predict_with_confidence"):
+            pairs = model.predict_with_confidence(test_texts)
+            predicted[test_idx] = [label for label, _ in pairs]
+            confidence[test_idx] = [conf for _, conf in pairs]
+            threshold = float(getattr(model, "threshold", threshold))
+        else:
+            predicted[test_idx] = model.predict(test_texts)
         predict_seconds += time.perf_counter() - start
         fold_f1.append(float(f1_score(y[test_idx], list(predicted[test_idx]), average="macro")))
 
     classes = sorted(set(y))
     pred = [str(p) for p in predicted]
+    calibration = None
+    if not np.isnan(confidence).any():
+        calibration = calibration_of(confidence, np.asarray(pred) == y, threshold)
     precision, recall, f1, support = precision_recall_fscore_support(y, pred, labels=classes, zero_division=0)
     per_class = {
         name: {
@@ -177,4 +256,5 @@ def cross_validate(
         predict_per_second=len(texts) / predict_seconds if predict_seconds else float("inf"),
         dropped_leaks=dropped,
         fold_f1=fold_f1,
+        calibration=calibration,
     )

@@ -10,20 +10,23 @@ from pathlib import Path
 import joblib
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from massline.analysis.classify import (
     MODEL_FORMAT_VERSION,
+    READABLE_FORMAT_VERSIONS,
     CategoryClassifier,
     ModelFormatError,
     text_of,
 )
-from massline.analysis.classify_eval import cross_validate, near_duplicate_links
+from massline.analysis.classify_eval import calibration_of, cross_validate, near_duplicate_links
 from massline.analysis.classify_features import (
     MessageVectorizer,
     WordSegmenter,
     split_title,
     taxonomy_terms,
 )
+from massline.analysis.classify_nbsvm import NBSVM, log_count_ratio
 
 TRAFFIC = [
     "公交车站台破损需要维修",
@@ -98,6 +101,8 @@ def test_init_stores_parameters_only() -> None:
 
 def test_fit_returns_self_and_learns_classes(fitted: CategoryClassifier) -> None:
     assert list(fitted.classes_) == sorted(CLASSES)
+    assert isinstance(fitted.models_[0].estimator, NBSVM)  # the default model: calibrated NB-SVM
+    assert fitted.vectorizer_.char_ngrams == (1, 4)
     assert fitted.n_train_ == 30
     assert fitted.trained_at_.tzinfo is not None
 
@@ -159,8 +164,22 @@ def test_load_refuses_other_format_version(fitted: CategoryClassifier, tmp_path:
     payload = joblib.load(path)
     payload["header"]["format_version"] = MODEL_FORMAT_VERSION + 1
     joblib.dump(payload, path)
-    with pytest.raises(ModelFormatError, match="format version"):
+    with pytest.raises(ModelFormatError, match="format version 3 is not supported .* retrain"):
         CategoryClassifier.load(path)
+
+
+def test_loads_format_1_files(tmp_path: Path) -> None:
+    """A calibrated-SVM model written before the NB-SVM default (format 1) still loads and predicts."""
+    assert READABLE_FORMAT_VERSIONS == (1, 2) and MODEL_FORMAT_VERSION == 2
+    texts, labels = corpus()
+    old = CategoryClassifier(estimators="svm", char_ngrams=(1, 3)).fit(texts, labels)
+    del old.format_version_  # format-1 objects have no such attribute
+    path = tmp_path / "v1.joblib"
+    old.save(path)
+    assert CategoryClassifier.read_header(path)["format_version"] == 1
+    loaded = CategoryClassifier.load(path)
+    assert loaded.model_version().startswith("category-v1-")
+    np.testing.assert_allclose(loaded.predict_proba(texts), old.predict_proba(texts))
 
 
 def test_load_refuses_foreign_files(tmp_path: Path) -> None:
@@ -198,9 +217,59 @@ def test_unlabeled_and_taxonomy_inputs() -> None:
 
 def test_single_estimators_work() -> None:
     texts, labels = corpus()
-    for name in ("svm", "lr"):
+    for name in ("nbsvm", "svm", "lr", "nbsvm+lr"):
         model = CategoryClassifier(estimators=name, word_ngrams=None).fit(texts, labels)
         assert model.predict([text_of("学校操场维修")]) == ["教育文体"]
+
+
+def test_two_categories_and_three_examples_each() -> None:
+    """The smallest set the deployment's retrain accepts: two classes, three rows each."""
+    all_texts, all_labels = corpus()
+    texts = all_texts[:3] + all_texts[-3:]
+    labels = all_labels[:3] + all_labels[-3:]
+    model = CategoryClassifier().fit(texts, labels)
+    proba = model.predict_proba([text_of("公交车站台破损"), text_of("化工厂排污")])
+    assert proba.shape == (2, 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-6)
+    assert model.predict([text_of("公交车站台破损"), text_of("化工厂排污")]) == ["交通运输", "环境保护"]
+
+
+def test_log_count_ratio_favours_features_of_the_class() -> None:
+    features = sp.csr_matrix(np.array([[2.0, 0.0, 1.0], [1.0, 0.0, 1.0], [0.0, 3.0, 1.0]]))
+    ratio = log_count_ratio(features, np.array([True, True, False]))
+    assert ratio[0] > 0 > ratio[1]  # feature 0 only in the class, feature 1 only outside
+    # binarized counts + 1: in the class [3, 1, 3] (sum 7), outside [1, 2, 2] (sum 5)
+    assert ratio[2] == pytest.approx(np.log((3 / 7) / (2 / 5)))
+    assert ratio.dtype == np.float64
+
+
+def test_nbsvm_folds_the_ratio_into_the_weights() -> None:
+    rng = np.random.default_rng(0)
+    y = np.array(["a", "b", "c"] * 20)
+    noise = rng.uniform(0, 1, (60, 40)) * (rng.uniform(0, 1, (60, 40)) < 0.2)
+    signal = np.eye(3)[np.arange(60) % 3] * rng.uniform(1, 2, (60, 3))
+    features = sp.csr_matrix(np.hstack([noise, signal]))
+    model = NBSVM(C=0.5).fit(features, y)
+    assert model.coef_.shape == (3, 43) and list(model.classes_) == ["a", "b", "c"]
+    assert (model.predict(features) == y).mean() > 0.9
+    two = NBSVM().fit(features[:40], y[:40] == "a")
+    assert two.decision_function(features[:40]).shape == (40,)  # scikit-learn's binary convention
+    assert (two.predict(features[:40]) == (y[:40] == "a")).mean() > 0.9
+    with pytest.raises(ValueError, match="two classes"):
+        NBSVM().fit(features[:3], ["a"] * 3)
+
+
+def test_calibration_of_measures_reliability() -> None:
+    conf = [0.95] * 20 + [0.55] * 20 + [0.3] * 10
+    right = [True] * 19 + [False] + [True] * 11 + [False] * 9 + [True] * 3 + [False] * 7
+    cal = calibration_of(conf, right, threshold=0.5)
+    assert cal.below == 10
+    assert cal.accuracy_below == pytest.approx(0.3) and cal.accuracy_above == pytest.approx(30 / 40)
+    assert cal.ece == pytest.approx(0.0)  # each bin's accuracy equals its confidence
+    assert sum(b[2] for b in cal.bins) == 50
+    shifted = calibration_of([c + 0.04 for c in conf], right)
+    assert shifted.ece == pytest.approx(0.04)
+    assert "expected calibration error" in cal.format()
 
 
 def test_taxonomy_terms_split_compound_terms() -> None:
@@ -255,6 +324,21 @@ def test_cross_validate_drops_leaked_extra_rows() -> None:
     assert sum(map(sum, report.confusion)) == 30
     assert 0.0 <= report.macro_f1 <= 1.0 and len(report.fold_f1) == 3
     assert "macro-F1" in report.format()
+    assert report.calibration is not None and report.calibration.threshold == 0.5
+    assert "expected calibration error" in report.format()
+
+
+def test_cross_validate_takes_models_without_confidence() -> None:
+    class Majority:
+        def fit(self, texts: list[str], labels: list[str]) -> Majority:
+            self.label = max(set(labels), key=labels.count)
+            return self
+
+        def predict(self, texts: list[str]) -> list[str]:
+            return [self.label] * len(texts)
+
+    report = cross_validate(*corpus(), folds=3, make_model=Majority)
+    assert report.calibration is None and "calibration" not in report.format()
 
 
 def test_cross_validate_needs_enough_rows_per_class() -> None:
