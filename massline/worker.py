@@ -1,6 +1,8 @@
-"""The analysis worker: runs the pipeline on new messages and stores versioned results.
+"""The analysis worker: indexes new messages for search, runs the pipeline and stores versioned results.
 
-``Worker(platform).run_once()`` analyses what is pending in short write
+``Worker(platform).run_once()`` first adds the messages stored since the
+last cycle to the search index (``services/search_backlog``, a few thousand
+per transaction), then analyses what is pending in short write
 transactions (``batch_size`` messages each) and returns a report;
 ``start()``/``stop()`` run it every ``interval`` seconds in a background
 thread (``massline serve`` does this in-process by default; ``massline
@@ -15,7 +17,7 @@ import time
 from datetime import datetime
 
 from massline.platform import Platform
-from massline.services import alerts, issues
+from massline.services import alerts, issues, search_backlog
 from massline.services.pipeline import PipelineReport, analysis_context, run_pipeline
 
 log = logging.getLogger(__name__)
@@ -52,7 +54,7 @@ class Worker:
         Stops after ``max_messages`` (default: ``max_per_cycle``; 0 = no limit) or when nothing is left.
         """
         cap = self.max_per_cycle if max_messages is None else max_messages
-        total = PipelineReport()
+        total = PipelineReport(indexed=self.index_search())
         settings = self.platform.settings
         after_id = 0
         while not self._stop.is_set():
@@ -70,11 +72,17 @@ class Worker:
                 break
         return total
 
+    def index_search(self) -> int:
+        """Add every message waiting for the search index to it (one transaction per batch); returns how many."""
+        return search_backlog.index_backlog(self.platform.write, self._stop.is_set)
+
     def run_forever(self) -> None:
         """Analyse every ``interval`` seconds until :meth:`stop`; errors are logged, never fatal."""
         while not self._stop.is_set():
             try:
                 report = self.run_once()
+                if report.indexed:
+                    log.info("indexed %d messages for search", report.indexed)
                 if report.messages:
                     log.info(
                         "analysed %d messages (%d routed, %d urgent, %d duplicates)",

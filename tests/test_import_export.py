@@ -18,9 +18,11 @@ from massline.io.formats import read_records
 from massline.io.importers import ImportMapping, derive_title, load_mapping, mapping_from_pairs, parse_datetime
 from massline.models import Message, MessageEvent, MessageSearch, Reply
 from massline.platform import Platform
+from massline.services import search_backlog
 from massline.services.bulk import ImportOptions, ImportReport, run_import
 from massline.services.intake import MessageInput, check_submit, search_text
 from massline.services.search import search_condition
+from massline.worker import Worker
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HEADER = ["编号", "标题", "内容", "类型", "区域", "领域", "电话", "时间", "点赞", "答复", "答复时间"]
@@ -88,6 +90,13 @@ def test_csv_import_routes_indexes_and_records_history(deployed: Platform, tmp_p
     assert lamp.region is not None and lamp.region.code == "cs-dc"  # alias 东城
     assert lamp.office is not None and lamp.office.code == "cs-dc-gov"
     assert lamp.contact_encrypted is not None and deployed.cipher.decrypt(lamp.contact_encrypted) == "13812345678"
+    with deployed.read() as s:  # stored for the worker to index, found by substring meanwhile
+        assert s.get(MessageSearch, lamp.id) is None and search_backlog.pending_count(s) == 3
+        cond = search_condition(s, "路灯")
+        assert cond is not None
+        assert [m.external_id for m in s.scalars(select(Message).where(cond))] == ["H2"]
+    with deployed.write() as s:
+        assert search_backlog.index_pending(s) == 3
     with deployed.read() as s:
         terms = s.get(MessageSearch, lamp.id)
         assert terms is not None and terms.terms == search_text(lamp.title, lamp.body)
@@ -123,8 +132,11 @@ def test_import_matches_the_web_submission(deployed: Platform, tmp_path: Path) -
     with deployed.write() as s:
         web = check_submit(s, deployed.cipher, MessageInput(
             title=GOOD[0][1], body=GOOD[0][2], kind="投诉", region="cs", category="劳动和社会保障"), now).message
+        assert web.search_pending and s.get(MessageSearch, web.id) is None  # the worker indexes it
+        assert search_backlog.index_pending(s) == 2  # both, the same way
+        s.refresh(web)
         web_terms = s.get(MessageSearch, web.id)
-        assert web_terms is not None
+        assert web_terms is not None and not web.search_pending
         assert (web.office_id, web.status, web.due_at, web.category_id) == (
             imported.office_id, imported.status, imported.due_at, imported.category_id)
         assert [e.type for e in web.events] == [e.type for e in imported.events]
@@ -299,12 +311,15 @@ def test_cli_export_redaction_filters_and_xlsx(cli_env: Platform, tmp_path: Path
 
 def test_replies_count_and_search_rows(deployed: Platform, tmp_path: Path) -> None:
     do_import(deployed, write_csv(tmp_path / "in.csv", GOOD))
-    assert count(deployed, Reply) == 1 and count(deployed, MessageSearch) == 3
+    assert count(deployed, Reply) == 1 and count(deployed, MessageSearch) == 0  # the worker indexes them
+    assert Worker(deployed).index_search() == 3
+    assert count(deployed, MessageSearch) == 3
 
 
-def test_pipelined_import_with_a_helper_process(deployed: Platform, tmp_path: Path) -> None:
+def test_pipelined_import_with_a_writer_thread(deployed: Platform, tmp_path: Path) -> None:
     report = do_import(deployed, write_csv(tmp_path / "in.csv", GOOD), workers=1, batch_size=1)
     assert (report.imported, report.batches) == (3, 3)
+    assert Worker(deployed).index_search() == 3
     with deployed.read() as s:
         for m in s.scalars(select(Message)):
             row = s.get(MessageSearch, m.id)

@@ -1,6 +1,6 @@
 """The fast paths of ``massline import``: search terms identical to ``intake.search_text``,
-rows identical to Core inserts, and an FTS index that stays complete — also when an
-import stops half-way."""
+rows identical to Core inserts, and imported messages that are found before and after the
+worker indexes them — also when an import stops half-way."""
 
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ from sqlalchemy import func, select, text
 
 from massline.analysis import search_terms as reference_terms
 from massline.analysis.pii import find_pii
-from massline.models import Message, MessageEvent, MessageSearch, Reply
+from massline.models import Message, MessageEvent, Reply
 from massline.platform import Platform
-from massline.services import bulk_write, search_index
+from massline.services import bulk_write, search_backlog, search_index
 from massline.services.intake import MessageInput, check_submit, search_text
 from massline.services.search import search_condition
+from massline.worker import Worker
 from tests.test_import_export import GOOD, do_import, write_csv
 
 PIECES = [
@@ -120,7 +121,7 @@ def _raw(platform: Platform, sql: str, source: str) -> list[tuple[Any, ...]]:
 STORED = {
     "messages": "SELECT title, body, kind, region_id, category_id, office_id, status, is_public, author_name, "
     "external_id, support_count, reopen_count, escalated, created_at, updated_at, due_at, replied_at, closed_at, "
-    "issue_id FROM messages m WHERE m.source = :source ORDER BY m.id",
+    "issue_id, search_pending FROM messages m WHERE m.source = :source ORDER BY m.id",
     "search": "SELECT s.terms FROM message_search s JOIN messages m ON m.id = s.message_id "
     "WHERE m.source = :source ORDER BY m.id",
     "events": "SELECT e.type, e.from_status, e.to_status, e.actor_id, e.office_id, e.note, e.is_public, "
@@ -153,6 +154,7 @@ def test_driver_inserts_store_what_core_inserts_store(
         m.setattr(bulk_write._Drivers, "make", classmethod(lambda cls, dialect, x: None))
         core = do_import(deployed, path, source="core", batch_size=5)
     assert (fast.imported, fast.routed, fast.replied) == (core.imported, core.routed, core.replied) == (12, 12, 4)
+    assert Worker(deployed).index_search() == 24  # both imports wait for the search index
     a, b = _stored(deployed, "fast"), _stored(deployed, "core")
     assert _without_reply_ids(a) == _without_reply_ids(b)
     assert len(a["events"]) == 12 + 12 + 4 and a["search"][0] != ("",)
@@ -181,11 +183,14 @@ def _found(platform: Platform, query: str) -> set[str]:
 
 def test_imported_messages_are_found_and_the_index_stays_consistent(deployed: Platform, tmp_path: Path) -> None:
     do_import(deployed, write_csv(tmp_path / "in.csv", ROWS), batch_size=5, workers=1)
-    _fts_consistent(deployed)
-    assert _found(deployed, "拖欠工资") == {f"H1-{i}" for i in range(4)}
-    assert _found(deployed, "路灯坏了") == {f"H2-{i}" for i in range(4)}
-    assert _found(deployed, "13812345678") == set()  # redacted before indexing
-    with deployed.write() as s:  # the web's trigger still indexes new submissions
+    for indexed in (False, True):  # by substring while pending, then through the index
+        assert _found(deployed, "拖欠 工资") == {f"H1-{i}" for i in range(4)}
+        assert _found(deployed, "路灯坏了") == {f"H2-{i}" for i in range(4)}
+        assert _found(deployed, "13812345678") == set()  # never by the raw text; redacted before indexing
+        if not indexed:
+            assert Worker(deployed).index_search() == 12
+        _fts_consistent(deployed)
+    with deployed.write() as s:  # a web submission is indexed the same way, after the import's
         web = check_submit(
             s,
             deployed.cipher,
@@ -194,47 +199,40 @@ def test_imported_messages_are_found_and_the_index_stays_consistent(deployed: Pl
         ).message
         code = web.tracking_code
     assert code in _found(deployed, "路灯坏了")
+    assert Worker(deployed).index_search() == 1
+    assert code in _found(deployed, "路灯坏了")
     _fts_consistent(deployed)
 
 
-def test_an_interrupted_import_leaves_whole_indexed_batches_and_resumes(
+def test_an_interrupted_import_leaves_whole_batches_and_resumes(
     deployed: Platform, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = write_csv(tmp_path / "in.csv", ROWS)
     calls = {"n": 0}
-    index = search_index.FtsBatch.index
+    insert = bulk_write.Writer.insert
 
-    def failing(self: search_index.FtsBatch, low: int, high: int) -> None:
+    def failing_insert(self: bulk_write.Writer, *args: Any) -> None:
         calls["n"] += 1
+        insert(self, *args)
         if calls["n"] == 3:
-            index(self, low, high)  # the third batch fails after indexing, before its commit
-            raise RuntimeError("disk full")
-        index(self, low, high)
+            raise RuntimeError("disk full")  # the third batch fails after its inserts, before its commit
 
     with monkeypatch.context() as m:
-        if deployed.engine.dialect.name == "sqlite":
-            m.setattr(search_index.FtsBatch, "index", failing)
-        else:  # PostgreSQL indexes in the insert itself: fail the third batch's events instead
-            insert = bulk_write.Writer.insert
-
-            def failing_insert(self: bulk_write.Writer, *args: Any) -> None:
-                calls["n"] += 1
-                insert(self, *args)
-                if calls["n"] == 3:
-                    raise RuntimeError("disk full")
-
-            m.setattr(bulk_write.Writer, "insert", failing_insert)
+        m.setattr(bulk_write.Writer, "insert", failing_insert)
         with pytest.raises(RuntimeError, match="disk full"):
             do_import(deployed, path, batch_size=2, workers=0)
     with deployed.read() as s:
         assert s.scalar(select(func.count()).select_from(Message)) == 4  # two whole batches
-        assert s.scalar(select(func.count()).select_from(MessageSearch)) == 4
+        assert search_backlog.pending_count(s) == 4
         assert s.scalar(select(func.count()).select_from(Reply)) == 1
+    assert _found(deployed, "拖欠 工资") == {"H1-0", "H1-1"}  # by substring, not yet indexed
+    assert Worker(deployed).index_search() == 4
     _fts_consistent(deployed)
-    assert _found(deployed, "拖欠工资") == {"H1-0", "H1-1"}
+    assert _found(deployed, "拖欠 工资") == {"H1-0", "H1-1"}
     report = do_import(deployed, path, batch_size=2)  # the re-run imports the rest
     assert (report.imported, report.duplicates) == (8, 4)
+    assert Worker(deployed).index_search() == 8
     _fts_consistent(deployed)
-    assert _found(deployed, "拖欠工资") == {f"H1-{i}" for i in range(4)}
+    assert _found(deployed, "拖欠 工资") == {f"H1-{i}" for i in range(4)}
     with deployed.read() as s:
         assert s.execute(text("SELECT count(*) FROM message_events")).scalar() == 12 + 12 + 4

@@ -15,6 +15,7 @@ from massline.io.exporters import EXPORT_FORMATS, write_problems_csv, write_tabl
 from massline.io.formats import FORMATS, FormatError, columns_of, guess_format, read_records
 from massline.io.importers import ImportMapping, MappingError, load_mapping, mapping_from_pairs
 from massline.models import STATUS_LABELS, STATUSES
+from massline.services import search_backlog
 from massline.services.bulk import ImportAborted, ImportOptions, ImportReport, deployment_timezone, run_import
 from massline.services.export import EXPORT_COLUMNS, ExportFilter, export_rows
 
@@ -81,8 +82,10 @@ def _write_report(report: ImportReport, file: Path, report_path: Path | None) ->
 @click.option("--reply-office", default=None, help="Office code answering replied rows that routing leaves unassigned.")
 @click.option("--batch-size", default=2000, show_default=True, type=click.IntRange(1, 100_000),
               help="Rows per transaction.")
-@click.option("--workers", default=None, type=click.IntRange(0, 8),
-              help="Helper processes computing search terms (default: 1 when the machine has 2+ cores, else 0).")
+@click.option("--workers", default=None, type=click.IntRange(0, 1),
+              help="1: a writer thread writes each batch while the next is read (default on 2+ cores); 0: one thread.")
+@click.option("--index-now", is_flag=True,
+              help="Add the imported messages to the search index before returning (else the worker does it).")
 @click.option("--dry-run", is_flag=True, help="Validate and count only; write nothing.")
 @click.option("--on-error", type=click.Choice(["stop", "skip"]), default="stop", show_default=True,
               help="stop: import nothing if any row is bad; skip: import the good rows, report the bad ones.")
@@ -91,13 +94,16 @@ def _write_report(report: ImportReport, file: Path, report_path: Path | None) ->
 def import_cmd(
     file: Path, fmt: str | None, sheet: str | None, encoding: str | None, mapping: str | None,
     pairs: tuple[str, ...], source: str | None, default_region: str | None, reply_office: str | None,
-    batch_size: int, workers: int | None, dry_run: bool, on_error: str, report_path: Path | None,
+    batch_size: int, workers: int | None, index_now: bool, dry_run: bool, on_error: str, report_path: Path | None,
 ) -> None:
     """Import messages from FILE (CSV, XLSX or JSONL) through a column mapping.
 
-    Rows are validated like web submissions, routed to offices, indexed and
-    given tracking codes. Rows already imported from the same --source
-    (same external_id) are skipped, so re-running is safe.
+    Rows are validated like web submissions, routed to offices and given
+    tracking codes. Like web submissions they are added to the search index
+    by the worker (massline serve, massline worker, massline pipeline run) —
+    or before the command returns with --index-now — and board search finds
+    them by substring meanwhile. Rows already imported from the same
+    --source (same external_id) are skipped, so re-running is safe.
     """
     if not file.is_file():
         fail(f"file not found: {file}")
@@ -146,6 +152,19 @@ def import_cmd(
         f"in {seconds:.1f} s ({rate:,.0f} rows/s): {report.routed} routed, {report.queued} in the dispatch queue, "
         f"{report.replied} replied, {report.duplicates} duplicates skipped, {report.bad_rows} bad rows skipped"
     )
+    if index_now:
+        started = time.perf_counter()
+        indexed = search_backlog.index_backlog(platform.write)
+        click.echo(f"indexed {indexed} messages for search in {time.perf_counter() - started:.1f} s")
+    else:
+        with platform.read() as session:
+            pending = search_backlog.pending_count(session)
+        if pending:
+            click.echo(
+                f"{pending} messages wait for the search index: the worker adds them "
+                "(massline serve / massline worker / massline pipeline run); board search finds them meanwhile"
+            )
+
 
 
 def _day(value: str | None, name: str) -> date | None:

@@ -34,6 +34,8 @@ def _context(session: Session, platform: Platform) -> AnalysisContext:
 
 
 def _print_report(report: PipelineReport) -> None:
+    if report.indexed:
+        click.echo(f"indexed {report.indexed} messages for search")
     click.echo(
         f"analysed {report.messages} messages: {report.routed} routed, {report.urgent} urgent, "
         f"{report.duplicates} near-duplicates"

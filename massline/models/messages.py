@@ -15,6 +15,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -45,6 +47,13 @@ class Message(Base):
     __table_args__ = (
         Index("ix_messages_office_status_due", "office_id", "status", "due_at"),
         Index("ix_messages_public_created", "is_public", "created_at"),
+        # the few messages not yet in the search index (services/search_backlog)
+        Index(
+            "ix_messages_search_pending",
+            "id",
+            sqlite_where=text("search_pending = 1"),
+            postgresql_where=text("search_pending"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -67,6 +76,9 @@ class Message(Base):
     external_id: Mapped[str | None] = mapped_column(String(100), index=True)
     support_count: Mapped[int] = mapped_column(Integer, default=0)
     oppose_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: stored but not yet in the search index: the worker indexes it within seconds (board search
+    #: finds it meanwhile by substring, see services/search.py)
+    search_pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     reopen_count: Mapped[int] = mapped_column(Integer, default=0)
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)
     reject_reason: Mapped[str | None] = mapped_column(Text)

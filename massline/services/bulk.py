@@ -2,20 +2,20 @@
 
 Every row goes through the web form's validation (``intake.validate_input``),
 the registered category suggesters, ``routing.route_office`` and
-``routing.deadline_days``, gets a tracking code from ``intake.new_tracking_code``
-and the search terms of ``intake.search_text`` (computed by the equivalent,
-faster ``search_index.search_terms``) — what a web submission gets. What is
-batch-specific is only *how* the rows are written:
+``routing.deadline_days`` and gets a tracking code from ``intake.new_tracking_code``
+— what a web submission gets; like a web submission, it is stored
+``search_pending`` and indexed for search by the worker (or by ``--index-now``),
+found by substring meanwhile. What is batch-specific is only *how* the rows are
+written:
 
 * names are resolved once (regions by code, name or alias; categories by path),
   route results are cached per (region, category) and deadline days per
   (category, kind), since routing depends on nothing else for an import;
-* rows are written in batches, one transaction each, search index included
-  (``bulk_write``: driver executemany and one FTS statement per batch on SQLite,
-  Core ``INSERT`` executemany elsewhere);
+* rows are written in batches, one transaction each (``bulk_write``: driver
+  executemany on SQLite, Core ``INSERT`` executemany elsewhere), by a writer
+  thread while this one reads and plans the next batch (``workers`` > 0);
 * with ``on_error="stop"`` a first streaming pass validates the whole file and
-  nothing is written when any row is bad; a helper process computes the search
-  terms meanwhile.
+  nothing is written when any row is bad.
 
 Re-running an import is idempotent: a row whose (source, external_id) already
 exists is skipped. The case history of an imported message is ``submitted``
@@ -30,9 +30,7 @@ import pickle
 import queue
 import tempfile
 import threading
-from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from typing import IO, TypeVar
@@ -58,16 +56,11 @@ from massline.services.bulk_prepare import (
 )
 from massline.services.bulk_write import Planned, Writer
 from massline.services.crypto import FieldCipher
-from massline.services.search_index import search_terms
 
 __all__ = ["ImportAborted", "ImportOptions", "ImportReport", "deployment_timezone", "run_import"]
 
 _T = TypeVar("_T", PreparedRow, Planned)
-_Item = tuple[list[Planned], "Future[list[str]] | None"]
-# Batches whose search terms the helper process may be computing while this thread
-# validates, and validated batches held in memory waiting for them.
-_AHEAD = 2
-_MAX_PENDING = 16
+_Item = list[Planned]
 
 
 def _existing_ids(session: Session, source: str, ids: list[str]) -> set[str]:
@@ -141,48 +134,18 @@ class _Pipe:
             raise self._error
 
 
-def _texts(batch: list[PreparedRow]) -> list[tuple[str, str]]:
-    return [(p.row.title, p.row.body) for p in batch]
-
-
 class _Spool:
-    """The validated batches of the first pass, in a temporary file, with the
-    search terms the helper process computed meanwhile.
+    """The validated batches of the first pass, in a temporary file (read back once by the second)."""
 
-    The helper gets a batch only while it has fewer than ``_AHEAD`` in hand, and
-    validation never waits for it: a batch spooled without terms gets them in
-    the second pass, where the helper works alongside the writer. Short texts
-    are thus mostly done during validation, long ones split between the passes.
-    """
-
-    def __init__(self, file: IO[bytes], pool: ProcessPoolExecutor | None) -> None:
+    def __init__(self, file: IO[bytes]) -> None:
         self.file = file
-        self.pool = pool
-        self.pending: deque[tuple[list[PreparedRow], Future[list[str]] | None]] = deque()
 
     def add(self, batch: list[PreparedRow]) -> None:
-        """Spool ``batch`` once the batches before it are spooled."""
-        busy = sum(1 for _, terms in self.pending if terms is not None and not terms.done())
-        if self.pool is not None and busy < _AHEAD:
-            self.pending.append((batch, self.pool.submit(search_terms, _texts(batch))))
-        else:
-            self.pending.append((batch, None))
-        while self.pending and (
-            len(self.pending) > _MAX_PENDING or (terms := self.pending[0][1]) is None or terms.done()
-        ):
-            self._dump()
-
-    def _dump(self) -> None:
-        batch, terms = self.pending.popleft()
-        if terms is not None:
-            for p, text in zip(batch, terms.result(), strict=True):
-                p.terms = text
+        """Spool ``batch``."""
         pickle.dump(batch, self.file, protocol=pickle.HIGHEST_PROTOCOL)
 
     def batches(self) -> Iterator[list[PreparedRow]]:
         """Every spooled batch, in order."""
-        while self.pending:
-            self._dump()
         self.file.seek(0)
         while True:
             try:
@@ -195,15 +158,11 @@ def _write_batch(
     sessions: sessionmaker[Session],
     writer: Writer,
     planned: list[Planned],
-    terms: Future[list[str]] | None,
     seen: set[str],
     report: ImportReport,
     progress: Callable[[ImportReport], None] | None,
 ) -> None:
     """Write one planned batch in its own transaction (duplicates dropped first)."""
-    if terms is not None:
-        for x, text in zip(planned, terms.result(), strict=True):
-            x.prepared.terms = text
     with transaction(sessions, write=True) as session:
         fresh = _new_rows(session, planned, writer.options.source, seen, report)
         if fresh:
@@ -289,14 +248,10 @@ def _run_import(
                 "the mapping has a reply column but the deployment has no dispatch office to answer "
                 "unrouted messages; give --reply-office CODE"
             )
-        pool: ProcessPoolExecutor | None = None
-        if options.workers > 0 and not options.dry_run:
-            pool = ProcessPoolExecutor(options.workers)
-            stack.callback(pool.shutdown, cancel_futures=True)
         if options.on_error == "stop" or options.dry_run:
             check_seen: set[str] = set()
             if not options.dry_run:
-                spool = _Spool(stack.enter_context(tempfile.TemporaryFile()), pool)
+                spool = _Spool(stack.enter_context(tempfile.TemporaryFile()))
             for batch in batched_rows(
                 prepared_rows(session, lookups, open_records(), mapping, options, tz, now, check), options.batch_size
             ):
@@ -308,8 +263,7 @@ def _run_import(
     report = ImportReport()
     reader = stack.enter_context(sessions())
     if spool is not None:
-        # The validated rows (and their search terms) were spooled by the first pass:
-        # the file is read only once.
+        # The validated rows were spooled by the first pass: the file is read only once.
         report.rows = check.rows
         batches = spool.batches()
     else:
@@ -319,21 +273,19 @@ def _run_import(
     seen: set[str] = set()
 
     def write(item: _Item) -> None:
-        _write_batch(sessions, writer, *item, seen, report, progress)
+        _write_batch(sessions, writer, item, seen, report, progress)
 
-    pipe = _Pipe(write) if pool is not None else None
+    pipe = _Pipe(write) if options.workers > 0 else None
     try:
         for batch in batches:
             planned = writer.plan(reader, batch)
             reader.rollback()  # hold no read snapshot while the writer commits
-            if pool is None or pipe is None:
-                write((planned, None))
+            if pipe is None:
+                write(planned)
                 continue
-            # Pipelined: a helper process computes the batch's search terms (unless the
-            # first pass did) and a writer thread inserts it (SQLite works outside the
+            # Pipelined: a writer thread inserts the batch (SQLite works outside the
             # GIL) while this thread reads, validates and plans the next batch.
-            terms = None if all(p.terms is not None for p in batch) else pool.submit(search_terms, _texts(batch))
-            pipe.put((planned, terms))
+            pipe.put(planned)
         if pipe is not None:
             pipe.close()
     finally:

@@ -50,8 +50,8 @@ class RowProblem:
 
 @dataclass
 class ImportOptions:
-    """How to import: origin name, defaults and error policy. ``workers`` helper
-    processes compute search terms while batches are written (0: all in this process)."""
+    """How to import: origin name, defaults and error policy. ``workers`` > 0: a writer
+    thread writes each batch while the next is read and planned (0: one thread)."""
 
     source: str
     on_error: OnError = "stop"
@@ -91,7 +91,6 @@ class PreparedRow:
     region_id: int | None
     category_id: int | None
     phone: str
-    terms: str | None = None
 
 
 @dataclass(frozen=True)

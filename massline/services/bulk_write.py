@@ -1,10 +1,12 @@
 """Bulk import, second half: planning prepared rows into message rows and
-writing a batch — messages, search rows, case history, replies — in one transaction.
+writing a batch — messages, case history, replies — in one transaction.
 
 The rows are those a web submission would produce (``intake.new_tracking_code``,
-``routing.suggest_category``, the route and deadline of ``bulk_prepare.Lookups``,
-search terms identical to ``intake.search_text``). How they are written
-depends on the database:
+``routing.suggest_category``, the route and deadline of ``bulk_prepare.Lookups``),
+and like a web submission the messages are stored ``search_pending``: the
+worker adds them to the search index (``services/search_backlog``; ``massline
+import --index-now`` does it before the command returns), and board search
+finds them by substring meanwhile. How they are written depends on the database:
 
 * SQLite: rows are converted to the driver's values by the columns' own bind
   processors (the values SQLAlchemy would send) when they are planned, in the
@@ -12,8 +14,7 @@ depends on the database:
   batch's write transaction holds the database's only write lock (``BEGIN
   IMMEDIATE``), so message and reply ids are allotted up front (``max(id) + 1 …``,
   what SQLite would choose) instead of being read back; rows go through the
-  driver's ``executemany``; and the FTS index is filled with one statement for
-  the batch (``search_index.sqlite_fts_deferred``).
+  driver's ``executemany``.
 * PostgreSQL: Core ``INSERT`` executemany; ids are read back by tracking code.
 """
 
@@ -29,17 +30,15 @@ from typing import Any, cast
 from sqlalchemy import JSON, Boolean, Connection, DateTime, Dialect, Table, insert, select
 from sqlalchemy.orm import Session
 
-from massline.models import Message, MessageEvent, MessageSearch, Reply
+from massline.models import Message, MessageEvent, Reply
 from massline.models.base import UTCDateTime
 from massline.services.access import secret_digest
 from massline.services.bulk_prepare import ImportOptions, ImportReport, Lookups, OfficeRef, PreparedRow
 from massline.services.crypto import FieldCipher
 from massline.services.intake import new_tracking_code
 from massline.services.routing import suggest_category
-from massline.services.search_index import search_terms_of, sqlite_fts_deferred
 
 _MESSAGES = cast(Table, Message.__table__)
-_SEARCH = cast(Table, MessageSearch.__table__)
 _EVENTS = cast(Table, MessageEvent.__table__)
 _REPLIES = cast(Table, Reply.__table__)
 _CHUNK = 500
@@ -178,11 +177,10 @@ class _Driver:
 
 
 class _Drivers:
-    """The driver inserts of the four tables; built from the first planned row."""
+    """The driver inserts of the three tables; built from the first planned row."""
 
-    def __init__(self, messages: _Driver, search: _Driver, events: _Driver, replies: _Driver) -> None:
+    def __init__(self, messages: _Driver, events: _Driver, replies: _Driver) -> None:
         self.messages = messages
-        self.search = search
         self.events = events
         self.replies = replies
 
@@ -195,13 +193,12 @@ class _Drivers:
         reply = x.reply or _reply(0, "", None)
         drivers = (
             _Driver.make(dialect, _MESSAGES, ["id", *x.message]),
-            _Driver.make(dialect, _SEARCH, ["message_id", "terms"]),
             _Driver.make(dialect, _EVENTS, list(event)),
             _Driver.make(dialect, _REPLIES, ["id", *reply]),
         )
         if any(d is None for d in drivers):
             return None
-        return cls(*cast(tuple[_Driver, _Driver, _Driver, _Driver], drivers))
+        return cls(*cast(tuple[_Driver, _Driver, _Driver], drivers))
 
     def values(self, x: Planned) -> _Values:
         """The planned row's message, events and reply as driver values."""
@@ -311,6 +308,7 @@ class Writer:
             "due_at": due,
             "replied_at": replied_at,
             "closed_at": None,
+            "search_pending": True,  # indexed by the worker (services/search_backlog)
         }
         events = [_event("submitted", created, "received", "received", None, source=source)]
         if office is not None:
@@ -325,16 +323,12 @@ class Writer:
         return Planned(p, message, events, reply, reply_event, office is not None)
 
     def insert(self, session: Session, planned: list[Planned], report: ImportReport) -> None:
-        """Insert planned rows with their search rows, events and replies (in ``session``'s transaction)."""
+        """Insert planned rows with their events and replies (in ``session``'s transaction)."""
         connection = session.connection()
-        terms = [
-            x.prepared.terms if x.prepared.terms is not None else search_terms_of(x.message["title"], x.message["body"])
-            for x in planned
-        ]
         if self._drivers is not None:
-            self._insert_sqlite(connection, self._drivers, planned, terms)
+            self._insert_sqlite(connection, self._drivers, planned)
         else:
-            self._insert_core(connection, planned, terms)
+            self._insert_core(connection, planned)
         for x in planned:
             if x.routed:
                 report.routed += 1
@@ -343,9 +337,7 @@ class Writer:
             report.replied += x.reply is not None
         report.imported += len(planned)
 
-    def _insert_sqlite(
-        self, connection: Connection, drivers: _Drivers, planned: list[Planned], terms: list[str]
-    ) -> None:
+    def _insert_sqlite(self, connection: Connection, drivers: _Drivers, planned: list[Planned]) -> None:
         first = _next_id(connection, _MESSAGES)
         ids = range(first, first + len(planned))
         next_reply = _next_id(connection, _REPLIES)
@@ -368,15 +360,11 @@ class Writer:
                 )
                 next_reply += 1
         drivers.messages.insert(connection, messages)
-        with sqlite_fts_deferred(connection) as fts:
-            drivers.search.insert(connection, [[mid, t] for mid, t in zip(ids, terms, strict=True)])
-            if fts is not None:
-                fts.index(ids[0], ids[-1])
         if replies:
             drivers.replies.insert(connection, replies)
         drivers.events.insert(connection, events + reply_events)
 
-    def _insert_core(self, connection: Connection, planned: list[Planned], terms: list[str]) -> None:
+    def _insert_core(self, connection: Connection, planned: list[Planned]) -> None:
         messages = [x.message for x in planned]
         if connection.dialect.name == "sqlite":  # ids allotted under the write lock
             first = _next_id(connection, _MESSAGES)
@@ -385,9 +373,6 @@ class Writer:
         else:
             connection.execute(insert(_MESSAGES), messages)
             ids = _ids_by_code(connection, [m["tracking_code"] for m in messages])
-        connection.execute(
-            insert(_SEARCH), [{"message_id": mid, "terms": t} for mid, t in zip(ids, terms, strict=True)]
-        )
         events = [{**e, "message_id": mid} for mid, x in zip(ids, planned, strict=True) for e in x.events]
         replied = [(mid, x) for mid, x in zip(ids, planned, strict=True) if x.reply is not None]
         if replied:

@@ -81,7 +81,6 @@ class PreparedSubmission:
 
     message: dict[str, Any]
     events: list[dict[str, Any]]
-    terms: str
     secret: str
     office: str | None
 
@@ -204,16 +203,20 @@ def prepare_submit(
         "created_at": now,
         "updated_at": now,
         "due_at": due,
+        "search_pending": True,  # indexed by the worker (services/search_backlog), found by substring meanwhile
     }
     events = [_event_row("submitted", None, "received", None, None, now)]
     office = table.office_names[office_id] if office_id is not None else None
     if office_id is not None:
         events.append(_event_row("routed", "received", "assigned", office_id, office, now))
-    return PreparedSubmission(row, events, search_text(title, body), secret, office)
+    return PreparedSubmission(row, events, secret, office)
 
 
 def do_store_submissions(session: Session, prepared: Sequence[PreparedSubmission]) -> list[Submitted]:
-    """Insert prepared submissions (messages, their events, their search rows) in the caller's transaction.
+    """Insert prepared submissions (messages and their events) in the caller's transaction.
+
+    The messages are marked ``search_pending``: the worker adds them to the
+    search index (``services/search_backlog``).
 
     Several submissions are written with one multi-row INSERT per table; the
     results come back in the order given.
@@ -223,7 +226,6 @@ def do_store_submissions(session: Session, prepared: Sequence[PreparedSubmission
     ids = _insert_messages(session, [p.message for p in prepared])
     pairs = list(zip(prepared, ids, strict=True))
     _insert_events(session, [{**event, "message_id": mid} for p, mid in pairs for event in p.events])
-    _insert_search(session, [{"message_id": mid, "terms": p.terms} for p, mid in pairs])
     return [
         Submitted(
             id=mid,
@@ -245,11 +247,11 @@ def check_submit(
     *,
     allowed_kinds: tuple[str, ...] = KINDS,
 ) -> Submitted:
-    """Validate, store, index and route a new message, all in the caller's transaction.
+    """Validate, store and route a new message in the caller's transaction (indexed for search by the worker).
 
     This is the platform's hottest write: ``prepare_submit`` resolves
     everything from the cached routing table and ``do_store_submissions``
-    writes three INSERTs (message, its events, its search row) on the DBAPI
+    writes two INSERTs (the message, its events) on the DBAPI
     cursor (``services.dbapi``) instead of the ORM unit of work.
     ``SubmissionWriter`` runs the same two steps for many concurrent
     submissions in one transaction.
@@ -279,13 +281,12 @@ def _event_row(
     }
 
 
-# The three INSERTs of a submission, compiled once per dialect and run on the
+# The INSERTs of a submission, compiled once per dialect and run on the
 # DBAPI cursor (``services.dbapi``): SQLAlchemy's per-call and per-row Python
 # cost was larger than SQLite's own work. Message ids come back in row order.
 _TABLES = Message.metadata.tables
 _INSERT_MESSAGE = DbapiInsert(_TABLES["messages"], returning="id")
 _INSERT_EVENT = DbapiInsert(_TABLES["message_events"])
-_INSERT_SEARCH = DbapiInsert(_TABLES["message_search"])
 
 
 def _insert_messages(session: Session, rows: list[dict[str, Any]]) -> list[int]:
@@ -295,6 +296,3 @@ def _insert_messages(session: Session, rows: list[dict[str, Any]]) -> list[int]:
 def _insert_events(session: Session, rows: list[dict[str, Any]]) -> None:
     _INSERT_EVENT.execute(session, rows)
 
-
-def _insert_search(session: Session, rows: list[dict[str, Any]]) -> None:
-    _INSERT_SEARCH.execute(session, rows)

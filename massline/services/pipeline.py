@@ -224,6 +224,7 @@ class PipelineReport:
     urgent: int = 0
     duplicates: int = 0
     last_id: int = 0
+    indexed: int = 0  #: messages added to the search index first (services/search_backlog)
 
     def add(self, other: PipelineReport) -> None:
         """Accumulate ``other`` (a later batch) into this report."""
@@ -235,6 +236,7 @@ class PipelineReport:
         self.urgent += other.urgent
         self.duplicates += other.duplicates
         self.last_id = max(self.last_id, other.last_id)
+        self.indexed += other.indexed
 
 
 def _pending(

@@ -3,9 +3,17 @@
 Terms come from ``analysis.search_terms`` (CJK bigrams). SQLite answers with
 the FTS5 table ``message_fts``; PostgreSQL with a GIN-indexed tsvector. A
 single Chinese character falls back to a substring match.
+
+Messages not yet indexed (``search_pending``, see ``services/search_backlog``:
+normally a few seconds' worth) are matched by substring instead, word by word,
+through the partial index of pending ids. Only Chinese words do that: a query
+with digits or letters could otherwise find a phone or ID number in a text
+whose index terms are redacted.
 """
 
 from __future__ import annotations
+
+import re
 
 from sqlalchemy import ColumnElement, Integer, func, or_, select, text
 from sqlalchemy.orm import Session
@@ -14,6 +22,8 @@ from massline.analysis.search_terms import query_terms
 from massline.models import Message, MessageSearch
 
 MAX_TERMS = 16
+_CHINESE_WORD = re.compile("[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_NOT_CHINESE = re.compile("[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a@]")
 
 
 def search_condition(session: Session, query: str) -> ColumnElement[bool] | None:
@@ -27,9 +37,24 @@ def search_condition(session: Session, query: str) -> ColumnElement[bool] | None
     if session.get_bind().dialect.name == "sqlite":
         match = " AND ".join(f'"{t}"' for t in terms)
         ids = text("SELECT rowid FROM message_fts WHERE message_fts MATCH :match").bindparams(match=match)
-        return Message.id.in_(ids.columns(rowid=Integer))
-    tsquery = " & ".join(f"'{t}'" for t in terms)
-    ids_pg = select(MessageSearch.message_id).where(
-        func.to_tsvector("simple", MessageSearch.terms).op("@@")(func.to_tsquery("simple", tsquery))
-    )
-    return Message.id.in_(ids_pg)
+        indexed = Message.id.in_(ids.columns(rowid=Integer))
+    else:
+        tsquery = " & ".join(f"'{t}'" for t in terms)
+        ids_pg = select(MessageSearch.message_id).where(
+            func.to_tsvector("simple", MessageSearch.terms).op("@@")(func.to_tsquery("simple", tsquery))
+        )
+        indexed = Message.id.in_(ids_pg)
+    pending = _pending_condition(query)
+    return indexed if pending is None else or_(indexed, pending)
+
+
+def _pending_condition(query: str) -> ColumnElement[bool] | None:
+    """Substring match of every Chinese word of ``query`` in messages not yet indexed (None: no such query)."""
+    if _NOT_CHINESE.search(query):
+        return None
+    words = _CHINESE_WORD.findall(query)[:MAX_TERMS]
+    if not words:
+        return None
+    likes = (or_(Message.title.like(f"%{w}%"), Message.body.like(f"%{w}%")) for w in words)
+    # a subquery of its own, so that it is answered from the partial index of pending ids
+    return Message.id.in_(select(Message.id).where(Message.search_pending, *likes))

@@ -1,9 +1,10 @@
 """Writing the search index in bulk: the terms of many messages, and SQLite's
 FTS5 rows of a whole batch in one statement.
 
-``search_terms`` returns exactly what ``intake.search_text`` returns (PII
-redacted, then ``analysis.search_terms.index_terms``), about twice as fast, so
-that an import of 100,000 messages does not spend most of its time here:
+Used by the search backlog (``services/search_backlog``), which indexes what
+submissions and imports stored. ``search_terms`` returns exactly what
+``intake.search_text`` returns (PII redacted, then
+``analysis.search_terms.index_terms``), about twice as fast:
 
 * redaction is skipped for a text in which ``analysis.pii`` cannot find
   anything: every kind it redacts needs an ``@`` (e-mail), seven digits in a
@@ -75,22 +76,22 @@ def search_terms(texts: list[tuple[str, str]]) -> list[str]:
 
 
 class FtsBatch:
-    """Indexes the search rows of message ids ``[low, high]`` into ``message_fts``."""
+    """Indexes search rows into ``message_fts`` while the per-row trigger is suspended."""
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
-    def index(self, low: int, high: int) -> None:
-        """Add the ``message_search`` rows with ``low <= message_id <= high`` to the FTS index.
+    def index_ids(self, ids: list[int]) -> None:
+        """Add the ``message_search`` rows of these message ids to the FTS index.
 
-        Call once per range, after inserting those rows with the trigger
+        Call once per row set, after inserting those rows with the trigger
         suspended: an FTS5 external-content index cannot tell a row it already holds.
         """
-        self.connection.exec_driver_sql(
-            "INSERT INTO message_fts(rowid, terms) SELECT message_id, terms FROM message_search "
-            "WHERE message_id BETWEEN ? AND ?",
-            (low, high),
-        )
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))  # placeholders only
+            sql = f"INSERT INTO message_fts(rowid, terms) SELECT message_id, terms FROM message_search WHERE message_id IN ({marks})"  # noqa: E501, S608
+            self.connection.exec_driver_sql(sql, tuple(chunk))
 
 
 def _trigger_sql(connection: Connection) -> str | None:
