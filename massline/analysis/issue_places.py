@@ -202,6 +202,14 @@ class _Bounds:
     def __contains__(self, i: int) -> bool:
         return i in self.offsets
 
+    def splits_at(self, i: int) -> bool:
+        """Whether a word ends at ``i``; decided on a window around ``i`` unless the whole text is cut already
+        (cutting a long body for one question would cost more than the rest of its analysis)."""
+        if self._set is not None:
+            return i in self._set
+        lo = max(0, i - 6)
+        return i - lo in _Bounds(self.text[lo : i + 6]).offsets
+
     def next(self, i: int, end: int) -> int:
         """The first boundary at or after ``i`` (``end`` when none before it)."""
         offsets = self.offsets
@@ -245,6 +253,7 @@ def place_key(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=65536)
 def company_key(key: str) -> str:
     """A company's key as people say it: ``江州恒达电子科技`` → ``恒达电子``.
 
@@ -260,6 +269,7 @@ def company_key(key: str) -> str:
     return short
 
 
+@lru_cache(maxsize=65536)
 def _name_like(head: str) -> bool:
     """No verb or function word of two characters or more, nor a function character (就, 的): 问就说 is no name."""
     for word, tag in tag_words(head):
@@ -287,7 +297,7 @@ def _left_name(text: str, end: int, keep_digits: bool = False, bounds: _Bounds |
     for match in _DATE_RE.finditer(head):
         cut = max(cut, match.end())
     for match in _CUE_RE.finditer(head):
-        if len(match.group()) == 1 and bounds is not None and start + match.end() not in bounds:
+        if len(match.group()) == 1 and bounds is not None and not bounds.splits_at(start + match.end()):
             continue  # a one-character cue inside a word: 临 of 临川老街 (not 临街)
         cut = max(cut, match.end())
     # a road, town or compound written right before another name: 劳动东路魅力之城 → 魅力之城
