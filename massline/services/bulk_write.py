@@ -213,25 +213,24 @@ def _next_id(connection: Connection, table: Table) -> int:
     return int(connection.execute(select(table.c.id).order_by(table.c.id.desc()).limit(1)).scalar() or 0) + 1
 
 
+def _ids_by(connection: Connection, key: Any, id_column: Any, values: list[Any]) -> list[int]:
+    """Ids of just-inserted rows looked up by a unique ``key`` column, in the order of ``values``."""
+    found: dict[Any, int] = {}
+    for start in range(0, len(values), _CHUNK):
+        chunk = values[start : start + _CHUNK]
+        found.update((k, i) for k, i in connection.execute(select(key, id_column).where(key.in_(chunk))))
+    return [found[v] for v in values]
+
+
 def _ids_by_code(connection: Connection, codes: list[str]) -> list[int]:
     """Ids of just-inserted messages, in the order of ``codes`` (portable, unlike
     executemany + RETURNING, which SQLite runs row by row when order matters)."""
-    found: dict[str, int] = {}
-    for start in range(0, len(codes), _CHUNK):
-        chunk = codes[start : start + _CHUNK]
-        rows = connection.execute(select(Message.tracking_code, Message.id).where(Message.tracking_code.in_(chunk)))
-        found.update((code, mid) for code, mid in rows)
-    return [found[c] for c in codes]
+    return _ids_by(connection, Message.tracking_code, Message.id, codes)
 
 
 def _reply_ids(connection: Connection, message_ids: list[int]) -> list[int]:
     """Reply ids of just-inserted replies, one per message (an imported message has one)."""
-    found: dict[int, int] = {}
-    for start in range(0, len(message_ids), _CHUNK):
-        chunk = message_ids[start : start + _CHUNK]
-        rows = connection.execute(select(Reply.message_id, Reply.id).where(Reply.message_id.in_(chunk)))
-        found.update((mid, rid) for mid, rid in rows)
-    return [found[mid] for mid in message_ids]
+    return _ids_by(connection, Reply.message_id, Reply.id, message_ids)
 
 
 class Writer:

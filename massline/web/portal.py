@@ -93,32 +93,31 @@ def message_page(request: Request, message_id: int, session: SessionDep) -> Resp
     return render(request, "portal/message.html", {"nav": "board", "m": pm})
 
 
-@router.post("/messages/{message_id}/support", dependencies=[CsrfChecked], include_in_schema=False)
-def support(request: Request, message_id: int, platform: PlatformDep) -> Response:
-    """点赞, once per browser."""
+_STANCE_THANKS = {"support": "感谢您的支持！", "oppose": "已记录您的反对意见。"}
+
+
+def _take_stance(request: Request, message_id: int, platform: Platform, stance: str) -> Response:
     key = feedback.supporter_key(citizen_token(request), platform.secret_key)
     with platform.write() as session:
         message = access_public_message(session, message_id)
         try:
-            feedback.check_support(session, message, key, platform.now())
-            flash(request, "感谢您的支持！")
+            feedback.check_support(session, message, key, platform.now(), stance=stance)
+            flash(request, _STANCE_THANKS[stance])
         except Conflict as exc:
             flash(request, exc.message, "info")
     return _see_other(f"/messages/{message_id}#support")
+
+
+@router.post("/messages/{message_id}/support", dependencies=[CsrfChecked], include_in_schema=False)
+def support(request: Request, message_id: int, platform: PlatformDep) -> Response:
+    """点赞, once per browser (a citizen takes one stance per message)."""
+    return _take_stance(request, message_id, platform, "support")
 
 
 @router.post("/messages/{message_id}/oppose", dependencies=[CsrfChecked], include_in_schema=False)
 def oppose(request: Request, message_id: int, platform: PlatformDep) -> Response:
     """反对, once per browser (a citizen takes one stance per message)."""
-    key = feedback.supporter_key(citizen_token(request), platform.secret_key)
-    with platform.write() as session:
-        message = access_public_message(session, message_id)
-        try:
-            feedback.check_support(session, message, key, platform.now(), stance="oppose")
-            flash(request, "已记录您的反对意见。")
-        except Conflict as exc:
-            flash(request, exc.message, "info")
-    return _see_other(f"/messages/{message_id}#support")
+    return _take_stance(request, message_id, platform, "oppose")
 
 
 # ---- submit ------------------------------------------------------------------
