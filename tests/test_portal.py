@@ -122,6 +122,7 @@ def test_oppose_counts_once_per_browser(browser: Browser, deployed: Platform) ->
     assert "已记录您的反对意见" in first.text and "反对（1）" in first.text and "支持（0）" in first.text
     again = browser.follow(browser.post_form(f"/messages/{message_id}/support", {}))
     assert "您已经反对过" in again.text and "支持（0）" in again.text
+    assert "反对 1" in browser.get("/messages").text  # the board shows it too
     with deployed.read() as s:
         message = s.get(Message, message_id)
         assert message is not None and (message.oppose_count, message.support_count) == (1, 0)
