@@ -6,6 +6,7 @@ from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import inspect
 
 import massline.models  # noqa: F401 - registers every table
 from massline.models.base import Base
@@ -28,6 +29,24 @@ def _relevant(diff: Any) -> bool:
 
 
 def test_migrations_match_the_models(platform: Platform) -> None:
+    with platform.engine.connect() as connection:
+        diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert [d for d in diffs if _relevant(d)] == []
+
+
+def test_this_sessions_migrations_go_down_and_up(platform: Platform) -> None:
+    from alembic import command
+
+    from massline.migrate import alembic_config
+
+    url = platform.engine.url.render_as_string(hide_password=False)
+    platform.engine.dispose()
+    config = alembic_config(url)
+    command.downgrade(config, "0004")  # oppose_count, place aliases, search_pending go ...
+    with platform.engine.connect() as connection:
+        columns = {c["name"] for c in inspect(connection).get_columns("messages")}
+    assert not {"oppose_count", "search_pending"} & columns
+    command.upgrade(config, "head")  # ... and come back
     with platform.engine.connect() as connection:
         diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert [d for d in diffs if _relevant(d)] == []
