@@ -29,7 +29,8 @@ from sqlalchemy import create_engine, insert, select
 
 from massline.analysis.search_terms import index_terms
 from massline.models import Message, MessageSearch, Region
-from massline.services.intake import new_secret, new_tracking_code, search_text
+from massline.services.intake import new_secret, new_tracking_code
+from massline.services.search_index import search_text
 
 DEMO = ROOT / "massline" / "data" / "demo"
 

@@ -20,8 +20,9 @@ from massline.models import Message, MessageEvent, MessageSearch, Reply
 from massline.platform import Platform
 from massline.services import search_backlog
 from massline.services.bulk import ImportOptions, ImportReport, run_import
-from massline.services.intake import MessageInput, check_submit, search_text
+from massline.services.intake import MessageInput, check_submit
 from massline.services.search import search_condition
+from massline.services.search_index import search_text
 from massline.worker import Worker
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

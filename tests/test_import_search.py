@@ -1,4 +1,4 @@
-"""The fast paths of ``massline import``: search terms identical to ``intake.search_text``,
+"""The fast paths of ``massline import``: search terms identical to ``search_index.search_text``,
 rows identical to Core inserts, and imported messages that are found before and after the
 worker indexes them — also when an import stops half-way."""
 
@@ -16,8 +16,9 @@ from massline.analysis.pii import find_pii
 from massline.models import Message, MessageEvent, Reply
 from massline.platform import Platform
 from massline.services import bulk_write, search_backlog, search_index
-from massline.services.intake import MessageInput, check_submit, search_text
+from massline.services.intake import MessageInput, check_submit
 from massline.services.search import search_condition
+from massline.services.search_index import search_text
 from massline.worker import Worker
 from tests.test_import_export import GOOD, do_import, write_csv
 
@@ -91,7 +92,7 @@ def _texts(count: int, seed: int = 11) -> list[tuple[str, str]]:
     return out
 
 
-def test_fast_search_terms_equal_intake_search_text() -> None:
+def test_fast_search_terms_equal_the_reference_search_text() -> None:
     assert search_index.CJK == reference_terms._CJK
     texts = _texts(4000)
     for title, body in texts:

@@ -11,7 +11,8 @@ from massline.models import Message, MessageSearch
 from massline.platform import Platform
 from massline.services import search_backlog
 from massline.services.board import Filters, public_board
-from massline.services.intake import MessageInput, check_submit, search_text
+from massline.services.intake import MessageInput, check_submit
+from massline.services.search_index import search_text
 from massline.worker import Worker
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)

@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from massline.analysis.concentrate import Cluster, DocFeatures, IssueDoc
-from massline.analysis.issue_features import PROBLEM_STOPWORDS
-from massline.analysis.issue_places import regions_of, tag_words
+from massline.analysis.issue_features import PROBLEM_STOPWORDS, strip_places
+from massline.analysis.issue_places import CJK, regions_of, tag_words
 from massline.analysis.sentiment import sentiment_intensity
 from massline.analysis.text import normalize, split_sentences
 
@@ -43,14 +43,12 @@ _LEADING = re.compile(
 )
 _TRAILING = re.compile(r"(?:的问题|问题|的投诉|一事|事宜|[。！？!?，,：:；\s])+$")
 _SUBJECT_TITLES = 200  # titles read for a shared subject (the most central first)
-_CJK_CHAR = re.compile("[\u4e00-\u9fff]")
 _NAME_RUN = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{3,}")
 _NAME_TAGS = frozenset({"nr", "nrt", "nrfg", "ns", "nt", "nz"})
 _FUNCTION_TAGS = frozenset("u p c d r y e o x".split())
-_REGION_UNIT = re.compile(r"(?:[A-Za-z]\d*|西地)[省市区县]")
 _NOT_SUBJECT = frozenset(
     "投诉 反映 举报 咨询 请问 建议 关于 要求 希望 恳请 为什么 什么 怎么 何时 如何 能否 是否 问题 退费 退款 拖欠 "
-    "噪音 扰民 污染 严重 恶意 强烈 不按 合同 何时 时候 进展 情况 处理 解决".split()
+    "噪音 扰民 污染 严重 恶意 强烈 不按 合同 时候 进展 情况 处理 解决".split()
 )
 _GROUPS = (
     "受害人", "业主", "职工", "员工", "教师", "老师", "学生", "家长", "考生", "村民", "居民", "司机",
@@ -108,7 +106,7 @@ def _drop_possessive(text: str, name: str) -> str:
     start = text.find(target)
     while start != -1:
         end = start + len(target)
-        if start > 0 and _CJK_CHAR.match(text[start - 1]) and end < len(text) and _CJK_CHAR.match(text[end]):
+        if start > 0 and CJK.match(text[start - 1]) and end < len(text) and CJK.match(text[end]):
             text = text[:start] + text[end:]
             start = text.find(target, start)
         else:
@@ -215,7 +213,7 @@ def shared_subject(titles: Sequence[str], share: float = 0.6, min_titles: int = 
     named: set[str] = set()
     for title in titles:
         grams: set[str] = set()
-        for run in _NAME_RUN.findall(_REGION_UNIT.sub("，", title)):
+        for run in _NAME_RUN.findall(strip_places(title, set())):
             words = tag_words(run)
             for i, (first, first_tag) in enumerate(words):
                 if not _boundary_word(first, first_tag):

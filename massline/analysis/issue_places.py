@@ -321,6 +321,14 @@ def _left_name(text: str, end: int, keep_digits: bool = False, bounds: _Bounds |
     return head
 
 
+def _described_only(suffix: str, kind: str, head: str) -> bool:
+    """Whether a name is made only of generic words (人民医院, 第一中学, 商业综合体工地) and needs
+    the district, town or road written in front of it."""
+    if suffix == "工地" and _GENERIC_SITE.fullmatch(head):
+        return True
+    return kind == "institution" and not head.startswith("市") and bool(_GENERIC_INSTITUTION.fullmatch(head))
+
+
 def _qualifier(text: str, start: int, bounds: _Bounds) -> str:
     """The district or town written right before ``start`` (``临川区`` of ``临川区人民医院``), or ``""``."""
     for region_start, region in reversed(_regions(text[:start], bounds)):
@@ -385,16 +393,13 @@ def extract_places(text: str, sections: bool = False) -> list[PlaceMention]:
             or (kind == "road" and (name[-2:] in _NOT_ROADS or name.endswith("道路")))  # 丽发新城道路: a road of it
         ):
             continue
-        core = _BUSINESS_WORDS.sub("", head)
-        if suffix in ("公司", "集团") and (len(core) < 2 or _TRADE_ONLY.fullmatch(head) or not _name_like(core)):
-            continue  # 房地产开发有限公司, 一家物流公司, 问就说公司 name no company
-        if suffix == "工地" and _GENERIC_SITE.fullmatch(head):
-            qualifier = _qualifier(text, start, bounds)  # 商业综合体工地 alone is no place: 滨江路商业综合体工地 is
-            if not qualifier:
-                continue
-            name, start = qualifier + name, start - len(qualifier)
-        if kind == "institution" and not head.startswith("市") and _GENERIC_INSTITUTION.fullmatch(head):
-            qualifier = _qualifier(text, start, bounds)  # 人民医院 alone is no place: 临川区人民医院 is
+        if suffix in ("公司", "集团"):
+            core = _BUSINESS_WORDS.sub("", head)
+            if len(core) < 2 or _TRADE_ONLY.fullmatch(head) or not _name_like(core):
+                continue  # 房地产开发有限公司, 一家物流公司, 问就说公司 name no company
+        if _described_only(suffix, kind, head):
+            # 人民医院, 商业综合体工地 alone are no place: 临川区人民医院, 滨江路商业综合体工地 are
+            qualifier = _qualifier(text, start, bounds)
             if not qualifier:
                 continue
             name, start = qualifier + name, start - len(qualifier)

@@ -21,20 +21,18 @@ finds them by substring meanwhile. How they are written depends on the database:
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from operator import itemgetter
 from typing import Any, cast
 
-from sqlalchemy import JSON, Boolean, Connection, DateTime, Dialect, Table, insert, select
+from sqlalchemy import Connection, Dialect, Table, insert, select
 from sqlalchemy.orm import Session
 
 from massline.models import Message, MessageEvent, Reply
-from massline.models.base import UTCDateTime
 from massline.services.access import secret_digest
 from massline.services.bulk_prepare import ImportOptions, ImportReport, Lookups, OfficeRef, PreparedRow
 from massline.services.crypto import FieldCipher
+from massline.services.dbapi import CompiledInsert
 from massline.services.intake import new_tracking_code
 from massline.services.routing import suggest_category
 
@@ -43,7 +41,6 @@ _EVENTS = cast(Table, MessageEvent.__table__)
 _REPLIES = cast(Table, Reply.__table__)
 _CHUNK = 500
 _Row = dict[str, Any]
-_MEMO = 10_000  # converted values remembered per column
 
 
 @dataclass
@@ -65,7 +62,7 @@ class Planned:
 
 @dataclass
 class _Values:
-    """A planned row as driver values, in the column order of ``_Driver``; index 0
+    """A planned row as driver values, in the column order of its ``CompiledInsert``; index 0
     of each list is the id (message, reply) or message id (event) still to fill."""
 
     message: list[Any]
@@ -101,85 +98,10 @@ def _reply(office_id: int, body: str, at: datetime | None) -> _Row:
     }
 
 
-class _Driver:
-    """One table's rows as values for the driver's ``executemany`` (SQLite).
-
-    Values go through each column's bind processor for the dialect (``dialect_impl``),
-    as SQLAlchemy's own executemany would convert them (UTC datetimes to text, JSON to text ...);
-    a column left out gets its constant default.
-    """
-
-    def __init__(self, dialect: Dialect, table: Table, columns: list[str], constants: _Row) -> None:
-        quote = dialect.identifier_preparer.quote
-        self._get = itemgetter(*columns)
-        self._convert: list[tuple[int, Callable[[Any], Any], dict[Any, Any] | None]] = []
-        for i, name in enumerate(columns):
-            type_ = table.c[name].type
-            if (fn := type_.dialect_impl(dialect).bind_processor(dialect)) is not None:
-                # times, flags and event data repeat (a message's time is its events' time): convert once
-                memo: dict[Any, Any] | None = {} if isinstance(type_, DateTime | UTCDateTime | Boolean | JSON) else None
-                self._convert.append((i, fn, memo))
-        fixed = []
-        for name, value in constants.items():
-            fn = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-            fixed.append(fn(value) if fn is not None and value is not None else value)
-        self._constants = fixed
-        names = [*columns, *constants]
-        # names from the table's metadata, quoted by the dialect; values are bound
-        self.sql = (
-            f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in names)}) "  # noqa: S608
-            f"VALUES ({', '.join('?' for _ in names)})"
-        )
-
-    def values(self, row: _Row) -> list[Any]:
-        """``row`` (a dict with every column of this insert) as driver values."""
-        value = list(self._get(row))
-        for i, fn, memo in self._convert:
-            raw = value[i]
-            if raw is None:
-                continue
-            if memo is None:
-                value[i] = fn(raw)
-                continue
-            # typed keys: True == 1 == 1.0, but JSON writes them differently
-            key = tuple((k, type(v), v) for k, v in raw.items()) if isinstance(raw, dict) else (type(raw), raw)
-            try:
-                value[i] = memo[key]
-            except KeyError:
-                if len(memo) >= _MEMO:
-                    memo.clear()
-                value[i] = memo[key] = fn(raw)
-            except TypeError:  # an unhashable value: converted each time
-                value[i] = fn(raw)
-        value.extend(self._constants)
-        return value
-
-    def insert(self, connection: Connection, values: list[list[Any]]) -> None:
-        """Run the insert for ``values`` in ``connection``'s transaction."""
-        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        try:
-            cursor.executemany(self.sql, values)
-        finally:
-            cursor.close()
-
-    @classmethod
-    def make(cls, dialect: Dialect, table: Table, columns: list[str]) -> _Driver | None:
-        """The driver insert for these columns; None when a left-out column has a
-        computed default (only Core knows how to apply it)."""
-        constants: _Row = {}
-        for column in table.c:
-            if column.name in columns or column.default is None:
-                continue
-            if not getattr(column.default, "is_scalar", False):
-                return None
-            constants[column.name] = getattr(column.default, "arg", None)
-        return cls(dialect, table, columns, constants)
-
-
 class _Drivers:
     """The driver inserts of the three tables; built from the first planned row."""
 
-    def __init__(self, messages: _Driver, events: _Driver, replies: _Driver) -> None:
+    def __init__(self, messages: CompiledInsert, events: CompiledInsert, replies: CompiledInsert) -> None:
         self.messages = messages
         self.events = events
         self.replies = replies
@@ -192,13 +114,13 @@ class _Drivers:
         event = x.events[0]
         reply = x.reply or _reply(0, "", None)
         drivers = (
-            _Driver.make(dialect, _MESSAGES, ["id", *x.message]),
-            _Driver.make(dialect, _EVENTS, list(event)),
-            _Driver.make(dialect, _REPLIES, ["id", *reply]),
+            CompiledInsert.make(dialect, _MESSAGES, ["id", *x.message]),
+            CompiledInsert.make(dialect, _EVENTS, list(event)),
+            CompiledInsert.make(dialect, _REPLIES, ["id", *reply]),
         )
         if any(d is None for d in drivers):
             return None
-        return cls(*cast(tuple[_Driver, _Driver, _Driver], drivers))
+        return cls(*cast(tuple[CompiledInsert, CompiledInsert, CompiledInsert], drivers))
 
     def values(self, x: Planned) -> _Values:
         """The planned row's message, events and reply as driver values."""
@@ -358,10 +280,10 @@ class Writer:
                     )
                 )
                 next_reply += 1
-        drivers.messages.insert(connection, messages)
+        drivers.messages.run(connection, messages)
         if replies:
-            drivers.replies.insert(connection, replies)
-        drivers.events.insert(connection, events + reply_events)
+            drivers.replies.run(connection, replies)
+        drivers.events.run(connection, events + reply_events)
 
     def _insert_core(self, connection: Connection, planned: list[Planned]) -> None:
         messages = [x.message for x in planned]

@@ -1,8 +1,9 @@
-"""The hottest statements (a submission's INSERTs), compiled once and run on the DBAPI cursor.
+"""The hottest statements (a submission's INSERTs, a bulk import's rows), compiled once and run on the DBAPI cursor.
 
 SQLAlchemy's Core ``execute`` costs tens of microseconds of Python per call and
 per row (execution context, parameter processing, result wrapping) — more than
-SQLite spends storing a row. ``DbapiInsert`` keeps what matters of it: the SQL
+SQLite spends storing a row. ``CompiledInsert`` (and ``DbapiInsert``, which
+compiles one per dialect and set of row keys) keeps what matters of it: the SQL
 is compiled by SQLAlchemy for the session's dialect (SQLite or PostgreSQL,
 whichever paramstyle), values go through each column type's own bind
 processor (``UTCDateTime``, ``JSON``, ...), scalar Python-side column defaults
@@ -13,65 +14,126 @@ are filled in, and DBAPI errors are raised as SQLAlchemy's (``IntegrityError``
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Select, Table, bindparam, insert
+from sqlalchemy import JSON, Boolean, Connection, DateTime, Select, Table, bindparam, insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from massline.models.base import UTCDateTime
 
-Processor = Callable[[Any], Any] | None
-Seen = dict[tuple[Processor, datetime], Any]  # converted timestamps of one execute()
+_MEMO = 10_000  # converted values remembered per column of a CompiledInsert
 
 
-class _Compiled:
-    """One INSERT for one dialect and one set of row keys."""
+class CompiledInsert:
+    """``INSERT INTO table (columns)`` for one dialect, with rows converted to driver values.
 
-    def __init__(self, table: Table, keys: tuple[str, ...], returning: str | None, dialect: Dialect) -> None:
-        defaults: dict[str, Any] = {}
+    The SQL is compiled by SQLAlchemy for the dialect (quoting, paramstyle, an
+    optional ``RETURNING``); a column left out gets its scalar default.
+    :meth:`values` converts a row (a dict with every column) with each
+    column's own bind processor, as SQLAlchemy would, remembering converted
+    timestamps, flags and JSON (a message's time is its events' time);
+    callers may fill an id in place (positions as in :attr:`names`) before
+    :meth:`run` hands them to the driver in its paramstyle.
+    """
+
+    def __init__(self, dialect: Dialect, table: Table, columns: Sequence[str], returning: str | None = None) -> None:
+        constants: dict[str, Any] = {}
         for column in table.columns:
-            if column.key in keys or column.default is None:
+            if column.key in columns or column.default is None:
                 continue
-            if not column.default.is_scalar:  # e.g. default=utcnow: the caller must give the value
+            if not getattr(column.default, "is_scalar", False):  # e.g. default=utcnow: the caller must give it
                 raise ValueError(f"{table.name}.{column.key} has a computed default; give it in the rows")
-            defaults[column.key] = column.default.arg  # type: ignore[attr-defined]
-        names = (*keys, *defaults)
+            constants[column.key] = column.default.arg  # type: ignore[attr-defined]
+        names = (*columns, *constants)
         stmt = insert(table).values({name: bindparam(name) for name in names})
         if returning is not None:
             stmt = stmt.returning(table.c[returning])
         compiled = stmt.compile(dialect=dialect)
         self.sql = compiled.string
-        self.defaults = defaults
-        order = compiled.positiontup if compiled.positional else None
-        self.order: tuple[str, ...] = tuple(order) if order is not None else names
-        self.positional = compiled.positional
-        shared: dict[object, Processor] = {}  # columns of the same type share a processor (and its memo)
-        self.processors: dict[str, Processor] = {}
-        for name in names:
+        self.positional = bool(compiled.positional)
+        # SQLAlchemy binds in the table's column order; values are kept in ``names`` order
+        order = tuple(compiled.positiontup or names) if compiled.positional else names
+        self._perm = [names.index(name) for name in order] if order != names else None
+        self.names = names
+        self.returns = returning is not None
+        self._single = len(columns) == 1
+        self._get = itemgetter(*columns)
+        self._convert: list[tuple[int, Callable[[Any], Any], dict[Any, Any] | None]] = []
+        for i, name in enumerate(columns):
             type_ = table.c[name].type
-            key = UTCDateTime if isinstance(type_, UTCDateTime) else name  # (UTCDateTime has no parameters)
-            if key not in shared:
-                shared[key] = type_.dialect_impl(dialect).bind_processor(dialect)
-            self.processors[name] = shared[key]
+            if (fn := type_.dialect_impl(dialect).bind_processor(dialect)) is not None:
+                memo: dict[Any, Any] | None = {} if isinstance(type_, DateTime | UTCDateTime | Boolean | JSON) else None
+                self._convert.append((i, fn, memo))
+        self._constants = []
+        for name, value in constants.items():
+            fn = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+            self._constants.append(fn(value) if fn is not None and value is not None else value)
 
-    def params(self, row: dict[str, Any], seen: Seen) -> tuple[Any, ...] | dict[str, Any]:
-        values = []
-        for name in self.order:
-            value = row[name] if name in row else self.defaults[name]
-            process = self.processors[name]
-            if process is None:
-                values.append(value)
-            elif type(value) is datetime:  # a row repeats its timestamps (created = updated): convert each once
-                key = (process, value)
-                if key not in seen:
-                    seen[key] = process(value)
-                values.append(seen[key])
-            else:
-                values.append(process(value))
-        return tuple(values) if self.positional else dict(zip(self.order, values, strict=True))
+    @classmethod
+    def make(cls, dialect: Dialect, table: Table, columns: Sequence[str]) -> CompiledInsert | None:
+        """The insert, or None when a left-out column has a computed default (only Core can apply it)."""
+        try:
+            return cls(dialect, table, columns)
+        except ValueError:
+            return None
+
+    def values(self, row: dict[str, Any]) -> list[Any]:
+        """``row`` as driver values, in the order of :attr:`names`."""
+        got = self._get(row)
+        value = [got] if self._single else list(got)  # (itemgetter of one column gives the value itself)
+        for i, fn, memo in self._convert:
+            raw = value[i]
+            if raw is None:
+                continue
+            if memo is None:
+                value[i] = fn(raw)
+                continue
+            # typed keys: True == 1 == 1.0, but JSON writes them differently
+            key = tuple((k, type(v), v) for k, v in raw.items()) if isinstance(raw, dict) else (type(raw), raw)
+            try:
+                value[i] = memo[key]
+            except KeyError:
+                if len(memo) >= _MEMO:
+                    memo.clear()
+                value[i] = memo[key] = fn(raw)
+            except TypeError:  # an unhashable value: converted each time
+                value[i] = fn(raw)
+        value.extend(self._constants)
+        return value
+
+    def _params(self, values: list[Any]) -> Sequence[Any] | dict[str, Any]:
+        if not self.positional:
+            return dict(zip(self.names, values, strict=True))
+        return values if self._perm is None else [values[i] for i in self._perm]
+
+    def run(self, connection: Connection, rows: Sequence[list[Any]]) -> list[Any]:
+        """Insert rows of :meth:`values` in ``connection``'s transaction (``executemany``; one
+        ``execute`` per row with ``RETURNING``).
+
+        Returns the returned column of each row, in order (empty without ``RETURNING``).
+        DBAPI errors are raised as SQLAlchemy's (``IntegrityError`` ...).
+        """
+        dialect = connection.dialect
+        params = [self._params(values) for values in rows]
+        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            if not self.returns:
+                cursor.executemany(self.sql, params)  # type: ignore[arg-type]
+                return []
+            out = []
+            for p in params:  # one statement per row: ids come back in row order on every database
+                cursor.execute(self.sql, p)
+                row = cursor.fetchone()
+                assert row is not None
+                out.append(row[0])
+            return out
+        except dialect.loaded_dbapi.Error as exc:
+            raise DBAPIError.instance(self.sql, list(params), exc, dialect.loaded_dbapi.Error) from exc
+        finally:
+            cursor.close()
 
 
 class DbapiInsert:
@@ -83,14 +145,7 @@ class DbapiInsert:
     def __init__(self, table: Table, *, returning: str | None = None) -> None:
         self.table = table
         self.returning = returning
-        self._compiled: dict[tuple[str, tuple[str, ...]], _Compiled] = {}
-
-    def _for(self, dialect: Dialect, keys: tuple[str, ...]) -> _Compiled:
-        key = (dialect.name, keys)
-        compiled = self._compiled.get(key)
-        if compiled is None:
-            compiled = self._compiled[key] = _Compiled(self.table, keys, self.returning, dialect)
-        return compiled
+        self._compiled: dict[tuple[str, tuple[str, ...]], CompiledInsert] = {}
 
     def execute(self, session: Session, rows: Sequence[dict[str, Any]]) -> list[Any]:
         """Insert ``rows`` (all with the same keys) in the session's transaction.
@@ -100,26 +155,12 @@ class DbapiInsert:
         if not rows:
             return []
         connection = session.connection()
-        dialect = connection.dialect
-        compiled = self._for(dialect, tuple(rows[0]))
-        seen: Seen = {}
-        params = [compiled.params(row, seen) for row in rows]
-        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        try:
-            if self.returning is None:
-                cursor.executemany(compiled.sql, params)  # type: ignore[arg-type]
-                return []
-            out = []
-            for p in params:  # one statement per row: ids come back in row order on every database
-                cursor.execute(compiled.sql, p)
-                row = cursor.fetchone()
-                assert row is not None
-                out.append(row[0])
-            return out
-        except dialect.loaded_dbapi.Error as exc:
-            raise DBAPIError.instance(compiled.sql, params, exc, dialect.loaded_dbapi.Error) from exc
-        finally:
-            cursor.close()
+        keys = tuple(rows[0])
+        compiled = self._compiled.get((connection.dialect.name, keys))
+        if compiled is None:
+            compiled = CompiledInsert(connection.dialect, self.table, keys, self.returning)
+            self._compiled[(connection.dialect.name, keys)] = compiled
+        return compiled.run(connection, [compiled.values(row) for row in rows])
 
 
 class DbapiScalar:

@@ -12,8 +12,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from massline.analysis.pii import redact
-from massline.analysis.search_terms import index_terms
 from massline.models import KINDS, STATUS_LABELS, Message
 from massline.services.access import secret_digest
 from massline.services.crypto import FieldCipher
@@ -98,11 +96,6 @@ def new_tracking_code() -> str:
 def new_secret() -> str:
     """A random secret for following a case without an account."""
     return _random_code(10)
-
-
-def search_text(title: str, body: str) -> str:
-    """The terms indexed for a message (PII redacted before indexing)."""
-    return " ".join(index_terms(redact(title) + " " + redact(body)))
 
 
 def validate_input(session: Session, data: MessageInput, *, allowed_kinds: tuple[str, ...] = KINDS) -> dict[str, Any]:

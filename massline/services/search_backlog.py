@@ -4,16 +4,16 @@ Submissions (portal and API) and bulk imports store a message with
 ``search_pending = true`` and no search row: computing its search terms and
 adding them to the full-text index is the larger part of a submission's
 cost, and nothing in the request needs it. The worker (``massline serve``,
-``massline worker``) and ``massline pipeline run`` call :func:`index_pending`
+``massline worker``) and ``massline pipeline run`` call :func:`index_backlog`
 every cycle, so a message is normally in the index within seconds; in the
 meantime board search still finds it by substring
 (:func:`massline.services.search.search_condition`), so no stored message is
 ever unsearchable. A partial index holds only the pending ids, so looking
 for them costs nothing when there are none.
 
-Indexing is idempotent: a message that already has a search row (indexed by
-an earlier, interrupted run) has it replaced. Terms are those of
-``intake.search_text`` (computed by the equivalent ``search_index.search_terms``);
+Indexing is idempotent: a message marked pending again although it has a
+search row has that row replaced. Terms are those of
+``search_index.search_text`` (computed by the equivalent ``search_terms``);
 on SQLite the batch goes into the FTS5 index with one statement.
 """
 
@@ -51,7 +51,7 @@ def _pending_rows(session: Session, limit: int) -> _Rows:
 
 
 def _terms(rows: _Rows) -> list[str]:
-    return search_terms([(title, body) for _, title, body in rows])  # = intake.search_text, faster
+    return search_terms([(title, body) for _, title, body in rows])  # = search_index.search_text, faster
 
 
 def _store(session: Session, rows: _Rows, terms: list[str]) -> None:

@@ -3,7 +3,7 @@ FTS5 rows of a whole batch in one statement.
 
 Used by the search backlog (``services/search_backlog``), which indexes what
 submissions and imports stored. ``search_terms`` returns exactly what
-``intake.search_text`` returns (PII redacted, then
+``search_text`` returns (PII redacted, then
 ``analysis.search_terms.index_terms``), about twice as fast:
 
 * redaction is skipped for a text in which ``analysis.pii`` cannot find
@@ -37,6 +37,7 @@ from contextlib import contextmanager
 from sqlalchemy import Connection
 
 from massline.analysis.pii import redact
+from massline.analysis.search_terms import index_terms
 
 __all__ = ["FtsBatch", "search_terms", "search_terms_of", "sqlite_fts_deferred"]
 
@@ -61,8 +62,13 @@ def _redact(text: str) -> str:
     return text if _MAYBE_PII.search(text) is None else redact(text)
 
 
+def search_text(title: str, body: str) -> str:
+    """The terms indexed for a message, by definition: PII redacted, then ``index_terms`` (the reference)."""
+    return " ".join(index_terms(redact(title) + " " + redact(body)))
+
+
 def search_terms_of(title: str, body: str) -> str:
-    """``intake.search_text(title, body)``, computed faster (same output)."""
+    """:func:`search_text`, computed faster (same output; the backlog uses this one)."""
     text = unicodedata.normalize("NFKC", _redact(title) + " " + _redact(body))
     if "_x000" in text:
         text = _EXCEL_CR.sub("\n", text)
