@@ -86,31 +86,62 @@ def server_pids(port: int) -> list[int]:
     return pids
 
 
+def child_pids(pids: list[int]) -> list[int]:
+    """Processes started by the server processes (the submission writer process)."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if int(stat[stat.rindex(")") + 2 :].split()[1]) in pids:
+            out.append(int(entry.name))
+    return out
+
+
 def cpu_by_thread(pids: list[int]) -> dict[str, float]:
-    """CPU seconds so far of each server thread ("loop" for a process's main thread, else "other")."""
+    """CPU seconds so far of the server: "loop" (each process's main thread), "other" (its other
+    threads: the submission writer thread), "child" (processes it started: the writer process)."""
     tick = os.sysconf("SC_CLK_TCK")
-    out: dict[str, float] = {"loop": 0.0, "other": 0.0}
-    for pid in pids:
-        for task in Path(f"/proc/{pid}/task").iterdir():
+    out: dict[str, float] = {"loop": 0.0, "other": 0.0, "child": 0.0}
+    for pid in pids + child_pids(pids):
+        kind = "child" if pid not in pids else None
+        try:
+            tasks = list(Path(f"/proc/{pid}/task").iterdir())
+        except OSError:
+            continue
+        for task in tasks:
             try:
                 stat = (task / "stat").read_text()
             except OSError:
                 continue
             fields = stat[stat.rindex(")") + 2 :].split()
             seconds = (int(fields[11]) + int(fields[12])) / tick
-            out["loop" if task.name == str(pid) else "other"] += seconds
+            out[kind or ("loop" if task.name == str(pid) else "other")] += seconds
     return out
+
+
+def busy_cores() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]
+    tick = os.sysconf("SC_CLK_TCK")
+    return (sum(values) - idle) / tick, sum(values) / tick
 
 
 def measured(
     url: str, seconds: int, connections: int, pids: list[int], script: Path | None = None
 ) -> tuple[float, int, dict[str, float]]:
     """wrk's rate and non-2xx count, and the server's CPU milliseconds per request by thread kind."""
-    before = cpu_by_thread(pids)
+    before, machine_before = cpu_by_thread(pids), busy_cores()
     rate, bad = wrk(url, seconds, connections, script)
-    after = cpu_by_thread(pids)
+    after, machine_after = cpu_by_thread(pids), busy_cores()
     requests = max(rate * seconds, 1.0)
-    return rate, bad, {k: (after[k] - before[k]) / requests * 1000 for k in after}
+    out = {k: (after[k] - before[k]) / requests * 1000 for k in after}
+    out["cores_busy"] = (machine_after[0] - machine_before[0]) / seconds
+    return rate, bad, out
 
 
 def main() -> None:
@@ -139,9 +170,11 @@ def main() -> None:
                 rate, bad, cpu = measured(url + "/api/v1/messages", args.seconds, args.connections, pids, script)
                 runs.append((base, rate, bad))
                 notes.append(
-                    f"run {i}: load {load:.1f}; server CPU ms/request (event loop + other threads): "
-                    f"trivial {base_cpu['loop']:.3f} + {base_cpu['other']:.3f}, "
-                    f"submission {cpu['loop']:.3f} + {cpu['other']:.3f}"
+                    f"run {i}: load {load:.1f}; server CPU ms/request (event loop + other threads + "
+                    f"writer process): trivial {base_cpu['loop']:.3f} + {base_cpu['other']:.3f}, "
+                    f"submission {cpu['loop']:.3f} + {cpu['other']:.3f} + {cpu['child']:.3f}; "
+                    f"busy cores (whole machine): trivial {base_cpu['cores_busy']:.2f}, "
+                    f"submission {cpu['cores_busy']:.2f}"
                 )
         stored = sqlite3.connect(instance / "massline.db").execute("select count(*) from messages").fetchone()[0]
     print(f"machine: {machine()}")

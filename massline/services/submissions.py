@@ -33,8 +33,9 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy.orm import Session
 
@@ -42,6 +43,7 @@ from massline.models import KINDS
 from massline.services.crypto import FieldCipher
 from massline.services.errors import ServiceError
 from massline.services.intake import MessageInput, Submitted, do_store_submissions, prepare_submit
+from massline.services.submission_process import StoreProcess
 
 WriteFactory = Callable[[], AbstractContextManager[Session]]
 log = logging.getLogger(__name__)
@@ -120,17 +122,54 @@ class _LoopWaiter(_Waiter):
         self.waker.add(self.target, outcome)
 
 
+Job = tuple[MessageInput, datetime, tuple[str, ...]]
+"""One submission to store: the input, its time, the kinds it may have."""
+
+
 @dataclass
 class _Pending:
-    data: MessageInput
-    now: datetime
-    allowed_kinds: tuple[str, ...]
+    job: Job
     waiter: _Waiter
-    done: bool = field(default=False)
 
-    def deliver(self, result: Submitted | None, error: BaseException | None = None) -> None:
-        self.done = True
-        self.waiter.deliver((result, error))
+    def deliver(self, outcome: Outcome) -> None:
+        self.waiter.deliver(outcome)
+
+
+def store_jobs(write: WriteFactory, cipher: FieldCipher, jobs: list[Job]) -> list[Outcome]:
+    """Store ``jobs`` in one transaction; one outcome per job, in order.
+
+    A job that fails validation fails alone (``prepare_submit`` raises before
+    any of its rows exist). When the database rejects the transaction (nothing
+    of it is kept), the jobs are retried one by one, each in its own
+    transaction, so only the bad one fails.
+    """
+    outcomes: list[Outcome | None] = [None] * len(jobs)
+    try:
+        with write() as session:
+            prepared = []
+            for i, (data, now, allowed_kinds) in enumerate(jobs):
+                try:
+                    prepared.append((i, prepare_submit(session, cipher, data, now, allowed_kinds=allowed_kinds)))
+                except ServiceError as exc:
+                    outcomes[i] = (None, exc)
+            stored = do_store_submissions(session, [p for _i, p in prepared])
+            for submitted in stored:
+                submitted._session = None  # answered outside this transaction
+            results = [(i, s) for (i, _p), s in zip(prepared, stored, strict=True)]
+    except Exception as exc:
+        if len(jobs) == 1:
+            return [(None, exc)]
+        return [  # find the bad one: each alone, in its own transaction
+            outcome if outcome is not None else store_jobs(write, cipher, [job])[0]
+            for job, outcome in zip(jobs, outcomes, strict=True)
+        ]
+    for i, submitted in results:  # committed
+        outcomes[i] = (submitted, None)
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+Store = Callable[[list[Job]], list[Outcome]]
+"""Stores a batch of jobs (``store_jobs`` here, or in a writer process); never raises."""
 
 
 class SubmissionWriter:
@@ -138,13 +177,25 @@ class SubmissionWriter:
 
     ``write`` opens one write transaction (``Platform.write``); ``cipher``
     encrypts contacts. The writer thread starts on the first submission and
-    stops with ``close()``; after a fork the child starts its own.
+    stops with ``close()``; after a fork the child starts its own. With
+    ``process`` (a ``StoreProcess``) the thread hands each batch to that
+    process, which runs ``store_jobs`` on its own connection: the database
+    work then no longer shares this process's interpreter lock with the
+    event loop.
     """
 
-    def __init__(self, write: WriteFactory, cipher: FieldCipher, *, max_batch: int = 64) -> None:
+    def __init__(
+        self,
+        write: WriteFactory,
+        cipher: FieldCipher,
+        *,
+        max_batch: int = 64,
+        process: StoreProcess | None = None,
+    ) -> None:
         self._write = write
         self._cipher = cipher
         self.max_batch = max_batch
+        self.process = process
         self._lock = threading.Lock()
         self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
@@ -154,7 +205,7 @@ class SubmissionWriter:
         """Queue a submission; the future gives its ``Submitted`` once committed, or its error
         (``ValidationFailed`` for bad input). ``Submitted.message`` is not available."""
         waiter = _FutureWaiter()
-        self._put(_Pending(data, now, allowed_kinds, waiter))
+        self._put(_Pending((data, now, allowed_kinds), waiter))
         return waiter.future
 
     async def stored(self, data: MessageInput, now: datetime, *, allowed_kinds: tuple[str, ...] = KINDS) -> Submitted:
@@ -167,8 +218,14 @@ class SubmissionWriter:
         if waker is None:
             waker = _wakers[loop] = _LoopWaker(loop)
         target: asyncio.Future[Submitted] = loop.create_future()
-        self._put(_Pending(data, now, allowed_kinds, _LoopWaiter(waker, target)))
+        self._put(_Pending((data, now, allowed_kinds), _LoopWaiter(waker, target)))
         return await target
+
+    def start(self) -> None:
+        """Start the writer (and its process) now rather than on the first submission."""
+        with self._lock:
+            if self._thread is None or self._pid != os.getpid():
+                self._start()
 
     def _put(self, item: _Pending) -> None:
         with self._lock:
@@ -177,13 +234,16 @@ class SubmissionWriter:
             self._queue.put(item)
 
     def close(self, timeout: float = 10.0) -> None:
-        """Store what is queued, then stop the writer thread (it restarts on the next submission)."""
+        """Store what is queued, then stop the writer thread and its process (they restart
+        on the next submission)."""
         with self._lock:
             thread, self._thread = self._thread, None
             if thread is None or self._pid != os.getpid():
                 return
             self._queue.put(None)
             thread.join(timeout)
+            if self.process is not None:
+                self.process.close(timeout)
 
     @property
     def running(self) -> bool:
@@ -193,12 +253,18 @@ class SubmissionWriter:
     def _start(self) -> None:
         self._queue = queue.SimpleQueue()
         self._pid = os.getpid()
+        store: Store
+        if self.process is None:
+            store = partial(store_jobs, self._write, self._cipher)
+        else:
+            store = self.process
+            self.process.start()
         self._thread = threading.Thread(
-            target=self._run, args=(self._queue,), name="massline-submission-writer", daemon=True
+            target=self._run, args=(self._queue, store), name="massline-submission-writer", daemon=True
         )
         self._thread.start()
 
-    def _run(self, q: queue.SimpleQueue[_Pending | None]) -> None:
+    def _run(self, q: queue.SimpleQueue[_Pending | None], store: Store) -> None:
         stop = False
         while not stop:
             first = q.get()
@@ -215,45 +281,12 @@ class SubmissionWriter:
                     break
                 batch.append(item)
             live = [item for item in batch if item.waiter.live()]
+            if not live:
+                continue
             try:
-                self._store(live)
+                outcomes = store([item.job for item in live])
             except BaseException as exc:  # never leave a caller waiting, never let the thread die
                 log.exception("submission writer failed")
-                for item in live:
-                    if not item.done:
-                        item.deliver(None, exc)
-
-    def _store(self, batch: list[_Pending]) -> None:
-        if not batch:
-            return
-        results: list[tuple[_Pending, Submitted]] = []
-        try:
-            with self._write() as session:
-                prepared = []
-                for item in batch:
-                    try:
-                        prepared.append(
-                            (
-                                item,
-                                prepare_submit(
-                                    session, self._cipher, item.data, item.now, allowed_kinds=item.allowed_kinds
-                                ),
-                            )
-                        )
-                    except ServiceError as exc:
-                        item.deliver(None, exc)
-                stored = do_store_submissions(session, [p for _item, p in prepared])
-                for submitted in stored:
-                    submitted._session = None  # answered outside this transaction
-                results = [(item, s) for (item, _p), s in zip(prepared, stored, strict=True)]
-        except Exception as exc:
-            pending = [item for item in batch if not item.done]
-            if len(batch) == 1:
-                for item in pending:
-                    item.deliver(None, exc)
-                return
-            for item in pending:  # find the bad one: each alone, in its own transaction
-                self._store([item])
-            return
-        for item, submitted in results:  # committed: answer now
-            item.deliver(submitted)
+                outcomes = [(None, exc)] * len(live)
+            for item, outcome in zip(live, outcomes, strict=True):
+                item.deliver(outcome)
