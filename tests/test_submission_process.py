@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from functools import partial
+from pathlib import Path
 
 import httpx
 import pytest
@@ -167,8 +168,8 @@ def test_errors_pack_with_their_fields_or_as_text() -> None:
     assert type(text_only) is RuntimeError and "Local: 磁盘已满" in str(text_only)
 
 
-def test_an_in_memory_database_keeps_the_writer_in_this_process(tmp_path: object) -> None:
-    p = Platform(Settings(environment="test", database_url="sqlite://", instance_dir=tmp_path))  # type: ignore[arg-type]
+def test_an_in_memory_database_keeps_the_writer_in_this_process(tmp_path: Path) -> None:
+    p = Platform(Settings(environment="test", database_url="sqlite://", instance_dir=tmp_path))
     try:
         assert p.submissions.process is None
     finally:
