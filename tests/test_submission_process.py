@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
@@ -23,7 +22,7 @@ from massline.models import Message, MessageEvent
 from massline.platform import Platform
 from massline.services.crypto import FieldCipher
 from massline.services.errors import ValidationFailed
-from massline.services.intake import MessageInput
+from massline.services.intake import MessageInput, Submitted
 from massline.services.submission_process import StoreProcess, WriterUnavailable, _pack_error, _unpack_error
 from massline.services.submissions import SubmissionWriter
 
@@ -57,15 +56,17 @@ def test_http_submissions_are_stored_by_the_writer_process(with_process: Platfor
     async def post_all(base: str) -> list[httpx.Response]:
         async with httpx.AsyncClient(base_url=base, timeout=30) as client:
             return await asyncio.gather(
-                *(client.post("/api/v1/messages", json={**vars(_input(f"电梯坏了第{i}号")), "addressee_leader": None})
-                  for i in range(30))  # fmt: skip
+                *(
+                    client.post("/api/v1/messages", json={**vars(_input(f"电梯坏了第{i}号")), "addressee_leader": None})
+                    for i in range(30)
+                )  # fmt: skip
             )
 
     with serving(create_app(with_process)) as base:
         responses = asyncio.run(post_all(base))
     assert [r.status_code for r in responses] == [201] * 30, responses[0].text
-    child = with_process.submissions.process.pid  # type: ignore[union-attr]
-    assert child is not None and child != os.getpid()
+    [child] = with_process.submissions.process.pids  # type: ignore[union-attr]
+    assert child != os.getpid()
     with with_process.read() as s:
         stored = {m.id: m for m in s.scalars(select(Message))}
         for i, r in enumerate(responses):
@@ -74,43 +75,61 @@ def test_http_submissions_are_stored_by_the_writer_process(with_process: Platfor
     assert _count(with_process, MessageEvent) == 60
 
 
+def _stored(p: Platform, *inputs: MessageInput) -> list[object]:
+    """Submit ``inputs`` concurrently from one event loop; each outcome (``Submitted`` or error)."""
+
+    async def run() -> list[object]:
+        return await asyncio.gather(*(p.submissions.stored(i, T0) for i in inputs), return_exceptions=True)
+
+    return asyncio.run(run())
+
+
 def test_a_validation_error_crosses_the_pipe_with_its_fields(with_process: Platform) -> None:
-    good = with_process.submissions.submit(_input("好的一件"), T0)
-    bad = with_process.submissions.submit(_input("", body="太短"), T0)
-    assert good.result(30).tracking_code.startswith("ML")
-    with pytest.raises(ValidationFailed) as err:
-        bad.result(30)
-    assert set(err.value.errors) == {"title", "body"} and "title" in err.value.message
+    good, bad = _stored(with_process, _input("好的一件"), _input("", body="太短"))
+    assert isinstance(good, Submitted) and good.tracking_code.startswith("ML")
+    assert isinstance(bad, ValidationFailed)
+    assert set(bad.errors) == {"title", "body"} and "title" in bad.message
     assert _count(with_process, Message) == 1
 
 
 def test_a_database_error_in_the_child_leaves_nothing_half_written(with_process: Platform) -> None:
-    assert with_process.submissions.submit(_input("第一件"), T0).result(30).id
-    with with_process.write() as s:  # the child's next event insert fails
-        s.execute(text("ALTER TABLE message_events RENAME TO message_events_away"))
-    try:
-        with pytest.raises(Exception, match="message_events") as err:
-            with_process.submissions.submit(_input("第二件"), T0).result(30)
-        assert not isinstance(err.value, WriterUnavailable)  # the database's own error, not a dead child
-    finally:
-        with with_process.write() as s:
-            s.execute(text("ALTER TABLE message_events_away RENAME TO message_events"))
-    assert (_count(with_process, Message), _count(with_process, MessageEvent)) == (1, 2)
-    assert with_process.submissions.submit(_input("第三件"), T0).result(30).id  # the same child goes on
-    assert _count(with_process, Message) == 2
+    async def run() -> None:
+        submissions = with_process.submissions
+        assert (await submissions.stored(_input("第一件"), T0)).id
+        with with_process.write() as s:  # the child's next event insert fails
+            s.execute(text("ALTER TABLE message_events RENAME TO message_events_away"))
+        try:
+            with pytest.raises(Exception, match="message_events") as err:
+                await submissions.stored(_input("第二件"), T0)
+            assert not isinstance(err.value, WriterUnavailable)  # the database's own error, not a dead child
+        finally:
+            with with_process.write() as s:
+                s.execute(text("ALTER TABLE message_events_away RENAME TO message_events"))
+        pids = submissions.process.pids  # type: ignore[union-attr]
+        assert (await submissions.stored(_input("第三件"), T0)).id
+        assert submissions.process.pids == pids  # type: ignore[union-attr]  # the same child went on
+
+    asyncio.run(run())
+    assert (_count(with_process, Message), _count(with_process, MessageEvent)) == (2, 4)
 
 
-def test_a_child_that_died_is_replaced(with_process: Platform) -> None:
-    assert with_process.submissions.submit(_input("第一件"), T0).result(30).id
+def test_a_child_that_died_fails_what_was_in_flight_and_is_replaced(with_process: Platform) -> None:
     process = with_process.submissions.process
-    assert process is not None and process.pid is not None
-    first = process.pid
-    os.kill(first, signal.SIGKILL)
-    deadline = time.monotonic() + 10
-    while process.pid is not None and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert with_process.submissions.submit(_input("第二件"), T0).result(30).id
-    assert process.pid not in (None, first)
+    assert process is not None
+
+    async def run() -> None:
+        assert (await with_process.submissions.stored(_input("第一件"), T0)).id
+        [first] = process.pids
+        os.kill(first, signal.SIGKILL)
+        for _ in range(500):  # the loop notices the closed pipe
+            if not process.pids:
+                break
+            await asyncio.sleep(0.01)
+        assert process.pids == []
+        assert (await with_process.submissions.stored(_input("第二件"), T0)).id
+        assert process.pids not in ([], [first])
+
+    asyncio.run(run())
     assert _count(with_process, Message) == 2
 
 
@@ -128,33 +147,52 @@ def _crashing_backend(
     return write, p.cipher
 
 
-def test_a_child_dying_mid_batch_fails_that_batch_and_the_next_one_gets_a_new_child(
+def test_a_child_dying_mid_batch_fails_its_submissions_and_the_next_ones_get_a_new_child(
     deployed: Platform, settings: Settings
 ) -> None:
     crashing = StoreProcess(partial(_crashing_backend, settings))
     writer = SubmissionWriter(deployed.write, deployed.cipher, process=crashing)
     try:
-        with pytest.raises(WriterUnavailable):
-            writer.submit(_input("第一件"), T0).result(60)
-        first = crashing.pid
-        with pytest.raises(WriterUnavailable):  # a new child, which dies the same way
-            writer.submit(_input("第二件"), T0).result(60)
-        assert crashing.pid is None or crashing.pid != first
+        outcomes = _stored_with(writer, [_input(f"第{i}件") for i in range(5)])
+        assert all(isinstance(o, WriterUnavailable) for o in outcomes), outcomes
+        assert "稍后重试" in str(outcomes[0])
     finally:
         writer.close()
-    assert _count(deployed, Message) == 0
+    assert crashing.pids == [] and _count(deployed, Message) == 0
 
 
-def test_close_stops_the_child(with_process: Platform) -> None:
-    assert with_process.submissions.submit(_input("第一件"), T0).result(30).id
+def _stored_with(writer: SubmissionWriter, inputs: list[MessageInput]) -> list[object]:
+    async def run() -> list[object]:
+        first = await asyncio.gather(writer.stored(inputs[0], T0), return_exceptions=True)
+        rest = await asyncio.gather(*(writer.stored(i, T0) for i in inputs[1:]), return_exceptions=True)
+        return [*first, *rest]
+
+    return asyncio.run(run())
+
+
+def test_close_waits_for_what_is_in_flight_and_stops_the_child(with_process: Platform) -> None:
     process = with_process.submissions.process
     assert process is not None
-    child = process.pid
-    assert child is not None
-    with_process.dispose()
-    assert process.pid is None
+    seen: list[int] = []
+
+    async def run() -> list[object]:
+        tasks = [asyncio.ensure_future(with_process.submissions.stored(_input(f"第{i}件"), T0)) for i in range(20)]
+        await asyncio.sleep(0)  # queued and partly sent
+        seen.extend(process.pids)
+        await asyncio.to_thread(with_process.dispose)  # as the web app's shutdown does
+        return await asyncio.gather(*tasks, return_exceptions=True)
+
+    outcomes = asyncio.run(run())
+    assert all(isinstance(o, Submitted) for o in outcomes), outcomes
+    assert process.pids == [] and len(seen) == 1
     with pytest.raises(ProcessLookupError):
-        os.kill(child, 0)
+        os.kill(seen[0], 0)
+    assert _count(with_process, Message) == 20
+
+
+def test_thread_callers_are_stored_in_this_process(with_process: Platform) -> None:
+    result = with_process.submissions.submit(_input("第一件"), T0).result(10)
+    assert result.id and with_process.submissions.process.pids == []  # type: ignore[union-attr]
 
 
 def test_errors_pack_with_their_fields_or_as_text() -> None:

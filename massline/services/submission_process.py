@@ -1,31 +1,37 @@
-"""A writer process for submissions: the database work of group commit, out of the web process.
+"""A writer process for submissions: group commit's database work, out of the web process.
 
 In a web process the submission writer thread shares the interpreter lock
-with the event loop: every millisecond it spends building rows, binding
-parameters and committing is a millisecond the loop cannot serve requests.
-``StoreProcess`` moves that work to a child process (started with *spawn*,
-so it inherits no threads or connections): the writer thread sends each
-batch through a pipe, the child stores it with ``submissions.store_jobs``
-on its own database connection, and sends back one outcome per submission.
-The writer thread only pickles and waits (the wait releases the lock).
+with the event loop, and every batch costs two hand-overs of that lock
+(loop → thread → loop), each of which can wait for Python's switch interval
+while the loop is busy. ``StoreProcess`` gives each event loop a child
+process of its own (started with *spawn*, so it inherits no threads or
+connections) and talks to it without threads: the loop pickles a batch into
+a pipe as soon as fewer than ``depth`` batches are in flight — the first
+submissions of a burst are being stored while the loop still reads the rest
+— and reads the answers when the pipe is readable (``add_reader``). The
+child stores each batch with ``submissions.store_jobs`` on its own database
+connection and answers one outcome per submission.
 
 Guarantees are those of ``store_jobs``: one transaction per batch, a bad
 submission fails alone. Errors cross the pipe with their type and fields
-(``ValidationFailed.errors`` included). If the child dies, the batch in
-flight fails with ``WriterUnavailable`` and the next batch starts a new
-child; a batch the child committed just before dying is then reported as
-failed although stored — as with any server that dies between its commit
+(``ValidationFailed.errors`` included). If the child dies, what is in flight
+or waiting fails with ``WriterUnavailable`` and the next submission starts a
+new child; a batch the child committed just before dying is then reported
+as failed although stored — as with any server that dies between its commit
 and its answer. The child exits when the pipe closes (the parent stopped or
-died).
+died). Sending blocks the loop only while the pipe is full (``depth`` batches
+of at most ``max_batch`` submissions).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import multiprocessing
-import os
 import pickle
 import threading
+import weakref
+from collections import deque
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from multiprocessing.connection import Connection
@@ -37,7 +43,8 @@ from massline.services.crypto import FieldCipher
 from massline.services.errors import ServiceError
 
 if TYPE_CHECKING:
-    from massline.services.submissions import Job, Outcome
+    from massline.services.intake import Submitted
+    from massline.services.submissions import Job
 
 StoreFactory = Callable[[], tuple[Callable[[], AbstractContextManager[Session]], FieldCipher]]
 """Builds, in the child, what ``store_jobs`` needs: a write-transaction factory and the cipher.
@@ -93,68 +100,148 @@ def _child_main(conn: Connection, factory: StoreFactory) -> None:
         conn.send([(result, None if error is None else _pack_error(error)) for result, error in outcomes])
 
 
+class _Link:
+    """One event loop's link to a writer process: its own child and pipe, no threads.
+
+    The loop sends a batch as soon as fewer than ``depth`` are in flight (so the
+    first submissions of a burst are stored while the loop still reads the
+    rest), and reads answers when the pipe is readable (``add_reader``).
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, factory: StoreFactory, depth: int, max_batch: int) -> None:
+        context = multiprocessing.get_context("spawn")
+        ours, theirs = context.Pipe()
+        self.proc = context.Process(
+            target=_child_main, args=(theirs, factory), name="massline-submission-store", daemon=True
+        )
+        self.proc.start()
+        theirs.close()
+        self.conn = ours
+        self.loop = loop
+        self.depth = depth
+        self.max_batch = max_batch
+        self.pending: list[tuple[Job, asyncio.Future[Submitted]]] = []
+        self.inflight: deque[list[asyncio.Future[Submitted]]] = deque()
+        self.open = True
+        self.idle: threading.Event | None = None  # set by close(): signalled once nothing is in flight
+        loop.add_reader(ours.fileno(), self._answer)
+
+    def submit(self, job: Job) -> asyncio.Future[Submitted]:
+        """Queue ``job``; the future gives its ``Submitted`` once committed (or its error)."""
+        future: asyncio.Future[Submitted] = self.loop.create_future()
+        self.pending.append((job, future))
+        self._send()
+        return future
+
+    def _send(self) -> None:
+        while self.open and self.pending and len(self.inflight) < self.depth:
+            batch = [(job, f) for job, f in self.pending[: self.max_batch] if not f.cancelled()]
+            del self.pending[: self.max_batch]
+            if not batch:
+                continue
+            self.inflight.append([f for _job, f in batch])
+            try:
+                self.conn.send([job for job, _f in batch])
+            except (OSError, ValueError) as exc:
+                log.error("submission store process stopped: %s", exc)
+                self._fail()
+
+    def _answer(self) -> None:
+        try:
+            answer = self.conn.recv()
+        except (EOFError, OSError) as exc:
+            if self.inflight or self.pending:
+                log.error("submission store process stopped: %s", exc or "end of pipe")
+            self._fail()
+            return
+        for future, (result, error) in zip(self.inflight.popleft(), answer, strict=True):
+            if future.cancelled():
+                continue
+            if error is not None:
+                future.set_exception(_unpack_error(error))
+            else:
+                future.set_result(result)
+        self._send()
+        self._check_idle()
+
+    def _fail(self) -> None:
+        """The child is gone: every submission in flight or waiting fails with ``WriterUnavailable``."""
+        if self.open:
+            self.open = False
+            self.loop.remove_reader(self.conn.fileno())
+        futures = [f for batch in self.inflight for f in batch] + [f for _job, f in self.pending]
+        self.inflight.clear()
+        self.pending.clear()
+        for future in futures:
+            if not future.done():
+                future.set_exception(WriterUnavailable())
+        self._check_idle()
+
+    def _check_idle(self) -> None:
+        if self.idle is not None and not self.inflight and not self.pending:
+            self.idle.set()
+
+    def _begin_close(self, idle: threading.Event) -> None:
+        self.idle = idle
+        self._check_idle()
+
+    def _in_loop(self) -> bool:
+        try:
+            return asyncio.get_running_loop() is self.loop
+        except RuntimeError:
+            return False
+
+    def close(self, timeout: float) -> None:
+        """From any thread: wait for what is in flight (while the loop runs), then stop the child."""
+        idle = threading.Event()
+        if not self.loop.is_closed() and self.loop.is_running() and not self._in_loop():
+            self.loop.call_soon_threadsafe(self._begin_close, idle)
+            idle.wait(timeout)
+        if self.open and not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(self._fail)
+        try:
+            self.conn.send(None)
+        except (OSError, ValueError):
+            pass
+        self.proc.join(timeout)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join(1)
+        self.conn.close()
+
+
 class StoreProcess:
-    """Stores batches of submissions in a child process (see the module). Called by one thread."""
+    """Stores submissions from event loops in writer processes (see the module): one child per
+    loop (a web process has one), started on its first submission."""
 
-    def __init__(self, factory: StoreFactory) -> None:
+    def __init__(self, factory: StoreFactory, *, depth: int = 2, max_batch: int = 64) -> None:
         self.factory = factory
+        self.depth = depth
+        self.max_batch = max_batch
         self._lock = threading.Lock()
-        self._proc: Any = None
-        self._conn: Connection | None = None
-        self._owner = os.getpid()
+        self._links: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Link] = weakref.WeakKeyDictionary()
 
-    def start(self) -> None:
-        """Start the child unless it runs (spawning takes about a second: the child imports Massline)."""
+    async def stored(self, job: Job) -> Submitted:
+        """Store ``job`` in this loop's writer process; its ``Submitted`` once committed."""
+        loop = asyncio.get_running_loop()
         with self._lock:
-            if self._owner != os.getpid():  # forked: the child belongs to the parent
-                self._proc, self._conn, self._owner = None, None, os.getpid()
-            if self._proc is not None and self._proc.is_alive():
-                return
-            context = multiprocessing.get_context("spawn")
-            ours, theirs = context.Pipe()
-            self._proc = context.Process(
-                target=_child_main, args=(theirs, self.factory), name="massline-submission-store", daemon=True
-            )
-            self._proc.start()
-            theirs.close()
-            self._conn = ours
+            link = self._links.get(loop)
+            if link is None or not link.open:
+                if link is not None:
+                    link.close(0)
+                link = self._links[loop] = _Link(loop, self.factory, self.depth, self.max_batch)
+        return await link.submit(job)
 
     @property
-    def pid(self) -> int | None:
-        """The child's process id while it runs."""
-        proc = self._proc
-        return proc.pid if proc is not None and proc.is_alive() else None
-
-    def __call__(self, jobs: list[Job]) -> list[Outcome]:
-        """Store ``jobs`` in the child; one outcome per job, in order."""
-        self.start()
-        assert self._conn is not None
-        try:
-            self._conn.send(jobs)
-            answer = self._conn.recv()
-        except (EOFError, OSError) as exc:
-            log.error("submission store process stopped: %s", exc)
-            self._stop(0.5)
-            return [(None, WriterUnavailable())] * len(jobs)
-        return [(result, None if error is None else _unpack_error(error)) for result, error in answer]
+    def pids(self) -> list[int]:
+        """Process ids of the running writer processes."""
+        with self._lock:
+            return [link.proc.pid for link in self._links.values() if link.open and link.proc.pid is not None]
 
     def close(self, timeout: float = 10.0) -> None:
-        """Stop the child after the batch it is storing."""
+        """Wait for what is in flight, then stop every writer process (they restart when needed)."""
         with self._lock:
-            if self._conn is not None:
-                try:
-                    self._conn.send(None)
-                except OSError:
-                    pass
-        self._stop(timeout)
-
-    def _stop(self, timeout: float) -> None:
-        with self._lock:
-            proc, conn, self._proc, self._conn = self._proc, self._conn, None, None
-        if proc is not None:
-            proc.join(timeout)
-            if proc.is_alive():
-                proc.kill()
-                proc.join(1)
-        if conn is not None:
-            conn.close()
+            links = list(self._links.values())
+            self._links.clear()
+        for link in links:
+            link.close(timeout)

@@ -35,7 +35,6 @@ from concurrent.futures import Future
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 
 from sqlalchemy.orm import Session
 
@@ -130,9 +129,12 @@ Job = tuple[MessageInput, datetime, tuple[str, ...]]
 class _Pending:
     job: Job
     waiter: _Waiter
+    answered: bool = False
 
     def deliver(self, outcome: Outcome) -> None:
-        self.waiter.deliver(outcome)
+        if not self.answered:  # once, even if a failing callback is followed by the error path
+            self.answered = True
+            self.waiter.deliver(outcome)
 
 
 def store_jobs(write: WriteFactory, cipher: FieldCipher, jobs: list[Job]) -> list[Outcome]:
@@ -166,10 +168,6 @@ def store_jobs(write: WriteFactory, cipher: FieldCipher, jobs: list[Job]) -> lis
     for i, submitted in results:  # committed
         outcomes[i] = (submitted, None)
     return [outcome for outcome in outcomes if outcome is not None]
-
-
-Store = Callable[[list[Job]], list[Outcome]]
-"""Stores a batch of jobs (``store_jobs`` here, or in a writer process); never raises."""
 
 
 class SubmissionWriter:
@@ -213,6 +211,8 @@ class SubmissionWriter:
 
         The writer wakes the loop once per batch, not once per submission.
         """
+        if self.process is not None:
+            return await self.process.stored((data, now, allowed_kinds))
         loop = asyncio.get_running_loop()
         waker = _wakers.get(loop)
         if waker is None:
@@ -221,12 +221,6 @@ class SubmissionWriter:
         self._put(_Pending((data, now, allowed_kinds), _LoopWaiter(waker, target)))
         return await target
 
-    def start(self) -> None:
-        """Start the writer (and its process) now rather than on the first submission."""
-        with self._lock:
-            if self._thread is None or self._pid != os.getpid():
-                self._start()
-
     def _put(self, item: _Pending) -> None:
         with self._lock:
             if self._thread is None or self._pid != os.getpid():
@@ -234,16 +228,16 @@ class SubmissionWriter:
             self._queue.put(item)
 
     def close(self, timeout: float = 10.0) -> None:
-        """Store what is queued, then stop the writer thread and its process (they restart
-        on the next submission)."""
+        """Store what is queued, then stop the writer thread and the writer processes (they
+        restart on the next submission)."""
+        if self.process is not None:
+            self.process.close(timeout)
         with self._lock:
             thread, self._thread = self._thread, None
             if thread is None or self._pid != os.getpid():
                 return
             self._queue.put(None)
             thread.join(timeout)
-            if self.process is not None:
-                self.process.close(timeout)
 
     @property
     def running(self) -> bool:
@@ -253,18 +247,12 @@ class SubmissionWriter:
     def _start(self) -> None:
         self._queue = queue.SimpleQueue()
         self._pid = os.getpid()
-        store: Store
-        if self.process is None:
-            store = partial(store_jobs, self._write, self._cipher)
-        else:
-            store = self.process
-            self.process.start()
         self._thread = threading.Thread(
-            target=self._run, args=(self._queue, store), name="massline-submission-writer", daemon=True
+            target=self._run, args=(self._queue,), name="massline-submission-writer", daemon=True
         )
         self._thread.start()
 
-    def _run(self, q: queue.SimpleQueue[_Pending | None], store: Store) -> None:
+    def _run(self, q: queue.SimpleQueue[_Pending | None]) -> None:
         stop = False
         while not stop:
             first = q.get()
@@ -284,7 +272,7 @@ class SubmissionWriter:
             if not live:
                 continue
             try:
-                outcomes = store([item.job for item in live])
+                outcomes = store_jobs(self._write, self._cipher, [item.job for item in live])
             except BaseException as exc:  # never leave a caller waiting, never let the thread die
                 log.exception("submission writer failed")
                 outcomes = [(None, exc)] * len(live)
