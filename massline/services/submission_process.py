@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
 import pickle
 import threading
 import weakref
@@ -124,6 +125,7 @@ class _Link:
         self.inflight: deque[list[asyncio.Future[Submitted]]] = deque()
         self.open = True
         self.idle: threading.Event | None = None  # set by close(): signalled once nothing is in flight
+        self.owner = os.getpid()  # a forked copy must not touch the parent's child
         loop.add_reader(ours.fileno(), self._answer)
 
     def submit(self, job: Job) -> asyncio.Future[Submitted]:
@@ -164,18 +166,24 @@ class _Link:
         self._send()
         self._check_idle()
 
-    def _fail(self) -> None:
-        """The child is gone: every submission in flight or waiting fails with ``WriterUnavailable``."""
-        if self.open:
-            self.open = False
-            self.loop.remove_reader(self.conn.fileno())
+    def _fail(self, stopped: threading.Event | None = None) -> None:
+        """The child is gone (or being stopped): stop reading its pipe; every submission in
+        flight or waiting fails with ``WriterUnavailable``. Runs in the loop (or after it closed)."""
         futures = [f for batch in self.inflight for f in batch] + [f for _job, f in self.pending]
         self.inflight.clear()
         self.pending.clear()
-        for future in futures:
-            if not future.done():
-                future.set_exception(WriterUnavailable())
+        if self.loop.is_closed():  # nobody waits on a closed loop's futures
+            self.open = False
+        else:
+            if self.open:
+                self.open = False
+                self.loop.remove_reader(self.conn.fileno())
+            for future in futures:
+                if not future.done():
+                    future.set_exception(WriterUnavailable())
         self._check_idle()
+        if stopped is not None:
+            stopped.set()
 
     def _check_idle(self) -> None:
         if self.idle is not None and not self.inflight and not self.pending:
@@ -193,12 +201,14 @@ class _Link:
 
     def close(self, timeout: float) -> None:
         """From any thread: wait for what is in flight (while the loop runs), then stop the child."""
-        idle = threading.Event()
-        if not self.loop.is_closed() and self.loop.is_running() and not self._in_loop():
+        if self.loop.is_running() and not self._in_loop():
+            idle, stopped = threading.Event(), threading.Event()
             self.loop.call_soon_threadsafe(self._begin_close, idle)
             idle.wait(timeout)
-        if self.open and not self.loop.is_closed():
-            self.loop.call_soon_threadsafe(self._fail)
+            self.loop.call_soon_threadsafe(self._fail, stopped)  # the loop stops reading the pipe
+            stopped.wait(timeout)
+        else:
+            self._fail()
         try:
             self.conn.send(None)
         except (OSError, ValueError):
@@ -226,8 +236,8 @@ class StoreProcess:
         loop = asyncio.get_running_loop()
         with self._lock:
             link = self._links.get(loop)
-            if link is None or not link.open:
-                if link is not None:
+            if link is None or not link.open or link.owner != os.getpid():
+                if link is not None and link.owner == os.getpid():
                     link.close(0)
                 link = self._links[loop] = _Link(loop, self.factory, self.depth, self.max_batch)
         return await link.submit(job)
@@ -241,7 +251,7 @@ class StoreProcess:
     def close(self, timeout: float = 10.0) -> None:
         """Wait for what is in flight, then stop every writer process (they restart when needed)."""
         with self._lock:
-            links = list(self._links.values())
+            links = [link for link in self._links.values() if link.owner == os.getpid()]
             self._links.clear()
         for link in links:
             link.close(timeout)
