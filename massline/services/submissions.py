@@ -9,7 +9,9 @@ two steps as ``intake.check_submit`` — in ONE transaction, commits, and only
 then resolves the futures. Batches form by themselves: while one commits, the
 next ones queue; a lone submission is written at once. Threads wait on a
 ``concurrent.futures.Future`` (``submit``); an event loop awaits ``stored``,
-and the writer wakes that loop once per batch, not once per submission.
+and the writer wakes that loop once per batch, not once per submission. In a
+web server the event loop's submissions go to a writer process instead
+(``submission_process``), which stores batches with the same ``store_jobs``.
 
 Guarantees:
 
@@ -167,7 +169,7 @@ def store_jobs(write: WriteFactory, cipher: FieldCipher, jobs: list[Job]) -> lis
         ]
     for i, submitted in results:  # committed
         outcomes[i] = (submitted, None)
-    return [outcome for outcome in outcomes if outcome is not None]
+    return [outcome or (None, RuntimeError("submission not stored")) for outcome in outcomes]
 
 
 class SubmissionWriter:
@@ -176,10 +178,11 @@ class SubmissionWriter:
     ``write`` opens one write transaction (``Platform.write``); ``cipher``
     encrypts contacts. The writer thread starts on the first submission and
     stops with ``close()``; after a fork the child starts its own. With
-    ``process`` (a ``StoreProcess``) the thread hands each batch to that
-    process, which runs ``store_jobs`` on its own connection: the database
-    work then no longer shares this process's interpreter lock with the
-    event loop.
+    ``process`` (a ``StoreProcess``), submissions from an event loop
+    (``stored``) are stored by a writer process of that loop instead, which
+    runs the same ``store_jobs`` on its own connection (the database work then
+    no longer shares this process's interpreter lock with the loop); thread
+    callers (``submit``) keep the writer thread.
     """
 
     def __init__(
@@ -273,8 +276,9 @@ class SubmissionWriter:
                 continue
             try:
                 outcomes = store_jobs(self._write, self._cipher, [item.job for item in live])
+                for item, outcome in zip(live, outcomes, strict=True):
+                    item.deliver(outcome)
             except BaseException as exc:  # never leave a caller waiting, never let the thread die
                 log.exception("submission writer failed")
-                outcomes = [(None, exc)] * len(live)
-            for item, outcome in zip(live, outcomes, strict=True):
-                item.deliver(outcome)
+                for item in live:
+                    item.deliver((None, exc))
