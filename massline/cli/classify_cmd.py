@@ -1,4 +1,4 @@
-"""``massline classify train|predict`` and ``massline eval classify``.
+"""``massline classify train|predict|retrain`` and ``massline eval classify``.
 
 CSV files are read as UTF-8 (a BOM is accepted) with RFC 4180 quoting, so
 fields may span lines.  The classifier input of a row is its title column
@@ -19,8 +19,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from massline.cli.common import fail, get_platform
+
 if TYPE_CHECKING:
     from massline.analysis.classify import CategoryClassifier
+    from massline.services.classifier import RetrainReport
 
 # scikit-learn loads slowly (~2.5 s): import the classifier inside the commands
 # that need it, so the other `massline` commands start fast.
@@ -226,6 +229,72 @@ def load_model(path: str) -> CategoryClassifier:
         return CategoryClassifier.load(path)
     except ModelFormatError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+@classify_group.command("retrain")
+@click.option("--min-per-class", default=5, show_default=True, type=click.IntRange(3, 100000),
+              help="Categories with fewer labelled messages are left out.")  # fmt: skip
+@click.option("--min-total", default=20, show_default=True, type=click.IntRange(2, 10000000),
+              help="Refuse to train on fewer labelled messages.")  # fmt: skip
+@click.option("--model", "model_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
+              help="Model file to write (default: the classifier_model setting).")  # fmt: skip
+@click.option("--force", is_flag=True, help="Replace the model even if it scores worse on the held-out cases.")
+def retrain_cmd(min_per_class: int, min_total: int, model_path: Path | None, force: bool) -> None:
+    """Train the category model on this deployment's answered and corrected messages.
+
+    A new model trained on the older cases is first checked on the newest ~20 %;
+    the current model is kept when it scores clearly better there (see --force).
+    """
+    from massline.services.classifier import retrain
+    from massline.services.errors import ValidationFailed
+
+    platform = get_platform()
+    platform.migrate()
+    path = model_path or platform.settings.classifier_model_path
+    try:
+        with platform.read() as session:
+            report = retrain(
+                session, path, threshold=platform.settings.classifier_threshold,
+                min_per_class=min_per_class, min_total=min_total, force=force,
+            )  # fmt: skip
+    except ValidationFailed as exc:
+        fail("; ".join(exc.errors.values()))
+    for line in retrain_lines(report, min_per_class):
+        click.echo(line)
+
+
+def _figures(macro_f1: float | None, accuracy: float | None, ece: float | None) -> str:
+    ece_text = "" if ece is None else f"  calibration error (ECE) {ece:.3f}"
+    return f"macro-F1 {macro_f1:.3f}  accuracy {accuracy:.3f}{ece_text}"
+
+
+def retrain_lines(report: RetrainReport, min_per_class: int) -> list[str]:
+    """The lines ``classify retrain`` prints for ``report``: data, held-out figures, decision and reason."""
+    lines = [
+        f"trained on {report.messages} messages ({report.answered} answered, {report.corrected} corrected by "
+        f"officials) in {report.seconds:.1f} s",
+        "classes: " + ", ".join(f"{label} {n}" for label, n in report.classes.items()),
+    ]
+    if report.dropped_classes:
+        lines.append(
+            f"left out (< {min_per_class} messages): "
+            + ", ".join(f"{label} {n}" for label, n in report.dropped_classes.items())
+        )
+    if report.held_out:
+        lines.append(f"check on the {report.held_out} most recent cases (held out from training):")
+        new = _figures(report.candidate_macro_f1, report.candidate_accuracy, report.candidate_ece)
+        lines.append(f"  new model:     {new}")
+        if report.current_macro_f1 is not None:
+            current = _figures(report.current_macro_f1, report.current_accuracy, report.current_ece)
+            lines.append(f"  current model: {current}  ({report.current_version})")
+    if report.replaced:
+        lines.append(f"model {report.model_version} written to {report.path}; the worker re-classifies with it")
+    else:
+        lines.append(f"KEPT the current model {report.model_version}: {report.path} was not changed")
+    lines.append(f"reason: {report.reason}")
+    if not report.replaced:
+        lines.append("to replace it anyway, run again with --force")
+    return lines
 
 
 @click.group("eval")

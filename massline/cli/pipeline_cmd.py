@@ -1,20 +1,18 @@
-"""``massline pipeline run|steps``, ``massline worker`` and ``massline classify retrain``."""
+"""``massline pipeline run|steps`` and ``massline worker`` (``classify retrain`` is in ``classify_cmd``)."""
 
 from __future__ import annotations
 
 import logging
 import signal
 from datetime import UTC, datetime
-from pathlib import Path
 from types import FrameType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 from sqlalchemy.orm import Session
 
-from massline.cli.common import fail, get_platform
+from massline.cli.common import get_platform
 from massline.platform import Platform
-from massline.services.errors import ValidationFailed
 from massline.services.pipeline import AnalysisContext, PipelineReport, analysis_context, steps
 
 __all__ = ["register"]
@@ -116,49 +114,7 @@ def worker_cmd(once: bool, interval: float) -> None:
         worker.stop()
 
 
-@click.command("retrain")
-@click.option("--min-per-class", default=5, show_default=True, type=click.IntRange(3, 100000),
-              help="Categories with fewer labelled messages are left out.")  # fmt: skip
-@click.option("--min-total", default=20, show_default=True, type=click.IntRange(2, 10000000),
-              help="Refuse to train on fewer labelled messages.")  # fmt: skip
-@click.option("--model", "model_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
-              help="Model file to write (default: the classifier_model setting).")  # fmt: skip
-def retrain_cmd(min_per_class: int, min_total: int, model_path: Path | None) -> None:
-    """Train the category model on this deployment's answered and corrected messages."""
-    from massline.services.classifier import retrain
-
-    platform = get_platform()
-    platform.migrate()
-    path = model_path or platform.settings.classifier_model_path
-    try:
-        with platform.read() as session:
-            report = retrain(
-                session, path, threshold=platform.settings.classifier_threshold,
-                min_per_class=min_per_class, min_total=min_total,
-            )  # fmt: skip
-    except ValidationFailed as exc:
-        fail("; ".join(exc.errors.values()))
-    click.echo(
-        f"trained on {report.messages} messages ({report.answered} answered, {report.corrected} corrected by "
-        f"officials) in {report.seconds:.1f} s"
-    )
-    click.echo("classes: " + ", ".join(f"{label} {n}" for label, n in report.classes.items()))
-    if report.dropped_classes:
-        click.echo(
-            f"left out (< {min_per_class} messages): "
-            + ", ".join(f"{label} {n}" for label, n in report.dropped_classes.items())
-        )
-    click.echo(f"model {report.model_version} written to {report.path}; the worker re-classifies with it")
-
-
 def register(main: click.Group) -> None:
-    """Add ``pipeline`` and ``worker`` to ``main`` and ``retrain`` to its ``classify`` group."""
+    """Add ``pipeline`` and ``worker`` to ``main``."""
     main.add_command(pipeline_group)
     main.add_command(worker_cmd)
-    classify = main.commands.get("classify")
-    if not isinstance(classify, click.Group):
-        from massline.cli.classify_cmd import classify_group
-
-        main.add_command(classify_group)
-        classify = classify_group
-    classify.add_command(retrain_cmd)

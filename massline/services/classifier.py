@@ -8,6 +8,10 @@ again only when the file changes (path + modification time + size).
 answered case (replied or closed), and of every case whose category an
 official corrected (a ``category_changed`` event with an actor), whatever its
 state — corrections are the strongest labels the platform gets.
+
+Before it replaces a model file it checks the new model on the newest cases
+(see :mod:`massline.services.classifier_check`): a candidate trained on the
+older cases must not score clearly worse there than the model in use.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from massline.analysis.classify import CategoryClassifier, ModelFormatError, text_of
 from massline.models import Category, Message, MessageEvent
+from massline.services.classifier_check import TOLERANCE, Score, holdout_split, load_current, score
 from massline.services.errors import ValidationFailed
 
 ANSWERED = ("replied", "closed")
@@ -69,7 +74,7 @@ def load_classifier(path: Path) -> CategoryClassifier | None:
 
 @dataclass
 class TrainingSet:
-    """Labelled messages from the deployment's history."""
+    """Labelled messages from the deployment's history, oldest first (by message time)."""
 
     texts: list[str] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
@@ -88,7 +93,7 @@ def training_set(session: Session) -> TrainingSet:
         select(Message.title, Message.body, Message.status, Category.path, corrected.label("corrected"))
         .join(Category, Category.id == Message.category_id)
         .where(or_(Message.status.in_(ANSWERED), corrected))
-        .order_by(Message.id)
+        .order_by(Message.created_at, Message.id)
     )
     out = TrainingSet()
     for title, body, status, path, was_corrected in rows:
@@ -103,7 +108,14 @@ def training_set(session: Session) -> TrainingSet:
 
 @dataclass
 class RetrainReport:
-    """What ``retrain`` learnt from and wrote."""
+    """What ``retrain`` learnt from, how the new model scored on the newest cases, and what it did.
+
+    ``model_version`` is the version of the model in the file afterwards: the
+    new one when ``replaced``, else the current one, kept. ``held_out`` is 0 and
+    the candidate figures are None when the check was skipped; the current
+    model's figures are None when there was no usable current model.
+    ``seconds`` is the time spent training and checking.
+    """
 
     path: Path
     model_version: str
@@ -113,6 +125,16 @@ class RetrainReport:
     classes: dict[str, int]
     dropped_classes: dict[str, int]
     seconds: float
+    replaced: bool = True
+    reason: str = ""
+    held_out: int = 0
+    candidate_macro_f1: float | None = None
+    candidate_accuracy: float | None = None
+    candidate_ece: float | None = None
+    current_version: str | None = None
+    current_macro_f1: float | None = None
+    current_accuracy: float | None = None
+    current_ece: float | None = None
 
 
 def retrain(
@@ -122,12 +144,24 @@ def retrain(
     threshold: float = 0.5,
     min_per_class: int = MIN_PER_CLASS,
     min_total: int = MIN_TOTAL,
+    tolerance: float = TOLERANCE,
+    force: bool = False,
 ) -> RetrainReport:
-    """Train a category model on the deployment's history and replace the file at ``path`` atomically.
+    """Train a category model on the deployment's history and replace the file at ``path`` atomically,
+    unless it scores clearly worse on the newest cases than the model in use.
 
     Categories with fewer than ``min_per_class`` labelled messages are left out.
     Raises ValidationFailed when fewer than ``min_total`` labelled messages or
     fewer than two categories remain; the old model then stays in place.
+
+    The newest ~20 % of the labelled messages are held out and a candidate
+    trained on the rest is scored on them, as is the current model at ``path``
+    when it loads. The file is replaced (by a model trained on all labelled
+    messages) when there is no usable current model, when the candidate's
+    macro-F1 is at most ``tolerance`` below the current model's, or with
+    ``force``; otherwise it is left untouched and the report says why. With
+    too few messages to hold out (see :func:`~massline.services.classifier_check.holdout_split`)
+    the check is skipped and the model replaced.
     """
     data = training_set(session)
     counts = Counter(data.labels)
@@ -147,21 +181,85 @@ def retrain(
             {"data": f"至少需要两个领域各有 {floor} 条已标注留言 (need two categories with ≥ {floor} messages each)"}
         )
     taxonomy = [tuple(p.split("/")) for p in session.scalars(select(Category.path).where(Category.level > 1))]
+    texts = [t for t, _ in pairs]
+    labels = [label for _, label in pairs]
     start = time.perf_counter()
-    model = CategoryClassifier(threshold=threshold).fit(
-        [t for t, _ in pairs], [label for _, label in pairs], taxonomy=taxonomy
-    )
+    cut, skipped = holdout_split(labels, floor)
+    candidate: Score | None = None
+    current: CategoryClassifier | None = None
+    current_score: Score | None = None
+    if skipped is None:
+        model = CategoryClassifier(threshold=threshold).fit(texts[:cut], labels[:cut], taxonomy=taxonomy)
+        candidate = score(model, texts[cut:], labels[cut:])
+        current, problem = load_current(path)
+        if current is not None:
+            try:
+                current_score = score(current, texts[cut:], labels[cut:])
+            except Exception as exc:  # a model from another library version may load but not predict
+                current, problem = None, str(exc) or exc.__class__.__name__
+        replaced, reason = _decide(candidate, current_score, problem, len(texts) - cut, tolerance, force)
+    else:
+        replaced = True
+        reason = (
+            f"未做留出检验：{skipped[0]}；用全部留言训练并替换了模型 "
+            f"(held-out check skipped: {skipped[1]}; trained on all cases and replaced the model)"
+        )
+    if replaced:
+        model = CategoryClassifier(threshold=threshold).fit(texts, labels, taxonomy=taxonomy)
+        save_atomically(model, path)
+        version = model.model_version()
+    else:
+        assert current is not None  # kept only when there is a current model that scored
+        version = current.model_version()
     seconds = time.perf_counter() - start
-    save_atomically(model, path)
     return RetrainReport(
         path=path,
-        model_version=model.model_version(),
+        model_version=version,
         messages=len(pairs),
         answered=data.answered,
         corrected=data.corrected,
         classes={label: counts[label] for label in sorted(keep)},
         dropped_classes=dropped,
         seconds=seconds,
+        replaced=replaced,
+        reason=reason,
+        held_out=len(texts) - cut,
+        candidate_macro_f1=candidate.macro_f1 if candidate else None,
+        candidate_accuracy=candidate.accuracy if candidate else None,
+        candidate_ece=candidate.ece if candidate else None,
+        current_version=current.model_version() if current is not None else None,
+        current_macro_f1=current_score.macro_f1 if current_score else None,
+        current_accuracy=current_score.accuracy if current_score else None,
+        current_ece=current_score.ece if current_score else None,
+    )
+
+
+def _decide(
+    candidate: Score, current: Score | None, problem: str | None, held_out: int, tolerance: float, force: bool
+) -> tuple[bool, str]:
+    """Whether to replace the model, and why (Chinese first, English in parentheses)."""
+    if current is None:
+        if problem is None:
+            return True, "还没有模型文件，已写入新模型 (no model file yet; the new model was written)"
+        return True, f"现有模型文件无法使用，已替换 (the current model file cannot be used: {problem}; replaced)"
+    zh = f"新模型在最近 {held_out} 条留言上的宏平均 F1 为 {candidate.macro_f1:.3f}，现有模型为 {current.macro_f1:.3f}"
+    en = (
+        f"on the {held_out} most recent cases the new model's macro-F1 is {candidate.macro_f1:.3f}, "
+        f"the current model's {current.macro_f1:.3f}"
+    )
+    gap = current.macro_f1 - candidate.macro_f1
+    if gap <= tolerance + 1e-9:  # "not lower by more than": equal differences pass despite rounding
+        return (
+            True,
+            f"{zh}，不比现有模型低 {tolerance:g} 以上，已替换 ({en}: not lower by more than {tolerance:g}; replaced)",
+        )
+    lower = f"低了 {gap:.3f}（容差 {tolerance:g}）"
+    lower_en = f"{gap:.3f} lower (tolerance {tolerance:g})"
+    if force:
+        return True, f"{zh}，{lower}，但按要求强制替换 ({en}: {lower_en}; replaced because forced)"
+    return False, (
+        f"{zh}，{lower}，保留现有模型，文件未改动 "
+        f"({en}: {lower_en}; the current model was kept and its file left unchanged)"
     )
 
 
