@@ -212,3 +212,22 @@ def test_an_in_memory_database_keeps_the_writer_in_this_process(tmp_path: Path) 
         assert p.submissions.process is None
     finally:
         p.dispose()
+
+
+def test_the_api_answers_503_with_retry_after_when_the_writer_process_dies(
+    deployed: Platform, settings: Settings
+) -> None:
+    from massline.web.app import create_app
+    from tests.server import serving
+
+    deployed.submissions.process = StoreProcess(partial(_crashing_backend, settings))
+    body = {k: v for k, v in vars(_input("电梯坏了")).items() if v not in ("", None)}
+    try:
+        with serving(create_app(deployed)) as base:
+            response = httpx.post(base + "/api/v1/messages", json=body, timeout=60)
+    finally:
+        deployed.submissions.close()
+    assert response.status_code == 503, response.text
+    assert response.headers["retry-after"] == "5"
+    assert "稍后重试" in response.json()["detail"]
+    assert _count(deployed, Message) == 0

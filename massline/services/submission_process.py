@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 from massline.services.crypto import FieldCipher
-from massline.services.errors import ServiceError
+from massline.services.errors import Unavailable
 
 if TYPE_CHECKING:
     from massline.services.intake import Submitted
@@ -54,7 +54,7 @@ Must pickle (a module-level function, or a ``functools.partial`` of one)."""
 log = logging.getLogger(__name__)
 
 
-class WriterUnavailable(ServiceError):
+class WriterUnavailable(Unavailable):
     """The writer process stopped while storing a batch; the submission may be retried."""
 
     def __init__(self, message: str = "提交暂时无法保存，请稍后重试 (the submission store is unavailable)") -> None:
