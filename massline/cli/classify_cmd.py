@@ -245,18 +245,19 @@ def retrain_cmd(min_per_class: int, min_total: int, model_path: Path | None, for
     A new model trained on the older cases is first checked on the newest ~20 %;
     the current model is kept when it scores clearly better there (see --force).
     """
-    from massline.services.classifier import retrain
+    from massline.services.classifier import retrain, training_set
     from massline.services.errors import ValidationFailed
 
     platform = get_platform()
     platform.migrate()
     path = model_path or platform.settings.classifier_model_path
+    with platform.read() as session:  # read, then train outside the transaction
+        data = training_set(session)
     try:
-        with platform.read() as session:
-            report = retrain(
-                session, path, threshold=platform.settings.classifier_threshold,
-                min_per_class=min_per_class, min_total=min_total, force=force,
-            )  # fmt: skip
+        report = retrain(
+            data, path, threshold=platform.settings.classifier_threshold,
+            min_per_class=min_per_class, min_total=min_total, force=force,
+        )  # fmt: skip
     except ValidationFailed as exc:
         fail("; ".join(exc.errors.values()))
     for line in retrain_lines(report, min_per_class):

@@ -80,6 +80,7 @@ class TrainingSet:
     labels: list[str] = field(default_factory=list)
     answered: int = 0
     corrected: int = 0
+    taxonomy: list[tuple[str, ...]] = field(default_factory=list)  # category paths below level 1
 
 
 def training_set(session: Session) -> TrainingSet:
@@ -103,6 +104,7 @@ def training_set(session: Session) -> TrainingSet:
             out.corrected += 1
         if status in ANSWERED:
             out.answered += 1
+    out.taxonomy = [tuple(p.split("/")) for p in session.scalars(select(Category.path).where(Category.level > 1))]
     return out
 
 
@@ -138,7 +140,7 @@ class RetrainReport:
 
 
 def retrain(
-    session: Session,
+    history: Session | TrainingSet,
     path: Path,
     *,
     threshold: float = 0.5,
@@ -147,8 +149,11 @@ def retrain(
     tolerance: float = TOLERANCE,
     force: bool = False,
 ) -> RetrainReport:
-    """Train a category model on the deployment's history and replace the file at ``path`` atomically,
-    unless it scores clearly worse on the newest cases than the model in use.
+    """Train a category model on the deployment's history and replace the file at ``path``
+    atomically, unless it scores clearly worse on the newest cases than the model in use.
+
+    ``history`` is a session to read it with, or what ``training_set`` read
+    earlier — so that training need not hold a transaction open.
 
     Categories with fewer than ``min_per_class`` labelled messages are left out.
     Raises ValidationFailed when fewer than ``min_total`` labelled messages or
@@ -163,7 +168,7 @@ def retrain(
     too few messages to hold out (see :func:`~massline.services.classifier_check.holdout_split`)
     the check is skipped and the model replaced.
     """
-    data = training_set(session)
+    data = training_set(history) if isinstance(history, Session) else history
     counts = Counter(data.labels)
     floor = max(min_per_class, _FLOOR_PER_CLASS)
     keep = {label for label, n in counts.items() if n >= floor}
@@ -180,7 +185,7 @@ def retrain(
         raise ValidationFailed(
             {"data": f"至少需要两个领域各有 {floor} 条已标注留言 (need two categories with ≥ {floor} messages each)"}
         )
-    taxonomy = [tuple(p.split("/")) for p in session.scalars(select(Category.path).where(Category.level > 1))]
+    taxonomy = data.taxonomy
     texts = [t for t, _ in pairs]
     labels = [label for _, label in pairs]
     start = time.perf_counter()
