@@ -141,6 +141,15 @@ def api(deployed: Platform) -> Iterator[httpx.Client]:
         yield client
 
 
+@pytest.fixture
+def url(deployed: Platform) -> Iterator[str]:
+    """The deployed platform's whole app (pages and API) served on loopback; its base URL."""
+    from tests.web_helpers import serve
+
+    with serve(deployed) as base:
+        yield base
+
+
 def token_for(client: httpx.Client, username: str) -> dict[str, str]:
     """Bearer headers for a mini.yaml user (password PASSWORD)."""
     r = client.post("/api/v1/auth/token", json={"username": username, "password": PASSWORD})

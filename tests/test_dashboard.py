@@ -16,11 +16,9 @@ from massline.services import alerts, cases
 from massline.services.errors import ValidationFailed
 from massline.services.intake import MessageInput, check_submit
 from massline.services.stats import StatsFilters, message_stats
-from massline.web.app import create_app
 from massline.web.charts import Bar, Series, bar_chart, line_chart, sparkline, text_width, truncate
 from massline.worker import Worker
 from tests.conftest import PASSWORD
-from tests.server import serving
 from tests.web_helpers import Browser, login
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -29,11 +27,6 @@ LABOUR = dict(kind="投诉", region="cs-xc-jf", category="劳动和社会保障"
 
 
 # ---- helpers shared with test_public_issues -------------------------------------------------------
-
-
-def app_for(platform: Platform):  # type: ignore[no-untyped-def]
-    """The whole app (the factory includes the dashboard and public issue routers)."""
-    return create_app(platform)
 
 
 def add(platform: Platform, title: str, body: str, when: datetime, **fields: object) -> int:
@@ -66,12 +59,6 @@ def issue_of(platform: Platform, message_id: int) -> int:
         issue_id = s.scalar(select(Message.issue_id).where(Message.id == message_id))
     assert issue_id is not None
     return issue_id
-
-
-@pytest.fixture
-def url(deployed: Platform) -> Iterator[str]:
-    with serving(app_for(deployed)) as base:
-        yield base
 
 
 @pytest.fixture

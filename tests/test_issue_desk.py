@@ -19,8 +19,6 @@ from massline.services.errors import Conflict, ValidationFailed
 from massline.services.intake import MessageInput, check_submit
 from massline.web import dashboard
 from tests.conftest import PASSWORD, token_for
-from tests.server import serving
-from tests.test_dashboard import app_for
 from tests.web_helpers import Browser, login
 
 REPLY = "经核查，相关问题已责令整改，整改情况将在本页公开，感谢大家反映。"
@@ -60,12 +58,6 @@ def actor(s: Session, username: str) -> User:
     u = s.scalar(select(User).where(User.username == username))
     assert u is not None
     return u
-
-
-@pytest.fixture
-def url(deployed: Platform) -> Iterator[str]:
-    with serving(app_for(deployed)) as base:
-        yield base
 
 
 @pytest.fixture

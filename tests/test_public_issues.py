@@ -11,19 +11,12 @@ import pytest
 from massline.platform import Platform
 from massline.worker import Worker
 from tests.conftest import PASSWORD
-from tests.server import serving
-from tests.test_dashboard import HOUSING, add, app_for, issue_of
+from tests.test_dashboard import HOUSING, add, issue_of
 from tests.web_helpers import Browser, login
 
 PHONE = "13912345678"
 PUBLIC_BODY = f"阳光社区三栋楼道长期堆放杂物，消防通道堵塞，存在消防隐患，请尽快处理。联系我{PHONE}。"
 PRIVATE_TITLE = "阳光社区楼道杂物消防隐患（私密）"
-
-
-@pytest.fixture
-def url(deployed: Platform) -> Iterator[str]:
-    with serving(app_for(deployed)) as base:
-        yield base
 
 
 @pytest.fixture
