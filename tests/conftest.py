@@ -16,7 +16,7 @@ from sqlalchemy import Engine, create_engine, text
 from massline.config import Settings
 from massline.io.deployment_yaml import load_deployment
 from massline.platform import Platform
-from massline.services.deployment import check_apply_deployment
+from massline.services.deployment.apply import check_apply_deployment
 
 DATA = Path(__file__).parent / "data"
 PG_URL = os.environ.get("MASSLINE_TEST_DATABASE_URL", "")
@@ -38,7 +38,7 @@ def _test_settings(instance_dir: Path, database_url: str) -> Settings:
 
 def _build(url: str, instance_dir: Path, deploy: bool) -> None:
     """Migrate ``url`` and, with ``deploy``, load mini.yaml with every password set to PASSWORD."""
-    from massline.services.accounts import check_reset_password
+    from massline.services.people.accounts import check_reset_password
 
     p = Platform(_test_settings(instance_dir, url))
     p.migrate()

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from massline.cli.common import get_platform
 from massline.platform import Platform
-from massline.services.pipeline import AnalysisContext, PipelineReport, analysis_context, steps
+from massline.services.pipeline.runner import AnalysisContext, PipelineReport, analysis_context, steps
 
 __all__ = ["register"]
 

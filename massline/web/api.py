@@ -10,13 +10,15 @@ from sqlalchemy import select
 
 from massline.models import DeadlineExtension, Message, User
 from massline.platform import Platform
-from massline.services import accounts, board, cases, feedback, intake
 from massline.services.access import access_message_by_tracking, access_public_message, require_role
-from massline.services.directory import directory
+from massline.services.casework import board, cases, feedback
+from massline.services.casework.publish import public_message
+from massline.services.deployment.directory import directory
 from massline.services.errors import AuthFailed
 from massline.services.events import EVENT_LABELS
-from massline.services.publish import public_message
-from massline.services.routing import due_soon_days
+from massline.services.intake import submit as intake
+from massline.services.people import accounts
+from massline.services.routing.table import due_soon_days
 from massline.web import schemas
 from massline.web.deps import ApiOfficial, PlatformDep, SessionDep, client_key, issue_api_token, platform_of
 from massline.web.json_route import JSONBodyRoute

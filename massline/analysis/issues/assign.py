@@ -1,0 +1,353 @@
+"""Incremental issue assignment: :class:`IssueIndex` puts one message at a time into an issue.
+
+A message joins
+
+1. the cluster of a near-duplicate earlier message (MinHash/LSH, Jaccard ≥
+   ``dedup_threshold``) unless that cluster is about another place; otherwise
+2. the most similar cluster whose place is *compatible* (equal, one contains
+   the other: ``魅力之城``/``万科魅力之城``, or a learnt alias:
+   ``广铁集团`` → ``伊景园滨河苑``) when the cosine of its vector with the
+   cluster centroid is ≥ ``threshold``; a message without a place may join
+   any cluster at the stricter ``threshold_unplaced``;
+3. otherwise it starts a new cluster.
+
+Candidate clusters come from blocks, never from the whole set: all clusters of
+a compatible place when the block is small, otherwise the clusters posted
+under the message's top terms in that block (and, for messages without a
+place, under its top terms globally, most recent ``max_scan`` per term).  The
+cost of one ``add`` is therefore bounded by a constant number of cosine
+computations, whatever the number of stored messages.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+
+from massline.analysis.issues.features import DocFeatures, IssueDoc, extract_features, normalized_texts, unit_vector
+from massline.analysis.issues.vocab import PlaceAliases, PlaceVocabulary
+from massline.analysis.places.keys import PlaceMention, compatible, extract_places
+from massline.analysis.text.dedup import LshIndex, MinHasher
+from massline.analysis.text.segment import Segmenter
+
+__all__ = ["Cluster", "ConcentrateParams", "IssueIndex"]
+
+
+@dataclass(frozen=True)
+class ConcentrateParams:
+    """Parameters of issue discovery (defaults tuned on the TipDM hot messages)."""
+
+    threshold: float = 0.2  #: cosine to join a cluster of a compatible place
+    threshold_unplaced: float = 0.5  #: cosine to join any cluster for a message without a place
+    threshold_topic: float = 0.35  #: ... when neither has a place and they share a rare leading term
+    topic_max_df: float = 0.005  #: a "rare" term occurs in at most this share of messages
+    merge_threshold: float = 0.2  #: centroid cosine for merging compatible clusters (batch)
+    title_weight: int = 2  #: title words count this many times
+    body_chars: int = 2000  #: only the start of long bodies is read
+    max_terms: int = 30  #: terms kept per message vector
+    candidate_terms: int = 8  #: top terms used to find candidate clusters
+    max_scan: int = 64  #: a block larger than this is searched through term postings
+    dedup: bool = True  #: near-duplicate reposts always join
+    dedup_threshold: float = 0.8
+    num_perm: int = 64
+    seed: int = 20200101
+
+
+@dataclass
+class Cluster:
+    """An issue under construction: place key, centroid and members (storable)."""
+
+    id: int
+    place: str
+    centroid: dict[str, float] = field(default_factory=dict)
+    norm2: float = 0.0
+    members: list[Hashable] = field(default_factory=list)
+    place_names: Counter[str] = field(default_factory=Counter)
+    regions: Counter[str] = field(default_factory=Counter)
+    posted: set[str] = field(default_factory=set)
+    keys: set[str] = field(default_factory=set)  #: every member's place key (all compatible with ``place``)
+
+    def fits(self, place: str) -> bool:
+        """Is a message with this place key compatible with some member's place?"""
+        return bool(place) and any(compatible(k, place) for k in self.keys or {self.place})
+
+    def cosine(self, vector: dict[str, float]) -> float:
+        """Cosine of a unit ``vector`` with the centroid."""
+        if self.norm2 <= 0:
+            return 0.0
+        c = self.centroid
+        return sum(w * c.get(t, 0.0) for t, w in vector.items()) / math.sqrt(self.norm2)
+
+    def absorb(self, vector: dict[str, float], weight: float = 1.0) -> None:
+        """Add a (unit) vector to the centroid, keeping the squared norm current."""
+        c = self.centroid
+        for t, w in vector.items():
+            old = c.get(t, 0.0)
+            new = old + w * weight
+            c[t] = new
+            self.norm2 += new * new - old * old
+
+    def top_terms(self, n: int = 10) -> list[str]:
+        """The centroid's heaviest terms."""
+        return [t for t, _ in sorted(self.centroid.items(), key=lambda tw: -tw[1])[:n]]
+
+
+class IssueIndex:
+    """Incremental issue assignment with persistable state (see module doc).
+
+    ``add(doc)`` returns the id of the cluster the message joined (existing or
+    new).  State: clusters (place key, centroid, members), document
+    frequencies, the place vocabulary and aliases, MinHash LSH buckets, term
+    postings.
+    """
+
+    def __init__(self, params: ConcentrateParams | None = None, segmenter: Segmenter | None = None) -> None:
+        self.params = params or ConcentrateParams()
+        self.segmenter = segmenter or Segmenter()
+        self.vocabulary = PlaceVocabulary()
+        self.aliases = PlaceAliases()
+        self.df: Counter[str] = Counter()
+        self.n_docs = 0
+        self.clusters: dict[int, Cluster] = {}
+        self.assignment: dict[Hashable, int] = {}
+        self._alias: dict[int, int] = {}
+        self._blocks: dict[str, list[int]] = {}
+        self._contains: dict[str, set[str]] = {}
+        self._postings: dict[tuple[str, str], list[int]] = {}
+        self._hasher = MinHasher(num_perm=self.params.num_perm, seed=self.params.seed)
+        self._lsh = LshIndex(num_perm=self.params.num_perm, threshold=self.params.dedup_threshold)
+        self._next_id = 0
+        self.frozen_df = False
+
+    # -- features -----------------------------------------------------------
+    def mentions(self, doc: IssueDoc) -> tuple[list[PlaceMention], list[PlaceMention]]:
+        """Places named with a suffix in the title and in the body."""
+        title, body = normalized_texts(doc, self.params.body_chars)
+        return extract_places(title, sections=True), extract_places(body)
+
+    def features(
+        self,
+        doc: IssueDoc,
+        learn: bool = True,
+        normalized: tuple[str, str] | None = None,
+        found: tuple[list[PlaceMention], list[PlaceMention]] | None = None,
+    ) -> DocFeatures:
+        """Place, regions and raw term weights of ``doc`` (learns its place names).
+
+        ``normalized``: its normalised title and body start; ``found``: the
+        places named with a suffix in them, when already known.
+        """
+        title, body = normalized or normalized_texts(doc, self.params.body_chars)
+        return extract_features(
+            title,
+            body,
+            self.segmenter,
+            self.vocabulary,
+            learn=learn,
+            title_weight=self.params.title_weight,
+            found=found,
+        )
+
+    def vectorize(self, features: DocFeatures) -> dict[str, float]:
+        """TF-IDF unit vector of ``features`` with the current document frequencies."""
+        n = self.n_docs + 1
+        weights = {t: w * (math.log(n / (1 + self.df.get(t, 0))) + 1.0) for t, w in features.counts.items()}
+        return unit_vector(weights, self.params.max_terms)
+
+    # -- clusters -----------------------------------------------------------
+    def find(self, cid: int) -> int:
+        """The live cluster id of ``cid`` (after merges)."""
+        while cid in self._alias:
+            cid = self._alias[cid]
+        return cid
+
+    def compatible_places(self, place: str) -> set[str]:
+        """Stored place keys compatible with ``place`` (itself, contained, containing)."""
+        if not place:
+            return set()
+        out = {place} if place in self._blocks else set()
+        for i in range(len(place)):
+            for j in range(i + 2, len(place) + 1):
+                piece = place[i:j]
+                if piece in self._blocks:
+                    out.add(piece)
+        out |= self._contains.get(place, set())
+        return {p for p in out if compatible(p, place)}
+
+    def fits(self, cluster: Cluster, place: str) -> bool:
+        """May a message with this place key join ``cluster`` (compatible place or a learnt alias)?"""
+        return cluster.fits(place) or any(cluster.fits(a) for a in self.aliases.of(place))
+
+    def candidates(self, place: str, vector: dict[str, float]) -> list[int]:
+        """Live clusters a message with this place (or one of its aliases) and vector may join."""
+        p = self.params
+        terms = list(vector)[: p.candidate_terms]
+        found: dict[int, None] = {}
+        keys: set[str] = set()
+        for name in (place, *sorted(self.aliases.of(place))) if place else ():
+            keys |= self.compatible_places(name)
+        for key in keys:
+            block = self._blocks[key]
+            if len(block) <= p.max_scan:
+                found.update(dict.fromkeys(block))
+            else:
+                for t in terms:
+                    found.update(dict.fromkeys(self._postings.get((key, t), [])[-p.max_scan :]))
+        if not place:
+            for t in terms:
+                found.update(dict.fromkeys(self._postings.get(("*", t), [])[-p.max_scan :]))
+        return list(dict.fromkeys(self.find(c) for c in found))
+
+    def add(self, doc: IssueDoc, features: DocFeatures | None = None) -> int:
+        """Assign ``doc`` to an existing or new cluster; return the cluster id."""
+        p = self.params
+        if features is None:
+            features = self.features(doc)
+        if not self.frozen_df:
+            self.df.update(features.counts.keys())
+            self.n_docs += 1
+        vector = features.vector = self.vectorize(features)
+        place = features.place.key if features.place else ""
+        target: int | None = None
+        if p.dedup:
+            sig = self._hasher.signature(doc.title + "\n" + doc.body[: p.body_chars])
+            for other, _ in self._lsh.query(sig):
+                if other in self.assignment:
+                    cid = self.find(self.assignment[other])
+                    if not place or not self.clusters[cid].place or self.fits(self.clusters[cid], place):
+                        target = cid  # a repost; the same text about another compound stays apart
+                        break
+            self._lsh.add(doc.key, sig)
+        if target is None and vector:
+            best, best_sim = None, 0.0
+            head = self._rare_head(vector)
+            for cid in self.candidates(place, vector):
+                cluster = self.clusters[cid]
+                sim = cluster.cosine(vector)
+                if place and self.fits(cluster, place):
+                    needed = p.threshold
+                elif not place and not cluster.place and head & set(cluster.top_terms(5)):
+                    needed = p.threshold_topic  # no place on either side, but the same leading term
+                else:
+                    needed = p.threshold_unplaced
+                if sim >= needed and sim > best_sim:
+                    best, best_sim = cid, sim
+            target = best
+        if target is None:
+            target = self._new_cluster(place)
+        self._join(self.clusters[target], doc.key, features)
+        return target
+
+    def _new_cluster(self, place: str) -> int:
+        cid = self._next_id
+        self._next_id += 1
+        self.clusters[cid] = Cluster(cid, place, keys={place} if place else set())
+        self._register_block(place)
+        self._blocks[place].append(cid)
+        return cid
+
+    def _register_block(self, place: str) -> None:
+        if place not in self._blocks:
+            for i in range(len(place)):
+                for j in range(i + 2, len(place) + 1):
+                    if j - i < len(place):
+                        self._contains.setdefault(place[i:j], set()).add(place)
+            self._blocks[place] = []
+
+    def _join(self, cluster: Cluster, key: Hashable, features: DocFeatures) -> None:
+        vector = features.vector
+        cluster.absorb(vector)
+        cluster.members.append(key)
+        self.assignment[key] = cluster.id
+        if features.place is not None and cluster.place and cluster.fits(features.place.key):
+            cluster.place_names[features.place.name] += 1
+            key = features.place.key
+            if key not in cluster.keys:  # the cluster is now also found under this key: 滨河苑 ~ 伊景园滨河苑
+                cluster.keys.add(key)
+                if key != cluster.place:
+                    self._register_block(key)
+                    self._blocks[key].append(cluster.id)
+        cluster.regions.update(features.regions[-1:])
+        self._post(cluster, list(vector)[: self.params.candidate_terms])
+
+    def _post(self, cluster: Cluster, terms: Iterable[str]) -> None:
+        for t in terms:
+            if t not in cluster.posted:
+                cluster.posted.add(t)
+                self._postings.setdefault((cluster.place, t), []).append(cluster.id)
+                self._postings.setdefault(("*", t), []).append(cluster.id)
+
+    def merge(self, into: int, other: int) -> None:
+        """Merge cluster ``other`` into ``into`` (both live ids)."""
+        a, b = self.clusters[into], self.clusters.pop(other)
+        for t, w in b.centroid.items():
+            old = a.centroid.get(t, 0.0)
+            a.centroid[t] = old + w
+            a.norm2 += (old + w) ** 2 - old * old
+        a.members.extend(b.members)
+        a.place_names.update(b.place_names)
+        a.keys |= b.keys
+        for place_key in b.keys - {a.place}:
+            self._register_block(place_key)
+            self._blocks[place_key].append(into)
+        a.regions.update(b.regions)
+        for key in b.members:
+            self.assignment[key] = into
+        self._alias[other] = into
+        self._post(a, b.posted)
+
+    def release_duplicates(self) -> None:
+        """Forget the MinHash buckets of the messages added so far (memory); later ones are not compared to them."""
+        self._lsh = LshIndex(num_perm=self.params.num_perm, threshold=self.params.dedup_threshold)
+
+    def merge_similar(self, threshold: float) -> int:
+        """Merge compatible clusters whose centroids are ``threshold``-similar; return merges.
+
+        Larger clusters absorb smaller ones; candidates are found under every
+        key of a cluster and its aliases.
+        """
+        merged = 0
+        order = sorted(self.clusters, key=lambda c: -len(self.clusters[c].members))
+        for cid in order:
+            if cid not in self.clusters:
+                continue
+            cluster = self.clusters[cid]
+            unit = {t: w / math.sqrt(cluster.norm2) for t, w in cluster.centroid.items()} if cluster.norm2 else {}
+            unit = unit_vector(unit, self.params.max_terms)
+            others: dict[int, None] = {}
+            keys = set(cluster.keys) or {cluster.place}
+            for key in sorted(keys):
+                for name in sorted({key} | self.aliases.named(key)) if key else [key]:
+                    others.update(dict.fromkeys(self.candidates(name, unit)))
+            for other in others:
+                other = self.find(other)
+                if other == cid or other not in self.clusters:
+                    continue
+                o = self.clusters[other]
+                if len(o.members) > len(cluster.members):
+                    continue
+                if bool(cluster.place) != bool(o.place):
+                    continue  # a place-specific issue never melts into a general topic
+                if cluster.place:
+                    if not any(self.fits(cluster, k) for k in o.keys or {o.place}):
+                        continue
+                    needed = threshold
+                elif self._rare_head(unit) & set(o.top_terms(5)):
+                    needed = max(threshold, self.params.threshold_topic)
+                else:
+                    needed = max(threshold, self.params.threshold_unplaced)
+                if o.cosine(unit) >= needed:
+                    self.merge(cid, other)
+                    merged += 1
+        return merged
+
+    def _rare_head(self, vector: dict[str, float]) -> set[str]:
+        """The rare terms among the three leading terms of ``vector``."""
+        rare = max(5.0, self.params.topic_max_df * self.n_docs)
+        return {t for t in list(vector)[:3] if not t.startswith("#") and self.df.get(t, 0) <= rare}
+
+    def label(self, key: Hashable) -> int:
+        """Live cluster id of a stored message."""
+        return self.find(self.assignment[key])

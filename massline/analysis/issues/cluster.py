@@ -1,0 +1,165 @@
+"""Batch issue discovery: :class:`IssueClusterer` (scikit-learn contract).
+
+The batch learns what one message at a time cannot: the place vocabulary,
+document frequencies and place aliases of the whole batch, before any
+message is assigned.  Messages are then added to an :class:`IssueIndex` in
+time order (the same rules as incremental use), and compatible clusters whose
+centroids are ``merge_threshold``-similar are merged (this repairs order
+effects: two early messages worded differently).  The fitted ``index_``
+continues incrementally.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from massline.analysis.issues.assign import ConcentrateParams, IssueIndex
+from massline.analysis.issues.features import DocFeatures, IssueDoc, normalized_texts
+from massline.analysis.issues.vocab import PlaceAliases
+from massline.analysis.places.keys import PlaceMention, extract_places
+from massline.analysis.text.segment import Segmenter
+
+__all__ = ["IssueClusterer", "learn_aliases", "prefer_alias_target"]
+
+
+def learn_aliases(features: Sequence[DocFeatures], min_count: int = 3, min_share: float = 0.3) -> PlaceAliases:
+    """Place aliases from the places named together in the same messages.
+
+    Only keys that some title names as its place count (a body names many
+    things that are not places of the problem).
+    """
+    aliases = PlaceAliases(min_count=min_count, min_share=min_share)
+    for f in features:
+        aliases.observe(f.title_places, f.body_places)
+    titled = {f.place.key for f in features if f.place is not None}
+    return aliases.fit(titled)
+
+
+class IssueClusterer:
+    """Batch issue discovery (scikit-learn contract: ``fit(docs)`` sets ``labels_``).
+
+    ``random_state`` seeds the MinHash permutations (the rest is deterministic).
+    ``alias_min_count`` / ``alias_min_share``: see
+    :class:`~massline.analysis.places.keys.PlaceAliases` (``alias_min_count=0``
+    learns no aliases).  After ``fit``: ``labels_`` (int array, clusters
+    numbered by first message in input order), ``index_`` (the
+    :class:`IssueIndex`, ready for incremental ``add``), ``features_`` (one
+    :class:`DocFeatures` per input message, with places and ``vector``; the raw
+    term ``counts`` are released once the message is assigned).
+    """
+
+    def __init__(
+        self,
+        threshold: float = 0.2,
+        threshold_unplaced: float = 0.5,
+        merge_threshold: float = 0.2,
+        dedup: bool = True,
+        random_state: int | None = None,
+        segmenter: Segmenter | None = None,
+        alias_min_count: int = 3,
+        alias_min_share: float = 0.3,
+    ) -> None:
+        self.threshold = threshold
+        self.threshold_unplaced = threshold_unplaced
+        self.merge_threshold = merge_threshold
+        self.dedup = dedup
+        self.random_state = random_state
+        self.segmenter = segmenter
+        self.alias_min_count = alias_min_count
+        self.alias_min_share = alias_min_share
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """Parameters (scikit-learn convention)."""
+        return {
+            "threshold": self.threshold,
+            "threshold_unplaced": self.threshold_unplaced,
+            "merge_threshold": self.merge_threshold,
+            "dedup": self.dedup,
+            "random_state": self.random_state,
+            "segmenter": self.segmenter,
+            "alias_min_count": self.alias_min_count,
+            "alias_min_share": self.alias_min_share,
+        }
+
+    def fit(self, docs: Sequence[IssueDoc], y: object = None) -> IssueClusterer:
+        """Cluster ``docs``; returns self."""
+        params = ConcentrateParams(
+            threshold=self.threshold,
+            threshold_unplaced=self.threshold_unplaced,
+            merge_threshold=self.merge_threshold,
+            dedup=self.dedup,
+            seed=20200101 if self.random_state is None else int(self.random_state),
+        )
+        index = IssueIndex(params, self.segmenter)
+        texts = [normalized_texts(d, params.body_chars) for d in docs]
+        found = _learn_vocabulary(index, texts)  # pass 1: the place vocabulary of the whole batch
+        features = [
+            index.features(d, learn=False, normalized=t, found=f) for d, t, f in zip(docs, texts, found, strict=True)
+        ]
+        for f in features:  # pass 2: document frequencies and place aliases of the whole batch
+            index.df.update(f.counts.keys())
+        if self.alias_min_count > 0:
+            index.aliases = learn_aliases(features, self.alias_min_count, self.alias_min_share)
+            _prefer_alias_targets(features, index.aliases)
+        index.n_docs = len(docs)
+        index.frozen_df = True
+        order = sorted(range(len(docs)), key=lambda i: (_time_key(docs[i].time), i))
+        for i in order:
+            index.add(docs[i], features[i])
+            features[i].counts = {}  # weighted into the vector: released (a third of the memory)
+        index.merge_similar(params.merge_threshold)
+        index.frozen_df = False
+        raw = [index.label(doc.key) for doc in docs]
+        renumber: dict[int, int] = {}
+        labels: npt.NDArray[np.int64] = np.array([renumber.setdefault(c, len(renumber)) for c in raw], dtype=np.int64)
+        self.labels_ = labels
+        self.index_ = index
+        self.features_ = features
+        return self
+
+    def fit_predict(self, docs: Sequence[IssueDoc], y: object = None) -> npt.NDArray[np.int64]:
+        """``fit(docs).labels_``."""
+        return self.fit(docs).labels_
+
+
+def _prefer_alias_targets(features: Sequence[DocFeatures], aliases: PlaceAliases) -> None:
+    for f in features:
+        prefer_alias_target(f, aliases)
+
+
+def prefer_alias_target(f: DocFeatures, aliases: PlaceAliases) -> None:
+    """A title naming a place and its alias is about the place: 武广新城伊景园滨河苑 → 伊景园滨河苑."""
+    if f.place is None or not aliases.of(f.place.key):
+        return
+    targets = [m for m in f.title_places if m.key in aliases.of(f.place.key)]
+    if targets:
+        f.place = targets[0]
+
+
+def _learn_vocabulary(
+    index: IssueIndex, texts: Sequence[tuple[str, str]], body_min: int = 2
+) -> list[tuple[list[PlaceMention], list[PlaceMention]]]:
+    """Learn the names of titles, and of bodies when seen in ``body_min`` messages (尽快启动小区 is no name).
+
+    Returns the names found in each (title, body).
+    """
+    found: list[tuple[list[PlaceMention], list[PlaceMention]]] = []
+    seen: Counter[str] = Counter()
+    for title, body in texts:
+        in_title, in_body = extract_places(title, sections=True), extract_places(body)
+        index.vocabulary.learn(in_title)
+        seen.update({m.key for m in in_body})
+        found.append((in_title, in_body))
+    index.vocabulary.learn([m for _, in_body in found for m in in_body if seen[m.key] >= body_min])
+    return found
+
+
+def _time_key(t: datetime | None) -> float:
+    return t.timestamp() if t is not None else math.inf

@@ -1,0 +1,260 @@
+"""Describe a discovered issue: title, place, problem, summary, figures.
+
+Everything is extractive, so it can be traced to the citizens' words:
+
+* **place**: the place name most members used (``丽发新城小区``) with the
+  most specific administrative unit in front (``A2区``).  When no title
+  names that place (it came from the bodies) or the issue has none, the
+  longest name most titles share is used instead (``温斯顿英语``,
+  ``万润滨江天著``: names without a place suffix); failing that, the
+  region and the group of people who wrote (``A市 受害人``);
+* **problem**: the title of the most central message (highest cosine with the
+  centroid) with place names, administrative units and leading formulas
+  (``投诉``, ``关于``, ``请问``...) removed; among the five most central, a
+  title whose place is only at the front is preferred (cutting a name out of
+  the middle leaves ``至赣州高铁对影响太大了``);
+* **title**: ``place + " " + problem``;
+* **summary**: the one or two body sentences that carry most of the
+  centroid's weight (10–120 characters);
+* **keywords**: the centroid's heaviest words (concept tags and sub-words
+  dropped);
+* **representatives**: members ordered by centrality + 0.1·log(1 + 点赞数).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from massline.analysis.classify.sentiment import sentiment_intensity
+from massline.analysis.issues.concentrate import Cluster, DocFeatures, IssueDoc
+from massline.analysis.issues.features import PROBLEM_STOPWORDS, strip_places
+from massline.analysis.places.keys import CJK, regions_of, tag_words
+from massline.analysis.text.segment import normalize, split_sentences
+
+__all__ = ["IssueSummary", "describe_issue"]
+
+_LEADING = re.compile(
+    r"^(?:[，,、：:；\s]|关于|投诉|反映|反应|举报|咨询|请问|请求|建议|恳请|强烈要求|再次|希望|我要|请|对|的|在|位于)+"
+)
+_TRAILING = re.compile(r"(?:的问题|问题|的投诉|一事|事宜|[。！？!?，,：:；\s])+$")
+_SUBJECT_TITLES = 200  # titles read for a shared subject (the most central first)
+_NAME_RUN = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{3,}")
+_NAME_TAGS = frozenset({"nr", "nrt", "nrfg", "ns", "nt", "nz"})
+_FUNCTION_TAGS = frozenset("u p c d r y e o x".split())
+_NOT_SUBJECT = frozenset(
+    "投诉 反映 举报 咨询 请问 建议 关于 要求 希望 恳请 为什么 什么 怎么 何时 如何 能否 是否 问题 退费 退款 拖欠 "
+    "噪音 扰民 污染 严重 恶意 强烈 不按 合同 时候 进展 情况 处理 解决".split()
+)
+_GROUPS = (
+    "受害人", "业主", "职工", "员工", "教师", "老师", "学生", "家长", "考生", "村民", "居民", "司机",
+    "商户", "退伍军人", "老人", "患者", "租户", "出借人", "投资人",
+)  # fmt: skip
+
+
+@dataclass
+class IssueSummary:
+    """A discovered issue, ready to list or store."""
+
+    cluster_id: int
+    title: str
+    place: str
+    problem: str
+    summary: str
+    keywords: list[str]
+    first: datetime | None
+    last: datetime | None
+    messages: int
+    people: int
+    support: int
+    opposition: int
+    sentiment: float
+    representatives: list[Hashable] = field(default_factory=list)
+    members: list[Hashable] = field(default_factory=list)
+
+
+def _cos(vector: dict[str, float], cluster: Cluster) -> float:
+    return cluster.cosine(vector) if vector else 0.0
+
+
+def _strip(title: str, names: Sequence[str]) -> str:
+    text = normalize(title)
+    for name in sorted(names, key=len, reverse=True):  # 感谢临川区人民医院的医生 → 感谢医生
+        if name.endswith(("路", "街", "道")):
+            text = text.replace(name + "口", "")  # 红星路口无证诊所 → 无证诊所
+        if name:
+            text = _drop_possessive(text, name).replace(name, "")
+    for region in regions_of(text):
+        text = text.replace(region, "")
+    text = _LEADING.sub("", text)
+    text = _TRAILING.sub("", text)
+    text = re.sub(r"^[，,、\s]+|[，,、\s]+$", "", text)
+    return re.sub(r"，{2,}", "，", text)
+
+
+def _drop_possessive(text: str, name: str) -> str:
+    """``text`` without ``name的`` where Chinese stands on both sides (感谢临川区人民医院的医生 → 感谢医生).
+
+    Plain string search: a regular expression per place name cost more than the rest of a
+    rebuild's descriptions (thousands of distinct names, each compiled once).
+    """
+    target = name + "的"
+    start = text.find(target)
+    while start != -1:
+        end = start + len(target)
+        if start > 0 and CJK.match(text[start - 1]) and end < len(text) and CJK.match(text[end]):
+            text = text[:start] + text[end:]
+            start = text.find(target, start)
+        else:
+            start = text.find(target, start + 1)
+    return text
+
+
+def describe_issue(cluster: Cluster, docs: Sequence[IssueDoc], features: Sequence[DocFeatures]) -> IssueSummary:
+    """Summarise ``cluster`` given its member ``docs`` and their ``features`` (same order)."""
+    central = [round(_cos(f.vector, cluster), 9) for f in features]  # rounded: ties keep input order
+    order = sorted(range(len(docs)), key=lambda i: -(central[i] + 0.1 * math.log1p(max(0, docs[i].support))))
+    names = [m.name for f in features for m in f.places] + [m.key for f in features for m in f.places]
+    keywords = _keywords(cluster)
+    place, subject = _place(cluster, docs)
+    problem = ""
+    by_centrality = sorted(range(len(docs)), key=lambda i: -central[i])
+    for i in by_centrality[:5]:  # a central title read whole once the place is cut off the front
+        stripped = _strip(docs[i].title, names)
+        if len(stripped) >= 6 and stripped in normalize(docs[i].title):
+            problem = stripped
+            break
+    for i in by_centrality if not problem else ():
+        problem = _strip(docs[i].title, names)
+        if len(problem) >= 6:
+            break
+    if len(problem) < 4:
+        problem = "、".join(keywords[:3])
+    times = [d.time for d in docs if d.time is not None]
+    return IssueSummary(
+        cluster_id=cluster.id,
+        title=_title(place, subject, problem),
+        place=place,
+        problem=problem,
+        summary=_summary(cluster, [docs[i] for i in order[:5]]),
+        keywords=keywords,
+        first=min(times) if times else None,
+        last=max(times) if times else None,
+        messages=len(docs),
+        people=len({d.author for d in docs if d.author}) or len(docs),
+        support=sum(d.support for d in docs),
+        opposition=sum(d.opposition for d in docs),
+        sentiment=round(sum(sentiment_intensity(d.title + "\n" + d.body).score for d in docs) / max(1, len(docs)), 3),
+        representatives=[docs[i].key for i in order[:3]],
+        members=[d.key for d in docs],
+    )
+
+
+def _title(place: str, subject: str, problem: str) -> str:
+    """``place + problem``; a problem that already names the subject gets only the region in front."""
+    if subject and subject in problem:
+        return f"{place.replace(subject, '')}{problem}"
+    return f"{place} {problem}".strip()
+
+
+def _keywords(cluster: Cluster, n: int = 6) -> list[str]:
+    terms = [t for t in cluster.top_terms(4 * n) if not t.startswith("#")]
+    kept = [t for t in terms if not any(t != o and t in o for o in terms)]
+    return kept[:n]
+
+
+def _place(cluster: Cluster, docs: Sequence[IssueDoc]) -> tuple[str, str]:
+    """The issue's place (or group) as shown, and the name in it ("" for a group)."""
+    region = cluster.regions.most_common(1)[0][0] if cluster.regions else ""
+    titles = [normalize(d.title) for d in docs[:_SUBJECT_TITLES]]
+    name = ""
+    if cluster.place and cluster.place_names:
+        # the most used full name that contains the key
+        name = max(cluster.place_names.items(), key=lambda kv: (kv[1], len(kv[0])))[0]
+        # a place named by bodies only: the titles may name the subject better, and a place that
+        # most members never name is no label (a consultation whose one body names a village)
+        keys = cluster.keys or {cluster.place}
+        if not any(key in t for key in keys for t in titles):
+            named = sum(1 for d in docs if any(key in d.title + d.body[:300] for key in keys))
+            name = shared_subject(titles) or (name if 2 * named >= len(docs) else "")
+    else:
+        name = shared_subject(titles)
+    if name:
+        return (f"{region}{name}" if region and region not in name else name), name
+    groups: Counter[str] = Counter()
+    for d in docs:
+        text = d.title + d.body[:500]
+        groups.update(g for g in _GROUPS if g in text)
+    group = groups.most_common(1)[0][0] if groups else ""  # no "市民": a consultation has no place
+    return f"{region or ''}{group}", ""
+
+
+def shared_subject(titles: Sequence[str], share: float = 0.6, min_titles: int = 3) -> str:
+    """The longest proper name that at least ``share`` of ``titles`` contain, or ``""``.
+
+    A candidate is a run of whole words of a title (3–12 characters, no
+    administrative unit) that neither begins nor ends with a function word
+    or a complaint word, and that holds a proper noun (person, place,
+    organisation or other name) or an unknown name the segmenter cut into
+    single characters: ``温斯顿英语``, ``万润滨江天著``, ``湖楚财富`` — not
+    ``燃油补贴`` or ``什么时候``, which describe the problem, not its subject.
+
+    >>> shared_subject(["A市温斯顿英语退费难", "投诉温斯顿英语培训机构", "温斯顿英语何时退款"])
+    '温斯顿英语'
+    """
+    if len(titles) < min_titles:
+        return ""
+    need = max(min_titles, math.ceil(share * len(titles)))
+    counts: Counter[str] = Counter()
+    named: set[str] = set()
+    for title in titles:
+        grams: set[str] = set()
+        for run in _NAME_RUN.findall(strip_places(title, set())):
+            words = tag_words(run)
+            for i, (first, first_tag) in enumerate(words):
+                if not _boundary_word(first, first_tag):
+                    continue
+                for j in range(i, min(len(words), i + 6)):
+                    last, last_tag = words[j]
+                    gram = "".join(w for w, _ in words[i : j + 1])
+                    if len(gram) > 12:
+                        break
+                    if j == i or len(gram) < 3 or not _boundary_word(last, last_tag):
+                        continue
+                    grams.add(gram)
+                    part = words[i : j + 1]
+                    if any(t in _NAME_TAGS for _, t in part) or sum(len(w) == 1 for w, _ in part) >= 2:
+                        named.add(gram)
+        counts.update(grams)
+    frequent = [g for g, n in counts.items() if n >= need and g in named]
+    return max(frequent, key=lambda g: (len(g), counts[g], g), default="")
+
+
+def _boundary_word(word: str, tag: str) -> bool:
+    """Whether ``word`` may begin or end a name (not 的, 投诉, 恶意, 拖欠...)."""
+    return not (tag[:1] in _FUNCTION_TAGS or word in _NOT_SUBJECT or word in PROBLEM_STOPWORDS)
+
+
+def _summary(cluster: Cluster, docs: Sequence[IssueDoc]) -> str:
+    weights = cluster.centroid
+    scored: list[tuple[float, str]] = []
+    for d in docs:
+        for sentence in split_sentences(normalize(d.body)):
+            if not 10 <= len(sentence) <= 120:
+                continue
+            score = sum(w for t, w in weights.items() if not t.startswith("#") and t in sentence)
+            scored.append((score / math.sqrt(len(sentence)), sentence))
+    scored.sort(key=lambda ss: -ss[0])
+    out: list[str] = []
+    for _, sentence in scored:
+        if sentence not in out and sum(len(s) for s in out) + len(sentence) <= 160:
+            out.append(sentence)
+        if len(out) == 2:
+            break
+    if not out and docs:
+        return normalize(docs[0].title)
+    return "".join(out)

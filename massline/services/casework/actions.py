@@ -1,0 +1,256 @@
+"""Casework: what an office does with a message, each action one atomic step.
+
+The acting ``user`` is None only for system or imported steps (demo, bulk import).
+
+Every function runs inside the caller's transaction, checks that the action
+fits the case's state, changes it and writes the event row. Access checks
+happen before, in ``services.access``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from massline.models import Category, DeadlineExtension, Message, Office, Reply, User
+from massline.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from massline.services.events import add_event
+from massline.services.routing.table import compute_due
+
+REPLY_MIN, REPLY_MAX = 10, 5000
+OFFICE_STAFF = ("official", "office_head")
+
+
+# The states in which each action is possible: the one statement of the case's state rules.
+ACTION_STATES: dict[str, tuple[str, ...]] = {
+    "dispatch": ("received", "assigned"),
+    "accept": ("assigned", "reopened"),
+    "assign": ("assigned", "accepted", "reopened"),
+    "transfer": ("assigned", "accepted", "reopened"),
+    "reject": ("received", "assigned", "accepted"),
+    "reply": ("accepted",),
+    "publish": ("accepted",),
+    "close": ("replied",),
+    "extend_request": ("assigned", "accepted", "reopened"),
+}
+
+
+def action_fits(action: str, message: Message) -> bool:
+    """True when ``action`` is possible in the message's current state."""
+    return message.status in ACTION_STATES.get(action, (message.status,))
+
+
+def _need_status(message: Message, action: str) -> None:
+    if not action_fits(action, message):
+        raise Conflict(f"当前状态为「{message.status_label}」，不能执行此操作 (not allowed in this state)")
+
+
+def _reason(text: str, field: str = "reason") -> str:
+    reason = text.strip()
+    if len(reason) < 4:
+        raise ValidationFailed({field: "请写明理由（至少 4 个字），理由会告知群众"})
+    if len(reason) > 1000:
+        raise ValidationFailed({field: "理由不能超过 1000 个字"})
+    return reason
+
+
+def _office_by_code(session: Session, code: str) -> Office:
+    office = session.scalar(select(Office).where(Office.code == code.strip()))
+    if office is None:
+        raise ValidationFailed({"office": "目标单位不存在"})
+    return office
+
+
+def do_dispatch(session: Session, user: User | None, message: Message, office_code: str, now: datetime) -> Message:
+    """A dispatcher sends a queued (or wrongly routed, not yet accepted) message to an office."""
+    _need_status(message, "dispatch")
+    office = _office_by_code(session, office_code)
+    if office.is_dispatch:
+        raise ValidationFailed({"office": "不能派给派单中心本身，请选择承办单位"})
+    message.office = office
+    message.office_id = office.id
+    message.assignee_id = None
+    message.due_at = compute_due(session, message, now)
+    add_event(session, message, "dispatched", now, actor=user, to_status="assigned", note=office.name)
+    return message
+
+
+def do_route(session: Session, message: Message, office: Office, now: datetime, note: str, **data: Any) -> Message:
+    """The system routes a queued message (received, no office) to ``office``; its deadline starts now.
+
+    Used when the analysis supplies what intake lacked (category, region); no person acts.
+    """
+    if message.status != "received" or message.office_id is not None:
+        raise Conflict("只有待派单的留言可以自动分派 (only queued messages are routed)")
+    message.office = office
+    message.office_id = office.id
+    message.due_at = compute_due(session, message, now)
+    add_event(session, message, "routed", now, to_status="assigned", note=note, **data)
+    return message
+
+
+def do_accept(session: Session, user: User | None, message: Message, now: datetime) -> Message:
+    """The office signs for the case (签收); the accepting official becomes its handler."""
+    _need_status(message, "accept")
+    if message.assignee_id is None and user is not None:
+        message.assignee_id = user.id
+    add_event(session, message, "accepted", now, actor=user, to_status="accepted")
+    return message
+
+
+def do_assign(session: Session, user: User, message: Message, colleague_id: int, now: datetime) -> Message:
+    """Hand the case to a colleague in the same office."""
+    _need_status(message, "assign")
+    colleague = session.get(User, colleague_id)
+    if colleague is None or colleague.office_id != message.office_id or colleague.role not in OFFICE_STAFF:
+        raise ValidationFailed({"assignee": "只能指派给本单位的工作人员"})
+    if not colleague.is_active:
+        raise ValidationFailed({"assignee": "该账号已停用"})
+    message.assignee_id = colleague.id
+    add_event(session, message, "assigned", now, actor=user, note=colleague.display_name, public=False)
+    return message
+
+
+def do_transfer(
+    session: Session, user: User | None, message: Message, office_code: str, reason: str, now: datetime
+) -> Message:
+    """Send the case to another office with a stated reason (转办)."""
+    _need_status(message, "transfer")
+    why = _reason(reason)
+    office = _office_by_code(session, office_code)
+    if office.id == message.office_id:
+        raise ValidationFailed({"office": "不能转给本单位"})
+    if office.is_dispatch:
+        raise ValidationFailed({"office": "请选择具体承办单位"})
+    old = message.office.name if message.office else ""
+    message.office = office
+    message.office_id = office.id
+    message.assignee_id = None
+    message.due_at = compute_due(session, message, now)
+    add_event(
+        session,
+        message,
+        "transferred",
+        now,
+        actor=user,
+        to_status="assigned",
+        note=why,
+        from_office=old,
+        to_office=office.name,
+    )
+    return message
+
+
+def do_reject(session: Session, user: User | None, message: Message, reason: str, now: datetime) -> Message:
+    """Decline the case (out of scope, abusive ...) with a reason the citizen sees."""
+    _need_status(message, "reject")
+    why = _reason(reason)
+    message.reject_reason = why
+    message.closed_at = now
+    add_event(session, message, "rejected", now, actor=user, to_status="rejected", note=why)
+    return message
+
+
+def check_draft_reply(session: Session, user: User | None, message: Message, body: str, now: datetime) -> Reply:
+    """Write or update the case's unpublished reply."""
+    _need_status(message, "reply")
+    text = body.strip()
+    if len(text) < REPLY_MIN:
+        raise ValidationFailed({"body": f"答复内容至少 {REPLY_MIN} 个字"})
+    if len(text) > REPLY_MAX:
+        raise ValidationFailed({"body": f"答复内容不能超过 {REPLY_MAX} 个字"})
+    draft = next((r for r in message.replies if r.status == "draft"), None)
+    if draft is None:
+        assert message.office_id is not None
+        draft = Reply(
+            message=message,
+            office_id=message.office_id,
+            author_id=user.id if user else None,
+            body=text,
+            status="draft",
+            created_at=now,
+        )
+        session.add(draft)
+    else:
+        draft.body = text
+        draft.author_id = user.id if user else None
+    add_event(session, message, "reply_drafted", now, actor=user, public=False)
+    return draft
+
+
+def do_publish_reply(session: Session, user: User | None, message: Message, now: datetime) -> Reply:
+    """Publish the drafted reply: the citizen sees it and the case is replied."""
+    _need_status(message, "publish")
+    draft = next((r for r in message.replies if r.status == "draft"), None)
+    if draft is None:
+        raise Conflict("请先起草答复 (draft a reply first)")
+    draft.status = "published"
+    draft.published_at = now
+    message.replied_at = now
+    add_event(session, message, "replied", now, actor=user, to_status="replied", reply_id=draft.id)
+    return draft
+
+
+def do_close(session: Session, user: User | None, message: Message, now: datetime) -> Message:
+    """Close a replied case (办结)."""
+    _need_status(message, "close")
+    message.closed_at = now
+    add_event(session, message, "closed", now, actor=user, to_status="closed")
+    return message
+
+
+def check_request_extension(
+    session: Session, user: User, message: Message, days: int, reason: str, now: datetime
+) -> DeadlineExtension:
+    """Ask the office head for more days; one pending request at a time."""
+    _need_status(message, "extend_request")
+    if not 1 <= days <= 30:
+        raise ValidationFailed({"days": "延期天数须在 1 到 30 天之间"})
+    why = _reason(reason)
+    pending = session.scalar(
+        select(DeadlineExtension).where(
+            DeadlineExtension.message_id == message.id, DeadlineExtension.status == "pending"
+        )
+    )
+    if pending is not None:
+        raise Conflict("已有待审批的延期申请 (a request is already pending)")
+    ext = DeadlineExtension(message=message, requested_by_id=user.id, days=days, reason=why, created_at=now)
+    session.add(ext)
+    add_event(session, message, "extension_requested", now, actor=user, note=why, public=False, days=days)
+    return ext
+
+
+def do_decide_extension(session: Session, head: User, ext_id: int, approve: bool, now: datetime) -> DeadlineExtension:
+    """The office head approves or denies a pending extension."""
+    ext = session.get(DeadlineExtension, ext_id)
+    if ext is None or ext.message.office_id != head.office_id:
+        raise NotFound()
+    if head.role != "office_head":
+        raise Forbidden("只有单位负责人可以审批延期")
+    if ext.status != "pending":
+        raise Conflict("该申请已处理")
+    ext.status = "approved" if approve else "denied"
+    ext.decided_by_id = head.id
+    ext.decided_at = now
+    message = ext.message
+    if approve:
+        base = message.due_at or now
+        message.due_at = base + timedelta(days=ext.days)
+        add_event(session, message, "extension_approved", now, actor=head, days=ext.days)
+    else:
+        add_event(session, message, "extension_denied", now, actor=head, public=False)
+    return ext
+
+
+def do_change_category(session: Session, user: User, message: Message, category_path: str, now: datetime) -> Message:
+    """Correct a message's category (the correction feeds the classifier's next training)."""
+    category = session.scalar(select(Category).where(Category.path == category_path))
+    if category is None:
+        raise ValidationFailed({"category": "所选领域不存在"})
+    old = message.category.path if message.category else None
+    message.category = category
+    add_event(session, message, "category_changed", now, actor=user, public=False, old=old, new=category.path)
+    return message

@@ -1,0 +1,153 @@
+"""Lists of messages: the public board and the officials' inbox."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from massline.models import OPEN_STATUSES, Category, Message, Region, User
+from massline.services.access import message_scope, public_condition
+from massline.services.errors import ValidationFailed
+from massline.services.routing.table import due_soon_days
+from massline.services.search.query import search_condition
+
+T = TypeVar("T")
+MAX_PAGE = 1000
+
+
+@dataclass
+class Filters:
+    """Filters shared by the board and the inbox; empty strings mean "any"."""
+
+    q: str = ""
+    category: str = ""
+    region: str = ""
+    kind: str = ""
+    status: str = ""
+    page: int = 1
+
+
+@dataclass
+class Page(Generic[T]):
+    """One page of results with the total count."""
+
+    items: list[T]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        """Number of pages (at least 1)."""
+        return max(1, -(-self.total // self.page_size))
+
+
+def _apply_filters(session: Session, stmt: Select[Any], f: Filters) -> Select[Any]:
+    if f.page < 1 or f.page > MAX_PAGE:
+        raise ValidationFailed({"page": f"页码须在 1 到 {MAX_PAGE} 之间"})
+    if len(f.q) > 100:
+        raise ValidationFailed({"q": "搜索词不能超过 100 个字"})
+    cond = search_condition(session, f.q)
+    if cond is not None:
+        stmt = stmt.where(cond)
+    if f.category:
+        stmt = stmt.where(
+            Message.category_id.in_(
+                select(Category.id).where((Category.path == f.category) | Category.path.like(f"{f.category}/%"))
+            )
+        )
+    if f.region:
+        path = session.scalar(select(Region.path).where(Region.code == f.region))
+        if path is None:
+            raise ValidationFailed({"region": "所选区域不存在"})
+        stmt = stmt.where(Message.region_id.in_(select(Region.id).where(Region.path.like(f"{path}%"))))
+    if f.kind:
+        stmt = stmt.where(Message.kind == f.kind)
+    if f.status:
+        stmt = stmt.where(Message.status == f.status)
+    return stmt
+
+
+def _page(session: Session, stmt: Select[Any], f: Filters, page_size: int, order: list[Any]) -> Page[Message]:
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    rows = session.scalars(
+        stmt.order_by(*order)
+        .limit(page_size)
+        .offset((f.page - 1) * page_size)
+        .options(selectinload(Message.region), selectinload(Message.category), selectinload(Message.office))
+    ).all()
+    return Page(list(rows), total, f.page, page_size)
+
+
+def public_board(session: Session, f: Filters, page_size: int = 20) -> Page[Message]:
+    """Public messages matching the filters, newest first."""
+    stmt = _apply_filters(session, select(Message).where(public_condition()), f)
+    return _page(session, stmt, f, page_size, [Message.created_at.desc(), Message.id.desc()])
+
+
+@dataclass
+class InboxFilters(Filters):
+    """Inbox filters: ``due`` is "" / "overdue" / "soon"; ``mine`` only the user's cases."""
+
+    due: str = ""
+    mine: bool = False
+    open_only: bool = True
+
+
+def inbox(session: Session, user: User, f: InboxFilters, now: datetime, page_size: int = 20) -> Page[Message]:
+    """The messages ``user`` may see, soonest deadline first."""
+    stmt = select(Message).where(message_scope(session, user))
+    if f.open_only and not f.status:
+        stmt = stmt.where(Message.status.in_(OPEN_STATUSES))
+    stmt = _apply_filters(session, stmt, f)
+    if f.mine:
+        stmt = stmt.where(Message.assignee_id == user.id)
+    if f.due == "overdue":
+        stmt = stmt.where(Message.due_at < now, Message.status.in_(OPEN_STATUSES))
+    elif f.due == "soon":
+        soon = now + timedelta(days=due_soon_days(session))
+        stmt = stmt.where(Message.due_at >= now, Message.due_at < soon, Message.status.in_(OPEN_STATUSES))
+    return _page(session, stmt, f, page_size, [Message.due_at.is_(None), Message.due_at, Message.id])
+
+
+def dispatch_queue(session: Session, page: int = 1, page_size: int = 50) -> Page[Message]:
+    """Messages no rule could route, oldest first (派单)."""
+    stmt = select(Message).where(Message.status == "received", Message.office_id.is_(None))
+    return _page(session, stmt, Filters(page=page), page_size, [Message.created_at, Message.id])
+
+
+@dataclass
+class PublicStats:
+    """Headline figures of the public board."""
+
+    total: int
+    answered: int
+
+    @property
+    def answer_rate(self) -> int:
+        """Answered share of public messages, in whole percent."""
+        return round(100 * self.answered / self.total) if self.total else 0
+
+
+def public_stats(session: Session) -> PublicStats:
+    """How many public messages there are and how many have a published answer."""
+    answered = Message.status.in_(("replied", "closed"))
+    total, done = session.execute(
+        select(func.count(), func.count().filter(answered)).select_from(Message).where(public_condition())
+    ).one()
+    return PublicStats(int(total), int(done or 0))
+
+
+def due_state(message: Message, now: datetime, soon_days: int) -> str:
+    """ "overdue", "soon" or "" for an open message's deadline."""
+    if message.due_at is None or message.status not in OPEN_STATUSES:
+        return ""
+    if message.due_at < now:
+        return "overdue"
+    if message.due_at < now + timedelta(days=soon_days):
+        return "soon"
+    return ""

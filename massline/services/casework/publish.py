@@ -1,0 +1,99 @@
+"""What the public may see of a message: PII redacted, author masked.
+
+Every public page and public API response is built from these views, so the
+redaction (``analysis.pii``) happens in exactly one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from massline.analysis.text.pii import mask_name, redact
+from massline.models import Message
+from massline.services.events import EVENT_LABELS
+
+
+@dataclass
+class PublicEvent:
+    """One public step of the case history."""
+
+    type: str
+    label: str
+    at: datetime
+    note: str | None
+
+
+@dataclass
+class PublicReply:
+    """A published reply as the public sees it."""
+
+    office: str
+    body: str
+    published_at: datetime | None
+
+
+@dataclass
+class PublicMessage:
+    """A message as shown on public pages and in the public API."""
+
+    id: int
+    tracking_code: str | None
+    title: str
+    body: str
+    kind: str
+    status: str
+    status_label: str
+    author: str
+    region: str | None
+    category: str | None
+    office: str | None
+    addressee: str | None
+    support_count: int
+    created_at: datetime
+    reply: PublicReply | None
+    history: list[PublicEvent] = field(default_factory=list)
+    rating: int | None = None
+    reject_reason: str | None = None
+    reopen_count: int = 0
+    oppose_count: int = 0
+
+
+def public_message(message: Message, *, with_history: bool = False, owner: bool = False) -> PublicMessage:
+    """The public view of ``message``; ``owner`` (tracking code + secret) also sees the code."""
+    reply = message.published_reply
+    addressee = None
+    if message.addressee_leader is not None:
+        addressee = f"{message.addressee_leader.office.name}{message.addressee_leader.title}"
+    elif message.addressee_office is not None:
+        addressee = message.addressee_office.name
+    history = []
+    if with_history:
+        history = [
+            PublicEvent(e.type, EVENT_LABELS.get(e.type, e.type), e.created_at, redact(e.note) if e.note else None)
+            for e in message.events
+            if e.is_public
+        ]
+    ratings = message.ratings
+    return PublicMessage(
+        id=message.id,
+        tracking_code=message.tracking_code if owner else None,
+        title=redact(message.title),
+        body=redact(message.body),
+        kind=message.kind,
+        status=message.status,
+        status_label=message.status_label,
+        author=mask_name(message.author_name),
+        region=message.region.name if message.region else None,
+        category=message.category.path if message.category else None,
+        office=message.office.name if message.office else None,
+        addressee=addressee,
+        support_count=message.support_count,
+        oppose_count=message.oppose_count,
+        created_at=message.created_at,
+        reply=PublicReply(reply.office.name, redact(reply.body), reply.published_at) if reply else None,
+        history=history,
+        rating=ratings[-1].score if ratings else None,
+        reject_reason=redact(message.reject_reason) if message.reject_reason else None,
+        reopen_count=message.reopen_count,
+    )

@@ -1,0 +1,208 @@
+"""The shipped demo deployment (江州市): configuration plus messages replayed
+through the real intake, casework and feedback functions, with backdated times.
+
+Each demo message names its ``outcome`` (received … reopened); the loader
+walks the case there step by step, so the demo's history, deadlines and
+ratings are exactly what the platform would have produced.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from massline.config import Settings
+from massline.io.deployment_yaml import load_deployment
+from massline.models import Leader, Message, Office, Support, User
+from massline.services.casework import actions as casework
+from massline.services.casework import feedback
+from massline.services.crypto import FieldCipher
+from massline.services.deployment.apply import check_apply_deployment
+from massline.services.intake.submit import MessageInput, check_submit
+
+
+class Platform(Protocol):
+    """What the demo loader needs of the running platform."""
+
+    settings: Settings
+    cipher: FieldCipher
+
+    def write(self) -> AbstractContextManager[Session]: ...
+
+    def now(self) -> datetime: ...
+
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "demo"
+OFFICE_STAFF = ("official", "office_head")
+
+
+@dataclass
+class DemoReport:
+    """How many messages were loaded and the generated staff passwords."""
+
+    messages: int = 0
+    passwords: dict[str, str] = field(default_factory=dict)
+    credentials_file: Path | None = None
+
+
+def demo_loaded(session: Session) -> bool:
+    """True when the database already holds messages."""
+    return session.scalar(select(Message.id).limit(1)) is not None
+
+
+def _staff(session: Session, office_id: int | None) -> User | None:
+    if office_id is None:
+        return None
+    return session.scalar(
+        select(User).where(User.office_id == office_id, User.role.in_(OFFICE_STAFF)).order_by(User.id).limit(1)
+    )
+
+
+def _fallback_office(session: Session, message: Message) -> Office | None:
+    """An office for a message no rule routed: one answering its category, else any."""
+    offices = session.scalars(select(Office).where(Office.is_dispatch.is_(False)).order_by(Office.id)).all()
+    top = message.category.top_name if message.category else None
+    for office in offices:
+        if top and top in {c.top_name for c in office.categories}:
+            return office
+    return offices[0] if offices else None
+
+
+def _input(row: dict[str, Any], session: Session) -> MessageInput:
+    addressee = row.get("addressee") or {}
+    leader_id = None
+    if addressee.get("leader"):
+        leader_id = session.scalar(
+            select(Leader.id)
+            .join(Office)
+            .where(Office.code == addressee["office"], Leader.title == addressee["leader"])
+        )
+    contact = row.get("contact") or {}
+    return MessageInput(
+        title=row["title"],
+        body=row["body"],
+        kind=row["kind"],
+        region=row.get("region") or "",
+        category=row.get("category") or "",
+        addressee_office=addressee.get("office", ""),
+        addressee_leader=leader_id,
+        author_name=row.get("author") or "",
+        contact_phone=contact.get("phone", ""),
+        is_public=bool(row.get("public", True)),
+        source="demo",
+    )
+
+
+def _replay(session: Session, platform: Platform, row: dict[str, Any], created: datetime, rng: random.Random) -> None:
+    outcome = row.get("outcome", "received")
+    data = _input(row, session)
+    if outcome == "received":
+        data.category = ""  # still untouched: the category is whatever the suggester can tell
+    message = check_submit(session, platform.cipher, data, created).message
+    now = platform.now()
+    t = min(created + timedelta(hours=rng.randint(1, 6)), now)
+    dispatcher = session.scalar(select(User).where(User.role == "dispatcher").order_by(User.id).limit(1))
+    if outcome == "received":
+        return
+    if outcome == "rejected" and message.office_id is None:
+        casework.do_reject(session, dispatcher, message, row.get("reject_reason") or "不属于本平台受理范围", t)
+        return
+    if message.office_id is None:
+        office = _fallback_office(session, message)
+        if office is None:
+            return
+        casework.do_dispatch(session, dispatcher, message, office.code, t)
+        t = min(t + timedelta(hours=2), now)
+    if outcome == "assigned":
+        return
+    staff = _staff(session, message.office_id)
+    if outcome == "rejected":
+        casework.do_reject(session, staff, message, row.get("reject_reason") or "不属于本单位职责范围", t)
+        return
+    casework.do_accept(session, staff, message, t)
+    if outcome == "accepted":
+        return
+    if outcome == "transferred":
+        current = message.office_id
+        target = next(
+            (o for o in session.scalars(select(Office).where(Office.is_dispatch.is_(False))) if o.id != current), None
+        )
+        if target is not None:
+            casework.do_transfer(
+                session, staff, message, target.code, row.get("transfer_reason") or "不属于本单位职责", t
+            )
+        return
+    replied = created + timedelta(days=float(row.get("reply_days", 3)), hours=rng.randint(0, 8))
+    replied = max(replied, t + timedelta(minutes=30))
+    if replied > now:
+        return  # the reply lies in the future: the case is still being handled
+    casework.check_draft_reply(
+        session, staff, message, row.get("reply") or "您好，您反映的问题已收悉，我们正在处理。", replied
+    )
+    casework.do_publish_reply(session, staff, message, replied)
+    rating = row.get("rating")
+    if outcome == "closed":
+        casework.do_close(session, staff, message, min(replied + timedelta(days=1), now))
+    rated = min(replied + timedelta(days=1, hours=rng.randint(1, 12)), now)
+    if rating and message.status in ("replied", "closed"):
+        feedback.check_rate(session, message, int(rating["score"]), rating.get("comment", ""), rated)
+    if outcome == "reopened":
+        reason = (rating or {}).get("comment") or "问题没有解决，要求重新办理"
+        feedback.check_reopen(session, message, reason, rated)
+
+
+def _add_supports(session: Session, message: Message, count: int, opposes: int, created: datetime) -> None:
+    for i in range(count + opposes):
+        stance = "support" if i < count else "oppose"
+        session.add(
+            Support(message_id=message.id, supporter_key=f"demo-{message.id}-{i}", stance=stance, created_at=created)
+        )
+    message.support_count = count
+    message.oppose_count = opposes
+
+
+def load_demo(platform: Platform, demo_dir: Path = DEMO_DIR, seed: int = 20261129) -> DemoReport:
+    """Load the demo configuration and replay its messages, all in one transaction."""
+    spec = load_deployment(demo_dir / "deployment.yaml")
+    tz = ZoneInfo(spec.deployment.timezone)
+    rng = random.Random(seed)  # noqa: S311 - demo timing only
+    today = platform.now().astimezone(tz).replace(minute=0, second=0, microsecond=0)
+    rows = [
+        json.loads(line)
+        for line in (demo_dir / "messages.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    report = DemoReport()
+    with platform.write() as session:
+        load = check_apply_deployment(session, spec)
+        report.passwords = load.users_created
+        timed = []
+        for row in rows:
+            created = (today - timedelta(days=int(row.get("days_ago", 0)))).replace(hour=int(row.get("hour", 9)))
+            created = min(created + timedelta(minutes=rng.randint(0, 59)), platform.now() - timedelta(minutes=5))
+            timed.append((created, row))
+        timed.sort(key=lambda pair: pair[0])
+        for created, row in timed:
+            _replay(session, platform, row, created, rng)
+            supports, opposes = int(row.get("supports", 0)), int(row.get("opposes", 0))
+            if supports or opposes:
+                message = session.scalar(select(Message).order_by(Message.id.desc()).limit(1))
+                assert message is not None
+                _add_supports(session, message, supports, opposes, created)
+            report.messages += 1
+    if report.passwords:
+        path = platform.settings.instance_dir / "demo-credentials.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(f"{u}\t{p}\n" for u, p in report.passwords.items()), encoding="utf-8")
+        path.chmod(0o600)
+        report.credentials_file = path
+    return report

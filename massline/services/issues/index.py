@@ -1,0 +1,373 @@
+"""The issue index in the database: incremental assignment of one message with indexed lookups.
+
+``analysis.concentrate.IssueIndex`` holds its state in memory. Here the same
+logic runs against the database: :class:`StoredIssueIndex` is an
+``IssueIndex`` whose place vocabulary, document frequencies and candidate
+clusters are loaded on demand, only for the message at hand:
+
+* vocabulary: the substrings (3–10 characters) of the title and the start of
+  the body, looked up in ``issue_vocabulary`` by primary key;
+* document frequencies: the message's terms in ``issue_term_df``;
+* candidates: the compatible place keys (substrings of the key in
+  ``issue_place_keys``, keys containing it in ``issue_place_pieces``), all
+  issues of a small block, else the issues posted under the top terms in
+  ``issue_postings`` (most recent ``max_scan`` each) — as ``IssueIndex.candidates``.
+
+So one assignment costs a bounded number of indexed queries whatever the
+number of stored messages. :func:`save_cluster` writes back what changed
+(centroid, keys, postings, document frequencies, vocabulary).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from massline.analysis.issues.cluster import prefer_alias_target
+from massline.analysis.issues.concentrate import Cluster, ConcentrateParams, DocFeatures, IssueDoc, IssueIndex
+from massline.analysis.issues.vocab import PlaceAliases
+from massline.analysis.places.keys import compatible
+from massline.analysis.text.segment import Segmenter, normalize
+from massline.models import (
+    IssueCluster,
+    IssuePlaceAlias,
+    IssuePlaceKey,
+    IssuePlacePiece,
+    IssuePosting,
+    IssueTermDf,
+    IssueVocabulary,
+)
+
+#: Parameters of incremental assignment (dedup through the pipeline's duplicates step instead of in memory).
+PARAMS = ConcentrateParams(dedup=False)
+MAX_CENTROID_TERMS = 300  # stored centroids keep their heaviest terms (bounded rows)
+GLOBAL = "*"
+NEW = -1  # cluster id of a new issue until it is stored
+_CHUNK = 900
+
+_segmenter: Segmenter | None = None
+_segmenter_lock = threading.Lock()
+
+
+def segmenter() -> Segmenter:
+    """The process's segmenter for issue discovery (built once: loading the dictionary takes ~1 s)."""
+    global _segmenter
+    with _segmenter_lock:
+        if _segmenter is None:
+            _segmenter = Segmenter()
+        return _segmenter
+
+
+def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(values), _CHUNK):
+        yield values[i : i + _CHUNK]
+
+
+def _pieces(text: str, lo: int, hi: int) -> set[str]:
+    return {text[i : i + n] for n in range(lo, hi + 1) for i in range(len(text) - n + 1)}
+
+
+def upsert(session: Session, table: Any, rows: list[dict[str, Any]], keys: list[str], add: str | None = None) -> None:
+    """Insert ``rows``; on a key conflict add the row's ``add`` column to the stored one (or do nothing)."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(table)
+    if add is None:
+        stmt = stmt.on_conflict_do_nothing(index_elements=keys)
+    else:
+        stmt = stmt.on_conflict_do_update(index_elements=keys, set_={add: table.c[add] + stmt.excluded[add]})
+    for chunk in _chunks(rows):
+        session.execute(stmt, list(chunk))
+
+
+def cluster_rows(issue_id: int, cluster: Cluster) -> dict[str, Any]:
+    """The ``issue_clusters`` row of a cluster (centroid cut to its heaviest terms)."""
+    top = sorted(cluster.centroid.items(), key=lambda tw: -tw[1])[:MAX_CENTROID_TERMS]
+    centroid = {t: round(w, 5) for t, w in top}
+    return {
+        "issue_id": issue_id,
+        "place_key": cluster.place,
+        "centroid": centroid,
+        "norm2": sum(w * w for w in centroid.values()),
+        "keys": sorted(cluster.keys),
+        "posted": sorted(cluster.posted),
+        "place_names": dict(cluster.place_names),
+        "regions": dict(cluster.regions),
+    }
+
+
+def index_rows(
+    issue_id: int, place: str, keys: Iterable[str], posted: Iterable[str]
+) -> tuple[list[dict[str, Any]], ...]:
+    """Rows of the place-key, piece and posting tables for these keys and posted terms of an issue."""
+    key_rows = [{"place_key": k, "issue_id": issue_id} for k in keys if k]
+    piece_rows = [{"piece": p, "place_key": k} for k in keys if k for p in _pieces(k, 2, len(k))]
+    posting_rows = []
+    for t in posted:
+        posting_rows.append({"place_key": place, "term": t[:50], "issue_id": issue_id})
+        posting_rows.append({"place_key": GLOBAL, "term": t[:50], "issue_id": issue_id})
+    return key_rows, piece_rows, posting_rows
+
+
+def write_index_rows(session: Session, issue_id: int, place: str, keys: Iterable[str], posted: Iterable[str]) -> None:
+    """Insert (idempotently) the index rows of an issue's new keys and posted terms."""
+    key_rows, piece_rows, posting_rows = index_rows(issue_id, place, keys, posted)
+    upsert(session, IssuePlaceKey.__table__, key_rows, ["place_key", "issue_id"])
+    upsert(session, IssuePlacePiece.__table__, piece_rows, ["piece", "place_key"])
+    upsert(session, IssuePosting.__table__, posting_rows, ["place_key", "term", "issue_id"])
+
+
+def drop_index_rows(session: Session, issue_ids: Sequence[int], *, keep_cluster: bool = False) -> None:
+    """Remove the clustering state of these issues (merged away, or rebuilt); ``keep_cluster`` keeps the row."""
+    for chunk in _chunks(list(issue_ids)):
+        session.execute(delete(IssuePosting).where(IssuePosting.issue_id.in_(chunk)))
+        session.execute(delete(IssuePlaceKey).where(IssuePlaceKey.issue_id.in_(chunk)))
+        if not keep_cluster:
+            session.execute(
+                delete(IssueCluster)
+                .where(IssueCluster.issue_id.in_(chunk))
+                .execution_options(synchronize_session=False)
+            )
+
+
+def store_cluster(session: Session, issue_id: int, cluster: Cluster) -> None:
+    """Replace an issue's clustering state (cluster row and index rows) by ``cluster``'s."""
+    drop_index_rows(session, [issue_id], keep_cluster=True)
+    values = cluster_rows(issue_id, cluster)
+    row = session.get(IssueCluster, issue_id)
+    if row is None:
+        session.add(IssueCluster(**values))
+    else:
+        for name, value in values.items():
+            setattr(row, name, value)
+    write_index_rows(session, issue_id, cluster.place, cluster.keys, cluster.posted)
+
+
+def load_cluster(row: IssueCluster) -> Cluster:
+    """An ``analysis`` cluster from its stored row."""
+    return Cluster(
+        row.issue_id,
+        row.place_key,
+        centroid=dict(row.centroid or {}),
+        norm2=float(row.norm2 or 0.0),
+        place_names=Counter(row.place_names or {}),
+        regions=Counter(row.regions or {}),
+        posted=set(row.posted or ()),
+        keys=set(row.keys or ()),
+    )
+
+
+@dataclass
+class Assignment:
+    """Where one message went: the issue (``NEW`` before it is stored), and why."""
+
+    cluster: Cluster
+    features: DocFeatures
+    similarity: float | None
+    candidates: int
+    reason: str
+    before_keys: set[str] = field(default_factory=set)
+    before_posted: set[str] = field(default_factory=set)
+
+
+class StoredAliases(PlaceAliases):
+    """Place aliases read from ``issue_place_aliases`` (written by the batch rebuild), key by key."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def of(self, key: str) -> set[str]:
+        """The places ``key`` is another name of."""
+        if key not in self.aliases:
+            self.aliases[key] = set(
+                self.session.scalars(select(IssuePlaceAlias.place_key).where(IssuePlaceAlias.alias_key == key))
+            )
+        return self.aliases[key]
+
+    def named(self, key: str) -> set[str]:
+        """The other names of ``key``."""
+        if key not in self._named:
+            self._named[key] = set(
+                self.session.scalars(select(IssuePlaceAlias.alias_key).where(IssuePlaceAlias.place_key == key))
+            )
+        return self._named[key]
+
+
+def alias_rows(aliases: PlaceAliases) -> list[dict[str, str]]:
+    """Rows of ``issue_place_aliases`` for the aliases learnt by a batch."""
+    return [
+        {"alias_key": alias[:100], "place_key": place[:100]}
+        for alias, places in sorted(aliases.aliases.items())
+        for place in sorted(places)
+    ]
+
+
+class StoredIssueIndex(IssueIndex):
+    """An ``IssueIndex`` that reads its state from the database, for one message at a time."""
+
+    def __init__(self, session: Session, params: ConcentrateParams = PARAMS) -> None:
+        super().__init__(params, segmenter())
+        self.session = session
+        self.aliases = StoredAliases(session)
+        self._next_id = NEW
+        self.loaded_candidates = 0
+        self._before: dict[int, tuple[set[str], set[str]]] = {}
+
+    # -- state loaded on demand ----------------------------------------------------------
+    def load_vocabulary(self, title: str, body: str) -> None:
+        """Known place keys occurring in the (normalised) title and start of body."""
+        pieces = _pieces(normalize(title), 3, 10) | _pieces(normalize(body[: self.params.body_chars])[:300], 3, 10)
+        wanted = sorted(p for p in pieces if p not in self.vocabulary.kinds)
+        for chunk in _chunks(wanted):
+            rows = self.session.execute(
+                select(IssueVocabulary.place_key, IssueVocabulary.kind).where(IssueVocabulary.place_key.in_(chunk))
+            )
+            for key, kind in rows:
+                self.vocabulary.kinds[key] = kind
+
+    def load_df(self, terms: Iterable[str]) -> None:
+        """Document frequencies of ``terms`` and the number of documents."""
+        wanted = sorted({t[:50] for t in terms} | {""})
+        for chunk in _chunks(wanted):
+            for term, df in self.session.execute(
+                select(IssueTermDf.term, IssueTermDf.df).where(IssueTermDf.term.in_(chunk))
+            ):
+                if term == "":
+                    self.n_docs = df
+                else:
+                    self.df[term] = df
+
+    def load_clusters(self, ids: Iterable[int]) -> None:
+        """Stored clusters of these issues, into ``self.clusters``."""
+        wanted = [i for i in dict.fromkeys(ids) if i not in self.clusters]
+        for chunk in _chunks(wanted):
+            for row in self.session.scalars(select(IssueCluster).where(IssueCluster.issue_id.in_(chunk))):
+                self.clusters[row.issue_id] = load_cluster(row)
+
+    def compatible_places(self, place: str) -> set[str]:
+        """Stored place keys compatible with ``place`` (two indexed lookups)."""
+        if not place:
+            return set()
+        found = set(self.session.scalars(select(IssuePlacePiece.place_key).where(IssuePlacePiece.piece == place)))
+        subs = sorted(_pieces(place, 2, len(place)))
+        for chunk in _chunks(subs):
+            found.update(
+                self.session.scalars(
+                    select(IssuePlaceKey.place_key).where(IssuePlaceKey.place_key.in_(chunk)).distinct()
+                )
+            )
+        return {k for k in found if compatible(k, place)}
+
+    def candidates(self, place: str, vector: dict[str, float]) -> list[int]:
+        """Issues a message with this place and vector may join (as ``IssueIndex.candidates``), loaded."""
+        p = self.params
+        terms = [t[:50] for t in list(vector)[: p.candidate_terms]]
+        found: dict[int, None] = {}
+        s = self.session
+        keys: set[str] = set()
+        for name in (place, *sorted(self.aliases.of(place))) if place else ():
+            keys |= self.compatible_places(name)
+        for key in sorted(keys):
+            block = list(
+                s.scalars(select(IssuePlaceKey.issue_id).where(IssuePlaceKey.place_key == key).limit(p.max_scan + 1))
+            )
+            if len(block) <= p.max_scan:
+                found.update(dict.fromkeys(block))
+                continue
+            for t in terms:
+                found.update(dict.fromkeys(self._posted(key, t)))
+        if not place:
+            for t in terms:
+                found.update(dict.fromkeys(self._posted(GLOBAL, t)))
+        self.load_clusters(found)
+        ids = [c for c in found if c in self.clusters]
+        self.loaded_candidates = len(ids)
+        return ids
+
+    def _posted(self, key: str, term: str) -> list[int]:
+        stmt = (
+            select(IssuePosting.issue_id)
+            .where(IssuePosting.place_key == key, IssuePosting.term == term)
+            .order_by(IssuePosting.issue_id.desc())
+            .limit(self.params.max_scan)
+        )
+        return list(self.session.scalars(stmt))
+
+    # -- one message ----------------------------------------------------------------------
+    def doc_features(self, doc: IssueDoc, learn: bool = True) -> DocFeatures:
+        """Features of ``doc`` with the vocabulary and document frequencies it needs loaded."""
+        self.load_vocabulary(doc.title, doc.body)
+        features = self.features(doc, learn=learn)
+        prefer_alias_target(features, self.aliases)
+        self.load_df(features.counts)
+        return features
+
+    def assign(self, doc: IssueDoc, duplicate_of_issue: int | None = None) -> Assignment:
+        """Assign ``doc`` to a stored issue or a new cluster (id ``NEW``); nothing is written yet.
+
+        ``duplicate_of_issue``: the issue of an earlier near-duplicate (from the
+        pipeline's duplicates step); a repost joins it unless it names another place.
+        """
+        features = self.doc_features(doc)
+        place = features.place.key if features.place else ""
+        if duplicate_of_issue is not None:
+            self.load_clusters([duplicate_of_issue])
+            cluster = self.clusters.get(duplicate_of_issue)
+            if cluster is not None and (not place or not cluster.place or cluster.fits(place)):
+                self._before = {}
+                self.df.update(features.counts.keys())
+                self.n_docs += 1
+                features.vector = self.vectorize(features)
+                self._join(cluster, doc.key, features)
+                keys, posted = self._before[cluster.id]
+                return Assignment(cluster, features, None, 1, "duplicate", keys, posted)
+        self._before = {}
+        cid = self.add(doc, features)
+        cluster = self.clusters[cid]
+        similarity = None if cid == NEW else round(cluster.cosine(features.vector), 4)
+        keys, posted = self._before.get(cid, (set(), set()))
+        if cid == NEW:  # a new cluster: all its keys are new
+            keys = set()
+        reason = "new" if cid == NEW else "similar"
+        return Assignment(cluster, features, similarity, self.loaded_candidates, reason, keys, posted)
+
+    def _join(self, cluster: Cluster, key: Hashable, features: DocFeatures) -> None:
+        self._before.setdefault(cluster.id, (set(cluster.keys), set(cluster.posted)))
+        super()._join(cluster, key, features)
+
+    def learnt_vocabulary(self) -> list[dict[str, Any]]:
+        """Vocabulary rows for the places learnt since the last call (names seen with a suffix)."""
+        rows = [
+            {"place_key": k, "kind": self.vocabulary.kinds[k], "count": c} for k, c in self.vocabulary.counts.items()
+        ]
+        self.vocabulary.counts.clear()
+        return rows
+
+
+def save_assignment(session: Session, index: StoredIssueIndex, issue_id: int, a: Assignment) -> None:
+    """Write back what one assignment changed: the cluster row, new index rows, frequencies, vocabulary."""
+    cluster = a.cluster
+    cluster.id = issue_id
+    row = cluster_rows(issue_id, cluster)
+    stored = session.get(IssueCluster, issue_id)
+    if stored is None:
+        session.add(IssueCluster(**row))
+    else:
+        for name, value in row.items():
+            setattr(stored, name, value)
+    new_keys = cluster.keys - a.before_keys
+    new_posted = cluster.posted - a.before_posted
+    write_index_rows(session, issue_id, cluster.place, new_keys, new_posted)
+    df_rows = [{"term": t[:50], "df": 1} for t in {t[:50] for t in a.features.counts}] + [{"term": "", "df": 1}]
+    upsert(session, IssueTermDf.__table__, df_rows, ["term"], add="df")
+    upsert(session, IssueVocabulary.__table__, index.learnt_vocabulary(), ["place_key"], add="count")

@@ -1,0 +1,324 @@
+"""Issues in the platform: the ``issues`` pipeline step, figures, description, heat, recurrence.
+
+The step (registered after ``duplicates``) puts each analysed message into an
+issue — the issue of an earlier near-duplicate, the most similar issue of a
+compatible place, or a new one — through ``services.issue_index`` (indexed
+lookups only). A message that already has an issue keeps it (re-clustering is
+``massline issues rebuild``). A message arriving after its issue was resolved
+reopens the issue as *recurring* (flag, count and a public event).
+
+Once per batch (the step's ``finish`` hook) every touched issue is refreshed:
+figures from its messages, region and category (most frequent), heat
+(``analysis.heat.heat_index``, with components), the description
+(``analysis.issue_describe``, from at most 8 representative messages, public
+ones first, re-done while the issue is small or has doubled since), and the
+alert checks (``services.alerts.evaluate_issue``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from massline.analysis.issues.concentrate import IssueDoc
+from massline.analysis.issues.describe import describe_issue
+from massline.analysis.issues.heat import HeatMessage, HeatParams, HeatResult, heat_index
+from massline.models import Issue, IssueCluster, IssueEvent, Message, MessageAnalysis, User, utcnow
+from massline.services.alerts import core as alerts
+from massline.services.issues.index import NEW, StoredIssueIndex, load_cluster, save_assignment
+from massline.services.pipeline.runner import AnalysisContext, Item, StepResult, register_step
+
+ISSUE_EVENT_LABELS = {
+    "created": "形成问题",
+    "owned": "单位认领",
+    "reply_drafted": "保存统一答复草稿",
+    "replied": "统一答复",
+    "commitment_added": "作出承诺",
+    "commitment_updated": "承诺进展",
+    "resolved": "问题已解决",
+    "recurring": "问题复发",
+    "merged": "合并问题",
+    "merged_into": "并入其他问题",
+    "split": "拆分问题",
+    "rated": "群众评价",
+    "rebuilt": "重新聚类",
+}
+HEAT_PARAMS = HeatParams()
+DESCRIBE_DOCS = 8
+DESCRIBE_SMALL = 20
+ACTIVE = ("open", "owned", "in_progress", "resolved")
+
+
+def add_issue_event(
+    session: Session,
+    issue: Issue,
+    type_: str,
+    now: datetime,
+    *,
+    actor: User | None = None,
+    office_id: int | None = None,
+    note: str | None = None,
+    public: bool = True,
+    **data: Any,
+) -> IssueEvent:
+    """Record one step of the issue's history, in the transaction that makes the change."""
+    issue.updated_at = now
+    event = IssueEvent(
+        issue_id=issue.id,
+        type=type_,
+        actor_id=actor.id if actor else None,
+        office_id=office_id if office_id is not None else (actor.office_id if actor else None),
+        note=note,
+        is_public=public,
+        data=data,
+        created_at=now,
+    )
+    session.add(event)
+    return event
+
+
+# ---- the pipeline step ------------------------------------------------------------------------
+
+
+def _doc(message: Message, item: Item) -> IssueDoc:
+    return IssueDoc(
+        key=message.id,
+        title=item.title,
+        body=item.body,
+        time=item.created_at,
+        author=message.author_name or "",
+        support=message.support_count,
+        opposition=message.oppose_count,
+    )
+
+
+def assign_message(session: Session, message: Message, now: datetime, *, item: Item | None = None) -> dict[str, Any]:
+    """Put ``message`` into an issue (existing or new) and store the change; returns the evidence."""
+    if message.issue_id is not None:
+        return {"issue": message.issue_id, "kept": True}
+    item = item or Item(message.id, message.title, message.body, message.created_at)
+    duplicate_of = session.scalar(
+        select(MessageAnalysis.duplicate_of_id).where(MessageAnalysis.message_id == message.id)
+    )
+    dup_issue = None
+    if duplicate_of is not None:
+        dup_issue = session.scalar(select(Message.issue_id).where(Message.id == duplicate_of))
+    index = StoredIssueIndex(session)
+    assignment = index.assign(_doc(message, item), dup_issue)
+    if assignment.cluster.id == NEW:
+        issue = Issue(status="open", dirty=True, created_at=now, updated_at=now, keywords=[], representatives=[],
+                      heat_components=[])  # fmt: skip
+        session.add(issue)
+        session.flush()
+        add_issue_event(session, issue, "created", now, public=False, message=message.id)
+    else:
+        found = session.get(Issue, assignment.cluster.id)
+        assert found is not None
+        issue = found
+    save_assignment(session, index, issue.id, assignment)
+    message.issue_id = issue.id
+    issue.dirty = True
+    if issue.status == "resolved" and (issue.resolved_at is None or message.created_at > issue.resolved_at):
+        mark_recurring(session, issue, message, now)
+    return {
+        "issue": issue.id,
+        "how": assignment.reason,
+        "similarity": assignment.similarity,
+        "candidates": assignment.candidates,
+        "place": assignment.cluster.place,
+    }
+
+
+def mark_recurring(session: Session, issue: Issue, message: Message, now: datetime) -> None:
+    """A new message after "resolved": the issue is open again, flagged recurring, with a public event."""
+    issue.recurring = True
+    issue.recurrence_count += 1
+    issue.status = "in_progress" if issue.owner_office_id is not None else "open"
+    issue.resolved_at = None
+    add_issue_event(
+        session, issue, "recurring", now, note=f"问题解决后又收到新留言（第 {issue.recurrence_count} 次复发）",
+        message=message.id,
+    )  # fmt: skip
+
+
+def refresh_issues(session: Session, issue_ids: Sequence[int], now: datetime) -> list[Issue]:
+    """Refresh figures, heat and description of these issues and run their alert checks."""
+    out = []
+    for issue_id in sorted(set(issue_ids)):
+        issue = session.get(Issue, issue_id)
+        if issue is None or issue.status == "merged":
+            continue
+        refresh_issue(session, issue, now)
+        alerts.evaluate_issue(session, issue, now)
+        out.append(issue)
+    return out
+
+
+def _finish(ctx: AnalysisContext, session: Session, items: list[Item]) -> None:
+    ids = [i for i in session.scalars(select(Message.issue_id).where(Message.id.in_([it.id for it in items]))) if i]
+    dirty = session.scalars(select(Issue.id).where(Issue.id.in_(ids), Issue.dirty.is_(True))).all()
+    refresh_issues(session, dirty, utcnow())
+
+
+@register_step("issues", "issues-v1", finish=_finish)
+def issue_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult:
+    """Assign the message to an issue (same problem, same place), through indexed lookups."""
+    message = session.get(Message, item.id)
+    assert message is not None
+    return StepResult(evidence=assign_message(session, message, utcnow(), item=item))
+
+
+# ---- figures, heat, description ------------------------------------------------------------------
+
+
+def heat_of(session: Session, issue_id: int, now: datetime, params: HeatParams = HEAT_PARAMS) -> HeatResult:
+    """The heat of an issue now, from its messages (anonymous messages count as different people)."""
+    rows = session.execute(
+        select(
+            Message.id, Message.created_at, Message.author_name, Message.support_count, Message.oppose_count
+        ).where(Message.issue_id == issue_id)
+    )
+    messages = [HeatMessage(t, a or f"#{mid}", s or 0, o or 0) for mid, t, a, s, o in rows]
+    return heat_index(messages, now, params)
+
+
+def components_json(heat: HeatResult) -> list[dict[str, Any]]:
+    """Heat components as stored and shown: name, label, raw input, value, weight, contribution."""
+    return [{**asdict(c), "contribution": round(c.contribution, 4)} for c in heat.components]
+
+
+def set_heat(session: Session, issue: Issue, now: datetime) -> None:
+    """Recompute and store the heat and its components."""
+    heat = heat_of(session, issue.id, now)
+    issue.heat = heat.score
+    issue.heat_components = components_json(heat)
+    issue.heat_at = now
+
+
+def refresh_issue(session: Session, issue: Issue, now: datetime) -> Issue:
+    """Figures, region, category, heat and (when due) the description of ``issue``, from its messages."""
+    m = Message
+    public = case((m.is_public.is_(True) & (m.status != "rejected"), 1), else_=0)
+    count, authors, anonymous, support, oppose, first, last, publics = session.execute(
+        select(
+            func.count(),
+            func.count(func.distinct(case((m.author_name != "", m.author_name), else_=None))),
+            func.sum(case((m.author_name == "", 1), else_=0)),
+            func.coalesce(func.sum(m.support_count), 0),
+            func.coalesce(func.sum(m.oppose_count), 0),
+            func.min(m.created_at),
+            func.max(m.created_at),
+            func.coalesce(func.sum(public), 0),
+        ).where(m.issue_id == issue.id)
+    ).one()
+    issue.message_count = int(count or 0)
+    issue.people_count = int(authors or 0) + int(anonymous or 0)
+    issue.support_count = int(support or 0)
+    issue.opposition_count = int(oppose or 0)
+    issue.public_count = int(publics or 0)
+    issue.first_message_at = _aware(first)
+    issue.last_message_at = _aware(last)
+    issue.sentiment = session.scalar(
+        select(func.avg(MessageAnalysis.sentiment_score))
+        .join(m, m.id == MessageAnalysis.message_id)
+        .where(m.issue_id == issue.id)
+    )
+    issue.region_id = _most_common(session, m.region_id, issue.id) or _most_common_located(session, issue.id)
+    issue.category_id = _most_common(session, m.category_id, issue.id)
+    set_heat(session, issue, now)
+    n = issue.message_count
+    if n and (n != issue.described_count) and (n <= DESCRIBE_SMALL or n >= 2 * issue.described_count):
+        describe(session, issue)
+    issue.dirty = False
+    issue.updated_at = now
+    return issue
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    from datetime import UTC
+
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)  # SQLite aggregates come back naive (stored as UTC)
+
+
+def _most_common(session: Session, column: Any, issue_id: int) -> int | None:
+    row = session.execute(
+        select(column, func.count())
+        .where(Message.issue_id == issue_id, column.is_not(None))
+        .group_by(column)
+        .order_by(func.count().desc(), column)
+        .limit(1)
+    ).first()
+    return None if row is None else int(row[0])
+
+
+def _most_common_located(session: Session, issue_id: int) -> int | None:
+    col = MessageAnalysis.located_region_id
+    row = session.execute(
+        select(col, func.count())
+        .join(Message, Message.id == MessageAnalysis.message_id)
+        .where(Message.issue_id == issue_id, col.is_not(None))
+        .group_by(col)
+        .order_by(func.count().desc(), col)
+        .limit(1)
+    ).first()
+    return None if row is None else row[0]
+
+
+def describe(session: Session, issue: Issue) -> None:
+    """Title (place + problem), summary, keywords and representatives from ≤ 8 messages, public ones first.
+
+    When the issue has public messages only those are read, so the public title
+    and summary never quote a message the public may not see.
+    """
+    state = session.get(IssueCluster, issue.id)
+    if state is None:
+        return
+    public = case((Message.is_public.is_(True) & (Message.status != "rejected"), 1), else_=0)
+    rows = session.execute(
+        select(Message.id, Message.title, Message.body, Message.created_at, Message.author_name,
+               Message.support_count, public)
+        .where(Message.issue_id == issue.id)
+        .order_by(public.desc(), Message.support_count.desc(), Message.created_at.desc(), Message.id)
+        .limit(DESCRIBE_DOCS)
+    ).all()  # fmt: skip
+    if any(r[6] for r in rows):
+        rows = [r for r in rows if r[6]]
+    docs = [IssueDoc(mid, title, body, created, author or "", support or 0) for mid, title, body, created, author,
+            support, _ in rows]  # fmt: skip
+    index = StoredIssueIndex(session)
+    features = []
+    for doc in docs:
+        f = index.doc_features(doc, learn=False)
+        f.vector = index.vectorize(f)
+        features.append(f)
+    summary = describe_issue(load_cluster(state), docs, features)
+    issue.title = summary.title[:200]
+    issue.place = summary.place[:100]
+    issue.problem = summary.problem[:200]
+    issue.summary = summary.summary
+    issue.keywords = list(summary.keywords)
+    issue.representatives = [int(str(k)) for k in summary.representatives]
+    issue.described_count = issue.message_count
+
+
+def refresh_heat(session: Session, now: datetime, *, older_than_minutes: float = 60, limit: int = 500) -> int:
+    """Recompute the heat of active issues whose heat is older than ``older_than_minutes`` (recency decays)."""
+    from datetime import timedelta
+
+    cutoff = now - timedelta(minutes=older_than_minutes)
+    stale = session.scalars(
+        select(Issue)
+        .where(Issue.status.in_(ACTIVE), Issue.message_count > 0, (Issue.heat_at < cutoff) | Issue.heat_at.is_(None))
+        .order_by(Issue.heat.desc())
+        .limit(limit)
+    ).all()
+    for issue in stale:
+        set_heat(session, issue, now)
+    return len(stale)

@@ -1,0 +1,453 @@
+"""What pages and the API show of issues: hot lists, an issue with its messages and actions.
+
+Read-only. Every function that returns a heat returns its components
+(``HeatView``). Public views go through ``access.public_issue_condition``
+(issues with a public message) and show only public messages, PII-redacted
+by ``services.publish``; staff views go through ``access.issue_scope``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from massline.analysis.text.pii import redact
+from massline.models import (
+    Alert,
+    Category,
+    Issue,
+    IssueCommitment,
+    IssueDecision,
+    IssueEvent,
+    IssueRating,
+    IssueReply,
+    Message,
+    Region,
+    User,
+)
+from massline.services.access import (
+    ISSUE_ACTIONS,
+    access_issue_by_id,
+    access_public_issue,
+    can_act_on_issue,
+    issue_scope,
+    message_scope,
+    public_condition,
+    public_issue_condition,
+)
+from massline.services.alerts.core import alert_scope
+from massline.services.casework.board import MAX_PAGE, Page
+from massline.services.casework.publish import PublicMessage, public_message
+from massline.services.errors import NotFound, ValidationFailed
+from massline.services.issues.step import ISSUE_EVENT_LABELS
+from massline.services.subtree import in_category, in_region
+
+MAX_LIST = 200
+MAX_MEMBERS = 200
+_LOAD = (selectinload(Issue.region), selectinload(Issue.category), selectinload(Issue.owner_office))
+
+
+@dataclass
+class HeatView:
+    """A heat score with its components (name, label, raw, value, weight, contribution)."""
+
+    score: float
+    components: list[dict[str, Any]]
+    computed_at: datetime | None
+
+
+@dataclass
+class IssueSummaryView:
+    """One issue in a list (public lists: title and summary redacted)."""
+
+    id: int
+    title: str
+    place: str
+    problem: str
+    summary: str
+    keywords: list[str]
+    region: str | None
+    category: str | None
+    status: str
+    status_label: str
+    recurring: bool
+    recurrence_count: int
+    owner_office: str | None
+    first_message_at: datetime | None
+    last_message_at: datetime | None
+    message_count: int
+    people_count: int
+    support_count: int
+    opposition_count: int
+    sentiment: float | None
+    heat: HeatView
+    created_at: datetime
+
+
+@dataclass
+class EventView:
+    """One step of an issue's history."""
+
+    type: str
+    label: str
+    at: datetime
+    note: str | None
+    office: str | None
+    public: bool
+
+
+@dataclass
+class CommitmentUpdateView:
+    """One progress report."""
+
+    at: datetime
+    progress: int
+    status: str
+    note: str
+
+
+@dataclass
+class CommitmentView:
+    """A decision or measure and its progress."""
+
+    id: int
+    text: str
+    office: str
+    due_date: date | None
+    progress: int
+    status: str
+    status_label: str
+    created_at: datetime
+    updated_at: datetime
+    updates: list[CommitmentUpdateView]
+
+
+@dataclass
+class IssueReplyView:
+    """The owner office's reply to all messages."""
+
+    office: str
+    body: str
+    at: datetime
+    messages: int
+
+
+@dataclass
+class IssueDraftView:
+    """The owner office's saved, unpublished reply (only the owner office sees it)."""
+
+    body: str
+    author: str | None
+    saved_at: datetime
+
+
+@dataclass
+class RatingSummary:
+    """Citizens' ratings of the issue's handling."""
+
+    count: int
+    average: float | None
+
+
+@dataclass
+class PublicIssueView:
+    """An issue as the public sees it: public messages only, PII redacted."""
+
+    issue: IssueSummaryView
+    messages: list[PublicMessage]
+    replies: list[IssueReplyView]
+    commitments: list[CommitmentView]
+    history: list[EventView]
+    rating: RatingSummary
+
+
+@dataclass
+class IssueDetailView:
+    """An issue as an official sees it, with the messages they may read and the actions they may take."""
+
+    issue: IssueSummaryView
+    messages: list[Message]
+    hidden_messages: int
+    representatives: list[int]
+    replies: list[IssueReplyView]
+    commitments: list[CommitmentView]
+    history: list[EventView]
+    decisions: list[dict[str, Any]]
+    alerts: list[Alert]
+    rating: RatingSummary
+    actions: list[str]
+    merged_into_id: int | None = None
+    draft: IssueDraftView | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def heat_view(issue: Issue) -> HeatView:
+    """The stored heat of ``issue`` and its components."""
+    return HeatView(issue.heat, list(issue.heat_components or []), issue.heat_at)
+
+
+def summary_view(issue: Issue, *, public: bool = False) -> IssueSummaryView:
+    """A list row of ``issue``; ``public`` redacts PII from the generated texts."""
+    clean = redact if public else (lambda s: s)
+    return IssueSummaryView(
+        id=issue.id,
+        title=clean(issue.title),
+        place=clean(issue.place),
+        problem=clean(issue.problem),
+        summary=clean(issue.summary),
+        keywords=list(issue.keywords or []),
+        region=issue.region.name if issue.region else None,
+        category=issue.category.path if issue.category else None,
+        status=issue.status,
+        status_label=issue.status_label,
+        recurring=issue.recurring,
+        recurrence_count=issue.recurrence_count,
+        owner_office=issue.owner_office.name if issue.owner_office else None,
+        first_message_at=issue.first_message_at,
+        last_message_at=issue.last_message_at,
+        message_count=issue.message_count,
+        people_count=issue.people_count,
+        support_count=issue.support_count,
+        opposition_count=issue.opposition_count,
+        sentiment=issue.sentiment,
+        heat=heat_view(issue),
+        created_at=issue.created_at,
+    )
+
+
+def _filtered(
+    session: Session, stmt: Any, status: str, region_id: int | None, category_id: int | None, since: datetime | None
+) -> Any:
+    """``stmt`` narrowed by status, region and category (each with everything under it), and creation time."""
+    if status == "active":
+        stmt = stmt.where(Issue.status.in_(("open", "owned", "in_progress")))
+    elif status:
+        stmt = stmt.where(Issue.status == status)
+    for cond in (in_region(session, Issue.region_id, region_id), in_category(session, Issue.category_id, category_id)):
+        if cond is not None:
+            stmt = stmt.where(cond)
+    if since is not None:
+        stmt = stmt.where(Issue.created_at >= since)
+    return stmt
+
+
+def filter_ids(session: Session, region_code: str = "", category_path: str = "") -> tuple[int | None, int | None]:
+    """Region and category ids of a region code and a category path ("" → None; unknown → NotFound)."""
+    region_id = category_id = None
+    if region_code:
+        region_id = session.scalar(select(Region.id).where(Region.code == region_code.strip()))
+        if region_id is None:
+            raise NotFound("未知的区域 (unknown region)")
+    if category_path:
+        category_id = session.scalar(select(Category.id).where(Category.path == category_path.strip()))
+        if category_id is None:
+            raise NotFound("未知的领域 (unknown category)")
+    return region_id, category_id
+
+
+def hot_issues(
+    session: Session,
+    *,
+    top: int = 20,
+    status: str = "",
+    region_id: int | None = None,
+    category_id: int | None = None,
+    min_messages: int = 1,
+) -> list[IssueSummaryView]:
+    """The public hot list: public issues by heat, hottest first (texts redacted); a region or category
+    filter includes the regions and categories under it."""
+    stmt = select(Issue).where(public_issue_condition(), Issue.message_count >= min_messages)
+    stmt = _filtered(session, stmt, status, region_id, category_id, None)
+    stmt = stmt.order_by(Issue.heat.desc(), Issue.message_count.desc(), Issue.id).limit(min(top, MAX_LIST))
+    return [summary_view(i, public=True) for i in session.scalars(stmt)]
+
+
+def staff_issues(
+    session: Session,
+    user: User,
+    *,
+    page: int = 1,
+    page_size: int = 50,
+    status: str = "",
+    region_id: int | None = None,
+    category_id: int | None = None,
+    since: datetime | None = None,
+    order: str = "heat",
+    min_messages: int = 1,
+) -> Page[IssueSummaryView]:
+    """One page of the issues ``user`` may read, with the total count.
+
+    ``status``: a status, "active" or all but merged; ``region_id`` / ``category_id``
+    include the regions and categories under them; ``since``: created since (e.g. "new
+    issues this week"); ``order``: "heat" (default), "new" or "recent"; ``page`` from 1
+    to ``board.MAX_PAGE`` (else ValidationFailed), ``page_size`` at most ``MAX_LIST``.
+    """
+    if not 1 <= page <= MAX_PAGE:
+        raise ValidationFailed({"page": f"页码须在 1 到 {MAX_PAGE} 之间"})
+    size = max(1, min(page_size, MAX_LIST))
+    stmt = select(Issue).where(issue_scope(session, user), Issue.message_count >= min_messages)
+    if not status:
+        stmt = stmt.where(Issue.status != "merged")
+    stmt = _filtered(session, stmt, status, region_id, category_id, since)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    by = {
+        "new": (Issue.created_at.desc(), Issue.id.desc()),
+        "recent": (Issue.last_message_at.desc(), Issue.id.desc()),
+    }.get(order, (Issue.heat.desc(), Issue.message_count.desc(), Issue.id))
+    rows = session.scalars(stmt.order_by(*by).limit(size).offset((page - 1) * size).options(*_LOAD))
+    return Page([summary_view(i) for i in rows], total, page, size)
+
+
+def all_issues(session: Session, *, top: int = 20, status: str = "active") -> list[IssueSummaryView]:
+    """Every issue by heat, unscoped: for the command line (the deployment's operator)."""
+    stmt = _filtered(session, select(Issue).where(Issue.message_count > 0), status, None, None, None)
+    return [summary_view(i) for i in session.scalars(stmt.order_by(Issue.heat.desc(), Issue.id).limit(top))]
+
+
+def _replies(session: Session, issue_id: int, public: bool) -> list[IssueReplyView]:
+    rows = session.scalars(
+        select(IssueReply)
+        .where(IssueReply.issue_id == issue_id, IssueReply.status == "published")
+        .order_by(IssueReply.id)
+    )
+    return [
+        IssueReplyView(r.office.name, redact(r.body) if public else r.body, r.published_at or r.created_at, r.messages)
+        for r in rows
+    ]
+
+
+def _draft(session: Session, issue_id: int) -> IssueDraftView | None:
+    row = session.scalar(
+        select(IssueReply)
+        .where(IssueReply.issue_id == issue_id, IssueReply.status == "draft")
+        .order_by(IssueReply.id.desc())
+        .limit(1)
+    )
+    if row is None:
+        return None
+    author = session.get(User, row.author_id) if row.author_id is not None else None
+    return IssueDraftView(row.body, author.display_name if author else None, row.created_at)
+
+
+def commitments(session: Session, issue_id: int, *, public: bool = False) -> list[CommitmentView]:
+    """The issue's commitments with their progress reports, oldest first."""
+    clean = redact if public else (lambda s: s)
+    rows = session.scalars(
+        select(IssueCommitment).where(IssueCommitment.issue_id == issue_id).order_by(IssueCommitment.id)
+    )
+    return [
+        CommitmentView(
+            c.id,
+            clean(c.text),
+            c.office.name,
+            c.due_date,
+            c.progress,
+            c.status,
+            c.status_label,
+            c.created_at,
+            c.updated_at,
+            [CommitmentUpdateView(u.created_at, u.progress, u.status, clean(u.note)) for u in c.updates],
+        )  # fmt: skip
+        for c in rows
+    ]
+
+
+def _history(session: Session, issue_id: int, public: bool) -> list[EventView]:
+    stmt = select(IssueEvent).where(IssueEvent.issue_id == issue_id)
+    if public:
+        stmt = stmt.where(IssueEvent.is_public.is_(True))
+    return [
+        EventView(
+            e.type,
+            ISSUE_EVENT_LABELS.get(e.type, e.type),
+            e.created_at,
+            (redact(e.note) if public else e.note) if e.note else None,
+            e.office.name if e.office else None,
+            e.is_public,
+        )  # fmt: skip
+        for e in session.scalars(stmt.order_by(IssueEvent.id))
+    ]
+
+
+def rating_summary(session: Session, issue_id: int) -> RatingSummary:
+    """Number and mean of citizens' ratings of the issue."""
+    count, avg = session.execute(
+        select(func.count(), func.avg(IssueRating.score)).where(IssueRating.issue_id == issue_id)
+    ).one()
+    return RatingSummary(int(count or 0), round(float(avg), 2) if avg is not None else None)
+
+
+def public_issue(session: Session, issue_id: int) -> PublicIssueView:
+    """The public page of an issue: its public messages, replies, commitments and public history."""
+    issue = access_public_issue(session, issue_id)
+    members = session.scalars(
+        select(Message)
+        .where(Message.issue_id == issue.id, public_condition())
+        .order_by(Message.created_at, Message.id)
+        .limit(MAX_MEMBERS)
+    )
+    return PublicIssueView(
+        issue=summary_view(issue, public=True),
+        messages=[public_message(m) for m in members],
+        replies=_replies(session, issue.id, True),
+        commitments=commitments(session, issue.id, public=True),
+        history=_history(session, issue.id, True),
+        rating=rating_summary(session, issue.id),
+    )
+
+
+def issue_detail(session: Session, user: User, issue_id: int) -> IssueDetailView:
+    """The staff page of an issue: messages the user may read, history, decisions, alerts, allowed actions."""
+    issue = access_issue_by_id(session, user, issue_id)
+    members = list(
+        session.scalars(
+            select(Message)
+            .where(Message.issue_id == issue.id, message_scope(session, user))
+            .order_by(Message.created_at, Message.id)
+            .limit(MAX_MEMBERS)
+        )
+    )
+    decisions = [
+        {"id": d.id, "kind": d.kind, "issue": d.issue_id, "other_issue": d.other_issue_id,
+         "messages": len(d.message_ids or []), "note": d.note, "at": d.created_at}
+        for d in session.scalars(
+            select(IssueDecision)
+            .where((IssueDecision.issue_id == issue.id) | (IssueDecision.other_issue_id == issue.id))
+            .order_by(IssueDecision.id)
+        )
+    ]  # fmt: skip
+    issue_alerts = list(
+        session.scalars(
+            select(Alert).where(Alert.issue_id == issue.id, alert_scope(session, user)).order_by(Alert.id.desc())
+        )
+    )
+    actions = [a for a in ISSUE_ACTIONS if can_act_on_issue(user, a, issue)]
+    if issue.owner_office_id is not None:
+        actions = [a for a in actions if a != "own"]
+    return IssueDetailView(
+        issue=summary_view(issue),
+        messages=members,
+        hidden_messages=max(0, issue.message_count - len(members)),
+        representatives=list(issue.representatives or []),
+        replies=_replies(session, issue.id, False),
+        commitments=commitments(session, issue.id),
+        history=_history(session, issue.id, False),
+        decisions=decisions,
+        alerts=issue_alerts,
+        rating=rating_summary(session, issue.id),
+        actions=actions,
+        merged_into_id=issue.merged_into_id,
+        draft=_draft(session, issue.id) if "reply" in actions else None,
+    )
+
+
+def message_issue(session: Session, message: Message) -> IssueSummaryView | None:
+    """The public summary of the issue a message belongs to (for the message page), if public."""
+    if message.issue_id is None:
+        return None
+    issue = session.scalar(select(Issue).where(Issue.id == message.issue_id, public_issue_condition()))
+    return summary_view(issue, public=True) if issue is not None else None

@@ -1,0 +1,191 @@
+"""The built-in analysis steps, in the order they run.
+
+Each wraps a pure ``massline.analysis`` function and turns its answer into
+typed columns of ``MessageAnalysis`` plus the evidence an official is shown.
+Bump a step's version when its results change; the next run recomputes that
+step (and only that step) for every message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+from sqlalchemy import and_, delete, insert, or_, select
+from sqlalchemy.orm import Session
+
+from massline.analysis.classify.kind import guess_kind
+from massline.analysis.classify.model import text_of
+from massline.analysis.classify.sentiment import sentiment_intensity
+from massline.analysis.classify.urgency import assess_urgency
+from massline.models import Message, MessageAnalysis, MessageBandKey
+from massline.services.pipeline.runner import AnalysisContext, Item, StepResult, register_step
+
+MAX_DUPLICATE_CANDIDATES = 50
+
+
+# ---- classify -------------------------------------------------------------------
+
+
+def _classify_version(ctx: AnalysisContext) -> str:
+    # the threshold decides ``needs_review``: changing it re-runs the step
+    return f"{ctx.classifier.model_version()}@{ctx.threshold:g}" if ctx.classifier is not None else "none"
+
+
+def _classify_batch(ctx: AnalysisContext, items: list[Item]) -> None:
+    if ctx.classifier is None:
+        return
+    predictions = ctx.classifier.predict_with_confidence([text_of(i.title, i.body) for i in items])
+    ctx.batch["classify"] = {item.id: p for item, p in zip(items, predictions, strict=True)}
+
+
+@register_step("classify", _classify_version, prepare=_classify_batch)
+def classify_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult:
+    """First-level category and calibrated confidence; skipped when no model is configured."""
+    empty = {"category_id": None, "category_label": None, "category_confidence": None, "needs_review": None}
+    if ctx.classifier is None:
+        return StepResult(values=empty, skipped=ctx.classifier_problem or "no model")
+    found = ctx.batch.get("classify", {}).get(item.id)
+    if found is None:
+        found = ctx.classifier.predict_with_confidence([text_of(item.title, item.body)])[0]
+    label, confidence = found
+    category_id = ctx.category_ids.get(label)
+    needs_review = confidence < ctx.threshold or category_id is None
+    return StepResult(
+        values={
+            "category_id": category_id,
+            "category_label": label,
+            "category_confidence": round(confidence, 4),
+            "needs_review": needs_review,
+        },
+        evidence={"label": label, "confidence": round(confidence, 4), "in_taxonomy": category_id is not None},
+    )
+
+
+# ---- kind, urgency, sentiment ------------------------------------------------------
+
+
+@register_step("kind", "kind-v1")
+def kind_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult:
+    """The message kind guessed from the text, with its cue words."""
+    guess = guess_kind(item.body, title=item.title)
+    return StepResult(
+        values={"kind_guess": guess.kind, "kind_confidence": guess.confidence},
+        evidence={"kind": guess.kind, "confidence": guess.confidence, "cues": guess.evidence},
+    )
+
+
+@register_step("urgency", "urgency-v1")
+def urgency_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult:
+    """Urgency level and score with every signal's words and their offsets in ``item.text``."""
+    urgency = assess_urgency(item.text)
+    signals = [
+        {
+            "code": s.code,
+            "label": s.label,
+            "strength": s.strength,
+            "words": s.words,
+            "spans": [list(span) for span in s.spans],
+            "notes": s.notes,
+        }
+        for s in urgency.signals
+    ]
+    return StepResult(
+        values={"urgency_level": urgency.level, "urgency_score": urgency.score},
+        evidence={"level": urgency.level, "score": urgency.score, "signals": signals},
+    )
+
+
+@register_step("sentiment", "sentiment-v1")
+def sentiment_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult:
+    """Emotional intensity (calm 0 → angry 1) and the words behind it."""
+    sentiment = sentiment_intensity(item.text)
+    return StepResult(
+        values={"sentiment_score": sentiment.score},
+        evidence={"level": sentiment.level, "score": sentiment.score, "words": sentiment.evidence},
+    )
+
+
+# ---- place ----------------------------------------------------------------------
+
+
+@register_step("place", "places-v1")
+def place_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult:
+    """The most specific region named in the text, the words that prove it, and unlisted places."""
+    match = ctx.gazetteer.locate(item.text)
+    if match is None:
+        unlisted = ctx.gazetteer.unlisted_places(item.text)
+        return StepResult(values={"located_region_id": None}, evidence={"unlisted": unlisted})
+    return StepResult(
+        values={"located_region_id": ctx.region_ids.get(match.code)},
+        evidence={
+            "code": match.code,
+            "name": match.name,
+            "level": match.level,
+            "span": list(match.span),
+            "evidence": list(match.evidence),
+            "unlisted": list(match.unlisted_places),
+        },
+    )
+
+
+# ---- duplicates -----------------------------------------------------------------
+
+
+def band_keys(ctx: AnalysisContext, signature: np.ndarray) -> list[str]:
+    """Short, indexable keys of a signature's LSH bands (``"<band>:<16 hex>"``)."""
+    out = []
+    for key in ctx.lsh.band_keys(signature):
+        band, raw = key.split(":", 1)
+        out.append(f"{band}:{hashlib.blake2b(raw.encode('ascii'), digest_size=8).hexdigest()}")
+    return out
+
+
+def _duplicates_version(ctx: AnalysisContext) -> str:
+    return f"minhash-v1-{ctx.hasher.num_perm}x{ctx.hasher.shingle}-{ctx.lsh.threshold}"
+
+
+@register_step("duplicates", _duplicates_version)
+def duplicates_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult:
+    """Near-duplicates among earlier messages: band-key lookup, then estimated Jaccard ≥ threshold.
+
+    ``duplicate_of`` is the earliest verified match's own original when it has
+    one (so a chain of reposts points at the first post), else that match.
+    """
+    signature = ctx.hasher.signature(item.text)
+    session.execute(delete(MessageBandKey).where(MessageBandKey.message_id == item.id))
+    values: dict[str, object] = {"signature": signature.tobytes(), "duplicate_of_id": None}
+    if int(signature.min()) == 0xFFFFFFFF:  # no content to compare
+        return StepResult(values=values, evidence={"matches": []})
+    keys = band_keys(ctx, signature)
+    earlier = or_(
+        Message.created_at < item.created_at, and_(Message.created_at == item.created_at, Message.id < item.id)
+    )
+    candidates = session.execute(
+        select(MessageAnalysis.message_id, MessageAnalysis.signature, MessageAnalysis.duplicate_of_id)
+        .join(Message, Message.id == MessageAnalysis.message_id)
+        .where(
+            MessageAnalysis.message_id.in_(
+                select(MessageBandKey.message_id).where(MessageBandKey.band_key.in_(keys)).distinct()
+            ),
+            earlier,
+            MessageAnalysis.signature.is_not(None),
+        )
+        .order_by(Message.created_at, Message.id)
+        .limit(MAX_DUPLICATE_CANDIDATES)
+    ).all()
+    matches: list[tuple[int, float]] = []
+    root: int | None = None
+    for other_id, other_sig, other_root in candidates:
+        if other_sig is None:
+            continue
+        similarity = ctx.hasher.similarity(signature, np.frombuffer(other_sig, dtype=np.uint32))
+        if similarity >= ctx.lsh.threshold:
+            matches.append((other_id, round(similarity, 3)))
+            if root is None:
+                root = other_root or other_id
+    session.execute(insert(MessageBandKey), [{"message_id": item.id, "band_key": k} for k in keys])
+    values["duplicate_of_id"] = root
+    matches.sort(key=lambda m: -m[1])
+    shown = [{"id": mid, "similarity": sim} for mid, sim in matches[:10]]
+    return StepResult(values=values, evidence={"matches": shown, "of": root})

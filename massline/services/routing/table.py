@@ -1,0 +1,248 @@
+"""Routing: which office answers a message, and by when.
+
+A message with an addressee goes to that office. A message whose category
+nobody could tell waits in the dispatch queue. Otherwise the office whose
+region most specifically contains the message's region and which answers its
+category wins (a general office such as a district government answers every
+category in its region). A tie or no candidate leaves the message in the
+dispatch queue (派单) for a dispatcher. The category comes from the citizen,
+or from the registered category suggester (the analysis classifier plugs in
+here; the default uses the taxonomy's terms).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, selectinload
+
+from massline.models import Category, DeadlineRule, Leader, Message, Office, Region, SiteSetting
+from massline.services.intake.dbapi import DbapiScalar
+
+CategorySuggester = Callable[[Session, str], Category | None]
+_suggesters: list[CategorySuggester] = []
+DEFAULT_DEADLINE_DAYS = 15
+
+
+def register_category_suggester(fn: CategorySuggester) -> CategorySuggester:
+    """Add a category suggester; the latest registered one is asked first."""
+    _suggesters.insert(0, fn)
+    return fn
+
+
+def suggest_category(session: Session, text: str) -> Category | None:
+    """Ask the registered suggesters, newest first, for the text's category."""
+    for fn in _suggesters:
+        category = fn(session, text)
+        if category is not None:
+            return category
+    return None
+
+
+@register_category_suggester
+def taxonomy_terms_suggester(session: Session, text: str) -> Category | None:
+    """Baseline: the first-level category whose sub-category names occur most in the text."""
+    table = routing_table(session)
+    scores: dict[str, int] = {}
+    for term, top in table.taxonomy_terms:
+        if term in text:
+            scores[top] = scores.get(top, 0) + len(term)
+    if not scores:
+        return None
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        return None
+    return session.get(Category, table.category_by_path[ranked[0][0]])
+
+
+@dataclass(frozen=True)
+class OfficeEntry:
+    """What routing needs to know about an office."""
+
+    id: int
+    region_id: int
+    top_categories: frozenset[str]
+
+
+@dataclass
+class RoutingTable:
+    """A snapshot of the configuration routing reads on every submission.
+
+    Built once per configuration version (bumped by every configuration load)
+    and shared, so a submission costs one version lookup instead of a dozen
+    queries.
+    """
+
+    version: str
+    ancestors: dict[int, list[int]]
+    offices: list[OfficeEntry]
+    category_top: dict[int, tuple[str, int | None]]
+    rules: list[tuple[int | None, str | None, int]]
+    default_days: int
+    region_by_code: dict[str, int] = field(default_factory=dict)
+    category_by_path: dict[str, int] = field(default_factory=dict)
+    office_by_code: dict[str, int] = field(default_factory=dict)
+    office_names: dict[int, str] = field(default_factory=dict)
+    leader_office: dict[int, int] = field(default_factory=dict)
+    taxonomy_terms: list[tuple[str, str]] = field(default_factory=list)  # (sub-category name, first level)
+    _routes: dict[tuple[int, int], int | None] = field(default_factory=dict)
+    _days: dict[tuple[int | None, str], int] = field(default_factory=dict)
+
+    def route(self, region_id: int, category_id: int) -> int | None:
+        """The office id for a region and category, or None (dispatch queue)."""
+        key = (region_id, category_id)
+        if key not in self._routes:
+            self._routes[key] = self._route(region_id, category_id)
+        return self._routes[key]
+
+    def _route(self, region_id: int, category_id: int) -> int | None:
+        ancestors = self.ancestors.get(region_id, [])
+        depth = {rid: i for i, rid in enumerate(ancestors)}
+        top = self.category_top[category_id][0]
+        candidates: list[tuple[int, int, int]] = []
+        for office in self.offices:
+            if office.region_id not in depth:
+                continue
+            if office.top_categories and top not in office.top_categories:
+                continue
+            candidates.append((depth[office.region_id], 1 if office.top_categories else 0, office.id))
+        if not candidates:
+            return None
+        candidates.sort(key=lambda c: (-c[0], -c[1]))
+        best = candidates[0]
+        if len(candidates) > 1 and candidates[1][:2] == best[:2]:
+            return None
+        return best[2]
+
+    def days(self, category_id: int | None, kind: str) -> int:
+        """Days to answer: the most specific rule wins (category+kind > category > kind > default)."""
+        key = (category_id, kind)
+        if key not in self._days:
+            ids: set[int | None] = set()
+            if category_id is not None:
+                ids = {category_id, self.category_top[category_id][1]}
+            best: tuple[int, int] | None = None
+            for rule_category, rule_kind, days in self.rules:
+                if rule_category is not None and rule_category not in ids:
+                    continue
+                if rule_kind is not None and rule_kind != kind:
+                    continue
+                rank = (2 if rule_category is not None else 0) + (1 if rule_kind is not None else 0)
+                if best is None or rank > best[0]:
+                    best = (rank, days)
+            self._days[key] = best[1] if best else self.default_days
+        return self._days[key]
+
+
+_tables: dict[str, RoutingTable] = {}
+_tables_lock = threading.Lock()
+
+
+def config_version(session: Session) -> str:
+    """The current configuration version ("" before any configuration load)."""
+    row = session.get(SiteSetting, "config_version")
+    return row.value if row else ""
+
+
+_VERSION = DbapiScalar(
+    select(SiteSetting.__table__.c.value).where(SiteSetting.__table__.c.key == bindparam("key"))
+)
+
+
+def _current_version(session: Session) -> str:
+    # the ORM's Session.get costs more than the rest of a submission's routing;
+    # a plain read does, unless this session holds unflushed changes (a configuration load)
+    if session.new or session.dirty or session.deleted:
+        return config_version(session)
+    return str(_VERSION.execute(session, {"key": "config_version"}) or "")
+
+
+def routing_table(session: Session) -> RoutingTable:
+    """The routing snapshot for the session's database, rebuilt when the configuration changed.
+
+    The version is read once per session (kept in ``session.info``).
+    """
+    cached = session.info.get("routing_table")
+    if isinstance(cached, RoutingTable):
+        return cached
+    key = str(session.get_bind().engine.url)
+    version = _current_version(session)
+    table = _tables.get(key)
+    if table is None or table.version != version or not version:
+        table = _build_table(session, version)
+        with _tables_lock:
+            _tables[key] = table
+    session.info["routing_table"] = table
+    return table
+
+
+def _build_table(session: Session, version: str) -> RoutingTable:
+    regions = session.execute(select(Region.id, Region.code, Region.path)).all()
+    ancestors = {rid: [int(x) for x in path.strip("/").split("/") if x] for rid, _code, path in regions}
+    categories = session.execute(select(Category.id, Category.path)).all()
+    top_ids = {path: cid for cid, path in categories if "/" not in path}
+    category_top = {cid: (path.split("/", 1)[0], top_ids.get(path.split("/", 1)[0])) for cid, path in categories}
+    all_offices = session.scalars(select(Office).options(selectinload(Office.categories))).all()
+    offices = [
+        OfficeEntry(o.id, o.region_id, frozenset(c.top_name for c in o.categories))
+        for o in all_offices
+        if not o.is_dispatch
+    ]
+    rules = [(r.category_id, r.kind, r.days) for r in session.scalars(select(DeadlineRule))]
+    raw = session.get(SiteSetting, "default_deadline_days")
+    return RoutingTable(
+        version,
+        ancestors,
+        offices,
+        category_top,
+        rules,
+        int(raw.value) if raw else DEFAULT_DEADLINE_DAYS,
+        region_by_code={code: rid for rid, code, _path in regions},
+        category_by_path={path: cid for cid, path in categories},
+        office_by_code={o.code: o.id for o in all_offices},
+        office_names={o.id: o.name for o in all_offices},
+        leader_office={lid: oid for lid, oid in session.execute(select(Leader.id, Leader.office_id))},
+        taxonomy_terms=sorted(
+            {
+                (term, path.split("/", 1)[0])
+                for _cid, path in categories
+                for term in path.split("/")[1:]
+                if len(term) >= 2 and term != "其他"
+            }
+        ),
+    )
+
+
+def route_office(session: Session, message: Message) -> Office | None:
+    """The office that should answer ``message``, or None for the dispatch queue."""
+    if message.addressee_office_id is not None:
+        return session.get(Office, message.addressee_office_id)
+    if message.addressee_office is not None:
+        return message.addressee_office
+    if message.region_id is None and message.region is None:
+        return None
+    if message.category is None:
+        return None  # a person classifies it first (dispatch queue)
+    region_id = message.region_id if message.region_id is not None else message.region.id  # type: ignore[union-attr]
+    office_id = routing_table(session).route(region_id, message.category.id)
+    return session.get(Office, office_id) if office_id is not None else None
+
+
+def deadline_days(session: Session, category: Category | None, kind: str) -> int:
+    """Days to answer: the most specific rule wins (category+kind > category > kind > default)."""
+    return routing_table(session).days(category.id if category else None, kind)
+
+
+def due_soon_days(session: Session) -> int:
+    """How many days before its deadline a case is marked due soon."""
+    raw = session.get(SiteSetting, "due_soon_days")
+    return int(raw.value) if raw else 2
+
+
+def compute_due(session: Session, message: Message, start: datetime) -> datetime:
+    """The deadline of ``message`` counted from ``start``."""
+    return start + timedelta(days=deadline_days(session, message.category, message.kind))

@@ -1,0 +1,51 @@
+from massline.analysis.text.segment import Segmenter, normalize, split_sentences
+
+
+def test_normalize_fullwidth_and_scrape_whitespace() -> None:
+    assert normalize("\n\t\t\t\n  ＡＢＣ１２３！（好）  \t 的 ") == "ABC123!(好) 的"
+
+
+def test_normalize_keeps_chinese_punctuation_and_line_breaks() -> None:
+    assert normalize("第一行。\n\n\t第二行、“引号”") == "第一行。\n第二行、“引号”"
+
+
+def test_normalize_removes_excel_carriage_return_and_zero_width() -> None:
+    assert normalize("甲_x000D_ 乙\u200b丙") == "甲\n乙丙"
+
+
+def test_split_sentences_on_terminators_and_newlines() -> None:
+    assert split_sentences("小区停水了！什么时候恢复？\n请尽快处理；谢谢") == [
+        "小区停水了！",
+        "什么时候恢复？",
+        "请尽快处理；",
+        "谢谢",
+    ]
+
+
+def test_split_sentences_keeps_closing_quote_with_sentence() -> None:
+    assert split_sentences("他说：“不管了。”然后走了") == [
+        "他说：“不管了。”",
+        "然后走了",
+    ]
+
+
+def test_user_words_kept_whole_and_per_instance() -> None:
+    text = "长房半岛蓝湾经常停水"
+    with_dict = Segmenter(["长房半岛蓝湾"])
+    plain = Segmenter()
+    assert "长房半岛蓝湾" in with_dict.cut(text)
+    # rjieba dictionaries are per instance: the other segmenter is unaffected.
+    assert "长房半岛蓝湾" not in plain.cut(text)
+
+
+def test_cut_covers_all_characters() -> None:
+    text = "夜间施工噪音扰民，多次投诉无果！"
+    assert "".join(Segmenter().cut(text)) == normalize(text)
+
+
+def test_words_drop_stopwords_and_punctuation() -> None:
+    words = Segmenter().words("尊敬的领导：我们小区经常停水，请问什么时候恢复？")
+    assert "停水" in words
+    assert "小区" in words
+    for dropped in ("的", "领导", "我们", "请问", "什么", "，", "？", "："):
+        assert dropped not in words
