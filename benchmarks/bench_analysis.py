@@ -26,14 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from massline.analysis.classify.kind import guess_kind  # noqa: E402
-from massline.analysis.classify.sentiment import sentiment_intensity  # noqa: E402
-from massline.analysis.classify.urgency import assess_urgency  # noqa: E402
-from massline.analysis.places.gazetteer import Gazetteer, RegionEntry  # noqa: E402
-from massline.analysis.text.dedup import near_duplicate_groups  # noqa: E402
-from massline.analysis.text.pii import redact  # noqa: E402
-from massline.analysis.text.search_terms import index_terms  # noqa: E402
-from massline.analysis.text.segment import Segmenter  # noqa: E402
+from massline.analysis.classify import assess_urgency, guess_kind, sentiment_intensity  # noqa: E402
+from massline.analysis.places import Gazetteer, RegionEntry  # noqa: E402
+from massline.analysis.text import Segmenter, index_terms, near_duplicate_groups, redact  # noqa: E402
 
 DATA = Path(os.environ.get("MASSLINE_BENCH_DATA", "/work/shared/data/tipdm2020c"))
 GAZETTEER = ROOT / "tests" / "analysis" / "data" / "places_gazetteer.json"

@@ -34,8 +34,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import make_pipeline
 from sklearn.svm import LinearSVC
 
-from massline.analysis.classify.evaluate import cross_validate
-from massline.analysis.classify.model import CategoryClassifier, text_of
+from massline.analysis.classify import CategoryClassifier, cross_validate, text_of
 
 DATA = Path(os.environ.get("MASSLINE_BENCH_DATA", "/work/shared/data")) / "tipdm2020c"
 

@@ -27,8 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from massline.analysis.issues.concentrate import IssueClusterer, IssueDoc  # noqa: E402
-from massline.analysis.text.segment import Segmenter  # noqa: E402
+from massline.analysis.issues import IssueClusterer, IssueDoc  # noqa: E402
+from massline.analysis.text import Segmenter  # noqa: E402
 
 DATA = Path(os.environ.get("MASSLINE_BENCH_DATA", "/work/shared/data/tipdm2020c"))
 FILES = ("hot_messages.csv", "replied_messages.csv")

@@ -45,7 +45,7 @@ from massline.models import (  # noqa: E402
     Message,
 )
 from massline.platform import Platform  # noqa: E402
-from massline.services.issues import step as issues  # noqa: E402
+from massline.services import issues  # noqa: E402
 from massline.services.issues.index import _pieces  # noqa: E402
 
 CHARS = "东南西北中华兴隆盛安康泰和平福春秋金银翠"

@@ -27,10 +27,10 @@ import httpx
 from common import ROOT, SHARED_DATA, bench_env, machine, massline, server
 from sqlalchemy import create_engine, insert, select
 
-from massline.analysis.text.search_terms import index_terms
+from massline.analysis.text import index_terms
 from massline.models import Message, MessageSearch, Region
-from massline.services.intake.submit import new_secret, new_tracking_code
-from massline.services.search.index import search_text
+from massline.services.intake import new_secret, new_tracking_code
+from massline.services.search import search_text
 
 DEMO = ROOT / "massline" / "data" / "demo"
 

@@ -18,10 +18,9 @@ from massline.config import Settings, get_settings
 from massline.db import make_engine, make_sessionmaker, transaction
 from massline.migrate import upgrade
 from massline.models import utcnow
+from massline.services import people as passwords
 from massline.services.crypto import FieldCipher
-from massline.services.intake.writer import SubmissionWriter
-from massline.services.intake.writer_process import StoreProcess
-from massline.services.people import passwords
+from massline.services.intake import StoreProcess, SubmissionWriter
 from massline.services.ratelimit import RateLimiter
 
 

@@ -17,10 +17,9 @@ import time
 from datetime import datetime
 
 from massline.platform import Platform
-from massline.services.alerts import core as alerts
-from massline.services.issues import step as issues
+from massline.services import alerts, issues
+from massline.services import search as search_backlog
 from massline.services.pipeline.runner import PipelineReport, analysis_context, run_pipeline
-from massline.services.search import backlog as search_backlog
 
 log = logging.getLogger(__name__)
 

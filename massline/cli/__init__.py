@@ -47,7 +47,7 @@ def serve(host: str | None, port: int | None, demo: bool, workers: int, analysis
     platform = get_platform()
     platform.migrate()
     if demo:
-        from massline.services.demo.loader import demo_loaded, load_demo
+        from massline.services.demo import demo_loaded, load_demo
 
         with platform.read() as session:
             loaded = demo_loaded(session)
@@ -78,7 +78,7 @@ def serve(host: str | None, port: int | None, demo: bool, workers: int, analysis
 @click.option("--force", is_flag=True, help="Load even if the database already has messages.")
 def demo(force: bool) -> None:
     """Load the shipped demo deployment and its messages (江州市)."""
-    from massline.services.demo.loader import demo_loaded, load_demo
+    from massline.services.demo import demo_loaded, load_demo
 
     platform = get_platform()
     platform.migrate()
@@ -89,7 +89,7 @@ def demo(force: bool) -> None:
 
 
 def _print_demo(report: object) -> None:
-    from massline.services.demo.loader import DemoReport
+    from massline.services.demo import DemoReport
 
     assert isinstance(report, DemoReport)
     click.echo(f"demo loaded: {report.messages} messages")
@@ -110,7 +110,7 @@ def config() -> None:
 def config_load(file: Path) -> None:
     """Validate FILE (YAML) and write it into the database, all or nothing."""
     from massline.io.deployment_yaml import DeploymentError, load_deployment
-    from massline.services.deployment.apply import check_apply_deployment
+    from massline.services.deployment import check_apply_deployment
 
     if not file.exists():
         fail(f"file not found: {file}")
@@ -144,7 +144,7 @@ def user() -> None:
 @click.option("--password", default=None, help="Password; generated and printed when omitted.")
 def user_add(username: str, name: str, role: str, office: str | None, region: str | None, password: str | None) -> None:
     """Create a staff account."""
-    from massline.services.people.accounts import check_add_user
+    from massline.services.people import check_add_user
 
     platform = get_platform()
     platform.migrate()
@@ -160,7 +160,7 @@ def user_add(username: str, name: str, role: str, office: str | None, region: st
 @click.option("--password", default=None, help="New password; generated and printed when omitted.")
 def user_reset_password(username: str, password: str | None) -> None:
     """Set a new password; existing sessions and tokens stop working."""
-    from massline.services.people.accounts import check_reset_password
+    from massline.services.people import check_reset_password
 
     platform = get_platform()
     with platform.write() as session:

@@ -22,8 +22,8 @@ import click
 from massline.cli.common import fail, get_platform
 
 if TYPE_CHECKING:
-    from massline.analysis.classify.model import CategoryClassifier
-    from massline.services.classifier.model import RetrainReport
+    from massline.analysis.classify import CategoryClassifier
+    from massline.services.classifier import RetrainReport
 
 # scikit-learn loads slowly (~2.5 s): import the classifier inside the commands
 # that need it, so the other `massline` commands start fast.
@@ -78,7 +78,7 @@ def texts_of(table: Table, title_col: str, detail_col: str) -> list[str]:
     """Classifier inputs of a table: title + detail where the file has a detail column."""
     _require(table, title_col, "title")
     has_detail = detail_col in table.columns
-    from massline.analysis.classify.model import text_of
+    from massline.analysis.classify import text_of
 
     return [text_of(row[title_col], row[detail_col] if has_detail else None) for row in table.rows]
 
@@ -161,7 +161,7 @@ def train_cmd(
     extra = unlabelled(unlabeled, title_col, detail_col)
     tax = taxonomy_rows(taxonomy)
     start = time.perf_counter()
-    from massline.analysis.classify.model import CategoryClassifier
+    from massline.analysis.classify import CategoryClassifier
 
     model = CategoryClassifier(threshold=threshold).fit(texts, labels, unlabeled=extra or None, taxonomy=tax)
     seconds = time.perf_counter() - start
@@ -221,7 +221,7 @@ def _batches(rows: list[dict[str, str]], texts: list[str]) -> Iterator[tuple[lis
 
 def load_model(path: str) -> CategoryClassifier:
     """Load a model file or raise ClickException."""
-    from massline.analysis.classify.model import CategoryClassifier, ModelFormatError
+    from massline.analysis.classify import CategoryClassifier, ModelFormatError
 
     if not Path(path).is_file():
         raise click.ClickException(f"{path}: no such model file")
@@ -245,7 +245,7 @@ def retrain_cmd(min_per_class: int, min_total: int, model_path: Path | None, for
     A new model trained on the older cases is first checked on the newest ~20 %;
     the current model is kept when it scores clearly better there (see --force).
     """
-    from massline.services.classifier.model import retrain, training_set
+    from massline.services.classifier import retrain, training_set
     from massline.services.errors import ValidationFailed
 
     platform = get_platform()
@@ -343,7 +343,7 @@ def eval_classify_cmd(
     extra = unlabelled(unlabeled, title_col, detail_col)
     tax = taxonomy_rows(taxonomy)
     try:
-        from massline.analysis.classify.evaluate import cross_validate
+        from massline.analysis.classify import cross_validate
 
         report = cross_validate(
             texts,

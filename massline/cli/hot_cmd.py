@@ -19,7 +19,7 @@ from pathlib import Path
 
 import click
 
-from massline.analysis.issues.concentrate import IssueDoc
+from massline.analysis.issues import IssueDoc
 
 __all__ = ["parse_time", "register"]
 
@@ -113,7 +113,7 @@ def register(main: click.Group) -> None:
 @click.option("--min-messages", default=2, show_default=True, type=click.IntRange(min=1), help="Messages per issue.")
 def hot(data: Path, top: int, out: Path, reference_time: str | None, min_messages: int) -> None:
     """Find the hottest issues (same problem, same place) in a message CSV."""
-    from massline.analysis.issues.ranking import hot_issues
+    from massline.analysis.issues import hot_issues
 
     reference = None
     if reference_time is not None:

@@ -15,9 +15,9 @@ from massline.io.exporters import EXPORT_FORMATS, write_problems_csv, write_tabl
 from massline.io.formats import FORMATS, FormatError, columns_of, guess_format, read_records
 from massline.io.importers import ImportMapping, MappingError, load_mapping, mapping_from_pairs
 from massline.models import STATUS_LABELS, STATUSES
-from massline.services.casework.export import EXPORT_COLUMNS, ExportFilter, export_rows
-from massline.services.intake.bulk import ImportAborted, ImportOptions, ImportReport, deployment_timezone, run_import
-from massline.services.search import backlog as search_backlog
+from massline.services import search as search_backlog
+from massline.services.casework import EXPORT_COLUMNS, ExportFilter, export_rows
+from massline.services.intake import ImportAborted, ImportOptions, ImportReport, deployment_timezone, run_import
 
 __all__ = ["register"]
 SHOWN_PROBLEMS = 20

@@ -26,7 +26,7 @@ def issues_group() -> None:
 def rebuild_cmd(since: datetime | None) -> None:
     """Re-cluster messages into issues, respecting officials' merges and splits; keeps the ids of
     unchanged issues. All or nothing: a failure leaves the old issues."""
-    from massline.services.issues.rebuild import apply_rebuild, plan_rebuild
+    from massline.services.issues import apply_rebuild, plan_rebuild
 
     platform = get_platform()
     platform.migrate()
@@ -48,7 +48,7 @@ def rebuild_cmd(since: datetime | None) -> None:
               help="open, owned, in_progress, resolved, merged, active (the first three) or '' for all.")  # fmt: skip
 def list_cmd(top: int, status: str) -> None:
     """The hottest issues: heat, messages, people, title."""
-    from massline.services.issues.views import all_issues
+    from massline.services.issues import all_issues
 
     platform = get_platform()
     platform.migrate()
@@ -69,7 +69,7 @@ def alerts_group() -> None:
 @alerts_group.command("scan")
 def scan_cmd() -> None:
     """Check every category and region for a burst now (the worker does this periodically)."""
-    from massline.services.alerts import core as alerts
+    from massline.services import alerts
 
     platform = get_platform()
     platform.migrate()
@@ -91,7 +91,7 @@ def scan_cmd() -> None:
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10000))
 def alerts_list_cmd(status: str, limit: int) -> None:
     """Alerts, latest trigger first."""
-    from massline.services.alerts.core import all_alerts
+    from massline.services.alerts import all_alerts
 
     platform = get_platform()
     platform.migrate()

@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from massline.analysis.classify.kind import guess_kind
+from massline.analysis.classify import guess_kind
 
 __all__ = [
     "FIELDS",

@@ -1,1 +1,11 @@
-"""Use cases, one module per domain noun: the only code that changes state."""
+"""Use cases: the only code that changes state, one package per domain.
+
+The kernel, used by every domain: ``access`` (the chokepoints: may this user
+see or do this), ``errors``, ``events`` (the case history writer), ``audit``,
+``crypto``, ``ratelimit`` and ``subtree``. The domains — ``intake``,
+``routing``, ``casework``, ``issues``, ``alerts``, ``search``, ``people``,
+``deployment``, ``demo``, ``pipeline``, ``classifier``, and the reserved
+``replies``, ``accountability``, ``supervision``, ``research`` — each say in
+their ``__init__`` what they own; other code imports only the names listed
+there.
+"""

@@ -10,15 +10,17 @@ from sqlalchemy import select
 
 from massline.models import DeadlineExtension, Message, User
 from massline.platform import Platform
+from massline.services import casework as board
+from massline.services import casework as cases
+from massline.services import casework as feedback
+from massline.services import intake
+from massline.services import people as accounts
 from massline.services.access import access_message_by_tracking, access_public_message, require_role
-from massline.services.casework import board, cases, feedback
-from massline.services.casework.publish import public_message
-from massline.services.deployment.directory import directory
+from massline.services.casework import public_message
+from massline.services.deployment import directory
 from massline.services.errors import AuthFailed
 from massline.services.events import EVENT_LABELS
-from massline.services.intake import submit as intake
-from massline.services.people import accounts
-from massline.services.routing.table import due_soon_days
+from massline.services.routing import due_soon_days
 from massline.web import schemas
 from massline.web.deps import ApiOfficial, PlatformDep, SessionDep, client_key, issue_api_token, platform_of
 from massline.web.json_route import JSONBodyRoute

@@ -15,12 +15,12 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from massline.models import Alert, User
-from massline.services.alerts import core as alerts
-from massline.services.casework.board import MAX_PAGE
-from massline.services.issues import actions as issue_actions
-from massline.services.issues import decisions as issue_decisions
-from massline.services.issues import views as issue_views
-from massline.services.issues.views import IssueDetailView, IssueSummaryView
+from massline.services import alerts
+from massline.services import issues as issue_actions
+from massline.services import issues as issue_decisions
+from massline.services import issues as issue_views
+from massline.services.casework import MAX_PAGE
+from massline.services.issues import IssueDetailView, IssueSummaryView
 from massline.web.deps import ApiOfficial, PlatformDep, SessionDep, client_key
 
 router = APIRouter(prefix="/api/v1")

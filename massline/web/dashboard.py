@@ -23,14 +23,13 @@ from sqlalchemy.orm import Session
 from massline.models import ALERT_STATUSES, ISSUE_STATUSES, User
 from massline.models.alerts import ALERT_STATUS_LABELS
 from massline.models.issues import COMMITMENT_STATUS_LABELS, ISSUE_STATUS_LABELS
-from massline.services.alerts import core as alerts
-from massline.services.casework.board import MAX_PAGE
-from massline.services.casework.stats import PERIODS, MessageStats, Share, StatsFilters, message_stats
-from massline.services.deployment.directory import directory
+from massline.services import alerts
+from massline.services import issues as issue_actions
+from massline.services import issues as issue_decisions
+from massline.services import issues as issue_views
+from massline.services.casework import MAX_PAGE, PERIODS, MessageStats, Share, StatsFilters, message_stats
+from massline.services.deployment import directory
 from massline.services.errors import Conflict, Forbidden, ValidationFailed
-from massline.services.issues import actions as issue_actions
-from massline.services.issues import decisions as issue_decisions
-from massline.services.issues import views as issue_views
 from massline.web.charts import Bar, Series, bar_chart, bars_desc, line_chart, trend_desc
 from massline.web.deps import CsrfChecked, CurrentOfficial, PlatformDep, SessionDep
 from massline.web.templating import flash, query_url, render

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from massline.models import User
 from massline.platform import Platform
 from massline.services.errors import NotFound
-from massline.services.people.accounts import user_for_token
+from massline.services.people import user_for_token
 
 
 def platform_of(request: Request) -> Platform:

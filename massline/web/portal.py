@@ -19,12 +19,13 @@ from sqlalchemy.orm import Session
 
 from massline.models import STATUS_LABELS, Message
 from massline.platform import Platform
+from massline.services import casework as board
+from massline.services import casework as feedback
+from massline.services import intake
 from massline.services.access import access_message_by_tracking, access_public_message
-from massline.services.casework import board, feedback
-from massline.services.casework.publish import PublicMessage, public_message
-from massline.services.deployment.directory import directory
+from massline.services.casework import PublicMessage, public_message
+from massline.services.deployment import directory
 from massline.services.errors import Conflict, NotFound, RateLimited, ValidationFailed
-from massline.services.intake import submit as intake
 from massline.web.deps import CsrfChecked, PlatformDep, SessionDep, citizen_token, client_key
 from massline.web.templating import flash, render
 

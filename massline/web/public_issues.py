@@ -15,9 +15,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from massline.services import issues as issue_actions
+from massline.services import issues as issue_views
 from massline.services.errors import Conflict, NotFound, RateLimited, ValidationFailed
-from massline.services.issues import actions as issue_actions
-from massline.services.issues import views as issue_views
 from massline.web.deps import CsrfChecked, PlatformDep, SessionDep, client_key
 from massline.web.templating import flash, render
 

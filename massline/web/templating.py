@@ -22,7 +22,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 
 from massline.platform import Platform
-from massline.services.deployment.directory import site_setting
+from massline.services.deployment import site_setting
 from massline.services.events import EVENT_LABELS
 from massline.web.deps import csrf_token
 

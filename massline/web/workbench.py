@@ -18,14 +18,15 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from massline.models import STATUS_LABELS, User
+from massline.services import casework as board
+from massline.services import casework as cases
+from massline.services import people as accounts
 from massline.services.access import can_act, require_role
-from massline.services.casework import board, cases
-from massline.services.casework.analysis_view import analysis_view, urgency_levels
-from massline.services.deployment.directory import directory
+from massline.services.casework import analysis_view, urgency_levels
+from massline.services.deployment import directory
 from massline.services.errors import Conflict, Forbidden, RateLimited, ValidationFailed
-from massline.services.intake.submit import CITIZEN_KINDS
-from massline.services.people import accounts
-from massline.services.routing.table import due_soon_days
+from massline.services.intake import CITIZEN_KINDS
+from massline.services.routing import due_soon_days
 from massline.web.deps import (
     CsrfChecked,
     CurrentOfficial,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from massline.analysis.text.lexicon import TermMatcher
+from massline.analysis.text import TermMatcher
 
 __all__ = ["KINDS", "KindGuess", "guess_kind"]
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from massline.analysis.text.lexicon import TermMatcher
+from massline.analysis.text import TermMatcher
 
 __all__ = ["INTENSITY", "Sentiment", "sentiment_intensity"]
 

@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from massline.analysis.text.lexicon import Hit, TermMatcher, clause_bounds
+from massline.analysis.text import Hit, TermMatcher, clause_bounds
 
 __all__ = ["LEXICON", "Signal", "Urgency", "assess_urgency"]
 

@@ -28,9 +28,8 @@ from dataclasses import dataclass, field
 
 from massline.analysis.issues.features import DocFeatures, IssueDoc, extract_features, normalized_texts, unit_vector
 from massline.analysis.issues.vocab import PlaceAliases, PlaceVocabulary
-from massline.analysis.places.keys import PlaceMention, compatible, extract_places
-from massline.analysis.text.dedup import LshIndex, MinHasher
-from massline.analysis.text.segment import Segmenter
+from massline.analysis.places import PlaceMention, compatible, extract_places
+from massline.analysis.text import LshIndex, MinHasher, Segmenter
 
 __all__ = ["Cluster", "ConcentrateParams", "IssueIndex"]
 

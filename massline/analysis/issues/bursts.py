@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from massline.analysis.classify.urgency import Urgency
+from massline.analysis.classify import Urgency
 
 __all__ = ["AlertDecision", "BurstParams", "BurstResult", "bin_counts", "detect_burst", "urgent_issue_alert"]
 

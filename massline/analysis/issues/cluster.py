@@ -23,8 +23,8 @@ import numpy.typing as npt
 from massline.analysis.issues.assign import ConcentrateParams, IssueIndex
 from massline.analysis.issues.features import DocFeatures, IssueDoc, normalized_texts
 from massline.analysis.issues.vocab import PlaceAliases
-from massline.analysis.places.keys import PlaceMention, extract_places
-from massline.analysis.text.segment import Segmenter
+from massline.analysis.places import PlaceMention, extract_places
+from massline.analysis.text import Segmenter
 
 __all__ = ["IssueClusterer", "learn_aliases", "prefer_alias_target"]
 

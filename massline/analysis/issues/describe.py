@@ -30,11 +30,11 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from massline.analysis.classify.sentiment import sentiment_intensity
+from massline.analysis.classify import sentiment_intensity
 from massline.analysis.issues.concentrate import Cluster, DocFeatures, IssueDoc
 from massline.analysis.issues.features import PROBLEM_STOPWORDS, strip_places
-from massline.analysis.places.keys import CJK, regions_of, tag_words
-from massline.analysis.text.segment import normalize, split_sentences
+from massline.analysis.places import CJK, regions_of, tag_words
+from massline.analysis.text import normalize, split_sentences
 
 __all__ = ["IssueSummary", "describe_issue"]
 

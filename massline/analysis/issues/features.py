@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from massline.analysis.issues.vocab import PlaceVocabulary
-from massline.analysis.places.keys import PlaceMention, extract_places, regions_of
-from massline.analysis.text.segment import Segmenter, normalize
+from massline.analysis.places import PlaceMention, extract_places, regions_of
+from massline.analysis.text import Segmenter, normalize
 
 __all__ = [
     "CONCEPTS",

@@ -9,7 +9,7 @@ from datetime import datetime
 from massline.analysis.issues.concentrate import IssueClusterer, IssueDoc
 from massline.analysis.issues.describe import IssueSummary, describe_issue
 from massline.analysis.issues.heat import HeatMessage, HeatParams, HeatResult, heat_index
-from massline.analysis.text.segment import Segmenter
+from massline.analysis.text import Segmenter
 
 __all__ = ["RankedIssue", "hot_issues"]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from massline.analysis.places.keys import CJK, KIND_PRIORITY, PlaceMention, compatible
+from massline.analysis.places import CJK, KIND_PRIORITY, PlaceMention, compatible
 
 
 class _KeyKinds(dict[str, str]):

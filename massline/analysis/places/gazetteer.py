@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from massline.analysis.text.segment import STOPWORDS, Segmenter
+from massline.analysis.text import STOPWORDS, Segmenter
 
 __all__ = ["LEVELS", "Gazetteer", "PlaceMatch", "RegionEntry"]
 

@@ -1,1 +1,27 @@
-"""TODO."""
+"""Text: normalisation, sentences and words (``segment``), personal data
+(``pii``), search terms, near-duplicates (MinHash/LSH) and the shared lexicon
+matcher with negation and hedging.
+"""
+
+from massline.analysis.text.dedup import LshIndex, MinHasher, near_duplicate_groups
+from massline.analysis.text.lexicon import Hit, TermMatcher, clause_bounds
+from massline.analysis.text.pii import mask_name, redact
+from massline.analysis.text.search_terms import index_terms, query_terms
+from massline.analysis.text.segment import STOPWORDS, Segmenter, normalize, split_sentences
+
+__all__ = [
+    "Hit",
+    "LshIndex",
+    "MinHasher",
+    "STOPWORDS",
+    "Segmenter",
+    "TermMatcher",
+    "clause_bounds",
+    "index_terms",
+    "mask_name",
+    "near_duplicate_groups",
+    "normalize",
+    "query_terms",
+    "redact",
+    "split_sentences",
+]

@@ -30,8 +30,8 @@ from sqlalchemy import ColumnElement, false, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from massline.analysis.classify.urgency import Signal, Urgency
-from massline.analysis.issues.bursts import BurstParams, BurstResult, bin_counts, detect_burst, urgent_issue_alert
+from massline.analysis.classify import Signal, Urgency
+from massline.analysis.issues import BurstParams, BurstResult, bin_counts, detect_burst, urgent_issue_alert
 from massline.models import Alert, Category, Issue, Message, MessageAnalysis, Office, Region, User, office_categories
 from massline.services import audit
 from massline.services.access import OFFICE_ROLES, READ_ALL_ROLES

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from massline.models import Category, DeadlineExtension, Message, Office, Reply, User
 from massline.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from massline.services.events import add_event
-from massline.services.routing.table import compute_due
+from massline.services.routing import compute_due
 
 REPLY_MIN, REPLY_MAX = 10, 5000
 OFFICE_STAFF = ("official", "office_head")

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session, selectinload
 from massline.models import OPEN_STATUSES, Category, Message, Region, User
 from massline.services.access import message_scope, public_condition
 from massline.services.errors import ValidationFailed
-from massline.services.routing.table import due_soon_days
-from massline.services.search.query import search_condition
+from massline.services.routing import due_soon_days
+from massline.services.search import search_condition
 
 T = TypeVar("T")
 MAX_PAGE = 1000

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from massline.analysis.text.pii import redact
+from massline.analysis.text import redact
 from massline.models import STATUS_LABELS, Category, Message, Office, Rating, Region, Reply
 
 EXPORT_COLUMNS = (

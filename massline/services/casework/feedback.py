@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from massline.models import Message, Rating, Support
 from massline.services.errors import Conflict, ValidationFailed
 from massline.services.events import add_event
-from massline.services.routing.table import compute_due
+from massline.services.routing import compute_due
 
 
 def check_rate(session: Session, message: Message, score: int, comment: str, now: datetime) -> Rating:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from massline.analysis.text.pii import mask_name, redact
+from massline.analysis.text import mask_name, redact
 from massline.models import Message
 from massline.services.events import EVENT_LABELS
 

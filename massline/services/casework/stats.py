@@ -32,9 +32,9 @@ from sqlalchemy.orm import Session
 
 from massline.models import OPEN_STATUSES, STATUS_LABELS, Category, Message, Region, User
 from massline.services.access import message_scope
-from massline.services.deployment.directory import site_setting
+from massline.services.deployment import site_setting
 from massline.services.errors import ValidationFailed
-from massline.services.routing.table import due_soon_days
+from massline.services.routing import due_soon_days
 
 PERIODS = {7: "近7天", 30: "近30天", 90: "近90天", 365: "近一年"}
 WEEKLY_AFTER_DAYS = 120

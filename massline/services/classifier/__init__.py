@@ -1,1 +1,14 @@
-"""TODO."""
+"""The category classifier in the platform: the model file, loading it,
+retraining it from the deployment's history, and the held-out check before
+a retrained model replaces the one in use.
+"""
+
+from massline.services.classifier.model import ModelUnavailable, RetrainReport, load_classifier, retrain, training_set
+
+__all__ = [
+    "ModelUnavailable",
+    "RetrainReport",
+    "load_classifier",
+    "retrain",
+    "training_set",
+]

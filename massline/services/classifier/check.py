@@ -19,8 +19,7 @@ from pathlib import Path
 
 from sklearn.metrics import f1_score
 
-from massline.analysis.classify.evaluate import calibration_of
-from massline.analysis.classify.model import CategoryClassifier
+from massline.analysis.classify import CategoryClassifier, calibration_of
 
 __all__ = ["HOLDOUT_FRACTION", "MIN_HOLDOUT", "TOLERANCE", "Score", "holdout_split", "load_current", "score"]
 

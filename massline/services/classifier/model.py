@@ -27,7 +27,7 @@ from pathlib import Path
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
-from massline.analysis.classify.model import CategoryClassifier, ModelFormatError, text_of
+from massline.analysis.classify import CategoryClassifier, ModelFormatError, text_of
 from massline.models import Category, Message, MessageEvent
 from massline.services.classifier.check import TOLERANCE, Score, holdout_split, load_current, score
 from massline.services.errors import ValidationFailed

@@ -23,11 +23,11 @@ from sqlalchemy.orm import Session
 from massline.config import Settings
 from massline.io.deployment_yaml import load_deployment
 from massline.models import Leader, Message, Office, Support, User
-from massline.services.casework import actions as casework
-from massline.services.casework import feedback
+from massline.services import casework
+from massline.services import casework as feedback
 from massline.services.crypto import FieldCipher
-from massline.services.deployment.apply import check_apply_deployment
-from massline.services.intake.submit import MessageInput, check_submit
+from massline.services.deployment import check_apply_deployment
+from massline.services.intake import MessageInput, check_submit
 
 
 class Platform(Protocol):

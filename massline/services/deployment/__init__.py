@@ -1,1 +1,13 @@
-"""TODO."""
+"""The deployment's configuration in the database: applying a validated
+deployment file, and the read-only directory lists (regions, categories,
+offices, leaders, site settings) forms and clients need.
+"""
+
+from massline.services.deployment.apply import check_apply_deployment
+from massline.services.deployment.directory import directory, site_setting
+
+__all__ = [
+    "check_apply_deployment",
+    "directory",
+    "site_setting",
+]

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from massline.io.deployment_yaml import CategoryNode, DeploymentSpec
 from massline.models import Category, DeadlineRule, Leader, Office, Region, SiteSetting, User
 from massline.services import audit
-from massline.services.people.accounts import check_add_user
+from massline.services.people import check_add_user
 
 
 @dataclass

@@ -23,10 +23,10 @@ from massline.models import (
     Region,
     SiteSetting,
 )
-from massline.services.casework.actions import REPLY_MAX, REPLY_MIN
+from massline.services.casework import REPLY_MAX, REPLY_MIN
 from massline.services.errors import ValidationFailed
 from massline.services.intake.submit import MessageInput, validate_input
-from massline.services.routing.table import deadline_days, route_office
+from massline.services.routing import deadline_days, route_office
 
 OnError = Literal["stop", "skip"]
 Records = Iterable[tuple[int, dict[str, Any] | RowError]]

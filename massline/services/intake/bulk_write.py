@@ -31,10 +31,10 @@ from sqlalchemy.orm import Session
 from massline.models import Message, MessageEvent, Reply
 from massline.services.access import secret_digest
 from massline.services.crypto import FieldCipher
+from massline.services.dbapi import CompiledInsert
 from massline.services.intake.bulk_prepare import ImportOptions, ImportReport, Lookups, OfficeRef, PreparedRow
-from massline.services.intake.dbapi import CompiledInsert
 from massline.services.intake.submit import new_tracking_code
-from massline.services.routing.table import suggest_category
+from massline.services.routing import suggest_category
 
 _MESSAGES = cast(Table, Message.__table__)
 _EVENTS = cast(Table, MessageEvent.__table__)

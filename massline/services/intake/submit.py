@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from massline.models import KINDS, STATUS_LABELS, Message
 from massline.services.access import secret_digest
 from massline.services.crypto import FieldCipher
+from massline.services.dbapi import DbapiInsert
 from massline.services.errors import ValidationFailed
-from massline.services.intake.dbapi import DbapiInsert
-from massline.services.routing.table import routing_table, suggest_category
+from massline.services.routing import routing_table, suggest_category
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 letters, no 0/O or 1/I
 assert len(CODE_ALPHABET) == 32

@@ -30,8 +30,8 @@ from massline.models import (
     User,
 )
 from massline.models.issues import COMMITMENT_STATUS_LABELS, COMMITMENT_STATUSES
+from massline.services import casework
 from massline.services.access import access_issue_for_action, access_issue_member_by_tracking
-from massline.services.casework import actions as casework
 from massline.services.errors import Conflict, NotFound, ValidationFailed
 from massline.services.events import add_event
 from massline.services.issues.step import add_issue_event

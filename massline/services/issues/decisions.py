@@ -19,7 +19,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from massline.analysis.issues.concentrate import Cluster, IssueDoc, IssueIndex
+from massline.analysis.issues import Cluster, IssueDoc, IssueIndex
 from massline.models import (
     Issue,
     IssueCluster,

@@ -30,11 +30,17 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from massline.analysis.issues.cluster import prefer_alias_target
-from massline.analysis.issues.concentrate import Cluster, ConcentrateParams, DocFeatures, IssueDoc, IssueIndex
-from massline.analysis.issues.vocab import PlaceAliases
-from massline.analysis.places.keys import compatible
-from massline.analysis.text.segment import Segmenter, normalize
+from massline.analysis.issues import (
+    Cluster,
+    ConcentrateParams,
+    DocFeatures,
+    IssueDoc,
+    IssueIndex,
+    PlaceAliases,
+    prefer_alias_target,
+)
+from massline.analysis.places import compatible
+from massline.analysis.text import Segmenter, normalize
 from massline.models import (
     IssueCluster,
     IssuePlaceAlias,

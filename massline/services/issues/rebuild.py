@@ -26,9 +26,16 @@ from typing import Any
 from sqlalchemy import Table, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from massline.analysis.issues.concentrate import Cluster, DocFeatures, IssueClusterer, IssueDoc, IssueIndex
-from massline.analysis.issues.describe import describe_issue
-from massline.analysis.issues.heat import HeatMessage, heat_index
+from massline.analysis.issues import (
+    Cluster,
+    DocFeatures,
+    HeatMessage,
+    IssueClusterer,
+    IssueDoc,
+    IssueIndex,
+    describe_issue,
+    heat_index,
+)
 from massline.models import (
     Issue,
     IssueCluster,

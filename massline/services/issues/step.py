@@ -25,11 +25,9 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from massline.analysis.issues.concentrate import IssueDoc
-from massline.analysis.issues.describe import describe_issue
-from massline.analysis.issues.heat import HeatMessage, HeatParams, HeatResult, heat_index
+from massline.analysis.issues import HeatMessage, HeatParams, HeatResult, IssueDoc, describe_issue, heat_index
 from massline.models import Issue, IssueCluster, IssueEvent, Message, MessageAnalysis, User, utcnow
-from massline.services.alerts import core as alerts
+from massline.services import alerts
 from massline.services.issues.index import NEW, StoredIssueIndex, load_cluster, save_assignment
 from massline.services.pipeline.runner import AnalysisContext, Item, StepResult, register_step
 

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from massline.analysis.text.pii import redact
+from massline.analysis.text import redact
 from massline.models import (
     Alert,
     Category,
@@ -39,9 +39,8 @@ from massline.services.access import (
     public_condition,
     public_issue_condition,
 )
-from massline.services.alerts.core import alert_scope
-from massline.services.casework.board import MAX_PAGE, Page
-from massline.services.casework.publish import PublicMessage, public_message
+from massline.services.alerts import alert_scope
+from massline.services.casework import MAX_PAGE, Page, PublicMessage, public_message
 from massline.services.errors import NotFound, ValidationFailed
 from massline.services.issues.step import ISSUE_EVENT_LABELS
 from massline.services.subtree import in_category, in_region

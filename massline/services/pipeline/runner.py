@@ -34,13 +34,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from massline.analysis.classify.model import CategoryClassifier
-from massline.analysis.places.gazetteer import Gazetteer, RegionEntry
-from massline.analysis.text.dedup import LshIndex, MinHasher
+from massline.analysis.classify import CategoryClassifier
+from massline.analysis.places import Gazetteer, RegionEntry
+from massline.analysis.text import LshIndex, MinHasher
 from massline.models import Category, Message, MessageAnalysis, Office, Region, utcnow
-from massline.services.casework.actions import do_route
-from massline.services.classifier.model import ModelUnavailable, load_classifier
-from massline.services.routing.table import config_version, routing_table
+from massline.services.casework import do_route
+from massline.services.classifier import ModelUnavailable, load_classifier
+from massline.services.routing import config_version, routing_table
 
 log = logging.getLogger(__name__)
 
@@ -426,5 +426,4 @@ def route_by_analysis(session: Session, message: Message, row: MessageAnalysis, 
 # the built-in steps register themselves on import, in this order ("issues" needs "duplicates")
 # isort: off
 from massline.services.pipeline import steps as _builtin_steps  # noqa: E402, F401
-from massline.services.issues import step as _issue_step  # noqa: E402, F401
 # isort: on

@@ -14,10 +14,7 @@ import numpy as np
 from sqlalchemy import and_, delete, insert, or_, select
 from sqlalchemy.orm import Session
 
-from massline.analysis.classify.kind import guess_kind
-from massline.analysis.classify.model import text_of
-from massline.analysis.classify.sentiment import sentiment_intensity
-from massline.analysis.classify.urgency import assess_urgency
+from massline.analysis.classify import assess_urgency, guess_kind, sentiment_intensity, text_of
 from massline.models import Message, MessageAnalysis, MessageBandKey
 from massline.services.pipeline.runner import AnalysisContext, Item, StepResult, register_step
 

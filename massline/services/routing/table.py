@@ -21,7 +21,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
 from massline.models import Category, DeadlineRule, Leader, Message, Office, Region, SiteSetting
-from massline.services.intake.dbapi import DbapiScalar
+from massline.services.dbapi import DbapiScalar
 
 CategorySuggester = Callable[[Session, str], Category | None]
 _suggesters: list[CategorySuggester] = []

@@ -36,8 +36,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import Connection
 
-from massline.analysis.text.pii import redact
-from massline.analysis.text.search_terms import index_terms
+from massline.analysis.text import index_terms, redact
 
 __all__ = ["FtsBatch", "search_terms", "search_terms_of", "sqlite_fts_deferred"]
 

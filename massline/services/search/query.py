@@ -18,7 +18,7 @@ import re
 from sqlalchemy import ColumnElement, Integer, func, or_, select, text
 from sqlalchemy.orm import Session
 
-from massline.analysis.text.search_terms import query_terms
+from massline.analysis.text import query_terms
 from massline.models import Message, MessageSearch
 
 MAX_TERMS = 16

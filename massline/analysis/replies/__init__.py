@@ -1,0 +1,3 @@
+"""Understanding replies (reserved): splitting demands, scoring a reply's
+relevance, completeness and interpretability.
+"""

@@ -1,0 +1,3 @@
+"""Accountability (reserved): response, resolution and satisfaction rates per
+office and official, fair rankings, anti-gaming checks and the monthly report.
+"""

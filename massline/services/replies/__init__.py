@@ -1,0 +1,3 @@
+"""The reply desk (reserved): demands, reply review and drafting help for
+officials; analysis in ``massline.analysis.replies``.
+"""

@@ -1,0 +1,2 @@
+"""Online research (reserved): officials' research logs counted toward the quota.
+"""
