@@ -23,6 +23,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
@@ -152,27 +153,85 @@ def retrain(
     """Train a category model on the deployment's history and replace the file at ``path``
     atomically, unless it scores clearly worse on the newest cases than the model in use.
 
-    ``history`` is a session to read it with, or what ``training_set`` read
-    earlier — so that training need not hold a transaction open.
-
-    Categories with fewer than ``min_per_class`` labelled messages are left out.
-    Raises ValidationFailed when fewer than ``min_total`` labelled messages or
-    fewer than two categories remain; the old model then stays in place.
-
-    The newest ~20 % of the labelled messages are held out and a candidate
-    trained on the rest is scored on them, as is the current model at ``path``
-    when it loads. The file is replaced (by a model trained on all labelled
-    messages) when there is no usable current model, when the candidate's
-    macro-F1 is at most ``tolerance`` below the current model's, or with
-    ``force``; otherwise it is left untouched and the report says why. With
-    too few messages to hold out (see :func:`~massline.services.classifier.check.holdout_split`)
-    the check is skipped and the model replaced.
+    ``history`` is a session, or what ``training_set`` read earlier (so that
+    training need not hold a transaction open). Categories with fewer than
+    ``min_per_class`` labelled messages are left out; ValidationFailed when
+    fewer than ``min_total`` messages or two categories remain (the old model
+    stays). A candidate trained on the older ~80 % is scored on the newest
+    ~20 %, as is the model in use; the file is replaced (by a model trained on
+    everything) unless the candidate's macro-F1 is more than ``tolerance``
+    below the current one's (``force`` replaces anyway). With too few messages
+    to hold out (:func:`~massline.services.classifier.check.holdout_split`) the
+    check is skipped and the model replaced.
     """
     data = training_set(history) if isinstance(history, Session) else history
     counts = Counter(data.labels)
+    texts, labels, floor = _labelled(data, counts, min_per_class, min_total)
+    keep = set(labels)
+    taxonomy = data.taxonomy
+    start = time.perf_counter()
+    cut, skipped = holdout_split(labels, floor)
+    check = _Check()
+    if skipped is None:
+        check = _held_out_check(texts, labels, cut, path, threshold, taxonomy, tolerance, force)
+    else:
+        check.reason = (
+            f"未做留出检验：{skipped[0]}；用全部留言训练并替换了模型 "
+            f"(held-out check skipped: {skipped[1]}; trained on all cases and replaced the model)"
+        )
+    if check.replaced:
+        model = CategoryClassifier(threshold=threshold).fit(texts, labels, taxonomy=taxonomy)
+        save_atomically(model, path)
+        version = model.model_version()
+    else:
+        assert check.current is not None  # kept only when there is a current model that scored
+        version = check.current.model_version()
+    return RetrainReport(
+        path=path,
+        model_version=version,
+        messages=len(labels),
+        answered=data.answered,
+        corrected=data.corrected,
+        classes={label: counts[label] for label in sorted(keep)},
+        dropped_classes={label: n for label, n in counts.items() if label not in keep},
+        seconds=time.perf_counter() - start,
+        replaced=check.replaced,
+        reason=check.reason,
+        held_out=len(texts) - cut,
+        **check.figures(),
+    )
+
+
+@dataclass
+class _Check:
+    """The outcome of the held-out check (replace by default: no check, nothing to compare with)."""
+
+    replaced: bool = True
+    reason: str = ""
+    candidate: Score | None = None
+    current: CategoryClassifier | None = None
+    current_score: Score | None = None
+
+    def figures(self) -> dict[str, Any]:
+        """The report's fields about the candidate and the model in use."""
+        candidate, current, current_score = self.candidate, self.current, self.current_score
+        return {
+            "candidate_macro_f1": candidate.macro_f1 if candidate else None,
+            "candidate_accuracy": candidate.accuracy if candidate else None,
+            "candidate_ece": candidate.ece if candidate else None,
+            "current_version": current.model_version() if current is not None else None,
+            "current_macro_f1": current_score.macro_f1 if current_score else None,
+            "current_accuracy": current_score.accuracy if current_score else None,
+            "current_ece": current_score.ece if current_score else None,
+        }
+
+
+def _labelled(
+    data: TrainingSet, counts: Counter[str], min_per_class: int, min_total: int
+) -> tuple[list[str], list[str], int]:
+    """The texts and labels of the categories with enough messages, and that floor; raises when too few."""
     floor = max(min_per_class, _FLOOR_PER_CLASS)
     keep = {label for label, n in counts.items() if n >= floor}
-    dropped = {label: n for label, n in counts.items() if label not in keep}
     pairs = [(t, label) for t, label in zip(data.texts, data.labels, strict=True) if label in keep]
     if len(pairs) < min_total:
         raise ValidationFailed(
@@ -185,59 +244,34 @@ def retrain(
         raise ValidationFailed(
             {"data": f"至少需要两个领域各有 {floor} 条已标注留言 (need two categories with ≥ {floor} messages each)"}
         )
-    taxonomy = data.taxonomy
-    texts = [t for t, _ in pairs]
-    labels = [label for _, label in pairs]
-    start = time.perf_counter()
-    cut, skipped = holdout_split(labels, floor)
-    candidate: Score | None = None
-    current: CategoryClassifier | None = None
-    current_score: Score | None = None
-    if skipped is None:
-        model = CategoryClassifier(threshold=threshold).fit(texts[:cut], labels[:cut], taxonomy=taxonomy)
-        candidate = score(model, texts[cut:], labels[cut:])
-        current, problem = load_current(path)
-        if current is not None:
-            try:
-                current_score = score(current, texts[cut:], labels[cut:])
-            except Exception as exc:  # a model from another library version may load but not predict
-                current, problem = None, str(exc) or exc.__class__.__name__
-        replaced, reason = _decide(candidate, current_score, problem, len(texts) - cut, tolerance, force)
-    else:
-        replaced = True
-        reason = (
-            f"未做留出检验：{skipped[0]}；用全部留言训练并替换了模型 "
-            f"(held-out check skipped: {skipped[1]}; trained on all cases and replaced the model)"
-        )
-    if replaced:
-        model = CategoryClassifier(threshold=threshold).fit(texts, labels, taxonomy=taxonomy)
-        save_atomically(model, path)
-        version = model.model_version()
-    else:
-        assert current is not None  # kept only when there is a current model that scored
-        version = current.model_version()
-    seconds = time.perf_counter() - start
-    return RetrainReport(
-        path=path,
-        model_version=version,
-        messages=len(pairs),
-        answered=data.answered,
-        corrected=data.corrected,
-        classes={label: counts[label] for label in sorted(keep)},
-        dropped_classes=dropped,
-        seconds=seconds,
-        replaced=replaced,
-        reason=reason,
-        held_out=len(texts) - cut,
-        candidate_macro_f1=candidate.macro_f1 if candidate else None,
-        candidate_accuracy=candidate.accuracy if candidate else None,
-        candidate_ece=candidate.ece if candidate else None,
-        current_version=current.model_version() if current is not None else None,
-        current_macro_f1=current_score.macro_f1 if current_score else None,
-        current_accuracy=current_score.accuracy if current_score else None,
-        current_ece=current_score.ece if current_score else None,
-    )
+    return [t for t, _ in pairs], [label for _, label in pairs], floor
 
+
+def _held_out_check(
+    texts: list[str],
+    labels: list[str],
+    cut: int,
+    path: Path,
+    threshold: float,
+    taxonomy: list[tuple[str, ...]],
+    tolerance: float,
+    force: bool,
+) -> _Check:
+    """Score a candidate trained on the older messages, and the model in use, on the newest ones."""
+    model = CategoryClassifier(threshold=threshold).fit(texts[:cut], labels[:cut], taxonomy=taxonomy)
+    check = _Check(candidate=score(model, texts[cut:], labels[cut:]))
+    current, problem = load_current(path)
+    if current is not None:
+        try:
+            check.current_score = score(current, texts[cut:], labels[cut:])
+        except Exception as exc:  # a model from another library version may load but not predict
+            current, problem = None, str(exc) or exc.__class__.__name__
+    check.current = current
+    assert check.candidate is not None
+    check.replaced, check.reason = _decide(
+        check.candidate, check.current_score, problem, len(texts) - cut, tolerance, force
+    )
+    return check
 
 def _decide(
     candidate: Score, current: Score | None, problem: str | None, held_out: int, tolerance: float, force: bool
