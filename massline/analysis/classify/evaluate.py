@@ -185,29 +185,16 @@ def cross_validate(
     extra_texts = list(extra_texts)
     extra_y = np.asarray([str(label) for label in extra_labels])
     unlabeled = list(unlabeled)
-    if len(texts) != len(y) or len(extra_texts) != len(extra_y):
-        raise ValueError("texts and labels differ in length")
-    counts = np.unique(y, return_counts=True)[1]
-    if len(counts) < 2:
-        raise ValueError("evaluation needs at least two categories")
-    if counts.min() < folds:
-        raise ValueError(f"every category needs at least {folds} messages for {folds}-fold CV")
+    _check_sizes(texts, y, extra_texts, extra_y, folds)
     factory = make_model or (lambda: CategoryClassifier(random_state=random_state))
     extra_links = near_duplicate_links(texts, extra_texts, leak_threshold)
     unl_links = near_duplicate_links(texts, unlabeled, leak_threshold)
-
-    predicted = np.empty(len(texts), dtype=object)
-    confidence = np.full(len(texts), np.nan)
-    threshold = 0.5
-    train_seconds: list[float] = []
-    predict_seconds = 0.0
-    dropped: list[int] = []
-    fold_f1: list[float] = []
+    run = _Run(np.empty(len(texts), dtype=object), np.full(len(texts), np.nan))
     splitter = StratifiedKFold(folds, shuffle=True, random_state=random_state)
     for train_idx, test_idx in splitter.split(texts, y):
         keep_extra = np.asarray(extra_links[:, test_idx].sum(axis=1)).ravel() == 0
         keep_unl = np.asarray(unl_links[:, test_idx].sum(axis=1)).ravel() == 0
-        dropped.append(int((~keep_extra).sum() + (~keep_unl).sum()))
+        run.dropped.append(int((~keep_extra).sum() + (~keep_unl).sum()))
         train_texts = [texts[i] for i in train_idx] + [t for t, k in zip(extra_texts, keep_extra, strict=True) if k]
         train_y = list(y[train_idx]) + list(extra_y[keep_extra])
         fold_unl = [t for t, k in zip(unlabeled, keep_unl, strict=True) if k]
@@ -217,44 +204,73 @@ def cross_validate(
             model.fit(train_texts, train_y, unlabeled=fold_unl or None, taxonomy=taxonomy)
         else:
             model.fit(train_texts, train_y)
-        train_seconds.append(time.perf_counter() - start)
+        run.train_seconds.append(time.perf_counter() - start)
+        run.test(model, [texts[i] for i in test_idx], test_idx)
+        run.fold_f1.append(float(f1_score(y[test_idx], list(run.predicted[test_idx]), average="macro")))
+    return run.report(y, folds)
+
+
+def _check_sizes(texts: list[str], y: Any, extra_texts: list[str], extra_y: Any, folds: int) -> None:
+    if len(texts) != len(y) or len(extra_texts) != len(extra_y):
+        raise ValueError("texts and labels differ in length")
+    counts = np.unique(y, return_counts=True)[1]
+    if len(counts) < 2:
+        raise ValueError("evaluation needs at least two categories")
+    if counts.min() < folds:
+        raise ValueError(f"every category needs at least {folds} messages for {folds}-fold CV")
+
+
+@dataclass
+class _Run:
+    """What the folds of one cross-validation collect."""
+
+    predicted: Any
+    confidence: Any
+    threshold: float = 0.5
+    predict_seconds: float = 0.0
+    train_seconds: list[float] = field(default_factory=list)
+    dropped: list[int] = field(default_factory=list)
+    fold_f1: list[float] = field(default_factory=list)
+
+    def test(self, model: Any, test_texts: list[str], test_idx: Any) -> None:
+        """Predict one fold's test messages (with confidences when the model gives them)."""
         start = time.perf_counter()
-        test_texts = [texts[i] for i in test_idx]
         if hasattr(model, "predict_with_confidence"):
             pairs = model.predict_with_confidence(test_texts)
-            predicted[test_idx] = [label for label, _ in pairs]
-            confidence[test_idx] = [conf for _, conf in pairs]
-            threshold = float(getattr(model, "threshold", threshold))
+            self.predicted[test_idx] = [label for label, _ in pairs]
+            self.confidence[test_idx] = [conf for _, conf in pairs]
+            self.threshold = float(getattr(model, "threshold", self.threshold))
         else:
-            predicted[test_idx] = model.predict(test_texts)
-        predict_seconds += time.perf_counter() - start
-        fold_f1.append(float(f1_score(y[test_idx], list(predicted[test_idx]), average="macro")))
+            self.predicted[test_idx] = model.predict(test_texts)
+        self.predict_seconds += time.perf_counter() - start
 
-    classes = sorted(set(y))
-    pred = [str(p) for p in predicted]
-    calibration = None
-    if not np.isnan(confidence).any():
-        calibration = calibration_of(confidence, np.asarray(pred) == y, threshold)
-    precision, recall, f1, support = precision_recall_fscore_support(y, pred, labels=classes, zero_division=0)
-    per_class = {
-        name: {
-            "precision": float(precision[i]),
-            "recall": float(recall[i]),
-            "f1": float(f1[i]),
-            "support": float(support[i]),
+    def report(self, y: Any, folds: int) -> EvalReport:
+        """The figures over all folds."""
+        classes = sorted(set(y))
+        pred = [str(p) for p in self.predicted]
+        calibration = None
+        if not np.isnan(self.confidence).any():
+            calibration = calibration_of(self.confidence, np.asarray(pred) == y, self.threshold)
+        precision, recall, f1, support = precision_recall_fscore_support(y, pred, labels=classes, zero_division=0)
+        per_class = {
+            name: {
+                "precision": float(precision[i]),
+                "recall": float(recall[i]),
+                "f1": float(f1[i]),
+                "support": float(support[i]),
+            }
+            for i, name in enumerate(classes)
         }
-        for i, name in enumerate(classes)
-    }
-    return EvalReport(
-        classes=classes,
-        macro_f1=float(f1_score(y, pred, labels=classes, average="macro")),
-        per_class=per_class,
-        confusion=confusion_matrix(y, pred, labels=classes).tolist(),
-        folds=folds,
-        n_test=len(texts),
-        train_seconds=float(np.mean(train_seconds)),
-        predict_per_second=len(texts) / predict_seconds if predict_seconds else float("inf"),
-        dropped_leaks=dropped,
-        fold_f1=fold_f1,
-        calibration=calibration,
-    )
+        return EvalReport(
+            classes=classes,
+            macro_f1=float(f1_score(y, pred, labels=classes, average="macro")),
+            per_class=per_class,
+            confusion=confusion_matrix(y, pred, labels=classes).tolist(),
+            folds=folds,
+            n_test=len(pred),
+            train_seconds=float(np.mean(self.train_seconds)),
+            predict_per_second=len(pred) / self.predict_seconds if self.predict_seconds else float("inf"),
+            dropped_leaks=self.dropped,
+            fold_f1=self.fold_f1,
+            calibration=calibration,
+        )
