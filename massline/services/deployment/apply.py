@@ -61,7 +61,24 @@ def check_apply_deployment(session: Session, spec: DeploymentSpec, actor: User |
     _set(session, "due_soon_days", str(spec.deadlines.due_soon_days))
     _set(session, "config_version", uuid.uuid4().hex)
     _load_categories(session, spec.taxonomy, None, report)
+    regions = _load_regions(session, spec, report)
+    categories = {c.path: c for c in session.scalars(select(Category))}
+    _load_offices(session, spec, regions, categories, report)
+    _load_users(session, spec, regions, actor, report)
+    session.execute(delete(DeadlineRule))
+    for rule in spec.deadlines.rules:
+        session.add(
+            DeadlineRule(
+                category_id=categories[rule.category].id if rule.category else None,
+                kind=rule.kind,
+                days=rule.days,
+            )
+        )
+    audit.record(session, actor, "config_loaded", "deployment", None, name=spec.deployment.name)
+    return report
 
+
+def _load_regions(session: Session, spec: DeploymentSpec, report: LoadReport) -> dict[str, Region]:
     by_code: dict[str, Region] = {}
     for rspec, parent_code in spec.iter_regions():
         region = session.scalar(select(Region).where(Region.code == rspec.code))
@@ -77,15 +94,23 @@ def check_apply_deployment(session: Session, spec: DeploymentSpec, actor: User |
         region.path = f"{parent.path if parent else '/'}{region.id}/"
         by_code[rspec.code] = region
         report.regions += 1
+    return by_code
 
-    categories = {c.path: c for c in session.scalars(select(Category))}
+
+def _load_offices(
+    session: Session,
+    spec: DeploymentSpec,
+    regions: dict[str, Region],
+    categories: dict[str, Category],
+    report: LoadReport,
+) -> None:
     for ospec in spec.offices:
         office = session.scalar(select(Office).where(Office.code == ospec.code))
         if office is None:
             office = Office(code=ospec.code)
             session.add(office)
         office.name = ospec.name
-        office.region = by_code[ospec.region]
+        office.region = regions[ospec.region]
         office.is_dispatch = ospec.dispatch
         office.categories = [categories[p] for p in ospec.categories]
         existing = {(ldr.title, ldr.name): ldr for ldr in office.leaders}
@@ -94,6 +119,10 @@ def check_apply_deployment(session: Session, spec: DeploymentSpec, actor: User |
         report.offices += 1
     session.flush()
 
+
+def _load_users(
+    session: Session, spec: DeploymentSpec, regions: dict[str, Region], actor: User | None, report: LoadReport
+) -> None:
     for uspec in spec.users:
         user = session.scalar(select(User).where(User.username == uspec.username))
         if user is None:
@@ -111,17 +140,5 @@ def check_apply_deployment(session: Session, spec: DeploymentSpec, actor: User |
         user.display_name = uspec.name
         user.role = uspec.role
         user.office_id = session.scalar(select(Office.id).where(Office.code == uspec.office)) if uspec.office else None
-        user.region_id = by_code[uspec.region].id if uspec.region else None
+        user.region_id = regions[uspec.region].id if uspec.region else None
         report.users_updated += 1
-
-    session.execute(delete(DeadlineRule))
-    for rule in spec.deadlines.rules:
-        session.add(
-            DeadlineRule(
-                category_id=categories[rule.category].id if rule.category else None,
-                kind=rule.kind,
-                days=rule.days,
-            )
-        )
-    audit.record(session, actor, "config_loaded", "deployment", None, name=spec.deployment.name)
-    return report
