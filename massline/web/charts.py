@@ -127,13 +127,7 @@ def line_chart(
         return top + plot_h * (1 - v / y_max)
 
     out = _open(chart_id, width, height, title, desc, f"chart-line {css}".strip(), font)
-    # legend
-    lx = left
-    for k, s in enumerate(series):
-        colour = PALETTE[k % len(PALETTE)]
-        out.append(f'<g class="legend s{k + 1}"><rect x="{lx:.1f}" y="6" width="12" height="12" fill="{colour}"/>'
-                   f'<text x="{lx + 16:.1f}" y="17">{_e(s.name)}</text></g>')  # fmt: skip
-        lx += 16 + text_width(s.name, font) + 18
+    out += _legend(series, left, font)
     # grid and y labels
     out.append('<g class="grid">')
     for t in ticks:
@@ -142,14 +136,8 @@ def line_chart(
                    f'<text class="ylabel" x="{left - 6:.1f}" y="{yt + 4:.1f}" text-anchor="end">{_num(t)}</text>')
     out.append("</g>")
     # x labels
-    every = max(1, math.ceil(n / max_labels)) if n else 1
-    shown = [i for i in range(n) if i % every == 0]
-    if n and shown[-1] != n - 1:
-        if n - 1 - shown[-1] < every * 0.75 and len(shown) > 1:
-            shown.pop()
-        shown.append(n - 1)
     out.append('<g class="xlabels">')
-    for i in shown:
+    for i in _shown_labels(n, max_labels):
         anchor = "end" if i == n - 1 and n > 1 else ("start" if i == 0 and n > 1 else "middle")
         out.append(
             f'<text class="xlabel" x="{x(i):.1f}" y="{height - 8:.1f}" text-anchor="{anchor}">{_e(labels[i])}</text>'
@@ -157,24 +145,53 @@ def line_chart(
     out.append("</g>")
     # series
     for k, s in enumerate(series):
-        colour = PALETTE[k % len(PALETTE)]
         points = [(x(i), y(float(v))) for i, v in enumerate(s.values)]
-        coords = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
-        out.append(f'<g class="series s{k + 1}">')
-        if area and k == 0 and points:
-            base = y(0)
-            out.append(f'<polygon class="area" points="{points[0][0]:.1f},{base:.1f} {coords} '
-                       f'{points[-1][0]:.1f},{base:.1f}" fill="{colour}" fill-opacity="0.12"/>')  # fmt: skip
-        if len(points) > 1:
-            out.append(f'<polyline class="line" points="{coords}" fill="none" stroke="{colour}" stroke-width="2"/>')
-        for i, (px, py) in enumerate(points):
-            out.append(f'<circle class="pt" cx="{px:.1f}" cy="{py:.1f}" r="{2.5 if n > 40 else 3.5}" fill="{colour}">'
-                       f"<title>{_e(labels[i])}：{_e(s.name)} {_num(float(s.values[i]))}</title></circle>")  # fmt: skip
-        out.append("</g>")
+        out += _line(k, s, points, labels, y(0), area=area and k == 0)
     out.append(f'<line class="axis" x1="{left:.1f}" x2="{width - right:.1f}" y1="{y(0):.1f}" y2="{y(0):.1f}" '
                f'stroke="#52606d"/>')  # fmt: skip
     out.append("</svg>")
     return _svg(out)
+
+
+def _legend(series: Sequence[Series], left: float, font: float) -> list[str]:
+    out, lx = [], left
+    for k, s in enumerate(series):
+        colour = PALETTE[k % len(PALETTE)]
+        out.append(f'<g class="legend s{k + 1}"><rect x="{lx:.1f}" y="6" width="12" height="12" fill="{colour}"/>'
+                   f'<text x="{lx + 16:.1f}" y="17">{_e(s.name)}</text></g>')  # fmt: skip
+        lx += 16 + text_width(s.name, font) + 18
+    return out
+
+
+def _shown_labels(n: int, max_labels: int) -> list[int]:
+    """At most ``max_labels`` evenly spaced label indices, the last one always."""
+    every = max(1, math.ceil(n / max_labels)) if n else 1
+    shown = [i for i in range(n) if i % every == 0]
+    if n and shown[-1] != n - 1:
+        if n - 1 - shown[-1] < every * 0.75 and len(shown) > 1:
+            shown.pop()
+        shown.append(n - 1)
+    return shown
+
+
+def _line(
+    k: int, s: Series, points: list[tuple[float, float]], labels: Sequence[str], base: float, *, area: bool
+) -> list[str]:
+    """One series of a line chart: its line, points with tooltips, and the area below when asked."""
+    colour = PALETTE[k % len(PALETTE)]
+    coords = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
+    out = [f'<g class="series s{k + 1}">']
+    if area and points:
+        out.append(f'<polygon class="area" points="{points[0][0]:.1f},{base:.1f} {coords} '
+                   f'{points[-1][0]:.1f},{base:.1f}" fill="{colour}" fill-opacity="0.12"/>')  # fmt: skip
+    if len(points) > 1:
+        out.append(f'<polyline class="line" points="{coords}" fill="none" stroke="{colour}" stroke-width="2"/>')
+    radius = 2.5 if len(labels) > 40 else 3.5
+    for i, (px, py) in enumerate(points):
+        out.append(f'<circle class="pt" cx="{px:.1f}" cy="{py:.1f}" r="{radius}" fill="{colour}">'
+                   f"<title>{_e(labels[i])}：{_e(s.name)} {_num(float(s.values[i]))}</title></circle>")  # fmt: skip
+    out.append("</g>")
+    return out
 
 
 def bar_chart(
