@@ -310,7 +310,7 @@ def _case_action_route(spec: cases.CaseAction[Any, Any]) -> None:
     """Add ``POST /cases/{message_id}/<action>``: its own body schema, the case (and the result) as answer."""
     out = schemas.CaseActionOut[spec.response]  # type: ignore[name-defined]
 
-    def endpoint(message_id: int, data: BaseModel, user: User, platform: Platform) -> BaseModel:
+    def endpoint(message_id: int, data: cases.CaseRequest, user: User, platform: Platform) -> BaseModel:
         with platform.write() as session:
             actor = session.get(User, user.id)
             assert actor is not None

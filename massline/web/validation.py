@@ -8,9 +8,13 @@ brackets for API clients). A field's ``title`` names it in the message.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar, get_origin
 
 from pydantic import BaseModel, ValidationError
+
+from massline.services.errors import ValidationFailed
+
+M = TypeVar("M", bound=BaseModel)
 
 _TYPES = {
     "int_parsing": "{t}须为整数",
@@ -74,3 +78,24 @@ def field_errors(
 def form_errors(exc: ValidationError, model: type[BaseModel]) -> dict[str, str]:
     """The errors of a form validated against ``model``, in Chinese."""
     return field_errors(exc.errors(), model)
+
+
+def request_from_form(model: type[M], form: Any) -> M:
+    """``model`` from a posted form: only its own fields; an empty optional or non-text field counts as
+    not given (so it takes its default, or is reported as missing); list fields take every value.
+    Raises ``ValidationFailed`` with the Chinese messages."""
+    data: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        if get_origin(info.annotation) is list:
+            values = [v for v in form.getlist(name) if v != ""]
+            if values:
+                data[name] = values
+            continue
+        value = form.get(name)
+        if value is None or (value == "" and (not info.is_required() or info.annotation is not str)):
+            continue
+        data[name] = value
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ValidationFailed(form_errors(exc, model)) from None

@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -38,7 +37,7 @@ from massline.web.deps import (
     page_user,
 )
 from massline.web.templating import flash, render
-from massline.web.validation import form_errors
+from massline.web.validation import request_from_form
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 Page = Annotated[int, Query(ge=1, le=board.MAX_PAGE)]
@@ -186,11 +185,7 @@ def _action_request(action: str, form: Any) -> cases.CaseRequest:
     spec = cases.CASE_ACTIONS.get(action)
     if spec is None:
         raise ValidationFailed({"action": "未知操作"})
-    data = {name: form.get(name) for name in spec.request.model_fields if form.get(name) is not None}
-    try:
-        request: cases.CaseRequest = spec.request.model_validate(data)
-    except PydanticValidationError as exc:
-        raise ValidationFailed(form_errors(exc, spec.request)) from None
+    request: cases.CaseRequest = request_from_form(spec.request, form)
     return request
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from massline.models import Alert, Issue, Message, User
 from massline.platform import Platform
-from massline.services.alerts import core as alerts
+from massline.services import alerts
 from massline.services import casework as cases
 from massline.services.casework.stats import StatsFilters, message_stats
 from massline.services.errors import ValidationFailed

@@ -17,8 +17,8 @@ from massline.cli import main
 from massline.config import Settings, get_settings
 from massline.models import Message, MessageAnalysis, MessageBandKey, MessageEvent, Region, User
 from massline.platform import Platform
-from massline.services.casework import actions as casework
 from massline.services import casework as cases
+from massline.services.casework import actions as casework
 from massline.services.classifier.model import retrain, training_set
 from massline.services.errors import ValidationFailed
 from massline.services.intake.submit import MessageInput, check_submit
