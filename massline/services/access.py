@@ -13,7 +13,7 @@ import hmac
 from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import Session
 
-from massline.models import Alert, DeadlineExtension, Issue, Message, Office, Region, User
+from massline.models import Alert, DeadlineExtension, Issue, IssueRating, IssueReply, Message, Office, Region, User
 from massline.services.errors import Forbidden, NotFound
 
 OFFICE_ROLES = ("official", "office_head")
@@ -49,6 +49,11 @@ def message_scope(session: Session, user: User) -> ColumnElement[bool]:
         subtree = select(Region.id).where(Region.path.like(f"{path}%"))
         return or_(Message.region_id.in_(subtree), Message.office.has(region_id=user.region_id))
     return false()
+
+
+def reads_own_office_only(user: User) -> bool:
+    """True when ``user`` reads only their own office's messages (officials and office heads)."""
+    return user.role in OFFICE_ROLES
 
 
 def can_read(session: Session, user: User, message: Message) -> bool:
@@ -283,6 +288,22 @@ def access_public_issue(session: Session, issue_id: int) -> Issue:
     if issue is None:
         raise NotFound()
     return issue
+
+
+def issue_rating_refusal(session: Session, issue: Issue, message: Message) -> str | None:
+    """Why the citizen who owns ``message`` (a member of ``issue``) may not rate the issue's handling now,
+    or None when they may: the issue is answered or resolved, and not yet rated through this message."""
+    answered = session.scalar(
+        select(IssueReply.id).where(IssueReply.issue_id == issue.id, IssueReply.status == "published").limit(1)
+    )
+    if answered is None and issue.status != "resolved":
+        return "该问题答复或办结后才能评价 (rate after a reply or resolution)"
+    rated = session.scalar(
+        select(IssueRating.id).where(IssueRating.issue_id == issue.id, IssueRating.message_id == message.id)
+    )
+    if rated is not None:
+        return "您已评价过该问题的办理"
+    return None
 
 
 def access_issue_member_by_tracking(session: Session, issue_id: int, tracking_code: str, secret: str) -> Message:

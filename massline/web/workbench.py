@@ -22,6 +22,7 @@ from massline.platform import Platform
 from massline.services import casework as board
 from massline.services import casework as cases
 from massline.services import people as accounts
+from massline.services.access import reads_own_office_only
 from massline.services.casework import analysis_view, urgency_levels
 from massline.services.deployment import directory
 from massline.services.errors import Conflict, Forbidden, RateLimited, ValidationFailed
@@ -126,6 +127,7 @@ def inbox(
     soon = due_soon_days(session)
     return render(request, "staff/inbox.html", {
         "user": user, "nav": "inbox", "params": params, "result": result,
+        "own_office_only": reads_own_office_only(user),
         "rows": [(m, board.due_state(m, now, soon)) for m in result.items],
         "urgency": urgency_levels(session, [m.id for m in result.items]),
         "directory": directory(session), "statuses": STATUS_LABELS, "kinds": CITIZEN_KINDS, "errors": errors,

@@ -30,7 +30,7 @@ from massline.models import (
 )
 from massline.models.issues import COMMITMENT_STATUS_LABELS, COMMITMENT_STATUSES
 from massline.services import casework
-from massline.services.access import access_issue_for_action, access_issue_member_by_tracking
+from massline.services.access import access_issue_for_action, access_issue_member_by_tracking, issue_rating_refusal
 from massline.services.errors import Conflict, NotFound, ValidationFailed
 from massline.services.events import add_event
 from massline.services.issues.step import add_issue_event
@@ -234,21 +234,14 @@ def check_rate_issue(
     message = access_issue_member_by_tracking(session, issue_id, tracking_code, secret)
     issue = session.get(Issue, issue_id)
     assert issue is not None
-    answered = session.scalar(
-        select(IssueReply.id).where(IssueReply.issue_id == issue.id, IssueReply.status == "published").limit(1)
-    )
-    if answered is None and issue.status != "resolved":
-        raise Conflict("该问题答复或办结后才能评价 (rate after a reply or resolution)")
+    refusal = issue_rating_refusal(session, issue, message)
+    if refusal is not None:
+        raise Conflict(refusal)
     if not 1 <= score <= 5:
         raise ValidationFailed({"score": "请选择 1 到 5 星"})
     text = comment.strip()
     if len(text) > TEXT_MAX:
         raise ValidationFailed({"comment": f"评价内容不能超过 {TEXT_MAX} 个字"})
-    exists = session.scalar(
-        select(IssueRating.id).where(IssueRating.issue_id == issue.id, IssueRating.message_id == message.id)
-    )
-    if exists is not None:
-        raise Conflict("您已评价过该问题的办理")
     rating = IssueRating(issue_id=issue.id, message_id=message.id, score=score, comment=text, created_at=now)
     try:
         with session.begin_nested():
