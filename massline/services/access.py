@@ -151,14 +151,6 @@ def require(allowed: bool) -> None:
         raise Forbidden()
 
 
-def require_role(user: User, *roles: str) -> None:
-    """Raise Forbidden unless ``user`` is active and has one of ``roles``."""
-    if not user.is_active:
-        raise Forbidden()
-    if user.role not in roles:
-        raise Forbidden()
-
-
 # ---- deadline extensions ---------------------------------------------------------------------
 
 
