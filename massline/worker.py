@@ -37,13 +37,13 @@ class Worker:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._last_scan = 0.0
-        alerts.configure(alerts.AlertParams.from_settings(platform.settings))
+        self.alert_params = alerts.AlertParams.from_settings(platform.settings)
 
     def scan_alerts(self) -> alerts.ScanReport:
         """The periodic pass: burst checks per category and region, and stale issue heats refreshed."""
         with self.platform.write() as session:
             now = self.platform.now()
-            report = alerts.scan(session, now)
+            report = alerts.scan(session, now, self.alert_params)
             issues.refresh_heat(session, now)
         return report
 
@@ -61,7 +61,8 @@ class Worker:
         while not self._stop.is_set():
             with self.platform.write() as session:
                 ctx = analysis_context(
-                    session, model_path=settings.classifier_model_path, threshold=settings.classifier_threshold
+                    session, model_path=settings.classifier_model_path, threshold=settings.classifier_threshold,
+                    alert_params=self.alert_params,
                 )
                 report = run_pipeline(
                     session, ctx, since=since, limit=self.batch_size, force=force, after_id=after_id,

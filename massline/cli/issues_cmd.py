@@ -73,9 +73,9 @@ def scan_cmd() -> None:
 
     platform = get_platform()
     platform.migrate()
-    alerts.configure(alerts.AlertParams.from_settings(platform.settings))
+    params = alerts.AlertParams.from_settings(platform.settings)
     with platform.write() as session:
-        report = alerts.scan(session, platform.now())
+        report = alerts.scan(session, platform.now(), params)
         lines = [f"  #{a.id} {a.kind} ×{a.trigger_count} {a.title}" for a in report.alerts]
     click.echo(
         f"scanned {report.messages} recent messages, {report.categories} categories, {report.regions} regions: "

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from massline.cli.common import get_platform
 from massline.platform import Platform
+from massline.services.alerts import AlertParams
 from massline.services.pipeline.runner import AnalysisContext, PipelineReport, analysis_context, steps
 
 __all__ = ["register"]
@@ -28,7 +29,8 @@ def _local_to_utc(value: datetime, zone_name: str) -> datetime:
 
 def _context(session: Session, platform: Platform) -> AnalysisContext:
     s = platform.settings
-    return analysis_context(session, model_path=s.classifier_model_path, threshold=s.classifier_threshold)
+    return analysis_context(session, model_path=s.classifier_model_path, threshold=s.classifier_threshold,
+                            alert_params=AlertParams.from_settings(s))  # fmt: skip
 
 
 def _print_report(report: PipelineReport) -> None:

@@ -13,12 +13,14 @@ import hmac
 from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import Session
 
-from massline.models import Issue, Message, Region, User
+from massline.models import Alert, DeadlineExtension, Issue, IssueRating, IssueReply, Message, Office, Region, User
 from massline.services.errors import Forbidden, NotFound
 
 OFFICE_ROLES = ("official", "office_head")
 READ_ALL_ROLES = ("dispatcher", "supervisor", "admin")
-CASEWORK_ACTIONS = ("accept", "assign", "transfer", "reject", "reply", "close", "extend_request")
+DISPATCH_QUEUE_ROLES = ("dispatcher", "admin", "supervisor")
+#: case actions the staff of the handling office take
+CASEWORK_ACTIONS = ("accept", "assign", "transfer", "reject", "reply", "publish", "close", "extend_request")
 
 
 def secret_digest(secret: str) -> str:
@@ -49,6 +51,11 @@ def message_scope(session: Session, user: User) -> ColumnElement[bool]:
     return false()
 
 
+def reads_own_office_only(user: User) -> bool:
+    """True when ``user`` reads only their own office's messages (officials and office heads)."""
+    return user.role in OFFICE_ROLES
+
+
 def can_read(session: Session, user: User, message: Message) -> bool:
     """True when ``user`` may read ``message``."""
     if not user.is_active:
@@ -64,18 +71,29 @@ def can_read(session: Session, user: User, message: Message) -> bool:
     return False
 
 
+def _handles(user: User, message: Message) -> bool:
+    """True when ``user`` is staff of the office handling ``message``."""
+    return user.role in OFFICE_ROLES and user.office_id is not None and message.office_id == user.office_id
+
+
 def can_act(user: User, action: str, message: Message) -> bool:
-    """True when ``user`` (who may read ``message``) may perform ``action`` on it."""
+    """True when ``user`` (who may read ``message``) may perform ``action`` on it.
+
+    The role and office rule of every case action, one line each; whether the
+    case's state allows the action is ``casework``'s rule (409, not 403).
+    """
+    if not user.is_active:
+        return False
     if action == "dispatch":
         return user.role == "dispatcher"
+    if action in ("reject", "category"):
+        return user.role == "dispatcher" or _handles(user, message)
     if action == "reveal_contact":
-        return user.role in OFFICE_ROLES and message.office_id == user.office_id
+        return _handles(user, message)
     if action == "extend_decide":
         return user.role == "office_head" and message.office_id == user.office_id
     if action in CASEWORK_ACTIONS:
-        if action == "reject" and user.role == "dispatcher":
-            return True
-        return user.role in OFFICE_ROLES and message.office_id == user.office_id
+        return _handles(user, message)
     return False
 
 
@@ -122,12 +140,65 @@ def access_public_message(session: Session, message_id: int) -> Message:
     return message
 
 
-def require_role(user: User, *roles: str) -> None:
-    """Raise Forbidden unless ``user`` is active and has one of ``roles``."""
-    if not user.is_active:
+def can_see_dispatch_queue(user: User) -> bool:
+    """True when ``user`` may read the queue of messages waiting for a dispatcher (派单)."""
+    return user.is_active and user.role in DISPATCH_QUEUE_ROLES
+
+
+def require(allowed: bool) -> None:
+    """Raise Forbidden unless ``allowed`` (the answer of one of the ``can_*`` rules here)."""
+    if not allowed:
         raise Forbidden()
-    if user.role not in roles:
-        raise Forbidden()
+
+
+# ---- deadline extensions ---------------------------------------------------------------------
+
+
+def can_list_extensions(user: User) -> bool:
+    """True when ``user`` may read their office's pending deadline extensions (the office head)."""
+    return user.is_active and user.role == "office_head" and user.office_id is not None
+
+
+def access_extension_for_decision(session: Session, user: User, extension_id: int) -> DeadlineExtension:
+    """The extension request, if it concerns a case of ``user``'s office (else NotFound) and
+    ``user`` heads that office (else Forbidden)."""
+    ext = session.get(DeadlineExtension, extension_id)
+    if ext is None:
+        raise NotFound()
+    if user.office_id is None or ext.message.office_id != user.office_id:
+        raise NotFound()
+    if not can_act(user, "extend_decide", ext.message):
+        raise Forbidden("只有单位负责人可以审批延期")
+    return ext
+
+
+# ---- citizens' feedback ----------------------------------------------------------------------
+
+
+def rating_refusal(message: Message) -> str | None:
+    """Why the citizen who owns ``message`` may not rate it now, or None when they may.
+
+    The one rating rule, used by the portal, the API and ``check_rate``: the
+    case is replied or closed, and its latest published reply is not rated yet.
+    """
+    if message.status not in ("replied", "closed"):
+        return "答复后才能评价 (only replied cases can be rated)"
+    reply = message.published_reply
+    if reply is None:
+        return "答复后才能评价 (only replied cases can be rated)"
+    if any(r.reply_id == reply.id for r in message.ratings):
+        return "您已评价过本次答复"
+    return None
+
+
+def can_rate(message: Message) -> bool:
+    """True when the citizen who owns ``message`` may rate its reply now (see :func:`rating_refusal`)."""
+    return rating_refusal(message) is None
+
+
+def can_reopen(message: Message) -> bool:
+    """True when the citizen who owns ``message`` may ask for it to be handled again."""
+    return message.status in ("replied", "closed")
 
 
 # ---- issues ----------------------------------------------------------------------------------
@@ -178,6 +249,17 @@ def can_act_on_issue(user: User, action: str, issue: Issue) -> bool:
     return issue.owner_office_id == user.office_id
 
 
+def allowed_issue_actions(user: User, issue: Issue) -> list[str]:
+    """The issue actions ``user`` (who may read ``issue``) may take now, for pages and the API:
+    "own" only while unowned, "resolve" only while owned or in progress."""
+    actions = [a for a in ISSUE_ACTIONS if can_act_on_issue(user, a, issue)]
+    if issue.owner_office_id is not None:
+        actions = [a for a in actions if a != "own"]
+    if issue.status not in ("owned", "in_progress"):
+        actions = [a for a in actions if a != "resolve"]
+    return actions
+
+
 def access_issue_for_action(session: Session, user: User, issue_id: int, action: str) -> Issue:
     """The issue, if ``user`` may read it (else NotFound) and do ``action`` on it (else Forbidden)."""
     issue = access_issue_by_id(session, user, issue_id)
@@ -200,9 +282,84 @@ def access_public_issue(session: Session, issue_id: int) -> Issue:
     return issue
 
 
+def issue_rating_refusal(session: Session, issue: Issue, message: Message) -> str | None:
+    """Why the citizen who owns ``message`` (a member of ``issue``) may not rate the issue's handling now,
+    or None when they may: the issue is answered or resolved, and not yet rated through this message."""
+    answered = session.scalar(
+        select(IssueReply.id).where(IssueReply.issue_id == issue.id, IssueReply.status == "published").limit(1)
+    )
+    if answered is None and issue.status != "resolved":
+        return "该问题答复或办结后才能评价 (rate after a reply or resolution)"
+    rated = session.scalar(
+        select(IssueRating.id).where(IssueRating.issue_id == issue.id, IssueRating.message_id == message.id)
+    )
+    if rated is not None:
+        return "您已评价过该问题的办理"
+    return None
+
+
 def access_issue_member_by_tracking(session: Session, issue_id: int, tracking_code: str, secret: str) -> Message:
     """The citizen's own message, which must belong to the issue; otherwise NotFound."""
     message = access_message_by_tracking(session, tracking_code, secret)
     if message.issue_id != issue_id:
         raise NotFound("查询码或密码不正确，或该留言不属于此问题 (not a message of this issue)")
     return message
+
+
+# ---- alerts ----------------------------------------------------------------------------------
+
+
+def alert_scope(session: Session, user: User) -> ColumnElement[bool]:
+    """SQL condition selecting the alerts ``user`` may see: all (dispatchers, supervisors, admins);
+    their office's (officials); those about their region or its offices (leaders)."""
+    if not user.is_active:
+        return false()
+    if user.role in READ_ALL_ROLES:
+        return true()
+    if user.role in OFFICE_ROLES and user.office_id is not None:
+        return Alert.office_id == user.office_id
+    if user.role == "leader" and user.region_id is not None:
+        path = _region_path(session, user.region_id)
+        if path is None:
+            return false()
+        subtree = select(Region.id).where(Region.path.like(f"{path}%"))
+        offices = select(Office.id).where(Office.region_id.in_(subtree))
+        return or_(Alert.region_id.in_(subtree), Alert.office_id.in_(offices))
+    return false()
+
+
+def access_alert_by_id(session: Session, user: User, alert_id: int) -> Alert:
+    """The alert, if ``user`` may see it; otherwise NotFound (the same answer as a missing one)."""
+    alert = session.scalar(select(Alert).where(Alert.id == alert_id, alert_scope(session, user)))
+    if alert is None:
+        raise NotFound()
+    return alert
+
+
+def can_act_on_alert(user: User, alert: Alert) -> bool:
+    """True when ``user`` (who may see ``alert``) may acknowledge or resolve it: the staff of the
+    responsible office, dispatchers and admins. Leaders and supervisors only read."""
+    if not user.is_active:
+        return False
+    if user.role in ("dispatcher", "admin"):
+        return True
+    if user.role not in OFFICE_ROLES:
+        return False
+    if alert.office_id is None:
+        return False
+    return alert.office_id == user.office_id
+
+
+def allowed_alert_actions(user: User | None, alert: Alert) -> list[str]:
+    """What ``user`` may do with the alert now: "acknowledge" (while open), "resolve" (until resolved)."""
+    if user is None or alert.status == "resolved" or not can_act_on_alert(user, alert):
+        return []
+    return ["acknowledge", "resolve"] if alert.status == "open" else ["resolve"]
+
+
+def access_alert_for_action(session: Session, user: User, alert_id: int) -> Alert:
+    """The alert, if ``user`` may see it (else NotFound) and act on it (else Forbidden)."""
+    alert = access_alert_by_id(session, user, alert_id)
+    if not can_act_on_alert(user, alert):
+        raise Forbidden()
+    return alert

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from sqlalchemy import select
+from pydantic import BaseModel
 
-from massline.models import DeadlineExtension, Message, User
+from massline.models import Message, User
 from massline.platform import Platform
 from massline.services import casework as board
 from massline.services import casework as cases
 from massline.services import casework as feedback
 from massline.services import intake
 from massline.services import people as accounts
-from massline.services.access import access_message_by_tracking, access_public_message, require_role
+from massline.services.access import access_message_by_tracking, access_public_message
 from massline.services.casework import public_message
 from massline.services.deployment import directory
-from massline.services.errors import AuthFailed
+from massline.services.errors import AuthFailed, ValidationFailed
 from massline.services.events import EVENT_LABELS
 from massline.services.routing import due_soon_days
 from massline.web import schemas
@@ -249,8 +250,7 @@ def dispatch_queue(
     page: Annotated[int, Query(ge=1, le=board.MAX_PAGE)] = 1,
 ) -> schemas.CasePage:
     """Messages waiting for a dispatcher (派单)."""
-    require_role(user, "dispatcher", "admin", "supervisor")
-    result = board.dispatch_queue(session, page)
+    result = board.dispatch_queue(session, user, page)
     return schemas.CasePage(
         items=[_summary(m, platform, 0) for m in result.items], total=result.total, page=result.page, pages=result.pages
     )
@@ -306,19 +306,44 @@ def get_case(message_id: int, user: ApiOfficial, session: SessionDep, platform: 
     return case_out(cases.case_view(session, user, message_id), platform, due_soon_days(session))
 
 
-@router.post("/cases/{message_id}/{action}", response_model=schemas.CaseOut, tags=["officials"])
-def act(
-    message_id: int, action: str, data: schemas.ActionRequest, user: ApiOfficial, platform: PlatformDep
-) -> schemas.CaseOut:
-    """Do one action: accept, assign, transfer, reject, reply (draft), publish, close,
-    extend_request, dispatch or category."""
-    params = data.model_dump(exclude_none=True)
-    with platform.write() as session:
-        actor = session.get(User, user.id)
-        assert actor is not None
-        cases.perform(session, actor, message_id, action, platform.now(), **params)
-        session.flush()
-        return case_out(cases.case_view(session, actor, message_id), platform, due_soon_days(session))
+def _case_action_route(spec: cases.CaseAction[Any, Any]) -> None:
+    """Add ``POST /cases/{message_id}/<action>``: its own body schema, the case (and the result) as answer."""
+    out = schemas.CaseActionOut[spec.response]  # type: ignore[name-defined]
+
+    def endpoint(message_id: int, data: cases.CaseRequest, user: User, platform: Platform) -> BaseModel:
+        with platform.write() as session:
+            actor = session.get(User, user.id)
+            assert actor is not None
+            result = cases.act(session, actor, message_id, data, platform.now())
+            session.flush()
+            view = case_out(cases.case_view(session, actor, message_id), platform, due_soon_days(session))
+            return out(**view.model_dump(), result=result)
+
+    endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter("message_id", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=int),
+            inspect.Parameter("data", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=spec.request),
+            inspect.Parameter("user", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=ApiOfficial),
+            inspect.Parameter("platform", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=PlatformDep),
+        ],
+        return_annotation=out,
+    )
+    endpoint.__name__ = f"case_{spec.name}"
+    endpoint.__doc__ = f"{spec.label}: {(spec.run.__doc__ or '').strip()}"
+    router.add_api_route(
+        f"/cases/{{message_id}}/{spec.name}", endpoint, methods=["POST"], response_model=out, tags=["officials"],
+        summary=f"{spec.label} ({spec.name})", description=endpoint.__doc__,
+    )  # fmt: skip
+
+
+for _spec in cases.CASE_ACTIONS.values():
+    _case_action_route(_spec)
+
+
+@router.post("/cases/{message_id}/{action}", tags=["officials"], responses={422: {"description": "未知操作"}})
+def unknown_case_action(message_id: int, action: str, user: ApiOfficial) -> None:
+    """Any other action name: 422 (the actions are the routes above, one per action)."""
+    raise ValidationFailed({"action": "未知操作"})
 
 
 @router.get("/cases/{message_id}/contact", tags=["officials"])
@@ -328,32 +353,19 @@ def case_contact(message_id: int, user: ApiOfficial, platform: PlatformDep) -> d
         return {"contact_phone": cases.reveal_contact(session, platform.cipher, user, message_id)}
 
 
-@router.get("/extensions", tags=["officials"])
-def pending_extensions(user: ApiOfficial, session: SessionDep) -> list[dict[str, Any]]:
+@router.get("/extensions", response_model=list[cases.PendingExtension], tags=["officials"])
+def pending_extensions(user: ApiOfficial, session: SessionDep) -> list[cases.PendingExtension]:
     """Pending deadline extensions of the office head's office."""
-    require_role(user, "office_head")
-    rows = session.scalars(
-        select(DeadlineExtension)
-        .join(Message)
-        .where(DeadlineExtension.status == "pending", Message.office_id == user.office_id)
-    ).all()
-    return [
-        {
-            "id": r.id,
-            "message_id": r.message_id,
-            "days": r.days,
-            "reason": r.reason,
-            "requested_by": r.requested_by.display_name,
-        }
-        for r in rows
-    ]
+    return cases.pending_extensions(session, user)
 
 
-@router.post("/extensions/{extension_id}/decide", tags=["officials"])
+@router.post("/extensions/{extension_id}/decide", response_model=schemas.DecisionOut, tags=["officials"])
 def decide(
-    extension_id: int, data: schemas.DecisionRequest, user: ApiOfficial, platform: PlatformDep
-) -> dict[str, str]:
-    """The office head approves or denies an extension."""
+    extension_id: int, data: cases.ExtensionDecision, user: ApiOfficial, platform: PlatformDep
+) -> schemas.DecisionOut:
+    """The office head approves or denies an extension (the answer's ``status``: approved or denied)."""
     with platform.write() as session:
-        ext = cases.decide_extension(session, user, extension_id, data.approve, platform.now())
-        return {"status": ext.status}
+        actor = session.get(User, user.id)
+        assert actor is not None
+        decided = cases.decide_extension(session, actor, extension_id, data, platform.now())
+        return schemas.DecisionOut(status=decided.status)

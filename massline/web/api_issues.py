@@ -1,120 +1,45 @@
 """The JSON API of issues and alerts (``/api/v1``): the public hot list, officials' issue desk, alerts.
 
 Handlers parse input, call one service function and shape the answer; access
-rules live in ``services.access`` / ``services.alerts`` (a record the caller may
-not see answers 404, like a missing one).
+rules live in ``services.access`` (a record the caller may not see answers 404,
+like a missing one). Each issue action is its own route with its own body
+schema (``services.issues.schemas``); answers are the schemas of ``issue_schemas``.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from datetime import date, datetime, timedelta
+import inspect
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
 from massline.models import Alert, User
+from massline.platform import Platform
 from massline.services import alerts
-from massline.services import issues as issue_actions
-from massline.services import issues as issue_decisions
 from massline.services import issues as issue_views
+from massline.services.access import access_alert_by_id, allowed_alert_actions
 from massline.services.casework import MAX_PAGE
-from massline.services.issues import IssueDetailView, IssueSummaryView
+from massline.services.errors import ValidationFailed
+from massline.services.issues import ISSUE_ACTION_SPECS, IssueAction, IssueDetailView, IssueRequest, IssueSummaryView
 from massline.web.deps import ApiOfficial, PlatformDep, SessionDep, client_key
+from massline.web.issue_schemas import (
+    AlertNote,
+    AlertOut,
+    IssueActionOut,
+    IssueDetailOut,
+    IssueMessageOut,
+    IssueOut,
+    IssuePage,
+    IssueRateRequest,
+    PublicIssueOut,
+    RatingOut,
+)
+from massline.web.schemas import MessagePublic
 
 router = APIRouter(prefix="/api/v1")
-
-
-# ---- schemas -----------------------------------------------------------------------------------
-
-
-class HeatOut(BaseModel):
-    """A heat score and every component: raw input, value, weight, contribution (heat = Σ contributions)."""
-
-    model_config = ConfigDict(from_attributes=True)
-    score: float
-    components: list[dict[str, Any]]
-    computed_at: datetime | None
-
-
-class IssueOut(BaseModel):
-    """An issue in a list."""
-
-    model_config = ConfigDict(from_attributes=True)
-    id: int
-    title: str
-    place: str
-    problem: str
-    summary: str
-    keywords: list[str]
-    region: str | None
-    category: str | None
-    status: str
-    status_label: str
-    recurring: bool
-    recurrence_count: int
-    owner_office: str | None
-    first_message_at: datetime | None
-    last_message_at: datetime | None
-    message_count: int
-    people_count: int
-    support_count: int
-    opposition_count: int
-    sentiment: float | None
-    heat: HeatOut
-    created_at: datetime
-
-
-class IssuePage(BaseModel):
-    """One page of the issues an official may read."""
-
-    items: list[IssueOut]
-    total: int
-    page: int
-    pages: int
-
-
-class IssueAction(BaseModel):
-    """Parameters of an issue action (each action reads the ones it needs)."""
-
-    body: str | None = Field(default=None, description="draft_reply, reply: the answer to every message")
-    text: str | None = Field(default=None, description="commit: the decision or measure")
-    office: str | None = Field(default=None, description="commit: responsible office code (default: owner)")
-    due_date: date | None = Field(default=None, description="commit: due date")
-    commitment_id: int | None = Field(default=None, description="update_commitment: which commitment")
-    progress: int | None = Field(default=None, description="update_commitment: 0–100")
-    status: str | None = Field(default=None, description="update_commitment: planned/in_progress/done/cancelled")
-    note: str | None = Field(default=None, description="update_commitment, resolve: a note")
-
-
-class MergeRequest(BaseModel):
-    """Merge issue ``other`` into this one."""
-
-    other: int
-    note: str = ""
-
-
-class SplitRequest(BaseModel):
-    """Move these messages of the issue to a new issue."""
-
-    message_ids: list[int]
-    note: str = ""
-
-
-class IssueRateRequest(BaseModel):
-    """A citizen rates an issue's handling with the tracking code and secret of one of its messages."""
-
-    tracking_code: str
-    secret: str
-    score: int = Field(ge=1, le=5)
-    comment: str = ""
-
-
-class AlertNote(BaseModel):
-    """An optional note on acknowledging or resolving an alert."""
-
-    note: str = ""
 
 
 def issue_out(view: IssueSummaryView) -> IssueOut:
@@ -122,66 +47,45 @@ def issue_out(view: IssueSummaryView) -> IssueOut:
     return IssueOut.model_validate(view)
 
 
-def alert_actions(user: User | None, a: Alert) -> list[str]:
-    """What ``user`` may do with the alert now: "acknowledge" (while open), "resolve" (until resolved)."""
-    if user is None or a.status == "resolved" or not alerts.can_act_on_alert(user, a):
-        return []
-    return ["acknowledge", "resolve"] if a.status == "open" else ["resolve"]
-
-
-def alert_out(a: Alert, user: User | None = None) -> dict[str, Any]:
+def alert_out(a: Alert, user: User | None = None) -> AlertOut:
     """An alert as an API object (with the actions ``user`` may take)."""
-    return {
-        "id": a.id,
-        "kind": a.kind,
-        "kind_label": a.kind_label,
-        "status": a.status,
-        "status_label": a.status_label,
-        "title": a.title,
-        "issue_id": a.issue_id,
-        "category_id": a.category_id,
-        "region_id": a.region_id,
-        "office": a.office.name if a.office else None,
-        "first_triggered_at": a.first_triggered_at,
-        "last_triggered_at": a.last_triggered_at,
-        "trigger_count": a.trigger_count,
-        "evidence": a.evidence,
-        "acknowledged_at": a.acknowledged_at,
-        "resolved_at": a.resolved_at,
-        "note": a.note,
-        "actions": alert_actions(user, a),
-    }
+    return AlertOut(
+        id=a.id, kind=a.kind, kind_label=a.kind_label, status=a.status, status_label=a.status_label, title=a.title,
+        issue_id=a.issue_id, category_id=a.category_id, region_id=a.region_id,
+        office=a.office.name if a.office else None, first_triggered_at=a.first_triggered_at,
+        last_triggered_at=a.last_triggered_at, trigger_count=a.trigger_count, evidence=a.evidence or {},
+        acknowledged_at=a.acknowledged_at, resolved_at=a.resolved_at, note=a.note or "",
+        actions=allowed_alert_actions(user, a),
+    )  # fmt: skip
 
 
-def detail_out(view: IssueDetailView, user: User | None = None) -> dict[str, Any]:
-    """The official's view of an issue as an API object (the reply draft only for the owner office)."""
+def detail_fields(view: IssueDetailView, user: User | None = None) -> dict[str, Any]:
+    """The official's view of an issue as the fields of ``IssueDetailOut`` (the draft only for the owner office)."""
     return {
-        "issue": issue_out(view.issue).model_dump(),
+        "issue": issue_out(view.issue),
         "messages": [
-            {
-                "id": m.id,
-                "tracking_code": m.tracking_code,
-                "title": m.title,
-                "status": m.status,
-                "status_label": m.status_label,
-                "office": m.office.name if m.office else None,
-                "created_at": m.created_at,
-                "is_public": m.is_public,
-            }
+            IssueMessageOut(id=m.id, tracking_code=m.tracking_code, title=m.title, status=m.status,
+                            status_label=m.status_label, office=m.office.name if m.office else None,
+                            created_at=m.created_at, is_public=m.is_public)
             for m in view.messages
         ],  # fmt: skip
         "hidden_messages": view.hidden_messages,
         "representatives": view.representatives,
-        "replies": [asdict(r) for r in view.replies],
-        "draft_reply": asdict(view.draft) if view.draft else None,
-        "commitments": [asdict(c) for c in view.commitments],
-        "history": [asdict(e) for e in view.history],
+        "replies": view.replies,
+        "draft_reply": view.draft,
+        "commitments": view.commitments,
+        "history": view.history,
         "decisions": view.decisions,
         "alerts": [alert_out(a, user) for a in view.alerts],
-        "rating": asdict(view.rating),
+        "rating": view.rating,
         "actions": view.actions,
         "merged_into_id": view.merged_into_id,
     }
+
+
+def detail_out(view: IssueDetailView, user: User | None = None) -> IssueDetailOut:
+    """The official's view of an issue as an API object."""
+    return IssueDetailOut.model_validate(detail_fields(view, user), from_attributes=True)
 
 
 # ---- public --------------------------------------------------------------------------------------
@@ -201,29 +105,26 @@ def hot_list(
     return [issue_out(v) for v in rows]
 
 
-@router.get("/issues/{issue_id}", tags=["issues"])
-def public_issue(issue_id: int, session: SessionDep) -> dict[str, Any]:
+@router.get("/issues/{issue_id}", response_model=PublicIssueOut, tags=["issues"])
+def public_issue(issue_id: int, session: SessionDep) -> PublicIssueOut:
     """One public issue: its public messages (PII redacted), replies, commitments, public history, rating."""
     view = issue_views.public_issue(session, issue_id)
-    return {
-        "issue": issue_out(view.issue).model_dump(),
-        "messages": [asdict(m) for m in view.messages],
-        "replies": [asdict(r) for r in view.replies],
-        "commitments": [asdict(c) for c in view.commitments],
-        "history": [asdict(e) for e in view.history],
-        "rating": asdict(view.rating),
-    }
+    return PublicIssueOut.model_validate(
+        {"issue": issue_out(view.issue), "messages": [MessagePublic.model_validate(m) for m in view.messages],
+         "replies": view.replies, "commitments": view.commitments, "history": view.history, "rating": view.rating},
+        from_attributes=True,
+    )  # fmt: skip
 
 
-@router.post("/issues/{issue_id}/rate", tags=["issues"])
-def rate_issue(issue_id: int, data: IssueRateRequest, request: Request, platform: PlatformDep) -> dict[str, Any]:
+@router.post("/issues/{issue_id}/rate", response_model=RatingOut, tags=["issues"])
+def rate_issue(issue_id: int, data: IssueRateRequest, request: Request, platform: PlatformDep) -> RatingOut:
     """A citizen of the issue rates its handling (1–5), once per message (rate-limited like tracking)."""
     platform.login_limiter.hit(client_key(request, platform))
     with platform.write() as session:
-        issue_actions.check_rate_issue(
+        issue_views.check_rate_issue(
             session, issue_id, data.tracking_code, data.secret, data.score, data.comment, platform.now()
         )
-        return asdict(issue_views.rating_summary(session, issue_id))
+        return RatingOut.model_validate(issue_views.rating_summary(session, issue_id))
 
 
 # ---- officials -------------------------------------------------------------------------------------
@@ -254,77 +155,88 @@ def staff_issues(
                      pages=result.pages)  # fmt: skip
 
 
-@router.get("/staff/issues/{issue_id}", tags=["issues"])
-def staff_issue(issue_id: int, user: ApiOfficial, session: SessionDep) -> dict[str, Any]:
+@router.get("/staff/issues/{issue_id}", response_model=IssueDetailOut, tags=["issues"])
+def staff_issue(issue_id: int, user: ApiOfficial, session: SessionDep) -> IssueDetailOut:
     """An issue with the messages the official may read, history, commitments, alerts and allowed actions."""
     return detail_out(issue_views.issue_detail(session, user, issue_id), user)
 
 
-def _actor(session: Any, user: User) -> User:
+def _actor(session: Session, user: User) -> User:
     actor = session.get(User, user.id)
     assert actor is not None
     return actor
 
 
-@router.post("/staff/issues/{issue_id}/merge", tags=["issues"])
-def merge(issue_id: int, data: MergeRequest, user: ApiOfficial, platform: PlatformDep) -> dict[str, Any]:
-    """Merge another issue into this one (recorded; the next rebuild keeps them together)."""
-    with platform.write() as session:
-        actor = _actor(session, user)
-        issue_decisions.check_merge(session, actor, issue_id, data.other, data.note, platform.now())
-        session.flush()
-        return detail_out(issue_views.issue_detail(session, actor, issue_id), actor)
+def _issue_action_route(spec: IssueAction[Any, Any]) -> None:
+    """Add ``POST /staff/issues/{issue_id}/<action>``: its own body schema; the issue (after a split: the new
+    issue) and the action's result as answer."""
+    out = IssueActionOut[spec.response]  # type: ignore[name-defined]
+
+    def endpoint(issue_id: int, data: IssueRequest, user: User, platform: Platform) -> BaseModel:
+        with platform.write() as session:
+            actor = _actor(session, user)
+            result = issue_views.act(session, actor, issue_id, data, platform.now())
+            session.flush()
+            view = issue_views.issue_detail(session, actor, result.issue_id)
+            return out.model_validate({**detail_fields(view, actor), "result": result}, from_attributes=True)
+
+    endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter("issue_id", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=int),
+            inspect.Parameter("data", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=spec.request),
+            inspect.Parameter("user", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=ApiOfficial),
+            inspect.Parameter("platform", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=PlatformDep),
+        ],
+        return_annotation=out,
+    )
+    endpoint.__name__ = f"issue_{spec.name}"
+    endpoint.__doc__ = f"{spec.label}: {(spec.run.__doc__ or '').strip()}"
+    router.add_api_route(
+        f"/staff/issues/{{issue_id}}/{spec.name}", endpoint, methods=["POST"], response_model=out, tags=["issues"],
+        summary=f"{spec.label} ({spec.name})", description=endpoint.__doc__,
+    )  # fmt: skip
 
 
-@router.post("/staff/issues/{issue_id}/split", tags=["issues"])
-def split(issue_id: int, data: SplitRequest, user: ApiOfficial, platform: PlatformDep) -> dict[str, Any]:
-    """Move some messages to a new issue (recorded; the next rebuild keeps them apart). Returns the new issue."""
-    with platform.write() as session:
-        actor = _actor(session, user)
-        new = issue_decisions.check_split(session, actor, issue_id, data.message_ids, data.note, platform.now())
-        session.flush()
-        return detail_out(issue_views.issue_detail(session, actor, new.id), actor)
+for _spec in ISSUE_ACTION_SPECS.values():
+    _issue_action_route(_spec)
 
 
-@router.post("/staff/issues/{issue_id}/{action}", tags=["issues"])
-def act(issue_id: int, action: str, data: IssueAction, user: ApiOfficial, platform: PlatformDep) -> dict[str, Any]:
-    """Do one action: own; draft_reply (save the reply draft, ``body``), publish_reply (publish the saved
-    draft to every message), reply (draft_reply and publish_reply in one call, ``body``); commit,
-    update_commitment or resolve."""
-    with platform.write() as session:
-        actor = _actor(session, user)
-        issue_actions.perform(session, actor, issue_id, action, platform.now(), **data.model_dump(exclude_none=True))
-        session.flush()
-        return detail_out(issue_views.issue_detail(session, actor, issue_id), actor)
+@router.post("/staff/issues/{issue_id}/{action}", tags=["issues"], responses={422: {"description": "未知操作"}})
+def unknown_issue_action(issue_id: int, action: str, user: ApiOfficial) -> None:
+    """Any other action name: 422 (the actions are the routes above, one per action)."""
+    raise ValidationFailed({"action": "未知操作"})
 
 
-@router.get("/alerts", tags=["alerts"])
+# ---- alerts -----------------------------------------------------------------------------------------
+
+
+@router.get("/alerts", response_model=list[AlertOut], tags=["alerts"])
 def list_alerts(
     user: ApiOfficial,
     session: SessionDep,
     status: Annotated[str, Query(pattern="^(|open|acknowledged|resolved|unresolved)$")] = "unresolved",
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> list[dict[str, Any]]:
+) -> list[AlertOut]:
     """Alerts of the official's office (leaders: their region; dispatchers, supervisors, admins: all)."""
     return [alert_out(a, user) for a in alerts.list_alerts(session, user, status=status, limit=limit)]
 
 
-@router.get("/alerts/{alert_id}", tags=["alerts"])
-def get_alert(alert_id: int, user: ApiOfficial, session: SessionDep) -> dict[str, Any]:
+@router.get("/alerts/{alert_id}", response_model=AlertOut, tags=["alerts"])
+def get_alert(alert_id: int, user: ApiOfficial, session: SessionDep) -> AlertOut:
     """One alert with its evidence."""
-    return alert_out(alerts.access_alert_by_id(session, user, alert_id), user)
+    return alert_out(access_alert_by_id(session, user, alert_id), user)
 
 
-@router.post("/alerts/{alert_id}/acknowledge", tags=["alerts"])
-def acknowledge(alert_id: int, data: AlertNote, user: ApiOfficial, platform: PlatformDep) -> dict[str, Any]:
+@router.post("/alerts/{alert_id}/acknowledge", response_model=AlertOut, tags=["alerts"])
+def acknowledge(alert_id: int, data: AlertNote, user: ApiOfficial, platform: PlatformDep) -> AlertOut:
     """The responsible office has seen the alert."""
     with platform.write() as session:
         actor = _actor(session, user)
         return alert_out(alerts.check_acknowledge(session, actor, alert_id, platform.now(), data.note), actor)
 
 
-@router.post("/alerts/{alert_id}/resolve", tags=["alerts"])
-def resolve(alert_id: int, data: AlertNote, user: ApiOfficial, platform: PlatformDep) -> dict[str, Any]:
+@router.post("/alerts/{alert_id}/resolve", response_model=AlertOut, tags=["alerts"])
+def resolve(alert_id: int, data: AlertNote, user: ApiOfficial, platform: PlatformDep) -> AlertOut:
     """Close the alert; a later trigger opens a new one."""
     with platform.write() as session:
         actor = _actor(session, user)

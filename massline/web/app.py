@@ -13,6 +13,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -30,6 +31,7 @@ from massline.services.errors import (
 )
 from massline.web import api, api_issues, dashboard, portal, public_issues, workbench
 from massline.web.deps import LoginRequired
+from massline.web.validation import field_errors
 
 STATIC_DIR = Path(__file__).parent / "static"
 # Swagger UI's files, shipped inside the fastapi-offline package (no CDN).
@@ -86,6 +88,14 @@ def _error_body(exc: ServiceError) -> dict[str, object]:
     return body
 
 
+def _body_model(request: Request) -> type[BaseModel] | None:
+    """The body schema of the route that answered ``request`` (for the fields' Chinese titles)."""
+    route = request.scope.get("route")
+    body = getattr(getattr(route, "dependant", None), "body_params", None) or []
+    model = body[0].field_info.annotation if len(body) == 1 else None
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
 def create_app(platform: Platform | None = None) -> FastAPI:
     """Build the web app around ``platform`` (one built from the environment by default)."""
     platform = platform or Platform()
@@ -139,7 +149,7 @@ def create_app(platform: Platform | None = None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
-        errors = {".".join(str(p) for p in e["loc"][1:]) or "body": e["msg"] for e in exc.errors()}
+        errors = field_errors(exc.errors(), _body_model(request), skip=1, english=True)
         body = {
             "detail": "请求格式不正确 (invalid request): " + "; ".join(f"{k}: {v}" for k, v in errors.items()),
             "errors": errors,

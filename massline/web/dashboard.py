@@ -2,7 +2,7 @@
 
 Scoping lives in the services: message figures in ``services.stats`` (through
 ``access.message_scope``), issues in ``services.issue_views`` (``issue_scope``),
-alerts in ``services.alerts`` (``alert_scope``). An issue or alert of another
+alerts through ``services.access`` (``alert_scope``). An issue or alert of another
 office answers exactly like one that does not exist. Every form carries the
 CSRF token; every action ends in a redirect, or re-renders the page with the
 Chinese error messages when the input is invalid.
@@ -17,48 +17,31 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from massline.models import ALERT_STATUSES, ISSUE_STATUSES, User
 from massline.models.alerts import ALERT_STATUS_LABELS
 from massline.models.issues import COMMITMENT_STATUS_LABELS, ISSUE_STATUS_LABELS
+from massline.platform import Platform
 from massline.services import alerts
-from massline.services import issues as issue_actions
-from massline.services import issues as issue_decisions
 from massline.services import issues as issue_views
+from massline.services.access import allowed_alert_actions
 from massline.services.casework import MAX_PAGE, PERIODS, MessageStats, Share, StatsFilters, message_stats
 from massline.services.deployment import directory
 from massline.services.errors import Conflict, Forbidden, ValidationFailed
+from massline.services.issues import ISSUE_ACTION_SPECS
 from massline.web.charts import Bar, Series, bar_chart, bars_desc, line_chart, trend_desc
 from massline.web.deps import CsrfChecked, CurrentOfficial, PlatformDep, SessionDep
 from massline.web.templating import flash, query_url, render
+from massline.web.validation import request_from_form
 from massline.web.workbench import safe_next
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 ISSUE_ORDERS = {"heat": "按热度", "new": "按形成时间", "recent": "按最新留言"}
 ISSUE_FILTERS = {"active": "未解决的", **{s: ISSUE_STATUS_LABELS[s] for s in ISSUE_STATUSES if s != "merged"}}
 ALERT_FILTERS = {"unresolved": "未解除的", **{s: ALERT_STATUS_LABELS[s] for s in ALERT_STATUSES}, "all": "全部"}
-ISSUE_DONE = {
-    "own": "已认领该问题，本单位负责答复和落实。",
-    "draft_reply": "统一答复草稿已保存（尚未公开），核对后请点“发布统一答复”。",
-    "publish_reply": "统一答复已发布，每位留言群众都能在自己的留言页看到。",
-    "commit": "承诺/措施已公开。",
-    "update_commitment": "进展已更新。",
-    "resolve": "问题已标记为解决。",
-    "merge": "已合并问题。",
-    "split": "已拆分，选中的留言形成了新问题。",
-}
-ISSUE_ACTION_LABELS = {
-    "own": "认领问题",
-    "draft_reply": "保存答复草稿",
-    "publish_reply": "发布统一答复",
-    "commit": "作出承诺",
-    "update_commitment": "更新进展",
-    "resolve": "标记解决",
-    "merge": "合并问题",
-    "split": "拆分问题",
-}
+ISSUE_ACTION_LABELS = {name: a.label for name, a in ISSUE_ACTION_SPECS.items()}
 ALERT_DONE = {"acknowledge": "已知悉该预警。", "resolve": "预警已解除。"}
 WEEK = timedelta(days=7)
 ISSUE_PAGE_SIZE = 30
@@ -169,7 +152,7 @@ def dashboard(
                                                region_id=region_id, category_id=category_id).items,
         "alerts": alerts.list_alerts(session, user, status="unresolved", limit=8, region_id=region_id,
                                      category_id=category_id),
-        "alert_evidence": alert_evidence, "can_act_alert": alerts.can_act_on_alert,
+        "alert_evidence": alert_evidence, "alert_actions": allowed_alert_actions,
     }, status_code=422 if errors else 200)  # fmt: skip
 
 
@@ -208,7 +191,7 @@ def _issue_page(
         "representatives": [m for m in view.messages if m.id in reps],
         "offices": directory(session).offices, "commitment_statuses": COMMITMENT_STATUS_LABELS,
         "action_labels": ISSUE_ACTION_LABELS, "alert_evidence": alert_evidence,
-        "can_act_alert": alerts.can_act_on_alert, "errors": errors or {}, "values": values or {},
+        "alert_actions": allowed_alert_actions, "errors": errors or {}, "values": values or {},
     }, status_code=status)  # fmt: skip
 
 
@@ -218,56 +201,36 @@ def issue(request: Request, issue_id: int, user: CurrentOfficial, session: Sessi
     return _issue_page(request, session, user, issue_id)
 
 
-class IssueForm(BaseModel):
-    """Parameters of an issue action as typed; which ones count depends on the action."""
-
-    body: str = ""
-    text: str = ""
-    office: str = ""
-    due_date: str = ""
-    commitment_id: str = ""
-    progress: str = ""
-    status: str = ""
-    note: str = ""
-    other: str = ""
-    message_ids: list[str] = []
-
-
-def _do_issue_action(session: Session, user: User, issue_id: int, action: str, form: IssueForm, now: Any) -> int:
-    """Run one action; returns the issue to show afterwards (the new one after a split)."""
-    if action == "merge":
-        other = int(form.other) if form.other.strip().isdigit() else 0
-        if not other:
-            raise ValidationFailed({"other": "请填写要并入的问题编号"})
-        return issue_decisions.check_merge(session, user, issue_id, other, form.note, now).id
-    if action == "split":
-        return issue_decisions.check_split(session, user, issue_id, form.message_ids, form.note, now).id
-    params = form.model_dump(exclude={"other", "message_ids"})
-    return issue_actions.perform(session, user, issue_id, action, now, **params).id
-
-
 @router.post("/issues/{issue_id}/{action}", dependencies=[CsrfChecked])
-def issue_action(
-    request: Request, issue_id: int, action: str, form: Annotated[IssueForm, Form()], user: CurrentOfficial,
-    platform: PlatformDep,
+async def issue_action(
+    request: Request, issue_id: int, action: str, user: CurrentOfficial, platform: PlatformDep,
 ) -> Response:  # fmt: skip
     """Own, save the reply draft, publish it to all, commit, report progress, resolve, merge or split;
-    then show the issue."""
-    if action not in ISSUE_ACTION_LABELS:
+    then show the issue (after a split: the new one)."""
+    form = await request.form()
+    return await run_in_threadpool(_issue_action, request, issue_id, action, form, user, platform)
+
+
+def _issue_action(request: Request, issue_id: int, action: str, form: Any, user: User, platform: Platform) -> Response:
+    spec = ISSUE_ACTION_SPECS.get(action)
+    if spec is None:
         flash(request, "未知操作", "error")
         return _see_other(f"/staff/issues/{issue_id}")
     try:
+        typed = request_from_form(spec.request, form)
         with platform.write() as session:
-            target = _do_issue_action(session, _actor(session, user), issue_id, action, form, platform.now())
+            result = issue_views.act(session, _actor(session, user), issue_id, typed, platform.now())
     except ValidationFailed as exc:
+        values: dict[str, Any] = {k: str(v) for k, v in form.items() if k != "csrf_token"}
+        values["message_ids"] = [str(v) for v in form.getlist("message_ids")]
         with platform.read() as session:
             return _issue_page(request, session, _actor(session, user), issue_id, errors=exc.errors,
-                               values={**form.model_dump(), "action": action}, status=422)  # fmt: skip
+                               values={**values, "action": action}, status=422)  # fmt: skip
     except (Conflict, Forbidden) as exc:
         flash(request, exc.message, "error")
         return _see_other(f"/staff/issues/{issue_id}")
-    flash(request, ISSUE_DONE[action])
-    return _see_other(f"/staff/issues/{target}")
+    flash(request, spec.done)
+    return _see_other(f"/staff/issues/{result.issue_id}")
 
 
 # ---- alerts -----------------------------------------------------------------------------------
@@ -288,7 +251,7 @@ def alert_list(
     query = urlencode({k: v for k, v in {"region": region.strip(), "category": category.strip()}.items() if v})
     return render(request, "dashboard/alerts.html", {
         "user": user, "nav": "alerts", "rows": rows, "status": status, "statuses": ALERT_FILTERS,
-        "alert_evidence": alert_evidence, "can_act_alert": alerts.can_act_on_alert,
+        "alert_evidence": alert_evidence, "alert_actions": allowed_alert_actions,
         "directory": directory(session), "filters": {"region": region.strip(), "category": category.strip()},
         "query": query,
     })  # fmt: skip
@@ -301,7 +264,7 @@ def alert_action(
 ) -> Response:  # fmt: skip
     """Acknowledge (已知悉) or resolve (解除) an alert, then go back to the page the form was on."""
     back = safe_next(return_to, "/staff/alerts") if return_to else "/staff/alerts"
-    checks = {"acknowledge": alerts.check_acknowledge, "resolve": alerts.check_resolve}
+    checks = {"acknowledge": alerts.check_acknowledge, "resolve": alerts.check_resolve}  # access: in each check
     if action not in checks:
         flash(request, "未知操作", "error")
         return _see_other(back)

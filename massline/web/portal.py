@@ -22,8 +22,8 @@ from massline.platform import Platform
 from massline.services import casework as board
 from massline.services import casework as feedback
 from massline.services import intake
-from massline.services.access import access_message_by_tracking, access_public_message
-from massline.services.casework import PublicMessage, public_message
+from massline.services.access import access_message_by_tracking, access_public_message, can_rate, can_reopen
+from massline.services.casework import public_message
 from massline.services.deployment import directory
 from massline.services.errors import Conflict, NotFound, RateLimited, ValidationFailed
 from massline.web.deps import CsrfChecked, PlatformDep, SessionDep, citizen_token, client_key
@@ -218,20 +218,14 @@ def _owned_message(request: Request, platform: Platform, session: Session) -> Me
         return None
 
 
-def _rated_current_reply(pm: PublicMessage) -> bool:
-    last = {e.type: i for i, e in enumerate(pm.history)}
-    return last.get("rated", -1) > last.get("replied", -1)
-
-
 def _case_page(
     request: Request, message: Message, errors: Mapping[str, str] | None = None,
     values: Mapping[str, Any] | None = None, status: int = 200,
 ) -> Response:
     pm = public_message(message, with_history=True, owner=True)
-    feedback_open = pm.status in ("replied", "closed")
     return render(request, "portal/track_case.html", {
         "nav": "track", "m": pm, "is_public": message.is_public,
-        "can_rate": feedback_open and not _rated_current_reply(pm), "can_reopen": feedback_open,
+        "can_rate": can_rate(message), "can_reopen": can_reopen(message),
         "errors": errors or {}, "values": values or {},
     }, status_code=status, no_store=True)
 

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from massline.services.casework import CaseResult
+
+R = TypeVar("R", bound=CaseResult)
 
 
 class MessageCreate(BaseModel):
@@ -130,23 +135,6 @@ class TokenOut(BaseModel):
     expires_in: int
 
 
-class ActionRequest(BaseModel):
-    """Parameters of a case action (which ones depends on the action)."""
-
-    office: str = ""
-    reason: str = ""
-    body: str = ""
-    user_id: int | None = None
-    days: int | None = None
-    category: str = ""
-
-
-class DecisionRequest(BaseModel):
-    """The office head's decision on an extension."""
-
-    approve: bool
-
-
 class CaseEventOut(BaseModel):
     """A step of the full case history (officials see every step)."""
 
@@ -186,6 +174,18 @@ class CaseOut(BaseModel):
     published_reply: str | None
     actions: list[str]
     history: list[CaseEventOut]
+
+
+class CaseActionOut(CaseOut, Generic[R]):
+    """The case after an action, with the action's own result."""
+
+    result: R
+
+
+class DecisionOut(BaseModel):
+    """An extension after the office head's decision: approved or denied."""
+
+    status: str
 
 
 class CaseSummary(BaseModel):

@@ -22,6 +22,8 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 
 from massline.platform import Platform
+from massline.services.access import can_see_dispatch_queue
+from massline.services.casework import CASE_ACTIONS
 from massline.services.deployment import site_setting
 from massline.services.events import EVENT_LABELS
 from massline.web.deps import csrf_token
@@ -41,18 +43,7 @@ STATUS_CLASSES = {
 }
 DUE_LABELS = {"overdue": "已超期", "soon": "即将到期"}
 SCORE_LABELS = {1: "很不满意", 2: "不满意", 3: "基本满意", 4: "满意", 5: "非常满意"}
-ACTION_LABELS = {
-    "accept": "签收",
-    "assign": "指派经办人",
-    "transfer": "转办",
-    "reject": "不予受理",
-    "reply": "保存答复草稿",
-    "publish": "发布答复",
-    "close": "办结",
-    "extend_request": "申请延期",
-    "dispatch": "派单",
-    "category": "更正分类",
-}
+ACTION_LABELS = {name: a.label for name, a in CASE_ACTIONS.items()}
 
 
 def zone(name: str) -> tzinfo:
@@ -93,6 +84,7 @@ templates.env.globals["query_url"] = query_url
 templates.env.globals["DUE_LABELS"] = DUE_LABELS
 templates.env.globals["SCORE_LABELS"] = SCORE_LABELS
 templates.env.globals["ACTION_LABELS"] = ACTION_LABELS
+templates.env.globals["can_see_dispatch_queue"] = can_see_dispatch_queue
 templates.env.globals["EVENT_LABELS"] = EVENT_LABELS
 
 

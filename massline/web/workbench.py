@@ -1,7 +1,7 @@
 """Officials' workbench pages under ``/staff``: login, inbox, dispatch queue, case page.
 
 Scoping and permissions live in the services (``board.inbox``,
-``cases.case_view``, ``cases.perform``); these handlers parse the form, call
+``cases.case_view``, ``cases.act``); these handlers parse the form, call
 the service and render. A case another office owns answers exactly like a
 case that does not exist.
 """
@@ -14,14 +14,15 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from massline.models import STATUS_LABELS, User
+from massline.platform import Platform
 from massline.services import casework as board
 from massline.services import casework as cases
 from massline.services import people as accounts
-from massline.services.access import can_act, require_role
+from massline.services.access import reads_own_office_only
 from massline.services.casework import analysis_view, urgency_levels
 from massline.services.deployment import directory
 from massline.services.errors import Conflict, Forbidden, RateLimited, ValidationFailed
@@ -36,15 +37,10 @@ from massline.web.deps import (
     login_session,
     page_user,
 )
-from massline.web.templating import ACTION_LABELS, flash, render
+from massline.web.templating import flash, render
+from massline.web.validation import request_from_form
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
-DONE = {
-    "accept": "已签收，您是本件经办人。", "assign": "已指派经办人。", "transfer": "已转办。",
-    "reject": "已作不予受理处理。",
-    "reply": "答复草稿已保存。确认无误后请点击“发布答复”。", "publish": "答复已公开发布。", "close": "已办结。",
-    "extend_request": "延期申请已提交，等待单位负责人审批。", "dispatch": "已派单。", "category": "分类已更正。",
-}
 Page = Annotated[int, Query(ge=1, le=board.MAX_PAGE)]
 
 
@@ -131,6 +127,7 @@ def inbox(
     soon = due_soon_days(session)
     return render(request, "staff/inbox.html", {
         "user": user, "nav": "inbox", "params": params, "result": result,
+        "own_office_only": reads_own_office_only(user),
         "rows": [(m, board.due_state(m, now, soon)) for m in result.items],
         "urgency": urgency_levels(session, [m.id for m in result.items]),
         "directory": directory(session), "statuses": STATUS_LABELS, "kinds": CITIZEN_KINDS, "errors": errors,
@@ -140,11 +137,10 @@ def inbox(
 @router.get("/dispatch", response_class=HTMLResponse)
 def dispatch_queue(request: Request, user: CurrentOfficial, session: SessionDep, page: Page = 1) -> Response:
     """Messages no rule could route, for the dispatcher (派单)."""
-    require_role(user, "dispatcher", "admin", "supervisor")
-    result = board.dispatch_queue(session, page)
+    result = board.dispatch_queue(session, user, page)
     return render(request, "staff/dispatch.html", {
         "user": user, "nav": "dispatch", "result": result, "directory": directory(session),
-        "rows": [(m, can_act(user, "dispatch", m)) for m in result.items],
+        "rows": [(m, cases.allowed_case_actions(user, m)) for m in result.items],
         "urgency": urgency_levels(session, [m.id for m in result.items]),
     })
 
@@ -163,8 +159,8 @@ def _case_page(
         "actions": view.actions, "analysis": analysis_view(session, user, m),
         "due_state": board.due_state(m, now, due_soon_days(session)),
         "draft": next((r for r in m.replies if r.status == "draft"), None),
-        "can_reveal": m.contact_encrypted is not None and can_act(user, "reveal_contact", m),
-        "can_decide": can_act(user, "extend_decide", m), "categories": directory(session).categories,
+        "can_reveal": view.can_reveal_contact, "can_decide": view.can_decide_extensions,
+        "categories": directory(session).categories,
         "errors": errors or {}, "values": values or {}, "contact": contact,
     }, status_code=status, no_store=contact is not None)
 
@@ -186,41 +182,44 @@ def reveal_contact(request: Request, message_id: int, user: CurrentOfficial, pla
         return _case_page(request, session, actor, message_id, platform.now(), contact=phone or "（未留联系电话）")
 
 
-class ActionForm(BaseModel):
-    """Parameters of a case action as typed; which ones count depends on the action."""
-
-    office: str = ""
-    reason: str = ""
-    body: str = ""
-    user_id: str = ""
-    days: str = ""
-    category: str = ""
-    return_to: str = ""
+def _action_request(action: str, form: Any) -> cases.CaseRequest:
+    """The typed request of ``action`` from the posted form (its own fields only), or ValidationFailed."""
+    spec = cases.CASE_ACTIONS.get(action)
+    if spec is None:
+        raise ValidationFailed({"action": "未知操作"})
+    request: cases.CaseRequest = request_from_form(spec.request, form)
+    return request
 
 
 @router.post("/cases/{message_id}/{action}", dependencies=[CsrfChecked])
-def act(
-    request: Request, message_id: int, action: str, form: Annotated[ActionForm, Form()],
-    user: CurrentOfficial, platform: PlatformDep,
+async def act(
+    request: Request, message_id: int, action: str, user: CurrentOfficial, platform: PlatformDep,
 ) -> Response:
     """Do one action on the case, then show the case (or the page the form came from)."""
-    back = safe_next(form.return_to, f"/staff/cases/{message_id}") if form.return_to else f"/staff/cases/{message_id}"
-    params = form.model_dump(exclude={"return_to"})
+    form = await request.form()
+    return await run_in_threadpool(_act, request, message_id, action, form, user, platform)
+
+
+def _act(request: Request, message_id: int, action: str, form: Any, user: User, platform: Platform) -> Response:
+    return_to = str(form.get("return_to") or "")
+    back = safe_next(return_to, f"/staff/cases/{message_id}") if return_to else f"/staff/cases/{message_id}"
+    values = {k: str(v) for k, v in form.items() if k not in ("csrf_token", "return_to")}
     try:
+        typed = _action_request(action, form)
         with platform.write() as session:
-            cases.perform(session, _actor(session, user), message_id, action, platform.now(), **params)
+            cases.act(session, _actor(session, user), message_id, typed, platform.now())
     except ValidationFailed as exc:
-        if form.return_to:
+        if return_to:
             flash(request, "；".join(exc.errors.values()), "error")
             return _see_other(back)
         with platform.read() as session:
             return _case_page(request, session, _actor(session, user), message_id, platform.now(),
-                              errors=exc.errors, values={**params, "action": action}, status=422)
+                              errors=exc.errors, values={**values, "action": action}, status=422)
     except (Conflict, Forbidden) as exc:
         flash(request, exc.message, "error")
         return _see_other(back)
-    flash(request, DONE.get(action, ACTION_LABELS.get(action, "操作") + "完成。"))
-    if action == "transfer" and not form.return_to:
+    flash(request, cases.CASE_ACTIONS[action].done)
+    if action == "transfer" and not return_to:
         back = "/staff"  # the case has left this office
     return _see_other(back)
 
@@ -231,9 +230,10 @@ def decide_extension(
     approve: Annotated[str, Form()] = "",
 ) -> Response:
     """The office head approves or denies a deadline extension."""
+    decision = cases.ExtensionDecision(approve=approve == "1")
     try:
         with platform.write() as session:
-            ext = cases.decide_extension(session, _actor(session, user), extension_id, approve == "1", platform.now())
+            ext = cases.decide_extension(session, _actor(session, user), extension_id, decision, platform.now())
             message_id = ext.message_id
     except Conflict as exc:
         flash(request, exc.message, "error")

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from massline.models import Alert, Issue, Message, User
 from massline.platform import Platform
-from massline.services.alerts import core as alerts
-from massline.services.casework import cases
+from massline.services import alerts
+from massline.services import casework as cases
 from massline.services.casework.stats import StatsFilters, message_stats
 from massline.services.errors import ValidationFailed
 from massline.services.intake.submit import MessageInput, check_submit
@@ -50,9 +50,9 @@ def answer(platform: Platform, message_id: int, username: str, when: datetime) -
     with platform.write() as s:
         actor = s.scalar(select(User).where(User.username == username))
         assert actor is not None
-        cases.perform(s, actor, message_id, "accept", when)
-        cases.perform(s, actor, message_id, "reply", when, body="您好，已安排工作人员现场核实处理，感谢您的监督。")
-        cases.perform(s, actor, message_id, "publish", when)
+        cases.act(s, actor, message_id, cases.AcceptRequest(), when)
+        cases.act(s, actor, message_id, cases.ReplyRequest(body="您好，已安排工作人员现场核实处理，感谢您的监督。"), when)
+        cases.act(s, actor, message_id, cases.PublishRequest(), when)
 
 
 def issue_of(platform: Platform, message_id: int) -> int:

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from massline.models import Message, Support, User
 from massline.platform import Platform
-from massline.services.casework import cases
+from massline.services import casework as cases
 from massline.services.ratelimit import RateLimiter
 from massline.web.templating import templates
 from tests.web_helpers import Browser, serve, submit
@@ -48,9 +48,9 @@ def _reply(platform: Platform, message_id: int) -> None:
         official = s.scalar(select(User).where(User.username == "jsj.a"))
         assert official is not None
         now = platform.now()
-        cases.perform(s, official, message_id, "accept", now)
-        cases.perform(s, official, message_id, "reply", now, body="已安排维修人员到现场处理，问题已解决。")
-        cases.perform(s, official, message_id, "publish", now)
+        cases.act(s, official, message_id, cases.AcceptRequest(), now)
+        cases.act(s, official, message_id, cases.ReplyRequest(body="已安排维修人员到现场处理，问题已解决。"), now)
+        cases.act(s, official, message_id, cases.PublishRequest(), now)
 
 
 def test_home_board_and_security_headers(browser: Browser) -> None:

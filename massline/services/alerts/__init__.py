@@ -1,32 +1,26 @@
-"""Early warning (预警): raise, deduplicate, scope, acknowledge and resolve alerts.
+"""Early warning (预警): raise, deduplicate, acknowledge and resolve alerts.
+
+Triggers (``trigger``): ``burst_issue`` and ``urgent_new_issue``, evaluated for
+an issue when the issue step adds messages to it (``evaluate_issue``);
+``burst_category`` / ``burst_region``, evaluated by the periodic ``scan``. The
+thresholds are one ``AlertParams`` object passed in (``AlertParams.from_settings``).
+Reading and handling (``handling``): the lists a user may see, acknowledge,
+resolve; who may see or act is decided in ``services.access``.
 """
 
-from massline.services.alerts.core import (
-    AlertParams,
-    ScanReport,
-    access_alert_by_id,
-    alert_scope,
-    all_alerts,
-    can_act_on_alert,
-    check_acknowledge,
-    check_resolve,
-    configure,
-    evaluate_issue,
-    list_alerts,
-    scan,
-)
+from massline.services.alerts.handling import all_alerts, check_acknowledge, check_resolve, list_alerts
+from massline.services.alerts.params import AlertParams
+from massline.services.alerts.scan import ScanReport, scan
+from massline.services.alerts.trigger import evaluate_issue, trigger
 
 __all__ = [
     "AlertParams",
     "ScanReport",
-    "access_alert_by_id",
-    "alert_scope",
     "all_alerts",
-    "can_act_on_alert",
     "check_acknowledge",
     "check_resolve",
-    "configure",
     "evaluate_issue",
     "list_alerts",
     "scan",
+    "trigger",
 ]

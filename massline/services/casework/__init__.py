@@ -1,6 +1,7 @@
 """Casework (到群众中去): what offices do with a message, and what citizens see of it.
 
-Owns the case actions (accept, transfer, reject, reply, close, extensions),
+Owns the case actions (accept, transfer, reject, reply, close, extensions), one typed
+function each (``cases``, schemas in ``schemas``, dispatched by ``act``),
 ratings, reopens and supports (``feedback``), the public view of a message
 (``publish``: PII redaction happens there, once), the board and inbox lists,
 the dashboard statistics, the case page's analysis panel and the export rows.
@@ -30,14 +31,58 @@ from massline.services.casework.board import (
     public_board,
     public_stats,
 )
-from massline.services.casework.cases import CaseView, case_view, decide_extension, perform, reveal_contact
+from massline.services.casework.cases import (
+    CASE_ACTIONS,
+    CaseAction,
+    CaseView,
+    act,
+    allowed_case_actions,
+    case_view,
+    decide_extension,
+    pending_extensions,
+    reveal_contact,
+)
 from massline.services.casework.export import EXPORT_COLUMNS, ExportFilter, export_rows
 from massline.services.casework.feedback import check_rate, check_reopen, check_support, supporter_key
 from massline.services.casework.publish import PublicMessage, public_message
+from massline.services.casework.schemas import (
+    AcceptRequest,
+    AssignRequest,
+    CaseRequest,
+    CaseResult,
+    CategoryRequest,
+    CloseRequest,
+    DispatchRequest,
+    ExtensionDecided,
+    ExtensionDecision,
+    ExtensionRequest,
+    PendingExtension,
+    PublishRequest,
+    RejectRequest,
+    ReplyRequest,
+    TransferRequest,
+)
 from massline.services.casework.stats import PERIODS, MessageStats, Share, StatsFilters, message_stats
 
 __all__ = [
+    "CASE_ACTIONS",
+    "AcceptRequest",
+    "AssignRequest",
+    "CaseAction",
+    "CaseRequest",
+    "CaseResult",
     "CaseView",
+    "CategoryRequest",
+    "CloseRequest",
+    "DispatchRequest",
+    "ExtensionDecided",
+    "ExtensionDecision",
+    "ExtensionRequest",
+    "PendingExtension",
+    "PublishRequest",
+    "RejectRequest",
+    "ReplyRequest",
+    "TransferRequest",
     "EXPORT_COLUMNS",
     "ExportFilter",
     "Filters",
@@ -51,6 +96,8 @@ __all__ = [
     "REPLY_MIN",
     "Share",
     "StatsFilters",
+    "act",
+    "allowed_case_actions",
     "analysis_view",
     "case_view",
     "check_draft_reply",
@@ -70,7 +117,7 @@ __all__ = [
     "export_rows",
     "inbox",
     "message_stats",
-    "perform",
+    "pending_extensions",
     "public_board",
     "public_message",
     "public_stats",

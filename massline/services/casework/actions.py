@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from massline.models import Category, DeadlineExtension, Message, Office, Reply, User
-from massline.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from massline.services.errors import Conflict, ValidationFailed
 from massline.services.events import add_event
 from massline.services.routing import compute_due
 
@@ -223,13 +223,10 @@ def check_request_extension(
     return ext
 
 
-def do_decide_extension(session: Session, head: User, ext_id: int, approve: bool, now: datetime) -> DeadlineExtension:
-    """The office head approves or denies a pending extension."""
-    ext = session.get(DeadlineExtension, ext_id)
-    if ext is None or ext.message.office_id != head.office_id:
-        raise NotFound()
-    if head.role != "office_head":
-        raise Forbidden("只有单位负责人可以审批延期")
+def do_decide_extension(
+    session: Session, head: User, ext: DeadlineExtension, approve: bool, now: datetime
+) -> DeadlineExtension:
+    """The office head approves or denies a pending extension (access checked by the caller)."""
     if ext.status != "pending":
         raise Conflict("该申请已处理")
     ext.status = "approved" if approve else "denied"

@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from massline.models import OPEN_STATUSES, Category, Message, Region, User
-from massline.services.access import message_scope, public_condition
+from massline.services.access import can_see_dispatch_queue, message_scope, public_condition, require
 from massline.services.errors import ValidationFailed
 from massline.services.routing import due_soon_days
 from massline.services.search import search_condition
@@ -114,8 +114,9 @@ def inbox(session: Session, user: User, f: InboxFilters, now: datetime, page_siz
     return _page(session, stmt, f, page_size, [Message.due_at.is_(None), Message.due_at, Message.id])
 
 
-def dispatch_queue(session: Session, page: int = 1, page_size: int = 50) -> Page[Message]:
-    """Messages no rule could route, oldest first (派单)."""
+def dispatch_queue(session: Session, user: User, page: int = 1, page_size: int = 50) -> Page[Message]:
+    """Messages no rule could route, oldest first (派单), for those who may see the queue (else Forbidden)."""
+    require(can_see_dispatch_queue(user))
     stmt = select(Message).where(Message.status == "received", Message.office_id.is_(None))
     return _page(session, stmt, Filters(page=page), page_size, [Message.created_at, Message.id])
 

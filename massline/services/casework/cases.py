@@ -1,93 +1,194 @@
-"""One entry point for every action an official takes on a case.
+"""The actions an official takes on a case, each one typed function, and the case page's data.
 
-Pages and the JSON API both call :func:`perform`, so the access rules and
-the state rules behind them are implemented exactly once.
+Each action is one function taking its own request schema and returning its
+own result schema (``casework.schemas``), registered with :func:`case_action`
+under its name, label and the sentence shown after it. Pages and the JSON API
+both call :func:`act`, which answers "may this user do it" through
+``services.access`` (404 for a case the user may not read, 403 for an action
+they may not take) and then runs the action. Adding an action means: its
+function here, its schema, its line in ``access.can_act`` and its form in the
+case page's template.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from massline.models import DeadlineExtension, Message, Office, User
 from massline.services import audit
-from massline.services.access import access_message_by_id, access_message_for_action
-from massline.services.casework import actions as casework
-from massline.services.crypto import FieldCipher
-from massline.services.errors import ValidationFailed
-
-ACTIONS = (
-    "accept",
-    "assign",
-    "transfer",
-    "reject",
-    "reply",
-    "publish",
-    "close",
-    "extend_request",
-    "dispatch",
-    "category",
+from massline.services.access import (
+    access_extension_for_decision,
+    access_message_by_id,
+    access_message_for_action,
+    can_act,
+    can_list_extensions,
+    require,
 )
-# the access right each action needs
-_RIGHT = {"publish": "reply", "category": "accept"}
+from massline.services.casework import actions as casework
+from massline.services.casework import schemas as s
+from massline.services.crypto import FieldCipher
+
+Req = TypeVar("Req", bound=s.CaseRequest)
+Res = TypeVar("Res", bound=s.CaseResult)
+ActionFn = Callable[[Session, User, Message, Req, datetime], Res]
 
 
-def _text(params: dict[str, Any], key: str) -> str:
-    value = params.get(key, "")
-    if not isinstance(value, str):
-        raise ValidationFailed({key: "须为文本"})
-    return value
+@dataclass(frozen=True)
+class CaseAction(Generic[Req, Res]):
+    """A registered case action: its name, schemas, function, label and the sentence shown once done."""
+
+    name: str
+    request: type[Req]
+    response: type[Res]
+    run: ActionFn[Req, Res]
+    label: str
+    done: str
 
 
-def _int(params: dict[str, Any], key: str, label: str) -> int:
-    try:
-        return int(params.get(key, ""))
-    except (TypeError, ValueError):
-        raise ValidationFailed({key: f"请填写{label}（整数）"}) from None
+#: every case action by name, in the order pages offer them
+CASE_ACTIONS: dict[str, CaseAction[Any, Any]] = {}
 
 
-def perform(session: Session, user: User, message_id: int, action: str, now: datetime, **params: Any) -> Message:
-    """Check access, then do ``action`` on the message with ``params``; returns the message."""
-    if action not in ACTIONS:
-        raise ValidationFailed({"action": "未知操作"})
-    if action == "category" and user.role == "dispatcher":
-        message = access_message_for_action(session, user, message_id, "dispatch")
-    else:
-        message = access_message_for_action(session, user, message_id, _RIGHT.get(action, action))
-    if action == "accept":
-        casework.do_accept(session, user, message, now)
-    elif action == "assign":
-        casework.do_assign(session, user, message, _int(params, "user_id", "经办人"), now)
-    elif action == "transfer":
-        casework.do_transfer(session, user, message, _text(params, "office"), _text(params, "reason"), now)
-    elif action == "reject":
-        casework.do_reject(session, user, message, _text(params, "reason"), now)
-    elif action == "reply":
-        casework.check_draft_reply(session, user, message, _text(params, "body"), now)
-    elif action == "publish":
-        casework.do_publish_reply(session, user, message, now)
-    elif action == "close":
-        casework.do_close(session, user, message, now)
-    elif action == "extend_request":
-        casework.check_request_extension(
-            session, user, message, _int(params, "days", "延期天数"), _text(params, "reason"), now
-        )
-    elif action == "dispatch":
-        casework.do_dispatch(session, user, message, _text(params, "office"), now)
-    elif action == "category":
-        casework.do_change_category(session, user, message, _text(params, "category"), now)
-    return message
+def case_action(
+    request: type[Req], response: type[Res], *, label: str, done: str
+) -> Callable[[ActionFn[Req, Res]], ActionFn[Req, Res]]:
+    """Register the decorated function as the action named by ``request.action``."""
+
+    def register(fn: ActionFn[Req, Res]) -> ActionFn[Req, Res]:
+        CASE_ACTIONS[request.action] = CaseAction(request.action, request, response, fn, label, done)
+        return fn
+
+    return register
+
+
+def act(session: Session, user: User, message_id: int, request: s.CaseRequest, now: datetime) -> s.CaseResult:
+    """Check access (NotFound, Forbidden), then do the action ``request`` asks for; returns its result."""
+    spec = CASE_ACTIONS[request.action]
+    message = access_message_for_action(session, user, message_id, spec.name)
+    result: s.CaseResult = spec.run(session, user, message, request, now)
+    return result
+
+
+# ---- the actions -------------------------------------------------------------------------------
+
+
+@case_action(s.AcceptRequest, s.AcceptResult, label="签收", done="已签收，您是本件经办人。")
+def accept(session: Session, user: User, message: Message, req: s.AcceptRequest, now: datetime) -> s.AcceptResult:
+    """签收: the office signs for the case; the accepting official becomes its handler."""
+    casework.do_accept(session, user, message, now)
+    return s.AcceptResult(**s.CaseResult.fields_of(message))
+
+
+@case_action(s.AssignRequest, s.AssignResult, label="指派经办人", done="已指派经办人。")
+def assign(session: Session, user: User, message: Message, req: s.AssignRequest, now: datetime) -> s.AssignResult:
+    """Hand the case to a colleague of the same office."""
+    casework.do_assign(session, user, message, req.user_id, now)
+    session.flush()
+    session.refresh(message, ["assignee"])
+    return s.AssignResult(**s.CaseResult.fields_of(message))
+
+
+@case_action(s.TransferRequest, s.TransferResult, label="转办", done="已转办。")
+def transfer(session: Session, user: User, message: Message, req: s.TransferRequest, now: datetime) -> s.TransferResult:
+    """转办: send the case to another office with a stated reason."""
+    old = message.office.name if message.office else None
+    casework.do_transfer(session, user, message, req.office, req.reason, now)
+    return s.TransferResult(**s.CaseResult.fields_of(message), from_office=old)
+
+
+@case_action(s.RejectRequest, s.RejectResult, label="不予受理", done="已作不予受理处理。")
+def reject(session: Session, user: User, message: Message, req: s.RejectRequest, now: datetime) -> s.RejectResult:
+    """不予受理: decline the case with a reason the citizen sees."""
+    casework.do_reject(session, user, message, req.reason, now)
+    return s.RejectResult(**s.CaseResult.fields_of(message), reason=message.reject_reason or "")
+
+
+@case_action(s.ReplyRequest, s.ReplyResult, label="保存答复草稿",
+             done="答复草稿已保存。确认无误后请点击“发布答复”。")  # fmt: skip
+def draft_reply(session: Session, user: User, message: Message, req: s.ReplyRequest, now: datetime) -> s.ReplyResult:
+    """Write or update the case's unpublished reply."""
+    draft = casework.check_draft_reply(session, user, message, req.body, now)
+    session.flush()
+    return s.ReplyResult(**s.CaseResult.fields_of(message), reply_id=draft.id)
+
+
+@case_action(s.PublishRequest, s.PublishResult, label="发布答复", done="答复已公开发布。")
+def publish_reply(
+    session: Session, user: User, message: Message, req: s.PublishRequest, now: datetime
+) -> s.PublishResult:
+    """Publish the drafted reply: the citizen sees it and the case is replied."""
+    reply = casework.do_publish_reply(session, user, message, now)
+    return s.PublishResult(**s.CaseResult.fields_of(message), reply_id=reply.id, published_at=reply.published_at)
+
+
+@case_action(s.CloseRequest, s.CloseResult, label="办结", done="已办结。")
+def close(session: Session, user: User, message: Message, req: s.CloseRequest, now: datetime) -> s.CloseResult:
+    """办结: close a replied case."""
+    casework.do_close(session, user, message, now)
+    return s.CloseResult(**s.CaseResult.fields_of(message), closed_at=message.closed_at)
+
+
+@case_action(s.ExtensionRequest, s.ExtensionRequested, label="申请延期",
+             done="延期申请已提交，等待单位负责人审批。")  # fmt: skip
+def request_extension(
+    session: Session, user: User, message: Message, req: s.ExtensionRequest, now: datetime
+) -> s.ExtensionRequested:
+    """Ask the office head for more days; one pending request at a time."""
+    ext = casework.check_request_extension(session, user, message, req.days, req.reason, now)
+    session.flush()
+    return s.ExtensionRequested(**s.CaseResult.fields_of(message), extension_id=ext.id, days=ext.days)
+
+
+@case_action(s.DispatchRequest, s.DispatchResult, label="派单", done="已派单。")
+def dispatch(session: Session, user: User, message: Message, req: s.DispatchRequest, now: datetime) -> s.DispatchResult:
+    """派单: a dispatcher sends a queued (or wrongly routed, not yet accepted) case to an office."""
+    casework.do_dispatch(session, user, message, req.office, now)
+    return s.DispatchResult(**s.CaseResult.fields_of(message))
+
+
+@case_action(s.CategoryRequest, s.CategoryResult, label="更正分类", done="分类已更正。")
+def change_category(
+    session: Session, user: User, message: Message, req: s.CategoryRequest, now: datetime
+) -> s.CategoryResult:
+    """更正分类: correct the category (the correction feeds the classifier's next training)."""
+    casework.do_change_category(session, user, message, req.category, now)
+    category = message.category.path if message.category else None
+    return s.CategoryResult(**s.CaseResult.fields_of(message), category=category)
+
+
+# ---- extensions and the contact ---------------------------------------------------------------
 
 
 def decide_extension(
-    session: Session, user: User, extension_id: int, approve: bool, now: datetime
-) -> DeadlineExtension:
-    """The office head's decision on an extension request."""
-    return casework.do_decide_extension(session, user, extension_id, approve, now)
+    session: Session, user: User, extension_id: int, req: s.ExtensionDecision, now: datetime
+) -> s.ExtensionDecided:
+    """The office head's decision on an extension request (NotFound for another office's, Forbidden
+    for staff who are not the head)."""
+    ext = access_extension_for_decision(session, user, extension_id)
+    casework.do_decide_extension(session, user, ext, req.approve, now)
+    return s.ExtensionDecided.of(ext)
+
+
+def pending_extensions(session: Session, user: User) -> list[s.PendingExtension]:
+    """The pending deadline extensions of the office head's office (Forbidden for anyone else)."""
+    require(can_list_extensions(user))
+    rows = session.scalars(
+        select(DeadlineExtension)
+        .join(Message)
+        .where(DeadlineExtension.status == "pending", Message.office_id == user.office_id)
+        .order_by(DeadlineExtension.id)
+    ).all()
+    return [
+        s.PendingExtension(id=r.id, message_id=r.message_id, days=r.days, reason=r.reason,
+                           requested_by=r.requested_by.display_name)
+        for r in rows
+    ]  # fmt: skip
 
 
 def reveal_contact(session: Session, cipher: FieldCipher, user: User, message_id: int) -> str:
@@ -99,6 +200,15 @@ def reveal_contact(session: Session, cipher: FieldCipher, user: User, message_id
     return cipher.decrypt(message.contact_encrypted)
 
 
+# ---- the case page -------------------------------------------------------------------------------
+
+
+def allowed_case_actions(user: User, message: Message) -> list[str]:
+    """The actions ``user`` (who may read ``message``) may take now: allowed to them by
+    ``access.can_act`` and possible in the case's state."""
+    return [a for a in CASE_ACTIONS if can_act(user, a, message) and casework.action_fits(a, message)]
+
+
 @dataclass
 class CaseView:
     """A case as an official sees it, with what they may do next."""
@@ -108,20 +218,14 @@ class CaseView:
     colleagues: list[User]
     offices: list[Office]
     pending_extensions: list[DeadlineExtension]
+    can_reveal_contact: bool = False
+    can_decide_extensions: bool = False
 
 
 def case_view(session: Session, user: User, message_id: int) -> CaseView:
     """The case page's data: the message, its history and the actions allowed now (by role and state)."""
-    from massline.services.access import can_act
-
     message = access_message_by_id(session, user, message_id)
-    actions = [a for a in ACTIONS if can_act(user, _RIGHT.get(a, a), message) and casework.action_fits(a, message)]
-    if user.role == "dispatcher":
-        actions = [
-            a
-            for a in ("dispatch", "reject", "category")
-            if can_act(user, "dispatch" if a == "category" else a, message) and casework.action_fits(a, message)
-        ]
+    actions = allowed_case_actions(user, message)
     colleagues: list[User] = []
     if message.office_id is not None and "assign" in actions:
         colleagues = list(
@@ -139,4 +243,8 @@ def case_view(session: Session, user: User, message_id: int) -> CaseView:
             )
         )
     )
-    return CaseView(message, actions, colleagues, offices, pending)
+    return CaseView(
+        message, actions, colleagues, offices, pending,
+        can_reveal_contact=message.contact_encrypted is not None and can_act(user, "reveal_contact", message),
+        can_decide_extensions=can_act(user, "extend_decide", message),
+    )  # fmt: skip

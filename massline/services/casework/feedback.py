@@ -10,24 +10,26 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from massline.models import Message, Rating, Support
+from massline.services.access import can_reopen, rating_refusal
 from massline.services.errors import Conflict, ValidationFailed
 from massline.services.events import add_event
 from massline.services.routing import compute_due
 
 
 def check_rate(session: Session, message: Message, score: int, comment: str, now: datetime) -> Rating:
-    """Rate the latest published reply once (1–5, optional comment)."""
+    """Rate the latest published reply once (1–5, optional comment); the rule is ``access.rating_refusal``."""
     if message.status not in ("replied", "closed"):
-        raise Conflict("答复后才能评价 (only replied cases can be rated)")
+        raise Conflict(rating_refusal(message) or "")
     if not 1 <= score <= 5:
         raise ValidationFailed({"score": "请选择 1 到 5 星"})
     text = comment.strip()
     if len(text) > 1000:
         raise ValidationFailed({"comment": "评价内容不能超过 1000 个字"})
+    refusal = rating_refusal(message)
+    if refusal is not None:
+        raise Conflict(refusal)
     reply = message.published_reply
     assert reply is not None
-    if any(r.reply_id == reply.id for r in message.ratings):
-        raise Conflict("您已评价过本次答复")
     rating = Rating(message=message, reply_id=reply.id, score=score, comment=text, created_at=now)
     session.add(rating)
     add_event(session, message, "rated", now, note=text or None, score=score)
@@ -36,7 +38,7 @@ def check_rate(session: Session, message: Message, score: int, comment: str, now
 
 def check_reopen(session: Session, message: Message, reason: str, now: datetime, escalate_after: int = 2) -> Message:
     """The citizen is not satisfied: the case goes back to the office that replied."""
-    if message.status not in ("replied", "closed"):
+    if not can_reopen(message):
         raise Conflict("只有已答复或已办结的留言可以要求重新办理")
     why = reason.strip()
     if len(why) < 4:

@@ -2,31 +2,68 @@
 
 Owns the ``issues`` pipeline step (incremental assignment, figures, heat),
 the issue index in the database (``index``), batch rebuilds, officials'
-merges and splits (``decisions``), issue actions (own, reply, commit, rate)
-and what pages show of issues (``views``).
+merges and splits (``decisions``), issue actions (own, reply, commit, rate;
+one typed function each in ``desk``, schemas in ``schemas``), and what pages
+show of issues (lists in ``views``, an issue's page in ``detail``).
 """
 
-from massline.services.issues.actions import check_rate_issue, perform
+from massline.services.issues.actions import check_rate_issue
 from massline.services.issues.decisions import check_merge, check_split
+from massline.services.issues.desk import ISSUE_ACTION_SPECS, IssueAction, act
+from massline.services.issues.detail import (
+    CommitmentView,
+    IssueDetailView,
+    PublicIssueView,
+    RatingSummary,
+    issue_detail,
+    public_issue,
+    rating_summary,
+)
 from massline.services.issues.rebuild import apply_rebuild, plan_rebuild
+from massline.services.issues.schemas import (
+    CommitRequest,
+    DraftReplyRequest,
+    IssueRequest,
+    IssueResult,
+    MergeRequest,
+    OwnRequest,
+    PublishReplyRequest,
+    ReplyAllRequest,
+    ResolveRequest,
+    SplitRequest,
+    UpdateCommitmentRequest,
+)
 from massline.services.issues.step import assign_message, refresh_heat, refresh_issues
 from massline.services.issues.views import (
     MAX_LIST,
-    IssueDetailView,
     IssueSummaryView,
     all_issues,
     filter_ids,
     hot_issues,
-    issue_detail,
-    public_issue,
-    rating_summary,
     staff_issues,
 )
 
 __all__ = [
+    "ISSUE_ACTION_SPECS",
+    "CommitRequest",
+    "CommitmentView",
+    "DraftReplyRequest",
+    "IssueAction",
     "IssueDetailView",
+    "IssueRequest",
+    "IssueResult",
     "IssueSummaryView",
     "MAX_LIST",
+    "MergeRequest",
+    "OwnRequest",
+    "PublicIssueView",
+    "PublishReplyRequest",
+    "RatingSummary",
+    "ReplyAllRequest",
+    "ResolveRequest",
+    "SplitRequest",
+    "UpdateCommitmentRequest",
+    "act",
     "all_issues",
     "apply_rebuild",
     "assign_message",
@@ -36,7 +73,6 @@ __all__ = [
     "filter_ids",
     "hot_issues",
     "issue_detail",
-    "perform",
     "plan_rebuild",
     "public_issue",
     "rating_summary",

@@ -12,7 +12,6 @@ resolved; a new message after "resolved" reopens it as recurring
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -31,7 +30,7 @@ from massline.models import (
 )
 from massline.models.issues import COMMITMENT_STATUS_LABELS, COMMITMENT_STATUSES
 from massline.services import casework
-from massline.services.access import access_issue_for_action, access_issue_member_by_tracking
+from massline.services.access import access_issue_for_action, access_issue_member_by_tracking, issue_rating_refusal
 from massline.services.errors import Conflict, NotFound, ValidationFailed
 from massline.services.events import add_event
 from massline.services.issues.step import add_issue_event
@@ -235,21 +234,14 @@ def check_rate_issue(
     message = access_issue_member_by_tracking(session, issue_id, tracking_code, secret)
     issue = session.get(Issue, issue_id)
     assert issue is not None
-    answered = session.scalar(
-        select(IssueReply.id).where(IssueReply.issue_id == issue.id, IssueReply.status == "published").limit(1)
-    )
-    if answered is None and issue.status != "resolved":
-        raise Conflict("该问题答复或办结后才能评价 (rate after a reply or resolution)")
+    refusal = issue_rating_refusal(session, issue, message)
+    if refusal is not None:
+        raise Conflict(refusal)
     if not 1 <= score <= 5:
         raise ValidationFailed({"score": "请选择 1 到 5 星"})
     text = comment.strip()
     if len(text) > TEXT_MAX:
         raise ValidationFailed({"comment": f"评价内容不能超过 {TEXT_MAX} 个字"})
-    exists = session.scalar(
-        select(IssueRating.id).where(IssueRating.issue_id == issue.id, IssueRating.message_id == message.id)
-    )
-    if exists is not None:
-        raise Conflict("您已评价过该问题的办理")
     rating = IssueRating(issue_id=issue.id, message_id=message.id, score=score, comment=text, created_at=now)
     try:
         with session.begin_nested():
@@ -258,35 +250,3 @@ def check_rate_issue(
         raise Conflict("您已评价过该问题的办理") from exc
     add_issue_event(session, issue, "rated", now, note=text or None, score=score)
     return rating
-
-
-ACTIONS = ("own", "draft_reply", "publish_reply", "reply", "commit", "update_commitment", "resolve")
-
-
-def perform(session: Session, user: User, issue_id: int, action: str, now: datetime, **params: Any) -> Issue:
-    """One entry point for pages and the API: do ``action`` on the issue with ``params``."""
-    if action == "own":
-        return check_own(session, user, issue_id, now)
-    if action == "draft_reply":
-        check_draft_issue_reply(session, user, issue_id, params.get("body", ""), now)
-    elif action == "publish_reply":
-        do_publish_issue_reply(session, user, issue_id, now)
-    elif action == "reply":
-        check_reply_all(session, user, issue_id, params.get("body", ""), now)
-    elif action == "commit":
-        check_add_commitment(session, user, issue_id, params.get("text", ""), now,
-                             office_code=str(params.get("office") or ""), due_date=params.get("due_date"))  # fmt: skip
-    elif action == "update_commitment":
-        try:
-            cid = int(params.get("commitment_id", ""))
-        except (TypeError, ValueError):
-            raise ValidationFailed({"commitment_id": "请指明承诺"}) from None
-        check_update_commitment(session, user, issue_id, cid, now, progress=params.get("progress", ""),
-                                status=str(params.get("status") or ""), note=str(params.get("note") or ""))  # fmt: skip
-    elif action == "resolve":
-        check_resolve(session, user, issue_id, params.get("note", ""), now)
-    else:
-        raise ValidationFailed({"action": "未知操作"})
-    issue = session.get(Issue, issue_id)
-    assert issue is not None
-    return issue

@@ -144,15 +144,17 @@ def mark_recurring(session: Session, issue: Issue, message: Message, now: dateti
     )  # fmt: skip
 
 
-def refresh_issues(session: Session, issue_ids: Sequence[int], now: datetime) -> list[Issue]:
-    """Refresh figures, heat and description of these issues and run their alert checks."""
+def refresh_issues(
+    session: Session, issue_ids: Sequence[int], now: datetime, alert_params: alerts.AlertParams | None = None
+) -> list[Issue]:
+    """Refresh figures, heat and description of these issues and run their alert checks (with ``alert_params``)."""
     out = []
     for issue_id in sorted(set(issue_ids)):
         issue = session.get(Issue, issue_id)
         if issue is None or issue.status == "merged":
             continue
         refresh_issue(session, issue, now)
-        alerts.evaluate_issue(session, issue, now)
+        alerts.evaluate_issue(session, issue, now, alert_params)
         out.append(issue)
     return out
 
@@ -160,7 +162,7 @@ def refresh_issues(session: Session, issue_ids: Sequence[int], now: datetime) ->
 def _finish(ctx: AnalysisContext, session: Session, items: list[Item]) -> None:
     ids = [i for i in session.scalars(select(Message.issue_id).where(Message.id.in_([it.id for it in items]))) if i]
     dirty = session.scalars(select(Issue.id).where(Issue.id.in_(ids), Issue.dirty.is_(True))).all()
-    refresh_issues(session, dirty, utcnow())
+    refresh_issues(session, dirty, utcnow(), ctx.alert_params)
 
 
 @register_step("issues", "issues-v1", finish=_finish)

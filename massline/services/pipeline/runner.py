@@ -38,6 +38,7 @@ from massline.analysis.classify import CategoryClassifier
 from massline.analysis.places import Gazetteer, RegionEntry
 from massline.analysis.text import LshIndex, MinHasher
 from massline.models import Category, Message, MessageAnalysis, Office, Region, utcnow
+from massline.services.alerts import AlertParams
 from massline.services.casework import do_route
 from massline.services.classifier import ModelUnavailable, load_classifier
 from massline.services.routing import config_version, routing_table
@@ -62,6 +63,7 @@ class AnalysisContext:
     hasher: MinHasher = field(default_factory=MinHasher)
     lsh: LshIndex = field(default_factory=lambda: LshIndex(threshold=DUPLICATE_THRESHOLD))
     batch: dict[str, dict[int, Any]] = field(default_factory=dict)  # per run: results of prepare hooks
+    alert_params: AlertParams = field(default_factory=AlertParams)
 
 
 @dataclass(frozen=True)
@@ -190,8 +192,11 @@ def _places(session: Session) -> tuple[Gazetteer, dict[str, int], dict[str, int]
     return gazetteer, region_ids, category_ids
 
 
-def analysis_context(session: Session, *, model_path: Path | None, threshold: float = 0.5) -> AnalysisContext:
-    """The context for a run: the gazetteer of the current configuration and the current model file.
+def analysis_context(
+    session: Session, *, model_path: Path | None, threshold: float = 0.5, alert_params: AlertParams | None = None
+) -> AnalysisContext:
+    """The context for a run: the gazetteer of the current configuration, the current model file and
+    the early-warning thresholds (``alert_params``, default: the built-in ones).
 
     Both are cached (per database and configuration version; per file and
     modification time), so calling this before every batch is cheap.
@@ -206,7 +211,8 @@ def analysis_context(session: Session, *, model_path: Path | None, threshold: fl
             problem = f"model unreadable: {exc}"
             log.warning("category model not used: %s", exc)
         problem = "" if classifier is not None else problem
-    return AnalysisContext(gazetteer, region_ids, category_ids, classifier, problem, threshold)
+    return AnalysisContext(gazetteer, region_ids, category_ids, classifier, problem, threshold,
+                           alert_params=alert_params or AlertParams())  # fmt: skip
 
 
 # ---- running -----------------------------------------------------------------

@@ -14,12 +14,13 @@ from sqlalchemy.orm import Session
 
 from massline.models import Alert, Issue, IssueReply, Message, Region, User
 from massline.platform import Platform
-from massline.services.alerts import core as alerts
+from massline.services import access, alerts
+from massline.services import issues as issue_views
+from massline.services.alerts.trigger import urgent_reason
 from massline.services.errors import Conflict, ValidationFailed
 from massline.services.intake.submit import MessageInput, check_submit
 from massline.services.issues import actions as issue_actions
 from massline.services.issues import decisions as issue_decisions
-from massline.services.issues import views as issue_views
 from massline.web import dashboard
 from tests.conftest import PASSWORD, token_for
 from tests.web_helpers import Browser, login
@@ -87,8 +88,8 @@ def browser(url: str) -> Iterator[Browser]:
 )
 def test_can_act_on_alert(role: str, office_id: int | None, active: bool, allowed: bool) -> None:
     user = User(username="u", display_name="u", role=role, office_id=office_id, is_active=active)
-    assert alerts.can_act_on_alert(user, Alert(office_id=7, status="open")) is allowed
-    assert alerts.can_act_on_alert(user, Alert(office_id=None, status="open")) is (allowed and office_id is None)
+    assert access.can_act_on_alert(user, Alert(office_id=7, status="open")) is allowed
+    assert access.can_act_on_alert(user, Alert(office_id=None, status="open")) is (allowed and office_id is None)
 
 
 def test_alert_buttons_only_for_those_who_may_act(deployed: Platform, browser: Browser, api: httpx.Client) -> None:
@@ -272,9 +273,9 @@ def test_issue_page_saves_a_draft_then_publishes_it(deployed: Platform, browser:
 def test_alert_titles_and_validation_messages_are_chinese(deployed: Platform, api: httpx.Client) -> None:
     issue_id = make_issue(deployed, "阳光社区楼道杂物", "cs-dc-hp-yg", owner="dc.a")
     evidence = [{"message": 1, "level": "urgent", "label": "坍塌", "signal": "collapse"}]
-    assert alerts.urgent_reason(evidence) == "坍塌（1 条紧急留言）"
+    assert urgent_reason(evidence) == "坍塌（1 条紧急留言）"
     elevated = [{"message": i, "level": "elevated", "label": "燃气泄漏", "signal": "gas"} for i in range(3)]
-    assert alerts.urgent_reason(elevated) == "燃气泄漏（3 条较急留言有同一风险信号）"
+    assert urgent_reason(elevated) == "燃气泄漏（3 条较急留言有同一风险信号）"
     h = token_for(api, "dc.a")
     base = f"/api/v1/staff/issues/{issue_id}"
     cid = api.post(f"{base}/commit", json={"text": "清理楼道杂物"}, headers=h).json()["commitments"][0]["id"]

@@ -15,7 +15,7 @@ from massline.cli import main
 from massline.config import get_settings
 from massline.models import Alert, Issue, IssuePlaceAlias, Message, User
 from massline.platform import Platform
-from massline.services.alerts import core as alerts
+from massline.services import alerts
 from massline.services.casework import feedback
 from massline.services.intake.submit import MessageInput, Submitted, check_submit
 from massline.services.issues import decisions as issue_decisions

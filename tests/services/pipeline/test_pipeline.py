@@ -17,8 +17,8 @@ from massline.cli import main
 from massline.config import Settings, get_settings
 from massline.models import Message, MessageAnalysis, MessageBandKey, MessageEvent, Region, User
 from massline.platform import Platform
+from massline.services import casework as cases
 from massline.services.casework import actions as casework
-from massline.services.casework import cases
 from massline.services.classifier.model import retrain, training_set
 from massline.services.errors import ValidationFailed
 from massline.services.intake.submit import MessageInput, check_submit
@@ -195,8 +195,8 @@ def test_retrain_learns_from_answered_cases_and_corrections(deployed: Platform, 
     with deployed.write() as s:
         official = s.scalars(select(User).where(User.username == "jsj.a")).one()
         dispatcher = s.scalars(select(User).where(User.username == "disp")).one()
-        cases.perform(s, official, misfiled, "category", now, category="劳动和社会保障")
-        cases.perform(s, dispatcher, queued, "category", now, category="劳动和社会保障")
+        cases.act(s, official, misfiled, cases.CategoryRequest(category="劳动和社会保障"), now)
+        cases.act(s, dispatcher, queued, cases.CategoryRequest(category="劳动和社会保障"), now)
 
     with deployed.read() as s:
         data = training_set(s)
