@@ -85,6 +85,14 @@ class Plugins:
         """Reply checks, in registration order (reserved for ``services.replies``; none built in)."""
         return [item for group in self._collect("register_reply_checks", object) for item in group]
 
+    def check(self) -> None:
+        """Call every hook once and check the answers, so a bad plugin stops the start-up, not a later run."""
+        self.steps()
+        self.importers()
+        self.exporters()
+        self.report_sections()
+        self.reply_checks()
+
     def _collect(self, hook: str, kind: type[T]) -> list[list[T]]:
         """Each plugin's answer to ``hook``, in registration order, checked to be lists of ``kind``."""
         groups: list[list[T]] = []
@@ -137,4 +145,5 @@ def load_plugins(
             manager.check_pending()
         except (ValueError, pluggy.PluginValidationError) as exc:
             raise PluginError(f"plugin of an installed package (entry point group massline): {exc}") from exc
+    plugins.check()
     return plugins
