@@ -49,6 +49,15 @@ def _importer(importers: Importers, file: Path, fmt: str | None, mapping: Import
         fail(str(exc))
 
 
+def _bind(spec: ImportMapping, importer: Importer, file: Path, read: ReadOptions) -> None:
+    try:
+        notes = spec.bind(importer.columns(file, read))
+    except (MappingError, FormatError) as exc:
+        fail(str(exc))
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
+
+
 def _print_problems(report: ImportReport) -> None:
     for p in report.problems[:SHOWN_PROBLEMS]:
         ext = f" [{p.external_id}]" if p.external_id else ""
@@ -116,12 +125,7 @@ def import_cmd(
     platform = get_platform()
     importer = _importer(platform.plugins.importers(), file, fmt, spec)
     read = ReadOptions(sheet=sheet, encoding=encoding)
-    try:
-        notes = spec.bind(importer.columns(file, read))
-    except (MappingError, FormatError) as exc:
-        fail(str(exc))
-    for note in notes:
-        click.echo(f"note: {note}", err=True)
+    _bind(spec, importer, file, read)
     if writer_thread is None:
         writer_thread = (os.cpu_count() or 1) > 1
     options = ImportOptions(
@@ -141,15 +145,27 @@ def import_cmd(
     seconds = time.perf_counter() - started
     _print_problems(report)
     _write_report(report, file, report_path)
-    if dry_run:
+    if not _print_outcome(report, file, options, seconds, stop=on_error == "stop"):
+        return
+    if index_now:
+        started = time.perf_counter()
+        indexed = search_backlog.index_backlog(platform.write)
+        click.echo(f"indexed {indexed} messages for search in {time.perf_counter() - started:.1f} s")
+    else:
+        _print_pending(platform)
+
+
+def _print_outcome(report: ImportReport, file: Path, options: ImportOptions, seconds: float, *, stop: bool) -> bool:
+    """Print what the import did; False after a dry run (nothing more to do). Exits 1 when nothing was imported."""
+    if options.dry_run:
         click.echo(
             f"dry run: {report.rows} rows read, {report.rows - report.bad_rows - report.duplicates} would be imported, "
             f"{report.duplicates} already imported, {report.bad_rows} bad rows; nothing written"
         )
-        if report.bad_rows and on_error == "stop":
+        if report.bad_rows and stop:
             raise SystemExit(1)
-        return
-    if report.bad_rows and not report.written and on_error == "stop":
+        return False
+    if report.bad_rows and not report.written and stop:
         fail(
             f"{report.bad_rows} of {report.rows} rows are invalid; nothing was imported "
             "(fix them or use --on-error skip)"
@@ -160,19 +176,17 @@ def import_cmd(
         f"in {seconds:.1f} s ({rate:,.0f} rows/s): {report.routed} routed, {report.queued} in the dispatch queue, "
         f"{report.replied} replied, {report.duplicates} duplicates skipped, {report.bad_rows} bad rows skipped"
     )
-    if index_now:
-        started = time.perf_counter()
-        indexed = search_backlog.index_backlog(platform.write)
-        click.echo(f"indexed {indexed} messages for search in {time.perf_counter() - started:.1f} s")
-    else:
-        with platform.read() as session:
-            pending = search_backlog.pending_count(session)
-        if pending:
-            click.echo(
-                f"{pending} messages wait for the search index: the worker adds them "
-                "(massline serve / massline worker / massline pipeline run); board search finds them meanwhile"
-            )
+    return True
 
+
+def _print_pending(platform: Platform) -> None:
+    with platform.read() as session:
+        pending = search_backlog.pending_count(session)
+    if pending:
+        click.echo(
+            f"{pending} messages wait for the search index: the worker adds them "
+            "(massline serve / massline worker / massline pipeline run); board search finds them meanwhile"
+        )
 
 
 def _day(value: str | None, name: str) -> date | None:
