@@ -65,6 +65,15 @@ class Plugins:
         others = [name for name, _plugin in self.manager.list_name_plugin() if name not in self._names]
         return [*self._names, *others]  # others: the entry points' plugins
 
+    def hooks(self) -> dict[str, list[str]]:
+        """Each registered plugin's name and the hooks it implements, in registration order."""
+        out: dict[str, list[str]] = {}
+        for name in self.names():
+            plugin = self.manager.get_plugin(name)
+            callers = self.manager.get_hookcallers(plugin) or []
+            out[name] = sorted(caller.name for caller in callers)
+        return out
+
     def steps(self) -> list[Step]:
         """The pipeline steps, in the order they run (a later step of the same name replaces an earlier one)."""
         return ordered_steps(self._collect("register_pipeline_steps", Step))

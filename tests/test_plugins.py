@@ -137,6 +137,10 @@ def test_cli_uses_the_deployments_importer_step_and_exporter(cli_env: SimpleName
     assert "imported 2 of 2 rows from calls.psv" in imported.output
     steps = cli("pipeline", "steps")
     assert steps.output.split()[::2] == [*BUILTIN_STEPS, "exclamations"]
+    listed = cli("plugins").output.splitlines()
+    assert listed[0] == "massline.services.pipeline: register_pipeline_steps"
+    assert listed[4] == f"{PLUGIN}: register_exporters, register_importers, register_pipeline_steps"
+    assert listed[-2:] == ["importers: csv, xlsx, jsonl, psv", "exporters: csv, xlsx, jsonl"]
     ran = cli("pipeline", "run")
     assert "  exclamations ran      2" in ran.output, ran.output
     with deployed.read() as s:
