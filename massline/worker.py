@@ -20,7 +20,7 @@ from datetime import datetime
 from massline.platform import Platform
 from massline.services import alerts, issues
 from massline.services import search as search_backlog
-from massline.services.pipeline import PipelineReport, analysis_context, run_pipeline
+from massline.services.pipeline import PipelineReport, PlacesCache, analysis_context, run_pipeline
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,7 @@ class Worker:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._last_scan = 0.0
+        self._places = PlacesCache()  # the gazetteer, rebuilt when the configuration changes
         alerts.configure(alerts.AlertParams.from_settings(platform.settings))
 
     def scan_alerts(self) -> alerts.ScanReport:
@@ -63,7 +64,8 @@ class Worker:
         while not self._stop.is_set():
             with self.platform.write() as session:
                 ctx = analysis_context(
-                    session, model_path=settings.classifier_model_path, threshold=settings.classifier_threshold
+                    session, model_path=settings.classifier_model_path, threshold=settings.classifier_threshold,
+                    places=self._places,
                 )
                 report = run_pipeline(
                     session, ctx, steps, since=since, limit=self.batch_size, force=force, after_id=after_id,

@@ -109,17 +109,10 @@ class Step:
 
 # ---- context -----------------------------------------------------------------
 
-_places_cache: dict[str, tuple[str, Gazetteer, dict[str, int], dict[str, int]]] = {}
-_places_lock = threading.Lock()
-_MAX_CACHED = 2  # a gazetteer holds a segmenter (~25 MB)
+Places = tuple[Gazetteer, dict[str, int], dict[str, int]]
 
 
-def _places(session: Session) -> tuple[Gazetteer, dict[str, int], dict[str, int]]:
-    key = str(session.get_bind().engine.url)
-    version = config_version(session)
-    cached = _places_cache.get(key)
-    if cached is not None and cached[0] == version and version:
-        return cached[1], cached[2], cached[3]
+def _load_places(session: Session) -> Places:
     rows = list(
         session.execute(select(Region.id, Region.code, Region.name, Region.level, Region.parent_id, Region.aliases))
     )
@@ -134,24 +127,47 @@ def _places(session: Session) -> tuple[Gazetteer, dict[str, int], dict[str, int]
         )
         for _rid, code, name, level, parent_id, aliases in rows
     ]
-    gazetteer = Gazetteer(entries)
     region_ids = {code: rid for rid, code in code_of.items()}
     categories = session.execute(select(Category.path, Category.id).where(Category.level == 1))
-    category_ids = {path: cid for path, cid in categories}
-    with _places_lock:
-        while len(_places_cache) >= _MAX_CACHED and key not in _places_cache:
-            _places_cache.pop(next(iter(_places_cache)))
-        _places_cache[key] = (version, gazetteer, region_ids, category_ids)
-    return gazetteer, region_ids, category_ids
+    return Gazetteer(entries), region_ids, {path: cid for path, cid in categories}
 
 
-def analysis_context(session: Session, *, model_path: Path | None, threshold: float = 0.5) -> AnalysisContext:
+class PlacesCache:
+    """The gazetteer and id maps of one database, kept until its configuration version changes.
+
+    Owned by whoever runs the pipeline repeatedly (a ``Worker``), so calling
+    :func:`analysis_context` before every batch is cheap; nothing is cached
+    process-wide.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._cached: tuple[str, str, Places] | None = None
+
+    def get(self, session: Session) -> Places:
+        """The places of ``session``'s database, rebuilt when its URL or configuration version changed."""
+        key = str(session.get_bind().engine.url)
+        version = config_version(session)
+        with self._lock:
+            cached = self._cached
+        if cached is not None and version and cached[:2] == (key, version):
+            return cached[2]
+        places = _load_places(session)
+        with self._lock:
+            self._cached = (key, version, places)
+        return places
+
+
+def analysis_context(
+    session: Session, *, model_path: Path | None, threshold: float = 0.5, places: PlacesCache | None = None
+) -> AnalysisContext:
     """The context for a run: the gazetteer of the current configuration and the current model file.
 
-    Both are cached (per database and configuration version; per file and
-    modification time), so calling this before every batch is cheap.
+    With ``places`` the gazetteer is reused while the configuration version is
+    unchanged; the model is cached per file and modification time
+    (``services.classifier``), so calling this before every batch is cheap.
     """
-    gazetteer, region_ids, category_ids = _places(session)
+    gazetteer, region_ids, category_ids = (places or PlacesCache()).get(session)
     classifier: CategoryClassifier | None = None
     problem = "no model file"
     if model_path is not None:
