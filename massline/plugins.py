@@ -105,7 +105,9 @@ class Plugins:
     def _collect(self, hook: str, kind: type[T]) -> list[list[T]]:
         """Each plugin's answer to ``hook``, in registration order, checked to be lists of ``kind``."""
         groups: list[list[T]] = []
-        # get_hookimpls() is in registration order (pluggy calls them last-registered first)
+        # Each implementation is called here rather than through pluggy's hook call, to name the plugin
+        # of a wrong answer; get_hookimpls() lists them in registration order (trylast ones first,
+        # tryfirst ones last), the reverse of the order pluggy would call them in.
         for impl in getattr(self.manager.hook, hook).get_hookimpls():
             answer = impl.function()
             if answer is None:
