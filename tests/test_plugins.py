@@ -75,6 +75,17 @@ def test_two_platforms_in_one_process_run_their_own_steps(deployed: Platform) ->
         other.dispose()
 
 
+def test_an_installed_package_registers_through_its_entry_point(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    dist = tmp_path / "acme_massline-1.0.dist-info"  # what `pip install acme-massline` leaves on the path
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: acme-massline\nVersion: 1.0\n", encoding="utf-8")
+    (dist / "entry_points.txt").write_text(f"[massline]\nacme = {PLUGIN}\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    plugins = load_plugins()
+    assert plugins.names()[-1] == "acme" and plugins.steps()[-1].name == "exclamations"
+    assert "exclamations" not in [s.name for s in load_plugins(entry_points=False).steps()]
+
+
 def test_bad_plugins_fail_at_start_up_with_their_name() -> None:
     with pytest.raises(PluginError, match="'tests.no_such_plugin' cannot be imported"):
         load_plugins(["tests.no_such_plugin"], entry_points=False)
