@@ -1,6 +1,6 @@
 """Benchmark of ``massline import``: 100,000 realistic messages into a fresh SQLite DB.
 
-    python benchmarks/bench_import.py [--rows 100000] [--workdir /tmp/massline-bench-import]
+    python benchmarks/bench_import.py [--rows 100000] [--workdir /tmp/massline-bench-import] [--import-arg=ARG ...]
 
 Makes a CSV of messages resampled (with variations: places of the demo city,
 numbers, dates, kinds, phones, replies) from the real board texts in
@@ -221,6 +221,13 @@ def main() -> None:
         default=0,
         help="cut bodies to this many characters (hotline-length records); 0 keeps them whole",
     )
+    parser.add_argument(
+        "--import-arg",
+        action="append",
+        default=[],
+        metavar="ARG",
+        help="extra argument for `massline import` (repeatable), e.g. --import-arg=--no-writer-thread",
+    )
     args = parser.parse_args()
     work: Path = args.workdir
     shutil.rmtree(work, ignore_errors=True)
@@ -243,7 +250,8 @@ def main() -> None:
     started = time.perf_counter()
     cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(
-        [*cli, "import", str(data), "--mapping", str(mapping), "--batch-size", str(args.batch_size), "--index-now"],
+        [*cli, "import", str(data), "--mapping", str(mapping), "--batch-size", str(args.batch_size), "--index-now",
+         *args.import_arg],
         env=env,
         capture_output=True,
         text=True,

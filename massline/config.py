@@ -11,10 +11,10 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "dev", "development"}
 
@@ -72,6 +72,11 @@ class Settings(BaseSettings):
         le=1.0,
         description="Confidence below which a predicted category is not used for routing (a person classifies).",
     )
+    plugins: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(),
+        description="The deployment's own plugins (pipeline steps, importers, exporters): comma-separated module "
+        "paths, registered after the built-in ones in this order (see docs/configuration.md).",
+    )
     alert_scan_minutes: float = Field(
         default=10.0, gt=0, description="How often the worker checks categories and regions for bursts (minutes)."
     )
@@ -93,6 +98,13 @@ class Settings(BaseSettings):
     alert_urgent_min_elevated: int = Field(
         default=3, ge=1, description="Elevated messages with the same risk signal that raise an urgent-issue alert."
     )
+
+    @field_validator("plugins", mode="before")
+    @classmethod
+    def _split_plugins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
 
     @model_validator(mode="after")
     def _fill_and_check(self) -> Settings:

@@ -1,7 +1,9 @@
-"""The running platform: settings, database, cipher and limiters, built once.
+"""The running platform: settings, database, cipher, limiters and plugins, built once.
 
 Web, CLI and worker each build one ``Platform`` and hand its sessions and
-helpers to the service functions.
+helpers to the service functions. Its plugins (pipeline steps, importers,
+exporters: ``massline.plugins``) are loaded here, at start-up, from the
+settings; nothing registers itself on import.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from massline.config import Settings, get_settings
 from massline.db import make_engine, make_sessionmaker, transaction
 from massline.migrate import upgrade
 from massline.models import utcnow
+from massline.plugins import Plugins, load_plugins
 from massline.services import people as passwords
 from massline.services.crypto import FieldCipher
 from massline.services.intake import StoreProcess, SubmissionWriter
@@ -27,8 +30,10 @@ from massline.services.ratelimit import RateLimiter
 class Platform:
     """Everything a request, command or worker run needs, built from one Settings."""
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, *, plugins: Plugins | None = None) -> None:
         self.settings = settings or get_settings()
+        #: the plugins of this platform: the built-ins, then the ``plugins`` setting's, then entry points'
+        self.plugins = plugins if plugins is not None else load_plugins(self.settings.plugins)
         self.engine = make_engine(self.settings.database_url)
         self.sessions = make_sessionmaker(self.engine)
         self.cipher = FieldCipher(self.settings.resolved_secret("encryption_key"))

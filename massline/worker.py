@@ -3,7 +3,8 @@
 ``Worker(platform).run_once()`` first adds the messages stored since the
 last cycle to the search index (``services/search_backlog``, a few thousand
 per transaction), then analyses what is pending in short write
-transactions (``batch_size`` messages each) and returns a report;
+transactions (``batch_size`` messages each), with the pipeline steps the
+platform's plugins registered (``platform.plugins.steps()``), and returns a report;
 ``start()``/``stop()`` run it every ``interval`` seconds in a background
 thread (``massline serve`` does this in-process by default; ``massline
 worker`` runs it alone). Heavy analysis therefore never runs in a web request.
@@ -19,7 +20,7 @@ from datetime import datetime
 from massline.platform import Platform
 from massline.services import alerts, issues
 from massline.services import search as search_backlog
-from massline.services.pipeline.runner import PipelineReport, analysis_context, run_pipeline
+from massline.services.pipeline import PipelineReport, PlacesCache, analysis_context, run_pipeline
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ class Worker:
         self._thread: threading.Thread | None = None
         self._last_scan = 0.0
         self.alert_params = alerts.AlertParams.from_settings(platform.settings)
+        self._places = PlacesCache()  # the gazetteer, rebuilt when the configuration changes
 
     def scan_alerts(self) -> alerts.ScanReport:
         """The periodic pass: burst checks per category and region, and stale issue heats refreshed."""
@@ -57,15 +59,17 @@ class Worker:
         cap = self.max_per_cycle if max_messages is None else max_messages
         total = PipelineReport(indexed=self.index_search())
         settings = self.platform.settings
+        steps = self.platform.plugins.steps()
         after_id = 0
         while not self._stop.is_set():
             with self.platform.write() as session:
                 ctx = analysis_context(
                     session, model_path=settings.classifier_model_path, threshold=settings.classifier_threshold,
                     alert_params=self.alert_params,
+                    places=self._places,
                 )
                 report = run_pipeline(
-                    session, ctx, since=since, limit=self.batch_size, force=force, after_id=after_id,
+                    session, ctx, steps, since=since, limit=self.batch_size, force=force, after_id=after_id,
                     now=self.platform.now(),
                 )  # fmt: skip
             total.add(report)

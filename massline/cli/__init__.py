@@ -177,6 +177,7 @@ def _register_groups() -> None:
         "massline.cli.hot_cmd",
         "massline.cli.pipeline_cmd",
         "massline.cli.issues_cmd",
+        "massline.cli.plugins_cmd",
     ):
         try:
             module = importlib.import_module(name)

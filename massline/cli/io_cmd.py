@@ -11,10 +11,11 @@ from pathlib import Path
 import click
 
 from massline.cli.common import fail, get_platform
-from massline.io.exporters import EXPORT_FORMATS, write_problems_csv, write_table
-from massline.io.formats import FORMATS, FormatError, columns_of, guess_format, read_records
+from massline.io.exporters import Exporter, write_problems_csv
+from massline.io.formats import FormatError, Importer, Importers, ReadOptions
 from massline.io.importers import ImportMapping, MappingError, load_mapping, mapping_from_pairs
 from massline.models import STATUS_LABELS, STATUSES
+from massline.platform import Platform
 from massline.services import search as search_backlog
 from massline.services.casework import EXPORT_COLUMNS, ExportFilter, export_rows
 from massline.services.intake import ImportAborted, ImportOptions, ImportReport, deployment_timezone, run_import
@@ -34,15 +35,27 @@ def _mapping(mapping: str | None, pairs: tuple[str, ...]) -> ImportMapping:
     fail("give a column mapping: --mapping FILE (or a shipped name such as tipdm2020c) or --map field=column ...")
 
 
-def _format(file: Path, fmt: str | None, mapping: ImportMapping) -> str:
-    if fmt:
-        return fmt
+def _importer(importers: Importers, file: Path, fmt: str | None, mapping: ImportMapping) -> Importer:
     try:
-        return guess_format(file)
+        if fmt:
+            return importers.get(fmt)
+        try:
+            return importers.for_path(file)
+        except FormatError:
+            if mapping.format and mapping.format in importers:
+                return importers.get(mapping.format)
+            raise
     except FormatError as exc:
-        if mapping.format in FORMATS:
-            return mapping.format
         fail(str(exc))
+
+
+def _bind(spec: ImportMapping, importer: Importer, file: Path, read: ReadOptions) -> None:
+    try:
+        notes = spec.bind(importer.columns(file, read))
+    except (MappingError, FormatError) as exc:
+        fail(str(exc))
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
 
 
 def _print_problems(report: ImportReport) -> None:
@@ -68,8 +81,8 @@ def _write_report(report: ImportReport, file: Path, report_path: Path | None) ->
 
 @click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-              help="File format (default: from the extension).")
+@click.option("--format", "fmt", default=None, metavar="FORMAT",
+              help="csv, xlsx, jsonl or a plugin's format (default: from the extension).")
 @click.option("--sheet", default=None, help="XLSX sheet name (default: the first sheet).")
 @click.option("--encoding", default=None, help="CSV/JSONL text encoding (default: UTF-8, else GB18030).")
 @click.option("--mapping", default=None,
@@ -82,8 +95,8 @@ def _write_report(report: ImportReport, file: Path, report_path: Path | None) ->
 @click.option("--reply-office", default=None, help="Office code answering replied rows that routing leaves unassigned.")
 @click.option("--batch-size", default=2000, show_default=True, type=click.IntRange(1, 100_000),
               help="Rows per transaction.")
-@click.option("--workers", default=None, type=click.IntRange(0, 1),
-              help="1: a writer thread writes each batch while the next is read (default on 2+ cores); 0: one thread.")
+@click.option("--writer-thread/--no-writer-thread", "writer_thread", default=None,
+              help="Write each batch in a second thread while the next one is read (default: on with 2+ cores).")
 @click.option("--index-now", is_flag=True,
               help="Add the imported messages to the search index before returning (else the worker does it).")
 @click.option("--dry-run", is_flag=True, help="Validate and count only; write nothing.")
@@ -94,9 +107,10 @@ def _write_report(report: ImportReport, file: Path, report_path: Path | None) ->
 def import_cmd(
     file: Path, fmt: str | None, sheet: str | None, encoding: str | None, mapping: str | None,
     pairs: tuple[str, ...], source: str | None, default_region: str | None, reply_office: str | None,
-    batch_size: int, workers: int | None, index_now: bool, dry_run: bool, on_error: str, report_path: Path | None,
+    batch_size: int, writer_thread: bool | None, index_now: bool, dry_run: bool, on_error: str,
+    report_path: Path | None,
 ) -> None:
-    """Import messages from FILE (CSV, XLSX or JSONL) through a column mapping.
+    """Import messages from FILE (CSV, XLSX, JSONL or a plugin's format) through a column mapping.
 
     Rows are validated like web submissions, routed to offices and given
     tracking codes. Like web submissions they are added to the search index
@@ -108,24 +122,22 @@ def import_cmd(
     if not file.is_file():
         fail(f"file not found: {file}")
     spec = _mapping(mapping, pairs)
-    fmt = _format(file, fmt, spec)
-    try:
-        notes = spec.bind(columns_of(file, fmt, sheet=sheet, encoding=encoding))
-    except (MappingError, FormatError) as exc:
-        fail(str(exc))
-    for note in notes:
-        click.echo(f"note: {note}", err=True)
+    platform = get_platform()
+    importer = _importer(platform.plugins.importers(), file, fmt, spec)
+    read = ReadOptions(sheet=sheet, encoding=encoding)
+    _bind(spec, importer, file, read)
+    if writer_thread is None:
+        writer_thread = (os.cpu_count() or 1) > 1
     options = ImportOptions(
         source=source or spec.source or "import", on_error="skip" if on_error == "skip" else "stop",
         batch_size=batch_size, dry_run=dry_run, default_region=default_region, reply_office=reply_office,
-        workers=workers if workers is not None else (1 if (os.cpu_count() or 1) > 1 else 0),
+        workers=1 if writer_thread else 0,
     )
-    platform = get_platform()
     platform.migrate()
     started = time.perf_counter()
     try:
         report = run_import(
-            platform.sessions, platform.cipher, lambda: read_records(file, fmt, sheet=sheet, encoding=encoding),
+            platform.sessions, platform.cipher, lambda: importer.read(file, read),
             spec, options, default_timezone=platform.settings.timezone, now=platform.now(),
         )
     except (ImportAborted, FormatError) as exc:
@@ -133,15 +145,27 @@ def import_cmd(
     seconds = time.perf_counter() - started
     _print_problems(report)
     _write_report(report, file, report_path)
-    if dry_run:
+    if not _print_outcome(report, file, options, seconds, stop=on_error == "stop"):
+        return
+    if index_now:
+        started = time.perf_counter()
+        indexed = search_backlog.index_backlog(platform.write)
+        click.echo(f"indexed {indexed} messages for search in {time.perf_counter() - started:.1f} s")
+    else:
+        _print_pending(platform)
+
+
+def _print_outcome(report: ImportReport, file: Path, options: ImportOptions, seconds: float, *, stop: bool) -> bool:
+    """Print what the import did; False after a dry run (nothing more to do). Exits 1 when nothing was imported."""
+    if options.dry_run:
         click.echo(
             f"dry run: {report.rows} rows read, {report.rows - report.bad_rows - report.duplicates} would be imported, "
             f"{report.duplicates} already imported, {report.bad_rows} bad rows; nothing written"
         )
-        if report.bad_rows and on_error == "stop":
+        if report.bad_rows and stop:
             raise SystemExit(1)
-        return
-    if report.bad_rows and not report.written and on_error == "stop":
+        return False
+    if report.bad_rows and not report.written and stop:
         fail(
             f"{report.bad_rows} of {report.rows} rows are invalid; nothing was imported "
             "(fix them or use --on-error skip)"
@@ -152,19 +176,17 @@ def import_cmd(
         f"in {seconds:.1f} s ({rate:,.0f} rows/s): {report.routed} routed, {report.queued} in the dispatch queue, "
         f"{report.replied} replied, {report.duplicates} duplicates skipped, {report.bad_rows} bad rows skipped"
     )
-    if index_now:
-        started = time.perf_counter()
-        indexed = search_backlog.index_backlog(platform.write)
-        click.echo(f"indexed {indexed} messages for search in {time.perf_counter() - started:.1f} s")
-    else:
-        with platform.read() as session:
-            pending = search_backlog.pending_count(session)
-        if pending:
-            click.echo(
-                f"{pending} messages wait for the search index: the worker adds them "
-                "(massline serve / massline worker / massline pipeline run); board search finds them meanwhile"
-            )
+    return True
 
+
+def _print_pending(platform: Platform) -> None:
+    with platform.read() as session:
+        pending = search_backlog.pending_count(session)
+    if pending:
+        click.echo(
+            f"{pending} messages wait for the search index: the worker adds them "
+            "(massline serve / massline worker / massline pipeline run); board search finds them meanwhile"
+        )
 
 
 def _day(value: str | None, name: str) -> date | None:
@@ -187,10 +209,23 @@ def _status(value: str | None) -> str | None:
     fail(f"--status: unknown status {value!r}; use one of {', '.join(STATUSES)} or its Chinese label")
 
 
+def _exporter(platform: Platform, out: Path, fmt: str | None) -> Exporter:
+    exporters = platform.plugins.exporters()
+    try:
+        if fmt:
+            return exporters.get(fmt)
+        try:
+            return exporters.for_path(out)
+        except FormatError:
+            return exporters.get("csv")
+    except FormatError as exc:
+        fail(str(exc))
+
+
 @click.command("export")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default=None,
-              help="csv or xlsx (default: from OUT's extension, else csv).")
+@click.option("--format", "fmt", default=None, metavar="FORMAT",
+              help="csv, xlsx or a plugin's format (default: from OUT's extension, else csv).")
 @click.option("--status", default=None, help="Only this status (received, replied ... or 已答复 ...).")
 @click.option("--since", default=None, help="Only messages created on or after this local date (YYYY-MM-DD).")
 @click.option("--until", default=None, help="Only messages created on or before this local date (YYYY-MM-DD).")
@@ -202,7 +237,8 @@ def export_cmd(
     office: str | None, redact: bool,
 ) -> None:
     """Export messages to OUT, one row per message (never the citizens' contacts)."""
-    fmt = fmt or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
+    platform = get_platform()
+    exporter = _exporter(platform, out, fmt)
     first, last = _day(since, "since"), _day(until, "until")
     code = _status(status)
     if not redact:
@@ -210,7 +246,6 @@ def export_cmd(
             "warning: --no-redact exports personal data in the text unmasked; administrators only, "
             "handle the file as confidential", err=True,
         )
-    platform = get_platform()
     platform.migrate()
     with platform.read() as session:
         try:
@@ -223,7 +258,7 @@ def export_cmd(
             until=datetime.combine(last + timedelta(days=1), dtime(), tzinfo=tz) if last else None,
             office=office,
         )
-        count = write_table(out, fmt, EXPORT_COLUMNS, export_rows(session, filters, redact_pii=redact, tz=tz))
+        count = exporter.write(out, EXPORT_COLUMNS, export_rows(session, filters, redact_pii=redact, tz=tz))
     click.echo(f"exported {count} messages to {out}" + ("" if redact else " (NOT redacted)"))
 
 

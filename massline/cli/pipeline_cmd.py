@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from massline.cli.common import get_platform
 from massline.platform import Platform
 from massline.services.alerts import AlertParams
-from massline.services.pipeline.runner import AnalysisContext, PipelineReport, analysis_context, steps
+from massline.services.pipeline import AnalysisContext, PipelineReport, Step, analysis_context
 
 __all__ = ["register"]
 
@@ -33,14 +33,14 @@ def _context(session: Session, platform: Platform) -> AnalysisContext:
                             alert_params=AlertParams.from_settings(s))  # fmt: skip
 
 
-def _print_report(report: PipelineReport) -> None:
+def _print_report(report: PipelineReport, steps: list[Step]) -> None:
     if report.indexed:
         click.echo(f"indexed {report.indexed} messages for search")
     click.echo(
         f"analysed {report.messages} messages: {report.routed} routed, {report.urgent} urgent, "
         f"{report.duplicates} near-duplicates"
     )
-    for step in steps():
+    for step in steps:
         ran, skipped, failed = (report.ran.get(step.name, 0), report.skipped.get(step.name, 0),
                                 report.failed.get(step.name, 0))  # fmt: skip
         click.echo(f"  {step.name:<11} ran {ran:>6}  skipped {skipped:>6}  failed {failed:>6}")
@@ -48,7 +48,7 @@ def _print_report(report: PipelineReport) -> None:
 
 @click.group("pipeline")
 def pipeline_group() -> None:
-    """The analysis pipeline (classify, kind, urgency, sentiment, place, duplicates)."""
+    """The analysis pipeline (classify, kind, urgency, sentiment, place, duplicates, issues, plugins' steps)."""
 
 
 @pipeline_group.command("run")
@@ -74,7 +74,7 @@ def run_cmd(since: datetime | None, force: bool, batch: int) -> None:
     if ctx.classifier is None:
         click.echo(f"classify: skipped ({ctx.classifier_problem}: {platform.settings.classifier_model_path})")
     report = Worker(platform, batch_size=batch).run_once(since=start, force=force, max_messages=0)
-    _print_report(report)
+    _print_report(report, platform.plugins.steps())
 
 
 @pipeline_group.command("steps")
@@ -84,7 +84,7 @@ def steps_cmd() -> None:
     platform.migrate()
     with platform.read() as session:
         ctx = _context(session, platform)
-    for step in steps():
+    for step in platform.plugins.steps():
         click.echo(f"{step.name:<11} {step.current_version(ctx)}")
 
 
@@ -101,7 +101,7 @@ def worker_cmd(once: bool, interval: float) -> None:
     platform.migrate()
     worker = Worker(platform, interval=interval)
     if once:
-        _print_report(worker.run_once(max_messages=0))
+        _print_report(worker.run_once(max_messages=0), platform.plugins.steps())
         return
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 

@@ -1,4 +1,4 @@
-"""Streaming readers of tabular files: CSV, XLSX and JSONL.
+"""Streaming readers of tabular files (CSV, XLSX, JSONL), and the importers of a platform.
 
 Each reader yields ``(row_number, record)`` pairs one at a time, so a file of
 any size is read in constant memory. ``record`` maps a column name to its raw
@@ -7,6 +7,13 @@ value (``str`` for CSV; cell values for XLSX; JSON values for JSONL).
 Row numbers are what a person sees when opening the file: for CSV and XLSX the
 header is row 1 and the first data row is row 2 (a CSV record spanning several
 lines still counts as one row); for JSONL the number is the line number.
+
+An :class:`Importer` names a format (the ``--format`` value), the extensions it
+claims, a reader and a header function. Importers reach ``massline import``
+through the ``register_importers`` hook (``massline.hookspecs``): the built-in
+CSV, XLSX and JSONL ones (:func:`builtin_importers`) the same way as a
+deployment's own; :class:`Importers` is what the running platform's plugins
+registered (``Platform.plugins.importers()``).
 """
 
 from __future__ import annotations
@@ -14,13 +21,29 @@ from __future__ import annotations
 import codecs
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
-__all__ = ["FORMATS", "FormatError", "detect_encoding", "guess_format", "read_records"]
+from massline.hookspecs import hookimpl
 
-FORMATS = ("csv", "xlsx", "jsonl")
+__all__ = [
+    "CSV",
+    "JSONL",
+    "XLSX",
+    "FormatError",
+    "FormatTable",
+    "Importer",
+    "Importers",
+    "ReadOptions",
+    "Record",
+    "RowError",
+    "builtin_importers",
+    "detect_encoding",
+    "read_records",
+]
+
 Record = dict[str, Any]
 _CHUNK = 1 << 20
 
@@ -33,16 +56,86 @@ class RowError(Exception):
     """One row cannot be read (e.g. a JSONL line that is not a JSON object)."""
 
 
-def guess_format(path: Path) -> str:
-    """The format implied by the file name's extension."""
-    suffix = path.suffix.lower().lstrip(".")
-    if suffix in ("csv", "txt", "tsv"):
-        return "csv"
-    if suffix in ("xlsx", "xlsm"):
-        return "xlsx"
-    if suffix in ("jsonl", "ndjson", "json"):
-        return "jsonl"
-    raise FormatError(f"{path.name}: cannot tell the format from the extension; give --format csv|xlsx|jsonl")
+@dataclass(frozen=True)
+class ReadOptions:
+    """What ``massline import`` passes to a reader: the XLSX sheet and the text encoding (None: guess)."""
+
+    sheet: str | None = None
+    encoding: str | None = None
+
+
+Rows = Iterator[tuple[int, "Record | RowError"]]
+
+
+@dataclass(frozen=True)
+class Importer:
+    """A file format ``massline import`` reads.
+
+    ``read(path, options)`` yields ``(row_number, record)`` for every non-blank
+    data row, a :class:`RowError` for a row that cannot be read, and raises
+    :class:`FormatError` when the file cannot be read at all;
+    ``columns(path, options)`` returns the header (None when records have no
+    fixed columns, as in JSONL: the mapping is then checked row by row).
+    """
+
+    name: str
+    extensions: tuple[str, ...]
+    read: Callable[[Path, ReadOptions], Rows]
+    columns: Callable[[Path, ReadOptions], list[str] | None]
+    description: str = ""
+
+
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def extensions(self) -> tuple[str, ...]: ...
+
+
+T = TypeVar("T", bound=_Named)
+
+
+class FormatTable(Generic[T]):
+    """Formats by name, in registration order; a later format of the same name replaces the earlier one."""
+
+    kind = "format"
+
+    def __init__(self, formats: Iterable[T]) -> None:
+        self._by_name: dict[str, T] = {}
+        for fmt in formats:
+            self._by_name[fmt.name] = fmt
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The format names, in registration order."""
+        return tuple(self._by_name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._by_name
+
+    def get(self, name: str) -> T:
+        """The format called ``name``; :class:`FormatError` names the known ones otherwise."""
+        try:
+            return self._by_name[name]
+        except KeyError:
+            raise FormatError(f"unknown {self.kind} format {name!r}; use one of {', '.join(self.names)}") from None
+
+    def for_path(self, path: Path) -> T:
+        """The format claiming ``path``'s extension (the last registered one wins)."""
+        suffix = path.suffix.lower().lstrip(".")
+        for fmt in reversed(self._by_name.values()):
+            if suffix in fmt.extensions:
+                return fmt
+        raise FormatError(
+            f"{path.name}: cannot tell the format from the extension; give --format {'|'.join(self.names)}"
+        )
+
+
+class Importers(FormatTable[Importer]):
+    """The importers of a running platform (``Platform.plugins.importers()``)."""
+
+    kind = "import"
 
 
 def detect_encoding(path: Path) -> str:
@@ -61,8 +154,8 @@ def detect_encoding(path: Path) -> str:
     return "utf-8-sig"
 
 
-def _csv_records(path: Path, encoding: str | None) -> Iterator[tuple[int, Record | RowError]]:
-    enc = encoding or detect_encoding(path)
+def _csv_records(path: Path, options: ReadOptions) -> Rows:
+    enc = options.encoding or detect_encoding(path)
     try:
         with path.open(encoding=enc, newline="") as handle:
             reader = csv.reader(handle)
@@ -80,7 +173,8 @@ def _csv_records(path: Path, encoding: str | None) -> Iterator[tuple[int, Record
         raise FormatError(f"{path.name}: malformed CSV ({exc})") from exc
 
 
-def _xlsx_records(path: Path, sheet: str | None) -> Iterator[tuple[int, Record | RowError]]:
+def _xlsx_records(path: Path, options: ReadOptions) -> Rows:
+    sheet = options.sheet
     from openpyxl import load_workbook
 
     try:
@@ -104,8 +198,8 @@ def _xlsx_records(path: Path, sheet: str | None) -> Iterator[tuple[int, Record |
         workbook.close()
 
 
-def _jsonl_records(path: Path, encoding: str | None) -> Iterator[tuple[int, Record | RowError]]:
-    enc = encoding or detect_encoding(path)
+def _jsonl_records(path: Path, options: ReadOptions) -> Rows:
+    enc = options.encoding or detect_encoding(path)
     try:
         with path.open(encoding=enc) as handle:
             for number, line in enumerate(handle, start=1):
@@ -124,42 +218,22 @@ def _jsonl_records(path: Path, encoding: str | None) -> Iterator[tuple[int, Reco
         raise FormatError(f"{path.name}: not {enc} text ({exc.reason})") from exc
 
 
-def read_records(
-    path: Path, fmt: str, *, sheet: str | None = None, encoding: str | None = None
-) -> Iterator[tuple[int, Record | RowError]]:
-    """Yield ``(row_number, record)`` for every non-blank data row of ``path``.
-
-    A row that cannot be read at all is yielded as a :class:`RowError` so the
-    caller can report it with its number; a file that cannot be read raises
-    :class:`FormatError`.
-    """
-    if not path.is_file():
-        raise FormatError(f"{path}: no such file")
-    if fmt == "csv":
-        return _csv_records(path, encoding)
-    if fmt == "xlsx":
-        return _xlsx_records(path, sheet)
-    if fmt == "jsonl":
-        return _jsonl_records(path, encoding)
-    raise FormatError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+def _csv_columns(path: Path, options: ReadOptions) -> list[str] | None:
+    enc = options.encoding or detect_encoding(path)
+    try:
+        with path.open(encoding=enc, newline="") as handle:
+            header = next(csv.reader(handle), None)
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise FormatError(f"{path.name}: cannot read the header ({exc})") from exc
+    if not header:
+        raise FormatError(f"{path.name}: empty file (no header row)")
+    return [c.strip() for c in header]
 
 
-def columns_of(path: Path, fmt: str, *, sheet: str | None = None, encoding: str | None = None) -> list[str] | None:
-    """The header of a CSV/XLSX file (None for JSONL, whose keys vary by line)."""
-    if fmt == "jsonl":
-        return None
-    if fmt == "csv":
-        enc = encoding or detect_encoding(path)
-        try:
-            with path.open(encoding=enc, newline="") as handle:
-                header = next(csv.reader(handle), None)
-        except (UnicodeDecodeError, csv.Error) as exc:
-            raise FormatError(f"{path.name}: cannot read the header ({exc})") from exc
-        if not header:
-            raise FormatError(f"{path.name}: empty file (no header row)")
-        return [c.strip() for c in header]
+def _xlsx_columns(path: Path, options: ReadOptions) -> list[str] | None:
     from openpyxl import load_workbook
 
+    sheet = options.sheet
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
@@ -174,3 +248,34 @@ def columns_of(path: Path, fmt: str, *, sheet: str | None = None, encoding: str 
     if not header:
         raise FormatError(f"{path.name}: empty sheet (no header row)")
     return ["" if h is None else str(h).strip() for h in header]
+
+
+def _no_columns(path: Path, options: ReadOptions) -> list[str] | None:
+    return None  # JSONL: keys vary by line
+
+
+CSV = Importer("csv", ("csv", "txt", "tsv"), _csv_records, _csv_columns, "CSV (UTF-8 or GB18030, header row)")
+XLSX = Importer("xlsx", ("xlsx", "xlsm"), _xlsx_records, _xlsx_columns, "Excel workbook (one sheet, header row)")
+JSONL = Importer("jsonl", ("jsonl", "ndjson", "json"), _jsonl_records, _no_columns, "one JSON object per line")
+
+
+@hookimpl(specname="register_importers")
+def builtin_importers() -> list[Importer]:
+    """The built-in importers: CSV, XLSX and JSONL."""
+    return [CSV, XLSX, JSONL]
+
+
+def read_records(
+    path: Path, fmt: str | Importer, *, sheet: str | None = None, encoding: str | None = None
+) -> Rows:
+    """Yield ``(row_number, record)`` for every non-blank data row of ``path``.
+
+    ``fmt`` is an importer, or the name of a built-in one (csv, xlsx, jsonl).
+    A row that cannot be read at all is yielded as a :class:`RowError` so the
+    caller can report it with its number; a file that cannot be read raises
+    :class:`FormatError`.
+    """
+    importer = fmt if isinstance(fmt, Importer) else Importers(builtin_importers()).get(fmt)
+    if not path.is_file():
+        raise FormatError(f"{path}: no such file")
+    return importer.read(path, ReadOptions(sheet=sheet, encoding=encoding))

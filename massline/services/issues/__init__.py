@@ -1,6 +1,7 @@
 """Issues (集中起来): clusters of messages about one problem in one place.
 
 Owns the ``issues`` pipeline step (incremental assignment, figures, heat),
+contributed as a plugin (``issue_steps``, registered at start-up by ``massline.plugins``),
 the issue index in the database (``index``), batch rebuilds, officials'
 merges and splits (``decisions``), issue actions (own, reply, commit, rate;
 one typed function each in ``desk``, schemas in ``schemas``), and what pages
@@ -33,7 +34,7 @@ from massline.services.issues.schemas import (
     SplitRequest,
     UpdateCommitmentRequest,
 )
-from massline.services.issues.step import assign_message, refresh_heat, refresh_issues
+from massline.services.issues.step import assign_message, issue_steps, refresh_heat, refresh_issues
 from massline.services.issues.views import (
     MAX_LIST,
     IssueSummaryView,
@@ -73,6 +74,7 @@ __all__ = [
     "filter_ids",
     "hot_issues",
     "issue_detail",
+    "issue_steps",
     "plan_rebuild",
     "public_issue",
     "rating_summary",

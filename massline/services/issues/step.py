@@ -1,6 +1,8 @@
 """Issues in the platform: the ``issues`` pipeline step, figures, description, heat, recurrence.
 
-The step (registered after ``duplicates``) puts each analysed message into an
+The step (contributed by :func:`issue_steps`, the ``register_pipeline_steps``
+hook of this domain, registered at start-up after the built-in steps of
+``services.pipeline``, so it runs after ``duplicates``) puts each analysed message into an
 issue — the issue of an earlier near-duplicate, the most similar issue of a
 compatible place, or a new one — through ``services.issue_index`` (indexed
 lookups only). A message that already has an issue keeps it (re-clustering is
@@ -26,10 +28,11 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from massline.analysis.issues import HeatMessage, HeatParams, HeatResult, IssueDoc, describe_issue, heat_index
+from massline.hookspecs import hookimpl
 from massline.models import Issue, IssueCluster, IssueEvent, Message, MessageAnalysis, User, utcnow
 from massline.services import alerts
 from massline.services.issues.index import NEW, StoredIssueIndex, load_cluster, save_assignment
-from massline.services.pipeline.runner import AnalysisContext, Item, StepResult, register_step
+from massline.services.pipeline import AnalysisContext, Item, Step, StepResult
 
 ISSUE_EVENT_LABELS = {
     "created": "形成问题",
@@ -165,12 +168,17 @@ def _finish(ctx: AnalysisContext, session: Session, items: list[Item]) -> None:
     refresh_issues(session, dirty, utcnow(), ctx.alert_params)
 
 
-@register_step("issues", "issues-v1", finish=_finish)
 def issue_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult:
     """Assign the message to an issue (same problem, same place), through indexed lookups."""
     message = session.get(Message, item.id)
     assert message is not None
     return StepResult(evidence=assign_message(session, message, utcnow(), item=item))
+
+
+@hookimpl(specname="register_pipeline_steps")
+def issue_steps() -> list[Step]:
+    """The ``issues`` step (needs ``duplicates``' results: register this plugin after the pipeline's)."""
+    return [Step("issues", "issues-v1", issue_step, finish=_finish)]
 
 
 # ---- figures, heat, description ------------------------------------------------------------------

@@ -1,4 +1,42 @@
-"""The analysis pipeline: registered, ordered, incremental steps with versioned
-results, run by the worker and the CLI; the built-in steps (classify, kind,
-urgency, sentiment, place, duplicates).
+"""The analysis pipeline: ordered, incremental steps with versioned results, run
+by the worker and the CLI. Owns the step-facing types (``context``), the runner,
+the routing of queued messages by what the analysis found (``dispatch``) and the
+built-in steps (``steps``: classify, kind, urgency, sentiment, place,
+duplicates), which this package contributes as a plugin (``builtin_steps``,
+registered at start-up by ``massline.plugins``).
+
+Other packages use only the names below.
 """
+
+from massline.services.pipeline.context import (
+    AnalysisContext,
+    FinishFn,
+    Item,
+    PlacesCache,
+    PrepareFn,
+    Step,
+    StepFn,
+    StepResult,
+    analysis_context,
+)
+from massline.services.pipeline.dispatch import route_by_analysis
+from massline.services.pipeline.runner import PipelineReport, ordered_steps, pipeline_version, run_pipeline
+from massline.services.pipeline.steps import builtin_steps
+
+__all__ = [
+    "AnalysisContext",
+    "FinishFn",
+    "Item",
+    "PipelineReport",
+    "PlacesCache",
+    "PrepareFn",
+    "Step",
+    "StepFn",
+    "StepResult",
+    "analysis_context",
+    "builtin_steps",
+    "ordered_steps",
+    "pipeline_version",
+    "route_by_analysis",
+    "run_pipeline",
+]

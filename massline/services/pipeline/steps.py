@@ -1,6 +1,8 @@
-"""The built-in analysis steps, in the order they run.
+"""The built-in analysis steps, in the order they run: a plugin like any other.
 
-Each wraps a pure ``massline.analysis`` function and turns its answer into
+:func:`builtin_steps` implements the ``register_pipeline_steps`` hook; the
+platform registers this plugin explicitly at start-up (``massline.plugins``).
+Each step wraps a pure ``massline.analysis`` function and turns its answer into
 typed columns of ``MessageAnalysis`` plus the evidence an official is shown.
 Bump a step's version when its results change; the next run recomputes that
 step (and only that step) for every message.
@@ -15,8 +17,9 @@ from sqlalchemy import and_, delete, insert, or_, select
 from sqlalchemy.orm import Session
 
 from massline.analysis.classify import assess_urgency, guess_kind, sentiment_intensity, text_of
+from massline.hookspecs import hookimpl
 from massline.models import Message, MessageAnalysis, MessageBandKey
-from massline.services.pipeline.runner import AnalysisContext, Item, StepResult, register_step
+from massline.services.pipeline.context import AnalysisContext, Item, Step, StepResult
 
 MAX_DUPLICATE_CANDIDATES = 50
 
@@ -36,7 +39,6 @@ def _classify_batch(ctx: AnalysisContext, items: list[Item]) -> None:
     ctx.batch["classify"] = {item.id: p for item, p in zip(items, predictions, strict=True)}
 
 
-@register_step("classify", _classify_version, prepare=_classify_batch)
 def classify_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult:
     """First-level category and calibrated confidence; skipped when no model is configured."""
     empty = {"category_id": None, "category_label": None, "category_confidence": None, "needs_review": None}
@@ -62,7 +64,6 @@ def classify_step(ctx: AnalysisContext, session: Session, item: Item) -> StepRes
 # ---- kind, urgency, sentiment ------------------------------------------------------
 
 
-@register_step("kind", "kind-v1")
 def kind_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult:
     """The message kind guessed from the text, with its cue words."""
     guess = guess_kind(item.body, title=item.title)
@@ -72,7 +73,6 @@ def kind_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult:
     )
 
 
-@register_step("urgency", "urgency-v1")
 def urgency_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult:
     """Urgency level and score with every signal's words and their offsets in ``item.text``."""
     urgency = assess_urgency(item.text)
@@ -93,7 +93,6 @@ def urgency_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResu
     )
 
 
-@register_step("sentiment", "sentiment-v1")
 def sentiment_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult:
     """Emotional intensity (calm 0 → angry 1) and the words behind it."""
     sentiment = sentiment_intensity(item.text)
@@ -106,7 +105,6 @@ def sentiment_step(ctx: AnalysisContext, session: Session, item: Item) -> StepRe
 # ---- place ----------------------------------------------------------------------
 
 
-@register_step("place", "places-v1")
 def place_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult:
     """The most specific region named in the text, the words that prove it, and unlisted places."""
     match = ctx.gazetteer.locate(item.text)
@@ -142,7 +140,6 @@ def _duplicates_version(ctx: AnalysisContext) -> str:
     return f"minhash-v1-{ctx.hasher.num_perm}x{ctx.hasher.shingle}-{ctx.lsh.threshold}"
 
 
-@register_step("duplicates", _duplicates_version)
 def duplicates_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult:
     """Near-duplicates among earlier messages: band-key lookup, then estimated Jaccard ≥ threshold.
 
@@ -186,3 +183,16 @@ def duplicates_step(ctx: AnalysisContext, session: Session, item: Item) -> StepR
     matches.sort(key=lambda m: -m[1])
     shown = [{"id": mid, "similarity": sim} for mid, sim in matches[:10]]
     return StepResult(values=values, evidence={"matches": shown, "of": root})
+
+
+@hookimpl(specname="register_pipeline_steps")
+def builtin_steps() -> list[Step]:
+    """The built-in steps: classify, kind, urgency, sentiment, place, duplicates (in this order)."""
+    return [
+        Step("classify", _classify_version, classify_step, prepare=_classify_batch),
+        Step("kind", "kind-v1", kind_step),
+        Step("urgency", "urgency-v1", urgency_step),
+        Step("sentiment", "sentiment-v1", sentiment_step),
+        Step("place", "places-v1", place_step),
+        Step("duplicates", _duplicates_version, duplicates_step),
+    ]

@@ -15,13 +15,12 @@ from massline.cli import main
 from massline.config import get_settings
 from massline.models import Alert, Issue, IssuePlaceAlias, Message, User
 from massline.platform import Platform
-from massline.services import alerts
+from massline.services import alerts, pipeline
 from massline.services.casework import feedback
 from massline.services.intake.submit import MessageInput, Submitted, check_submit
 from massline.services.issues import decisions as issue_decisions
 from massline.services.issues import rebuild as issue_rebuild
 from massline.services.issues import step as issues
-from massline.services.pipeline import runner as pipeline
 from tests.conftest import token_for
 
 # the same problem (a developer forcing flat buyers to buy a parking space) in two compounds,
@@ -51,7 +50,7 @@ def submit(p: Platform, title: str, body: str, author: str, region: str = "cs-dc
 
 def analyse(p: Platform) -> pipeline.PipelineReport:
     with p.write() as s:
-        return pipeline.run_pipeline(s, pipeline.analysis_context(s, model_path=None))
+        return pipeline.run_pipeline(s, pipeline.analysis_context(s, model_path=None), p.plugins.steps())
 
 
 def issue_of(p: Platform, message_id: int) -> int:

@@ -3,6 +3,7 @@ retraining from history, the worker and the CLI — on a real database (mini dep
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import time
 from collections.abc import Iterator
@@ -12,17 +13,19 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import func, select
 
+from massline import hookimpl
 from massline.analysis.classify.model import CategoryClassifier, text_of
 from massline.cli import main
 from massline.config import Settings, get_settings
 from massline.models import Message, MessageAnalysis, MessageBandKey, MessageEvent, Region, User
 from massline.platform import Platform
+from massline.plugins import load_plugins
 from massline.services import casework as cases
+from massline.services import pipeline
 from massline.services.casework import actions as casework
 from massline.services.classifier.model import retrain, training_set
 from massline.services.errors import ValidationFailed
 from massline.services.intake.submit import MessageInput, check_submit
-from massline.services.pipeline import runner as pipeline
 from massline.worker import Worker
 
 GAS = "东城区和平街道阳光社区三栋楼道里有很浓的煤气味，请马上派人来处理，谢谢。"
@@ -53,7 +56,7 @@ def run(platform: Platform, **kwargs: object) -> pipeline.PipelineReport:
     with platform.write() as s:
         ctx = pipeline.analysis_context(s, model_path=platform.settings.classifier_model_path,
                                         threshold=platform.settings.classifier_threshold)
-        return pipeline.run_pipeline(s, ctx, **kwargs)  # type: ignore[arg-type]
+        return pipeline.run_pipeline(s, ctx, platform.plugins.steps(), **kwargs)  # type: ignore[arg-type]
 
 
 def region_id(platform: Platform, code: str) -> int:
@@ -76,15 +79,18 @@ def tiny_model(path: Path, threshold: float = 0.5) -> Path:
     return path
 
 
-@pytest.fixture
-def registry() -> Iterator[None]:
-    """Restore the step registry after a test changes it."""
-    saved = pipeline.steps()
-    yield
-    pipeline._STEPS[:] = saved
+class NewVersion:
+    """A deployment's plugin shipping a new version of one built-in step."""
+
+    def __init__(self, step: pipeline.Step) -> None:
+        self.step = step
+
+    @hookimpl
+    def register_pipeline_steps(self) -> list[pipeline.Step]:
+        return [self.step]
 
 
-def test_pipeline_stores_evidence_place_duplicates_and_versions(deployed: Platform, registry: None) -> None:
+def test_pipeline_stores_evidence_place_duplicates_and_versions(deployed: Platform) -> None:
     first = submit(deployed, "楼道煤气味", GAS)
     repost = submit(deployed, "楼道煤气味", GAS_AGAIN)
     other = submit(deployed, "居住证咨询", SOCIAL)
@@ -115,8 +121,8 @@ def test_pipeline_stores_evidence_place_duplicates_and_versions(deployed: Platfo
 
     assert run(deployed).messages == 0  # incremental: nothing left to do
 
-    step = next(st for st in pipeline.steps() if st.name == "kind")
-    pipeline.register_step("kind", "kind-v999")(step.run)  # a new version of one step
+    step = next(st for st in deployed.plugins.steps() if st.name == "kind")
+    deployed.plugins.register(NewVersion(dataclasses.replace(step, version="kind-v999")))  # a new version of one step
     again = run(deployed)
     assert again.messages == 3 and again.ran == {"kind": 3} and again.skipped == {}
     assert analysis(deployed, first).versions["kind"] == "kind-v999"
@@ -284,4 +290,5 @@ def test_cli_pipeline_worker_and_retrain(cli_env: Settings, deployed: Platform, 
 def test_every_pipeline_step_is_documented() -> None:
     doc = (Path(__file__).resolve().parents[3] / "docs" / "analysis.md").read_text(encoding="utf-8")
     section = doc.split("## In the platform", 1)[1]
-    assert [s.name for s in pipeline.steps() if f"| `{s.name}` |" not in section] == []
+    steps = load_plugins(entry_points=False).steps()
+    assert [s.name for s in steps if f"| `{s.name}` |" not in section] == []

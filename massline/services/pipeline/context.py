@@ -1,0 +1,189 @@
+"""What a pipeline step sees and returns: the step-facing types, and the analysis context.
+
+A *step* (:class:`Step`) has a name, a version and a function computing its
+part of the analysis for one message (``run(ctx, session, item) ->
+StepResult``); optional ``prepare`` and ``finish`` hooks work on a whole
+batch. Steps reach the pipeline through the ``register_pipeline_steps`` hook
+(``massline.hookspecs``): the built-in ones (``steps.py``, and the issues
+step of ``services.issues``) the same way as a deployment's own.
+
+:func:`analysis_context` builds the :class:`AnalysisContext` of a run: the
+gazetteer of the current configuration and the current category model.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from massline.analysis.classify import CategoryClassifier
+from massline.analysis.places import Gazetteer, RegionEntry
+from massline.analysis.text import LshIndex, MinHasher
+from massline.models import Category, Region
+from massline.services.alerts import AlertParams
+from massline.services.classifier import ModelUnavailable, load_classifier
+from massline.services.routing import config_version
+
+log = logging.getLogger(__name__)
+
+#: Region levels of the platform → levels of ``analysis.places``.
+PLACE_LEVELS = {"county": "district", "town": "street"}
+DUPLICATE_THRESHOLD = 0.8
+
+
+@dataclass
+class AnalysisContext:
+    """What the steps need, built once per configuration (gazetteer) and model file (classifier)."""
+
+    gazetteer: Gazetteer
+    region_ids: dict[str, int]
+    category_ids: dict[str, int]
+    classifier: CategoryClassifier | None = None
+    classifier_problem: str = "no model file"
+    threshold: float = 0.5
+    hasher: MinHasher = field(default_factory=MinHasher)
+    lsh: LshIndex = field(default_factory=lambda: LshIndex(threshold=DUPLICATE_THRESHOLD))
+    batch: dict[str, dict[int, Any]] = field(default_factory=dict)  # per run: results of prepare hooks
+    alert_params: AlertParams = field(default_factory=AlertParams)
+
+
+@dataclass(frozen=True)
+class Item:
+    """The part of a message the steps read."""
+
+    id: int
+    title: str
+    body: str
+    created_at: datetime
+
+    @property
+    def text(self) -> str:
+        """Title and body, as analysed (evidence offsets refer to this text)."""
+        return f"{self.title}\n{self.body}"
+
+
+@dataclass
+class StepResult:
+    """A step's output: values for typed ``MessageAnalysis`` columns and JSON evidence."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    evidence: Any = None
+    skipped: str | None = None
+
+
+StepFn = Callable[[AnalysisContext, Session, Item], StepResult]
+PrepareFn = Callable[[AnalysisContext, list[Item]], None]
+FinishFn = Callable[[AnalysisContext, Session, list[Item]], None]
+
+
+@dataclass(frozen=True)
+class Step:
+    """A pipeline step: ``run(ctx, session, item)`` for each message whose stored version differs.
+
+    ``version`` is a string, or a function of the context (the classifier's
+    model version). Bump it when the step's results change: the next run
+    recomputes that step, and only that step, for every message.
+    ``prepare(ctx, items)`` may precompute a batch into ``ctx.batch[name]``;
+    ``finish(ctx, session, items)`` runs once after the batch (in the same
+    transaction) with the items the step ran on, e.g. to refresh aggregates once.
+    ``values`` of its results must be columns of ``MessageAnalysis``; the
+    evidence is stored as JSON under the step's name.
+    """
+
+    name: str
+    version: str | Callable[[AnalysisContext], str]
+    run: StepFn
+    prepare: PrepareFn | None = None
+    finish: FinishFn | None = None
+
+    def current_version(self, ctx: AnalysisContext) -> str:
+        """The version results computed now would carry."""
+        return self.version(ctx) if callable(self.version) else self.version
+
+
+# ---- context -----------------------------------------------------------------
+
+Places = tuple[Gazetteer, dict[str, int], dict[str, int]]
+
+
+def _load_places(session: Session) -> Places:
+    rows = list(
+        session.execute(select(Region.id, Region.code, Region.name, Region.level, Region.parent_id, Region.aliases))
+    )
+    code_of = {rid: code for rid, code, *_ in rows}
+    entries = [
+        RegionEntry(
+            code,
+            name,
+            PLACE_LEVELS.get(level, level),
+            code_of.get(parent_id) if parent_id is not None else None,
+            tuple(aliases or ()),
+        )
+        for _rid, code, name, level, parent_id, aliases in rows
+    ]
+    region_ids = {code: rid for rid, code in code_of.items()}
+    categories = session.execute(select(Category.path, Category.id).where(Category.level == 1))
+    return Gazetteer(entries), region_ids, {path: cid for path, cid in categories}
+
+
+class PlacesCache:
+    """The gazetteer and id maps of one database, kept until its configuration version changes.
+
+    Owned by whoever runs the pipeline repeatedly (a ``Worker``), so calling
+    :func:`analysis_context` before every batch is cheap; nothing is cached
+    process-wide.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._cached: tuple[str, str, Places] | None = None
+
+    def get(self, session: Session) -> Places:
+        """The places of ``session``'s database, rebuilt when its URL or configuration version changed."""
+        key = str(session.get_bind().engine.url)
+        version = config_version(session)
+        with self._lock:
+            cached = self._cached
+        if cached is not None and version and cached[:2] == (key, version):
+            return cached[2]
+        places = _load_places(session)
+        with self._lock:
+            self._cached = (key, version, places)
+        return places
+
+
+def analysis_context(
+    session: Session,
+    *,
+    model_path: Path | None,
+    threshold: float = 0.5,
+    places: PlacesCache | None = None,
+    alert_params: AlertParams | None = None,
+) -> AnalysisContext:
+    """The context for a run: the gazetteer of the current configuration, the current model file and
+    the early-warning thresholds (``alert_params``, default: the built-in ones).
+
+    With ``places`` the gazetteer is reused while the configuration version is
+    unchanged; the model is cached per file and modification time
+    (``services.classifier``), so calling this before every batch is cheap.
+    """
+    gazetteer, region_ids, category_ids = (places or PlacesCache()).get(session)
+    classifier: CategoryClassifier | None = None
+    problem = "no model file"
+    if model_path is not None:
+        try:
+            classifier = load_classifier(model_path)
+        except ModelUnavailable as exc:
+            problem = f"model unreadable: {exc}"
+            log.warning("category model not used: %s", exc)
+        problem = "" if classifier is not None else problem
+    return AnalysisContext(gazetteer, region_ids, category_ids, classifier, problem, threshold,
+                           alert_params=alert_params or AlertParams())  # fmt: skip
