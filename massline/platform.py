@@ -7,10 +7,9 @@ helpers to the service functions.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
-from functools import partial
 
 from sqlalchemy.orm import Session
 
@@ -20,7 +19,6 @@ from massline.migrate import upgrade
 from massline.models import utcnow
 from massline.services import people as passwords
 from massline.services.crypto import FieldCipher
-from massline.services.intake import StoreProcess, SubmissionWriter
 from massline.services.ratelimit import RateLimiter
 
 
@@ -39,15 +37,6 @@ class Platform:
             threading.RLock() if self.settings.is_sqlite else nullcontext()
         )
         passwords.configure(self.settings.argon2_time_cost, self.settings.argon2_memory_kib)
-        # group commit for concurrent submissions (the JSON API); its thread (and writer process,
-        # for a database other processes can open) starts on first use
-        in_memory = self.settings.is_sqlite and self.engine.url.database in (None, "", ":memory:")
-        process = (
-            StoreProcess(partial(_store_backend, self.settings))
-            if self.settings.submission_process and not in_memory
-            else None
-        )
-        self.submissions = SubmissionWriter(self.write, self.cipher, process=process)
 
     def migrate(self) -> None:
         """Bring the database to the newest schema."""
@@ -74,12 +63,6 @@ class Platform:
         return utcnow()
 
     def dispose(self) -> None:
-        """Stop the submission writer (after storing what is queued) and close the connection pool."""
-        self.submissions.close()
+        """Close the connection pool."""
         self.engine.dispose()
 
-
-def _store_backend(settings: Settings) -> tuple[Callable[[], AbstractContextManager[Session]], FieldCipher]:
-    """In the submission writer process: the write transactions and cipher of a Platform of its own."""
-    platform = Platform(settings.model_copy(update={"submission_process": False}))
-    return platform.write, platform.cipher

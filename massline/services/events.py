@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from massline.models import Message, MessageEvent, User
@@ -65,3 +67,44 @@ def add_event(
     )
     session.add(event)
     return event
+
+
+def event_row(
+    type_: str,
+    at: datetime,
+    *,
+    from_status: str | None,
+    to_status: str | None,
+    office_id: int | None = None,
+    actor_id: int | None = None,
+    note: str | None = None,
+    public: bool = True,
+    message_id: int | None = None,
+    **data: Any,
+) -> dict[str, Any]:
+    """One case-history row as ``write_events`` stores it (``message_id`` may be filled in later).
+
+    The same columns and defaults as ``add_event``'s ORM object.
+    """
+    return {
+        "message_id": message_id,
+        "type": type_,
+        "from_status": from_status,
+        "to_status": to_status,
+        "actor_id": actor_id,
+        "office_id": office_id,
+        "note": note,
+        "is_public": public,
+        "data": data,
+        "created_at": at,
+    }
+
+
+def write_events(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert case-history rows of ``event_row`` in the caller's transaction (one executemany).
+
+    Every intake channel writes its events here; casework steps on a loaded
+    message use ``add_event``, which builds the same row through the ORM.
+    """
+    if rows:
+        session.execute(insert(MessageEvent.__table__), list(rows))  # type: ignore[arg-type]
