@@ -7,6 +7,8 @@ transactions are short: one service call, one ``session.begin()``.
 
 from __future__ import annotations
 
+import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -68,3 +70,66 @@ def transaction(factory: sessionmaker[Session], *, write: bool = True) -> Iterat
         if write:
             session.connection(execution_options={WRITE_OPTION: True})
         yield session
+
+
+class WriteLock:
+    """A reentrant lock that lets waiting threads in first come, first served.
+
+    SQLite has one writer at a time. Writers of one process queue here rather
+    than in SQLite's busy handler (which sleeps and retries, so a thread that
+    writes in a loop — the analysis worker — can starve the requests), and a
+    released lock goes to the thread that has waited longest, not to the
+    thread that released it and asks again at once (what ``threading.RLock`` allows).
+    """
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._waiting: deque[tuple[int, threading.Lock]] = deque()
+        self._owner: int | None = None
+        self._depth = 0
+
+    def acquire(self) -> None:
+        """Wait for the lock (at once when this thread holds it already)."""
+        me = threading.get_ident()
+        with self._mutex:
+            if self._owner == me or (self._owner is None and not self._waiting):
+                self._owner, self._depth = me, self._depth + 1
+                return
+            turn = threading.Lock()
+            turn.acquire()
+            self._waiting.append((me, turn))
+        turn.acquire()  # released by the thread that hands the lock over (ownership already set)
+
+    def release(self) -> None:
+        """Release once; the last release hands the lock to the longest-waiting thread."""
+        with self._mutex:
+            if self._owner != threading.get_ident():
+                raise RuntimeError("release of a WriteLock not held by this thread")
+            self._depth -= 1
+            if self._depth:
+                return
+            if self._waiting:
+                owner, turn = self._waiting.popleft()
+                self._owner, self._depth = owner, 1
+                turn.release()
+            else:
+                self._owner = None
+
+    def __enter__(self) -> WriteLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.release()
+
+
+_write_locks: dict[str, WriteLock] = {}
+_write_locks_guard = threading.Lock()
+
+
+def write_lock(engine: Engine) -> WriteLock:
+    """The process's write lock of ``engine``'s database: every platform of the process that
+    opens the same file (the web app and the in-process worker of ``massline serve``) shares it."""
+    key = engine.url.render_as_string(hide_password=True)
+    with _write_locks_guard:
+        return _write_locks.setdefault(key, WriteLock())

@@ -6,7 +6,6 @@ helpers to the service functions.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime
@@ -14,7 +13,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from massline.config import Settings, get_settings
-from massline.db import make_engine, make_sessionmaker, transaction
+from massline.db import make_engine, make_sessionmaker, transaction, write_lock
 from massline.migrate import upgrade
 from massline.models import utcnow
 from massline.services import people as passwords
@@ -34,7 +33,7 @@ class Platform:
         self.submit_limiter = RateLimiter(self.settings.submit_rate_limit, self.settings.submit_rate_window_seconds)
         self.login_limiter = RateLimiter(self.settings.login_rate_limit, self.settings.login_rate_window_seconds)
         self._write_lock: AbstractContextManager[object] = (
-            threading.RLock() if self.settings.is_sqlite else nullcontext()
+            write_lock(self.engine) if self.settings.is_sqlite else nullcontext()
         )
         passwords.configure(self.settings.argon2_time_cost, self.settings.argon2_memory_kib)
 
@@ -46,8 +45,9 @@ class Platform:
     def write(self) -> Iterator[Session]:
         """A write transaction: all of it commits, or none of it.
 
-        On SQLite, writers of this process queue on a lock (one writer at a
-        time, as SQLite wants) instead of sleeping in SQLite's busy handler.
+        On SQLite, writers of this process queue on the database's
+        ``db.write_lock`` (one writer at a time, as SQLite wants, first come
+        first served) instead of sleeping in SQLite's busy handler.
         """
         with self._write_lock, transaction(self.sessions, write=True) as session:
             yield session
