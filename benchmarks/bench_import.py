@@ -1,6 +1,9 @@
 """Benchmark of ``massline import``: 100,000 realistic messages into a fresh SQLite DB.
 
-    python benchmarks/bench_import.py [--rows 100000] [--workdir /tmp/massline-bench-import]
+    python benchmarks/bench_import.py [--rows 100000] [--workdir /tmp/massline-bench-import] [--no-index]
+
+The massline it runs is the one on ``PYTHONPATH`` (this checkout by default), so
+the same script measures another checkout with ``PYTHONPATH=/path/to/it``.
 
 Makes a CSV of messages resampled (with variations: places of the demo city,
 numbers, dates, kinds, phones, replies) from the real board texts in
@@ -221,6 +224,9 @@ def main() -> None:
         default=0,
         help="cut bodies to this many characters (hotline-length records); 0 keeps them whole",
     )
+    parser.add_argument(
+        "--no-index", action="store_true", help="leave the search indexing to the worker (no --index-now)"
+    )
     args = parser.parse_args()
     work: Path = args.workdir
     shutil.rmtree(work, ignore_errors=True)
@@ -243,7 +249,8 @@ def main() -> None:
     started = time.perf_counter()
     cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(
-        [*cli, "import", str(data), "--mapping", str(mapping), "--batch-size", str(args.batch_size), "--index-now"],
+        [*cli, "import", str(data), "--mapping", str(mapping), "--batch-size", str(args.batch_size)]
+        + ([] if args.no_index else ["--index-now"]),
         env=env,
         capture_output=True,
         text=True,
