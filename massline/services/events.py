@@ -1,4 +1,9 @@
-"""The case history: every state change of a message is an event row."""
+"""The case history: every state change of a message is an event row.
+
+``event_row`` defines an event's columns. New messages get theirs from
+``write_events`` (one Core executemany, the writer of every intake channel);
+a step of a loaded message (casework, feedback) is recorded with ``add_event``.
+"""
 
 from __future__ import annotations
 
@@ -45,7 +50,8 @@ def add_event(
     public: bool = True,
     **data: Any,
 ) -> MessageEvent:
-    """Record one step, moving the message to ``to_status`` when given.
+    """Record one step of a loaded message, moving it to ``to_status`` when given (the
+    columns of ``event_row``; the event's office is the message's office).
 
     Must be called inside the transaction that makes the change.
     """
@@ -53,18 +59,12 @@ def add_event(
     if to_status is not None:
         message.status = to_status
     message.updated_at = now
-    event = MessageEvent(
-        message=message,
-        type=type_,
-        from_status=from_status,
-        to_status=to_status,
-        actor_id=actor.id if actor else None,
-        office=message.office,
-        note=note,
-        is_public=public,
-        data=data,
-        created_at=now,
-    )
+    row = event_row(
+        type_, now, from_status=from_status, to_status=to_status,
+        actor_id=actor.id if actor else None, note=note, public=public, **data,
+    )  # fmt: skip
+    del row["message_id"], row["office_id"]  # set through the relationships (the message may not be flushed yet)
+    event = MessageEvent(**row, message=message, office=message.office)
     session.add(event)
     return event
 
