@@ -84,4 +84,8 @@ def server(env: dict[str, str], workers: int = 1, *, worker: bool = False, root:
         yield url
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # e.g. stuck behind a long write transaction
+            proc.kill()
+            proc.wait()
