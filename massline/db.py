@@ -8,6 +8,7 @@ transactions are short: one service call, one ``session.begin()``.
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -73,47 +74,69 @@ def transaction(factory: sessionmaker[Session], *, write: bool = True) -> Iterat
 
 
 class WriteLock:
-    """A reentrant lock that lets waiting threads in first come, first served.
+    """A reentrant lock for SQLite's one writer: requests first, first come first served.
 
-    SQLite has one writer at a time. Writers of one process queue here rather
-    than in SQLite's busy handler (which sleeps and retries, so a thread that
-    writes in a loop — the analysis worker — can starve the requests), and a
-    released lock goes to the thread that has waited longest, not to the
-    thread that released it and asks again at once (what ``threading.RLock`` allows).
+    Writers of one process queue here rather than in SQLite's busy handler
+    (which sleeps and retries, so a thread that writes in a loop — the
+    analysis worker — starves the others), and a released lock is handed to
+    the thread that has waited longest, not to the thread that released it and
+    asks again at once (what ``threading.RLock`` allows). A ``background``
+    writer (the worker: long transactions that nobody waits for) goes after
+    the waiting requests, but never waits more than ``patience`` seconds.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, patience: float = 10.0) -> None:
+        self.patience = patience
         self._mutex = threading.Lock()
         self._waiting: deque[tuple[int, threading.Lock]] = deque()
+        self._background: deque[tuple[int, threading.Lock, float]] = deque()
         self._owner: int | None = None
         self._depth = 0
 
-    def acquire(self) -> None:
+    def acquire(self, *, background: bool = False) -> None:
         """Wait for the lock (at once when this thread holds it already)."""
         me = threading.get_ident()
         with self._mutex:
-            if self._owner == me or (self._owner is None and not self._waiting):
+            if self._owner == me or self._owner is None:  # a free lock has nobody waiting
                 self._owner, self._depth = me, self._depth + 1
                 return
             turn = threading.Lock()
             turn.acquire()
-            self._waiting.append((me, turn))
+            if background:
+                self._background.append((me, turn, time.monotonic()))
+            else:
+                self._waiting.append((me, turn))
         turn.acquire()  # released by the thread that hands the lock over (ownership already set)
 
     def release(self) -> None:
-        """Release once; the last release hands the lock to the longest-waiting thread."""
+        """Release once; the last release hands the lock to the next writer."""
         with self._mutex:
             if self._owner != threading.get_ident():
                 raise RuntimeError("release of a WriteLock not held by this thread")
             self._depth -= 1
             if self._depth:
                 return
-            if self._waiting:
-                owner, turn = self._waiting.popleft()
-                self._owner, self._depth = owner, 1
-                turn.release()
+            turn = None
+            if self._background and (
+                not self._waiting or time.monotonic() - self._background[0][2] >= self.patience
+            ):
+                self._owner, turn, _since = self._background.popleft()
+            elif self._waiting:
+                self._owner, turn = self._waiting.popleft()
             else:
                 self._owner = None
+            if turn is not None:
+                self._depth = 1
+                turn.release()
+
+    @contextmanager
+    def held(self, *, background: bool = False) -> Iterator[None]:
+        """The lock for the ``with`` block."""
+        self.acquire(background=background)
+        try:
+            yield
+        finally:
+            self.release()
 
     def __enter__(self) -> WriteLock:
         self.acquire()

@@ -7,13 +7,13 @@ helpers to the service functions.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from massline.config import Settings, get_settings
-from massline.db import make_engine, make_sessionmaker, transaction, write_lock
+from massline.db import WriteLock, make_engine, make_sessionmaker, transaction, write_lock
 from massline.migrate import upgrade
 from massline.models import utcnow
 from massline.services import people as passwords
@@ -32,9 +32,7 @@ class Platform:
         self.secret_key = self.settings.resolved_secret("secret_key")
         self.submit_limiter = RateLimiter(self.settings.submit_rate_limit, self.settings.submit_rate_window_seconds)
         self.login_limiter = RateLimiter(self.settings.login_rate_limit, self.settings.login_rate_window_seconds)
-        self._write_lock: AbstractContextManager[object] = (
-            write_lock(self.engine) if self.settings.is_sqlite else nullcontext()
-        )
+        self._write_lock: WriteLock | None = write_lock(self.engine) if self.settings.is_sqlite else None
         passwords.configure(self.settings.argon2_time_cost, self.settings.argon2_memory_kib)
 
     def migrate(self) -> None:
@@ -42,14 +40,16 @@ class Platform:
         upgrade(self.engine)
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(self, *, background: bool = False) -> Iterator[Session]:
         """A write transaction: all of it commits, or none of it.
 
         On SQLite, writers of this process queue on the database's
         ``db.write_lock`` (one writer at a time, as SQLite wants, first come
-        first served) instead of sleeping in SQLite's busy handler.
+        first served) instead of sleeping in SQLite's busy handler; a
+        ``background`` writer (the analysis worker) lets waiting requests go first.
         """
-        with self._write_lock, transaction(self.sessions, write=True) as session:
+        held = self._write_lock.held(background=background) if self._write_lock is not None else nullcontext()
+        with held, transaction(self.sessions, write=True) as session:
             yield session
 
     @contextmanager

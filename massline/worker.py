@@ -15,6 +15,7 @@ import logging
 import threading
 import time
 from datetime import datetime
+from functools import partial
 
 from massline.platform import Platform
 from massline.services import alerts, issues
@@ -41,7 +42,7 @@ class Worker:
 
     def scan_alerts(self) -> alerts.ScanReport:
         """The periodic pass: burst checks per category and region, and stale issue heats refreshed."""
-        with self.platform.write() as session:
+        with self.platform.write(background=True) as session:
             now = self.platform.now()
             report = alerts.scan(session, now)
             issues.refresh_heat(session, now)
@@ -59,7 +60,7 @@ class Worker:
         settings = self.platform.settings
         after_id = 0
         while not self._stop.is_set():
-            with self.platform.write() as session:
+            with self.platform.write(background=True) as session:
                 ctx = analysis_context(
                     session, model_path=settings.classifier_model_path, threshold=settings.classifier_threshold
                 )
@@ -75,7 +76,7 @@ class Worker:
 
     def index_search(self) -> int:
         """Add every message waiting for the search index to it (one transaction per batch); returns how many."""
-        return search_backlog.index_backlog(self.platform.write, self._stop.is_set)
+        return search_backlog.index_backlog(partial(self.platform.write, background=True), self._stop.is_set)
 
     def run_forever(self) -> None:
         """Analyse every ``interval`` seconds until :meth:`stop`; errors are logged, never fatal."""

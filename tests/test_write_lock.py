@@ -63,3 +63,39 @@ def test_platforms_of_one_database_share_the_lock(settings: Settings) -> None:
     finally:
         a.dispose()
         b.dispose()
+
+
+def _queue(lock: WriteLock, name: str, order: list[str], *, background: bool = False) -> threading.Thread:
+    def writer() -> None:
+        with lock.held(background=background):
+            order.append(name)
+
+    before = len(lock._waiting) + len(lock._background)
+    t = threading.Thread(target=writer)
+    t.start()
+    while len(lock._waiting) + len(lock._background) == before:
+        time.sleep(0.001)
+    return t
+
+
+def test_a_background_writer_lets_waiting_requests_go_first_within_its_patience() -> None:
+    lock = WriteLock(patience=60)
+    order: list[str] = []
+    lock.acquire()
+    threads = [_queue(lock, "worker", order, background=True), _queue(lock, "a", order), _queue(lock, "b", order)]
+    lock.release()
+    for t in threads:
+        t.join(5)
+    assert order == ["a", "b", "worker"]
+
+
+def test_a_background_writer_waits_no_longer_than_its_patience() -> None:
+    lock = WriteLock(patience=0.05)
+    order: list[str] = []
+    lock.acquire()
+    threads = [_queue(lock, "worker", order, background=True), _queue(lock, "a", order)]
+    time.sleep(0.06)
+    lock.release()
+    for t in threads:
+        t.join(5)
+    assert order == ["worker", "a"]
