@@ -85,7 +85,7 @@ class WriteLock:
     the waiting requests, but never waits more than ``patience`` seconds.
     """
 
-    def __init__(self, patience: float = 10.0) -> None:
+    def __init__(self, patience: float = 30.0) -> None:
         self.patience = patience
         self._mutex = threading.Lock()
         self._waiting: deque[tuple[int, threading.Lock]] = deque()

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from massline.models import Message, MessageEvent, User
@@ -100,6 +100,9 @@ def event_row(
     }
 
 
+_INSERT_EVENTS = insert(cast(Table, MessageEvent.__table__))
+
+
 def write_events(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     """Insert case-history rows of ``event_row`` in the caller's transaction (one executemany).
 
@@ -107,4 +110,4 @@ def write_events(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     message use ``add_event``, which builds the same row through the ORM.
     """
     if rows:
-        session.execute(insert(MessageEvent.__table__), list(rows))  # type: ignore[arg-type]
+        session.execute(_INSERT_EVENTS, list(rows))
