@@ -6,7 +6,10 @@ per transaction), then analyses what is pending in short write
 transactions (``batch_size`` messages each) and returns a report;
 ``start()``/``stop()`` run it every ``interval`` seconds in a background
 thread (``massline serve`` does this in-process by default; ``massline
-worker`` runs it alone). Heavy analysis therefore never runs in a web request.
+worker`` runs it alone). Heavy analysis therefore never runs in a web request,
+and its write transactions are ``background`` ones: on SQLite, requests waiting
+to write go first (``db.WriteLock``, at most 30 s), so a burst of submissions
+is not slowed down by analysis; the worker catches up afterwards.
 """
 
 from __future__ import annotations
