@@ -1,6 +1,9 @@
 """Benchmark of ``massline import``: 100,000 realistic messages into a fresh SQLite DB.
 
-    python benchmarks/bench_import.py [--rows 100000] [--workdir /tmp/massline-bench-import] [--import-arg=ARG ...]
+    python benchmarks/bench_import.py [--rows 100000] [--workdir DIR] [--no-index] [--import-arg=ARG ...]
+
+The massline it runs is the one on ``PYTHONPATH`` (this checkout by default), so
+the same script measures another checkout with ``PYTHONPATH=/path/to/it``.
 
 Makes a CSV of messages resampled (with variations: places of the demo city,
 numbers, dates, kinds, phones, replies) from the real board texts in
@@ -228,6 +231,9 @@ def main() -> None:
         metavar="ARG",
         help="extra argument for `massline import` (repeatable), e.g. --import-arg=--no-writer-thread",
     )
+    parser.add_argument(
+        "--no-index", action="store_true", help="leave the search indexing to the worker (no --index-now)"
+    )
     args = parser.parse_args()
     work: Path = args.workdir
     shutil.rmtree(work, ignore_errors=True)
@@ -250,8 +256,8 @@ def main() -> None:
     started = time.perf_counter()
     cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(
-        [*cli, "import", str(data), "--mapping", str(mapping), "--batch-size", str(args.batch_size), "--index-now",
-         *args.import_arg],
+        [*cli, "import", str(data), "--mapping", str(mapping), "--batch-size", str(args.batch_size), *args.import_arg]
+        + ([] if args.no_index else ["--index-now"]),
         env=env,
         capture_output=True,
         text=True,

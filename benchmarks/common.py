@@ -56,19 +56,21 @@ def bench_env(instance: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def massline(*args: str, env: dict[str, str]) -> str:
-    """Run the massline CLI of this checkout; returns its output."""
+def massline(*args: str, env: dict[str, str], root: Path = ROOT) -> str:
+    """Run the massline CLI of this checkout (or of the checkout ``root``); returns its output."""
     cmd = [sys.executable, "-m", "massline.cli.__main__", *args]
-    return subprocess.run(cmd, env=env, check=True, capture_output=True, text=True, cwd=ROOT).stdout
+    env = {**env, "PYTHONPATH": str(root)}
+    return subprocess.run(cmd, env=env, check=True, capture_output=True, text=True, cwd=root).stdout
 
 
 @contextmanager
-def server(env: dict[str, str], workers: int = 1) -> Iterator[str]:
-    """``massline serve`` in a subprocess; yields the base URL and stops it afterwards."""
+def server(env: dict[str, str], workers: int = 1, *, worker: bool = False, root: Path = ROOT) -> Iterator[str]:
+    """``massline serve`` (of this checkout, or of the checkout ``root``) in a subprocess, with the
+    analysis worker when ``worker``; yields the base URL and stops it afterwards."""
     port = free_port()
-    cmd = [sys.executable, "-m", "massline.cli", "serve", "--no-worker", "--host", "127.0.0.1",
-           "--port", str(port), "--workers", str(workers)]  # fmt: skip
-    proc = subprocess.Popen(cmd, env=env, cwd=ROOT)
+    cmd = [sys.executable, "-m", "massline.cli", "serve", "--worker" if worker else "--no-worker",
+           "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]  # fmt: skip
+    proc = subprocess.Popen(cmd, env={**env, "PYTHONPATH": str(root)}, cwd=root)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
@@ -82,4 +84,8 @@ def server(env: dict[str, str], workers: int = 1) -> Iterator[str]:
         yield url
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # e.g. stuck behind a long write transaction
+            proc.kill()
+            proc.wait()

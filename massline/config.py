@@ -56,11 +56,6 @@ class Settings(BaseSettings):
     trust_forwarded_for: bool = Field(
         default=False, description="Use X-Forwarded-For for client addresses (behind a proxy)."
     )
-    submission_process: bool = Field(
-        default=True,
-        description="Store API submissions in a writer process of their own (group commit off the web process's "
-        "interpreter lock, on another core); false: in a thread of the web process.",
-    )
     classifier_model: Path | None = Field(
         default=None,
         description="Category model file used by the analysis worker and written by `massline classify retrain`; "

@@ -7,6 +7,9 @@ transactions are short: one service call, one ``session.begin()``.
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -68,3 +71,88 @@ def transaction(factory: sessionmaker[Session], *, write: bool = True) -> Iterat
         if write:
             session.connection(execution_options={WRITE_OPTION: True})
         yield session
+
+
+class WriteLock:
+    """A reentrant lock for SQLite's one writer: requests first, first come first served.
+
+    Writers of one process queue here rather than in SQLite's busy handler
+    (which sleeps and retries, so a thread that writes in a loop — the
+    analysis worker — starves the others), and a released lock is handed to
+    the thread that has waited longest, not to the thread that released it and
+    asks again at once (what ``threading.RLock`` allows). A ``background``
+    writer (the worker: long transactions that nobody waits for) goes after
+    the waiting requests, but never waits more than ``patience`` seconds.
+    """
+
+    def __init__(self, patience: float = 30.0) -> None:
+        self.patience = patience
+        self._mutex = threading.Lock()
+        self._waiting: deque[tuple[int, threading.Lock]] = deque()
+        self._background: deque[tuple[int, threading.Lock, float]] = deque()
+        self._owner: int | None = None
+        self._depth = 0
+
+    def acquire(self, *, background: bool = False) -> None:
+        """Wait for the lock (at once when this thread holds it already)."""
+        me = threading.get_ident()
+        with self._mutex:
+            if self._owner == me or self._owner is None:  # a free lock has nobody waiting
+                self._owner, self._depth = me, self._depth + 1
+                return
+            turn = threading.Lock()
+            turn.acquire()
+            if background:
+                self._background.append((me, turn, time.monotonic()))
+            else:
+                self._waiting.append((me, turn))
+        turn.acquire()  # released by the thread that hands the lock over (ownership already set)
+
+    def release(self) -> None:
+        """Release once; the last release hands the lock to the next writer."""
+        with self._mutex:
+            if self._owner != threading.get_ident():
+                raise RuntimeError("release of a WriteLock not held by this thread")
+            self._depth -= 1
+            if self._depth:
+                return
+            turn = None
+            if self._background and (
+                not self._waiting or time.monotonic() - self._background[0][2] >= self.patience
+            ):
+                self._owner, turn, _since = self._background.popleft()
+            elif self._waiting:
+                self._owner, turn = self._waiting.popleft()
+            else:
+                self._owner = None
+            if turn is not None:
+                self._depth = 1
+                turn.release()
+
+    @contextmanager
+    def held(self, *, background: bool = False) -> Iterator[None]:
+        """The lock for the ``with`` block."""
+        self.acquire(background=background)
+        try:
+            yield
+        finally:
+            self.release()
+
+    def __enter__(self) -> WriteLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.release()
+
+
+_write_locks: dict[str, WriteLock] = {}
+_write_locks_guard = threading.Lock()
+
+
+def write_lock(engine: Engine) -> WriteLock:
+    """The process's write lock of ``engine``'s database: every platform of the process that
+    opens the same file (the web app and the in-process worker of ``massline serve``) shares it."""
+    key = engine.url.render_as_string(hide_password=True)
+    with _write_locks_guard:
+        return _write_locks.setdefault(key, WriteLock())

@@ -8,22 +8,19 @@ settings; nothing registers itself on import.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from datetime import datetime
-from functools import partial
 
 from sqlalchemy.orm import Session
 
 from massline.config import Settings, get_settings
-from massline.db import make_engine, make_sessionmaker, transaction
+from massline.db import WriteLock, make_engine, make_sessionmaker, transaction, write_lock
 from massline.migrate import upgrade
 from massline.models import utcnow
 from massline.plugins import Plugins, load_plugins
 from massline.services import people as passwords
 from massline.services.crypto import FieldCipher
-from massline.services.intake import StoreProcess, SubmissionWriter
 from massline.services.ratelimit import RateLimiter
 
 
@@ -40,32 +37,24 @@ class Platform:
         self.secret_key = self.settings.resolved_secret("secret_key")
         self.submit_limiter = RateLimiter(self.settings.submit_rate_limit, self.settings.submit_rate_window_seconds)
         self.login_limiter = RateLimiter(self.settings.login_rate_limit, self.settings.login_rate_window_seconds)
-        self._write_lock: AbstractContextManager[object] = (
-            threading.RLock() if self.settings.is_sqlite else nullcontext()
-        )
+        self._write_lock: WriteLock | None = write_lock(self.engine) if self.settings.is_sqlite else None
         passwords.configure(self.settings.argon2_time_cost, self.settings.argon2_memory_kib)
-        # group commit for concurrent submissions (the JSON API); its thread (and writer process,
-        # for a database other processes can open) starts on first use
-        in_memory = self.settings.is_sqlite and self.engine.url.database in (None, "", ":memory:")
-        process = (
-            StoreProcess(partial(_store_backend, self.settings))
-            if self.settings.submission_process and not in_memory
-            else None
-        )
-        self.submissions = SubmissionWriter(self.write, self.cipher, process=process)
 
     def migrate(self) -> None:
         """Bring the database to the newest schema."""
         upgrade(self.engine)
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(self, *, background: bool = False) -> Iterator[Session]:
         """A write transaction: all of it commits, or none of it.
 
-        On SQLite, writers of this process queue on a lock (one writer at a
-        time, as SQLite wants) instead of sleeping in SQLite's busy handler.
+        On SQLite, writers of this process queue on the database's
+        ``db.write_lock`` (one writer at a time, as SQLite wants, first come
+        first served) instead of sleeping in SQLite's busy handler; a
+        ``background`` writer (the analysis worker) lets waiting requests go first.
         """
-        with self._write_lock, transaction(self.sessions, write=True) as session:
+        held = self._write_lock.held(background=background) if self._write_lock is not None else nullcontext()
+        with held, transaction(self.sessions, write=True) as session:
             yield session
 
     @contextmanager
@@ -79,12 +68,6 @@ class Platform:
         return utcnow()
 
     def dispose(self) -> None:
-        """Stop the submission writer (after storing what is queued) and close the connection pool."""
-        self.submissions.close()
+        """Close the connection pool."""
         self.engine.dispose()
 
-
-def _store_backend(settings: Settings) -> tuple[Callable[[], AbstractContextManager[Session]], FieldCipher]:
-    """In the submission writer process: the write transactions and cipher of a Platform of its own."""
-    platform = Platform(settings.model_copy(update={"submission_process": False}))
-    return platform.write, platform.cipher

@@ -7,7 +7,10 @@ transactions (``batch_size`` messages each), with the pipeline steps the
 platform's plugins registered (``platform.plugins.steps()``), and returns a report;
 ``start()``/``stop()`` run it every ``interval`` seconds in a background
 thread (``massline serve`` does this in-process by default; ``massline
-worker`` runs it alone). Heavy analysis therefore never runs in a web request.
+worker`` runs it alone). Heavy analysis therefore never runs in a web request,
+and its write transactions are ``background`` ones: on SQLite, requests waiting
+to write go first (``db.WriteLock``, at most 30 s), so a burst of submissions
+is not slowed down by analysis; the worker catches up afterwards.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import logging
 import threading
 import time
 from datetime import datetime
+from functools import partial
 
 from massline.platform import Platform
 from massline.services import alerts, issues
@@ -43,7 +47,7 @@ class Worker:
 
     def scan_alerts(self) -> alerts.ScanReport:
         """The periodic pass: burst checks per category and region, and stale issue heats refreshed."""
-        with self.platform.write() as session:
+        with self.platform.write(background=True) as session:
             now = self.platform.now()
             report = alerts.scan(session, now, self.alert_params)
             issues.refresh_heat(session, now)
@@ -62,7 +66,7 @@ class Worker:
         steps = self.platform.plugins.steps()
         after_id = 0
         while not self._stop.is_set():
-            with self.platform.write() as session:
+            with self.platform.write(background=True) as session:
                 ctx = analysis_context(
                     session, model_path=settings.classifier_model_path, threshold=settings.classifier_threshold,
                     alert_params=self.alert_params,
@@ -80,7 +84,7 @@ class Worker:
 
     def index_search(self) -> int:
         """Add every message waiting for the search index to it (one transaction per batch); returns how many."""
-        return search_backlog.index_backlog(self.platform.write, self._stop.is_set)
+        return search_backlog.index_backlog(partial(self.platform.write, background=True), self._stop.is_set)
 
     def run_forever(self) -> None:
         """Analyse every ``interval`` seconds until :meth:`stop`; errors are logged, never fatal."""

@@ -32,7 +32,6 @@ def _test_settings(instance_dir: Path, database_url: str) -> Settings:
         login_rate_limit=0,
         argon2_time_cost=1,
         argon2_memory_kib=64,
-        submission_process=False,  # the writer process has its own tests (test_submission_process)
     )
 
 

@@ -14,6 +14,7 @@ from massline.web.app import create_app
 from tests.server import serving
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+FORM_TOKEN_RE = re.compile(r'name="form_token" value="([^"]+)"')
 
 
 @contextmanager
@@ -35,9 +36,19 @@ class Browser(httpx.Client):
         assert match, f"no CSRF token on {path}"
         return match.group(1)
 
+    def hidden(self, path: str) -> dict[str, str]:
+        """The hidden fields of the form page ``path``: its CSRF token and, if any, its one-time form token."""
+        page = self.get(path).text
+        match = CSRF_RE.search(page)
+        assert match, f"no CSRF token on {path}"
+        fields = {"csrf_token": match.group(1)}
+        if once := FORM_TOKEN_RE.search(page):
+            fields["form_token"] = once.group(1)
+        return fields
+
     def post_form(self, path: str, data: dict[str, Any], *, form_page: str = "/track") -> httpx.Response:
-        """POST ``data`` with the session's CSRF token."""
-        return self.post(path, data={**data, "csrf_token": self.token(form_page)})
+        """POST ``data`` with the hidden fields of ``form_page`` (the session's CSRF token, a form token)."""
+        return self.post(path, data={**self.hidden(form_page), **data})
 
     def follow(self, response: httpx.Response) -> httpx.Response:
         """GET the redirect target of ``response`` (asserting a 303)."""
@@ -53,9 +64,10 @@ def login(browser: Browser, username: str, password: str) -> httpx.Response:
 
 
 def submit(browser: Browser, **fields: str) -> tuple[str, str, httpx.Response]:
-    """Submit a message through the form; returns (tracking code, secret, answer)."""
+    """Submit a message through the form (POST, then the confirmation page it redirects to);
+    returns (tracking code, secret, confirmation page)."""
     data = {"title": "测试标题", "body": "这是一条用于测试的留言内容，内容足够长。", "kind": "咨询", "is_public": "1", **fields}
-    response = browser.post_form("/submit", data, form_page="/submit")
+    response = browser.follow(browser.post_form("/submit", data, form_page="/submit"))
     assert response.status_code == 200, response.text[:2000]
     code = re.search(r'id="tracking-code">([A-Z0-9]+)<', response.text)
     secret = re.search(r'id="tracking-secret">([A-Z0-9]+)<', response.text)

@@ -32,6 +32,7 @@ from massline.models.messages import (
     MessageEvent,
     Rating,
     Reply,
+    SubmissionKey,
     Support,
 )
 from massline.models.offices import Leader, Office, office_categories
@@ -82,6 +83,7 @@ __all__ = [
     "Region",
     "Reply",
     "SiteSetting",
+    "SubmissionKey",
     "Support",
     "User",
     "office_categories",

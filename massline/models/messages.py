@@ -206,3 +206,29 @@ class DeadlineExtension(Base):
 
     message: Mapped[Message] = relationship()
     requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
+
+
+class SubmissionKey(Base):
+    """A submission's idempotency key (the API's ``Idempotency-Key``, the portal's form token).
+
+    Written in the transaction that stores the message, so a repeated request
+    finds it even when the first answer was lost. ``secret_encrypted`` keeps the
+    citizen's secret for the replay window only (cleared afterwards).
+    """
+
+    __tablename__ = "submission_keys"
+    __table_args__ = (
+        # the keys whose secret is still kept (cleared after the replay window)
+        Index(
+            "ix_submission_keys_secret_kept",
+            "created_at",
+            sqlite_where=text("secret_encrypted IS NOT NULL"),
+            postgresql_where=text("secret_encrypted IS NOT NULL"),
+        ),
+    )
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), index=True)
+    secret_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,10 +1,17 @@
-"""The case history: every state change of a message is an event row."""
+"""The case history: every state change of a message is an event row.
+
+``event_row`` defines an event's columns. New messages get theirs from
+``write_events`` (one Core executemany, the writer of every intake channel);
+a step of a loaded message (casework, feedback) is recorded with ``add_event``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from massline.models import Message, MessageEvent, User
@@ -43,7 +50,8 @@ def add_event(
     public: bool = True,
     **data: Any,
 ) -> MessageEvent:
-    """Record one step, moving the message to ``to_status`` when given.
+    """Record one step of a loaded message, moving it to ``to_status`` when given (the
+    columns of ``event_row``; the event's office is the message's office).
 
     Must be called inside the transaction that makes the change.
     """
@@ -51,17 +59,55 @@ def add_event(
     if to_status is not None:
         message.status = to_status
     message.updated_at = now
-    event = MessageEvent(
-        message=message,
-        type=type_,
-        from_status=from_status,
-        to_status=to_status,
-        actor_id=actor.id if actor else None,
-        office=message.office,
-        note=note,
-        is_public=public,
-        data=data,
-        created_at=now,
-    )
+    row = event_row(
+        type_, now, from_status=from_status, to_status=to_status,
+        actor_id=actor.id if actor else None, note=note, public=public, **data,
+    )  # fmt: skip
+    del row["message_id"], row["office_id"]  # set through the relationships (the message may not be flushed yet)
+    event = MessageEvent(**row, message=message, office=message.office)
     session.add(event)
     return event
+
+
+def event_row(
+    type_: str,
+    at: datetime,
+    *,
+    from_status: str | None,
+    to_status: str | None,
+    office_id: int | None = None,
+    actor_id: int | None = None,
+    note: str | None = None,
+    public: bool = True,
+    message_id: int | None = None,
+    **data: Any,
+) -> dict[str, Any]:
+    """One case-history row as ``write_events`` stores it (``message_id`` may be filled in later).
+
+    The same columns and defaults as ``add_event``'s ORM object.
+    """
+    return {
+        "message_id": message_id,
+        "type": type_,
+        "from_status": from_status,
+        "to_status": to_status,
+        "actor_id": actor_id,
+        "office_id": office_id,
+        "note": note,
+        "is_public": public,
+        "data": data,
+        "created_at": at,
+    }
+
+
+_INSERT_EVENTS = insert(cast(Table, MessageEvent.__table__))
+
+
+def write_events(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert case-history rows of ``event_row`` in the caller's transaction (one executemany).
+
+    Every intake channel writes its events here; casework steps on a loaded
+    message use ``add_event``, which builds the same row through the ORM.
+    """
+    if rows:
+        session.execute(_INSERT_EVENTS, list(rows))

@@ -6,7 +6,7 @@ import inspect
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import BaseModel
 
 from massline.models import Message, User
@@ -23,8 +23,7 @@ from massline.services.errors import AuthFailed, ValidationFailed
 from massline.services.events import EVENT_LABELS
 from massline.services.routing import due_soon_days
 from massline.web import schemas
-from massline.web.deps import ApiOfficial, PlatformDep, SessionDep, client_key, issue_api_token, platform_of
-from massline.web.json_route import JSONBodyRoute
+from massline.web.deps import ApiOfficial, PlatformDep, SessionDep, client_key, issue_api_token
 
 router = APIRouter(prefix="/api/v1")
 
@@ -52,17 +51,28 @@ def meta(session: SessionDep) -> dict[str, Any]:
 # ---- citizens ----------------------------------------------------------------
 
 
-async def submit_message(data: schemas.MessageCreate, request: Request) -> schemas.Submitted:
+@router.post("/messages", status_code=201, response_model=schemas.Submitted, tags=["citizens"])
+def submit_message(
+    data: schemas.MessageCreate,
+    request: Request,
+    response: Response,
+    platform: PlatformDep,
+    idempotency_key: Annotated[str | None, Header(min_length=1, max_length=intake.KEY_MAX)] = None,
+) -> schemas.Submitted:
     """Submit a message. The secret is shown only in this response.
 
-    Concurrent submissions are committed together (``platform.submissions``,
-    group commit); the answer is sent once this one is committed. The hottest
-    write of the platform: a lean route (``JSONBodyRoute``), so no dependencies.
+    Send an ``Idempotency-Key`` header (e.g. a UUID) to retry safely: a request
+    repeated with the same key and body stores nothing more and is answered with
+    the message stored first (same tracking code; header ``Idempotent-Replayed:
+    true``; the secret within 24 hours, null after). The same key with another
+    body is refused (409).
     """
-    platform = platform_of(request)
     platform.submit_limiter.hit(client_key(request, platform))
     message = intake.MessageInput(**data.model_dump(), source="api")
-    result = await platform.submissions.stored(message, platform.now())
+    with platform.write() as session:
+        result = intake.check_submit(session, platform.cipher, message, platform.now(), key=idempotency_key)
+    if result.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
     return schemas.Submitted(
         id=result.id,
         tracking_code=result.tracking_code,
@@ -71,17 +81,6 @@ async def submit_message(data: schemas.MessageCreate, request: Request) -> schem
         status_label=result.status_label,
         office=result.office,
     )
-
-
-router.add_api_route(
-    "/messages",
-    submit_message,
-    methods=["POST"],
-    status_code=201,
-    response_model=schemas.Submitted,
-    tags=["citizens"],
-    route_class_override=JSONBodyRoute,
-)
 
 
 @router.get("/messages", response_model=schemas.MessagePage, tags=["citizens"])

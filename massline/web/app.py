@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import importlib.util
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -100,14 +97,7 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     """Build the web app around ``platform`` (one built from the environment by default)."""
     platform = platform or Platform()
 
-    @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        # store what is still queued before the process exits
-        await asyncio.to_thread(platform.submissions.close)
-
     app = FastAPI(
-        lifespan=lifespan,
         title="Massline API",
         version=__version__,
         description="网络群众路线平台 JSON API. Citizens submit and follow messages; officials handle cases.",

@@ -2,13 +2,16 @@
 
 Everything a citizen sees of a message is built by ``services.publish``
 (PII redacted, author masked). Every form carries a CSRF token; every POST
-that changes state ends in a redirect, except the submission, whose answer
-shows the tracking code and secret once (``Cache-Control: no-store``).
+that changes state ends in a redirect (303). The submission form also carries
+a one-time token: it is stored once per token, and its confirmation page shows
+the tracking code and secret (kept encrypted in the signed session cookie,
+``Cache-Control: no-store``).
 """
 
 from __future__ import annotations
 
 import html
+import secrets
 from collections.abc import Mapping
 from typing import Annotated, Any
 
@@ -32,6 +35,7 @@ from massline.web.templating import flash, render
 router = APIRouter()
 PUBLIC_STATUSES = {k: v for k, v in STATUS_LABELS.items() if k != "rejected"}
 TRACK_KEY = "track"
+SUBMITTED_KEY = "submitted"
 FRAMEWORK_MESSAGES = {404: "您访问的页面不存在", 405: "不支持该请求方式"}
 ERROR_TITLES = {400: "请求有误", 401: "需要登录", 403: "无权操作", 404: "页面不存在", 409: "操作与当前状态不符",
                 422: "填写有误", 429: "操作过于频繁"}
@@ -135,6 +139,8 @@ class SubmitForm(BaseModel):
     author_name: str = ""
     contact_phone: str = ""
     is_public: str = "1"
+    #: one-time token of this form (hidden field): the message is stored once per token
+    form_token: str = ""
 
     def to_input(self) -> intake.MessageInput:
         """The intake input; ``addressee`` is ``office:CODE`` or ``leader:ID``."""
@@ -154,37 +160,64 @@ class SubmitForm(BaseModel):
 def _submit_form(
     request: Request, session: Session, form: SubmitForm, errors: Mapping[str, str], status: int
 ) -> Response:
+    values = form.model_dump()
+    values["form_token"] = values["form_token"] or secrets.token_urlsafe(16)
     return render(request, "portal/submit.html", {
         "nav": "submit", "directory": directory(session), "kinds": intake.CITIZEN_KINDS,
-        "values": form.model_dump(), "errors": errors, "limits": intake,
+        "values": values, "errors": errors, "limits": intake,
     }, status_code=status)
 
 
 @router.get("/submit", response_class=HTMLResponse, include_in_schema=False)
 def submit_form(request: Request, session: SessionDep, to: str = "") -> Response:
-    """The empty submission form (``to`` preselects an addressee)."""
+    """The empty submission form (``to`` preselects an addressee), with a fresh one-time token."""
     return _submit_form(request, session, SubmitForm(addressee=to), {}, 200)
 
 
 @router.post("/submit", dependencies=[CsrfChecked], response_class=HTMLResponse, include_in_schema=False)
 def submit(request: Request, form: Annotated[SubmitForm, Form()], platform: PlatformDep) -> Response:
-    """Check and store a message; the answer shows the tracking code and secret once."""
+    """Check and store a message (once per form token), then redirect to the confirmation (303).
+
+    Posting the same form again (a refresh, a double click) stores nothing more
+    and leads to the same confirmation; a problem re-renders the form as typed.
+    """
+    token = form.form_token.strip()[: intake.KEY_MAX] or None
     try:
         platform.submit_limiter.hit(client_key(request, platform))
         with platform.write() as session:
-            result = intake.check_submit(
-                session, platform.cipher, form.to_input(), platform.now(), allowed_kinds=intake.CITIZEN_KINDS
-            )
-            m = result.message
-            done = {"tracking_code": m.tracking_code, "secret": result.secret, "title": m.title,
-                    "status_label": m.status_label, "office": m.office.name if m.office else None,
-                    "due_at": m.due_at, "is_public": m.is_public}
+            result = intake.check_submit(session, platform.cipher, form.to_input(), platform.now(),
+                                         allowed_kinds=intake.CITIZEN_KINDS, key=token)  # fmt: skip
     except ValidationFailed as exc:
         with platform.read() as session:
             return _submit_form(request, session, form, exc.errors, 422)
     except RateLimited as exc:
         with platform.read() as session:
             return _submit_form(request, session, form, {"form": exc.message}, 429)
+    except Conflict:  # the token of a form already sent, with other content: a fresh form as typed
+        with platform.read() as session:
+            return _submit_form(request, session, form.model_copy(update={"form_token": ""}),
+                                {"form": "这份表单已经提交过。如需再次留言，请核对内容后重新提交。"}, 409)  # fmt: skip
+    secret = platform.cipher.encrypt(result.secret).decode("ascii") if result.secret else None
+    request.session[SUBMITTED_KEY] = {"code": result.tracking_code, "key": secret}
+    return _see_other("/submit/done")
+
+
+@router.get("/submit/done", response_class=HTMLResponse, include_in_schema=False)
+def submitted(request: Request, platform: PlatformDep) -> Response:
+    """The confirmation of the last submission of this browser: tracking code and secret."""
+    saved = request.session.get(SUBMITTED_KEY)
+    if not isinstance(saved, dict) or not saved.get("key"):
+        return _see_other("/track")
+    with platform.read() as session:
+        try:
+            secret = platform.cipher.decrypt(str(saved["key"]).encode("ascii"))
+            m = access_message_by_tracking(session, str(saved.get("code", "")), secret)
+        except (NotFound, ValueError):
+            request.session.pop(SUBMITTED_KEY, None)
+            return _see_other("/track")
+        done = {"tracking_code": m.tracking_code, "secret": secret, "title": m.title,
+                "status_label": m.status_label, "office": m.office.name if m.office else None,
+                "due_at": m.due_at, "is_public": m.is_public}  # fmt: skip
     return render(request, "portal/submitted.html", {"nav": "submit", "done": done}, no_store=True)
 
 

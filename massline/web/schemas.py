@@ -28,11 +28,15 @@ class MessageCreate(BaseModel):
 
 
 class Submitted(BaseModel):
-    """Returned once after a submission: keep the secret to follow the case."""
+    """Returned once after a submission: keep the secret to follow the case.
+
+    A repeated request with the same ``Idempotency-Key`` is answered with the
+    same message; ``secret`` is then null after the replay window (24 h).
+    """
 
     id: int
     tracking_code: str
-    secret: str
+    secret: str | None
     status: str
     status_label: str
     office: str | None

@@ -11,9 +11,9 @@ written:
 * names are resolved once (regions by code, name or alias; categories by path),
   route results are cached per (region, category) and deadline days per
   (category, kind), since routing depends on nothing else for an import;
-* rows are written in batches, one transaction each (``bulk_write``: driver
-  executemany on SQLite, Core ``INSERT`` executemany elsewhere), by a writer
-  thread while this one reads and plans the next batch (``workers`` > 0);
+* rows are written in batches, one transaction each, by ``intake.store_submissions``
+  (the writer of every channel: Core ``INSERT`` executemany, see ``bulk_write``),
+  in a writer thread while this one reads and plans the next batch (``workers`` > 0);
 * with ``on_error="stop"`` a first streaming pass validates the whole file and
   nothing is written when any row is bad.
 

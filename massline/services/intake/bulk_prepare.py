@@ -25,7 +25,7 @@ from massline.models import (
 )
 from massline.services.casework import REPLY_MAX, REPLY_MIN
 from massline.services.errors import ValidationFailed
-from massline.services.intake.submit import MessageInput, validate_input
+from massline.services.intake.submit import MessageInput, OfficeRef, validate_input
 from massline.services.routing import deadline_days, route_office
 
 OnError = Literal["stop", "skip"]
@@ -91,13 +91,6 @@ class PreparedRow:
     region_id: int | None
     category_id: int | None
     phone: str
-
-
-@dataclass(frozen=True)
-class OfficeRef:
-    id: int
-    code: str
-    name: str
 
 
 def deployment_timezone(session: Session, default: str) -> tzinfo:

@@ -1,4 +1,13 @@
-"""Intake: a citizen's submission becomes a routed message with a tracking code."""
+"""Intake: a submission becomes a routed message with a tracking code — the one way in.
+
+Every channel (portal form, JSON API, bulk import, demo loader) stores a
+message and its case history with ``store_submissions``: one Core ``INSERT``
+of the messages (executemany, ids returned) and their events through
+``events.write_events``, with the rows of ``message_row`` and
+``submission_events``. ``check_submit`` is the single-submission entry:
+validate, route, store, in the caller's transaction — once per idempotency
+key when one is given (``intake.keys``).
+"""
 
 from __future__ import annotations
 
@@ -10,13 +19,16 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
 
+from sqlalchemy import Table, insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from massline.models import KINDS, STATUS_LABELS, Message
 from massline.services.access import secret_digest
 from massline.services.crypto import FieldCipher
-from massline.services.dbapi import DbapiInsert
 from massline.services.errors import ValidationFailed
+from massline.services.events import event_row, write_events
+from massline.services.intake import keys
 from massline.services.routing import routing_table, suggest_category
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 letters, no 0/O or 1/I
@@ -50,9 +62,12 @@ class Submitted:
 
     id: int
     tracking_code: str
-    secret: str
+    secret: str | None
     status: str
     office: str | None
+    #: True when an earlier request with the same idempotency key stored the message (``secret``
+    #: is then the one shown first, or None after the replay window)
+    replayed: bool = False
     _session: Session | None = field(default=None, repr=False)
 
     @property
@@ -74,13 +89,23 @@ class Submitted:
 class PreparedSubmission:
     """A validated, routed submission: the rows to insert and what the citizen is told.
 
-    Built by ``prepare_submit`` (no writes) and stored by ``do_store_submissions``.
+    Built by ``prepare_submit`` (no writes) and stored by ``store_submissions``;
+    ``events`` get their ``message_id`` when stored.
     """
 
     message: dict[str, Any]
     events: list[dict[str, Any]]
     secret: str
     office: str | None
+
+
+@dataclass(frozen=True)
+class OfficeRef:
+    """An office as routing names it: id, code and name."""
+
+    id: int
+    code: str
+    name: str
 
 
 def _random_code(length: int) -> str:
@@ -148,6 +173,83 @@ def validate_input(session: Session, data: MessageInput, *, allowed_kinds: tuple
     }
 
 
+def message_row(
+    *,
+    title: str,
+    body: str,
+    kind: str,
+    region_id: int | None,
+    category_id: int | None,
+    office_id: int | None,
+    is_public: bool,
+    author_name: str,
+    contact_encrypted: bytes | None,
+    source: str,
+    external_id: str | None,
+    secret_hash: str,
+    tracking_code: str,
+    created_at: datetime,
+    due_at: datetime | None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """A new message's row as every channel stores it (``extra`` overrides the defaults:
+    addressee, status, support count, reply times).
+
+    The message is marked ``search_pending``: the worker adds it to the search
+    index (``services/search_backlog``) and board search finds it by substring meanwhile.
+    """
+    row = {
+        "tracking_code": tracking_code,
+        "secret_hash": secret_hash,
+        "title": title.strip(),
+        "body": body.strip(),
+        "kind": kind,
+        "region_id": region_id,
+        "category_id": category_id,
+        "addressee_office_id": None,
+        "addressee_leader_id": None,
+        "office_id": office_id,
+        "assignee_id": None,
+        "status": "assigned" if office_id is not None else "received",
+        "is_public": is_public,
+        "author_name": author_name.strip() or "匿名网友",
+        "contact_encrypted": contact_encrypted,
+        "source": source,
+        "external_id": external_id,
+        "support_count": 0,
+        "oppose_count": 0,
+        "reopen_count": 0,
+        "escalated": False,
+        "reject_reason": None,
+        "created_at": created_at,
+        "updated_at": created_at,
+        "due_at": due_at,
+        "replied_at": None,
+        "closed_at": None,
+        "search_pending": True,
+    }
+    row.update(extra)
+    return row
+
+
+def submission_events(source: str, at: datetime, office: OfficeRef | None) -> list[dict[str, Any]]:
+    """The case history of a new message, the same for every channel.
+
+    ``submitted`` (none → received, ``data={"source": ...}``), then, when routing
+    found an office, ``routed`` (received → assigned, the office as ``office_id``,
+    its name as the note and its code as ``data["office_code"]``).
+    """
+    events = [event_row("submitted", at, from_status=None, to_status="received", source=source)]
+    if office is not None:
+        events.append(
+            event_row(
+                "routed", at, from_status="received", to_status="assigned",
+                office_id=office.id, note=office.name, office_code=office.code,
+            )
+        )  # fmt: skip
+    return events
+
+
 def prepare_submit(
     session: Session,
     cipher: FieldCipher,
@@ -163,73 +265,51 @@ def prepare_submit(
     """
     refs = validate_input(session, data, allowed_kinds=allowed_kinds)
     table = routing_table(session)
-    title, body = data.title.strip(), data.body.strip()
     category_id = refs["category_id"]
     if category_id is None:
-        suggested = suggest_category(session, title + "\n" + body)
+        suggested = suggest_category(session, data.title.strip() + "\n" + data.body.strip())
         category_id = suggested.id if suggested is not None else None
     office_id = refs["office_id"]
     if office_id is None and refs["region_id"] is not None and category_id is not None:
         office_id = table.route(refs["region_id"], category_id)
-    due = now + timedelta(days=table.days(category_id, data.kind)) if office_id is not None else None
+    office = OfficeRef(office_id, table.office_codes[office_id], table.office_names[office_id]) if office_id else None
     secret = new_secret()
-    row = {
-        "tracking_code": new_tracking_code(),
-        "secret_hash": secret_digest(secret),
-        "title": title,
-        "body": body,
-        "kind": data.kind,
-        "region_id": refs["region_id"],
-        "category_id": category_id,
-        "addressee_office_id": refs["office_id"],
-        "addressee_leader_id": refs["leader_id"],
-        "office_id": office_id,
-        "status": "assigned" if office_id is not None else "received",
-        "is_public": data.is_public,
-        "author_name": data.author_name.strip() or "匿名网友",
-        "contact_encrypted": cipher.encrypt(refs["phone"]) if refs["phone"] else None,
-        "source": data.source,
-        "external_id": data.external_id,
-        "support_count": 0,
-        "reopen_count": 0,
-        "escalated": False,
-        "created_at": now,
-        "updated_at": now,
-        "due_at": due,
-        "search_pending": True,  # indexed by the worker (services/search_backlog), found by substring meanwhile
-    }
-    events = [_event_row("submitted", None, "received", None, None, now)]
-    office = table.office_names[office_id] if office_id is not None else None
-    if office_id is not None:
-        events.append(_event_row("routed", "received", "assigned", office_id, office, now))
-    return PreparedSubmission(row, events, secret, office)
+    row = message_row(
+        title=data.title, body=data.body, kind=data.kind, region_id=refs["region_id"], category_id=category_id,
+        office_id=office_id, is_public=data.is_public, author_name=data.author_name,
+        contact_encrypted=cipher.encrypt(refs["phone"]) if refs["phone"] else None,
+        source=data.source, external_id=data.external_id, secret_hash=secret_digest(secret),
+        tracking_code=new_tracking_code(), created_at=now,
+        due_at=now + timedelta(days=table.days(category_id, data.kind)) if office_id is not None else None,
+        addressee_office_id=refs["office_id"], addressee_leader_id=refs["leader_id"],
+    )  # fmt: skip
+    events = submission_events(data.source, now, office)
+    return PreparedSubmission(row, events, secret, office.name if office is not None else None)
 
 
-def do_store_submissions(session: Session, prepared: Sequence[PreparedSubmission]) -> list[Submitted]:
-    """Insert prepared submissions (messages and their events) in the caller's transaction.
+_MESSAGES: Table = Message.__table__  # type: ignore[assignment]
+_INSERT_MESSAGES = insert(_MESSAGES).returning(_MESSAGES.c.id, _MESSAGES.c.tracking_code)
 
-    The messages are marked ``search_pending``: the worker adds them to the
-    search index (``services/search_backlog``).
 
-    Several submissions are written with one multi-row INSERT per table; the
-    results come back in the order given.
+def store_submissions(session: Session, prepared: Sequence[PreparedSubmission]) -> list[int]:
+    """Insert prepared submissions — messages, then their events — in the caller's transaction.
+
+    The one writer of new messages: one ``INSERT`` executemany for the
+    messages (ids read back by tracking code, so on every database), one for
+    the events (``events.write_events``). Returns the message ids in order.
     """
     if not prepared:
         return []
-    ids = _insert_messages(session, [p.message for p in prepared])
-    pairs = list(zip(prepared, ids, strict=True))
-    _insert_events(session, [{**event, "message_id": mid} for p, mid in pairs for event in p.events])
-    return [
-        Submitted(
-            id=mid,
-            tracking_code=p.message["tracking_code"],
-            secret=p.secret,
-            status=p.message["status"],
-            office=p.office,
-            _session=session,
-        )
-        for p, mid in pairs
-    ]
+    returned = session.execute(_INSERT_MESSAGES, [p.message for p in prepared]).all()
+    id_of = {code: mid for mid, code in returned}
+    ids = [id_of[p.message["tracking_code"]] for p in prepared]
+    events = []
+    for p, mid in zip(prepared, ids, strict=True):
+        for event in p.events:
+            event["message_id"] = mid
+            events.append(event)
+    write_events(session, events)
+    return ids
 
 
 def check_submit(
@@ -239,53 +319,39 @@ def check_submit(
     now: datetime,
     *,
     allowed_kinds: tuple[str, ...] = KINDS,
+    key: str | None = None,
 ) -> Submitted:
-    """Validate, store and route a new message in the caller's transaction (indexed for search by the worker).
+    """Validate, route and store a new message in the caller's transaction.
 
-    This is the platform's hottest write: ``prepare_submit`` resolves
-    everything from the cached routing table and ``do_store_submissions``
-    writes two INSERTs (the message, its events) on the DBAPI
-    cursor (``services.dbapi``) instead of the ORM unit of work.
-    ``SubmissionWriter`` runs the same two steps for many concurrent
-    submissions in one transaction.
+    Raises ValidationFailed with every problem. With ``key`` (an idempotency
+    key of the channel ``data.source``), the message is stored once per key:
+    the key is written in the same transaction, and a repeated request is
+    answered with the message stored first (``Submitted.replayed``; a key
+    reused for other content raises Conflict; see ``intake.keys``).
     """
+    if key is None:
+        return _store_one(session, cipher, data, now, allowed_kinds)
+    key_hash, request_hash = keys.key_digest(data.source, key), keys.request_digest(data)
+    earlier = keys.find(session, cipher, key_hash, request_hash, now)
+    if earlier is None:
+        try:
+            with session.begin_nested():  # a concurrent twin's key conflicts: only this part is undone
+                submitted = _store_one(session, cipher, data, now, allowed_kinds)
+                keys.record(session, cipher, key_hash, request_hash, submitted.id, str(submitted.secret), now)
+            return submitted
+        except IntegrityError:
+            earlier = keys.find(session, cipher, key_hash, request_hash, now)
+            if earlier is None:
+                raise
+    m = earlier.message
+    office = m.office.name if m.office is not None else None
+    return Submitted(m.id, m.tracking_code, earlier.secret, m.status, office, replayed=True, _session=session)
+
+
+def _store_one(
+    session: Session, cipher: FieldCipher, data: MessageInput, now: datetime, allowed_kinds: tuple[str, ...]
+) -> Submitted:
     prepared = prepare_submit(session, cipher, data, now, allowed_kinds=allowed_kinds)
-    return do_store_submissions(session, [prepared])[0]
-
-
-def _event_row(
-    type_: str,
-    from_status: str | None,
-    to_status: str,
-    office_id: int | None,
-    note: str | None,
-    now: datetime,
-) -> dict[str, Any]:
-    return {
-        "type": type_,
-        "from_status": from_status,
-        "to_status": to_status,
-        "actor_id": None,
-        "office_id": office_id,
-        "note": note,
-        "is_public": True,
-        "data": {},
-        "created_at": now,
-    }
-
-
-# The INSERTs of a submission, compiled once per dialect and run on the
-# DBAPI cursor (``services.dbapi``): SQLAlchemy's per-call and per-row Python
-# cost was larger than SQLite's own work. Message ids come back in row order.
-_TABLES = Message.metadata.tables
-_INSERT_MESSAGE = DbapiInsert(_TABLES["messages"], returning="id")
-_INSERT_EVENT = DbapiInsert(_TABLES["message_events"])
-
-
-def _insert_messages(session: Session, rows: list[dict[str, Any]]) -> list[int]:
-    return [int(i) for i in _INSERT_MESSAGE.execute(session, rows)]
-
-
-def _insert_events(session: Session, rows: list[dict[str, Any]]) -> None:
-    _INSERT_EVENT.execute(session, rows)
-
+    (mid,) = store_submissions(session, [prepared])
+    m = prepared.message
+    return Submitted(mid, m["tracking_code"], prepared.secret, m["status"], prepared.office, _session=session)

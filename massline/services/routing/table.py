@@ -17,11 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from massline.models import Category, DeadlineRule, Leader, Message, Office, Region, SiteSetting
-from massline.services.dbapi import DbapiScalar
 
 CategorySuggester = Callable[[Session, str], Category | None]
 _suggesters: list[CategorySuggester] = []
@@ -87,6 +86,7 @@ class RoutingTable:
     category_by_path: dict[str, int] = field(default_factory=dict)
     office_by_code: dict[str, int] = field(default_factory=dict)
     office_names: dict[int, str] = field(default_factory=dict)
+    office_codes: dict[int, str] = field(default_factory=dict)
     leader_office: dict[int, int] = field(default_factory=dict)
     taxonomy_terms: list[tuple[str, str]] = field(default_factory=list)  # (sub-category name, first level)
     _routes: dict[tuple[int, int], int | None] = field(default_factory=dict)
@@ -148,17 +148,15 @@ def config_version(session: Session) -> str:
     return row.value if row else ""
 
 
-_VERSION = DbapiScalar(
-    select(SiteSetting.__table__.c.value).where(SiteSetting.__table__.c.key == bindparam("key"))
-)
+_VERSION = select(SiteSetting.value).where(SiteSetting.key == "config_version")
 
 
 def _current_version(session: Session) -> str:
-    # the ORM's Session.get costs more than the rest of a submission's routing;
-    # a plain read does, unless this session holds unflushed changes (a configuration load)
+    # a Core read on the session's connection (no ORM, no autoflush), unless this session holds unflushed
+    # changes (a configuration load): then the ORM's get, which sees them
     if session.new or session.dirty or session.deleted:
         return config_version(session)
-    return str(_VERSION.execute(session, {"key": "config_version"}) or "")
+    return str(session.connection().execute(_VERSION).scalar() or "")
 
 
 def routing_table(session: Session) -> RoutingTable:
@@ -205,6 +203,7 @@ def _build_table(session: Session, version: str) -> RoutingTable:
         category_by_path={path: cid for cid, path in categories},
         office_by_code={o.code: o.id for o in all_offices},
         office_names={o.id: o.name for o in all_offices},
+        office_codes={o.id: o.code for o in all_offices},
         leader_office={lid: oid for lid, oid in session.execute(select(Leader.id, Leader.office_id))},
         taxonomy_terms=sorted(
             {

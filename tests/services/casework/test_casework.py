@@ -108,7 +108,7 @@ def test_a_failure_midway_leaves_nothing_behind(deployed: Platform, monkeypatch:
     def boom(*_a: object, **_k: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(intake, "_insert_events", boom)  # after the message
+    monkeypatch.setattr(intake, "write_events", boom)  # after the message
     with pytest.raises(RuntimeError):
         _submit(deployed)
     with deployed.read() as s:

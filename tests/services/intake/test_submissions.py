@@ -1,12 +1,10 @@
-"""Group commit of submissions: concurrency, isolation of bad submissions, atomicity, lifecycle."""
+"""Submissions through the one intake path: concurrency, the answer, the stored rows, atomicity."""
 
 from __future__ import annotations
 
 import asyncio
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 import pytest
@@ -14,54 +12,28 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from massline.config import Settings
 from massline.models import Message, MessageEvent, MessageSearch
 from massline.platform import Platform
+from massline.services import events as events_module
 from massline.services.errors import ValidationFailed
 from massline.services.intake import submit as intake
 from massline.services.intake.submit import MessageInput
-from massline.services.intake.writer import SubmissionWriter
 from massline.services.search import backlog as search_backlog
+from massline.web.app import create_app
+from tests.server import serving
 
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-WRITER_THREAD = "massline-submission-writer"
+T0 = datetime(2026, 3, 2, 9, 0, 0, 123456, tzinfo=UTC)
+GOOD = {"title": "电梯坏了", "body": "幸福小区3栋电梯坏了一个月没人修，老人上下楼很困难。", "kind": "投诉",
+        "region": "cs-xc-jf", "category": "城乡建设"}  # fmt: skip
 
 
 def _fields(title: str, **kw: object) -> dict[str, object]:
-    return {"title": title, "body": "幸福小区3栋电梯坏了一个月没人修，老人上下楼很困难。", "kind": "投诉",
-            "region": "cs-xc-jf", "category": "城乡建设"} | kw
+    return GOOD | {"title": title} | kw
 
 
 def _input(title: str, **kw: object) -> MessageInput:
     return MessageInput(**_fields(title, **kw))  # type: ignore[arg-type]
-
-
-class GatedWrite:
-    """``Platform.write`` that counts transactions; the first one waits for ``release``,
-    so that submissions queued meanwhile form one batch."""
-
-    def __init__(self, platform: Platform) -> None:
-        self.platform = platform
-        self.entered = threading.Event()
-        self.release = threading.Event()
-        self.transactions = 0
-
-    @contextmanager
-    def __call__(self) -> Iterator[Session]:
-        self.transactions += 1
-        if self.transactions == 1:
-            self.entered.set()
-            assert self.release.wait(5)
-        with self.platform.write() as session:
-            yield session
-
-
-@pytest.fixture
-def gated(deployed: Platform) -> Iterator[tuple[GatedWrite, SubmissionWriter]]:
-    gate = GatedWrite(deployed)
-    writer = SubmissionWriter(gate, deployed.cipher)
-    yield gate, writer
-    gate.release.set()
-    writer.close()
 
 
 def _count(p: Platform, model: type) -> int:
@@ -97,112 +69,129 @@ def test_fifty_concurrent_submissions_over_http_are_all_stored(api: httpx.Client
     assert _pending(deployed) == 50  # every one waits for the worker's search indexing
 
 
-def test_a_batch_is_one_transaction_and_a_bad_submission_fails_alone(
-    deployed: Platform, gated: tuple[GatedWrite, SubmissionWriter]
-) -> None:
-    gate, writer = gated
-    first = writer.submit(_input("第一件"), T0)
-    assert gate.entered.wait(5)  # the writer holds the first one; the next ones queue
-    futures = [writer.submit(_input(f"同批第{i}件"), T0) for i in range(5)]
-    bad = writer.submit(_input("", body="太短"), T0)
-    futures += [writer.submit(_input(f"同批第{i}件"), T0) for i in range(5, 10)]
-    gate.release.set()
-    results = [f.result(5) for f in [first, *futures]]
-    with pytest.raises(ValidationFailed) as err:
-        bad.result(5)
-    assert set(err.value.errors) == {"title", "body"}
-    assert gate.transactions == 2  # the first alone, then the other ten together
+def test_the_answer(api: httpx.Client) -> None:
+    r = api.post("/api/v1/messages", json=GOOD)
+    assert r.status_code == 201 and r.headers["content-type"] == "application/json"
+    assert "content-security-policy" in r.headers and "idempotent-replayed" not in r.headers
+    body = r.json()
+    assert list(body) == ["id", "tracking_code", "secret", "status", "status_label", "office"]
+    assert (body["status"], body["status_label"], body["office"]) == ("assigned", "待签收", "测试市住房和城乡建设局")
+
+
+BAD_REQUESTS: list[dict[str, object]] = [
+    {"json": {"title": 5}},  # wrong type, missing fields
+    {"json": {**GOOD, "addressee_leader": "x"}},
+    {"json": {**GOOD, "is_public": "perhaps"}},
+    {"json": [GOOD]},  # not an object
+    {"json": None},
+    {"content": b'{"title": "a", ', "headers": {"content-type": "application/json"}},  # broken JSON
+    {"content": b"", "headers": {"content-type": "application/json"}},  # empty body
+    {"content": b"\xff\xfe", "headers": {"content-type": "application/json"}},  # not UTF-8
+    {"data": {"title": "x"}},  # a form, not JSON
+    {"json": {**GOOD, "title": "", "body": "太短", "kind": "吐槽", "region": "nowhere"}},  # refused by the service
+    {"json": GOOD, "headers": {"idempotency-key": "k" * 201}},  # key too long
+]
+
+
+@pytest.mark.parametrize("request_", BAD_REQUESTS)
+def test_bad_requests_are_422_with_the_problems(api: httpx.Client, deployed: Platform, request_: dict[str, Any]) -> None:
+    r = api.post("/api/v1/messages", **request_)
+    assert r.status_code == 422 and "errors" in r.json(), r.text
+    assert _count(deployed, Message) == 0
+
+
+def test_the_services_problems_are_named_by_field(api: httpx.Client) -> None:
+    r = api.post("/api/v1/messages", json={**GOOD, "title": "", "body": "太短", "kind": "吐槽", "region": "nowhere"})
+    assert set(r.json()["errors"]) == {"title", "body", "kind", "region"}
+    assert r.json()["errors"]["body"] == "请把问题写清楚，内容至少 10 个字"
+
+
+def test_rate_limit(settings: Settings, deployed: Platform) -> None:
+    deployed.submit_limiter.limit = 1
+    with serving(create_app(deployed)) as base, httpx.Client(base_url=base, timeout=10) as client:
+        assert client.post("/api/v1/messages", json=GOOD).status_code == 201
+        r = client.post("/api/v1/messages", json=GOOD)
+        assert r.status_code == 429 and "retry-after" in r.headers
+    assert _count(deployed, Message) == 1
+
+
+def test_wrong_method_and_the_api_docs(api: httpx.Client) -> None:
+    assert api.put("/api/v1/messages", json=GOOD).status_code == 405
+    spec = api.get("/api/openapi.json").json()
+    op = spec["paths"]["/api/v1/messages"]["post"]
+    assert op["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/MessageCreate")
+    assert op["responses"]["201"]["content"]["application/json"]["schema"]["$ref"].endswith("/Submitted")
+    assert "The secret is shown only in this response" in op["description"]
+    assert any(p["name"] == "idempotency-key" and p["in"] == "header" for p in op["parameters"])
+    assert "get" in spec["paths"]["/api/v1/messages"]
+
+
+def test_stored_rows(deployed: Platform) -> None:
+    with deployed.write() as s:
+        results = [intake.check_submit(s, deployed.cipher, _input(f"第{i}件"), T0) for i in range(3)]
+        assert results[0].message.title == "第0件"  # loadable inside the transaction
+    for i, r in enumerate(results):
+        assert (r.status, r.status_label, r.office, r.replayed) == ("assigned", "待签收", "测试市住房和城乡建设局", False)
+        with deployed.read() as s:
+            m = s.get(Message, r.id)
+            assert m is not None and m.title == f"第{i}件" and m.office is not None
+            assert m.created_at == m.updated_at == T0 and m.due_at is not None and m.due_at.tzinfo is not None
+            assert (m.oppose_count, m.support_count, m.is_public, m.escalated, m.source) == (0, 0, True, False, "web")
+            events = s.scalars(select(MessageEvent).where(MessageEvent.message_id == r.id)).all()
+            assert [(e.type, e.from_status, e.to_status, e.office_id, e.note, e.data, e.created_at) for e in events] == [
+                ("submitted", None, "received", None, None, {"source": "web"}, T0),
+                ("routed", "received", "assigned", m.office_id, m.office.name, {"office_code": "cs-jsj"}, T0),
+            ]
+            assert m.search_pending and s.get(MessageSearch, r.id) is None  # indexed by the worker
+
+
+def test_an_unrouted_message_has_only_the_submitted_event(deployed: Platform) -> None:
+    with deployed.write() as s:
+        r = intake.check_submit(s, deployed.cipher, _input("无处可派", region="", category=""), T0)
+    assert (r.status, r.office) == ("received", None)
     with deployed.read() as s:
-        for result, title in zip(results, ["第一件"] + [f"同批第{i}件" for i in range(10)], strict=True):
-            m = s.get(Message, result.id)
-            assert m is not None and (m.title, m.tracking_code) == (title, result.tracking_code)
-            assert result.office == "测试市住房和城乡建设局" == m.office.name  # type: ignore[union-attr]
-    assert (_count(deployed, Message), _count(deployed, MessageEvent), _pending(deployed)) == (11, 22, 11)
+        events = s.scalars(select(MessageEvent).where(MessageEvent.message_id == r.id)).all()
+        assert [(e.type, e.from_status, e.to_status) for e in events] == [("submitted", None, "received")]
 
 
-def test_a_database_error_fails_only_its_submission(
-    deployed: Platform, gated: tuple[GatedWrite, SubmissionWriter], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_bad_submission_stores_nothing_and_the_next_ones_go_on(deployed: Platform) -> None:
+    with pytest.raises(ValidationFailed) as err, deployed.write() as s:
+        intake.check_submit(s, deployed.cipher, _input("", body="太短"), T0)
+    assert set(err.value.errors) == {"title", "body"}
+    with deployed.write() as s:
+        intake.check_submit(s, deployed.cipher, _input("好的"), T0)
+    assert (_count(deployed, Message), _count(deployed, MessageEvent), _pending(deployed)) == (1, 2, 1)
+
+
+def test_a_database_error_leaves_nothing_half_written(deployed: Platform, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = events_module.write_events
+
+    def failing(session: Session, rows: list[dict[str, Any]]) -> None:
+        real(session, rows)  # the message and its events are in, the transaction not committed yet
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(intake, "write_events", failing)
+    with pytest.raises(RuntimeError, match="disk full"), deployed.write() as s:
+        intake.check_submit(s, deployed.cipher, _input("故障注入"), T0)
+    monkeypatch.setattr(intake, "write_events", real)
+    with deployed.write() as s:
+        intake.check_submit(s, deployed.cipher, _input("好的"), T0)
+    with deployed.read() as s:
+        assert list(s.scalars(select(Message.title))) == ["好的"]
+    assert (_count(deployed, MessageEvent), _count(deployed, MessageSearch), _pending(deployed)) == (2, 0, 1)
+
+
+def test_a_taken_tracking_code_fails_the_submission_whole(deployed: Platform, monkeypatch: pytest.MonkeyPatch) -> None:
     with deployed.write() as s:
         taken = intake.check_submit(s, deployed.cipher, _input("已有的"), T0).tracking_code
-    # 占位 holds the writer while 甲乙丙 queue; the batch draws [A, taken, B] and the
-    # unique index rejects all of it; retried one by one they draw [C, taken, D]
-    codes = iter(["ML22222222", "ML33333333", taken, "ML44444444", "ML55555555", taken, "ML66666666"])
-    monkeypatch.setattr(intake, "new_tracking_code", lambda: next(codes))
-    gate, writer = gated
-    hold = writer.submit(_input("占位"), T0)
-    assert gate.entered.wait(5)
-    futures = [writer.submit(_input(title), T0) for title in ("甲", "乙", "丙")]
-    gate.release.set()
-    assert hold.result(5).tracking_code == "ML22222222"
-    assert futures[0].result(5).tracking_code == "ML55555555"
-    assert futures[2].result(5).tracking_code == "ML66666666"
-    with pytest.raises(IntegrityError):
-        futures[1].result(5)
-    assert gate.transactions == 5  # 占位, the rejected batch, then 甲乙丙 alone
-    with deployed.read() as s:
-        titles = sorted(s.scalars(select(Message.title)))
-    assert titles == sorted(["已有的", "占位", "甲", "丙"])
-    assert (_count(deployed, MessageEvent), _pending(deployed)) == (8, 4)
+    monkeypatch.setattr(intake, "new_tracking_code", lambda: taken)
+    with pytest.raises(IntegrityError), deployed.write() as s:
+        intake.check_submit(s, deployed.cipher, _input("撞号"), T0)
+    assert (_count(deployed, Message), _count(deployed, MessageEvent)) == (1, 2)
 
 
-def test_a_batch_failing_midway_leaves_nothing_half_written(
-    deployed: Platform, gated: tuple[GatedWrite, SubmissionWriter], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    real_insert_messages = intake._insert_messages
-
-    def failing_for_marked(session: Session, rows: list[dict[str, object]]) -> list[int]:
-        ids = real_insert_messages(session, rows)  # the batch's messages are in, its events not yet
-        if any(row["title"] == "故障注入" for row in rows):
-            raise RuntimeError("disk full")
-        return ids
-
-    monkeypatch.setattr(intake, "_insert_messages", failing_for_marked)
-    gate, writer = gated
-    first = writer.submit(_input("第一件"), T0)
-    assert gate.entered.wait(5)
-    futures = [writer.submit(_input(title), T0) for title in ("好的一件", "故障注入", "好的二件")]
-    gate.release.set()
-    assert first.result(5) and futures[0].result(5) and futures[2].result(5)
-    with pytest.raises(RuntimeError, match="disk full"):
-        futures[1].result(5)
-    with deployed.read() as s:
-        titles = sorted(s.scalars(select(Message.title)))
-    assert titles == sorted(["第一件", "好的一件", "好的二件"])
-    assert (_count(deployed, MessageEvent), _count(deployed, MessageSearch), _pending(deployed)) == (6, 0, 3)
-
-
-def _writer_threads() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name == WRITER_THREAD]
-
-
-def test_the_writer_starts_on_first_use_and_stops_with_the_platform(deployed: Platform) -> None:
-    assert not deployed.submissions.running and not _writer_threads()
-    assert deployed.submissions.submit(_input("第一件"), T0).result(5).id
-    assert deployed.submissions.running and len(_writer_threads()) == 1
-    deployed.dispose()
-    assert not deployed.submissions.running and not _writer_threads()
-    assert deployed.submissions.submit(_input("第二件"), T0).result(5).id  # starts again when needed
-    deployed.dispose()
-    assert not _writer_threads() and _count(deployed, Message) == 2
-
-
-def test_close_stores_what_is_queued(deployed: Platform, gated: tuple[GatedWrite, SubmissionWriter]) -> None:
-    gate, writer = gated
-    futures = [writer.submit(_input("第一件"), T0)]
-    assert gate.entered.wait(5)
-    futures += [writer.submit(_input(f"排队第{i}件"), T0) for i in range(3)]
-    closing = threading.Thread(target=writer.close)
-    closing.start()
-    gate.release.set()
-    closing.join(5)
-    assert not closing.is_alive() and not writer.running
-    assert all(f.done() and f.result().id for f in futures)
-    assert _count(deployed, Message) == 4
-
-
-def test_results_of_the_writer_do_not_hold_a_session(deployed: Platform) -> None:
-    result = deployed.submissions.submit(_input("第一件"), T0).result(5)
-    assert result.status_label and result.tracking_code.startswith("ML")
+def test_results_do_not_hold_a_session(deployed: Platform) -> None:
+    result = intake.Submitted(1, "ML22222222", "S", "received", None)
+    assert result.status_label == "待派单"
     with pytest.raises(RuntimeError):
         _ = result.message
