@@ -13,7 +13,6 @@ here; the default uses the taxonomy's terms).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -22,29 +21,16 @@ from sqlalchemy.orm import Session, selectinload
 
 from massline.models import Category, DeadlineRule, Leader, Message, Office, Region, SiteSetting
 
-CategorySuggester = Callable[[Session, str], Category | None]
-_suggesters: list[CategorySuggester] = []
 DEFAULT_DEADLINE_DAYS = 15
 
 
-def register_category_suggester(fn: CategorySuggester) -> CategorySuggester:
-    """Add a category suggester; the latest registered one is asked first."""
-    _suggesters.insert(0, fn)
-    return fn
-
-
 def suggest_category(session: Session, text: str) -> Category | None:
-    """Ask the registered suggesters, newest first, for the text's category."""
-    for fn in _suggesters:
-        category = fn(session, text)
-        if category is not None:
-            return category
-    return None
+    """A category for a message at intake, before the analysis has run: the first-level category
+    whose sub-category names occur most in the text (by length), or None on a tie or no match.
 
-
-@register_category_suggester
-def taxonomy_terms_suggester(session: Session, text: str) -> Category | None:
-    """Baseline: the first-level category whose sub-category names occur most in the text."""
+    The trained classifier comes later, in the pipeline (``services.pipeline``), which routes
+    messages still waiting for a dispatcher when it is confident.
+    """
     table = routing_table(session)
     scores: dict[str, int] = {}
     for term, top in table.taxonomy_terms:
