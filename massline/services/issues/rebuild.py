@@ -158,13 +158,7 @@ def _replay(index: IssueIndex, features: dict[Any, DocFeatures], decision: Issue
     moving = [m for m in ids if index.label(m) in kept_clusters]
     if not moving:
         return False
-    places = Counter(features[m].place.key for m in moving if features[m].place)  # type: ignore[union-attr]
-    target = index.clusters[index._new_cluster(places.most_common(1)[0][0] if places else "")]
-    for m in moving:
-        source = index.clusters[index.label(m)]
-        source.absorb(features[m].vector, -1.0)
-        source.members.remove(m)
-        index._join(target, m, features[m])
+    index.split_off(moving, features)
     return True
 
 

@@ -1,0 +1,92 @@
+"""Deployment profiles: the language of a board's messages and the columns of its files.
+
+A profile is a YAML file with a ``name``, a ``description``, an optional
+``mapping`` (a column mapping, see :mod:`massline.io.importers`) and a
+``language:`` section (the fields of
+:class:`massline.analysis.places.Language`; the ones not given keep the
+general Chinese defaults).  Shipped profiles are found by name in
+``massline/data/profiles`` (``tipdm2020c``); ``zh`` (or no profile) is the
+general default with no column mapping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from massline.analysis.places import GENERAL, Language
+
+__all__ = ["GENERAL_PROFILE", "Profile", "ProfileError", "load_profile", "profile_from_data", "shipped_profiles"]
+
+
+class ProfileError(ValueError):
+    """A profile is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A named language with the column mapping of its files (or None)."""
+
+    name: str
+    language: Language
+    mapping: str | None = None
+    description: str = ""
+
+    def with_regions(self, names: Iterable[str]) -> Profile:
+        """The profile whose language also knows these region names (from the deployment's gazetteer)."""
+        known = tuple(dict.fromkeys((*self.language.region_names, *names)))
+        return replace(self, language=replace(self.language, region_names=known))
+
+
+GENERAL_PROFILE = Profile("zh", GENERAL, None, "通用中文地名（真实地名）")
+
+
+def _base() -> Path:
+    return Path(str(resources.files("massline") / "data" / "profiles"))
+
+
+def shipped_profiles() -> list[str]:
+    """Names of the profiles shipped with Massline (besides ``zh``)."""
+    return sorted(p.stem for p in _base().glob("*.yaml"))
+
+
+def profile_from_data(data: Any, source: str) -> Profile:
+    """A profile from parsed YAML ``data`` (``source`` names it in errors)."""
+    if not isinstance(data, dict):
+        raise ProfileError(f"{source}: expected a mapping with name, mapping, language")
+    unknown = set(data) - {"name", "description", "mapping", "language"}
+    if unknown:
+        raise ProfileError(f"{source}: unknown keys {', '.join(sorted(unknown))}")
+    language = data.get("language") or {}
+    if not isinstance(language, dict):
+        raise ProfileError(f"{source}: language: expected a mapping of fields")
+    name = str(data.get("name") or Path(source).stem)
+    try:
+        lang = Language.from_mapping({"name": name, **language})
+    except ValueError as exc:
+        raise ProfileError(f"{source}: {exc}") from None
+    mapping = data.get("mapping")
+    return Profile(name, lang, str(mapping) if mapping else None, str(data.get("description") or ""))
+
+
+def load_profile(spec: str | Path | None) -> Profile:
+    """A profile by shipped name (``tipdm2020c``), ``zh``/None for the general default, or a YAML file."""
+    if spec is None or str(spec) in ("", "zh"):
+        return GENERAL_PROFILE
+    path = Path(spec)
+    if not path.is_file():
+        shipped = _base() / f"{spec}.yaml"
+        if not shipped.is_file():
+            names = ", ".join(["zh", *shipped_profiles()])
+            raise ProfileError(f"profile not found: {spec} (neither a file nor a shipped profile: {names})")
+        path = shipped
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"{path.name}: not readable YAML ({exc})") from exc
+    return profile_from_data(data, path.name)
