@@ -3,13 +3,18 @@
 CSV files are read as UTF-8 (a BOM is accepted) with RFC 4180 quoting, so
 fields may span lines.  The classifier input of a row is its title column
 plus its detail column when the file has one (see
-:func:`massline.analysis.classify.model.text_of`).  Bad input ends with a one-line
+:func:`massline.analysis.classify.model.text_of`).  Column names: the
+``--title-col``/``--detail-col``/``--label-col`` options, else the
+``title``/``body``/``category`` columns of ``--mapping`` (or of the
+``--profile``'s mapping: ``--profile tipdm2020c`` reads the contest files),
+else the generic 标题, 内容, 领域.  Bad input ends with a one-line
 ``Error: ...`` and exit status 1.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -30,9 +35,6 @@ if TYPE_CHECKING:
 
 __all__ = ["register"]
 
-TITLE_COL = "留言主题"
-DETAIL_COL = "留言详情"
-LABEL_COL = "一级标签"
 TAXONOMY_COLS = ("一级分类", "二级分类", "三级分类")
 _BATCH = 2000
 
@@ -113,17 +115,56 @@ def taxonomy_rows(path: str | None) -> list[tuple[str, str, str]] | None:
     return [(r[TAXONOMY_COLS[0]], r[TAXONOMY_COLS[1]], r[TAXONOMY_COLS[2]]) for r in table.rows]
 
 
+def default_columns(profile: str | None, mapping: str | None) -> dict[str, str]:
+    """Title, detail and label columns of ``--mapping`` or the ``--profile``'s mapping (else generic names)."""
+    from massline.io.importers import FIELD_LABELS, MappingError, load_mapping
+    from massline.io.profiles import ProfileError, load_profile
+
+    out = {
+        "title_col": FIELD_LABELS["title"],
+        "detail_col": FIELD_LABELS["body"],
+        "label_col": FIELD_LABELS["category"],
+    }
+    try:
+        name = mapping or load_profile(profile).mapping
+        fields = load_mapping(name).fields if name else {}
+    except (ProfileError, MappingError) as exc:
+        raise click.ClickException(str(exc)) from None
+    for option, field in (("title_col", "title"), ("detail_col", "body"), ("label_col", "category")):
+        source = fields.get(field)
+        if source is not None and source.column is not None:
+            out[option] = source.column
+    return out
+
+
 def column_options(func: F) -> F:
-    """Add the --title-col/--detail-col/--label-col options."""
-    func = click.option("--label-col", default=LABEL_COL, show_default=True, help="Label column.")(func)
-    func = click.option(
-        "--detail-col",
-        default=DETAIL_COL,
-        show_default=True,
-        help="Detail column (used when present).",
-    )(func)
-    func = click.option("--title-col", default=TITLE_COL, show_default=True, help="Title column.")(func)
-    return func
+    """Add the --title-col/--detail-col/--label-col (if the command has a label) and --profile/--mapping options.
+
+    Column options left out take their names from :func:`default_columns`.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, profile: str | None, mapping: str | None, **kwargs: Any) -> Any:
+        defaults = default_columns(profile, mapping)
+        for option, value in defaults.items():
+            if option in kwargs and kwargs[option] is None:
+                kwargs[option] = value
+        return func(*args, **kwargs)
+
+    command: Any = wrapper
+    command = click.option(
+        "--mapping", default=None, help="Column mapping naming the columns (shipped name or YAML file)."
+    )(command)
+    command = click.option(
+        "--profile", default=None, help="Deployment profile whose column mapping names the columns (tipdm2020c)."
+    )(command)
+    if "label_col" in func.__code__.co_varnames:
+        command = click.option("--label-col", default=None, help="Label column [default: 领域].")(command)
+    command = click.option("--detail-col", default=None, help="Detail column, used when present [default: 内容].")(
+        command
+    )
+    command = click.option("--title-col", default=None, help="Title column [default: 标题].")(command)
+    return command
 
 
 def _check_labels(labels: list[str]) -> None:
@@ -182,13 +223,7 @@ def train_cmd(
 @click.option("--model", "model_path", required=True, help="Model file from `classify train`.")
 @click.option("--data", required=True, help="CSV of messages to classify.")
 @click.option("--out", required=True, help="Output CSV: input columns + predicted, confidence.")
-@click.option("--title-col", default=TITLE_COL, show_default=True, help="Title column.")
-@click.option(
-    "--detail-col",
-    default=DETAIL_COL,
-    show_default=True,
-    help="Detail column (used when present).",
-)
+@column_options
 def predict_cmd(model_path: str, data: str, out: str, title_col: str, detail_col: str) -> None:
     """Classify the rows of --data; write them to --out with `predicted` and `confidence`."""
     model = load_model(model_path)

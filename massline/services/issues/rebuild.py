@@ -36,6 +36,7 @@ from massline.analysis.issues import (
     describe_issue,
     heat_index,
 )
+from massline.analysis.places import Language
 from massline.models import (
     Issue,
     IssueCluster,
@@ -112,8 +113,11 @@ class RebuildReport:
     kept_ids: list[int] = field(default_factory=list)
 
 
-def plan_rebuild(session: Session, since: datetime | None = None) -> RebuildPlan:
-    """Cluster the messages (all, or those touched since ``since``) and map clusters to old issues."""
+def plan_rebuild(session: Session, since: datetime | None = None, language: Language | None = None) -> RebuildPlan:
+    """Cluster the messages (all, or those touched since ``since``) and map clusters to old issues.
+
+    ``language``: the deployment's place grammar (default: general Chinese).
+    """
     started = time.perf_counter()
     stmt = (
         select(
@@ -135,7 +139,7 @@ def plan_rebuild(session: Session, since: datetime | None = None) -> RebuildPlan
         docs[mid] = IssueDoc(mid, title, body, created, author or "", support or 0, oppose or 0)
         facts[mid] = MessageFacts(old, bool(public), region, category, sentiment)
     ordered = list(docs.values())
-    clusterer = IssueClusterer(segmenter=segmenter()).fit(ordered)
+    clusterer = IssueClusterer(segmenter=segmenter(), language=language).fit(ordered)
     index = clusterer.index_
     index.release_duplicates()  # the database index finds duplicates through the pipeline's step
     features = {int(str(d.key)): f for d, f in zip(ordered, clusterer.features_, strict=True)}
