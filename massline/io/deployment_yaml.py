@@ -51,6 +51,7 @@ from massline.io.deployment_spec import (
     _format_path,
     _Report,
 )
+from massline.io.profiles import ProfileError, deployment_profile
 
 __all__ = [
     "CODE_RE",
@@ -232,6 +233,11 @@ def parse_deployment(text: str, source: str = "<string>", base_dir: str | Path |
             if taxonomy_failed and loc[:1] == ("taxonomy",):
                 continue
             report.add(loc, _pydantic_message(error, _allowed_keys(loc)))
+    if spec is not None and not report.problems:
+        try:
+            deployment_profile(spec, base_dir)
+        except ProfileError as exc:
+            report.add(("language",), f"语言配置有误 (bad language: {exc})")
     if report.problems or spec is None:
         raise DeploymentError(report.problems)
     return spec

@@ -15,13 +15,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from massline.analysis.places import GENERAL, Language
 
-__all__ = ["GENERAL_PROFILE", "Profile", "ProfileError", "load_profile", "profile_from_data", "shipped_profiles"]
+if TYPE_CHECKING:
+    from massline.io.deployment_spec import DeploymentSpec
+
+__all__ = [
+    "GENERAL_PROFILE",
+    "Profile",
+    "ProfileError",
+    "deployment_profile",
+    "load_profile",
+    "profile_from_data",
+    "shipped_profiles",
+]
 
 
 class ProfileError(ValueError):
@@ -90,3 +101,20 @@ def load_profile(spec: str | Path | None) -> Profile:
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ProfileError(f"{path.name}: not readable YAML ({exc})") from exc
     return profile_from_data(data, path.name)
+
+
+def deployment_profile(spec: DeploymentSpec, base_dir: str | Path | None = None) -> Profile:
+    """The profile of a deployment file: its ``language.profile`` (a profile file is read relative to
+    ``base_dir``), with its ``language.rules`` and the names of its regions (and their aliases of three
+    characters or more: a short alias such as ``东城`` is also part of ordinary words)."""
+    name = spec.language.profile
+    candidate = Path(base_dir or ".") / name
+    profile = load_profile(candidate if name.endswith((".yaml", ".yml")) and candidate.is_file() else name)
+    if spec.language.rules:
+        try:
+            language = Language.from_mapping(dict(spec.language.rules), base=profile.language)
+        except ValueError as exc:
+            raise ProfileError(str(exc)) from None
+        profile = replace(profile, language=language)
+    names = [n for region, _ in spec.iter_regions() for n in (region.name, *region.aliases) if len(n) >= 3]
+    return profile.with_regions(names)
