@@ -173,6 +173,11 @@ class Language:
         return re.compile("|".join(re.escape(s) for s in self.organisation_suffixes))
 
     @cached_property
+    def region_set(self) -> frozenset[str]:
+        """The region names, for look-ups."""
+        return frozenset(self.region_names)
+
+    @cached_property
     def stopwords(self) -> frozenset[str]:
         """The board's extra problem stopwords."""
         return frozenset(self.problem_stopwords)

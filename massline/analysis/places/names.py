@@ -124,9 +124,7 @@ def _cut(head: str, start: int, language: Language, bounds: Bounds | None) -> in
     return cut
 
 
-def left_name(
-    text: str, end: int, language: Language, keep_digits: bool = False, bounds: Bounds | None = None
-) -> str:
+def left_name(text: str, end: int, language: Language, keep_digits: bool = False, bounds: Bounds | None = None) -> str:
     """Name characters left of ``end`` (at most MAX_NAME), cut after admin units and cues.
 
     Leading digits are dropped (``3栋丽发新城``) unless ``keep_digits`` (``58车贷``).

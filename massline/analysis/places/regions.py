@@ -12,13 +12,12 @@ from massline.analysis.places.words import CJK, NOT_ADMIN_HEADS, NOT_UNIT_WORDS,
 __all__ = ["regions_in", "regions_of"]
 
 
-
-
 def regions_in(text: str, bounds: Bounds, language: Language) -> list[tuple[int, str]]:
     """Administrative units of ``text`` with their offsets, each starting at a word boundary.
 
-    A code (``A5区``, when the language has codes) is taken as written; a
-    written name takes 2–3 characters before the unit, starts at a word
+    A code (``A5区``, when the language has codes) or one of the language's
+    ``region_names`` (its gazetteer: ``岳麓区``, which the segmenter does not
+    know as a place) is taken as written; another name takes 2–3 characters before the unit, starts at a word
     boundary (``临川区`` of ``感谢临川区``), loses leading function words and
     verbs (``恳请市`` names nothing) and is not a relation (``隔壁省``) nor
     the end of a word (``很多城市``).
@@ -26,9 +25,15 @@ def regions_in(text: str, bounds: Bounds, language: Language) -> list[tuple[int,
     out: list[tuple[int, str]] = []
     last = 0
     codes = language.code_unit_re
+    known = language.region_set
     for unit in UNIT_RE.finditer(text):
         u = unit.start()
         if u < last:
+            continue
+        named = next((s for s in range(max(last, u - 6), u - 1) if text[s : u + 1] in known), None) if known else None
+        if named is not None:
+            out.append((named, text[named : u + 1]))
+            last = u + 1
             continue
         starts = range(max(last, u - 4), u)
         code = next((m for i in starts if (m := codes.match(text, i)) and m.end() == u + 1), None) if codes else None
