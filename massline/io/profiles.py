@@ -105,8 +105,9 @@ def load_profile(spec: str | Path | None) -> Profile:
 
 def deployment_profile(spec: DeploymentSpec, base_dir: str | Path | None = None) -> Profile:
     """The profile of a deployment file: its ``language.profile`` (a profile file is read relative to
-    ``base_dir``), with its ``language.rules`` and the names of its regions (and their aliases of three
-    characters or more: a short alias such as ``东城`` is also part of ordinary words)."""
+    ``base_dir``), with its ``language.rules`` and the names of its provinces, cities, districts and
+    counties (and their aliases of three characters or more: a short alias such as ``东城`` is also
+    part of ordinary words)."""
     name = spec.language.profile
     candidate = Path(base_dir or ".") / name
     profile = load_profile(candidate if name.endswith((".yaml", ".yml")) and candidate.is_file() else name)
@@ -116,5 +117,11 @@ def deployment_profile(spec: DeploymentSpec, base_dir: str | Path | None = None)
         except ValueError as exc:
             raise ProfileError(str(exc)) from None
         profile = replace(profile, language=language)
-    names = [n for region, _ in spec.iter_regions() for n in (region.name, *region.aliases) if len(n) >= 3]
+    names = [
+        n
+        for region, _ in spec.iter_regions()
+        if region.level in ("province", "city", "district", "county")
+        for n in (region.name, *region.aliases)
+        if len(n) >= 3
+    ]
     return profile.with_regions(names)

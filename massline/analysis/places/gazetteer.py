@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from massline.analysis.places.language import GENERAL, Language
@@ -46,6 +46,7 @@ _SUFFIXES = {
     "community": ("社区居委会", "居委会", "社区", "村委会", "村"),
 }
 _WEAK_DERIVED_LEVELS = ("street", "community", "compound")
+_UNIT_LEVELS = ("province", "city", "district")  # administrative units: no part of a problem
 _NOT_PLACES = frozenset(
     """
     道路 马路 线路 公路 铁路 高速公路 思路 出路 走路 小路 一路 门路 网路 电路 水路
@@ -100,11 +101,18 @@ class Gazetteer:
     """Index of region names and aliases with nesting-aware place resolution.
 
     ``language``: the deployment's place grammar, whose compound and road
-    suffixes find the places the gazetteer does not list (default: general Chinese).
+    suffixes find the places the gazetteer does not list (default: general
+    Chinese).  :attr:`language` is that language knowing, besides, the names
+    of the gazetteer's provinces, cities and districts as ``region_names``
+    (what issue discovery should use for this deployment).
     """
 
     def __init__(self, entries: Iterable[RegionEntry], language: Language | None = None) -> None:
-        self.language = language or GENERAL
+        entries = list(entries)
+        base = language or GENERAL
+        units = [e.name for e in entries if e.level in _UNIT_LEVELS and len(e.name) >= 3]
+        known = tuple(dict.fromkeys((*base.region_names, *units)))
+        self.language = replace(base, region_names=known) if known != base.region_names else base
         self._unlisted_suffixes = self.language.compound_suffixes + self.language.road_suffixes
         self.entries: dict[str, RegionEntry] = {}
         for entry in entries:
