@@ -25,8 +25,8 @@ import math
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 
-from massline.analysis.issues.clusters import Cluster, ConcentrateParams
 from massline.analysis.issues.features import DocFeatures, IssueDoc, extract_features, normalized_texts, unit_vector
+from massline.analysis.issues.state import Cluster, ConcentrateParams
 from massline.analysis.issues.vocab import PlaceAliases, PlaceVocabulary
 from massline.analysis.places import GENERAL, Language, PlaceMention, compatible, extract_places
 from massline.analysis.text import LshIndex, MinHasher, Segmenter
