@@ -47,7 +47,7 @@ class IssueIndex:
     nothing else of the index:
 
     * reload: :meth:`restore_cluster` (a stored cluster), :meth:`restore_frequencies`
-      (document frequencies), ``vocabulary.remember`` (place keys), and an
+      (document frequencies), ``vocabulary.unknown``/``remember`` (place keys), and an
       ``aliases`` object whose :meth:`PlaceAliases.of`/``named`` read the store;
     * look-ups it may override to query the store instead of memory:
       :meth:`compatible_places`, :meth:`candidates`;

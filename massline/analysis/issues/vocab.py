@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from massline.analysis.places import CJK, KIND_PRIORITY, PlaceMention, compatible
 
@@ -37,8 +37,8 @@ class PlaceVocabulary:
     three characters, so ``阳光`` alone is never matched as a place);
     ``find`` returns the known keys occurring in a text, longest first at each
     position.  A store that keeps the vocabulary elsewhere (a database)
-    loads the keys a text needs with :meth:`remember` and saves what was
-    learnt with :meth:`take_learnt`.  Matching
+    looks up the :meth:`unknown` pieces of a text, loads the keys found with
+    :meth:`remember` and saves what was learnt with :meth:`take_learnt`.  Matching
     looks up the two characters at each position and tries only the lengths
     of keys starting with them: linear in the text length.
     """
@@ -64,6 +64,11 @@ class PlaceVocabulary:
     def knows(self, key: str) -> bool:
         """Whether ``key`` is a known place key."""
         return key in self.kinds
+
+    def unknown(self, keys: Iterable[str]) -> list[str]:
+        """Those of ``keys`` that are not known place keys, sorted (what a store should look up)."""
+        kinds = self.kinds
+        return sorted(k for k in keys if k not in kinds)
 
     def remember(self, key: str, kind: str) -> None:
         """Know ``key`` (of ``kind``) without counting it as learnt (a key loaded from a store)."""

@@ -19,7 +19,7 @@ number of stored messages. :func:`save_assignment` writes back what changed
 
 Only the public persistence methods of ``IssueIndex`` are used (see its
 class doc): ``restore_cluster``, ``restore_frequencies``,
-``vocabulary.remember``/``take_learnt``, the overridable look-ups
+``vocabulary.unknown``/``remember``/``take_learnt``, the overridable look-ups
 ``compatible_places``/``candidates``, ``join`` (extended to record what
 changed) and ``next_cluster_id`` (a new issue is ``NEW`` until stored).
 """
@@ -240,8 +240,7 @@ class StoredIssueIndex(IssueIndex):
         """Known place keys occurring in the (normalised) title and start of body."""
         pieces = _pieces(normalize(title), 3, 10) | _pieces(normalize(body[: self.params.body_chars])[:300], 3, 10)
         vocabulary = self.vocabulary
-        wanted = sorted(p for p in pieces if not vocabulary.knows(p))
-        for chunk in _chunks(wanted):
+        for chunk in _chunks(vocabulary.unknown(pieces)):
             rows = self.session.execute(
                 select(IssueVocabulary.place_key, IssueVocabulary.kind).where(IssueVocabulary.place_key.in_(chunk))
             )

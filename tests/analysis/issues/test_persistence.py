@@ -82,3 +82,12 @@ def test_split_off_moves_messages_to_a_new_cluster() -> None:
     target = index.split_off(moving, features)
     assert {index.label(k) for k in moving} == {target.id} and target.id != source
     assert len(index.clusters[source].members) == size - 2 and target.place == index.clusters[source].place
+
+
+def test_vocabulary_unknown_remember_take_learnt() -> None:
+    index = IssueIndex(language=CONTEST)
+    index.vocabulary.remember("丽发新城", "compound")
+    assert index.vocabulary.unknown(["魅力之城", "丽发新城", "阳光花"]) == ["阳光花", "魅力之城"]
+    assert index.vocabulary.take_learnt() == []  # remembered keys are not learnt
+    index.features(IssueDoc("m", "魅力之城小区油烟扰民"))
+    assert index.vocabulary.take_learnt() == [("魅力之城", "compound", 1)]
