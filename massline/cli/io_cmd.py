@@ -68,71 +68,33 @@ def _write_report(report: ImportReport, file: Path, report_path: Path | None) ->
 
 @click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--format", "fmt", type=click.Choice(FORMATS), default=None, help="File format (default: from the extension)."
-)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="File format (default: from the extension).")
 @click.option("--sheet", default=None, help="XLSX sheet name (default: the first sheet).")
 @click.option("--encoding", default=None, help="CSV/JSONL text encoding (default: UTF-8, else GB18030).")
-@click.option(
-    "--mapping", default=None, help="Mapping YAML file, or a shipped mapping name (tipdm2020c, massline-export)."
-)
-@click.option(
-    "--map",
-    "pairs",
-    multiple=True,
-    metavar="FIELD=COLUMN",
-    help="Map a field to a column (repeatable; overrides --mapping). FIELD==VALUE sets a constant.",
-)
-@click.option(
-    "--source", default=None, help="Origin name stored on every message (default: the mapping's, else 'import')."
-)
+@click.option("--mapping", default=None,
+              help="Mapping YAML file, or a shipped mapping name (tipdm2020c, massline-export).")
+@click.option("--map", "pairs", multiple=True, metavar="FIELD=COLUMN",
+              help="Map a field to a column (repeatable; overrides --mapping). FIELD==VALUE sets a constant.")
+@click.option("--source", default=None,
+              help="Origin name stored on every message (default: the mapping's, else 'import').")
 @click.option("--region", "default_region", default=None, help="Region code or name for rows without a region.")
 @click.option("--reply-office", default=None, help="Office code answering replied rows that routing leaves unassigned.")
-@click.option(
-    "--batch-size", default=2000, show_default=True, type=click.IntRange(1, 100_000), help="Rows per transaction."
-)
-@click.option(
-    "--workers",
-    default=None,
-    type=click.IntRange(0, 1),
-    help="1: a writer thread writes each batch while the next is read (default on 2+ cores); 0: one thread.",
-)
-@click.option(
-    "--index-now",
-    is_flag=True,
-    help="Add the imported messages to the search index before returning (else the worker does it).",
-)
+@click.option("--batch-size", default=2000, show_default=True, type=click.IntRange(1, 100_000),
+              help="Rows per transaction.")
+@click.option("--workers", default=None, type=click.IntRange(0, 1),
+              help="1: a writer thread writes each batch while the next is read (default on 2+ cores); 0: one thread.")
+@click.option("--index-now", is_flag=True,
+              help="Add the imported messages to the search index before returning (else the worker does it).")
 @click.option("--dry-run", is_flag=True, help="Validate and count only; write nothing.")
-@click.option(
-    "--on-error",
-    type=click.Choice(["stop", "skip"]),
-    default="stop",
-    show_default=True,
-    help="stop: import nothing if any row is bad; skip: import the good rows, report the bad ones.",
-)
-@click.option(
-    "--report",
-    "report_path",
-    default=None,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write refused rows (default: FILE.errors.csv next to the input).",
-)
+@click.option("--on-error", type=click.Choice(["stop", "skip"]), default="stop", show_default=True,
+              help="stop: import nothing if any row is bad; skip: import the good rows, report the bad ones.")
+@click.option("--report", "report_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write refused rows (default: FILE.errors.csv next to the input).")
 def import_cmd(
-    file: Path,
-    fmt: str | None,
-    sheet: str | None,
-    encoding: str | None,
-    mapping: str | None,
-    pairs: tuple[str, ...],
-    source: str | None,
-    default_region: str | None,
-    reply_office: str | None,
-    batch_size: int,
-    workers: int | None,
-    index_now: bool,
-    dry_run: bool,
-    on_error: str,
-    report_path: Path | None,
+    file: Path, fmt: str | None, sheet: str | None, encoding: str | None, mapping: str | None,
+    pairs: tuple[str, ...], source: str | None, default_region: str | None, reply_office: str | None,
+    batch_size: int, workers: int | None, index_now: bool, dry_run: bool, on_error: str, report_path: Path | None,
 ) -> None:
     """Import messages from FILE (CSV, XLSX or JSONL) through a column mapping.
 
@@ -154,12 +116,8 @@ def import_cmd(
     for note in notes:
         click.echo(f"note: {note}", err=True)
     options = ImportOptions(
-        source=source or spec.source or "import",
-        on_error="skip" if on_error == "skip" else "stop",
-        batch_size=batch_size,
-        dry_run=dry_run,
-        default_region=default_region,
-        reply_office=reply_office,
+        source=source or spec.source or "import", on_error="skip" if on_error == "skip" else "stop",
+        batch_size=batch_size, dry_run=dry_run, default_region=default_region, reply_office=reply_office,
         workers=workers if workers is not None else (1 if (os.cpu_count() or 1) > 1 else 0),
     )
     platform = get_platform()
@@ -167,13 +125,8 @@ def import_cmd(
     started = time.perf_counter()
     try:
         report = run_import(
-            platform.sessions,
-            platform.cipher,
-            lambda: read_records(file, fmt, sheet=sheet, encoding=encoding),
-            spec,
-            options,
-            default_timezone=platform.settings.timezone,
-            now=platform.now(),
+            platform.sessions, platform.cipher, lambda: read_records(file, fmt, sheet=sheet, encoding=encoding),
+            spec, options, default_timezone=platform.settings.timezone, now=platform.now(),
         )
     except (ImportAborted, FormatError) as exc:
         fail(str(exc))
@@ -213,6 +166,7 @@ def import_cmd(
             )
 
 
+
 def _day(value: str | None, name: str) -> date | None:
     if not value:
         return None
@@ -235,31 +189,17 @@ def _status(value: str | None) -> str | None:
 
 @click.command("export")
 @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(EXPORT_FORMATS),
-    default=None,
-    help="csv or xlsx (default: from OUT's extension, else csv).",
-)
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default=None,
+              help="csv or xlsx (default: from OUT's extension, else csv).")
 @click.option("--status", default=None, help="Only this status (received, replied ... or 已答复 ...).")
 @click.option("--since", default=None, help="Only messages created on or after this local date (YYYY-MM-DD).")
 @click.option("--until", default=None, help="Only messages created on or before this local date (YYYY-MM-DD).")
 @click.option("--office", default=None, help="Only messages of this office (code).")
-@click.option(
-    "--redact/--no-redact",
-    default=True,
-    show_default=True,
-    help="Redact phone numbers, IDs and other PII in the text (--no-redact is for administrators).",
-)
+@click.option("--redact/--no-redact", default=True, show_default=True,
+              help="Redact phone numbers, IDs and other PII in the text (--no-redact is for administrators).")
 def export_cmd(
-    out: Path,
-    fmt: str | None,
-    status: str | None,
-    since: str | None,
-    until: str | None,
-    office: str | None,
-    redact: bool,
+    out: Path, fmt: str | None, status: str | None, since: str | None, until: str | None,
+    office: str | None, redact: bool,
 ) -> None:
     """Export messages to OUT, one row per message (never the citizens' contacts)."""
     fmt = fmt or ("xlsx" if out.suffix.lower() == ".xlsx" else "csv")
@@ -268,8 +208,7 @@ def export_cmd(
     if not redact:
         click.echo(
             "warning: --no-redact exports personal data in the text unmasked; administrators only, "
-            "handle the file as confidential",
-            err=True,
+            "handle the file as confidential", err=True,
         )
     platform = get_platform()
     platform.migrate()
