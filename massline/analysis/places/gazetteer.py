@@ -20,9 +20,8 @@ count only when an ancestor is also mentioned.
 Residential compounds (…小区/花园/家园/新村/山庄/公寓/苑) and roads
 (…路/街/大道/巷) that are in the text but not in the gazetteer are returned as
 ``unlisted_places`` (found with jieba segmentation), for issue clustering;
-their suffixes are those of the deployment's
-:class:`~massline.analysis.places.Language` (``compound_suffixes`` and
-``road_suffixes``).
+their suffixes are the ``unlisted_suffixes`` of the deployment's
+:class:`~massline.analysis.places.Language`.
 """
 
 from __future__ import annotations
@@ -100,8 +99,8 @@ def _derive(name: str, level: str) -> str | None:
 class Gazetteer:
     """Index of region names and aliases with nesting-aware place resolution.
 
-    ``language``: the deployment's place grammar, whose compound and road
-    suffixes find the places the gazetteer does not list (default: general
+    ``language``: the deployment's place grammar, whose ``unlisted_suffixes``
+    find the places the gazetteer does not list (default: general
     Chinese).  :attr:`language` is that language knowing, besides, the names
     of the gazetteer's provinces, cities and districts as ``region_names``
     (what issue discovery should use for this deployment).
@@ -113,7 +112,6 @@ class Gazetteer:
         units = [e.name for e in entries if e.level in _UNIT_LEVELS and len(e.name) >= 3]
         known = tuple(dict.fromkeys((*base.region_names, *units)))
         self.language = replace(base, region_names=known) if known != base.region_names else base
-        self._unlisted_suffixes = self.language.compound_suffixes + self.language.road_suffixes
         self.entries: dict[str, RegionEntry] = {}
         for entry in entries:
             if entry.level not in LEVELS:
@@ -256,11 +254,12 @@ class Gazetteer:
         mis-segmentation limits this (``沿楚江北路去`` is cut ``沿楚|江北|路去``).
         """
         tokens = self.segmenter.cut(text)
+        suffixes = self.language.unlisted_suffixes
         found: dict[str, None] = {}
         for i, token in enumerate(tokens):
-            if token in _NOT_PLACES and token not in self.language.compound_suffixes:
+            if token in _NOT_PLACES and token not in suffixes:
                 continue
-            if not token.endswith(self._unlisted_suffixes):
+            if not token.endswith(suffixes):
                 continue
             name = token
             j = i - 1

@@ -78,6 +78,11 @@ class Language:
     region_code: str = ""
     #: a section of a compound written after its name (regex, titles only): ``五矿万境K9区``, ``G2栋``
     section_code: str = r"[A-Za-z]\d+(?:区|栋|期)"
+    #: residences and roads a gazetteer reports when it does not list them (``Gazetteer.unlisted_places``):
+    #: fewer than the compounds of issue keys (a 幼儿园 or a 广场 is no residence)
+    unlisted_suffixes: tuple[str, ...] = (
+        "小区", "花园", "家园", "新村", "山庄", "公寓", "苑", "大道", "路", "街", "巷",
+    )  # fmt: skip
     #: names of the deployment's regions (from its gazetteer): cut out of problem vectors
     region_names: tuple[str, ...] = ()
     #: words that say nothing about the problem on this board (besides the built-in ones)
