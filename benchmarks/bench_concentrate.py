@@ -9,6 +9,7 @@ copies are different places, not 25 repeats of one text.  Prints, in the same
 run: the baseline (normalise + segment every text), the batch clustering time,
 peak traced memory and max RSS, then the p50/p95 latency of ``IssueIndex.add``
 for new messages with the batch stored.  Skips when the data is absent.
+``--profile`` (default ``tipdm2020c``): how the data names places.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from massline.analysis.issues import IssueClusterer, IssueDoc  # noqa: E402
 from massline.analysis.text import Segmenter  # noqa: E402
+from massline.io.profiles import load_profile  # noqa: E402
 
 DATA = Path(os.environ.get("MASSLINE_BENCH_DATA", "/work/shared/data/tipdm2020c"))
 FILES = ("hot_messages.csv", "replied_messages.csv")
@@ -77,7 +79,9 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--incremental", type=int, default=500)
     parser.add_argument("--trace-memory", action="store_true", help="tracemalloc peak (slows the run ~4×)")
+    parser.add_argument("--profile", default="tipdm2020c", help="language profile of the data (default: tipdm2020c)")
     args = parser.parse_args()
+    language = load_profile(args.profile).language
     if not DATA.is_dir():
         print(f"skipped: benchmark data not found at {DATA}")
         return
@@ -96,7 +100,7 @@ def main() -> None:
     if args.trace_memory:
         tracemalloc.start()
     t = time.perf_counter()
-    clusterer = IssueClusterer(segmenter=seg).fit(docs)
+    clusterer = IssueClusterer(segmenter=seg, language=language).fit(docs)
     fit_s = time.perf_counter() - t
     peak = tracemalloc.get_traced_memory()[1] if args.trace_memory else 0
     tracemalloc.stop()

@@ -3,7 +3,11 @@
 CSV files are read as UTF-8 (a BOM is accepted) with RFC 4180 quoting, so
 fields may span lines.  The classifier input of a row is its title column
 plus its detail column when the file has one (see
-:func:`massline.analysis.classify.model.text_of`).  Bad input ends with a one-line
+:func:`massline.analysis.classify.model.text_of`).  Column names: the
+``--title-col``/``--detail-col``/``--label-col`` options, else the
+``title``/``body``/``category`` columns of ``--mapping`` (or of the
+``--profile``'s mapping: ``--profile tipdm2020c`` reads the contest files),
+else the generic 标题, 内容, 领域.  Bad input ends with a one-line
 ``Error: ...`` and exit status 1.
 """
 
@@ -12,14 +16,14 @@ from __future__ import annotations
 import csv
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 import click
 
 from massline.cli.common import fail, get_platform
+from massline.cli.tables import column_options, labelled, read_table, taxonomy_rows, texts_of, unlabelled
 
 if TYPE_CHECKING:
     from massline.analysis.classify import CategoryClassifier
@@ -30,100 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = ["register"]
 
-TITLE_COL = "留言主题"
-DETAIL_COL = "留言详情"
-LABEL_COL = "一级标签"
-TAXONOMY_COLS = ("一级分类", "二级分类", "三级分类")
 _BATCH = 2000
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-@dataclass
-class Table:
-    """A CSV file read into memory."""
-
-    path: Path
-    columns: list[str]
-    rows: list[dict[str, str]]
-
-
-def read_table(path: str | Path) -> Table:
-    """Read a UTF-8 (BOM accepted) CSV file; raise ClickException on bad input."""
-    path = Path(path)
-    if not path.is_file():
-        raise click.ClickException(f"{path}: no such file")
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            columns = list(reader.fieldnames or [])
-            rows = [{k: (v or "") for k, v in row.items() if k is not None} for row in reader]
-    except UnicodeDecodeError as exc:
-        raise click.ClickException(f"{path}: not UTF-8 text ({exc.reason})") from exc
-    except csv.Error as exc:
-        raise click.ClickException(f"{path}: malformed CSV ({exc})") from exc
-    if not columns:
-        raise click.ClickException(f"{path}: empty file (no header row)")
-    if not rows:
-        raise click.ClickException(f"{path}: no data rows")
-    return Table(path, columns, rows)
-
-
-def _require(table: Table, column: str, what: str) -> None:
-    if column not in table.columns:
-        raise click.ClickException(f"{table.path}: no {what} column {column!r} (columns: {', '.join(table.columns)})")
-
-
-def texts_of(table: Table, title_col: str, detail_col: str) -> list[str]:
-    """Classifier inputs of a table: title + detail where the file has a detail column."""
-    _require(table, title_col, "title")
-    has_detail = detail_col in table.columns
-    from massline.analysis.classify import text_of
-
-    return [text_of(row[title_col], row[detail_col] if has_detail else None) for row in table.rows]
-
-
-def labelled(paths: Sequence[str], title_col: str, detail_col: str, label_col: str) -> tuple[list[str], list[str]]:
-    """Texts and labels of labelled CSV files; rows with an empty label are skipped."""
-    texts: list[str] = []
-    labels: list[str] = []
-    for path in paths:
-        table = read_table(path)
-        _require(table, label_col, "label")
-        for text, row in zip(texts_of(table, title_col, detail_col), table.rows, strict=True):
-            label = row[label_col].strip()
-            if label and text:
-                texts.append(text)
-                labels.append(label)
-    return texts, labels
-
-
-def unlabelled(paths: Sequence[str], title_col: str, detail_col: str) -> list[str]:
-    """Texts of unlabelled CSV files."""
-    return [t for path in paths for t in texts_of(read_table(path), title_col, detail_col) if t]
-
-
-def taxonomy_rows(path: str | None) -> list[tuple[str, str, str]] | None:
-    """Rows of a 一级分类,二级分类,三级分类 taxonomy CSV, or None without a path."""
-    if path is None:
-        return None
-    table = read_table(path)
-    for column in TAXONOMY_COLS:
-        _require(table, column, "taxonomy")
-    return [(r[TAXONOMY_COLS[0]], r[TAXONOMY_COLS[1]], r[TAXONOMY_COLS[2]]) for r in table.rows]
-
-
-def column_options(func: F) -> F:
-    """Add the --title-col/--detail-col/--label-col options."""
-    func = click.option("--label-col", default=LABEL_COL, show_default=True, help="Label column.")(func)
-    func = click.option(
-        "--detail-col",
-        default=DETAIL_COL,
-        show_default=True,
-        help="Detail column (used when present).",
-    )(func)
-    func = click.option("--title-col", default=TITLE_COL, show_default=True, help="Title column.")(func)
-    return func
 
 
 def _check_labels(labels: list[str]) -> None:
@@ -182,13 +93,7 @@ def train_cmd(
 @click.option("--model", "model_path", required=True, help="Model file from `classify train`.")
 @click.option("--data", required=True, help="CSV of messages to classify.")
 @click.option("--out", required=True, help="Output CSV: input columns + predicted, confidence.")
-@click.option("--title-col", default=TITLE_COL, show_default=True, help="Title column.")
-@click.option(
-    "--detail-col",
-    default=DETAIL_COL,
-    show_default=True,
-    help="Detail column (used when present).",
-)
+@column_options
 def predict_cmd(model_path: str, data: str, out: str, title_col: str, detail_col: str) -> None:
     """Classify the rows of --data; write them to --out with `predicted` and `confidence`."""
     model = load_model(model_path)

@@ -1,11 +1,16 @@
 """``massline hot``: the hot-issue list of a message file (contract, other tools rely on it).
 
-Input: a UTF-8 CSV (BOM accepted, RFC 4180 multiline fields) with the columns
-留言编号, 留言用户, 留言主题, 留言时间, 留言详情, 点赞数, 反对数.  Output in
-``--out``: ``hot_issues.csv`` (热度排名, 问题ID, 热度指数, 时间范围, 地点/人群,
-问题描述) and ``hot_issue_messages.csv`` (问题ID + the input columns), both
-written to temporary files and renamed only when both are complete.
-Bad input ends with one ``Error: ...`` line and exit status 1.
+Input: a UTF-8 CSV (BOM accepted, RFC 4180 multiline fields) with a column
+for each of the fields id, author, title, time, body, supports and
+oppositions.  Their names come from a column mapping (``--mapping``, else
+the ``--profile``'s mapping, else the generic 外部编号, 称呼, 标题, 留言时间,
+内容, 点赞数, 反对数); ``--profile tipdm2020c`` reads the contest files
+(留言编号, 留言用户, 留言主题, 留言时间, 留言详情, 点赞数, 反对数) with the
+contest's place codes.  Output in ``--out``: ``hot_issues.csv`` (热度排名,
+问题ID, 热度指数, 时间范围, 地点/人群, 问题描述) and ``hot_issue_messages.csv``
+(问题ID + the input columns), both written to temporary files and renamed
+only when both are complete.  Bad input ends with one ``Error: ...`` line
+and exit status 1.
 """
 
 from __future__ import annotations
@@ -20,12 +25,15 @@ from pathlib import Path
 import click
 
 from massline.analysis.issues import IssueDoc
+from massline.analysis.places import Language
+from massline.io.importers import FIELD_LABELS, ImportMapping, MappingError, load_mapping
+from massline.io.profiles import ProfileError, load_profile
 
-__all__ = ["parse_time", "register"]
+__all__ = ["HOT_FIELDS", "hot_columns", "parse_time", "register"]
 
-COLUMNS = ("留言编号", "留言用户", "留言主题", "留言时间", "留言详情", "点赞数", "反对数")
+#: The fields the hot list reads, in the order of the input columns in ``hot_issue_messages.csv``.
+HOT_FIELDS = ("external_id", "author_name", "title", "created_at", "body", "supports", "opposes")
 ISSUE_COLUMNS = ("热度排名", "问题ID", "热度指数", "时间范围", "地点/人群", "问题描述")
-MESSAGE_COLUMNS = ("问题ID", *COLUMNS)
 CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
 _TIME = re.compile(
     r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
@@ -42,7 +50,30 @@ def parse_time(text: str) -> datetime:
     return datetime(y, mo, d, h, mi, s, tzinfo=CHINA)
 
 
-def _read(path: Path) -> list[dict[str, str]]:
+def hot_columns(mapping: ImportMapping | None) -> tuple[str, ...]:
+    """The input columns of :data:`HOT_FIELDS` under ``mapping`` (None: the generic column names)."""
+    if mapping is None:
+        return tuple(FIELD_LABELS[f] for f in HOT_FIELDS)
+    columns = []
+    for name in HOT_FIELDS:
+        source = mapping.fields.get(name)
+        if source is None or source.column is None:
+            raise click.ClickException(f"mapping {mapping.name}: no column for {name}")
+        columns.append(source.column)
+    return tuple(columns)
+
+
+def _settings(profile: str | None, mapping: str | None) -> tuple[Language, tuple[str, ...]]:
+    """The language and input columns of ``--profile`` and ``--mapping``."""
+    try:
+        chosen = load_profile(profile)
+        name = mapping or chosen.mapping
+        return chosen.language, hot_columns(load_mapping(name) if name else None)
+    except (ProfileError, MappingError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _read(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
     if not path.is_file():
         raise click.ClickException(f"{path}: no such file")
     try:
@@ -51,7 +82,7 @@ def _read(path: Path) -> list[dict[str, str]]:
             header = list(reader.fieldnames or [])
             if not header:
                 raise click.ClickException(f"{path}: empty file (no header row)")
-            missing = [c for c in COLUMNS if c not in header]
+            missing = [c for c in columns if c not in header]
             if missing:
                 raise click.ClickException(f"{path}: missing column(s) {', '.join(missing)}")
             rows = [{k: (v or "") for k, v in row.items() if k is not None} for row in reader]
@@ -64,21 +95,22 @@ def _read(path: Path) -> list[dict[str, str]]:
     return rows
 
 
-def _docs(path: Path, rows: list[dict[str, str]]) -> list[IssueDoc]:
+def _docs(path: Path, rows: list[dict[str, str]], columns: tuple[str, ...]) -> list[IssueDoc]:
+    key, author, title, created, body, supports, opposes = columns
     docs = []
     for i, row in enumerate(rows):
-        where = f"{path}: row {i + 2} (留言编号 {row['留言编号']!r})"
+        where = f"{path}: row {i + 2} ({key} {row[key]!r})"
         try:
-            time = parse_time(row["留言时间"])
+            time = parse_time(row[created])
         except ValueError:
-            raise click.ClickException(f"{where}: cannot parse 留言时间 {row['留言时间']!r}") from None
+            raise click.ClickException(f"{where}: cannot parse {created} {row[created]!r}") from None
         counts = []
-        for column in ("点赞数", "反对数"):
+        for column in (supports, opposes):
             value = row[column].strip() or "0"
             if not value.isdigit():
                 raise click.ClickException(f"{where}: {column} is not a non-negative integer: {row[column]!r}")
             counts.append(int(value))
-        docs.append(IssueDoc(i, row["留言主题"], row["留言详情"], time, row["留言用户"].strip(), *counts))
+        docs.append(IssueDoc(i, row[title], row[body], time, row[author].strip(), *counts))
     return docs
 
 
@@ -111,7 +143,22 @@ def register(main: click.Group) -> None:
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
 @click.option("--reference-time", default=None, help="Heat reference time (default: the latest message).")
 @click.option("--min-messages", default=2, show_default=True, type=click.IntRange(min=1), help="Messages per issue.")
-def hot(data: Path, top: int, out: Path, reference_time: str | None, min_messages: int) -> None:
+@click.option(
+    "--profile",
+    default=None,
+    help="How the messages name places: zh (default, real names), tipdm2020c (the contest's codes) or a YAML file; "
+    "its column mapping is used unless --mapping is given.",
+)
+@click.option("--mapping", default=None, help="Column mapping: a shipped name (tipdm2020c) or a YAML file.")
+def hot(
+    data: Path,
+    top: int,
+    out: Path,
+    reference_time: str | None,
+    min_messages: int,
+    profile: str | None,
+    mapping: str | None,
+) -> None:
     """Find the hottest issues (same problem, same place) in a message CSV."""
     from massline.analysis.issues import hot_issues
 
@@ -121,9 +168,10 @@ def hot(data: Path, top: int, out: Path, reference_time: str | None, min_message
             reference = parse_time(reference_time)
         except ValueError:
             raise click.ClickException(f"--reference-time: cannot parse {reference_time!r}") from None
-    rows = _read(data)
-    docs = _docs(data, rows)
-    ranked = hot_issues(docs, reference, top=top, min_messages=min_messages)
+    language, columns = _settings(profile, mapping)
+    rows = _read(data, columns)
+    docs = _docs(data, rows, columns)
+    ranked = hot_issues(docs, reference, top=top, min_messages=min_messages, language=language)
     issue_rows: list[list[str]] = []
     message_rows: list[list[str]] = []
     for rank, item in enumerate(ranked, start=1):
@@ -132,12 +180,12 @@ def hot(data: Path, top: int, out: Path, reference_time: str | None, min_message
         issue_rows.append([str(rank), str(rank), f"{item.heat.score:.2f}", span, issue.place, issue.problem])
         for doc in sorted(item.docs, key=lambda d: (d.time, d.key)):
             row = rows[int(str(doc.key))]
-            message_rows.append([str(rank), *(row[c] for c in COLUMNS)])
+            message_rows.append([str(rank), *(row[c] for c in columns)])
     _write_atomically(
         out,
         {
             "hot_issues.csv": (ISSUE_COLUMNS, issue_rows),
-            "hot_issue_messages.csv": (MESSAGE_COLUMNS, message_rows),
+            "hot_issue_messages.csv": (("问题ID", *columns), message_rows),
         },
     )
     click.echo(f"{len(issue_rows)} issues, {len(message_rows)} messages → {out}")

@@ -23,16 +23,25 @@ def issues_group() -> None:
 @click.option("--since", type=click.DateTime(formats=DATE_FORMATS), default=None,
               help="Only issues active since this date (all their messages) and unassigned messages received "
               "since (deployment time zone). Default: everything.")  # fmt: skip
-def rebuild_cmd(since: datetime | None) -> None:
+@click.option("--profile", default=None,
+              help="How the messages name places: zh (real names), tipdm2020c or a YAML file. "
+                   "Default: the deployment's language (its configuration).")  # fmt: skip
+def rebuild_cmd(since: datetime | None, profile: str | None) -> None:
     """Re-cluster messages into issues, respecting officials' merges and splits; keeps the ids of
     unchanged issues. All or nothing: a failure leaves the old issues."""
+    from massline.io.profiles import ProfileError, load_profile
     from massline.services.issues import apply_rebuild, plan_rebuild
+
+    try:
+        language = load_profile(profile).language if profile else None
+    except ProfileError as exc:
+        raise click.ClickException(str(exc)) from None
 
     platform = get_platform()
     platform.migrate()
     start = None if since is None else _local_to_utc(since, platform.settings.timezone)
     with platform.read() as session:
-        plan = plan_rebuild(session, start)
+        plan = plan_rebuild(session, start, language)
     with platform.write() as session:
         report = apply_rebuild(session, plan, platform.now())
     click.echo(

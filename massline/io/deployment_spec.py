@@ -193,6 +193,20 @@ def _under(path: str, prefix: str) -> bool:
     return path == prefix or path.startswith(prefix + "/")
 
 
+class LanguageSpec(_Spec):
+    """The ``language:`` section: how the deployment's messages name places.
+
+    ``profile``: a shipped profile (``zh``, the default: real Chinese names;
+    ``tipdm2020c``) or a profile YAML file, relative to the deployment file;
+    ``rules``: fields of :class:`massline.analysis.places.Language` that
+    replace the profile's (``compound_suffixes: 小区 花园 苑``...).  The
+    names of the deployment's regions are added to ``region_names``.
+    """
+
+    profile: str = "zh"
+    rules: dict[str, str | list[str]] = {}
+
+
 class DeploymentSpec(_Spec):
     """A validated deployment, with the taxonomy resolved to a tree."""
 
@@ -202,6 +216,7 @@ class DeploymentSpec(_Spec):
     offices: list[OfficeSpec] = []
     users: list[UserSpec] = []
     deadlines: DeadlineSpec = DeadlineSpec()
+    language: LanguageSpec = LanguageSpec()
 
     def iter_regions(self) -> Iterator[tuple[RegionSpec, str | None]]:
         """Yield ``(region, parent_code)`` depth first, parents before children."""

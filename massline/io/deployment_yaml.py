@@ -10,6 +10,7 @@ can fix the file in one pass.  The format is documented in
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,7 @@ from massline.io.deployment_spec import (
     _format_path,
     _Report,
 )
+from massline.io.profiles import ProfileError, deployment_profile
 
 __all__ = [
     "CODE_RE",
@@ -75,6 +77,9 @@ __all__ = [
     "parse_deployment",
 ]
 
+
+#: the longest ``language.rules`` stored with the configuration (as JSON); longer ones go in a profile file
+RULES_MAX = 2000
 
 def _compose(text: str, source: str) -> tuple[Any, dict[FieldPath, int], list[Problem]]:
     """Parse YAML, returning the data, a path → line map and duplicate-key problems."""
@@ -232,6 +237,19 @@ def parse_deployment(text: str, source: str = "<string>", base_dir: str | Path |
             if taxonomy_failed and loc[:1] == ("taxonomy",):
                 continue
             report.add(loc, _pydantic_message(error, _allowed_keys(loc)))
+    if spec is not None and not report.problems:
+        try:
+            deployment_profile(spec, base_dir)
+        except ProfileError as exc:
+            report.add(("language",), f"语言配置有误 (bad language: {exc})")
+        else:
+            spec = _self_contained(spec, base_dir)
+        if len(json.dumps(spec.language.rules, ensure_ascii=False, sort_keys=True)) > RULES_MAX:
+            report.add(
+                ("language", "rules"),
+                f"语言规则过长，请写入单独的配置文件并用 profile 指定 (rules longer than {RULES_MAX} characters: "
+                "put them in a profile file)",
+            )
     if report.problems or spec is None:
         raise DeploymentError(report.problems)
     return spec
@@ -245,3 +263,13 @@ def load_deployment(path: str | Path) -> DeploymentSpec:
     except (OSError, UnicodeDecodeError) as exc:
         raise DeploymentError([Problem(str(path), 1, "", f"无法读取文件 (cannot read the file: {exc})")]) from exc
     return parse_deployment(text, source=str(path), base_dir=file.parent)
+
+
+def _self_contained(spec: DeploymentSpec, base_dir: str | Path | None) -> DeploymentSpec:
+    """The spec with a profile file named by its absolute path (it is stored with the configuration)."""
+    name = spec.language.profile
+    candidate = Path(base_dir or ".") / name
+    if not (name.endswith((".yaml", ".yml")) and candidate.is_file()):
+        return spec
+    language = spec.language.model_copy(update={"profile": str(candidate.resolve())})
+    return spec.model_copy(update={"language": language})

@@ -44,12 +44,12 @@ __all__ = [
 
 FIELDS = (
     "title", "body", "kind", "region", "category", "author_name", "contact_phone",
-    "created_at", "external_id", "supports", "reply", "replied_at", "is_public",
+    "created_at", "external_id", "supports", "opposes", "reply", "replied_at", "is_public",
 )
 FIELD_LABELS = {
     "title": "标题", "body": "内容", "kind": "类型", "region": "区域", "category": "领域",
     "author_name": "称呼", "contact_phone": "联系电话", "created_at": "留言时间",
-    "external_id": "外部编号", "supports": "点赞数", "reply": "答复意见", "replied_at": "答复时间",
+    "external_id": "外部编号", "supports": "点赞数", "opposes": "反对数", "reply": "答复意见", "replied_at": "答复时间",
     "is_public": "是否公开",
 }
 AUTO = "~auto"
@@ -214,6 +214,7 @@ class ImportRow:
     external_id: str | None = None
     created_at: datetime | None = None
     supports: int = 0
+    opposes: int = 0
     reply: str = ""
     replied_at: datetime | None = None
     is_public: bool = True
@@ -301,14 +302,15 @@ def parse_record(mapping: ImportMapping, number: int, record: Mapping[str, Any],
             row.errors[name] = (
                 f"{FIELD_LABELS[name]}「{_text(raw)}」无法识别，请用 2020-01-06 12:09:38 或 2020/1/6 这样的格式"
             )
-    raw_support = _text(_raw(mapping, record, "supports"))
-    if raw_support:
-        try:
-            row.supports = int(float(raw_support))
-            if row.supports < 0:
-                raise ValueError(raw_support)
-        except ValueError:
-            row.errors["supports"] = f"点赞数「{raw_support}」应是非负整数"
+    for name in ("supports", "opposes"):
+        raw_count = _text(_raw(mapping, record, name))
+        if raw_count:
+            try:
+                setattr(row, name, int(float(raw_count)))
+                if getattr(row, name) < 0:
+                    raise ValueError(raw_count)
+            except ValueError:
+                row.errors[name] = f"{FIELD_LABELS[name]}「{raw_count}」应是非负整数"
     raw_public = _text(_raw(mapping, record, "is_public")).lower()
     if raw_public in _FALSE:
         row.is_public = False

@@ -44,6 +44,7 @@ ROWS = {
     ],
 }
 HEADER = ["留言编号", "留言主题", "留言时间", "留言详情", "一级标签"]
+CONTEST = ("--profile", "tipdm2020c")  # the files have the contest's columns
 
 
 @pytest.fixture
@@ -74,7 +75,7 @@ def labelled_csv(path: Path) -> Path:
 def model(cli: click.Group, tmp_path: Path) -> Path:
     data = labelled_csv(tmp_path / "train.csv")
     path = tmp_path / "model.joblib"
-    result = CliRunner().invoke(cli, ["classify", "train", "--data", str(data), "--model", str(path)])
+    result = CliRunner().invoke(cli, ["classify", "train", *CONTEST, "--data", str(data), "--model", str(path)])
     assert result.exit_code == 0, result.output
     assert "24 rows, 3 classes" in result.output
     return path
@@ -97,7 +98,18 @@ def test_predict_refuses_an_unknown_model_format(cli: click.Group, model: Path, 
     joblib.dump(payload, future)
     data = write_csv(tmp_path / "d.csv", ["留言主题"], [["公交"]])
     result = CliRunner().invoke(
-        cli, ["classify", "predict", "--model", str(future), "--data", str(data), "--out", str(tmp_path / "o.csv")]
+        cli,
+        [
+            "classify",
+            "predict",
+            *CONTEST,
+            "--model",
+            str(future),
+            "--data",
+            str(data),
+            "--out",
+            str(tmp_path / "o.csv"),
+        ],
     )
     assert result.exit_code == 1
     assert result.output.startswith("Error: ") and result.output.count("\n") == 1
@@ -116,7 +128,7 @@ def test_predict_writes_original_columns_plus_two(cli: click.Group, model: Path,
     )
     out = tmp_path / "out.csv"
     result = CliRunner().invoke(
-        cli, ["classify", "predict", "--model", str(model), "--data", str(data), "--out", str(out)]
+        cli, ["classify", "predict", *CONTEST, "--model", str(model), "--data", str(data), "--out", str(out)]
     )
     assert result.exit_code == 0, result.output
     with out.open(encoding="utf-8", newline="") as handle:
@@ -144,7 +156,7 @@ def test_train_with_other_columns_title_only(cli: click.Group, tmp_path: Path) -
     result = CliRunner().invoke(
         cli,
         [
-            "classify", "train", "--data", str(data), "--model", str(path),
+            "classify", "train", *CONTEST, "--data", str(data), "--model", str(path),
             "--title-col", "title", "--label-col", "cat",
             "--taxonomy", str(tax), "--unlabeled", str(unl),
         ],
@@ -174,7 +186,7 @@ def test_train_errors_are_one_line(cli: click.Group, tmp_path: Path, args: list[
     }
     files["empty"].write_bytes(b"")
     args = [a.format(**{k: str(v) for k, v in files.items()}) for a in args]
-    result = CliRunner().invoke(cli, ["classify", "train", *args, "--model", str(tmp_path / "m.joblib")])
+    result = CliRunner().invoke(cli, ["classify", "train", *CONTEST, *args, "--model", str(tmp_path / "m.joblib")])
     assert result.exit_code == 1
     assert message in result.output
     assert result.output.startswith("Error: ")
@@ -194,7 +206,7 @@ def test_predict_errors(cli: click.Group, model: Path, tmp_path: Path) -> None:
         (["--model", str(model), "--data", str(data)], "no title column '留言主题'"),
     ]
     for args, message in cases:
-        result = runner.invoke(cli, ["classify", "predict", *args, "--out", out])
+        result = runner.invoke(cli, ["classify", "predict", *CONTEST, *args, "--out", out])
         assert result.exit_code == 1, result.output
         assert message in result.output and result.output.count("\n") == 1
 
@@ -208,7 +220,7 @@ def test_eval_classify_reports_scores(cli: click.Group, tmp_path: Path) -> None:
     )
     result = CliRunner().invoke(
         cli,
-        ["eval", "classify", "--data", str(data), "--folds", "3", "--extra-train", str(extra)],
+        ["eval", "classify", *CONTEST, "--data", str(data), "--folds", "3", "--extra-train", str(extra)],
     )
     assert result.exit_code == 0, result.output
     assert "macro-F1" in result.output
@@ -224,7 +236,7 @@ def test_eval_classify_reports_scores(cli: click.Group, tmp_path: Path) -> None:
 
 def test_eval_classify_too_few_rows(cli: click.Group, tmp_path: Path) -> None:
     data = write_csv(tmp_path / "few.csv", ["留言主题", "一级标签"], [["公交", "a"], ["学校", "b"]] * 2)
-    result = CliRunner().invoke(cli, ["eval", "classify", "--data", str(data)])
+    result = CliRunner().invoke(cli, ["eval", "classify", *CONTEST, "--data", str(data)])
     assert result.exit_code == 1
     assert "at least 5" in result.output
 

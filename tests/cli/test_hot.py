@@ -7,8 +7,14 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from massline.cli.hot_cmd import COLUMNS, ISSUE_COLUMNS, MESSAGE_COLUMNS, parse_time, register
+from massline.cli.hot_cmd import ISSUE_COLUMNS, hot_columns, parse_time, register
+from massline.io.importers import load_mapping
 from tests.analysis.issues.fixtures import synthetic_docs
+
+# The messages are written as on the contest board, in its files' columns.
+PROFILE = ("--profile", "tipdm2020c")
+COLUMNS = hot_columns(load_mapping("tipdm2020c"))
+MESSAGE_COLUMNS = ("问题ID", *COLUMNS)
 
 
 @click.group()
@@ -47,7 +53,7 @@ def _read(path: Path) -> tuple[list[str], list[list[str]]]:
 def test_contract(tmp_path: Path) -> None:
     data = _write(tmp_path / "in.csv", _rows())
     out = tmp_path / "out"
-    result = CliRunner().invoke(cli, ["hot", "--data", str(data), "--top", "2", "--out", str(out)])
+    result = CliRunner().invoke(cli, ["hot", "--data", str(data), "--top", "2", "--out", str(out), *PROFILE])
     assert result.exit_code == 0, result.output
     header, issues = _read(out / "hot_issues.csv")
     assert tuple(header) == ISSUE_COLUMNS
@@ -67,11 +73,11 @@ def test_contract(tmp_path: Path) -> None:
 def test_min_messages_and_reference_time(tmp_path: Path) -> None:
     data = _write(tmp_path / "in.csv", _rows(), bom=False)
     out = tmp_path / "o"
-    args = ["hot", "--data", str(data), "--top", "50", "--out", str(out), "--min-messages", "1"]
+    args = ["hot", "--data", str(data), "--top", "50", "--out", str(out), "--min-messages", "1", *PROFILE]
     result = CliRunner().invoke(cli, [*args, "--reference-time", "2024-12-31 00:00:00"])
     assert result.exit_code == 0, result.output
     assert len(_read(out / "hot_issues.csv")[1]) == 6  # 3 issues + 3 singletons
-    result = CliRunner().invoke(cli, ["hot", "--data", str(data), "--out", str(out), "--top", "50"])
+    result = CliRunner().invoke(cli, ["hot", "--data", str(data), "--out", str(out), "--top", "50", *PROFILE])
     assert len(_read(out / "hot_issues.csv")[1]) == 3
 
 
@@ -102,11 +108,24 @@ def test_bad_input(tmp_path: Path, setup: str, message: str) -> None:
         rows[0][6] = "x"
         _write(path, rows)
     out = tmp_path / "out"
-    result = CliRunner().invoke(cli, ["hot", "--data", str(path), "--out", str(out)])
+    result = CliRunner().invoke(cli, ["hot", "--data", str(path), "--out", str(out), *PROFILE])
     assert result.exit_code != 0
     assert message in result.output
     assert len(result.output.strip().splitlines()) == 1
     assert not out.exists() or not any(out.iterdir())  # nothing half-written
+
+
+def test_generic_columns_and_real_names_by_default(tmp_path: Path) -> None:
+    generic = hot_columns(None)
+    assert generic == ("外部编号", "称呼", "标题", "留言时间", "内容", "点赞数", "反对数")
+    real = [[r[0], r[1], r[2].replace("A市", "长沙市").replace("A1区", "芙蓉区"), *r[3:]] for r in _rows()]
+    data = _write(tmp_path / "in.csv", real, generic)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["hot", "--data", str(data), "--top", "2", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    _, issues = _read(out / "hot_issues.csv")
+    assert "阳光花园" in issues[0][4] and "车位" in issues[0][5]
+    assert _read(out / "hot_issue_messages.csv")[0] == ["问题ID", *generic]
 
 
 def test_parse_time_formats() -> None:

@@ -23,74 +23,15 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Hashable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 
 from massline.analysis.issues.features import DocFeatures, IssueDoc, extract_features, normalized_texts, unit_vector
+from massline.analysis.issues.state import Cluster, ConcentrateParams
 from massline.analysis.issues.vocab import PlaceAliases, PlaceVocabulary
-from massline.analysis.places import PlaceMention, compatible, extract_places
+from massline.analysis.places import GENERAL, Language, PlaceMention, compatible, extract_places
 from massline.analysis.text import LshIndex, MinHasher, Segmenter
 
 __all__ = ["Cluster", "ConcentrateParams", "IssueIndex"]
-
-
-@dataclass(frozen=True)
-class ConcentrateParams:
-    """Parameters of issue discovery (defaults tuned on the TipDM hot messages)."""
-
-    threshold: float = 0.2  #: cosine to join a cluster of a compatible place
-    threshold_unplaced: float = 0.5  #: cosine to join any cluster for a message without a place
-    threshold_topic: float = 0.35  #: ... when neither has a place and they share a rare leading term
-    topic_max_df: float = 0.005  #: a "rare" term occurs in at most this share of messages
-    merge_threshold: float = 0.2  #: centroid cosine for merging compatible clusters (batch)
-    title_weight: int = 2  #: title words count this many times
-    body_chars: int = 2000  #: only the start of long bodies is read
-    max_terms: int = 30  #: terms kept per message vector
-    candidate_terms: int = 8  #: top terms used to find candidate clusters
-    max_scan: int = 64  #: a block larger than this is searched through term postings
-    dedup: bool = True  #: near-duplicate reposts always join
-    dedup_threshold: float = 0.8
-    num_perm: int = 64
-    seed: int = 20200101
-
-
-@dataclass
-class Cluster:
-    """An issue under construction: place key, centroid and members (storable)."""
-
-    id: int
-    place: str
-    centroid: dict[str, float] = field(default_factory=dict)
-    norm2: float = 0.0
-    members: list[Hashable] = field(default_factory=list)
-    place_names: Counter[str] = field(default_factory=Counter)
-    regions: Counter[str] = field(default_factory=Counter)
-    posted: set[str] = field(default_factory=set)
-    keys: set[str] = field(default_factory=set)  #: every member's place key (all compatible with ``place``)
-
-    def fits(self, place: str) -> bool:
-        """Is a message with this place key compatible with some member's place?"""
-        return bool(place) and any(compatible(k, place) for k in self.keys or {self.place})
-
-    def cosine(self, vector: dict[str, float]) -> float:
-        """Cosine of a unit ``vector`` with the centroid."""
-        if self.norm2 <= 0:
-            return 0.0
-        c = self.centroid
-        return sum(w * c.get(t, 0.0) for t, w in vector.items()) / math.sqrt(self.norm2)
-
-    def absorb(self, vector: dict[str, float], weight: float = 1.0) -> None:
-        """Add a (unit) vector to the centroid, keeping the squared norm current."""
-        c = self.centroid
-        for t, w in vector.items():
-            old = c.get(t, 0.0)
-            new = old + w * weight
-            c[t] = new
-            self.norm2 += new * new - old * old
-
-    def top_terms(self, n: int = 10) -> list[str]:
-        """The centroid's heaviest terms."""
-        return [t for t, _ in sorted(self.centroid.items(), key=lambda tw: -tw[1])[:n]]
 
 
 class IssueIndex:
@@ -99,12 +40,35 @@ class IssueIndex:
     ``add(doc)`` returns the id of the cluster the message joined (existing or
     new).  State: clusters (place key, centroid, members), document
     frequencies, the place vocabulary and aliases, MinHash LSH buckets, term
-    postings.
+    postings.  ``language``: the deployment's place grammar (default: general Chinese).
+
+    **Persistence.**  A store that keeps this state elsewhere (a database)
+    and loads only what one message needs uses these public methods, and
+    nothing else of the index:
+
+    * reload: :meth:`restore_cluster` (a stored cluster), :meth:`restore_frequencies`
+      (document frequencies), ``vocabulary.unknown``/``remember`` (place keys), and an
+      ``aliases`` object whose :meth:`PlaceAliases.of`/``named`` read the store;
+    * look-ups it may override to query the store instead of memory:
+      :meth:`compatible_places`, :meth:`candidates`;
+    * change: :meth:`add`, :meth:`add_to` (a known repost), :meth:`new_cluster`,
+      :meth:`join` (the one way a message enters a cluster: override it, calling
+      ``super().join``, to record what changed), :meth:`merge`, :meth:`split_off`;
+    * :meth:`next_cluster_id`: the id allocator (override it to give a
+      provisional id until the store assigns one);
+    * save: the :class:`Cluster` objects, ``df``/``n_docs`` and
+      ``vocabulary.take_learnt()``.
     """
 
-    def __init__(self, params: ConcentrateParams | None = None, segmenter: Segmenter | None = None) -> None:
+    def __init__(
+        self,
+        params: ConcentrateParams | None = None,
+        segmenter: Segmenter | None = None,
+        language: Language | None = None,
+    ) -> None:
         self.params = params or ConcentrateParams()
         self.segmenter = segmenter or Segmenter()
+        self.language = language or GENERAL
         self.vocabulary = PlaceVocabulary()
         self.aliases = PlaceAliases()
         self.df: Counter[str] = Counter()
@@ -124,7 +88,10 @@ class IssueIndex:
     def mentions(self, doc: IssueDoc) -> tuple[list[PlaceMention], list[PlaceMention]]:
         """Places named with a suffix in the title and in the body."""
         title, body = normalized_texts(doc, self.params.body_chars)
-        return extract_places(title, sections=True), extract_places(body)
+        return (
+            extract_places(title, sections=True, language=self.language),
+            extract_places(body, language=self.language),
+        )
 
     def features(
         self,
@@ -147,6 +114,7 @@ class IssueIndex:
             learn=learn,
             title_weight=self.params.title_weight,
             found=found,
+            language=self.language,
         )
 
     def vectorize(self, features: DocFeatures) -> dict[str, float]:
@@ -204,9 +172,7 @@ class IssueIndex:
         p = self.params
         if features is None:
             features = self.features(doc)
-        if not self.frozen_df:
-            self.df.update(features.counts.keys())
-            self.n_docs += 1
+        self.count_document(features)
         vector = features.vector = self.vectorize(features)
         place = features.place.key if features.place else ""
         target: int | None = None
@@ -235,17 +201,60 @@ class IssueIndex:
                     best, best_sim = cid, sim
             target = best
         if target is None:
-            target = self._new_cluster(place)
-        self._join(self.clusters[target], doc.key, features)
+            target = self.new_cluster(place).id
+        self.join(self.clusters[target], doc.key, features)
         return target
 
-    def _new_cluster(self, place: str) -> int:
+    def count_document(self, features: DocFeatures) -> None:
+        """Count a message's terms in the document frequencies (unless they are frozen)."""
+        if not self.frozen_df:
+            self.df.update(features.counts.keys())
+            self.n_docs += 1
+
+    def add_to(self, cid: int, doc: IssueDoc, features: DocFeatures) -> None:
+        """Put ``doc`` into cluster ``cid`` whatever its similarity (a repost found elsewhere)."""
+        self.count_document(features)
+        features.vector = self.vectorize(features)
+        self.join(self.clusters[cid], doc.key, features)
+
+    def next_cluster_id(self) -> int:
+        """The id of the next new cluster (0, 1, 2…); a store may override it (see class doc)."""
         cid = self._next_id
         self._next_id += 1
-        self.clusters[cid] = Cluster(cid, place, keys={place} if place else set())
+        return cid
+
+    def new_cluster(self, place: str) -> Cluster:
+        """Start an empty cluster about ``place`` (a key, or ``""``)."""
+        cid = self.next_cluster_id()
+        cluster = self.clusters[cid] = Cluster(cid, place, keys={place} if place else set())
         self._register_block(place)
         self._blocks[place].append(cid)
-        return cid
+        return cluster
+
+    def restore_cluster(self, cluster: Cluster, *, searchable: bool = True) -> None:
+        """Put back a stored cluster; later new ids do not collide with it.
+
+        ``searchable``: also file it under its place keys and posted terms, so
+        that :meth:`candidates` finds it; a store that overrides the look-ups
+        and loads clusters only as candidates passes False (cheaper).
+        """
+        self.clusters[cluster.id] = cluster
+        self._next_id = max(self._next_id, cluster.id + 1)
+        if not searchable:
+            return
+        for key in cluster.keys | {cluster.place}:
+            self._register_block(key)
+            if cluster.id not in self._blocks[key]:
+                self._blocks[key].append(cluster.id)
+        posted, cluster.posted = cluster.posted, set()
+        self._post(cluster, sorted(posted))
+
+    def restore_frequencies(self, df: Mapping[str, int], n_docs: int | None = None) -> None:
+        """Set stored document frequencies of some terms (and the number of documents)."""
+        for term, n in df.items():
+            self.df[term] = n
+        if n_docs is not None:
+            self.n_docs = n_docs
 
     def _register_block(self, place: str) -> None:
         if place not in self._blocks:
@@ -255,7 +264,8 @@ class IssueIndex:
                         self._contains.setdefault(place[i:j], set()).add(place)
             self._blocks[place] = []
 
-    def _join(self, cluster: Cluster, key: Hashable, features: DocFeatures) -> None:
+    def join(self, cluster: Cluster, key: Hashable, features: DocFeatures) -> None:
+        """Add the message ``key`` (its ``features``, vectorised) to ``cluster``: centroid, keys, postings."""
         vector = features.vector
         cluster.absorb(vector)
         cluster.members.append(key)
@@ -296,6 +306,20 @@ class IssueIndex:
             self.assignment[key] = into
         self._alias[other] = into
         self._post(a, b.posted)
+
+    def split_off(self, keys: Sequence[Hashable], features: Mapping[Hashable, DocFeatures]) -> Cluster:
+        """Move the stored messages ``keys`` out of their clusters into a new one (an official's split).
+
+        The new cluster's place is the most common place key among them.
+        """
+        places = Counter(features[k].place.key for k in keys if features[k].place)  # type: ignore[union-attr]
+        target = self.new_cluster(places.most_common(1)[0][0] if places else "")
+        for k in keys:
+            source = self.clusters[self.label(k)]
+            source.absorb(features[k].vector, -1.0)
+            source.members.remove(k)
+            self.join(target, k, features[k])
+        return target
 
     def release_duplicates(self) -> None:
         """Forget the MinHash buckets of the messages added so far (memory); later ones are not compared to them."""

@@ -23,7 +23,7 @@ import numpy.typing as npt
 from massline.analysis.issues.assign import ConcentrateParams, IssueIndex
 from massline.analysis.issues.features import DocFeatures, IssueDoc, normalized_texts
 from massline.analysis.issues.vocab import PlaceAliases
-from massline.analysis.places import PlaceMention, extract_places
+from massline.analysis.places import Language, PlaceMention, extract_places
 from massline.analysis.text import Segmenter
 
 __all__ = ["IssueClusterer", "learn_aliases", "prefer_alias_target"]
@@ -53,6 +53,7 @@ class IssueClusterer:
     :class:`IssueIndex`, ready for incremental ``add``), ``features_`` (one
     :class:`DocFeatures` per input message, with places and ``vector``; the raw
     term ``counts`` are released once the message is assigned).
+    ``language``: the deployment's place grammar (default: general Chinese).
     """
 
     def __init__(
@@ -65,6 +66,7 @@ class IssueClusterer:
         segmenter: Segmenter | None = None,
         alias_min_count: int = 3,
         alias_min_share: float = 0.3,
+        language: Language | None = None,
     ) -> None:
         self.threshold = threshold
         self.threshold_unplaced = threshold_unplaced
@@ -74,6 +76,7 @@ class IssueClusterer:
         self.segmenter = segmenter
         self.alias_min_count = alias_min_count
         self.alias_min_share = alias_min_share
+        self.language = language
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         """Parameters (scikit-learn convention)."""
@@ -86,6 +89,7 @@ class IssueClusterer:
             "segmenter": self.segmenter,
             "alias_min_count": self.alias_min_count,
             "alias_min_share": self.alias_min_share,
+            "language": self.language,
         }
 
     def fit(self, docs: Sequence[IssueDoc], y: object = None) -> IssueClusterer:
@@ -97,7 +101,7 @@ class IssueClusterer:
             dedup=self.dedup,
             seed=20200101 if self.random_state is None else int(self.random_state),
         )
-        index = IssueIndex(params, self.segmenter)
+        index = IssueIndex(params, self.segmenter, self.language)
         texts = [normalized_texts(d, params.body_chars) for d in docs]
         found = _learn_vocabulary(index, texts)  # pass 1: the place vocabulary of the whole batch
         features = [
@@ -153,7 +157,8 @@ def _learn_vocabulary(
     found: list[tuple[list[PlaceMention], list[PlaceMention]]] = []
     seen: Counter[str] = Counter()
     for title, body in texts:
-        in_title, in_body = extract_places(title, sections=True), extract_places(body)
+        in_title = extract_places(title, sections=True, language=index.language)
+        in_body = extract_places(body, language=index.language)
         index.vocabulary.learn(in_title)
         seen.update({m.key for m in in_body})
         found.append((in_title, in_body))

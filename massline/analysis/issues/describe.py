@@ -3,11 +3,11 @@
 Everything is extractive, so it can be traced to the citizens' words:
 
 * **place**: the place name most members used (``丽发新城小区``) with the
-  most specific administrative unit in front (``A2区``).  When no title
+  most specific administrative unit in front (``天心区``).  When no title
   names that place (it came from the bodies) or the issue has none, the
   longest name most titles share is used instead (``温斯顿英语``,
   ``万润滨江天著``: names without a place suffix); failing that, the
-  region and the group of people who wrote (``A市 受害人``);
+  region and the group of people who wrote (``长沙市 受害人``);
 * **problem**: the title of the most central message (highest cosine with the
   centroid) with place names, administrative units and leading formulas
   (``投诉``, ``关于``, ``请问``...) removed; among the five most central, a
@@ -33,7 +33,7 @@ from datetime import datetime
 from massline.analysis.classify import sentiment_intensity
 from massline.analysis.issues.concentrate import Cluster, DocFeatures, IssueDoc
 from massline.analysis.issues.features import PROBLEM_STOPWORDS, strip_places
-from massline.analysis.places import CJK, regions_of, tag_words
+from massline.analysis.places import CJK, Language, regions_of, tag_words
 from massline.analysis.text import normalize, split_sentences
 
 __all__ = ["IssueSummary", "describe_issue"]
@@ -81,14 +81,14 @@ def _cos(vector: dict[str, float], cluster: Cluster) -> float:
     return cluster.cosine(vector) if vector else 0.0
 
 
-def _strip(title: str, names: Sequence[str]) -> str:
+def _strip(title: str, names: Sequence[str], language: Language | None) -> str:
     text = normalize(title)
     for name in sorted(names, key=len, reverse=True):  # 感谢临川区人民医院的医生 → 感谢医生
         if name.endswith(("路", "街", "道")):
             text = text.replace(name + "口", "")  # 红星路口无证诊所 → 无证诊所
         if name:
             text = _drop_possessive(text, name).replace(name, "")
-    for region in regions_of(text):
+    for region in regions_of(text, language):
         text = text.replace(region, "")
     text = _LEADING.sub("", text)
     text = _TRAILING.sub("", text)
@@ -114,22 +114,27 @@ def _drop_possessive(text: str, name: str) -> str:
     return text
 
 
-def describe_issue(cluster: Cluster, docs: Sequence[IssueDoc], features: Sequence[DocFeatures]) -> IssueSummary:
-    """Summarise ``cluster`` given its member ``docs`` and their ``features`` (same order)."""
+def describe_issue(
+    cluster: Cluster, docs: Sequence[IssueDoc], features: Sequence[DocFeatures], language: Language | None = None
+) -> IssueSummary:
+    """Summarise ``cluster`` given its member ``docs`` and their ``features`` (same order).
+
+    ``language``: the deployment's place grammar, for the administrative units cut from titles.
+    """
     central = [round(_cos(f.vector, cluster), 9) for f in features]  # rounded: ties keep input order
     order = sorted(range(len(docs)), key=lambda i: -(central[i] + 0.1 * math.log1p(max(0, docs[i].support))))
     names = [m.name for f in features for m in f.places] + [m.key for f in features for m in f.places]
     keywords = _keywords(cluster)
-    place, subject = _place(cluster, docs)
+    place, subject = _place(cluster, docs, language)
     problem = ""
     by_centrality = sorted(range(len(docs)), key=lambda i: -central[i])
     for i in by_centrality[:5]:  # a central title read whole once the place is cut off the front
-        stripped = _strip(docs[i].title, names)
+        stripped = _strip(docs[i].title, names, language)
         if len(stripped) >= 6 and stripped in normalize(docs[i].title):
             problem = stripped
             break
     for i in by_centrality if not problem else ():
-        problem = _strip(docs[i].title, names)
+        problem = _strip(docs[i].title, names, language)
         if len(problem) >= 6:
             break
     if len(problem) < 4:
@@ -167,7 +172,7 @@ def _keywords(cluster: Cluster, n: int = 6) -> list[str]:
     return kept[:n]
 
 
-def _place(cluster: Cluster, docs: Sequence[IssueDoc]) -> tuple[str, str]:
+def _place(cluster: Cluster, docs: Sequence[IssueDoc], language: Language | None) -> tuple[str, str]:
     """The issue's place (or group) as shown, and the name in it ("" for a group)."""
     region = cluster.regions.most_common(1)[0][0] if cluster.regions else ""
     titles = [normalize(d.title) for d in docs[:_SUBJECT_TITLES]]
@@ -180,9 +185,9 @@ def _place(cluster: Cluster, docs: Sequence[IssueDoc]) -> tuple[str, str]:
         keys = cluster.keys or {cluster.place}
         if not any(key in t for key in keys for t in titles):
             named = sum(1 for d in docs if any(key in d.title + d.body[:300] for key in keys))
-            name = shared_subject(titles) or (name if 2 * named >= len(docs) else "")
+            name = shared_subject(titles, language=language) or (name if 2 * named >= len(docs) else "")
     else:
-        name = shared_subject(titles)
+        name = shared_subject(titles, language=language)
     if name:
         return (f"{region}{name}" if region and region not in name else name), name
     groups: Counter[str] = Counter()
@@ -193,7 +198,9 @@ def _place(cluster: Cluster, docs: Sequence[IssueDoc]) -> tuple[str, str]:
     return f"{region or ''}{group}", ""
 
 
-def shared_subject(titles: Sequence[str], share: float = 0.6, min_titles: int = 3) -> str:
+def shared_subject(
+    titles: Sequence[str], share: float = 0.6, min_titles: int = 3, language: Language | None = None
+) -> str:
     """The longest proper name that at least ``share`` of ``titles`` contain, or ``""``.
 
     A candidate is a run of whole words of a title (3–12 characters, no
@@ -203,7 +210,9 @@ def shared_subject(titles: Sequence[str], share: float = 0.6, min_titles: int = 
     single characters: ``温斯顿英语``, ``万润滨江天著``, ``湖楚财富`` — not
     ``燃油补贴`` or ``什么时候``, which describe the problem, not its subject.
 
-    >>> shared_subject(["A市温斯顿英语退费难", "投诉温斯顿英语培训机构", "温斯顿英语何时退款"])
+    ``language``: the deployment's place grammar (its unit codes and region names are no subject).
+
+    >>> shared_subject(["长沙市温斯顿英语退费难", "投诉温斯顿英语培训机构", "温斯顿英语何时退款"])
     '温斯顿英语'
     """
     if len(titles) < min_titles:
@@ -213,7 +222,7 @@ def shared_subject(titles: Sequence[str], share: float = 0.6, min_titles: int = 
     named: set[str] = set()
     for title in titles:
         grams: set[str] = set()
-        for run in _NAME_RUN.findall(strip_places(title, set())):
+        for run in _NAME_RUN.findall(strip_places(title, set(), language)):
             words = tag_words(run)
             for i, (first, first_tag) in enumerate(words):
                 if not _boundary_word(first, first_tag):

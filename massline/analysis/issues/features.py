@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from massline.analysis.issues.vocab import PlaceVocabulary
-from massline.analysis.places import PlaceMention, extract_places, regions_of
+from massline.analysis.places import GENERAL, Language, PlaceMention, extract_places, regions_of
 from massline.analysis.text import Segmenter, normalize
 
 __all__ = [
@@ -46,7 +46,7 @@ PROBLEM_STOPWORDS = frozenset(
     小区 社区 严重 解决 处理 尽快 现象 存在 影响 能够 能否 是否 何时 为何 希望 重视 关注 给予 督促 落实
     周边 附近 旁边 一下 一直 不能 不要 出现 造成 导致 目前 至今 多次 很多 许多 大量 特别 真的 已经 无法
     这么 那么 还要 需要 认为 知道 看到 发现 告知 回复 答复 了解 公司 单位 工作 人员 工作人员 百姓 老百姓
-    广大 我们 他们 生活 有限公司 A市 西地省 情况 事宜 一事 此事 的话 问题 为了 以上 以下 来说 非常 谢谢
+    广大 我们 他们 生活 有限公司 情况 事宜 一事 此事 的话 问题 为了 以上 以下 来说 非常 谢谢
     感谢 敬礼 此致 您好 尊敬的 领导 书记 市长 局长 县长 区长 帮助 帮忙 支持 办理 申请 请问 是不是 怎么办
     如何 这样 没有 不是 不会 可以 应该 不能 进行 开始 时间 今天 昨天 现在 每天 晚上 白天 年 月 日
     """.split()
@@ -74,7 +74,6 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _ASCII_CODE = re.compile(r"^[A-Za-z]?\d+[A-Za-z]?$|^[A-Za-z]$")
 _BODY_KINDS = ("compound", "village")  # a body names many places: only residences decide ...
 _BODY_CASE_MIN = 2  # ... or a case named at least this many times
-_REGION = re.compile(r"(?:[A-Za-z]\d*|西地)[省市区县]")
 
 
 @dataclass(frozen=True)
@@ -111,11 +110,12 @@ def unit_vector(weights: dict[str, float], max_terms: int) -> dict[str, float]:
     return {t: w / norm for t, w in top} if norm > 0 else {}
 
 
-def strip_places(text: str, names: set[str]) -> str:
-    """``text`` with place names and administrative units replaced by a comma."""
+def strip_places(text: str, names: set[str], language: Language | None = None) -> str:
+    """``text`` with place names, and the language's unit codes and region names, replaced by a comma."""
     for name in sorted(names, key=len, reverse=True):
         text = text.replace(name, "，")
-    return _REGION.sub("，", text)
+    regions = (language or GENERAL).region_strip_re
+    return regions.sub("，", text) if regions else text
 
 
 def choose_place(mentions: Sequence[PlaceMention], by_count: bool = False) -> PlaceMention | None:
@@ -147,13 +147,19 @@ def extract_features(
     learn: bool = True,
     title_weight: int = 2,
     found: tuple[list[PlaceMention], list[PlaceMention]] | None = None,
+    language: Language | None = None,
 ) -> DocFeatures:
     """Place, places, regions and sublinear term weights of a normalised ``title`` and ``body``.
 
     ``learn`` adds the names found with a suffix to ``vocabulary`` first;
-    ``found``: those names when already extracted (title, body).
+    ``found``: those names when already extracted (title, body);
+    ``language``: the deployment's place grammar (default: general Chinese).
     """
-    title_found, body_found = found or (extract_places(title, sections=True), extract_places(body))
+    language = language or GENERAL
+    title_found, body_found = found or (
+        extract_places(title, sections=True, language=language),
+        extract_places(body, language=language),
+    )
     if learn:
         vocabulary.learn(title_found + body_found)
     title_places = title_found + _outside(vocabulary.find(title), title_found)
@@ -161,26 +167,27 @@ def extract_features(
     place = choose_place(title_places) or _body_place(body_places)
     places = tuple(title_found + body_found)
     place_words = {m.name for m in places} | ({place.name} if place else set())
+    board_words = language.stopwords
     counts: dict[str, float] = {}
     for text, weight in ((title, title_weight), (body, 1)):
-        for word in segmenter.words(strip_places(text, place_words)):
+        for word in segmenter.words(strip_places(text, place_words, language)):
             concept = CONCEPT_OF.get(word)  # before the length test: 吵, 臭, 修 are concepts
             if concept:
                 counts[concept] = counts.get(concept, 0.0) + weight
-            if len(word) < 2 or word in PROBLEM_STOPWORDS or _ASCII_CODE.match(word):
+            if len(word) < 2 or word in PROBLEM_STOPWORDS or word in board_words or _ASCII_CODE.match(word):
                 continue
             counts[word] = counts.get(word, 0.0) + weight
             if len(word) >= 3:  # 搅拌站 ~ 搅拌厂, 油烟味 ~ 油烟: sub-words at half weight
                 for sub in (word[:2], word[-2:]):
                     counts[sub] = counts.get(sub, 0.0) + weight / 2
     # character bigrams of the title make the vector robust to segmentation (58车贷案 → 车贷)
-    for run in _CJK_RUN.findall(strip_places(title, place_words)):
+    for run in _CJK_RUN.findall(strip_places(title, place_words, language)):
         for i in range(len(run) - 1):
             gram = run[i : i + 2]
-            if gram not in PROBLEM_STOPWORDS:
+            if gram not in PROBLEM_STOPWORDS and gram not in board_words:
                 counts[gram] = counts.get(gram, 0.0) + 0.5
     tf = {t: 1.0 + math.log(c) if c >= 1 else c for t, c in counts.items()}
-    regions = tuple(regions_of(title) or regions_of(body[:200]))
+    regions = tuple(regions_of(title, language) or regions_of(body[:200], language))
     return DocFeatures(place, places, regions, tf, title_places=tuple(title_places), body_places=tuple(body_places))
 
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from massline.analysis.issues.concentrate import IssueClusterer, IssueDoc
 from massline.analysis.issues.describe import IssueSummary, describe_issue
 from massline.analysis.issues.heat import HeatMessage, HeatParams, HeatResult, heat_index
+from massline.analysis.places import Language
 from massline.analysis.text import Segmenter
 
 __all__ = ["RankedIssue", "hot_issues"]
@@ -32,13 +33,16 @@ def hot_issues(
     heat_params: HeatParams | None = None,
     clusterer: IssueClusterer | None = None,
     segmenter: Segmenter | None = None,
+    language: Language | None = None,
 ) -> list[RankedIssue]:
     """The ``top`` issues of ``docs`` with at least ``min_messages`` messages, hottest first.
 
     ``reference`` defaults to the latest message time.  Ties are broken by
     more messages, then by the earliest member's input position.
+    ``language``: the deployment's place grammar (default: general Chinese;
+    a given ``clusterer`` keeps its own).
     """
-    clusterer = clusterer or IssueClusterer(segmenter=segmenter)
+    clusterer = clusterer or IssueClusterer(segmenter=segmenter, language=language)
     clusterer.fit(docs)
     times = [d.time for d in docs if d.time is not None]
     if reference is None and times:
@@ -62,6 +66,6 @@ def hot_issues(
     for heat, members in scored[:top]:
         cluster = index.clusters[index.label(docs[members[0]].key)]
         member_docs = [docs[i] for i in members]
-        issue = describe_issue(cluster, member_docs, [clusterer.features_[i] for i in members])
+        issue = describe_issue(cluster, member_docs, [clusterer.features_[i] for i in members], index.language)
         out.append(RankedIssue(issue, heat, member_docs))
     return out

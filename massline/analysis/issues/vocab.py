@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from massline.analysis.places import CJK, KIND_PRIORITY, PlaceMention, compatible
 
@@ -36,7 +36,9 @@ class PlaceVocabulary:
     ``learn`` records the keys of names found with a suffix (keys of at least
     three characters, so ``阳光`` alone is never matched as a place);
     ``find`` returns the known keys occurring in a text, longest first at each
-    position.  ``kinds`` (key -> kind) may also be filled directly.  Matching
+    position.  A store that keeps the vocabulary elsewhere (a database)
+    looks up the :meth:`unknown` pieces of a text, loads the keys found with
+    :meth:`remember` and saves what was learnt with :meth:`take_learnt`.  Matching
     looks up the two characters at each position and tries only the lengths
     of keys starting with them: linear in the text length.
     """
@@ -58,6 +60,25 @@ class PlaceVocabulary:
             ):
                 self.kinds.setdefault(m.key, m.kind)
                 self.counts[m.key] += 1
+
+    def knows(self, key: str) -> bool:
+        """Whether ``key`` is a known place key."""
+        return key in self.kinds
+
+    def unknown(self, keys: Iterable[str]) -> list[str]:
+        """Those of ``keys`` that are not known place keys, sorted (what a store should look up)."""
+        kinds = self.kinds
+        return sorted(k for k in keys if k not in kinds)
+
+    def remember(self, key: str, kind: str) -> None:
+        """Know ``key`` (of ``kind``) without counting it as learnt (a key loaded from a store)."""
+        self.kinds[key] = kind
+
+    def take_learnt(self) -> list[tuple[str, str, int]]:
+        """``(key, kind, times)`` of the keys learnt since the last call (to be stored), then forgets the counts."""
+        learnt = [(key, self.kinds[key], n) for key, n in self.counts.items()]
+        self.counts.clear()
+        return learnt
 
     def find(self, text: str) -> list[PlaceMention]:
         """Known keys occurring in ``text`` (non-overlapping, leftmost-longest)."""
@@ -82,7 +103,7 @@ class PlaceAliases:
     """Other names of a place, learnt from the messages that name both.
 
     Residents of ``伊景园滨河苑`` also call it by the developer (``广铁集团``)
-    or the district (``武广新城``); victims of ``58车贷`` by the company
+    or the district (``武广新城``); victims of a fraud platform by the company
     (``展星投资有限公司``).  ``observe`` counts, per message, the keys of its
     title against the keys of title and body; ``fit`` makes ``b`` an alias
     of ``a`` when at least ``min_count`` messages name both and they are at
@@ -91,6 +112,10 @@ class PlaceAliases:
     compatible anyway).  An alias only makes places *compatible*: the
     problem must still match.  Roads and towns are never aliases (a road
     runs past many compounds).
+
+    :meth:`of`, :meth:`named` and :meth:`pairs_of` are what issue assignment
+    reads; a store that keeps the aliases elsewhere (a database) may
+    override :meth:`of` and :meth:`named` to load them key by key.
     """
 
     KINDS = ("compound", "institution", "village", "case")
@@ -139,3 +164,7 @@ class PlaceAliases:
     def named(self, key: str) -> set[str]:
         """The other names of ``key`` (the keys it is an alias target of)."""
         return self._named.get(key, set())
+
+    def pairs_of(self) -> list[tuple[str, str]]:
+        """Every ``(alias, place)`` decided by :meth:`fit`, sorted (to be stored)."""
+        return [(alias, place) for alias, places in sorted(self.aliases.items()) for place in sorted(places)]

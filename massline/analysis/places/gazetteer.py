@@ -19,16 +19,19 @@ count only when an ancestor is also mentioned.
 
 Residential compounds (…小区/花园/家园/新村/山庄/公寓/苑) and roads
 (…路/街/大道/巷) that are in the text but not in the gazetteer are returned as
-``unlisted_places`` (found with jieba segmentation), for issue clustering.
+``unlisted_places`` (found with jieba segmentation), for issue clustering;
+their suffixes are the ``unlisted_suffixes`` of the deployment's
+:class:`~massline.analysis.places.Language`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
+from massline.analysis.places.language import GENERAL, Language
 from massline.analysis.text import STOPWORDS, Segmenter
 
 __all__ = ["LEVELS", "Gazetteer", "PlaceMatch", "RegionEntry"]
@@ -42,8 +45,7 @@ _SUFFIXES = {
     "community": ("社区居委会", "居委会", "社区", "村委会", "村"),
 }
 _WEAK_DERIVED_LEVELS = ("street", "community", "compound")
-_COMPOUND_SUFFIXES = ("小区", "花园", "家园", "新村", "山庄", "公寓", "苑")
-_ROAD_SUFFIXES = ("大道", "路", "街", "巷")
+_UNIT_LEVELS = ("province", "city", "district")  # administrative units: no part of a problem
 _NOT_PLACES = frozenset(
     """
     道路 马路 线路 公路 铁路 高速公路 思路 出路 走路 小路 一路 门路 网路 电路 水路
@@ -95,9 +97,21 @@ def _derive(name: str, level: str) -> str | None:
 
 
 class Gazetteer:
-    """Index of region names and aliases with nesting-aware place resolution."""
+    """Index of region names and aliases with nesting-aware place resolution.
 
-    def __init__(self, entries: Iterable[RegionEntry]) -> None:
+    ``language``: the deployment's place grammar, whose ``unlisted_suffixes``
+    find the places the gazetteer does not list (default: general
+    Chinese).  :attr:`language` is that language knowing, besides, the names
+    of the gazetteer's provinces, cities and districts as ``region_names``
+    (what issue discovery should use for this deployment).
+    """
+
+    def __init__(self, entries: Iterable[RegionEntry], language: Language | None = None) -> None:
+        entries = list(entries)
+        base = language or GENERAL
+        units = [e.name for e in entries if e.level in _UNIT_LEVELS and len(e.name) >= 3]
+        known = tuple(dict.fromkeys((*base.region_names, *units)))
+        self.language = replace(base, region_names=known) if known != base.region_names else base
         self.entries: dict[str, RegionEntry] = {}
         for entry in entries:
             if entry.level not in LEVELS:
@@ -236,15 +250,16 @@ class Gazetteer:
         punctuation, stop-words, known region names and single-character
         function words (``住在``/``沿``/``到``).  Names contained in a longer
         found name are dropped (``翠竹苑`` inside ``翠竹苑小区``), and an
-        administrative prefix is cut (``A市A3区联丰路 → 联丰路``).  jieba
+        administrative prefix is cut (``长沙市岳麓区联丰路 → 联丰路``).  jieba
         mis-segmentation limits this (``沿楚江北路去`` is cut ``沿楚|江北|路去``).
         """
         tokens = self.segmenter.cut(text)
+        suffixes = self.language.unlisted_suffixes
         found: dict[str, None] = {}
         for i, token in enumerate(tokens):
-            if token in _NOT_PLACES and token not in _COMPOUND_SUFFIXES:
+            if token in _NOT_PLACES and token not in suffixes:
                 continue
-            if not token.endswith(_COMPOUND_SUFFIXES + _ROAD_SUFFIXES):
+            if not token.endswith(suffixes):
                 continue
             name = token
             j = i - 1

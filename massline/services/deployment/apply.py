@@ -9,6 +9,7 @@ refer to it); removed entries are reported instead.
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass, field
 
@@ -60,6 +61,8 @@ def check_apply_deployment(session: Session, spec: DeploymentSpec, actor: User |
     _set(session, "default_deadline_days", str(spec.deadlines.default_days))
     _set(session, "due_soon_days", str(spec.deadlines.due_soon_days))
     _set(session, "config_version", uuid.uuid4().hex)
+    _set(session, "language_profile", spec.language.profile)
+    _set(session, "language_rules", json.dumps(spec.language.rules, ensure_ascii=False, sort_keys=True))
     _load_categories(session, spec.taxonomy, None, report)
     regions = _load_regions(session, spec, report)
     categories = {c.path: c for c in session.scalars(select(Category))}

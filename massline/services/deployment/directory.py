@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import logging
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from massline.analysis.places import Language
+from massline.io.profiles import GENERAL_PROFILE, REGION_NAME_LEVELS, ProfileError, resolve_profile
 from massline.models import Category, Office, Region, SiteSetting
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -71,3 +78,33 @@ def site_setting(session: Session, key: str, default: str = "") -> str:
     """A deployment-wide value loaded from the configuration."""
     row = session.get(SiteSetting, key)
     return row.value if row else default
+
+
+def site_language(session: Session) -> Language:
+    """How the deployment's messages name places: the profile and rules of its configuration
+    (``language:`` in the deployment file) with the names of its regions.
+
+    Falls back to the general language (and logs why) when the profile stored
+    with the configuration can no longer be read.
+    """
+    names = tuple(
+        sorted(
+            n
+            for name, aliases in session.execute(
+                select(Region.name, Region.aliases).where(Region.level.in_(REGION_NAME_LEVELS))
+            )
+            for n in (name, *(aliases or ()))
+            if len(n) >= 3
+        )
+    )
+    profile = site_setting(session, "language_profile", "zh")
+    return _language(profile, site_setting(session, "language_rules", "{}"), names)
+
+
+@lru_cache(maxsize=16)
+def _language(profile: str, rules: str, names: tuple[str, ...]) -> Language:
+    try:
+        return resolve_profile(profile, json.loads(rules), names).language
+    except (ProfileError, ValueError) as exc:
+        log.warning("the deployment's language profile %s is not usable (%s): general language used", profile, exc)
+        return GENERAL_PROFILE.with_regions(names).language

@@ -31,6 +31,7 @@ from massline.models import (
     User,
 )
 from massline.services.access import access_issue_for_action
+from massline.services.deployment import site_language
 from massline.services.errors import ValidationFailed
 from massline.services.issues.index import (
     PARAMS,
@@ -65,9 +66,9 @@ def recluster(session: Session, issue_id: int, message_ids: Iterable[int]) -> Cl
     places = Counter(f.place.key for f in features if f.place)
     place = places.most_common(1)[0][0] if places else ""
     cluster = Cluster(issue_id, place, keys={place} if place else set())
-    index.clusters[issue_id] = cluster
+    index.restore_cluster(cluster, searchable=False)
     for doc, f in zip(docs, features, strict=True):
-        index._join(cluster, doc.key, f)
+        index.join(cluster, doc.key, f)
     store_cluster(session, issue_id, cluster)
     return cluster
 
@@ -81,8 +82,9 @@ def check_merge(session: Session, user: User, issue_id: int, other_id: int, note
     members = sorted(session.scalars(select(Message.id).where(Message.issue_id.in_((target.id, other.id)))))
     a, b = session.get(IssueCluster, target.id), session.get(IssueCluster, other.id)
     if a is not None and b is not None:
-        index = IssueIndex(PARAMS, segmenter())
-        index.clusters = {target.id: load_cluster(a), other.id: load_cluster(b)}
+        index = IssueIndex(PARAMS, segmenter(), site_language(session))
+        index.restore_cluster(load_cluster(a))
+        index.restore_cluster(load_cluster(b))
         index.merge(target.id, other.id)
         merged = index.clusters[target.id]
         session.expunge(b)

@@ -14,8 +14,14 @@ clusters are loaded on demand, only for the message at hand:
   ``issue_postings`` (most recent ``max_scan`` each) — as ``IssueIndex.candidates``.
 
 So one assignment costs a bounded number of indexed queries whatever the
-number of stored messages. :func:`save_cluster` writes back what changed
+number of stored messages. :func:`save_assignment` writes back what changed
 (centroid, keys, postings, document frequencies, vocabulary).
+
+Only the public persistence methods of ``IssueIndex`` are used (see its
+class doc): ``restore_cluster``, ``restore_frequencies``,
+``vocabulary.unknown``/``remember``/``take_learnt``, the overridable look-ups
+``compatible_places``/``candidates``, ``join`` (extended to record what
+changed) and ``next_cluster_id`` (a new issue is ``NEW`` until stored).
 """
 
 from __future__ import annotations
@@ -39,7 +45,7 @@ from massline.analysis.issues import (
     PlaceAliases,
     prefer_alias_target,
 )
-from massline.analysis.places import compatible
+from massline.analysis.places import Language, compatible
 from massline.analysis.text import Segmenter, normalize
 from massline.models import (
     IssueCluster,
@@ -50,6 +56,7 @@ from massline.models import (
     IssueTermDf,
     IssueVocabulary,
 )
+from massline.services.deployment import site_language
 
 #: Parameters of incremental assignment (dedup through the pipeline's duplicates step instead of in memory).
 PARAMS = ConcentrateParams(dedup=False)
@@ -191,41 +198,41 @@ class StoredAliases(PlaceAliases):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
+        self._of: dict[str, set[str]] = {}
+        self._names: dict[str, set[str]] = {}
 
     def of(self, key: str) -> set[str]:
         """The places ``key`` is another name of."""
-        if key not in self.aliases:
-            self.aliases[key] = set(
+        if key not in self._of:
+            self._of[key] = set(
                 self.session.scalars(select(IssuePlaceAlias.place_key).where(IssuePlaceAlias.alias_key == key))
             )
-        return self.aliases[key]
+        return self._of[key]
 
     def named(self, key: str) -> set[str]:
         """The other names of ``key``."""
-        if key not in self._named:
-            self._named[key] = set(
+        if key not in self._names:
+            self._names[key] = set(
                 self.session.scalars(select(IssuePlaceAlias.alias_key).where(IssuePlaceAlias.place_key == key))
             )
-        return self._named[key]
+        return self._names[key]
 
 
 def alias_rows(aliases: PlaceAliases) -> list[dict[str, str]]:
     """Rows of ``issue_place_aliases`` for the aliases learnt by a batch."""
-    return [
-        {"alias_key": alias[:100], "place_key": place[:100]}
-        for alias, places in sorted(aliases.aliases.items())
-        for place in sorted(places)
-    ]
+    return [{"alias_key": alias[:100], "place_key": place[:100]} for alias, place in aliases.pairs_of()]
 
 
 class StoredIssueIndex(IssueIndex):
-    """An ``IssueIndex`` that reads its state from the database, for one message at a time."""
+    """An ``IssueIndex`` that reads its state from the database, for one message at a time.
 
-    def __init__(self, session: Session, params: ConcentrateParams = PARAMS) -> None:
-        super().__init__(params, segmenter())
+    ``language``: the deployment's place grammar (default: its configured one, ``deployment.site_language``).
+    """
+
+    def __init__(self, session: Session, params: ConcentrateParams = PARAMS, language: Language | None = None) -> None:
+        super().__init__(params, segmenter(), language if language is not None else site_language(session))
         self.session = session
         self.aliases = StoredAliases(session)
-        self._next_id = NEW
         self.loaded_candidates = 0
         self._before: dict[int, tuple[set[str], set[str]]] = {}
 
@@ -233,32 +240,30 @@ class StoredIssueIndex(IssueIndex):
     def load_vocabulary(self, title: str, body: str) -> None:
         """Known place keys occurring in the (normalised) title and start of body."""
         pieces = _pieces(normalize(title), 3, 10) | _pieces(normalize(body[: self.params.body_chars])[:300], 3, 10)
-        wanted = sorted(p for p in pieces if p not in self.vocabulary.kinds)
-        for chunk in _chunks(wanted):
+        vocabulary = self.vocabulary
+        for chunk in _chunks(vocabulary.unknown(pieces)):
             rows = self.session.execute(
                 select(IssueVocabulary.place_key, IssueVocabulary.kind).where(IssueVocabulary.place_key.in_(chunk))
             )
             for key, kind in rows:
-                self.vocabulary.kinds[key] = kind
+                vocabulary.remember(key, kind)
 
     def load_df(self, terms: Iterable[str]) -> None:
         """Document frequencies of ``terms`` and the number of documents."""
         wanted = sorted({t[:50] for t in terms} | {""})
+        found: dict[str, int] = {}
         for chunk in _chunks(wanted):
-            for term, df in self.session.execute(
-                select(IssueTermDf.term, IssueTermDf.df).where(IssueTermDf.term.in_(chunk))
-            ):
-                if term == "":
-                    self.n_docs = df
-                else:
-                    self.df[term] = df
+            stmt = select(IssueTermDf.term, IssueTermDf.df).where(IssueTermDf.term.in_(chunk))
+            found.update((term, df) for term, df in self.session.execute(stmt))
+        n_docs = found.pop("", None)
+        self.restore_frequencies(found, n_docs)
 
     def load_clusters(self, ids: Iterable[int]) -> None:
         """Stored clusters of these issues, into ``self.clusters``."""
         wanted = [i for i in dict.fromkeys(ids) if i not in self.clusters]
         for chunk in _chunks(wanted):
             for row in self.session.scalars(select(IssueCluster).where(IssueCluster.issue_id.in_(chunk))):
-                self.clusters[row.issue_id] = load_cluster(row)
+                self.restore_cluster(load_cluster(row), searchable=False)
 
     def compatible_places(self, place: str) -> set[str]:
         """Stored place keys compatible with ``place`` (two indexed lookups)."""
@@ -331,10 +336,7 @@ class StoredIssueIndex(IssueIndex):
             cluster = self.clusters.get(duplicate_of_issue)
             if cluster is not None and (not place or not cluster.place or cluster.fits(place)):
                 self._before = {}
-                self.df.update(features.counts.keys())
-                self.n_docs += 1
-                features.vector = self.vectorize(features)
-                self._join(cluster, doc.key, features)
+                self.add_to(cluster.id, doc, features)
                 keys, posted = self._before[cluster.id]
                 return Assignment(cluster, features, None, 1, "duplicate", keys, posted)
         self._before = {}
@@ -347,17 +349,18 @@ class StoredIssueIndex(IssueIndex):
         reason = "new" if cid == NEW else "similar"
         return Assignment(cluster, features, similarity, self.loaded_candidates, reason, keys, posted)
 
-    def _join(self, cluster: Cluster, key: Hashable, features: DocFeatures) -> None:
+    def next_cluster_id(self) -> int:
+        """A new issue is ``NEW`` until it is stored (one per assignment)."""
+        return NEW
+
+    def join(self, cluster: Cluster, key: Hashable, features: DocFeatures) -> None:
+        """``IssueIndex.join``, recording the cluster's keys and posted terms before its first change."""
         self._before.setdefault(cluster.id, (set(cluster.keys), set(cluster.posted)))
-        super()._join(cluster, key, features)
+        super().join(cluster, key, features)
 
     def learnt_vocabulary(self) -> list[dict[str, Any]]:
         """Vocabulary rows for the places learnt since the last call (names seen with a suffix)."""
-        rows = [
-            {"place_key": k, "kind": self.vocabulary.kinds[k], "count": c} for k, c in self.vocabulary.counts.items()
-        ]
-        self.vocabulary.counts.clear()
-        return rows
+        return [{"place_key": k, "kind": kind, "count": n} for k, kind, n in self.vocabulary.take_learnt()]
 
 
 def save_assignment(session: Session, index: StoredIssueIndex, issue_id: int, a: Assignment) -> None:

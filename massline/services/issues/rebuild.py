@@ -36,6 +36,7 @@ from massline.analysis.issues import (
     describe_issue,
     heat_index,
 )
+from massline.analysis.places import Language
 from massline.models import (
     Issue,
     IssueCluster,
@@ -50,6 +51,7 @@ from massline.models import (
     MessageAnalysis,
 )
 from massline.services import audit
+from massline.services.deployment import site_language
 from massline.services.issues.index import (
     alias_rows,
     cluster_rows,
@@ -112,8 +114,11 @@ class RebuildReport:
     kept_ids: list[int] = field(default_factory=list)
 
 
-def plan_rebuild(session: Session, since: datetime | None = None) -> RebuildPlan:
-    """Cluster the messages (all, or those touched since ``since``) and map clusters to old issues."""
+def plan_rebuild(session: Session, since: datetime | None = None, language: Language | None = None) -> RebuildPlan:
+    """Cluster the messages (all, or those touched since ``since``) and map clusters to old issues.
+
+    ``language``: the deployment's place grammar (default: its configured one, ``deployment.site_language``).
+    """
     started = time.perf_counter()
     stmt = (
         select(
@@ -135,7 +140,8 @@ def plan_rebuild(session: Session, since: datetime | None = None) -> RebuildPlan
         docs[mid] = IssueDoc(mid, title, body, created, author or "", support or 0, oppose or 0)
         facts[mid] = MessageFacts(old, bool(public), region, category, sentiment)
     ordered = list(docs.values())
-    clusterer = IssueClusterer(segmenter=segmenter()).fit(ordered)
+    language = language if language is not None else site_language(session)
+    clusterer = IssueClusterer(segmenter=segmenter(), language=language).fit(ordered)
     index = clusterer.index_
     index.release_duplicates()  # the database index finds duplicates through the pipeline's step
     features = {int(str(d.key)): f for d, f in zip(ordered, clusterer.features_, strict=True)}
@@ -158,13 +164,7 @@ def _replay(index: IssueIndex, features: dict[Any, DocFeatures], decision: Issue
     moving = [m for m in ids if index.label(m) in kept_clusters]
     if not moving:
         return False
-    places = Counter(features[m].place.key for m in moving if features[m].place)  # type: ignore[union-attr]
-    target = index.clusters[index._new_cluster(places.most_common(1)[0][0] if places else "")]
-    for m in moving:
-        source = index.clusters[index.label(m)]
-        source.absorb(features[m].vector, -1.0)
-        source.members.remove(m)
-        index._join(target, m, features[m])
+    index.split_off(moving, features)
     return True
 
 

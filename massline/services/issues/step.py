@@ -28,6 +28,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from massline.analysis.issues import HeatMessage, HeatParams, HeatResult, IssueDoc, describe_issue, heat_index
+from massline.analysis.places import Language
 from massline.hookspecs import hookimpl
 from massline.models import Issue, IssueCluster, IssueEvent, Message, MessageAnalysis, User, utcnow
 from massline.services import alerts
@@ -98,8 +99,13 @@ def _doc(message: Message, item: Item) -> IssueDoc:
     )
 
 
-def assign_message(session: Session, message: Message, now: datetime, *, item: Item | None = None) -> dict[str, Any]:
-    """Put ``message`` into an issue (existing or new) and store the change; returns the evidence."""
+def assign_message(
+    session: Session, message: Message, now: datetime, *, item: Item | None = None, language: Language | None = None
+) -> dict[str, Any]:
+    """Put ``message`` into an issue (existing or new) and store the change; returns the evidence.
+
+    ``language``: the deployment's place grammar (default: its configured one).
+    """
     if message.issue_id is not None:
         return {"issue": message.issue_id, "kept": True}
     item = item or Item(message.id, message.title, message.body, message.created_at)
@@ -109,7 +115,7 @@ def assign_message(session: Session, message: Message, now: datetime, *, item: I
     dup_issue = None
     if duplicate_of is not None:
         dup_issue = session.scalar(select(Message.issue_id).where(Message.id == duplicate_of))
-    index = StoredIssueIndex(session)
+    index = StoredIssueIndex(session, language=language)
     assignment = index.assign(_doc(message, item), dup_issue)
     if assignment.cluster.id == NEW:
         issue = Issue(status="open", dirty=True, created_at=now, updated_at=now, keywords=[], representatives=[],
@@ -148,15 +154,20 @@ def mark_recurring(session: Session, issue: Issue, message: Message, now: dateti
 
 
 def refresh_issues(
-    session: Session, issue_ids: Sequence[int], now: datetime, alert_params: alerts.AlertParams | None = None
+    session: Session,
+    issue_ids: Sequence[int],
+    now: datetime,
+    alert_params: alerts.AlertParams | None = None,
+    language: Language | None = None,
 ) -> list[Issue]:
-    """Refresh figures, heat and description of these issues and run their alert checks (with ``alert_params``)."""
+    """Refresh figures, heat and description of these issues (places read in ``language``) and run
+    their alert checks (with ``alert_params``)."""
     out = []
     for issue_id in sorted(set(issue_ids)):
         issue = session.get(Issue, issue_id)
         if issue is None or issue.status == "merged":
             continue
-        refresh_issue(session, issue, now)
+        refresh_issue(session, issue, now, language)
         alerts.evaluate_issue(session, issue, now, alert_params)
         out.append(issue)
     return out
@@ -165,14 +176,17 @@ def refresh_issues(
 def _finish(ctx: AnalysisContext, session: Session, items: list[Item]) -> None:
     ids = [i for i in session.scalars(select(Message.issue_id).where(Message.id.in_([it.id for it in items]))) if i]
     dirty = session.scalars(select(Issue.id).where(Issue.id.in_(ids), Issue.dirty.is_(True))).all()
-    refresh_issues(session, dirty, utcnow(), ctx.alert_params)
+    refresh_issues(session, dirty, utcnow(), ctx.alert_params, ctx.gazetteer.language)
 
 
 def issue_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult:
-    """Assign the message to an issue (same problem, same place), through indexed lookups."""
+    """Assign the message to an issue (same problem, same place), through indexed lookups.
+
+    The deployment's language is its gazetteer's (which knows the names of its regions).
+    """
     message = session.get(Message, item.id)
     assert message is not None
-    return StepResult(evidence=assign_message(session, message, utcnow(), item=item))
+    return StepResult(evidence=assign_message(session, message, utcnow(), item=item, language=ctx.gazetteer.language))
 
 
 @hookimpl(specname="register_pipeline_steps")
@@ -187,9 +201,9 @@ def issue_steps() -> list[Step]:
 def heat_of(session: Session, issue_id: int, now: datetime, params: HeatParams = HEAT_PARAMS) -> HeatResult:
     """The heat of an issue now, from its messages (anonymous messages count as different people)."""
     rows = session.execute(
-        select(
-            Message.id, Message.created_at, Message.author_name, Message.support_count, Message.oppose_count
-        ).where(Message.issue_id == issue_id)
+        select(Message.id, Message.created_at, Message.author_name, Message.support_count, Message.oppose_count).where(
+            Message.issue_id == issue_id
+        )
     )
     messages = [HeatMessage(t, a or f"#{mid}", s or 0, o or 0) for mid, t, a, s, o in rows]
     return heat_index(messages, now, params)
@@ -208,8 +222,11 @@ def set_heat(session: Session, issue: Issue, now: datetime) -> None:
     issue.heat_at = now
 
 
-def refresh_issue(session: Session, issue: Issue, now: datetime) -> Issue:
-    """Figures, region, category, heat and (when due) the description of ``issue``, from its messages."""
+def refresh_issue(session: Session, issue: Issue, now: datetime, language: Language | None = None) -> Issue:
+    """Figures, region, category, heat and (when due) the description of ``issue``, from its messages.
+
+    ``language``: the deployment's place grammar, for the description (default: its configured one).
+    """
     m = Message
     public = case((m.is_public.is_(True) & (m.status != "rejected"), 1), else_=0)
     count, authors, anonymous, support, oppose, first, last, publics = session.execute(
@@ -241,7 +258,7 @@ def refresh_issue(session: Session, issue: Issue, now: datetime) -> Issue:
     set_heat(session, issue, now)
     n = issue.message_count
     if n and (n != issue.described_count) and (n <= DESCRIBE_SMALL or n >= 2 * issue.described_count):
-        describe(session, issue)
+        describe(session, issue, language)
     issue.dirty = False
     issue.updated_at = now
     return issue
@@ -279,7 +296,7 @@ def _most_common_located(session: Session, issue_id: int) -> int | None:
     return None if row is None else row[0]
 
 
-def describe(session: Session, issue: Issue) -> None:
+def describe(session: Session, issue: Issue, language: Language | None = None) -> None:
     """Title (place + problem), summary, keywords and representatives from ≤ 8 messages, public ones first.
 
     When the issue has public messages only those are read, so the public title
@@ -300,13 +317,13 @@ def describe(session: Session, issue: Issue) -> None:
         rows = [r for r in rows if r[6]]
     docs = [IssueDoc(mid, title, body, created, author or "", support or 0) for mid, title, body, created, author,
             support, _ in rows]  # fmt: skip
-    index = StoredIssueIndex(session)
+    index = StoredIssueIndex(session, language=language)
     features = []
     for doc in docs:
         f = index.doc_features(doc, learn=False)
         f.vector = index.vectorize(f)
         features.append(f)
-    summary = describe_issue(load_cluster(state), docs, features)
+    summary = describe_issue(load_cluster(state), docs, features, index.language)
     issue.title = summary.title[:200]
     issue.place = summary.place[:100]
     issue.problem = summary.problem[:200]

@@ -30,6 +30,7 @@ from massline.analysis.text import LshIndex, MinHasher
 from massline.models import Category, Region
 from massline.services.alerts import AlertParams
 from massline.services.classifier import ModelUnavailable, load_classifier
+from massline.services.deployment import site_language
 from massline.services.routing import config_version
 
 log = logging.getLogger(__name__)
@@ -131,7 +132,7 @@ def _load_places(session: Session) -> Places:
     ]
     region_ids = {code: rid for rid, code in code_of.items()}
     categories = session.execute(select(Category.path, Category.id).where(Category.level == 1))
-    return Gazetteer(entries), region_ids, {path: cid for path, cid in categories}
+    return Gazetteer(entries, site_language(session)), region_ids, {path: cid for path, cid in categories}
 
 
 class PlacesCache:

@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from massline.analysis.issues.concentrate import IssueDoc
+from massline.io.profiles import load_profile
 
 TZ = timezone(timedelta(hours=8))
 START = datetime(2024, 3, 1, 9, 0, tzinfo=TZ)
+#: The messages here are written as on the contest board (A市, A1区, 西地省, 88车贷): its profile reads them.
+CONTEST = load_profile("tipdm2020c").language
 
 PARKING_A = [
     (

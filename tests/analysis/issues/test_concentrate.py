@@ -9,13 +9,13 @@ from massline.analysis.issues.describe import describe_issue, shared_subject
 from massline.analysis.issues.ranking import hot_issues
 from massline.analysis.issues.vocab import PlaceAliases
 from massline.analysis.places.keys import PlaceMention, compatible, extract_places
-from tests.analysis.issues.fixtures import START, alias_docs, synthetic_docs
+from tests.analysis.issues.fixtures import CONTEST, START, alias_docs, synthetic_docs
 
 
 @pytest.fixture(scope="module")
 def fitted() -> tuple[IssueClusterer, list[IssueDoc], dict[str, list[str]]]:
     docs, groups = synthetic_docs()
-    return IssueClusterer().fit(docs), docs, groups
+    return IssueClusterer(language=CONTEST).fit(docs), docs, groups
 
 
 def _label_of(fitted: tuple[IssueClusterer, list[IssueDoc], dict[str, list[str]]]) -> dict[str, int]:
@@ -48,7 +48,7 @@ def _label_of(fitted: tuple[IssueClusterer, list[IssueDoc], dict[str, list[str]]
     ],
 )
 def test_extract_places(text: str, keys: list[str]) -> None:
-    assert [m.key for m in extract_places(text, sections=True)] == keys
+    assert [m.key for m in extract_places(text, sections=True, language=CONTEST)] == keys
 
 
 def test_compatible_places_contain_each_other() -> None:
@@ -73,7 +73,7 @@ def test_different_place_or_problem_apart(fitted) -> None:  # type: ignore[no-un
 
 
 def test_sklearn_contract() -> None:
-    clusterer = IssueClusterer(threshold=0.3, random_state=7)
+    clusterer = IssueClusterer(threshold=0.3, random_state=7, language=CONTEST)
     assert clusterer.get_params()["threshold"] == 0.3
     assert not hasattr(clusterer, "labels_")
     docs, _ = synthetic_docs()
@@ -83,8 +83,8 @@ def test_sklearn_contract() -> None:
 
 def test_batch_is_deterministic_and_order_free_in_labels() -> None:
     docs, _ = synthetic_docs()
-    a = IssueClusterer().fit(docs).labels_
-    b = IssueClusterer().fit(list(reversed(docs))).labels_[::-1]
+    a = IssueClusterer(language=CONTEST).fit(docs).labels_
+    b = IssueClusterer(language=CONTEST).fit(list(reversed(docs))).labels_[::-1]
     # same partition whatever the input order (docs are added in time order)
     pairs_a = {(i, j) for i in range(len(docs)) for j in range(len(docs)) if a[i] == a[j]}
     pairs_b = {(i, j) for i in range(len(docs)) for j in range(len(docs)) if b[i] == b[j]}
@@ -112,7 +112,7 @@ def test_describe_issue(fitted) -> None:  # type: ignore[no-untyped-def]
     index = clusterer.index_
     cluster = index.clusters[index.label(groups["parking_a"][0])]
     members = [i for i, d in enumerate(docs) if d.key in set(cluster.members)]
-    issue = describe_issue(cluster, [docs[i] for i in members], [clusterer.features_[i] for i in members])
+    issue = describe_issue(cluster, [docs[i] for i in members], [clusterer.features_[i] for i in members], CONTEST)
     assert "阳光花园" in issue.place
     assert "车位" in issue.problem and "阳光花园" not in issue.problem
     assert issue.title.startswith(issue.place)
@@ -125,11 +125,11 @@ def test_describe_issue(fitted) -> None:  # type: ignore[no-untyped-def]
 
 def test_hot_issues_ranking_and_min_messages() -> None:
     docs, groups = synthetic_docs()
-    ranked = hot_issues(docs, top=10, min_messages=2)
+    ranked = hot_issues(docs, top=10, min_messages=2, language=CONTEST)
     assert len(ranked) == 3  # singletons are not issues
     assert "阳光花园" in ranked[0].issue.place and "车位" in ranked[0].issue.problem
     assert [r.heat.score for r in ranked] == sorted((r.heat.score for r in ranked), reverse=True)
-    assert hot_issues(docs, top=1)[0].issue.members == ranked[0].issue.members
+    assert hot_issues(docs, top=1, language=CONTEST)[0].issue.members == ranked[0].issue.members
 
 
 def _m(key: str, kind: str = "compound") -> PlaceMention:
@@ -153,18 +153,24 @@ def test_place_aliases_need_enough_shared_messages() -> None:
 
 def test_aliases_join_the_same_problem_only() -> None:
     docs, groups = alias_docs()
-    labels = dict(zip((d.key for d in docs), IssueClusterer().fit(docs).labels_.tolist(), strict=True))
+    labels = dict(zip((d.key for d in docs), IssueClusterer(language=CONTEST).fit(docs).labels_.tolist(), strict=True))
     assert len({labels[k] for k in groups["aliased"]}) == 1  # by compound, group and district
     assert labels[groups["other"][0]] != labels[groups["aliased"][0]]  # the group's unpaid wages
     assert len({labels[k] for k in groups["case"]}) == 1  # by platform and company
     assert labels[groups["case"][0]] != labels[groups["aliased"][0]]
-    plain = dict(zip((d.key for d in docs), IssueClusterer(alias_min_count=0).fit(docs).labels_.tolist(), strict=True))
+    plain = dict(
+        zip(
+            (d.key for d in docs),
+            IssueClusterer(alias_min_count=0, language=CONTEST).fit(docs).labels_.tolist(),
+            strict=True,
+        )
+    )
     assert len({plain[k] for k in groups["aliased"]}) > 1  # without aliases the group's messages stay apart
 
 
 def test_alias_issue_is_named_by_its_place() -> None:
     docs, _ = alias_docs()
-    ranked = hot_issues(docs, top=2)
+    ranked = hot_issues(docs, top=2, language=CONTEST)
     assert {r.issue.place for r in ranked} == {"金桂苑", "A市88车贷"}
 
 
@@ -183,7 +189,10 @@ def test_concentrate_reexports_the_split_modules() -> None:
     ("titles", "subject"),
     [
         # a training school named without a place suffix, in most titles
-        (["A市温斯顿英语退费难", "投诉温斯顿英语培训机构", "温斯顿英语何时退款", "梅溪湖温斯顿恶意拖欠退款"], "温斯顿英语"),
+        (
+            ["A市温斯顿英语退费难", "投诉温斯顿英语培训机构", "温斯顿英语何时退款", "梅溪湖温斯顿恶意拖欠退款"],
+            "温斯顿英语",
+        ),
         # an unknown compound name (the segmenter cuts it into single characters)
         (["A市万润滨江天著忽悠业主", "万润滨江天著精装修明细何时公示", "请问万润滨江天著核价"], "万润滨江天著"),
         # shared words that describe the problem are no subject
@@ -195,18 +204,23 @@ def test_concentrate_reexports_the_split_modules() -> None:
     ],
 )
 def test_shared_subject(titles: list[str], subject: str) -> None:
-    assert shared_subject(titles) == subject
+    assert shared_subject(titles, language=CONTEST) == subject
 
 
 def test_issue_without_place_is_named_by_its_shared_subject() -> None:
     bodies = "本人给小孩报名学习英语，预交了学费，老师换了三个，申请退费至今没有退。"
-    titles = ["A市温斯顿英语恶意拖欠退款", "投诉A市温斯顿英语培训机构拖延退费", "A市温斯顿英语何时退费", "温斯顿英语退费难"]
+    titles = [
+        "A市温斯顿英语恶意拖欠退款",
+        "投诉A市温斯顿英语培训机构拖延退费",
+        "A市温斯顿英语何时退费",
+        "温斯顿英语退费难",
+    ]
     docs = [IssueDoc(i, t, bodies, START + timedelta(days=i), f"u{i}") for i, t in enumerate(titles)]
-    fitted = IssueClusterer(random_state=0).fit(docs)
+    fitted = IssueClusterer(random_state=0, language=CONTEST).fit(docs)
     assert len(set(fitted.labels_)) == 1
     index = fitted.index_
     cluster = next(iter(index.clusters.values()))
-    summary = describe_issue(cluster, docs, fitted.features_)
+    summary = describe_issue(cluster, docs, fitted.features_, CONTEST)
     assert summary.place == "A市温斯顿英语"  # not the group "A市老师" of the bodies
     assert summary.title.startswith("A市") and summary.title.count("温斯顿英语") == 1
 
@@ -219,9 +233,9 @@ def test_a_place_few_members_name_is_no_label() -> None:
         IssueDoc(2, "咨询灵活就业养老保险缴费问题", body, START + timedelta(days=2), "c"),
         IssueDoc(3, "灵活就业养老保险怎么缴费", body, START + timedelta(days=3), "d"),
     ]
-    fitted = IssueClusterer(random_state=0).fit(docs)
+    fitted = IssueClusterer(random_state=0, language=CONTEST).fit(docs)
     assert len(set(fitted.labels_)) == 1
     cluster = next(iter(fitted.index_.clusters.values()))
     assert cluster.place == "高桥村"  # one body names the village ...
-    summary = describe_issue(cluster, docs, fitted.features_)
+    summary = describe_issue(cluster, docs, fitted.features_, CONTEST)
     assert "高桥" not in summary.place and "高桥" not in summary.title  # ... which is not what the issue is about

@@ -10,7 +10,9 @@ import pytest
 
 from massline.analysis.issues.concentrate import IssueClusterer, IssueDoc
 from massline.analysis.issues.describe import describe_issue
-from massline.analysis.places.keys import extract_places, regions_of
+from massline.analysis.places.keys import extract_places
+from massline.analysis.places.regions import regions_of
+from tests.analysis.issues.fixtures import CONTEST
 
 
 @pytest.mark.parametrize(
@@ -48,7 +50,8 @@ from massline.analysis.places.keys import extract_places, regions_of
     ],
 )
 def test_place_keys_start_at_a_word(text: str, keys: list[str]) -> None:
-    assert [m.key for m in extract_places(text, sections=True)] == keys
+    language = CONTEST if "A市" in text or "A2区" in text else None  # written as on the contest board
+    assert [m.key for m in extract_places(text, sections=True, language=language)] == keys
 
 
 @pytest.mark.parametrize(
@@ -68,7 +71,8 @@ def test_place_keys_start_at_a_word(text: str, keys: list[str]) -> None:
     ],
 )
 def test_regions_start_at_a_word(text: str, regions: list[str]) -> None:
-    assert regions_of(text) == regions
+    language = CONTEST if "A市" in text or "A7县" in text else None  # written as on the contest board
+    assert regions_of(text, language) == regions
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,71 @@
+"""Administrative units named in a text (``长沙市``, ``岳麓区``; codes such as ``A5区`` when the
+deployment's language writes units as codes)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from massline.analysis.places.language import GENERAL, Language
+from massline.analysis.places.names import Bounds, tag_words
+from massline.analysis.places.words import CJK, NOT_ADMIN_HEADS, NOT_UNIT_WORDS, UNIT_RE
+
+__all__ = ["regions_in", "regions_of"]
+
+
+def regions_in(text: str, bounds: Bounds, language: Language) -> list[tuple[int, str]]:
+    """Administrative units of ``text`` with their offsets, each starting at a word boundary.
+
+    A code (``A5区``, when the language has codes) or one of the language's
+    ``region_names`` (its gazetteer: ``岳麓区``, which the segmenter does not
+    know as a place) is taken as written; another name takes 2–3 characters before the unit, starts at a word
+    boundary (``临川区`` of ``感谢临川区``), loses leading function words and
+    verbs (``恳请市`` names nothing) and is not a relation (``隔壁省``) nor
+    the end of a word (``很多城市``).
+    """
+    out: list[tuple[int, str]] = []
+    last = 0
+    codes = language.code_unit_re
+    known = language.region_set
+    for unit in UNIT_RE.finditer(text):
+        u = unit.start()
+        if u < last:
+            continue
+        named = next((s for s in range(max(last, u - 6), u - 1) if text[s : u + 1] in known), None) if known else None
+        if named is not None:
+            out.append((named, text[named : u + 1]))
+            last = u + 1
+            continue
+        starts = range(max(last, u - 4), u)
+        code = next((m for i in starts if (m := codes.match(text, i)) and m.end() == u + 1), None) if codes else None
+        if code:
+            out.append((code.start(), code.group()))
+            last = code.end()
+            continue
+        for s0 in range(max(last, u - 3), u - 1):
+            if not all(CJK.match(c) for c in text[s0:u]) or s0 not in bounds:
+                continue
+            word = text[max(b for b in range(s0, u + 1) if b in bounds) : u + 1]
+            if u + 1 not in bounds or word in NOT_UNIT_WORDS or _common_word(word):
+                continue  # the unit is inside a longer word: 城市, 地区, 区域 (not 星沙四区), or a word: 游乐区
+            s1 = bounds.strip_lead(s0, u)
+            if u - s1 >= 2 and not text[s1:u].startswith(NOT_ADMIN_HEADS):
+                out.append((s1, text[s1 : u + 1]))
+                last = u + 1
+            break
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _common_word(word: str) -> bool:
+    """A dictionary word that is not a place name (游乐区, 生活区, 集中区 — not 东城区)."""
+    tags = tag_words(word)
+    return len(tags) == 1 and len(word) >= 3 and tags[0][1] != "ns"
+
+
+def regions_of(text: str, language: Language | None = None) -> list[str]:
+    """Administrative units named in ``text`` (``长沙市``, ``岳麓区``), in order.
+
+    ``language``: the deployment's place grammar (default: general Chinese).
+    """
+    language = language or GENERAL
+    return list(dict.fromkeys(region for _, region in regions_in(text, Bounds(text, language.code_split_re), language)))
