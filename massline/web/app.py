@@ -129,6 +129,14 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     async def api_docs() -> HTMLResponse:
         return HTMLResponse(API_DOCS_PAGE)
 
+    _add_error_handlers(app)
+    return app
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    """Service errors, invalid requests and HTTP errors: JSON under /api/, a Chinese error page elsewhere;
+    a page that needs a login redirects to it."""
+
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, exc: ServiceError) -> Response:
         status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 400)
@@ -160,5 +168,3 @@ def create_app(platform: Platform | None = None) -> FastAPI:
         path = request.url.path if request.method == "GET" else "/staff"
         target = quote(path + (f"?{request.url.query}" if request.url.query and request.method == "GET" else ""))
         return RedirectResponse(f"/staff/login?next={target}", status_code=303)
-
-    return app
