@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Executable, select
 from sqlalchemy.orm import Session
 
 from massline.analysis.text import redact
@@ -55,6 +55,28 @@ def export_rows(
     ``analysis.pii.redact`` unless ``redact_pii`` is False; the contact phone
     is never exported.
     """
+    clean: Callable[[str | None], str | None] = (lambda t: redact(t) if t else t) if redact_pii else (lambda t: t)
+    for r in session.execute(_export_query(filters).execution_options(yield_per=chunk)):
+        yield (
+            r[0],
+            _local(r[1], tz),
+            clean(r[2]),
+            clean(r[3]),
+            r[4],
+            STATUS_LABELS.get(r[5], r[5]),
+            r[6],
+            r[7],
+            r[8],
+            _local(r[9], tz),
+            _local(r[10], tz),
+            clean(r[11]),
+            r[12],
+            r[13],
+            r[14],
+        )
+
+
+def _export_query(filters: ExportFilter) -> Executable:
     reply = (
         select(Reply.body)
         .where(Reply.message_id == Message.id, Reply.status == "published")
@@ -94,22 +116,4 @@ def export_rows(
         stmt = stmt.where(Message.created_at < filters.until)
     if filters.office:
         stmt = stmt.where(Office.code == filters.office)
-    clean: Callable[[str | None], str | None] = (lambda t: redact(t) if t else t) if redact_pii else (lambda t: t)
-    for r in session.execute(stmt.execution_options(yield_per=chunk)):
-        yield (
-            r[0],
-            _local(r[1], tz),
-            clean(r[2]),
-            clean(r[3]),
-            r[4],
-            STATUS_LABELS.get(r[5], r[5]),
-            r[6],
-            r[7],
-            r[8],
-            _local(r[9], tz),
-            _local(r[10], tz),
-            clean(r[11]),
-            r[12],
-            r[13],
-            r[14],
-        )
+    return stmt
