@@ -30,7 +30,7 @@ import pickle
 import queue
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from typing import IO, TypeVar
@@ -223,39 +223,20 @@ def _run_import(
     now: datetime,
     progress: Callable[[ImportReport], None] | None,
 ) -> ImportReport:
+    _check_options(options)
     spool: _Spool | None = None
     check = ImportReport()
-    if options.batch_size < 1:
-        raise ImportAborted("batch size must be at least 1")
-    if len(options.source) > 20 or not options.source:
-        raise ImportAborted("source must be 1 to 20 characters")
     with transaction(sessions, write=False) as session:
         lookups = Lookups(session)
         tz = deployment_timezone(session, default_timezone)
-        if options.default_region:
-            try:
-                lookups.region(options.default_region)
-            except ValueError as exc:
-                raise ImportAborted(f"--region: {exc}") from exc
-        writer = Writer(lookups, cipher, options, now)
-        if options.reply_office:
-            office = session.scalar(select(Office).where(Office.code == options.reply_office))
-            if office is None:
-                raise ImportAborted(f"--reply-office: no office with code {options.reply_office!r}")
-            writer.reply_office = OfficeRef(office.id, office.code, office.name)
-        if "reply" in mapping.fields and writer.reply_office is None and not lookups.dispatch:
-            raise ImportAborted(
-                "the mapping has a reply column but the deployment has no dispatch office to answer "
-                "unrouted messages; give --reply-office CODE"
-            )
+        writer = _writer(session, lookups, cipher, mapping, options, now)
         if options.on_error == "stop" or options.dry_run:
-            check_seen: set[str] = set()
-            if not options.dry_run:
-                spool = _Spool(stack.enter_context(tempfile.TemporaryFile()))
-            for batch in batched_rows(
-                prepared_rows(session, lookups, open_records(), mapping, options, tz, now, check), options.batch_size
-            ):
-                _new_rows(session, batch, options.source, check_seen, check)
+            # first pass: validate everything (spooling the batches) before writing anything
+            spool = None if options.dry_run else _Spool(stack.enter_context(tempfile.TemporaryFile()))
+            seen: set[str] = set()
+            rows = prepared_rows(session, lookups, open_records(), mapping, options, tz, now, check)
+            for batch in batched_rows(rows, options.batch_size):
+                _new_rows(session, batch, options.source, seen, check)
                 if spool is not None and not check.bad_rows:
                     spool.add(batch)
             if check.bad_rows or options.dry_run:
@@ -270,6 +251,58 @@ def _run_import(
         batches = batched_rows(
             prepared_rows(reader, lookups, open_records(), mapping, options, tz, now, report), options.batch_size
         )
+    _write_all(sessions, reader, writer, batches, options, report, progress)
+    if report.imported:
+        with transaction(sessions, write=True) as session:
+            audit.record(
+                session, None, "bulk_import", "message", None, source=options.source, imported=report.imported,
+                duplicates=report.duplicates, bad_rows=report.bad_rows, mapping=mapping.name,
+            )  # fmt: skip
+    return report
+
+
+def _check_options(options: ImportOptions) -> None:
+    if options.batch_size < 1:
+        raise ImportAborted("batch size must be at least 1")
+    if len(options.source) > 20 or not options.source:
+        raise ImportAborted("source must be 1 to 20 characters")
+
+
+def _writer(
+    session: Session, lookups: Lookups, cipher: FieldCipher, mapping: ImportMapping, options: ImportOptions,
+    now: datetime,
+) -> Writer:  # fmt: skip
+    """The batch writer, once the options that name records of the deployment are checked."""
+    if options.default_region:
+        try:
+            lookups.region(options.default_region)
+        except ValueError as exc:
+            raise ImportAborted(f"--region: {exc}") from exc
+    writer = Writer(lookups, cipher, options, now)
+    if options.reply_office:
+        office = session.scalar(select(Office).where(Office.code == options.reply_office))
+        if office is None:
+            raise ImportAborted(f"--reply-office: no office with code {options.reply_office!r}")
+        writer.reply_office = OfficeRef(office.id, office.code, office.name)
+    if "reply" in mapping.fields and writer.reply_office is None and not lookups.dispatch:
+        raise ImportAborted(
+            "the mapping has a reply column but the deployment has no dispatch office to answer "
+            "unrouted messages; give --reply-office CODE"
+        )
+    return writer
+
+
+def _write_all(
+    sessions: sessionmaker[Session],
+    reader: Session,
+    writer: Writer,
+    batches: Iterable[list[PreparedRow]],
+    options: ImportOptions,
+    report: ImportReport,
+    progress: Callable[[ImportReport], None] | None,
+) -> None:
+    """Plan each batch with ``reader`` and write it in a transaction of its own (pipelined in a
+    writer thread when ``options.workers``: SQLite works outside the GIL while the next batch is read)."""
     seen: set[str] = set()
 
     def write(item: _Item) -> None:
@@ -282,27 +315,10 @@ def _run_import(
             reader.rollback()  # hold no read snapshot while the writer commits
             if pipe is None:
                 write(planned)
-                continue
-            # Pipelined: a writer thread inserts the batch (SQLite works outside the
-            # GIL) while this thread reads, validates and plans the next batch.
-            pipe.put(planned)
+            else:
+                pipe.put(planned)
         if pipe is not None:
             pipe.close()
     finally:
         if pipe is not None:
             pipe.abort()
-    if report.imported:
-        with transaction(sessions, write=True) as session:
-            audit.record(
-                session,
-                None,
-                "bulk_import",
-                "message",
-                None,
-                source=options.source,
-                imported=report.imported,
-                duplicates=report.duplicates,
-                bad_rows=report.bad_rows,
-                mapping=mapping.name,
-            )
-    return report
