@@ -190,6 +190,31 @@ def apply_rebuild(session: Session, plan: RebuildPlan, now: datetime) -> Rebuild
     started = time.perf_counter()
     report = RebuildReport(messages=len(plan.docs), decisions=plan.decisions, cluster_seconds=plan.seconds)
     affected = {f.old_issue for f in plan.facts.values() if f.old_issue is not None}
+    _reset_index(session, plan, affected)
+    existing = {i.id: i for i in _issues(session, [p.old_issue for p in plan.issues if p.old_issue is not None])}
+    rows = _IndexRows()
+    for planned in plan.issues:
+        if planned.members:
+            _write_issue(session, plan, planned, existing, rows, report, now)
+    rows.store(session)
+    kept = set(report.kept_ids)
+    for issue in _issues(session, sorted(affected - kept)):
+        remaining = session.scalar(select(Message.id).where(Message.issue_id == issue.id).limit(1))
+        if remaining is None:
+            issue.message_count = 0
+            issue.dirty = False
+            report.emptied += 1
+        else:
+            issue.dirty = True  # messages assigned meanwhile: the next refresh recounts
+    audit.record(session, None, "issues_rebuilt", "issue", None, messages=report.messages, issues=report.issues,
+                 kept=report.kept, created=report.created, full=plan.full)  # fmt: skip
+    report.write_seconds = time.perf_counter() - started
+    return report
+
+
+def _reset_index(session: Session, plan: RebuildPlan, affected: set[int]) -> None:
+    """Empty the stored index (a full rebuild: then its document frequencies and vocabulary are the
+    plan's) or drop the affected issues' rows; add the aliases learnt."""
     if plan.full:
         for model in (
             IssuePosting, IssuePlaceKey, IssuePlacePiece, IssueCluster, IssueTermDf, IssueVocabulary, IssuePlaceAlias,
@@ -206,62 +231,66 @@ def apply_rebuild(session: Session, plan: RebuildPlan, now: datetime) -> Rebuild
         drop_index_rows(session, sorted(affected))
     # aliases learnt from the (re-)clustered messages: replaced by a full rebuild, added to by a partial one
     upsert(session, IssuePlaceAlias.__table__, alias_rows(plan.index.aliases), ["alias_key", "place_key"])
-    existing = {i.id: i for i in _issues(session, [p.old_issue for p in plan.issues if p.old_issue is not None])}
-    moves: list[dict[str, int]] = []
-    state: list[dict[str, Any]] = []
-    keys: list[dict[str, Any]] = []
-    pieces: list[dict[str, Any]] = []
-    postings: list[dict[str, Any]] = []
-    for planned in plan.issues:
-        if not planned.members:
-            continue
-        issue = existing.get(planned.old_issue) if planned.old_issue is not None else None
-        changed = issue is None or any(plan.facts[m].old_issue != issue.id for m in planned.members)
-        if issue is None:
-            issue = Issue(status="open", created_at=now, updated_at=now, keywords=[], representatives=[],
-                          heat_components=[])  # fmt: skip
-            session.add(issue)
-            session.flush()
-            report.created += 1
-        else:
-            report.kept += 1
-            report.kept_ids.append(issue.id)
-            if issue.status == "merged":
-                issue.status, issue.merged_into_id = "open", None
-        moves += [{"mid": m, "iid": issue.id} for m in planned.members if plan.facts[m].old_issue != issue.id]
-        planned.cluster.id = issue.id
-        state.append(cluster_rows(issue.id, planned.cluster))
-        k, p, q = index_rows(issue.id, planned.cluster.place, planned.cluster.keys, planned.cluster.posted)
-        keys += k
-        pieces += p
-        postings += q
-        _figures(issue, planned, plan, now)
-        if changed and issue.described_count:
-            add_issue_event(session, issue, "rebuilt", now, public=False, messages=len(planned.members))
-        report.issues += 1
-    table = Message.__table__
-    assert isinstance(table, Table)
-    stmt = update(table).where(table.c.id == bindparam("mid")).values(issue_id=bindparam("iid"))
-    for i in range(0, len(moves), 5000):
-        session.execute(stmt, moves[i : i + 5000])
-    for i in range(0, len(state), 500):
-        session.execute(insert(IssueCluster), state[i : i + 500])
-    upsert(session, IssuePlaceKey.__table__, keys, ["place_key", "issue_id"])
-    upsert(session, IssuePlacePiece.__table__, pieces, ["piece", "place_key"])
-    upsert(session, IssuePosting.__table__, postings, ["place_key", "term", "issue_id"])
-    kept = set(report.kept_ids)
-    for issue in _issues(session, sorted(affected - kept)):
-        remaining = session.scalar(select(Message.id).where(Message.issue_id == issue.id).limit(1))
-        if remaining is None:
-            issue.message_count = 0
-            issue.dirty = False
-            report.emptied += 1
-        else:
-            issue.dirty = True  # messages assigned meanwhile: the next refresh recounts
-    audit.record(session, None, "issues_rebuilt", "issue", None, messages=report.messages, issues=report.issues,
-                 kept=report.kept, created=report.created, full=plan.full)  # fmt: skip
-    report.write_seconds = time.perf_counter() - started
-    return report
+
+
+@dataclass
+class _IndexRows:
+    """The rows a rebuild writes in bulk once every issue has its id."""
+
+    moves: list[dict[str, int]] = field(default_factory=list)
+    state: list[dict[str, Any]] = field(default_factory=list)
+    keys: list[dict[str, Any]] = field(default_factory=list)
+    pieces: list[dict[str, Any]] = field(default_factory=list)
+    postings: list[dict[str, Any]] = field(default_factory=list)
+
+    def store(self, session: Session) -> None:
+        """Move the messages, then write the clustering state and the lookup rows."""
+        table = Message.__table__
+        assert isinstance(table, Table)
+        stmt = update(table).where(table.c.id == bindparam("mid")).values(issue_id=bindparam("iid"))
+        for i in range(0, len(self.moves), 5000):
+            session.execute(stmt, self.moves[i : i + 5000])
+        for i in range(0, len(self.state), 500):
+            session.execute(insert(IssueCluster), self.state[i : i + 500])
+        upsert(session, IssuePlaceKey.__table__, self.keys, ["place_key", "issue_id"])
+        upsert(session, IssuePlacePiece.__table__, self.pieces, ["piece", "place_key"])
+        upsert(session, IssuePosting.__table__, self.postings, ["place_key", "term", "issue_id"])
+
+
+def _write_issue(
+    session: Session,
+    plan: RebuildPlan,
+    planned: PlannedIssue,
+    existing: dict[int, Issue],
+    rows: _IndexRows,
+    report: RebuildReport,
+    now: datetime,
+) -> None:
+    """One planned issue: its row (kept, reopened or new), figures, and the rows to write later."""
+    issue = existing.get(planned.old_issue) if planned.old_issue is not None else None
+    changed = issue is None or any(plan.facts[m].old_issue != issue.id for m in planned.members)
+    if issue is None:
+        issue = Issue(status="open", created_at=now, updated_at=now, keywords=[], representatives=[],
+                      heat_components=[])  # fmt: skip
+        session.add(issue)
+        session.flush()
+        report.created += 1
+    else:
+        report.kept += 1
+        report.kept_ids.append(issue.id)
+        if issue.status == "merged":
+            issue.status, issue.merged_into_id = "open", None
+    rows.moves += [{"mid": m, "iid": issue.id} for m in planned.members if plan.facts[m].old_issue != issue.id]
+    planned.cluster.id = issue.id
+    rows.state.append(cluster_rows(issue.id, planned.cluster))
+    k, p, q = index_rows(issue.id, planned.cluster.place, planned.cluster.keys, planned.cluster.posted)
+    rows.keys += k
+    rows.pieces += p
+    rows.postings += q
+    _figures(issue, planned, plan, now)
+    if changed and issue.described_count:
+        add_issue_event(session, issue, "rebuilt", now, public=False, messages=len(planned.members))
+    report.issues += 1
 
 
 def _issues(session: Session, ids: list[int]) -> list[Issue]:
