@@ -19,7 +19,7 @@ from massline.services.casework.actions import (
     do_route,
     do_transfer,
 )
-from massline.services.casework.analysis_view import analysis_view, urgency_levels
+from massline.services.casework.analysis_panel import analysis_view, urgency_levels
 from massline.services.casework.board import (
     MAX_PAGE,
     Filters,

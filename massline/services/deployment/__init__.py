@@ -5,7 +5,7 @@ deployment's place language (``site_language``).
 """
 
 from massline.services.deployment.apply import check_apply_deployment
-from massline.services.deployment.directory import directory, site_language, site_setting
+from massline.services.deployment.lists import directory, site_language, site_setting
 
 __all__ = [
     "check_apply_deployment",
