@@ -2,7 +2,8 @@
 
 The kernel, used by every domain: ``access`` (the chokepoints: may this user
 see or do this), ``errors``, ``events`` (the case history writer), ``audit``,
-``crypto``, ``ratelimit`` and ``subtree``. The domains — ``intake``,
+``crypto``, ``ratelimit``, ``subtree`` and ``actions`` (the table typed
+actions register in). The domains — ``intake``,
 ``routing``, ``casework``, ``issues``, ``alerts``, ``search``, ``people``,
 ``deployment``, ``demo``, ``pipeline``, ``classifier``, and the reserved
 ``replies``, ``accountability``, ``supervision``, ``research`` — each say in

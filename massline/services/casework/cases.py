@@ -12,10 +12,8 @@ case page's template.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,41 +28,16 @@ from massline.services.access import (
     can_list_extensions,
     require,
 )
+from massline.services.actions import Action, ActionTable
 from massline.services.casework import actions as casework
 from massline.services.casework import schemas as s
 from massline.services.crypto import FieldCipher
 
-Req = TypeVar("Req", bound=s.CaseRequest)
-Res = TypeVar("Res", bound=s.CaseResult)
-ActionFn = Callable[[Session, User, Message, Req, datetime], Res]
-
-
-@dataclass(frozen=True)
-class CaseAction(Generic[Req, Res]):
-    """A registered case action: its name, schemas, function, label and the sentence shown once done."""
-
-    name: str
-    request: type[Req]
-    response: type[Res]
-    run: ActionFn[Req, Res]
-    label: str
-    done: str
-
-
+#: a registered case action (its request and result schemas, function, label)
+CaseAction = Action
 #: every case action by name, in the order pages offer them
-CASE_ACTIONS: dict[str, CaseAction[Any, Any]] = {}
-
-
-def case_action(
-    request: type[Req], response: type[Res], *, label: str, done: str
-) -> Callable[[ActionFn[Req, Res]], ActionFn[Req, Res]]:
-    """Register the decorated function as the action named by ``request.action``."""
-
-    def register(fn: ActionFn[Req, Res]) -> ActionFn[Req, Res]:
-        CASE_ACTIONS[request.action] = CaseAction(request.action, request, response, fn, label, done)
-        return fn
-
-    return register
+CASE_ACTIONS = ActionTable()
+case_action = CASE_ACTIONS.register
 
 
 def act(session: Session, user: User, message_id: int, request: s.CaseRequest, now: datetime) -> s.CaseResult:

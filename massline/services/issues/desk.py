@@ -12,48 +12,20 @@ form in the issue page's template.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
 from massline.models import Issue, User
+from massline.services.actions import Action, ActionTable
 from massline.services.issues import actions, decisions
 from massline.services.issues import schemas as s
 
-Req = TypeVar("Req", bound=s.IssueRequest)
-Res = TypeVar("Res", bound=s.IssueResult)
-IssueFn = Callable[[Session, User, int, Req, datetime], Res]
-
-
-@dataclass(frozen=True)
-class IssueAction(Generic[Req, Res]):
-    """A registered issue action: its name, schemas, function, label and the sentence shown once done."""
-
-    name: str
-    request: type[Req]
-    response: type[Res]
-    run: IssueFn[Req, Res]
-    label: str
-    done: str
-
-
+#: a registered issue action (its request and result schemas, function, label)
+IssueAction = Action
 #: every issue action by name
-ISSUE_ACTION_SPECS: dict[str, IssueAction[Any, Any]] = {}
-
-
-def issue_action(
-    request: type[Req], response: type[Res], *, label: str, done: str
-) -> Callable[[IssueFn[Req, Res]], IssueFn[Req, Res]]:
-    """Register the decorated function as the action named by ``request.action``."""
-
-    def register(fn: IssueFn[Req, Res]) -> IssueFn[Req, Res]:
-        ISSUE_ACTION_SPECS[request.action] = IssueAction(request.action, request, response, fn, label, done)
-        return fn
-
-    return register
+ISSUE_ACTION_SPECS = ActionTable()
+issue_action = ISSUE_ACTION_SPECS.register
 
 
 def act(session: Session, user: User, issue_id: int, request: s.IssueRequest, now: datetime) -> s.IssueResult:
