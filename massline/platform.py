@@ -19,8 +19,8 @@ from massline.db import WriteLock, make_engine, make_sessionmaker, transaction, 
 from massline.migrate import upgrade
 from massline.models import utcnow
 from massline.plugins import Plugins, load_plugins
-from massline.services import people as passwords
 from massline.services.crypto import FieldCipher
+from massline.services.people import Passwords
 from massline.services.ratelimit import RateLimiter
 
 
@@ -38,7 +38,7 @@ class Platform:
         self.submit_limiter = RateLimiter(self.settings.submit_rate_limit, self.settings.submit_rate_window_seconds)
         self.login_limiter = RateLimiter(self.settings.login_rate_limit, self.settings.login_rate_window_seconds)
         self._write_lock: WriteLock | None = write_lock(self.engine) if self.settings.is_sqlite else None
-        passwords.configure(self.settings.argon2_time_cost, self.settings.argon2_memory_kib)
+        self.passwords = Passwords(self.settings.argon2_time_cost, self.settings.argon2_memory_kib)
 
     def migrate(self) -> None:
         """Bring the database to the newest schema."""

@@ -43,9 +43,9 @@ def _build(url: str, instance_dir: Path, deploy: bool) -> None:
     p.migrate()
     if deploy:
         with p.write() as s:
-            report = check_apply_deployment(s, load_deployment(DATA / "mini.yaml"))
+            report = check_apply_deployment(s, load_deployment(DATA / "mini.yaml"), passwords=p.passwords)
             for username in report.users_created:
-                check_reset_password(s, username, PASSWORD)
+                check_reset_password(s, username, PASSWORD, passwords=p.passwords)
     if url.startswith("sqlite"):
         with p.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -121,7 +121,7 @@ def config_load(file: Path) -> None:
     platform = get_platform()
     platform.migrate()
     with platform.write() as session:
-        report = check_apply_deployment(session, spec)
+        report = check_apply_deployment(session, spec, passwords=platform.passwords)
     click.echo(
         f"loaded {file}: {report.regions} regions, {report.categories} categories, "
         f"{report.offices} offices, {len(report.users_created)} new users, {report.users_updated} updated users"
@@ -150,7 +150,8 @@ def user_add(username: str, name: str, role: str, office: str | None, region: st
     platform.migrate()
     with platform.write() as session:
         created, pw = check_add_user(
-            session, username, name, role, office_code=office, region_code=region, password=password
+            session, username, name, role, office_code=office, region_code=region, password=password,
+            passwords=platform.passwords,
         )
     click.echo(f"created {created.username} ({created.role})" + ("" if password else f", password: {pw}"))
 
@@ -164,7 +165,7 @@ def user_reset_password(username: str, password: str | None) -> None:
 
     platform = get_platform()
     with platform.write() as session:
-        pw = check_reset_password(session, username, password)
+        pw = check_reset_password(session, username, password, passwords=platform.passwords)
     click.echo(f"password reset for {username}" + ("" if password else f": {pw}"))
 
 

@@ -180,6 +180,7 @@ def login(data: schemas.LoginRequest, request: Request, platform: PlatformDep) -
             platform.now(),
             threshold=s.lockout_threshold,
             lock_minutes=s.lockout_minutes,
+            passwords=platform.passwords,
         )
     if result.user is None:
         raise AuthFailed(result.error)

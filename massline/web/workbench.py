@@ -89,7 +89,8 @@ def login(
                                                     "values": {"username": username}}, status_code=429)
     with platform.write() as session:
         result = accounts.check_login(session, username, password, platform.now(),
-                                      threshold=s.lockout_threshold, lock_minutes=s.lockout_minutes)
+                                      threshold=s.lockout_threshold, lock_minutes=s.lockout_minutes,
+                                      passwords=platform.passwords)
         if result.user is not None:
             login_session(request, result.user)
     if result.user is None:

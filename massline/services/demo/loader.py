@@ -28,6 +28,7 @@ from massline.services import casework as feedback
 from massline.services.crypto import FieldCipher
 from massline.services.deployment import check_apply_deployment
 from massline.services.intake import MessageInput, check_submit
+from massline.services.people import Passwords
 
 
 class Platform(Protocol):
@@ -35,6 +36,7 @@ class Platform(Protocol):
 
     settings: Settings
     cipher: FieldCipher
+    passwords: Passwords
 
     def write(self) -> AbstractContextManager[Session]: ...
 
@@ -183,7 +185,7 @@ def load_demo(platform: Platform, demo_dir: Path = DEMO_DIR, seed: int = 2026112
     ]
     report = DemoReport()
     with platform.write() as session:
-        load = check_apply_deployment(session, spec)
+        load = check_apply_deployment(session, spec, passwords=platform.passwords)
         report.passwords = load.users_created
         timed = []
         for row in rows:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from massline.io.deployment_yaml import CategoryNode, DeploymentSpec
 from massline.models import Category, DeadlineRule, Leader, Office, Region, SiteSetting, User
 from massline.services import audit
-from massline.services.people import check_add_user
+from massline.services.people import DEFAULT_PASSWORDS, Passwords, check_add_user
 
 
 @dataclass
@@ -53,8 +53,11 @@ def _load_categories(session: Session, nodes: list[CategoryNode], parent: Catego
         _load_categories(session, node.children, cat, report)
 
 
-def check_apply_deployment(session: Session, spec: DeploymentSpec, actor: User | None = None) -> LoadReport:
-    """Apply ``spec`` in the caller's transaction (all or nothing)."""
+def check_apply_deployment(
+    session: Session, spec: DeploymentSpec, actor: User | None = None, *, passwords: Passwords = DEFAULT_PASSWORDS
+) -> LoadReport:
+    """Apply ``spec`` in the caller's transaction (all or nothing); new accounts' passwords are hashed
+    with ``passwords`` (the platform's cost)."""
     report = LoadReport()
     _set(session, "site_name", spec.deployment.name)
     _set(session, "timezone", spec.deployment.timezone)
@@ -67,7 +70,7 @@ def check_apply_deployment(session: Session, spec: DeploymentSpec, actor: User |
     regions = _load_regions(session, spec, report)
     categories = {c.path: c for c in session.scalars(select(Category))}
     _load_offices(session, spec, regions, categories, report)
-    _load_users(session, spec, regions, actor, report)
+    _load_users(session, spec, regions, actor, report, passwords)
     session.execute(delete(DeadlineRule))
     for rule in spec.deadlines.rules:
         session.add(
@@ -124,7 +127,12 @@ def _load_offices(
 
 
 def _load_users(
-    session: Session, spec: DeploymentSpec, regions: dict[str, Region], actor: User | None, report: LoadReport
+    session: Session,
+    spec: DeploymentSpec,
+    regions: dict[str, Region],
+    actor: User | None,
+    report: LoadReport,
+    passwords: Passwords,
 ) -> None:
     for uspec in spec.users:
         user = session.scalar(select(User).where(User.username == uspec.username))
@@ -137,6 +145,7 @@ def _load_users(
                 office_code=uspec.office,
                 region_code=uspec.region,
                 actor=actor,
+                passwords=passwords,
             )
             report.users_created[user.username] = password
             continue

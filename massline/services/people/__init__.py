@@ -2,12 +2,13 @@
 """
 
 from massline.services.people.accounts import check_add_user, check_login, check_reset_password, user_for_token
-from massline.services.people.passwords import configure
+from massline.services.people.passwords import DEFAULT_PASSWORDS, Passwords
 
 __all__ = [
+    "DEFAULT_PASSWORDS",
+    "Passwords",
     "check_add_user",
     "check_login",
     "check_reset_password",
-    "configure",
     "user_for_token",
 ]

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from massline.models import ROLES, Office, Region, User
 from massline.services import audit
 from massline.services.errors import NotFound, ValidationFailed
-from massline.services.people.passwords import hash_password, password_problem, verify_password
+from massline.services.people.passwords import DEFAULT_PASSWORDS, Passwords, password_problem
 
 USERNAME_RE = re.compile(r"^[a-z0-9._-]{3,64}$")
 LOGIN_FAILED = "用户名或密码错误 (wrong username or password)"
@@ -29,7 +29,14 @@ class LoginResult:
 
 
 def check_login(
-    session: Session, username: str, password: str, now: datetime, *, threshold: int = 5, lock_minutes: int = 15
+    session: Session,
+    username: str,
+    password: str,
+    now: datetime,
+    *,
+    threshold: int = 5,
+    lock_minutes: int = 15,
+    passwords: Passwords = DEFAULT_PASSWORDS,
 ) -> LoginResult:
     """Check credentials, counting failures and locking the account after ``threshold``.
 
@@ -38,11 +45,11 @@ def check_login(
     """
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None or not user.is_active:
-        verify_password(hash_password("dummy-password-for-timing-0"), password)  # same cost as a real check
+        passwords.verify_nobody(password)  # the same cost as a real check
         return LoginResult(None, LOGIN_FAILED)
     if user.locked_until is not None and user.locked_until > now:
         return LoginResult(None, LOCKED)
-    if not verify_password(user.password_hash, password):
+    if not passwords.verify(user.password_hash, password):
         user.failed_logins += 1
         if user.failed_logins >= threshold:
             user.locked_until = now + timedelta(minutes=lock_minutes)
@@ -73,6 +80,7 @@ def check_add_user(
     region_code: str | None = None,
     password: str | None = None,
     actor: User | None = None,
+    passwords: Passwords = DEFAULT_PASSWORDS,
 ) -> tuple[User, str]:
     """Create an account; returns it and its password (generated when not given)."""
     errors: dict[str, str] = {}
@@ -107,7 +115,7 @@ def check_add_user(
         role=role,
         office=office,
         region=region,
-        password_hash=hash_password(pw),
+        password_hash=passwords.hash(pw),
     )
     session.add(user)
     session.flush()
@@ -116,7 +124,11 @@ def check_add_user(
 
 
 def check_reset_password(
-    session: Session, username: str, password: str | None = None, actor: User | None = None
+    session: Session,
+    username: str,
+    password: str | None = None,
+    actor: User | None = None,
+    passwords: Passwords = DEFAULT_PASSWORDS,
 ) -> str:
     """Set a new password (generated when not given); old sessions and tokens stop working."""
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
@@ -125,7 +137,7 @@ def check_reset_password(
     if password is not None and (problem := password_problem(password)):
         raise ValidationFailed({"password": problem})
     pw = password or generate_password()
-    user.password_hash = hash_password(pw)
+    user.password_hash = passwords.hash(pw)
     user.token_version += 1
     user.failed_logins = 0
     user.locked_until = None

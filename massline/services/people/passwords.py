@@ -1,33 +1,49 @@
-"""Password hashing with argon2id."""
+"""Password hashing with argon2id, at the cost the deployment's settings give."""
 
 from __future__ import annotations
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-_hasher = PasswordHasher()
 MIN_LENGTH = 10
 
 
-def configure(time_cost: int, memory_kib: int) -> None:
-    """Set the argon2 cost for new hashes (existing hashes keep their own parameters)."""
-    global _hasher
-    _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
+class Passwords:
+    """Hashing and checking staff passwords (argon2id).
+
+    ``time_cost`` and ``memory_kib`` apply to new hashes; a stored hash is
+    checked with the parameters written in it. The platform builds one from
+    its settings (``platform.passwords``); the defaults are argon2-cffi's
+    recommended ones.
+    """
+
+    def __init__(self, time_cost: int = 3, memory_kib: int = 65536) -> None:
+        self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
+        self._dummy: str | None = None
+
+    def hash(self, password: str) -> str:
+        """An argon2id hash of ``password``."""
+        return self._hasher.hash(password)
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        """True when ``password`` matches; False for a wrong password or an empty/bad hash."""
+        if not password_hash:
+            return False
+        try:
+            return self._hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    def verify_nobody(self, password: str) -> None:
+        """Spend what checking a real password costs, so that an unknown username answers as slowly
+        as a wrong password."""
+        if self._dummy is None:
+            self._dummy = self.hash("dummy-password-for-timing-0")
+        self.verify(self._dummy, password)
 
 
-def hash_password(password: str) -> str:
-    """An argon2id hash of ``password``."""
-    return _hasher.hash(password)
-
-
-def verify_password(password_hash: str, password: str) -> bool:
-    """True when ``password`` matches; False for a wrong password or an empty/bad hash."""
-    if not password_hash:
-        return False
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
+#: argon2-cffi's recommended cost, for callers without a platform
+DEFAULT_PASSWORDS = Passwords()
 
 
 def password_problem(password: str) -> str | None:
