@@ -325,3 +325,14 @@ def test_pipelined_import_with_a_writer_thread(deployed: Platform, tmp_path: Pat
         for m in s.scalars(select(Message)):
             row = s.get(MessageSearch, m.id)
             assert row is not None and row.terms == search_text(m.title, m.body)
+
+
+def test_support_and_opposition_counts_are_imported(deployed: Platform, tmp_path: Path) -> None:
+    header = [*HEADER, "反对"]
+    rows = [[*GOOD[0], "2"], [*GOOD[2], ""]]
+    mapping = mapping_from_pairs(f"{k}={v}" for k, v in {**FIELDS, "opposes": "反对"}.items())
+    report = do_import(deployed, write_csv(tmp_path / "in.csv", rows, header=header), mapping)
+    assert report.imported == 2
+    msgs = by_external(deployed)
+    assert (msgs["H1"].support_count, msgs["H1"].oppose_count) == (3, 2)
+    assert (msgs["H3"].support_count, msgs["H3"].oppose_count) == (0, 0)

@@ -108,6 +108,7 @@ class Writer:
             contact_encrypted=self.cipher.encrypt(p.phone) if p.phone else None, source=source,
             external_id=row.external_id, secret_hash=secret_digest(secrets.token_urlsafe(16)),
             tracking_code=self._code(), created_at=created, due_at=due, support_count=row.supports,
+            oppose_count=row.opposes,
             status="replied" if replied_at else ("assigned" if office else "received"),
             updated_at=replied_at or created, replied_at=replied_at,
         )  # fmt: skip

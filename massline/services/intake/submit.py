@@ -196,7 +196,7 @@ def message_row(
     addressee, status, support count, reply times).
 
     The message is marked ``search_pending``: the worker adds it to the search
-    index (``services/search_backlog``) and board search finds it by substring meanwhile.
+    index (``services/search/backlog.py``) and board search finds it by substring meanwhile.
     """
     row = {
         "tracking_code": tracking_code,
