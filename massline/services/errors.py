@@ -45,14 +45,5 @@ class RateLimited(ServiceError):
         self.retry_after = retry_after
 
 
-class Unavailable(ServiceError):
-    """A part of the platform cannot take the request just now; the same request may be retried."""
-
-    retry_after = 5
-
-    def __init__(self, message: str = "系统繁忙，请稍后重试 (temporarily unavailable, please retry)") -> None:
-        super().__init__(message)
-
-
 class AuthFailed(ServiceError):
     """Login failed; the message never says whether the username exists."""

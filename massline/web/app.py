@@ -23,7 +23,6 @@ from massline.services.errors import (
     NotFound,
     RateLimited,
     ServiceError,
-    Unavailable,
     ValidationFailed,
 )
 from massline.web import api, api_issues, dashboard, portal, public_issues, workbench
@@ -43,7 +42,6 @@ API_DOCS_PAGE = """<!doctype html>
 """
 STATUS = {
     NotFound: 404, Forbidden: 403, Conflict: 409, ValidationFailed: 422, RateLimited: 429, AuthFailed: 401,
-    Unavailable: 503,
 }  # fmt: skip
 SECURITY_HEADERS = [
     (
@@ -140,7 +138,7 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, exc: ServiceError) -> Response:
         status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 400)
-        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited | Unavailable) else None
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
         if request.url.path.startswith("/api/"):
             return JSONResponse(_error_body(exc), status_code=status, headers=headers)
         return portal.error_page(request, exc.message, status, headers)
