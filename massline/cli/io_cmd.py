@@ -131,7 +131,7 @@ def import_cmd(
     options = ImportOptions(
         source=source or spec.source or "import", on_error="skip" if on_error == "skip" else "stop",
         batch_size=batch_size, dry_run=dry_run, default_region=default_region, reply_office=reply_office,
-        workers=1 if writer_thread else 0,
+        writer_thread=writer_thread,
     )
     platform.migrate()
     started = time.perf_counter()

@@ -318,7 +318,7 @@ def test_replies_count_and_search_rows(deployed: Platform, tmp_path: Path) -> No
 
 
 def test_pipelined_import_with_a_writer_thread(deployed: Platform, tmp_path: Path) -> None:
-    report = do_import(deployed, write_csv(tmp_path / "in.csv", GOOD), workers=1, batch_size=1)
+    report = do_import(deployed, write_csv(tmp_path / "in.csv", GOOD), writer_thread=True, batch_size=1)
     assert (report.imported, report.batches) == (3, 3)
     assert Worker(deployed).index_search() == 3
     with deployed.read() as s:

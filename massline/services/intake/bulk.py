@@ -13,7 +13,7 @@ written:
   (category, kind), since routing depends on nothing else for an import;
 * rows are written in batches, one transaction each, by ``intake.store_submissions``
   (the writer of every channel: Core ``INSERT`` executemany, see ``bulk_write``),
-  in a writer thread while this one reads and plans the next batch (``workers`` > 0);
+  in a writer thread while this one reads and plans the next batch (``writer_thread``);
 * with ``on_error="stop"`` a first streaming pass validates the whole file and
   nothing is written when any row is bad.
 
@@ -302,13 +302,13 @@ def _write_all(
     progress: Callable[[ImportReport], None] | None,
 ) -> None:
     """Plan each batch with ``reader`` and write it in a transaction of its own (pipelined in a
-    writer thread when ``options.workers``: SQLite works outside the GIL while the next batch is read)."""
+    writer thread with ``options.writer_thread``: SQLite works outside the GIL while the next batch is read)."""
     seen: set[str] = set()
 
     def write(item: _Item) -> None:
         _write_batch(sessions, writer, item, seen, report, progress)
 
-    pipe = _Pipe(write) if options.workers > 0 else None
+    pipe = _Pipe(write) if options.writer_thread else None
     try:
         for batch in batches:
             planned = writer.plan(reader, batch)

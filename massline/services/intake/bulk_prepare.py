@@ -50,8 +50,8 @@ class RowProblem:
 
 @dataclass
 class ImportOptions:
-    """How to import: origin name, defaults and error policy. ``workers`` > 0: a writer
-    thread writes each batch while the next is read and planned (0: one thread)."""
+    """How to import: origin name, defaults and error policy. ``writer_thread``: a writer
+    thread writes each batch while the next is read and planned (otherwise one thread)."""
 
     source: str
     on_error: OnError = "stop"
@@ -59,7 +59,7 @@ class ImportOptions:
     dry_run: bool = False
     default_region: str | None = None
     reply_office: str | None = None
-    workers: int = 0
+    writer_thread: bool = False
 
 
 @dataclass

@@ -174,7 +174,7 @@ def _found(platform: Platform, query: str) -> set[str]:
 
 
 def test_imported_messages_are_found_and_the_index_stays_consistent(deployed: Platform, tmp_path: Path) -> None:
-    do_import(deployed, write_csv(tmp_path / "in.csv", ROWS), batch_size=5, workers=1)
+    do_import(deployed, write_csv(tmp_path / "in.csv", ROWS), batch_size=5, writer_thread=True)
     for indexed in (False, True):  # by substring while pending, then through the index
         assert _found(deployed, "拖欠 工资") == {f"H1-{i}" for i in range(4)}
         assert _found(deployed, "路灯坏了") == {f"H2-{i}" for i in range(4)}
@@ -212,7 +212,7 @@ def test_an_interrupted_import_leaves_whole_batches_and_resumes(
     with monkeypatch.context() as m:
         m.setattr(bulk_write.Writer, "insert", failing_insert)
         with pytest.raises(RuntimeError, match="disk full"):
-            do_import(deployed, path, batch_size=2, workers=0)
+            do_import(deployed, path, batch_size=2, writer_thread=False)
     with deployed.read() as s:
         assert s.scalar(select(func.count()).select_from(Message)) == 4  # two whole batches
         assert search_backlog.pending_count(s) == 4
