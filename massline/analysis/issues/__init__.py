@@ -13,7 +13,7 @@ from massline.analysis.issues.concentrate import (
     IssueDoc,
     IssueIndex,
 )
-from massline.analysis.issues.describe import describe_issue
+from massline.analysis.issues.describe import describe_issue, without_names
 from massline.analysis.issues.heat import HeatMessage, HeatParams, HeatResult, heat_index
 from massline.analysis.issues.ranking import hot_issues
 from massline.analysis.issues.vocab import PlaceAliases
@@ -33,6 +33,7 @@ __all__ = [
     "PlaceAliases",
     "bin_counts",
     "describe_issue",
+    "without_names",
     "detect_burst",
     "heat_index",
     "hot_issues",

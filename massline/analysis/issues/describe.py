@@ -36,7 +36,7 @@ from massline.analysis.issues.features import PROBLEM_STOPWORDS, strip_places
 from massline.analysis.places import CJK, Language, regions_of, tag_words
 from massline.analysis.text import normalize, split_sentences
 
-__all__ = ["IssueSummary", "describe_issue"]
+__all__ = ["IssueSummary", "describe_issue", "without_names"]
 
 _LEADING = re.compile(
     r"^(?:[，,、：:；\s]|关于|投诉|反映|反应|举报|咨询|请问|请求|建议|恳请|强烈要求|再次|希望|我要|请|对|的|在|位于)+"
@@ -267,3 +267,29 @@ def _summary(cluster: Cluster, docs: Sequence[IssueDoc]) -> str:
     if not out and docs:
         return normalize(docs[0].title)
     return "".join(out)
+
+
+_PERSON_TAGS = ("nr",)  # nr, nrt, nrfg: person names (nrt: transliterated)
+
+
+def without_names(keywords: Sequence[str], texts: Sequence[str], names: Sequence[str] = ()) -> list[str]:
+    """``keywords`` without the words of person names in ``texts`` and without pieces of ``names``.
+
+    A person name is a word the segmenter tags as one (``王建国``), and the given name written
+    right after a short surname word (``诸葛`` + ``建业``: the segmenter tags only the surname);
+    ``names`` are names known to be people's (the authors'): a keyword inside one is dropped.
+
+    >>> without_names(["车位", "诸葛", "建业"], ["我是诸葛建业，开发商强卖车位"])
+    ['车位']
+    """
+    people = {n.strip() for n in names if n.strip()}
+    for text in texts:
+        words = tag_words(text)
+        for i, (word, tag) in enumerate(words):
+            if not tag.startswith(_PERSON_TAGS):
+                continue
+            people.add(word)
+            after = words[i + 1][0] if i + 1 < len(words) else ""
+            if len(word) <= 2 and 1 <= len(after) <= 2 and CJK.match(after):
+                people.update((after, word + after))
+    return [k for k in keywords if not any(k in p for p in people)]
