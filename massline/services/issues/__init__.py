@@ -5,7 +5,8 @@ contributed as a plugin (``issue_steps``, registered at start-up by ``massline.p
 the issue index in the database (``index``), batch rebuilds, officials'
 merges and splits (``decisions``), issue actions (own, reply, commit, rate;
 one typed function each in ``desk``, schemas in ``schemas``), and what pages
-show of issues (lists in ``views``, an issue's page in ``detail``).
+show of issues (lists in ``views``, an issue's page in ``detail``; what the public
+sees of an issue, read from its public members only, in ``public``).
 """
 
 from massline.services.issues.actions import check_rate_issue

@@ -28,7 +28,7 @@ from massline.services.access import (
 )
 from massline.services.casework import PublicMessage, public_message
 from massline.services.issues.step import ISSUE_EVENT_LABELS
-from massline.services.issues.views import MAX_MEMBERS, IssueSummaryView, summary_view
+from massline.services.issues.views import MAX_MEMBERS, IssueSummaryView, public_views, summary_view
 
 
 @dataclass
@@ -216,7 +216,7 @@ def public_issue(session: Session, issue_id: int) -> PublicIssueView:
         .limit(MAX_MEMBERS)
     )
     return PublicIssueView(
-        issue=summary_view(issue, public=True),
+        issue=public_views(session, [issue])[0],
         messages=[public_message(m) for m in members],
         replies=_replies(session, issue.id, True),
         commitments=commitments(session, issue.id, public=True),

@@ -323,9 +323,7 @@ def _figures(issue: Issue, planned: PlannedIssue, plan: RebuildPlan, now: dateti
         [HeatMessage(d.time, d.author or f"#{d.key}", d.support, d.opposition) for d in docs], now, HEAT_PARAMS
     )
     issue.heat, issue.heat_components, issue.heat_at = heat.score, components_json(heat), now
-    order = sorted(range(len(members)), key=lambda i: (not facts[i].public, -docs[i].support, -_ts(docs[i].time)))
-    if any(f.public for f in facts):
-        order = [i for i in order if facts[i].public]
+    order = sorted(range(len(members)), key=lambda i: (-docs[i].support, -_ts(docs[i].time)))  # officials' view
     chosen = order[:DESCRIBE_DOCS]
     summary = describe_issue(planned.cluster, [docs[i] for i in chosen], [plan.features[members[i]] for i in chosen])
     issue.title, issue.place, issue.problem = summary.title[:200], summary.place[:100], summary.problem[:200]

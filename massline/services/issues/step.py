@@ -12,8 +12,9 @@ reopens the issue as *recurring* (flag, count and a public event).
 Once per batch (the step's ``finish`` hook) every touched issue is refreshed:
 figures from its messages, region and category (most frequent), heat
 (``analysis.heat.heat_index``, with components), the description
-(``analysis.issue_describe``, from at most 8 representative messages, public
-ones first, re-done while the issue is small or has doubled since), and the
+(``analysis.issue_describe``, the officials' one, from at most 8 representative
+messages, re-done while the issue is small or has doubled since; the public's is
+computed from public members only by ``issues.public``), and the
 alert checks (``services.alerts.evaluate_issue``).
 """
 
@@ -142,14 +143,15 @@ def assign_message(
 
 
 def mark_recurring(session: Session, issue: Issue, message: Message, now: datetime) -> None:
-    """A new message after "resolved": the issue is open again, flagged recurring, with a public event."""
+    """A new message after "resolved": the issue is open again, flagged recurring, with an event (public
+    when the message is: a private message's existence is not told to the public)."""
     issue.recurring = True
     issue.recurrence_count += 1
     issue.status = "in_progress" if issue.owner_office_id is not None else "open"
     issue.resolved_at = None
     add_issue_event(
         session, issue, "recurring", now, note=f"问题解决后又收到新留言（第 {issue.recurrence_count} 次复发）",
-        message=message.id,
+        public=bool(message.is_public) and message.status != "rejected", message=message.id,
     )  # fmt: skip
 
 
@@ -297,26 +299,24 @@ def _most_common_located(session: Session, issue_id: int) -> int | None:
 
 
 def describe(session: Session, issue: Issue, language: Language | None = None) -> None:
-    """Title (place + problem), summary, keywords and representatives from ≤ 8 messages, public ones first.
+    """The officials' description: title (place + problem), summary, keywords and representatives from
+    ≤ 8 messages (most supported, then newest), private ones included.
 
-    When the issue has public messages only those are read, so the public title
-    and summary never quote a message the public may not see.
+    The public never sees it: public pages describe an issue from its public members only
+    (``issues.public``).
     """
     state = session.get(IssueCluster, issue.id)
     if state is None:
         return
-    public = case((Message.is_public.is_(True) & (Message.status != "rejected"), 1), else_=0)
     rows = session.execute(
         select(Message.id, Message.title, Message.body, Message.created_at, Message.author_name,
-               Message.support_count, public)
+               Message.support_count)
         .where(Message.issue_id == issue.id)
-        .order_by(public.desc(), Message.support_count.desc(), Message.created_at.desc(), Message.id)
+        .order_by(Message.support_count.desc(), Message.created_at.desc(), Message.id)
         .limit(DESCRIBE_DOCS)
     ).all()  # fmt: skip
-    if any(r[6] for r in rows):
-        rows = [r for r in rows if r[6]]
     docs = [IssueDoc(mid, title, body, created, author or "", support or 0) for mid, title, body, created, author,
-            support, _ in rows]  # fmt: skip
+            support in rows]  # fmt: skip
     index = StoredIssueIndex(session, language=language)
     features = []
     for doc in docs:

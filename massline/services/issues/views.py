@@ -2,13 +2,15 @@
 
 Read-only. Every function that returns a heat returns its components
 (``HeatView``). Public views go through ``access.public_issue_condition``
-(issues with a public message) and show only public messages, PII-redacted
-by ``services.publish``; staff views go through ``access.issue_scope``.
+(issues with a public message) and show the issue's public description and
+figures (``public``: read from its public members only, redacted), never the
+stored ones, which count private messages too; staff views go through
+``access.issue_scope`` and show the stored description and figures.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +22,7 @@ from massline.models import Category, Issue, Message, Region, User
 from massline.services.access import issue_scope, public_issue_condition
 from massline.services.casework import MAX_PAGE, Page
 from massline.services.errors import NotFound, ValidationFailed
+from massline.services.issues.public import public_description, public_figures
 from massline.services.subtree import in_category, in_region
 
 MAX_LIST = 200
@@ -38,7 +41,7 @@ class HeatView:
 
 @dataclass
 class IssueSummaryView:
-    """One issue in a list (public lists: title and summary redacted)."""
+    """One issue in a list (public lists: description and figures of the public members only)."""
 
     id: int
     title: str
@@ -69,15 +72,14 @@ def heat_view(issue: Issue) -> HeatView:
     return HeatView(issue.heat, list(issue.heat_components or []), issue.heat_at)
 
 
-def summary_view(issue: Issue, *, public: bool = False) -> IssueSummaryView:
-    """A list row of ``issue``; ``public`` redacts PII from the generated texts."""
-    clean = redact if public else (lambda s: s)
+def summary_view(issue: Issue) -> IssueSummaryView:
+    """A list row of ``issue`` as officials see it: the stored description and figures (all members)."""
     return IssueSummaryView(
         id=issue.id,
-        title=clean(issue.title),
-        place=clean(issue.place),
-        problem=clean(issue.problem),
-        summary=clean(issue.summary),
+        title=issue.title,
+        place=issue.place,
+        problem=issue.problem,
+        summary=issue.summary,
         keywords=list(issue.keywords or []),
         region=issue.region.name if issue.region else None,
         category=issue.category.path if issue.category else None,
@@ -96,6 +98,22 @@ def summary_view(issue: Issue, *, public: bool = False) -> IssueSummaryView:
         heat=heat_view(issue),
         created_at=issue.created_at,
     )
+
+
+def public_views(session: Session, issues: list[Issue]) -> list[IssueSummaryView]:
+    """List rows of public ``issues`` as the public sees them: description and figures of the public
+    members only (``public``), texts redacted; region, category, status and owner as stored."""
+    figures = public_figures(session, issues)
+    out = []
+    for issue in issues:
+        d, f = public_description(session, issue), figures[issue.id]
+        out.append(replace(
+            summary_view(issue), title=redact(d.title), place=redact(d.place), problem=redact(d.problem),
+            summary=redact(d.summary), keywords=list(d.keywords), first_message_at=f.first, last_message_at=f.last,
+            message_count=f.messages, people_count=f.people, support_count=f.support, opposition_count=f.opposition,
+            sentiment=f.sentiment, heat=HeatView(f.heat, list(f.heat_components), f.heat_at),
+        ))  # fmt: skip
+    return out
 
 
 def _filtered(
@@ -137,12 +155,14 @@ def hot_issues(
     category_id: int | None = None,
     min_messages: int = 1,
 ) -> list[IssueSummaryView]:
-    """The public hot list: public issues by heat, hottest first (texts redacted); a region or category
-    filter includes the regions and categories under it."""
+    """The public hot list: the ``top`` public issues by heat, hottest first by their public heat
+    (public views, ``min_messages`` public messages or more); a region or category filter includes
+    the regions and categories under it."""
     stmt = select(Issue).where(public_issue_condition(), Issue.message_count >= min_messages)
     stmt = _filtered(session, stmt, status, region_id, category_id, None)
     stmt = stmt.order_by(Issue.heat.desc(), Issue.message_count.desc(), Issue.id).limit(min(top, MAX_LIST))
-    return [summary_view(i, public=True) for i in session.scalars(stmt)]
+    rows = public_views(session, list(session.scalars(stmt.options(*_LOAD))))
+    return sorted((v for v in rows if v.message_count >= max(1, min_messages)), key=lambda v: -v.heat.score)
 
 
 def staff_issues(
@@ -192,4 +212,4 @@ def message_issue(session: Session, message: Message) -> IssueSummaryView | None
     if message.issue_id is None:
         return None
     issue = session.scalar(select(Issue).where(Issue.id == message.issue_id, public_issue_condition()))
-    return summary_view(issue, public=True) if issue is not None else None
+    return public_views(session, [issue])[0] if issue is not None else None
