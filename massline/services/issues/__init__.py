@@ -8,7 +8,7 @@ one typed function each in ``desk``, schemas in ``schemas``), and what pages
 show of issues (lists in ``views``, an issue's page in ``detail``).
 """
 
-from massline.services.issues.actions import check_rate_issue
+from massline.services.issues.actions import ReplyReach, check_rate_issue, reply_reach
 from massline.services.issues.decisions import check_merge, check_split
 from massline.services.issues.desk import ISSUE_ACTION_SPECS, IssueAction, act
 from massline.services.issues.detail import (
@@ -60,6 +60,7 @@ __all__ = [
     "PublicIssueView",
     "PublishReplyRequest",
     "RatingSummary",
+    "ReplyReach",
     "ReplyAllRequest",
     "ResolveRequest",
     "SplitRequest",
@@ -80,5 +81,6 @@ __all__ = [
     "rating_summary",
     "refresh_heat",
     "refresh_issues",
+    "reply_reach",
     "staff_issues",
 ]
