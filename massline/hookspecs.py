@@ -69,7 +69,11 @@ def register_exporters() -> list[Any]:
     An exporter has a name (the ``--format`` value), the file extensions it
     claims and a writer taking a path, a header and an iterable of rows (rows
     arrive one at a time: write them as they come) and returning the row count.
-    A name already taken replaces the earlier exporter.
+    A name already taken replaces the earlier exporter. ``massline export``
+    calls the writer through ``Exporter.export``, which neutralises text cells
+    a spreadsheet would run as formulas (``massline.io.exporters.neutralise``)
+    unless the exporter sets ``spreadsheet=False`` (a format no spreadsheet
+    opens, such as JSON).
     """
 
 

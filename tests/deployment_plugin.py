@@ -65,4 +65,4 @@ def register_importers() -> list[Importer]:
 @hookimpl
 def register_exporters() -> list[Exporter]:
     """One JSON object per message and line."""
-    return [Exporter("jsonl", ("jsonl",), _write_jsonl, "one JSON object per line")]
+    return [Exporter("jsonl", ("jsonl",), _write_jsonl, "one JSON object per line", spreadsheet=False)]

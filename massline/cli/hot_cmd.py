@@ -26,6 +26,7 @@ import click
 
 from massline.analysis.issues import IssueDoc
 from massline.analysis.places import Language
+from massline.io.exporters import neutralise
 from massline.io.importers import FIELD_LABELS, ImportMapping, MappingError, load_mapping
 from massline.io.profiles import ProfileError, load_profile
 
@@ -123,8 +124,8 @@ def _write_atomically(out: Path, files: dict[str, tuple[tuple[str, ...], list[li
             temps.append((name, Path(tmp_name)))
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
                 writer = csv.writer(handle)
-                writer.writerow(header)
-                writer.writerows(rows)
+                writer.writerow([neutralise(h) for h in header])
+                writer.writerows([neutralise(v) for v in row] for row in rows)
         for name, done in temps:
             os.replace(done, out / name)
     finally:

@@ -258,7 +258,7 @@ def export_cmd(
             until=datetime.combine(last + timedelta(days=1), dtime(), tzinfo=tz) if last else None,
             office=office,
         )
-        count = exporter.write(out, EXPORT_COLUMNS, export_rows(session, filters, redact_pii=redact, tz=tz))
+        count = exporter.export(out, EXPORT_COLUMNS, export_rows(session, filters, redact_pii=redact, tz=tz))
     click.echo(f"exported {count} messages to {out}" + ("" if redact else " (NOT redacted)"))
 
 

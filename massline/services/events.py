@@ -35,6 +35,7 @@ EVENT_LABELS = {
     "extension_denied": "不同意延期",
     "category_changed": "更正分类",
     "issue_replied": "问题统一答复",
+    "issue_reply_notice": "所属问题已统一答复（本件未纳入）",
 }
 
 

@@ -314,10 +314,9 @@ def _case_action_route(spec: cases.CaseAction[Any, Any]) -> None:
         with platform.write() as session:
             actor = session.get(User, user.id)
             assert actor is not None
-            result = cases.act(session, actor, message_id, data, platform.now())
-            session.flush()
-            view = case_out(cases.case_view(session, actor, message_id), platform, due_soon_days(session))
-            return out(**view.model_dump(), result=result)
+            result, after = cases.act_and_view(session, actor, message_id, data, platform.now())
+            view = case_out(after, platform, due_soon_days(session))
+            return out(**view.model_dump(), result=result, readable=after.readable)
 
     endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [

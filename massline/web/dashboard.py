@@ -189,6 +189,7 @@ def _issue_page(
     return render(request, "dashboard/issue.html", {
         "user": user, "nav": "issues", "view": view, "i": view.issue,
         "representatives": [m for m in view.messages if m.id in reps],
+        "reach": issue_views.reply_reach(session, user, issue_id) if "reply" in view.actions else None,
         "offices": directory(session).offices, "commitment_statuses": COMMITMENT_STATUS_LABELS,
         "action_labels": ISSUE_ACTION_LABELS, "alert_evidence": alert_evidence,
         "alert_actions": allowed_alert_actions, "errors": errors or {}, "values": values or {},

@@ -181,9 +181,15 @@ class CaseOut(BaseModel):
 
 
 class CaseActionOut(CaseOut, Generic[R]):
-    """The case after an action, with the action's own result."""
+    """The case after an action, with the action's own result.
+
+    ``readable`` is False when the action took the case out of the official's
+    reach (转办 to another office): the case fields are then its state right
+    after the action, ``actions`` is empty and the case no longer opens for them.
+    """
 
     result: R
+    readable: bool = True
 
 
 class DecisionOut(BaseModel):

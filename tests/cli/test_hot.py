@@ -134,3 +134,14 @@ def test_parse_time_formats() -> None:
     assert parse_time("2019-12-11").day == 11
     with pytest.raises(ValueError):
         parse_time("2019-13")
+
+
+def test_output_cells_never_start_a_formula(tmp_path: Path) -> None:
+    rows = [[r[0], "@" + r[1], *r[2:]] for r in _rows()]  # "@name" would be a formula in a spreadsheet
+    data = _write(tmp_path / "in.csv", rows)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["hot", "--data", str(data), "--top", "2", "--out", str(out), *PROFILE])
+    assert result.exit_code == 0, result.output
+    _, messages = _read(out / "hot_issue_messages.csv")
+    assert messages and all(m[2].startswith("'@") for m in messages)
+    assert all("阳光花园" in m[3] for m in messages if m[0] == "1")  # ordinary text untouched

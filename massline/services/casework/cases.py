@@ -26,6 +26,7 @@ from massline.services.access import (
     access_message_for_action,
     can_act,
     can_list_extensions,
+    can_read,
     require,
 )
 from massline.services.actions import Action, ActionTable
@@ -42,10 +43,16 @@ case_action = CASE_ACTIONS.register
 
 def act(session: Session, user: User, message_id: int, request: s.CaseRequest, now: datetime) -> s.CaseResult:
     """Check access (NotFound, Forbidden), then do the action ``request`` asks for; returns its result."""
+    return _run(session, user, message_id, request, now)[1]
+
+
+def _run(
+    session: Session, user: User, message_id: int, request: s.CaseRequest, now: datetime
+) -> tuple[Message, s.CaseResult]:
     spec = CASE_ACTIONS[request.action]
     message = access_message_for_action(session, user, message_id, spec.name)
     result: s.CaseResult = spec.run(session, user, message, request, now)
-    return result
+    return message, result
 
 
 # ---- the actions -------------------------------------------------------------------------------
@@ -193,6 +200,8 @@ class CaseView:
     pending_extensions: list[DeadlineExtension]
     can_reveal_contact: bool = False
     can_decide_extensions: bool = False
+    #: False when the user may no longer read the case (right after an action: act_and_view)
+    readable: bool = True
 
 
 def case_view(session: Session, user: User, message_id: int) -> CaseView:
@@ -221,3 +230,21 @@ def case_view(session: Session, user: User, message_id: int) -> CaseView:
         can_reveal_contact=message.contact_encrypted is not None and can_act(user, "reveal_contact", message),
         can_decide_extensions=can_act(user, "extend_decide", message),
     )  # fmt: skip
+
+
+def act_and_view(
+    session: Session, user: User, message_id: int, request: s.CaseRequest, now: datetime
+) -> tuple[s.CaseResult, CaseView]:
+    """:func:`act`, then the case as it stands after the action, for the answer to the action.
+
+    Normally the case page's data (:func:`case_view`). An action may take the
+    case out of the user's reach — 转办 to another office — and the action
+    still succeeded: the view is then the case right after it (what the user
+    saw before, plus what they just did), ``readable`` False and no action
+    allowed; the case does not open for them afterwards.
+    """
+    message, result = _run(session, user, message_id, request, now)
+    session.flush()
+    if can_read(session, user, message):
+        return result, case_view(session, user, message_id)
+    return result, CaseView(message, [], [], [], [], readable=False)

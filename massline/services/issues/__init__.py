@@ -9,7 +9,7 @@ show of issues (lists in ``views``, an issue's page in ``detail``; what the publ
 sees of an issue, read from its public members only, in ``public``).
 """
 
-from massline.services.issues.actions import check_rate_issue
+from massline.services.issues.actions import ReplyReach, check_rate_issue, reply_reach
 from massline.services.issues.decisions import check_merge, check_split
 from massline.services.issues.desk import ISSUE_ACTION_SPECS, IssueAction, act
 from massline.services.issues.detail import (
@@ -61,6 +61,7 @@ __all__ = [
     "PublicIssueView",
     "PublishReplyRequest",
     "RatingSummary",
+    "ReplyReach",
     "ReplyAllRequest",
     "ResolveRequest",
     "SplitRequest",
@@ -81,5 +82,6 @@ __all__ = [
     "rating_summary",
     "refresh_heat",
     "refresh_issues",
+    "reply_reach",
     "staff_issues",
 ]

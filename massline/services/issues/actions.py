@@ -11,6 +11,8 @@ resolved; a new message after "resolved" reopens it as recurring
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -30,7 +32,13 @@ from massline.models import (
 )
 from massline.models.issues import COMMITMENT_STATUS_LABELS, COMMITMENT_STATUSES
 from massline.services import casework
-from massline.services.access import access_issue_for_action, access_issue_member_by_tracking, issue_rating_refusal
+from massline.services.access import (
+    access_issue_by_id,
+    access_issue_for_action,
+    access_issue_member_by_tracking,
+    can_act_on_issue,
+    issue_rating_refusal,
+)
 from massline.services.errors import Conflict, NotFound, ValidationFailed
 from massline.services.events import add_event
 from massline.services.issues.step import add_issue_event
@@ -98,14 +106,55 @@ def check_draft_issue_reply(session: Session, user: User, issue_id: int, body: o
     return draft
 
 
+@dataclass
+class ReplyReach:
+    """Which member messages an owner office's unified reply answers, and which it leaves to their office.
+
+    ``reached``: the messages the owner office holds, and the unassigned ones
+    (no office yet, or the dispatch office's queue). ``elsewhere``: the messages
+    another office holds — a reply can only be published by the office that
+    handles the case, so these are not answered; their office gets a notice
+    event instead. Rejected messages are in neither.
+    """
+
+    reached: list[Message] = field(default_factory=list)
+    elsewhere: list[Message] = field(default_factory=list)
+
+    def offices_elsewhere(self) -> list[tuple[str, int]]:
+        """The other offices holding member messages, with how many each, most first."""
+        counts = Counter(m.office.name if m.office else "" for m in self.elsewhere)
+        return counts.most_common()
+
+
+def _reach(session: Session, issue: Issue, office_id: int) -> ReplyReach:
+    reach = ReplyReach()
+    members = session.scalars(select(Message).where(Message.issue_id == issue.id).order_by(Message.id)).all()
+    for m in members:
+        if m.status == "rejected":
+            continue
+        unassigned = m.office_id is None or (m.office is not None and m.office.is_dispatch)
+        (reach.reached if m.office_id == office_id or unassigned else reach.elsewhere).append(m)
+    return reach
+
+
+def reply_reach(session: Session, user: User, issue_id: int) -> ReplyReach | None:
+    """What the user's office's unified reply would answer now (for the issue page, before publishing);
+    None when the user may not reply to the issue."""
+    issue = access_issue_by_id(session, user, issue_id)
+    if user.office_id is None or not can_act_on_issue(user, "reply", issue):
+        return None
+    return _reach(session, issue, user.office_id)
+
+
 def do_publish_issue_reply(session: Session, user: User, issue_id: int, now: datetime) -> IssueReply:
-    """Publish the saved draft to every message of the issue; each citizen sees it on their own message page.
+    """Publish the saved draft to the member messages the owner office may answer (:class:`ReplyReach`).
 
     A message the owner office handles (assigned, accepted or reopened) is
     answered through casework (accepted if needed, reply drafted and published:
-    status replied); any other message (another office's, or already answered)
-    gets the reply published with an ``issue_replied`` event, its status
-    unchanged. Rejected messages are left alone.
+    status replied); its other messages and the unassigned ones get the reply
+    published with an ``issue_replied`` event, status unchanged. A message
+    another office holds is not answered: it gets an ``issue_reply_notice``
+    event (internal) for its office. Rejected messages are left alone.
     """
     issue = access_issue_for_action(session, user, issue_id, "reply")
     draft = issue_draft(session, issue.id)
@@ -114,11 +163,8 @@ def do_publish_issue_reply(session: Session, user: User, issue_id: int, now: dat
     text = draft.body
     office = session.get(Office, user.office_id)
     assert office is not None
-    members = session.scalars(select(Message).where(Message.issue_id == issue.id).order_by(Message.id)).all()
-    answered = 0
-    for m in members:
-        if m.status == "rejected":
-            continue
+    reach = _reach(session, issue, office.id)
+    for m in reach.reached:
         if m.office_id == office.id and m.status in ("assigned", "accepted", "reopened"):
             if m.status != "accepted":
                 casework.do_accept(session, user, m, now)
@@ -131,13 +177,16 @@ def do_publish_issue_reply(session: Session, user: User, issue_id: int, now: dat
             )  # fmt: skip
             add_event(session, m, "issue_replied", now, actor=user, note=f"{office.name}就“{issue.title}”统一答复",
                       issue=issue.id)  # fmt: skip
-        answered += 1
+    notice = f"{office.name}就所属问题“{issue.title}”发布了统一答复；本件由本单位办理，未纳入该答复，请自行答复"
+    for m in reach.elsewhere:
+        add_event(session, m, "issue_reply_notice", now, actor=user, public=False, note=notice, issue=issue.id)
     draft.status = "published"
     draft.published_at = now
     draft.office_id = office.id
-    draft.messages = answered
+    draft.messages = len(reach.reached)
     _start(issue)
-    add_issue_event(session, issue, "replied", now, actor=user, note=text, messages=answered)
+    add_issue_event(session, issue, "replied", now, actor=user, note=text, messages=len(reach.reached),
+                    elsewhere=len(reach.elsewhere))  # fmt: skip
     return draft
 
 

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from massline.models import Issue, User
+from massline.models import Issue, IssueReply, User
 from massline.services.actions import Action, ActionTable
 from massline.services.issues import actions, decisions
 from massline.services.issues import schemas as s
@@ -64,11 +64,10 @@ def draft_reply(
 def publish_reply(
     session: Session, user: User, issue_id: int, req: s.PublishReplyRequest, now: datetime
 ) -> s.PublishReplyResult:
-    """Publish the saved draft to every message of the issue."""
+    """Publish the saved draft to the issue's messages the owner office holds or that are unassigned."""
     reply = actions.do_publish_issue_reply(session, user, issue_id, now)
     session.flush()
-    issue = _issue(session, issue_id)
-    return s.PublishReplyResult(**s.IssueResult.fields_of(issue), reply_id=reply.id, messages=reply.messages)
+    return _published(session, user, issue_id, reply)
 
 
 @issue_action(s.ReplyAllRequest, s.PublishReplyResult, label="统一答复",
@@ -79,8 +78,14 @@ def reply_all(
     """Draft and publish the reply to all the issue's messages in one step."""
     reply = actions.check_reply_all(session, user, issue_id, req.body, now)
     session.flush()
-    issue = _issue(session, issue_id)
-    return s.PublishReplyResult(**s.IssueResult.fields_of(issue), reply_id=reply.id, messages=reply.messages)
+    return _published(session, user, issue_id, reply)
+
+
+def _published(session: Session, user: User, issue_id: int, reply: IssueReply) -> s.PublishReplyResult:
+    reach = actions.reply_reach(session, user, issue_id)
+    not_answered = dict(reach.offices_elsewhere()) if reach else {}
+    return s.PublishReplyResult(**s.IssueResult.fields_of(_issue(session, issue_id)), reply_id=reply.id,
+                                messages=reply.messages, not_answered=not_answered)  # fmt: skip
 
 
 @issue_action(s.CommitRequest, s.CommitResult, label="作出承诺", done="承诺/措施已公开。")

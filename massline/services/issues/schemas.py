@@ -133,10 +133,16 @@ class DraftReplyResult(IssueResult):
 
 
 class PublishReplyResult(IssueResult):
-    """The published reply and how many messages it answered."""
+    """The published reply, how many messages it answered, and the offices whose messages it did not.
+
+    ``not_answered`` maps each other office holding member messages to their
+    count: the reply was not published on those (their office answers them and
+    got a notice event).
+    """
 
     reply_id: int
     messages: int
+    not_answered: dict[str, int] = Field(default_factory=dict)
 
 
 class CommitResult(IssueResult):
