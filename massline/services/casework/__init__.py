@@ -43,7 +43,15 @@ from massline.services.casework.cases import (
     reveal_contact,
 )
 from massline.services.casework.export import EXPORT_COLUMNS, ExportFilter, export_rows
-from massline.services.casework.feedback import check_rate, check_reopen, check_support, supporter_key
+from massline.services.casework.feedback import (
+    StanceLimits,
+    check_rate,
+    check_reopen,
+    check_support,
+    is_supporter_token,
+    issue_supporter_token,
+    supporter_key,
+)
 from massline.services.casework.publish import PublicMessage, public_message
 from massline.services.casework.schemas import (
     AcceptRequest,
@@ -95,6 +103,7 @@ __all__ = [
     "REPLY_MAX",
     "REPLY_MIN",
     "Share",
+    "StanceLimits",
     "StatsFilters",
     "act",
     "allowed_case_actions",
@@ -104,6 +113,8 @@ __all__ = [
     "check_rate",
     "check_reopen",
     "check_support",
+    "is_supporter_token",
+    "issue_supporter_token",
     "decide_extension",
     "dispatch_queue",
     "do_accept",
