@@ -42,7 +42,7 @@ def upgrade() -> None:
     op.create_table(
         'rate_limit_hits',
         sa.Column('key_hash', sa.String(length=64), nullable=False),
-        sa.Column('window_start', sa.Integer(), nullable=False),
+        sa.Column('window_start', sa.BigInteger(), nullable=False),
         sa.Column('count', sa.Integer(), nullable=False),
         sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint('key_hash', 'window_start', name=op.f('pk_rate_limit_hits')),
