@@ -45,10 +45,29 @@ class Settings(BaseSettings):
     )
     submit_rate_window_seconds: int = Field(default=600, description="Window of the submission limit.")
     login_rate_limit: int = Field(default=20, description="Login attempts per client per window (0 = off).")
-    login_rate_window_seconds: int = Field(default=300, description="Window of the login (and tracking) limit.")
-    lockout_threshold: int = Field(default=5, description="Failed logins before an account is locked.")
-    lockout_minutes: int = Field(default=15, description="How long a locked account stays locked.")
-    session_max_age_seconds: int = Field(default=8 * 3600, description="Lifetime of a staff login session.")
+    login_rate_window_seconds: int = Field(default=300, description="Window of the login limit.")
+    lockout_threshold: int = Field(
+        default=5,
+        description="Failed logins from one address for one username before that pair is throttled "
+        "(the account itself is never locked).",
+    )
+    lockout_minutes: int = Field(default=15, description="Window of the failed-login throttle (minutes).")
+    track_rate_limit: int = Field(
+        default=20, description="Tracking lookups, ratings and reopens per client per window (0 = off)."
+    )
+    track_rate_window_seconds: int = Field(default=300, description="Window of the tracking limit.")
+    stance_limit_per_message: int = Field(
+        default=5, description="Supports/oppositions one address may add to one message per day (0 = off)."
+    )
+    stance_limit_per_hour: int = Field(
+        default=60, description="Supports/oppositions one address may add per hour, all messages (0 = off)."
+    )
+    session_max_age_seconds: int = Field(
+        default=8 * 3600, description="Absolute lifetime of a browser session (staff login, a followed case)."
+    )
+    session_idle_seconds: int = Field(
+        default=3600, description="A browser session unused this long ends (staff login, a followed case)."
+    )
     api_token_max_age_seconds: int = Field(default=12 * 3600, description="Lifetime of an API bearer token.")
     reopen_escalation_threshold: int = Field(default=2, description="Reopens after which a case is escalated.")
     argon2_time_cost: int = Field(default=3, ge=1, description="argon2id passes per password hash.")

@@ -19,6 +19,7 @@ from massline.db import WriteLock, make_engine, make_sessionmaker, transaction, 
 from massline.migrate import upgrade
 from massline.models import utcnow
 from massline.plugins import Plugins, load_plugins
+from massline.services.casework import StanceLimits
 from massline.services.crypto import FieldCipher
 from massline.services.people import Passwords
 from massline.services.ratelimit import RateLimiter
@@ -35,8 +36,18 @@ class Platform:
         self.sessions = make_sessionmaker(self.engine)
         self.cipher = FieldCipher(self.settings.resolved_secret("encryption_key"))
         self.secret_key = self.settings.resolved_secret("secret_key")
-        self.submit_limiter = RateLimiter(self.settings.submit_rate_limit, self.settings.submit_rate_window_seconds)
-        self.login_limiter = RateLimiter(self.settings.login_rate_limit, self.settings.login_rate_window_seconds)
+        s, key = self.settings, self.secret_key
+        #: per address: submissions, login attempts, tracking lookups/ratings/reopens
+        self.submit_limiter = RateLimiter("submit", s.submit_rate_limit, s.submit_rate_window_seconds, key)
+        self.login_limiter = RateLimiter("login", s.login_rate_limit, s.login_rate_window_seconds, key)
+        self.track_limiter = RateLimiter("track", s.track_rate_limit, s.track_rate_window_seconds, key)
+        #: failed logins per (address, username)
+        self.login_failures = RateLimiter("login-failed", s.lockout_threshold, s.lockout_minutes * 60, key)
+        #: supports and oppositions: per address and message a day, per address an hour
+        self.stance_limits = StanceLimits(
+            RateLimiter("stance-message", s.stance_limit_per_message, 86400, key),
+            RateLimiter("stance-hour", s.stance_limit_per_hour, 3600, key),
+        )
         self._write_lock: WriteLock | None = write_lock(self.engine) if self.settings.is_sqlite else None
         self.passwords = Passwords(self.settings.argon2_time_cost, self.settings.argon2_memory_kib)
 
@@ -62,6 +73,16 @@ class Platform:
         """A read-only unit of work."""
         with transaction(self.sessions, write=False) as session:
             yield session
+
+    def rate_limit(self, limiter: RateLimiter, key: str) -> None:
+        """Count one event of ``key`` in its own short write transaction; RateLimited when over the limit.
+
+        The counts live in the database, so the limit holds across every worker process.
+        """
+        if limiter.limit <= 0:
+            return
+        with self.write() as session:
+            limiter.hit(session, key, self.now())
 
     def now(self) -> datetime:
         """The current time (UTC, aware)."""

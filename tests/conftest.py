@@ -30,6 +30,9 @@ def _test_settings(instance_dir: Path, database_url: str) -> Settings:
         database_url=database_url,
         submit_rate_limit=0,
         login_rate_limit=0,
+        track_rate_limit=0,
+        stance_limit_per_message=0,
+        stance_limit_per_hour=0,
         argon2_time_cost=1,
         argon2_memory_kib=64,
     )

@@ -50,3 +50,20 @@ def test_this_sessions_migrations_go_down_and_up(platform: Platform) -> None:
     with platform.engine.connect() as connection:
         diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert [d for d in diffs if _relevant(d)] == []
+
+
+def test_the_sessions_and_rate_limits_migration_goes_down_and_up(platform: Platform) -> None:
+    from alembic import command
+
+    from massline.migrate import alembic_config
+
+    url = platform.engine.url.render_as_string(hide_password=False)
+    platform.engine.dispose()
+    config = alembic_config(url)
+    command.downgrade(config, "0008")  # web_sessions and rate_limit_hits go ...
+    with platform.engine.connect() as connection:
+        assert not {"web_sessions", "rate_limit_hits"} & set(inspect(connection).get_table_names())
+    command.upgrade(config, "head")  # ... and come back
+    with platform.engine.connect() as connection:
+        diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert [d for d in diffs if _relevant(d)] == []

@@ -39,6 +39,7 @@ from massline.models.offices import Leader, Office, office_categories
 from massline.models.people import ROLE_LABELS, ROLES, User
 from massline.models.regions import REGION_LEVELS, Region
 from massline.models.search import MessageSearch
+from massline.models.security import RateLimitHit, WebSession
 from massline.models.taxonomy import Category
 
 __all__ = [
@@ -79,6 +80,7 @@ __all__ = [
     "MessageEvent",
     "MessageSearch",
     "Office",
+    "RateLimitHit",
     "Rating",
     "Region",
     "Reply",
@@ -86,6 +88,7 @@ __all__ = [
     "SubmissionKey",
     "Support",
     "User",
+    "WebSession",
     "office_categories",
     "utcnow",
 ]

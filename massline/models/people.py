@@ -25,7 +25,8 @@ ROLE_LABELS = {
 
 class User(Base):
     """A staff account; ``password_hash`` is argon2. ``token_version`` bumps
-    on password reset so old sessions and API tokens stop working."""
+    on password reset so old sessions and API tokens stop working (the reset
+    also revokes the user's ``WebSession`` rows)."""
 
     __tablename__ = "users"
 
@@ -37,6 +38,8 @@ class User(Base):
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
     password_hash: Mapped[str] = mapped_column(String(255), default="")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: unused: accounts are no longer locked (failed logins are throttled per address and username,
+    #: ``services.ratelimit``); kept so that older databases need no table rebuild
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     token_version: Mapped[int] = mapped_column(Integer, default=0)

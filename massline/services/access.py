@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from massline.models import Alert, DeadlineExtension, Issue, IssueRating, IssueReply, Message, Office, Region, User
 from massline.services.errors import Forbidden, NotFound
+from massline.services.sessions import live_session
 
 OFFICE_ROLES = ("official", "office_head")
 READ_ALL_ROLES = ("dispatcher", "supervisor", "admin")
 DISPATCH_QUEUE_ROLES = ("dispatcher", "admin", "supervisor")
+SESSION_ENDED = "登录已失效，请重新登录 (session ended)"
 #: case actions the staff of the handling office take
 CASEWORK_ACTIONS = ("accept", "assign", "transfer", "reject", "reply", "publish", "close", "extend_request")
 
@@ -125,6 +128,26 @@ def access_message_by_tracking(session: Session, tracking_code: str, secret: str
     if not hmac.compare_digest(message.secret_hash, secret_digest(secret.strip())):
         raise NotFound("查询码或密码不正确 (wrong tracking code or secret)")
     return message
+
+
+def access_user_by_session(session: Session, token: str, now: datetime, idle: timedelta) -> User:
+    """The staff user of a live browser session (see ``services.sessions``); otherwise NotFound."""
+    row = live_session(session, token, now, idle)
+    if row is None or row.user is None:
+        raise NotFound(SESSION_ENDED)
+    if not row.user.is_active:
+        raise NotFound(SESSION_ENDED)
+    if row.user.token_version != row.token_version:
+        raise NotFound(SESSION_ENDED)
+    return row.user
+
+
+def access_message_by_session(session: Session, token: str, now: datetime, idle: timedelta) -> Message:
+    """The citizen's own message, followed in a live browser session (opened with its secret); otherwise NotFound."""
+    row = live_session(session, token, now, idle)
+    if row is None or row.message is None:
+        raise NotFound(SESSION_ENDED)
+    return row.message
 
 
 def public_condition() -> ColumnElement[bool]:

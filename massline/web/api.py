@@ -19,7 +19,7 @@ from massline.services import people as accounts
 from massline.services.access import access_message_by_tracking, access_public_message
 from massline.services.casework import public_message
 from massline.services.deployment import directory
-from massline.services.errors import AuthFailed, ValidationFailed
+from massline.services.errors import AuthFailed, RateLimited, ValidationFailed
 from massline.services.events import EVENT_LABELS
 from massline.services.routing import due_soon_days
 from massline.web import schemas
@@ -67,7 +67,7 @@ def submit_message(
     true``; the secret within 24 hours, null after). The same key with another
     body is refused (409).
     """
-    platform.submit_limiter.hit(client_key(request, platform))
+    platform.rate_limit(platform.submit_limiter, client_key(request, platform))
     message = intake.MessageInput(**data.model_dump(), source="api")
     with platform.write() as session:
         result = intake.check_submit(session, platform.cipher, message, platform.now(), key=idempotency_key)
@@ -111,22 +111,34 @@ def get_message(message_id: int, session: SessionDep) -> schemas.MessagePublic:
     )
 
 
-@router.post("/messages/{message_id}/support", tags=["citizens"])
-def support_message(message_id: int, data: schemas.SupportRequest, platform: PlatformDep) -> dict[str, int]:
-    """点赞: one per client token."""
+@router.post("/supporter-token", response_model=schemas.SupporterToken, tags=["citizens"])
+def supporter_token(platform: PlatformDep) -> schemas.SupporterToken:
+    """A signed client token for supporting or opposing messages (keep it: one stance per token and message)."""
+    return schemas.SupporterToken(client_token=feedback.issue_supporter_token(platform.secret_key))
+
+
+def _stance(message_id: int, token: str, request: Request, platform: Platform, stance: str) -> int:
+    key = feedback.supporter_key(token, platform.secret_key)
     with platform.write() as session:
         message = access_public_message(session, message_id)
-        key = feedback.supporter_key(data.client_token, platform.secret_key)
-        return {"support_count": feedback.check_support(session, message, key, platform.now())}
+        return feedback.check_support(session, message, key, platform.now(), stance=stance,
+                                      address=client_key(request, platform), limits=platform.stance_limits)  # fmt: skip
+
+
+@router.post("/messages/{message_id}/support", tags=["citizens"])
+def support_message(
+    message_id: int, data: schemas.SupportRequest, request: Request, platform: PlatformDep
+) -> dict[str, int]:
+    """点赞: one per signed client token (``/supporter-token``), a few per address and message a day."""
+    return {"support_count": _stance(message_id, data.client_token, request, platform, "support")}
 
 
 @router.post("/messages/{message_id}/oppose", tags=["citizens"])
-def oppose_message(message_id: int, data: schemas.SupportRequest, platform: PlatformDep) -> dict[str, int]:
-    """反对: one stance (support or oppose) per client token and message."""
-    with platform.write() as session:
-        message = access_public_message(session, message_id)
-        key = feedback.supporter_key(data.client_token, platform.secret_key)
-        return {"oppose_count": feedback.check_support(session, message, key, platform.now(), stance="oppose")}
+def oppose_message(
+    message_id: int, data: schemas.SupportRequest, request: Request, platform: PlatformDep
+) -> dict[str, int]:
+    """反对: one stance (support or oppose) per signed client token and message, limited per address."""
+    return {"oppose_count": _stance(message_id, data.client_token, request, platform, "oppose")}
 
 
 @router.post("/track", response_model=schemas.MessagePublic, tags=["citizens"])
@@ -134,14 +146,15 @@ def track(
     data: schemas.TrackRequest, request: Request, session: SessionDep, platform: PlatformDep
 ) -> schemas.MessagePublic:
     """The citizen's own message (public or not) by tracking code and secret (rate-limited against guessing)."""
-    platform.login_limiter.hit(client_key(request, platform))
+    platform.rate_limit(platform.track_limiter, client_key(request, platform))
     message = access_message_by_tracking(session, data.tracking_code, data.secret)
     return schemas.MessagePublic.model_validate(public_message(message, with_history=True, owner=True))
 
 
 @router.post("/track/rate", response_model=schemas.MessagePublic, tags=["citizens"])
-def rate(data: schemas.RateRequest, platform: PlatformDep) -> schemas.MessagePublic:
-    """Rate the reply (1–5); with ``reopen`` the case goes back to the office."""
+def rate(data: schemas.RateRequest, request: Request, platform: PlatformDep) -> schemas.MessagePublic:
+    """Rate the reply (1–5); with ``reopen`` the case goes back to the office (rate-limited like tracking)."""
+    platform.rate_limit(platform.track_limiter, client_key(request, platform))
     with platform.write() as session:
         message = access_message_by_tracking(session, data.tracking_code, data.secret)
         now = platform.now()
@@ -154,8 +167,9 @@ def rate(data: schemas.RateRequest, platform: PlatformDep) -> schemas.MessagePub
 
 
 @router.post("/track/reopen", response_model=schemas.MessagePublic, tags=["citizens"])
-def reopen(data: schemas.ReopenRequest, platform: PlatformDep) -> schemas.MessagePublic:
-    """Not satisfied: send the case back to the office that replied."""
+def reopen(data: schemas.ReopenRequest, request: Request, platform: PlatformDep) -> schemas.MessagePublic:
+    """Not satisfied: send the case back to the office that replied (rate-limited like tracking)."""
+    platform.rate_limit(platform.track_limiter, client_key(request, platform))
     with platform.write() as session:
         message = access_message_by_tracking(session, data.tracking_code, data.secret)
         feedback.check_reopen(
@@ -169,19 +183,16 @@ def reopen(data: schemas.ReopenRequest, platform: PlatformDep) -> schemas.Messag
 
 @router.post("/auth/token", response_model=schemas.TokenOut, tags=["officials"])
 def login(data: schemas.LoginRequest, request: Request, platform: PlatformDep) -> schemas.TokenOut:
-    """Exchange staff credentials for a bearer token."""
-    platform.login_limiter.hit(client_key(request, platform))
+    """Exchange staff credentials for a bearer token (rate-limited per address; failures throttled per
+    address and username; 401 for every wrong credential, known user or not)."""
+    address = client_key(request, platform)
+    platform.rate_limit(platform.login_limiter, address)
     s = platform.settings
     with platform.write() as session:
-        result = accounts.check_login(
-            session,
-            data.username,
-            data.password,
-            platform.now(),
-            threshold=s.lockout_threshold,
-            lock_minutes=s.lockout_minutes,
-            passwords=platform.passwords,
-        )
+        result = accounts.check_login(session, data.username, data.password, platform.now(), address=address,
+                                      failures=platform.login_failures, passwords=platform.passwords)  # fmt: skip
+    if result.throttled:
+        raise RateLimited(s.lockout_minutes * 60)
     if result.user is None:
         raise AuthFailed(result.error)
     return schemas.TokenOut(access_token=issue_api_token(platform, result.user), expires_in=s.api_token_max_age_seconds)

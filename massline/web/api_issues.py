@@ -119,7 +119,7 @@ def public_issue(issue_id: int, session: SessionDep) -> PublicIssueOut:
 @router.post("/issues/{issue_id}/rate", response_model=RatingOut, tags=["issues"])
 def rate_issue(issue_id: int, data: IssueRateRequest, request: Request, platform: PlatformDep) -> RatingOut:
     """A citizen of the issue rates its handling (1–5), once per message (rate-limited like tracking)."""
-    platform.login_limiter.hit(client_key(request, platform))
+    platform.rate_limit(platform.track_limiter, client_key(request, platform))
     with platform.write() as session:
         issue_views.check_rate_issue(
             session, issue_id, data.tracking_code, data.secret, data.score, data.comment, platform.now()

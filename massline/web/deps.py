@@ -1,8 +1,10 @@
 """Request dependencies: the platform, a session, the current official, CSRF.
 
 ``SessionDep`` opens a read unit of work; write handlers use
-``platform.write()`` through the service calls they make. Staff pages use a
-signed session cookie (with a CSRF token for every form); the JSON API uses
+``platform.write()`` through the service calls they make. Staff pages and a
+citizen's followed case use a signed cookie that names a server-side session
+(``services.sessions``: revoked at logout, 退出查询 and password reset, idle
+and absolute expiry), with a CSRF token for every form; the JSON API uses
 a bearer token from ``/api/v1/auth/token``.
 """
 
@@ -10,14 +12,18 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
-from massline.models import User
+from massline.models import Message, User
 from massline.platform import Platform
+from massline.services import sessions
+from massline.services.access import access_message_by_session, access_user_by_session
+from massline.services.casework import is_supporter_token, issue_supporter_token
 from massline.services.errors import NotFound
 from massline.services.people import user_for_token
 
@@ -97,24 +103,98 @@ class LoginRequired(Exception):
     """Raised by page dependencies; the app redirects to the login page."""
 
 
-def login_session(request: Request, user: User) -> None:
-    """Start a staff session in the signed cookie (a fresh CSRF token too)."""
+STAFF_KEY = "sid"
+TRACK_KEY = "track"
+
+
+def _idle(platform: Platform) -> timedelta:
+    return timedelta(seconds=platform.settings.session_idle_seconds)
+
+
+def _max_age(platform: Platform) -> timedelta:
+    return timedelta(seconds=platform.settings.session_max_age_seconds)
+
+
+def _cookie_token(request: Request, key: str) -> str:
+    token = request.session.get(key)
+    return token if isinstance(token, str) else ""
+
+
+def _keep_alive(platform: Platform, session: Session, token: str, now: datetime, *, write: bool) -> None:
+    """Write the session's last use (at most once a minute), in ``session`` when it is a write transaction."""
+    row = sessions.live_session(session, token, now, _idle(platform))
+    if row is None or not sessions.needs_touch(row, now):
+        return
+    if write:
+        sessions.touch_session(session, token, now)
+        return
+    with platform.write() as w:
+        sessions.touch_session(w, token, now)
+
+
+def login_session(request: Request, platform: Platform, session: Session, user: User) -> None:
+    """Start a staff session: a new server-side session (its token in the cookie), a fresh CSRF token.
+
+    ``session`` is the login's write transaction; the browser's earlier sessions end.
+    """
+    now = platform.now()
+    for key in (STAFF_KEY, TRACK_KEY):
+        sessions.revoke_session(session, _cookie_token(request, key), now)
     request.session.clear()
-    request.session["uid"] = user.id
-    request.session["tv"] = user.token_version
+    request.session[STAFF_KEY] = sessions.start_session(session, now, _max_age(platform), user=user)
     request.session["csrf"] = secrets.token_urlsafe(24)
 
 
+def logout_session(request: Request, platform: Platform) -> None:
+    """End this browser's sessions (staff and a followed case) on the server and forget the cookie's content."""
+    with platform.write() as session:
+        for key in (STAFF_KEY, TRACK_KEY):
+            sessions.revoke_session(session, _cookie_token(request, key), platform.now())
+    request.session.clear()
+
+
 def page_user(request: Request, session: Session) -> User | None:
-    """The logged-in staff user of this browser session, if any."""
-    uid, tv = request.session.get("uid"), request.session.get("tv")
-    if uid is None or tv is None:
+    """The logged-in staff user of this browser session, if any (``session`` is a read transaction)."""
+    platform = platform_of(request)
+    token, now = _cookie_token(request, STAFF_KEY), platform.now()
+    if not token:
         return None
     try:
-        return user_for_token(session, int(uid), int(tv))
-    except (NotFound, ValueError, TypeError):
-        request.session.pop("uid", None)
+        user = access_user_by_session(session, token, now, _idle(platform))
+    except NotFound:
+        request.session.pop(STAFF_KEY, None)
         return None
+    _keep_alive(platform, session, token, now, write=False)
+    return user
+
+
+def follow_case(request: Request, platform: Platform, message: Message) -> None:
+    """Remember in this browser the citizen's own case (its secret was just checked): a server-side session."""
+    with platform.write() as session:
+        now = platform.now()
+        sessions.revoke_session(session, _cookie_token(request, TRACK_KEY), now)
+        request.session[TRACK_KEY] = sessions.start_session(session, now, _max_age(platform), message=message)
+
+
+def followed_case(request: Request, platform: Platform, session: Session, *, write: bool = False) -> Message | None:
+    """The case this browser follows, while its session lives (``write``: ``session`` may write)."""
+    token, now = _cookie_token(request, TRACK_KEY), platform.now()
+    if not token:
+        return None
+    try:
+        message = access_message_by_session(session, token, now, _idle(platform))
+    except NotFound:
+        request.session.pop(TRACK_KEY, None)
+        return None
+    _keep_alive(platform, session, token, now, write=write)
+    return message
+
+
+def forget_case(request: Request, platform: Platform) -> None:
+    """退出查询: end the followed case's session on the server and in the cookie."""
+    with platform.write() as session:
+        sessions.revoke_session(session, _cookie_token(request, TRACK_KEY), platform.now())
+    request.session.pop(TRACK_KEY, None)
 
 
 def page_official(request: Request, session: SessionDep) -> User:
@@ -137,13 +217,13 @@ def csrf_token(request: Request) -> str:
     return str(token)
 
 
-def citizen_token(request: Request) -> str:
-    """A random id for this browser, so a citizen supports a message once."""
+def citizen_token(request: Request, platform: Platform) -> str:
+    """This browser's supporter token (a random id the server signed), so a citizen supports a message once."""
     token = request.session.get("cid")
-    if not token:
-        token = secrets.token_urlsafe(16)
+    if not isinstance(token, str) or not is_supporter_token(token, platform.secret_key):
+        token = issue_supporter_token(platform.secret_key)
         request.session["cid"] = token
-    return str(token)
+    return token
 
 
 async def verify_csrf(request: Request) -> None:

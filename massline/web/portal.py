@@ -5,7 +5,8 @@ Everything a citizen sees of a message is built by ``services.publish``
 that changes state ends in a redirect (303). The submission form also carries
 a one-time token: it is stored once per token, and its confirmation page shows
 the tracking code and secret (kept encrypted in the signed session cookie,
-``Cache-Control: no-store``).
+``Cache-Control: no-store``). A followed case is a server-side session
+(``deps.follow_case``) that 退出查询 ends.
 """
 
 from __future__ import annotations
@@ -29,12 +30,20 @@ from massline.services.access import access_message_by_tracking, access_public_m
 from massline.services.casework import public_message
 from massline.services.deployment import directory
 from massline.services.errors import Conflict, NotFound, RateLimited, ValidationFailed
-from massline.web.deps import CsrfChecked, PlatformDep, SessionDep, citizen_token, client_key
+from massline.web.deps import (
+    CsrfChecked,
+    PlatformDep,
+    SessionDep,
+    citizen_token,
+    client_key,
+    follow_case,
+    followed_case,
+    forget_case,
+)
 from massline.web.templating import flash, render
 
 router = APIRouter()
 PUBLIC_STATUSES = {k: v for k, v in STATUS_LABELS.items() if k != "rejected"}
-TRACK_KEY = "track"
 SUBMITTED_KEY = "submitted"
 FRAMEWORK_MESSAGES = {404: "您访问的页面不存在", 405: "不支持该请求方式"}
 ERROR_TITLES = {400: "请求有误", 401: "需要登录", 403: "无权操作", 404: "页面不存在", 409: "操作与当前状态不符",
@@ -103,14 +112,15 @@ _STANCE_THANKS = {"support": "感谢您的支持！", "oppose": "已记录您的
 
 
 def _take_stance(request: Request, message_id: int, platform: Platform, stance: str) -> Response:
-    key = feedback.supporter_key(citizen_token(request), platform.secret_key)
-    with platform.write() as session:
-        message = access_public_message(session, message_id)
-        try:
-            feedback.check_support(session, message, key, platform.now(), stance=stance)
-            flash(request, _STANCE_THANKS[stance])
-        except Conflict as exc:
-            flash(request, exc.message, "info")
+    key = feedback.supporter_key(citizen_token(request, platform), platform.secret_key)
+    try:
+        with platform.write() as session:
+            message = access_public_message(session, message_id)
+            feedback.check_support(session, message, key, platform.now(), stance=stance,
+                                   address=client_key(request, platform), limits=platform.stance_limits)  # fmt: skip
+        flash(request, _STANCE_THANKS[stance])
+    except (Conflict, RateLimited) as exc:
+        flash(request, exc.message, "info")
     return _see_other(f"/messages/{message_id}#support")
 
 
@@ -183,7 +193,7 @@ def submit(request: Request, form: Annotated[SubmitForm, Form()], platform: Plat
     """
     token = form.form_token.strip()[: intake.KEY_MAX] or None
     try:
-        platform.submit_limiter.hit(client_key(request, platform))
+        platform.rate_limit(platform.submit_limiter, client_key(request, platform))
         with platform.write() as session:
             result = intake.check_submit(session, platform.cipher, form.to_input(), platform.now(),
                                          allowed_kinds=intake.CITIZEN_KINDS, key=token)  # fmt: skip
@@ -223,34 +233,6 @@ def submitted(request: Request, platform: PlatformDep) -> Response:
 
 # ---- tracking one's own case -------------------------------------------------
 
-def _remember(request: Request, platform: Platform, message: Message, secret: str) -> None:
-    # the secret is kept encrypted in the signed session cookie, never in a URL
-    token = platform.cipher.encrypt(secret.strip()).decode("ascii")
-    request.session[TRACK_KEY] = {"code": message.tracking_code, "key": token}
-
-
-def _remembered(request: Request, platform: Platform) -> tuple[str, str] | None:
-    saved = request.session.get(TRACK_KEY)
-    if not isinstance(saved, dict):
-        return None
-    try:
-        return str(saved["code"]), platform.cipher.decrypt(str(saved["key"]).encode("ascii"))
-    except (KeyError, ValueError):
-        request.session.pop(TRACK_KEY, None)
-        return None
-
-
-def _owned_message(request: Request, platform: Platform, session: Session) -> Message | None:
-    saved = _remembered(request, platform)
-    if saved is None:
-        return None
-    try:
-        return access_message_by_tracking(session, *saved)
-    except NotFound:
-        request.session.pop(TRACK_KEY, None)
-        return None
-
-
 def _case_page(
     request: Request, message: Message, errors: Mapping[str, str] | None = None,
     values: Mapping[str, Any] | None = None, status: int = 200,
@@ -277,20 +259,20 @@ def track(
     """Check the code and secret, remember them for this browser, show the case."""
     values = {"tracking_code": tracking_code}
     try:
-        platform.login_limiter.hit(client_key(request, platform))
+        platform.rate_limit(platform.track_limiter, client_key(request, platform))
         message = access_message_by_tracking(session, tracking_code, secret)
     except (NotFound, RateLimited) as exc:
         code = 429 if isinstance(exc, RateLimited) else 404
         return render(request, "portal/track.html", {"nav": "track", "errors": {"form": exc.message}, "values": values},
                       status_code=code)
-    _remember(request, platform, message, secret)
+    follow_case(request, platform, message)
     return _see_other("/track/case")
 
 
 @router.get("/track/case", response_class=HTMLResponse, include_in_schema=False)
 def track_case(request: Request, platform: PlatformDep, session: SessionDep) -> Response:
     """The citizen's own case (public or not), with rating and reopening."""
-    message = _owned_message(request, platform, session)
+    message = followed_case(request, platform, session)
     if message is None:
         flash(request, "请先输入查询码和密码", "info")
         return _see_other("/track")
@@ -301,8 +283,9 @@ def _feedback(request: Request, platform: Platform, action: str, values: dict[st
     """Rate or reopen the remembered case; re-render with the typed input on errors."""
     now = platform.now()
     try:
+        platform.rate_limit(platform.track_limiter, client_key(request, platform))
         with platform.write() as session:
-            message = _owned_message(request, platform, session)
+            message = followed_case(request, platform, session, write=True)
             if message is None:
                 flash(request, "查询已失效，请重新输入查询码和密码", "info")
                 return _see_other("/track")
@@ -315,10 +298,13 @@ def _feedback(request: Request, platform: Platform, action: str, values: dict[st
                     session, message, values["reason"], now, platform.settings.reopen_escalation_threshold
                 )
                 flash(request, "已提交重新办理要求，留言已退回承办单位。")
+    except RateLimited as exc:
+        flash(request, exc.message, "error")
     except ValidationFailed as exc:
         with platform.read() as session:
-            message = _owned_message(request, platform, session)
-            assert message is not None
+            message = followed_case(request, platform, session)
+            if message is None:
+                return _see_other("/track")
             return _case_page(request, message, exc.errors, {**values, "form": action}, 422)
     except Conflict as exc:
         flash(request, exc.message, "error")
@@ -341,8 +327,8 @@ def reopen(request: Request, platform: PlatformDep, reason: Annotated[str, Form(
 
 
 @router.post("/track/forget", dependencies=[CsrfChecked], include_in_schema=False)
-def forget(request: Request) -> Response:
-    """Forget the remembered case in this browser (e.g. on a shared computer)."""
-    request.session.pop(TRACK_KEY, None)
+def forget(request: Request, platform: PlatformDep) -> Response:
+    """退出查询: end the followed case's session (e.g. on a shared computer); a copied cookie stops working too."""
+    forget_case(request, platform)
     flash(request, "已退出查询。", "info")
     return _see_other("/track")

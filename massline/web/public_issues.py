@@ -60,7 +60,7 @@ def rate_issue(
     """A citizen who raised one of the issue's messages rates how it was handled (1–5 stars)."""
     values = {"tracking_code": tracking_code, "score": score, "comment": comment}
     try:
-        platform.login_limiter.hit(client_key(request, platform))
+        platform.rate_limit(platform.track_limiter, client_key(request, platform))
         with platform.write() as session:
             issue_actions.check_rate_issue(session, issue_id, tracking_code, secret,
                                            int(score) if score.isdigit() else 0, comment, platform.now())  # fmt: skip

@@ -119,9 +119,15 @@ class ReopenRequest(TrackRequest):
 
 
 class SupportRequest(BaseModel):
-    """A random per-device token so each citizen counts once."""
+    """The client token from ``POST /api/v1/supporter-token`` (signed by the server), so each citizen counts once."""
 
-    client_token: str = Field(min_length=8, max_length=200)
+    client_token: str = Field(min_length=8, max_length=200, title="支持者标识")
+
+
+class SupporterToken(BaseModel):
+    """A server-signed client token: send it with every support or opposition of this client."""
+
+    client_token: str
 
 
 class LoginRequest(BaseModel):

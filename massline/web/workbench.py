@@ -35,6 +35,7 @@ from massline.web.deps import (
     SessionDep,
     client_key,
     login_session,
+    logout_session,
     page_user,
 )
 from massline.web.templating import flash, render
@@ -79,30 +80,30 @@ def login(
     request: Request, platform: PlatformDep, username: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/staff",
 ) -> Response:
-    """Check the credentials (rate-limited, with account lockout) and start a session."""
+    """Check the credentials (limited per address; failures throttled per address and username), start a session."""
     target = safe_next(next)
-    s = platform.settings
+    address = client_key(request, platform)
     try:
-        platform.login_limiter.hit(client_key(request, platform))
+        platform.rate_limit(platform.login_limiter, address)
     except RateLimited as exc:
         return render(request, "staff/login.html", {"next": target, "errors": {"form": exc.message},
                                                     "values": {"username": username}}, status_code=429)
     with platform.write() as session:
-        result = accounts.check_login(session, username, password, platform.now(),
-                                      threshold=s.lockout_threshold, lock_minutes=s.lockout_minutes,
-                                      passwords=platform.passwords)
+        result = accounts.check_login(session, username, password, platform.now(), address=address,
+                                      failures=platform.login_failures, passwords=platform.passwords)
         if result.user is not None:
-            login_session(request, result.user)
+            login_session(request, platform, session, result.user)
     if result.user is None:
         return render(request, "staff/login.html", {"next": target, "errors": {"form": result.error},
-                                                    "values": {"username": username}}, status_code=401)
+                                                    "values": {"username": username}},
+                      status_code=429 if result.throttled else 401)
     return _see_other(target)
 
 
 @router.post("/logout", dependencies=[CsrfChecked])
-def logout(request: Request) -> Response:
-    """End the staff session."""
-    request.session.clear()
+def logout(request: Request, platform: PlatformDep) -> Response:
+    """End the staff session, on the server too: a copy of the cookie stops working."""
+    logout_session(request, platform)
     flash(request, "您已安全退出。", "info")
     return _see_other("/staff/login")
 

@@ -111,20 +111,21 @@ def test_wrong_secret_is_not_found(api: httpx.Client) -> None:
 
 def test_support_counts_once_per_client(api: httpx.Client) -> None:
     sub = submit(api)
+    a, b, c = (api.post("/api/v1/supporter-token").json()["client_token"] for _ in range(3))
     url = f"/api/v1/messages/{sub['id']}/support"
-    assert api.post(url, json={"client_token": "device-aaaa"}).json() == {"support_count": 1}
-    again = api.post(url, json={"client_token": "device-aaaa"})
+    assert api.post(url, json={"client_token": a}).json() == {"support_count": 1}
+    again = api.post(url, json={"client_token": a})
     assert again.status_code == 409 and "已经支持" in again.json()["detail"]
-    assert api.post(url, json={"client_token": "device-bbbb"}).json() == {"support_count": 2}
+    assert api.post(url, json={"client_token": b}).json() == {"support_count": 2}
     oppose = f"/api/v1/messages/{sub['id']}/oppose"
-    taken = api.post(oppose, json={"client_token": "device-aaaa"})  # one stance per client
+    taken = api.post(oppose, json={"client_token": a})  # one stance per client
     assert taken.status_code == 409 and "已经支持" in taken.json()["detail"]
-    assert api.post(oppose, json={"client_token": "device-cccc"}).json() == {"oppose_count": 1}
-    again = api.post(oppose, json={"client_token": "device-cccc"})
+    assert api.post(oppose, json={"client_token": c}).json() == {"oppose_count": 1}
+    again = api.post(oppose, json={"client_token": c})
     assert again.status_code == 409 and "已经反对" in again.json()["detail"]
     shown = api.get(f"/api/v1/messages/{sub['id']}").json()
     assert (shown["support_count"], shown["oppose_count"]) == (2, 1)
-    assert api.post("/api/v1/messages/999999/oppose", json={"client_token": "device-cccc"}).status_code == 404
+    assert api.post("/api/v1/messages/999999/oppose", json={"client_token": c}).status_code == 404
 
 
 def test_unrouted_message_waits_for_dispatcher(api: httpx.Client) -> None:

@@ -166,7 +166,7 @@ def test_track_private_case_rate_and_reopen(browser: Browser, deployed: Platform
 
 
 def test_submissions_are_rate_limited(browser: Browser, deployed: Platform) -> None:
-    deployed.submit_limiter = RateLimiter(1, 600)
+    deployed.submit_limiter = RateLimiter("submit", 1, 600)
     submit(browser, title="第一条留言")
     r = browser.post_form("/submit", {"title": "第二条留言", "body": "第二条留言的内容足够长了。", "kind": "建言"},
                           form_page="/submit")

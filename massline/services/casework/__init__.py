@@ -44,7 +44,15 @@ from massline.services.casework.cases import (
     reveal_contact,
 )
 from massline.services.casework.export import EXPORT_COLUMNS, ExportFilter, export_rows
-from massline.services.casework.feedback import check_rate, check_reopen, check_support, supporter_key
+from massline.services.casework.feedback import (
+    StanceLimits,
+    check_rate,
+    check_reopen,
+    check_support,
+    is_supporter_token,
+    issue_supporter_token,
+    supporter_key,
+)
 from massline.services.casework.publish import PublicMessage, public_message
 from massline.services.casework.schemas import (
     AcceptRequest,
@@ -96,6 +104,7 @@ __all__ = [
     "REPLY_MAX",
     "REPLY_MIN",
     "Share",
+    "StanceLimits",
     "StatsFilters",
     "act",
     "act_and_view",
@@ -106,6 +115,8 @@ __all__ = [
     "check_rate",
     "check_reopen",
     "check_support",
+    "is_supporter_token",
+    "issue_supporter_token",
     "decide_extension",
     "dispatch_queue",
     "do_accept",

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
+from dataclasses import dataclass
 from datetime import datetime
 
+from itsdangerous import Signer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -13,6 +16,7 @@ from massline.models import Message, Rating, Support
 from massline.services.access import can_reopen, rating_refusal
 from massline.services.errors import Conflict, ValidationFailed
 from massline.services.events import add_event
+from massline.services.ratelimit import RateLimiter
 from massline.services.routing import compute_due
 
 
@@ -56,26 +60,63 @@ def check_reopen(session: Session, message: Message, reason: str, now: datetime,
     return message
 
 
-def supporter_key(client_token: str, salt: str) -> str:
-    """A salted hash of the citizen's browser token: counts once, stores nothing identifying."""
-    return hashlib.sha256(f"{salt}:{client_token}".encode()).hexdigest()
+_SUPPORTER_SALT = "massline-supporter"
+BAD_SUPPORTER_TOKEN = "无效的支持者标识，请重新获取 (invalid client_token: get one from /api/v1/supporter-token)"  # noqa: S105 - a message, not a secret
+
+
+def issue_supporter_token(secret: str) -> str:
+    """A new supporter token for one browser or client: a random id signed by the server."""
+    return Signer(secret, salt=_SUPPORTER_SALT).sign(secrets.token_urlsafe(16)).decode("ascii")
+
+
+def is_supporter_token(token: str, secret: str) -> bool:
+    """True when ``token`` is one the server signed (see :func:`issue_supporter_token`)."""
+    return Signer(secret, salt=_SUPPORTER_SALT).validate(token.encode("utf-8", "replace"))
+
+
+def supporter_key(client_token: str, secret: str) -> str:
+    """A salted hash of the citizen's signed browser token: counts once, stores nothing identifying.
+
+    A token the server did not sign (chosen or forged by the client) is refused (422).
+    """
+    if not is_supporter_token(client_token, secret):
+        raise ValidationFailed({"client_token": BAD_SUPPORTER_TOKEN})
+    return hashlib.sha256(f"{secret}:{client_token}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class StanceLimits:
+    """How many stances one address may add: to one message a day, and in all per hour."""
+
+    per_message: RateLimiter
+    per_hour: RateLimiter
 
 
 STANCES = ("support", "oppose")
 _STANCE_WORD = {"support": "支持", "oppose": "反对"}
 
 
-def check_support(session: Session, message: Message, key: str, now: datetime, stance: str = "support") -> int:
+def check_support(
+    session: Session, message: Message, key: str, now: datetime, stance: str = "support",
+    *, address: str = "", limits: StanceLimits | None = None,
+) -> int:  # fmt: skip
     """Record one citizen's 点赞 (``stance="support"``) or 反对 (``"oppose"``); returns the new count of that stance.
 
     A citizen takes one stance per message, once: a second click of either
-    button is refused with a message saying which stance was taken.
+    button is refused with a message saying which stance was taken. With
+    ``limits``, one client ``address`` adds at most so many stances to a message
+    a day and so many an hour (RateLimited beyond): fresh browser tokens from
+    one address do not multiply a count. The counts (and the heat index built
+    on them) hold only accepted stances.
     """
     if stance not in STANCES:
         raise ValidationFailed({"stance": "只能是 support（支持）或 oppose（反对）"})
     taken = session.scalar(select(Support.stance).where(Support.message_id == message.id, Support.supporter_key == key))
     if taken is not None:
         raise Conflict(f"您已经{_STANCE_WORD.get(taken, '支持')}过这条留言")
+    if limits is not None:  # counted with the stance: a refused or failed stance counts nothing
+        limits.per_message.hit(session, f"{address}\0{message.id}", now)
+        limits.per_hour.hit(session, address, now)
     try:
         with session.begin_nested():
             session.add(Support(message_id=message.id, supporter_key=key, stance=stance, created_at=now))

@@ -1,4 +1,5 @@
-"""Staff accounts and their passwords (argon2id): login with lockout, adding users, resets.
+"""Staff accounts and their passwords (argon2id): login (failures throttled per address and username),
+adding users, resets (which revoke the user's sessions).
 """
 
 from massline.services.people.accounts import check_add_user, check_login, check_reset_password, user_for_token

@@ -1,31 +1,34 @@
-"""Staff accounts: login with lockout, adding users, resetting passwords."""
+"""Staff accounts: login (throttled per address and username), adding users, resetting passwords."""
 
 from __future__ import annotations
 
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from massline.models import ROLES, Office, Region, User
+from massline.models import ROLES, Office, Region, User, utcnow
 from massline.services import audit
 from massline.services.errors import NotFound, ValidationFailed
 from massline.services.people.passwords import DEFAULT_PASSWORDS, Passwords, password_problem
+from massline.services.ratelimit import RateLimiter
+from massline.services.sessions import revoke_user_sessions
 
 USERNAME_RE = re.compile(r"^[a-z0-9._-]{3,64}$")
 LOGIN_FAILED = "用户名或密码错误 (wrong username or password)"
-LOCKED = "登录失败次数过多，账号已临时锁定，请稍后再试 (account locked, try later)"
+THROTTLED = "登录失败次数过多，请稍后再试 (too many failed logins, try later)"
 
 
 @dataclass
 class LoginResult:
-    """The outcome of a login attempt: the user, or a message for the person."""
+    """The outcome of a login attempt: the user, or a message for the person (``throttled``: answer 429)."""
 
     user: User | None
     error: str = ""
+    throttled: bool = False
 
 
 def check_login(
@@ -34,30 +37,36 @@ def check_login(
     password: str,
     now: datetime,
     *,
-    threshold: int = 5,
-    lock_minutes: int = 15,
+    address: str = "",
+    failures: RateLimiter | None = None,
     passwords: Passwords = DEFAULT_PASSWORDS,
 ) -> LoginResult:
-    """Check credentials, counting failures and locking the account after ``threshold``.
+    """Check credentials; failures count per (client address, username) in ``failures``.
 
-    Failures are returned, not raised, so the caller's transaction commits the
-    failure count; the message never says whether the username exists.
+    No account is ever locked: once an address has used up its failures for a
+    username, that pair is throttled (another address, the owner's, still logs
+    in). An unknown username, a disabled account, a wrong password and a
+    throttled pair cost the same (one argon2 check) and say nothing about
+    whether the account exists. Failures are returned, not raised, so the
+    caller's transaction commits the count.
     """
-    user = session.scalar(select(User).where(User.username == username.strip().lower()))
-    if user is None or not user.is_active:
+    name = username.strip().lower()
+    pair = f"{address}\0{name}"
+    if failures is not None and failures.exceeded(session, pair, now):
         passwords.verify_nobody(password)  # the same cost as a real check
+        return LoginResult(None, THROTTLED, throttled=True)
+    user = session.scalar(select(User).where(User.username == name))
+    if user is None or not user.is_active:
+        passwords.verify_nobody(password)
+        ok = False
+    else:
+        ok = passwords.verify(user.password_hash, password)
+    if user is None or not ok:
+        if failures is not None:
+            failures.add(session, pair, now)
         return LoginResult(None, LOGIN_FAILED)
-    if user.locked_until is not None and user.locked_until > now:
-        return LoginResult(None, LOCKED)
-    if not passwords.verify(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= threshold:
-            user.locked_until = now + timedelta(minutes=lock_minutes)
-            user.failed_logins = 0
-            audit.record(session, user, "account_locked", "user", user.id)
-        return LoginResult(None, LOGIN_FAILED)
-    user.failed_logins = 0
-    user.locked_until = None
+    if failures is not None:
+        failures.forget(session, pair)
     audit.record(session, user, "login", "user", user.id)
     return LoginResult(user)
 
@@ -130,7 +139,8 @@ def check_reset_password(
     actor: User | None = None,
     passwords: Passwords = DEFAULT_PASSWORDS,
 ) -> str:
-    """Set a new password (generated when not given); old sessions and tokens stop working."""
+    """Set a new password (generated when not given); every browser session of the user is revoked and
+    old API tokens stop working."""
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None:
         raise NotFound(f"用户 {username} 不存在")
@@ -138,9 +148,8 @@ def check_reset_password(
         raise ValidationFailed({"password": problem})
     pw = password or generate_password()
     user.password_hash = passwords.hash(pw)
-    user.token_version += 1
-    user.failed_logins = 0
-    user.locked_until = None
+    user.token_version += 1  # API tokens and page sessions name the version: both stop working
+    revoke_user_sessions(session, user.id, utcnow())
     audit.record(session, actor, "password_reset", "user", user.id)
     return pw
 

@@ -13,7 +13,7 @@ from massline.services.casework import actions as casework
 from massline.services.casework import feedback
 from massline.services.errors import Conflict, ValidationFailed
 from massline.services.intake.submit import MessageInput, check_submit
-from massline.services.people import accounts
+from massline.services.people import Passwords, accounts
 from tests.conftest import PASSWORD
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -116,17 +116,47 @@ def test_a_failure_midway_leaves_nothing_behind(deployed: Platform, monkeypatch:
             assert s.scalar(select(func.count()).select_from(model)) == 0
 
 
-def test_lockout_after_repeated_failures(deployed: Platform) -> None:
-    now = T0
+def test_failed_logins_throttle_the_address_and_username_not_the_account(deployed: Platform) -> None:
+    now, failures = T0, deployed.login_failures
     for _ in range(5):
         with deployed.write() as s:
-            assert accounts.check_login(s, "jsj.a", "wrong-password-9", now, threshold=5).user is None
+            r = accounts.check_login(s, "jsj.a", "wrong-password-9", now, address="10.0.0.9", failures=failures)
+            assert r.user is None and not r.throttled
+    with deployed.write() as s:  # that address is throttled for that username, right password or not ...
+        throttled = accounts.check_login(s, "jsj.a", PASSWORD, now, address="10.0.0.9", failures=failures)
+    assert throttled.user is None and throttled.throttled
+    with deployed.write() as s:  # ... but the owner, from another address, logs in: nobody can lock them out
+        assert accounts.check_login(s, "jsj.a", PASSWORD, now, address="10.0.0.1", failures=failures).user
     with deployed.write() as s:
-        locked = accounts.check_login(s, "jsj.a", PASSWORD, now, threshold=5)
-    assert locked.user is None and "锁定" in locked.error
-    with deployed.write() as s:
-        later = accounts.check_login(s, "jsj.a", PASSWORD, now + timedelta(minutes=16), threshold=5)
+        later = accounts.check_login(s, "jsj.a", PASSWORD, now + timedelta(minutes=31), address="10.0.0.9",
+                                     failures=failures)  # fmt: skip
     assert later.user is not None
+
+
+def test_unknown_user_and_existing_user_answer_alike(deployed: Platform) -> None:
+    def attempts(username: str) -> list[tuple[str, bool]]:
+        out = []
+        for _ in range(7):
+            with deployed.write() as s:
+                r = accounts.check_login(s, username, "wrong-password-9", T0, address="10.0.0.7",
+                                         failures=deployed.login_failures)  # fmt: skip
+            out.append((r.error, r.throttled))
+        return out
+
+    assert attempts("jsj.a") == attempts("nobody.here")  # same messages, throttled at the same attempt
+    assert attempts("jsj.a")[-1] == (accounts.THROTTLED, True)
+
+
+def test_unknown_locked_and_wrong_password_cost_the_same(deployed: Platform, monkeypatch: pytest.MonkeyPatch) -> None:
+    checks: list[str] = []
+    monkeypatch.setattr(Passwords, "verify", lambda self, h, p: checks.append("verify") or False)
+    cases = [("jsj.a", "10.0.0.5"), ("nobody.here", "10.0.0.5")] * 3 + [("jsj.a", "10.0.0.5")] * 3
+    for username, address in cases:
+        before = len(checks)
+        with deployed.write() as s:
+            accounts.check_login(s, username, "wrong-password-9", T0, address=address,
+                                 failures=deployed.login_failures)  # fmt: skip
+        assert len(checks) == before + 1  # one argon2 check, whatever the case (throttled ones included)
 
 
 def test_password_reset_invalidates_tokens(deployed: Platform) -> None:
