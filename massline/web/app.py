@@ -152,7 +152,8 @@ def _add_error_handlers(app: FastAPI) -> None:
         }
         if request.url.path.startswith("/api/"):
             return JSONResponse(body, status_code=422)
-        return portal.error_page(request, "请求格式不正确，请检查后重试", 422, None)
+        chinese = field_errors(exc.errors(), _body_model(request), skip=1)
+        return portal.error_page(request, "请求格式不正确：" + "；".join(dict.fromkeys(chinese.values())), 422, None)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:

@@ -30,6 +30,7 @@ from massline.services.casework import public_message
 from massline.services.deployment import directory
 from massline.services.errors import Conflict, NotFound, RateLimited, ValidationFailed
 from massline.web.deps import CsrfChecked, PlatformDep, SessionDep, citizen_token, client_key
+from massline.web.ids import PathId
 from massline.web.templating import flash, render
 
 router = APIRouter()
@@ -93,7 +94,7 @@ def messages(
 
 
 @router.get("/messages/{message_id}", response_class=HTMLResponse, include_in_schema=False)
-def message_page(request: Request, message_id: int, session: SessionDep) -> Response:
+def message_page(request: Request, message_id: PathId, session: SessionDep) -> Response:
     """One public message: redacted text, public history and reply."""
     pm = public_message(access_public_message(session, message_id), with_history=True)
     return render(request, "portal/message.html", {"nav": "board", "m": pm})
@@ -115,13 +116,13 @@ def _take_stance(request: Request, message_id: int, platform: Platform, stance: 
 
 
 @router.post("/messages/{message_id}/support", dependencies=[CsrfChecked], include_in_schema=False)
-def support(request: Request, message_id: int, platform: PlatformDep) -> Response:
+def support(request: Request, message_id: PathId, platform: PlatformDep) -> Response:
     """点赞, once per browser (a citizen takes one stance per message)."""
     return _take_stance(request, message_id, platform, "support")
 
 
 @router.post("/messages/{message_id}/oppose", dependencies=[CsrfChecked], include_in_schema=False)
-def oppose(request: Request, message_id: int, platform: PlatformDep) -> Response:
+def oppose(request: Request, message_id: PathId, platform: PlatformDep) -> Response:
     """反对, once per browser (a citizen takes one stance per message)."""
     return _take_stance(request, message_id, platform, "oppose")
 

@@ -8,6 +8,7 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from massline.services.casework import CaseResult
+from massline.web.ids import BodyId
 
 R = TypeVar("R", bound=CaseResult)
 
@@ -21,7 +22,7 @@ class MessageCreate(BaseModel):
     region: str = Field(default="", description="region code (see /api/v1/meta)")
     category: str = Field(default="", description="category path, optional")
     addressee_office: str = Field(default="", description="office code, optional")
-    addressee_leader: int | None = Field(default=None, description="leader id, optional")
+    addressee_leader: BodyId | None = Field(default=None, description="leader id, optional")
     author_name: str = ""
     contact_phone: str = ""
     is_public: bool = True

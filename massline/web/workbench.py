@@ -37,6 +37,7 @@ from massline.web.deps import (
     login_session,
     page_user,
 )
+from massline.web.ids import PathId
 from massline.web.templating import flash, render
 from massline.web.validation import request_from_form
 
@@ -168,14 +169,14 @@ def _case_page(
 
 @router.get("/cases/{message_id}", response_class=HTMLResponse)
 def case(
-    request: Request, message_id: int, user: CurrentOfficial, session: SessionDep, platform: PlatformDep
+    request: Request, message_id: PathId, user: CurrentOfficial, session: SessionDep, platform: PlatformDep
 ) -> Response:
     """A case with its full history and the forms for the allowed actions."""
     return _case_page(request, session, user, message_id, platform.now())
 
 
 @router.post("/cases/{message_id}/contact", dependencies=[CsrfChecked])
-def reveal_contact(request: Request, message_id: int, user: CurrentOfficial, platform: PlatformDep) -> Response:
+def reveal_contact(request: Request, message_id: PathId, user: CurrentOfficial, platform: PlatformDep) -> Response:
     """Show the citizen's phone to the handling office; the read is audited."""
     with platform.write() as session:
         actor = _actor(session, user)
@@ -194,7 +195,7 @@ def _action_request(action: str, form: Any) -> cases.CaseRequest:
 
 @router.post("/cases/{message_id}/{action}", dependencies=[CsrfChecked])
 async def act(
-    request: Request, message_id: int, action: str, user: CurrentOfficial, platform: PlatformDep,
+    request: Request, message_id: PathId, action: str, user: CurrentOfficial, platform: PlatformDep,
 ) -> Response:
     """Do one action on the case, then show the case (or the page the form came from)."""
     form = await request.form()
@@ -227,7 +228,7 @@ def _act(request: Request, message_id: int, action: str, form: Any, user: User, 
 
 @router.post("/extensions/{extension_id}", dependencies=[CsrfChecked])
 def decide_extension(
-    request: Request, extension_id: int, user: CurrentOfficial, platform: PlatformDep,
+    request: Request, extension_id: PathId, user: CurrentOfficial, platform: PlatformDep,
     approve: Annotated[str, Form()] = "",
 ) -> Response:
     """The office head approves or denies a deadline extension."""
