@@ -8,6 +8,9 @@ message (``编号须在 1 到 2147483647 之间``) instead of reaching the datab
 
 - ``PathId``: a path (or query) parameter, e.g. ``message_id: PathId``;
 - ``BodyId``: a field of a request body, e.g. ``addressee_leader: BodyId | None``;
+- ``Key``: a text that finds a record by equality (tracking code, secret, username, password, client token);
+  a NUL or a lone surrogate in it is refused with 422 (no stored key holds one, and the database drivers
+  fail on them);
 - ``checked_ids(model)``: a service's request schema (the typed case and issue actions) with its id fields
   (``*_id``, ``*_ids`` and those in ``ID_FIELDS``) as ``BodyId``; the API routes and the staff pages parse
   action bodies and forms with it.
@@ -20,7 +23,8 @@ from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 from fastapi import Path
-from pydantic import BaseModel, Field, create_model
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, create_model
+from pydantic_core import PydanticCustomError
 
 ID_MAX = 2**31 - 1
 ID_TITLE = "编号"
@@ -28,6 +32,17 @@ ID_MESSAGE = f"编号须在 1 到 {ID_MAX} 之间"
 
 PathId = Annotated[int, Path(ge=1, le=ID_MAX, title=ID_TITLE, description=f"record id, 1–{ID_MAX}")]
 BodyId = Annotated[int, Field(ge=1, le=ID_MAX)]
+
+KEY_MAX = 200
+
+
+def _clean_key(value: str) -> str:
+    if "\x00" in value or any("\ud800" <= c <= "\udfff" for c in value):
+        raise PydanticCustomError("key_characters", "contains a NUL or a lone surrogate")
+    return value
+
+
+Key = Annotated[str, StringConstraints(max_length=KEY_MAX), AfterValidator(_clean_key)]
 
 # id fields whose name does not say so: MergeRequest.other (the issue merged in), MessageCreate.addressee_leader
 ID_FIELDS = frozenset({"other", "addressee_leader"})

@@ -30,7 +30,7 @@ from massline.services.casework import public_message
 from massline.services.deployment import directory
 from massline.services.errors import Conflict, NotFound, RateLimited, ValidationFailed
 from massline.web.deps import CsrfChecked, PlatformDep, SessionDep, citizen_token, client_key
-from massline.web.ids import PathId
+from massline.web.ids import Key, PathId
 from massline.web.templating import flash, render
 
 router = APIRouter()
@@ -273,7 +273,7 @@ def track_form(request: Request) -> Response:
 @router.post("/track", dependencies=[CsrfChecked], include_in_schema=False)
 def track(
     request: Request, platform: PlatformDep, session: SessionDep,
-    tracking_code: Annotated[str, Form()] = "", secret: Annotated[str, Form()] = "",
+    tracking_code: Annotated[Key, Form()] = "", secret: Annotated[Key, Form()] = "",
 ) -> Response:
     """Check the code and secret, remember them for this browser, show the case."""
     values = {"tracking_code": tracking_code}

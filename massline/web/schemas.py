@@ -8,7 +8,7 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from massline.services.casework import CaseResult
-from massline.web.ids import BodyId
+from massline.web.ids import BodyId, Key
 
 R = TypeVar("R", bound=CaseResult)
 
@@ -100,8 +100,8 @@ class MessagePage(BaseModel):
 class TrackRequest(BaseModel):
     """Tracking code and secret, shown to the citizen at submission."""
 
-    tracking_code: str
-    secret: str
+    tracking_code: Key
+    secret: Key
 
 
 class RateRequest(TrackRequest):
@@ -122,14 +122,14 @@ class ReopenRequest(TrackRequest):
 class SupportRequest(BaseModel):
     """A random per-device token so each citizen counts once."""
 
-    client_token: str = Field(min_length=8, max_length=200)
+    client_token: Key = Field(min_length=8)
 
 
 class LoginRequest(BaseModel):
     """Staff credentials."""
 
-    username: str
-    password: str
+    username: Key
+    password: Key
 
 
 class TokenOut(BaseModel):

@@ -35,6 +35,8 @@ _TYPES = {
     "model_attributes_type": "请求体须为 JSON 对象",
     "dict_type": "请求体须为 JSON 对象",
     "json_invalid": "请求体不是有效的 JSON",
+    "key_characters": "{t}含有不允许的字符",
+    "string_unicode": "{t}含有不允许的字符",
 }
 
 

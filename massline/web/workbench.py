@@ -37,7 +37,7 @@ from massline.web.deps import (
     login_session,
     page_user,
 )
-from massline.web.ids import PathId
+from massline.web.ids import Key, PathId
 from massline.web.templating import flash, render
 from massline.web.validation import request_from_form
 
@@ -77,8 +77,8 @@ def login_form(request: Request, session: SessionDep, next: str = "/staff") -> R
 
 @router.post("/login", dependencies=[CsrfChecked])
 def login(
-    request: Request, platform: PlatformDep, username: Annotated[str, Form()] = "",
-    password: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/staff",
+    request: Request, platform: PlatformDep, username: Annotated[Key, Form()] = "",
+    password: Annotated[Key, Form()] = "", next: Annotated[str, Form()] = "/staff",
 ) -> Response:
     """Check the credentials (rate-limited, with account lockout) and start a session."""
     target = safe_next(next)

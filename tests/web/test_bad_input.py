@@ -1,5 +1,6 @@
-"""Every id in a path, a query or a body is checked against the id columns' range before any service sees it:
-out of range (too big for the database, zero, negative) answers 422 with a Chinese message, never 500."""
+"""Bad input answers 422 in Chinese, never 500. Every id in a path or a body is checked against the id
+columns' range before any service sees it (too big for the database, zero, negative); a NUL in a query
+string is refused before any route."""
 
 from __future__ import annotations
 
@@ -91,3 +92,47 @@ def test_form_ids_out_of_range_are_422(url: str, api: httpx.Client) -> None:
         r = page.post_form(f"/staff/cases/{case['id']}/assign", {"user_id": str(value)}, form_page="/staff")
         assert r.status_code == 422, (value, r.status_code, r.text[:300])
         assert "编号须在 1 到" in r.text
+
+
+def test_nul_in_a_query_string_is_422(url: str) -> None:
+    with httpx.Client(base_url=url, timeout=20) as client:
+        r = client.get("/api/v1/issues", params={"status": "a\x00b"})
+        assert r.status_code == 422 and "NUL" in r.json()["detail"]
+        r = client.get("/messages?q=%00")
+        assert r.status_code == 422 and "不允许的字符" in r.text
+        assert client.get("/api/v1/messages", params={"q": "%00"}).status_code == 200  # the text "%00" is fine
+
+
+@pytest.mark.parametrize("bad", ["AB\x00CD", "AB\ud800CD"])
+def test_keys_with_a_nul_or_a_lone_surrogate_are_422(url: str, bad: str) -> None:
+    """Tracking codes, secrets, usernames, passwords: a NUL or a lone surrogate never reaches the database."""
+    import json
+
+    with httpx.Client(base_url=url, timeout=20) as client:
+        for path, body in (
+            ("/api/v1/track", {"tracking_code": bad, "secret": "X" * 10}),
+            ("/api/v1/track/reopen", {"tracking_code": "X" * 10, "secret": bad, "reason": "没有解决"}),
+            ("/api/v1/auth/token", {"username": bad, "password": "x"}),
+            ("/api/v1/issues/1/rate", {"tracking_code": bad, "secret": "X" * 10, "score": 3}),
+            ("/api/v1/messages/1/support", {"client_token": bad * 4}),
+        ):
+            r = client.post(path, content=json.dumps(body), headers={"Content-Type": "application/json"})
+            assert r.status_code == 422, (path, r.status_code, r.text[:300])
+            assert "含有不允许的字符" in r.text
+    if "\x00" not in bad:
+        return  # a form cannot carry a lone surrogate (UTF-8)
+    page = Browser(url)
+    for path, data, form_page in (
+        ("/track", {"tracking_code": bad, "secret": "X" * 10}, "/track"),
+        ("/staff/login", {"username": bad, "password": "x"}, "/staff/login"),
+    ):
+        r = page.post_form(path, data, form_page=form_page)
+        assert r.status_code == 422 and "含有不允许的字符" in r.text, (path, r.status_code, r.text[:300])
+
+
+def test_the_documented_422_is_the_answer_given(url: str) -> None:
+    with httpx.Client(base_url=url, timeout=20) as client:
+        doc = client.get("/api/openapi.json").json()["components"]["schemas"]["HTTPValidationError"]
+        answer = client.post("/api/v1/messages", json={}).json()
+    assert doc["properties"]["detail"]["type"] == "string" and isinstance(answer["detail"], str)
+    assert doc["properties"]["errors"]["type"] == "object" and isinstance(answer["errors"], dict)
