@@ -24,6 +24,7 @@ from massline.services.events import EVENT_LABELS
 from massline.services.routing import due_soon_days
 from massline.web import schemas
 from massline.web.deps import ApiOfficial, PlatformDep, SessionDep, client_key, issue_api_token
+from massline.web.ids import PathId, checked_ids
 
 router = APIRouter(prefix="/api/v1")
 
@@ -104,7 +105,7 @@ def list_messages(
 
 
 @router.get("/messages/{message_id}", response_model=schemas.MessagePublic, tags=["citizens"])
-def get_message(message_id: int, session: SessionDep) -> schemas.MessagePublic:
+def get_message(message_id: PathId, session: SessionDep) -> schemas.MessagePublic:
     """One public message with its public history and reply."""
     return schemas.MessagePublic.model_validate(
         public_message(access_public_message(session, message_id), with_history=True)
@@ -127,7 +128,7 @@ def _stance(message_id: int, token: str, request: Request, platform: Platform, s
 
 @router.post("/messages/{message_id}/support", tags=["citizens"])
 def support_message(
-    message_id: int, data: schemas.SupportRequest, request: Request, platform: PlatformDep
+    message_id: PathId, data: schemas.SupportRequest, request: Request, platform: PlatformDep
 ) -> dict[str, int]:
     """点赞: one per signed client token (``/supporter-token``), a few per address and message a day."""
     return {"support_count": _stance(message_id, data.client_token, request, platform, "support")}
@@ -135,7 +136,7 @@ def support_message(
 
 @router.post("/messages/{message_id}/oppose", tags=["citizens"])
 def oppose_message(
-    message_id: int, data: schemas.SupportRequest, request: Request, platform: PlatformDep
+    message_id: PathId, data: schemas.SupportRequest, request: Request, platform: PlatformDep
 ) -> dict[str, int]:
     """反对: one stance (support or oppose) per signed client token and message, limited per address."""
     return {"oppose_count": _stance(message_id, data.client_token, request, platform, "oppose")}
@@ -312,7 +313,7 @@ def case_out(view: cases.CaseView, platform: Platform, soon: int) -> schemas.Cas
 
 
 @router.get("/cases/{message_id}", response_model=schemas.CaseOut, tags=["officials"])
-def get_case(message_id: int, user: ApiOfficial, session: SessionDep, platform: PlatformDep) -> schemas.CaseOut:
+def get_case(message_id: PathId, user: ApiOfficial, session: SessionDep, platform: PlatformDep) -> schemas.CaseOut:
     """A case with its full history and the actions the official may take."""
     return case_out(cases.case_view(session, user, message_id), platform, due_soon_days(session))
 
@@ -331,8 +332,8 @@ def _case_action_route(spec: cases.CaseAction[Any, Any]) -> None:
 
     endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [
-            inspect.Parameter("message_id", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=int),
-            inspect.Parameter("data", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=spec.request),
+            inspect.Parameter("message_id", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=PathId),
+            inspect.Parameter("data", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=checked_ids(spec.request)),
             inspect.Parameter("user", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=ApiOfficial),
             inspect.Parameter("platform", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=PlatformDep),
         ],
@@ -351,13 +352,13 @@ for _spec in cases.CASE_ACTIONS.values():
 
 
 @router.post("/cases/{message_id}/{action}", tags=["officials"], responses={422: {"description": "未知操作"}})
-def unknown_case_action(message_id: int, action: str, user: ApiOfficial) -> None:
+def unknown_case_action(message_id: PathId, action: str, user: ApiOfficial) -> None:
     """Any other action name: 422 (the actions are the routes above, one per action)."""
     raise ValidationFailed({"action": "未知操作"})
 
 
 @router.get("/cases/{message_id}/contact", tags=["officials"])
-def case_contact(message_id: int, user: ApiOfficial, platform: PlatformDep) -> dict[str, str]:
+def case_contact(message_id: PathId, user: ApiOfficial, platform: PlatformDep) -> dict[str, str]:
     """The citizen's contact, for the handling office only; the read is audited."""
     with platform.write() as session:
         return {"contact_phone": cases.reveal_contact(session, platform.cipher, user, message_id)}
@@ -371,7 +372,7 @@ def pending_extensions(user: ApiOfficial, session: SessionDep) -> list[cases.Pen
 
 @router.post("/extensions/{extension_id}/decide", response_model=schemas.DecisionOut, tags=["officials"])
 def decide(
-    extension_id: int, data: cases.ExtensionDecision, user: ApiOfficial, platform: PlatformDep
+    extension_id: PathId, data: cases.ExtensionDecision, user: ApiOfficial, platform: PlatformDep
 ) -> schemas.DecisionOut:
     """The office head approves or denies an extension (the answer's ``status``: approved or denied)."""
     with platform.write() as session:

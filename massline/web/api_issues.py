@@ -25,6 +25,7 @@ from massline.services.casework import MAX_PAGE
 from massline.services.errors import ValidationFailed
 from massline.services.issues import ISSUE_ACTION_SPECS, IssueAction, IssueDetailView, IssueRequest, IssueSummaryView
 from massline.web.deps import ApiOfficial, PlatformDep, SessionDep, client_key
+from massline.web.ids import PathId, checked_ids
 from massline.web.issue_schemas import (
     AlertNote,
     AlertOut,
@@ -106,7 +107,7 @@ def hot_list(
 
 
 @router.get("/issues/{issue_id}", response_model=PublicIssueOut, tags=["issues"])
-def public_issue(issue_id: int, session: SessionDep) -> PublicIssueOut:
+def public_issue(issue_id: PathId, session: SessionDep) -> PublicIssueOut:
     """One public issue: its public messages (PII redacted), replies, commitments, public history, rating."""
     view = issue_views.public_issue(session, issue_id)
     return PublicIssueOut.model_validate(
@@ -117,7 +118,7 @@ def public_issue(issue_id: int, session: SessionDep) -> PublicIssueOut:
 
 
 @router.post("/issues/{issue_id}/rate", response_model=RatingOut, tags=["issues"])
-def rate_issue(issue_id: int, data: IssueRateRequest, request: Request, platform: PlatformDep) -> RatingOut:
+def rate_issue(issue_id: PathId, data: IssueRateRequest, request: Request, platform: PlatformDep) -> RatingOut:
     """A citizen of the issue rates its handling (1–5), once per message (rate-limited like tracking)."""
     platform.rate_limit(platform.track_limiter, client_key(request, platform))
     with platform.write() as session:
@@ -156,7 +157,7 @@ def staff_issues(
 
 
 @router.get("/staff/issues/{issue_id}", response_model=IssueDetailOut, tags=["issues"])
-def staff_issue(issue_id: int, user: ApiOfficial, session: SessionDep) -> IssueDetailOut:
+def staff_issue(issue_id: PathId, user: ApiOfficial, session: SessionDep) -> IssueDetailOut:
     """An issue with the messages the official may read, history, commitments, alerts and allowed actions."""
     return detail_out(issue_views.issue_detail(session, user, issue_id), user)
 
@@ -182,8 +183,8 @@ def _issue_action_route(spec: IssueAction[Any, Any]) -> None:
 
     endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [
-            inspect.Parameter("issue_id", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=int),
-            inspect.Parameter("data", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=spec.request),
+            inspect.Parameter("issue_id", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=PathId),
+            inspect.Parameter("data", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=checked_ids(spec.request)),
             inspect.Parameter("user", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=ApiOfficial),
             inspect.Parameter("platform", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=PlatformDep),
         ],
@@ -202,7 +203,7 @@ for _spec in ISSUE_ACTION_SPECS.values():
 
 
 @router.post("/staff/issues/{issue_id}/{action}", tags=["issues"], responses={422: {"description": "未知操作"}})
-def unknown_issue_action(issue_id: int, action: str, user: ApiOfficial) -> None:
+def unknown_issue_action(issue_id: PathId, action: str, user: ApiOfficial) -> None:
     """Any other action name: 422 (the actions are the routes above, one per action)."""
     raise ValidationFailed({"action": "未知操作"})
 
@@ -222,13 +223,13 @@ def list_alerts(
 
 
 @router.get("/alerts/{alert_id}", response_model=AlertOut, tags=["alerts"])
-def get_alert(alert_id: int, user: ApiOfficial, session: SessionDep) -> AlertOut:
+def get_alert(alert_id: PathId, user: ApiOfficial, session: SessionDep) -> AlertOut:
     """One alert with its evidence."""
     return alert_out(access_alert_by_id(session, user, alert_id), user)
 
 
 @router.post("/alerts/{alert_id}/acknowledge", response_model=AlertOut, tags=["alerts"])
-def acknowledge(alert_id: int, data: AlertNote, user: ApiOfficial, platform: PlatformDep) -> AlertOut:
+def acknowledge(alert_id: PathId, data: AlertNote, user: ApiOfficial, platform: PlatformDep) -> AlertOut:
     """The responsible office has seen the alert."""
     with platform.write() as session:
         actor = _actor(session, user)
@@ -236,7 +237,7 @@ def acknowledge(alert_id: int, data: AlertNote, user: ApiOfficial, platform: Pla
 
 
 @router.post("/alerts/{alert_id}/resolve", response_model=AlertOut, tags=["alerts"])
-def resolve(alert_id: int, data: AlertNote, user: ApiOfficial, platform: PlatformDep) -> AlertOut:
+def resolve(alert_id: PathId, data: AlertNote, user: ApiOfficial, platform: PlatformDep) -> AlertOut:
     """Close the alert; a later trigger opens a new one."""
     with platform.write() as session:
         actor = _actor(session, user)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
-from urllib.parse import quote
+from typing import Any
+from urllib.parse import quote, unquote_to_bytes
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
@@ -76,6 +77,27 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class RefuseNul:
+    """Answers 422 to a query string holding a NUL character (``%00``), before any route: no database
+    stores it in text (PostgreSQL refuses it), and no filter or search of the app means it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and b"\x00" in unquote_to_bytes(scope.get("query_string", b"")):
+            message = "请求格式不正确：查询参数中含有不允许的字符（NUL）"
+            request = Request(scope)
+            response = (
+                JSONResponse({"detail": message, "errors": {"query": "含有不允许的字符（NUL）"}}, status_code=422)
+                if request.url.path.startswith("/api/")
+                else portal.error_page(request, message, 422, None)
+            )
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
 def _error_body(exc: ServiceError) -> dict[str, object]:
     body: dict[str, object] = {"detail": exc.message}
     if isinstance(exc, ValidationFailed):
@@ -89,6 +111,38 @@ def _body_model(request: Request) -> type[BaseModel] | None:
     body = getattr(getattr(route, "dependant", None), "body_params", None) or []
     model = body[0].field_info.annotation if len(body) == 1 else None
     return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+# What a 422 answer holds (the invalid-request handler below and ``ValidationFailed``), in place of
+# FastAPI's default ``HTTPValidationError`` (a list of pydantic errors) in the OpenAPI document.
+VALIDATION_ERROR_SCHEMA = {
+    "title": "HTTPValidationError",
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string", "title": "Detail", "description": "the problem, in Chinese"},
+        "errors": {
+            "type": "object", "title": "Errors", "additionalProperties": {"type": "string"},
+            "description": "field name -> Chinese message (pydantic's words in brackets)",
+        },
+    },
+    "required": ["detail"],
+}  # fmt: skip
+
+
+def _add_openapi(app: FastAPI) -> None:
+    """The OpenAPI document, with the 422 answer as the app gives it."""
+    original = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = original()
+            components = schema.get("components", {}).get("schemas", {})
+            if "HTTPValidationError" in components:
+                components["HTTPValidationError"] = VALIDATION_ERROR_SCHEMA
+                components.pop("ValidationError", None)
+        return app.openapi_schema or original()
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def create_app(platform: Platform | None = None) -> FastAPI:
@@ -105,6 +159,7 @@ def create_app(platform: Platform | None = None) -> FastAPI:
         swagger_ui_parameters={"syntaxHighlight": False},
     )
     app.state.platform = platform
+    app.add_middleware(RefuseNul)  # inside the session: its error page has the session
     app.add_middleware(
         SessionMiddleware,
         secret_key=platform.secret_key,
@@ -128,6 +183,7 @@ def create_app(platform: Platform | None = None) -> FastAPI:
         return HTMLResponse(API_DOCS_PAGE)
 
     _add_error_handlers(app)
+    _add_openapi(app)
     return app
 
 
@@ -152,7 +208,8 @@ def _add_error_handlers(app: FastAPI) -> None:
         }
         if request.url.path.startswith("/api/"):
             return JSONResponse(body, status_code=422)
-        return portal.error_page(request, "请求格式不正确，请检查后重试", 422, None)
+        chinese = field_errors(exc.errors(), _body_model(request), skip=1)
+        return portal.error_page(request, "请求格式不正确：" + "；".join(dict.fromkeys(chinese.values())), 422, None)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:

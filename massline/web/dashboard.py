@@ -33,6 +33,7 @@ from massline.services.errors import Conflict, Forbidden, ValidationFailed
 from massline.services.issues import ISSUE_ACTION_SPECS
 from massline.web.charts import Bar, Series, bar_chart, bars_desc, line_chart, trend_desc
 from massline.web.deps import CsrfChecked, CurrentOfficial, PlatformDep, SessionDep
+from massline.web.ids import PathId
 from massline.web.templating import flash, query_url, render
 from massline.web.validation import request_from_form
 from massline.web.workbench import safe_next
@@ -197,14 +198,14 @@ def _issue_page(
 
 
 @router.get("/issues/{issue_id}", response_class=HTMLResponse)
-def issue(request: Request, issue_id: int, user: CurrentOfficial, session: SessionDep) -> Response:
+def issue(request: Request, issue_id: PathId, user: CurrentOfficial, session: SessionDep) -> Response:
     """One issue: figures, heat with components, messages, replies, commitments, ratings and actions."""
     return _issue_page(request, session, user, issue_id)
 
 
 @router.post("/issues/{issue_id}/{action}", dependencies=[CsrfChecked])
 async def issue_action(
-    request: Request, issue_id: int, action: str, user: CurrentOfficial, platform: PlatformDep,
+    request: Request, issue_id: PathId, action: str, user: CurrentOfficial, platform: PlatformDep,
 ) -> Response:  # fmt: skip
     """Own, save the reply draft, publish it to all, commit, report progress, resolve, merge or split;
     then show the issue (after a split: the new one)."""
@@ -260,7 +261,7 @@ def alert_list(
 
 @router.post("/alerts/{alert_id}/{action}", dependencies=[CsrfChecked])
 def alert_action(
-    request: Request, alert_id: int, action: str, user: CurrentOfficial, platform: PlatformDep,
+    request: Request, alert_id: PathId, action: str, user: CurrentOfficial, platform: PlatformDep,
     note: Annotated[str, Form()] = "", return_to: Annotated[str, Form()] = "",
 ) -> Response:  # fmt: skip
     """Acknowledge (已知悉) or resolve (解除) an alert, then go back to the page the form was on."""

@@ -8,6 +8,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from massline.services.issues import IssueResult
+from massline.web.ids import Key
 from massline.web.schemas import MessagePublic
 
 R = TypeVar("R", bound=IssueResult)
@@ -211,8 +212,8 @@ class PublicIssueOut(BaseModel):
 class IssueRateRequest(BaseModel):
     """A citizen rates an issue's handling with the tracking code and secret of one of its messages."""
 
-    tracking_code: str
-    secret: str
+    tracking_code: Key
+    secret: Key
     score: int = Field(ge=1, le=5, title="评分")
     comment: str = ""
 

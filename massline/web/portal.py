@@ -40,6 +40,7 @@ from massline.web.deps import (
     followed_case,
     forget_case,
 )
+from massline.web.ids import Key, PathId
 from massline.web.templating import flash, render
 
 router = APIRouter()
@@ -102,7 +103,7 @@ def messages(
 
 
 @router.get("/messages/{message_id}", response_class=HTMLResponse, include_in_schema=False)
-def message_page(request: Request, message_id: int, session: SessionDep) -> Response:
+def message_page(request: Request, message_id: PathId, session: SessionDep) -> Response:
     """One public message: redacted text, public history and reply."""
     pm = public_message(access_public_message(session, message_id), with_history=True)
     return render(request, "portal/message.html", {"nav": "board", "m": pm})
@@ -125,13 +126,13 @@ def _take_stance(request: Request, message_id: int, platform: Platform, stance: 
 
 
 @router.post("/messages/{message_id}/support", dependencies=[CsrfChecked], include_in_schema=False)
-def support(request: Request, message_id: int, platform: PlatformDep) -> Response:
+def support(request: Request, message_id: PathId, platform: PlatformDep) -> Response:
     """点赞, once per browser (a citizen takes one stance per message)."""
     return _take_stance(request, message_id, platform, "support")
 
 
 @router.post("/messages/{message_id}/oppose", dependencies=[CsrfChecked], include_in_schema=False)
-def oppose(request: Request, message_id: int, platform: PlatformDep) -> Response:
+def oppose(request: Request, message_id: PathId, platform: PlatformDep) -> Response:
     """反对, once per browser (a citizen takes one stance per message)."""
     return _take_stance(request, message_id, platform, "oppose")
 
@@ -254,7 +255,7 @@ def track_form(request: Request) -> Response:
 @router.post("/track", dependencies=[CsrfChecked], include_in_schema=False)
 def track(
     request: Request, platform: PlatformDep, session: SessionDep,
-    tracking_code: Annotated[str, Form()] = "", secret: Annotated[str, Form()] = "",
+    tracking_code: Annotated[Key, Form()] = "", secret: Annotated[Key, Form()] = "",
 ) -> Response:
     """Check the code and secret, remember them for this browser, show the case."""
     values = {"tracking_code": tracking_code}

@@ -19,6 +19,7 @@ from massline.services import issues as issue_actions
 from massline.services import issues as issue_views
 from massline.services.errors import Conflict, NotFound, RateLimited, ValidationFailed
 from massline.web.deps import CsrfChecked, PlatformDep, SessionDep, client_key
+from massline.web.ids import Key, PathId
 from massline.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
@@ -47,15 +48,15 @@ def _issue_page(
 
 
 @router.get("/issues/{issue_id}", response_class=HTMLResponse)
-def issue_page(request: Request, issue_id: int, session: SessionDep) -> Response:
+def issue_page(request: Request, issue_id: PathId, session: SessionDep) -> Response:
     """One issue: the problem, the public messages, the reply, the commitments and their progress."""
     return _issue_page(request, session, issue_id)
 
 
 @router.post("/issues/{issue_id}/rate", dependencies=[CsrfChecked])
 def rate_issue(
-    request: Request, issue_id: int, platform: PlatformDep, tracking_code: Annotated[str, Form()] = "",
-    secret: Annotated[str, Form()] = "", score: Annotated[str, Form()] = "", comment: Annotated[str, Form()] = "",
+    request: Request, issue_id: PathId, platform: PlatformDep, tracking_code: Annotated[Key, Form()] = "",
+    secret: Annotated[Key, Form()] = "", score: Annotated[str, Form()] = "", comment: Annotated[str, Form()] = "",
 ) -> Response:  # fmt: skip
     """A citizen who raised one of the issue's messages rates how it was handled (1–5 stars)."""
     values = {"tracking_code": tracking_code, "score": score, "comment": comment}

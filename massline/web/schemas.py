@@ -8,6 +8,7 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from massline.services.casework import CaseResult
+from massline.web.ids import BodyId, Key
 
 R = TypeVar("R", bound=CaseResult)
 
@@ -21,7 +22,7 @@ class MessageCreate(BaseModel):
     region: str = Field(default="", description="region code (see /api/v1/meta)")
     category: str = Field(default="", description="category path, optional")
     addressee_office: str = Field(default="", description="office code, optional")
-    addressee_leader: int | None = Field(default=None, description="leader id, optional")
+    addressee_leader: BodyId | None = Field(default=None, description="leader id, optional")
     author_name: str = ""
     contact_phone: str = ""
     is_public: bool = True
@@ -99,8 +100,8 @@ class MessagePage(BaseModel):
 class TrackRequest(BaseModel):
     """Tracking code and secret, shown to the citizen at submission."""
 
-    tracking_code: str
-    secret: str
+    tracking_code: Key
+    secret: Key
 
 
 class RateRequest(TrackRequest):
@@ -121,7 +122,7 @@ class ReopenRequest(TrackRequest):
 class SupportRequest(BaseModel):
     """The client token from ``POST /api/v1/supporter-token`` (signed by the server), so each citizen counts once."""
 
-    client_token: str = Field(min_length=8, max_length=200, title="支持者标识")
+    client_token: Key = Field(min_length=8, title="支持者标识")
 
 
 class SupporterToken(BaseModel):
@@ -133,8 +134,8 @@ class SupporterToken(BaseModel):
 class LoginRequest(BaseModel):
     """Staff credentials."""
 
-    username: str
-    password: str
+    username: Key
+    password: Key
 
 
 class TokenOut(BaseModel):

@@ -13,6 +13,7 @@ from typing import Any, TypeVar, get_origin
 from pydantic import BaseModel, ValidationError
 
 from massline.services.errors import ValidationFailed
+from massline.web.ids import checked_ids, id_error
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -34,6 +35,8 @@ _TYPES = {
     "model_attributes_type": "请求体须为 JSON 对象",
     "dict_type": "请求体须为 JSON 对象",
     "json_invalid": "请求体不是有效的 JSON",
+    "key_characters": "{t}含有不允许的字符",
+    "string_unicode": "{t}含有不允许的字符",
 }
 
 
@@ -70,7 +73,7 @@ def field_errors(
     for e in errors:
         loc = list(e.get("loc", ()))[skip:]
         name = ".".join(str(p) for p in loc) or "body"
-        text = chinese_message(e, _title(model, loc))
+        text = id_error(e, loc) or chinese_message(e, _title(model, loc))
         out.setdefault(name, f"{text} ({e.get('msg', '')})" if english else text)
     return out
 
@@ -83,7 +86,8 @@ def form_errors(exc: ValidationError, model: type[BaseModel]) -> dict[str, str]:
 def request_from_form(model: type[M], form: Any) -> M:
     """``model`` from a posted form: only its own fields; an empty optional or non-text field counts as
     not given (so it takes its default, or is reported as missing); list fields take every value.
-    Raises ``ValidationFailed`` with the Chinese messages."""
+    Id fields are checked as ``ids.BodyId``. Raises ``ValidationFailed`` with the Chinese messages."""
+    model = checked_ids(model)
     data: dict[str, Any] = {}
     for name, info in model.model_fields.items():
         if get_origin(info.annotation) is list:

@@ -38,6 +38,7 @@ from massline.web.deps import (
     logout_session,
     page_user,
 )
+from massline.web.ids import Key, PathId
 from massline.web.templating import flash, render
 from massline.web.validation import request_from_form
 
@@ -77,8 +78,8 @@ def login_form(request: Request, session: SessionDep, next: str = "/staff") -> R
 
 @router.post("/login", dependencies=[CsrfChecked])
 def login(
-    request: Request, platform: PlatformDep, username: Annotated[str, Form()] = "",
-    password: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/staff",
+    request: Request, platform: PlatformDep, username: Annotated[Key, Form()] = "",
+    password: Annotated[Key, Form()] = "", next: Annotated[str, Form()] = "/staff",
 ) -> Response:
     """Check the credentials (limited per address; failures throttled per address and username), start a session."""
     target = safe_next(next)
@@ -169,14 +170,14 @@ def _case_page(
 
 @router.get("/cases/{message_id}", response_class=HTMLResponse)
 def case(
-    request: Request, message_id: int, user: CurrentOfficial, session: SessionDep, platform: PlatformDep
+    request: Request, message_id: PathId, user: CurrentOfficial, session: SessionDep, platform: PlatformDep
 ) -> Response:
     """A case with its full history and the forms for the allowed actions."""
     return _case_page(request, session, user, message_id, platform.now())
 
 
 @router.post("/cases/{message_id}/contact", dependencies=[CsrfChecked])
-def reveal_contact(request: Request, message_id: int, user: CurrentOfficial, platform: PlatformDep) -> Response:
+def reveal_contact(request: Request, message_id: PathId, user: CurrentOfficial, platform: PlatformDep) -> Response:
     """Show the citizen's phone to the handling office; the read is audited."""
     with platform.write() as session:
         actor = _actor(session, user)
@@ -195,7 +196,7 @@ def _action_request(action: str, form: Any) -> cases.CaseRequest:
 
 @router.post("/cases/{message_id}/{action}", dependencies=[CsrfChecked])
 async def act(
-    request: Request, message_id: int, action: str, user: CurrentOfficial, platform: PlatformDep,
+    request: Request, message_id: PathId, action: str, user: CurrentOfficial, platform: PlatformDep,
 ) -> Response:
     """Do one action on the case, then show the case (or the page the form came from)."""
     form = await request.form()
@@ -228,7 +229,7 @@ def _act(request: Request, message_id: int, action: str, form: Any, user: User, 
 
 @router.post("/extensions/{extension_id}", dependencies=[CsrfChecked])
 def decide_extension(
-    request: Request, extension_id: int, user: CurrentOfficial, platform: PlatformDep,
+    request: Request, extension_id: PathId, user: CurrentOfficial, platform: PlatformDep,
     approve: Annotated[str, Form()] = "",
 ) -> Response:
     """The office head approves or denies a deadline extension."""

@@ -1,0 +1,101 @@
+"""Who may call each route of the app (API and pages): the access table the matrix test checks.
+
+Every route the app serves must have an entry (a new route without one fails
+``test_every_route_has_an_access_rule``). ``ANYONE``: no login (public pages, submission, the public
+board); ``CITIZEN``: no login, but the record is reached only with its tracking code and secret (or a
+per-browser token); ``STAFF``: a bearer token (API) or a staff session (pages); which staff may do what
+is decided by ``services.access`` and checked role by role in ``test_access_matrix.py``.
+"""
+
+from __future__ import annotations
+
+ANYONE, CITIZEN, STAFF = "anyone", "citizen", "staff"
+
+ACCESS: dict[tuple[str, str], tuple[str, str]] = {
+    # ---- API: meta and citizens
+    ("GET", "/api/openapi.json"): (ANYONE, "the API's description"),
+    ("GET", "/api/docs"): (ANYONE, "the API's documentation page"),
+    ("GET", "/api/v1/health"): (ANYONE, "liveness"),
+    ("GET", "/api/v1/meta"): (ANYONE, "what a submission may name"),
+    ("POST", "/api/v1/messages"): (ANYONE, "submit (rate-limited)"),
+    ("GET", "/api/v1/messages"): (ANYONE, "the public board"),
+    ("GET", "/api/v1/messages/{message_id}"): (ANYONE, "a public message; a private one is 404"),
+    ("POST", "/api/v1/messages/{message_id}/support"): (CITIZEN, "one stance per client token"),
+    ("POST", "/api/v1/messages/{message_id}/oppose"): (CITIZEN, "one stance per client token"),
+    ("POST", "/api/v1/track"): (CITIZEN, "tracking code and secret (rate-limited)"),
+    ("POST", "/api/v1/track/rate"): (CITIZEN, "tracking code and secret"),
+    ("POST", "/api/v1/track/reopen"): (CITIZEN, "tracking code and secret"),
+    ("POST", "/api/v1/auth/token"): (ANYONE, "staff credentials (rate-limited, lockout)"),
+    ("GET", "/api/v1/issues"): (ANYONE, "the public hot list"),
+    ("GET", "/api/v1/issues/{issue_id}"): (ANYONE, "a public issue"),
+    ("POST", "/api/v1/issues/{issue_id}/rate"): (CITIZEN, "tracking code and secret of one of its messages"),
+    # ---- API: officials
+    ("GET", "/api/v1/me"): (STAFF, "any official"),
+    ("GET", "/api/v1/inbox"): (STAFF, "the cases the official may read"),
+    ("GET", "/api/v1/dispatch-queue"): (STAFF, "dispatchers"),
+    ("GET", "/api/v1/cases/{message_id}"): (STAFF, "readers of the case (MATRIX); others 404"),
+    ("POST", "/api/v1/cases/{message_id}/accept"): (STAFF, "the handling office (MATRIX)"),
+    ("POST", "/api/v1/cases/{message_id}/assign"): (STAFF, "the handling office"),
+    ("POST", "/api/v1/cases/{message_id}/transfer"): (STAFF, "the handling office"),
+    ("POST", "/api/v1/cases/{message_id}/reject"): (STAFF, "the handling office, dispatchers"),
+    ("POST", "/api/v1/cases/{message_id}/reply"): (STAFF, "the handling office; not dispatchers"),
+    ("POST", "/api/v1/cases/{message_id}/publish"): (STAFF, "the handling office"),
+    ("POST", "/api/v1/cases/{message_id}/close"): (STAFF, "the handling office"),
+    ("POST", "/api/v1/cases/{message_id}/extend_request"): (STAFF, "the handling office"),
+    ("POST", "/api/v1/cases/{message_id}/dispatch"): (STAFF, "dispatchers"),
+    ("POST", "/api/v1/cases/{message_id}/category"): (STAFF, "the handling office, dispatchers"),
+    ("POST", "/api/v1/cases/{message_id}/{action}"): (STAFF, "unknown action: 422"),
+    ("GET", "/api/v1/cases/{message_id}/contact"): (STAFF, "the handling office only, audited"),
+    ("GET", "/api/v1/extensions"): (STAFF, "office heads"),
+    ("POST", "/api/v1/extensions/{extension_id}/decide"): (STAFF, "the head of the case's office"),
+    ("GET", "/api/v1/staff/issues"): (STAFF, "the issues the official may read"),
+    ("GET", "/api/v1/staff/issues/{issue_id}"): (STAFF, "readers of the issue"),
+    ("POST", "/api/v1/staff/issues/{issue_id}/own"): (STAFF, "an office the issue concerns"),
+    ("POST", "/api/v1/staff/issues/{issue_id}/draft_reply"): (STAFF, "the owner office"),
+    ("POST", "/api/v1/staff/issues/{issue_id}/publish_reply"): (STAFF, "the owner office"),
+    ("POST", "/api/v1/staff/issues/{issue_id}/reply"): (STAFF, "the owner office"),
+    ("POST", "/api/v1/staff/issues/{issue_id}/commit"): (STAFF, "the owner office"),
+    ("POST", "/api/v1/staff/issues/{issue_id}/update_commitment"): (STAFF, "the responsible office"),
+    ("POST", "/api/v1/staff/issues/{issue_id}/resolve"): (STAFF, "the owner office"),
+    ("POST", "/api/v1/staff/issues/{issue_id}/merge"): (STAFF, "dispatchers, supervisors"),
+    ("POST", "/api/v1/staff/issues/{issue_id}/split"): (STAFF, "dispatchers, supervisors"),
+    ("POST", "/api/v1/staff/issues/{issue_id}/{action}"): (STAFF, "unknown action: 422"),
+    ("GET", "/api/v1/alerts"): (STAFF, "the alerts of the official's scope"),
+    ("GET", "/api/v1/alerts/{alert_id}"): (STAFF, "readers of the alert"),
+    ("POST", "/api/v1/alerts/{alert_id}/acknowledge"): (STAFF, "the responsible office"),
+    ("POST", "/api/v1/alerts/{alert_id}/resolve"): (STAFF, "the responsible office"),
+    # ---- pages: citizens
+    ("GET", "/"): (ANYONE, "home"),
+    ("GET", "/messages"): (ANYONE, "the public board"),
+    ("GET", "/messages/{message_id}"): (ANYONE, "a public message"),
+    ("POST", "/messages/{message_id}/support"): (CITIZEN, "once per browser"),
+    ("POST", "/messages/{message_id}/oppose"): (CITIZEN, "once per browser"),
+    ("GET", "/submit"): (ANYONE, "the form"),
+    ("POST", "/submit"): (ANYONE, "submit (rate-limited)"),
+    ("GET", "/submit/done"): (CITIZEN, "the confirmation, once, in the submitting browser"),
+    ("GET", "/track"): (ANYONE, "the form"),
+    ("POST", "/track"): (CITIZEN, "tracking code and secret (rate-limited)"),
+    ("GET", "/track/case"): (CITIZEN, "the case this browser tracked"),
+    ("POST", "/track/rate"): (CITIZEN, "the case this browser tracked"),
+    ("POST", "/track/reopen"): (CITIZEN, "the case this browser tracked"),
+    ("POST", "/track/forget"): (CITIZEN, "forget it in this browser"),
+    ("GET", "/issues"): (ANYONE, "the hot issues"),
+    ("GET", "/issues/{issue_id}"): (ANYONE, "a public issue"),
+    ("POST", "/issues/{issue_id}/rate"): (CITIZEN, "tracking code and secret of one of its messages"),
+    # ---- pages: staff
+    ("GET", "/staff/login"): (ANYONE, "the login form"),
+    ("POST", "/staff/login"): (ANYONE, "credentials (rate-limited, lockout)"),
+    ("POST", "/staff/logout"): (ANYONE, "ends this browser's session"),
+    ("GET", "/staff"): (STAFF, "the inbox"),
+    ("GET", "/staff/dispatch"): (STAFF, "dispatchers"),
+    ("GET", "/staff/cases/{message_id}"): (STAFF, "readers of the case"),
+    ("POST", "/staff/cases/{message_id}/contact"): (STAFF, "the handling office only, audited"),
+    ("POST", "/staff/cases/{message_id}/{action}"): (STAFF, "as the API's case actions"),
+    ("POST", "/staff/extensions/{extension_id}"): (STAFF, "the head of the case's office"),
+    ("GET", "/staff/dashboard"): (STAFF, "figures of the official's scope"),
+    ("GET", "/staff/issues"): (STAFF, "the issues the official may read"),
+    ("GET", "/staff/issues/{issue_id}"): (STAFF, "readers of the issue"),
+    ("POST", "/staff/issues/{issue_id}/{action}"): (STAFF, "as the API's issue actions"),
+    ("GET", "/staff/alerts"): (STAFF, "the alerts of the official's scope"),
+    ("POST", "/staff/alerts/{alert_id}/{action}"): (STAFF, "the responsible office"),
+}
