@@ -1,8 +1,9 @@
-"""Text: normalisation, sentences and words (``segment``), personal data
+"""Text: the one cleaning of incoming text (``clean``), normalisation, sentences and words (``segment``), personal data
 (``pii``), search terms, near-duplicates (MinHash/LSH) and the shared lexicon
 matcher with negation and hedging.
 """
 
+from massline.analysis.text.clean import clean_text, fold, has_visible_text
 from massline.analysis.text.dedup import LshIndex, MinHasher, near_duplicate_groups
 from massline.analysis.text.lexicon import Hit, TermMatcher, clause_bounds
 from massline.analysis.text.pii import mask_name, redact
@@ -17,6 +18,9 @@ __all__ = [
     "Segmenter",
     "TermMatcher",
     "clause_bounds",
+    "clean_text",
+    "fold",
+    "has_visible_text",
     "index_terms",
     "mask_name",
     "near_duplicate_groups",
