@@ -6,7 +6,7 @@ matcher with negation and hedging.
 from massline.analysis.text.clean import clean_text, fold, has_visible_text
 from massline.analysis.text.dedup import LshIndex, MinHasher, near_duplicate_groups
 from massline.analysis.text.lexicon import Hit, TermMatcher, clause_bounds
-from massline.analysis.text.pii import mask_name, redact
+from massline.analysis.text.pii import mask_name, redact, remove_pii
 from massline.analysis.text.search_terms import index_terms, query_terms
 from massline.analysis.text.segment import STOPWORDS, Segmenter, normalize, split_sentences
 
@@ -27,5 +27,6 @@ __all__ = [
     "normalize",
     "query_terms",
     "redact",
+    "remove_pii",
     "split_sentences",
 ]
