@@ -162,3 +162,24 @@ def test_an_officials_reply_and_reasons_with_unstorable_characters(api: httpx.Cl
         assert message is not None and message.reject_reason == "不属于本单位职责"
     r = _post_json(api, f"/api/v1/cases/{mid}/transfer", {"office": "cs-jsj\x00", "reason": "转给住建局处理"}, official)
     assert r.status_code != 500, r.text
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("/api/v1/auth/token", {"username": "dc.a\x00", "password": "x"}),
+        ("/api/v1/auth/token", {"username": "dc.a\ud800", "password": "x\x00"}),
+        ("/api/v1/auth/token", {"username": "dc.a", "password": "\ud800"}),
+        ("/api/v1/track", {"tracking_code": "ML\x00ABCDEFGH", "secret": "\ud800"}),
+        ("/api/v1/messages/1/support", {"client_token": "device-\x00\ud800-aaaa"}),
+    ],
+)
+def test_lookups_with_unstorable_characters_are_not_a_500(api: httpx.Client, path: str, data: dict) -> None:
+    r = _post_json(api, path, data)
+    assert r.status_code in (401, 404, 422), r.text
+
+
+@pytest.mark.parametrize("params", [{"q": "\x00"}, {"q": "噪音\x00"}, {"region": "\x00"}, {"category": "城乡\x00"},
+                                    {"kind": "投诉\x00"}, {"status": "\x00"}])  # fmt: skip
+def test_board_filters_with_nul_are_not_a_500(api: httpx.Client, params: dict[str, str]) -> None:
+    assert api.get("/api/v1/messages", params=params).status_code in (200, 422)
