@@ -1,6 +1,7 @@
-"""Text: the one cleaning of incoming text (``clean``), normalisation, sentences and words (``segment``), personal data
-(``pii``), search terms, near-duplicates (MinHash/LSH) and the shared lexicon
-matcher with negation and hedging.
+"""Text: the one cleaning of incoming text (``clean``), normalisation,
+sentences and words (``segment``), personal data (``pii``), search terms,
+near-duplicates (MinHash/LSH) and the shared lexicon matcher with negation
+and hedging.
 """
 
 from massline.analysis.text.clean import clean_text, fold, has_visible_text

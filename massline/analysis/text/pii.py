@@ -7,21 +7,34 @@ redacts through :func:`redact`.  Kinds found:
 kind          what matches                                mask
 ============  ==========================================  =====================
 ``phone``     mainland mobile ``1[3-9]`` + 9 digits,        ``138****5678``
-              optional ``+86``/``0086``/``86``, optional
-              3-4-4 spaces or dashes
+              optional ``+86``/``0086``/``86``/``(+86)``
 ``landline``  ``0`` + area code (010, 02x, 0xxx) + 7–8       ``0731-****78``
               digit local number not starting 0/1,
-              optional ``()``, dash/space, ``-ext``
+              optional ``()``, ``-ext``/``转``
 ``id_card``   18-character resident ID: region, a real      ``430***********1234``
               birth date 1900–2099, sequence, check digit
-              (``X``); 15-digit old IDs only after 身份证
-``bank_card`` 16–19 digits (optionally in groups of 4)      ``****1234``
-              passing the Luhn check, or failing it but
-              preceded by 卡号/银行卡/账号 within 8 chars
+              (``X``/``x``); 15-digit old IDs only after
+              身份证
+``bank_card`` 16–19 digits passing the Luhn check, or       ``****1234``
+              failing it but preceded by 卡号/银行卡/账号
+              within 8 chars
 ``email``     ``local@domain.tld``                          ``a***@example.com``
 ``plate``     province abbreviation + letter + 5 (or 6      ``湘A·***45``
               new-energy) characters with ≥3 digits
+``wechat``    an account name after 微信/WeChat/vx/wx        ``微信：w****``
+``qq``        5–12 digits after QQ/扣扣                      ``QQ：1****``
 ============  ==========================================  =====================
+
+Numbers are found however they are written: between any two of their digits
+may stand one separator (space, ``-``, ``.``, ``/``, ``_``, ``·``, ``~``, ``,``,
+``，``, ``、``, ``。``, the dashes ``‐–—―−ー``), with a space on either side
+(``138.1234.5678``, ``138 - 1234 - 5678``, ``110101 19900307 4578``,
+``0731-8888 6666``); full-width digits and letters are folded
+(``１３８``, ``＠``); invisible characters (``clean.INVISIBLE``: zero-width
+spaces and joiners, BOM, soft hyphens, controls) are ignored, so
+``138\u200b1234\u200b5678`` is a phone number. Offsets still refer to the
+original text. Not found: numbers written in Chinese numerals
+(``一三八…``) or spelled out, and account names without their label.
 
 Decision on ID checksums: an 18-character number with a valid region digit and
 a real birth date is redacted **even when its check digit is wrong** — citizens
@@ -32,10 +45,11 @@ checksum-invalid is reported as ``bank_card``; both are redacted either way.
 
 Guarded false positives: dates (``20190425``, ``2019-04-25``), money
 (``18.5万``, ``1200000元``), house numbers (``3栋2单元1102室``), years and
-order numbers shorter than the patterns do not match; digit runs are only
-matched whole (a phone number inside a longer digit string is not a phone).
-Full-width digits and letters are recognised (offsets refer to the original
-text).
+order numbers shorter than the patterns do not match; unseparated digit runs
+are only matched whole (a phone number inside a longer digit string is not a
+phone). Allowing separators costs a few false positives, all of them masked
+rather than shown: eleven digits in a list of small numbers (``13.5 12.0
+34.5 67``) read as a phone number.
 """
 
 from __future__ import annotations
