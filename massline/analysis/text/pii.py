@@ -55,6 +55,7 @@ rather than shown: eleven digits in a list of small numbers (``13.5 12.0
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -75,10 +76,20 @@ class PiiSpan:
 
 # Full-width ASCII -> ASCII and the many spaces -> space, one character for one,
 # so match offsets are original offsets.
-_FOLD = (
-    {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
-    | {cp: 0x20 for cp in (0x3000, 0xA0, 0x202F, 0x205F, *range(0x2000, 0x200B))}
-)
+# Every character whose NFKC form is one ASCII character (full-width ``１Ａ＠``,
+# superscript ``¹``, circled ``①``, mathematical ``𝟏``, the many spaces) is read as
+# that character, so that redaction sees what NFKC-based search terms see.
+def _ascii_fold() -> dict[int, int]:
+    table: dict[int, int] = {}
+    for block in ((0x80, 0x3400), (0xA000, 0xAC00), (0xF900, 0x10000), (0x1D400, 0x1D800), (0x1F100, 0x1F200)):
+        for cp in range(*block):
+            folded = unicodedata.normalize("NFKC", chr(cp))
+            if len(folded) == 1 and folded.isascii() and ord(folded) != cp:
+                table[cp] = ord(folded)
+    return table
+
+
+_FOLD = _ascii_fold()
 _INVISIBLE = re.compile(f"[{INVISIBLE}]+")
 # What may stand between the digits of one number: one separator, maybe with a
 # space on either side (``138.1234.5678``, ``138 - 1234 - 5678``, ``138—1234—5678``).

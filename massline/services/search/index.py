@@ -8,9 +8,10 @@ submissions and imports stored. ``search_terms`` returns exactly what
 
 * redaction is skipped for a (cleaned) text in which ``analysis.pii`` cannot
   find anything: every kind it redacts needs an ``@`` (e-mail), seven digits
-  with at most three other characters between two of them (numbers however
-  separated), a province followed by a letter (plates) or a 微信/QQ label —
-  full-width forms included, as ``pii`` folds them;
+  with at most three characters other than Chinese ones between two of them
+  (numbers however separated), a province followed by a letter (plates) or a 微信/QQ label —
+  in the NFKC form of the text (``pii`` reads full-width, superscript and
+  circled forms as ASCII, as NFKC does);
 * of ``analysis.text.normalize`` only the steps that can change a term are
   kept (``clean_text``, NFKC, Excel's ``_x000D_``): the others only turn
   separators into other separators;
@@ -48,7 +49,7 @@ _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕
 # What every span of analysis.pii.find_pii contains, in a cleaned text (\d and
 # \D already match full-width digits; pii folds full-width letters and ＠).
 _MAYBE_PII = re.compile(
-    rf"[@\uff20]|\d(?:\D{{0,3}}\d){{6}}|[{_PROVINCES}][A-Za-z\uff21-\uff3a\uff41-\uff5a]"
+    rf"[@\uff20]|\d(?:[^\d{CJK}]{{0,3}}\d){{6}}|[{_PROVINCES}][A-Za-z\uff21-\uff3a\uff41-\uff5a]"
     r"|微信|薇信|威信|扣扣|[qQ\uff31\uff51]{2}|[vVwW\uff36\uff37\uff56\uff57][xX\uff38\uff58信]|[wW\uff37\uff57][eE\uff25\uff45]",
     re.IGNORECASE,
 )
@@ -57,8 +58,16 @@ _EXCEL_CR = re.compile(r"_x000[dD]_")
 TRIGGER = "message_search_ai"
 
 
-def _redact(text: str) -> str:
-    return text if _MAYBE_PII.search(text) is None else redact(text)
+def maybe_pii(text: str) -> bool:
+    """False when ``analysis.pii`` cannot find anything in the cleaned ``text`` (a quick look)."""
+    return _MAYBE_PII.search(unicodedata.normalize("NFKC", text)) is not None
+
+
+def _normalized(text: str) -> str:
+    """``text`` cleaned, redacted when it may hold personal data, in NFKC."""
+    text = clean_text(text)
+    folded = unicodedata.normalize("NFKC", text)
+    return folded if _MAYBE_PII.search(folded) is None else unicodedata.normalize("NFKC", redact(text))
 
 
 def search_text(title: str, body: str) -> str:
@@ -68,7 +77,7 @@ def search_text(title: str, body: str) -> str:
 
 def search_terms_of(title: str, body: str) -> str:
     """:func:`search_text`, computed faster (same output; the backlog uses this one)."""
-    text = unicodedata.normalize("NFKC", _redact(clean_text(title)) + " " + _redact(clean_text(body)))
+    text = _normalized(title) + " " + _normalized(body)
     if "_x000" in text:
         text = _EXCEL_CR.sub("\n", text)
     return " ".join(_TERM.findall(text.lower()))
