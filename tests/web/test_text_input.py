@@ -183,3 +183,13 @@ def test_lookups_with_unstorable_characters_are_not_a_500(api: httpx.Client, pat
                                     {"kind": "投诉\x00"}, {"status": "\x00"}])  # fmt: skip
 def test_board_filters_with_nul_are_not_a_500(api: httpx.Client, params: dict[str, str]) -> None:
     assert api.get("/api/v1/messages", params=params).status_code in (200, 422)
+
+
+def test_a_full_width_contact_phone_is_stored_in_ascii(api: httpx.Client) -> None:
+    r = _post_json(api, "/api/v1/messages", {**MESSAGE, "contact_phone": "１３８ １２３４ ５６７８"})
+    assert r.status_code == 201, r.text
+    official = token_for(api, "dc.a")
+    contact = api.get(f"/api/v1/cases/{r.json()['id']}/contact", headers=official).json()
+    assert contact == {"contact_phone": "13812345678"}
+    r = _post_json(api, "/api/v1/messages", {**MESSAGE, "contact_phone": "١٣٨١٢٣٤٥٦٧٨"})  # other digits: refused
+    assert r.status_code == 422 and "contact_phone" in r.json()["errors"]

@@ -24,7 +24,7 @@ from sqlalchemy import Table, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from massline.analysis.text import clean_text, has_visible_text
+from massline.analysis.text import clean_text, fold, has_visible_text
 from massline.models import KINDS, STATUS_LABELS, Message
 from massline.services.access import secret_digest
 from massline.services.crypto import FieldCipher
@@ -36,7 +36,7 @@ from massline.services.routing import routing_table, suggest_category
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 letters, no 0/O or 1/I
 assert len(CODE_ALPHABET) == 32
 CITIZEN_KINDS = ("投诉", "求助", "咨询", "建言", "表扬")
-PHONE_RE = re.compile(r"^(?:\+?86[- ]?)?1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$")
+PHONE_RE = re.compile(r"^(?:\+?86[- ]?)?1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$", re.ASCII)
 TITLE_MAX, BODY_MIN, BODY_MAX = 60, 10, 5000
 
 
@@ -174,7 +174,7 @@ def validate_input(session: Session, data: MessageInput, *, allowed_kinds: tuple
             errors["addressee"] = "所选领导不存在，请重新选择"
         elif office_id is None:
             office_id = table.leader_office[leader_id]
-    phone = re.sub(r"[\s-]", "", data.contact_phone)
+    phone = re.sub(r"[\s-]", "", fold(data.contact_phone))  # full-width digits as ASCII
     if phone and not PHONE_RE.match(phone):
         errors["contact_phone"] = "联系电话格式不正确（手机号 11 位，或区号-座机号）"
     if len(data.author_name.strip()) > 50:
