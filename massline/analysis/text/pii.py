@@ -74,11 +74,10 @@ class PiiSpan:
     text: str
 
 
-# Full-width ASCII -> ASCII and the many spaces -> space, one character for one,
-# so match offsets are original offsets.
 # Every character whose NFKC form is one ASCII character (full-width ``１Ａ＠``,
 # superscript ``¹``, circled ``①``, mathematical ``𝟏``, the many spaces) is read as
-# that character, so that redaction sees what NFKC-based search terms see.
+# that character, so that redaction sees what NFKC-based search terms see; one
+# character for one, so match offsets are original offsets.
 def _ascii_fold() -> dict[int, int]:
     table: dict[int, int] = {}
     for block in ((0x80, 0x3400), (0xA000, 0xAC00), (0xF900, 0x10000), (0x1D400, 0x1D800), (0x1F100, 0x1F200)):
