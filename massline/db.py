@@ -3,10 +3,18 @@
 SQLite gets WAL, a busy timeout and foreign keys in a connection hook (as
 Datasette does); PostgreSQL is used through the same models. Write
 transactions are short: one service call, one ``session.begin()``.
+
+No string parameter reaches the driver with a NUL character or a lone
+surrogate (:func:`_storable_parameters`): PostgreSQL refuses NUL in text and
+neither database can encode a surrogate, so such a character in any looked-up
+or stored value (a username, a tracking code, a filter) would end a request
+with a 500. Free text is cleaned earlier and more thoroughly where it enters
+(``analysis.text.clean_text``); this is the net under every other value.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import deque
@@ -29,9 +37,52 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
-        return engine
-    kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    else:
+        kwargs.setdefault("pool_pre_ping", True)
+        engine = create_engine(url, **kwargs)
+    event.listen(engine, "before_cursor_execute", _storable_parameters, retval=True)
+    return engine
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _unstorable(value: Any) -> bool:
+    # (a printable string has no NUL and no surrogate: the usual case costs one check)
+    return type(value) is str and not value.isprintable() and _UNSTORABLE.search(value) is not None
+
+
+def _storable(value: Any) -> Any:
+    return _UNSTORABLE.sub("", value) if _unstorable(value) else value
+
+
+def _storable_parameters(
+    _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _executemany: bool
+) -> tuple[str, Any]:
+    """Remove NUL and lone surrogates from every string parameter (see the module).
+
+    ``parameters`` is a dict or a sequence of values, or (executemany) a sequence of
+    those; a batched insert may pass one flat sequence for many rows.
+    """
+    if not parameters or not any(_unstorable(v) for v in _flat(parameters)):
+        return statement, parameters
+    return statement, _cleaned(parameters)
+
+
+def _flat(parameters: Any) -> Iterator[Any]:
+    for item in parameters.values() if isinstance(parameters, dict) else parameters:
+        if isinstance(item, (dict, list, tuple)):
+            yield from item.values() if isinstance(item, dict) else item
+        else:
+            yield item
+
+
+def _cleaned(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _cleaned(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_cleaned(v) for v in value)
+    return _storable(value)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

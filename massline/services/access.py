@@ -28,7 +28,7 @@ CASEWORK_ACTIONS = ("accept", "assign", "transfer", "reject", "reply", "publish"
 
 def secret_digest(secret: str) -> str:
     """Stored form of a tracking secret (high-entropy, so a plain SHA-256 suffices)."""
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()  # (a surrogate matches nothing)
 
 
 def _region_path(session: Session, region_id: int | None) -> str | None:

@@ -1,11 +1,13 @@
-"""Text: normalisation, sentences and words (``segment``), personal data
-(``pii``), search terms, near-duplicates (MinHash/LSH) and the shared lexicon
-matcher with negation and hedging.
+"""Text: the one cleaning of incoming text (``clean``), normalisation,
+sentences and words (``segment``), personal data (``pii``), search terms,
+near-duplicates (MinHash/LSH) and the shared lexicon matcher with negation
+and hedging.
 """
 
+from massline.analysis.text.clean import clean_text, fold, has_visible_text
 from massline.analysis.text.dedup import LshIndex, MinHasher, near_duplicate_groups
 from massline.analysis.text.lexicon import Hit, TermMatcher, clause_bounds
-from massline.analysis.text.pii import mask_name, redact
+from massline.analysis.text.pii import mask_name, redact, remove_pii
 from massline.analysis.text.search_terms import index_terms, query_terms
 from massline.analysis.text.segment import STOPWORDS, Segmenter, normalize, split_sentences
 
@@ -17,11 +19,15 @@ __all__ = [
     "Segmenter",
     "TermMatcher",
     "clause_bounds",
+    "clean_text",
+    "fold",
+    "has_visible_text",
     "index_terms",
     "mask_name",
     "near_duplicate_groups",
     "normalize",
     "query_terms",
     "redact",
+    "remove_pii",
     "split_sentences",
 ]

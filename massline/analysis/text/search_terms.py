@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 
+from massline.analysis.text.pii import remove_pii
 from massline.analysis.text.segment import normalize
 
 __all__ = ["index_terms", "query_terms"]
@@ -66,12 +67,14 @@ def query_terms(query: str) -> list[str]:
 
     The same transformation as :func:`index_terms`, so a query of two or more
     CJK characters matches texts containing it; a one-character CJK query
-    returns that character.
+    returns that character. Personal data in the query (``pii.find_pii``: a
+    phone or ID number, however written) gives no term: the index holds only
+    redacted text, and a query must not tell whether a text contains a number.
 
     >>> query_terms("噪音 噪音扰民")
     ['噪音', '音扰', '扰民']
     """
     seen: dict[str, None] = {}
-    for term in _terms(query):
+    for term in _terms(remove_pii(query)):
         seen.setdefault(term, None)
     return list(seen)

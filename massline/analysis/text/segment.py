@@ -12,10 +12,11 @@ from collections.abc import Iterable
 
 import rjieba
 
+from massline.analysis.text.clean import clean_text
+
 __all__ = ["STOPWORDS", "Segmenter", "normalize", "split_sentences"]
 
 _SPACE = re.compile(r"[ \t\u3000\u00a0]+")
-_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 _NEWLINES = re.compile(r" *\n[\s]*")
 # Literal "_x000D_" is how Excel exports a carriage return; the scrape has it.
 _EXCEL_CR = re.compile(r"_x000[dD]_")
@@ -29,13 +30,13 @@ def normalize(text: str) -> str:
       compatibility forms (``①``, ``㎡``) into plain ones.  Chinese characters and
       the ideographic full stop/comma ``。、`` and quotes ``“”`` are unchanged, so
       character offsets of Chinese text stay meaningful.
-    * Zero-width characters and Excel's ``_x000D_`` are removed, runs of
+    * Control, surrogate and invisible characters (``clean.clean_text``) and
+      Excel's ``_x000D_`` are removed, runs of
       spaces/tabs collapse to one space, each line break is kept once, and the
       scrape's leading/trailing tabs and newlines are stripped.
     """
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", clean_text(text))
     text = _EXCEL_CR.sub("\n", text)
-    text = _ZERO_WIDTH.sub("", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _SPACE.sub(" ", text)
     text = _NEWLINES.sub("\n", text)

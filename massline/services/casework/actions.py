@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from massline.analysis.text import clean_text
 from massline.models import Category, DeadlineExtension, Message, Office, Reply, User
 from massline.services.errors import Conflict, ValidationFailed
 from massline.services.events import add_event
@@ -49,7 +50,7 @@ def _need_status(message: Message, action: str) -> None:
 
 
 def _reason(text: str, field: str = "reason") -> str:
-    reason = text.strip()
+    reason = clean_text(text).strip()
     if len(reason) < 4:
         raise ValidationFailed({field: "请写明理由（至少 4 个字），理由会告知群众"})
     if len(reason) > 1000:
@@ -58,7 +59,7 @@ def _reason(text: str, field: str = "reason") -> str:
 
 
 def _office_by_code(session: Session, code: str) -> Office:
-    office = session.scalar(select(Office).where(Office.code == code.strip()))
+    office = session.scalar(select(Office).where(Office.code == clean_text(code).strip()))
     if office is None:
         raise ValidationFailed({"office": "目标单位不存在"})
     return office
@@ -157,7 +158,7 @@ def do_reject(session: Session, user: User | None, message: Message, reason: str
 def check_draft_reply(session: Session, user: User | None, message: Message, body: str, now: datetime) -> Reply:
     """Write or update the case's unpublished reply."""
     _need_status(message, "reply")
-    text = body.strip()
+    text = clean_text(body).strip()
     if len(text) < REPLY_MIN:
         raise ValidationFailed({"body": f"答复内容至少 {REPLY_MIN} 个字"})
     if len(text) > REPLY_MAX:
@@ -244,7 +245,7 @@ def do_decide_extension(
 
 def do_change_category(session: Session, user: User, message: Message, category_path: str, now: datetime) -> Message:
     """Correct a message's category (the correction feeds the classifier's next training)."""
-    category = session.scalar(select(Category).where(Category.path == category_path))
+    category = session.scalar(select(Category).where(Category.path == clean_text(category_path)))
     if category is None:
         raise ValidationFailed({"category": "所选领域不存在"})
     old = message.category.path if message.category else None

@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from massline.analysis.text import clean_text
 from massline.models import OPEN_STATUSES, Category, Message, Region, User
 from massline.services.access import can_see_dispatch_queue, message_scope, public_condition, require
 from massline.services.errors import ValidationFailed
@@ -54,21 +55,23 @@ def _apply_filters(session: Session, stmt: Select[Any], f: Filters) -> Select[An
     cond = search_condition(session, f.q)
     if cond is not None:
         stmt = stmt.where(cond)
-    if f.category:
+    # (cleaned: PostgreSQL refuses a NUL byte in a parameter)
+    category, region, kind, status = (clean_text(v) if v else v for v in (f.category, f.region, f.kind, f.status))
+    if category:
         stmt = stmt.where(
             Message.category_id.in_(
-                select(Category.id).where((Category.path == f.category) | Category.path.like(f"{f.category}/%"))
+                select(Category.id).where((Category.path == category) | Category.path.like(f"{category}/%"))
             )
         )
-    if f.region:
-        path = session.scalar(select(Region.path).where(Region.code == f.region))
+    if region:
+        path = session.scalar(select(Region.path).where(Region.code == region))
         if path is None:
             raise ValidationFailed({"region": "所选区域不存在"})
         stmt = stmt.where(Message.region_id.in_(select(Region.id).where(Region.path.like(f"{path}%"))))
-    if f.kind:
-        stmt = stmt.where(Message.kind == f.kind)
-    if f.status:
-        stmt = stmt.where(Message.status == f.status)
+    if kind:
+        stmt = stmt.where(Message.kind == kind)
+    if status:
+        stmt = stmt.where(Message.status == status)
     return stmt
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from massline.analysis.text import clean_text
 from massline.models import Message, Rating, Support
 from massline.services.access import can_reopen, rating_refusal
 from massline.services.errors import Conflict, ValidationFailed
@@ -26,7 +27,7 @@ def check_rate(session: Session, message: Message, score: int, comment: str, now
         raise Conflict(rating_refusal(message) or "")
     if not 1 <= score <= 5:
         raise ValidationFailed({"score": "请选择 1 到 5 星"})
-    text = comment.strip()
+    text = clean_text(comment).strip()
     if len(text) > 1000:
         raise ValidationFailed({"comment": "评价内容不能超过 1000 个字"})
     refusal = rating_refusal(message)
@@ -44,7 +45,7 @@ def check_reopen(session: Session, message: Message, reason: str, now: datetime,
     """The citizen is not satisfied: the case goes back to the office that replied."""
     if not can_reopen(message):
         raise Conflict("只有已答复或已办结的留言可以要求重新办理")
-    why = reason.strip()
+    why = clean_text(reason).strip()
     if len(why) < 4:
         raise ValidationFailed({"reason": "请说明不满意的原因（至少 4 个字）"})
     reply = message.published_reply

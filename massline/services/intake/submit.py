@@ -11,6 +11,7 @@ key when one is given (``intake.keys``).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import secrets
 from collections.abc import Sequence
@@ -23,6 +24,7 @@ from sqlalchemy import Table, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from massline.analysis.text import clean_text, fold, has_visible_text
 from massline.models import KINDS, STATUS_LABELS, Message
 from massline.services.access import secret_digest
 from massline.services.crypto import FieldCipher
@@ -34,7 +36,7 @@ from massline.services.routing import routing_table, suggest_category
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 letters, no 0/O or 1/I
 assert len(CODE_ALPHABET) == 32
 CITIZEN_KINDS = ("投诉", "求助", "咨询", "建言", "表扬")
-PHONE_RE = re.compile(r"^(?:\+?86[- ]?)?1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$")
+PHONE_RE = re.compile(r"^(?:\+?86[- ]?)?1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$", re.ASCII)
 TITLE_MAX, BODY_MIN, BODY_MAX = 60, 10, 5000
 
 
@@ -54,6 +56,17 @@ class MessageInput:
     is_public: bool = True
     source: str = "web"
     external_id: str | None = None
+
+
+def cleaned(data: MessageInput) -> MessageInput:
+    """``data`` with every text field through ``analysis.text.clean_text`` (control, surrogate
+    and invisible characters removed): what is validated, stored and shown."""
+    changes: dict[str, Any] = {
+        f.name: clean_text(value)
+        for f in dataclasses.fields(data)
+        if isinstance(value := getattr(data, f.name), str) and not (value.isascii() and value.isprintable())
+    }
+    return dataclasses.replace(data, **changes) if changes else data
 
 
 @dataclass
@@ -127,13 +140,17 @@ def validate_input(session: Session, data: MessageInput, *, allowed_kinds: tuple
     """Check every field; raise ValidationFailed with all problems at once.
 
     Returns the resolved ids (``region_id``, ``category_id``, ``office_id``,
-    ``leader_id``; None when not given) and the normalised ``phone``.
+    ``leader_id``; None when not given) and the normalised ``phone``. Texts are
+    checked as they are stored: cleaned (``cleaned``).
     """
+    data = cleaned(data)
     table = routing_table(session)
     errors: dict[str, str] = {}
     title, body = data.title.strip(), data.body.strip()
     if not title:
         errors["title"] = "请填写标题"
+    elif not has_visible_text(title):
+        errors["title"] = "标题须包含文字（空格和不可见字符不算）"
     elif len(title) > TITLE_MAX:
         errors["title"] = f"标题不能超过 {TITLE_MAX} 个字（现有 {len(title)} 个）"
     if len(body) < BODY_MIN:
@@ -157,7 +174,7 @@ def validate_input(session: Session, data: MessageInput, *, allowed_kinds: tuple
             errors["addressee"] = "所选领导不存在，请重新选择"
         elif office_id is None:
             office_id = table.leader_office[leader_id]
-    phone = re.sub(r"[\s-]", "", data.contact_phone)
+    phone = re.sub(r"[\s-]", "", fold(data.contact_phone))  # full-width digits as ASCII
     if phone and not PHONE_RE.match(phone):
         errors["contact_phone"] = "联系电话格式不正确（手机号 11 位，或区号-座机号）"
     if len(data.author_name.strip()) > 50:
@@ -197,12 +214,13 @@ def message_row(
 
     The message is marked ``search_pending``: the worker adds it to the search
     index (``services/search/backlog.py``) and board search finds it by substring meanwhile.
+    Title, body and name are stored cleaned (``analysis.text.clean_text``) and stripped.
     """
     row = {
         "tracking_code": tracking_code,
         "secret_hash": secret_hash,
-        "title": title.strip(),
-        "body": body.strip(),
+        "title": clean_text(title).strip(),
+        "body": clean_text(body).strip(),
         "kind": kind,
         "region_id": region_id,
         "category_id": category_id,
@@ -212,7 +230,7 @@ def message_row(
         "assignee_id": None,
         "status": "assigned" if office_id is not None else "received",
         "is_public": is_public,
-        "author_name": author_name.strip() or "匿名网友",
+        "author_name": clean_text(author_name).strip() or "匿名网友",
         "contact_encrypted": contact_encrypted,
         "source": source,
         "external_id": external_id,
@@ -262,7 +280,9 @@ def prepare_submit(
 
     Raises ValidationFailed (with every problem) before anything is built.
     Resolves everything from the cached routing table, so this is cheap.
+    The texts are stored cleaned (``cleaned``), otherwise as typed.
     """
+    data = cleaned(data)
     refs = validate_input(session, data, allowed_kinds=allowed_kinds)
     table = routing_table(session)
     category_id = refs["category_id"]
@@ -329,6 +349,7 @@ def check_submit(
     answered with the message stored first (``Submitted.replayed``; a key
     reused for other content raises Conflict; see ``intake.keys``).
     """
+    data = cleaned(data)
     if key is None:
         return _store_one(session, cipher, data, now, allowed_kinds)
     key_hash, request_hash = keys.key_digest(data.source, key), keys.request_digest(data)

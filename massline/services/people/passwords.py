@@ -29,8 +29,8 @@ class Passwords:
         """True when ``password`` matches; False for a wrong password or an empty/bad hash."""
         if not password_hash:
             return False
-        try:
-            return self._hasher.verify(password_hash, password)
+        try:  # (as bytes: a lone surrogate typed into a form cannot be UTF-8, and matches nothing)
+            return self._hasher.verify(password_hash, password.encode("utf-8", "surrogatepass"))
         except (VerificationError, InvalidHashError):
             return False
 

@@ -6,14 +6,15 @@ submissions and imports stored. ``search_terms`` returns exactly what
 ``search_text`` returns (PII redacted, then
 ``analysis.search_terms.index_terms``), about twice as fast:
 
-* redaction is skipped for a text in which ``analysis.pii`` cannot find
-  anything: every kind it redacts needs an ``@`` (e-mail), seven digits in a
-  row (ID numbers, landlines, long card numbers), two groups of four digits
-  (mobile phones, grouped card numbers) or a province followed by a letter
-  (plates) — full-width forms included, as ``pii`` folds them;
+* redaction is skipped for a (cleaned) text in which ``analysis.pii`` cannot
+  find anything: every kind it redacts needs an ``@`` (e-mail), seven digits
+  with at most three characters other than Chinese ones between two of them
+  (numbers however separated), a province followed by a letter (plates) or a 微信/QQ label —
+  in the NFKC form of the text (``pii`` reads full-width, superscript and
+  circled forms as ASCII, as NFKC does);
 * of ``analysis.text.normalize`` only the steps that can change a term are
-  kept (NFKC, Excel's ``_x000D_``, zero-width characters): the others only
-  turn separators into other separators;
+  kept (``clean_text``, NFKC, Excel's ``_x000D_``): the others only turn
+  separators into other separators;
 * the bigrams come from one regular expression (a look-ahead at every position)
   instead of a Python loop over the runs.
 
@@ -36,7 +37,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import Connection
 
-from massline.analysis.text import index_terms, redact
+from massline.analysis.text import clean_text, index_terms, redact
 
 __all__ = ["FtsBatch", "search_terms", "search_terms_of", "sqlite_fts_deferred"]
 
@@ -45,20 +46,28 @@ CJK = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # A term starts at every position: a CJK bigram, a lone CJK character, or a whole ASCII word.
 _TERM = re.compile(rf"(?=([{CJK}]{{2}}|(?<![{CJK}])[{CJK}](?![{CJK}])|(?<![a-z0-9])[a-z0-9]+))")
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
-# What every span of analysis.pii.find_pii contains, on the unfolded text
-# (pii folds full-width U+FF01-FF5E to ASCII and U+3000 to a space; \d already
-# matches full-width digits).
+# What every span of analysis.pii.find_pii contains, in a cleaned text (\d and
+# \D already match full-width digits; pii folds full-width letters and ＠).
 _MAYBE_PII = re.compile(
-    rf"[@\uff20]|\d{{7}}|\d{{4}}[ \-\u3000\uff0d]?\d{{4}}|[{_PROVINCES}][A-Za-z\uff21-\uff3a\uff41-\uff5a]"
+    rf"[@\uff20]|\d(?:[^\d{CJK}]{{0,3}}\d){{6}}|[{_PROVINCES}][A-Za-z\uff21-\uff3a\uff41-\uff5a]"
+    r"|微信|薇信|威信|扣扣|[qQ\uff31\uff51]{2}|[vVwW\uff36\uff37\uff56\uff57][xX\uff38\uff58信]|[wW\uff37\uff57][eE\uff25\uff45]",
+    re.IGNORECASE,
 )
-# The steps of analysis.text.normalize that can join, split or drop a term.
+# The step of analysis.text.normalize that can join or split a term besides cleaning and NFKC.
 _EXCEL_CR = re.compile(r"_x000[dD]_")
-_ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
 TRIGGER = "message_search_ai"
 
 
-def _redact(text: str) -> str:
-    return text if _MAYBE_PII.search(text) is None else redact(text)
+def maybe_pii(text: str) -> bool:
+    """False when ``analysis.pii`` cannot find anything in the cleaned ``text`` (a quick look)."""
+    return _MAYBE_PII.search(unicodedata.normalize("NFKC", text)) is not None
+
+
+def _normalized(text: str) -> str:
+    """``text`` cleaned, redacted when it may hold personal data, in NFKC."""
+    text = clean_text(text)
+    folded = unicodedata.normalize("NFKC", text)
+    return folded if _MAYBE_PII.search(folded) is None else unicodedata.normalize("NFKC", redact(text))
 
 
 def search_text(title: str, body: str) -> str:
@@ -68,10 +77,9 @@ def search_text(title: str, body: str) -> str:
 
 def search_terms_of(title: str, body: str) -> str:
     """:func:`search_text`, computed faster (same output; the backlog uses this one)."""
-    text = unicodedata.normalize("NFKC", _redact(title) + " " + _redact(body))
+    text = _normalized(title) + " " + _normalized(body)
     if "_x000" in text:
         text = _EXCEL_CR.sub("\n", text)
-    text = _ZERO_WIDTH.sub("", text)
     return " ".join(_TERM.findall(text.lower()))
 
 

@@ -9,16 +9,21 @@ normally a few seconds' worth) are matched by substring instead, word by word,
 through the partial index of pending ids. Only Chinese words do that: a query
 with digits or letters could otherwise find a phone or ID number in a text
 whose index terms are redacted.
+
+A query is cleaned like stored text (``analysis.text.clean_text``), and the
+personal data in it (a phone or ID number, however written) gives no term
+(``query_terms``): a query made only of such data matches nothing, so the
+board cannot be asked whether some message contains a given number.
 """
 
 from __future__ import annotations
 
 import re
 
-from sqlalchemy import ColumnElement, Integer, func, or_, select, text
+from sqlalchemy import ColumnElement, Integer, false, func, or_, select, text
 from sqlalchemy.orm import Session
 
-from massline.analysis.text import query_terms
+from massline.analysis.text import clean_text, query_terms, remove_pii
 from massline.models import Message, MessageSearch
 
 MAX_TERMS = 16
@@ -27,10 +32,12 @@ _NOT_CHINESE = re.compile("[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a@]")
 
 
 def search_condition(session: Session, query: str) -> ColumnElement[bool] | None:
-    """SQL condition for messages matching every term of ``query``; None for an empty query."""
+    """SQL condition for messages matching every term of ``query``; None for an empty query
+    (and a condition matching nothing for a query made only of personal data)."""
+    query = clean_text(query)
     terms = query_terms(query)[:MAX_TERMS]
     if not terms:
-        return None
+        return None if remove_pii(query) == query else false()
     if len(terms) == 1 and len(terms[0]) == 1 and not terms[0].isascii():
         like = f"%{terms[0]}%"
         return or_(Message.title.like(like), Message.body.like(like))
@@ -44,7 +51,7 @@ def search_condition(session: Session, query: str) -> ColumnElement[bool] | None
             func.to_tsvector("simple", MessageSearch.terms).op("@@")(func.to_tsquery("simple", tsquery))
         )
         indexed = Message.id.in_(ids_pg)
-    pending = _pending_condition(query)
+    pending = _pending_condition(remove_pii(query))
     return indexed if pending is None else or_(indexed, pending)
 
 

@@ -119,3 +119,88 @@ def test_mask_name(name: str, masked: str) -> None:
 
 def test_mask_name_hides_length_of_long_ids() -> None:
     assert mask_name("A000102948").count("*") == mask_name("A00074011").count("*") == 4
+
+
+# Every way of writing personal data that the public board must not show: the
+# digits that redaction must hide, and the text around them that must stay.
+ID_X = "11010519491231002X"
+HIDDEN_FORMS = [
+    ("电话13812345678", "13812345678"),
+    ("电话138.1234.5678", "1234"),
+    ("电话138/1234/5678", "1234"),
+    ("电话138—1234—5678", "1234"),
+    ("电话138–1234–5678", "1234"),
+    ("电话138 - 1234 - 5678", "1234"),
+    ("电话138、1234、5678", "1234"),
+    ("电话138\u200b1234\u200b5678", "1234"),
+    ("电话1\u20603\u200c8\u200d1\ufeff234\u00ad5678", "1234"),
+    ("电话１３８１２３４５６７８", "１２３４"),
+    ("电话１３８\u3000１２３４\u3000５６７８", "１２３４"),
+    ("电话＋８６ １３８ １２３４ ５６７８", "１２３４"),
+    ("电话¹³⁸¹²³⁴⁵⁶⁷⁸", "¹²³⁴"),
+    ("电话①③⑧①②③④⑤⑥⑦⑧", "①②③④"),
+    ("电话𝟏𝟑𝟖𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖", "𝟏𝟐𝟑𝟒"),
+    ("电话138\u00a01234\u00a05678", "1234"),
+    ("电话+86 138 1234 5678", "1234"),
+    ("电话(+86)13812345678", "1234"),
+    ("电话0086-13812345678", "1234"),
+    ("座机0731-8888 6666", "8888"),
+    ("座机0731.8888.6666", "8888"),
+    ("座机(0731) 8888-6666", "8888"),
+    ("座机０７３１－８８８８６６６６", "８８８８"),
+    ("身份证110101 19900307 4578", "19900307"),
+    ("身份证110101-19900307-4578", "19900307"),
+    ("身份证1101 0119 9003 0745 78", "9003"),
+    ("身份证" + ID_X, "19491231"),
+    ("身份证" + ID_X.lower(), "19491231"),
+    ("身份证11010519491231\u200b002X", "19491231"),
+    ("身份证１１０１０５１９４９１２３１００２Ｘ", "１９４９１２３１"),
+    ("卡号6222 0212 3456 7890 128", "3456"),
+    ("卡号6222-0212-3456-7890-128", "3456"),
+    ("卡号6222.0212.3456.7890.128", "3456"),
+    ("转账到6222021234567890128", "3456"),
+    ("邮箱zhang.san@example.com", "zhang.san"),
+    ("邮箱zhang\u200b.san@example.com", "san"),
+    ("邮箱ｚｈａｎｇｓａｎ＠ｅｘａｍｐｌｅ．ｃｏｍ", "ｚｈａｎｇｓａｎ"),
+    ("微信：wxid_abc123", "wxid_abc123"),
+    ("微信号 zhangsan88", "zhangsan88"),
+    ("加我vx：zhangsan88", "zhangsan88"),
+    ("WeChat: zhangsan88", "zhangsan88"),
+    ("QQ：123456789", "123456789"),
+    ("qq号 12345678", "12345678"),
+    ("扣扣 1234 5678", "1234"),
+]
+
+
+@pytest.mark.parametrize(("text", "secret"), HIDDEN_FORMS)
+def test_every_way_of_writing_personal_data_is_redacted(text: str, secret: str) -> None:
+    redacted = redact(text + "，请尽快处理。")
+    assert secret not in redacted and secret.replace("\u200b", "") not in redacted
+    assert redacted.startswith(text[:2]) and redacted.endswith("，请尽快处理。")
+    assert "*" in redacted
+    for invisible in ("\u200b", "\u2060", "\u200c", "\u200d", "\ufeff", "\u00ad"):
+        assert invisible not in redacted
+
+
+def test_spans_of_numbers_with_invisible_characters_point_into_the_original() -> None:
+    text = "电话138\u200b1234\u200b5678，谢谢"
+    (span,) = find_pii(text)
+    assert span.kind == "phone" and text[span.start : span.end] == span.text == "138\u200b1234\u200b5678"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2019.04.25已回复，2019/04/25又反映",
+        "2019-04-25至2019-05-01",
+        "水费13.5元，电费0.62元",
+        "第1、2、3栋",
+        "微信群里说的",
+        "QQ群",
+        "面积120.5平方米",
+        "电话：请回电",
+    ],
+)
+def test_separated_numbers_do_not_make_new_false_positives(text: str) -> None:
+    assert find_pii(text) == []
+    assert redact(text) == text

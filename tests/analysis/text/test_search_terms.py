@@ -1,3 +1,5 @@
+import pytest
+
 from massline.analysis.text.search_terms import index_terms, query_terms
 
 
@@ -48,3 +50,12 @@ def test_empty_and_punctuation_only() -> None:
 
 def test_repetitions_kept_in_index_for_ranking() -> None:
     assert index_terms("噪音噪音").count("噪音") == 2
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["13812345678", "¹³⁸¹²³⁴⁵⁶⁷⁸", "138.1234.5678", "138\u200b1234\u200b5678", "１３８１２３４５６７８", "110101 19900307 4578", "a.b@example.com"],
+)
+def test_personal_data_in_a_query_gives_no_term(query: str) -> None:
+    assert query_terms(query) == []
+    assert query_terms(f"噪音 {query}") == ["噪音"]
