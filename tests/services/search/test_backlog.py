@@ -79,3 +79,31 @@ def test_the_worker_indexes_a_backlog_of_several_batches(deployed: Platform, mon
         if s.get_bind().dialect.name == "sqlite":
             s.connection().exec_driver_sql("INSERT INTO message_fts(message_fts) VALUES ('integrity-check')")
     assert set(ids) == _found(deployed, "路灯坏了")
+
+
+
+def test_upgrading_indexes_every_message_again(deployed: Platform) -> None:
+    """Migration 0010: rows indexed with the old redaction are replaced by the worker."""
+    from alembic import command
+    from sqlalchemy import update
+
+    from massline.migrate import alembic_config
+
+    with deployed.write() as s:
+        text = MessageInput("路灯坏了", "我的电话138.1234.5678，门口路灯坏了很久了。", "投诉")
+        mid = check_submit(s, deployed.cipher, text, deployed.now()).id
+    with deployed.write() as s:
+        search_backlog.index_pending(s)
+        # a row written before the stronger redaction: the number in its terms
+        s.execute(update(MessageSearch).where(MessageSearch.message_id == mid).values(terms="路灯 13812345678"))
+    config = alembic_config(deployed.engine.url.render_as_string(hide_password=False))
+    deployed.engine.dispose()
+    command.downgrade(config, "0009")
+    command.upgrade(config, "head")
+    with deployed.read() as s:
+        assert s.scalar(select(Message.search_pending).where(Message.id == mid)) is True
+    with deployed.write() as s:
+        search_backlog.index_pending(s)
+    with deployed.read() as s:
+        terms = s.scalar(select(MessageSearch.terms).where(MessageSearch.message_id == mid)) or ""
+    assert "1381234" not in terms.replace(" ", "") and "路灯" in terms
