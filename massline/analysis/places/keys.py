@@ -130,9 +130,10 @@ def _qualifier(text: str, start: int, bounds: Bounds, language: Language) -> str
 
 
 def _case_head(head: str, suffix: str, language: Language) -> str:
-    """The short name of a case platform: its code (58车贷) or last two characters (蚂蚁金服).
+    """The short name of a case platform: its code (``88理财`` with suffix 理财) or its last two
+    characters before the suffix.
 
-    Not 经侦公正办理58车贷; a coded suffix without a code (办理车贷) names none.
+    Not 经侦公正办理88理财; a coded suffix without a code (办理理财) names none.
     """
     code = CODE_TAIL.search(head)
     if code:

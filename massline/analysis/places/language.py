@@ -9,7 +9,8 @@ written with their names (``长沙市``, ``岳麓区``).
 
 A deployment changes it in its configuration (``language:`` of the
 deployment file, or a named profile such as ``tipdm2020c``, whose messages
-name administrative units by anonymised codes: ``A市``, ``A5区``, ``西地省``).
+name administrative units by anonymised codes such as a letter and a digit
+before 区 or 县).
 The library itself knows no data set: every rule that depends on how one
 board writes its places is a field here.
 """
@@ -65,7 +66,7 @@ class Language:
     road_suffixes: tuple[str, ...] = ("大道", "路", "街", "巷", "大桥")
     town_suffixes: tuple[str, ...] = ("街道", "镇", "乡")
     #: names of a case (a platform of a fraud case): the name before the suffix is short
-    #: (its code or two characters: ``58车贷``, ``蚂蚁金服``); none by default
+    #: (its code or two characters before the suffix); none by default
     case_suffixes: tuple[str, ...] = ()
     #: case suffixes that are ordinary words as well: only a code before them makes a name (``58车贷``)
     coded_case_suffixes: tuple[str, ...] = ()
@@ -149,12 +150,13 @@ class Language:
 
     @cached_property
     def code_unit_re(self) -> re.Pattern[str] | None:
-        """An administrative unit written as a code (``A5区``), or None when units have names."""
+        """An administrative unit written as a code (a letter and digits before 区), or None when units
+        have names."""
         return re.compile(f"(?:{self.region_code}){_NOT_AFTER_UNIT}") if self.region_code else None
 
     @cached_property
     def code_split_re(self) -> re.Pattern[str] | None:
-        """Splits a text around unit codes (the segmenter reads ``A2区丽发`` as ``A2/区丽/发``)."""
+        """Splits a text around unit codes (the segmenter would cut a code and the name after it wrongly)."""
         return re.compile(f"((?:{self.region_code}))") if self.region_code else None
 
     @cached_property

@@ -47,7 +47,7 @@ class Bounds:
     """Word boundaries of a text (offsets where a segmenter token starts or ends), computed lazily.
 
     ``split``: unit codes cut out before segmenting (the segmenter reads
-    ``A2区丽发新城`` as ``A2/区丽/发/新城``), from the deployment's language.
+    a code glued to the name after it wrongly), from the deployment's language.
     """
 
     def __init__(self, text: str, split: re.Pattern[str] | None = None) -> None:

@@ -1,4 +1,4 @@
-"""Administrative units named in a text (``长沙市``, ``岳麓区``; codes such as ``A5区`` when the
+"""Administrative units named in a text (``长沙市``, ``岳麓区``; unit codes (a letter and digits before 区) when the
 deployment's language writes units as codes)."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ __all__ = ["regions_in", "regions_of"]
 def regions_in(text: str, bounds: Bounds, language: Language) -> list[tuple[int, str]]:
     """Administrative units of ``text`` with their offsets, each starting at a word boundary.
 
-    A code (``A5区``, when the language has codes) or one of the language's
+    A unit code (when the language has codes) or one of the language's
     ``region_names`` (its gazetteer: ``岳麓区``, which the segmenter does not
     know as a place) is taken as written; another name takes 2–3 characters before the unit, starts at a word
     boundary (``临川区`` of ``感谢临川区``), loses leading function words and
