@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import asdict
 from typing import Annotated, Any
 
@@ -23,8 +22,9 @@ from massline.services.errors import AuthFailed, RateLimited, ValidationFailed
 from massline.services.events import EVENT_LABELS
 from massline.services.routing import due_soon_days
 from massline.web import schemas
+from massline.web.action_routes import add_action_route
 from massline.web.deps import ApiOfficial, PlatformDep, SessionDep, client_key, issue_api_token
-from massline.web.ids import PathId, checked_ids
+from massline.web.ids import PathId
 
 router = APIRouter(prefix="/api/v1")
 
@@ -322,7 +322,7 @@ def _case_action_route(spec: cases.CaseAction[Any, Any]) -> None:
     """Add ``POST /cases/{message_id}/<action>``: its own body schema, the case (and the result) as answer."""
     out = schemas.CaseActionOut[spec.response]  # type: ignore[name-defined]
 
-    def endpoint(message_id: int, data: cases.CaseRequest, user: User, platform: Platform) -> BaseModel:
+    def handle(message_id: int, data: cases.CaseRequest, user: User, platform: Platform) -> BaseModel:
         with platform.write() as session:
             actor = session.get(User, user.id)
             assert actor is not None
@@ -330,21 +330,8 @@ def _case_action_route(spec: cases.CaseAction[Any, Any]) -> None:
             view = case_out(after, platform, due_soon_days(session))
             return out(**view.model_dump(), result=result, readable=after.readable)
 
-    endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [
-            inspect.Parameter("message_id", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=PathId),
-            inspect.Parameter("data", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=checked_ids(spec.request)),
-            inspect.Parameter("user", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=ApiOfficial),
-            inspect.Parameter("platform", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=PlatformDep),
-        ],
-        return_annotation=out,
-    )
-    endpoint.__name__ = f"case_{spec.name}"
-    endpoint.__doc__ = f"{spec.label}: {(spec.run.__doc__ or '').strip()}"
-    router.add_api_route(
-        f"/cases/{{message_id}}/{spec.name}", endpoint, methods=["POST"], response_model=out, tags=["officials"],
-        summary=f"{spec.label} ({spec.name})", description=endpoint.__doc__,
-    )  # fmt: skip
+    add_action_route(router, spec, path="/cases/{message_id}", id_name="message_id", out=out, kind="case",
+                     tag="officials", handle=handle)  # fmt: skip
 
 
 for _spec in cases.CASE_ACTIONS.values():

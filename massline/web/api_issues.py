@@ -8,7 +8,6 @@ schema (``services.issues.schemas``); answers are the schemas of ``issue_schemas
 
 from __future__ import annotations
 
-import inspect
 from datetime import timedelta
 from typing import Annotated, Any
 
@@ -24,8 +23,9 @@ from massline.services.access import access_alert_by_id, allowed_alert_actions
 from massline.services.casework import MAX_PAGE
 from massline.services.errors import ValidationFailed
 from massline.services.issues import ISSUE_ACTION_SPECS, IssueAction, IssueDetailView, IssueRequest, IssueSummaryView
+from massline.web.action_routes import add_action_route
 from massline.web.deps import ApiOfficial, PlatformDep, SessionDep, client_key
-from massline.web.ids import PathId, checked_ids
+from massline.web.ids import PathId
 from massline.web.issue_schemas import (
     AlertNote,
     AlertOut,
@@ -173,7 +173,7 @@ def _issue_action_route(spec: IssueAction[Any, Any]) -> None:
     issue) and the action's result as answer."""
     out = IssueActionOut[spec.response]  # type: ignore[name-defined]
 
-    def endpoint(issue_id: int, data: IssueRequest, user: User, platform: Platform) -> BaseModel:
+    def handle(issue_id: int, data: IssueRequest, user: User, platform: Platform) -> BaseModel:
         with platform.write() as session:
             actor = _actor(session, user)
             result = issue_views.act(session, actor, issue_id, data, platform.now())
@@ -181,21 +181,8 @@ def _issue_action_route(spec: IssueAction[Any, Any]) -> None:
             view = issue_views.issue_detail(session, actor, result.issue_id)
             return out.model_validate({**detail_fields(view, actor), "result": result}, from_attributes=True)
 
-    endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [
-            inspect.Parameter("issue_id", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=PathId),
-            inspect.Parameter("data", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=checked_ids(spec.request)),
-            inspect.Parameter("user", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=ApiOfficial),
-            inspect.Parameter("platform", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=PlatformDep),
-        ],
-        return_annotation=out,
-    )
-    endpoint.__name__ = f"issue_{spec.name}"
-    endpoint.__doc__ = f"{spec.label}: {(spec.run.__doc__ or '').strip()}"
-    router.add_api_route(
-        f"/staff/issues/{{issue_id}}/{spec.name}", endpoint, methods=["POST"], response_model=out, tags=["issues"],
-        summary=f"{spec.label} ({spec.name})", description=endpoint.__doc__,
-    )  # fmt: skip
+    add_action_route(router, spec, path="/staff/issues/{issue_id}", id_name="issue_id", out=out, kind="issue",
+                     tag="issues", handle=handle)  # fmt: skip
 
 
 for _spec in ISSUE_ACTION_SPECS.values():
