@@ -18,13 +18,21 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 
 from massline.platform import Platform
 from massline.services import alerts, issues
 from massline.services import search as search_backlog
-from massline.services.pipeline import PipelineReport, PlacesCache, analysis_context, run_pipeline
+from massline.services.pipeline import (
+    PipelineReport,
+    PlacesCache,
+    analysis_context,
+    compute_batch,
+    plan_batch,
+    store_batch,
+)
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +62,19 @@ class Worker:
         return report
 
     def run_once(
-        self, *, since: datetime | None = None, force: bool = False, max_messages: int | None = None
+        self,
+        *,
+        since: datetime | None = None,
+        force: bool = False,
+        max_messages: int | None = None,
+        progress: Callable[[PipelineReport], None] | None = None,
     ) -> PipelineReport:
-        """Analyse pending messages (or, with ``force``, all of them) batch by batch; one transaction per batch.
+        """Analyse pending messages (or, with ``force``, all of them) batch by batch.
 
-        Stops after ``max_messages`` (default: ``max_per_cycle``; 0 = no limit) or when nothing is left.
+        Each batch is read, computed outside any transaction (the pure steps) and
+        stored in one short write transaction. Stops after ``max_messages``
+        (default: ``max_per_cycle``; 0 = no limit) or when nothing is left;
+        ``progress`` is told each batch's report.
         """
         cap = self.max_per_cycle if max_messages is None else max_messages
         total = PipelineReport(indexed=self.index_search())
@@ -66,19 +82,24 @@ class Worker:
         steps = self.platform.plugins.steps()
         after_id = 0
         while not self._stop.is_set():
-            with self.platform.write(background=True) as session:
+            with self.platform.read() as session:
                 ctx = analysis_context(
                     session, model_path=settings.classifier_model_path, threshold=settings.classifier_threshold,
                     alert_params=self.alert_params,
                     places=self._places,
                 )
-                report = run_pipeline(
-                    session, ctx, steps, since=since, limit=self.batch_size, force=force, after_id=after_id,
-                    now=self.platform.now(),
-                )  # fmt: skip
+                batch = plan_batch(session, ctx, steps, since=since, limit=self.batch_size, force=force,
+                                   after_id=after_id)  # fmt: skip
+            if not batch.items:
+                break
+            compute_batch(batch)  # the pure part, holding no lock
+            with self.platform.write(background=True) as session:
+                report = store_batch(session, batch, self.platform.now())
             total.add(report)
-            after_id = report.last_id if force else 0
-            if report.messages < self.batch_size or (cap and total.messages >= cap):
+            if progress is not None:
+                progress(report)
+            after_id = batch.last_id if force else 0
+            if len(batch.items) < self.batch_size or (cap and total.messages >= cap):
                 break
         return total
 

@@ -16,7 +16,7 @@ from massline.analysis.issues.concentrate import (
 from massline.analysis.issues.describe import describe_issue, without_names
 from massline.analysis.issues.heat import HeatMessage, HeatParams, HeatResult, heat_index
 from massline.analysis.issues.ranking import hot_issues
-from massline.analysis.issues.vocab import PlaceAliases
+from massline.analysis.issues.vocab import PlaceAliases, PlaceVocabulary
 
 __all__ = [
     "BurstParams",
@@ -31,6 +31,7 @@ __all__ = [
     "IssueDoc",
     "IssueIndex",
     "PlaceAliases",
+    "PlaceVocabulary",
     "bin_counts",
     "describe_issue",
     "without_names",

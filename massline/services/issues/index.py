@@ -32,7 +32,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -43,6 +43,7 @@ from massline.analysis.issues import (
     IssueDoc,
     IssueIndex,
     PlaceAliases,
+    PlaceVocabulary,
     prefer_alias_target,
 )
 from massline.analysis.places import Language, compatible
@@ -223,22 +224,94 @@ def alias_rows(aliases: PlaceAliases) -> list[dict[str, str]]:
     return [{"alias_key": alias[:100], "place_key": place[:100]} for alias, place in aliases.pairs_of()]
 
 
+def _vocabulary_print(session: Session) -> tuple[int, int]:
+    rows, total = session.execute(
+        select(func.count(), func.coalesce(func.sum(IssueVocabulary.count), 0)).select_from(IssueVocabulary)
+    ).one()
+    return int(rows), int(total)
+
+
+class StoredVocabulary:
+    """The whole place vocabulary of one database in memory, for whoever assigns many messages (the pipeline).
+
+    Looking the vocabulary up piece by piece costs a few queries of hundreds of
+    parameters per message; this holds all of it (a few tens of thousands of
+    short keys) instead. :meth:`current` reloads it when the table changed
+    behind its holder's back — its fingerprint (rows, sum of counts) differs
+    from the one :meth:`saved` recorded after the holder's own last write —
+    or when the holder used it and did not say it saved (a rolled-back batch).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._vocabulary = PlaceVocabulary()
+        self._print: tuple[int, int] | None = None
+
+    def current(self, session: Session) -> PlaceVocabulary:
+        """The vocabulary as stored in ``session``'s database (plus what its user learns until :meth:`saved`)."""
+        found = _vocabulary_print(session)
+        with self._lock:
+            if found != self._print:
+                vocabulary = PlaceVocabulary()
+                for key, kind in session.execute(select(IssueVocabulary.place_key, IssueVocabulary.kind)):
+                    vocabulary.remember(key, kind)
+                self._vocabulary = vocabulary
+            self._print = None  # in use: reloaded next time unless saved() says the store caught up
+            return self._vocabulary
+
+    def saved(self, session: Session) -> None:
+        """The user wrote what it learnt (in ``session``'s transaction): the store and memory agree."""
+        found = _vocabulary_print(session)
+        with self._lock:
+            self._print = found
+
+
+_vocabularies: dict[str, StoredVocabulary] = {}
+_vocabularies_lock = threading.Lock()
+
+
+def stored_vocabulary(session: Session) -> StoredVocabulary:
+    """The process's :class:`StoredVocabulary` of ``session``'s database (one per database URL)."""
+    url = str(session.get_bind().engine.url)
+    with _vocabularies_lock:
+        if url not in _vocabularies:
+            if len(_vocabularies) >= 8:
+                _vocabularies.clear()
+            _vocabularies[url] = StoredVocabulary()
+        return _vocabularies[url]
+
+
 class StoredIssueIndex(IssueIndex):
     """An ``IssueIndex`` that reads its state from the database, for one message at a time.
 
     ``language``: the deployment's place grammar (default: its configured one, ``deployment.site_language``).
     """
 
-    def __init__(self, session: Session, params: ConcentrateParams = PARAMS, language: Language | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        params: ConcentrateParams = PARAMS,
+        language: Language | None = None,
+        *,
+        vocabulary: StoredVocabulary | None = None,
+    ) -> None:
         super().__init__(params, segmenter(), language if language is not None else site_language(session))
         self.session = session
         self.aliases = StoredAliases(session)
         self.loaded_candidates = 0
         self._before: dict[int, tuple[set[str], set[str]]] = {}
+        self._df_loaded: set[str] = set()
+        self._complete_vocabulary = vocabulary is not None
+        if vocabulary is not None:
+            self.vocabulary = vocabulary.current(session)
+        self.known: dict[Hashable, DocFeatures] = {}  #: features of the messages assigned through this index
 
     # -- state loaded on demand ----------------------------------------------------------
     def load_vocabulary(self, title: str, body: str) -> None:
-        """Known place keys occurring in the (normalised) title and start of body."""
+        """Known place keys occurring in the (normalised) title and start of body (nothing to do when the
+        whole vocabulary was given)."""
+        if self._complete_vocabulary:
+            return
         pieces = _pieces(normalize(title), 3, 10) | _pieces(normalize(body[: self.params.body_chars])[:300], 3, 10)
         vocabulary = self.vocabulary
         for chunk in _chunks(vocabulary.unknown(pieces)):
@@ -249,12 +322,19 @@ class StoredIssueIndex(IssueIndex):
                 vocabulary.remember(key, kind)
 
     def load_df(self, terms: Iterable[str]) -> None:
-        """Document frequencies of ``terms`` and the number of documents."""
-        wanted = sorted({t[:50] for t in terms} | {""})
+        """Document frequencies of ``terms`` and the number of documents, each read once per index.
+
+        Later changes are the index's own (``count_document``, written back by
+        :func:`save_assignment` in the same transaction), so what was read stays current.
+        """
+        wanted = sorted({t[:50] for t in terms} | {""} - self._df_loaded)
+        if not wanted:
+            return
         found: dict[str, int] = {}
         for chunk in _chunks(wanted):
             stmt = select(IssueTermDf.term, IssueTermDf.df).where(IssueTermDf.term.in_(chunk))
             found.update((term, df) for term, df in self.session.execute(stmt))
+        self._df_loaded.update(wanted)
         n_docs = found.pop("", None)
         self.restore_frequencies(found, n_docs)
 
@@ -316,7 +396,12 @@ class StoredIssueIndex(IssueIndex):
 
     # -- one message ----------------------------------------------------------------------
     def doc_features(self, doc: IssueDoc, learn: bool = True) -> DocFeatures:
-        """Features of ``doc`` with the vocabulary and document frequencies it needs loaded."""
+        """Features of ``doc`` with the vocabulary and document frequencies it needs loaded.
+
+        A message assigned through this index is not analysed twice: its features are kept.
+        """
+        if doc.key in self.known:
+            return self.known[doc.key]
         self.load_vocabulary(doc.title, doc.body)
         features = self.features(doc, learn=learn)
         prefer_alias_target(features, self.aliases)
@@ -329,7 +414,7 @@ class StoredIssueIndex(IssueIndex):
         ``duplicate_of_issue``: the issue of an earlier near-duplicate (from the
         pipeline's duplicates step); a repost joins it unless it names another place.
         """
-        features = self.doc_features(doc)
+        features = self.known[doc.key] = self.doc_features(doc)
         place = features.place.key if features.place else ""
         if duplicate_of_issue is not None:
             self.load_clusters([duplicate_of_issue])
@@ -366,11 +451,15 @@ class StoredIssueIndex(IssueIndex):
 def save_assignment(session: Session, index: StoredIssueIndex, issue_id: int, a: Assignment) -> None:
     """Write back what one assignment changed: the cluster row, new index rows, frequencies, vocabulary."""
     cluster = a.cluster
+    if cluster.id == NEW:  # the index keeps using it under its stored id
+        index.clusters.pop(NEW, None)
+        index.clusters[issue_id] = cluster
     cluster.id = issue_id
     row = cluster_rows(issue_id, cluster)
     stored = session.get(IssueCluster, issue_id)
     if stored is None:
         session.add(IssueCluster(**row))
+        session.flush()  # found by later look-ups of the transaction (the session may not flush by itself)
     else:
         for name, value in row.items():
             setattr(stored, name, value)

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
+from types import EllipsisType
 from typing import Any
 
 from sqlalchemy import case, func, select
@@ -33,7 +34,7 @@ from massline.analysis.places import Language
 from massline.hookspecs import hookimpl
 from massline.models import Issue, IssueCluster, IssueEvent, Message, MessageAnalysis, User, utcnow
 from massline.services import alerts
-from massline.services.issues.index import NEW, StoredIssueIndex, load_cluster, save_assignment
+from massline.services.issues.index import NEW, StoredIssueIndex, load_cluster, save_assignment, stored_vocabulary
 from massline.services.pipeline import AnalysisContext, Item, Step, StepResult
 
 ISSUE_EVENT_LABELS = {
@@ -101,22 +102,33 @@ def _doc(message: Message, item: Item) -> IssueDoc:
 
 
 def assign_message(
-    session: Session, message: Message, now: datetime, *, item: Item | None = None, language: Language | None = None
+    session: Session,
+    message: Message,
+    now: datetime,
+    *,
+    item: Item | None = None,
+    language: Language | None = None,
+    index: StoredIssueIndex | None = None,
+    duplicate_of: int | None | EllipsisType = ...,
 ) -> dict[str, Any]:
     """Put ``message`` into an issue (existing or new) and store the change; returns the evidence.
 
-    ``language``: the deployment's place grammar (default: its configured one).
+    ``language``: the deployment's place grammar (default: its configured one). ``index``: an index
+    kept across the messages of one transaction (what it loaded is read once), else a new one.
+    ``duplicate_of``: the near-duplicate found for it in this transaction (default: the stored one).
     """
     if message.issue_id is not None:
         return {"issue": message.issue_id, "kept": True}
     item = item or Item(message.id, message.title, message.body, message.created_at)
-    duplicate_of = session.scalar(
-        select(MessageAnalysis.duplicate_of_id).where(MessageAnalysis.message_id == message.id)
-    )
+    if duplicate_of is ...:
+        duplicate_of = session.scalar(
+            select(MessageAnalysis.duplicate_of_id).where(MessageAnalysis.message_id == message.id)
+        )
     dup_issue = None
     if duplicate_of is not None:
-        dup_issue = session.scalar(select(Message.issue_id).where(Message.id == duplicate_of))
-    index = StoredIssueIndex(session, language=language)
+        original = session.get(Message, duplicate_of)  # (its issue may have been set in this transaction)
+        dup_issue = original.issue_id if original is not None else None
+    index = index or StoredIssueIndex(session, language=language)
     assignment = index.assign(_doc(message, item), dup_issue)
     if assignment.cluster.id == NEW:
         issue = Issue(status="open", dirty=True, created_at=now, updated_at=now, keywords=[], representatives=[],
@@ -161,24 +173,38 @@ def refresh_issues(
     now: datetime,
     alert_params: alerts.AlertParams | None = None,
     language: Language | None = None,
+    index: StoredIssueIndex | None = None,
 ) -> list[Issue]:
-    """Refresh figures, heat and description of these issues (places read in ``language``) and run
-    their alert checks (with ``alert_params``)."""
+    """Refresh figures, heat and description of these issues (places read in ``language``, through
+    ``index`` when given) and run their alert checks (with ``alert_params``)."""
     out = []
     for issue_id in sorted(set(issue_ids)):
         issue = session.get(Issue, issue_id)
         if issue is None or issue.status == "merged":
             continue
-        refresh_issue(session, issue, now, language)
+        refresh_issue(session, issue, now, language, index)
         alerts.evaluate_issue(session, issue, now, alert_params)
         out.append(issue)
     return out
 
 
+def _batch_index(ctx: AnalysisContext, session: Session) -> StoredIssueIndex:
+    """The issue index of this write transaction (the whole place vocabulary in memory, read once)."""
+    index = ctx.state.get("issues")
+    if index is None:
+        index = ctx.state["issues"] = StoredIssueIndex(
+            session, language=ctx.gazetteer.language, vocabulary=stored_vocabulary(session)
+        )
+    assert isinstance(index, StoredIssueIndex)
+    return index
+
+
 def _finish(ctx: AnalysisContext, session: Session, items: list[Item]) -> None:
     ids = [i for i in session.scalars(select(Message.issue_id).where(Message.id.in_([it.id for it in items]))) if i]
     dirty = session.scalars(select(Issue.id).where(Issue.id.in_(ids), Issue.dirty.is_(True))).all()
-    refresh_issues(session, dirty, utcnow(), ctx.alert_params, ctx.gazetteer.language)
+    index = _batch_index(ctx, session)
+    refresh_issues(session, dirty, utcnow(), ctx.alert_params, ctx.gazetteer.language, index)
+    stored_vocabulary(session).saved(session)
 
 
 def issue_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult:
@@ -188,7 +214,11 @@ def issue_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult
     """
     message = session.get(Message, item.id)
     assert message is not None
-    return StepResult(evidence=assign_message(session, message, utcnow(), item=item, language=ctx.gazetteer.language))
+    index = _batch_index(ctx, session)
+    duplicate_of = ctx.state.get("duplicate_of", {}).get(item.id, ...)  # found by this batch's duplicates step
+    evidence = assign_message(session, message, utcnow(), item=item, language=ctx.gazetteer.language, index=index,
+                              duplicate_of=duplicate_of)  # fmt: skip
+    return StepResult(evidence=evidence)
 
 
 @hookimpl(specname="register_pipeline_steps")
@@ -224,10 +254,17 @@ def set_heat(session: Session, issue: Issue, now: datetime) -> None:
     issue.heat_at = now
 
 
-def refresh_issue(session: Session, issue: Issue, now: datetime, language: Language | None = None) -> Issue:
+def refresh_issue(
+    session: Session,
+    issue: Issue,
+    now: datetime,
+    language: Language | None = None,
+    index: StoredIssueIndex | None = None,
+) -> Issue:
     """Figures, region, category, heat and (when due) the description of ``issue``, from its messages.
 
-    ``language``: the deployment's place grammar, for the description (default: its configured one).
+    ``language``: the deployment's place grammar, for the description (default: its configured one);
+    ``index``: the issue index of the transaction, if one is kept.
     """
     m = Message
     public = case((m.is_public.is_(True) & (m.status != "rejected"), 1), else_=0)
@@ -260,7 +297,7 @@ def refresh_issue(session: Session, issue: Issue, now: datetime, language: Langu
     set_heat(session, issue, now)
     n = issue.message_count
     if n and (n != issue.described_count) and (n <= DESCRIBE_SMALL or n >= 2 * issue.described_count):
-        describe(session, issue, language)
+        describe(session, issue, language, index)
     issue.dirty = False
     issue.updated_at = now
     return issue
@@ -298,7 +335,9 @@ def _most_common_located(session: Session, issue_id: int) -> int | None:
     return None if row is None else row[0]
 
 
-def describe(session: Session, issue: Issue, language: Language | None = None) -> None:
+def describe(
+    session: Session, issue: Issue, language: Language | None = None, index: StoredIssueIndex | None = None
+) -> None:
     """The officials' description: title (place + problem), summary, keywords and representatives from
     ≤ 8 messages (most supported, then newest), private ones included.
 
@@ -317,7 +356,7 @@ def describe(session: Session, issue: Issue, language: Language | None = None) -
     ).all()  # fmt: skip
     docs = [IssueDoc(mid, title, body, created, author or "", support or 0) for mid, title, body, created, author,
             support in rows]  # fmt: skip
-    index = StoredIssueIndex(session, language=language)
+    index = index or StoredIssueIndex(session, language=language)
     features = []
     for doc in docs:
         f = index.doc_features(doc, learn=False)

@@ -10,6 +10,7 @@ Other packages use only the names below.
 
 from massline.services.pipeline.context import (
     AnalysisContext,
+    ComputeFn,
     FinishFn,
     Item,
     PlacesCache,
@@ -20,11 +21,22 @@ from massline.services.pipeline.context import (
     analysis_context,
 )
 from massline.services.pipeline.dispatch import route_by_analysis
-from massline.services.pipeline.runner import PipelineReport, ordered_steps, pipeline_version, run_pipeline
+from massline.services.pipeline.runner import (
+    Batch,
+    PipelineReport,
+    compute_batch,
+    ordered_steps,
+    pipeline_version,
+    plan_batch,
+    run_pipeline,
+    store_batch,
+)
 from massline.services.pipeline.steps import builtin_steps
 
 __all__ = [
     "AnalysisContext",
+    "Batch",
+    "ComputeFn",
     "FinishFn",
     "Item",
     "PipelineReport",
@@ -35,8 +47,11 @@ __all__ = [
     "StepResult",
     "analysis_context",
     "builtin_steps",
+    "compute_batch",
     "ordered_steps",
     "pipeline_version",
+    "plan_batch",
     "route_by_analysis",
     "run_pipeline",
+    "store_batch",
 ]

@@ -53,6 +53,7 @@ class AnalysisContext:
     hasher: MinHasher = field(default_factory=MinHasher)
     lsh: LshIndex = field(default_factory=lambda: LshIndex(threshold=DUPLICATE_THRESHOLD))
     batch: dict[str, dict[int, Any]] = field(default_factory=dict)  # per run: results of prepare hooks
+    state: dict[str, Any] = field(default_factory=dict)  # per write transaction: what a step keeps across its messages
     alert_params: AlertParams = field(default_factory=AlertParams)
 
 
@@ -81,29 +82,44 @@ class StepResult:
 
 
 StepFn = Callable[[AnalysisContext, Session, Item], StepResult]
+ComputeFn = Callable[[AnalysisContext, Item], StepResult]
 PrepareFn = Callable[[AnalysisContext, list[Item]], None]
 FinishFn = Callable[[AnalysisContext, Session, list[Item]], None]
 
 
 @dataclass(frozen=True)
 class Step:
-    """A pipeline step: ``run(ctx, session, item)`` for each message whose stored version differs.
+    """A pipeline step: computes its part of the analysis for each message whose stored version differs.
+
+    A step gives either ``compute(ctx, item)`` — a pure function of the text,
+    called *before* the write transaction, so that no writer waits for it — or
+    ``run(ctx, session, item)``, called inside the write transaction when the
+    step needs the database. In ``run`` the session does not flush by itself:
+    it shows the database as it was before the batch plus what the step wrote
+    through Core statements; what earlier messages of the batch produced is in
+    ``ctx.state`` (per transaction) if the step keeps it there.
 
     ``version`` is a string, or a function of the context (the classifier's
     model version). Bump it when the step's results change: the next run
     recomputes that step, and only that step, for every message.
-    ``prepare(ctx, items)`` may precompute a batch into ``ctx.batch[name]``;
-    ``finish(ctx, session, items)`` runs once after the batch (in the same
-    transaction) with the items the step ran on, e.g. to refresh aggregates once.
-    ``values`` of its results must be columns of ``MessageAnalysis``; the
-    evidence is stored as JSON under the step's name.
+    ``prepare(ctx, items)`` may precompute a batch into ``ctx.batch[name]``
+    (before the write transaction too); ``finish(ctx, session, items)`` runs
+    once after the batch (in the write transaction, after a flush) with the
+    items the step ran on, e.g. to refresh aggregates once. ``values`` of its
+    results must be columns of ``MessageAnalysis``; the evidence is stored as
+    JSON under the step's name.
     """
 
     name: str
     version: str | Callable[[AnalysisContext], str]
-    run: StepFn
+    run: StepFn | None = None
     prepare: PrepareFn | None = None
     finish: FinishFn | None = None
+    compute: ComputeFn | None = None
+
+    def __post_init__(self) -> None:
+        if (self.run is None) == (self.compute is None):
+            raise ValueError(f"step {self.name!r}: give either run (needs the database) or compute (pure)")
 
     def current_version(self, ctx: AnalysisContext) -> str:
         """The version results computed now would carry."""

@@ -120,6 +120,108 @@ def _items(session: Session, ids: list[int]) -> list[Item]:
     return [Item(mid, title, body, created) for mid, title, body, created in rows]
 
 
+@dataclass
+class Batch:
+    """One batch of the pipeline, between its three phases (:func:`plan_batch`, :func:`compute_batch`,
+    :func:`store_batch`)."""
+
+    ctx: AnalysisContext
+    steps: Sequence[Step]
+    versions: dict[str, str]
+    current: str
+    items: list[Item]
+    force: bool
+    last_id: int
+    todo: dict[int, list[Step]] = field(default_factory=dict)
+    computed: dict[int, dict[str, StepResult | Exception]] = field(default_factory=dict)
+
+
+def _todo(steps: Sequence[Step], versions: dict[str, str], done: dict[str, str] | None, force: bool) -> list[Step]:
+    done = {} if done is None or force else done
+    return [s for s in steps if done.get(s.name) != versions[s.name]]
+
+
+def plan_batch(
+    session: Session,
+    ctx: AnalysisContext,
+    steps: Sequence[Step],
+    *,
+    since: datetime | None = None,
+    message_ids: Iterable[int] | None = None,
+    limit: int | None = None,
+    force: bool = False,
+    after_id: int = 0,
+) -> Batch:
+    """The next messages to analyse (a read: any transaction) and the steps each one needs."""
+    ctx = dataclasses.replace(ctx, batch={}, state={})
+    current = pipeline_version(ctx, steps)
+    versions = {s.name: s.current_version(ctx) for s in steps}
+    ids = _pending(session, current, since=since, message_ids=message_ids, limit=limit, force=force, after_id=after_id)
+    batch = Batch(ctx, steps, versions, current, _items(session, ids) if ids else [], force, max(ids, default=0))
+    stmt = select(MessageAnalysis.message_id, MessageAnalysis.versions).where(MessageAnalysis.message_id.in_(ids))
+    done: dict[int, dict[str, str]] = {mid: versions for mid, versions in session.execute(stmt)}
+    batch.todo = {item.id: _todo(steps, versions, done.get(item.id), force) for item in batch.items}
+    return batch
+
+
+def compute_batch(batch: Batch) -> None:
+    """The pure part: every ``prepare`` hook and every ``compute`` step (no database, no lock held)."""
+    ctx = batch.ctx
+    for step in batch.steps:
+        chosen = [item for item in batch.items if step in batch.todo[item.id]]
+        if step.prepare is not None and chosen:
+            step.prepare(ctx, chosen)
+        if step.compute is None:
+            continue
+        for item in chosen:
+            try:
+                result: StepResult | Exception = step.compute(ctx, item)
+            except Exception as exc:  # a step's bug must not stop the others or the queue
+                log.exception("pipeline step %s failed on message %s", step.name, item.id)
+                result = exc
+            batch.computed.setdefault(item.id, {})[step.name] = result
+
+
+def store_batch(session: Session, batch: Batch, now: datetime | None = None) -> PipelineReport:
+    """The write: run the database steps, store every result, finish hooks, route queued messages.
+
+    Runs in a write transaction. Messages deleted or analysed by someone else since
+    :func:`plan_batch` are left alone; a step due now that was not computed is computed here.
+    """
+    now = now or utcnow()
+    ctx, steps, versions = batch.ctx, batch.steps, batch.versions
+    report = PipelineReport(last_id=batch.last_id)
+    ids = [item.id for item in batch.items]
+    alive = set(session.scalars(select(Message.id).where(Message.id.in_(ids))))
+    stmt = select(MessageAnalysis).where(MessageAnalysis.message_id.in_(ids))
+    rows = {r.message_id: r for r in session.scalars(stmt)}
+    items, todo = [], {}
+    for item in batch.items:
+        row = rows.get(item.id)
+        if item.id not in alive or (row is not None and row.pipeline_version == batch.current and not batch.force):
+            continue
+        items.append(item)
+        todo[item.id] = _todo(steps, versions, None if row is None else row.versions, batch.force)
+    with session.no_autoflush:
+        for item in items:
+            row = rows.get(item.id)
+            if row is None:
+                row = rows[item.id] = MessageAnalysis(message_id=item.id, versions={}, evidence={})
+                session.add(row)
+            _analyse(session, ctx, item, row, todo[item.id], batch, report)
+            row.pipeline_version = batch.current
+            row.analysed_at = now
+            report.messages += 1
+            report.urgent += row.urgency_level == "urgent"
+    session.flush()
+    for step in steps:
+        chosen = [item for item in items if step in todo[item.id]]
+        if step.finish is not None and chosen:
+            step.finish(ctx, session, chosen)
+    report.routed = route_queued(session, {i.id: rows[i.id] for i in items}, now)
+    return report
+
+
 def run_pipeline(
     session: Session,
     ctx: AnalysisContext,
@@ -134,51 +236,35 @@ def run_pipeline(
 ) -> PipelineReport:
     """Analyse messages that lack a step's current version; store results; route queued messages.
 
+    The three phases in the caller's (write) transaction; the worker runs them
+    in separate transactions so that no writer waits for the pure part.
     ``steps`` run in the order given (``Platform.plugins.steps()``). ``force``
     re-runs every step (then page with ``after_id`` = the previous report's
-    ``last_id``). Runs in the caller's transaction: keep ``limit`` small
-    (≈100) for short write transactions.
+    ``last_id``). Keep ``limit`` small (≈100) for short write transactions.
     """
-    now = now or utcnow()
-    ctx = dataclasses.replace(ctx, batch={})
-    current = pipeline_version(ctx, steps)
-    versions = {s.name: s.current_version(ctx) for s in steps}
-    ids = _pending(
-        session, current, since=since, message_ids=message_ids, limit=limit, force=force, after_id=after_id
+    batch = plan_batch(
+        session, ctx, steps, since=since, message_ids=message_ids, limit=limit, force=force, after_id=after_id
     )
-    report = PipelineReport(last_id=max(ids, default=0))
-    if not ids:
-        return report
-    items = _items(session, ids)
-    existing = session.scalars(select(MessageAnalysis).where(MessageAnalysis.message_id.in_(ids)))
-    rows = {r.message_id: r for r in existing}
-    todo: dict[int, list[Step]] = {}
-    for item in items:
-        row = rows.get(item.id)
-        done = {} if row is None or force else row.versions
-        todo[item.id] = [s for s in steps if done.get(s.name) != versions[s.name]]
-    for step in steps:
-        batch = [item for item in items if step in todo[item.id]]
-        if step.prepare is not None and batch:
-            step.prepare(ctx, batch)
-    for item in items:
-        row = rows.get(item.id)
-        if row is None:
-            row = MessageAnalysis(message_id=item.id, versions={}, evidence={})
-            session.add(row)
-            rows[item.id] = row
-        _analyse(session, ctx, item, row, todo[item.id], versions, report)
-        row.pipeline_version = current
-        row.analysed_at = now
-        report.messages += 1
-        report.urgent += row.urgency_level == "urgent"
-    session.flush()
-    for step in steps:
-        batch = [item for item in items if step in todo[item.id]]
-        if step.finish is not None and batch:
-            step.finish(ctx, session, batch)
-    report.routed = route_queued(session, rows, now)
-    return report
+    if not batch.items:
+        return PipelineReport(last_id=batch.last_id)
+    compute_batch(batch)
+    return store_batch(session, batch, now)
+
+
+def _result(session: Session, step: Step, item: Item, batch: Batch) -> StepResult | Exception:
+    found = batch.computed.get(item.id, {}).get(step.name)
+    if found is not None:
+        return found
+    try:
+        if step.compute is not None:
+            return step.compute(batch.ctx, item)
+        assert step.run is not None
+        return step.run(batch.ctx, session, item)
+    except SQLAlchemyError:
+        raise
+    except Exception as exc:  # a step's bug must not stop the others or the queue
+        log.exception("pipeline step %s failed on message %s", step.name, item.id)
+        return exc
 
 
 def _analyse(
@@ -187,19 +273,15 @@ def _analyse(
     item: Item,
     row: MessageAnalysis,
     todo: list[Step],
-    versions: dict[str, str],
+    batch: Batch,
     report: PipelineReport,
 ) -> None:
     new_versions = dict(row.versions or {})
     evidence = dict(row.evidence or {})
     for step in todo:
-        try:
-            result = step.run(ctx, session, item)
-        except SQLAlchemyError:
-            raise
-        except Exception as exc:  # a step's bug must not stop the others or the queue
-            log.exception("pipeline step %s failed on message %s", step.name, item.id)
-            result = StepResult(evidence={"error": f"{exc.__class__.__name__}: {exc}"})
+        result = _result(session, step, item, batch)
+        if isinstance(result, Exception):
+            result = StepResult(evidence={"error": f"{result.__class__.__name__}: {result}"})
             report.failed[step.name] = report.failed.get(step.name, 0) + 1
         else:
             counts = report.skipped if result.skipped else report.ran
@@ -207,7 +289,7 @@ def _analyse(
         for column, value in result.values.items():
             setattr(row, column, value)
         evidence[step.name] = result.evidence if result.skipped is None else {"skipped": result.skipped}
-        new_versions[step.name] = versions[step.name]
+        new_versions[step.name] = batch.versions[step.name]
         if step.name == "duplicates" and result.values.get("duplicate_of_id") is not None:
             report.duplicates += 1
     row.versions = new_versions

@@ -11,6 +11,7 @@ step (and only that step) for every message.
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 
 import numpy as np
 from sqlalchemy import and_, delete, insert, or_, select
@@ -39,7 +40,7 @@ def _classify_batch(ctx: AnalysisContext, items: list[Item]) -> None:
     ctx.batch["classify"] = {item.id: p for item, p in zip(items, predictions, strict=True)}
 
 
-def classify_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult:
+def classify_step(ctx: AnalysisContext, item: Item) -> StepResult:
     """First-level category and calibrated confidence; skipped when no model is configured."""
     empty = {"category_id": None, "category_label": None, "category_confidence": None, "needs_review": None}
     if ctx.classifier is None:
@@ -64,7 +65,7 @@ def classify_step(ctx: AnalysisContext, session: Session, item: Item) -> StepRes
 # ---- kind, urgency, sentiment ------------------------------------------------------
 
 
-def kind_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult:
+def kind_step(ctx: AnalysisContext, item: Item) -> StepResult:
     """The message kind guessed from the text, with its cue words."""
     guess = guess_kind(item.body, title=item.title)
     return StepResult(
@@ -73,7 +74,7 @@ def kind_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult:
     )
 
 
-def urgency_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult:
+def urgency_step(ctx: AnalysisContext, item: Item) -> StepResult:
     """Urgency level and score with every signal's words and their offsets in ``item.text``."""
     urgency = assess_urgency(item.text)
     signals = [
@@ -93,7 +94,7 @@ def urgency_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResu
     )
 
 
-def sentiment_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult:
+def sentiment_step(ctx: AnalysisContext, item: Item) -> StepResult:
     """Emotional intensity (calm 0 → angry 1) and the words behind it."""
     sentiment = sentiment_intensity(item.text)
     return StepResult(
@@ -105,7 +106,7 @@ def sentiment_step(ctx: AnalysisContext, session: Session, item: Item) -> StepRe
 # ---- place ----------------------------------------------------------------------
 
 
-def place_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult:
+def place_step(ctx: AnalysisContext, item: Item) -> StepResult:
     """The most specific region named in the text, the words that prove it, and unlisted places."""
     match = ctx.gazetteer.locate(item.text)
     if match is None:
@@ -140,23 +141,27 @@ def _duplicates_version(ctx: AnalysisContext) -> str:
     return f"minhash-v1-{ctx.hasher.num_perm}x{ctx.hasher.shingle}-{ctx.lsh.threshold}"
 
 
-def duplicates_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult:
-    """Near-duplicates among earlier messages: band-key lookup, then estimated Jaccard ≥ threshold.
+def _duplicates_prepare(ctx: AnalysisContext, items: list[Item]) -> None:
+    """Signatures and band keys of the batch (pure: computed before the write transaction)."""
+    out: dict[int, tuple[np.ndarray, list[str]]] = {}
+    for item in items:
+        signature = ctx.hasher.signature(item.text)
+        empty = int(signature.min()) == 0xFFFFFFFF  # no content to compare
+        out[item.id] = (signature, [] if empty else band_keys(ctx, signature))
+    ctx.batch["duplicates"] = out
 
-    ``duplicate_of`` is the earliest verified match's own original when it has
-    one (so a chain of reposts points at the first post), else that match.
-    """
-    signature = ctx.hasher.signature(item.text)
-    session.execute(delete(MessageBandKey).where(MessageBandKey.message_id == item.id))
-    values: dict[str, object] = {"signature": signature.tobytes(), "duplicate_of_id": None}
-    if int(signature.min()) == 0xFFFFFFFF:  # no content to compare
-        return StepResult(values=values, evidence={"matches": []})
-    keys = band_keys(ctx, signature)
+
+Candidate = tuple[datetime, int, np.ndarray, int | None]  # time, message id, signature, its original
+
+
+def _stored_candidates(session: Session, item: Item, keys: list[str]) -> list[Candidate]:
     earlier = or_(
         Message.created_at < item.created_at, and_(Message.created_at == item.created_at, Message.id < item.id)
     )
-    candidates = session.execute(
-        select(MessageAnalysis.message_id, MessageAnalysis.signature, MessageAnalysis.duplicate_of_id)
+    rows = session.execute(
+        select(
+            Message.created_at, MessageAnalysis.message_id, MessageAnalysis.signature, MessageAnalysis.duplicate_of_id
+        )
         .join(Message, Message.id == MessageAnalysis.message_id)
         .where(
             MessageAnalysis.message_id.in_(
@@ -168,17 +173,47 @@ def duplicates_step(ctx: AnalysisContext, session: Session, item: Item) -> StepR
         .order_by(Message.created_at, Message.id)
         .limit(MAX_DUPLICATE_CANDIDATES)
     ).all()
+    return [(created, mid, np.frombuffer(sig, dtype=np.uint32), root) for created, mid, sig, root in rows if sig]
+
+
+def _naive(value: datetime) -> datetime:
+    return value.replace(tzinfo=None) if value.tzinfo is not None else value  # SQLite gives naive UTC
+
+
+def duplicates_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult:
+    """Near-duplicates among earlier messages: band-key lookup, then estimated Jaccard ≥ threshold.
+
+    Earlier messages of the same batch are compared in memory (``ctx.state``),
+    stored ones through the band-key index. ``duplicate_of`` is the earliest
+    verified match's own original when it has one (so a chain of reposts points
+    at the first post), else that match.
+    """
+    found = ctx.batch.get("duplicates", {}).get(item.id)
+    if found is None:
+        _duplicates_prepare(ctx, [item])
+        found = ctx.batch["duplicates"][item.id]
+    signature, keys = found
+    batch: dict[int, tuple[set[str], Candidate]] = ctx.state.setdefault("duplicates", {})
+    session.execute(delete(MessageBandKey).where(MessageBandKey.message_id == item.id))
+    values: dict[str, object] = {"signature": signature.tobytes(), "duplicate_of_id": None}
+    if not keys:
+        ctx.state.setdefault("duplicate_of", {})[item.id] = None
+        return StepResult(values=values, evidence={"matches": []})
+    wanted = set(keys)
+    candidates = [c for c in _stored_candidates(session, item, keys) if c[1] not in batch]
+    candidates += [c for k, c in batch.values() if k & wanted]  # earlier messages of this batch
+    candidates.sort(key=lambda c: (_naive(c[0]), c[1]))
     matches: list[tuple[int, float]] = []
     root: int | None = None
-    for other_id, other_sig, other_root in candidates:
-        if other_sig is None:
-            continue
-        similarity = ctx.hasher.similarity(signature, np.frombuffer(other_sig, dtype=np.uint32))
+    for _time, other_id, other_sig, other_root in candidates[:MAX_DUPLICATE_CANDIDATES]:
+        similarity = ctx.hasher.similarity(signature, other_sig)
         if similarity >= ctx.lsh.threshold:
             matches.append((other_id, round(similarity, 3)))
             if root is None:
                 root = other_root or other_id
     session.execute(insert(MessageBandKey), [{"message_id": item.id, "band_key": k} for k in keys])
+    batch[item.id] = (wanted, (item.created_at, item.id, signature, root))
+    ctx.state.setdefault("duplicate_of", {})[item.id] = root
     values["duplicate_of_id"] = root
     matches.sort(key=lambda m: -m[1])
     shown = [{"id": mid, "similarity": sim} for mid, sim in matches[:10]]
@@ -189,10 +224,10 @@ def duplicates_step(ctx: AnalysisContext, session: Session, item: Item) -> StepR
 def builtin_steps() -> list[Step]:
     """The built-in steps: classify, kind, urgency, sentiment, place, duplicates (in this order)."""
     return [
-        Step("classify", _classify_version, classify_step, prepare=_classify_batch),
-        Step("kind", "kind-v1", kind_step),
-        Step("urgency", "urgency-v1", urgency_step),
-        Step("sentiment", "sentiment-v1", sentiment_step),
-        Step("place", "places-v1", place_step),
-        Step("duplicates", _duplicates_version, duplicates_step),
+        Step("classify", _classify_version, compute=classify_step, prepare=_classify_batch),
+        Step("kind", "kind-v1", compute=kind_step),
+        Step("urgency", "urgency-v1", compute=urgency_step),
+        Step("sentiment", "sentiment-v1", compute=sentiment_step),
+        Step("place", "places-v1", compute=place_step),
+        Step("duplicates", _duplicates_version, duplicates_step, prepare=_duplicates_prepare),
     ]
