@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from massline.analysis.classify.evaluate import calibration_of, cross_validate
+    from massline.analysis.classify.inputs import text_of
     from massline.analysis.classify.kind import guess_kind
-    from massline.analysis.classify.model import CategoryClassifier, ModelFormatError, text_of
+    from massline.analysis.classify.model import CategoryClassifier, ModelFormatError
     from massline.analysis.classify.sentiment import sentiment_intensity
     from massline.analysis.classify.urgency import Signal, Urgency, assess_urgency
 
@@ -34,7 +35,7 @@ _SOURCES = {
     "guess_kind": "kind",
     "CategoryClassifier": "model",
     "ModelFormatError": "model",
-    "text_of": "model",
+    "text_of": "inputs",
     "sentiment_intensity": "sentiment",
     "Signal": "urgency",
     "Urgency": "urgency",
