@@ -3,7 +3,7 @@
 CSV files are read as UTF-8 (a BOM is accepted) with RFC 4180 quoting, so
 fields may span lines.  The classifier input of a row is its title column
 plus its detail column when the file has one (see
-:func:`massline.analysis.classify.model.text_of`).  Column names: the
+:func:`massline.analysis.classify.text_of`).  Column names: the
 ``--title-col``/``--detail-col``/``--label-col`` options, else the
 ``title``/``body``/``category`` columns of ``--mapping`` (or of the
 ``--profile``'s mapping: ``--profile tipdm2020c`` reads the contest files),

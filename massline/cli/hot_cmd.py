@@ -21,14 +21,14 @@ import re
 import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from massline.analysis.issues import IssueDoc
-from massline.analysis.places import Language
-from massline.io.exporters import neutralise
-from massline.io.importers import FIELD_LABELS, ImportMapping, MappingError, load_mapping
-from massline.io.profiles import ProfileError, load_profile
+if TYPE_CHECKING:
+    from massline.analysis.issues import IssueDoc
+    from massline.analysis.places import Language
+    from massline.io.importers import ImportMapping
 
 __all__ = ["HOT_FIELDS", "hot_columns", "parse_time", "register"]
 
@@ -53,6 +53,8 @@ def parse_time(text: str) -> datetime:
 
 def hot_columns(mapping: ImportMapping | None) -> tuple[str, ...]:
     """The input columns of :data:`HOT_FIELDS` under ``mapping`` (None: the generic column names)."""
+    from massline.io.importers import FIELD_LABELS
+
     if mapping is None:
         return tuple(FIELD_LABELS[f] for f in HOT_FIELDS)
     columns = []
@@ -66,6 +68,9 @@ def hot_columns(mapping: ImportMapping | None) -> tuple[str, ...]:
 
 def _settings(profile: str | None, mapping: str | None) -> tuple[Language, tuple[str, ...]]:
     """The language and input columns of ``--profile`` and ``--mapping``."""
+    from massline.io.importers import MappingError, load_mapping
+    from massline.io.profiles import ProfileError, load_profile
+
     try:
         chosen = load_profile(profile)
         name = mapping or chosen.mapping
@@ -97,6 +102,8 @@ def _read(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
 
 
 def _docs(path: Path, rows: list[dict[str, str]], columns: tuple[str, ...]) -> list[IssueDoc]:
+    from massline.analysis.issues import IssueDoc
+
     key, author, title, created, body, supports, opposes = columns
     docs = []
     for i, row in enumerate(rows):
@@ -116,6 +123,8 @@ def _docs(path: Path, rows: list[dict[str, str]], columns: tuple[str, ...]) -> l
 
 
 def _write_atomically(out: Path, files: dict[str, tuple[tuple[str, ...], list[list[str]]]]) -> None:
+    from massline.io.exporters import neutralise
+
     out.mkdir(parents=True, exist_ok=True)
     temps: list[tuple[str, Path]] = []
     try:

@@ -7,24 +7,26 @@ import time
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from massline.cli.common import fail, get_platform
-from massline.io.exporters import Exporter, write_problems_csv
-from massline.io.formats import FormatError, Importer, Importers, ReadOptions
-from massline.io.importers import ImportMapping, MappingError, load_mapping, mapping_from_pairs
-from massline.models import STATUS_LABELS, STATUSES
-from massline.platform import Platform
-from massline.services import search as search_backlog
-from massline.services.casework import EXPORT_COLUMNS, ExportFilter, export_rows
-from massline.services.intake import ImportAborted, ImportOptions, ImportReport, deployment_timezone, run_import
+
+if TYPE_CHECKING:
+    from massline.io.exporters import Exporter
+    from massline.io.formats import Importer, Importers, ReadOptions
+    from massline.io.importers import ImportMapping
+    from massline.platform import Platform
+    from massline.services.intake import ImportOptions, ImportReport
 
 __all__ = ["register"]
 SHOWN_PROBLEMS = 20
 
 
 def _mapping(mapping: str | None, pairs: tuple[str, ...]) -> ImportMapping:
+    from massline.io.importers import MappingError, load_mapping, mapping_from_pairs
+
     try:
         if mapping:
             return load_mapping(mapping).with_overrides(pairs)
@@ -36,6 +38,8 @@ def _mapping(mapping: str | None, pairs: tuple[str, ...]) -> ImportMapping:
 
 
 def _importer(importers: Importers, file: Path, fmt: str | None, mapping: ImportMapping) -> Importer:
+    from massline.io.formats import FormatError
+
     try:
         if fmt:
             return importers.get(fmt)
@@ -50,6 +54,9 @@ def _importer(importers: Importers, file: Path, fmt: str | None, mapping: Import
 
 
 def _bind(spec: ImportMapping, importer: Importer, file: Path, read: ReadOptions) -> None:
+    from massline.io.formats import FormatError
+    from massline.io.importers import MappingError
+
     try:
         notes = spec.bind(importer.columns(file, read))
     except (MappingError, FormatError) as exc:
@@ -68,6 +75,8 @@ def _print_problems(report: ImportReport) -> None:
 
 
 def _write_report(report: ImportReport, file: Path, report_path: Path | None) -> None:
+    from massline.io.exporters import write_problems_csv
+
     if not report.problems:
         return
     path = report_path or file.with_name(f"{file.stem}.errors.csv")
@@ -119,6 +128,10 @@ def import_cmd(
     them by substring meanwhile. Rows already imported from the same
     --source (same external_id) are skipped, so re-running is safe.
     """
+    from massline.io.formats import FormatError, ReadOptions
+    from massline.services import search as search_backlog
+    from massline.services.intake import ImportAborted, ImportOptions, run_import
+
     if not file.is_file():
         fail(f"file not found: {file}")
     spec = _mapping(mapping, pairs)
@@ -180,6 +193,8 @@ def _print_outcome(report: ImportReport, file: Path, options: ImportOptions, sec
 
 
 def _print_pending(platform: Platform) -> None:
+    from massline.services import search as search_backlog
+
     with platform.read() as session:
         pending = search_backlog.pending_count(session)
     if pending:
@@ -199,6 +214,8 @@ def _day(value: str | None, name: str) -> date | None:
 
 
 def _status(value: str | None) -> str | None:
+    from massline.models import STATUS_LABELS, STATUSES
+
     if not value:
         return None
     if value in STATUSES:
@@ -210,6 +227,8 @@ def _status(value: str | None) -> str | None:
 
 
 def _exporter(platform: Platform, out: Path, fmt: str | None) -> Exporter:
+    from massline.io.formats import FormatError
+
     exporters = platform.plugins.exporters()
     try:
         if fmt:
@@ -237,6 +256,9 @@ def export_cmd(
     office: str | None, redact: bool,
 ) -> None:
     """Export messages to OUT, one row per message (never the citizens' contacts)."""
+    from massline.services.casework import EXPORT_COLUMNS, ExportFilter, export_rows
+    from massline.services.intake import ImportAborted, deployment_timezone
+
     platform = get_platform()
     exporter = _exporter(platform, out, fmt)
     first, last = _day(since, "since"), _day(until, "until")

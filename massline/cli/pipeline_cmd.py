@@ -6,15 +6,18 @@ import logging
 import signal
 from datetime import UTC, datetime
 from types import FrameType
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
-from sqlalchemy.orm import Session
 
 from massline.cli.common import get_platform
-from massline.platform import Platform
-from massline.services.alerts import AlertParams
-from massline.services.pipeline import AnalysisContext, PipelineReport, Step, analysis_context
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from massline.platform import Platform
+    from massline.services.pipeline import AnalysisContext, PipelineReport, Step
 
 __all__ = ["register"]
 
@@ -28,6 +31,9 @@ def _local_to_utc(value: datetime, zone_name: str) -> datetime:
 
 
 def _context(session: Session, platform: Platform) -> AnalysisContext:
+    from massline.services.alerts import AlertParams
+    from massline.services.pipeline import analysis_context
+
     s = platform.settings
     return analysis_context(session, model_path=s.classifier_model_path, threshold=s.classifier_threshold,
                             alert_params=AlertParams.from_settings(s))  # fmt: skip

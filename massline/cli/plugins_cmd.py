@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import click
 
-from massline.cli.common import get_platform
-
 __all__ = ["register"]
 
 
 @click.command("plugins")
 def plugins_cmd() -> None:
     """List the loaded plugins (built-in first, then MASSLINE_PLUGINS, then entry points) and their hooks."""
-    plugins = get_platform().plugins
+    from massline.config import get_settings
+    from massline.plugins import load_plugins
+
+    # the plugins a Platform loads from these settings, without opening the database
+    plugins = load_plugins(get_settings().plugins)
     for name, hooks in plugins.hooks().items():
         click.echo(f"{name}: {', '.join(hooks) or '(no hooks)'}")
     click.echo(f"pipeline steps: {', '.join(s.name for s in plugins.steps())}")

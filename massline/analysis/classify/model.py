@@ -28,8 +28,6 @@ from __future__ import annotations
 
 import datetime as dt
 import platform
-import re
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -45,6 +43,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 
 from massline.analysis.classify.features import MessageVectorizer, taxonomy_terms
+from massline.analysis.classify.inputs import text_of
 from massline.analysis.classify.nbsvm import NBSVM
 
 __all__ = [
@@ -63,29 +62,9 @@ READABLE_FORMAT_VERSIONS = (1, 2)
 _ESTIMATORS = ("nbsvm", "svm", "lr")
 _MAGIC = "massline-category-classifier"
 
-_WS = re.compile(r"\s+")
-
 
 class ModelFormatError(ValueError):
     """A model file is not a Massline category model or has another format version."""
-
-
-def text_of(title: str | None, detail: str | None = None) -> str:
-    """Build the classifier input of a message: ``title`` + newline + ``detail``.
-
-    Both parts are NFKC-normalised with all whitespace runs (the scrape's
-    leading tabs and newlines included) collapsed to one space, so the title is
-    exactly the first line.  A missing detail gives the title alone.
-    """
-    head = _flat(title or "")
-    body = _flat(detail or "")
-    if head and body:
-        return f"{head}\n{body}"
-    return head or body
-
-
-def _flat(text: str) -> str:
-    return _WS.sub(" ", unicodedata.normalize("NFKC", text)).strip()
 
 
 class CategoryClassifier(ClassifierMixin, BaseEstimator):

@@ -3,20 +3,21 @@
 index, the hot list and bursts for early warning.
 """
 
-from massline.analysis.issues.bursts import BurstParams, BurstResult, bin_counts, detect_burst, urgent_issue_alert
-from massline.analysis.issues.cluster import prefer_alias_target
-from massline.analysis.issues.concentrate import (
-    Cluster,
-    ConcentrateParams,
-    DocFeatures,
-    IssueClusterer,
-    IssueDoc,
-    IssueIndex,
-)
-from massline.analysis.issues.describe import describe_issue, without_names
-from massline.analysis.issues.heat import HeatMessage, HeatParams, HeatResult, heat_index
-from massline.analysis.issues.ranking import hot_issues
-from massline.analysis.issues.vocab import PlaceAliases, PlaceVocabulary
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from massline.analysis.issues.assign import IssueIndex
+    from massline.analysis.issues.bursts import BurstParams, BurstResult, bin_counts, detect_burst, urgent_issue_alert
+    from massline.analysis.issues.cluster import IssueClusterer, prefer_alias_target
+    from massline.analysis.issues.describe import describe_issue, without_names
+    from massline.analysis.issues.features import DocFeatures, IssueDoc
+    from massline.analysis.issues.heat import HeatMessage, HeatParams, HeatResult, heat_index
+    from massline.analysis.issues.ranking import hot_issues
+    from massline.analysis.issues.state import Cluster, ConcentrateParams
+    from massline.analysis.issues.vocab import PlaceAliases, PlaceVocabulary
 
 __all__ = [
     "BurstParams",
@@ -41,3 +42,41 @@ __all__ = [
     "prefer_alias_target",
     "urgent_issue_alert",
 ]
+
+# The names above load on first use (PEP 562): numpy and the segmenter load only with the names that use them.
+_SOURCES = {
+    "BurstParams": "bursts",
+    "BurstResult": "bursts",
+    "bin_counts": "bursts",
+    "detect_burst": "bursts",
+    "urgent_issue_alert": "bursts",
+    "prefer_alias_target": "cluster",
+    "Cluster": "state",
+    "ConcentrateParams": "state",
+    "DocFeatures": "features",
+    "IssueClusterer": "cluster",
+    "IssueDoc": "features",
+    "IssueIndex": "assign",
+    "describe_issue": "describe",
+    "without_names": "describe",
+    "HeatMessage": "heat",
+    "HeatParams": "heat",
+    "HeatResult": "heat",
+    "heat_index": "heat",
+    "hot_issues": "ranking",
+    "PlaceAliases": "vocab",
+    "PlaceVocabulary": "vocab",
+}
+
+
+if not TYPE_CHECKING:  # mypy reads the imports above and still flags a name this package does not export
+
+    def __getattr__(name: str) -> object:
+        if name not in _SOURCES:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(f"{__name__}.{_SOURCES[name]}"), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *_SOURCES})

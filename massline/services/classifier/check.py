@@ -16,10 +16,11 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sklearn.metrics import f1_score
-
-from massline.analysis.classify import CategoryClassifier, calibration_of
+if TYPE_CHECKING:
+    # scikit-learn loads slowly: the functions that score or load a model import it
+    from massline.analysis.classify import CategoryClassifier
 
 __all__ = ["HOLDOUT_FRACTION", "MIN_HOLDOUT", "TOLERANCE", "Score", "holdout_split", "load_current", "score"]
 
@@ -74,6 +75,10 @@ def score(model: CategoryClassifier, texts: Sequence[str], labels: Sequence[str]
     outside them (a category the model knows but the check does not count) is
     an error like any other.
     """
+    from sklearn.metrics import f1_score
+
+    from massline.analysis.classify import calibration_of
+
     pairs = model.predict_with_confidence(list(texts))
     predicted = [label for label, _ in pairs]
     correct = [p == t for p, t in zip(predicted, labels, strict=True)]
@@ -87,6 +92,8 @@ def score(model: CategoryClassifier, texts: Sequence[str], labels: Sequence[str]
 
 def load_current(path: Path) -> tuple[CategoryClassifier | None, str | None]:
     """The model at ``path`` and None, or None and why there is no usable one (None when no file)."""
+    from massline.analysis.classify import CategoryClassifier
+
     if not path.exists():
         return None, None
     try:

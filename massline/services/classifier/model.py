@@ -23,15 +23,19 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
-from massline.analysis.classify import CategoryClassifier, ModelFormatError, text_of
+from massline.analysis.classify import text_of
 from massline.models import Category, Message, MessageEvent
 from massline.services.classifier.check import TOLERANCE, Score, holdout_split, load_current, score
 from massline.services.errors import ValidationFailed
+
+if TYPE_CHECKING:
+    # scikit-learn loads slowly: the functions that load or train a model import it
+    from massline.analysis.classify import CategoryClassifier
 
 ANSWERED = ("replied", "closed")
 MIN_TOTAL = 20
@@ -52,6 +56,8 @@ def load_classifier(path: Path) -> CategoryClassifier | None:
 
     Raises ModelUnavailable when the file exists but is not a usable model.
     """
+    from massline.analysis.classify import CategoryClassifier, ModelFormatError
+
     try:
         stat = path.stat()
     except FileNotFoundError:
@@ -180,7 +186,7 @@ def retrain(
             f"(held-out check skipped: {skipped[1]}; trained on all cases and replaced the model)"
         )
     if check.replaced:
-        model = CategoryClassifier(threshold=threshold).fit(texts, labels, taxonomy=taxonomy)
+        model = _fit(texts, labels, threshold, taxonomy)
         save_atomically(model, path)
         version = model.model_version()
     else:
@@ -226,6 +232,13 @@ class _Check:
         }
 
 
+def _fit(texts: list[str], labels: list[str], threshold: float, taxonomy: list[tuple[str, ...]]) -> CategoryClassifier:
+    """A new model trained on ``texts`` (scikit-learn is imported here, not when the platform starts)."""
+    from massline.analysis.classify import CategoryClassifier
+
+    return CategoryClassifier(threshold=threshold).fit(texts, labels, taxonomy=taxonomy)
+
+
 def _labelled(
     data: TrainingSet, counts: Counter[str], min_per_class: int, min_total: int
 ) -> tuple[list[str], list[str], int]:
@@ -258,7 +271,7 @@ def _held_out_check(
     force: bool,
 ) -> _Check:
     """Score a candidate trained on the older messages, and the model in use, on the newest ones."""
-    model = CategoryClassifier(threshold=threshold).fit(texts[:cut], labels[:cut], taxonomy=taxonomy)
+    model = _fit(texts[:cut], labels[:cut], threshold, taxonomy)
     check = _Check(candidate=score(model, texts[cut:], labels[cut:]))
     current, problem = load_current(path)
     if current is not None:

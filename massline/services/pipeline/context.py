@@ -19,12 +19,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from massline.analysis.classify import CategoryClassifier
 from massline.analysis.places import Gazetteer, RegionEntry
 from massline.analysis.text import LshIndex, MinHasher
 from massline.models import Category, Region
@@ -32,6 +31,9 @@ from massline.services.alerts import AlertParams
 from massline.services.classifier import ModelUnavailable, load_classifier
 from massline.services.deployment import site_language
 from massline.services.routing import config_version
+
+if TYPE_CHECKING:
+    from massline.analysis.classify import CategoryClassifier  # scikit-learn: loaded with the model file
 
 log = logging.getLogger(__name__)
 
