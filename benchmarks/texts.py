@@ -212,11 +212,11 @@ def messages(n: int, seed: int = 7) -> Iterator[Sample]:
                 start = rng.randrange(len(sentences))  # a piece from the middle of another message
                 sentences = sentences[start:]
             sentence = sentences.pop(0)
-            if size and size + len(sentence) > target and size + len(sentence) - target > target - size:
+            if size >= 10 and size + len(sentence) > target and size + len(sentence) - target > target - size:
                 break  # nearer the target without it
             parts.append(sentence)
             size += len(sentence)
-        body = _vary("".join(parts), rng, path)
+        body = _vary("".join(parts), rng, path)[:5000]  # the platform's limit
         yield Sample(
             title=_vary(base.title, rng, path)[:60],
             body=body,
