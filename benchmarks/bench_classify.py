@@ -104,7 +104,8 @@ def full_model(
     print(
         f"full model: train {train_seconds:.1f} s on {model.n_train_} rows "
         f"(+{model.n_self_trained_} self-trained); predict {per_second:.0f} messages/s "
-        f"(saved model, {len(test_texts)} messages); model file {size_mb:.1f} MB, loads in "
+        f"(saved model, all at once, its own {len(test_texts)} training messages: see the held-out figures); "
+        f"model file {size_mb:.1f} MB, loads in "
         f"{load_seconds:.1f} s; load average {os.getloadavg()[0]:.1f}"
     )
 

@@ -283,7 +283,7 @@ def main() -> None:
                     t0 = time.perf_counter()
                     while (left := pending_count(db)) and time.perf_counter() - t0 < 600:
                         time.sleep(0.5)
-                    name += f"; the worker indexed the backlog in {time.perf_counter() - t0:.1f} s"
+                    name += f"; backlog indexed by the worker (waited {time.perf_counter() - t0:.1f} s after start-up)"
                     if left:
                         name += f" ({left:,} still pending)"
                 print(name, flush=True)
