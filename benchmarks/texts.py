@@ -16,8 +16,9 @@ the category a char TF-IDF + LinearSVC trained on the labelled ones predicts):
   length), so texts do not repeat a cycle of a few thousand bodies;
 * the data's anonymised places (``A市``, ``A3区``) become a region of the demo
   deployment (``massline/data/demo/deployment.yaml``: the city, its districts,
-  streets, communities), with the street or community named in the body half
-  of the time; the message's ``region`` is that region's code;
+  streets, communities); half of the bodies start by naming the region (and a
+  building number, half of those), half of the titles naming no region get
+  the district's name in front; the message's ``region`` is that region's code;
 * numbers (under four digits), years and dates are changed.
 
 Without the data folder the bodies come from a few templates about the same
@@ -201,8 +202,9 @@ def messages(n: int, seed: int = 7) -> Iterator[Sample]:
         path = rng.choice(paths)
         parts: list[str] = []
         size = 0
-        if len(path) > 2 and rng.random() < 0.5:
-            parts.append(f"我住在{path[1][1]}{''.join(name for _, name in path[2:])}。")
+        if rng.random() < 0.5:
+            building = f"{rng.randint(1, 40)}栋" if rng.random() < 0.5 else ""
+            parts.append(f"我住在{''.join(name for _, name in path[1:])}{building}。")
             size = len(parts[0])
         sentences = list(base.sentences)
         others = by_category[base.category]
@@ -217,8 +219,11 @@ def messages(n: int, seed: int = 7) -> Iterator[Sample]:
             parts.append(sentence)
             size += len(sentence)
         body = _vary("".join(parts), rng, path)[:5000]  # the platform's limit
+        title = _vary(base.title, rng, path)
+        if not any(name in title for _, name in path) and rng.random() < 0.5:
+            title = path[1][1] + title  # as many real titles start: the district
         yield Sample(
-            title=_vary(base.title, rng, path)[:60],
+            title=title[:60],
             body=body,
             category=base.category,
             region=path[-1][0],
