@@ -152,7 +152,7 @@ def _template_pool() -> tuple[tuple[_Source, ...], tuple[int, ...], str]:
         thing = THINGS[(i // len(TEMPLATES)) % len(THINGS)]
         fill = [FILLER[(i + j) % len(FILLER)].format(n=3 + j) for j in range(4)]
         sentences = (body.format(place="A市", thing=thing, n=3), *fill)
-        sources.append(_Source(title.format(place="A市", thing=thing, n=3), sentences, CATEGORIES[i % 7]))
+        sources.append(_Source(title.format(place="A1区", thing=thing, n=3), sentences, CATEGORIES[i % 7]))
     rng = random.Random(0)
     lengths = tuple(max(20, min(4000, int(rng.lognormvariate(5.72, 0.75)))) for _ in range(5000))  # mean ≈ 400
     return tuple(sources), lengths, f"{DATA} not found: {len(sources)} built-in templates"
