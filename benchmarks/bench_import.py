@@ -5,9 +5,10 @@
 The massline it runs is the one on ``PYTHONPATH`` (this checkout by default), so
 the same script measures another checkout with ``PYTHONPATH=/path/to/it``.
 
-Makes a CSV of messages resampled (with variations: places of the demo city,
-numbers, dates, kinds, phones, replies) from the real board texts in
-/work/shared/data/tipdm2020c when present, else from built-in templates;
+Makes a CSV of varied real-length messages (``texts.py``: real board
+messages with sentences mixed within a category, the demo city's places,
+numbers and dates varied; built-in templates when ../shared/data/tipdm2020c
+is absent), with kinds, phones, dates and replies;
 loads the demo deployment (江州市) into a fresh database; then times
 
 1. a plain ``csv`` read of the file (the baseline: the floor of any importer),
@@ -36,7 +37,9 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-DATA = Path(os.environ.get("MASSLINE_BENCH_DATA", "/work/shared/data/tipdm2020c"))
+import texts
+
+DATA = texts.DATA  # ../shared/data/tipdm2020c, or $MASSLINE_BENCH_DATA/tipdm2020c
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOYMENT = ROOT / "massline" / "data" / "demo" / "deployment.yaml"
 HEADER = [
@@ -70,76 +73,16 @@ fields:
   reply: 答复意见
   replied_at: 答复时间
 """
-REGIONS = [
-    "东城区",
-    "文昌街道",
-    "学府社区",
-    "南门社区",
-    "人民路街道",
-    "望江街道",
-    "滨江社区",
-    "东湖街道",
-    "江北区",
-    "北站街道",
-    "铁路新村社区",
-    "桃源新村社区",
-    "金桥社区",
-    "jz",
-    "jz-lc",
-    "jz-qs",
-    "jz-yx",
-    "白沙洲社区",
-]
-KIND_WEIGHTS = {"投诉": 45, "求助": 12, "咨询": 25, "建言": 12, "表扬": 3, "举报": 3}
-TEMPLATES = [
-    (
-        "{place}{thing}噪音扰民问题",
-        "{place}附近{thing}每天晚上十点以后仍在施工，噪音很大，严重影响居民休息，希望有关部门尽快处理。",
-    ),
-    ("关于{place}{thing}的咨询", "请问{place}的{thing}什么时候可以办理？需要准备哪些材料？在哪个窗口办理？谢谢！"),
-    (
-        "{place}小区物业不作为",
-        "{place}某小区物业长期不作为，{thing}坏了三个月没人修，业主多次反映无果，请政府督促解决。",
-    ),
-    (
-        "建议在{place}增设{thing}",
-        "{place}人口密集，目前没有{thing}，群众出行很不方便，建议相关部门统筹规划，增设{thing}。",
-    ),
-    ("{place}拖欠工资问题", "我在{place}某公司工作，公司已拖欠{thing}工资{n}个月，多次讨要无果，请劳动监察部门帮助。"),
-]
-THINGS = ["公交站", "工地", "路灯", "停车场", "医保报销", "农民工", "学校", "垃圾站", "菜市场", "电梯"]
-CATEGORIES = ["城乡建设", "劳动和社会保障", "教育文体", "商贸旅游", "环境保护", "卫生计生", "交通运输"]
 
 
-def _pool(rng: random.Random) -> tuple[list[tuple[str, str, str]], list[str]]:
-    """(title, body, category) texts and reply texts to resample."""
-    messages: list[tuple[str, str, str]] = []
-    replies: list[str] = []
-    labeled = DATA / "messages_labeled.csv"
-    if labeled.is_file():
-        with labeled.open(encoding="utf-8-sig", newline="") as handle:
-            for row in csv.DictReader(handle):
-                body = row["留言详情"].strip()
-                if 10 <= len(body) <= 4000:
-                    messages.append((row["留言主题"].strip(), body, row["一级标签"].strip()))
-        with (DATA / "replied_messages.csv").open(encoding="utf-8-sig", newline="") as handle:
-            texts = (r["答复意见"].strip() for r in csv.DictReader(handle))
-            replies = [t for t in texts if 10 <= len(t) <= 4000]
-        print(f"text pool: {len(messages)} labelled messages and {len(replies)} replies from {DATA}")
-    else:
-        print(f"{DATA} not found: using built-in templates")
-        for i in range(400):
-            title, body = TEMPLATES[i % len(TEMPLATES)]
-            thing = THINGS[i % len(THINGS)]
-            messages.append(
-                (
-                    title.format(place="", thing=thing, n=3),
-                    body.format(place="", thing=thing, n=3),
-                    CATEGORIES[i % len(CATEGORIES)],
-                )
-            )
-        replies = ["您好，您反映的问题已收悉，经核实，我局已责成相关单位限期整改，感谢您的监督。"]
-    return messages, replies
+def _replies() -> list[str]:
+    """Reply texts to resample (the real board's replies when present)."""
+    path = DATA / "replied_messages.csv"
+    if not path.is_file():
+        return ["您好，您反映的问题已收悉，经核实，我局已责成相关单位限期整改，感谢您的监督。"]
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        texts_ = (r["答复意见"].strip() for r in csv.DictReader(handle))
+        return [t for t in texts_ if 10 <= len(t) <= 4000]
 
 
 def _vary(text: str, rng: random.Random, place: str) -> str:
@@ -156,32 +99,29 @@ def _shorten(body: str, limit: int) -> str:
 
 
 def make_csv(path: Path, rows: int, seed: int = 7, max_body: int = 0) -> None:
-    """Write ``rows`` varied messages to ``path`` (bodies cut to ``max_body`` characters when > 0)."""
+    """Write ``rows`` varied messages (texts.py) to ``path`` (bodies cut to ``max_body`` characters when > 0)."""
     rng = random.Random(seed)
-    messages, replies = _pool(rng)
-    kinds, weights = list(KIND_WEIGHTS), list(KIND_WEIGHTS.values())
+    replies = _replies()
+    print(f"texts: {texts.source()}; {len(replies)} replies")
     start = datetime(2019, 1, 1)  # noqa: DTZ001 - local wall-clock times, as in a hotline export
     formats = ["%Y/%-m/%-d %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"]
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADER)
-        for i in range(rows):
-            title, body, category = rng.choice(messages)
-            place = rng.choice(REGIONS)
-            name = place if not place.startswith("jz") else "江州市"
+        for i, m in enumerate(texts.messages(rows, seed=seed)):
             created = start + timedelta(seconds=rng.randint(0, 365 * 24 * 3600))
             reply = replied = ""
             if rng.random() < 0.3:
-                reply = _vary(rng.choice(replies), rng, name)
+                reply = _vary(rng.choice(replies), rng, m.region_name)
                 replied = (created + timedelta(days=rng.randint(1, 20))).strftime(rng.choice(formats[:2]))
             writer.writerow(
                 [
                     f"B{i:07d}",
-                    _vary(title, rng, name)[:60],
-                    _shorten(_vary(body, rng, name), max_body),
-                    rng.choices(kinds, weights)[0],
-                    place,
-                    category,
+                    m.title,
+                    _shorten(m.body, max_body),
+                    m.kind,
+                    m.region_name if rng.random() < 0.8 else m.region,  # by name or by code
+                    m.category,
                     f"网友{rng.randint(1, 99999)}",
                     f"13{rng.randint(100000000, 999999999)}" if rng.random() < 0.1 else "",
                     created.strftime(rng.choice(formats)),

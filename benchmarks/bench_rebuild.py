@@ -1,8 +1,9 @@
 """`massline issues rebuild` over N stored messages: wall time and peak memory.
 
 Builds a SQLite database with the demo configuration and N messages (the same
-builder as bench_search.py: demo and real board texts with varied numbers),
-then runs the real command in a subprocess under /usr/bin/time. Baseline in the
+builder as bench_search.py: varied real-length messages from ``texts.py``, real
+board sentences mixed within a category with the demo city's places, numbers and
+dates, all indexed for search), then runs the real command in a subprocess under /usr/bin/time. Baseline in the
 same run: the time to build the database (plain Core inserts of the same rows).
 
     python benchmarks/bench_rebuild.py [--messages 100000]
@@ -20,6 +21,7 @@ import time
 from pathlib import Path
 
 import bench_search
+import texts
 from common import ROOT, bench_env, machine, massline
 
 
@@ -42,6 +44,7 @@ def main() -> None:
         wall = time.perf_counter() - start
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr)
     print(f"machine: {machine()}")
+    print(f"texts: {texts.source()}")
     print(result.stdout.strip().splitlines()[-1])
     print(f"baseline: building {args.messages:,} messages took {built:.1f} s")
     print(f"issues rebuild: {wall:.1f} s wall, max RSS {int(rss.group(1)) // 1024 if rss else '?'} MiB "

@@ -3,8 +3,13 @@
 Starts ``massline serve`` on a fresh SQLite instance with the demo deployment
 and drives POST /api/v1/messages (validate, route, store the message and its
 events; one write transaction per request) with wrk (Debian package ``wrk``)
-on loopback, with the analysis worker on (as users run it: it indexes the new
-messages for search meanwhile) and off. With ``--runs`` each is measured
+on loopback, with the analysis worker on (the default of ``massline serve``,
+as users run it: meanwhile it indexes the new messages for search and runs
+the analysis pipeline on them, in the same process) and off; both by default
+(``--worker both``), on first. The bodies are 2,000 different real-length
+messages (``texts.py``: mean ≈ 400 characters) posted in turn. Each run
+reports the rate, its non-2xx answers and socket errors (wrk gives up on a
+request after 2 s) and the 99th-percentile latency. With ``--runs`` each is measured
 several times, back to back (sustained load; the machine is noisy), and the
 median is reported, with the load average before each run, the machine's busy
 cores and the server's CPU time per request (all its processes and threads,
@@ -33,19 +38,19 @@ import sys
 import tempfile
 from pathlib import Path
 
+import texts
 from common import ROOT, bench_env, machine, massline, server
 
 DEMO = ROOT / "massline" / "data" / "demo"
 TARGET = 500  # submissions per second
 
 
-def lua_script(path: Path, keys: bool) -> None:
-    rows = [json.loads(line) for line in (DEMO / "messages.jsonl").read_text(encoding="utf-8").splitlines()]
+def lua_script(path: Path, keys: bool, count: int = 2000) -> None:
+    """A wrk script posting ``count`` different real-length messages (texts.py) in turn."""
     bodies = []
-    for i, row in enumerate(rows[:100]):
-        fields = {k: row[k] for k in ("title", "kind", "region", "category")}
-        fields.update(body=row["body"] + f" （第{i}条）", is_public=True)
-        bodies.append(json.dumps(fields, ensure_ascii=False))
+    for m in texts.messages(count, seed=11):
+        fields = {"title": m.title, "body": m.body, "kind": m.kind, "region": m.region, "category": m.category}
+        bodies.append(json.dumps({**fields, "is_public": True}, ensure_ascii=False))
     lua = ["wrk.method = 'POST'", "wrk.headers['Content-Type'] = 'application/json'", "local bodies = {"]
     lua += ["  [==[" + b + "]==]," for b in bodies]
     lua += ["}", "local n = 0", "local prefix = tostring(os.time()) .. '-' .. tostring(math.random(1000000))"]
@@ -60,7 +65,8 @@ def lua_script(path: Path, keys: bool) -> None:
 
 
 def wrk(url: str, seconds: int, connections: int, script: Path | None = None) -> tuple[float, int, str]:
-    """wrk's requests per second, non-2xx count and 99th-percentile latency."""
+    """wrk's requests per second, failed requests (non-2xx answers, and socket errors: wrk gives up on a
+    request after 2 s) and 99th-percentile latency."""
     cmd = ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "--latency"]
     if script:
         cmd += ["-s", str(script)]
@@ -68,7 +74,9 @@ def wrk(url: str, seconds: int, connections: int, script: Path | None = None) ->
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     p99 = re.search(r"99%\s+(\S+)", out)
-    return rate, int(bad.group(1)) if bad else 0, p99.group(1) if p99 else "?"
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    failed = (int(bad.group(1)) if bad else 0) + (sum(int(g) for g in errors.groups()) if errors else 0)
+    return rate, failed, p99.group(1) if p99 else "?"
 
 
 def server_pids(port: int) -> list[int]:
@@ -161,7 +169,8 @@ def measure(root: Path, worker: bool, args: argparse.Namespace) -> list[str]:
                 sub = measured(url + "/api/v1/messages", args.seconds, args.connections, pids, script)
                 rates.append(float(sub["rate"]))  # type: ignore[arg-type]
                 lines.append(
-                    f"  run {i}: load {sub['load']:.1f}; submissions {sub['rate']:,.0f}/s ({sub['bad']} non-2xx, "
+                    f"  run {i}: load {sub['load']:.1f}; submissions {sub['rate']:,.0f}/s "
+                    f"({sub['bad']} non-2xx or socket errors, "
                     f"p99 {sub['p99']}, server CPU {sub['cpu_ms']:.2f} ms/request, busy cores {sub['cores']:.2f})"
                 )
             lines.append(f"  GET /api/v1/health of the same server before the runs: {base['rate']:,.0f}/s")
@@ -190,6 +199,7 @@ def main() -> None:
     modes = {"on": [True], "off": [False], "both": [True, False]}[args.worker]
     print(f"machine: {machine()}; load before: {os.getloadavg()[0]:.1f}")
     print(f"POST /api/v1/messages, {args.connections} connections, {args.seconds} s per run (target >= {TARGET}/s)")
+    print(f"bodies: 2,000 messages from {texts.source()}")
     for root in roots:
         for worker in modes:
             print("\n".join(measure(root, worker, args)), flush=True)

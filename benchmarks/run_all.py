@@ -2,8 +2,9 @@
 
     python benchmarks/run_all.py [--only submit search ...] [--quick]
 
-``--quick`` runs smaller sizes for a smoke check; the figures in
-docs/benchmarks.md come from the full sizes. Some benchmarks need Debian's
+``--quick`` runs every benchmark at smaller sizes for a smoke check (QUICK
+lists the same benchmarks as FULL); the figures in docs/benchmarks.md come
+from the full sizes. Some benchmarks need Debian's
 ``wrk`` (bench_submit) or read ../shared/data when present.
 """
 
@@ -17,33 +18,38 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 FULL: dict[str, list[str]] = {
-    "submit": ["bench_submit.py", "--seconds", "8", "--connections", "8", "--runs", "3"],
-    "search": ["bench_search.py", "--messages", "100000", "--queries", "300"],
+    "submit": ["bench_submit.py", "--seconds", "8", "--connections", "8", "--runs", "3", "--worker", "both"],
+    "search": ["bench_search.py", "--messages", "100000", "--queries", "300", "--clients", "4"],
     "import": ["bench_import.py"],
     "analysis": ["bench_analysis.py"],
     "classify": ["bench_classify.py"],
     "concentrate": ["bench_concentrate.py", "--size", "100000"],
     "issues": ["bench_issues.py", "--sizes", "100000", "1000000", "--samples", "200"],
     "rebuild": ["bench_rebuild.py", "--messages", "100000"],
+    "pipeline": ["bench_pipeline.py", "--messages", "100000"],
 }
-QUICK: dict[str, list[str]] = {
-    "submit": ["bench_submit.py", "--seconds", "3", "--connections", "8", "--runs", "1"],
-    "search": ["bench_search.py", "--messages", "5000", "--queries", "50"],
+QUICK: dict[str, list[str]] = {  # the same benchmarks and scripts as FULL, smaller
+    "submit": ["bench_submit.py", "--seconds", "3", "--connections", "8", "--runs", "1", "--worker", "both"],
+    "search": ["bench_search.py", "--messages", "5000", "--queries", "50", "--clients", "4"],
     "import": ["bench_import.py", "--rows", "10000"],
+    "analysis": ["bench_analysis.py", "--limit", "500"],
+    "classify": ["bench_classify.py", "--quick"],
     "concentrate": ["bench_concentrate.py", "--size", "5000", "--incremental", "100"],
     "issues": ["bench_issues.py", "--sizes", "10000", "--samples", "50"],
     "rebuild": ["bench_rebuild.py", "--messages", "5000"],
+    "pipeline": ["bench_pipeline.py", "--messages", "5000"],
 }
+assert FULL.keys() == QUICK.keys() and all(FULL[k][0] == QUICK[k][0] for k in FULL), "FULL and QUICK differ"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", nargs="*", choices=sorted(FULL), help="run only these")
-    parser.add_argument("--quick", action="store_true", help="smaller sizes where supported")
+    parser.add_argument("--quick", action="store_true", help="smaller sizes (a smoke check)")
     args = parser.parse_args()
     failed = []
     for name in args.only or list(FULL):
-        cmd = (QUICK.get(name) if args.quick else None) or FULL[name]
+        cmd = QUICK[name] if args.quick else FULL[name]
         print(f"\n=== {name}: python benchmarks/{' '.join(cmd)}", flush=True)
         start = time.perf_counter()
         result = subprocess.run([sys.executable, str(HERE / cmd[0]), *cmd[1:]], check=False)
