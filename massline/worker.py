@@ -1,10 +1,13 @@
 """The analysis worker: indexes new messages for search, runs the pipeline and stores versioned results.
 
-``Worker(platform).run_once()`` first adds the messages stored since the
-last cycle to the search index (``services/search_backlog``, a few thousand
-per transaction), then analyses what is pending in short write
-transactions (``batch_size`` messages each), with the pipeline steps the
-platform's plugins registered (``platform.plugins.steps()``), and returns a report;
+``Worker(platform).run_once()`` analyses what is pending batch by batch, with
+the pipeline steps the platform's plugins registered
+(``platform.plugins.steps()``), and returns a report. Before each batch it
+adds the messages stored meanwhile to the search index
+(``services/search_backlog``, a few thousand per transaction). A batch is
+read, its pure steps computed holding no lock, and its results stored in one
+write transaction whose size adapts to last about ``write_budget`` seconds
+(at most ``batch_size`` messages).
 ``start()``/``stop()`` run it every ``interval`` seconds in a background
 thread (``massline serve`` does this in-process by default; ``massline
 worker`` runs it alone). Heavy analysis therefore never runs in a web request,
@@ -41,12 +44,19 @@ class Worker:
     """Polls for messages whose analysis is missing or out of date and analyses them."""
 
     def __init__(
-        self, platform: Platform, interval: float = 2.0, *, batch_size: int = 50, max_per_cycle: int = 2000
+        self,
+        platform: Platform,
+        interval: float = 2.0,
+        *,
+        batch_size: int = 50,
+        max_per_cycle: int = 2000,
+        write_budget: float = 0.25,
     ) -> None:
         self.platform = platform
         self.interval = interval
         self.batch_size = batch_size
         self.max_per_cycle = max_per_cycle
+        self.write_budget = write_budget
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._last_scan = 0.0
@@ -77,31 +87,43 @@ class Worker:
         ``progress`` is told each batch's report.
         """
         cap = self.max_per_cycle if max_messages is None else max_messages
-        total = PipelineReport(indexed=self.index_search())
+        total = PipelineReport()
         settings = self.platform.settings
         steps = self.platform.plugins.steps()
         after_id = 0
+        size = self.batch_size
         while not self._stop.is_set():
+            total.indexed += self.index_search()  # new messages become searchable between batches
             with self.platform.read() as session:
                 ctx = analysis_context(
                     session, model_path=settings.classifier_model_path, threshold=settings.classifier_threshold,
                     alert_params=self.alert_params,
                     places=self._places,
                 )
-                batch = plan_batch(session, ctx, steps, since=since, limit=self.batch_size, force=force,
+                requested = size
+                batch = plan_batch(session, ctx, steps, since=since, limit=requested, force=force,
                                    after_id=after_id)  # fmt: skip
             if not batch.items:
                 break
             compute_batch(batch)  # the pure part, holding no lock
+            started = time.monotonic()
             with self.platform.write(background=True) as session:
                 report = store_batch(session, batch, self.platform.now())
+            size = self._next_size(len(batch.items), time.monotonic() - started)
             total.add(report)
             if progress is not None:
                 progress(report)
             after_id = batch.last_id if force else 0
-            if len(batch.items) < self.batch_size or (cap and total.messages >= cap):
+            if len(batch.items) < requested or (cap and total.messages >= cap):
                 break
         return total
+
+    def _next_size(self, size: int, seconds: float) -> int:
+        """The next batch's size: as many messages as fit in ``write_budget`` seconds of write
+        transaction at the pace just measured (at least 5, at most ``batch_size``)."""
+        if seconds <= 0:
+            return self.batch_size
+        return max(5, min(self.batch_size, int(size * self.write_budget / seconds)))
 
     def index_search(self) -> int:
         """Add every message waiting for the search index to it (one transaction per batch); returns how many."""

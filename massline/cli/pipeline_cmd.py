@@ -70,17 +70,23 @@ def pipeline_group() -> None:
 )
 def run_cmd(since: datetime | None, force: bool, batch: int) -> None:
     """Analyse messages whose results are missing or stale (incremental), then route queued ones."""
+    from massline.services.pipeline import analysis_progress
     from massline.worker import Worker
 
     platform = get_platform()
     platform.migrate()
     start = None if since is None else _local_to_utc(since, platform.settings.timezone)
+    steps = platform.plugins.steps()
     with platform.read() as session:
         ctx = _context(session, platform)
+        progress = analysis_progress(session, ctx, steps)
     if ctx.classifier is None:
         click.echo(f"classify: skipped ({ctx.classifier_problem}: {platform.settings.classifier_model_path})")
-    report = Worker(platform, batch_size=batch).run_once(since=start, force=force, max_messages=0)
-    _print_report(report, platform.plugins.steps())
+    todo = progress.messages if force else progress.pending
+    worker = Worker(platform, batch_size=batch, write_budget=1.0)  # nobody else writes much meanwhile, usually
+    with click.progressbar(length=todo, label="analysing", show_pos=True, show_eta=True, file=None) as bar:
+        report = worker.run_once(since=start, force=force, max_messages=0, progress=lambda r: bar.update(r.messages))
+    _print_report(report, steps)
 
 
 @pipeline_group.command("steps")

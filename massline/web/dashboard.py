@@ -24,7 +24,7 @@ from massline.models import ALERT_STATUSES, ISSUE_STATUSES, User
 from massline.models.alerts import ALERT_STATUS_LABELS
 from massline.models.issues import COMMITMENT_STATUS_LABELS, ISSUE_STATUS_LABELS
 from massline.platform import Platform
-from massline.services import alerts
+from massline.services import alerts, pipeline
 from massline.services import issues as issue_views
 from massline.services.access import allowed_alert_actions
 from massline.services.casework import MAX_PAGE, PERIODS, MessageStats, Share, StatsFilters, message_stats
@@ -154,6 +154,7 @@ def dashboard(
         "alerts": alerts.list_alerts(session, user, status="unresolved", limit=8, region_id=region_id,
                                      category_id=category_id),
         "alert_evidence": alert_evidence, "alert_actions": allowed_alert_actions,
+        "progress": pipeline.analysis_progress(session) if user.role == "admin" else None,
     }, status_code=422 if errors else 200)  # fmt: skip
 
 

@@ -242,10 +242,14 @@ class StoredVocabulary:
     or when the holder used it and did not say it saved (a rolled-back batch).
     """
 
+    #: features of recently assigned or described messages kept (descriptions of growing issues reuse them)
+    MAX_FEATURES = 20_000
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._vocabulary = PlaceVocabulary()
         self._print: tuple[int, int] | None = None
+        self.features: dict[Hashable, DocFeatures] = {}
 
     def current(self, session: Session) -> PlaceVocabulary:
         """The vocabulary as stored in ``session``'s database (plus what its user learns until :meth:`saved`)."""
@@ -256,6 +260,7 @@ class StoredVocabulary:
                 for key, kind in session.execute(select(IssueVocabulary.place_key, IssueVocabulary.kind)):
                     vocabulary.remember(key, kind)
                 self._vocabulary = vocabulary
+                self.features = {}
             self._print = None  # in use: reloaded next time unless saved() says the store caught up
             return self._vocabulary
 
@@ -301,10 +306,14 @@ class StoredIssueIndex(IssueIndex):
         self.loaded_candidates = 0
         self._before: dict[int, tuple[set[str], set[str]]] = {}
         self._df_loaded: set[str] = set()
+        self.pending_df: Counter[str] = Counter()  #: document counts added and not yet written (save_counts)
         self._complete_vocabulary = vocabulary is not None
+        #: features of the messages assigned or described through this index (or its vocabulary's holder)
+        self.known: dict[Hashable, DocFeatures] = {}
+        self._max_known = StoredVocabulary.MAX_FEATURES
         if vocabulary is not None:
             self.vocabulary = vocabulary.current(session)
-        self.known: dict[Hashable, DocFeatures] = {}  #: features of the messages assigned through this index
+            self.known = vocabulary.features
 
     # -- state loaded on demand ----------------------------------------------------------
     def load_vocabulary(self, title: str, body: str) -> None:
@@ -327,7 +336,7 @@ class StoredIssueIndex(IssueIndex):
         Later changes are the index's own (``count_document``, written back by
         :func:`save_assignment` in the same transaction), so what was read stays current.
         """
-        wanted = sorted({t[:50] for t in terms} | {""} - self._df_loaded)
+        wanted = sorted(({t[:50] for t in terms} | {""}) - self._df_loaded)
         if not wanted:
             return
         found: dict[str, int] = {}
@@ -401,11 +410,16 @@ class StoredIssueIndex(IssueIndex):
         A message assigned through this index is not analysed twice: its features are kept.
         """
         if doc.key in self.known:
-            return self.known[doc.key]
+            features = self.known[doc.key]
+            self.load_df(features.counts)
+            return features
         self.load_vocabulary(doc.title, doc.body)
         features = self.features(doc, learn=learn)
         prefer_alias_target(features, self.aliases)
         self.load_df(features.counts)
+        if len(self.known) >= self._max_known:
+            del self.known[next(iter(self.known))]  # the oldest
+        self.known[doc.key] = features
         return features
 
     def assign(self, doc: IssueDoc, duplicate_of_issue: int | None = None) -> Assignment:
@@ -414,7 +428,7 @@ class StoredIssueIndex(IssueIndex):
         ``duplicate_of_issue``: the issue of an earlier near-duplicate (from the
         pipeline's duplicates step); a repost joins it unless it names another place.
         """
-        features = self.known[doc.key] = self.doc_features(doc)
+        features = self.doc_features(doc)
         place = features.place.key if features.place else ""
         if duplicate_of_issue is not None:
             self.load_clusters([duplicate_of_issue])
@@ -448,8 +462,14 @@ class StoredIssueIndex(IssueIndex):
         return [{"place_key": k, "kind": kind, "count": n} for k, kind, n in self.vocabulary.take_learnt()]
 
 
-def save_assignment(session: Session, index: StoredIssueIndex, issue_id: int, a: Assignment) -> None:
-    """Write back what one assignment changed: the cluster row, new index rows, frequencies, vocabulary."""
+def save_assignment(
+    session: Session, index: StoredIssueIndex, issue_id: int, a: Assignment, *, counts_later: bool = False
+) -> None:
+    """Write back what one assignment changed: the cluster row, new index rows, frequencies, vocabulary.
+
+    ``counts_later``: leave the frequencies and vocabulary to :func:`save_counts` (once per batch;
+    only the index's own look-ups need them meanwhile, and it counts them in memory).
+    """
     cluster = a.cluster
     if cluster.id == NEW:  # the index keeps using it under its stored id
         index.clusters.pop(NEW, None)
@@ -466,6 +486,15 @@ def save_assignment(session: Session, index: StoredIssueIndex, issue_id: int, a:
     new_keys = cluster.keys - a.before_keys
     new_posted = cluster.posted - a.before_posted
     write_index_rows(session, issue_id, cluster.place, new_keys, new_posted)
-    df_rows = [{"term": t[:50], "df": 1} for t in {t[:50] for t in a.features.counts}] + [{"term": "", "df": 1}]
+    index.pending_df.update({t[:50] for t in a.features.counts} | {""})
+    if not counts_later:
+        save_counts(session, index)
+
+
+def save_counts(session: Session, index: StoredIssueIndex) -> None:
+    """Write the document frequencies and place vocabulary that ``index``'s assignments added since the
+    last call (one statement each; the index itself already counts them)."""
+    df_rows = [{"term": t, "df": n} for t, n in sorted(index.pending_df.items())]
+    index.pending_df.clear()
     upsert(session, IssueTermDf.__table__, df_rows, ["term"], add="df")
     upsert(session, IssueVocabulary.__table__, index.learnt_vocabulary(), ["place_key"], add="count")

@@ -26,7 +26,7 @@ from datetime import datetime
 from types import EllipsisType
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from massline.analysis.issues import HeatMessage, HeatParams, HeatResult, IssueDoc, describe_issue, heat_index
@@ -34,7 +34,15 @@ from massline.analysis.places import Language
 from massline.hookspecs import hookimpl
 from massline.models import Issue, IssueCluster, IssueEvent, Message, MessageAnalysis, User, utcnow
 from massline.services import alerts
-from massline.services.issues.index import NEW, StoredIssueIndex, load_cluster, save_assignment, stored_vocabulary
+from massline.services.issues.figures import Figures, issue_figures
+from massline.services.issues.index import (
+    NEW,
+    StoredIssueIndex,
+    load_cluster,
+    save_assignment,
+    save_counts,
+    stored_vocabulary,
+)
 from massline.services.pipeline import AnalysisContext, Item, Step, StepResult
 
 ISSUE_EVENT_LABELS = {
@@ -114,7 +122,8 @@ def assign_message(
     """Put ``message`` into an issue (existing or new) and store the change; returns the evidence.
 
     ``language``: the deployment's place grammar (default: its configured one). ``index``: an index
-    kept across the messages of one transaction (what it loaded is read once), else a new one.
+    kept across the messages of one transaction (what it loaded is read once; the caller writes its
+    counts with ``save_counts`` before the transaction ends), else a new one.
     ``duplicate_of``: the near-duplicate found for it in this transaction (default: the stored one).
     """
     if message.issue_id is not None:
@@ -128,6 +137,7 @@ def assign_message(
     if duplicate_of is not None:
         original = session.get(Message, duplicate_of)  # (its issue may have been set in this transaction)
         dup_issue = original.issue_id if original is not None else None
+    counts_later = index is not None
     index = index or StoredIssueIndex(session, language=language)
     assignment = index.assign(_doc(message, item), dup_issue)
     if assignment.cluster.id == NEW:
@@ -140,7 +150,7 @@ def assign_message(
         found = session.get(Issue, assignment.cluster.id)
         assert found is not None
         issue = found
-    save_assignment(session, index, issue.id, assignment)
+    save_assignment(session, index, issue.id, assignment, counts_later=counts_later)
     message.issue_id = issue.id
     issue.dirty = True
     if issue.status == "resolved" and (issue.resolved_at is None or message.created_at > issue.resolved_at):
@@ -178,11 +188,13 @@ def refresh_issues(
     """Refresh figures, heat and description of these issues (places read in ``language``, through
     ``index`` when given) and run their alert checks (with ``alert_params``)."""
     out = []
-    for issue_id in sorted(set(issue_ids)):
-        issue = session.get(Issue, issue_id)
-        if issue is None or issue.status == "merged":
-            continue
-        refresh_issue(session, issue, now, language, index)
+    ids = sorted(set(issue_ids))
+    loaded = {i.id: i for i in session.scalars(select(Issue).where(Issue.id.in_(ids)))}
+    live = [i for i in ids if i in loaded and loaded[i].status != "merged"]
+    figures = issue_figures(session, live)
+    for issue_id in live:
+        issue = loaded[issue_id]
+        refresh_issue(session, issue, now, language, index, figures[issue_id])
         alerts.evaluate_issue(session, issue, now, alert_params)
         out.append(issue)
     return out
@@ -195,6 +207,8 @@ def _batch_index(ctx: AnalysisContext, session: Session) -> StoredIssueIndex:
         index = ctx.state["issues"] = StoredIssueIndex(
             session, language=ctx.gazetteer.language, vocabulary=stored_vocabulary(session)
         )
+        ids = list(ctx.batch.get("issues", {}))  # the batch's messages, read at once (and kept: the session
+        ctx.state["messages"] = session.scalars(select(Message).where(Message.id.in_(ids))).all()  # holds weakly)
     assert isinstance(index, StoredIssueIndex)
     return index
 
@@ -203,6 +217,7 @@ def _finish(ctx: AnalysisContext, session: Session, items: list[Item]) -> None:
     ids = [i for i in session.scalars(select(Message.issue_id).where(Message.id.in_([it.id for it in items]))) if i]
     dirty = session.scalars(select(Issue.id).where(Issue.id.in_(ids), Issue.dirty.is_(True))).all()
     index = _batch_index(ctx, session)
+    save_counts(session, index)
     refresh_issues(session, dirty, utcnow(), ctx.alert_params, ctx.gazetteer.language, index)
     stored_vocabulary(session).saved(session)
 
@@ -221,10 +236,14 @@ def issue_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult
     return StepResult(evidence=evidence)
 
 
+def _prepare(ctx: AnalysisContext, items: list[Item]) -> None:
+    ctx.batch["issues"] = dict.fromkeys(item.id for item in items)
+
+
 @hookimpl(specname="register_pipeline_steps")
 def issue_steps() -> list[Step]:
     """The ``issues`` step (needs ``duplicates``' results: register this plugin after the pipeline's)."""
-    return [Step("issues", "issues-v1", issue_step, finish=_finish)]
+    return [Step("issues", "issues-v1", issue_step, prepare=_prepare, finish=_finish)]
 
 
 # ---- figures, heat, description ------------------------------------------------------------------
@@ -248,7 +267,10 @@ def components_json(heat: HeatResult) -> list[dict[str, Any]]:
 
 def set_heat(session: Session, issue: Issue, now: datetime) -> None:
     """Recompute and store the heat and its components."""
-    heat = heat_of(session, issue.id, now)
+    _store_heat(issue, heat_of(session, issue.id, now), now)
+
+
+def _store_heat(issue: Issue, heat: HeatResult, now: datetime) -> None:
     issue.heat = heat.score
     issue.heat_components = components_json(heat)
     issue.heat_at = now
@@ -260,79 +282,32 @@ def refresh_issue(
     now: datetime,
     language: Language | None = None,
     index: StoredIssueIndex | None = None,
+    figures: Figures | None = None,
 ) -> Issue:
     """Figures, region, category, heat and (when due) the description of ``issue``, from its messages.
 
     ``language``: the deployment's place grammar, for the description (default: its configured one);
-    ``index``: the issue index of the transaction, if one is kept.
+    ``index``: the issue index of the transaction, if one is kept; ``figures``: its figures when
+    already read (``issue_figures`` of many issues at once).
     """
-    m = Message
-    public = case((m.is_public.is_(True) & (m.status != "rejected"), 1), else_=0)
-    count, authors, anonymous, support, oppose, first, last, publics = session.execute(
-        select(
-            func.count(),
-            func.count(func.distinct(case((m.author_name != "", m.author_name), else_=None))),
-            func.sum(case((m.author_name == "", 1), else_=0)),
-            func.coalesce(func.sum(m.support_count), 0),
-            func.coalesce(func.sum(m.oppose_count), 0),
-            func.min(m.created_at),
-            func.max(m.created_at),
-            func.coalesce(func.sum(public), 0),
-        ).where(m.issue_id == issue.id)
-    ).one()
-    issue.message_count = int(count or 0)
-    issue.people_count = int(authors or 0) + int(anonymous or 0)
-    issue.support_count = int(support or 0)
-    issue.opposition_count = int(oppose or 0)
-    issue.public_count = int(publics or 0)
-    issue.first_message_at = _aware(first)
-    issue.last_message_at = _aware(last)
-    issue.sentiment = session.scalar(
-        select(func.avg(MessageAnalysis.sentiment_score))
-        .join(m, m.id == MessageAnalysis.message_id)
-        .where(m.issue_id == issue.id)
-    )
-    issue.region_id = _most_common(session, m.region_id, issue.id) or _most_common_located(session, issue.id)
-    issue.category_id = _most_common(session, m.category_id, issue.id)
-    set_heat(session, issue, now)
+    f = figures if figures is not None else issue_figures(session, [issue.id])[issue.id]
+    issue.message_count = f.count
+    issue.people_count = f.people
+    issue.support_count = f.support
+    issue.opposition_count = f.oppose
+    issue.public_count = f.public
+    issue.first_message_at = f.first
+    issue.last_message_at = f.last
+    issue.sentiment = f.sentiment
+    issue.region_id = f.region_id or f.located_region_id
+    issue.category_id = f.category_id
+    _store_heat(issue, heat_index(f.heat_messages, now, HEAT_PARAMS), now)
     n = issue.message_count
     if n and (n != issue.described_count) and (n <= DESCRIBE_SMALL or n >= 2 * issue.described_count):
         describe(session, issue, language, index)
     issue.dirty = False
     issue.updated_at = now
     return issue
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    from datetime import UTC
-
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)  # SQLite aggregates come back naive (stored as UTC)
-
-
-def _most_common(session: Session, column: Any, issue_id: int) -> int | None:
-    row = session.execute(
-        select(column, func.count())
-        .where(Message.issue_id == issue_id, column.is_not(None))
-        .group_by(column)
-        .order_by(func.count().desc(), column)
-        .limit(1)
-    ).first()
-    return None if row is None else int(row[0])
-
-
-def _most_common_located(session: Session, issue_id: int) -> int | None:
-    col = MessageAnalysis.located_region_id
-    row = session.execute(
-        select(col, func.count())
-        .join(Message, Message.id == MessageAnalysis.message_id)
-        .where(Message.issue_id == issue_id, col.is_not(None))
-        .group_by(col)
-        .order_by(func.count().desc(), col)
-        .limit(1)
-    ).first()
-    return None if row is None else row[0]
 
 
 def describe(
@@ -344,9 +319,12 @@ def describe(
     The public never sees it: public pages describe an issue from its public members only
     (``issues.public``).
     """
-    state = session.get(IssueCluster, issue.id)
-    if state is None:
-        return
+    cluster = index.clusters.get(issue.id) if index is not None else None  # (touched in this transaction)
+    if cluster is None:
+        state = session.get(IssueCluster, issue.id)
+        if state is None:
+            return
+        cluster = load_cluster(state)
     rows = session.execute(
         select(Message.id, Message.title, Message.body, Message.created_at, Message.author_name,
                Message.support_count)
@@ -362,7 +340,7 @@ def describe(
         f = index.doc_features(doc, learn=False)
         f.vector = index.vectorize(f)
         features.append(f)
-    summary = describe_issue(load_cluster(state), docs, features, index.language)
+    summary = describe_issue(cluster, docs, features, index.language)
     issue.title = summary.title[:200]
     issue.place = summary.place[:100]
     issue.problem = summary.problem[:200]

@@ -21,6 +21,7 @@ from massline.services.pipeline.context import (
     analysis_context,
 )
 from massline.services.pipeline.dispatch import route_by_analysis
+from massline.services.pipeline.progress import Progress, analysis_progress
 from massline.services.pipeline.runner import (
     Batch,
     PipelineReport,
@@ -41,11 +42,13 @@ __all__ = [
     "Item",
     "PipelineReport",
     "PlacesCache",
+    "Progress",
     "PrepareFn",
     "Step",
     "StepFn",
     "StepResult",
     "analysis_context",
+    "analysis_progress",
     "builtin_steps",
     "compute_batch",
     "ordered_steps",
