@@ -286,3 +286,18 @@ def test_unknown_filters_are_reported_not_ignored(deployed: Platform, browser: B
     assert browser.get("/staff/issues", params={"category": "不存在"}).status_code == 404
     dash = browser.get("/staff/dashboard", params={"region": "nowhere"})
     assert dash.status_code == 422 and "分析看板" in dash.text  # the form shows the error, figures for all
+
+
+def test_admin_dashboard_shows_analysis_progress_while_a_backlog_remains(deployed: Platform, browser: Browser) -> None:
+    now = deployed.now()
+    for hours in (5, 4, 3):
+        add(deployed, "阳光社区楼道堆放杂物", "阳光社区三栋楼道长期堆放杂物，存在消防隐患。", now - timedelta(hours=hours),
+            **HOUSING)  # fmt: skip
+    login(browser, "mayor", PASSWORD)
+    assert "分析进度" not in browser.get("/staff/dashboard").text  # for the platform's administrators only
+    browser.post_form("/staff/logout", {}, form_page="/staff")
+    login(browser, "admin", PASSWORD)
+    page = browser.get("/staff/dashboard").text
+    assert "分析进度" in page and '<progress max="3" value="0"' in page and "3 条留言尚待加入搜索索引" in page
+    Worker(deployed).run_once()
+    assert "分析进度" not in browser.get("/staff/dashboard").text  # nothing left: the panel goes away
