@@ -16,12 +16,12 @@ layer may import ``hookimpl`` from it). A plugin may implement any subset::
     from massline import hookimpl
     from massline.services.pipeline import Step, StepResult
 
-    def shouting(ctx, session, item):
+    def shouting(ctx, item):  # pure: computed before the write transaction
         return StepResult(evidence={"marks": item.text.count("！")})
 
     @hookimpl
     def register_pipeline_steps():
-        return [Step("shouting", "shouting-v1", shouting)]
+        return [Step("shouting", "shouting-v1", compute=shouting)]
 """
 
 from __future__ import annotations

@@ -1,27 +1,17 @@
-"""The issue index in the database: incremental assignment of one message with indexed lookups.
+"""The issue index in the database: incremental assignment with indexed lookups.
 
-``analysis.concentrate.IssueIndex`` holds its state in memory. Here the same
-logic runs against the database: :class:`StoredIssueIndex` is an
-``IssueIndex`` whose place vocabulary, document frequencies and candidate
-clusters are loaded on demand, only for the message at hand:
-
-* vocabulary: the substrings (3–10 characters) of the title and the start of
-  the body, looked up in ``issue_vocabulary`` by primary key;
-* document frequencies: the message's terms in ``issue_term_df``;
-* candidates: the compatible place keys (substrings of the key in
-  ``issue_place_keys``, keys containing it in ``issue_place_pieces``), all
-  issues of a small block, else the issues posted under the top terms in
-  ``issue_postings`` (most recent ``max_scan`` each) — as ``IssueIndex.candidates``.
-
-So one assignment costs a bounded number of indexed queries whatever the
-number of stored messages. :func:`save_assignment` writes back what changed
-(centroid, keys, postings, document frequencies, vocabulary).
-
-Only the public persistence methods of ``IssueIndex`` are used (see its
-class doc): ``restore_cluster``, ``restore_frequencies``,
-``vocabulary.unknown``/``remember``/``take_learnt``, the overridable look-ups
-``compatible_places``/``candidates``, ``join`` (extended to record what
-changed) and ``next_cluster_id`` (a new issue is ``NEW`` until stored).
+:class:`StoredIssueIndex` is an ``analysis.issues.IssueIndex`` whose state is
+read from the database on demand: the place vocabulary (substrings of the
+title and body start looked up in ``issue_vocabulary``, or the whole of it kept
+in memory: ``places.StoredVocabulary``), document frequencies
+(``issue_term_df``, each term once per index), candidate clusters (compatible
+place keys in ``issue_place_keys``/``issue_place_pieces``, all issues of a
+small block, else those posted under the top terms in ``issue_postings``). One
+assignment costs a bounded number of indexed queries whatever the number of
+stored messages; an index kept for a batch reads each thing once.
+:func:`save_assignment` writes back what changed, :func:`save_counts` the
+frequencies and vocabulary. Only the public persistence methods of
+``IssueIndex`` are used (see its class doc); a new issue is ``NEW`` until stored.
 """
 
 from __future__ import annotations
@@ -32,7 +22,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -42,15 +32,12 @@ from massline.analysis.issues import (
     DocFeatures,
     IssueDoc,
     IssueIndex,
-    PlaceAliases,
-    PlaceVocabulary,
     prefer_alias_target,
 )
 from massline.analysis.places import Language, compatible
 from massline.analysis.text import Segmenter, normalize
 from massline.models import (
     IssueCluster,
-    IssuePlaceAlias,
     IssuePlaceKey,
     IssuePlacePiece,
     IssuePosting,
@@ -58,6 +45,7 @@ from massline.models import (
     IssueVocabulary,
 )
 from massline.services.deployment import site_language
+from massline.services.issues.places import StoredAliases, StoredVocabulary
 
 #: Parameters of incremental assignment (dedup through the pipeline's duplicates step instead of in memory).
 PARAMS = ConcentrateParams(dedup=False)
@@ -191,99 +179,6 @@ class Assignment:
     reason: str
     before_keys: set[str] = field(default_factory=set)
     before_posted: set[str] = field(default_factory=set)
-
-
-class StoredAliases(PlaceAliases):
-    """Place aliases read from ``issue_place_aliases`` (written by the batch rebuild), key by key."""
-
-    def __init__(self, session: Session) -> None:
-        super().__init__()
-        self.session = session
-        self._of: dict[str, set[str]] = {}
-        self._names: dict[str, set[str]] = {}
-
-    def of(self, key: str) -> set[str]:
-        """The places ``key`` is another name of."""
-        if key not in self._of:
-            self._of[key] = set(
-                self.session.scalars(select(IssuePlaceAlias.place_key).where(IssuePlaceAlias.alias_key == key))
-            )
-        return self._of[key]
-
-    def named(self, key: str) -> set[str]:
-        """The other names of ``key``."""
-        if key not in self._names:
-            self._names[key] = set(
-                self.session.scalars(select(IssuePlaceAlias.alias_key).where(IssuePlaceAlias.place_key == key))
-            )
-        return self._names[key]
-
-
-def alias_rows(aliases: PlaceAliases) -> list[dict[str, str]]:
-    """Rows of ``issue_place_aliases`` for the aliases learnt by a batch."""
-    return [{"alias_key": alias[:100], "place_key": place[:100]} for alias, place in aliases.pairs_of()]
-
-
-def _vocabulary_print(session: Session) -> tuple[int, int]:
-    rows, total = session.execute(
-        select(func.count(), func.coalesce(func.sum(IssueVocabulary.count), 0)).select_from(IssueVocabulary)
-    ).one()
-    return int(rows), int(total)
-
-
-class StoredVocabulary:
-    """The whole place vocabulary of one database in memory, for whoever assigns many messages (the pipeline).
-
-    Looking the vocabulary up piece by piece costs a few queries of hundreds of
-    parameters per message; this holds all of it (a few tens of thousands of
-    short keys) instead. :meth:`current` reloads it when the table changed
-    behind its holder's back — its fingerprint (rows, sum of counts) differs
-    from the one :meth:`saved` recorded after the holder's own last write —
-    or when the holder used it and did not say it saved (a rolled-back batch).
-    """
-
-    #: features of recently assigned or described messages kept (descriptions of growing issues reuse them)
-    MAX_FEATURES = 20_000
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._vocabulary = PlaceVocabulary()
-        self._print: tuple[int, int] | None = None
-        self.features: dict[Hashable, DocFeatures] = {}
-
-    def current(self, session: Session) -> PlaceVocabulary:
-        """The vocabulary as stored in ``session``'s database (plus what its user learns until :meth:`saved`)."""
-        found = _vocabulary_print(session)
-        with self._lock:
-            if found != self._print:
-                vocabulary = PlaceVocabulary()
-                for key, kind in session.execute(select(IssueVocabulary.place_key, IssueVocabulary.kind)):
-                    vocabulary.remember(key, kind)
-                self._vocabulary = vocabulary
-                self.features = {}
-            self._print = None  # in use: reloaded next time unless saved() says the store caught up
-            return self._vocabulary
-
-    def saved(self, session: Session) -> None:
-        """The user wrote what it learnt (in ``session``'s transaction): the store and memory agree."""
-        found = _vocabulary_print(session)
-        with self._lock:
-            self._print = found
-
-
-_vocabularies: dict[str, StoredVocabulary] = {}
-_vocabularies_lock = threading.Lock()
-
-
-def stored_vocabulary(session: Session) -> StoredVocabulary:
-    """The process's :class:`StoredVocabulary` of ``session``'s database (one per database URL)."""
-    url = str(session.get_bind().engine.url)
-    with _vocabularies_lock:
-        if url not in _vocabularies:
-            if len(_vocabularies) >= 8:
-                _vocabularies.clear()
-            _vocabularies[url] = StoredVocabulary()
-        return _vocabularies[url]
 
 
 class StoredIssueIndex(IssueIndex):

@@ -53,13 +53,13 @@ from massline.models import (
 from massline.services import audit
 from massline.services.deployment import site_language
 from massline.services.issues.index import (
-    alias_rows,
     cluster_rows,
     drop_index_rows,
     index_rows,
     segmenter,
     upsert,
 )
+from massline.services.issues.places import alias_rows
 from massline.services.issues.step import DESCRIBE_DOCS, HEAT_PARAMS, add_issue_event, components_json
 
 _CHUNK = 900

@@ -41,8 +41,8 @@ from massline.services.issues.index import (
     load_cluster,
     save_assignment,
     save_counts,
-    stored_vocabulary,
 )
+from massline.services.issues.places import stored_vocabulary
 from massline.services.pipeline import AnalysisContext, Item, Step, StepResult
 
 ISSUE_EVENT_LABELS = {

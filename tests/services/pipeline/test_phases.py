@@ -14,7 +14,7 @@ from massline import hookimpl
 from massline.models import IssueVocabulary, Message, MessageAnalysis
 from massline.platform import Platform
 from massline.services import pipeline
-from massline.services.issues.index import StoredVocabulary
+from massline.services.issues.places import StoredVocabulary
 from massline.worker import Worker
 from tests.services.pipeline.test_pipeline import GAS, GAS_AGAIN, SOCIAL, analysis, submit
 

@@ -1,0 +1,107 @@
+"""What the issue index knows of places, kept in the database: the place vocabulary (the whole of
+it in memory per process, :class:`StoredVocabulary`) and the aliases learnt by the batch rebuild
+(:class:`StoredAliases`, read key by key)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Hashable
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from massline.analysis.issues import DocFeatures, PlaceAliases, PlaceVocabulary
+from massline.models import IssuePlaceAlias, IssueVocabulary
+
+
+class StoredAliases(PlaceAliases):
+    """Place aliases read from ``issue_place_aliases`` (written by the batch rebuild), key by key."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self._of: dict[str, set[str]] = {}
+        self._names: dict[str, set[str]] = {}
+
+    def of(self, key: str) -> set[str]:
+        """The places ``key`` is another name of."""
+        if key not in self._of:
+            self._of[key] = set(
+                self.session.scalars(select(IssuePlaceAlias.place_key).where(IssuePlaceAlias.alias_key == key))
+            )
+        return self._of[key]
+
+    def named(self, key: str) -> set[str]:
+        """The other names of ``key``."""
+        if key not in self._names:
+            self._names[key] = set(
+                self.session.scalars(select(IssuePlaceAlias.alias_key).where(IssuePlaceAlias.place_key == key))
+            )
+        return self._names[key]
+
+
+def alias_rows(aliases: PlaceAliases) -> list[dict[str, str]]:
+    """Rows of ``issue_place_aliases`` for the aliases learnt by a batch."""
+    return [{"alias_key": alias[:100], "place_key": place[:100]} for alias, place in aliases.pairs_of()]
+
+
+def _vocabulary_print(session: Session) -> tuple[int, int]:
+    rows, total = session.execute(
+        select(func.count(), func.coalesce(func.sum(IssueVocabulary.count), 0)).select_from(IssueVocabulary)
+    ).one()
+    return int(rows), int(total)
+
+
+class StoredVocabulary:
+    """The whole place vocabulary of one database in memory, for whoever assigns many messages (the pipeline).
+
+    Looking the vocabulary up piece by piece costs a few queries of hundreds of
+    parameters per message; this holds all of it (a few tens of thousands of
+    short keys) instead. :meth:`current` reloads it when the table changed
+    behind its holder's back — its fingerprint (rows, sum of counts) differs
+    from the one :meth:`saved` recorded after the holder's own last write —
+    or when the holder used it and did not say it saved (a rolled-back batch).
+    """
+
+    #: features of recently assigned or described messages kept (descriptions of growing issues reuse them)
+    MAX_FEATURES = 20_000
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._vocabulary = PlaceVocabulary()
+        self._print: tuple[int, int] | None = None
+        self.features: dict[Hashable, DocFeatures] = {}
+
+    def current(self, session: Session) -> PlaceVocabulary:
+        """The vocabulary as stored in ``session``'s database (plus what its user learns until :meth:`saved`)."""
+        found = _vocabulary_print(session)
+        with self._lock:
+            if found != self._print:
+                vocabulary = PlaceVocabulary()
+                for key, kind in session.execute(select(IssueVocabulary.place_key, IssueVocabulary.kind)):
+                    vocabulary.remember(key, kind)
+                self._vocabulary = vocabulary
+                self.features = {}
+            self._print = None  # in use: reloaded next time unless saved() says the store caught up
+            return self._vocabulary
+
+    def saved(self, session: Session) -> None:
+        """The user wrote what it learnt (in ``session``'s transaction): the store and memory agree."""
+        found = _vocabulary_print(session)
+        with self._lock:
+            self._print = found
+
+
+_vocabularies: dict[str, StoredVocabulary] = {}
+_vocabularies_lock = threading.Lock()
+
+
+def stored_vocabulary(session: Session) -> StoredVocabulary:
+    """The process's :class:`StoredVocabulary` of ``session``'s database (one per database URL)."""
+    url = str(session.get_bind().engine.url)
+    with _vocabularies_lock:
+        if url not in _vocabularies:
+            if len(_vocabularies) >= 8:
+                _vocabularies.clear()
+            _vocabularies[url] = StoredVocabulary()
+        return _vocabularies[url]
