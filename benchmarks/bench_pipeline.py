@@ -157,7 +157,8 @@ def follow(tl: Timeline, probe: Probe, expected: int, commands: list[tuple[str, 
             tl.stage_s[name] = now - started
             if name == "import":
                 tl.import_s, stored = now, True
-                for line in out.strip().splitlines():
+            for line in out.strip().splitlines():
+                if line.strip() and not line.startswith("analysing"):  # not the progress bar
                     print(f"  [{tl.label}] {line}", flush=True)
             if proc.returncode != 0:
                 tl.problem = f"{name} failed ({proc.returncode}): {err[-2000:]}"
