@@ -336,3 +336,19 @@ def test_support_and_opposition_counts_are_imported(deployed: Platform, tmp_path
     msgs = by_external(deployed)
     assert (msgs["H1"].support_count, msgs["H1"].oppose_count) == (3, 2)
     assert (msgs["H3"].support_count, msgs["H3"].oppose_count) == (0, 0)
+
+
+def test_import_leaves_sqlite_to_other_writers_between_batches(
+    deployed: Platform, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After each batch's commit an import on SQLite pauses long enough for a waiting web request (SQLite's
+    busy handler polls every ≤ 100 ms) to take the write lock; on PostgreSQL it does not pause."""
+    from massline.services.intake import bulk
+
+    pauses: list[float] = []
+    monkeypatch.setattr(bulk.time, "sleep", pauses.append)
+    report = do_import(deployed, write_csv(tmp_path / "in.csv", GOOD), batch_size=2)
+    assert report.imported == 3 and report.batches == 2
+    sqlite = deployed.settings.database_url.startswith("sqlite")
+    assert pauses == ([bulk.LET_OTHERS_WRITE] * 2 if sqlite else [])
+    assert bulk.LET_OTHERS_WRITE > 0.1

@@ -30,6 +30,7 @@ import pickle
 import queue
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import datetime
@@ -61,6 +62,10 @@ __all__ = ["ImportAborted", "ImportOptions", "ImportReport", "deployment_timezon
 
 _T = TypeVar("_T", PreparedRow, Planned)
 _Item = list[Planned]
+
+
+#: seconds the importer leaves the database to other writers after each batch (SQLite, see _write_batch)
+LET_OTHERS_WRITE = 0.11
 
 
 def _existing_ids(session: Session, source: str, ids: list[str]) -> set[str]:
@@ -162,12 +167,20 @@ def _write_batch(
     report: ImportReport,
     progress: Callable[[ImportReport], None] | None,
 ) -> None:
-    """Write one planned batch in its own transaction (duplicates dropped first)."""
+    """Write one planned batch in its own transaction (duplicates dropped first).
+
+    On SQLite the writer then pauses for :data:`LET_OTHERS_WRITE` seconds: another process's
+    writer (a web request) waits in SQLite's busy handler, which polls at most every 100 ms, and
+    would otherwise lose every race against the next batch for the whole import.
+    """
     with transaction(sessions, write=True) as session:
         fresh = _new_rows(session, planned, writer.options.source, seen, report)
         if fresh:
             writer.insert(session, fresh, report)
         report.batches += 1
+        sqlite = session.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        time.sleep(LET_OTHERS_WRITE)
     report.written = report.written or bool(fresh)
     if progress is not None:
         progress(report)
