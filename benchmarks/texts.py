@@ -219,6 +219,8 @@ def messages(n: int, seed: int = 7) -> Iterator[Sample]:
             parts.append(sentence)
             size += len(sentence)
         body = _vary("".join(parts), rng, path)[:5000]  # the platform's limit
+        if len(re.sub(r"[\W_]+", "", body)) < 12:  # the platform refuses a body of under 10 characters
+            body += "请相关部门尽快核实处理。"
         title = _vary(base.title, rng, path)
         if not any(name in title for _, name in path) and rng.random() < 0.5:
             title = path[1][1] + title  # as many real titles start: the district
