@@ -159,7 +159,7 @@ def plan_batch(
     ids = _pending(session, current, since=since, message_ids=message_ids, limit=limit, force=force, after_id=after_id)
     batch = Batch(ctx, steps, versions, current, _items(session, ids) if ids else [], force, max(ids, default=0))
     stmt = select(MessageAnalysis.message_id, MessageAnalysis.versions).where(MessageAnalysis.message_id.in_(ids))
-    done: dict[int, dict[str, str]] = {mid: versions for mid, versions in session.execute(stmt)}
+    done: dict[int, dict[str, str]] = {mid: stamped for mid, stamped in session.execute(stmt)}
     batch.todo = {item.id: _todo(steps, versions, done.get(item.id), force) for item in batch.items}
     return batch
 
