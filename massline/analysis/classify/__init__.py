@@ -4,8 +4,9 @@ evaluation), its kind (投诉/求助/…), urgency and emotional intensity.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+import lazy_loader
 
 if TYPE_CHECKING:
     from massline.analysis.classify.evaluate import calibration_of, cross_validate
@@ -29,28 +30,15 @@ __all__ = [
 ]
 
 # The names above load on first use (PEP 562): scikit-learn loads only with the model or the evaluation.
-_SOURCES = {
-    "calibration_of": "evaluate",
-    "cross_validate": "evaluate",
-    "guess_kind": "kind",
-    "CategoryClassifier": "model",
-    "ModelFormatError": "model",
-    "text_of": "inputs",
-    "sentiment_intensity": "sentiment",
-    "Signal": "urgency",
-    "Urgency": "urgency",
-    "assess_urgency": "urgency",
+_LAZY = {
+    "evaluate": ["calibration_of", "cross_validate"],
+    "inputs": ["text_of"],
+    "kind": ["guess_kind"],
+    "model": ["CategoryClassifier", "ModelFormatError"],
+    "sentiment": ["sentiment_intensity"],
+    "urgency": ["Signal", "Urgency", "assess_urgency"],
 }
 
 
 if not TYPE_CHECKING:  # mypy reads the imports above and still flags a name this package does not export
-
-    def __getattr__(name: str) -> object:
-        if name not in _SOURCES:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(f"{__name__}.{_SOURCES[name]}"), name)
-        globals()[name] = value
-        return value
-
-    def __dir__() -> list[str]:
-        return sorted({*globals(), *_SOURCES})
+    __getattr__, __dir__, _ = lazy_loader.attach(__name__, submod_attrs=_LAZY)

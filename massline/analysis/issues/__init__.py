@@ -5,8 +5,9 @@ index, the hot list and bursts for early warning.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+import lazy_loader
 
 if TYPE_CHECKING:
     from massline.analysis.issues.assign import IssueIndex
@@ -44,39 +45,18 @@ __all__ = [
 ]
 
 # The names above load on first use (PEP 562): numpy and the segmenter load only with the names that use them.
-_SOURCES = {
-    "BurstParams": "bursts",
-    "BurstResult": "bursts",
-    "bin_counts": "bursts",
-    "detect_burst": "bursts",
-    "urgent_issue_alert": "bursts",
-    "prefer_alias_target": "cluster",
-    "Cluster": "state",
-    "ConcentrateParams": "state",
-    "DocFeatures": "features",
-    "IssueClusterer": "cluster",
-    "IssueDoc": "features",
-    "IssueIndex": "assign",
-    "describe_issue": "describe",
-    "without_names": "describe",
-    "HeatMessage": "heat",
-    "HeatParams": "heat",
-    "HeatResult": "heat",
-    "heat_index": "heat",
-    "hot_issues": "ranking",
-    "PlaceAliases": "vocab",
-    "PlaceVocabulary": "vocab",
+_LAZY = {
+    "assign": ["IssueIndex"],
+    "bursts": ["BurstParams", "BurstResult", "bin_counts", "detect_burst", "urgent_issue_alert"],
+    "cluster": ["IssueClusterer", "prefer_alias_target"],
+    "describe": ["describe_issue", "without_names"],
+    "features": ["DocFeatures", "IssueDoc"],
+    "heat": ["HeatMessage", "HeatParams", "HeatResult", "heat_index"],
+    "ranking": ["hot_issues"],
+    "state": ["Cluster", "ConcentrateParams"],
+    "vocab": ["PlaceAliases", "PlaceVocabulary"],
 }
 
 
 if not TYPE_CHECKING:  # mypy reads the imports above and still flags a name this package does not export
-
-    def __getattr__(name: str) -> object:
-        if name not in _SOURCES:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(f"{__name__}.{_SOURCES[name]}"), name)
-        globals()[name] = value
-        return value
-
-    def __dir__() -> list[str]:
-        return sorted({*globals(), *_SOURCES})
+    __getattr__, __dir__, _ = lazy_loader.attach(__name__, submod_attrs=_LAZY)

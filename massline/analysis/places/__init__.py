@@ -8,8 +8,9 @@ suffixes, organisation names, unit codes, its regions' names — is a
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+import lazy_loader
 
 if TYPE_CHECKING:
     from massline.analysis.places.gazetteer import Gazetteer, RegionEntry
@@ -36,31 +37,15 @@ __all__ = [
 ]
 
 # The names above load on first use (PEP 562): the segmenter (rjieba) loads only with the names that use it.
-_SOURCES = {
-    "Gazetteer": "gazetteer",
-    "RegionEntry": "gazetteer",
-    "KIND_PRIORITY": "keys",
-    "PlaceMention": "keys",
-    "compatible": "keys",
-    "extract_places": "keys",
-    "place_key": "keys",
-    "GENERAL": "language",
-    "KINDS": "language",
-    "Language": "language",
-    "tag_words": "names",
-    "regions_of": "regions",
-    "CJK": "words",
+_LAZY = {
+    "gazetteer": ["Gazetteer", "RegionEntry"],
+    "keys": ["KIND_PRIORITY", "PlaceMention", "compatible", "extract_places", "place_key"],
+    "language": ["GENERAL", "KINDS", "Language"],
+    "names": ["tag_words"],
+    "regions": ["regions_of"],
+    "words": ["CJK"],
 }
 
 
 if not TYPE_CHECKING:  # mypy reads the imports above and still flags a name this package does not export
-
-    def __getattr__(name: str) -> object:
-        if name not in _SOURCES:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(f"{__name__}.{_SOURCES[name]}"), name)
-        globals()[name] = value
-        return value
-
-    def __dir__() -> list[str]:
-        return sorted({*globals(), *_SOURCES})
+    __getattr__, __dir__, _ = lazy_loader.attach(__name__, submod_attrs=_LAZY)

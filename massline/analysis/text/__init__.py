@@ -6,8 +6,9 @@ and hedging.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+import lazy_loader
 
 if TYPE_CHECKING:
     from massline.analysis.text.clean import clean_text, fold, has_visible_text
@@ -39,36 +40,15 @@ __all__ = [
 ]
 
 # The names above load on first use (PEP 562): numpy and rjieba load only with the names that use them.
-_SOURCES = {
-    "clean_text": "clean",
-    "fold": "clean",
-    "has_visible_text": "clean",
-    "LshIndex": "dedup",
-    "MinHasher": "dedup",
-    "near_duplicate_groups": "dedup",
-    "Hit": "lexicon",
-    "TermMatcher": "lexicon",
-    "clause_bounds": "lexicon",
-    "mask_name": "pii",
-    "redact": "pii",
-    "remove_pii": "pii",
-    "index_terms": "search_terms",
-    "query_terms": "search_terms",
-    "STOPWORDS": "segment",
-    "Segmenter": "segment",
-    "normalize": "segment",
-    "split_sentences": "segment",
+_LAZY = {
+    "clean": ["clean_text", "fold", "has_visible_text"],
+    "dedup": ["LshIndex", "MinHasher", "near_duplicate_groups"],
+    "lexicon": ["Hit", "TermMatcher", "clause_bounds"],
+    "pii": ["mask_name", "redact", "remove_pii"],
+    "search_terms": ["index_terms", "query_terms"],
+    "segment": ["STOPWORDS", "Segmenter", "normalize", "split_sentences"],
 }
 
 
 if not TYPE_CHECKING:  # mypy reads the imports above and still flags a name this package does not export
-
-    def __getattr__(name: str) -> object:
-        if name not in _SOURCES:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(f"{__name__}.{_SOURCES[name]}"), name)
-        globals()[name] = value
-        return value
-
-    def __dir__() -> list[str]:
-        return sorted({*globals(), *_SOURCES})
+    __getattr__, __dir__, _ = lazy_loader.attach(__name__, submod_attrs=_LAZY)
