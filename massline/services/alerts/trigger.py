@@ -20,7 +20,7 @@ trigger opens a new alert.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
@@ -136,15 +136,25 @@ def issue_office(session: Session, issue: Issue) -> int | None:
     return None if row is None else row[0]
 
 
-def evaluate_issue(session: Session, issue: Issue, now: datetime, params: AlertParams | None = None) -> list[Alert]:
+def evaluate_issue(
+    session: Session,
+    issue: Issue,
+    now: datetime,
+    params: AlertParams | None = None,
+    times: Sequence[datetime] | None = None,
+) -> list[Alert]:
     """Burst and urgent-new-issue checks for one issue with ``params`` (default: the built-in thresholds);
-    returns the alerts raised or updated."""
+    returns the alerts raised or updated. ``times``: when its messages were received, if already read
+    (any range: only the burst window is used)."""
     p = params or AlertParams()
     raised: list[Alert] = []
     start = now - DAY * (p.burst.history + p.burst.window)
-    times = list(
-        session.scalars(select(Message.created_at).where(Message.issue_id == issue.id, Message.created_at >= start))
-    )
+    if times is None:
+        times = list(
+            session.scalars(select(Message.created_at).where(Message.issue_id == issue.id, Message.created_at >= start))
+        )
+    else:
+        times = [t for t in times if t >= start]
     counts = day_series(times, now, p.burst)
     result = detect_burst(counts, p.burst)
     if result.is_burst:

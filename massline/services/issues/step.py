@@ -195,7 +195,8 @@ def refresh_issues(
     for issue_id in live:
         issue = loaded[issue_id]
         refresh_issue(session, issue, now, language, index, figures[issue_id])
-        alerts.evaluate_issue(session, issue, now, alert_params)
+        times = [m.time for m in figures[issue_id].heat_messages if m.time is not None]
+        alerts.evaluate_issue(session, issue, now, alert_params, times)
         out.append(issue)
     return out
 
