@@ -201,3 +201,25 @@ def test_board_pages_keep_the_filters(browser: Browser, deployed: Platform) -> N
     assert next_link and "kind=%E5%BB%BA%E8%A8%80" in next_link.group(1) and "region=cs-xc" in next_link.group(1)
     second = browser.get(next_link.group(1).replace("&amp;", "&"))
     assert "第 2 / 2 页" in second.text and second.text.count('class="item"') == 1
+
+
+def _as_read_over_the_phone(code: str) -> list[str]:
+    """``code`` as citizens type it: lower case, in groups with spaces or dashes, in full-width letters."""
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in code)
+    return [code.lower(), f"{code[:2]} {code[2:6]} {code[6:]}".lower(), f"{code[:2]}-{code[2:6]}-{code[6:]}",
+            f" {code[:6].lower()} - {code[6:]} ", full_width]
+
+
+def test_tracking_code_may_be_typed_in_lower_case_with_spaces_or_dashes(browser: Browser) -> None:
+    code, secret, _ = submit(browser, title="街道垃圾清运不及时", is_public="0")
+    for typed in _as_read_over_the_phone(code):
+        found = browser.post_form("/track", {"tracking_code": typed, "secret": secret})
+        assert found.status_code == 303 and found.headers["location"] == "/track/case", typed
+        assert "街道垃圾清运不及时" in browser.get("/track/case").text
+        browser.post_form("/track/forget", {})
+    # the secret stays exact: a wrong or lower-cased secret finds nothing, whatever the code looks like
+    for wrong in {"WRONGWRONG", secret.lower(), secret[:-1]} - {secret}:
+        r = browser.post_form("/track", {"tracking_code": code.lower(), "secret": wrong})
+        assert r.status_code == 404 and "查询码或密码不正确" in r.text
+    assert "不区分大小写" in browser.get("/track").text
+

@@ -127,7 +127,10 @@ def _random_code(length: int) -> str:
 
 
 def new_tracking_code() -> str:
-    """A random, unambiguous tracking code such as ``ML7K3Q9XW2``."""
+    """A random, unambiguous tracking code such as ``ML7K3Q9XW2`` (upper case, no 0/O or 1/I).
+
+    Citizens may type it in any case, with spaces or dashes: ``access.tracking_code_key``.
+    """
     return "ML" + _random_code(8)
 
 
