@@ -223,3 +223,17 @@ def test_tracking_code_may_be_typed_in_lower_case_with_spaces_or_dashes(browser:
         assert r.status_code == 404 and "查询码或密码不正确" in r.text
     assert "不区分大小写" in browser.get("/track").text
 
+
+def test_the_name_hint_shows_the_masking_of_public_pages(browser: Browser) -> None:
+    from massline.web.portal import AUTHOR_EXAMPLES
+
+    form = browser.get("/submit").text
+    hint = re.search(r'<p class="hint" id="author_name-hint">([^<]*)</p>', form)
+    assert hint, "no hint under the name field"
+    for i, name in enumerate(AUTHOR_EXAMPLES):
+        submit(browser, title=f"称呼示例{i}", author_name=name)
+        page = browser.get(f"/messages/{_message_id(browser, f'称呼示例{i}')}").text
+        shown = re.search(r"<dt>留言人</dt><dd>([^<]*)</dd>", page)
+        assert shown and name not in page
+        assert f"“{name}”显示为“{shown.group(1)}”" in hint.group(1)
+
