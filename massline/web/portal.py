@@ -99,7 +99,7 @@ def messages(
         result = board.Page([], 0, 1, 20)
     return render(request, "portal/board.html", {
         "nav": "board", "params": params, "result": result, "items": [public_message(m) for m in result.items],
-        "directory": directory(session), "kinds": intake.CITIZEN_KINDS, "statuses": PUBLIC_STATUSES,
+        "directory": directory(session), "kinds": intake.KINDS, "statuses": PUBLIC_STATUSES,
         "errors": errors,
     }, status_code=422 if errors else 200)
 
@@ -182,7 +182,7 @@ def _submit_form(
     values = form.model_dump()
     values["form_token"] = values["form_token"] or secrets.token_urlsafe(16)
     return render(request, "portal/submit.html", {
-        "nav": "submit", "directory": directory(session), "kinds": intake.CITIZEN_KINDS,
+        "nav": "submit", "directory": directory(session), "kinds": intake.KINDS, "kind_notes": intake.KIND_NOTES,
         "values": values, "errors": errors, "limits": intake, "author_hint": author_hint(),
     }, status_code=status)
 
@@ -204,8 +204,7 @@ def submit(request: Request, form: Annotated[SubmitForm, Form()], platform: Plat
     try:
         platform.rate_limit(platform.submit_limiter, client_key(request, platform))
         with platform.write() as session:
-            result = intake.check_submit(session, platform.cipher, form.to_input(), platform.now(),
-                                         allowed_kinds=intake.CITIZEN_KINDS, key=token)  # fmt: skip
+            result = intake.check_submit(session, platform.cipher, form.to_input(), platform.now(), key=token)
     except ValidationFailed as exc:
         with platform.read() as session:
             return _submit_form(request, session, form, exc.errors, 422)

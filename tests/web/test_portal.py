@@ -237,3 +237,16 @@ def test_the_name_hint_shows_the_masking_of_public_pages(browser: Browser) -> No
         assert shown and name not in page
         assert f"“{name}”显示为“{shown.group(1)}”" in hint.group(1)
 
+
+def test_the_form_offers_every_kind_the_platform_accepts(browser: Browser, deployed: Platform) -> None:
+    from massline.services.intake import KINDS
+
+    form = browser.get("/submit").text
+    offered = re.findall(r'<input type="radio" id="kind-[^"]+" name="kind" value="([^"]+)"', form)
+    assert offered == list(KINDS) == browser.get("/api/v1/meta").json()["kinds"]
+    assert "举报" in offered and "反映公职人员违纪违法" in form and "举报人的联系方式不会公开" in form
+    code, _, _ = submit(browser, title="举报某所工作人员吃拿卡要", kind="举报", contact_phone=CONTACT,
+                        body="某所工作人员办理证件时索要好处费，不给就拖着不办。")
+    with deployed.read() as s:
+        assert s.scalar(select(Message.kind).where(Message.tracking_code == code)) == "举报"
+    assert "<option>举报</option>" in browser.get("/messages").text  # the board filters by every kind too
