@@ -36,12 +36,8 @@ def secret_digest(secret: str) -> str:
 
 
 def tracking_code_key(typed: str) -> str:
-    """The stored form of a tracking code as a citizen types it: full-width letters folded, spaces and
-    dashes dropped, upper case (``ml 7k3q-9xw2`` → ``ML7K3Q9XW2``).
-
-    Stored codes are ``ML`` and letters of ``intake.CODE_ALPHABET`` (upper case, no separators), so every
-    one of them is its own key. The secret is not normalised (only the spaces around it are trimmed).
-    """
+    """A tracking code as stored, from what a citizen typed: full-width folded, spaces and dashes dropped, upper
+    case (``ml 7k3q-9xw2`` → ``ML7K3Q9XW2``). Every stored code (``intake.new_tracking_code``) is its own key."""
     return _CODE_SEPARATORS.sub("", fold(typed)).upper()
 
 
@@ -133,8 +129,7 @@ def access_message_for_action(session: Session, user: User, message_id: int, act
 
 
 def access_message_by_tracking(session: Session, tracking_code: str, secret: str) -> Message:
-    """The citizen's own message, given its tracking code (in any case, with spaces or dashes:
-    ``tracking_code_key``) and secret; otherwise NotFound."""
+    """The citizen's own message, given its tracking code (``tracking_code_key``) and secret; otherwise NotFound."""
     code = tracking_code_key(tracking_code)
     message = session.scalar(select(Message).where(Message.tracking_code == code))
     if message is None:
