@@ -39,3 +39,17 @@ def test_docs_index_links_exist() -> None:
 
     for link in re.findall(r"\]\(([^)#]+\.md)\)", index):
         assert (ROOT / "docs" / link).exists(), link
+
+
+def test_masked_name_examples_are_what_public_pages_show() -> None:
+    import re
+
+    from massline.services.casework import public_author
+
+    guide = (ROOT / "docs" / "user-guide.md").read_text(encoding="utf-8")
+    pairs = re.findall(r"“([^”]+)”显示为“([^”]+)”", guide)
+    masked = re.findall(r"([\u4e00-\u9fff]+) → ([\u4e00-\u9fff]*\\\*[\u4e00-\u9fff\\*]*)", guide)  # 张建国 → 张\*国
+    pairs += [(name, shown.replace("\\*", "*")) for name, shown in masked]
+    assert len(pairs) >= 4
+    assert [(name, public_author(name)) for name, _ in pairs] == pairs
+    assert "只显示首字" not in guide

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import Session
 
+from massline.analysis.text import fold
 from massline.models import Alert, DeadlineExtension, Issue, IssueRating, IssueReply, Message, Office, Region, User
 from massline.services.errors import Forbidden, NotFound
 from massline.services.sessions import live_session
@@ -24,11 +26,19 @@ DISPATCH_QUEUE_ROLES = ("dispatcher", "admin", "supervisor")
 SESSION_ENDED = "登录已失效，请重新登录 (session ended)"
 #: case actions the staff of the handling office take
 CASEWORK_ACTIONS = ("accept", "assign", "transfer", "reject", "reply", "publish", "close", "extend_request")
+#: what a citizen may put between the characters of a tracking code: spaces and dashes, as read over the phone
+_CODE_SEPARATORS = re.compile(r"[\s\-_.·•/\u2010-\u2015\u2212\u30fc]+")
 
 
 def secret_digest(secret: str) -> str:
     """Stored form of a tracking secret (high-entropy, so a plain SHA-256 suffices)."""
     return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()  # (a surrogate matches nothing)
+
+
+def tracking_code_key(typed: str) -> str:
+    """A tracking code as stored, from what a citizen typed: full-width folded, spaces and dashes dropped, upper
+    case (``ml 7k3q-9xw2`` → ``ML7K3Q9XW2``). Every stored code (``intake.new_tracking_code``) is its own key."""
+    return _CODE_SEPARATORS.sub("", fold(typed)).upper()
 
 
 def _region_path(session: Session, region_id: int | None) -> str | None:
@@ -119,8 +129,8 @@ def access_message_for_action(session: Session, user: User, message_id: int, act
 
 
 def access_message_by_tracking(session: Session, tracking_code: str, secret: str) -> Message:
-    """The citizen's own message, given its tracking code and secret; otherwise NotFound."""
-    code = tracking_code.strip().upper()
+    """The citizen's own message, given its tracking code (``tracking_code_key``) and secret; otherwise NotFound."""
+    code = tracking_code_key(tracking_code)
     message = session.scalar(select(Message).where(Message.tracking_code == code))
     if message is None:
         secret_digest(secret)  # same work whether or not the code exists

@@ -27,7 +27,7 @@ from massline.services import casework as board
 from massline.services import casework as feedback
 from massline.services import intake
 from massline.services.access import access_message_by_tracking, access_public_message, can_rate, can_reopen
-from massline.services.casework import public_message
+from massline.services.casework import public_author, public_message
 from massline.services.deployment import directory
 from massline.services.errors import Conflict, NotFound, RateLimited, ValidationFailed
 from massline.web.deps import (
@@ -50,6 +50,8 @@ FRAMEWORK_MESSAGES = {404: "您访问的页面不存在", 405: "不支持该请�
 ERROR_TITLES = {400: "请求有误", 401: "需要登录", 403: "无权操作", 404: "页面不存在", 409: "操作与当前状态不符",
                 422: "填写有误", 429: "操作过于频繁"}
 Page = Annotated[int, Query(ge=1, le=board.MAX_PAGE)]
+#: names the submission form shows masked the way public pages show them
+AUTHOR_EXAMPLES = ("张建国", "李明")
 
 
 def error_page(request: Request, message: str, status: int, headers: Mapping[str, str] | None) -> Response:
@@ -97,7 +99,7 @@ def messages(
         result = board.Page([], 0, 1, 20)
     return render(request, "portal/board.html", {
         "nav": "board", "params": params, "result": result, "items": [public_message(m) for m in result.items],
-        "directory": directory(session), "kinds": intake.CITIZEN_KINDS, "statuses": PUBLIC_STATUSES,
+        "directory": directory(session), "kinds": intake.KINDS, "statuses": PUBLIC_STATUSES,
         "errors": errors,
     }, status_code=422 if errors else 200)
 
@@ -168,14 +170,20 @@ class SubmitForm(BaseModel):
         )
 
 
+def author_hint() -> str:
+    """The hint of the form's name field, its examples masked by the function public pages use."""
+    examples = "，".join(f"“{name}”显示为“{public_author(name)}”" for name in AUTHOR_EXAMPLES)
+    return f"公开时部分隐去，如{examples}"
+
+
 def _submit_form(
     request: Request, session: Session, form: SubmitForm, errors: Mapping[str, str], status: int
 ) -> Response:
     values = form.model_dump()
     values["form_token"] = values["form_token"] or secrets.token_urlsafe(16)
     return render(request, "portal/submit.html", {
-        "nav": "submit", "directory": directory(session), "kinds": intake.CITIZEN_KINDS,
-        "values": values, "errors": errors, "limits": intake,
+        "nav": "submit", "directory": directory(session), "kinds": intake.KINDS, "kind_notes": intake.KIND_NOTES,
+        "values": values, "errors": errors, "limits": intake, "author_hint": author_hint(),
     }, status_code=status)
 
 
@@ -196,8 +204,7 @@ def submit(request: Request, form: Annotated[SubmitForm, Form()], platform: Plat
     try:
         platform.rate_limit(platform.submit_limiter, client_key(request, platform))
         with platform.write() as session:
-            result = intake.check_submit(session, platform.cipher, form.to_input(), platform.now(),
-                                         allowed_kinds=intake.CITIZEN_KINDS, key=token)  # fmt: skip
+            result = intake.check_submit(session, platform.cipher, form.to_input(), platform.now(), key=token)
     except ValidationFailed as exc:
         with platform.read() as session:
             return _submit_form(request, session, form, exc.errors, 422)

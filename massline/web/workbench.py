@@ -26,7 +26,7 @@ from massline.services.access import reads_own_office_only
 from massline.services.casework import analysis_view, urgency_levels
 from massline.services.deployment import directory
 from massline.services.errors import Conflict, Forbidden, RateLimited, ValidationFailed
-from massline.services.intake import CITIZEN_KINDS
+from massline.services.intake import KINDS
 from massline.services.routing import due_soon_days
 from massline.web.deps import (
     CsrfChecked,
@@ -133,7 +133,7 @@ def inbox(
         "own_office_only": reads_own_office_only(user),
         "rows": [(m, board.due_state(m, now, soon)) for m in result.items],
         "urgency": urgency_levels(session, [m.id for m in result.items]),
-        "directory": directory(session), "statuses": STATUS_LABELS, "kinds": CITIZEN_KINDS, "errors": errors,
+        "directory": directory(session), "statuses": STATUS_LABELS, "kinds": KINDS, "errors": errors,
     }, status_code=422 if errors else 200)
 
 

@@ -143,3 +143,13 @@ def test_alert_access_through_access(deployed: Platform) -> None:
         assert access.access_alert_for_action(s, users["jsj.a"], alert_id).id == alert_id
         assert [a.id for a in alerts.list_alerts(s, users["rsj.a"])] == []
         assert [a.id for a in alerts.list_alerts(s, users["jsj.head"])] == [alert_id]
+
+
+def test_tracking_code_key_reads_codes_as_typed_and_keeps_every_stored_code() -> None:
+    from massline.services.intake import new_tracking_code
+
+    for typed in ("ml7k3q9xw2", "ML 7K3Q 9XW2", "ml-7k3q-9xw2", " Ml7k3q–9xw2\u200b ", "ＭＬ７Ｋ３Ｑ９ＸＷ２"):
+        assert access.tracking_code_key(typed) == "ML7K3Q9XW2", typed
+    for _ in range(200):  # a stored code (upper case, no separators) is its own key
+        code = new_tracking_code()
+        assert access.tracking_code_key(code) == code

@@ -109,6 +109,17 @@ def test_wrong_secret_is_not_found(api: httpx.Client) -> None:
     assert r2.status_code == 404 and r.json() == r2.json()
 
 
+def test_tracking_code_in_any_case_with_spaces_or_dashes(api: httpx.Client) -> None:
+    sub = submit(api)
+    code, secret = sub["tracking_code"], sub["secret"]
+    for typed in (code.lower(), f"{code[:2]} {code[2:6]} {code[6:]}".lower(), f"{code[:2]}-{code[2:6]}-{code[6:]}"):
+        r = api.post("/api/v1/track", json={"tracking_code": typed, "secret": secret})
+        assert r.status_code == 200 and r.json()["tracking_code"] == code, typed
+    for wrong in {"WRONGWRONG", secret.lower()} - {secret}:  # the secret stays exact
+        r = api.post("/api/v1/track", json={"tracking_code": code.lower(), "secret": wrong})
+        assert r.status_code == 404
+
+
 def test_support_counts_once_per_client(api: httpx.Client) -> None:
     sub = submit(api)
     a, b, c = (api.post("/api/v1/supporter-token").json()["client_token"] for _ in range(3))

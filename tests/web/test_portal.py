@@ -201,3 +201,52 @@ def test_board_pages_keep_the_filters(browser: Browser, deployed: Platform) -> N
     assert next_link and "kind=%E5%BB%BA%E8%A8%80" in next_link.group(1) and "region=cs-xc" in next_link.group(1)
     second = browser.get(next_link.group(1).replace("&amp;", "&"))
     assert "第 2 / 2 页" in second.text and second.text.count('class="item"') == 1
+
+
+def _as_read_over_the_phone(code: str) -> list[str]:
+    """``code`` as citizens type it: lower case, in groups with spaces or dashes, in full-width letters."""
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in code)
+    return [code.lower(), f"{code[:2]} {code[2:6]} {code[6:]}".lower(), f"{code[:2]}-{code[2:6]}-{code[6:]}",
+            f" {code[:6].lower()} - {code[6:]} ", full_width]
+
+
+def test_tracking_code_may_be_typed_in_lower_case_with_spaces_or_dashes(browser: Browser) -> None:
+    code, secret, _ = submit(browser, title="街道垃圾清运不及时", is_public="0")
+    for typed in _as_read_over_the_phone(code):
+        found = browser.post_form("/track", {"tracking_code": typed, "secret": secret})
+        assert found.status_code == 303 and found.headers["location"] == "/track/case", typed
+        assert "街道垃圾清运不及时" in browser.get("/track/case").text
+        browser.post_form("/track/forget", {})
+    # the secret stays exact: a wrong or lower-cased secret finds nothing, whatever the code looks like
+    for wrong in {"WRONGWRONG", secret.lower(), secret[:-1]} - {secret}:
+        r = browser.post_form("/track", {"tracking_code": code.lower(), "secret": wrong})
+        assert r.status_code == 404 and "查询码或密码不正确" in r.text
+    assert "不区分大小写" in browser.get("/track").text
+
+
+def test_the_name_hint_shows_the_masking_of_public_pages(browser: Browser) -> None:
+    from massline.web.portal import AUTHOR_EXAMPLES
+
+    form = browser.get("/submit").text
+    hint = re.search(r'<p class="hint" id="author_name-hint">([^<]*)</p>', form)
+    assert hint, "no hint under the name field"
+    for i, name in enumerate(AUTHOR_EXAMPLES):
+        submit(browser, title=f"称呼示例{i}", author_name=name)
+        page = browser.get(f"/messages/{_message_id(browser, f'称呼示例{i}')}").text
+        shown = re.search(r"<dt>留言人</dt><dd>([^<]*)</dd>", page)
+        assert shown and name not in page
+        assert f"“{name}”显示为“{shown.group(1)}”" in hint.group(1)
+
+
+def test_the_form_offers_every_kind_the_platform_accepts(browser: Browser, deployed: Platform) -> None:
+    from massline.services.intake import KINDS
+
+    form = browser.get("/submit").text
+    offered = re.findall(r'<input type="radio" id="kind-[^"]+" name="kind" value="([^"]+)"', form)
+    assert offered == list(KINDS) == browser.get("/api/v1/meta").json()["kinds"]
+    assert "举报" in offered and "反映公职人员违纪违法" in form and "举报人的联系方式不会公开" in form
+    code, _, _ = submit(browser, title="举报某所工作人员吃拿卡要", kind="举报", contact_phone=CONTACT,
+                        body="某所工作人员办理证件时索要好处费，不给就拖着不办。")
+    with deployed.read() as s:
+        assert s.scalar(select(Message.kind).where(Message.tracking_code == code)) == "举报"
+    assert "<option>举报</option>" in browser.get("/messages").text  # the board filters by every kind too

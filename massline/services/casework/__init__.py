@@ -53,7 +53,7 @@ from massline.services.casework.feedback import (
     issue_supporter_token,
     supporter_key,
 )
-from massline.services.casework.publish import PublicMessage, public_message
+from massline.services.casework.publish import PublicMessage, public_author, public_message
 from massline.services.casework.schemas import (
     AcceptRequest,
     AssignRequest,
@@ -131,6 +131,7 @@ __all__ = [
     "inbox",
     "message_stats",
     "pending_extensions",
+    "public_author",
     "public_board",
     "public_message",
     "public_stats",

@@ -59,6 +59,12 @@ class PublicMessage:
     oppose_count: int = 0
 
 
+def public_author(name: str) -> str:
+    """An author's name as public pages and the public API show it (``analysis.text.mask_name``):
+    the one masking, also used for the examples the submission form gives."""
+    return mask_name(name)
+
+
 def public_message(message: Message, *, with_history: bool = False, owner: bool = False) -> PublicMessage:
     """The public view of ``message``; ``owner`` (tracking code + secret) also sees the code."""
     reply = message.published_reply
@@ -83,7 +89,7 @@ def public_message(message: Message, *, with_history: bool = False, owner: bool 
         kind=message.kind,
         status=message.status,
         status_label=message.status_label,
-        author=mask_name(message.author_name),
+        author=public_author(message.author_name),
         region=message.region.name if message.region else None,
         category=message.category.path if message.category else None,
         office=message.office.name if message.office else None,

@@ -13,7 +13,7 @@ from massline.services.intake.keys import KEY_MAX, REPLAY_WINDOW
 from massline.services.intake.submit import (
     BODY_MAX,
     BODY_MIN,
-    CITIZEN_KINDS,
+    KIND_NOTES,
     KINDS,
     TITLE_MAX,
     MessageInput,
@@ -26,8 +26,8 @@ from massline.services.intake.submit import (
 __all__ = [
     "BODY_MAX",
     "BODY_MIN",
-    "CITIZEN_KINDS",
     "KEY_MAX",
+    "KIND_NOTES",
     "KINDS",
     "REPLAY_WINDOW",
     "TITLE_MAX",

@@ -35,7 +35,8 @@ from massline.services.routing import routing_table, suggest_category
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 letters, no 0/O or 1/I
 assert len(CODE_ALPHABET) == 32
-CITIZEN_KINDS = ("投诉", "求助", "咨询", "建言", "表扬")
+#: a short explanation of the kinds whose name alone may not say what they are for (the form shows it)
+KIND_NOTES = {"举报": "举报：反映公职人员违纪违法、失职渎职等行为。举报人的联系方式不会公开。"}
 PHONE_RE = re.compile(r"^(?:\+?86[- ]?)?1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$", re.ASCII)
 TITLE_MAX, BODY_MIN, BODY_MAX = 60, 10, 5000
 
@@ -127,7 +128,10 @@ def _random_code(length: int) -> str:
 
 
 def new_tracking_code() -> str:
-    """A random, unambiguous tracking code such as ``ML7K3Q9XW2``."""
+    """A random, unambiguous tracking code such as ``ML7K3Q9XW2`` (upper case, no 0/O or 1/I).
+
+    Citizens may type it in any case, with spaces or dashes: ``access.tracking_code_key``.
+    """
     return "ML" + _random_code(8)
 
 
