@@ -23,7 +23,7 @@ from massline.services.sessions import live_session
 OFFICE_ROLES = ("official", "office_head")
 READ_ALL_ROLES = ("dispatcher", "supervisor", "admin")
 DISPATCH_QUEUE_ROLES = ("dispatcher", "admin", "supervisor")
-SESSION_ENDED = "登录已失效，请重新登录 (session ended)"
+SESSION_ENDED = "登录已失效，请重新登录"
 #: case actions the staff of the handling office take
 CASEWORK_ACTIONS = ("accept", "assign", "transfer", "reject", "reply", "publish", "close", "extend_request")
 #: what a citizen may put between the characters of a tracking code: spaces and dashes, as read over the phone
@@ -134,9 +134,9 @@ def access_message_by_tracking(session: Session, tracking_code: str, secret: str
     message = session.scalar(select(Message).where(Message.tracking_code == code))
     if message is None:
         secret_digest(secret)  # same work whether or not the code exists
-        raise NotFound("查询码或密码不正确 (wrong tracking code or secret)")
+        raise NotFound("查询码或密码不正确")
     if not hmac.compare_digest(message.secret_hash, secret_digest(secret.strip())):
-        raise NotFound("查询码或密码不正确 (wrong tracking code or secret)")
+        raise NotFound("查询码或密码不正确")
     return message
 
 
@@ -215,10 +215,10 @@ def rating_refusal(message: Message) -> str | None:
     case is replied or closed, and its latest published reply is not rated yet.
     """
     if message.status not in ("replied", "closed"):
-        return "答复后才能评价 (only replied cases can be rated)"
+        return "答复后才能评价"
     reply = message.published_reply
     if reply is None:
-        return "答复后才能评价 (only replied cases can be rated)"
+        return "答复后才能评价"
     if any(r.reply_id == reply.id for r in message.ratings):
         return "您已评价过本次答复"
     return None
@@ -322,7 +322,7 @@ def issue_rating_refusal(session: Session, issue: Issue, message: Message) -> st
         select(IssueReply.id).where(IssueReply.issue_id == issue.id, IssueReply.status == "published").limit(1)
     )
     if answered is None and issue.status != "resolved":
-        return "该问题答复或办结后才能评价 (rate after a reply or resolution)"
+        return "该问题答复或办结后才能评价"
     rated = session.scalar(
         select(IssueRating.id).where(IssueRating.issue_id == issue.id, IssueRating.message_id == message.id)
     )
@@ -335,7 +335,7 @@ def access_issue_member_by_tracking(session: Session, issue_id: int, tracking_co
     """The citizen's own message, which must belong to the issue; otherwise NotFound."""
     message = access_message_by_tracking(session, tracking_code, secret)
     if message.issue_id != issue_id:
-        raise NotFound("查询码或密码不正确，或该留言不属于此问题 (not a message of this issue)")
+        raise NotFound("查询码或密码不正确，或该留言不属于此问题")
     return message
 
 

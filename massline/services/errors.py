@@ -14,14 +14,14 @@ class ServiceError(Exception):
 class NotFound(ServiceError):
     """The record does not exist *or* the caller may not see it (never says which)."""
 
-    def __init__(self, message: str = "未找到该记录 (not found)") -> None:
+    def __init__(self, message: str = "未找到该记录") -> None:
         super().__init__(message)
 
 
 class Forbidden(ServiceError):
     """The caller may see the record but not do this to it."""
 
-    def __init__(self, message: str = "您无权执行此操作 (not allowed)") -> None:
+    def __init__(self, message: str = "您无权执行此操作") -> None:
         super().__init__(message)
 
 
@@ -30,10 +30,11 @@ class Conflict(ServiceError):
 
 
 class ValidationFailed(ServiceError):
-    """Input is invalid; ``errors`` maps a field name to a message a person understands."""
+    """Input is invalid; ``errors`` maps a field name to a Chinese message that names the field
+    (``message`` joins the messages, without the field names)."""
 
     def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("；".join(f"{k}: {v}" for k, v in errors.items()))
+        super().__init__("；".join(dict.fromkeys(errors.values())))
         self.errors = errors
 
 
@@ -41,7 +42,7 @@ class RateLimited(ServiceError):
     """Too many attempts from one client in a window."""
 
     def __init__(self, retry_after: int) -> None:
-        super().__init__(f"操作过于频繁，请 {retry_after} 秒后再试 (too many requests)")
+        super().__init__(f"操作过于频繁，请 {retry_after} 秒后再试")
         self.retry_after = retry_after
 
 

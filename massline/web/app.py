@@ -5,30 +5,18 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote_to_bytes
+from urllib.parse import unquote_to_bytes
 
-from fastapi import FastAPI, HTTPException, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from massline import __version__
 from massline.platform import Platform
-from massline.services.errors import (
-    AuthFailed,
-    Conflict,
-    Forbidden,
-    NotFound,
-    RateLimited,
-    ServiceError,
-    ValidationFailed,
-)
 from massline.web import api, api_issues, dashboard, portal, public_issues, workbench
-from massline.web.deps import LoginRequired
-from massline.web.validation import field_errors
+from massline.web.errors import CatchUnhandled, add_error_handlers, error_answer
 
 STATIC_DIR = Path(__file__).parent / "static"
 # Swagger UI's files, shipped inside the fastapi-offline package (no CDN).
@@ -41,9 +29,6 @@ API_DOCS_PAGE = """<!doctype html>
 <script src="/api/docs-assets/swagger-ui-bundle.js"></script>
 <script src="/static/js/api-docs.js"></script></body></html>
 """
-STATUS = {
-    NotFound: 404, Forbidden: 403, Conflict: 409, ValidationFailed: 422, RateLimited: 429, AuthFailed: 401,
-}  # fmt: skip
 SECURITY_HEADERS = [
     (
         b"content-security-policy",
@@ -87,30 +72,10 @@ class RefuseNul:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and b"\x00" in unquote_to_bytes(scope.get("query_string", b"")):
             message = "请求格式不正确：查询参数中含有不允许的字符（NUL）"
-            request = Request(scope)
-            response = (
-                JSONResponse({"detail": message, "errors": {"query": "含有不允许的字符（NUL）"}}, status_code=422)
-                if request.url.path.startswith("/api/")
-                else portal.error_page(request, message, 422, None)
-            )
+            response = error_answer(Request(scope), 422, message, errors={"query": "含有不允许的字符（NUL）"})
             await response(scope, receive, send)
             return
         await self.app(scope, receive, send)
-
-
-def _error_body(exc: ServiceError) -> dict[str, object]:
-    body: dict[str, object] = {"detail": exc.message}
-    if isinstance(exc, ValidationFailed):
-        body["errors"] = exc.errors
-    return body
-
-
-def _body_model(request: Request) -> type[BaseModel] | None:
-    """The body schema of the route that answered ``request`` (for the fields' Chinese titles)."""
-    route = request.scope.get("route")
-    body = getattr(getattr(route, "dependant", None), "body_params", None) or []
-    model = body[0].field_info.annotation if len(body) == 1 else None
-    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
 
 
 # What a 422 answer holds (the invalid-request handler below and ``ValidationFailed``), in place of
@@ -122,7 +87,7 @@ VALIDATION_ERROR_SCHEMA = {
         "detail": {"type": "string", "title": "Detail", "description": "the problem, in Chinese"},
         "errors": {
             "type": "object", "title": "Errors", "additionalProperties": {"type": "string"},
-            "description": "field name -> Chinese message (pydantic's words in brackets)",
+            "description": "field name -> Chinese message that names the field",
         },
     },
     "required": ["detail"],
@@ -159,7 +124,8 @@ def create_app(platform: Platform | None = None) -> FastAPI:
         swagger_ui_parameters={"syntaxHighlight": False},
     )
     app.state.platform = platform
-    app.add_middleware(RefuseNul)  # inside the session: its error page has the session
+    app.add_middleware(CatchUnhandled)  # the 500 answer, inside the session: its error page has the session
+    app.add_middleware(RefuseNul)
     app.add_middleware(
         SessionMiddleware,
         secret_key=platform.secret_key,
@@ -182,44 +148,6 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     async def api_docs() -> HTMLResponse:
         return HTMLResponse(API_DOCS_PAGE)
 
-    _add_error_handlers(app)
+    add_error_handlers(app)
     _add_openapi(app)
     return app
-
-
-def _add_error_handlers(app: FastAPI) -> None:
-    """Service errors, invalid requests and HTTP errors: JSON under /api/, a Chinese error page elsewhere;
-    a page that needs a login redirects to it."""
-
-    @app.exception_handler(ServiceError)
-    async def service_error(request: Request, exc: ServiceError) -> Response:
-        status = next((code for cls, code in STATUS.items() if isinstance(exc, cls)), 400)
-        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
-        if request.url.path.startswith("/api/"):
-            return JSONResponse(_error_body(exc), status_code=status, headers=headers)
-        return portal.error_page(request, exc.message, status, headers)
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
-        errors = field_errors(exc.errors(), _body_model(request), skip=1, english=True)
-        body = {
-            "detail": "请求格式不正确 (invalid request): " + "; ".join(f"{k}: {v}" for k, v in errors.items()),
-            "errors": errors,
-        }
-        if request.url.path.startswith("/api/"):
-            return JSONResponse(body, status_code=422)
-        chinese = field_errors(exc.errors(), _body_model(request), skip=1)
-        return portal.error_page(request, "请求格式不正确：" + "；".join(dict.fromkeys(chinese.values())), 422, None)
-
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> Response:
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
-        return portal.error_page(request, str(exc.detail), exc.status_code, exc.headers)
-
-    @app.exception_handler(LoginRequired)
-    async def login_required(request: Request, exc: LoginRequired) -> Response:
-        # after login the browser GETs ``next``: send it back to the page, not to a form's POST URL
-        path = request.url.path if request.method == "GET" else "/staff"
-        target = quote(path + (f"?{request.url.query}" if request.url.query and request.method == "GET" else ""))
-        return RedirectResponse(f"/staff/login?next={target}", status_code=303)

@@ -88,7 +88,7 @@ def api_official(request: Request, platform: PlatformDep, session: SessionDep) -
     user = _user_from_bearer(request, platform, session)
     if user is None:
         raise HTTPException(
-            status_code=401, detail="请先登录 (authentication required)", headers={"WWW-Authenticate": "Bearer"}
+            status_code=401, detail="请先登录", headers={"WWW-Authenticate": "Bearer"}
         )
     return user
 
@@ -232,7 +232,7 @@ async def verify_csrf(request: Request) -> None:
     sent = form.get("csrf_token")
     expected = request.session.get("csrf")
     if not expected or not isinstance(sent, str) or not secrets.compare_digest(sent, str(expected)):
-        raise HTTPException(status_code=403, detail="页面已过期，请刷新后重试 (CSRF check failed)")
+        raise HTTPException(status_code=403, detail="页面已过期，请刷新后重试")
 
 
 CsrfChecked = Depends(verify_csrf)

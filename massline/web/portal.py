@@ -11,7 +11,6 @@ the tracking code and secret (kept encrypted in the signed session cookie,
 
 from __future__ import annotations
 
-import html
 import secrets
 from collections.abc import Mapping
 from typing import Annotated, Any
@@ -46,25 +45,9 @@ from massline.web.templating import flash, render
 router = APIRouter()
 PUBLIC_STATUSES = {k: v for k, v in STATUS_LABELS.items() if k != "rejected"}
 SUBMITTED_KEY = "submitted"
-FRAMEWORK_MESSAGES = {404: "您访问的页面不存在", 405: "不支持该请求方式"}
-ERROR_TITLES = {400: "请求有误", 401: "需要登录", 403: "无权操作", 404: "页面不存在", 409: "操作与当前状态不符",
-                422: "填写有误", 429: "操作过于频繁"}
 Page = Annotated[int, Query(ge=1, le=board.MAX_PAGE)]
 #: names the submission form shows masked the way public pages show them
 AUTHOR_EXAMPLES = ("张建国", "李明")
-
-
-def error_page(request: Request, message: str, status: int, headers: Mapping[str, str] | None) -> Response:
-    """The Chinese error page for every non-API error the app turns into an answer."""
-    title = ERROR_TITLES.get(status, "出错了")
-    if message.isascii():  # the framework's English ("Not Found"): say it in Chinese
-        message = FRAMEWORK_MESSAGES.get(status, "请求未能完成，请稍后再试") + f" ({message})"
-    try:
-        return render(request, "error.html", {"title": title, "message": message, "status": status},
-                      status_code=status, headers=headers)
-    except Exception:  # the error page itself must never fail
-        body = f"<!doctype html><meta charset=utf-8><title>{title}</title><h1>{title}</h1><p>{html.escape(message)}</p>"
-        return HTMLResponse(body, status_code=status, headers=headers)
 
 
 def _see_other(url: str) -> RedirectResponse:

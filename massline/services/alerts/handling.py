@@ -56,7 +56,7 @@ def check_acknowledge(session: Session, user: User, alert_id: int, now: datetime
     """The responsible office (or a dispatcher) has seen the alert (已知悉)."""
     alert = access_alert_for_action(session, user, alert_id)
     if alert.status != "open":
-        raise Conflict("该预警已知悉或已解除 (already acknowledged or resolved)")
+        raise Conflict("该预警已知悉或已解除")
     alert.status = "acknowledged"
     alert.acknowledged_by_id = user.id
     alert.acknowledged_at = now
@@ -69,7 +69,7 @@ def check_resolve(session: Session, user: User, alert_id: int, now: datetime, no
     """Close the alert (已解除); a later trigger opens a new one."""
     alert = access_alert_for_action(session, user, alert_id)
     if alert.status == "resolved":
-        raise Conflict("该预警已解除 (already resolved)")
+        raise Conflict("该预警已解除")
     alert.status = "resolved"
     alert.resolved_by_id = user.id
     alert.resolved_at = now

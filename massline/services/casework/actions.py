@@ -46,7 +46,7 @@ def action_fits(action: str, message: Message) -> bool:
 
 def _need_status(message: Message, action: str) -> None:
     if not action_fits(action, message):
-        raise Conflict(f"当前状态为「{message.status_label}」，不能执行此操作 (not allowed in this state)")
+        raise Conflict(f"当前状态为「{message.status_label}」，不能执行此操作")
 
 
 def _reason(text: str, field: str = "reason") -> str:
@@ -85,7 +85,7 @@ def do_route(session: Session, message: Message, office: Office, now: datetime, 
     Used when the analysis supplies what intake lacked (category, region); no person acts.
     """
     if message.status != "received" or message.office_id is not None:
-        raise Conflict("只有待派单的留言可以自动分派 (only queued messages are routed)")
+        raise Conflict("只有待派单的留言可以自动分派")
     message.office = office
     message.office_id = office.id
     message.due_at = compute_due(session, message, now)
@@ -187,7 +187,7 @@ def do_publish_reply(session: Session, user: User | None, message: Message, now:
     _need_status(message, "publish")
     draft = next((r for r in message.replies if r.status == "draft"), None)
     if draft is None:
-        raise Conflict("请先起草答复 (draft a reply first)")
+        raise Conflict("请先起草答复")
     draft.status = "published"
     draft.published_at = now
     message.replied_at = now
@@ -217,7 +217,7 @@ def check_request_extension(
         )
     )
     if pending is not None:
-        raise Conflict("已有待审批的延期申请 (a request is already pending)")
+        raise Conflict("已有待审批的延期申请")
     ext = DeadlineExtension(message=message, requested_by_id=user.id, days=days, reason=why, created_at=now)
     session.add(ext)
     add_event(session, message, "extension_requested", now, actor=user, note=why, public=False, days=days)

@@ -31,7 +31,7 @@ from massline.services.errors import Conflict
 
 REPLAY_WINDOW = timedelta(hours=24)
 KEY_MAX = 200
-REUSED = "该幂等键已用于另一条留言 (Idempotency-Key reused with a different request)"
+REUSED = "该幂等键（Idempotency-Key）已用于另一条留言"
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ _STATUS_CHOICES = "、".join(_LABELS[:-1]) + "或" + _LABELS[-1]  # 已承诺、
 
 def _text(value: object, field: str, lo: int, hi: int, label: str) -> str:
     if not isinstance(value, str):
-        raise ValidationFailed({field: "须为文本"})
+        raise ValidationFailed({field: f"{label}须为文本"})
     text = value.strip()
     if len(text) < lo:
         raise ValidationFailed({field: f"{label}至少 {lo} 个字"})
@@ -68,7 +68,7 @@ def check_own(session: Session, user: User, issue_id: int, now: datetime) -> Iss
     """The user's office takes ownership of the issue (认领)."""
     issue = access_issue_for_action(session, user, issue_id, "own")
     if issue.owner_office_id is not None:
-        raise Conflict("该问题已由本单位认领 (already owned)")
+        raise Conflict("该问题已由本单位认领")
     issue.owner_office_id = user.office_id
     if issue.status == "open":
         issue.status = "owned"
@@ -252,7 +252,7 @@ def check_update_commitment(
     if new_status not in COMMITMENT_STATUSES:
         raise ValidationFailed({"status": f"状态须为{_STATUS_CHOICES}"})
     if commitment.status in ("done", "cancelled"):
-        raise Conflict("该承诺已完成或已取消 (already closed)")
+        raise Conflict("该承诺已完成或已取消")
     text = note.strip()[:TEXT_MAX] if isinstance(note, str) else ""
     commitment.progress = pct
     commitment.status = new_status
@@ -268,7 +268,7 @@ def check_resolve(session: Session, user: User, issue_id: int, note: object, now
     """The owner office declares the issue resolved (with a public note); new messages reopen it."""
     issue = access_issue_for_action(session, user, issue_id, "resolve")
     if issue.status not in ("owned", "in_progress"):
-        raise Conflict("只有已认领或办理中的问题可以办结 (only owned issues can be resolved)")
+        raise Conflict("只有已认领或办理中的问题可以办结")
     text = _text(note, "note", TEXT_MIN, TEXT_MAX, "办结说明")
     issue.status = "resolved"
     issue.resolved_at = now

@@ -138,11 +138,11 @@ def filter_ids(session: Session, region_code: str = "", category_path: str = "")
     if region_code:
         region_id = session.scalar(select(Region.id).where(Region.code == region_code.strip()))
         if region_id is None:
-            raise NotFound("未知的区域 (unknown region)")
+            raise NotFound("未知的区域")
     if category_path:
         category_id = session.scalar(select(Category.id).where(Category.path == category_path.strip()))
         if category_id is None:
-            raise NotFound("未知的领域 (unknown category)")
+            raise NotFound("未知的领域")
     return region_id, category_id
 
 

@@ -18,8 +18,8 @@ from massline.services.ratelimit import RateLimiter
 from massline.services.sessions import revoke_user_sessions
 
 USERNAME_RE = re.compile(r"^[a-z0-9._-]{3,64}$")
-LOGIN_FAILED = "用户名或密码错误 (wrong username or password)"
-THROTTLED = "登录失败次数过多，请稍后再试 (too many failed logins, try later)"
+LOGIN_FAILED = "用户名或密码错误"
+THROTTLED = "登录失败次数过多，请稍后再试"
 
 
 @dataclass
@@ -158,5 +158,5 @@ def user_for_token(session: Session, user_id: int, token_version: int) -> User:
     """The active user a session/API token names, if the token is still current."""
     user = session.get(User, user_id)
     if user is None or not user.is_active or user.token_version != token_version:
-        raise NotFound("登录已失效，请重新登录 (session expired)")
+        raise NotFound("登录已失效，请重新登录")
     return user

@@ -51,5 +51,5 @@ def password_problem(password: str) -> str | None:
     if len(password) < MIN_LENGTH:
         return f"密码至少 {MIN_LENGTH} 位 (at least {MIN_LENGTH} characters)"
     if password.isdigit() or password.isalpha():
-        return "密码须同时包含字母和数字 (mix letters and digits)"
+        return "密码须同时包含字母和数字"
     return None
