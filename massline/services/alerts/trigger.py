@@ -149,13 +149,7 @@ def evaluate_issue(
     p = params or AlertParams()
     raised: list[Alert] = []
     start = now - DAY * (p.burst.history + p.burst.window)
-    if times is None:
-        times = list(
-            session.scalars(select(Message.created_at).where(Message.issue_id == issue.id, Message.created_at >= start))
-        )
-    else:
-        times = [t for t in times if t >= start]
-    counts = day_series(times, now, p.burst)
+    counts = day_series(_times_since(session, issue, start, times), now, p.burst)
     result = detect_burst(counts, p.burst)
     if result.is_burst:
         raised.append(
@@ -198,6 +192,13 @@ def evaluate_issue(
                 )  # fmt: skip
             )
     return raised
+
+
+def _times_since(session: Session, issue: Issue, start: datetime, times: Sequence[datetime] | None) -> list[datetime]:
+    if times is not None:
+        return [t for t in times if t >= start]
+    stmt = select(Message.created_at).where(Message.issue_id == issue.id, Message.created_at >= start)
+    return list(session.scalars(stmt))
 
 
 def _urgencies(session: Session, issue_id: int, limit: int = 200) -> list[tuple[int, Urgency]]:
