@@ -1,32 +1,38 @@
 """``massline classify train|predict|retrain`` and ``massline eval classify``.
 
-CSV files are read as UTF-8 (a BOM is accepted) with RFC 4180 quoting, so
-fields may span lines.  The classifier input of a row is its title column
-plus its detail column when the file has one (see
-:func:`massline.analysis.classify.text_of`).  Column names: the
-``--title-col``/``--detail-col``/``--label-col`` options, else the
-``title``/``body``/``category`` columns of ``--mapping`` (or of the
-``--profile``'s mapping: ``--profile tipdm2020c`` reads the contest files),
-else the generic 标题, 内容, 领域.  Bad input ends with a one-line
-``Error: ...`` and exit status 1.
+Message files are CSV (UTF-8, BOM accepted, RFC 4180 quoting, so fields may
+span lines; else GB18030), XLSX or JSONL: the contest files, files
+``massline export`` wrote, or files with the generic column names.  Their
+columns are recognised from the header (:mod:`massline.io.message_files`,
+shared with ``massline hot``); ``--mapping`` names the columns of any other
+file, ``--profile``'s mapping is tried first, and ``--title-col``/
+``--detail-col``/``--label-col`` name single columns.  The classifier input
+of a row is its title plus its detail (body) when the file has one (see
+:func:`massline.analysis.classify.text_of`); its label is the first level of
+its category (the text before the first ``/``: an export's 领域 is a path,
+城乡建设/安全生产), and rows without one are left out of training.  Bad
+input ends with a one-line ``Error: ...`` and exit status 1.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from massline.cli.common import fail, get_platform
-from massline.cli.tables import column_options, labelled, read_table, taxonomy_rows, texts_of, unlabelled
+from massline.cli.tables import taxonomy_rows
 
 if TYPE_CHECKING:
     from massline.analysis.classify import CategoryClassifier
+    from massline.io.message_files import MessageTable, Need
     from massline.services.classifier import RetrainReport
 
 # scikit-learn loads slowly (~2.5 s): import the classifier inside the commands
@@ -35,6 +41,99 @@ if TYPE_CHECKING:
 __all__ = ["register"]
 
 _BATCH = 2000
+F = TypeVar("F", bound=Callable[..., Any])
+#: The classifier input is title + body (a file needs one of them), the label the category.
+_TEXT: Need = ("title", "body")
+
+
+@dataclass(frozen=True)
+class Columns:
+    """How the command's files name their columns: ``--mapping``, the profile's mapping, single columns given."""
+
+    mapping: str | None = None
+    preferred: str | None = None
+    given: tuple[tuple[str, str], ...] = ()
+
+    def read(self, path: str, *, label: bool = False) -> MessageTable:
+        """Read a message file and recognise its columns (a label column too when ``label``)."""
+        from massline.io.message_files import MessageFileError, read_message_file
+
+        needs: Sequence[Need] = (_TEXT, "category") if label else (_TEXT,)
+        try:
+            return read_message_file(
+                Path(path), needs=needs, wants=_TEXT, mapping=self.mapping, preferred=self.preferred,
+                given=dict(self.given),
+            )  # fmt: skip
+        except MessageFileError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+def column_options(*, label: bool) -> Callable[[F], F]:
+    """Add --title-col/--detail-col, --label-col (when the command reads a ``label``), --profile and --mapping.
+
+    The command receives them as one ``columns`` argument (:class:`Columns`).
+    """
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(
+            *args: Any, title_col: str | None, detail_col: str | None, profile: str | None, mapping: str | None,
+            label_col: str | None = None, **kwargs: Any,
+        ) -> Any:  # fmt: skip
+            from massline.io.profiles import ProfileError, load_profile
+
+            try:
+                preferred = None if mapping else load_profile(profile).mapping
+            except ProfileError as exc:
+                raise click.ClickException(str(exc)) from None
+            pairs = (("title", title_col), ("body", detail_col), ("category", label_col))
+            given = tuple((field, column) for field, column in pairs if column)
+            return func(*args, columns=Columns(mapping, preferred, given), **kwargs)
+
+        options = [
+            click.option("--title-col", default=None, help="Title column (default: recognised from the header)."),
+            click.option("--detail-col", default=None, help="Detail (body) column (default: recognised)."),
+            *([click.option("--label-col", default=None, help="Label column (default: the category).")] * label),
+            click.option("--profile", default=None, help="Deployment profile whose column mapping is tried first."),
+            click.option(
+                "--mapping",
+                default=None,
+                help="Column mapping naming the files' columns: a shipped name (massline-export, tipdm2020c) or a "
+                "YAML file (default: recognised from each file's header).",
+            ),  # fmt: skip
+        ]
+        command: Any = wrapper
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
+def texts_of(table: MessageTable) -> list[str]:
+    """Classifier inputs of a table: title + detail where the file has them."""
+    from massline.analysis.classify import text_of
+
+    return [text_of(t, d) for t, d in zip(table.values("title"), table.values("body"), strict=True)]
+
+
+def labelled(paths: Sequence[str], columns: Columns) -> tuple[list[str], list[str]]:
+    """Texts and labels (first category level) of labelled files; rows without a label or text are left out."""
+    texts: list[str] = []
+    labels: list[str] = []
+    for path in paths:
+        table = columns.read(path, label=True)
+        for text, category in zip(texts_of(table), table.values("category"), strict=True):
+            label = category.split("/", 1)[0].strip()
+            if label and text:
+                texts.append(text)
+                labels.append(label)
+    return texts, labels
+
+
+def unlabelled(paths: Sequence[str], columns: Columns) -> list[str]:
+    """Texts of unlabelled message files."""
+    return [t for path in paths for t in texts_of(columns.read(path)) if t]
 
 
 def _check_labels(labels: list[str]) -> None:
@@ -50,26 +149,28 @@ def classify_group() -> None:
 
 
 @classify_group.command("train")
-@click.option("--data", "data", multiple=True, required=True, help="Labelled CSV (repeatable).")
+@click.option("--data", "data", multiple=True, required=True, help="Labelled CSV, XLSX or JSONL file (repeatable).")
 @click.option("--model", "model_path", required=True, help="Where to write the model file.")
-@click.option("--unlabeled", multiple=True, help="Unlabelled messages CSV (repeatable).")
+@click.option("--unlabeled", multiple=True, help="Unlabelled message file (repeatable).")
 @click.option("--taxonomy", default=None, help="Taxonomy CSV: 一级分类,二级分类,三级分类.")
 @click.option("--threshold", default=0.5, show_default=True, type=float, help="Review threshold.")
-@column_options
+@column_options(label=True)
 def train_cmd(
     data: tuple[str, ...],
     model_path: str,
     unlabeled: tuple[str, ...],
     taxonomy: str | None,
     threshold: float,
-    title_col: str,
-    detail_col: str,
-    label_col: str,
+    columns: Columns,
 ) -> None:
-    """Train a classifier on labelled CSV files and save it to --model."""
-    texts, labels = labelled(data, title_col, detail_col, label_col)
+    """Train a classifier on labelled message files and save it to --model.
+
+    Each file may be a contest file, a `massline export` file (its 领域 is the
+    label; rows without one are left out) or a file with generic columns.
+    """
+    texts, labels = labelled(data, columns)
     _check_labels(labels)
-    extra = unlabelled(unlabeled, title_col, detail_col)
+    extra = unlabelled(unlabeled, columns)
     tax = taxonomy_rows(taxonomy)
     start = time.perf_counter()
     from massline.analysis.classify import CategoryClassifier
@@ -91,20 +192,23 @@ def train_cmd(
 
 @classify_group.command("predict")
 @click.option("--model", "model_path", required=True, help="Model file from `classify train`.")
-@click.option("--data", required=True, help="CSV of messages to classify.")
-@click.option("--out", required=True, help="Output CSV: input columns + predicted, confidence.")
-@column_options
-def predict_cmd(model_path: str, data: str, out: str, title_col: str, detail_col: str) -> None:
-    """Classify the rows of --data; write them to --out with `predicted` and `confidence`."""
+@click.option("--data", required=True, help="Message file to classify (CSV, XLSX or JSONL).")
+@click.option("--out", required=True, help="Output CSV: the input's columns + predicted, confidence.")
+@column_options(label=False)
+def predict_cmd(model_path: str, data: str, out: str, columns: Columns) -> None:
+    """Classify the rows of --data; write them to --out with `predicted` and `confidence`.
+
+    --out keeps every column of --data (of an export too) and adds the two.
+    """
     model = load_model(model_path)
-    table = read_table(data)
-    texts = texts_of(table, title_col, detail_col)
-    columns = table.columns + [c for c in ("predicted", "confidence") if c not in table.columns]
+    table = columns.read(data)
+    texts = texts_of(table)
+    header = table.columns + [c for c in ("predicted", "confidence") if c not in table.columns]
     start = time.perf_counter()
     review = 0
     try:
         with open(out, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=columns)
+            writer = csv.DictWriter(handle, fieldnames=header)
             writer.writeheader()
             for rows, batch in _batches(table.rows, texts):
                 for row, (label, confidence) in zip(rows, model.predict_with_confidence(batch), strict=True):
@@ -214,7 +318,7 @@ def eval_group() -> None:
     "data",
     multiple=True,
     required=True,
-    help="Labelled CSV to test on (repeatable).",
+    help="Labelled message file to test on (repeatable).",
 )
 @click.option(
     "--folds",
@@ -226,26 +330,24 @@ def eval_group() -> None:
 @click.option(
     "--extra-train",
     multiple=True,
-    help="Labelled CSV added to every training fold, never tested.",
+    help="Labelled message file added to every training fold, never tested.",
 )
-@click.option("--unlabeled", multiple=True, help="Unlabelled messages CSV (repeatable).")
+@click.option("--unlabeled", multiple=True, help="Unlabelled message file (repeatable).")
 @click.option("--taxonomy", default=None, help="Taxonomy CSV: 一级分类,二级分类,三级分类.")
-@column_options
+@column_options(label=True)
 def eval_classify_cmd(
     data: tuple[str, ...],
     folds: int,
     extra_train: tuple[str, ...],
     unlabeled: tuple[str, ...],
     taxonomy: str | None,
-    title_col: str,
-    detail_col: str,
-    label_col: str,
+    columns: Columns,
 ) -> None:
     """Cross-validated macro-F1, per-class scores and confusion matrix."""
-    texts, labels = labelled(data, title_col, detail_col, label_col)
+    texts, labels = labelled(data, columns)
     _check_labels(labels)
-    extra_texts, extra_labels = labelled(extra_train, title_col, detail_col, label_col)
-    extra = unlabelled(unlabeled, title_col, detail_col)
+    extra_texts, extra_labels = labelled(extra_train, columns)
+    extra = unlabelled(unlabeled, columns)
     tax = taxonomy_rows(taxonomy)
     try:
         from massline.analysis.classify import cross_validate

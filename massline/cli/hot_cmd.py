@@ -1,16 +1,18 @@
 """``massline hot``: the hot-issue list of a message file (contract, other tools rely on it).
 
-Input: a UTF-8 CSV (BOM accepted, RFC 4180 multiline fields) with a column
-for each of the fields id, author, title, time, body, supports and
-oppositions.  Their names come from a column mapping (``--mapping``, else
-the ``--profile``'s mapping, else the generic 外部编号, 称呼, 标题, 留言时间,
-内容, 点赞数, 反对数); ``--profile tipdm2020c`` reads the contest files
-(留言编号, 留言用户, 留言主题, 留言时间, 留言详情, 点赞数, 反对数) with the
-contest's place codes.  Output in ``--out``: ``hot_issues.csv`` (热度排名,
-问题ID, 热度指数, 时间范围, 地点/人群, 问题描述) and ``hot_issue_messages.csv``
-(问题ID + the input columns), both written to temporary files and renamed
-only when both are complete.  Bad input ends with one ``Error: ...`` line
-and exit status 1.
+Input: a CSV (UTF-8, BOM accepted, RFC 4180 multiline fields; else GB18030),
+XLSX or JSONL file of messages: the contest files, a file ``massline export``
+wrote, or any file with the generic column names.  Its columns are recognised
+from its header (:mod:`massline.io.message_files`): it needs a title or body
+column and a time column; the id, author, supports and oppositions columns
+are read when present.  ``--mapping`` names the columns of any other file;
+``--profile`` says how the messages name places (``tipdm2020c``: the
+contest's place codes) and its mapping is tried first.  Output in ``--out``:
+``hot_issues.csv`` (热度排名, 问题ID, 热度指数, 时间范围, 地点/人群, 问题描述) and
+``hot_issue_messages.csv`` (问题ID + the input columns read, in the order id,
+author, title, time, body, supports, oppositions), both written to temporary
+files and renamed only when both are complete.  Bad input ends with one
+``Error: ...`` line and exit status 1.
 """
 
 from __future__ import annotations
@@ -28,12 +30,14 @@ import click
 if TYPE_CHECKING:
     from massline.analysis.issues import IssueDoc
     from massline.analysis.places import Language
-    from massline.io.importers import ImportMapping
+    from massline.io.message_files import MessageTable
 
-__all__ = ["HOT_FIELDS", "hot_columns", "parse_time", "register"]
+__all__ = ["HOT_FIELDS", "parse_time", "register"]
 
 #: The fields the hot list reads, in the order of the input columns in ``hot_issue_messages.csv``.
 HOT_FIELDS = ("external_id", "author_name", "title", "created_at", "body", "supports", "opposes")
+#: A file needs a title or a body, and a time; the other fields are read when the file has them.
+HOT_NEEDS = (("title", "body"), "created_at")
 ISSUE_COLUMNS = ("热度排名", "问题ID", "热度指数", "时间范围", "地点/人群", "问题描述")
 CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
 _TIME = re.compile(
@@ -51,74 +55,49 @@ def parse_time(text: str) -> datetime:
     return datetime(y, mo, d, h, mi, s, tzinfo=CHINA)
 
 
-def hot_columns(mapping: ImportMapping | None) -> tuple[str, ...]:
-    """The input columns of :data:`HOT_FIELDS` under ``mapping`` (None: the generic column names)."""
-    from massline.io.importers import FIELD_LABELS
-
-    if mapping is None:
-        return tuple(FIELD_LABELS[f] for f in HOT_FIELDS)
-    columns = []
-    for name in HOT_FIELDS:
-        source = mapping.fields.get(name)
-        if source is None or source.column is None:
-            raise click.ClickException(f"mapping {mapping.name}: no column for {name}")
-        columns.append(source.column)
-    return tuple(columns)
-
-
-def _settings(profile: str | None, mapping: str | None) -> tuple[Language, tuple[str, ...]]:
-    """The language and input columns of ``--profile`` and ``--mapping``."""
-    from massline.io.importers import MappingError, load_mapping
+def _profile(profile: str | None) -> tuple[Language, str | None]:
+    """The language of ``--profile`` and the name of its column mapping."""
     from massline.io.profiles import ProfileError, load_profile
 
     try:
         chosen = load_profile(profile)
-        name = mapping or chosen.mapping
-        return chosen.language, hot_columns(load_mapping(name) if name else None)
-    except (ProfileError, MappingError) as exc:
+    except ProfileError as exc:
+        raise click.ClickException(str(exc)) from None
+    return chosen.language, chosen.mapping
+
+
+def _read(path: Path, mapping: str | None, preferred: str | None) -> MessageTable:
+    from massline.io.message_files import MessageFileError, read_message_file
+
+    try:
+        return read_message_file(path, needs=HOT_NEEDS, wants=HOT_FIELDS, mapping=mapping, preferred=preferred)
+    except MessageFileError as exc:
         raise click.ClickException(str(exc)) from None
 
 
-def _read(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
-    if not path.is_file():
-        raise click.ClickException(f"{path}: no such file")
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            header = list(reader.fieldnames or [])
-            if not header:
-                raise click.ClickException(f"{path}: empty file (no header row)")
-            missing = [c for c in columns if c not in header]
-            if missing:
-                raise click.ClickException(f"{path}: missing column(s) {', '.join(missing)}")
-            rows = [{k: (v or "") for k, v in row.items() if k is not None} for row in reader]
-    except UnicodeDecodeError as exc:
-        raise click.ClickException(f"{path}: not UTF-8 text ({exc.reason})") from exc
-    except csv.Error as exc:
-        raise click.ClickException(f"{path}: malformed CSV ({exc})") from exc
-    if not rows:
-        raise click.ClickException(f"{path}: no data rows")
-    return rows
+def _count(where: str, column: str | None, value: str) -> int:
+    text = value.strip() or "0"
+    if not text.isdigit():
+        raise click.ClickException(f"{where}: {column} is not a non-negative integer: {value!r}")
+    return int(text)
 
 
-def _docs(path: Path, rows: list[dict[str, str]], columns: tuple[str, ...]) -> list[IssueDoc]:
+def _docs(table: MessageTable) -> list[IssueDoc]:
     from massline.analysis.issues import IssueDoc
 
-    key, author, title, created, body, supports, opposes = columns
+    col = {f: table.fields.get(f) for f in HOT_FIELDS}
+    key, created = col["external_id"], table.fields["created_at"]
     docs = []
-    for i, row in enumerate(rows):
-        where = f"{path}: row {i + 2} ({key} {row[key]!r})"
+    for i, (number, row) in enumerate(zip(table.numbers, table.rows, strict=True)):
+        cell = {f: row.get(c, "") if c else "" for f, c in col.items()}
+        where = f"{table.path}: row {number}" + (f" ({key} {cell['external_id']!r})" if key else "")
         try:
-            time = parse_time(row[created])
+            time = parse_time(cell["created_at"])
         except ValueError:
-            raise click.ClickException(f"{where}: cannot parse {created} {row[created]!r}") from None
-        counts = []
-        for column in (supports, opposes):
-            value = row[column].strip() or "0"
-            if not value.isdigit():
-                raise click.ClickException(f"{where}: {column} is not a non-negative integer: {row[column]!r}")
-            counts.append(int(value))
-        docs.append(IssueDoc(i, row[title], row[body], time, row[author].strip(), *counts))
+            raise click.ClickException(f"{where}: cannot parse {created} {cell['created_at']!r}") from None
+        supports = _count(where, col["supports"], cell["supports"])
+        opposes = _count(where, col["opposes"], cell["opposes"])
+        docs.append(IssueDoc(i, cell["title"], cell["body"], time, cell["author_name"].strip(), supports, opposes))
     return docs
 
 
@@ -148,7 +127,13 @@ def register(main: click.Group) -> None:
 
 
 @click.command("hot")
-@click.option("--data", "data", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Message CSV.")
+@click.option(
+    "--data",
+    "data",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Message file: CSV, XLSX or JSONL (the contest's, an export's or generic columns).",
+)
 @click.option("--top", default=10, show_default=True, type=click.IntRange(min=1), help="Number of issues.")
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
 @click.option("--reference-time", default=None, help="Heat reference time (default: the latest message).")
@@ -157,9 +142,14 @@ def register(main: click.Group) -> None:
     "--profile",
     default=None,
     help="How the messages name places: zh (default, real names), tipdm2020c (the contest's codes) or a YAML file; "
-    "its column mapping is used unless --mapping is given.",
+    "its column mapping is tried first.",
 )
-@click.option("--mapping", default=None, help="Column mapping: a shipped name (tipdm2020c) or a YAML file.")
+@click.option(
+    "--mapping",
+    default=None,
+    help="Column mapping naming the file's columns: a shipped name (massline-export, tipdm2020c) or a "
+    "YAML file (default: recognised from the header).",
+)
 def hot(
     data: Path,
     top: int,
@@ -169,7 +159,12 @@ def hot(
     profile: str | None,
     mapping: str | None,
 ) -> None:
-    """Find the hottest issues (same problem, same place) in a message CSV."""
+    """Find the hottest issues (same problem, same place) in a message file.
+
+    The file's columns are recognised from its header: the contest files,
+    files `massline export` wrote (CSV, XLSX) and files with the generic
+    column names (标题, 内容, 留言时间 ...); --mapping names any others.
+    """
     from massline.analysis.issues import hot_issues
 
     reference = None
@@ -178,9 +173,10 @@ def hot(
             reference = parse_time(reference_time)
         except ValueError:
             raise click.ClickException(f"--reference-time: cannot parse {reference_time!r}") from None
-    language, columns = _settings(profile, mapping)
-    rows = _read(data, columns)
-    docs = _docs(data, rows, columns)
+    language, preferred = _profile(profile)
+    table = _read(data, mapping, preferred)
+    docs = _docs(table)
+    columns = tuple(table.fields[f] for f in HOT_FIELDS if f in table.fields)
     ranked = hot_issues(docs, reference, top=top, min_messages=min_messages, language=language)
     issue_rows: list[list[str]] = []
     message_rows: list[list[str]] = []
@@ -189,8 +185,8 @@ def hot(
         span = f"{issue.first:%Y/%m/%d} 至 {issue.last:%Y/%m/%d}" if issue.first and issue.last else ""
         issue_rows.append([str(rank), str(rank), f"{item.heat.score:.2f}", span, issue.place, issue.problem])
         for doc in sorted(item.docs, key=lambda d: (d.time, d.key)):
-            row = rows[int(str(doc.key))]
-            message_rows.append([str(rank), *(row[c] for c in columns)])
+            row = table.rows[int(str(doc.key))]
+            message_rows.append([str(rank), *(row.get(c, "") for c in columns)])
     _write_atomically(
         out,
         {

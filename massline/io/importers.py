@@ -40,6 +40,7 @@ __all__ = [
     "load_mapping",
     "parse_datetime",
     "parse_record",
+    "shipped_mappings",
 ]
 
 FIELDS = (
@@ -164,6 +165,12 @@ def _shipped(name: str) -> Path | None:
         if candidate.is_file():
             return Path(str(candidate))
     return None
+
+
+def shipped_mappings() -> list[str]:
+    """Names of the column mappings shipped with Massline (``massline-export``, ``tipdm2020c``)."""
+    base = Path(str(resources.files("massline") / "data" / "mappings"))
+    return sorted({p.stem for ext in ("*.yaml", "*.yml") for p in base.glob(ext)})
 
 
 def load_mapping(spec: str | Path) -> ImportMapping:

@@ -172,8 +172,8 @@ def test_train_with_other_columns_title_only(cli: click.Group, tmp_path: Path) -
         (["--data", "missing.csv"], "missing.csv: no such file"),
         (["--data", "{empty}"], "empty file"),
         (["--data", "{header_only}"], "no data rows"),
-        (["--data", "{train}", "--label-col", "类别"], "no label column '类别'"),
-        (["--data", "{train}", "--title-col", "标题"], "no title column '标题'"),
+        (["--data", "{train}", "--label-col", "类别"], "缺少列 missing column(s) 类别"),
+        (["--data", "{train}", "--title-col", "标题"], "缺少列 missing column(s) 标题"),
         (["--data", "{one_class}"], "at least two distinct labels"),
     ],
 )
@@ -203,7 +203,7 @@ def test_predict_errors(cli: click.Group, model: Path, tmp_path: Path) -> None:
     cases = [
         (["--model", str(tmp_path / "none"), "--data", str(data)], "no such model file"),
         (["--model", str(bad_model), "--data", str(data)], "not a readable model file"),
-        (["--model", str(model), "--data", str(data)], "no title column '留言主题'"),
+        (["--model", str(model), "--data", str(data)], "缺少列 missing column(s) — tipdm2020c: 留言主题 或/or 留言详情;"),
     ]
     for args, message in cases:
         result = runner.invoke(cli, ["classify", "predict", *CONTEST, *args, "--out", out])

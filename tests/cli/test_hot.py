@@ -7,13 +7,12 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from massline.cli.hot_cmd import ISSUE_COLUMNS, hot_columns, parse_time, register
-from massline.io.importers import load_mapping
+from massline.cli.hot_cmd import ISSUE_COLUMNS, parse_time, register
 from tests.analysis.issues.fixtures import synthetic_docs
 
 # The messages are written as on the contest board, in its files' columns.
 PROFILE = ("--profile", "tipdm2020c")
-COLUMNS = hot_columns(load_mapping("tipdm2020c"))
+COLUMNS = ("留言编号", "留言用户", "留言主题", "留言时间", "留言详情", "点赞数", "反对数")
 MESSAGE_COLUMNS = ("问题ID", *COLUMNS)
 
 
@@ -87,7 +86,8 @@ def test_min_messages_and_reference_time(tmp_path: Path) -> None:
         ("missing_file", "no such file"),
         ("empty", "empty file"),
         ("no_rows", "no data rows"),
-        ("missing_column", "missing column(s) 点赞数"),
+        ("missing_column", "缺少列 missing column(s) — tipdm2020c: 留言主题 或/or 留言详情; generic: 标题 或/or 内容;"),
+        ("missing_time", "tipdm2020c: 留言时间; generic: 标题 或/or 内容, 留言时间;"),
         ("bad_time", "row 3 (留言编号 '1001'): cannot parse 留言时间 'yesterday'"),
         ("bad_count", "row 2 (留言编号 '1000'): 反对数 is not a non-negative integer: 'x'"),
     ],
@@ -100,7 +100,9 @@ def test_bad_input(tmp_path: Path, setup: str, message: str) -> None:
     elif setup == "no_rows":
         _write(path, [])
     elif setup == "missing_column":
-        _write(path, [r[:5] + r[6:] for r in rows], tuple(c for c in COLUMNS if c != "点赞数"))
+        _write(path, [r[:2] + r[3:4] + r[5:] for r in rows], ("留言编号", "留言用户", "留言时间", "点赞数", "反对数"))
+    elif setup == "missing_time":
+        _write(path, [r[:3] + r[4:] for r in rows], tuple(c for c in COLUMNS if c != "留言时间"))
     elif setup == "bad_time":
         rows[1][3] = "yesterday"
         _write(path, rows)
@@ -116,8 +118,7 @@ def test_bad_input(tmp_path: Path, setup: str, message: str) -> None:
 
 
 def test_generic_columns_and_real_names_by_default(tmp_path: Path) -> None:
-    generic = hot_columns(None)
-    assert generic == ("外部编号", "称呼", "标题", "留言时间", "内容", "点赞数", "反对数")
+    generic = ("外部编号", "称呼", "标题", "留言时间", "内容", "点赞数", "反对数")
     real = [[r[0], r[1], r[2].replace("A市", "长沙市").replace("A1区", "芙蓉区"), *r[3:]] for r in _rows()]
     data = _write(tmp_path / "in.csv", real, generic)
     out = tmp_path / "out"
@@ -145,3 +146,16 @@ def test_output_cells_never_start_a_formula(tmp_path: Path) -> None:
     _, messages = _read(out / "hot_issue_messages.csv")
     assert messages and all(m[2].startswith("'@") for m in messages)
     assert all("阳光花园" in m[3] for m in messages if m[0] == "1")  # ordinary text untouched
+
+
+def test_optional_columns_may_be_missing(tmp_path: Path) -> None:
+    # no id, author or counts: messages are keyed by row, counts are 0
+    keep = (2, 3, 4)
+    rows = [[r[i].replace("A市", "长沙市").replace("A1区", "芙蓉区") for i in keep] for r in _rows()]
+    data = _write(tmp_path / "in.csv", rows, tuple(COLUMNS[i] for i in keep))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["hot", "--data", str(data), "--top", "2", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert _read(out / "hot_issue_messages.csv")[0] == ["问题ID", "留言主题", "留言时间", "留言详情"]
+    places = [issue[4] for issue in _read(out / "hot_issues.csv")[1]]
+    assert len(places) == 2 and all("阳光花园" in p or "翠竹苑" in p for p in places)  # no likes: any order
