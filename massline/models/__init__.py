@@ -23,6 +23,7 @@ from massline.models.issues import (
     IssueVocabulary,
 )
 from massline.models.messages import (
+    ANONYMOUS_AUTHOR,
     KINDS,
     OPEN_STATUSES,
     STATUS_LABELS,
@@ -44,6 +45,7 @@ from massline.models.taxonomy import Category
 
 __all__ = [
     "ALERT_KINDS",
+    "ANONYMOUS_AUTHOR",
     "ALERT_STATUSES",
     "ISSUE_STATUSES",
     "Alert",

@@ -38,6 +38,8 @@ STATUS_LABELS = {
     "reopened": "重新办理",
 }
 OPEN_STATUSES = ("received", "assigned", "accepted", "reopened")
+#: the author name stored for a message sent without one (each such message is a person of its own)
+ANONYMOUS_AUTHOR = "匿名网友"
 
 
 class Message(Base):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from massline.analysis.text import mask_name, redact
-from massline.models import Message
+from massline.models import ANONYMOUS_AUTHOR, Message
 from massline.services.events import EVENT_LABELS
 
 
@@ -61,8 +61,9 @@ class PublicMessage:
 
 def public_author(name: str) -> str:
     """An author's name as public pages and the public API show it (``analysis.text.mask_name``):
-    the one masking, also used for the examples the submission form gives."""
-    return mask_name(name)
+    the one masking, also used for the examples the submission form gives. A message sent without a
+    name shows 匿名网友 as it is."""
+    return name if name == ANONYMOUS_AUTHOR else mask_name(name)
 
 
 def public_message(message: Message, *, with_history: bool = False, owner: bool = False) -> PublicMessage:

@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from massline.analysis.text import clean_text, fold, has_visible_text
-from massline.models import KINDS, STATUS_LABELS, Message
+from massline.models import ANONYMOUS_AUTHOR, KINDS, STATUS_LABELS, Message
 from massline.services.access import secret_digest
 from massline.services.crypto import FieldCipher
 from massline.services.errors import ValidationFailed
@@ -234,7 +234,7 @@ def message_row(
         "assignee_id": None,
         "status": "assigned" if office_id is not None else "received",
         "is_public": is_public,
-        "author_name": clean_text(author_name).strip() or "匿名网友",
+        "author_name": clean_text(author_name).strip() or ANONYMOUS_AUTHOR,
         "contact_encrypted": contact_encrypted,
         "source": source,
         "external_id": external_id,

@@ -19,7 +19,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from massline.analysis.issues import HeatMessage
-from massline.models import Message, MessageAnalysis
+from massline.models import ANONYMOUS_AUTHOR, Message, MessageAnalysis
 
 _CHUNK = 500
 
@@ -40,6 +40,12 @@ class Figures:
     category_id: int | None = None
     located_region_id: int | None = None
     heat_messages: list[HeatMessage] = field(default_factory=list)
+
+
+def person(author: str | None, message_id: object) -> str:
+    """Who a message counts as for the people figures and the heat: its author, or the message itself
+    when it was sent without a name (anonymous messages are different people)."""
+    return author if author and author != ANONYMOUS_AUTHOR else f"#{message_id}"
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -76,8 +82,8 @@ def _fill(session: Session, ids: list[int], out: dict[int, Figures]) -> None:
         select(
             m.issue_id,
             func.count(),
-            func.count(func.distinct(case((m.author_name != "", m.author_name), else_=None))),
-            func.sum(case((m.author_name == "", 1), else_=0)),
+            func.count(func.distinct(case((m.author_name.not_in(("", ANONYMOUS_AUTHOR)), m.author_name), else_=None))),
+            func.sum(case((m.author_name.in_(("", ANONYMOUS_AUTHOR)), 1), else_=0)),
             func.coalesce(func.sum(m.support_count), 0),
             func.coalesce(func.sum(m.oppose_count), 0),
             func.min(m.created_at),
@@ -107,7 +113,7 @@ def _fill(session: Session, ids: list[int], out: dict[int, Figures]) -> None:
                m.category_id).where(m.issue_id.in_(ids))
     ):  # fmt: skip
         assert issue_id is not None
-        out[issue_id].heat_messages.append(HeatMessage(created, author or f"#{mid}", support or 0, oppose or 0))
+        out[issue_id].heat_messages.append(HeatMessage(created, person(author, mid), support or 0, oppose or 0))
         regions[issue_id][region_id] += 1
         categories[issue_id][category_id] += 1
     for issue_id, value in _most_common([(i, v, n) for i, c in regions.items() for v, n in c.items()]).items():

@@ -35,6 +35,7 @@ from massline.analysis.issues import Cluster, HeatMessage, IssueDoc, describe_is
 from massline.analysis.text import redact
 from massline.models import Issue, IssueCluster, Message, MessageAnalysis, utcnow
 from massline.services.access import public_condition
+from massline.services.issues.figures import person
 from massline.services.issues.index import StoredIssueIndex
 from massline.services.issues.step import DESCRIBE_DOCS, HEAT_PARAMS, components_json
 
@@ -93,12 +94,12 @@ def public_figures(session: Session, issues: Sequence[Issue]) -> dict[int, Publi
     for issue in issues:
         members = rows.get(issue.id, [])
         now = issue.heat_at or utcnow()
-        heat = heat_index([HeatMessage(t, a or f"#{mid}", s, o) for mid, t, a, s, o in members], now, HEAT_PARAMS)
+        heat = heat_index([HeatMessage(t, person(a, mid), s, o) for mid, t, a, s, o in members], now, HEAT_PARAMS)
         times = [t for _, t, _, _, _ in members]
         avg = sentiment.get(issue.id)
         out[issue.id] = PublicFigures(
             messages=len(members),
-            people=len({a for _, _, a, _, _ in members if a}) + sum(1 for _, _, a, _, _ in members if not a),
+            people=len({person(a, mid) for mid, _, a, _, _ in members}),
             support=sum(s for _, _, _, s, _ in members),
             opposition=sum(o for _, _, _, _, o in members),
             first=min(times, default=None),

@@ -52,6 +52,7 @@ from massline.models import (
 )
 from massline.services import audit
 from massline.services.deployment import site_language
+from massline.services.issues.figures import person
 from massline.services.issues.index import (
     cluster_rows,
     drop_index_rows,
@@ -305,11 +306,9 @@ def _figures(issue: Issue, planned: PlannedIssue, plan: RebuildPlan, now: dateti
     members = planned.members
     docs = [plan.docs[m] for m in members]
     facts = [plan.facts[m] for m in members]
-    authors = {d.author for d in docs if d.author}
-    anonymous = sum(1 for d in docs if not d.author)
     times = [d.time for d in docs if d.time is not None]
     issue.message_count = len(members)
-    issue.people_count = len(authors) + anonymous
+    issue.people_count = len({person(d.author, d.key) for d in docs})
     issue.support_count = sum(d.support for d in docs)
     issue.opposition_count = sum(d.opposition for d in docs)
     issue.public_count = sum(1 for f in facts if f.public)
@@ -320,7 +319,7 @@ def _figures(issue: Issue, planned: PlannedIssue, plan: RebuildPlan, now: dateti
     issue.region_id = _mode([f.region_id for f in facts])
     issue.category_id = _mode([f.category_id for f in facts])
     heat = heat_index(
-        [HeatMessage(d.time, d.author or f"#{d.key}", d.support, d.opposition) for d in docs], now, HEAT_PARAMS
+        [HeatMessage(d.time, person(d.author, d.key), d.support, d.opposition) for d in docs], now, HEAT_PARAMS
     )
     issue.heat, issue.heat_components, issue.heat_at = heat.score, components_json(heat), now
     order = sorted(range(len(members)), key=lambda i: (-docs[i].support, -_ts(docs[i].time)))  # officials' view

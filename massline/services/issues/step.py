@@ -34,7 +34,7 @@ from massline.analysis.places import Language
 from massline.hookspecs import hookimpl
 from massline.models import Issue, IssueCluster, IssueEvent, Message, MessageAnalysis, User, utcnow
 from massline.services import alerts
-from massline.services.issues.figures import Figures, issue_figures
+from massline.services.issues.figures import Figures, issue_figures, person
 from massline.services.issues.index import (
     NEW,
     StoredIssueIndex,
@@ -257,7 +257,7 @@ def heat_of(session: Session, issue_id: int, now: datetime, params: HeatParams =
             Message.issue_id == issue_id
         )
     )
-    messages = [HeatMessage(t, a or f"#{mid}", s or 0, o or 0) for mid, t, a, s, o in rows]
+    messages = [HeatMessage(t, person(a, mid), s or 0, o or 0) for mid, t, a, s, o in rows]
     return heat_index(messages, now, params)
 
 

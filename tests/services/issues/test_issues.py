@@ -321,3 +321,24 @@ def test_incremental_assignment_uses_aliases_learnt_by_the_rebuild(deployed: Pla
     late = submit(deployed, "宏达集团强制业主购买车位才交房", "宏达集团不买车位不给交房，捆绑销售车位。", "业主9")
     analyse(deployed)
     assert issue_of(deployed, late.id) == parking
+
+
+def test_messages_sent_without_a_name_are_different_people(deployed: Platform, api: httpx.Client) -> None:
+    """Intake stores 匿名网友 for a message without a name; each such message is a person of its own
+    in the issue's figures, its heat and its public figures, and 匿名网友 is shown as it is."""
+    first = submit(deployed, *PARKING_DC[0], "")
+    for title, body in PARKING_DC[1:]:
+        submit(deployed, title, body, "")
+    submit(deployed, PARKING_DC[0][0], PARKING_DC[0][1] + "再次反映。", "王建国")
+    analyse(deployed)
+    with deployed.read() as s:
+        issue = s.get(Issue, issue_of(deployed, first.id))
+        assert issue is not None and issue.message_count == 4
+        authors = set(s.scalars(select(Message.author_name).where(Message.issue_id == issue.id)))
+    assert authors == {"匿名网友", "王建国"}
+    assert issue.people_count == 4  # three anonymous messages and one named author
+    people = next(c for c in issue.heat_components if c["name"] == "people")
+    assert people["raw"] == 4
+    public = api.get(f"/api/v1/issues/{issue.id}").json()
+    assert public["issue"]["people_count"] == 4  # the public figures count the same way
+    assert {m["author"] for m in public["messages"]} == {"匿名网友", "王*国"}  # the placeholder is not masked
