@@ -14,6 +14,8 @@ with a 500. Free text is cleaned earlier and more thoroughly where it enters
 
 from __future__ import annotations
 
+import fcntl
+import os
 import re
 import threading
 import time
@@ -136,8 +138,12 @@ class WriteLock:
     the waiting requests, but never waits more than ``patience`` seconds.
     """
 
-    def __init__(self, patience: float = 30.0) -> None:
+    def __init__(self, patience: float = 30.0, lock_file: Path | None = None) -> None:
         self.patience = patience
+        #: a file whose ``flock`` the holder of this lock also takes: writers of other processes
+        #: (a worker process, an import) queue in the kernel instead of polling in SQLite's busy handler
+        self.lock_file = lock_file
+        self._fd: int | None = None
         self._mutex = threading.Lock()
         self._waiting: deque[tuple[int, threading.Lock]] = deque()
         self._background: deque[tuple[int, threading.Lock, float]] = deque()
@@ -148,16 +154,33 @@ class WriteLock:
         """Wait for the lock (at once when this thread holds it already)."""
         me = threading.get_ident()
         with self._mutex:
-            if self._owner == me or self._owner is None:  # a free lock has nobody waiting
-                self._owner, self._depth = me, self._depth + 1
+            if self._owner == me:
+                self._depth += 1
                 return
-            turn = threading.Lock()
-            turn.acquire()
-            if background:
-                self._background.append((me, turn, time.monotonic()))
+            if self._owner is None:  # a free lock has nobody waiting
+                self._owner, self._depth = me, 1
+                turn = None
             else:
-                self._waiting.append((me, turn))
-        turn.acquire()  # released by the thread that hands the lock over (ownership already set)
+                turn = threading.Lock()
+                turn.acquire()
+                if background:
+                    self._background.append((me, turn, time.monotonic()))
+                else:
+                    self._waiting.append((me, turn))
+        if turn is not None:
+            turn.acquire()  # released by the thread that hands the lock over (ownership already set)
+        self._lock_file()
+
+    def _lock_file(self) -> None:
+        if self.lock_file is None:
+            return
+        if self._fd is None:
+            self._fd = os.open(self.lock_file, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(self._fd, fcntl.LOCK_EX)  # blocks while another process writes
+
+    def _unlock_file(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
 
     def release(self) -> None:
         """Release once; the last release hands the lock to the next writer."""
@@ -167,6 +190,7 @@ class WriteLock:
             self._depth -= 1
             if self._depth:
                 return
+            self._unlock_file()  # another process's writer may go before this process's next one
             turn = None
             if self._background and (
                 not self._waiting or time.monotonic() - self._background[0][2] >= self.patience
@@ -203,7 +227,10 @@ _write_locks_guard = threading.Lock()
 
 def write_lock(engine: Engine) -> WriteLock:
     """The process's write lock of ``engine``'s database: every platform of the process that
-    opens the same file (the web app and the in-process worker of ``massline serve``) shares it."""
+    opens the same file shares it;
+    for a database file, writers of other processes queue on ``<file>.writelock`` as well."""
     key = engine.url.render_as_string(hide_password=True)
+    path = engine.url.database
+    lock_file = Path(f"{path}.writelock") if path and path != ":memory:" and not path.startswith("file:") else None
     with _write_locks_guard:
-        return _write_locks.setdefault(key, WriteLock())
+        return _write_locks.setdefault(key, WriteLock(lock_file=lock_file))

@@ -8,12 +8,13 @@ adds the messages stored meanwhile to the search index
 read, its pure steps computed holding no lock, and its results stored in one
 write transaction whose size adapts to last about ``write_budget`` seconds
 (at most ``batch_size`` messages).
-``start()``/``stop()`` run it every ``interval`` seconds in a background
-thread (``massline serve`` does this in-process by default; ``massline
-worker`` runs it alone). Heavy analysis therefore never runs in a web request,
-and its write transactions are ``background`` ones: on SQLite, requests waiting
-to write go first (``db.WriteLock``, at most 30 s), so a burst of submissions
-is not slowed down by analysis; the worker catches up afterwards.
+``run_forever()`` polls every ``interval`` seconds (``massline worker``, which
+``massline serve`` starts as a process of its own by default); ``start()``/``stop()``
+run it in a background thread instead. Heavy analysis therefore never runs in a web
+request. On SQLite its write transactions are ``background`` ones within a process
+(requests waiting to write go first, ``db.WriteLock``) and queue with other
+processes' writers on the database's lock file; between two write transactions it
+reads and computes the next batch, so a waiting request gets in.
 """
 
 from __future__ import annotations

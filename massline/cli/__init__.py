@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -36,13 +38,13 @@ def init() -> None:
 @click.option("--demo/--no-demo", default=False, help="Load the demo deployment first if the database is empty.")
 @click.option("--workers", default=1, show_default=True, type=int, help="uvicorn worker processes.")
 @click.option(
-    "--worker/--no-worker", "analysis", default=True, help="Run the analysis worker in this process (default: on)."
+    "--worker/--no-worker", "analysis", default=True,
+    help="Run the analysis worker beside the server, in a process of its own (default: on).",
 )
 @click.option("--access-log/--no-access-log", default=False, help="Log every request (default: off; a proxy logs).")
 def serve(host: str | None, port: int | None, demo: bool, workers: int, analysis: bool, access_log: bool) -> None:
     """Migrate, optionally load the demo, and serve the web platform (with the analysis worker)."""
     from massline.cli import serving
-    from massline.worker import Worker
 
     platform = get_platform()
     platform.migrate()
@@ -56,9 +58,9 @@ def serve(host: str | None, port: int | None, demo: bool, workers: int, analysis
             _print_demo(load_demo(platform))
     s = platform.settings
     platform.dispose()
-    worker = Worker(get_platform()) if analysis else None
-    if worker is not None:
-        worker.start()
+    # the analysis worker in a process of its own: it does not share the web process's interpreter
+    command = [sys.executable, "-m", "massline.cli", "worker", "--exit-with", str(os.getpid())]
+    worker = subprocess.Popen(command) if analysis else None  # noqa: S603 - our own interpreter and module
     try:
         serving.run(
             "massline.web.asgi:app",
@@ -70,8 +72,11 @@ def serve(host: str | None, port: int | None, demo: bool, workers: int, analysis
         )
     finally:
         if worker is not None:
-            worker.stop()
-            worker.platform.dispose()
+            worker.terminate()
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
 
 
 @main.command()

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import threading
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -105,8 +109,10 @@ def steps_cmd() -> None:
 @click.option(
     "--interval", default=2.0, show_default=True, type=click.FloatRange(0.1, 3600), help="Seconds between polls."
 )
-def worker_cmd(once: bool, interval: float) -> None:
-    """Run the analysis worker (massline serve also runs one in-process unless --no-worker)."""
+@click.option("--exit-with", "parent", type=int, default=None, hidden=True,
+              help="Stop when the process with this id is gone (massline serve's own worker).")  # fmt: skip
+def worker_cmd(once: bool, interval: float, parent: int | None) -> None:
+    """Run the analysis worker (massline serve also runs one, in a process of its own, unless --no-worker)."""
     from massline.worker import Worker
 
     platform = get_platform()
@@ -121,11 +127,19 @@ def worker_cmd(once: bool, interval: float) -> None:
         worker.stop()
 
     signal.signal(signal.SIGTERM, _stop)
+    if parent is not None:  # never outlive the server that started it (even one killed with SIGKILL)
+        threading.Thread(target=_watch, args=(parent, worker.stop), name="massline-parent", daemon=True).start()
     click.echo(f"analysis worker polling every {interval:g} s (Ctrl-C to stop)")
     try:
         worker.run_forever()
     except KeyboardInterrupt:
         worker.stop()
+
+
+def _watch(pid: int, stop: Callable[[], None]) -> None:
+    while os.getppid() == pid:
+        time.sleep(0.5)
+    stop()
 
 
 def register(main: click.Group) -> None:
