@@ -241,9 +241,11 @@ def inbox(
     due: Annotated[str, Query(pattern="^(|overdue|soon)$")] = "",
     mine: bool = False,
     page: Annotated[int, Query(ge=1, le=board.MAX_PAGE)] = 1,
+    sort: Annotated[str, Query(pattern="^(|due|received|status)$")] = "",
 ) -> schemas.CasePage:
-    """The cases the official may see, soonest deadline first."""
-    f = board.InboxFilters(q, category, region, kind, status, page, due=due, mine=mine)
+    """The cases the official may see: reopened, escalated and new (not signed for) first, then by
+    deadline; ``sort`` = due / received (newest first) / status orders by that alone."""
+    f = board.InboxFilters(q, category, region, kind, status, page, due=due, mine=mine, sort=sort)
     result = board.inbox(session, user, f, platform.now())
     soon = due_soon_days(session)
     return schemas.CasePage(

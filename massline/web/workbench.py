@@ -116,21 +116,24 @@ def inbox(
     request: Request, user: CurrentOfficial, session: SessionDep, platform: PlatformDep,
     q: str = "", status: str = "", category: str = "", region: str = "", kind: str = "",
     due: Annotated[str, Query(pattern="^(|overdue|soon)$")] = "", mine: bool = False, page: Page = 1,
+    sort: Annotated[str, Query(pattern="^(|due|received|status)$")] = "",
 ) -> Response:
-    """The cases the official may see, soonest deadline first."""
+    """The cases the official may see: reopened, escalated and new first, then by deadline (or ``sort``)."""
     params: dict[str, Any] = {"q": q.strip(), "status": status, "category": category, "region": region,
-                              "kind": kind, "due": due, "mine": "1" if mine else ""}
+                              "kind": kind, "due": due, "mine": "1" if mine else "", "sort": sort}
     now = platform.now()
     errors: dict[str, str] = {}
     try:
         result = board.inbox(session, user, board.InboxFilters(
-            params["q"], category, region, kind, status, page, due=due, mine=mine), now)
+            params["q"], category, region, kind, status, page, due=due, mine=mine, sort=sort), now)
     except ValidationFailed as exc:
         errors, result = exc.errors, board.Page([], 0, 1, 20)
     soon = due_soon_days(session)
     return render(request, "staff/inbox.html", {
         "user": user, "nav": "inbox", "params": params, "result": result,
         "own_office_only": reads_own_office_only(user),
+        "counts": board.inbox_counts(session, user, now), "sorts": board.INBOX_SORTS,
+        "attention": board.attention,
         "rows": [(m, board.due_state(m, now, soon)) for m in result.items],
         "urgency": urgency_levels(session, [m.id for m in result.items]),
         "directory": directory(session), "statuses": STATUS_LABELS, "kinds": KINDS, "errors": errors,
@@ -163,7 +166,8 @@ def _case_page(
         "due_state": board.due_state(m, now, due_soon_days(session)),
         "draft": next((r for r in m.replies if r.status == "draft"), None),
         "can_reveal": view.can_reveal_contact, "can_decide": view.can_decide_extensions,
-        "categories": directory(session).categories,
+        "categories": directory(session).categories, "unstaffed": cases.offices_without_staff(session),
+        "reopen_reason": cases.reopen_reason(m),
         "errors": errors or {}, "values": values or {}, "contact": contact,
     }, status_code=status, no_store=contact is not None)
 

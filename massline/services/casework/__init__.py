@@ -3,7 +3,8 @@
 Owns the case actions (accept, transfer, reject, reply, close, extensions), one typed
 function each (``cases``, schemas in ``schemas``, dispatched by ``act``),
 ratings, reopens and supports (``feedback``), the public view of a message
-(``publish``: PII redaction happens there, once), the board and inbox lists,
+(``publish``: PII redaction happens there, once), the board and inbox lists (reopened, escalated and new cases first),
+who is on duty in an office (``staffing``: offices without staff, the handler of a reopened case),
 the dashboard statistics, the case page's analysis panel and the export rows.
 """
 
@@ -21,13 +22,17 @@ from massline.services.casework.actions import (
 )
 from massline.services.casework.analysis_panel import analysis_view, urgency_levels
 from massline.services.casework.board import (
+    INBOX_SORTS,
     MAX_PAGE,
     Filters,
+    InboxCounts,
     InboxFilters,
     Page,
+    attention,
     dispatch_queue,
     due_state,
     inbox,
+    inbox_counts,
     public_board,
     public_stats,
 )
@@ -41,6 +46,7 @@ from massline.services.casework.cases import (
     case_view,
     decide_extension,
     pending_extensions,
+    reopen_reason,
     reveal_contact,
 )
 from massline.services.casework.export import EXPORT_COLUMNS, ExportFilter, export_rows
@@ -71,6 +77,7 @@ from massline.services.casework.schemas import (
     ReplyRequest,
     TransferRequest,
 )
+from massline.services.casework.staffing import UNSTAFFED_MARK, offices_without_staff, reopen_handler
 from massline.services.casework.stats import PERIODS, MessageStats, Share, StatsFilters, message_stats
 
 __all__ = [
@@ -93,6 +100,14 @@ __all__ = [
     "ReplyRequest",
     "TransferRequest",
     "EXPORT_COLUMNS",
+    "INBOX_SORTS",
+    "InboxCounts",
+    "UNSTAFFED_MARK",
+    "attention",
+    "inbox_counts",
+    "offices_without_staff",
+    "reopen_handler",
+    "reopen_reason",
     "ExportFilter",
     "Filters",
     "InboxFilters",

@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session
 
 from massline.analysis.text import clean_text
 from massline.models import Category, DeadlineExtension, Message, Office, Reply, User
+from massline.services.casework.staffing import OFFICE_STAFF
 from massline.services.errors import Conflict, ValidationFailed
 from massline.services.events import add_event
 from massline.services.routing import compute_due
 
 REPLY_MIN, REPLY_MAX = 10, 5000
-OFFICE_STAFF = ("official", "office_head")
 
 
 # The states in which each action is possible: the one statement of the case's state rules.

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from massline.analysis.text import clean_text
-from massline.models import OPEN_STATUSES, Category, Message, Region, User
+from massline.models import OPEN_STATUSES, STATUSES, Category, Message, Region, User
 from massline.services.access import can_see_dispatch_queue, message_scope, public_condition, require
 from massline.services.errors import ValidationFailed
 from massline.services.routing import due_soon_days
@@ -92,21 +92,62 @@ def public_board(session: Session, f: Filters, page_size: int = 20) -> Page[Mess
     return _page(session, stmt, f, page_size, [Message.created_at.desc(), Message.id.desc()])
 
 
+#: the inbox's orders: "" puts the cases needing attention first (reopened or escalated, then new),
+#: then by deadline; the others sort by one column
+INBOX_SORTS = {"": "待处理优先", "due": "办理期限", "received": "收到时间（最新在前）", "status": "状态"}
+#: not yet signed for: the office has not looked at it yet
+NEW_STATUSES = ("received", "assigned")
+
+
+def attention(message: Message) -> str:
+    """Why a case needs attention first: "reopened" (reopened or escalated), "new" (not signed for) or ""."""
+    if message.status in OPEN_STATUSES and (message.status == "reopened" or message.escalated):
+        return "reopened"
+    if message.status in NEW_STATUSES:
+        return "new"
+    return ""
+
+
+def _inbox_order(sort: str) -> list[Any]:
+    by_due = [Message.due_at.is_(None), Message.due_at, Message.id]
+    if sort == "due":
+        return by_due
+    if sort == "received":
+        return [Message.created_at.desc(), Message.id.desc()]
+    if sort == "status":
+        return [case({s: i for i, s in enumerate(STATUSES)}, value=Message.status, else_=len(STATUSES)), *by_due]
+    first = case(
+        ((Message.status == "reopened") | (Message.escalated.is_(True) & Message.status.in_(OPEN_STATUSES)), 0),
+        (Message.status.in_(NEW_STATUSES), 1),
+        else_=2,
+    )
+    return [first, *by_due]
+
+
 @dataclass
 class InboxFilters(Filters):
-    """Inbox filters: ``due`` is "" / "overdue" / "soon"; ``mine`` only the user's cases."""
+    """Inbox filters: ``due`` is "" / "overdue" / "soon"; ``mine`` only the user's cases;
+    ``sort`` one of :data:`INBOX_SORTS`."""
 
     due: str = ""
     mine: bool = False
     open_only: bool = True
+    sort: str = ""
 
 
-def inbox(session: Session, user: User, f: InboxFilters, now: datetime, page_size: int = 20) -> Page[Message]:
-    """The messages ``user`` may see, soonest deadline first."""
+def _inbox_scope(session: Session, user: User, f: InboxFilters) -> Select[Any]:
     stmt = select(Message).where(message_scope(session, user))
     if f.open_only and not f.status:
         stmt = stmt.where(Message.status.in_(OPEN_STATUSES))
-    stmt = _apply_filters(session, stmt, f)
+    return _apply_filters(session, stmt, f)
+
+
+def inbox(session: Session, user: User, f: InboxFilters, now: datetime, page_size: int = 20) -> Page[Message]:
+    """The messages ``user`` may see: by default reopened/escalated cases first, then new ones
+    (not signed for), each group by soonest deadline; ``f.sort`` picks another order."""
+    if f.sort not in INBOX_SORTS:
+        raise ValidationFailed({"sort": "排序方式只能是：" + "、".join(v for k, v in INBOX_SORTS.items())})
+    stmt = _inbox_scope(session, user, f)
     if f.mine:
         stmt = stmt.where(Message.assignee_id == user.id)
     if f.due == "overdue":
@@ -114,7 +155,29 @@ def inbox(session: Session, user: User, f: InboxFilters, now: datetime, page_siz
     elif f.due == "soon":
         soon = now + timedelta(days=due_soon_days(session))
         stmt = stmt.where(Message.due_at >= now, Message.due_at < soon, Message.status.in_(OPEN_STATUSES))
-    return _page(session, stmt, f, page_size, [Message.due_at.is_(None), Message.due_at, Message.id])
+    return _page(session, stmt, f, page_size, _inbox_order(f.sort))
+
+
+@dataclass
+class InboxCounts:
+    """The figures on top of the inbox: the user's open cases that are new, reopened (or escalated), overdue."""
+
+    new: int
+    reopened: int
+    overdue: int
+
+
+def inbox_counts(session: Session, user: User, now: datetime) -> InboxCounts:
+    """How many open cases ``user`` may see are new (not signed for), reopened or escalated, and overdue."""
+    reopened = (Message.status == "reopened") | Message.escalated.is_(True)
+    row = session.execute(
+        select(
+            func.count().filter(Message.status.in_(NEW_STATUSES) & ~reopened),
+            func.count().filter(reopened),
+            func.count().filter(Message.due_at < now),
+        ).where(message_scope(session, user), Message.status.in_(OPEN_STATUSES))
+    ).one()
+    return InboxCounts(int(row[0] or 0), int(row[1] or 0), int(row[2] or 0))
 
 
 def dispatch_queue(session: Session, user: User, page: int = 1, page_size: int = 50) -> Page[Message]:

@@ -18,7 +18,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from massline.models import DeadlineExtension, Message, Office, User
+from massline.models import OPEN_STATUSES, DeadlineExtension, Message, Office, User
 from massline.services import audit
 from massline.services.access import (
     access_extension_for_decision,
@@ -32,6 +32,7 @@ from massline.services.access import (
 from massline.services.actions import Action, ActionTable
 from massline.services.casework import actions as casework
 from massline.services.casework import schemas as s
+from massline.services.casework import staffing
 from massline.services.crypto import FieldCipher
 
 #: a registered case action (its request and result schemas, function, label)
@@ -78,6 +79,8 @@ def assign(session: Session, user: User, message: Message, req: s.AssignRequest,
 def transfer(session: Session, user: User, message: Message, req: s.TransferRequest, now: datetime) -> s.TransferResult:
     """转办: send the case to another office with a stated reason."""
     old = message.office.name if message.office else None
+    if not req.confirm_unstaffed:
+        staffing.check_staffed(session, req.office)
     casework.do_transfer(session, user, message, req.office, req.reason, now)
     return s.TransferResult(**s.CaseResult.fields_of(message), from_office=old)
 
@@ -187,6 +190,13 @@ def allowed_case_actions(user: User, message: Message) -> list[str]:
     """The actions ``user`` (who may read ``message``) may take now: allowed to them by
     ``access.can_act`` and possible in the case's state."""
     return [a for a in CASE_ACTIONS if can_act(user, a, message) and casework.action_fits(a, message)]
+
+
+def reopen_reason(message: Message) -> str | None:
+    """The citizen's reason of the latest reopen, while the case is being handled again (shown on top)."""
+    if not message.reopen_count or message.status not in OPEN_STATUSES:
+        return None
+    return next((e.note for e in reversed(message.events) if e.type == "reopened"), None)
 
 
 @dataclass

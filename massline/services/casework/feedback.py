@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from itsdangerous import Signer
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from massline.analysis.text import clean_text
 from massline.models import Message, Rating, Support
 from massline.services.access import can_reopen, rating_refusal
+from massline.services.casework.staffing import reopen_handler
 from massline.services.errors import Conflict, ValidationFailed
 from massline.services.events import add_event
 from massline.services.ratelimit import RateLimiter
@@ -42,7 +44,11 @@ def check_rate(session: Session, message: Message, score: int, comment: str, now
 
 
 def check_reopen(session: Session, message: Message, reason: str, now: datetime, escalate_after: int = 2) -> Message:
-    """The citizen is not satisfied: the case goes back to the office that replied."""
+    """The citizen is not satisfied: the case goes back to the office that replied.
+
+    It leaves the official who handled it: its office's head takes it (``staffing.reopen_handler``),
+    or, with no head, it waits unassigned so the whole office sees it as a new case.
+    """
     if not can_reopen(message):
         raise Conflict("只有已答复或已办结的留言可以要求重新办理")
     why = clean_text(reason).strip()
@@ -54,7 +60,10 @@ def check_reopen(session: Session, message: Message, reason: str, now: datetime,
     message.reopen_count += 1
     message.closed_at = None
     message.due_at = compute_due(session, message, now)
-    add_event(session, message, "reopened", now, to_status="reopened", note=why[:1000])
+    handler = reopen_handler(session, message.office_id)
+    message.assignee_id = handler.id if handler else None
+    to_handler: dict[str, Any] = {"handler": handler.display_name} if handler else {}
+    add_event(session, message, "reopened", now, to_status="reopened", note=why[:1000], **to_handler)
     if message.reopen_count >= escalate_after and not message.escalated:
         message.escalated = True
         add_event(session, message, "escalated", now, note=f"第 {message.reopen_count} 次重新办理，升级督办")

@@ -42,6 +42,10 @@ class TransferRequest(CaseRequest):
     action: ClassVar[str] = "transfer"
     office: str = Field(title="目标单位", description="office code (see /api/v1/meta)")
     reason: str = Field(title="转办理由", description="at least 4 characters, shown to the citizen")
+    confirm_unstaffed: bool = Field(
+        default=False, title="确认转至无在岗人员的单位",
+        description="required (true) when the target office has no active staff account; otherwise 422",
+    )  # fmt: skip
 
 
 class RejectRequest(CaseRequest):
