@@ -143,7 +143,7 @@ def suggest_offices(session: Session, messages: Sequence[Message]) -> dict[int, 
             reasons.append(f"分类模型判断领域为“{row.category_label}”")
         elif message.category is not None:
             reasons.append(f"领域“{message.category.path}”")
-        if region_id is None and row is not None and row.located_region_id is not None:
+        if row is not None and row.located_region_id is not None and region_id in (None, row.located_region_id):
             region_id = row.located_region_id
             reasons.append(_place_reason(row)[0])
         elif message.region is not None:
