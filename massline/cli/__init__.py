@@ -98,6 +98,7 @@ def _print_demo(report: object) -> None:
 
     assert isinstance(report, DemoReport)
     click.echo(f"demo loaded: {report.messages} messages")
+    click.echo(report.model_note)
     if report.passwords:
         path = report.credentials_file
         click.echo(f"staff accounts (passwords also saved to {path}):")

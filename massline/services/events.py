@@ -19,6 +19,7 @@ from massline.models import Message, MessageEvent, User
 EVENT_LABELS = {
     "submitted": "群众提交留言",
     "routed": "系统分派",
+    "region_located": "智能识别区域",
     "dispatched": "派单",
     "accepted": "单位签收",
     "assigned": "指定经办人",

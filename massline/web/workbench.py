@@ -24,9 +24,11 @@ from massline.services import casework as cases
 from massline.services import people as accounts
 from massline.services.access import reads_own_office_only
 from massline.services.casework import analysis_view, urgency_levels
+from massline.services.classifier import model_in_use
 from massline.services.deployment import directory
 from massline.services.errors import Conflict, Forbidden, RateLimited, ValidationFailed
 from massline.services.intake import KINDS
+from massline.services.pipeline import suggest_offices
 from massline.services.routing import due_soon_days
 from massline.web.deps import (
     CsrfChecked,
@@ -141,13 +143,19 @@ def inbox(
 
 
 @router.get("/dispatch", response_class=HTMLResponse)
-def dispatch_queue(request: Request, user: CurrentOfficial, session: SessionDep, page: Page = 1) -> Response:
-    """Messages no rule could route, for the dispatcher (派单)."""
+def dispatch_queue(
+    request: Request, user: CurrentOfficial, session: SessionDep, platform: PlatformDep, page: Page = 1
+) -> Response:
+    """Messages no rule could route, for the dispatcher (派单), with the office the routing table suggests."""
     result = board.dispatch_queue(session, user, page)
+    settings = platform.settings
     return render(request, "staff/dispatch.html", {
         "user": user, "nav": "dispatch", "result": result, "directory": directory(session),
         "rows": [(m, cases.allowed_case_actions(user, m)) for m in result.items],
         "urgency": urgency_levels(session, [m.id for m in result.items]),
+        "suggestions": suggest_offices(session, result.items),
+        "model_in_use": model_in_use(settings.classifier_model_path),
+        "threshold": settings.classifier_threshold,
     })
 
 

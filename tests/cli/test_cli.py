@@ -75,6 +75,7 @@ def test_demo_loads_once(cli_env: Settings) -> None:
     result = run("demo")
     assert result.exit_code == 0, result.output
     assert "demo loaded: 322 messages" in result.output
+    assert "category model trained from the demo's" in result.output and cli_env.classifier_model_path.is_file()
     creds = (cli_env.instance_dir / "demo-credentials.txt").read_text(encoding="utf-8")
     assert "wang.dispatch\t" in creds
     platform = Platform(cli_env)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -12,7 +13,9 @@ from sqlalchemy import func, select
 from massline.models import AuditLog, Message
 from massline.platform import Platform
 from massline.web.workbench import safe_next
+from massline.worker import Worker
 from tests.conftest import PASSWORD
+from tests.services.pipeline.test_pipeline import tiny_model
 from tests.web_helpers import Browser, login, serve, submit
 
 QUEUED = {"title": "居住证续签咨询", "body": "请问在解放街道居住证到期后续签需要准备哪些材料？", "kind": "咨询",
@@ -201,3 +204,31 @@ def test_extension_requested_and_approved(citizen: Browser, staff: Browser, depl
     with deployed.read() as s:
         after = s.get(Message, message_id).due_at  # type: ignore[union-attr]
     assert before is not None and after == before + timedelta(days=5)
+
+
+def test_dispatch_queue_suggests_an_office_and_says_when_no_model_is_used(
+    citizen: Browser, staff: Browser, deployed: Platform, tmp_path: Path
+) -> None:
+    login(staff, "disp", PASSWORD)
+    assert "未启用分类模型" in staff.get("/staff/dispatch").text and "massline classify retrain" in staff.get(
+        "/staff/dispatch").text
+
+    deployed.settings.classifier_model = tiny_model(tmp_path / "category.joblib")
+    deployed.settings.classifier_threshold = 0.99  # below the threshold: a person decides
+    code, _, _ = submit(citizen, title="工钱的事", body="西城区解放街道一个工地老板欠钱三个月不给工人发钱，血汗钱要不回来。",
+                        kind="投诉")  # fmt: skip
+    message_id = _id(deployed, code)
+    Worker(deployed).run_once()
+    queue = staff.get("/staff/dispatch").text
+    assert "未启用分类模型" not in queue
+    item = queue[queue.index("工钱的事"):]
+    assert "建议承办单位：<strong>测试市人力资源和社会保障局</strong>" in item
+    assert "分类模型判断领域为“劳动和社会保障”" in item and "区域“解放街道”据文中“解放街道" in item
+    assert re.search(r"模型置信度 0\.\d\d，低于自动分派阈值 0\.99", item)
+    assert 'name="office" value="cs-rsj"' in item and "派至测试市人力资源和社会保障局" in item
+    done = staff.follow(staff.post_form(f"/staff/cases/{message_id}/dispatch",
+                                        {"office": "cs-rsj", "return_to": "/staff/dispatch"}, form_page="/staff"))
+    assert "已派单" in done.text and "工钱的事" not in done.text
+    with deployed.read() as s:
+        m = s.get(Message, message_id)
+        assert m is not None and m.office is not None and m.office.code == "cs-rsj" and m.region is not None

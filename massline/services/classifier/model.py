@@ -79,6 +79,11 @@ def load_classifier(path: Path) -> CategoryClassifier | None:
         return model
 
 
+def model_in_use(path: Path) -> bool:
+    """True when a model file is at ``path`` (the worker classifies with it); False: no category model."""
+    return path.is_file()
+
+
 @dataclass
 class TrainingSet:
     """Labelled messages from the deployment's history, oldest first (by message time)."""

@@ -20,7 +20,7 @@ from massline.services.pipeline.context import (
     StepResult,
     analysis_context,
 )
-from massline.services.pipeline.dispatch import route_by_analysis
+from massline.services.pipeline.dispatch import Suggestion, locate_region, route_by_analysis, suggest_offices
 from massline.services.pipeline.progress import Progress, analysis_progress
 from massline.services.pipeline.runner import (
     Batch,
@@ -47,14 +47,17 @@ __all__ = [
     "Step",
     "StepFn",
     "StepResult",
+    "Suggestion",
     "analysis_context",
     "analysis_progress",
     "builtin_steps",
     "compute_batch",
+    "locate_region",
     "ordered_steps",
     "pipeline_version",
     "plan_batch",
     "route_by_analysis",
     "run_pipeline",
     "store_batch",
+    "suggest_offices",
 ]

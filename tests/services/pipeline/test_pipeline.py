@@ -171,6 +171,39 @@ def test_confident_prediction_routes_a_queued_message(deployed: Platform, tmp_pa
         assert event.data["by"] == "analysis" and event.to_status == "assigned"
 
 
+def test_located_region_is_filled_without_routing_and_a_chosen_one_kept(deployed: Platform, tmp_path: Path) -> None:
+    deployed.settings.classifier_model = tiny_model(tmp_path / "category.joblib")
+    deployed.settings.classifier_threshold = 0.99  # not sure enough to route: stays in the queue
+    body = "西城区解放街道一个工地老板欠钱三个月不给工人发钱，血汗钱要不回来。"
+    wages = submit(deployed, "工钱的事", body)
+    chosen = submit(deployed, "工钱的事", body, region="cs-dc-hp-yg")  # the citizen's region is kept
+    report = Worker(deployed).run_once()
+    assert report.routed == 0
+    with deployed.read() as s:
+        m = s.get(Message, wages)
+        assert m is not None and m.status == "received" and m.office_id is None
+        assert m.region is not None and m.region.code == "cs-xc-jf"
+        event = s.scalars(
+            select(MessageEvent).where(MessageEvent.message_id == wages, MessageEvent.type == "region_located")
+        ).one()
+        assert event.note is not None and event.note.startswith("智能识别区域：解放街道")
+        assert "据文中“解放街道" in event.note and event.is_public is False
+        assert event.data["by"] == "analysis" and event.data["region"] == "cs-xc-jf" and "解放街道" in event.data["words"]
+        kept = s.get(Message, chosen)
+        assert kept is not None and kept.region is not None and kept.region.code == "cs-dc-hp-yg"
+        assert not [e for e in kept.events if e.type == "region_located"]
+        suggestion = pipeline.suggest_offices(s, [m])[wages]
+    assert suggestion.office_code == "cs-rsj" and suggestion.below_threshold
+    assert suggestion.confidence is not None and "劳动和社会保障" in suggestion.reason
+
+    deployed.settings.classifier_threshold = 0.4  # confident now: routed in the region filled before
+    assert Worker(deployed).run_once().routed >= 1
+    with deployed.read() as s:
+        m = s.get(Message, wages)
+        assert m is not None and m.office is not None and m.office.code == "cs-rsj"
+        assert [e.type for e in m.events].count("region_located") == 1
+
+
 def _closed_case(platform: Platform, title: str, body: str, category: str) -> int:
     with platform.write() as s:
         sub = check_submit(s, platform.cipher, MessageInput(title=title, body=body, kind="投诉", region="cs-xc-jf",
