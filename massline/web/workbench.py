@@ -154,6 +154,7 @@ def dispatch_queue(
         "rows": [(m, cases.allowed_case_actions(user, m)) for m in result.items],
         "urgency": urgency_levels(session, [m.id for m in result.items]),
         "suggestions": suggest_offices(session, result.items),
+        "unstaffed": cases.offices_without_staff(session),
         "model_in_use": model_in_use(settings.classifier_model_path),
         "threshold": settings.classifier_threshold,
     })

@@ -166,3 +166,12 @@ def test_api_transfer_to_an_office_without_staff_needs_confirm_unstaffed(api: ht
     assert refused.status_code == 422 and "没有在岗人员" in refused.json()["errors"]["office"]
     done = api.post(f"/api/v1/cases/{mid}/transfer", json={**body, "confirm_unstaffed": True}, headers=headers)
     assert done.status_code == 200 and done.json()["result"]["office"] == "测试市教育局"
+
+
+def test_dispatch_marks_offices_without_staff(deployed: Platform, staff: Browser) -> None:
+    data = MessageInput(title="反映一个问题", body="这里有个问题需要处理，请相关部门尽快处理，谢谢。", kind="投诉")
+    with deployed.write() as s:
+        check_submit(s, deployed.cipher, data, T0)  # no region, no category: the dispatch queue
+    login(staff, "disp", PASSWORD)
+    html = staff.get("/staff/dispatch").text
+    assert "测试市教育局（无在岗人员）</option>" in html and "测试市人力资源和社会保障局</option>" in html
