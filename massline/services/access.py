@@ -396,20 +396,3 @@ def access_alert_for_action(session: Session, user: User, alert_id: int) -> Aler
     if not can_act_on_alert(user, alert):
         raise Forbidden()
     return alert
-
-
-# ---- staff accounts --------------------------------------------------------------------------
-
-
-def can_administer_accounts(user: User) -> bool:
-    """True when ``user`` may list, create, deactivate and reset staff accounts (the platform's admin)."""
-    return user.is_active and user.role == "admin"
-
-
-def access_account_for_admin(session: Session, user: User, account_id: int) -> User:
-    """The staff account ``account_id``, if ``user`` administers accounts (else Forbidden) and it exists."""
-    require(can_administer_accounts(user))
-    account = session.get(User, account_id)
-    if account is None:
-        raise NotFound("未找到该账号")
-    return account

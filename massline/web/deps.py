@@ -22,15 +22,10 @@ from sqlalchemy.orm import Session
 from massline.models import Message, User
 from massline.platform import Platform
 from massline.services import sessions
-from massline.services.access import (
-    access_message_by_session,
-    access_user_by_session,
-    can_administer_accounts,
-    require,
-)
+from massline.services.access import access_message_by_session, access_user_by_session, require
 from massline.services.casework import is_supporter_token, issue_supporter_token
 from massline.services.errors import NotFound
-from massline.services.people import user_for_token
+from massline.services.people import can_administer_accounts, user_for_token
 
 
 def platform_of(request: Request) -> Platform:

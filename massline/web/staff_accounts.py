@@ -1,7 +1,7 @@
 """Staff account pages under ``/staff``: one's own password (修改密码), and the admin's pages
 (账号管理: list, create, deactivate/reactivate, reset a password; 单位账号: offices and their staff).
 
-Who may do what is ``services.access``'s (``can_administer_accounts``, through ``CurrentAdmin`` and
+Who may do what is ``services.people``'s chokepoint (``can_administer_accounts``, through ``CurrentAdmin``, and
 ``access_account_for_admin``); the changes are ``services.people``'s, audited there. A generated password
 is shown once, on a page that is not stored (``no_store``), never in a redirect or a flash.
 """
@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from massline.models import ROLE_LABELS, ROLES, Office, Region, User
 from massline.services import people
-from massline.services.access import access_account_for_admin
 from massline.services.errors import RateLimited, ValidationFailed
 from massline.web.deps import (
     CsrfChecked,
@@ -126,7 +125,7 @@ def set_active(
         with platform.write() as session:
             actor = session.get(User, admin.id)
             assert actor is not None
-            account = access_account_for_admin(session, actor, account_id)
+            account = people.access_account_for_admin(session, actor, account_id)
             people.check_set_active(session, actor, account, active == "1", platform.now())
             name = account.username
     except ValidationFailed as exc:
@@ -142,7 +141,7 @@ def reset_password(request: Request, account_id: PathId, admin: CurrentAdmin, pl
     with platform.write() as session:
         actor = session.get(User, admin.id)
         assert actor is not None
-        account = access_account_for_admin(session, actor, account_id)
+        account = people.access_account_for_admin(session, actor, account_id)
         password = people.check_reset_password(session, account.username, actor=actor, passwords=platform.passwords)
         return _accounts_page(request, session, admin, shown=(account, password, "密码已重置，该账号的登录已全部退出"))
 

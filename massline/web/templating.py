@@ -22,10 +22,11 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 
 from massline.platform import Platform
-from massline.services.access import can_administer_accounts, can_see_dispatch_queue
+from massline.services.access import can_see_dispatch_queue
 from massline.services.casework import CASE_ACTIONS
 from massline.services.deployment import site_setting
 from massline.services.events import EVENT_LABELS
+from massline.services.people import can_administer_accounts
 from massline.web.deps import csrf_token
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"

@@ -13,13 +13,21 @@ from massline.services.people.accounts import (
     user_for_token,
 )
 from massline.services.people.passwords import DEFAULT_PASSWORDS, Passwords
-from massline.services.people.staffing import OfficeStaffing, office_staffing, staff_accounts
+from massline.services.people.staffing import (
+    OfficeStaffing,
+    access_account_for_admin,
+    can_administer_accounts,
+    office_staffing,
+    staff_accounts,
+)
 
 __all__ = [
     "DEFAULT_PASSWORDS",
     "OfficeStaffing",
     "PasswordChange",
     "Passwords",
+    "access_account_for_admin",
+    "can_administer_accounts",
     "check_add_user",
     "check_change_own_password",
     "check_login",

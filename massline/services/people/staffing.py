@@ -1,4 +1,6 @@
-"""Who staffs the platform: the accounts, and how many active accounts each office has (admin pages)."""
+"""Who staffs the platform: the chokepoint of the admin's account pages, the accounts, and how many
+active accounts each office has. (Accounts are this domain's records, so their chokepoint lives here,
+built on ``access.require`` like those of ``services.access``.)"""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from massline.models import Office, User
-from massline.services.access import OFFICE_ROLES, can_administer_accounts, require
+from massline.services.access import OFFICE_ROLES, require
+from massline.services.errors import NotFound
 
 #: roles whose holders take the cases sent to their office: officials and heads (accept, reply, transfer),
 #: dispatchers (the dispatch centre's queue)
@@ -27,6 +30,20 @@ class OfficeStaffing:
     def unstaffed(self) -> bool:
         """True when no active account can take the office's cases: a case sent there waits unseen."""
         return self.handlers == 0
+
+
+def can_administer_accounts(user: User) -> bool:
+    """True when ``user`` may list, create, deactivate and reset staff accounts (the platform's admin)."""
+    return user.is_active and user.role == "admin"
+
+
+def access_account_for_admin(session: Session, user: User, account_id: int) -> User:
+    """The staff account ``account_id``, if ``user`` administers accounts (else Forbidden) and it exists."""
+    require(can_administer_accounts(user))
+    account = session.get(User, account_id)
+    if account is None:
+        raise NotFound("未找到该账号")
+    return account
 
 
 def staff_accounts(session: Session, user: User) -> list[User]:
