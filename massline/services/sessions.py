@@ -98,3 +98,25 @@ def revoke_user_sessions(session: Session, user_id: int, now: datetime) -> int:
         .values(revoked_at=now)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def revoke_other_sessions(session: Session, user: User, keep_token: str, now: datetime) -> int:
+    """End every session of ``user`` but the one ``keep_token`` names, which is moved to the user's
+    current token version (a password change: this browser stays logged in); returns how many ended."""
+    keep = token_digest(keep_token)
+    result = session.execute(
+        update(WebSession)
+        .where(
+            WebSession.user_id == user.id,
+            WebSession.token_hash != keep,
+            WebSession.revoked_at.is_(None),
+            WebSession.expires_at > now,
+        )
+        .values(revoked_at=now)
+    )
+    session.execute(
+        update(WebSession)
+        .where(WebSession.token_hash == keep, WebSession.user_id == user.id)
+        .values(token_version=user.token_version)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -22,10 +22,10 @@ from sqlalchemy.orm import Session
 from massline.models import Message, User
 from massline.platform import Platform
 from massline.services import sessions
-from massline.services.access import access_message_by_session, access_user_by_session
+from massline.services.access import access_message_by_session, access_user_by_session, require
 from massline.services.casework import is_supporter_token, issue_supporter_token
 from massline.services.errors import NotFound
-from massline.services.people import user_for_token
+from massline.services.people import can_administer_accounts, user_for_token
 
 
 def platform_of(request: Request) -> Platform:
@@ -206,6 +206,20 @@ def page_official(request: Request, session: SessionDep) -> User:
 
 
 CurrentOfficial = Annotated[User, Depends(page_official)]
+
+
+def page_admin(user: CurrentOfficial) -> User:
+    """The logged-in staff user if they administer accounts; otherwise Forbidden (the 403 page)."""
+    require(can_administer_accounts(user))
+    return user
+
+
+CurrentAdmin = Annotated[User, Depends(page_admin)]
+
+
+def staff_session_token(request: Request) -> str:
+    """The token of this browser's staff session (kept when its user changes their password)."""
+    return _cookie_token(request, STAFF_KEY)
 
 
 def csrf_token(request: Request) -> str:

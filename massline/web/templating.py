@@ -26,6 +26,7 @@ from massline.services.access import can_see_dispatch_queue
 from massline.services.casework import CASE_ACTIONS
 from massline.services.deployment import site_setting
 from massline.services.events import EVENT_LABELS
+from massline.services.people import can_administer_accounts
 from massline.web.deps import csrf_token
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -85,6 +86,7 @@ templates.env.globals["DUE_LABELS"] = DUE_LABELS
 templates.env.globals["SCORE_LABELS"] = SCORE_LABELS
 templates.env.globals["ACTION_LABELS"] = ACTION_LABELS
 templates.env.globals["can_see_dispatch_queue"] = can_see_dispatch_queue
+templates.env.globals["can_administer_accounts"] = can_administer_accounts
 templates.env.globals["EVENT_LABELS"] = EVENT_LABELS
 
 

@@ -99,4 +99,11 @@ ACCESS: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/staff/issues/{issue_id}/{action}"): (STAFF, "as the API's issue actions"),
     ("GET", "/staff/alerts"): (STAFF, "the alerts of the official's scope"),
     ("POST", "/staff/alerts/{alert_id}/{action}"): (STAFF, "the responsible office"),
+    ("GET", "/staff/password"): (STAFF, "one's own password: any official"),
+    ("POST", "/staff/password"): (STAFF, "one's own password (current one checked, limited like the login), audited"),
+    ("GET", "/staff/admin/users"): (STAFF, "admins only; others 403"),
+    ("POST", "/staff/admin/users"): (STAFF, "admins only, audited"),
+    ("POST", "/staff/admin/users/{account_id}/active"): (STAFF, "admins only, audited"),
+    ("POST", "/staff/admin/users/{account_id}/password"): (STAFF, "admins only, audited"),
+    ("GET", "/staff/admin/offices"): (STAFF, "admins only; others 403"),
 }

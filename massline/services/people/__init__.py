@@ -1,15 +1,39 @@
 """Staff accounts and their passwords (argon2id): login (failures throttled per address and username),
-adding users, resets (which revoke the user's sessions).
+adding users, resets (which revoke the user's sessions), one's own password change, deactivating,
+and who staffs each office.
 """
 
-from massline.services.people.accounts import check_add_user, check_login, check_reset_password, user_for_token
+from massline.services.people.accounts import (
+    PasswordChange,
+    check_add_user,
+    check_change_own_password,
+    check_login,
+    check_reset_password,
+    check_set_active,
+    user_for_token,
+)
 from massline.services.people.passwords import DEFAULT_PASSWORDS, Passwords
+from massline.services.people.staffing import (
+    OfficeStaffing,
+    access_account_for_admin,
+    can_administer_accounts,
+    office_staffing,
+    staff_accounts,
+)
 
 __all__ = [
     "DEFAULT_PASSWORDS",
+    "OfficeStaffing",
+    "PasswordChange",
     "Passwords",
+    "access_account_for_admin",
+    "can_administer_accounts",
     "check_add_user",
+    "check_change_own_password",
     "check_login",
     "check_reset_password",
+    "check_set_active",
+    "office_staffing",
+    "staff_accounts",
     "user_for_token",
 ]

@@ -1,4 +1,5 @@
-"""Staff accounts: login (throttled per address and username), adding users, resetting passwords."""
+"""Staff accounts: login (throttled per address and username), adding users, resetting passwords,
+one's own password change, deactivating and reactivating."""
 
 from __future__ import annotations
 
@@ -15,11 +16,14 @@ from massline.services import audit
 from massline.services.errors import NotFound, ValidationFailed
 from massline.services.people.passwords import DEFAULT_PASSWORDS, Passwords, password_problem
 from massline.services.ratelimit import RateLimiter
-from massline.services.sessions import revoke_user_sessions
+from massline.services.sessions import revoke_other_sessions, revoke_user_sessions
 
 USERNAME_RE = re.compile(r"^[a-z0-9._-]{3,64}$")
 LOGIN_FAILED = "用户名或密码错误"
 THROTTLED = "登录失败次数过多，请稍后再试"
+WRONG_CURRENT = "当前密码不正确"
+MISMATCH = "两次输入的新密码不一致"
+SAME_AS_OLD = "新密码不能与当前密码相同"
 
 
 @dataclass
@@ -150,8 +154,84 @@ def check_reset_password(
     user.password_hash = passwords.hash(pw)
     user.token_version += 1  # API tokens and page sessions name the version: both stop working
     revoke_user_sessions(session, user.id, utcnow())
-    audit.record(session, actor, "password_reset", "user", user.id)
+    audit.record(session, actor, "password_reset", "user", user.id, username=user.username)
     return pw
+
+
+@dataclass
+class PasswordChange:
+    """The outcome of changing one's own password: done, or the errors by field (``throttled``: answer 429)."""
+
+    errors: dict[str, str]
+    throttled: bool = False
+
+    @property
+    def done(self) -> bool:
+        return not self.errors
+
+
+def check_change_own_password(
+    session: Session,
+    user: User,
+    current: str,
+    new: str,
+    repeat: str,
+    now: datetime,
+    *,
+    keep_token: str,
+    address: str = "",
+    failures: RateLimiter | None = None,
+    passwords: Passwords = DEFAULT_PASSWORDS,
+) -> PasswordChange:
+    """Change ``user``'s own password after checking the current one.
+
+    A wrong current password counts as a failed login of the same address and
+    username (``failures``, the login's limiter), so the form cannot be used to
+    guess it faster than the login page. On success the user's API tokens stop
+    working and every browser session but ``keep_token``'s (this browser's) is
+    revoked. Errors are returned, not raised, so the caller's transaction
+    commits the failure count.
+    """
+    pair = f"{address}\0{user.username}"
+    if failures is not None and failures.exceeded(session, pair, now):
+        passwords.verify_nobody(current)
+        return PasswordChange({"current": THROTTLED}, throttled=True)
+    if not passwords.verify(user.password_hash, current):
+        if failures is not None:
+            failures.add(session, pair, now)
+        return PasswordChange({"current": WRONG_CURRENT})
+    errors: dict[str, str] = {}
+    if problem := password_problem(new):
+        errors["new"] = problem
+    elif new != repeat:
+        errors["repeat"] = MISMATCH
+    elif new == current:
+        errors["new"] = SAME_AS_OLD
+    if errors:
+        return PasswordChange(errors)
+    if failures is not None:
+        failures.forget(session, pair)
+    user.password_hash = passwords.hash(new)
+    user.token_version += 1
+    session.flush()
+    ended = revoke_other_sessions(session, user, keep_token, now)
+    audit.record(session, user, "password_changed", "user", user.id, other_sessions_ended=ended)
+    return PasswordChange({})
+
+
+def check_set_active(session: Session, actor: User, account: User, active: bool, now: datetime) -> None:
+    """Deactivate (its sessions and API tokens end at once) or reactivate ``account``; an admin cannot
+    deactivate their own account (the platform would be left without anyone to undo it)."""
+    if not active and account.id == actor.id:
+        raise ValidationFailed({"active": "不能停用自己的账号"})
+    if account.is_active == active:
+        return
+    account.is_active = active
+    if not active:
+        account.token_version += 1
+        revoke_user_sessions(session, account.id, now)
+    action = "user_reactivated" if active else "user_deactivated"
+    audit.record(session, actor, action, "user", account.id, username=account.username)
 
 
 def user_for_token(session: Session, user_id: int, token_version: int) -> User:
