@@ -157,6 +157,21 @@ class WriteLock:
             if self._owner == me:
                 self._depth += 1
                 return
+        # a request says it waits (a shared lock on the wait file) for as long as it waits, and a
+        # background writer lets the waiting requests of every process go first (before it queues here)
+        if background and self.lock_file is not None:
+            self._let_requests_go_first()
+        waiting = self._open(self._wait_file()) if not background and self.lock_file is not None else None
+        if waiting is not None:
+            fcntl.flock(waiting, fcntl.LOCK_SH)
+        try:
+            self._acquire(me, background)
+        finally:
+            if waiting is not None:
+                os.close(waiting)
+
+    def _acquire(self, me: int, background: bool) -> None:
+        with self._mutex:
             if self._owner is None:  # a free lock has nobody waiting
                 self._owner, self._depth = me, 1
                 turn = None
@@ -171,12 +186,36 @@ class WriteLock:
             turn.acquire()  # released by the thread that hands the lock over (ownership already set)
         self._lock_file()
 
+    def _wait_file(self) -> Path:
+        assert self.lock_file is not None
+        return self.lock_file.with_name(self.lock_file.name + "-waiting")
+
+    @staticmethod
+    def _open(path: Path) -> int:
+        return os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+
     def _lock_file(self) -> None:
         if self.lock_file is None:
             return
         if self._fd is None:
-            self._fd = os.open(self.lock_file, os.O_RDWR | os.O_CREAT, 0o600)
+            self._fd = self._open(self.lock_file)
         fcntl.flock(self._fd, fcntl.LOCK_EX)  # blocks while another process writes
+
+    def _let_requests_go_first(self) -> None:
+        """Wait (at most ``patience`` seconds) until no request of any process waits to write."""
+        deadline = time.monotonic() + self.patience
+        probe = self._open(self._wait_file())
+        try:
+            while True:
+                try:
+                    fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)  # nobody holds it shared: nobody waits
+                    return
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        return
+                    time.sleep(0.005)
+        finally:
+            os.close(probe)
 
     def _unlock_file(self) -> None:
         if self._fd is not None:

@@ -79,3 +79,30 @@ def test_writers_of_two_processes_queue_on_the_lock_file(deployed: Platform, tmp
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released after the transaction
     finally:
         os.close(fd)
+
+
+def test_a_background_writer_lets_another_process_waiting_request_go_first(deployed: Platform) -> None:
+    if not deployed.settings.is_sqlite:
+        pytest.skip("the lock files are SQLite's")
+    lock = write_lock(deployed.engine)
+    assert lock.lock_file is not None
+    waiting = lock.lock_file.with_name(lock.lock_file.name + "-waiting")
+    request = subprocess.Popen(  # a request of another process waits to write for a second
+        [sys.executable, "-c",
+         "import fcntl, os, time\n"
+         f"fd = os.open({str(waiting)!r}, os.O_RDWR | os.O_CREAT)\n"
+         "fcntl.flock(fd, fcntl.LOCK_SH)\n"
+         "print('waiting', flush=True)\n"
+         "time.sleep(1.0)\n"],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert request.stdout is not None and request.stdout.readline().strip() == "waiting"
+    started = time.monotonic()
+    with deployed.write():  # a request of this process does not wait for it
+        pass
+    assert time.monotonic() - started < 0.5
+    started = time.monotonic()
+    with deployed.write(background=True):  # the worker does
+        waited = time.monotonic() - started
+    request.wait(10)
+    assert 0.5 <= waited < 5
