@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from massline.analysis.text import clean_text
 from massline.models import Category, DeadlineExtension, Message, Office, Reply, User
-from massline.services.casework.staffing import OFFICE_STAFF
+from massline.services.access import OFFICE_ROLES
 from massline.services.errors import Conflict, ValidationFailed
 from massline.services.events import add_event
 from massline.services.routing import compute_due
@@ -106,7 +106,7 @@ def do_assign(session: Session, user: User, message: Message, colleague_id: int,
     """Hand the case to a colleague in the same office."""
     _need_status(message, "assign")
     colleague = session.get(User, colleague_id)
-    if colleague is None or colleague.office_id != message.office_id or colleague.role not in OFFICE_STAFF:
+    if colleague is None or colleague.office_id != message.office_id or colleague.role not in OFFICE_ROLES:
         raise ValidationFailed({"assignee": "只能指派给本单位的工作人员"})
     if not colleague.is_active:
         raise ValidationFailed({"assignee": "该账号已停用"})

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from massline.models import OPEN_STATUSES, DeadlineExtension, Message, Office, User
 from massline.services import audit
 from massline.services.access import (
+    OFFICE_ROLES,
     access_extension_for_decision,
     access_message_by_id,
     access_message_for_action,
@@ -223,7 +224,7 @@ def case_view(session: Session, user: User, message_id: int) -> CaseView:
         colleagues = list(
             session.scalars(
                 select(User).where(
-                    User.office_id == message.office_id, User.is_active.is_(True), User.role.in_(casework.OFFICE_STAFF)
+                    User.office_id == message.office_id, User.is_active.is_(True), User.role.in_(OFFICE_ROLES)
                 )
             )
         )

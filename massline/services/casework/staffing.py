@@ -2,37 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from massline.analysis.text import clean_text
 from massline.models import Office, User
 from massline.services.errors import ValidationFailed
+from massline.services.people import office_staffing
 
-#: the roles that sign for and handle an office's cases
-OFFICE_STAFF = ("official", "office_head")
 UNSTAFFED_MARK = "（无在岗人员）"
 
 
-def _on_duty() -> Select[Any]:
-    return select(User.office_id).where(
-        User.is_active.is_(True), User.role.in_(OFFICE_STAFF), User.office_id.is_not(None)
-    )
-
-
 def offices_without_staff(session: Session) -> set[str]:
-    """Codes of the answering offices (not the dispatch centre) with no active official or office head:
-    a case sent there waits with nobody to sign for it."""
-    return set(
-        session.scalars(select(Office.code).where(Office.is_dispatch.is_(False), Office.id.not_in(_on_duty())))
-    )
+    """Codes of the answering offices (not the dispatch centre) where no active account can take a case
+    (``people.office_staffing``): a case sent there waits with nobody to sign for it."""
+    return {s.office.code for s in office_staffing(session) if s.unstaffed and not s.office.is_dispatch}
 
 
 def has_staff(session: Session, office: Office) -> bool:
-    """True when ``office`` has at least one active official or office head."""
-    return session.scalar(_on_duty().where(User.office_id == office.id).limit(1)) is not None
+    """True when ``office`` has at least one active account that can take its cases."""
+    return office.code not in offices_without_staff(session) or office.is_dispatch
 
 
 def check_staffed(session: Session, office_code: str) -> None:

@@ -31,6 +31,7 @@ from massline.io.deployment_yaml import load_deployment
 from massline.models import Leader, Message, Office, Support, User
 from massline.services import casework
 from massline.services import casework as feedback
+from massline.services.access import OFFICE_ROLES
 from massline.services.classifier import RetrainReport, TrainingSet, retrain, training_set
 from massline.services.crypto import FieldCipher
 from massline.services.deployment import check_apply_deployment
@@ -54,7 +55,6 @@ class Platform(Protocol):
 
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "demo"
-OFFICE_STAFF = ("official", "office_head")
 TRAINING_LIMIT = 3000  # newest labelled cases the demo's model learns from: keeps the first start to seconds
 
 
@@ -82,7 +82,7 @@ def _staff(session: Session, office_id: int | None) -> User | None:
     if office_id is None:
         return None
     return session.scalar(
-        select(User).where(User.office_id == office_id, User.role.in_(OFFICE_STAFF)).order_by(User.id).limit(1)
+        select(User).where(User.office_id == office_id, User.role.in_(OFFICE_ROLES)).order_by(User.id).limit(1)
     )
 
 
