@@ -86,6 +86,7 @@ class MessagePublic(BaseModel):
     rating: int | None = None
     reject_reason: str | None = None
     reopen_count: int = 0
+    due_at: datetime | None = Field(None, description="办理期限: the office's deadline while the case is open")
 
 
 class MessagePage(BaseModel):

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from massline.models import Message, Support, User
 from massline.platform import Platform
 from massline.services import casework as cases
+from massline.services.intake import MessageInput, check_submit
 from massline.services.ratelimit import RateLimiter
 from massline.web.templating import templates
 from tests.web_helpers import Browser, serve, submit
@@ -250,3 +251,21 @@ def test_the_form_offers_every_kind_the_platform_accepts(browser: Browser, deplo
     with deployed.read() as s:
         assert s.scalar(select(Message.kind).where(Message.tracking_code == code)) == "举报"
     assert "<option>举报</option>" in browser.get("/messages").text  # the board filters by every kind too
+
+
+def test_the_public_page_shows_the_deadline_while_the_case_is_open(browser: Browser, deployed: Platform) -> None:
+    data = MessageInput(title="楼道灯坏了", body="解放街道一个小区楼道的灯坏了一个月，晚上很黑，请尽快修理。", kind="投诉",
+                        region="cs-xc-jf", category="城乡建设")  # fmt: skip
+    with deployed.write() as s:
+        message_id = check_submit(s, deployed.cipher, data, deployed.now()).message.id  # routed: a deadline
+    with deployed.read() as s:
+        message = s.get(Message, message_id)
+        assert message is not None and message.due_at is not None and message.office is not None
+        due = message.due_at.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d")
+        office = message.office.name
+    page = browser.get(f"/messages/{message_id}").text
+    assert f"办理期限：<time" in page and f">{due}</time>（{office}须在此前答复）" in page
+    assert browser.get(f"/api/v1/messages/{message_id}").json()["due_at"] is not None
+    _reply(deployed, message_id)
+    assert "办理期限" not in browser.get(f"/messages/{message_id}").text  # answered: no deadline any more
+    assert browser.get(f"/api/v1/messages/{message_id}").json()["due_at"] is None

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from massline.analysis.text import mask_name, redact
-from massline.models import ANONYMOUS_AUTHOR, Message
+from massline.models import ANONYMOUS_AUTHOR, OPEN_STATUSES, Message
 from massline.services.events import EVENT_LABELS
 
 
@@ -57,6 +57,8 @@ class PublicMessage:
     reject_reason: str | None = None
     reopen_count: int = 0
     oppose_count: int = 0
+    #: the deadline the handling office works to, while the case is open (办理期限, shown to the public)
+    due_at: datetime | None = None
 
 
 def public_author(name: str) -> str:
@@ -103,4 +105,5 @@ def public_message(message: Message, *, with_history: bool = False, owner: bool 
         rating=ratings[-1].score if ratings else None,
         reject_reason=redact(message.reject_reason) if message.reject_reason else None,
         reopen_count=message.reopen_count,
+        due_at=message.due_at if message.status in OPEN_STATUSES and message.office_id is not None else None,
     )
