@@ -264,7 +264,7 @@ def test_the_public_page_shows_the_deadline_while_the_case_is_open(browser: Brow
         due = message.due_at.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d")
         office = message.office.name
     page = browser.get(f"/messages/{message_id}").text
-    assert f"办理期限：<time" in page and f">{due}</time>（{office}须在此前答复）" in page
+    assert "办理期限：<time" in page and f">{due}</time>（{office}须在此前答复）" in page
     assert browser.get(f"/api/v1/messages/{message_id}").json()["due_at"] is not None
     _reply(deployed, message_id)
     assert "办理期限" not in browser.get(f"/messages/{message_id}").text  # answered: no deadline any more
