@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+import pytest
 
 from massline.platform import Platform
 from massline.web.app import create_app
@@ -73,3 +75,13 @@ def submit(browser: Browser, **fields: str) -> tuple[str, str, httpx.Response]:
     secret = re.search(r'id="tracking-secret">([A-Z0-9]+)<', response.text)
     assert code and secret
     return code.group(1), secret.group(1), response
+
+
+def freeze_mid_window(platform: Platform, monkeypatch: pytest.MonkeyPatch, window: float) -> datetime:
+    """Stop ``platform``'s clock in the middle of a rate-limit window of ``window`` seconds: the limiters'
+    sliding window weighs the previous window's count, so a test that crossed a window boundary would
+    count a little under its limit."""
+    middle = (platform.now().timestamp() // window) * window + window / 2
+    frozen = datetime.fromtimestamp(middle, tz=UTC)
+    monkeypatch.setattr(platform, "now", lambda: frozen)
+    return frozen

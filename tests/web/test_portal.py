@@ -17,7 +17,7 @@ from massline.services import casework as cases
 from massline.services.intake import MessageInput, check_submit
 from massline.services.ratelimit import RateLimiter
 from massline.web.templating import templates
-from tests.web_helpers import Browser, serve, submit
+from tests.web_helpers import Browser, freeze_mid_window, serve, submit
 
 PHONE, ID_NUMBER, CONTACT = "13812345678", "11010519491231002X", "13900001111"
 
@@ -166,8 +166,9 @@ def test_track_private_case_rate_and_reopen(browser: Browser, deployed: Platform
     assert browser.get("/track/case").status_code == 303
 
 
-def test_submissions_are_rate_limited(browser: Browser, deployed: Platform) -> None:
+def test_submissions_are_rate_limited(browser: Browser, deployed: Platform, monkeypatch: pytest.MonkeyPatch) -> None:
     deployed.submit_limiter = RateLimiter("submit", 1, 600)
+    freeze_mid_window(deployed, monkeypatch, 600)
     submit(browser, title="第一条留言")
     r = browser.post_form("/submit", {"title": "第二条留言", "body": "第二条留言的内容足够长了。", "kind": "建言"},
                           form_page="/submit")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from massline.models import AuditLog, User
 from massline.platform import Platform
 from tests.conftest import PASSWORD
-from tests.web_helpers import Browser, login, serve
+from tests.web_helpers import Browser, freeze_mid_window, login, serve
 
 NEW = "Fresh-password-789"
 SHOWN = re.compile(r'id="shown-password">([^<]+)<')
@@ -98,7 +98,10 @@ def test_changing_ones_password_keeps_this_session_and_ends_the_others(url: str,
     assert (row.actor_id, row.object_id, row.detail["other_sessions_ended"]) == (jsj.id, jsj.id, 1)
 
 
-def test_wrong_current_passwords_are_throttled_like_logins(url: str, deployed: Platform) -> None:
+def test_wrong_current_passwords_are_throttled_like_logins(
+    url: str, deployed: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    freeze_mid_window(deployed, monkeypatch, deployed.settings.lockout_minutes * 60)
     with Browser(url) as staff:
         login(staff, "jsj.a", PASSWORD)
         statuses = [_change(staff, f"Wrong-password-{i}", NEW).status_code

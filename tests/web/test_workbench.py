@@ -16,7 +16,7 @@ from massline.web.workbench import safe_next
 from massline.worker import Worker
 from tests.conftest import PASSWORD
 from tests.services.pipeline.test_pipeline import tiny_model
-from tests.web_helpers import Browser, login, serve, submit
+from tests.web_helpers import Browser, freeze_mid_window, login, serve, submit
 
 QUEUED = {"title": "居住证续签咨询", "body": "请问在解放街道居住证到期后续签需要准备哪些材料？", "kind": "咨询",
           "region": "cs-xc-jf"}
@@ -71,7 +71,10 @@ def test_pages_need_a_login_and_next_is_only_local(staff: Browser) -> None:
     assert r.headers["location"] == "/staff/dispatch?page=1"
 
 
-def test_wrong_passwords_throttle_this_address_for_that_username(staff: Browser) -> None:
+def test_wrong_passwords_throttle_this_address_for_that_username(
+    staff: Browser, deployed: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    freeze_mid_window(deployed, monkeypatch, deployed.settings.lockout_minutes * 60)
     for username in ("rsj.a", "nobody.here"):  # an account or not: the same answers
         for _ in range(5):
             r = staff.post_form("/staff/login", {"username": username, "password": "wrong-password"},
