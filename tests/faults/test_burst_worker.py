@@ -21,8 +21,6 @@ import csv
 import json
 import os
 import random
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -39,6 +37,7 @@ from massline.models import Message, MessageAnalysis
 from massline.platform import Platform
 from massline.services.alerts import AlertParams
 from massline.services.pipeline import analysis_context, pipeline_version
+from tests.faults.served import Server
 
 pytestmark = pytest.mark.slow
 
@@ -94,12 +93,6 @@ def _regions() -> list[str]:
 # ---- the server ---------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _env(instance: Path, database_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MASSLINE_")}
     env.update(
@@ -113,41 +106,6 @@ def _env(instance: Path, database_url: str) -> dict[str, str]:
 def _massline(env: dict[str, str], *args: str) -> None:
     done = subprocess.run([sys.executable, "-m", "massline.cli", *args], env=env, capture_output=True, timeout=120)
     assert done.returncode == 0, (done.stdout + done.stderr).decode()[-3000:]
-
-
-class Server:
-    """``massline serve`` (with its worker) as a child process on a loopback port."""
-
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.env, self.log, self.port = env, log, _free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        cmd = [sys.executable, "-m", "massline.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port)]
-        with self.log.open("ab") as log:
-            self.proc = subprocess.Popen(cmd, env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and self.proc.poll() is None:
-            try:
-                if httpx.get(f"{self.base}/api/v1/health", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        raise AssertionError(f"the server did not start: {self.tail()}")
-
-    def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
-
-    def tail(self, chars: int = 4000) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")[-chars:]
 
 
 # ---- the burst ----------------------------------------------------------------------------------

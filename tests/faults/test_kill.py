@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -31,6 +30,7 @@ import httpx
 import pytest
 
 from tests.conftest import PG_URL, _build
+from tests.faults.served import Server
 
 # the test runs its own processes on SQLite files: once is enough (skipped in the PostgreSQL run)
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(bool(PG_URL), reason="runs on SQLite files of its own")]
@@ -56,12 +56,6 @@ def _deployed_db(tmp: Path, name: str) -> Path:
     return db
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _check_file(db: Path) -> None:
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
@@ -69,32 +63,6 @@ def _check_file(db: Path) -> None:
 
 
 # ---- 1. the server killed under a flood of submissions ------------------------------------------
-
-
-class Server:
-    """``massline serve`` (with the worker) as a child process on a loopback port."""
-
-    def __init__(self, env: dict[str, str], port: int, log: Path) -> None:
-        self.env, self.port, self.log = env, port, log
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        cmd = [sys.executable, "-m", "massline.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port)]
-        with self.log.open("ab") as log:
-            self.proc = subprocess.Popen(cmd, env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"http://127.0.0.1:{self.port}/api/v1/health", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.05)
-        raise AssertionError(f"the server did not start: {self.log.read_text()[-2000:]}")
-
-    def kill(self) -> None:
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(timeout=10)
 
 
 class Flood:
@@ -133,9 +101,9 @@ class Flood:
 
 def test_server_killed_under_a_flood_of_submissions(tmp_path: Path) -> None:
     db = _deployed_db(tmp_path, "serve.db")
-    server = Server(_env(tmp_path, db), _free_port(), tmp_path / "serve.log")
+    server = Server(_env(tmp_path, db), tmp_path / "serve.log")
     server.start()
-    flood = Flood(f"http://127.0.0.1:{server.port}")
+    flood = Flood(server.base)
     clients = [threading.Thread(target=flood.client) for _ in range(CLIENTS)]
     for t in clients:
         t.start()
