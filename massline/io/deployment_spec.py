@@ -207,6 +207,41 @@ class LanguageSpec(_Spec):
     rules: dict[str, str | list[str]] = {}
 
 
+class CaseworkSpec(_Spec):
+    """The ``casework:`` section: how this deployment reviews, supervises and closes cases.
+
+    Every value has a default, so older deployment files load unchanged. The
+    platform reads it through ``services.policy.casework_policy``.
+    """
+
+    #: "pre": a message is public only after review (People's Daily board); "post": public at
+    #: once, reviewed afterwards (a moderator can still withhold or redact it)
+    moderation: Literal["pre", "post"] = "post"
+    #: a reply is published only after the office head approves it
+    reply_approval: bool = False
+    #: transfers (退单) and deadline extensions are decided by the dispatch centre, not the office
+    centre_approves_transfers: bool = True
+    centre_approves_extensions: bool = True
+    #: hours before the deadline at which the handler is reminded (0 = no reminder)
+    remind_before_hours: int = Field(default=24, ge=0)
+    #: hours past the deadline at which an overdue case goes up to the office head, then the centre
+    escalate_to_head_after_hours: int = Field(default=0, ge=0)
+    escalate_to_centre_after_hours: int = Field(default=48, ge=0)
+    #: days after the reply after which an unrated case closes by itself (0 = only a rating closes it)
+    close_after_days: int = Field(default=7, ge=0)
+    #: days after the reply after which an unrated case enters the 回访 (callback) queue
+    callback_after_days: int = Field(default=3, ge=0)
+
+    @model_validator(mode="after")
+    def _head_before_centre(self) -> CaseworkSpec:
+        if self.escalate_to_centre_after_hours < self.escalate_to_head_after_hours:
+            raise ValueError(
+                "escalate_to_centre_after_hours 不能小于 escalate_to_head_after_hours "
+                "(a case reaches the centre after the office head)"
+            )
+        return self
+
+
 class DeploymentSpec(_Spec):
     """A validated deployment, with the taxonomy resolved to a tree."""
 
@@ -217,6 +252,7 @@ class DeploymentSpec(_Spec):
     users: list[UserSpec] = []
     deadlines: DeadlineSpec = DeadlineSpec()
     language: LanguageSpec = LanguageSpec()
+    casework: CaseworkSpec = CaseworkSpec()
 
     def iter_regions(self) -> Iterator[tuple[RegionSpec, str | None]]:
         """Yield ``(region, parent_code)`` depth first, parents before children."""

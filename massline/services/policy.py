@@ -1,0 +1,26 @@
+"""The deployment's casework policy: review before publishing, approvals, reminders, escalation, closing.
+
+The ``casework:`` section of the deployment file (``io.deployment_spec.CaseworkSpec``)
+is stored as JSON in the ``casework_policy`` site setting when the configuration
+loads; ``casework_policy(session)`` reads it back (defaults when none was loaded).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from massline.io.deployment_yaml import CaseworkSpec
+from massline.models import SiteSetting
+
+__all__ = ["CaseworkPolicy", "casework_policy"]
+
+CaseworkPolicy = CaseworkSpec
+"""The policy's type: the deployment file's ``casework:`` section, validated."""
+
+
+def casework_policy(session: Session) -> CaseworkPolicy:
+    """The deployment's casework policy (the defaults of ``CaseworkSpec`` when none was loaded)."""
+    row = session.get(SiteSetting, "casework_policy")
+    if row is None or not row.value:
+        return CaseworkPolicy()
+    return CaseworkPolicy.model_validate_json(row.value)
