@@ -2,6 +2,7 @@
 
 from massline.models.alerts import ALERT_KINDS, ALERT_STATUSES, Alert
 from massline.models.analysis import MessageAnalysis, MessageBandKey
+from massline.models.attachments import ATTACHMENT_STATE_LABELS, ATTACHMENT_STATES, Attachment
 from massline.models.audit import AuditLog
 from massline.models.base import Base, utcnow
 from massline.models.deadlines import DeadlineRule, SiteSetting
@@ -47,8 +48,11 @@ __all__ = [
     "ALERT_KINDS",
     "ANONYMOUS_AUTHOR",
     "ALERT_STATUSES",
+    "ATTACHMENT_STATES",
+    "ATTACHMENT_STATE_LABELS",
     "ISSUE_STATUSES",
     "Alert",
+    "Attachment",
     "Issue",
     "IssueCluster",
     "IssueCommitment",
