@@ -70,6 +70,17 @@ class Settings(BaseSettings):
     )
     api_token_max_age_seconds: int = Field(default=12 * 3600, description="Lifetime of an API bearer token.")
     reopen_escalation_threshold: int = Field(default=2, description="Reopens after which a case is escalated.")
+    attachment_max_files: int = Field(
+        default=5, ge=0, description="Files a citizen may attach to one message (0 = no attachments)."
+    )
+    attachment_max_file_mb: int = Field(default=10, ge=1, description="Largest attachment, in MB.")
+    attachment_max_total_mb: int = Field(default=20, ge=1, description="All attachments of one message together, in MB.")
+    attachment_max_side: int = Field(
+        default=2560, ge=200, description="Photos are scaled down to at most this many pixels on their longer side."
+    )
+    attachment_max_pixels: int = Field(
+        default=40_000_000, ge=1_000_000, description="Photos with more pixels are refused (decompression bombs)."
+    )
     argon2_time_cost: int = Field(default=3, ge=1, description="argon2id passes per password hash.")
     argon2_memory_kib: int = Field(default=65536, ge=8, description="argon2id memory per password hash (KiB).")
     trust_forwarded_for: bool = Field(

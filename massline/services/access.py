@@ -103,6 +103,8 @@ def can_act(user: User, action: str, message: Message) -> bool:
         return user.role == "dispatcher" or _handles(user, message)
     if action == "reveal_contact":
         return _handles(user, message)
+    if action == "review_attachments":  # photos and documents shown to the public or hidden
+        return user.role in ("dispatcher", "admin")
     if action == "extend_decide":
         return user.role == "office_head" and message.office_id == user.office_id
     if action in CASEWORK_ACTIONS:

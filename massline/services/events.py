@@ -37,6 +37,8 @@ EVENT_LABELS = {
     "category_changed": "更正分类",
     "issue_replied": "问题统一答复",
     "issue_reply_notice": "所属问题已统一答复（本件未纳入）",
+    "attachments_added": "上传附件",
+    "attachment_reviewed": "审核附件",
 }
 
 

@@ -15,7 +15,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from massline import __version__
 from massline.platform import Platform
-from massline.web import api, api_issues, dashboard, portal, public_issues, staff_accounts, workbench
+from massline.web import (
+    api,
+    api_attachments,
+    api_issues,
+    attachments,
+    dashboard,
+    portal,
+    public_issues,
+    staff_accounts,
+    workbench,
+)
 from massline.web.errors import CatchUnhandled, add_error_handlers, error_answer
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -126,6 +136,7 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.state.platform = platform
     app.add_middleware(CatchUnhandled)  # the 500 answer, inside the session: its error page has the session
     app.add_middleware(RefuseNul)
+    app.add_middleware(attachments.UploadLimit, max_bytes=platform.settings.attachment_max_total_mb * 1024 * 1024)
     app.add_middleware(
         SessionMiddleware,
         secret_key=platform.secret_key,
@@ -139,11 +150,13 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.mount("/api/docs-assets", StaticFiles(directory=SWAGGER_DIR), name="api-docs-assets")
     app.include_router(api.router)
     app.include_router(api_issues.router)
+    app.include_router(api_attachments.router)
     app.include_router(portal.router)
     app.include_router(workbench.router)
     app.include_router(staff_accounts.router)
     app.include_router(dashboard.router)
     app.include_router(public_issues.router)
+    app.include_router(attachments.router)
 
     @app.get("/api/docs", include_in_schema=False)
     async def api_docs() -> HTMLResponse:

@@ -18,13 +18,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from massline.models import STATUS_LABELS, Message
 from massline.platform import Platform
 from massline.services import casework as board
 from massline.services import casework as feedback
-from massline.services import intake
+from massline.services import attachments, intake
 from massline.services.access import access_message_by_tracking, access_public_message, can_rate, can_reopen
 from massline.services.casework import public_author, public_message
 from massline.services.deployment import directory
@@ -38,7 +38,9 @@ from massline.web.deps import (
     follow_case,
     followed_case,
     forget_case,
+    platform_of,
 )
+from massline.web.attachments import Uploads, staged
 from massline.web.ids import Key, PathId
 from massline.web.templating import flash, render
 
@@ -90,8 +92,12 @@ def messages(
 @router.get("/messages/{message_id}", response_class=HTMLResponse, include_in_schema=False)
 def message_page(request: Request, message_id: PathId, session: SessionDep) -> Response:
     """One public message: redacted text, public history and reply."""
-    pm = public_message(access_public_message(session, message_id), with_history=True)
-    return render(request, "portal/message.html", {"nav": "board", "m": pm})
+    message = access_public_message(session, message_id)
+    pm = public_message(message, with_history=True)
+    files = attachments.attachments_of(session, message, public=True)
+    return render(request, "portal/message.html", {
+        "nav": "board", "m": pm, "files": files, "files_url": f"/messages/{message_id}/attachments",
+    })
 
 
 _STANCE_THANKS = {"support": "感谢您的支持！", "oppose": "已记录您的反对意见。"}
@@ -167,6 +173,7 @@ def _submit_form(
     return render(request, "portal/submit.html", {
         "nav": "submit", "directory": directory(session), "kinds": intake.KINDS, "kind_notes": intake.KIND_NOTES,
         "values": values, "errors": errors, "limits": intake, "author_hint": author_hint(),
+        "file_limits": attachments.limits_of(platform_of(request).settings), "accepted": attachments.ACCEPTED,
     }, status_code=status)
 
 
@@ -177,17 +184,23 @@ def submit_form(request: Request, session: SessionDep, to: str = "") -> Response
 
 
 @router.post("/submit", dependencies=[CsrfChecked], response_class=HTMLResponse, include_in_schema=False)
-def submit(request: Request, form: Annotated[SubmitForm, Form()], platform: PlatformDep) -> Response:
-    """Check and store a message (once per form token), then redirect to the confirmation (303).
+def submit(
+    request: Request, form: Annotated[SubmitForm, Form()], platform: PlatformDep, uploads: Uploads
+) -> Response:
+    """Check and store a message with its attachments (once per form token), then redirect to the
+    confirmation (303).
 
     Posting the same form again (a refresh, a double click) stores nothing more
-    and leads to the same confirmation; a problem re-renders the form as typed.
+    and leads to the same confirmation; a problem re-renders the form as typed
+    (the files must be chosen again) and stores nothing, files included.
     """
     token = form.form_token.strip()[: intake.KEY_MAX] or None
     try:
         platform.rate_limit(platform.submit_limiter, client_key(request, platform))
-        with platform.write() as session:
-            result = intake.check_submit(session, platform.cipher, form.to_input(), platform.now(), key=token)
+        with staged(platform, uploads) as files, platform.write() as session:
+            result = attachments.check_submit_with_files(
+                session, platform.cipher, form.to_input(), files, platform.now(), key=token
+            )
     except ValidationFailed as exc:
         with platform.read() as session:
             return _submit_form(request, session, form, exc.errors, 422)
@@ -229,8 +242,10 @@ def _case_page(
     values: Mapping[str, Any] | None = None, status: int = 200,
 ) -> Response:
     pm = public_message(message, with_history=True, owner=True)
+    session = object_session(message)
+    files = attachments.attachments_of(session, message) if session is not None else []
     return render(request, "portal/track_case.html", {
-        "nav": "track", "m": pm, "is_public": message.is_public,
+        "nav": "track", "m": pm, "is_public": message.is_public, "files": files, "files_url": "/track/case/attachments",
         "can_rate": can_rate(message), "can_reopen": can_reopen(message),
         "errors": errors or {}, "values": values or {},
     }, status_code=status, no_store=True)

@@ -19,10 +19,11 @@ from starlette.concurrency import run_in_threadpool
 
 from massline.models import STATUS_LABELS, User
 from massline.platform import Platform
+from massline.services import attachments
 from massline.services import casework as board
 from massline.services import casework as cases
 from massline.services import people as accounts
-from massline.services.access import reads_own_office_only
+from massline.services.access import can_act, reads_own_office_only
 from massline.services.casework import analysis_view, urgency_levels
 from massline.services.classifier import model_in_use
 from massline.services.deployment import directory
@@ -176,7 +177,8 @@ def _case_page(
         "draft": next((r for r in m.replies if r.status == "draft"), None),
         "can_reveal": view.can_reveal_contact, "can_decide": view.can_decide_extensions,
         "categories": directory(session).categories, "unstaffed": cases.offices_without_staff(session),
-        "reopen_reason": cases.reopen_reason(m),
+        "reopen_reason": cases.reopen_reason(m), "files": attachments.attachments_of(session, m),
+        "files_url": f"/staff/cases/{m.id}/attachments", "can_review_files": can_act(user, "review_attachments", m),
         "errors": errors or {}, "values": values or {}, "contact": contact,
     }, status_code=status, no_store=contact is not None)
 
