@@ -27,7 +27,7 @@ from datetime import datetime
 from functools import partial
 
 from massline.platform import Platform
-from massline.services import alerts, issues
+from massline.services import alerts, attachments, issues
 from massline.services import search as search_backlog
 from massline.services.pipeline import (
     PipelineReport,
@@ -130,8 +130,20 @@ class Worker:
         """Add every message waiting for the search index to it (one transaction per batch); returns how many."""
         return search_backlog.index_backlog(partial(self.platform.write, background=True), self._stop.is_set)
 
+    def recover_attachments(self) -> tuple[int, int]:
+        """Finish the attachment files a process that died mid-submission left (``attachments.recover_files``)."""
+        root = attachments.attachments_root(self.platform.settings)
+        with self.platform.read() as session:
+            return attachments.recover_files(session, root, self.platform.now())
+
     def run_forever(self) -> None:
         """Analyse every ``interval`` seconds until :meth:`stop`; errors are logged, never fatal."""
+        try:
+            renamed, removed = self.recover_attachments()
+            if renamed or removed:
+                log.info("attachments: %d files finished, %d left-over files removed", renamed, removed)
+        except Exception:
+            log.exception("attachments: recovering files failed")
         while not self._stop.is_set():
             try:
                 report = self.run_once()
