@@ -74,7 +74,9 @@ class Settings(BaseSettings):
         default=5, ge=0, description="Files a citizen may attach to one message (0 = no attachments)."
     )
     attachment_max_file_mb: int = Field(default=10, ge=1, description="Largest attachment, in MB.")
-    attachment_max_total_mb: int = Field(default=20, ge=1, description="All attachments of one message together, in MB.")
+    attachment_max_total_mb: int = Field(
+        default=20, ge=1, description="All attachments of one message together, in MB."
+    )
     attachment_max_side: int = Field(
         default=2560, ge=200, description="Photos are scaled down to at most this many pixels on their longer side."
     )

@@ -22,13 +22,14 @@ from sqlalchemy.orm import Session, object_session
 
 from massline.models import STATUS_LABELS, Message
 from massline.platform import Platform
+from massline.services import attachments, intake
 from massline.services import casework as board
 from massline.services import casework as feedback
-from massline.services import attachments, intake
 from massline.services.access import access_message_by_tracking, access_public_message, can_rate, can_reopen
 from massline.services.casework import public_author, public_message
 from massline.services.deployment import directory
 from massline.services.errors import Conflict, NotFound, RateLimited, ValidationFailed
+from massline.web.attachments import Uploads, staged
 from massline.web.deps import (
     CsrfChecked,
     PlatformDep,
@@ -40,7 +41,6 @@ from massline.web.deps import (
     forget_case,
     platform_of,
 )
-from massline.web.attachments import Uploads, staged
 from massline.web.ids import Key, PathId
 from massline.web.templating import flash, render
 

@@ -29,11 +29,12 @@ from sqlalchemy.orm import Session
 from massline.config import Settings
 from massline.io.deployment_yaml import load_deployment
 from massline.models import Leader, Message, Office, Support, User
-from massline.services import casework
+from massline.services import attachments, casework
 from massline.services import casework as feedback
 from massline.services.access import OFFICE_ROLES
 from massline.services.classifier import RetrainReport, TrainingSet, retrain, training_set
 from massline.services.crypto import FieldCipher
+from massline.services.demo.photos import demo_photo
 from massline.services.deployment import check_apply_deployment
 from massline.services.errors import ValidationFailed
 from massline.services.intake import MessageInput, check_submit
@@ -179,6 +180,18 @@ def _replay(session: Session, platform: Platform, row: dict[str, Any], created: 
         feedback.check_reopen(session, message, reason, rated)
 
 
+def _attach_photo(session: Session, photos: attachments.StagedFiles, created: datetime) -> None:
+    """The photo of the message just replayed, shown to the public by the dispatch centre an hour later."""
+    message = session.scalar(select(Message).order_by(Message.id.desc()).limit(1))
+    dispatcher = session.scalar(select(User).where(User.role == "dispatcher").order_by(User.id).limit(1))
+    assert message is not None and dispatcher is not None
+    last_change = message.updated_at
+    (photo,) = attachments.do_attach(session, message, photos, created)
+    session.flush()
+    attachments.check_review(session, dispatcher, message.id, photo.id, "show", "", created + timedelta(hours=1))
+    message.updated_at = max(last_change, message.updated_at)
+
+
 def _add_supports(session: Session, message: Message, count: int, opposes: int, created: datetime) -> None:
     for i in range(count + opposes):
         stance = "support" if i < count else "oppose"
@@ -201,7 +214,10 @@ def load_demo(platform: Platform, demo_dir: Path = DEMO_DIR, seed: int = 2026112
         if line.strip()
     ]
     report = DemoReport()
-    with platform.write() as session:
+    photo_row = next((row for row in rows if row.get("photo")), None)  # one message comes with a photo
+    uploads = [demo_photo(photo_row["photo"])] if photo_row else []
+    root, limits = attachments.attachments_root(platform.settings), attachments.limits_of(platform.settings)
+    with attachments.staged_files(root, uploads, limits) as photos, platform.write() as session:
         load = check_apply_deployment(session, spec, passwords=platform.passwords)
         report.passwords = load.users_created
         timed = []
@@ -217,6 +233,8 @@ def load_demo(platform: Platform, demo_dir: Path = DEMO_DIR, seed: int = 2026112
                 message = session.scalar(select(Message).order_by(Message.id.desc()).limit(1))
                 assert message is not None
                 _add_supports(session, message, supports, opposes, created)
+            if row is photo_row:
+                _attach_photo(session, photos, created)
             report.messages += 1
     if report.passwords:
         path = platform.settings.instance_dir / "demo-credentials.txt"
