@@ -14,7 +14,7 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -83,10 +83,9 @@ class UploadLimit:
         if not headers.get(b"content-type", b"").startswith(b"multipart/"):
             await self.app(scope, receive, send)
             return
+        message = f"附件合计不能超过 {(self.max_bytes - FORM_ALLOWANCE) // (1024 * 1024)} MB"
         length = headers.get(b"content-length", b"")
         if length.isdigit() and int(length) > self.max_bytes:
-            limit = (self.max_bytes - FORM_ALLOWANCE) // (1024 * 1024)
-            message = f"附件合计不能超过 {limit} MB"
             response = error_answer(Request(scope), 413, message, errors={FIELD: message})
             await response(scope, receive, send)
             return
@@ -94,11 +93,11 @@ class UploadLimit:
 
         async def counted() -> Message:
             nonlocal seen
-            message = await receive()
-            seen += len(message.get("body", b""))
-            if seen > self.max_bytes:  # a body without (or lying about) its length: stop reading it
-                return {"type": "http.disconnect"}
-            return message
+            received = await receive()
+            seen += len(received.get("body", b""))
+            if seen > self.max_bytes:  # a body sent without its length: stop reading it
+                raise HTTPException(status_code=413, detail=message)
+            return received
 
         await self.app(scope, counted, send)
 

@@ -202,3 +202,21 @@ def test_api_refuses_a_bad_file_in_chinese_and_stores_nothing(api: httpx.Client,
     bad_json = api.post("/api/v1/messages/with-attachments", data={"message": "{"})
     assert bad_json.status_code == 422 and "JSON" in bad_json.json()["detail"]
     assert _counts(deployed) == (0, 0) and _files_on_disk(deployed) == []
+
+
+def test_an_oversized_body_without_a_length_is_cut_off(deployed: Platform) -> None:
+    deployed.settings.attachment_max_total_mb = 1
+    head = (b'--B\r\nContent-Disposition: form-data; name="message"\r\n\r\n{}\r\n--B\r\nContent-Disposition: form-data; '
+            b'name="attachments"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-')  # fmt: skip
+
+    def chunks() -> Iterator[bytes]:  # streamed: no Content-Length
+        yield head
+        for _ in range(30):
+            yield b"0" * 100_000
+        yield b"\r\n--B--\r\n"
+
+    with serve(deployed) as url:
+        answer = httpx.post(f"{url}/api/v1/messages/with-attachments", content=chunks(),
+                            headers={"content-type": "multipart/form-data; boundary=B"})  # fmt: skip
+    assert answer.status_code == 413 and answer.json()["detail"] == "附件合计不能超过 1 MB"
+    assert _counts(deployed) == (0, 0) and _files_on_disk(deployed) == []
