@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from massline.models import Attachment, Message, MessageEvent
 from massline.platform import Platform
-from tests.attachment_files import FAKE_JPEG, PDF, jpeg_with_gps
+from tests.attachment_files import FAKE_JPEG, PDF, jpeg_with_gps, png
 from tests.conftest import PASSWORD, token_for
 from tests.web_helpers import Browser, login, serve
 
@@ -220,3 +220,15 @@ def test_an_oversized_body_without_a_length_is_cut_off(deployed: Platform) -> No
                             headers={"content-type": "multipart/form-data; boundary=B"})  # fmt: skip
     assert answer.status_code == 413 and answer.json()["detail"] == "附件合计不能超过 1 MB"
     assert _counts(deployed) == (0, 0) and _files_on_disk(deployed) == []
+
+
+def test_a_shown_file_of_a_private_message_stays_private(api: httpx.Client, deployed: Platform) -> None:
+    body = '{"title": "家里漏水", "body": "楼上漏水到我家已经一个月，物业不管，请帮忙协调。", "kind": "求助", "is_public": false}'
+    sent = api.post("/api/v1/messages/with-attachments", data={"message": body},
+                    files=[("attachments", ("漏水.png", png(), "image/png"))])  # fmt: skip
+    mid, aid = sent.json()["id"], sent.json()["attachments"][0]["id"]
+    shown = api.post(f"/api/v1/cases/{mid}/attachments/{aid}/review", json={"decision": "show"},
+                     headers=token_for(api, "admin"))  # fmt: skip
+    assert shown.status_code == 200 and shown.json()["review_state"] == "shown"
+    assert api.get(f"/api/v1/messages/{mid}/attachments/{aid}").status_code == 404
+    assert api.get(f"/api/v1/messages/{mid}/attachments").status_code == 404
