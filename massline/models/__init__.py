@@ -5,6 +5,13 @@ from massline.models.analysis import MessageAnalysis, MessageBandKey
 from massline.models.audit import AuditLog
 from massline.models.base import Base, utcnow
 from massline.models.deadlines import DeadlineRule, SiteSetting
+from massline.models.followup import (
+    DEADLINE_STEPS,
+    RESOLVED_ANSWERS,
+    SATISFIED_ANSWERS,
+    Callback,
+    DeadlineStep,
+)
 from massline.models.issues import (
     ISSUE_STATUSES,
     Issue,
@@ -45,6 +52,11 @@ from massline.models.taxonomy import Category
 
 __all__ = [
     "ALERT_KINDS",
+    "DEADLINE_STEPS",
+    "RESOLVED_ANSWERS",
+    "SATISFIED_ANSWERS",
+    "Callback",
+    "DeadlineStep",
     "ANONYMOUS_AUTHOR",
     "ALERT_STATUSES",
     "ISSUE_STATUSES",
