@@ -138,6 +138,7 @@ def inbox(
         "attention": board.attention,
         "rows": [(m, board.due_state(m, now, soon)) for m in result.items],
         "urgency": urgency_levels(session, [m.id for m in result.items]),
+        "reminded": cases.reminded_ids(session, [m.id for m in result.items]),
         "directory": directory(session), "statuses": STATUS_LABELS, "kinds": KINDS, "errors": errors,
     }, status_code=422 if errors else 200)
 
