@@ -103,6 +103,8 @@ def test_recording_a_callback_on_the_page(deployed: Platform, api: httpx.Client)
     with deployed.read() as s:
         assert s.get(Message, mid).status == "closed"
     assert "记录回访" not in browser.get(f"/staff/cases/{mid}").text
+    dashboard = browser.get("/staff/dashboard").text
+    assert 'id="kpi-resolved">100%' in dashboard and 'id="kpi-callback-satisfied">100%' in dashboard
     assert "督办" in browser.get("/staff/escalated").text
 
 

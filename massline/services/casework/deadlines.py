@@ -104,7 +104,13 @@ def _escalate(session: Session, now: datetime, level: str, after_hours: int) -> 
 
 def _follow_deadlines(session: Session) -> None:
     """Escalation levels follow the current deadline: a moved deadline starts the ladder again."""
-    for message in session.scalars(select(Message).where(Message.escalation_level.is_not(None))):
+    at_level = exists().where(
+        DeadlineStep.message_id == Message.id,
+        DeadlineStep.step == Message.escalation_level,
+        DeadlineStep.due_at == Message.due_at,
+    )
+    moved = select(Message).where(Message.escalation_level.is_not(None), ~at_level)  # the deadline moved since
+    for message in session.scalars(moved):
         steps = set(
             session.scalars(
                 select(DeadlineStep.step).where(
