@@ -178,6 +178,7 @@ def _case_page(
         "can_reveal": view.can_reveal_contact, "can_decide": view.can_decide_extensions,
         "categories": directory(session).categories, "unstaffed": cases.offices_without_staff(session),
         "reopen_reason": cases.reopen_reason(m),
+        "close_refusal": cases.close_refusal(session, m, now) if "close" in view.actions else None,
         "errors": errors or {}, "values": values or {}, "contact": contact,
     }, status_code=status, no_store=contact is not None)
 

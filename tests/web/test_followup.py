@@ -111,6 +111,10 @@ def test_recording_a_callback_on_the_page(deployed: Platform, api: httpx.Client)
 def test_an_official_cannot_close_before_the_citizen_rates(deployed: Platform, api: httpx.Client) -> None:
     fresh = _case(deployed, "刚答复的电梯问题", 1, replied=True)
     old = _case(deployed, "八天前答复的电梯问题", 8, replied=True)
+    browser = Browser(str(api.base_url))
+    login(browser, "jsj.a", PASSWORD)
+    assert "暂不能办结：群众评价答复后才能办结" in browser.get(f"/staff/cases/{fresh}").text
+    assert f'action="/staff/cases/{old}/close"' in browser.get(f"/staff/cases/{old}").text
     clerk = token_for(api, "jsj.a")
     r = api.post(f"/api/v1/cases/{fresh}/close", json={}, headers=clerk)
     assert r.status_code == 409 and "群众评价答复后才能办结" in r.text
