@@ -8,6 +8,8 @@ adds the messages stored meanwhile to the search index
 read, its pure steps computed holding no lock, and its results stored in one
 write transaction whose size adapts to last about ``write_budget`` seconds
 (at most ``batch_size`` messages).
+Every ``alert_scan_minutes`` it also scans for alerts and sweeps the deadlines
+(``sweep_deadlines``: reminders, escalations, closing unrated replied cases).
 ``run_forever()`` polls every ``interval`` seconds (``massline worker``, which
 ``massline serve`` starts as a process of its own by default); ``start()``/``stop()``
 run it in a background thread instead. Heavy analysis therefore never runs in a web
@@ -27,7 +29,7 @@ from datetime import datetime
 from functools import partial
 
 from massline.platform import Platform
-from massline.services import alerts, attachments, issues
+from massline.services import alerts, attachments, casework, issues
 from massline.services import search as search_backlog
 from massline.services.pipeline import (
     PipelineReport,
@@ -71,6 +73,12 @@ class Worker:
             report = alerts.scan(session, now, self.alert_params)
             issues.refresh_heat(session, now)
         return report
+
+    def sweep_deadlines(self) -> casework.SweepReport:
+        """The periodic deadline sweep: reminders, escalations and closing of unrated replied cases
+        (``casework.sweep``, the deployment's casework policy)."""
+        with self.platform.write(background=True) as session:
+            return casework.sweep(session, self.platform.now())
 
     def run_once(
         self,
@@ -164,6 +172,10 @@ class Worker:
                         log.info("alert scan: %d alerts raised or updated", len(scan.alerts))
                 except Exception:
                     log.exception("alert scan failed")
+                try:
+                    log.info("deadline sweep: %s", self.sweep_deadlines())
+                except Exception:
+                    log.exception("deadline sweep failed")
             self._stop.wait(self.interval)
 
     def start(self) -> threading.Thread:

@@ -99,6 +99,8 @@ def _print_demo(report: object) -> None:
     assert isinstance(report, DemoReport)
     click.echo(f"demo loaded: {report.messages} messages")
     click.echo(report.model_note)
+    if report.sweep is not None:
+        click.echo(f"deadline sweep: {report.sweep}")
     if report.passwords:
         path = report.credentials_file
         click.echo(f"staff accounts (passwords also saved to {path}):")
@@ -184,6 +186,7 @@ def _register_groups() -> None:
         "massline.cli.hot_cmd",
         "massline.cli.pipeline_cmd",
         "massline.cli.issues_cmd",
+        "massline.cli.casework_cmd",
         "massline.cli.plugins_cmd",
     ):
         try:

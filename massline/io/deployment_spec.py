@@ -231,6 +231,8 @@ class CaseworkSpec(_Spec):
     close_after_days: int = Field(default=7, ge=0)
     #: days after the reply after which an unrated case enters the 回访 (callback) queue
     callback_after_days: int = Field(default=3, ge=0)
+    #: 回访 tries without reaching the citizen after which the case closes without their answer
+    callback_max_tries: int = Field(default=3, ge=1, le=10)
 
     @model_validator(mode="after")
     def _head_before_centre(self) -> CaseworkSpec:

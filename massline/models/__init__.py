@@ -6,6 +6,13 @@ from massline.models.attachments import ATTACHMENT_STATE_LABELS, ATTACHMENT_STAT
 from massline.models.audit import AuditLog
 from massline.models.base import Base, utcnow
 from massline.models.deadlines import DeadlineRule, SiteSetting
+from massline.models.followup import (
+    DEADLINE_STEPS,
+    RESOLVED_ANSWERS,
+    SATISFIED_ANSWERS,
+    Callback,
+    DeadlineStep,
+)
 from massline.models.issues import (
     ISSUE_STATUSES,
     Issue,
@@ -46,6 +53,11 @@ from massline.models.taxonomy import Category
 
 __all__ = [
     "ALERT_KINDS",
+    "DEADLINE_STEPS",
+    "RESOLVED_ANSWERS",
+    "SATISFIED_ANSWERS",
+    "Callback",
+    "DeadlineStep",
     "ANONYMOUS_AUTHOR",
     "ALERT_STATUSES",
     "ATTACHMENT_STATES",

@@ -83,6 +83,9 @@ class Message(Base):
     search_pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     reopen_count: Mapped[int] = mapped_column(Integer, default=0)
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: how far an overdue case has gone up for its current deadline: "head" (单位负责人) or
+    #: "centre" (派单中心); None when not overdue long enough (set by the deadline sweep)
+    escalation_level: Mapped[str | None] = mapped_column(String(10))
     reject_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

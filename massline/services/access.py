@@ -97,7 +97,7 @@ def can_act(user: User, action: str, message: Message) -> bool:
     """
     if not user.is_active:
         return False
-    if action == "dispatch":
+    if action in ("dispatch", "callback"):
         return user.role == "dispatcher"
     if action in ("reject", "category"):
         return user.role == "dispatcher" or _handles(user, message)

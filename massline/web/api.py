@@ -159,7 +159,7 @@ def rate(data: schemas.RateRequest, request: Request, platform: PlatformDep) -> 
     with platform.write() as session:
         message = access_message_by_tracking(session, data.tracking_code, data.secret)
         now = platform.now()
-        feedback.check_rate(session, message, data.score, data.comment, now)
+        feedback.check_rate(session, message, data.score, data.comment, now, close=not data.reopen)
         if data.reopen:
             feedback.check_reopen(
                 session, message, data.reason or data.comment, now, platform.settings.reopen_escalation_threshold
@@ -225,6 +225,7 @@ def _summary(m: Message, platform: Platform, soon: int) -> schemas.CaseSummary:
         due_state=board.due_state(m, platform.now(), soon),
         created_at=m.created_at,
         escalated=m.escalated,
+        escalation_level=m.escalation_level,
     )
 
 
@@ -295,6 +296,7 @@ def case_out(view: cases.CaseView, platform: Platform, soon: int) -> schemas.Cas
         created_at=m.created_at,
         reopen_count=m.reopen_count,
         escalated=m.escalated,
+        escalation_level=m.escalation_level,
         draft_reply=draft,
         published_reply=published.body if published else None,
         actions=view.actions,

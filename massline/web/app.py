@@ -21,6 +21,7 @@ from massline.web import (
     api_issues,
     attachments,
     dashboard,
+    followup,
     portal,
     public_issues,
     staff_accounts,
@@ -151,7 +152,9 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(api_issues.router)
     app.include_router(api_attachments.router)
+    app.include_router(followup.api_router)
     app.include_router(portal.router)
+    app.include_router(followup.router)  # before the workbench's /staff/cases/{id}/{action}
     app.include_router(workbench.router)
     app.include_router(staff_accounts.router)
     app.include_router(dashboard.router)

@@ -182,6 +182,8 @@ class CaseOut(BaseModel):
     created_at: datetime
     reopen_count: int
     escalated: bool
+    #: how far the overdue case has gone up for its current deadline: "head", "centre" or None
+    escalation_level: str | None = None
     draft_reply: str | None
     published_reply: str | None
     actions: list[str]
@@ -222,6 +224,7 @@ class CaseSummary(BaseModel):
     due_state: str
     created_at: datetime
     escalated: bool
+    escalation_level: str | None = None
 
 
 class CasePage(BaseModel):

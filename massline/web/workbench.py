@@ -139,6 +139,7 @@ def inbox(
         "attention": board.attention,
         "rows": [(m, board.due_state(m, now, soon)) for m in result.items],
         "urgency": urgency_levels(session, [m.id for m in result.items]),
+        "reminded": cases.reminded_ids(session, [m.id for m in result.items]),
         "directory": directory(session), "statuses": STATUS_LABELS, "kinds": KINDS, "errors": errors,
     }, status_code=422 if errors else 200)
 
@@ -179,6 +180,7 @@ def _case_page(
         "categories": directory(session).categories, "unstaffed": cases.offices_without_staff(session),
         "reopen_reason": cases.reopen_reason(m), "files": attachments.attachments_of(session, m),
         "files_url": f"/staff/cases/{m.id}/attachments", "can_review_files": can_act(user, "review_attachments", m),
+        "close_refusal": cases.close_refusal(session, m, now) if "close" in view.actions else None,
         "errors": errors or {}, "values": values or {}, "contact": contact,
     }, status_code=status, no_store=contact is not None)
 

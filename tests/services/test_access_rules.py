@@ -37,7 +37,7 @@ ALLOWED = [
     ("dispatcher", "received", ["reject", "dispatch", "category"]),
     ("dispatcher", "assigned", ["reject", "dispatch", "category"]),
     ("dispatcher", "accepted", ["reject", "category"]),
-    ("dispatcher", "replied", ["category"]),
+    ("dispatcher", "replied", ["category", "callback"]),
     ("supervisor", "assigned", []),
     ("leader", "assigned", []),
     ("admin", "assigned", []),

@@ -35,14 +35,14 @@ def _submit(p: Platform, title: str, at: datetime) -> int:
 
 
 def _reopened(p: Platform, title: str, at: datetime, official: str = "jsj.a") -> int:
-    """A case replied and closed by ``official``, then reopened by the citizen."""
+    """A case replied by ``official`` and closed by the citizen's rating, then reopened by the citizen."""
     mid = _submit(p, title, at)
     with p.write() as s:
         clerk, m = _user(s, official), s.get(Message, mid)
         casework.do_accept(s, clerk, m, at)
         casework.check_draft_reply(s, clerk, m, "已安排维保单位维修，电梯已恢复运行。", at)
         casework.do_publish_reply(s, clerk, m, at)
-        casework.do_close(s, clerk, m, at)
+        feedback.check_rate(s, m, 2, "", at)
         feedback.check_reopen(s, m, REOPEN_WHY, at + timedelta(days=1))
     return mid
 

@@ -5,7 +5,10 @@ function each (``cases``, schemas in ``schemas``, dispatched by ``act``),
 ratings, reopens and supports (``feedback``), the public view of a message
 (``publish``: PII redaction happens there, once), the board and inbox lists (reopened, escalated and new cases first),
 who is on duty in an office (``staffing``: offices without staff, the handler of a reopened case),
-the dashboard statistics, the case page's analysis panel and the export rows.
+the dashboard statistics, the case page's analysis panel and the export rows;
+supervised deadlines (``deadlines``: the periodic sweep that reminds, escalates and closes, the
+centre's list of escalated cases), when a replied case closes (``closing``) and the 回访 queue
+(``callbacks``: the citizen's answers by phone, resolution and satisfaction kept apart).
 """
 
 from massline.services.casework.actions import (
@@ -36,6 +39,15 @@ from massline.services.casework.board import (
     public_board,
     public_stats,
 )
+from massline.services.casework.callbacks import (
+    CallbackRequest,
+    CallbackResult,
+    FollowupFigures,
+    callback_queue,
+    callback_tries,
+    followup_figures,
+    record_callback,
+)
 from massline.services.casework.cases import (
     CASE_ACTIONS,
     CaseAction,
@@ -48,6 +60,14 @@ from massline.services.casework.cases import (
     pending_extensions,
     reopen_reason,
     reveal_contact,
+)
+from massline.services.casework.closing import CLOSED_UNRATED, close_refusal
+from massline.services.casework.deadlines import (
+    LEVEL_LABELS,
+    SweepReport,
+    escalated_queue,
+    reminded_ids,
+    sweep,
 )
 from massline.services.casework.export import EXPORT_COLUMNS, ExportFilter, export_rows
 from massline.services.casework.feedback import (
@@ -81,6 +101,20 @@ from massline.services.casework.staffing import UNSTAFFED_MARK, offices_without_
 from massline.services.casework.stats import PERIODS, MessageStats, Share, StatsFilters, message_stats
 
 __all__ = [
+    "CLOSED_UNRATED",
+    "LEVEL_LABELS",
+    "CallbackRequest",
+    "CallbackResult",
+    "FollowupFigures",
+    "SweepReport",
+    "callback_queue",
+    "callback_tries",
+    "close_refusal",
+    "escalated_queue",
+    "followup_figures",
+    "record_callback",
+    "reminded_ids",
+    "sweep",
     "CASE_ACTIONS",
     "AcceptRequest",
     "AssignRequest",

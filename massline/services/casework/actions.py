@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from massline.analysis.text import clean_text
 from massline.models import Category, DeadlineExtension, Message, Office, Reply, User
 from massline.services.access import OFFICE_ROLES
+from massline.services.casework import closing
 from massline.services.errors import Conflict, ValidationFailed
 from massline.services.events import add_event
 from massline.services.routing import compute_due
@@ -36,6 +37,7 @@ ACTION_STATES: dict[str, tuple[str, ...]] = {
     "publish": ("accepted",),
     "close": ("replied",),
     "extend_request": ("assigned", "accepted", "reopened"),
+    "callback": ("replied",),
 }
 
 
@@ -196,8 +198,12 @@ def do_publish_reply(session: Session, user: User | None, message: Message, now:
 
 
 def do_close(session: Session, user: User | None, message: Message, now: datetime) -> Message:
-    """Close a replied case (办结)."""
+    """Close a replied case (办结) where the casework policy allows it (``closing.close_refusal``):
+    once the citizen rated the reply, or ``close_after_days`` after it; otherwise Conflict."""
     _need_status(message, "close")
+    refusal = closing.close_refusal(session, message, now)
+    if refusal is not None:
+        raise Conflict(refusal)
     message.closed_at = now
     add_event(session, message, "closed", now, actor=user, to_status="closed")
     return message

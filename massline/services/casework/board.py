@@ -100,7 +100,10 @@ NEW_STATUSES = ("received", "assigned")
 
 
 def attention(message: Message) -> str:
-    """Why a case needs attention first: "reopened" (reopened or escalated), "new" (not signed for) or ""."""
+    """Why a case needs attention first: "escalated" (overdue, gone up to the office head or the
+    centre: ``deadlines``), "reopened" (reopened or escalated), "new" (not signed for) or ""."""
+    if message.status in OPEN_STATUSES and message.escalation_level:
+        return "escalated"
     if message.status in OPEN_STATUSES and (message.status == "reopened" or message.escalated):
         return "reopened"
     if message.status in NEW_STATUSES:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from massline.analysis.text import clean_text
 from massline.models import Message, Rating, Support
 from massline.services.access import can_reopen, rating_refusal
+from massline.services.casework import closing
 from massline.services.casework.staffing import reopen_handler
 from massline.services.errors import Conflict, ValidationFailed
 from massline.services.events import add_event
@@ -23,8 +24,13 @@ from massline.services.ratelimit import RateLimiter
 from massline.services.routing import compute_due
 
 
-def check_rate(session: Session, message: Message, score: int, comment: str, now: datetime) -> Rating:
-    """Rate the latest published reply once (1–5, optional comment); the rule is ``access.rating_refusal``."""
+def check_rate(
+    session: Session, message: Message, score: int, comment: str, now: datetime, *, close: bool = True
+) -> Rating:
+    """Rate the latest published reply once (1–5, optional comment); the rule is ``access.rating_refusal``.
+
+    Rating a replied case closes it (办结, ``closing``), unless ``close`` is False: the
+    citizen asks in the same breath for the case to be handled again (then reopened)."""
     if message.status not in ("replied", "closed"):
         raise Conflict(rating_refusal(message) or "")
     if not 1 <= score <= 5:
@@ -40,6 +46,8 @@ def check_rate(session: Session, message: Message, score: int, comment: str, now
     rating = Rating(message=message, reply_id=reply.id, score=score, comment=text, created_at=now)
     session.add(rating)
     add_event(session, message, "rated", now, note=text or None, score=score)
+    if close:
+        closing.close_on_rating(session, message, now)
     return rating
 
 

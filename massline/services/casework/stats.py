@@ -16,7 +16,10 @@ and matching the filters (period, region subtree, category subtree):
   receipt to the published reply over the answered ones;
 * ``open_now`` / ``overdue_now`` / ``due_soon_now`` — open messages *now*
   (whatever the period), those past their deadline and those due within the
-  deployment's "due soon" days.
+  deployment's "due soon" days;
+* ``followup`` — of the period's messages: the resolution rate (已解决 in the
+  回访) and the satisfaction rates of the 回访 and of citizens' ratings, kept
+  apart (``callbacks.FollowupFigures``).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from massline.models import OPEN_STATUSES, STATUS_LABELS, Category, Message, Region, User
 from massline.services.access import message_scope
+from massline.services.casework.callbacks import FollowupFigures, followup_figures
 from massline.services.deployment import site_setting
 from massline.services.errors import ValidationFailed
 from massline.services.routing import due_soon_days
@@ -98,6 +102,7 @@ class MessageStats:
     region_up: str | None = None
     category_root: str = ""
     category_up: str | None = None
+    followup: FollowupFigures = field(default_factory=FollowupFigures)
 
     @property
     def answer_rate(self) -> float | None:
@@ -255,6 +260,7 @@ def message_stats(
     ).one()
     stats.open_now, stats.overdue_now, stats.due_soon_now = (int(x or 0) for x in row)
 
+    stats.followup = followup_figures(session, in_period)
     _category_breakdown(session, stats, in_period)
     _region_breakdown(session, user, stats, in_period, tree)
     return stats
@@ -340,5 +346,8 @@ def stats_summary(stats: MessageStats) -> dict[str, Any]:
         "open_now": stats.open_now,
         "overdue_now": stats.overdue_now,
         "due_soon_now": stats.due_soon_now,
+        "resolution_rate": stats.followup.resolution_rate,
+        "callback_satisfaction_rate": stats.followup.callback_satisfaction_rate,
+        "rating_satisfaction_rate": stats.followup.rating_satisfaction_rate,
     }
 

@@ -65,6 +65,7 @@ class DemoReport:
 
     ``model`` is the report of the model trained at load (None when one was
     already there or none could be trained); ``model_note`` says which, for the operator.
+    ``sweep`` is what the deadline sweep at the end of the load did.
     """
 
     messages: int = 0
@@ -72,6 +73,8 @@ class DemoReport:
     credentials_file: Path | None = None
     model: RetrainReport | None = None
     model_note: str = ""
+    #: the deadline sweep run at the end of the load (overdue cases escalated, old replies closed)
+    sweep: casework.SweepReport | None = None
 
 
 def demo_loaded(session: Session) -> bool:
@@ -170,11 +173,11 @@ def _replay(session: Session, platform: Platform, row: dict[str, Any], created: 
     )
     casework.do_publish_reply(session, staff, message, replied)
     rating = row.get("rating")
-    if outcome == "closed":
-        casework.do_close(session, staff, message, min(replied + timedelta(days=1), now))
     rated = min(replied + timedelta(days=1, hours=rng.randint(1, 12)), now)
-    if rating and message.status in ("replied", "closed"):
+    if rating and message.status in ("replied", "closed"):  # the citizen's rating closes the case
         feedback.check_rate(session, message, int(rating["score"]), rating.get("comment", ""), rated)
+    elif outcome == "closed":
+        _call_back(session, message, replied, now)
     if outcome == "reopened":
         reason = (rating or {}).get("comment") or "问题没有解决，要求重新办理"
         feedback.check_reopen(session, message, reason, rated)
@@ -190,6 +193,23 @@ def _attach_photo(session: Session, photos: attachments.StagedFiles, created: da
     session.flush()
     attachments.check_review(session, dispatcher, message.id, photo.id, "show", "", created + timedelta(hours=1))
     message.updated_at = max(last_change, message.updated_at)
+#: the demo's 回访 answers, drawn per case: mostly solved and satisfied, as in a real centre's figures
+_ANSWERS = [("已解决", "满意")] * 5 + [("已解决", "基本满意"), ("部分解决", "基本满意"), ("部分解决", "不满意"),
+                                     ("未解决", "不满意")]  # fmt: skip
+
+
+def _call_back(session: Session, message: Message, replied: datetime, now: datetime) -> None:
+    """A closed demo case nobody rated was closed by the centre's 回访, four days after the reply;
+    a younger one is still waiting (the sweep at load closes the old ones, the rest stay in the queue)."""
+    at = replied + timedelta(days=4)
+    if at > now:
+        return
+    dispatcher = session.scalar(select(User).where(User.role == "dispatcher").order_by(User.id).limit(1))
+    resolved, satisfied = random.Random(message.id).choice(_ANSWERS)  # noqa: S311 - demo data only
+    answers = casework.CallbackRequest.model_validate(
+        {"reached": True, "resolved": resolved, "satisfied": satisfied, "note": "电话回访，群众已知悉答复内容"}
+    )
+    casework.record_callback(session, dispatcher, message, answers, at)
 
 
 def _add_supports(session: Session, message: Message, count: int, opposes: int, created: datetime) -> None:
@@ -236,6 +256,8 @@ def load_demo(platform: Platform, demo_dir: Path = DEMO_DIR, seed: int = 2026112
             if row is photo_row:
                 _attach_photo(session, photos, created)
             report.messages += 1
+        # what the worker's periodic pass does: remind, escalate the overdue cases, close unrated old replies
+        report.sweep = casework.sweep(session, platform.now())
     if report.passwords:
         path = platform.settings.instance_dir / "demo-credentials.txt"
         path.parent.mkdir(parents=True, exist_ok=True)

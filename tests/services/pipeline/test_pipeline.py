@@ -213,7 +213,7 @@ def _closed_case(platform: Platform, title: str, body: str, category: str) -> in
         casework.do_accept(s, None, m, now)
         casework.check_draft_reply(s, None, m, "您反映的问题已转相关部门核实处理，感谢监督。", now)
         casework.do_publish_reply(s, None, m, now)
-        casework.do_close(s, None, m, now)
+        cases.check_rate(s, m, 4, "", now)  # the citizen's rating closes the case
         return m.id
 
 
