@@ -15,7 +15,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from massline import __version__
 from massline.platform import Platform
-from massline.web import api, api_issues, dashboard, portal, public_issues, staff_accounts, workbench
+from massline.web import (
+    api,
+    api_issues,
+    dashboard,
+    portal,
+    public_issues,
+    staff_accounts,
+    staff_offices,
+    staff_settings,
+    workbench,
+)
 from massline.web.errors import CatchUnhandled, add_error_handlers, error_answer
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -142,6 +152,8 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.include_router(portal.router)
     app.include_router(workbench.router)
     app.include_router(staff_accounts.router)
+    app.include_router(staff_offices.router)
+    app.include_router(staff_settings.router)
     app.include_router(dashboard.router)
     app.include_router(public_issues.router)
 
