@@ -17,7 +17,7 @@ from massline.io.deployment_yaml import load_deployment
 from massline.models import AuditLog, Category, DeadlineRule, Message, Office
 from massline.platform import Platform
 from massline.services.deployment import check_apply_deployment
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, token_for
 from tests.web.test_typed_actions import CASE
 from tests.web_helpers import Browser, login
 
@@ -182,12 +182,24 @@ def test_deadlines_apply_to_new_cases_at_once(url: str, deployed: Platform, admi
     assert len(_audit(deployed, "deadline_rule_deleted")) == 1
 
 
-def test_the_casework_page_shows_the_policy_and_the_way_to_a_model(deployed: Platform, admin: Browser) -> None:
+def test_the_casework_page_shows_the_policy_and_the_way_to_a_model(
+    url: str, deployed: Platform, admin: Browser
+) -> None:
     page = admin.get("/staff/admin/casework")
     assert page.status_code == 200
     assert "先发后审" in page.text and "escalate_to_centre_after_hours" in page.text
     assert "未启用分类模型" in page.text and "massline classify retrain" in page.text
-    assert "目前可用于训练的留言" in page.text
+    assert "目前可用于训练的留言（已答复或已办结，或派单员、经办人更正过领域的）有 <strong>0</strong> 条" in page.text
+    # a dispatcher's classification is a labelled message
+    with httpx.Client(base_url=url, timeout=10) as client:
+        r = client.post(f"/api/v1/cases/{_submit(url)}/category", json={"category": "教育文体"},
+                        headers=token_for(client, "disp"))
+        assert r.status_code == 200, r.text
+    assert "有 <strong>1</strong> 条" in admin.get("/staff/admin/casework").text
+    model = deployed.settings.classifier_model_path
+    model.parent.mkdir(parents=True, exist_ok=True)
+    model.write_bytes(b"a model file")
+    assert "已启用分类模型" in admin.get("/staff/admin/casework").text
 
 
 def test_a_later_configuration_load_overwrites_what_the_file_names(url: str, deployed: Platform,
