@@ -217,3 +217,21 @@ def test_a_later_configuration_load_overwrites_what_the_file_names(url: str, dep
         assert [c.path for c in office.categories] == ["城乡建设"]
     assert _case(deployed, _submit(url))[0] == "cs-jsj"
     assert "value=\"15\"" in admin.get("/staff/admin/deadlines").text
+
+
+@pytest.mark.slow  # loads the whole demo (~13 s)
+def test_the_admin_pages_work_on_the_demo(platform: Platform) -> None:
+    from massline.services.demo import load_demo
+    from massline.services.people import check_reset_password
+    from tests.web_helpers import serve
+
+    load_demo(platform)
+    with platform.write() as s:
+        check_reset_password(s, "admin", PASSWORD, passwords=platform.passwords)
+    with serve(platform) as base, Browser(base) as demo_admin:
+        login(demo_admin, "admin", PASSWORD)
+        for path in (*PAGES[:1], *PAGES[2:], "/staff/admin/users"):
+            assert demo_admin.get(path).status_code == 200, path
+        assert "已启用分类模型" in demo_admin.get("/staff/admin/casework").text  # the demo trains one at load
+        offices = demo_admin.get("/staff/admin/offices").text
+        assert "无人办理" not in offices.split("</thead>")[1]  # the demo staffs every office

@@ -10,17 +10,19 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from massline.models import Message, MessageEvent
-from massline.services.classifier.model import ANSWERED, MIN_TOTAL, model_in_use
+from massline.services.classifier.model import ANSWERED, MIN_PER_CLASS, MIN_TOTAL, model_in_use
 
 
 @dataclass(frozen=True)
 class ModelStatus:
     """``in_use``: a model file is there; ``labelled``: messages ``retrain`` would learn from (answered,
-    or category corrected by an official); ``needed``: how many it needs at least."""
+    or category corrected by an official); ``needed``: how many it needs at least; ``per_class``: a
+    first-level category with fewer labelled messages is left out of training."""
 
     in_use: bool
     labelled: int
     needed: int = MIN_TOTAL
+    per_class: int = MIN_PER_CLASS
 
     @property
     def can_train(self) -> bool:
