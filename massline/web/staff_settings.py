@@ -1,5 +1,5 @@
 """The admin's configuration pages under ``/staff/admin``: the taxonomy (分类), deadlines (办理期限),
-and, read-only, the casework policy with the category model's status (办理规则与分类模型).
+and the casework policy with, read-only, the category model's status (办理规则与分类模型).
 
 Who may is the admin (``CurrentAdmin``; the services check again); the changes are
 ``services.deployment``'s, audited there and taking effect like a configuration load.
@@ -8,9 +8,10 @@ Who may is the admin (``CurrentAdmin``; the services check again); the changes a
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,35 +20,12 @@ from massline.models import KINDS, Category, User
 from massline.services import deployment
 from massline.services.classifier import model_status
 from massline.services.errors import ValidationFailed
-from massline.services.policy import casework_policy
 from massline.web.deps import CsrfChecked, CurrentAdmin, PlatformDep, SessionDep
 from massline.web.ids import PathId
 from massline.web.templating import flash, render
 
 router = APIRouter(prefix="/staff/admin", include_in_schema=False)
 Field = Annotated[str, Form(max_length=300)]
-
-#: the casework policy's fields as the page names them (the deployment file's ``casework:`` keys)
-POLICY_LABELS = {
-    "moderation": ("留言审核", {"pre": "先审后发（审核通过才公开）", "post": "先发后审（立即公开，事后审核）"}),
-    "reply_approval": ("答复须经单位负责人审批后发布", None),
-    "centre_approves_transfers": ("退单（转办）由派单中心审批", None),
-    "centre_approves_extensions": ("延期由派单中心审批", None),
-    "remind_before_hours": ("到期前提醒（小时，0 为不提醒）", None),
-    "escalate_to_head_after_hours": ("超期后升级到单位负责人（小时）", None),
-    "escalate_to_centre_after_hours": ("超期后升级到派单中心（小时）", None),
-    "close_after_days": ("答复后无人评价自动办结（天，0 为只在评价后办结）", None),
-    "callback_after_days": ("答复后无人评价进入回访（天）", None),
-}
-
-
-def _row(key: str, value: Any) -> tuple[str, str]:
-    """The label and the shown value of a policy field (a field without a label shows its key)."""
-    label, choices = POLICY_LABELS.get(key, (key, None))
-    if isinstance(value, bool):
-        return label, "是" if value else "否"
-    return label, choices.get(value, str(value)) if choices else str(value)
-
 
 def _done(request: Request, message: str, url: str) -> Response:
     flash(request, message)
@@ -184,17 +162,37 @@ def delete_deadline_rule(request: Request, rule_id: PathId, admin: CurrentAdmin,
     return _change(request, platform, admin, change, "/staff/admin/deadlines", _deadlines_page, {})
 
 
-# ---- casework policy and the category model (read-only) ----------------------------------------
+# ---- casework policy and the category model ------------------------------------------------------
 
 
-@router.get("/casework", response_class=HTMLResponse)
-def casework(request: Request, admin: CurrentAdmin, platform: PlatformDep, session: SessionDep) -> Response:
-    """The deployment's casework policy (its file's ``casework:``) and whether a category model routes
-    new messages, with what to do when none does (admins only)."""
-    policy = casework_policy(session)
-    rows = [(key, *_row(key, getattr(policy, key))) for key in type(policy).model_fields]
+def _casework_page(
+    request: Request, session: Session, admin: User, errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:
+    platform = request.app.state.platform
     return render(request, "staff/admin_casework.html", {
-        "user": admin, "nav": "admin_casework", "policy_rows": rows,
+        "user": admin, "nav": "admin_casework", "fields": deployment.policy_fields(session, admin),
+        "errors": errors or {}, "values": values,
         "model": model_status(session, platform.settings.classifier_model_path),
         "threshold": platform.settings.classifier_threshold,
     })
+
+
+@router.get("/casework", response_class=HTMLResponse)
+def casework(request: Request, admin: CurrentAdmin, session: SessionDep) -> Response:
+    """The deployment's casework policy (its file's ``casework:``), with the form to change it, and whether
+    a category model routes new messages, with what to do when none does (admins only)."""
+    return _casework_page(request, session, admin)
+
+
+@router.post("/casework", dependencies=[CsrfChecked])
+async def set_casework_policy(request: Request, admin: CurrentAdmin, platform: PlatformDep) -> Response:
+    """Replace the casework policy (validated like the deployment file's ``casework:``); audited."""
+    form = await request.form()
+    values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token" and len(v) <= 20}
+
+    def change(session: Session, actor: User) -> str:
+        changed = deployment.check_set_casework_policy(session, actor, values)
+        return "办理规则已保存，立即生效。" if changed else "办理规则没有变化。"
+    return await run_in_threadpool(_change, request, platform, admin, change, "/staff/admin/casework",
+                                   _casework_page, values)

@@ -120,4 +120,5 @@ ACCESS: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/staff/admin/deadlines/rules"): (STAFF, "admins only, audited"),
     ("POST", "/staff/admin/deadlines/rules/{rule_id}/delete"): (STAFF, "admins only, audited"),
     ("GET", "/staff/admin/casework"): (STAFF, "admins only; others 403"),
+    ("POST", "/staff/admin/casework"): (STAFF, "admins only, audited"),
 }

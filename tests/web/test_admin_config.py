@@ -73,6 +73,7 @@ def test_only_the_admin_reaches_the_configuration_pages(url: str, deployed: Plat
             ("/staff/admin/deadlines", {"default_days": "3", "due_soon_days": "1"}),
             ("/staff/admin/deadlines/rules", {"kind": "求助", "days": "3"}),
             ("/staff/admin/deadlines/rules/1/delete", {}),
+            ("/staff/admin/casework", {"moderation": "pre"}),
         ):
             assert staff.post_form(path, data, form_page="/staff").status_code == 403, path
     with deployed.read() as s:
@@ -202,6 +203,33 @@ def test_the_casework_page_shows_the_policy_and_the_way_to_a_model(
     assert "已启用分类模型" in admin.get("/staff/admin/casework").text
 
 
+def test_the_admin_changes_the_casework_policy(deployed: Platform, admin: Browser) -> None:
+    from massline.services.policy import casework_policy
+
+    form = {"moderation": "pre", "reply_approval": "1", "centre_approves_transfers": "1",
+            "remind_before_hours": "12", "escalate_to_head_after_hours": "24",
+            "escalate_to_centre_after_hours": "72", "close_after_days": "10", "callback_after_days": "3"}
+    for bad, message in (({"remind_before_hours": "abc"}, "到期前提醒须为整数"),
+                         ({"close_after_days": "-1"}, "答复后无人评价自动办结不能小于 0"),
+                         ({"moderation": "never"}, "留言审核的取值不正确"),
+                         ({"escalate_to_centre_after_hours": "12"}, "升级到派单中心的时限不能少于升级到单位负责人的时限")):
+        r = admin.post_form("/staff/admin/casework", {**form, **bad}, form_page="/staff")
+        assert r.status_code == 422 and message in r.text, message
+    with deployed.read() as s:
+        assert casework_policy(s).moderation == "post"  # nothing written
+    r = admin.post_form("/staff/admin/casework", form, form_page="/staff")
+    assert "办理规则已保存" in admin.follow(r).text
+    with deployed.read() as s:
+        policy = casework_policy(s)
+    assert (policy.moderation, policy.reply_approval, policy.centre_approves_extensions) == ("pre", True, False)
+    assert (policy.remind_before_hours, policy.escalate_to_centre_after_hours, policy.close_after_days) == (12, 72, 10)
+    [row] = _audit(deployed, "casework_policy_updated")
+    assert row.detail["moderation"] == ["post", "pre"] and row.detail["centre_approves_extensions"] == [True, False]
+    assert "callback_after_days" not in row.detail  # unchanged fields are not listed
+    page = admin.get("/staff/admin/casework").text
+    assert 'value="pre" selected' in page and 'value="72"' in page
+
+
 def test_a_later_configuration_load_overwrites_what_the_file_names(url: str, deployed: Platform,
                                                                    admin: Browser) -> None:
     jsj = _office_id(deployed, "cs-jsj")
@@ -209,6 +237,9 @@ def test_a_later_configuration_load_overwrites_what_the_file_names(url: str, dep
                                  form_page="/staff"))
     admin.follow(admin.post_form("/staff/admin/deadlines", {"default_days": "9", "due_soon_days": "1"},
                                  form_page="/staff"))
+    policy = {"moderation": "pre", "remind_before_hours": "1", "escalate_to_head_after_hours": "0",
+              "escalate_to_centre_after_hours": "1", "close_after_days": "1", "callback_after_days": "1"}
+    admin.follow(admin.post_form("/staff/admin/casework", policy, form_page="/staff"))
     with deployed.write() as s:
         check_apply_deployment(s, load_deployment(DATA / "mini.yaml"), passwords=deployed.passwords)
     with deployed.read() as s:
@@ -217,6 +248,7 @@ def test_a_later_configuration_load_overwrites_what_the_file_names(url: str, dep
         assert [c.path for c in office.categories] == ["城乡建设"]
     assert _case(deployed, _submit(url))[0] == "cs-jsj"
     assert "value=\"15\"" in admin.get("/staff/admin/deadlines").text
+    assert 'value="post" selected' in admin.get("/staff/admin/casework").text  # mini.yaml has no casework:
 
 
 @pytest.mark.slow  # loads the whole demo (~13 s)
