@@ -92,6 +92,10 @@ def test_editing_an_office_changes_routing_at_once(url: str, deployed: Platform,
                                                         "categories": ["教育文体"]}, form_page="/staff")
     assert "已修改" in admin.follow(r).text
     assert _case(deployed, _submit(url))[0] is None  # nobody answers 城乡建设 now: the dispatch queue
+    centre = _office_id(deployed, "cs-12345")
+    kept = admin.post_form(f"/staff/admin/offices/{centre}", {"name": "测试市12345热线", "region": "cs"},
+                           form_page="/staff")
+    assert kept.status_code == 422 and "该单位有启用的派单员账号，不能取消派单中心" in kept.text
     [row] = _audit(deployed, "office_updated")
     assert row.detail == {"code": "cs-jsj", "name": ["测试市住房和城乡建设局", "测试市住建局"],
                           "categories": [["城乡建设"], ["教育文体"]]}

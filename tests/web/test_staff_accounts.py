@@ -230,6 +230,7 @@ def test_the_admin_changes_an_accounts_role_and_office(url: str, deployed: Platf
             ({"display_name": "x", "role": "dispatcher", "office": "cs-jsj"}, "派单员须属于派单中心"),
             ({"display_name": "x", "role": "official"}, "该角色必须属于一个单位"),
             ({"display_name": "x", "role": "boss", "office": "cs-jsj"}, "角色须为：群众"),
+            ({"display_name": "x", "role": "citizen"}, "工作人员账号不能改为群众角色"),
         ):
             bad = admin.post_form(edit, data, form_page="/staff/admin/users")
             assert bad.status_code == 422 and message in bad.text, message

@@ -87,6 +87,10 @@ def check_update_office(session: Session, actor: User, office_id: int, data: Off
     ``office_updated`` with the values before and after); routing uses them at once."""
     office = access_office_for_admin(session, actor, office_id)
     region, categories = _resolve(session, data)
+    if office.is_dispatch and not data.dispatch and session.scalar(
+        select(User.id).where(User.office_id == office.id, User.role == "dispatcher", User.is_active.is_(True))
+    ):
+        raise ValidationFailed({"dispatch": "该单位有启用的派单员账号，不能取消派单中心；请先修改这些账号"})
     before = _snapshot(office)
     office.name = data.name.strip()
     office.region = region

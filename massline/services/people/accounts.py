@@ -190,7 +190,9 @@ def check_update_account(
     request; an admin cannot take the admin role from themselves."""
     errors: dict[str, str] = {}
     office, region = _placement(session, role, office_code, region_code, errors)
-    if account.id == actor.id and role != account.role:
+    if role == "citizen":
+        errors["role"] = "工作人员账号不能改为群众角色"
+    elif account.id == actor.id and role != account.role:
         errors["role"] = "不能更改自己的角色"
     name = display_name.strip() or account.username
     if len(name) > 100:
