@@ -16,7 +16,6 @@ input ends with a one-line ``Error: ...`` and exit status 1.
 
 from __future__ import annotations
 
-import csv
 import functools
 import sys
 import time
@@ -28,6 +27,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from massline.cli.common import fail, get_platform
+from massline.cli.prediction_files import check_out, write_predictions
 from massline.cli.tables import taxonomy_rows
 
 if TYPE_CHECKING:
@@ -193,29 +193,32 @@ def train_cmd(
 @classify_group.command("predict")
 @click.option("--model", "model_path", required=True, help="Model file from `classify train`.")
 @click.option("--data", required=True, help="Message file to classify (CSV, XLSX or JSONL).")
-@click.option("--out", required=True, help="Output CSV: the input's columns + predicted, confidence.")
+@click.option("--out", required=True,
+              help="Output file, CSV or XLSX by its extension: the input's columns + predicted, confidence.")
 @column_options(label=False)
 def predict_cmd(model_path: str, data: str, out: str, columns: Columns) -> None:
     """Classify the rows of --data; write them to --out with `predicted` and `confidence`.
 
-    --out keeps every column of --data (of an export too) and adds the two.
+    --out keeps every column of --data (of an export too) and adds the two; it
+    is a CSV file or an XLSX workbook, as its name ends (.csv or .xlsx).
     """
+    check_out(out)
     model = load_model(model_path)
     table = columns.read(data)
     texts = texts_of(table)
     header = table.columns + [c for c in ("predicted", "confidence") if c not in table.columns]
     start = time.perf_counter()
     review = 0
-    try:
-        with open(out, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=header)
-            writer.writeheader()
-            for rows, batch in _batches(table.rows, texts):
-                for row, (label, confidence) in zip(rows, model.predict_with_confidence(batch), strict=True):
-                    review += model.needs_review(confidence)
-                    writer.writerow({**row, "predicted": label, "confidence": f"{confidence:.4f}"})
-    except OSError as exc:
-        raise click.ClickException(f"{out}: cannot write ({exc.strerror})") from exc
+
+    def rows() -> Iterator[list[Any]]:
+        nonlocal review
+        for batch_rows, batch in _batches(table.rows, texts):
+            for row, (label, confidence) in zip(batch_rows, model.predict_with_confidence(batch), strict=True):
+                review += model.needs_review(confidence)
+                cells = {**row, "predicted": label, "confidence": f"{confidence:.4f}"}
+                yield [cells.get(name, "") for name in header]
+
+    write_predictions(out, header, rows())
     seconds = time.perf_counter() - start
     click.echo(
         f"classified {len(texts)} rows in {seconds:.1f} s; {review} below the review "

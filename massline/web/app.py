@@ -25,6 +25,8 @@ from massline.web import (
     portal,
     public_issues,
     staff_accounts,
+    staff_offices,
+    staff_settings,
     workbench,
 )
 from massline.web.errors import CatchUnhandled, add_error_handlers, error_answer
@@ -157,6 +159,8 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.include_router(followup.router)  # before the workbench's /staff/cases/{id}/{action}
     app.include_router(workbench.router)
     app.include_router(staff_accounts.router)
+    app.include_router(staff_offices.router)
+    app.include_router(staff_settings.router)
     app.include_router(dashboard.router)
     app.include_router(public_issues.router)
     app.include_router(attachments.router)

@@ -1,5 +1,5 @@
 """Staff account pages under ``/staff``: one's own password (修改密码), and the admin's pages
-(账号管理: list, create, deactivate/reactivate, reset a password; 单位账号: offices and their staff).
+(账号管理: list, create, change the role and office, deactivate/reactivate, reset a password).
 
 Who may do what is ``services.people``'s chokepoint (``can_administer_accounts``, through ``CurrentAdmin``, and
 ``access_account_for_admin``); the changes are ``services.people``'s, audited there. A generated password
@@ -33,6 +33,7 @@ from massline.web.templating import flash, render
 router = APIRouter(prefix="/staff", include_in_schema=False)
 STAFF_ROLES = [r for r in ROLES if r != "citizen"]
 Field = Annotated[str, Form(max_length=100)]
+SELF_RESET = "您本人的密码已重置：此浏览器保持登录，您在其他浏览器和设备上的登录已全部退出"
 
 
 def _see_other(url: str) -> RedirectResponse:
@@ -142,13 +143,52 @@ def reset_password(request: Request, account_id: PathId, admin: CurrentAdmin, pl
         actor = session.get(User, admin.id)
         assert actor is not None
         account = people.access_account_for_admin(session, actor, account_id)
-        password = people.check_reset_password(session, account.username, actor=actor, passwords=platform.passwords)
-        return _accounts_page(request, session, admin, shown=(account, password, "密码已重置，该账号的登录已全部退出"))
+        password = people.check_reset_password(session, account.username, actor=actor, passwords=platform.passwords,
+                                               keep_token=staff_session_token(request))
+        what = SELF_RESET if account.id == admin.id else "密码已重置，该账号的登录已全部退出"
+        return _accounts_page(request, session, admin, shown=(account, password, what))
 
 
-@router.get("/admin/offices", response_class=HTMLResponse)
-def offices(request: Request, admin: CurrentAdmin, session: SessionDep) -> Response:
-    """Every office with its active accounts; an office where nobody can take a case is marked (admins only)."""
-    return render(request, "staff/admin_offices.html", {
-        "user": admin, "nav": "admin_offices", "rows": people.office_staffing(session, admin),
-    })
+def _account_page(
+    request: Request, session: Session, admin: User, account: User, *, errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None, status: int = 200,
+) -> Response:
+    current = {"display_name": account.display_name, "role": account.role,
+               "office": account.office.code if account.office else "",
+               "region": account.region.code if account.region else ""}
+    return render(request, "staff/admin_user.html", {
+        "user": admin, "nav": "admin", "account": account, "values": values or current, "errors": errors or {},
+        "offices": session.scalars(select(Office).order_by(Office.code)).all(),
+        "regions": session.scalars(select(Region).order_by(Region.path)).all(),
+        "roles": STAFF_ROLES, "role_labels": ROLE_LABELS,
+    }, status_code=status)
+
+
+@router.get("/admin/users/{account_id}", response_class=HTMLResponse)
+def account_form(request: Request, account_id: PathId, admin: CurrentAdmin, session: SessionDep) -> Response:
+    """The form to change an account's name, role, office and region (admins only)."""
+    account = people.access_account_for_admin(session, admin, account_id)
+    return _account_page(request, session, admin, account)
+
+
+@router.post("/admin/users/{account_id}", dependencies=[CsrfChecked])
+def update_account(
+    request: Request, account_id: PathId, admin: CurrentAdmin, platform: PlatformDep, display_name: Field = "",
+    role: Field = "", office: Field = "", region: Field = "",
+) -> Response:
+    """Change an account's name, role, office and region (audited); it applies at the account's next request."""
+    values = {"display_name": display_name, "role": role, "office": office, "region": region}
+    try:
+        with platform.write() as session:
+            actor = session.get(User, admin.id)
+            assert actor is not None
+            account = people.access_account_for_admin(session, actor, account_id)
+            people.check_update_account(session, actor, account, display_name=display_name, role=role,
+                                        office_code=office or None, region_code=region or None)
+            name = account.username
+    except ValidationFailed as exc:
+        with platform.read() as session:
+            account = people.access_account_for_admin(session, admin, account_id)
+            return _account_page(request, session, admin, account, errors=exc.errors, values=values, status=422)
+    flash(request, f"账号 {name} 已修改。")
+    return _see_other("/staff/admin/users")

@@ -143,6 +143,31 @@ def test_predict_writes_original_columns_plus_two(cli: click.Group, model: Path,
     assert all(0.0 < float(r[5]) <= 1.0 for r in rows[1:])
 
 
+def test_predict_writes_xlsx_when_out_ends_in_xlsx(cli: click.Group, model: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    data = write_csv(tmp_path / "new.csv", ["编号", "留言主题"], [["1", "公交车太挤"], ["2", "=学校乱收补课费"]])
+    out = tmp_path / "out.XLSX"
+    result = CliRunner().invoke(
+        cli, ["classify", "predict", *CONTEST, "--model", str(model), "--data", str(data), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    rows = [list(r) for r in load_workbook(out, read_only=True).active.iter_rows(values_only=True)]
+    assert rows[0] == ["编号", "留言主题", "predicted", "confidence"]
+    assert [r[:3] for r in rows[1:]] == [["1", "公交车太挤", "交通运输"], ["2", "'=学校乱收补课费", "教育文体"]]
+
+
+@pytest.mark.parametrize("name", ["out.json", "out.xls", "out"])
+def test_predict_refuses_an_out_it_cannot_write(cli: click.Group, model: Path, tmp_path: Path, name: str) -> None:
+    data = write_csv(tmp_path / "new.csv", ["留言主题"], [["公交车太挤"]])
+    out = tmp_path / name
+    result = CliRunner().invoke(
+        cli, ["classify", "predict", *CONTEST, "--model", str(model), "--data", str(data), "--out", str(out)]
+    )
+    assert result.exit_code == 1 and result.output.count("\n") == 1
+    assert "--out must end in .csv or .xlsx" in result.output and not out.exists()
+
+
 def test_train_with_other_columns_title_only(cli: click.Group, tmp_path: Path) -> None:
     rows = [[title, label] for label, titles in ROWS.items() for title in titles]
     data = write_csv(tmp_path / "titles.csv", ["title", "cat"], rows, bom=False)

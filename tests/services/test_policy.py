@@ -37,3 +37,9 @@ def test_centre_escalation_cannot_come_before_the_head() -> None:
         CaseworkSpec(escalate_to_head_after_hours=24, escalate_to_centre_after_hours=12)
     with pytest.raises(ValidationError):
         CaseworkSpec(moderation="sometimes")  # type: ignore[arg-type]
+
+
+def test_every_policy_field_has_a_chinese_label_on_the_admin_form() -> None:
+    from massline.services.deployment.casework_edit import POLICY_LABELS
+
+    assert set(POLICY_LABELS) == set(CaseworkSpec.model_fields)

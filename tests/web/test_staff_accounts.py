@@ -120,7 +120,7 @@ def test_only_the_admin_reaches_the_admin_pages(url: str, deployed: Platform, us
     with Browser(url) as staff:
         login(staff, username, PASSWORD)
         assert "账号管理" not in staff.get("/staff").text
-        for path in ("/staff/admin/users", "/staff/admin/offices"):
+        for path in ("/staff/admin/users", f"/staff/admin/users/{target.id}", "/staff/admin/offices"):
             r = staff.get(path)
             assert r.status_code == 403 and "您无权执行此操作" in r.text, path
         for path, data in (
@@ -128,6 +128,7 @@ def test_only_the_admin_reaches_the_admin_pages(url: str, deployed: Platform, us
                                     "office": "cs-jsj"}),
             (f"/staff/admin/users/{target.id}/active", {"active": "0"}),
             (f"/staff/admin/users/{target.id}/password", {}),
+            (f"/staff/admin/users/{target.id}", {"display_name": "x", "role": "admin"}),
         ):
             r = staff.post_form(path, data, form_page="/staff")
             assert r.status_code == 403, path
@@ -214,3 +215,54 @@ def test_the_offices_page_marks_offices_nobody_can_handle(url: str, deployed: Pl
     staffed = {code for cls, code in rows if not cls}
     assert "cs-jsj" in staffed and "cs-rsj" in staffed
     assert "cs-jsj" not in marked and marked  # mini.yaml leaves some offices without staff
+
+
+def test_the_admin_changes_an_accounts_role_and_office(url: str, deployed: Platform) -> None:
+    target = _user(deployed, "jsj.b")
+    with Browser(url) as admin, Browser(url) as staff:
+        login(admin, "admin", PASSWORD)
+        login(staff, "jsj.b", PASSWORD)
+        form = admin.get(f"/staff/admin/users/{target.id}")
+        assert form.status_code == 200 and "住建经办乙" in form.text
+        edit = f"/staff/admin/users/{target.id}"
+        for data, message in (
+            ({"display_name": "x", "role": "leader"}, "领导角色必须指定辖区"),
+            ({"display_name": "x", "role": "dispatcher", "office": "cs-jsj"}, "派单员须属于派单中心"),
+            ({"display_name": "x", "role": "official"}, "该角色必须属于一个单位"),
+            ({"display_name": "x", "role": "boss", "office": "cs-jsj"}, "角色须为：群众"),
+            ({"display_name": "x", "role": "citizen"}, "工作人员账号不能改为群众角色"),
+        ):
+            bad = admin.post_form(edit, data, form_page="/staff/admin/users")
+            assert bad.status_code == 422 and message in bad.text, message
+        assert _user(deployed, "jsj.b").role == "official"
+        r = admin.post_form(edit, {"display_name": "人社科长", "role": "office_head", "office": "cs-rsj"},
+                            form_page="/staff/admin/users")
+        assert "账号 jsj.b 已修改" in admin.follow(r).text
+        # at the account's next request: now the head of the other office, its session kept
+        assert "人社科长" in staff.get("/staff").text
+        me = _user(deployed, "admin")
+        own = admin.post_form(f"/staff/admin/users/{me.id}", {"display_name": "管理员", "role": "official",
+                                                              "office": "cs-jsj"}, form_page="/staff/admin/users")
+        assert own.status_code == 422 and "不能更改自己的角色" in own.text
+    changed = _user(deployed, "jsj.b")
+    assert (changed.role, changed.display_name) == ("office_head", "人社科长")
+    [row] = _audit(deployed, "user_updated")
+    assert row.detail == {"username": "jsj.b", "display_name": ["住建经办乙", "人社科长"],
+                          "role": ["official", "office_head"], "office": ["cs-jsj", "cs-rsj"]}
+
+
+def test_an_admin_resetting_their_own_password_stays_logged_in_here(url: str, deployed: Platform) -> None:
+    me = _user(deployed, "admin")
+    with Browser(url) as here, Browser(url) as there:
+        login(here, "admin", PASSWORD)
+        login(there, "admin", PASSWORD)
+        r = here.post_form(f"/staff/admin/users/{me.id}/password", {}, form_page="/staff/admin/users")
+        assert r.status_code == 200 and "此浏览器保持登录" in r.text
+        match = SHOWN.search(r.text)
+        assert match
+        assert here.get("/staff/admin/users").status_code == 200  # not silently logged out
+        assert there.get("/staff").status_code == 303  # the other session ended
+    with Browser(url) as again:
+        login(again, "admin", match.group(1))
+    [row] = _audit(deployed, "password_reset")
+    assert (row.actor_id, row.object_id) == (me.id, me.id)

@@ -1,6 +1,6 @@
 """Staff accounts and their passwords (argon2id): login (failures throttled per address and username),
-adding users, resets (which revoke the user's sessions), one's own password change, deactivating,
-and who staffs each office.
+adding users, resets (which revoke the user's sessions), one's own password change, changing an
+account's role and office, deactivating, and who staffs each office.
 """
 
 from massline.services.people.accounts import (
@@ -10,6 +10,7 @@ from massline.services.people.accounts import (
     check_login,
     check_reset_password,
     check_set_active,
+    check_update_account,
     user_for_token,
 )
 from massline.services.people.passwords import DEFAULT_PASSWORDS, Passwords
@@ -33,6 +34,7 @@ __all__ = [
     "check_login",
     "check_reset_password",
     "check_set_active",
+    "check_update_account",
     "office_staffing",
     "staff_accounts",
     "user_for_token",

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from massline.models import ROLES, Office, Region, User, utcnow
+from massline.models import ROLE_LABELS, ROLES, Office, Region, User, utcnow
 from massline.services import audit
 from massline.services.errors import NotFound, ValidationFailed
 from massline.services.people.passwords import DEFAULT_PASSWORDS, Passwords, password_problem
@@ -83,6 +83,30 @@ def generate_password() -> str:
             return candidate
 
 
+def _placement(
+    session: Session, role: str, office_code: str | None, region_code: str | None, errors: dict[str, str]
+) -> tuple[Office | None, Region | None]:
+    """The office and region an account of ``role`` is placed in; problems are added to ``errors``."""
+    if role not in ROLES:
+        errors["role"] = "角色须为：" + "、".join(ROLE_LABELS[r] for r in ROLES)
+    office = region = None
+    if office_code:
+        office = session.scalar(select(Office).where(Office.code == office_code))
+        if office is None:
+            errors["office"] = f"单位 {office_code} 不存在"
+        elif role == "dispatcher" and not office.is_dispatch:
+            errors["office"] = "派单员须属于派单中心"
+    elif role in ("official", "dispatcher", "office_head"):
+        errors["office"] = "该角色必须属于一个单位"
+    if region_code:
+        region = session.scalar(select(Region).where(Region.code == region_code))
+        if region is None:
+            errors["region"] = f"辖区 {region_code} 不存在"
+    elif role == "leader":
+        errors["region"] = "领导角色必须指定辖区"
+    return office, region
+
+
 def check_add_user(
     session: Session,
     username: str,
@@ -102,21 +126,7 @@ def check_add_user(
         errors["username"] = "用户名须为 3–64 位小写字母、数字、点、下划线或短横线"
     elif session.scalar(select(User.id).where(User.username == name)) is not None:
         errors["username"] = "用户名已存在"
-    if role not in ROLES:
-        errors["role"] = "角色须为：" + ", ".join(ROLES)
-    office = region = None
-    if office_code:
-        office = session.scalar(select(Office).where(Office.code == office_code))
-        if office is None:
-            errors["office"] = f"单位 {office_code} 不存在"
-    elif role in ("official", "dispatcher", "office_head"):
-        errors["office"] = "该角色必须属于一个单位"
-    if region_code:
-        region = session.scalar(select(Region).where(Region.code == region_code))
-        if region is None:
-            errors["region"] = f"辖区 {region_code} 不存在"
-    elif role == "leader":
-        errors["region"] = "领导角色必须指定辖区"
+    office, region = _placement(session, role, office_code, region_code, errors)
     if password is not None and (problem := password_problem(password)):
         errors["password"] = problem
     if errors:
@@ -142,9 +152,12 @@ def check_reset_password(
     password: str | None = None,
     actor: User | None = None,
     passwords: Passwords = DEFAULT_PASSWORDS,
+    *,
+    keep_token: str = "",
 ) -> str:
     """Set a new password (generated when not given); every browser session of the user is revoked and
-    old API tokens stop working."""
+    old API tokens stop working. When the admin resets their own password, ``keep_token`` (their
+    browser's session) stays logged in, as after changing one's own password."""
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None:
         raise NotFound(f"用户 {username} 不存在")
@@ -153,9 +166,53 @@ def check_reset_password(
     pw = password or generate_password()
     user.password_hash = passwords.hash(pw)
     user.token_version += 1  # API tokens and page sessions name the version: both stop working
-    revoke_user_sessions(session, user.id, utcnow())
+    if keep_token and actor is not None and actor.id == user.id:
+        session.flush()
+        revoke_other_sessions(session, user, keep_token, utcnow())
+    else:
+        revoke_user_sessions(session, user.id, utcnow())
     audit.record(session, actor, "password_reset", "user", user.id, username=user.username)
     return pw
+
+
+def check_update_account(
+    session: Session,
+    actor: User,
+    account: User,
+    *,
+    display_name: str,
+    role: str,
+    office_code: str | None,
+    region_code: str | None,
+) -> dict[str, list[str | None]]:
+    """Change an account's name, role, office and region (the rules of ``check_add_user``; audited
+    ``user_updated`` with the values before and after, returned). It takes effect at the account's next
+    request; an admin cannot take the admin role from themselves."""
+    errors: dict[str, str] = {}
+    office, region = _placement(session, role, office_code, region_code, errors)
+    if role == "citizen":
+        errors["role"] = "工作人员账号不能改为群众角色"
+    elif account.id == actor.id and role != account.role:
+        errors["role"] = "不能更改自己的角色"
+    name = display_name.strip() or account.username
+    if len(name) > 100:
+        errors["display_name"] = "姓名不能超过 100 个字"
+    if errors:
+        raise ValidationFailed(errors)
+
+    def snapshot() -> dict[str, str | None]:
+        return {"display_name": account.display_name, "role": account.role,
+                "office": account.office.code if account.office else None,
+                "region": account.region.code if account.region else None}
+
+    before = snapshot()
+    account.display_name, account.role, account.office, account.region = name, role, office, region
+    after = snapshot()
+    changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    if changed:
+        session.flush()
+        audit.record(session, actor, "user_updated", "user", account.id, username=account.username, **changed)
+    return changed
 
 
 @dataclass
