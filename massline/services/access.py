@@ -25,7 +25,10 @@ READ_ALL_ROLES = ("dispatcher", "supervisor", "admin")
 DISPATCH_QUEUE_ROLES = ("dispatcher", "admin", "supervisor")
 SESSION_ENDED = "登录已失效，请重新登录"
 #: case actions the staff of the handling office take
-CASEWORK_ACTIONS = ("accept", "assign", "transfer", "reject", "reply", "publish", "close", "extend_request")
+CASEWORK_ACTIONS = ("accept", "assign", "transfer", "reject", "reply", "publish", "close", "extend_request",
+                    "submit_reply", "request_transfer")  # fmt: skip
+#: 催办 and 督办: what leaders (in their region), supervisors and the dispatch centre may do on a case they read
+OVERSIGHT_ACTIONS, OVERSIGHT_ROLES = ("urge", "supervise"), ("leader", "supervisor", "dispatcher")
 #: what a citizen may put between the characters of a tracking code: spaces and dashes, as read over the phone
 _CODE_SEPARATORS = re.compile(r"[\s\-_.·•/\u2010-\u2015\u2212\u30fc]+")
 
@@ -78,9 +81,8 @@ def can_read(session: Session, user: User, message: Message) -> bool:
     if user.role in OFFICE_ROLES:
         return user.office_id is not None and message.office_id == user.office_id
     if user.role == "leader":
-        return (
-            session.scalar(select(Message.id).where(Message.id == message.id, message_scope(session, user))) is not None
-        )
+        row = session.scalar(select(Message.id).where(Message.id == message.id, message_scope(session, user)))
+        return row is not None
     return False
 
 
@@ -103,8 +105,12 @@ def can_act(user: User, action: str, message: Message) -> bool:
         return user.role == "dispatcher" or _handles(user, message)
     if action == "reveal_contact":
         return _handles(user, message)
-    if action == "extend_decide":
+    if action in ("extend_decide", "approve_reply", "return_reply"):
         return user.role == "office_head" and message.office_id == user.office_id
+    if action in ("extend_decide_centre", "decide_transfer"):
+        return user.role == "dispatcher"
+    if action in OVERSIGHT_ACTIONS:
+        return user.role in OVERSIGHT_ROLES
     if action in CASEWORK_ACTIONS:
         return _handles(user, message)
     return False
@@ -113,9 +119,7 @@ def can_act(user: User, action: str, message: Message) -> bool:
 def access_message_by_id(session: Session, user: User, message_id: int) -> Message:
     """The message, if ``user`` may read it; otherwise NotFound."""
     message = session.get(Message, message_id)
-    if message is None:
-        raise NotFound()
-    if not can_read(session, user, message):
+    if message is None or not can_read(session, user, message):
         raise NotFound()
     return message
 
@@ -187,21 +191,21 @@ def require(allowed: bool) -> None:
 # ---- deadline extensions ---------------------------------------------------------------------
 
 
-def can_list_extensions(user: User) -> bool:
-    """True when ``user`` may read their office's pending deadline extensions (the office head)."""
-    return user.is_active and user.role == "office_head" and user.office_id is not None
+def can_list_extensions(user: User, by_centre: bool = False) -> bool:
+    """True when ``user`` may read pending extensions: their office's (head); all (dispatcher) when ``by_centre``."""
+    centre, head = user.role == "dispatcher", user.role == "office_head" and user.office_id is not None
+    return user.is_active and (centre if by_centre else head)
 
 
-def access_extension_for_decision(session: Session, user: User, extension_id: int) -> DeadlineExtension:
-    """The extension request, if it concerns a case of ``user``'s office (else NotFound) and
-    ``user`` heads that office (else Forbidden)."""
+def access_extension_for_decision(
+    session: Session, user: User, extension_id: int, by_centre: bool = False
+) -> DeadlineExtension:
+    """The extension if ``user`` reads its case (else NotFound) and decides it (the head; by_centre: a dispatcher)."""
     ext = session.get(DeadlineExtension, extension_id)
-    if ext is None:
+    if ext is None or not can_read(session, user, ext.message):
         raise NotFound()
-    if user.office_id is None or ext.message.office_id != user.office_id:
-        raise NotFound()
-    if not can_act(user, "extend_decide", ext.message):
-        raise Forbidden("只有单位负责人可以审批延期")
+    if not can_act(user, "extend_decide_centre" if by_centre else "extend_decide", ext.message):
+        raise Forbidden("只有派单中心可以审批延期" if by_centre else "只有单位负责人可以审批延期")
     return ext
 
 
@@ -214,10 +218,8 @@ def rating_refusal(message: Message) -> str | None:
     The one rating rule, used by the portal, the API and ``check_rate``: the
     case is replied or closed, and its latest published reply is not rated yet.
     """
-    if message.status not in ("replied", "closed"):
-        return "答复后才能评价"
     reply = message.published_reply
-    if reply is None:
+    if message.status not in ("replied", "closed") or reply is None:
         return "答复后才能评价"
     if any(r.reply_id == reply.id for r in message.ratings):
         return "您已评价过本次答复"

@@ -138,6 +138,8 @@ def inbox(
         "attention": board.attention,
         "rows": [(m, board.due_state(m, now, soon)) for m in result.items],
         "urgency": urgency_levels(session, [m.id for m in result.items]),
+        "oversight": board.oversight_marks(session, [m.id for m in result.items]),
+        "approvals": board.pending_reply_cases(session, user),
         "directory": directory(session), "statuses": STATUS_LABELS, "kinds": KINDS, "errors": errors,
     }, status_code=422 if errors else 200)
 
@@ -157,6 +159,15 @@ def dispatch_queue(
         "unstaffed": cases.offices_without_staff(session),
         "model_in_use": model_in_use(settings.classifier_model_path),
         "threshold": settings.classifier_threshold,
+    })
+
+
+@router.get("/requests", response_class=HTMLResponse)
+def centre_requests(request: Request, user: CurrentOfficial, session: SessionDep) -> Response:
+    """What waits for the dispatch centre: transfer requests (退单) and, by policy, extension requests."""
+    return render(request, "staff/requests.html", {
+        "user": user, "nav": "requests", "requests": board.centre_requests(session, user),
+        "unstaffed": cases.offices_without_staff(session), "offices": directory(session).offices,
     })
 
 

@@ -5,9 +5,12 @@ function each (``cases``, schemas in ``schemas``, dispatched by ``act``),
 ratings, reopens and supports (``feedback``), the public view of a message
 (``publish``: PII redaction happens there, once), the board and inbox lists (reopened, escalated and new cases first),
 who is on duty in an office (``staffing``: offices without staff, the handler of a reopened case),
-the dashboard statistics, the case page's analysis panel and the export rows.
+the dashboard statistics, the case page's analysis panel and the export rows; approvals by the office
+head and the dispatch centre (``approvals``: reply approval, transfer requests) and 催办 / 督办 with the
+leaders' 批示 (``oversight``), their case actions in ``approval_actions``, as the deployment's policy says.
 """
 
+from massline.services.casework import approval_actions as _approval_actions  # noqa: F401 - registers the actions
 from massline.services.casework.actions import (
     REPLY_MAX,
     REPLY_MIN,
@@ -21,6 +24,17 @@ from massline.services.casework.actions import (
     do_transfer,
 )
 from massline.services.casework.analysis_panel import analysis_view, urgency_levels
+from massline.services.casework.approval_schemas import (
+    ApproveReplyRequest,
+    PendingTransfer,
+    ReturnReplyRequest,
+    SubmitReplyRequest,
+    SuperviseRequest,
+    TransferApplication,
+    TransferDecision,
+    UrgeRequest,
+)
+from massline.services.casework.approvals import CentreRequests, centre_requests, pending_reply_cases, pending_transfers
 from massline.services.casework.board import (
     INBOX_SORTS,
     MAX_PAGE,
@@ -59,6 +73,7 @@ from massline.services.casework.feedback import (
     issue_supporter_token,
     supporter_key,
 )
+from massline.services.casework.oversight import Instruction, oversight_marks
 from massline.services.casework.publish import PublicMessage, public_author, public_message
 from massline.services.casework.schemas import (
     AcceptRequest,
@@ -81,6 +96,20 @@ from massline.services.casework.staffing import UNSTAFFED_MARK, offices_without_
 from massline.services.casework.stats import PERIODS, MessageStats, Share, StatsFilters, message_stats
 
 __all__ = [
+    "ApproveReplyRequest",
+    "CentreRequests",
+    "Instruction",
+    "PendingTransfer",
+    "ReturnReplyRequest",
+    "SubmitReplyRequest",
+    "SuperviseRequest",
+    "TransferApplication",
+    "TransferDecision",
+    "UrgeRequest",
+    "centre_requests",
+    "oversight_marks",
+    "pending_reply_cases",
+    "pending_transfers",
     "CASE_ACTIONS",
     "AcceptRequest",
     "AssignRequest",
