@@ -15,6 +15,7 @@ from massline.services.casework.actions import (
     REPLY_MAX,
     REPLY_MIN,
     check_draft_reply,
+    check_request_extension,
     do_accept,
     do_close,
     do_dispatch,
@@ -34,7 +35,14 @@ from massline.services.casework.approval_schemas import (
     TransferDecision,
     UrgeRequest,
 )
-from massline.services.casework.approvals import CentreRequests, centre_requests, pending_reply_cases, pending_transfers
+from massline.services.casework.approvals import (
+    CentreRequests,
+    centre_requests,
+    check_request_transfer,
+    check_submit_reply,
+    pending_reply_cases,
+    pending_transfers,
+)
 from massline.services.casework.board import (
     INBOX_SORTS,
     MAX_PAGE,
@@ -73,7 +81,7 @@ from massline.services.casework.feedback import (
     issue_supporter_token,
     supporter_key,
 )
-from massline.services.casework.oversight import Instruction, oversight_marks
+from massline.services.casework.oversight import Instruction, do_supervise, do_urge, oversight_marks
 from massline.services.casework.publish import PublicMessage, public_author, public_message
 from massline.services.casework.schemas import (
     AcceptRequest,
@@ -107,6 +115,11 @@ __all__ = [
     "TransferDecision",
     "UrgeRequest",
     "centre_requests",
+    "check_request_extension",
+    "check_request_transfer",
+    "check_submit_reply",
+    "do_supervise",
+    "do_urge",
     "oversight_marks",
     "pending_reply_cases",
     "pending_transfers",

@@ -34,6 +34,7 @@ from massline.services import casework as feedback
 from massline.services.access import OFFICE_ROLES
 from massline.services.classifier import RetrainReport, TrainingSet, retrain, training_set
 from massline.services.crypto import FieldCipher
+from massline.services.demo.scenes import stage_approvals
 from massline.services.deployment import check_apply_deployment
 from massline.services.errors import ValidationFailed
 from massline.services.intake import MessageInput, check_submit
@@ -71,6 +72,8 @@ class DemoReport:
     credentials_file: Path | None = None
     model: RetrainReport | None = None
     model_note: str = ""
+    #: the approvals and oversight put in place after the replay (``scenes.stage_approvals``)
+    staged: list[str] = field(default_factory=list)
 
 
 def demo_loaded(session: Session) -> bool:
@@ -218,6 +221,7 @@ def load_demo(platform: Platform, demo_dir: Path = DEMO_DIR, seed: int = 2026112
                 assert message is not None
                 _add_supports(session, message, supports, opposes, created)
             report.messages += 1
+        report.staged = stage_approvals(session, platform.now())
     if report.passwords:
         path = platform.settings.instance_dir / "demo-credentials.txt"
         path.parent.mkdir(parents=True, exist_ok=True)
