@@ -298,7 +298,7 @@ def case_out(view: cases.CaseView, platform: Platform, soon: int) -> schemas.Cas
         draft_reply=draft,
         published_reply=published.body if published else None,
         actions=view.actions,
-        pending_reply=next((r.body for r in m.replies if r.status == "pending"), None),
+        pending_reply=view.pending_reply.body if view.pending_reply else None,
         return_comment=view.return_comment,
         instructions=[schemas.InstructionOut(kind=i.kind, text=i.text, by=i.by, at=i.at, public=i.public)
                       for i in view.instructions],  # fmt: skip

@@ -122,3 +122,14 @@ def test_the_centres_page_lists_and_decides_both_kinds_of_request(api: httpx.Cli
                           form_page="/staff/requests")
     assert done.status_code == 303 and done.headers["location"] == "/staff/requests"
     assert 'id="count-transfers">0<' in disp.get("/staff/requests").text
+
+
+def test_a_request_left_behind_by_a_re_routed_case_waits_for_nobody(api: httpx.Client, deployed: Platform) -> None:
+    set_policy(deployed, centre_approves_transfers=True)
+    mid = new_case(api, accept_as=None)  # assigned, not signed for: the dispatcher may still re-route it
+    assert act(api, "jsj.a", mid, "request_transfer", **REQUEST).status_code == 200
+    assert act(api, "disp", mid, "dispatch", office="cs-dc-gov").status_code == 200
+    assert api.get("/api/v1/transfer-requests", headers=token_for(api, "disp")).json() == []
+    case = api.get(f"/api/v1/cases/{mid}", headers=token_for(api, "dc.a")).json()
+    assert "request_transfer" in case["actions"]  # the new office may ask for itself
+    assert act(api, "disp", mid, "decide_transfer", approve=True).status_code == 409

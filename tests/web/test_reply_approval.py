@@ -4,8 +4,11 @@ office head, is published (and "replied" recorded) only on approval, or comes ba
 from __future__ import annotations
 
 import httpx
+from sqlalchemy import select
 
+from massline.models import User
 from massline.platform import Platform
+from massline.services import casework
 from tests.conftest import PASSWORD, token_for
 from tests.web.approval_helpers import act, history, new_case, set_policy
 from tests.web_helpers import Browser, login
@@ -114,3 +117,20 @@ def test_the_heads_inbox_lists_the_replies_waiting_for_approval(api: httpx.Clien
     done = head.post_form(f"/staff/cases/{mid}/approve_reply", {}, form_page=f"/staff/cases/{mid}")
     assert done.status_code == 303
     assert "count-approvals" not in head.get("/staff").text
+
+
+def test_a_reply_waiting_when_the_case_leaves_the_office_waits_for_nobody(
+    api: httpx.Client, deployed: Platform
+) -> None:
+    set_policy(deployed, reply_approval=True)
+    mid = new_case(api)
+    act(api, "jsj.a", mid, "reply", **REPLY)
+    act(api, "jsj.a", mid, "submit_reply")
+    assert act(api, "jsj.a", mid, "transfer", office="cs-rsj", reason="属于人社部门职责").status_code == 200
+    with deployed.read() as s:
+        head = s.scalars(select(User).where(User.username == "jsj.head")).one()
+        assert casework.pending_reply_cases(s, head) == []
+    receiver = api.get(f"/api/v1/cases/{mid}", headers=token_for(api, "rsj.a")).json()
+    assert receiver["pending_reply"] is None and "approve_reply" not in receiver["actions"]
+    act(api, "rsj.a", mid, "accept")
+    assert act(api, "rsj.a", mid, "reply", body="人社局答复：已为您办理社保转移手续。").status_code == 200

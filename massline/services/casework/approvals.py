@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from massline.analysis.text import clean_text
@@ -46,8 +46,9 @@ def _text(value: str, field: str, what: str) -> str:
 
 
 def pending_reply(message: Message) -> Reply | None:
-    """The case's reply waiting for the office head's approval, if any."""
-    return next((r for r in message.replies if r.status == "pending"), None)
+    """The case's reply waiting for the head of the office handling it now, if any (one written by an office
+    the case has since left waits for nobody)."""
+    return next((r for r in message.replies if r.status == "pending" and r.office_id == message.office_id), None)
 
 
 def check_not_waiting(message: Message) -> None:
@@ -61,11 +62,20 @@ def needs_reply_approval(policy: CaseworkPolicy, user: User) -> bool:
     return policy.reply_approval and user.role != "office_head"
 
 
+def _live_requests() -> Select[TransferRequest]:
+    """Pending transfer requests made by the office that still handles the case (a case re-routed meanwhile
+    by other means leaves its old request behind, undecidable)."""
+    return (
+        select(TransferRequest)
+        .join(Message, Message.id == TransferRequest.message_id)
+        .join(User, User.id == TransferRequest.requested_by_id)
+        .where(TransferRequest.status == "pending", User.office_id == Message.office_id)
+    )
+
+
 def pending_transfer(session: Session, message: Message) -> TransferRequest | None:
     """The case's transfer request waiting for the dispatch centre, if any."""
-    return session.scalar(
-        select(TransferRequest).where(TransferRequest.message_id == message.id, TransferRequest.status == "pending")
-    )
+    return session.scalar(_live_requests().where(TransferRequest.message_id == message.id))
 
 
 def offered(session: Session, user: User, message: Message, actions: list[str]) -> list[str]:
@@ -137,12 +147,9 @@ def pending_reply_cases(session: Session, user: User) -> list[Message]:
     """The cases of the office head's office whose reply waits for their approval (others: none)."""
     if user.role != "office_head" or user.office_id is None or not user.is_active:
         return []
-    waiting = select(Reply.message_id).where(Reply.status == "pending")
-    return list(
-        session.scalars(
-            select(Message).where(Message.office_id == user.office_id, Message.id.in_(waiting)).order_by(Message.id)
-        )
-    )
+    waiting = select(Reply.message_id).where(Reply.status == "pending", Reply.office_id == user.office_id)
+    mine = (Message.office_id == user.office_id) & (Message.status == "accepted")
+    return list(session.scalars(select(Message).where(mine, Message.id.in_(waiting)).order_by(Message.id)))
 
 
 # ---- transfers (退单) ---------------------------------------------------------------------------
@@ -180,6 +187,7 @@ def do_decide_transfer(
 ) -> TransferRequest:
     """A dispatcher approves the pending transfer request (the case moves to the suggested office or
     ``office_code``, a new deadline) or refuses it with a reason (the office keeps the case)."""
+    _need(message, "decide_transfer")
     row = pending_transfer(session, message)
     if row is None:
         raise Conflict("没有待审核的退单申请")
@@ -212,9 +220,7 @@ def centre_requests(session: Session, user: User) -> CentreRequests:
     (Forbidden for anyone but a dispatcher)."""
     require(can_list_extensions(user, by_centre=True))
     policy = casework_policy(session)
-    transfers = session.scalars(
-        select(TransferRequest).where(TransferRequest.status == "pending").order_by(TransferRequest.id)
-    ).all()
+    transfers = session.scalars(_live_requests().order_by(TransferRequest.id)).all()
     extensions: list[DeadlineExtension] = []
     if policy.centre_approves_extensions:
         extensions = list(

@@ -18,7 +18,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from massline.models import OPEN_STATUSES, DeadlineExtension, Message, Office, TransferRequest, User
+from massline.models import OPEN_STATUSES, DeadlineExtension, Message, Office, Reply, TransferRequest, User
 from massline.services import audit
 from massline.services.access import (
     OFFICE_ROLES,
@@ -221,6 +221,8 @@ class CaseView:
     can_decide_extensions: bool = False
     #: the 督办 (with 批示) and 催办 of the open case, shown on top
     instructions: list[oversight.Instruction] = field(default_factory=list)
+    #: the reply waiting for the office head's approval
+    pending_reply: Reply | None = None
     #: the office head's comment on a returned reply (reply approval)
     return_comment: str | None = None
     #: the transfer request waiting for the dispatch centre
@@ -259,6 +261,7 @@ def case_view(session: Session, user: User, message_id: int) -> CaseView:
         can_decide_extensions=can_act(user, "extend_decide_centre" if centre else "extend_decide", message),
         instructions=oversight.instructions(message), return_comment=approvals.return_comment(message),
         transfer_request=approvals.pending_transfer(session, message), extensions_by_centre=centre,
+        pending_reply=approvals.pending_reply(message),
     )  # fmt: skip
 
 
