@@ -254,9 +254,9 @@ def _act(request: Request, message_id: int, action: str, form: Any, user: User, 
 @router.post("/extensions/{extension_id}", dependencies=[CsrfChecked])
 def decide_extension(
     request: Request, extension_id: PathId, user: CurrentOfficial, platform: PlatformDep,
-    approve: Annotated[str, Form()] = "",
+    approve: Annotated[str, Form()] = "", return_to: Annotated[str, Form()] = "",
 ) -> Response:
-    """The office head approves or denies a deadline extension."""
+    """The office head (or, by policy, a dispatcher) approves or denies a deadline extension."""
     decision = cases.ExtensionDecision(approve=approve == "1")
     try:
         with platform.write() as session:
@@ -266,4 +266,4 @@ def decide_extension(
         flash(request, exc.message, "error")
         return _see_other("/staff")
     flash(request, "已同意延期。" if approve == "1" else "已不同意延期。")
-    return _see_other(f"/staff/cases/{message_id}")
+    return _see_other(safe_next(return_to, f"/staff/cases/{message_id}") if return_to else f"/staff/cases/{message_id}")

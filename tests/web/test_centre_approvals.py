@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import httpx
@@ -122,6 +123,12 @@ def test_the_centres_page_lists_and_decides_both_kinds_of_request(api: httpx.Cli
                           form_page="/staff/requests")
     assert done.status_code == 303 and done.headers["location"] == "/staff/requests"
     assert 'id="count-transfers">0<' in disp.get("/staff/requests").text
+    ext = re.search(r'action="/staff/extensions/(\d+)"', disp.get("/staff/requests").text)
+    assert ext is not None
+    decided = disp.post_form(f"/staff/extensions/{ext.group(1)}", {"approve": "1", "return_to": "/staff/requests"},
+                             form_page="/staff/requests")
+    assert decided.status_code == 303 and decided.headers["location"] == "/staff/requests"
+    assert 'id="count-extensions">0<' in disp.get("/staff/requests").text
 
 
 def test_a_request_left_behind_by_a_re_routed_case_waits_for_nobody(api: httpx.Client, deployed: Platform) -> None:

@@ -83,7 +83,12 @@ class Instruction:
     role: str
     at: datetime
     public: bool
-    due_at: str | None = None
+    #: the new deadline a 督办 set
+    due_at: datetime | None = None
+
+
+def _when(value: object) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) else None
 
 
 def instructions(message: Message) -> list[Instruction]:
@@ -93,7 +98,7 @@ def instructions(message: Message) -> list[Instruction]:
     found = [
         Instruction(OVERSIGHT_EVENTS[e.type], str(e.data.get("instruction") or e.note or ""),
                     e.actor.display_name if e.actor else "", e.actor.role_label if e.actor else "",
-                    e.created_at, e.is_public and bool(e.note), e.data.get("due_at"))
+                    e.created_at, e.is_public and bool(e.note), _when(e.data.get("due_at")))
         for e in message.events if e.type in OVERSIGHT_EVENTS
     ]  # fmt: skip
     found.sort(key=lambda i: (i.kind != "督办", -i.at.timestamp()))

@@ -28,6 +28,15 @@ def _user(session: Session, role: str, office_id: int | None = None) -> User | N
     return session.scalar(stmt.order_by(User.id).limit(1))
 
 
+def _answering_office(session: Session, message: Message) -> Office | None:
+    """Another office that answers the message's category (the office a transfer request would suggest)."""
+    top = message.category.top_name if message.category else None
+    others = session.scalars(
+        select(Office).where(Office.is_dispatch.is_(False), Office.id != message.office_id).order_by(Office.id)
+    )
+    return next((o for o in others if top and top in {c.top_name for c in o.categories}), None)
+
+
 def _open_cases(session: Session) -> list[Message]:
     """Accepted cases of offices with both an official and a head, newest first."""
     heads = select(User.office_id).where(User.role == "office_head", User.is_active.is_(True))
@@ -60,12 +69,9 @@ def stage_approvals(session: Session, now: datetime) -> list[str]:
             casework.check_request_extension(session, official, message, 7, "需协调产权单位和街道现场会商", t)
             staged.append("extension")
         elif "transfer" not in staged:
-            target = session.scalar(
-                select(Office).where(Office.is_dispatch.is_(False), Office.id != message.office_id).order_by(Office.id)
-            )
-            assert target is not None
-            casework.check_request_transfer(session, official, message, target.code, "本件诉求不属于本单位职责，"
-                                            "建议转请相关部门办理", t)  # fmt: skip
+            target = _answering_office(session, message)
+            casework.check_request_transfer(session, official, message, target.code if target else "",
+                                            "本件诉求不属于本单位职责，建议转请对口部门办理", t)  # fmt: skip
             staged.append("transfer")
         elif "supervise" not in staged and leader is not None:
             casework.do_supervise(session, leader, message, INSTRUCTION, False, 3, t)
