@@ -50,6 +50,7 @@ from massline.models.regions import REGION_LEVELS, Region
 from massline.models.search import MessageSearch
 from massline.models.security import RateLimitHit, WebSession
 from massline.models.taxonomy import Category
+from massline.models.transfers import TRANSFER_REQUEST_STATUSES, TransferRequest
 
 __all__ = [
     "ALERT_KINDS",
@@ -105,6 +106,8 @@ __all__ = [
     "SiteSetting",
     "SubmissionKey",
     "Support",
+    "TRANSFER_REQUEST_STATUSES",
+    "TransferRequest",
     "User",
     "WebSession",
     "office_categories",

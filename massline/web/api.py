@@ -300,6 +300,10 @@ def case_out(view: cases.CaseView, platform: Platform, soon: int) -> schemas.Cas
         draft_reply=draft,
         published_reply=published.body if published else None,
         actions=view.actions,
+        pending_reply=view.pending_reply.body if view.pending_reply else None,
+        return_comment=view.return_comment,
+        instructions=[schemas.InstructionOut(kind=i.kind, text=i.text, by=i.by, at=i.at, public=i.public)
+                      for i in view.instructions],  # fmt: skip
         history=[
             schemas.CaseEventOut(
                 type=e.type,
@@ -357,15 +361,21 @@ def case_contact(message_id: PathId, user: ApiOfficial, platform: PlatformDep) -
 
 @router.get("/extensions", response_model=list[cases.PendingExtension], tags=["officials"])
 def pending_extensions(user: ApiOfficial, session: SessionDep) -> list[cases.PendingExtension]:
-    """Pending deadline extensions of the office head's office."""
+    """Pending deadline extensions: the office head's office's, or all for dispatchers when the centre decides."""
     return cases.pending_extensions(session, user)
+
+
+@router.get("/transfer-requests", response_model=list[cases.PendingTransfer], tags=["officials"])
+def pending_transfers(user: ApiOfficial, session: SessionDep) -> list[cases.PendingTransfer]:
+    """Transfer requests (退单) waiting for the dispatch centre (dispatchers); decided by ``decide_transfer``."""
+    return cases.pending_transfers(session, user)
 
 
 @router.post("/extensions/{extension_id}/decide", response_model=schemas.DecisionOut, tags=["officials"])
 def decide(
     extension_id: PathId, data: cases.ExtensionDecision, user: ApiOfficial, platform: PlatformDep
 ) -> schemas.DecisionOut:
-    """The office head approves or denies an extension (the answer's ``status``: approved or denied)."""
+    """The office head (or, by policy, a dispatcher) approves or denies an extension (``status``: approved/denied)."""
     with platform.write() as session:
         actor = session.get(User, user.id)
         assert actor is not None

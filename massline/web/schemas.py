@@ -160,6 +160,16 @@ class CaseEventOut(BaseModel):
     public: bool
 
 
+class InstructionOut(BaseModel):
+    """A 督办 (with its instruction, 批示) or 催办 of the open case, newest 督办 first."""
+
+    kind: str
+    text: str
+    by: str
+    at: datetime
+    public: bool
+
+
 class CaseOut(BaseModel):
     """A case as an official sees it."""
 
@@ -188,6 +198,9 @@ class CaseOut(BaseModel):
     published_reply: str | None
     actions: list[str]
     history: list[CaseEventOut]
+    pending_reply: str | None = Field(None, description="the reply waiting for the office head's approval")
+    return_comment: str | None = Field(None, description="the office head's comment on a returned reply")
+    instructions: list[InstructionOut] = []
 
 
 class CaseActionOut(CaseOut, Generic[R]):

@@ -140,6 +140,8 @@ def inbox(
         "rows": [(m, board.due_state(m, now, soon)) for m in result.items],
         "urgency": urgency_levels(session, [m.id for m in result.items]),
         "reminded": cases.reminded_ids(session, [m.id for m in result.items]),
+        "oversight": board.oversight_marks(session, [m.id for m in result.items]),
+        "approvals": board.pending_reply_cases(session, user),
         "directory": directory(session), "statuses": STATUS_LABELS, "kinds": KINDS, "errors": errors,
     }, status_code=422 if errors else 200)
 
@@ -159,6 +161,15 @@ def dispatch_queue(
         "unstaffed": cases.offices_without_staff(session),
         "model_in_use": model_in_use(settings.classifier_model_path),
         "threshold": settings.classifier_threshold,
+    })
+
+
+@router.get("/requests", response_class=HTMLResponse)
+def centre_requests(request: Request, user: CurrentOfficial, session: SessionDep) -> Response:
+    """What waits for the dispatch centre: transfer requests (退单) and, by policy, extension requests."""
+    return render(request, "staff/requests.html", {
+        "user": user, "nav": "requests", "requests": board.centre_requests(session, user),
+        "unstaffed": cases.offices_without_staff(session), "offices": directory(session).offices,
     })
 
 
@@ -247,9 +258,9 @@ def _act(request: Request, message_id: int, action: str, form: Any, user: User, 
 @router.post("/extensions/{extension_id}", dependencies=[CsrfChecked])
 def decide_extension(
     request: Request, extension_id: PathId, user: CurrentOfficial, platform: PlatformDep,
-    approve: Annotated[str, Form()] = "",
+    approve: Annotated[str, Form()] = "", return_to: Annotated[str, Form()] = "",
 ) -> Response:
-    """The office head approves or denies a deadline extension."""
+    """The office head (or, by policy, a dispatcher) approves or denies a deadline extension."""
     decision = cases.ExtensionDecision(approve=approve == "1")
     try:
         with platform.write() as session:
@@ -259,4 +270,4 @@ def decide_extension(
         flash(request, exc.message, "error")
         return _see_other("/staff")
     flash(request, "已同意延期。" if approve == "1" else "已不同意延期。")
-    return _see_other(f"/staff/cases/{message_id}")
+    return _see_other(safe_next(return_to, f"/staff/cases/{message_id}") if return_to else f"/staff/cases/{message_id}")

@@ -27,19 +27,25 @@ def _message(status: str, office_id: int | None = OFFICE) -> Message:
 
 
 # role, status -> the actions offered, in the pages' order
+# (by role and state only: the deployment's policy then picks between publish / submit_reply and
+# transfer / request_transfer on the case page, casework.approvals.offered)
 ALLOWED = [
-    ("official", "assigned", ["accept", "assign", "transfer", "reject", "extend_request", "category"]),
-    ("official", "accepted", ["assign", "transfer", "reject", "reply", "publish", "extend_request", "category"]),
+    ("official", "assigned", ["accept", "assign", "transfer", "reject", "extend_request", "category",
+                              "request_transfer"]),
+    ("official", "accepted", ["assign", "transfer", "reject", "reply", "publish", "extend_request", "category",
+                              "submit_reply", "request_transfer"]),
     ("official", "replied", ["close", "category"]),
-    ("official", "reopened", ["accept", "assign", "transfer", "extend_request", "category"]),
+    ("official", "reopened", ["accept", "assign", "transfer", "extend_request", "category", "request_transfer"]),
     ("official", "closed", ["category"]),
-    ("office_head", "accepted", ["assign", "transfer", "reject", "reply", "publish", "extend_request", "category"]),
+    ("office_head", "accepted", ["assign", "transfer", "reject", "reply", "publish", "extend_request", "category",
+                                 "submit_reply", "approve_reply", "return_reply", "request_transfer"]),
     ("dispatcher", "received", ["reject", "dispatch", "category"]),
-    ("dispatcher", "assigned", ["reject", "dispatch", "category"]),
-    ("dispatcher", "accepted", ["reject", "category"]),
+    ("dispatcher", "assigned", ["reject", "dispatch", "category", "decide_transfer", "urge", "supervise"]),
+    ("dispatcher", "accepted", ["reject", "category", "decide_transfer", "urge", "supervise"]),
     ("dispatcher", "replied", ["category", "callback"]),
-    ("supervisor", "assigned", []),
-    ("leader", "assigned", []),
+    ("supervisor", "assigned", ["urge", "supervise"]),
+    ("supervisor", "replied", []),
+    ("leader", "assigned", ["urge", "supervise"]),
     ("admin", "assigned", []),
 ]
 
@@ -58,7 +64,7 @@ def test_another_office_and_inactive_accounts_get_no_case_action() -> None:
 def test_every_registered_case_action_has_an_access_rule() -> None:
     # an action nobody may take would be missing its line in access.can_act
     for name in cases.CASE_ACTIONS:
-        assert any(access.can_act(_user(r), name, _message("accepted")) for r in ("official", "dispatcher")), name
+        assert any(access.can_act(_user(r), name, _message("accepted")) for r in ("official", "office_head", "dispatcher")), name
 
 
 @pytest.mark.parametrize(

@@ -229,7 +229,7 @@ def test_the_admin_changes_the_casework_policy(deployed: Platform, admin: Browse
     assert (policy.moderation, policy.reply_approval, policy.centre_approves_extensions) == ("pre", True, False)
     assert (policy.remind_before_hours, policy.escalate_to_centre_after_hours, policy.close_after_days) == (12, 72, 10)
     [row] = _audit(deployed, "casework_policy_updated")
-    assert row.detail["moderation"] == ["post", "pre"] and row.detail["centre_approves_extensions"] == [True, False]
+    assert row.detail["moderation"] == ["post", "pre"] and row.detail["centre_approves_transfers"] == [False, True]
     assert "callback_after_days" not in row.detail  # unchanged fields are not listed
     page = admin.get("/staff/admin/casework").text
     assert 'value="pre" selected' in page and 'value="72"' in page

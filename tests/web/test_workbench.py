@@ -177,8 +177,8 @@ def test_leader_reads_without_acting_and_deadlines_are_marked(
     inbox = staff.get("/staff").text
     assert HOUSING["title"] in inbox and "is-overdue" in inbox and "领导" in inbox
     case = staff.get(f"/staff/cases/{message_id}").text
-    assert HOUSING["body"] in case and "您可以查看本件留言，但不能办理" in case
-    assert "/accept" not in case and "查看联系电话" not in case
+    assert HOUSING["body"] in case and "督办（批示）" in case and "催办" in case  # only these two
+    assert "/accept" not in case and "/reply" not in case and "查看联系电话" not in case
     assert staff.post_form(f"/staff/cases/{message_id}/contact", {}, form_page="/staff").status_code == 403
     denied = staff.follow(staff.post_form(f"/staff/cases/{message_id}/accept", {}, form_page="/staff"))
     assert "您无权执行此操作" in denied.text

@@ -8,13 +8,17 @@ who is on duty in an office (``staffing``: offices without staff, the handler of
 the dashboard statistics, the case page's analysis panel and the export rows;
 supervised deadlines (``deadlines``: the periodic sweep that reminds, escalates and closes, the
 centre's list of escalated cases), when a replied case closes (``closing``) and the 回访 queue
-(``callbacks``: the citizen's answers by phone, resolution and satisfaction kept apart).
+(``callbacks``: the citizen's answers by phone, resolution and satisfaction kept apart); approvals by the office
+head and the dispatch centre (``approvals``: reply approval, transfer requests) and 催办 / 督办 with the
+leaders' 批示 (``oversight``), their case actions in ``approval_actions``, as the deployment's policy says.
 """
 
+from massline.services.casework import approval_actions as _approval_actions  # noqa: F401 - registers the actions
 from massline.services.casework.actions import (
     REPLY_MAX,
     REPLY_MIN,
     check_draft_reply,
+    check_request_extension,
     do_accept,
     do_close,
     do_dispatch,
@@ -24,6 +28,24 @@ from massline.services.casework.actions import (
     do_transfer,
 )
 from massline.services.casework.analysis_panel import analysis_view, urgency_levels
+from massline.services.casework.approval_schemas import (
+    ApproveReplyRequest,
+    PendingTransfer,
+    ReturnReplyRequest,
+    SubmitReplyRequest,
+    SuperviseRequest,
+    TransferApplication,
+    TransferDecision,
+    UrgeRequest,
+)
+from massline.services.casework.approvals import (
+    CentreRequests,
+    centre_requests,
+    check_request_transfer,
+    check_submit_reply,
+    pending_reply_cases,
+    pending_transfers,
+)
 from massline.services.casework.board import (
     INBOX_SORTS,
     MAX_PAGE,
@@ -79,6 +101,7 @@ from massline.services.casework.feedback import (
     issue_supporter_token,
     supporter_key,
 )
+from massline.services.casework.oversight import Instruction, do_supervise, do_urge, oversight_marks
 from massline.services.casework.publish import PublicMessage, public_author, public_message
 from massline.services.casework.schemas import (
     AcceptRequest,
@@ -115,6 +138,25 @@ __all__ = [
     "record_callback",
     "reminded_ids",
     "sweep",
+    "ApproveReplyRequest",
+    "CentreRequests",
+    "Instruction",
+    "PendingTransfer",
+    "ReturnReplyRequest",
+    "SubmitReplyRequest",
+    "SuperviseRequest",
+    "TransferApplication",
+    "TransferDecision",
+    "UrgeRequest",
+    "centre_requests",
+    "check_request_extension",
+    "check_request_transfer",
+    "check_submit_reply",
+    "do_supervise",
+    "do_urge",
+    "oversight_marks",
+    "pending_reply_cases",
+    "pending_transfers",
     "CASE_ACTIONS",
     "AcceptRequest",
     "AssignRequest",

@@ -19,6 +19,7 @@ from massline.analysis.text import clean_text
 from massline.models import Category, DeadlineExtension, Message, Office, Reply, User
 from massline.services.access import OFFICE_ROLES
 from massline.services.casework import closing
+from massline.services.deployment import deployment_zone
 from massline.services.errors import Conflict, ValidationFailed
 from massline.services.events import add_event
 from massline.services.routing import compute_due
@@ -38,6 +39,14 @@ ACTION_STATES: dict[str, tuple[str, ...]] = {
     "close": ("replied",),
     "extend_request": ("assigned", "accepted", "reopened"),
     "callback": ("replied",),
+    # approvals and oversight (casework.approvals, casework.oversight)
+    "submit_reply": ("accepted",),
+    "approve_reply": ("accepted",),
+    "return_reply": ("accepted",),
+    "request_transfer": ("assigned", "accepted", "reopened"),
+    "decide_transfer": ("assigned", "accepted", "reopened"),
+    "urge": ("assigned", "accepted", "reopened"),
+    "supervise": ("assigned", "accepted", "reopened"),
 }
 
 
@@ -212,7 +221,7 @@ def do_close(session: Session, user: User | None, message: Message, now: datetim
 def check_request_extension(
     session: Session, user: User, message: Message, days: int, reason: str, now: datetime
 ) -> DeadlineExtension:
-    """Ask the office head for more days; one pending request at a time."""
+    """Ask for more days (decided by the office head or the dispatch centre); one pending request at a time."""
     _need_status(message, "extend_request")
     if not 1 <= days <= 30:
         raise ValidationFailed({"days": "延期天数须在 1 到 30 天之间"})
@@ -233,7 +242,8 @@ def check_request_extension(
 def do_decide_extension(
     session: Session, head: User, ext: DeadlineExtension, approve: bool, now: datetime
 ) -> DeadlineExtension:
-    """The office head approves or denies a pending extension (access checked by the caller)."""
+    """The office head (or the dispatch centre, by policy) approves or denies a pending extension
+    (access checked by the caller); an approval is public with the new deadline."""
     if ext.status != "pending":
         raise Conflict("该申请已处理")
     ext.status = "approved" if approve else "denied"
@@ -243,7 +253,9 @@ def do_decide_extension(
     if approve:
         base = message.due_at or now
         message.due_at = base + timedelta(days=ext.days)
-        add_event(session, message, "extension_approved", now, actor=head, days=ext.days)
+        note = f"新办理期限：{message.due_at.astimezone(deployment_zone(session)):%Y-%m-%d %H:%M}"
+        add_event(session, message, "extension_approved", now, actor=head, note=note, days=ext.days,
+                  due_at=message.due_at.isoformat())  # fmt: skip
     else:
         add_event(session, message, "extension_denied", now, actor=head, public=False)
     return ext

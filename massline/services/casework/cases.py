@@ -12,13 +12,13 @@ case page's template.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from massline.models import OPEN_STATUSES, DeadlineExtension, Message, Office, User
+from massline.models import OPEN_STATUSES, DeadlineExtension, Message, Office, Reply, TransferRequest, User
 from massline.services import audit
 from massline.services.access import (
     OFFICE_ROLES,
@@ -32,9 +32,11 @@ from massline.services.access import (
 )
 from massline.services.actions import Action, ActionTable
 from massline.services.casework import actions as casework
+from massline.services.casework import approvals, oversight, staffing
 from massline.services.casework import schemas as s
-from massline.services.casework import staffing
 from massline.services.crypto import FieldCipher
+from massline.services.errors import Conflict
+from massline.services.policy import casework_policy
 
 #: a registered case action (its request and result schemas, function, label)
 CaseAction = Action
@@ -80,6 +82,8 @@ def assign(session: Session, user: User, message: Message, req: s.AssignRequest,
 def transfer(session: Session, user: User, message: Message, req: s.TransferRequest, now: datetime) -> s.TransferResult:
     """转办: send the case to another office with a stated reason."""
     old = message.office.name if message.office else None
+    if casework_policy(session).centre_approves_transfers:
+        raise Conflict("转办须经派单中心审核，请使用“申请退单”")
     if not req.confirm_unstaffed:
         staffing.check_staffed(session, req.office)
     casework.do_transfer(session, user, message, req.office, req.reason, now)
@@ -96,7 +100,8 @@ def reject(session: Session, user: User, message: Message, req: s.RejectRequest,
 @case_action(s.ReplyRequest, s.ReplyResult, label="保存答复草稿",
              done="答复草稿已保存。确认无误后请点击“发布答复”。")  # fmt: skip
 def draft_reply(session: Session, user: User, message: Message, req: s.ReplyRequest, now: datetime) -> s.ReplyResult:
-    """Write or update the case's unpublished reply."""
+    """Write or update the case's unpublished reply (not while one waits for the office head's approval)."""
+    approvals.check_not_waiting(message)
     draft = casework.check_draft_reply(session, user, message, req.body, now)
     session.flush()
     return s.ReplyResult(**s.CaseResult.fields_of(message), reply_id=draft.id)
@@ -106,7 +111,9 @@ def draft_reply(session: Session, user: User, message: Message, req: s.ReplyRequ
 def publish_reply(
     session: Session, user: User, message: Message, req: s.PublishRequest, now: datetime
 ) -> s.PublishResult:
-    """Publish the drafted reply: the citizen sees it and the case is replied."""
+    """Publish the drafted reply: the citizen sees it and the case is replied (with reply approval on, only
+    the office head publishes directly; officials submit the draft for approval)."""
+    approvals.check_may_publish(session, user)
     reply = casework.do_publish_reply(session, user, message, now)
     return s.PublishResult(**s.CaseResult.fields_of(message), reply_id=reply.id, published_at=reply.published_at)
 
@@ -119,11 +126,11 @@ def close(session: Session, user: User, message: Message, req: s.CloseRequest, n
 
 
 @case_action(s.ExtensionRequest, s.ExtensionRequested, label="申请延期",
-             done="延期申请已提交，等待单位负责人审批。")  # fmt: skip
+             done="延期申请已提交，等待审批。")  # fmt: skip
 def request_extension(
     session: Session, user: User, message: Message, req: s.ExtensionRequest, now: datetime
 ) -> s.ExtensionRequested:
-    """Ask the office head for more days; one pending request at a time."""
+    """Ask for more days (the office head or, by policy, the dispatch centre decides); one pending at a time."""
     ext = casework.check_request_extension(session, user, message, req.days, req.reason, now)
     session.flush()
     return s.ExtensionRequested(**s.CaseResult.fields_of(message), extension_id=ext.id, days=ext.days)
@@ -152,22 +159,23 @@ def change_category(
 def decide_extension(
     session: Session, user: User, extension_id: int, req: s.ExtensionDecision, now: datetime
 ) -> s.ExtensionDecided:
-    """The office head's decision on an extension request (NotFound for another office's, Forbidden
-    for staff who are not the head)."""
-    ext = access_extension_for_decision(session, user, extension_id)
+    """The decision on an extension request: the office head's, or the dispatch centre's when the policy's
+    ``centre_approves_extensions`` is on (NotFound for a case the user may not read, Forbidden for others)."""
+    by_centre = casework_policy(session).centre_approves_extensions
+    ext = access_extension_for_decision(session, user, extension_id, by_centre)
     casework.do_decide_extension(session, user, ext, req.approve, now)
     return s.ExtensionDecided.of(ext)
 
 
 def pending_extensions(session: Session, user: User) -> list[s.PendingExtension]:
-    """The pending deadline extensions of the office head's office (Forbidden for anyone else)."""
-    require(can_list_extensions(user))
-    rows = session.scalars(
-        select(DeadlineExtension)
-        .join(Message)
-        .where(DeadlineExtension.status == "pending", Message.office_id == user.office_id)
-        .order_by(DeadlineExtension.id)
-    ).all()
+    """The pending deadline extensions the user decides: of the office head's office, or all of them for the
+    centre's dispatchers when the policy says so (Forbidden for anyone else)."""
+    by_centre = casework_policy(session).centre_approves_extensions
+    require(can_list_extensions(user, by_centre))
+    stmt = select(DeadlineExtension).join(Message).where(DeadlineExtension.status == "pending")
+    if not by_centre:
+        stmt = stmt.where(Message.office_id == user.office_id)
+    rows = session.scalars(stmt.order_by(DeadlineExtension.id)).all()
     return [
         s.PendingExtension(id=r.id, message_id=r.message_id, days=r.days, reason=r.reason,
                            requested_by=r.requested_by.display_name)
@@ -211,6 +219,16 @@ class CaseView:
     pending_extensions: list[DeadlineExtension]
     can_reveal_contact: bool = False
     can_decide_extensions: bool = False
+    #: the 督办 (with 批示) and 催办 of the open case, shown on top
+    instructions: list[oversight.Instruction] = field(default_factory=list)
+    #: the reply waiting for the office head's approval
+    pending_reply: Reply | None = None
+    #: the office head's comment on a returned reply (reply approval)
+    return_comment: str | None = None
+    #: the transfer request waiting for the dispatch centre
+    transfer_request: TransferRequest | None = None
+    #: extensions are decided by the dispatch centre (policy), not the office head
+    extensions_by_centre: bool = False
     #: False when the user may no longer read the case (right after an action: act_and_view)
     readable: bool = True
 
@@ -218,7 +236,7 @@ class CaseView:
 def case_view(session: Session, user: User, message_id: int) -> CaseView:
     """The case page's data: the message, its history and the actions allowed now (by role and state)."""
     message = access_message_by_id(session, user, message_id)
-    actions = allowed_case_actions(user, message)
+    actions = approvals.offered(session, user, message, allowed_case_actions(user, message))
     colleagues: list[User] = []
     if message.office_id is not None and "assign" in actions:
         colleagues = list(
@@ -236,10 +254,14 @@ def case_view(session: Session, user: User, message_id: int) -> CaseView:
             )
         )
     )
+    centre = casework_policy(session).centre_approves_extensions
     return CaseView(
         message, actions, colleagues, offices, pending,
         can_reveal_contact=message.contact_encrypted is not None and can_act(user, "reveal_contact", message),
-        can_decide_extensions=can_act(user, "extend_decide", message),
+        can_decide_extensions=can_act(user, "extend_decide_centre" if centre else "extend_decide", message),
+        instructions=oversight.instructions(message), return_comment=approvals.return_comment(message),
+        transfer_request=approvals.pending_transfer(session, message), extensions_by_centre=centre,
+        pending_reply=approvals.pending_reply(message),
     )  # fmt: skip
 
 

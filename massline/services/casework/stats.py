@@ -28,7 +28,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
@@ -36,13 +35,12 @@ from sqlalchemy.orm import Session
 from massline.models import OPEN_STATUSES, STATUS_LABELS, Category, Message, Region, User
 from massline.services.access import message_scope
 from massline.services.casework.callbacks import FollowupFigures, followup_figures
-from massline.services.deployment import site_setting
+from massline.services.deployment import deployment_zone
 from massline.services.errors import ValidationFailed
 from massline.services.routing import due_soon_days
 
 PERIODS = {7: "近7天", 30: "近30天", 90: "近90天", 365: "近一年"}
 WEEKLY_AFTER_DAYS = 120
-CHINA = timedelta(hours=8)
 NO_REGION = "未选择区域"
 NO_CATEGORY = "未分类"
 
@@ -115,16 +113,6 @@ class MessageStats:
         """Replies published within the period (the second trend series)."""
         return sum(b.replied for b in self.series)
 
-
-def deployment_zone(session: Session, default: str = "Asia/Shanghai") -> tzinfo:
-    """The deployment's time zone (site setting, else ``default``; China Standard Time if unknown here)."""
-    name = site_setting(session, "timezone", default)
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        from datetime import timezone
-
-        return timezone(CHINA, "CST")
 
 
 def _ids(path: str) -> list[int]:

@@ -35,6 +35,7 @@ from massline.services.access import OFFICE_ROLES
 from massline.services.classifier import RetrainReport, TrainingSet, retrain, training_set
 from massline.services.crypto import FieldCipher
 from massline.services.demo.photos import demo_photo
+from massline.services.demo.scenes import stage_approvals
 from massline.services.deployment import check_apply_deployment
 from massline.services.errors import ValidationFailed
 from massline.services.intake import MessageInput, check_submit
@@ -75,6 +76,8 @@ class DemoReport:
     model_note: str = ""
     #: the deadline sweep run at the end of the load (overdue cases escalated, old replies closed)
     sweep: casework.SweepReport | None = None
+    #: the approvals and oversight put in place after the replay (``scenes.stage_approvals``)
+    staged: list[str] = field(default_factory=list)
 
 
 def demo_loaded(session: Session) -> bool:
@@ -258,6 +261,7 @@ def load_demo(platform: Platform, demo_dir: Path = DEMO_DIR, seed: int = 2026112
             report.messages += 1
         # what the worker's periodic pass does: remind, escalate the overdue cases, close unrated old replies
         report.sweep = casework.sweep(session, platform.now())
+        report.staged = stage_approvals(session, platform.now())
     if report.passwords:
         path = platform.settings.instance_dir / "demo-credentials.txt"
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,7 @@ from massline.services.deployment.deadlines import (
     check_set_deadline_rule,
     deadlines,
 )
-from massline.services.deployment.lists import directory, site_language, site_setting
+from massline.services.deployment.lists import deployment_zone, directory, site_language, site_setting
 from massline.services.deployment.offices import (
     OfficeInput,
     access_office_for_admin,
@@ -53,5 +53,6 @@ __all__ = [
     "policy_fields",
     "site_language",
     "site_setting",
+    "deployment_zone",
     "taxonomy_rows",
 ]

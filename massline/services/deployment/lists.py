@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from datetime import timedelta, timezone, tzinfo
 from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -108,3 +110,11 @@ def _language(profile: str, rules: str, names: tuple[str, ...]) -> Language:
     except (ProfileError, ValueError) as exc:
         log.warning("the deployment's language profile %s is not usable (%s): general language used", profile, exc)
         return GENERAL_PROFILE.with_regions(names).language
+
+def deployment_zone(session: Session, default: str = "Asia/Shanghai") -> tzinfo:
+    """The deployment's time zone (site setting, else ``default``; China Standard Time if unknown here)."""
+    name = site_setting(session, "timezone", default)
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return timezone(timedelta(hours=8), "CST")
