@@ -185,6 +185,7 @@ def _register_groups() -> None:
         "massline.cli.pipeline_cmd",
         "massline.cli.issues_cmd",
         "massline.cli.plugins_cmd",
+        "massline.cli.notify_cmd",
     ):
         try:
             module = importlib.import_module(name)

@@ -36,6 +36,13 @@ from massline.models.messages import (
     SubmissionKey,
     Support,
 )
+from massline.models.notifications import (
+    CHANNEL_LABELS,
+    CHANNELS,
+    LoginCode,
+    MessageContact,
+    Notification,
+)
 from massline.models.offices import Leader, Office, office_categories
 from massline.models.people import ROLE_LABELS, ROLES, User
 from massline.models.regions import REGION_LEVELS, Region
@@ -47,6 +54,8 @@ __all__ = [
     "ALERT_KINDS",
     "ANONYMOUS_AUTHOR",
     "ALERT_STATUSES",
+    "CHANNELS",
+    "CHANNEL_LABELS",
     "ISSUE_STATUSES",
     "Alert",
     "Issue",
@@ -76,11 +85,14 @@ __all__ = [
     "DeadlineExtension",
     "DeadlineRule",
     "Leader",
+    "LoginCode",
     "Message",
     "MessageAnalysis",
+    "MessageContact",
     "MessageBandKey",
     "MessageEvent",
     "MessageSearch",
+    "Notification",
     "Office",
     "RateLimitHit",
     "Rating",

@@ -37,6 +37,7 @@ EVENT_LABELS = {
     "category_changed": "更正分类",
     "issue_replied": "问题统一答复",
     "issue_reply_notice": "所属问题已统一答复（本件未纳入）",
+    "secret_reset": "群众重置查询密码",
 }
 
 

@@ -15,7 +15,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from massline import __version__
 from massline.platform import Platform
-from massline.web import api, api_issues, dashboard, portal, public_issues, staff_accounts, workbench
+from massline.web import (
+    api,
+    api_issues,
+    citizen_notify,
+    dashboard,
+    portal,
+    public_issues,
+    staff_accounts,
+    staff_notify,
+    workbench,
+)
 from massline.web.errors import CatchUnhandled, add_error_handlers, error_answer
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -144,6 +154,8 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.include_router(staff_accounts.router)
     app.include_router(dashboard.router)
     app.include_router(public_issues.router)
+    app.include_router(citizen_notify.router)
+    app.include_router(staff_notify.router)
 
     @app.get("/api/docs", include_in_schema=False)
     async def api_docs() -> HTMLResponse:
