@@ -150,3 +150,12 @@ def test_the_form_takes_an_email_and_the_choice(url: str, deployed: Platform, in
         mid = api.get("/api/v1/inbox", headers=official).json()["items"][0]["id"]
         _act(api, official, mid, "accept")
     assert deployed.notifier().run_once().derived == 0
+
+
+def test_the_workers_loop_sends_them(api: httpx.Client, deployed: Platform, inbox: Inbox) -> None:
+    from massline.worker import Worker
+
+    sub = _submit(api, contact_email=EMAIL)
+    _act(api, token_for(api, "dc.a"), sub["id"], "accept")
+    Worker(deployed).notify()
+    assert len(inbox.to(EMAIL)) == 1
