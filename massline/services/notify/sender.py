@@ -68,12 +68,15 @@ class Notifier:
 
     def derive(self) -> int:
         """Add the notifications of new case events (until none is left); returns how many."""
-        total = 0
+        total, clashes = 0, 0
         while True:
             try:
                 with self.write() as session:
                     added = derive(session, self.cipher, self.links, self.now(), self.params.lookback)
             except IntegrityError:  # another notifier added the same rows first: read again
+                clashes += 1
+                if clashes > 3:
+                    raise
                 continue
             total += added
             if added == 0:
