@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from massline.models import CHANNEL_LABELS
 from massline.services import audit, notify
+from massline.services.events import EVENT_LABELS
 from massline.web.deps import CsrfChecked, CurrentAdmin, PlatformDep, SessionDep
 from massline.web.templating import flash, render
 
@@ -21,6 +22,7 @@ def outbox(request: Request, admin: CurrentAdmin, session: SessionDep) -> Respon
     summary = notify.outbox_summary(session)
     return render(request, "staff/notifications.html", {
         "user": admin, "nav": "notifications", "summary": summary, "channels": CHANNEL_LABELS,
+        "purposes": {**EVENT_LABELS, "secret_reset": "新查询密码", "login_code": "登录验证码"},
     })  # fmt: skip
 
 

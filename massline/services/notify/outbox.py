@@ -45,7 +45,7 @@ def derive(session: Session, cipher: FieldCipher, links: Links, now: datetime, l
         .where(
             MessageEvent.created_at >= now - lookback,
             MessageEvent.created_at >= MessageContact.created_at,
-            MessageEvent.type.in_(NOTIFIED),
+            MessageEvent.type.in_(tuple(NOTIFIED)),
             MessageEvent.is_public.is_(True),
             ~sent_already,
         )
