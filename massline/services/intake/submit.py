@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from massline.analysis.text import clean_text, fold, has_visible_text
-from massline.models import ANONYMOUS_AUTHOR, KINDS, STATUS_LABELS, Message, MessageContact
+from massline.models import ANONYMOUS_AUTHOR, KINDS, STATUS_LABELS, Message
 from massline.services import notify
 from massline.services.access import secret_digest
 from massline.services.crypto import FieldCipher
@@ -55,10 +55,8 @@ class MessageInput:
     addressee_leader: int | None = None
     author_name: str = ""
     contact_phone: str = ""
-    #: an e-mail address for notifications and the citizen's account (optional)
     contact_email: str = ""
-    #: the citizen wants to be told of the case's steps through the contacts given (opt-out at submission)
-    notify: bool = False
+    notify: bool = False  # tell the citizen of the case's steps through the contacts (services.notify)
     is_public: bool = True
     source: str = "web"
     external_id: str | None = None
@@ -116,8 +114,7 @@ class PreparedSubmission:
     events: list[dict[str, Any]]
     secret: str
     office: str | None
-    #: the contacts' rows (``notify.contact_rows``), given their ``message_id`` when stored
-    contacts: list[dict[str, Any]] = field(default_factory=list)
+    contacts: list[dict[str, Any]] = field(default_factory=list)  # notify.contact_rows
 
 
 @dataclass(frozen=True)
@@ -325,7 +322,6 @@ def prepare_submit(
 
 _MESSAGES: Table = Message.__table__  # type: ignore[assignment]
 _INSERT_MESSAGES = insert(_MESSAGES).returning(_MESSAGES.c.id, _MESSAGES.c.tracking_code)
-_INSERT_CONTACTS = insert(MessageContact.__table__)  # type: ignore[arg-type]
 
 
 def store_submissions(session: Session, prepared: Sequence[PreparedSubmission]) -> list[int]:
@@ -348,8 +344,7 @@ def store_submissions(session: Session, prepared: Sequence[PreparedSubmission]) 
         for contact in p.contacts:
             contacts.append({**contact, "message_id": mid})
     write_events(session, events)
-    if contacts:
-        session.execute(_INSERT_CONTACTS, contacts)
+    notify.write_contacts(session, contacts)
     return ids
 
 

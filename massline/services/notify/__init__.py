@@ -26,6 +26,7 @@ from massline.services.notify.contacts import (
     message_of_token,
     normal_email,
     unsubscribe_token,
+    write_contacts,
 )
 from massline.services.notify.outbox import Links, OutboxSummary, outbox_summary, retry_failed
 from massline.services.notify.recovery import RECOVERY_SENT, check_recover_secret
@@ -64,4 +65,5 @@ __all__ = [
     "outbox_summary",
     "retry_failed",
     "unsubscribe_token",
+    "write_contacts",
 ]

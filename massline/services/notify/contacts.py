@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import hmac
 import re
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from massline.analysis.text import fold
@@ -76,6 +77,15 @@ def _row(cipher: FieldCipher, channel: str, address: str, notify: bool, at: date
         "message_id": None, "channel": channel, "address_encrypted": cipher.encrypt(address),
         "lookup": lookup_of(cipher, channel, address), "notify": notify, "created_at": at,
     }  # fmt: skip
+
+
+_INSERT = insert(cast(Table, MessageContact.__table__))
+
+
+def write_contacts(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert new messages' contact rows (``contact_rows`` with ``message_id``) in the caller's transaction."""
+    if rows:
+        session.execute(_INSERT, list(rows))
 
 
 def contacts_of(session: Session, message_id: int) -> list[MessageContact]:
