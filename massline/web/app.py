@@ -18,6 +18,7 @@ from massline.platform import Platform
 from massline.web import (
     api,
     api_issues,
+    api_notify,
     citizen_notify,
     dashboard,
     portal,
@@ -149,6 +150,7 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.mount("/api/docs-assets", StaticFiles(directory=SWAGGER_DIR), name="api-docs-assets")
     app.include_router(api.router)
     app.include_router(api_issues.router)
+    app.include_router(api_notify.router)
     app.include_router(portal.router)
     app.include_router(workbench.router)
     app.include_router(staff_accounts.router)

@@ -42,7 +42,7 @@ def _see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
-def _limit(request: Request, platform: Platform, what: str) -> None:
+def limit_contact_code(request: Request, platform: Platform, what: str) -> None:
     """Count one code or recovery request of this address and of ``what`` (a contact or tracking code)."""
     platform.rate_limit(platform.contact_code_limiter, "address:" + client_key(request, platform))
     platform.rate_limit(platform.contact_code_limiter, "target:" + what)
@@ -82,7 +82,7 @@ def recover(request: Request, platform: PlatformDep, tracking_code: Annotated[Ke
         return render(request, "portal/recover.html", {"nav": "track", "values": values,
                       "errors": {"tracking_code": "请填写查询码"}}, status_code=422)  # fmt: skip
     try:
-        _limit(request, platform, "code:" + tracking_code_key(tracking_code))
+        limit_contact_code(request, platform, "code:" + tracking_code_key(tracking_code))
     except RateLimited as exc:
         return render(request, "portal/recover.html", {"nav": "track", "values": values,
                       "errors": {"form": exc.message}}, status_code=429)  # fmt: skip
@@ -118,7 +118,7 @@ def send_code(request: Request, platform: PlatformDep, contact: Text = "") -> Re
     values = {"contact": contact, "sent": "1"}
     try:
         _, _, lookup = notify.contact_key(platform.cipher, contact)
-        _limit(request, platform, "contact:" + lookup)
+        limit_contact_code(request, platform, "contact:" + lookup)
         with platform.write() as session:
             notify.check_request_code(session, platform.cipher, platform.links, contact, platform.now(),
                                       platform.code_policy)  # fmt: skip

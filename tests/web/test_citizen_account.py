@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
 from massline.platform import Platform
@@ -125,3 +126,19 @@ def test_login_codes_are_rate_limited_per_contact(url: str, deployed: Platform, 
     assert asked == [200, 200, 429]
     bad = Browser(url).post_form("/me/code", {"contact": "12345"}, form_page="/me")
     assert bad.status_code == 422 and "手机号" in bad.text
+
+
+def test_the_api_recovers_a_secret_the_same_way(api: httpx.Client, deployed: Platform, inbox: Inbox) -> None:
+    r = api.post("/api/v1/messages", json={"title": "楼道堆放杂物", "body": "阳光社区3栋楼道长期堆放杂物，存在消防隐患。",
+                                           "kind": "投诉", "contact_email": EMAIL})  # fmt: skip
+    sub = r.json()
+    answers = [api.post("/api/v1/track/recover", json={"tracking_code": c}) for c in (sub["tracking_code"].lower(),
+                                                                                      "ML23456789")]  # fmt: skip
+    assert [a.status_code for a in answers] == [202, 202] and answers[0].json() == answers[1].json()
+    assert api.post("/api/v1/track/recover", json={"tracking_code": " - "}).status_code == 422
+    deployed.notifier().run_once()
+    new = re.search(r"新查询密码是：([A-Z0-9]+)", body(inbox.to(EMAIL)[0]))
+    assert new
+    track = {"tracking_code": sub["tracking_code"]}
+    assert api.post("/api/v1/track", json={**track, "secret": sub["secret"]}).status_code == 404
+    assert api.post("/api/v1/track", json={**track, "secret": new.group(1)}).status_code == 200
