@@ -126,6 +126,49 @@ class Settings(BaseSettings):
         default=3, ge=1, description="Elevated messages with the same risk signal that raise an urgent-issue alert."
     )
 
+    # notifications (docs/notifications.md)
+    public_url: str = Field(
+        default="", description="The site's address as citizens reach it, for links in e-mails and SMS "
+        "(unsubscribe); empty means http://host:port."
+    )
+    smtp_host: str = Field(
+        default="", description="SMTP server for e-mail notifications; empty writes them to the file outbox "
+        "instance_dir/outbox/mail.jsonl instead (the demo)."
+    )
+    smtp_port: int = Field(default=25, description="Port of the SMTP server.")
+    smtp_security: Literal["none", "starttls", "ssl"] = Field(
+        default="none", description="none, starttls (upgrade the connection) or ssl (SMTPS, usually port 465)."
+    )
+    smtp_username: str = Field(default="", description="SMTP login; empty sends without logging in.")
+    smtp_password: str = Field(default="", description="SMTP password (a secret: environment only).")
+    smtp_from: str = Field(default="noreply@massline.invalid", description="Sender address of notifications.")
+    smtp_timeout_seconds: float = Field(default=20.0, gt=0, description="SMTP connection and command timeout.")
+    sms_gateway: str = Field(
+        default="file", description="SMS driver: file (one JSON line per SMS in instance_dir/outbox/sms.jsonl), "
+        "off, or module:Class of a gateway driver (see docs/notifications.md)."
+    )
+    sms_url: str = Field(default="", description="Address of the SMS gateway, passed to its driver.")
+    sms_api_key: str = Field(default="", description="Key of the SMS gateway (a secret: environment only).")
+    notify_max_attempts: int = Field(
+        default=5, ge=1, description="Tries of one notification before it is given up (shown to admins)."
+    )
+    notify_retry_seconds: int = Field(
+        default=60, ge=1, description="Wait after a failed try; doubled after each further failure."
+    )
+    notify_lease_seconds: int = Field(
+        default=120, ge=1, description="A notification being sent by a process that died is tried again after this."
+    )
+    notify_lookback_hours: int = Field(
+        default=72, ge=1, description="Case events older than this are not notified (e.g. after a long outage)."
+    )
+    contact_code_rate_limit: int = Field(
+        default=5, description="Login codes and secret recoveries per client, and per contact or tracking code, "
+        "per window (0 = off)."
+    )
+    contact_code_rate_window_seconds: int = Field(default=3600, description="Window of the contact-code limit.")
+    login_code_minutes: int = Field(default=10, ge=1, description="A citizen's one-time login code expires after this.")
+    login_code_attempts: int = Field(default=5, ge=1, description="Wrong entries after which a login code is void.")
+
     @field_validator("plugins", mode="before")
     @classmethod
     def _split_plugins(cls, value: object) -> object:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy.orm import Session
 
@@ -19,6 +20,7 @@ from massline.db import WriteLock, make_engine, make_sessionmaker, transaction, 
 from massline.migrate import upgrade
 from massline.models import utcnow
 from massline.plugins import Plugins, load_plugins
+from massline.services import notify
 from massline.services.casework import StanceLimits
 from massline.services.crypto import FieldCipher
 from massline.services.people import Passwords
@@ -48,8 +50,21 @@ class Platform:
             RateLimiter("stance-message", s.stance_limit_per_message, 86400, key),
             RateLimiter("stance-hour", s.stance_limit_per_hour, 3600, key),
         )
+        #: login codes and secret recoveries: per address, and per contact or tracking code
+        self.contact_code_limiter = RateLimiter(
+            "contact-code", s.contact_code_rate_limit, s.contact_code_rate_window_seconds, key
+        )
+        self.links = notify.Links(s.site_name, (s.public_url or f"http://{s.host}:{s.port}").rstrip("/"))
+        self.code_policy = notify.CodePolicy(timedelta(minutes=s.login_code_minutes), s.login_code_attempts)
         self._write_lock: WriteLock | None = write_lock(self.engine) if self.settings.is_sqlite else None
         self.passwords = Passwords(self.settings.argon2_time_cost, self.settings.argon2_memory_kib)
+
+    def notifier(self, *, background: bool = True) -> notify.Notifier:
+        """The notifier of this platform: its drivers from the settings, its transactions ``background`` ones."""
+        return notify.Notifier(
+            partial(self.write, background=background), self.cipher, notify.build_channels(self.settings),
+            self.links, self.now, notify.NotifyParams.from_settings(self.settings),
+        )  # fmt: skip
 
     def migrate(self) -> None:
         """Bring the database to the newest schema."""

@@ -29,7 +29,7 @@ from datetime import datetime
 from functools import partial
 
 from massline.platform import Platform
-from massline.services import alerts, attachments, casework, issues
+from massline.services import alerts, attachments, casework, issues, notify
 from massline.services import search as search_backlog
 from massline.services.pipeline import (
     PipelineReport,
@@ -65,6 +65,7 @@ class Worker:
         self._last_scan = 0.0
         self.alert_params = alerts.AlertParams.from_settings(platform.settings)
         self._places = PlacesCache()  # the gazetteer, rebuilt when the configuration changes
+        self._notifier: notify.Notifier | None = None
 
     def scan_alerts(self) -> alerts.ScanReport:
         """The periodic pass: burst checks per category and region, and stale issue heats refreshed."""
@@ -144,8 +145,24 @@ class Worker:
         with self.platform.read() as session:
             return attachments.recover_files(session, root, self.platform.now())
 
+    def notify(self) -> None:
+        """Derive the notifications of new case events and send what is due (``services.notify``);
+        errors are logged, never fatal (an unsent notification stays pending)."""
+        if self._notifier is None:
+            self._notifier = self.platform.notifier()
+        try:
+            report = self._notifier.run_once()
+            if report.sent or report.failed:
+                log.info("notifications: %d sent, %d failed (%d given up)", report.sent, report.failed,
+                         report.given_up)  # fmt: skip
+        except Exception:
+            log.exception("notifier: run failed; retrying in %.1f s", self.interval)
+
     def run_forever(self) -> None:
-        """Analyse every ``interval`` seconds until :meth:`stop`; errors are logged, never fatal."""
+        """Analyse every ``interval`` seconds until :meth:`stop`; errors are logged, never fatal.
+
+        Each cycle also sends the notifications of new case events (:meth:`notify`).
+        """
         try:
             renamed, removed = self.recover_attachments()
             if renamed or removed:
@@ -153,6 +170,7 @@ class Worker:
         except Exception:
             log.exception("attachments: recovering files failed")
         while not self._stop.is_set():
+            self.notify()
             try:
                 report = self.run_once()
                 if report.indexed:

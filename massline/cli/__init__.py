@@ -58,6 +58,8 @@ def serve(host: str | None, port: int | None, demo: bool, workers: int, analysis
             _print_demo(load_demo(platform))
     s = platform.settings
     platform.dispose()
+    if not s.public_url:  # links in notifications name the address served (the worker reads it)
+        os.environ["MASSLINE_PUBLIC_URL"] = f"http://{host or s.host}:{port or s.port}"
     # the analysis worker in a process of its own: it does not share the web process's interpreter
     command = [sys.executable, "-m", "massline.cli", "worker", "--exit-with", str(os.getpid())]
     worker = subprocess.Popen(command) if analysis else None  # noqa: S603 - our own interpreter and module
@@ -188,6 +190,7 @@ def _register_groups() -> None:
         "massline.cli.issues_cmd",
         "massline.cli.casework_cmd",
         "massline.cli.plugins_cmd",
+        "massline.cli.notify_cmd",
     ):
         try:
             module = importlib.import_module(name)

@@ -44,6 +44,13 @@ from massline.models.messages import (
     SubmissionKey,
     Support,
 )
+from massline.models.notifications import (
+    CHANNEL_LABELS,
+    CHANNELS,
+    LoginCode,
+    MessageContact,
+    Notification,
+)
 from massline.models.offices import Leader, Office, office_categories
 from massline.models.people import ROLE_LABELS, ROLES, User
 from massline.models.regions import REGION_LEVELS, Region
@@ -63,6 +70,8 @@ __all__ = [
     "ALERT_STATUSES",
     "ATTACHMENT_STATES",
     "ATTACHMENT_STATE_LABELS",
+    "CHANNELS",
+    "CHANNEL_LABELS",
     "ISSUE_STATUSES",
     "Alert",
     "Attachment",
@@ -93,11 +102,14 @@ __all__ = [
     "DeadlineExtension",
     "DeadlineRule",
     "Leader",
+    "LoginCode",
     "Message",
     "MessageAnalysis",
+    "MessageContact",
     "MessageBandKey",
     "MessageEvent",
     "MessageSearch",
+    "Notification",
     "Office",
     "RateLimitHit",
     "Rating",

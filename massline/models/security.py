@@ -25,6 +25,8 @@ class WebSession(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), index=True)
+    #: a citizen's account (我的留言): the blind index of the contact they proved by a one-time code
+    contact_lookup: Mapped[str | None] = mapped_column(String(64))
     #: the user's ``token_version`` at login: a password reset ends the session like an API token
     token_version: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -50,6 +50,7 @@ EVENT_LABELS = {
     "issue_reply_notice": "所属问题已统一答复（本件未纳入）",
     "attachments_added": "上传附件",
     "attachment_reviewed": "审核附件",
+    "secret_reset": "群众重置查询密码",
 }
 
 

@@ -30,9 +30,11 @@ def token_digest(token: str) -> str:
 
 
 def start_session(
-    session: Session, now: datetime, max_age: timedelta, *, user: User | None = None, message: Message | None = None
+    session: Session, now: datetime, max_age: timedelta, *, user: User | None = None, message: Message | None = None,
+    contact_lookup: str | None = None,
 ) -> str:
-    """Open a session for ``user`` (staff) or ``message`` (the citizen who owns it); returns the cookie's token.
+    """Open a session for ``user`` (staff), ``message`` (the citizen who owns it) or ``contact_lookup`` (a
+    citizen's account, 我的留言: the blind index of their contact); returns the cookie's token.
 
     Sessions past their absolute expiry are deleted on the way.
     """
@@ -44,6 +46,7 @@ def start_session(
             user_id=user.id if user else None,
             token_version=user.token_version if user else None,
             message_id=message.id if message else None,
+            contact_lookup=contact_lookup,
             created_at=now,
             last_seen_at=now,
             expires_at=now + max_age,

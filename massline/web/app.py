@@ -19,12 +19,15 @@ from massline.web import (
     api,
     api_attachments,
     api_issues,
+    api_notify,
     attachments,
+    citizen_notify,
     dashboard,
     followup,
     portal,
     public_issues,
     staff_accounts,
+    staff_notify,
     staff_offices,
     staff_settings,
     workbench,
@@ -155,6 +158,7 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.include_router(api_issues.router)
     app.include_router(api_attachments.router)
     app.include_router(followup.api_router)
+    app.include_router(api_notify.router)
     app.include_router(portal.router)
     app.include_router(followup.router)  # before the workbench's /staff/cases/{id}/{action}
     app.include_router(workbench.router)
@@ -164,6 +168,8 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.include_router(dashboard.router)
     app.include_router(public_issues.router)
     app.include_router(attachments.router)
+    app.include_router(citizen_notify.router)
+    app.include_router(staff_notify.router)
 
     @app.get("/api/docs", include_in_schema=False)
     async def api_docs() -> HTMLResponse:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from massline.models import Message, User
 from massline.platform import Platform
-from massline.services import sessions
+from massline.services import notify, sessions
 from massline.services.access import access_message_by_session, access_user_by_session, require
 from massline.services.casework import is_supporter_token, issue_supporter_token
 from massline.services.errors import NotFound
@@ -105,6 +105,7 @@ class LoginRequired(Exception):
 
 STAFF_KEY = "sid"
 TRACK_KEY = "track"
+ACCOUNT_KEY = "me"
 
 
 def _idle(platform: Platform) -> timedelta:
@@ -148,7 +149,7 @@ def login_session(request: Request, platform: Platform, session: Session, user: 
 def logout_session(request: Request, platform: Platform) -> None:
     """End this browser's sessions (staff and a followed case) on the server and forget the cookie's content."""
     with platform.write() as session:
-        for key in (STAFF_KEY, TRACK_KEY):
+        for key in (STAFF_KEY, TRACK_KEY, ACCOUNT_KEY):
             sessions.revoke_session(session, _cookie_token(request, key), platform.now())
     request.session.clear()
 
@@ -195,6 +196,34 @@ def forget_case(request: Request, platform: Platform) -> None:
     with platform.write() as session:
         sessions.revoke_session(session, _cookie_token(request, TRACK_KEY), platform.now())
     request.session.pop(TRACK_KEY, None)
+
+
+def open_account(request: Request, platform: Platform, session: Session, lookup: str) -> None:
+    """Start the citizen's account session (我的留言) for the contact ``lookup`` in ``session`` (a write)."""
+    now = platform.now()
+    sessions.revoke_session(session, _cookie_token(request, ACCOUNT_KEY), now)
+    request.session[ACCOUNT_KEY] = sessions.start_session(session, now, _max_age(platform), contact_lookup=lookup)
+
+
+def account_contact(request: Request, platform: Platform, session: Session) -> str | None:
+    """The contact (blind index) of this browser's live account session, if any."""
+    token, now = _cookie_token(request, ACCOUNT_KEY), platform.now()
+    if not token:
+        return None
+    try:
+        lookup = notify.contact_of_session(session, token, now, _idle(platform))
+    except NotFound:
+        request.session.pop(ACCOUNT_KEY, None)
+        return None
+    _keep_alive(platform, session, token, now, write=False)
+    return lookup
+
+
+def close_account(request: Request, platform: Platform) -> None:
+    """退出我的留言: end the account session on the server and in the cookie."""
+    with platform.write() as session:
+        sessions.revoke_session(session, _cookie_token(request, ACCOUNT_KEY), platform.now())
+    request.session.pop(ACCOUNT_KEY, None)
 
 
 def page_official(request: Request, session: SessionDep) -> User:

@@ -140,6 +140,9 @@ class SubmitForm(BaseModel):
     addressee: str = ""
     author_name: str = ""
     contact_phone: str = ""
+    contact_email: str = ""
+    #: the checkbox "办理进度通知我" ("1" when ticked; the empty form shows it ticked)
+    notify: str = ""
     is_public: str = "1"
     #: one-time token of this form (hidden field): the message is stored once per token
     form_token: str = ""
@@ -155,7 +158,7 @@ class SubmitForm(BaseModel):
         return intake.MessageInput(
             title=self.title, body=self.body, kind=self.kind, region=self.region, addressee_office=office,
             addressee_leader=leader, author_name=self.author_name, contact_phone=self.contact_phone,
-            is_public=self.is_public != "0", source="web",
+            contact_email=self.contact_email, notify=self.notify == "1", is_public=self.is_public != "0", source="web",
         )
 
 
@@ -180,7 +183,7 @@ def _submit_form(
 @router.get("/submit", response_class=HTMLResponse, include_in_schema=False)
 def submit_form(request: Request, session: SessionDep, to: str = "") -> Response:
     """The empty submission form (``to`` preselects an addressee), with a fresh one-time token."""
-    return _submit_form(request, session, SubmitForm(addressee=to), {}, 200)
+    return _submit_form(request, session, SubmitForm(addressee=to, notify="1"), {}, 200)
 
 
 @router.post("/submit", dependencies=[CsrfChecked], response_class=HTMLResponse, include_in_schema=False)

@@ -25,6 +25,10 @@ class MessageCreate(BaseModel):
     addressee_leader: BodyId | None = Field(default=None, description="leader id, optional")
     author_name: str = ""
     contact_phone: str = ""
+    contact_email: str = Field(default="", description="电子邮箱, optional: notifications and 我的留言")
+    notify: bool = Field(
+        default=True, description="tell the citizen of the case's steps through the contacts given (false: opt out)"
+    )
     is_public: bool = True
 
 

@@ -25,7 +25,8 @@ M = TypeVar("M", bound=BaseModel)
 FIELD_LABELS = {
     "title": "标题", "body": "内容", "kind": "类型", "region": "区域", "category": "领域",
     "addressee": "留言对象", "addressee_office": "留言对象单位", "addressee_leader": "留言对象领导",
-    "author_name": "称呼", "contact_phone": "联系电话", "is_public": "是否公开", "form_token": "表单标识",
+    "author_name": "称呼", "contact_phone": "联系电话", "contact_email": "电子邮箱", "notify": "办理进度通知",
+    "contact": "联系方式", "code": "验证码", "is_public": "是否公开", "form_token": "表单标识",
     "tracking_code": "查询码", "secret": "密码", "score": "评分", "comment": "评价意见", "reopen": "是否重新办理",
     "reason": "理由", "username": "用户名", "password": "密码", "client_token": "支持者标识", "next": "跳转地址",
     "csrf_token": "页面校验码", "idempotency-key": "幂等键（Idempotency-Key）", "q": "关键词", "page": "页码",

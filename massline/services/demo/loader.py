@@ -123,6 +123,8 @@ def _input(row: dict[str, Any], session: Session) -> MessageInput:
         addressee_leader=leader_id,
         author_name=row.get("author") or "",
         contact_phone=contact.get("phone", ""),
+        contact_email=contact.get("email", ""),
+        notify=bool(contact.get("notify", False)),
         is_public=bool(row.get("public", True)),
         source="demo",
     )

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from massline.analysis.text import clean_text, fold, has_visible_text
 from massline.models import ANONYMOUS_AUTHOR, KINDS, STATUS_LABELS, Message
+from massline.services import notify
 from massline.services.access import secret_digest
 from massline.services.crypto import FieldCipher
 from massline.services.errors import ValidationFailed
@@ -54,6 +55,8 @@ class MessageInput:
     addressee_leader: int | None = None
     author_name: str = ""
     contact_phone: str = ""
+    contact_email: str = ""
+    notify: bool = False  # tell the citizen of the case's steps through the contacts (services.notify)
     is_public: bool = True
     source: str = "web"
     external_id: str | None = None
@@ -111,6 +114,7 @@ class PreparedSubmission:
     events: list[dict[str, Any]]
     secret: str
     office: str | None
+    contacts: list[dict[str, Any]] = field(default_factory=list)  # notify.contact_rows
 
 
 @dataclass(frozen=True)
@@ -144,7 +148,7 @@ def validate_input(session: Session, data: MessageInput, *, allowed_kinds: tuple
     """Check every field; raise ValidationFailed with all problems at once.
 
     Returns the resolved ids (``region_id``, ``category_id``, ``office_id``,
-    ``leader_id``; None when not given) and the normalised ``phone``. Texts are
+    ``leader_id``; None when not given) and the normalised ``phone`` and ``email``. Texts are
     checked as they are stored: cleaned (``cleaned``).
     """
     data = cleaned(data)
@@ -181,6 +185,9 @@ def validate_input(session: Session, data: MessageInput, *, allowed_kinds: tuple
     phone = re.sub(r"[\s-]", "", fold(data.contact_phone))  # full-width digits as ASCII
     if phone and not PHONE_RE.match(phone):
         errors["contact_phone"] = "联系电话格式不正确（手机号 11 位，或区号-座机号）"
+    email = notify.normal_email(data.contact_email)
+    if problem := notify.email_problem(email):
+        errors["contact_email"] = problem
     if len(data.author_name.strip()) > 50:
         errors["author_name"] = "称呼不能超过 50 个字"
     if errors:
@@ -191,6 +198,7 @@ def validate_input(session: Session, data: MessageInput, *, allowed_kinds: tuple
         "office_id": office_id,
         "leader_id": leader_id,
         "phone": phone,
+        "email": email,
     }
 
 
@@ -308,7 +316,8 @@ def prepare_submit(
         addressee_office_id=refs["office_id"], addressee_leader_id=refs["leader_id"],
     )  # fmt: skip
     events = submission_events(data.source, now, office)
-    return PreparedSubmission(row, events, secret, office.name if office is not None else None)
+    contacts = notify.contact_rows(cipher, phone=refs["phone"], email=refs["email"], notify=data.notify, at=now)
+    return PreparedSubmission(row, events, secret, office.name if office is not None else None, contacts)
 
 
 _MESSAGES: Table = Message.__table__  # type: ignore[assignment]
@@ -327,12 +336,15 @@ def store_submissions(session: Session, prepared: Sequence[PreparedSubmission]) 
     returned = session.execute(_INSERT_MESSAGES, [p.message for p in prepared]).all()
     id_of = {code: mid for mid, code in returned}
     ids = [id_of[p.message["tracking_code"]] for p in prepared]
-    events = []
+    events, contacts = [], []
     for p, mid in zip(prepared, ids, strict=True):
         for event in p.events:
             event["message_id"] = mid
             events.append(event)
+        for contact in p.contacts:
+            contacts.append({**contact, "message_id": mid})
     write_events(session, events)
+    notify.write_contacts(session, contacts)
     return ids
 
 
