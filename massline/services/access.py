@@ -1,8 +1,7 @@
 """The chokepoints: every read or action on a protected record goes through here.
 
-Each check is one condition per line. A record the caller may not read is
-reported exactly like a record that does not exist (``NotFound``), so no
-answer reveals whether another office's message exists.
+Each check is one condition per line. A record the caller may not read is reported exactly like a record
+that does not exist (``NotFound``), so no answer reveals whether another office's message exists.
 """
 
 from __future__ import annotations
@@ -161,8 +160,13 @@ def access_message_by_session(session: Session, token: str, now: datetime, idle:
 
 
 def public_condition() -> ColumnElement[bool]:
-    """SQL condition selecting messages shown on the public board."""
-    return Message.is_public.is_(True) & (Message.status != "rejected")
+    """SQL condition selecting the messages the public may see, in every public read (``Message.shown_publicly``)."""
+    return Message.shown_publicly.expression
+
+
+def can_moderate(user: User) -> bool:
+    """True when ``user`` reviews messages for publishing (the moderation queue): dispatchers and admins."""
+    return user.is_active and user.role in ("dispatcher", "admin")
 
 
 def access_public_message(session: Session, message_id: int) -> Message:
@@ -209,10 +213,8 @@ def access_extension_for_decision(session: Session, user: User, extension_id: in
 
 
 def rating_refusal(message: Message) -> str | None:
-    """Why the citizen who owns ``message`` may not rate it now, or None when they may.
-
-    The one rating rule, used by the portal, the API and ``check_rate``: the
-    case is replied or closed, and its latest published reply is not rated yet.
+    """Why the citizen who owns ``message`` may not rate it now, or None when they may: the one rating rule, used
+    by the portal, the API and ``check_rate`` (the case is replied or closed, its latest published reply not rated yet).
     """
     if message.status not in ("replied", "closed"):
         return "答复后才能评价"
@@ -240,9 +242,8 @@ ISSUE_ACTIONS = ("own", "reply", "commit", "update_commitment", "resolve", "merg
 
 
 def issue_scope(session: Session, user: User) -> ColumnElement[bool]:
-    """SQL condition selecting the issues ``user`` may read: all (dispatchers, supervisors, admins);
-    those their office owns or has a message in (officials); those in their region or with a
-    message they may read (leaders)."""
+    """SQL condition selecting the issues ``user`` may read: all (dispatchers, supervisors, admins); those their
+    office owns or has a message in (officials); those in their region or with a message they may read (leaders)."""
     if not user.is_active:
         return false()
     if user.role in READ_ALL_ROLES:

@@ -37,6 +37,9 @@ EVENT_LABELS = {
     "category_changed": "更正分类",
     "issue_replied": "问题统一答复",
     "issue_reply_notice": "所属问题已统一答复（本件未纳入）",
+    "review_published": "审核通过，公开",
+    "review_redacted": "审核修改公开内容",
+    "review_withheld": "审核后不予公开",
 }
 
 

@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from massline import __version__
 from massline.platform import Platform
-from massline.web import api, api_issues, dashboard, portal, public_issues, staff_accounts, workbench
+from massline.web import api, api_issues, dashboard, moderation, portal, public_issues, staff_accounts, workbench
 from massline.web.errors import CatchUnhandled, add_error_handlers, error_answer
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -139,8 +139,10 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.mount("/api/docs-assets", StaticFiles(directory=SWAGGER_DIR), name="api-docs-assets")
     app.include_router(api.router)
     app.include_router(api_issues.router)
+    app.include_router(moderation.api_router)
     app.include_router(portal.router)
     app.include_router(workbench.router)
+    app.include_router(moderation.router)
     app.include_router(staff_accounts.router)
     app.include_router(dashboard.router)
     app.include_router(public_issues.router)

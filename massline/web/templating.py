@@ -22,7 +22,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 
 from massline.platform import Platform
-from massline.services.access import can_see_dispatch_queue
+from massline.services.access import can_moderate, can_see_dispatch_queue
 from massline.services.casework import CASE_ACTIONS
 from massline.services.deployment import site_setting
 from massline.services.events import EVENT_LABELS
@@ -86,6 +86,7 @@ templates.env.globals["DUE_LABELS"] = DUE_LABELS
 templates.env.globals["SCORE_LABELS"] = SCORE_LABELS
 templates.env.globals["ACTION_LABELS"] = ACTION_LABELS
 templates.env.globals["can_see_dispatch_queue"] = can_see_dispatch_queue
+templates.env.globals["can_moderate"] = can_moderate
 templates.env.globals["can_administer_accounts"] = can_administer_accounts
 templates.env.globals["EVENT_LABELS"] = EVENT_LABELS
 

@@ -5,7 +5,8 @@ function each (``cases``, schemas in ``schemas``, dispatched by ``act``),
 ratings, reopens and supports (``feedback``), the public view of a message
 (``publish``: PII redaction happens there, once), the board and inbox lists (reopened, escalated and new cases first),
 who is on duty in an office (``staffing``: offices without staff, the handler of a reopened case),
-the dashboard statistics, the case page's analysis panel and the export rows.
+the dashboard statistics, the case page's analysis panel and the export rows, and review before
+publishing (``moderation``: the moderation queue and a moderator's publish / redact / withhold).
 """
 
 from massline.services.casework.actions import (
@@ -59,6 +60,15 @@ from massline.services.casework.feedback import (
     issue_supporter_token,
     supporter_key,
 )
+from massline.services.casework.moderation import (
+    REVIEW_LISTS,
+    FindingView,
+    ReviewDecision,
+    ReviewItem,
+    check_review,
+    review_item,
+    review_queue,
+)
 from massline.services.casework.publish import PublicMessage, public_author, public_message
 from massline.services.casework.schemas import (
     AcceptRequest,
@@ -82,6 +92,13 @@ from massline.services.casework.stats import PERIODS, MessageStats, Share, Stats
 
 __all__ = [
     "CASE_ACTIONS",
+    "REVIEW_LISTS",
+    "FindingView",
+    "ReviewDecision",
+    "ReviewItem",
+    "check_review",
+    "review_item",
+    "review_queue",
     "AcceptRequest",
     "AssignRequest",
     "CaseAction",
