@@ -218,3 +218,22 @@ def test_a_likely_duplicate_is_shown_from_the_pipeline(deployed: Platform, api: 
     disp = token_for(api, "disp")
     queue = {x["id"]: x for x in api.get("/api/v1/moderation", headers=disp).json()}
     assert queue[second["id"]]["duplicate_of"] == first["tracking_code"]
+
+
+def test_no_search_finds_a_message_by_the_words_a_moderator_took_out(
+    deployed: Platform, api: httpx.Client, disp: dict[str, str]
+) -> None:
+    set_moderation(deployed, "pre")
+    m = _submit(api)
+    Worker(deployed).run_once()  # indexed with the citizen's text
+    edited = NAME_BODY.replace("王建国", "某住户")
+    r = api.post(f"/api/v1/moderation/{m['id']}",
+                 json={"outcome": "redact", "title": MESSAGE["title"], "body": edited}, headers=disp)  # fmt: skip
+    assert r.status_code == 200
+
+    def found(q: str) -> bool:
+        return any(x["id"] == m["id"] for x in api.get("/api/v1/messages", params={"q": q}).json()["items"])
+
+    assert not found("王建国") and found("某住户")  # before the worker indexes it again (substring of the public text)
+    Worker(deployed).run_once()
+    assert not found("王建国") and found("某住户") and found("装修扰民")

@@ -38,6 +38,7 @@ from massline.models import REVIEW_LABELS, REVIEW_QUEUE, Message, MessageAnalysi
 from massline.services.access import can_moderate, require
 from massline.services.errors import NotFound, ValidationFailed
 from massline.services.events import add_event
+from massline.services.search import index_again
 
 REVIEW_TITLE_MAX, REVIEW_BODY_MAX, REVIEW_REASON_MAX = 200, 5000, 500
 #: which messages a list of the queue page shows: waiting for review, or already reviewed
@@ -184,6 +185,7 @@ def _redact(session: Session, user: User, message: Message, decision: ReviewDeci
         raise ValidationFailed({"body": "公开内容没有修改；不需修改请选择“直接公开”"})
     message.public_title = title if title != message.title else None
     message.public_body = body if body != message.body else None
+    index_again(session, message)  # indexed from the public text: no search finds the words taken out
     note = "修改了公开的" + "和".join({"title": "标题", "body": "正文"}[c] for c in changed)
     edits = {name: {"before": old, "after": new} for name, old, new in pairs if name in changed}
     add_event(session, message, "review_redacted", now, actor=user, note=note, public=False, edits=edits)
