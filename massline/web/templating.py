@@ -21,6 +21,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
+from massline.models import REVIEW_LABELS
 from massline.platform import Platform
 from massline.services.access import can_moderate, can_see_dispatch_queue
 from massline.services.casework import CASE_ACTIONS
@@ -87,6 +88,7 @@ templates.env.globals["SCORE_LABELS"] = SCORE_LABELS
 templates.env.globals["ACTION_LABELS"] = ACTION_LABELS
 templates.env.globals["can_see_dispatch_queue"] = can_see_dispatch_queue
 templates.env.globals["can_moderate"] = can_moderate
+templates.env.globals["REVIEW_LABELS"] = REVIEW_LABELS
 templates.env.globals["can_administer_accounts"] = can_administer_accounts
 templates.env.globals["EVENT_LABELS"] = EVENT_LABELS
 

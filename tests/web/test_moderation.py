@@ -192,6 +192,8 @@ def test_the_queue_page_publishes_with_a_redaction(deployed: Platform, url: str,
     assert "已保存修改" in staff.follow(r).text
     assert "某住户" in api.get(f"/api/v1/messages/{m['id']}").json()["body"]
     assert "王建国" in staff.get(page).text  # the original stays for staff
+    case = staff.get(f"/staff/cases/{m['id']}").text
+    assert "公开内容经审核修改" in case and f'href="/staff/moderation/{m["id"]}"' in case and "王建国" in case
 
 
 def test_pending_members_stay_out_of_public_issues(deployed: Platform, api: httpx.Client) -> None:
