@@ -28,6 +28,7 @@ def test_the_moderation_queue_publishes_with_a_redaction(browser: tuple[Browser,
     citizen.check("#kind-投诉")
     citizen.click("button.button-large")
     code = citizen.inner_text("#tracking-code").strip()
+    assert "经审核后在网上公开" in citizen.inner_text("#review-note")
     citizen.goto("/messages")
     assert TITLE not in citizen.inner_text("main")  # not public before review
 

@@ -17,7 +17,7 @@ from massline.platform import Platform
 from massline.worker import Worker
 from tests.conftest import PASSWORD, token_for
 from tests.web.test_dashboard import HOUSING, add, issue_of
-from tests.web_helpers import Browser, login
+from tests.web_helpers import Browser, login, submit
 
 NAME_BODY = "楼上邻居王建国家每天半夜装修，电钻声吵得孩子没法睡觉，他的电话13907311234，请有关部门管一管。"
 MESSAGE = {"title": "解放街道邻居半夜装修扰民", "body": NAME_BODY, "kind": "投诉", "region": "cs-xc-jf",
@@ -239,3 +239,11 @@ def test_no_search_finds_a_message_by_the_words_a_moderator_took_out(
     assert not found("王建国") and found("某住户")  # before the worker indexes it again (substring of the public text)
     Worker(deployed).run_once()
     assert not found("王建国") and found("某住户") and found("装修扰民")
+
+
+@pytest.mark.parametrize("mode", ["pre", "post"])
+def test_the_confirmation_page_says_when_a_message_waits_for_review(deployed: Platform, url: str, mode: str) -> None:
+    set_moderation(deployed, mode)
+    with Browser(url) as citizen:
+        _, _, page = submit(citizen)
+    assert ('id="review-note"' in page.text) is (mode == "pre")
