@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    ColumnElement,
     ForeignKey,
     Index,
     Integer,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     false,
     text,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from massline.models.base import Base, UTCDateTime, utcnow
@@ -38,6 +40,21 @@ STATUS_LABELS = {
     "reopened": "重新办理",
 }
 OPEN_STATUSES = ("received", "assigned", "accepted", "reopened")
+#: review before publishing (docs/casework.md): "pending" waits for a moderator and is not public
+#: (pre-moderation); "unreviewed" is public and waits for review (post-moderation); "published" was
+#: reviewed and is public (maybe with a moderator's edits, ``public_title``/``public_body``);
+#: "withheld" was kept private by a moderator, with a reason the citizen sees
+REVIEW_STATES = ("pending", "unreviewed", "published", "withheld")
+REVIEW_LABELS = {
+    "pending": "待审核",
+    "unreviewed": "已公开待审核",
+    "published": "已审核公开",
+    "withheld": "审核后不公开",
+}
+#: the review states in which a message may be shown to the public (``access.public_condition``)
+REVIEW_VISIBLE = ("unreviewed", "published")
+#: the review states of the moderation queue
+REVIEW_QUEUE = ("pending", "unreviewed")
 #: the author name stored for a message sent without one (each such message is a person of its own)
 ANONYMOUS_AUTHOR = "匿名网友"
 
@@ -87,6 +104,15 @@ class Message(Base):
     #: "centre" (派单中心); None when not overdue long enough (set by the deadline sweep)
     escalation_level: Mapped[str | None] = mapped_column(String(10))
     reject_reason: Mapped[str | None] = mapped_column(Text)
+    #: review before publishing (``REVIEW_STATES``); messages stored before review existed count as reviewed
+    review_state: Mapped[str] = mapped_column(String(12), default="published", server_default="published", index=True)
+    #: the moderator's edited title and body shown to the public (None: the citizen's own); the originals stay
+    public_title: Mapped[str | None] = mapped_column(String(200))
+    public_body: Mapped[str | None] = mapped_column(Text)
+    #: why a moderator kept the message private (shown to the citizen on the tracking page)
+    review_reason: Mapped[str | None] = mapped_column(Text)
+    #: the automatic checks' findings at submission (``analysis.text.review_findings``, as JSON objects)
+    review_findings: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -110,6 +136,25 @@ class Message(Base):
     ratings: Mapped[list[Rating]] = relationship(
         back_populates="message", order_by="Rating.id", cascade="all, delete-orphan"
     )
+
+    @hybrid_property
+    def shown_publicly(self) -> bool:
+        """True when the public may see the message — the one rule of every public read (board, message page,
+        search, public API, public issues): the citizen made it public, it was not rejected, and review before
+        publishing lets it be seen (``REVIEW_VISIBLE``). In a query it is the same condition in SQL."""
+        return bool(self.is_public) and self.status != "rejected" and self.review_state in REVIEW_VISIBLE
+
+    @shown_publicly.inplace.expression
+    @classmethod
+    def _shown_publicly_sql(cls) -> ColumnElement[bool]:
+        return cls.is_public.is_(True) & (cls.status != "rejected") & cls.review_state.in_(REVIEW_VISIBLE)
+
+    @property
+    def public_text(self) -> tuple[str, str]:
+        """Title and body as the public reads them before redaction: a moderator's edits, else the citizen's own."""
+        title = self.public_title if self.public_title is not None else self.title
+        body = self.public_body if self.public_body is not None else self.body
+        return title, body
 
     @property
     def status_label(self) -> str:

@@ -51,6 +51,9 @@ EVENT_LABELS = {
     "attachments_added": "上传附件",
     "attachment_reviewed": "审核附件",
     "secret_reset": "群众重置查询密码",
+    "review_published": "审核通过，公开",
+    "review_redacted": "审核修改公开内容",
+    "review_withheld": "审核后不予公开",
 }
 
 

@@ -24,6 +24,7 @@ from massline.web import (
     citizen_notify,
     dashboard,
     followup,
+    moderation,
     portal,
     public_issues,
     staff_accounts,
@@ -159,9 +160,11 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.include_router(api_attachments.router)
     app.include_router(followup.api_router)
     app.include_router(api_notify.router)
+    app.include_router(moderation.api_router)
     app.include_router(portal.router)
     app.include_router(followup.router)  # before the workbench's /staff/cases/{id}/{action}
     app.include_router(workbench.router)
+    app.include_router(moderation.router)
     app.include_router(staff_accounts.router)
     app.include_router(staff_offices.router)
     app.include_router(staff_settings.router)

@@ -234,7 +234,8 @@ def submitted(request: Request, platform: PlatformDep) -> Response:
             return _see_other("/track")
         done = {"tracking_code": m.tracking_code, "secret": secret, "title": m.title,
                 "status_label": m.status_label, "office": m.office.name if m.office else None,
-                "due_at": m.due_at, "is_public": m.is_public}  # fmt: skip
+                "due_at": m.due_at, "is_public": m.is_public,
+                "pending_review": m.is_public and m.review_state == "pending"}  # fmt: skip
     return render(request, "portal/submitted.html", {"nav": "submit", "done": done}, no_store=True)
 
 

@@ -91,6 +91,8 @@ class MessagePublic(BaseModel):
     reject_reason: str | None = None
     reopen_count: int = 0
     due_at: datetime | None = Field(None, description="办理期限: the office's deadline while the case is open")
+    review_label: str | None = Field(None, description="the owner only: 待审核 or 审核后不公开")
+    review_reason: str | None = Field(None, description="the owner only: why a moderator kept the message private")
 
 
 class MessagePage(BaseModel):

@@ -21,8 +21,9 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
+from massline.models import REVIEW_LABELS
 from massline.platform import Platform
-from massline.services.access import can_list_extensions, can_see_dispatch_queue
+from massline.services.access import can_list_extensions, can_moderate, can_see_dispatch_queue
 from massline.services.casework import CASE_ACTIONS
 from massline.services.deployment import site_setting
 from massline.services.events import EVENT_LABELS
@@ -87,6 +88,8 @@ templates.env.globals["SCORE_LABELS"] = SCORE_LABELS
 templates.env.globals["ACTION_LABELS"] = ACTION_LABELS
 templates.env.globals["can_see_dispatch_queue"] = can_see_dispatch_queue
 templates.env.globals["can_see_centre_requests"] = lambda user: can_list_extensions(user, by_centre=True)
+templates.env.globals["can_moderate"] = can_moderate
+templates.env.globals["REVIEW_LABELS"] = REVIEW_LABELS
 templates.env.globals["can_administer_accounts"] = can_administer_accounts
 templates.env.globals["EVENT_LABELS"] = EVENT_LABELS
 

@@ -34,6 +34,7 @@ FIELD_LABELS = {
     "new_days": "新增天数", "top": "条数", "limit": "条数", "days": "统计周期", "to": "留言对象",
     "note": "说明", "office": "单位", "approve": "是否同意", "return_to": "返回地址", "action": "操作",
     "user_id": "经办人", "stance": "态度", "due_date": "完成期限", "text": "承诺内容", "progress": "进度",
+    "outcome": "审核结果", "list": "列表",
 }  # fmt: skip
 
 _TYPES = {

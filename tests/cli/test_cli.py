@@ -74,7 +74,7 @@ def test_user_add_and_reset_password(cli_env: Settings) -> None:
 def test_demo_loads_once(cli_env: Settings) -> None:
     result = run("demo")
     assert result.exit_code == 0, result.output
-    assert "demo loaded: 322 messages" in result.output
+    assert "demo loaded: 325 messages" in result.output
     assert "category model trained from the demo's" in result.output and cli_env.classifier_model_path.is_file()
     creds = (cli_env.instance_dir / "demo-credentials.txt").read_text(encoding="utf-8")
     assert "wang.dispatch\t" in creds
@@ -82,7 +82,7 @@ def test_demo_loads_once(cli_env: Settings) -> None:
     with platform.read() as s:
         statuses = dict(s.execute(select(Message.status, func.count()).group_by(Message.status)).all())
     assert set(statuses) >= {"received", "assigned", "accepted", "replied", "closed", "rejected", "reopened"}
-    assert sum(statuses.values()) == 322
+    assert sum(statuses.values()) == 325
     second = CliRunner().invoke(main, ["demo"])
     assert second.exit_code == 1 and "--force" in second.output
 

@@ -83,6 +83,8 @@ ACCESS: dict[tuple[str, str], tuple[str, str]] = {
     ("GET", "/api/v1/alerts/{alert_id}"): (STAFF, "readers of the alert"),
     ("POST", "/api/v1/alerts/{alert_id}/acknowledge"): (STAFF, "the responsible office"),
     ("POST", "/api/v1/alerts/{alert_id}/resolve"): (STAFF, "the responsible office"),
+    ("GET", "/api/v1/moderation"): (STAFF, "moderators (dispatchers, admins); others 403"),
+    ("POST", "/api/v1/moderation/{message_id}"): (STAFF, "moderators (dispatchers, admins); others 403"),
     # ---- pages: citizens
     ("GET", "/"): (ANYONE, "home"),
     ("GET", "/messages"): (ANYONE, "the public board"),
@@ -127,6 +129,9 @@ ACCESS: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/staff/cases/{message_id}/attachments/{attachment_id}/review"): (STAFF, "dispatchers, admins"),
     ("POST", "/staff/extensions/{extension_id}"): (STAFF, "the head of the case's office, or dispatchers"),
     ("GET", "/staff/requests"): (STAFF, "dispatchers (transfer and extension requests)"),
+    ("GET", "/staff/moderation"): (STAFF, "moderators (dispatchers, admins); others 403"),
+    ("GET", "/staff/moderation/{message_id}"): (STAFF, "moderators (dispatchers, admins); others 403"),
+    ("POST", "/staff/moderation/{message_id}"): (STAFF, "moderators (dispatchers, admins); others 403"),
     ("GET", "/staff/dashboard"): (STAFF, "figures of the official's scope"),
     ("GET", "/staff/issues"): (STAFF, "the issues the official may read"),
     ("GET", "/staff/issues/{issue_id}"): (STAFF, "readers of the issue"),

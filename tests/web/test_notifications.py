@@ -161,3 +161,16 @@ def test_the_workers_loop_sends_them(api: httpx.Client, deployed: Platform, inbo
     _act(api, token_for(api, "dc.a"), sub["id"], "accept")
     Worker(deployed).notify()
     assert len(inbox.to(EMAIL)) == 1
+
+
+def test_a_message_kept_private_by_review_tells_the_citizen_why(
+    api: httpx.Client, deployed: Platform, inbox: Inbox
+) -> None:
+    sub = _submit(api, contact_email=EMAIL, notify=True)
+    reason = "内容涉及他人隐私，不宜公开"
+    r = api.post(f"/api/v1/moderation/{sub['id']}", json={"outcome": "withhold", "reason": reason},
+                 headers=token_for(api, "disp"))
+    assert r.status_code == 200, r.text
+    assert deployed.notifier().run_once().sent == 1
+    (mail,) = inbox.to(EMAIL)
+    assert "不公开" in body(mail) and reason in body(mail)

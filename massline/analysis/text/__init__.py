@@ -1,7 +1,7 @@
 """Text: the one cleaning of incoming text (``clean``), normalisation,
 sentences and words (``segment``), personal data (``pii``), search terms,
-near-duplicates (MinHash/LSH) and the shared lexicon matcher with negation
-and hedging.
+near-duplicates (MinHash/LSH), the shared lexicon matcher with negation
+and hedging, and the checks shown to a moderator before publishing (``moderation``).
 """
 
 from __future__ import annotations
@@ -14,11 +14,14 @@ if TYPE_CHECKING:
     from massline.analysis.text.clean import clean_text, fold, has_visible_text
     from massline.analysis.text.dedup import LshIndex, MinHasher, near_duplicate_groups
     from massline.analysis.text.lexicon import Hit, TermMatcher, clause_bounds
+    from massline.analysis.text.moderation import FINDING_LABELS, Finding, review_findings
     from massline.analysis.text.pii import mask_name, redact, remove_pii
     from massline.analysis.text.search_terms import index_terms, query_terms
     from massline.analysis.text.segment import STOPWORDS, Segmenter, normalize, split_sentences
 
 __all__ = [
+    "FINDING_LABELS",
+    "Finding",
     "Hit",
     "LshIndex",
     "MinHasher",
@@ -36,6 +39,7 @@ __all__ = [
     "query_terms",
     "redact",
     "remove_pii",
+    "review_findings",
     "split_sentences",
 ]
 
@@ -44,6 +48,7 @@ _LAZY = {
     "clean": ["clean_text", "fold", "has_visible_text"],
     "dedup": ["LshIndex", "MinHasher", "near_duplicate_groups"],
     "lexicon": ["Hit", "TermMatcher", "clause_bounds"],
+    "moderation": ["FINDING_LABELS", "Finding", "review_findings"],
     "pii": ["mask_name", "redact", "remove_pii"],
     "search_terms": ["index_terms", "query_terms"],
     "segment": ["STOPWORDS", "Segmenter", "normalize", "split_sentences"],

@@ -61,7 +61,7 @@ from datetime import date
 
 from massline.analysis.text.clean import INVISIBLE, clean_text
 
-__all__ = ["PiiSpan", "find_pii", "mask_name", "redact", "remove_pii"]
+__all__ = ["PiiSpan", "find_pii", "mask_name", "masked", "redact", "remove_pii"]
 
 
 @dataclass(frozen=True)
@@ -266,6 +266,11 @@ def _mask(span: PiiSpan) -> str:
     if span.kind in ("wechat", "qq"):
         return f"{raw[0]}****"
     return "*" * len(raw)
+
+
+def masked(span: PiiSpan) -> str:
+    """The masked hint ``redact`` puts in place of ``span`` (``138****5678``)."""
+    return _mask(span)
 
 
 def redact(text: str) -> str:

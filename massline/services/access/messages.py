@@ -106,7 +106,7 @@ def can_act(user: User, action: str, message: Message) -> bool:
     if action == "reveal_contact":
         return _handles(user, message)
     if action == "review_attachments":  # photos and documents shown to the public or hidden
-        return user.role in ("dispatcher", "admin")
+        return can_moderate(user)
     if action in ("extend_decide", "approve_reply", "return_reply"):
         return user.role == "office_head" and message.office_id == user.office_id
     if action in ("extend_decide_centre", "decide_transfer"):
@@ -167,8 +167,13 @@ def access_message_by_session(session: Session, token: str, now: datetime, idle:
 
 
 def public_condition() -> ColumnElement[bool]:
-    """SQL condition selecting messages shown on the public board."""
-    return Message.is_public.is_(True) & (Message.status != "rejected")
+    """SQL condition selecting the messages the public may see, in every public read (``Message.shown_publicly``)."""
+    return Message.shown_publicly.expression
+
+
+def can_moderate(user: User) -> bool:
+    """True when ``user`` reviews what the public sees (the moderation queue, attachments): dispatchers and admins."""
+    return user.is_active and user.role in ("dispatcher", "admin")
 
 
 def access_public_message(session: Session, message_id: int) -> Message:

@@ -10,7 +10,8 @@ supervised deadlines (``deadlines``: the periodic sweep that reminds, escalates 
 centre's list of escalated cases), when a replied case closes (``closing``) and the 回访 queue
 (``callbacks``: the citizen's answers by phone, resolution and satisfaction kept apart); approvals by the office
 head and the dispatch centre (``approvals``: reply approval, transfer requests) and 催办 / 督办 with the
-leaders' 批示 (``oversight``), their case actions in ``approval_actions``, as the deployment's policy says.
+leaders' 批示 (``oversight``), their case actions in ``approval_actions``, as the deployment's policy says;
+review before publishing (``moderation``: the moderation queue and a moderator's publish / redact / withhold).
 """
 
 from massline.services.casework import approval_actions as _approval_actions  # noqa: F401 - registers the actions
@@ -101,6 +102,15 @@ from massline.services.casework.feedback import (
     issue_supporter_token,
     supporter_key,
 )
+from massline.services.casework.moderation import (
+    REVIEW_LISTS,
+    FindingView,
+    ReviewDecision,
+    ReviewItem,
+    check_review,
+    review_item,
+    review_queue,
+)
 from massline.services.casework.oversight import Instruction, do_supervise, do_urge, oversight_marks
 from massline.services.casework.publish import PublicMessage, public_author, public_message
 from massline.services.casework.schemas import (
@@ -158,6 +168,13 @@ __all__ = [
     "pending_reply_cases",
     "pending_transfers",
     "CASE_ACTIONS",
+    "REVIEW_LISTS",
+    "FindingView",
+    "ReviewDecision",
+    "ReviewItem",
+    "check_review",
+    "review_item",
+    "review_queue",
     "AcceptRequest",
     "AssignRequest",
     "CaseAction",

@@ -10,8 +10,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from massline.analysis.text import mask_name, redact
-from massline.models import ANONYMOUS_AUTHOR, OPEN_STATUSES, Message
+from massline.models import ANONYMOUS_AUTHOR, OPEN_STATUSES, REVIEW_VISIBLE, Message
 from massline.services.events import EVENT_LABELS
+
+#: public events only the citizen who owns the message reads (a moderator's reason to withhold it, shown on the
+#: tracking page; the message may be published later, and its public page does not repeat why it once was not)
+OWNER_ONLY_EVENTS = ("review_withheld",)
 
 
 @dataclass
@@ -57,6 +61,9 @@ class PublicMessage:
     reject_reason: str | None = None
     reopen_count: int = 0
     oppose_count: int = 0
+    #: review before publishing, for the citizen who owns the message: 待审核 / 审核后不公开 and the moderator's reason
+    review_label: str | None = None
+    review_reason: str | None = None
     #: the deadline the handling office works to, while the case is open (办理期限, shown to the public)
     due_at: datetime | None = None
 
@@ -81,14 +88,15 @@ def public_message(message: Message, *, with_history: bool = False, owner: bool 
         history = [
             PublicEvent(e.type, EVENT_LABELS.get(e.type, e.type), e.created_at, redact(e.note) if e.note else None)
             for e in message.events
-            if e.is_public
+            if e.is_public and (owner or e.type not in OWNER_ONLY_EVENTS)
         ]
     ratings = message.ratings
+    title, body = (message.title, message.body) if owner else message.public_text  # (the owner reads their own)
     return PublicMessage(
         id=message.id,
         tracking_code=message.tracking_code if owner else None,
-        title=redact(message.title),
-        body=redact(message.body),
+        title=redact(title),
+        body=redact(body),
         kind=message.kind,
         status=message.status,
         status_label=message.status_label,
@@ -105,5 +113,15 @@ def public_message(message: Message, *, with_history: bool = False, owner: bool 
         rating=ratings[-1].score if ratings else None,
         reject_reason=redact(message.reject_reason) if message.reject_reason else None,
         reopen_count=message.reopen_count,
+        review_label=_review_label(message) if owner else None,
+        review_reason=message.review_reason if owner and message.review_state == "withheld" else None,
         due_at=message.due_at if message.status in OPEN_STATUSES and message.office_id is not None else None,
     )
+
+
+def _review_label(message: Message) -> str | None:
+    """What the citizen is told of review before publishing: only a message they made public that is not
+    public (yet): 待审核（审核通过后公开） or 审核后不公开."""
+    if not message.is_public or message.review_state in REVIEW_VISIBLE:
+        return None
+    return "待审核（审核通过后公开）" if message.review_state == "pending" else "审核后不公开"

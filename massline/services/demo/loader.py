@@ -3,7 +3,10 @@ through the real intake, casework and feedback functions, with backdated times.
 
 Each demo message names its ``outcome`` (received … reopened); the loader
 walks the case there step by step, so the demo's history, deadlines and
-ratings are exactly what the platform would have produced.
+ratings are exactly what the platform would have produced. The demo reviews
+before publishing (``casework: moderation: pre``): its history loads as
+reviewed and published, and the few rows marked ``"review": "pending"`` wait
+in the moderation queue as a citizen's new message does.
 
 When no category model file exists at the configured path, the loader then
 trains one from the demo's own answered cases — ``classifier.retrain``, the
@@ -136,6 +139,8 @@ def _replay(session: Session, platform: Platform, row: dict[str, Any], created: 
     if outcome == "received":
         data.category = ""  # still untouched: the category is whatever the suggester can tell
     message = check_submit(session, platform.cipher, data, created).message
+    if row.get("review") != "pending":
+        message.review_state = "published"  # the demo's history was reviewed when it was published
     now = platform.now()
     t = min(created + timedelta(hours=rng.randint(1, 6)), now)
     dispatcher = session.scalar(select(User).where(User.role == "dispatcher").order_by(User.id).limit(1))

@@ -28,6 +28,7 @@ from massline.services.access import secret_digest
 from massline.services.crypto import FieldCipher
 from massline.services.events import event_row, write_events
 from massline.services.intake.bulk_prepare import ImportOptions, ImportReport, Lookups, OfficeRef, PreparedRow
+from massline.services.intake.review import review_columns
 from massline.services.intake.submit import (
     PreparedSubmission,
     message_row,
@@ -110,7 +111,7 @@ class Writer:
             tracking_code=self._code(), created_at=created, due_at=due, support_count=row.supports,
             oppose_count=row.opposes,
             status="replied" if replied_at else ("assigned" if office else "received"),
-            updated_at=replied_at or created, replied_at=replied_at,
+            updated_at=replied_at or created, replied_at=replied_at, **review_columns(session, row.title, row.body),
         )  # fmt: skip
         events = submission_events(source, created, office)
         reply = reply_event = None

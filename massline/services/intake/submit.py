@@ -32,6 +32,7 @@ from massline.services.crypto import FieldCipher
 from massline.services.errors import ValidationFailed
 from massline.services.events import event_row, write_events
 from massline.services.intake import keys
+from massline.services.intake.review import review_columns
 from massline.services.routing import routing_table, suggest_category
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 letters, no 0/O or 1/I
@@ -222,7 +223,7 @@ def message_row(
     **extra: Any,
 ) -> dict[str, Any]:
     """A new message's row as every channel stores it (``extra`` overrides the defaults:
-    addressee, status, support count, reply times).
+    addressee, status, support count, reply times, review: ``intake.review.review_columns``).
 
     The message is marked ``search_pending``: the worker adds it to the search
     index (``services/search/backlog.py``) and board search finds it by substring meanwhile.
@@ -314,6 +315,7 @@ def prepare_submit(
         tracking_code=new_tracking_code(), created_at=now,
         due_at=now + timedelta(days=table.days(category_id, data.kind)) if office_id is not None else None,
         addressee_office_id=refs["office_id"], addressee_leader_id=refs["leader_id"],
+        **review_columns(session, data.title, data.body),
     )  # fmt: skip
     events = submission_events(data.source, now, office)
     contacts = notify.contact_rows(cipher, phone=refs["phone"], email=refs["email"], notify=data.notify, at=now)

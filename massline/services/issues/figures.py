@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from massline.analysis.issues import HeatMessage
 from massline.models import ANONYMOUS_AUTHOR, Message, MessageAnalysis
+from massline.services.access import public_condition
 
 _CHUNK = 500
 
@@ -77,7 +78,7 @@ def issue_figures(session: Session, issue_ids: Sequence[int]) -> dict[int, Figur
 
 def _fill(session: Session, ids: list[int], out: dict[int, Figures]) -> None:
     m = Message
-    public = case((m.is_public.is_(True) & (m.status != "rejected"), 1), else_=0)
+    public = case((public_condition(), 1), else_=0)
     for row in session.execute(
         select(
             m.issue_id,

@@ -5,8 +5,9 @@ people, support, heat...) are the officials': they are read from every member, p
 included. The public sees another description and other figures:
 
 * the **description** is computed from the issue's public members only (``access.public_condition``:
-  public and not rejected), at most ``DESCRIBE_DOCS`` of them (most supported, then newest), their
-  title and body redacted (``analysis.text.redact``) *before* they are read, through the same
+  public, not rejected, let through by review), at most ``DESCRIBE_DOCS`` of them (most supported, then
+  newest), their public title and body (a moderator's edits when there are any) redacted
+  (``analysis.text.redact``) *before* they are read, through the same
   ``analysis.issues.describe_issue`` on a cluster built from these members alone (never the stored
   centroid, which holds private words); person names are dropped from its keywords
   (``analysis.issues.without_names``: the segmenter's name tags and the members' author names);
@@ -115,7 +116,8 @@ def public_figures(session: Session, issues: Sequence[Issue]) -> dict[int, Publi
 def public_description(session: Session, issue: Issue) -> PublicDescription:
     """The description of ``issue`` read from its public members only (cached by their text)."""
     rows = session.execute(
-        select(Message.id, Message.title, Message.body, Message.created_at, Message.author_name,
+        select(Message.id, func.coalesce(Message.public_title, Message.title),
+               func.coalesce(Message.public_body, Message.body), Message.created_at, Message.author_name,
                Message.support_count)
         .where(Message.issue_id == issue.id, public_condition())
         .order_by(Message.support_count.desc(), Message.created_at.desc(), Message.id)

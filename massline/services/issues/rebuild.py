@@ -51,6 +51,7 @@ from massline.models import (
     MessageAnalysis,
 )
 from massline.services import audit
+from massline.services.access import public_condition
 from massline.services.deployment import site_language
 from massline.services.issues.figures import person
 from massline.services.issues.index import (
@@ -124,7 +125,7 @@ def plan_rebuild(session: Session, since: datetime | None = None, language: Lang
     stmt = (
         select(
             Message.id, Message.title, Message.body, Message.created_at, Message.author_name, Message.support_count,
-            Message.oppose_count, Message.issue_id, Message.is_public & (Message.status != "rejected"),
+            Message.oppose_count, Message.issue_id, public_condition(),
             Message.region_id, Message.category_id, MessageAnalysis.sentiment_score,
         )
         .outerjoin(MessageAnalysis, MessageAnalysis.message_id == Message.id)

@@ -173,7 +173,7 @@ def mark_recurring(session: Session, issue: Issue, message: Message, now: dateti
     issue.resolved_at = None
     add_issue_event(
         session, issue, "recurring", now, note=f"问题解决后又收到新留言（第 {issue.recurrence_count} 次复发）",
-        public=bool(message.is_public) and message.status != "rejected", message=message.id,
+        public=message.shown_publicly, message=message.id,
     )  # fmt: skip
 
 

@@ -20,8 +20,7 @@ NOTIFIED: dict[str, str] = {
     "transferred": "已转交{to_office}办理。",
     "closed": "已办结。感谢您的参与！",
     "rejected": "不予受理，原因：{note}",
-    "withheld": "经审核暂不公开，原因：{note}",
-    "moderation_withheld": "经审核暂不公开，原因：{note}",
+    "review_withheld": "经审核暂不公开，原因：{note}",
 }
 
 

@@ -2,11 +2,12 @@
 of messages stored before they are indexed.
 """
 
-from massline.services.search.backlog import index_backlog, pending_count
+from massline.services.search.backlog import index_again, index_backlog, pending_count
 from massline.services.search.index import search_text
 from massline.services.search.query import search_condition
 
 __all__ = [
+    "index_again",
     "index_backlog",
     "pending_count",
     "search_condition",

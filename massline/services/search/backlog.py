@@ -12,7 +12,8 @@ ever unsearchable. A partial index holds only the pending ids, so looking
 for them costs nothing when there are none.
 
 Indexing is idempotent: a message marked pending again although it has a
-search row has that row replaced. Terms are those of
+search row has that row replaced (a moderator's edit of the public text does
+that: the index holds the public title and body, the edits when there are any). Terms are those of
 ``search_index.search_text`` (computed by the equivalent ``search_terms``);
 on SQLite the batch goes into the FTS5 index with one statement.
 """
@@ -42,7 +43,8 @@ _Rows = list[tuple[int, str, str]]
 
 def _pending_rows(session: Session, limit: int) -> _Rows:
     rows = session.execute(
-        select(Message.id, Message.title, Message.body)
+        select(Message.id, func.coalesce(Message.public_title, Message.title),
+               func.coalesce(Message.public_body, Message.body))
         .where(Message.search_pending)
         .order_by(Message.id)
         .limit(limit)
@@ -52,6 +54,13 @@ def _pending_rows(session: Session, limit: int) -> _Rows:
 
 def _terms(rows: _Rows) -> list[str]:
     return search_terms([(title, body) for _, title, body in rows])  # = search_index.search_text, faster
+
+
+def index_again(session: Session, message: Message) -> None:
+    """Take ``message`` out of the search index and mark it pending, so that the worker indexes its text
+    anew (a moderator changed its public text); board search finds it by substring meanwhile."""
+    session.execute(delete(MessageSearch).where(MessageSearch.message_id == message.id))  # (FTS rows by trigger)
+    message.search_pending = True
 
 
 def _store(session: Session, rows: _Rows, terms: list[str]) -> None:

@@ -27,6 +27,10 @@ from massline.analysis.text import clean_text, query_terms, remove_pii
 from massline.models import Message, MessageSearch
 
 MAX_TERMS = 16
+#: the text searched is the public one: a moderator's edits when there are any (review before publishing), so
+#: that no search finds a message by the words a moderator took out (the index holds the same, ``backlog``)
+_TITLE = func.coalesce(Message.public_title, Message.title)
+_BODY = func.coalesce(Message.public_body, Message.body)
 _CHINESE_WORD = re.compile("[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _NOT_CHINESE = re.compile("[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a@]")
 
@@ -40,7 +44,7 @@ def search_condition(session: Session, query: str) -> ColumnElement[bool] | None
         return None if remove_pii(query) == query else false()
     if len(terms) == 1 and len(terms[0]) == 1 and not terms[0].isascii():
         like = f"%{terms[0]}%"
-        return or_(Message.title.like(like), Message.body.like(like))
+        return or_(_TITLE.like(like), _BODY.like(like))
     if session.get_bind().dialect.name == "sqlite":
         match = " AND ".join(f'"{t}"' for t in terms)
         ids = text("SELECT rowid FROM message_fts WHERE message_fts MATCH :match").bindparams(match=match)
@@ -62,6 +66,6 @@ def _pending_condition(query: str) -> ColumnElement[bool] | None:
     words = _CHINESE_WORD.findall(query)[:MAX_TERMS]
     if not words:
         return None
-    likes = (or_(Message.title.like(f"%{w}%"), Message.body.like(f"%{w}%")) for w in words)
+    likes = (or_(_TITLE.like(f"%{w}%"), _BODY.like(f"%{w}%")) for w in words)
     # a subquery of its own, so that it is answered from the partial index of pending ids
     return Message.id.in_(select(Message.id).where(Message.search_pending, *likes))

@@ -17,7 +17,7 @@ from massline.worker import Worker
 ELEVATOR = "东城区文昌街道锦绣社区5栋的电梯又坏了，停运一个多星期，物业一直不修，楼里老人上下楼非常困难。"
 
 
-@pytest.mark.slow  # loads the whole demo and analyses its 322 messages: ~13 s, of which training ~2.5 s
+@pytest.mark.slow  # loads the whole demo and analyses its 325 messages: ~13 s, of which training ~2.5 s
 def test_demo_load_trains_a_model_and_new_messages_are_routed(platform: Platform) -> None:
     path = platform.settings.classifier_model_path
     assert not path.exists()
