@@ -108,20 +108,28 @@ class RoutingTable:
         """Days to answer: the most specific rule wins (category+kind > category > kind > default)."""
         key = (category_id, kind)
         if key not in self._days:
-            ids: set[int | None] = set()
-            if category_id is not None:
-                ids = {category_id, self.category_top[category_id][1]}
-            best: tuple[int, int] | None = None
+            # a rule's category matches the category and everything under it; the deeper one wins
+            depth = {cid: i + 1 for i, cid in enumerate(self._chain(category_id))}
+            best: tuple[int, int, int] | None = None  # (tier, category depth, days)
             for rule_category, rule_kind, days in self.rules:
-                if rule_category is not None and rule_category not in ids:
+                if rule_category is not None and rule_category not in depth:
                     continue
                 if rule_kind is not None and rule_kind != kind:
                     continue
-                rank = (2 if rule_category is not None else 0) + (1 if rule_kind is not None else 0)
-                if best is None or rank > best[0]:
-                    best = (rank, days)
-            self._days[key] = best[1] if best else self.default_days
+                tier = (2 if rule_category is not None else 0) + (1 if rule_kind is not None else 0)
+                rank = (tier, depth.get(rule_category, 0) if rule_category is not None else 0, days)
+                if best is None or rank[:2] > best[:2]:
+                    best = rank
+            self._days[key] = best[2] if best else self.default_days
         return self._days[key]
+
+    def _chain(self, category_id: int | None) -> list[int]:
+        """The ids of the category's path from its first level down to itself ([] for none)."""
+        path = next((p for p, cid in self.category_by_path.items() if cid == category_id), None)
+        if path is None:
+            return []
+        parts = path.split("/")
+        return [self.category_by_path["/".join(parts[: i + 1])] for i in range(len(parts))]
 
 
 _tables: dict[str, RoutingTable] = {}
