@@ -7,59 +7,29 @@ Screenshots at 375 px width are written to the system temp dir for a human look.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser
 
 from massline.platform import Platform
-from tests.conftest import PASSWORD
-from tests.web_helpers import serve
+from tests.web.chromium import BROWSER_MARKS, PHONE, SHOTS, chromium_serving, login, new_page
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-SHOTS = Path(tempfile.gettempdir())
-PHONE = {"width": 375, "height": 812}
 TITLE = "居住证续签需要哪些材料"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
 def browser(deployed: Platform) -> Iterator[tuple[Browser, str]]:
-    """Chromium and the base URL of a live server."""
-    with serve(deployed) as url, sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            yield chromium, url
-        finally:
-            chromium.close()
-
-
-def _page(chromium: Browser, url: str, viewport: dict[str, int]) -> Page:
-    context = chromium.new_context(base_url=url, viewport=viewport, locale="zh-CN")  # type: ignore[arg-type]
-    page = context.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())  # data-confirm prompts
-    return page
-
-
-def _login(page: Page, username: str) -> None:
-    page.goto("/staff/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("form.form button[type=submit]")
+    """Chromium and the base URL of the deployed platform served on loopback."""
+    with chromium_serving(deployed) as served:
+        yield served
 
 
 def test_the_whole_cycle_in_chromium(browser: tuple[Browser, str]) -> None:
     chromium, url = browser
-    citizen = _page(chromium, url, PHONE)
+    citizen = new_page(chromium, url, PHONE)
     citizen.goto("/submit")
     citizen.screenshot(path=str(SHOTS / "massline-submit-375.png"), full_page=True)
     citizen.click("button.button-large")
@@ -75,16 +45,16 @@ def test_the_whole_cycle_in_chromium(browser: tuple[Browser, str]) -> None:
     secret = citizen.inner_text("#tracking-secret").strip()
     citizen.screenshot(path=str(SHOTS / "massline-submitted-375.png"), full_page=True)
 
-    dispatcher = _page(chromium, url, {"width": 1280, "height": 900})
-    _login(dispatcher, "disp")
+    dispatcher = new_page(chromium, url, {"width": 1280, "height": 900})
+    login(dispatcher, "disp")
     dispatcher.goto("/staff/dispatch")
     row = dispatcher.locator("li.panel", has_text=TITLE)
     row.locator("select[name=office]").select_option("cs-rsj")
     row.get_by_role("button", name="派单").click()
     assert "已派单" in dispatcher.inner_text(".flashes")
 
-    official = _page(chromium, url, {"width": 1280, "height": 900})
-    _login(official, "rsj.a")
+    official = new_page(chromium, url, {"width": 1280, "height": 900})
+    login(official, "rsj.a")
     official.click(f"text={TITLE}")
     official.get_by_role("button", name="签收").click()
     official.fill("#reply-body", "您好，居住证续签请携带身份证和居住证明到解放街道便民服务中心办理。")

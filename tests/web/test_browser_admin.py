@@ -9,15 +9,16 @@ from sqlalchemy import select
 
 from massline.models import AuditLog, Office
 from massline.platform import Platform
-from tests.web.test_browser import PHONE, SHOTS, _login, _page
+from tests.web.chromium import BROWSER_MARKS, PHONE, SHOTS, login, new_page
 from tests.web.test_browser import browser as browser  # noqa: F401 (the fixture)
-from tests.web.test_browser import pytestmark as pytestmark  # browser, slow, needs chromium
+
+pytestmark = BROWSER_MARKS
 
 
 def test_the_admin_edits_an_office_in_chromium(browser: tuple[Browser, str], deployed: Platform) -> None:  # noqa: F811
     chromium, url = browser
-    admin = _page(chromium, url, PHONE)
-    _login(admin, "admin")
+    admin = new_page(chromium, url, PHONE)
+    login(admin, "admin")
     admin.click("text=系统管理")
     admin.click(".admin-tabs >> text=单位")
     row = admin.locator("tr", has_text="cs-jsj")

@@ -8,40 +8,30 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from massline.platform import Platform
 from tests.web.approval_helpers import new_case, set_policy
-from tests.web.test_browser import ARGS, CHROMIUM, _login, _page
+from tests.web.chromium import BROWSER_MARKS, DESK, chromium_serving, login, new_page
 from tests.web.test_typed_actions import CASE
-from tests.web_helpers import serve
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"),
-]
-DESK = {"width": 1280, "height": 900}
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
 def browser(deployed: Platform) -> Iterator[tuple[Browser, str]]:
     """Chromium and the base URL of a live server, with reply approval on."""
     set_policy(deployed, reply_approval=True)
-    with serve(deployed) as url, sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            yield chromium, url
-        finally:
-            chromium.close()
+    with chromium_serving(deployed) as served:
+        yield served
 
 
 def test_a_reply_is_returned_revised_approved_and_only_then_public(browser: tuple[Browser, str]) -> None:
     chromium, url = browser
     with httpx.Client(base_url=url, timeout=10) as client:
         mid = new_case(client, accept_as=None)
-    official = _page(chromium, url, DESK)
-    _login(official, "jsj.a")
+    official = new_page(chromium, url, DESK)
+    login(official, "jsj.a")
     official.goto(f"/staff/cases/{mid}")
     official.get_by_role("button", name="签收").click()
     official.fill("#reply-body", "您好，加装电梯审批材料已受理。")
@@ -51,8 +41,8 @@ def test_a_reply_is_returned_revised_approved_and_only_then_public(browser: tupl
     assert "已提交单位负责人审核" in official.inner_text(".flashes")
     assert "等待单位负责人审核" in official.inner_text(".pending-reply")
 
-    head = _page(chromium, url, DESK)
-    _login(head, "jsj.head")
+    head = new_page(chromium, url, DESK)
+    login(head, "jsj.head")
     head.goto("/staff")
     assert head.inner_text("#count-approvals") == "1"
     head.locator(".pending-approvals a", has_text=CASE["title"]).click()
@@ -67,7 +57,7 @@ def test_a_reply_is_returned_revised_approved_and_only_then_public(browser: tupl
     official.get_by_role("button", name="保存草稿").click()
     official.get_by_role("button", name="提交审核").click()
 
-    public = _page(chromium, url, {"width": 375, "height": 812})
+    public = new_page(chromium, url, {"width": 375, "height": 812})
     public.goto(f"/messages/{mid}")
     assert "10 个工作日" not in public.inner_text("main")
 

@@ -3,44 +3,23 @@ the public page displays it (Debian's Chromium through Playwright)."""
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from massline.platform import Platform
 from tests.attachment_files import FAKE_JPEG, jpeg_with_gps
-from tests.conftest import PASSWORD
-from tests.web_helpers import serve
+from tests.web.chromium import BROWSER_MARKS, PHONE, SHOTS, chromium_serving, login, new_page
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
-SHOTS = Path(tempfile.gettempdir())
-PHONE = {"width": 375, "height": 812}
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
 def browser(deployed: Platform) -> Iterator[tuple[Browser, str]]:
     """Chromium and the base URL of a live server."""
-    with serve(deployed) as url, sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            yield chromium, url
-        finally:
-            chromium.close()
-
-
-def _page(chromium: Browser, url: str, viewport: dict[str, int]) -> Page:
-    return chromium.new_context(base_url=url, viewport=viewport, locale="zh-CN").new_page()  # type: ignore[arg-type]
+    with chromium_serving(deployed) as served:
+        yield served
 
 
 def _fits(page: Page) -> bool:
@@ -68,7 +47,7 @@ def _fill(page: Page) -> None:
 
 def test_a_photo_from_a_phone_reviewed_and_shown(browser: tuple[Browser, str]) -> None:
     chromium, url = browser
-    citizen = _page(chromium, url, PHONE)
+    citizen = new_page(chromium, url, PHONE)
     citizen.goto("/submit")
     assert citizen.is_visible("#attachments") and _fits(citizen)
     _fill(citizen)
@@ -90,11 +69,8 @@ def test_a_photo_from_a_phone_reviewed_and_shown(browser: tuple[Browser, str]) -
     assert _photo_width(citizen) == 1200
     citizen.screenshot(path=str(SHOTS / "massline-attachments-case-375.png"), full_page=True)
 
-    centre = _page(chromium, url, {"width": 1280, "height": 900})
-    centre.goto("/staff/login")
-    centre.fill("#username", "disp")
-    centre.fill("#password", PASSWORD)
-    centre.click("form.form button[type=submit]")
+    centre = new_page(chromium, url, {"width": 1280, "height": 900})
+    login(centre, "disp")
     centre.goto("/staff/dispatch")
     centre.goto(citizen.url.replace("/track/case", "/staff"))  # the inbox, to find the case
     case_link = centre.locator("a", has_text="路灯不亮").first.get_attribute("href")

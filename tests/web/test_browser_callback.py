@@ -3,44 +3,31 @@ queue on a phone-sized screen, records the citizen's two answers, and the case i
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from massline.models import Callback, Message
 from massline.platform import Platform
-from tests.web.test_browser import ARGS, CHROMIUM, PHONE, _login, _page
+from tests.web.chromium import BROWSER_MARKS, PHONE, SHOTS, chromium_serving, login, new_page
 from tests.web.test_followup import _case
-from tests.web_helpers import serve
 
-SHOTS = Path(tempfile.gettempdir())
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
 def browser(deployed: Platform) -> Iterator[tuple[Browser, str]]:
     """Chromium and the base URL of a live server."""
-    with serve(deployed) as url, sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            yield chromium, url
-        finally:
-            chromium.close()
+    with chromium_serving(deployed) as served:
+        yield served
 
 
 def test_recording_a_callback_in_chromium(deployed: Platform, browser: tuple[Browser, str]) -> None:
     chromium, url = browser
     mid = _case(deployed, "四天前答复的电梯维修问题", 4, replied=True)
-    page = _page(chromium, url, PHONE)
-    _login(page, "disp")
+    page = new_page(chromium, url, PHONE)
+    login(page, "disp")
     page.click("nav >> text=回访")
     item = page.locator(f"#callback-{mid}")
     assert "四天前答复的电梯维修问题" in item.inner_text()

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from sqlalchemy import select
 
 from massline.models import Callback, Message
@@ -28,15 +28,9 @@ from massline.worker import Worker
 from tests.attachment_files import jpeg_with_gps
 from tests.smtp_inbox import Inbox, body, smtp_server
 from tests.web.approval_helpers import set_policy
-from tests.web.test_browser import ARGS, CHROMIUM, PHONE, SHOTS
-from tests.web_helpers import serve
+from tests.web.chromium import BROWSER_MARKS, DESK, PHONE, SHOTS, chromium_serving, login, new_page
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"),
-]
-DESK = {"width": 1280, "height": 900}
+pytestmark = BROWSER_MARKS
 EMAIL = "li.min@example.com"
 TITLE = "锦绣社区路灯坏了"
 BODY = "锦绣社区东门外的路灯坏了两个星期，晚上很黑，老人孩子出行不安全，请尽快修理。"
@@ -54,17 +48,11 @@ class Site:
     passwords: dict[str, str]
 
     def page(self, viewport: dict[str, int] = DESK) -> Page:
-        context = self.chromium.new_context(base_url=self.url, viewport=viewport, locale="zh-CN")  # type: ignore[arg-type]
-        page = context.new_page()
-        page.on("dialog", lambda dialog: dialog.accept())  # data-confirm prompts
-        return page
+        return new_page(self.chromium, self.url, viewport)
 
     def staff(self, username: str) -> Page:
         page = self.page()
-        page.goto("/staff/login")
-        page.fill("#username", username)
-        page.fill("#password", self.passwords[username])
-        page.click("form.form button[type=submit]")
+        login(page, username, self.passwords[username])
         assert "/staff/login" not in page.url, page.inner_text("main")
         return page
 
@@ -80,13 +68,9 @@ class Site:
 def site(platform: Platform) -> Iterator[Site]:
     report = load_demo(platform)
     set_policy(platform, callback_after_days=0)  # the 回访 queue takes a case as soon as it is replied
-    with smtp_server() as inbox, serve(platform) as url, sync_playwright() as pw:
+    with smtp_server() as inbox, chromium_serving(platform) as (chromium, url):
         platform.settings.smtp_host, platform.settings.smtp_port = "127.0.0.1", inbox.port
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            yield Site(platform, url, chromium, inbox, report.passwords)
-        finally:
-            chromium.close()
+        yield Site(platform, url, chromium, inbox, report.passwords)
 
 
 def _submit_with_photo(site: Site) -> tuple[Page, int, str, str]:

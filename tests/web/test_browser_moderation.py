@@ -3,25 +3,21 @@ dispatcher opens it from the queue, sees the checks' findings, edits out a neigh
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import Browser
 
-from tests.web.test_browser import CHROMIUM, PHONE, SHOTS, _login, _page, browser  # noqa: F401 - the fixture
+from tests.web.chromium import BROWSER_MARKS, PHONE, SHOTS, login, new_page
+from tests.web.test_browser import browser as browser  # noqa: F401 (the fixture)
 from tests.web.test_moderation import NAME_BODY, set_moderation
 
 TITLE = "邻居半夜装修扰民没人管"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
-]
+pytestmark = BROWSER_MARKS
 
 
 def test_the_moderation_queue_publishes_with_a_redaction(browser: tuple[Browser, str], deployed) -> None:  # noqa: F811
     chromium, url = browser
     set_moderation(deployed, "pre")
-    citizen = _page(chromium, url, PHONE)
+    citizen = new_page(chromium, url, PHONE)
     citizen.goto("/submit")
     citizen.fill("#title", TITLE)
     citizen.fill("#body", NAME_BODY)
@@ -32,8 +28,8 @@ def test_the_moderation_queue_publishes_with_a_redaction(browser: tuple[Browser,
     citizen.goto("/messages")
     assert TITLE not in citizen.inner_text("main")  # not public before review
 
-    moderator = _page(chromium, url, {"width": 1280, "height": 900})
-    _login(moderator, "disp")
+    moderator = new_page(chromium, url, {"width": 1280, "height": 900})
+    login(moderator, "disp")
     moderator.get_by_role("link", name="审核", exact=True).first.click()
     row = moderator.locator("li.panel", has_text=TITLE)
     assert "私人姓名（正文）：王建国" in row.inner_text() and "个人信息：手机号" in row.inner_text()

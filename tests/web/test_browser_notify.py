@@ -5,43 +5,28 @@ forgotten secret back. Screenshots at 375 px width go to the system temp dir."""
 from __future__ import annotations
 
 import re
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
 from massline.platform import Platform
 from tests.conftest import token_for
 from tests.smtp_inbox import Inbox, body, smtp_server
-from tests.web_helpers import serve
+from tests.web.chromium import BROWSER_MARKS, PHONE, SHOTS, chromium_serving, new_page
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
-SHOTS = Path(tempfile.gettempdir())
 EMAIL = "wang.fang@example.com"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture
 def phone(deployed: Platform) -> Iterator[tuple[Page, str, Inbox]]:
     """A phone-sized Chromium page on a live server whose mail goes to a local SMTP server."""
-    with smtp_server() as inbox, serve(deployed) as url, sync_playwright() as pw:
+    with smtp_server() as inbox, chromium_serving(deployed) as (chromium, url):
         deployed.settings.smtp_host, deployed.settings.smtp_port = "127.0.0.1", inbox.port
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            context = chromium.new_context(base_url=url, viewport={"width": 375, "height": 812}, locale="zh-CN")
-            yield context.new_page(), url, inbox
-        finally:
-            chromium.close()
+        yield new_page(chromium, url, PHONE), url, inbox
 
 
 def _mailed(deployed: Platform, inbox: Inbox, pattern: str) -> str:

@@ -55,18 +55,24 @@ def action_fits(action: str, message: Message) -> bool:
     return message.status in ACTION_STATES.get(action, (message.status,))
 
 
-def _need_status(message: Message, action: str) -> None:
+def need_state(message: Message, action: str) -> None:
+    """Conflict (409) unless ``action`` is possible in the message's current state."""
     if not action_fits(action, message):
         raise Conflict(f"当前状态为「{message.status_label}」，不能执行此操作")
 
 
+def written(value: str, field: str, what: str, note: str = "") -> str:
+    """``value`` cleaned, 4 to 1000 characters, else ValidationFailed for ``field`` naming ``what`` (理由, 批示...)."""
+    text = clean_text(value).strip()
+    if len(text) < 4:
+        raise ValidationFailed({field: f"请写明{what}（至少 4 个字）{note}"})
+    if len(text) > 1000:
+        raise ValidationFailed({field: f"{what}不能超过 1000 个字"})
+    return text
+
+
 def _reason(text: str, field: str = "reason") -> str:
-    reason = clean_text(text).strip()
-    if len(reason) < 4:
-        raise ValidationFailed({field: "请写明理由（至少 4 个字），理由会告知群众"})
-    if len(reason) > 1000:
-        raise ValidationFailed({field: "理由不能超过 1000 个字"})
-    return reason
+    return written(text, field, "理由", "，理由会告知群众")
 
 
 def _office_by_code(session: Session, code: str) -> Office:
@@ -78,7 +84,7 @@ def _office_by_code(session: Session, code: str) -> Office:
 
 def do_dispatch(session: Session, user: User | None, message: Message, office_code: str, now: datetime) -> Message:
     """A dispatcher sends a queued (or wrongly routed, not yet accepted) message to an office."""
-    _need_status(message, "dispatch")
+    need_state(message, "dispatch")
     office = _office_by_code(session, office_code)
     if office.is_dispatch:
         raise ValidationFailed({"office": "不能派给派单中心本身，请选择承办单位"})
@@ -106,7 +112,7 @@ def do_route(session: Session, message: Message, office: Office, now: datetime, 
 
 def do_accept(session: Session, user: User | None, message: Message, now: datetime) -> Message:
     """The office signs for the case (签收); the accepting official becomes its handler."""
-    _need_status(message, "accept")
+    need_state(message, "accept")
     if message.assignee_id is None and user is not None:
         message.assignee_id = user.id
     add_event(session, message, "accepted", now, actor=user, to_status="accepted")
@@ -115,7 +121,7 @@ def do_accept(session: Session, user: User | None, message: Message, now: dateti
 
 def do_assign(session: Session, user: User, message: Message, colleague_id: int, now: datetime) -> Message:
     """Hand the case to a colleague in the same office."""
-    _need_status(message, "assign")
+    need_state(message, "assign")
     colleague = session.get(User, colleague_id)
     if colleague is None or colleague.office_id != message.office_id or colleague.role not in OFFICE_ROLES:
         raise ValidationFailed({"assignee": "只能指派给本单位的工作人员"})
@@ -130,7 +136,7 @@ def do_transfer(
     session: Session, user: User | None, message: Message, office_code: str, reason: str, now: datetime
 ) -> Message:
     """Send the case to another office with a stated reason (转办)."""
-    _need_status(message, "transfer")
+    need_state(message, "transfer")
     why = _reason(reason)
     office = _office_by_code(session, office_code)
     if office.id == message.office_id:
@@ -158,7 +164,7 @@ def do_transfer(
 
 def do_reject(session: Session, user: User | None, message: Message, reason: str, now: datetime) -> Message:
     """Decline the case (out of scope, abusive ...) with a reason the citizen sees."""
-    _need_status(message, "reject")
+    need_state(message, "reject")
     why = _reason(reason)
     message.reject_reason = why
     message.closed_at = now
@@ -168,7 +174,7 @@ def do_reject(session: Session, user: User | None, message: Message, reason: str
 
 def check_draft_reply(session: Session, user: User | None, message: Message, body: str, now: datetime) -> Reply:
     """Write or update the case's unpublished reply."""
-    _need_status(message, "reply")
+    need_state(message, "reply")
     text = clean_text(body).strip()
     if len(text) < REPLY_MIN:
         raise ValidationFailed({"body": f"答复内容至少 {REPLY_MIN} 个字"})
@@ -195,7 +201,7 @@ def check_draft_reply(session: Session, user: User | None, message: Message, bod
 
 def do_publish_reply(session: Session, user: User | None, message: Message, now: datetime) -> Reply:
     """Publish the drafted reply: the citizen sees it and the case is replied."""
-    _need_status(message, "publish")
+    need_state(message, "publish")
     draft = next((r for r in message.replies if r.status == "draft"), None)
     if draft is None:
         raise Conflict("请先起草答复")
@@ -209,7 +215,7 @@ def do_publish_reply(session: Session, user: User | None, message: Message, now:
 def do_close(session: Session, user: User | None, message: Message, now: datetime) -> Message:
     """Close a replied case (办结) where the casework policy allows it (``closing.close_refusal``):
     once the citizen rated the reply, or ``close_after_days`` after it; otherwise Conflict."""
-    _need_status(message, "close")
+    need_state(message, "close")
     refusal = closing.close_refusal(session, message, now)
     if refusal is not None:
         raise Conflict(refusal)
@@ -222,7 +228,7 @@ def check_request_extension(
     session: Session, user: User, message: Message, days: int, reason: str, now: datetime
 ) -> DeadlineExtension:
     """Ask for more days (decided by the office head or the dispatch centre); one pending request at a time."""
-    _need_status(message, "extend_request")
+    need_state(message, "extend_request")
     if not 1 <= days <= 30:
         raise ValidationFailed({"days": "延期天数须在 1 到 30 天之间"})
     why = _reason(reason)

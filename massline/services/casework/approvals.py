@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from massline.analysis.text import clean_text
 from massline.models import DeadlineExtension, Message, Office, Reply, TransferRequest, User
 from massline.services.access import can_list_extensions, require
-from massline.services.casework.actions import action_fits, do_publish_reply, do_transfer
+from massline.services.casework.actions import do_publish_reply, do_transfer, need_state, written
 from massline.services.casework.approval_schemas import PendingTransfer
 from massline.services.errors import Conflict, ValidationFailed
 from massline.services.events import add_event
@@ -29,20 +29,6 @@ from massline.services.policy import CaseworkPolicy, casework_policy
 
 #: the reply steps an official takes, hidden while a reply waits for the head's approval
 REPLY_STEPS = ("reply", "publish", "submit_reply")
-
-
-def _need(message: Message, action: str) -> None:
-    if not action_fits(action, message):
-        raise Conflict(f"当前状态为「{message.status_label}」，不能执行此操作")
-
-
-def _text(value: str, field: str, what: str) -> str:
-    text = clean_text(value).strip()
-    if len(text) < 4:
-        raise ValidationFailed({field: f"请写明{what}（至少 4 个字）"})
-    if len(text) > 1000:
-        raise ValidationFailed({field: f"{what}不能超过 1000 个字"})
-    return text
 
 
 def pending_reply(message: Message) -> Reply | None:
@@ -109,7 +95,7 @@ def check_may_publish(session: Session, user: User) -> None:
 
 def check_submit_reply(session: Session, user: User, message: Message, now: datetime) -> Reply:
     """An official submits the saved draft to the office head for approval (提交审核)."""
-    _need(message, "submit_reply")
+    need_state(message, "submit_reply")
     if not casework_policy(session).reply_approval:
         raise Conflict("本平台的答复无须审核，请直接发布")
     draft = next((r for r in message.replies if r.status == "draft"), None)
@@ -122,7 +108,7 @@ def check_submit_reply(session: Session, user: User, message: Message, now: date
 
 def do_approve_reply(session: Session, head: User, message: Message, now: datetime) -> Reply:
     """The office head approves the pending reply: it is published now (the "replied" event)."""
-    _need(message, "approve_reply")
+    need_state(message, "approve_reply")
     reply = pending_reply(message)
     if reply is None:
         raise Conflict("没有待审核的答复")
@@ -133,11 +119,11 @@ def do_approve_reply(session: Session, head: User, message: Message, now: dateti
 
 def do_return_reply(session: Session, head: User, message: Message, comment: str, now: datetime) -> Reply:
     """The office head returns the pending reply to the official as a draft, with a comment."""
-    _need(message, "return_reply")
+    need_state(message, "return_reply")
     reply = pending_reply(message)
     if reply is None:
         raise Conflict("没有待审核的答复")
-    why = _text(comment, "comment", "退回意见")
+    why = written(comment, "comment", "退回意见")
     reply.status = "draft"
     add_event(session, message, "reply_returned", now, actor=head, note=why, public=False, reply_id=reply.id)
     return reply
@@ -168,10 +154,10 @@ def check_request_transfer(
     session: Session, user: User, message: Message, office_code: str, reason: str, now: datetime
 ) -> TransferRequest:
     """The office asks the centre to transfer the case (退单), suggesting an office; it keeps the case meanwhile."""
-    _need(message, "request_transfer")
+    need_state(message, "request_transfer")
     if not casework_policy(session).centre_approves_transfers:
         raise Conflict("本平台转办无须派单中心审核，请直接转办")
-    why = _text(reason, "reason", "退单理由")
+    why = written(reason, "reason", "退单理由")
     office = _target(session, office_code, message) if office_code.strip() else None
     if pending_transfer(session, message) is not None:
         raise Conflict("已有待审核的退单申请")
@@ -187,7 +173,7 @@ def do_decide_transfer(
 ) -> TransferRequest:
     """A dispatcher approves the pending transfer request (the case moves to the suggested office or
     ``office_code``, a new deadline) or refuses it with a reason (the office keeps the case)."""
-    _need(message, "decide_transfer")
+    need_state(message, "decide_transfer")
     row = pending_transfer(session, message)
     if row is None:
         raise Conflict("没有待审核的退单申请")
@@ -199,7 +185,7 @@ def do_decide_transfer(
         add_event(session, message, "transfer_approved", now, actor=user, public=False)
         do_transfer(session, user, message, code, row.reason, now)
     else:
-        row.decision_note = _text(note, "note", "不同意的理由")
+        row.decision_note = written(note, "note", "不同意的理由")
         add_event(session, message, "transfer_refused", now, actor=user, note=row.decision_note, public=False)
     row.status = "approved" if approve else "refused"
     row.decided_by_id, row.decided_at = user.id, now

@@ -17,10 +17,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from massline.analysis.text import clean_text
 from massline.models import OPEN_STATUSES, Message, MessageEvent, User
-from massline.services.casework.actions import action_fits
-from massline.services.errors import Conflict, ValidationFailed
+from massline.services.casework.actions import need_state, written
+from massline.services.errors import ValidationFailed
 from massline.services.events import add_event
 
 #: days a 督办 may set as the new deadline, counted from now
@@ -29,24 +28,10 @@ SUPERVISE_DAYS = (1, 60)
 OVERSIGHT_EVENTS = {"supervised": "督办", "urged": "催办"}
 
 
-def _need(message: Message, action: str) -> None:
-    if not action_fits(action, message):
-        raise Conflict(f"当前状态为「{message.status_label}」，不能执行此操作")
-
-
-def _text(value: str, field: str, what: str) -> str:
-    text = clean_text(value).strip()
-    if len(text) < 4:
-        raise ValidationFailed({field: f"请写明{what}（至少 4 个字）"})
-    if len(text) > 1000:
-        raise ValidationFailed({field: f"{what}不能超过 1000 个字"})
-    return text
-
-
 def do_urge(session: Session, user: User, message: Message, note: str, now: datetime) -> Message:
     """催办: a note to the handling office (internal)."""
-    _need(message, "urge")
-    add_event(session, message, "urged", now, actor=user, note=_text(note, "note", "催办意见"), public=False)
+    need_state(message, "urge")
+    add_event(session, message, "urged", now, actor=user, note=written(note, "note", "催办意见"), public=False)
     return message
 
 
@@ -58,8 +43,8 @@ def do_supervise(
 
     Public as "督办"; the instruction's text is public only with ``public_instruction``.
     """
-    _need(message, "supervise")
-    text = _text(instruction, "instruction", "批示内容")
+    need_state(message, "supervise")
+    text = written(instruction, "instruction", "批示内容")
     low, high = SUPERVISE_DAYS
     if days is not None and not low <= days <= high:
         raise ValidationFailed({"days": f"新办理期限须在 {low} 到 {high} 天之间"})
