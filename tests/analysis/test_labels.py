@@ -1,0 +1,49 @@
+"""The labelled messages of issue 13 (tests/data/labels/) stay consistent with the guide and the sample."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).parents[2]
+LABELS = ROOT / "tests" / "data" / "labels"
+
+
+def _check_module():  # scripts/ is not a package: load the checker by path
+    spec = importlib.util.spec_from_file_location("label_check", ROOT / "scripts" / "labels" / "check.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _read(name: str) -> list[dict]:
+    return [json.loads(line) for line in (LABELS / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_every_sampled_message_is_labelled_once_and_validly() -> None:
+    check = _check_module()
+    sample = {m["id"]: m for m in _read("sample.jsonl")}
+    labels = _read("labels.jsonl")
+    assert len(labels) >= 1000 and len({row["id"] for row in labels}) == len(labels)
+    assert {row["id"] for row in labels} <= set(sample)
+    for row in labels + _read("double.jsonl"):
+        assert check.problems(row, sample.get(row["id"])) == [], row["id"]
+
+
+def test_the_double_set_was_labelled_by_another_labeller() -> None:
+    first = {row["id"]: row for row in _read("labels.jsonl")}
+    double = _read("double.jsonl")
+    assert len(double) >= 100
+    assert all(row["id"] in first and row["labeller"] != first[row["id"]]["labeller"] for row in double)
+
+
+def test_the_checker_refuses_a_place_not_written_in_the_message() -> None:
+    check = _check_module()
+    message = {"title": "A3区幸福小区电梯坏了", "body": "电梯坏了一个月。"}
+    good = {"kind": "投诉", "urgency": "较急", "feeling": "不满", "place": "幸福小区", "place_type": "compound",
+            "area": "A3区", "evidence": "电梯坏了一个月"}
+    assert check.problems(good, message) == []
+    assert check.problems({**good, "place": "幸福花园"}, message) == ["place '幸福花园' is not written in the message"]
+    assert check.problems({**good, "kind": "抱怨"}, message)[0].startswith("kind=")
