@@ -30,6 +30,10 @@ def test_every_sampled_message_is_labelled_once_and_validly() -> None:
     assert {row["id"] for row in labels} <= set(sample)
     for row in labels + _read("double.jsonl"):
         assert check.problems(row, sample.get(row["id"])) == [], row["id"]
+    targeted = {m["id"]: m for m in _read("sample_targeted.jsonl")}
+    assert not set(targeted) & set(sample)  # the biased set never mixes into the measured one
+    for row in _read("labels_targeted.jsonl"):
+        assert check.problems(row, targeted.get(row["id"])) == [], row["id"]
 
 
 def test_the_double_set_was_labelled_by_another_labeller() -> None:
