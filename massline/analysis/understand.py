@@ -58,6 +58,8 @@ _UNIT_LEVEL = {"县": 3, "区": 3, "市": 2, "省": 1}
 EVIDENCE_CHARS = 80
 #: Kinds of body mentions specific enough to be the place (a road or town named in passing is not).
 _COMPANY = re.compile("集团|公司|地产|置业|开发商|物业")
+#: A described place is no name: a count or a pointer before it (一条公交线路, 这家公司), or a route (公交线路).
+_NOT_A_NAME = re.compile("^[一二两三几这那该此每某][条个家所座片栋处间]|线路$")
 _BODY_KINDS = frozenset({"compound", "institution", "village", "park", "road", "town"})
 
 
@@ -150,10 +152,12 @@ def _choose(mentions: Sequence[PlaceMention], by_count: bool) -> PlaceMention | 
 
 
 def _branded(text: str, mentions: list[PlaceMention], language: Language) -> list[PlaceMention]:
-    """``mentions`` with a bare brand (``碧桂园``) named as written with its area (``长乐县碧桂园``), or left
-    out unless the message is about the company (``碧桂园集团``, ``碧桂园开发商``)."""
+    """``mentions`` that are names (not ``一条公交线路``); a bare brand (``碧桂园``) named with its area
+    (``长乐县碧桂园``), else left out unless the message is about the company (``碧桂园集团``, ``碧桂园开发商``)."""
     out = []
     for m in mentions:
+        if _NOT_A_NAME.search(m.name):
+            continue
         if m.name not in language.brand_set:
             out.append(m)
             continue
