@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    from massline.analysis.places import Language
     from massline.analysis.understand import MessageModel, PlaceSpanModel
     from massline.io.message_files import MessageTable
 
@@ -54,14 +55,22 @@ def _models(directory: Path | None) -> tuple[MessageModel | None, PlaceSpanModel
     return load_models(directory)
 
 
-def _rows(table: MessageTable, profile: str | None, models: Path | None) -> Iterator[list[str]]:
-    from massline.analysis.understand import understand
-    from massline.io.profiles import ProfileError, load_profile
+def _language(profile: str, deployment: Path | None) -> Language:
+    """The language of ``--deployment`` (its profile and region names) or of ``--profile``."""
+    from massline.io.deployment_yaml import DeploymentError, load_deployment
+    from massline.io.profiles import ProfileError, deployment_profile, load_profile
 
     try:
-        language = load_profile(profile).language
-    except ProfileError as exc:
+        if deployment is not None:
+            return deployment_profile(load_deployment(deployment), deployment.parent).language
+        return load_profile(profile).language
+    except (ProfileError, DeploymentError) as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def _rows(table: MessageTable, language: Language, models: Path | None) -> Iterator[list[str]]:
+    from massline.analysis.understand import understand
+
     message_model, place_model = _models(models)
     ids, titles, bodies = (table.values(field) for field in INPUT_COLUMNS)
     for start in range(0, len(ids), _BATCH):
@@ -113,10 +122,16 @@ def _write(out: Path, rows: Iterator[list[str]]) -> int:
     show_default=True,
     help="How the messages name places: a shipped profile (zh, tipdm2020c) or a profile YAML file.",
 )
+@click.option(
+    "--deployment",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="A deployment file (YAML): its profile and the names of its regions replace --profile.",
+)
 @click.option("--models", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Directory of learned models (default: the ones shipped in massline/data/models; "
               "the library's rules where a model file is missing).")  # fmt: skip
-def analyse_cmd(data: Path, out: Path, profile: str, models: Path | None) -> None:
+def analyse_cmd(data: Path, out: Path, profile: str, deployment: Path | None, models: Path | None) -> None:
     """Write the place, area, kind, urgency, feeling and evidence of every message of --data to --out.
 
     One row per message, in the file's order; other columns of --data are
@@ -125,7 +140,7 @@ def analyse_cmd(data: Path, out: Path, profile: str, models: Path | None) -> Non
     """
     started = time.perf_counter()
     table = _read(data)
-    count = _write(out, _rows(table, profile, models))
+    count = _write(out, _rows(table, _language(profile, deployment), models))
     seconds = time.perf_counter() - started
     click.echo(f"analysed {count} messages in {seconds:.1f} s; wrote {out}", err=True)
 

@@ -106,3 +106,9 @@ def test_a_model_answering_for_fewer_messages_is_an_error() -> None:
 
 def test_no_model_files_means_the_rules(tmp_path: Path) -> None:
     assert load_models(tmp_path) == (None, None)
+
+
+def test_the_area_is_no_verb_phrase_ending_in_a_unit() -> None:
+    reading = _one("尊敬的市领导您好", "我们要去市里反映，安置区的问题请县里解决。我住在长乐县。")
+    assert reading.area == "长乐县"
+    assert _one("尊敬的市领导您好", "我们要去市里反映安置区的问题").area == ""

@@ -97,3 +97,22 @@ def test_the_general_profile_reads_real_place_names(tmp_path: Path) -> None:
     code, output, out = _analyse(tmp_path, _write(tmp_path / "in.csv", rows), "--profile", "zh")
     assert code == 0, output
     assert _read(out)[1][1:3] == ["丽发新城小区", "长沙市"]
+
+
+def test_the_demo_file_with_the_demo_deployment(tmp_path: Path) -> None:
+    demo = Path(__file__).resolve().parents[2] / "massline" / "data" / "demo"
+    deployment = str(demo / "deployment.yaml")
+    code, output, out = _analyse(tmp_path, demo / "analyse.csv", "--deployment", deployment)
+    assert code == 0, output
+    rows = {r[0]: r for r in _read(out)[1:]}
+    assert len(rows) == 60
+    assert rows["JZ0005"][1:3] == ["临川区人民医院", "临川区"]  # the deployment's district, found in the text
+    assert {r[3] for r in rows.values()} >= {"投诉", "咨询", "建言", "举报", "表扬"}
+
+
+def test_a_bad_deployment_or_profile_is_an_error_and_writes_nothing(tmp_path: Path) -> None:
+    data = _write(tmp_path / "in.csv", ROWS)
+    for extra in (("--profile", "nowhere"), ("--deployment", str(tmp_path / "none.yaml"))):
+        code, output, out = _analyse(tmp_path, data, *extra)
+        assert code != 0 and "Error" in output
+        assert not out.exists()
