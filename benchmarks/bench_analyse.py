@@ -33,8 +33,10 @@ from pathlib import Path
 
 from common import ROOT, SHARED_DATA, machine
 
-from massline.analysis.understand import Reading, load_models, understand
-from massline.io.profiles import load_profile
+sys.path.insert(0, str(ROOT))
+
+from massline.analysis.understand import Reading, load_models, understand  # noqa: E402
+from massline.io.profiles import load_profile  # noqa: E402
 
 DATA = Path(os.environ.get("MASSLINE_BENCH_DATA", str(SHARED_DATA.parent))) / "tipdm2020c"
 LABELS = ROOT / "tests" / "data" / "labels"
