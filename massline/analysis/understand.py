@@ -156,11 +156,12 @@ def _choose(mentions: Sequence[PlaceMention], by_count: bool) -> PlaceMention | 
 
 
 def _branded(text: str, mentions: list[PlaceMention], language: Language) -> list[PlaceMention]:
-    """``mentions`` that are names (not ``一条公交线路``); a bare brand (``碧桂园``) named with its area
-    (``长乐县碧桂园``), else left out unless the message is about the company (``碧桂园集团``, ``碧桂园开发商``)."""
+    """``mentions`` that are names (not ``一条公交线路``, ``廉租房漏水导致电路``); a bare brand (``碧桂园``)
+    named with its area (``长乐县碧桂园``), else left out unless the message is about the company
+    (``碧桂园集团``, ``碧桂园开发商``)."""
     out = []
     for m in mentions:
-        if _NOT_A_NAME.search(m.name):
+        if _NOT_A_NAME.search(m.name) or _has_verb(m.name):
             continue
         if m.name not in language.brand_set:
             out.append(m)
@@ -172,6 +173,12 @@ def _branded(text: str, mentions: list[PlaceMention], language: Language) -> lis
         elif _COMPANY.match(text, m.start + len(m.name)):
             out.append(PlaceMention(m.name, m.key, "institution", m.start))
     return out
+
+
+def _has_verb(name: str) -> bool:
+    """A verb of two characters or more in a name of four or more: words glued to a suffix
+    (``廉租房漏水导致电路``, ``决定园``), not a name (``解放路``, a name of three, keeps its verb)."""
+    return len(name) >= 4 and any(tag == "v" and len(word) >= 2 for word, tag in tag_words(name[:-1]))
 
 
 def _places(text: str, language: Language, *, title: bool) -> list[PlaceMention]:

@@ -112,3 +112,8 @@ def test_the_area_is_no_verb_phrase_ending_in_a_unit() -> None:
     reading = _one("尊敬的市领导您好", "我们要去市里反映，安置区的问题请县里解决。我住在长乐县。")
     assert reading.area == "长乐县"
     assert _one("尊敬的市领导您好", "我们要去市里反映安置区的问题").area == ""
+
+
+def test_words_glued_to_a_suffix_are_no_place() -> None:
+    assert _one("廉租房漏水导致电路起火", "").place == ""
+    assert _one("解放路施工扰民", "").place == "解放路"  # a short name keeps its verb
