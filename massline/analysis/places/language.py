@@ -84,6 +84,12 @@ class Language:
     unlisted_suffixes: tuple[str, ...] = (
         "小区", "花园", "家园", "新村", "山庄", "公寓", "苑", "大道", "路", "街", "巷",
     )  # fmt: skip
+    #: brands of developers and chains: alone (``碧桂园``) they name a company, not one place; a project is
+    #: named with its area (``长乐县碧桂园``) or its own name (``碧桂园翡翠湾``)
+    brand_names: tuple[str, ...] = (
+        "碧桂园", "万科", "恒大", "保利", "中海", "绿地", "融创", "龙湖", "华润", "金地", "招商蛇口", "世茂",
+        "旭辉", "富力", "雅居乐", "中梁", "阳光城", "佳兆业", "融侨", "奥园", "中建", "万达", "建业", "美的置业",
+    )  # fmt: skip
     #: names of the deployment's regions (from its gazetteer): cut out of problem vectors
     region_names: tuple[str, ...] = ()
     #: words that say nothing about the problem on this board (besides the built-in ones)
@@ -183,6 +189,11 @@ class Language:
     def region_set(self) -> frozenset[str]:
         """The region names, for look-ups."""
         return frozenset(self.region_names)
+
+    @cached_property
+    def brand_set(self) -> frozenset[str]:
+        """The brand names, for look-ups."""
+        return frozenset(self.brand_names)
 
     @cached_property
     def stopwords(self) -> frozenset[str]:

@@ -19,7 +19,8 @@ def regions_in(text: str, bounds: Bounds, language: Language) -> list[tuple[int,
     ``region_names`` (its gazetteer: ``岳麓区``, which the segmenter does not
     know as a place) is taken as written; another name takes 2–3 characters before the unit, starts at a word
     boundary (``临川区`` of ``感谢临川区``), loses leading function words and
-    verbs (``恳请市`` names nothing) and is not a relation (``隔壁省``) nor
+    verbs (``恳请市`` names nothing), starts where the segmenter's word does when that word is the
+    whole name (``长乐县`` of ``地铁3号线长乐县``) and is not a relation (``隔壁省``) nor
     the end of a word (``很多城市``).
     """
     out: list[tuple[int, str]] = []
@@ -48,6 +49,8 @@ def regions_in(text: str, bounds: Bounds, language: Language) -> list[tuple[int,
             if u + 1 not in bounds or word in NOT_UNIT_WORDS or _common_word(word):
                 continue  # the unit is inside a longer word: 城市, 地区, 区域 (not 星沙四区), or a word: 游乐区
             s1 = bounds.strip_lead(s0, u)
+            if len(word) >= 3:  # the segmenter's word is the whole name: 长乐县 of 地铁3号线长乐县, not 线长乐县
+                s1 = max(s1, u + 1 - len(word))
             if u - s1 >= 2 and not text[s1:u].startswith(NOT_ADMIN_HEADS):
                 out.append((s1, text[s1 : u + 1]))
                 last = u + 1

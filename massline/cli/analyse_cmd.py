@@ -1,0 +1,150 @@
+"""``massline analyse --data CSV --out CSV``: the place, area, kind, urgency and feeling of every message.
+
+The contract other tools rely on: ``--data`` is any message file (CSV in UTF-8 with or without BOM, or
+GB18030/GBK; XLSX and JSONL read too) with the columns 留言编号, 留言主题 and 留言详情 (other columns are
+ignored); ``--out`` gets one row per message, in the order of the file, with the columns 留言编号, 地点,
+行政区, 类型, 紧急程度, 情绪, 依据, as UTF-8 with a BOM (Excel opens it). A file without one of the three
+columns ends with an error naming it, and nothing is written. The answers come from
+:func:`massline.analysis.understand.understand`: the learned models of ``massline/data/models/`` when
+their files are there, else the library's rules.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from massline.analysis.places import Language
+    from massline.analysis.understand import MessageModel, PlaceSpanModel
+    from massline.io.message_files import MessageTable
+
+__all__ = ["COLUMNS", "INPUT_COLUMNS", "register"]
+
+#: The input columns: field -> column.
+INPUT_COLUMNS = {"external_id": "留言编号", "title": "留言主题", "body": "留言详情"}
+#: The output columns, in order.
+COLUMNS = ("留言编号", "地点", "行政区", "类型", "紧急程度", "情绪", "依据")
+_BATCH = 1000
+
+
+def _read(path: Path) -> MessageTable:
+    from massline.io.message_files import MessageFileError, read_message_file
+
+    try:
+        return read_message_file(path, needs=tuple(INPUT_COLUMNS), given=INPUT_COLUMNS)
+    except MessageFileError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _models(directory: Path | None) -> tuple[MessageModel | None, PlaceSpanModel | None]:
+    from massline.analysis.understand import load_models
+
+    if directory is None:
+        directory = Path(str(resources.files("massline") / "data" / "models"))
+    elif not directory.is_dir():
+        raise click.ClickException(f"{directory}: 没有这个目录 / no such directory")
+    return load_models(directory)
+
+
+def _language(profile: str, deployment: Path | None) -> Language:
+    """The language of ``--deployment`` (its profile and region names) or of ``--profile``."""
+    from massline.io.deployment_yaml import DeploymentError, load_deployment
+    from massline.io.profiles import ProfileError, deployment_profile, load_profile
+
+    try:
+        if deployment is not None:
+            return deployment_profile(load_deployment(deployment), deployment.parent).language
+        return load_profile(profile).language
+    except (ProfileError, DeploymentError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _rows(table: MessageTable, language: Language, models: Path | None) -> Iterator[list[str]]:
+    from massline.analysis.understand import understand
+
+    message_model, place_model = _models(models)
+    ids, titles, bodies = (table.values(field) for field in INPUT_COLUMNS)
+    for start in range(0, len(ids), _BATCH):
+        batch = list(zip(titles[start : start + _BATCH], bodies[start : start + _BATCH], strict=True))
+        readings = understand(batch, language=language, message_model=message_model, place_model=place_model)
+        for number, r in zip(ids[start : start + _BATCH], readings, strict=True):
+            yield [number, r.place, r.area, r.kind, r.urgency, r.feeling, r.evidence]
+
+
+def _write(out: Path, rows: Iterator[list[str]]) -> int:
+    """Write the rows to a file beside ``out`` and move it there at the end: on any error nothing is written."""
+    directory = out.parent if str(out.parent) else Path(".")
+    if not directory.is_dir():
+        raise click.ClickException(f"{out}: 目录不存在 / the directory does not exist")
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed or removed
+        "w", encoding="utf-8-sig", newline="", dir=directory, prefix=f".{out.name}.", suffix=".part", delete=False
+    )
+    count = 0
+    try:
+        with handle:
+            writer = csv.writer(handle)
+            writer.writerow(COLUMNS)
+            for row in rows:
+                writer.writerow(row)
+                count += 1
+        os.replace(handle.name, out)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+    return count
+
+
+@click.command("analyse")
+@click.option(
+    "--data",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Message file with the columns 留言编号, 留言主题, 留言详情 (CSV UTF-8/GBK, XLSX or JSONL).",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Output CSV (UTF-8 with BOM): 留言编号, 地点, 行政区, 类型, 紧急程度, 情绪, 依据.",
+)
+@click.option(
+    "--profile",
+    default="tipdm2020c",
+    show_default=True,
+    help="How the messages name places: a shipped profile (zh, tipdm2020c) or a profile YAML file.",
+)
+@click.option(
+    "--deployment",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="A deployment file (YAML): its profile and the names of its regions replace --profile.",
+)
+@click.option("--models", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Directory of learned models (default: the ones shipped in massline/data/models; "
+              "the library's rules where a model file is missing).")  # fmt: skip
+def analyse_cmd(data: Path, out: Path, profile: str, deployment: Path | None, models: Path | None) -> None:
+    """Write the place, area, kind, urgency, feeling and evidence of every message of --data to --out.
+
+    One row per message, in the file's order; other columns of --data are
+    ignored. A missing column or an unreadable file ends with an error and
+    --out is not written.
+    """
+    started = time.perf_counter()
+    table = _read(data)
+    count = _write(out, _rows(table, _language(profile, deployment), models))
+    seconds = time.perf_counter() - started
+    click.echo(f"analysed {count} messages in {seconds:.1f} s; wrote {out}", err=True)
+
+
+def register(main: click.Group) -> None:
+    """Add ``analyse`` to the ``massline`` command."""
+    main.add_command(analyse_cmd)
