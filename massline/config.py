@@ -93,6 +93,11 @@ class Settings(BaseSettings):
         description="Category model file used by the analysis worker and written by `massline classify retrain`; "
         "empty means instance_dir/models/category.joblib.",
     )
+    understanding_model: Path | None = Field(
+        default=None,
+        description="Kind, urgency and feeling model file used by the analysis worker (written by `massline "
+        "understand train`); empty means the model shipped with Massline. A missing file means the word rules decide.",
+    )
     classifier_threshold: float = Field(
         default=0.5,
         ge=0.0,

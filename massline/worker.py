@@ -108,7 +108,7 @@ class Worker:
                 ctx = analysis_context(
                     session, model_path=settings.classifier_model_path, threshold=settings.classifier_threshold,
                     alert_params=self.alert_params,
-                    places=self._places,
+                    places=self._places, understanding_model=settings.understanding_model,
                 )
                 requested = size
                 batch = plan_batch(session, ctx, steps, since=since, limit=requested, force=force,

@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from massline.analysis.classify import assess_urgency, guess_kind, sentiment_intensity
 from massline.analysis.places import GENERAL, Language, PlaceMention, extract_places, regions_of, tag_words
@@ -118,9 +118,26 @@ class PlaceSpanModel(Protocol):
 
 #: Where the models are looked for: (module, class, file name in the models directory).
 MODEL_FILES = {
-    "message": ("massline.analysis.classify.learned", "MessageModel", "message_model.joblib"),
+    "message": ("massline.analysis.classify.learned", "MessageModel", "understanding.joblib"),
     "place": ("massline.analysis.places.spans", "PlaceSpanModel", "place_spans.crfsuite"),
 }
+
+
+class LearnedJudge:
+    """The learned kind/urgency/feeling model (``analysis.classify.learned.MessageModel``, whose
+    ``predict`` answers per task with evidence spans) as this facade's :class:`MessageModel`."""
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+
+    def judge(self, messages: Sequence[tuple[str, str]]) -> list[Judgement]:
+        """One judgement per ``(title, body)``: the model's labels and the text spans they rest on."""
+        decisions = self.model.predict([t for t, _ in messages], [b for _, b in messages])
+        out = []
+        for d in decisions:
+            spans = [s.text for task in ("kind", "urgency", "feeling") for s in d[task].spans[:1]]
+            out.append(Judgement(d["kind"].label, d["urgency"].label, d["feeling"].label, tuple(dict.fromkeys(spans))))
+        return out
 
 
 def _load(directory: Path, which: str) -> object | None:
@@ -134,7 +151,8 @@ def _load(directory: Path, which: str) -> object | None:
         if exc.name != module_name:
             raise
         return None
-    return getattr(module, class_name).load(path)
+    model = getattr(module, class_name).load(path)
+    return model if which != "message" or hasattr(model, "judge") else LearnedJudge(model)
 
 
 def load_models(directory: Path) -> tuple[MessageModel | None, PlaceSpanModel | None]:

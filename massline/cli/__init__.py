@@ -192,6 +192,7 @@ def _register_groups() -> None:
         "massline.cli.plugins_cmd",
         "massline.cli.notify_cmd",
         "massline.cli.analyse_cmd",
+        "massline.cli.understand_cmd",
     ):
         try:
             module = importlib.import_module(name)

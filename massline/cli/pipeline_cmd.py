@@ -40,7 +40,8 @@ def _context(session: Session, platform: Platform) -> AnalysisContext:
 
     s = platform.settings
     return analysis_context(session, model_path=s.classifier_model_path, threshold=s.classifier_threshold,
-                            alert_params=AlertParams.from_settings(s))  # fmt: skip
+                            alert_params=AlertParams.from_settings(s),
+                            understanding_model=s.understanding_model)  # fmt: skip
 
 
 def _print_report(report: PipelineReport, steps: list[Step]) -> None:

@@ -47,3 +47,18 @@ def test_case_page_shows_the_evidence_and_only_readable_duplicates(deployed: Pla
         assert f'href="/staff/cases/{mine}"' in seen_by_dispatcher and "最早一件" in seen_by_dispatcher
     with deployed.read() as s:
         assert s.scalar(select(Message.status).where(Message.id == mine)) == "assigned"
+
+
+def test_case_page_shows_the_learned_models_evidence(deployed: Platform) -> None:
+    with deployed.write() as s:
+        data = MessageInput(title="举报某公司无证经营", body="该公司长期无证经营，非法排放污水，请查处。", kind="投诉",
+                            addressee_office="cs-jsj")  # fmt: skip
+        mid = check_submit(s, deployed.cipher, data, deployed.now()).id
+    Worker(deployed).run_once()
+    with serve(deployed) as url, Browser(url) as official:
+        login(official, "jsj.a", PASSWORD)
+        page = official.get(f"/staff/cases/{mid}").text
+    kind = re.search(r"<dt>类型判断</dt><dd>(.*?)</dd>", page, re.S)
+    assert kind is not None and "举报" in kind.group(1)
+    assert "模型判断，置信度" in kind.group(1) and "依据文中：“" in kind.group(1)
+    assert "<dt>紧急程度</dt>" in page

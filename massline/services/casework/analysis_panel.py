@@ -1,5 +1,9 @@
 """What officials see of the stored analysis: the case page's panel and the inbox's urgency marks.
 
+Kind, urgency and feeling decided by the learned model carry its evidence
+(``learned``: the spans of the text the decision rests on and the word rules
+that weighed in); without a model the rules' words are the evidence.
+
 Read-only. Near-duplicates are listed only when the reader may read them
 (``access.message_scope``), so the panel never reveals another office's cases.
 """
@@ -18,7 +22,7 @@ from massline.models import Category, Message, MessageAnalysis, Region, User
 from massline.services.access import message_scope
 
 URGENCY_LABELS = {"urgent": "紧急", "elevated": "较急", "normal": "一般"}
-SENTIMENT_LABELS = {"angry": "愤怒", "upset": "不满", "calm": "平静"}
+SENTIMENT_LABELS = {"angry": "愤怒", "upset": "不满", "calm": "平和"}
 MAX_DUPLICATES_SHOWN = 20
 
 
@@ -61,6 +65,31 @@ class AnalysisView:
     duplicates: list[Message] = field(default_factory=list)
     duplicate_of: Message | None = None
     problems: dict[str, str] = field(default_factory=dict)
+    learned: dict[str, LearnedEvidence] = field(default_factory=dict)  # "kind", "urgency", "sentiment"
+
+
+@dataclass
+class LearnedEvidence:
+    """What the learned model decided for one task: label, confidence, who decided, spans and rules."""
+
+    label: str
+    confidence: float
+    by_rule: bool
+    spans: list[str]
+    rules: list[str]
+
+
+def _learned(evidence: dict[str, Any]) -> dict[str, LearnedEvidence]:
+    out = {}
+    for task in ("kind", "urgency", "sentiment"):
+        model = (evidence.get(task) or {}).get("model")
+        if isinstance(model, dict):
+            spans = [str(span.get("text", "")) for span in model.get("spans", [])]
+            out[task] = LearnedEvidence(
+                str(model.get("label", "")), float(model.get("confidence") or 0.0), model.get("by") == "rule",
+                spans, [str(r) for r in model.get("rules", [])],
+            )  # fmt: skip
+    return out
 
 
 def _segments(body: str, spans: Iterable[tuple[int, int]]) -> list[tuple[str, bool]]:
@@ -138,6 +167,7 @@ def analysis_view(session: Session, user: User, message: Message) -> AnalysisVie
         duplicate_of=_readable(session, user, [row.duplicate_of_id])[0] if row.duplicate_of_id else None,
         duplicates=_group(session, user, message.id, row.duplicate_of_id),
         problems={name: str(e["error"]) for name, e in ev.items() if isinstance(e, dict) and "error" in e},
+        learned=_learned(ev),
     )
 
 

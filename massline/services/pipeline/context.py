@@ -28,12 +28,12 @@ from massline.analysis.places import Gazetteer, RegionEntry
 from massline.analysis.text import LshIndex, MinHasher
 from massline.models import Category, Region
 from massline.services.alerts import AlertParams
-from massline.services.classifier import ModelUnavailable, load_classifier
+from massline.services.classifier import ModelUnavailable, load_classifier, load_message_model
 from massline.services.deployment import site_language
 from massline.services.routing import config_version
 
 if TYPE_CHECKING:
-    from massline.analysis.classify import CategoryClassifier  # scikit-learn: loaded with the model file
+    from massline.analysis.classify import CategoryClassifier, MessageModel  # scikit-learn: loaded with the model
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,7 @@ class AnalysisContext:
     batch: dict[str, dict[int, Any]] = field(default_factory=dict)  # per run: results of prepare hooks
     state: dict[str, Any] = field(default_factory=dict)  # per write transaction: what a step keeps across its messages
     alert_params: AlertParams = field(default_factory=AlertParams)
+    message_model: MessageModel | None = None  # kind, urgency, feeling; None: the word rules decide
 
 
 @dataclass(frozen=True)
@@ -186,8 +187,10 @@ def analysis_context(
     threshold: float = 0.5,
     places: PlacesCache | None = None,
     alert_params: AlertParams | None = None,
+    understanding_model: Path | None = None,
 ) -> AnalysisContext:
-    """The context for a run: the gazetteer of the current configuration, the current model file and
+    """The context for a run: the gazetteer of the current configuration, the current model file,
+    the kind/urgency/feeling model (``understanding_model``, default: the shipped one) and
     the early-warning thresholds (``alert_params``, default: the built-in ones).
 
     With ``places`` the gazetteer is reused while the configuration version is
@@ -205,4 +208,13 @@ def analysis_context(
             log.warning("category model not used: %s", exc)
         problem = "" if classifier is not None else problem
     return AnalysisContext(gazetteer, region_ids, category_ids, classifier, problem, threshold,
-                           alert_params=alert_params or AlertParams())  # fmt: skip
+                           alert_params=alert_params or AlertParams(),
+                           message_model=_message_model(understanding_model))  # fmt: skip
+
+
+def _message_model(path: Path | None) -> MessageModel | None:
+    try:
+        return load_message_model(path)
+    except ModelUnavailable as exc:
+        log.warning("kind/urgency/feeling model not used, the word rules decide: %s", exc)
+        return None

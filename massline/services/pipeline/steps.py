@@ -17,10 +17,19 @@ import numpy as np
 from sqlalchemy import and_, delete, insert, or_, select
 from sqlalchemy.orm import Session
 
-from massline.analysis.classify import assess_urgency, guess_kind, sentiment_intensity, text_of
+from massline.analysis.classify import text_of
 from massline.hookspecs import hookimpl
 from massline.models import Message, MessageAnalysis, MessageBandKey
 from massline.services.pipeline.context import AnalysisContext, Item, Step, StepResult
+from massline.services.pipeline.understand import (
+    kind_step,
+    kind_version,
+    sentiment_step,
+    sentiment_version,
+    understand_batch,
+    urgency_step,
+    urgency_version,
+)
 
 MAX_DUPLICATE_CANDIDATES = 50
 
@@ -62,45 +71,7 @@ def classify_step(ctx: AnalysisContext, item: Item) -> StepResult:
     )
 
 
-# ---- kind, urgency, sentiment ------------------------------------------------------
-
-
-def kind_step(ctx: AnalysisContext, item: Item) -> StepResult:
-    """The message kind guessed from the text, with its cue words."""
-    guess = guess_kind(item.body, title=item.title)
-    return StepResult(
-        values={"kind_guess": guess.kind, "kind_confidence": guess.confidence},
-        evidence={"kind": guess.kind, "confidence": guess.confidence, "cues": guess.evidence},
-    )
-
-
-def urgency_step(ctx: AnalysisContext, item: Item) -> StepResult:
-    """Urgency level and score with every signal's words and their offsets in ``item.text``."""
-    urgency = assess_urgency(item.text)
-    signals = [
-        {
-            "code": s.code,
-            "label": s.label,
-            "strength": s.strength,
-            "words": s.words,
-            "spans": [list(span) for span in s.spans],
-            "notes": s.notes,
-        }
-        for s in urgency.signals
-    ]
-    return StepResult(
-        values={"urgency_level": urgency.level, "urgency_score": urgency.score},
-        evidence={"level": urgency.level, "score": urgency.score, "signals": signals},
-    )
-
-
-def sentiment_step(ctx: AnalysisContext, item: Item) -> StepResult:
-    """Emotional intensity (calm 0 → angry 1) and the words behind it."""
-    sentiment = sentiment_intensity(item.text)
-    return StepResult(
-        values={"sentiment_score": sentiment.score},
-        evidence={"level": sentiment.level, "score": sentiment.score, "words": sentiment.evidence},
-    )
+# ---- kind, urgency, sentiment: see understand.py ---------------------------------
 
 
 # ---- place ----------------------------------------------------------------------
@@ -225,9 +196,9 @@ def builtin_steps() -> list[Step]:
     """The built-in steps: classify, kind, urgency, sentiment, place, duplicates (in this order)."""
     return [
         Step("classify", _classify_version, compute=classify_step, prepare=_classify_batch),
-        Step("kind", "kind-v1", compute=kind_step),
-        Step("urgency", "urgency-v1", compute=urgency_step),
-        Step("sentiment", "sentiment-v1", compute=sentiment_step),
+        Step("kind", kind_version, compute=kind_step, prepare=understand_batch),
+        Step("urgency", urgency_version, compute=urgency_step, prepare=understand_batch),
+        Step("sentiment", sentiment_version, compute=sentiment_step, prepare=understand_batch),
         Step("place", "places-v1", compute=place_step),
         Step("duplicates", _duplicates_version, duplicates_step, prepare=_duplicates_prepare),
     ]

@@ -1,0 +1,265 @@
+"""Learned kind, urgency and feeling of a message, each with its evidence.
+
+:class:`MessageModel` follows the scikit-learn contract (``__init__`` stores
+parameters, ``fit`` returns ``self``, learned state ends in ``_``). Features:
+character n-gram TF-IDF of the title (counted ``title_weight`` times) and of
+the body in one space, plus the word rules' scores
+(:mod:`~massline.analysis.classify.rules`); one logistic regression per task
+with balanced class weights. Evidence of a decision: the n-grams of the text
+that pushed it most towards the chosen label (with their offsets in
+``title + "\\n" + body``) and the rule features that did.
+
+Rare classes are handled openly: a class with fewer than ``min_examples``
+training examples is not learned (too few to generalise). Its examples train
+its neighbour class instead (``紧急`` → ``较急``) or are left out, and the rule
+decides it: the rule's ``紧急`` stands when the model says ``较急``, the rule's
+``表扬`` (or another rare kind) stands whatever the model says.
+
+Models are saved as one versioned file (:meth:`MessageModel.save` /
+:meth:`MessageModel.load`, joblib: load only files you trust).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from massline.analysis.classify.model import ModelFormatError
+from massline.analysis.classify.rules import RULE_FEATURES, TASK_LABELS, RuleAnswers, rule_answers, rule_matrix
+
+__all__ = ["TASKS", "Decision", "EvidenceSpan", "MessageModel", "as_dict"]
+
+TASKS = ("kind", "urgency", "feeling")
+FORMAT_VERSION = 1
+_MAGIC = "massline-message-model"
+#: A rare class's examples train this class instead; the rule's rare class then stands only over it.
+NEIGHBOUR = {"紧急": "较急"}
+MAX_SPANS = 5
+_CANDIDATES = 40  # the strongest features looked at for the spans
+MIN_RULE_CONTRIBUTION = 0.05
+_RULE_TASK = {"类型": "kind", "紧急": "urgency", "情绪": "feeling"}
+
+
+@dataclass(frozen=True)
+class EvidenceSpan:
+    """A piece of the text a decision rests on: its offsets in ``title + "\\n" + body`` and its weight."""
+
+    text: str
+    start: int
+    end: int
+    weight: float
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One task's answer: label, confidence (probability), who decided, and the evidence."""
+
+    label: str
+    confidence: float
+    by: str  # "model" or "rule"
+    spans: list[EvidenceSpan] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+    probabilities: dict[str, float] = field(default_factory=dict)
+
+
+class MessageModel(BaseEstimator):
+    """Kind (类型), urgency (紧急程度) and feeling (情绪) of citizens' messages.
+
+    Parameters: ``title_weight`` (the title's TF-IDF counted this many times),
+    ``char_ngrams``, ``min_df`` and ``max_features`` of the character n-grams,
+    ``C`` of the logistic regressions, ``rule_weight`` (scale of the rule
+    features), ``min_examples`` (fewer examples: the class is left to the rule).
+    """
+
+    def __init__(
+        self,
+        title_weight: float = 2.0,
+        char_ngrams: tuple[int, int] = (1, 3),
+        min_df: int = 2,
+        max_features: int = 30000,
+        C: float = 4.0,
+        rule_weight: float = 1.0,
+        min_examples: int = 8,
+        random_state: int = 0,
+    ) -> None:
+        self.title_weight = title_weight
+        self.char_ngrams = char_ngrams
+        self.min_df = min_df
+        self.max_features = max_features
+        self.C = C
+        self.rule_weight = rule_weight
+        self.min_examples = min_examples
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, titles: Sequence[str], bodies: Sequence[str], labels: Mapping[str, Sequence[str]]) -> MessageModel:
+        """Train one classifier per task of ``labels`` (``{"kind": [...], ...}``) on the messages' texts."""
+        titles, bodies = list(titles), list(bodies)
+        self.vectorizer_ = TfidfVectorizer(
+            analyzer="char", ngram_range=self.char_ngrams, min_df=self.min_df,
+            max_features=self.max_features, sublinear_tf=True, dtype=np.float32,
+        )  # fmt: skip
+        self.vectorizer_.fit(titles + bodies)
+        self.ngrams_ = [str(n) for n in self.vectorizer_.get_feature_names_out()]
+        features = self._features(titles, bodies, [rule_answers(t, b) for t, b in zip(titles, bodies, strict=True)])
+        self.models_: dict[str, LogisticRegression] = {}
+        self.rare_: dict[str, list[str]] = {}
+        self.counts_: dict[str, dict[str, int]] = {}
+        for task, raw in labels.items():
+            y = np.asarray([str(v) for v in raw])
+            if len(y) != len(titles):
+                raise ValueError(f"{task}: {len(y)} labels for {len(titles)} messages")
+            counts = Counter(y.tolist())
+            rare = [c for c in TASK_LABELS[task] if counts[c] < self.min_examples]
+            y = np.asarray([NEIGHBOUR.get(v, v) if v in rare else v for v in y])
+            keep = ~np.isin(y, rare)
+            if len(set(y[keep].tolist())) < 2:
+                raise ValueError(f"{task}: training needs at least two classes with {self.min_examples} examples")
+            model = LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000, random_state=self.random_state)
+            model.fit(features[np.flatnonzero(keep)], y[keep])
+            model.coef_ = model.coef_.astype(np.float32)
+            self.models_[task] = model
+            self.rare_[task] = rare
+            self.counts_[task] = {c: counts[c] for c in TASK_LABELS[task]}
+        self.trained_at_ = dt.datetime.now(dt.UTC)
+        self.n_train_ = len(titles)
+        return self
+
+    def _features(self, titles: list[str], bodies: list[str], answers: list[RuleAnswers]) -> sp.csr_matrix:
+        text = self.vectorizer_.transform(titles) * np.float32(self.title_weight) + self.vectorizer_.transform(bodies)
+        rules = sp.csr_matrix(rule_matrix(answers) * self.rule_weight, dtype=np.float32)
+        return sp.hstack([text, rules], format="csr")
+
+    # -------------------------------------------------------------- predict
+    def predict(self, titles: Sequence[str], bodies: Sequence[str]) -> list[dict[str, Decision]]:
+        """Each message's decision per task, with its evidence (``[{"kind": Decision, ...}, ...]``)."""
+        self._check_fitted()
+        titles, bodies = list(titles), list(bodies)
+        if not titles:
+            return []
+        answers = [rule_answers(t, b) for t, b in zip(titles, bodies, strict=True)]
+        features = self._features(titles, bodies, answers)
+        out: list[dict[str, Decision]] = [{} for _ in titles]
+        for task, model in self.models_.items():
+            proba = model.predict_proba(features)
+            weights = _class_weights(model)
+            for row, best in enumerate(proba.argmax(axis=1)):
+                label = str(model.classes_[best])
+                text = f"{titles[row]}\n{bodies[row]}"
+                decision = Decision(
+                    label, round(float(proba[row, best]), 3), "model",
+                    self._spans(features, row, weights[best], text), self._rules(weights[best], answers[row]),
+                    {str(c): round(float(p), 3) for c, p in zip(model.classes_, proba[row], strict=True)},
+                )  # fmt: skip
+                out[row][task] = self._rare_rule(task, decision, answers[row])
+        return out
+
+    def _rare_rule(self, task: str, decision: Decision, answers: RuleAnswers) -> Decision:
+        said = answers.labels[task]
+        if said not in self.rare_.get(task, []):
+            return decision
+        if said in NEIGHBOUR and decision.label != NEIGHBOUR[said]:
+            return decision
+        rules = [f"规则判断：{said}（{'、'.join(answers.words[task][:5])}）", *decision.rules]
+        return Decision(said, round(answers.confidence[task], 3), "rule", decision.spans, rules, decision.probabilities)
+
+    def _spans(self, features: sp.csr_matrix, row: int, weights: np.ndarray, text: str) -> list[EvidenceSpan]:
+        start, end = features.indptr[row], features.indptr[row + 1]
+        cols, values = features.indices[start:end], features.data[start:end]
+        n_text = len(self.ngrams_)
+        scores = values * weights[cols]
+        top = np.arange(len(scores))
+        if len(scores) > _CANDIDATES:
+            top = np.argpartition(-scores, _CANDIDATES)[:_CANDIDATES]
+        chosen: list[EvidenceSpan] = []
+        for i in top[np.argsort(-scores[top])]:
+            col, score = int(cols[i]), float(scores[i])
+            if score <= 0 or len(chosen) >= MAX_SPANS:
+                break
+            gram = self.ngrams_[col] if col < n_text else ""
+            if len(gram.strip()) < 2 or any(gram in c.text or c.text in gram for c in chosen):
+                continue
+            at = text.find(gram)
+            if at >= 0:
+                chosen.append(EvidenceSpan(gram, at, at + len(gram), round(score, 3)))
+        return chosen
+
+    def _rules(self, weights: np.ndarray, answers: RuleAnswers) -> list[str]:
+        n_text = len(self.ngrams_)
+        out = []
+        for k, name in enumerate(RULE_FEATURES):
+            score = answers.features[k] * self.rule_weight * float(weights[n_text + k])
+            if score >= MIN_RULE_CONTRIBUTION:
+                words = answers.words.get(_RULE_TASK.get(name[:2], ""), [])
+                out.append(f"{name}（{'、'.join(words[:5])}）" if words else name)
+        return out
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "models_"):
+            raise RuntimeError("MessageModel is not fitted; call fit() or load() first")
+
+    # ---------------------------------------------------------- save / load
+    def model_version(self) -> str:
+        """A version string for results stamped by this model (format + training time)."""
+        self._check_fitted()
+        return f"understand-v{FORMAT_VERSION}-{self.trained_at_:%Y%m%dT%H%M%SZ}"
+
+    def save(self, path: str | Path) -> None:
+        """Write the fitted model and a header (format, version, training counts) to ``path``."""
+        self._check_fitted()
+        header = {
+            "magic": _MAGIC, "format_version": FORMAT_VERSION, "model_version": self.model_version(),
+            "trained_at": self.trained_at_.isoformat(), "n_train": self.n_train_, "counts": self.counts_,
+            "rare": self.rare_, "params": self.get_params(),
+        }  # fmt: skip
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        joblib.dump({"header": header, "model": self}, Path(path), compress=3)
+
+    @classmethod
+    def load(cls, path: str | Path) -> MessageModel:
+        """Read a model written by :meth:`save`; refuse other files and formats with a clear error."""
+        try:
+            payload = joblib.load(Path(path))
+        except FileNotFoundError:
+            raise
+        except Exception as exc:  # unpickling errors come in many types
+            raise ModelFormatError(f"{path}: not a readable model file ({exc.__class__.__name__})") from exc
+        header = payload.get("header") if isinstance(payload, dict) else None
+        if not isinstance(header, dict) or header.get("magic") != _MAGIC:
+            raise ModelFormatError(f"{path}: not a Massline message model file")
+        if header.get("format_version") != FORMAT_VERSION or not isinstance(payload.get("model"), cls):
+            raise ModelFormatError(f"{path}: message model format {header.get('format_version')!r} is not supported")
+        model: MessageModel = payload["model"]
+        model.header_ = header
+        return model
+
+
+def _class_weights(model: LogisticRegression) -> list[np.ndarray]:
+    """Per class, the weights that push towards it (relative to the other classes)."""
+    coef = np.asarray(model.coef_, dtype=np.float32)
+    if coef.shape[0] == 1:  # binary: the row pushes towards classes_[1]
+        return [-coef[0], coef[0]]
+    return [row - coef.mean(axis=0) for row in coef]
+
+
+def as_dict(decision: Decision) -> dict[str, Any]:
+    """A decision as JSON-ready evidence (label, confidence, by, spans, rules)."""
+    return {
+        "label": decision.label,
+        "confidence": decision.confidence,
+        "by": decision.by,
+        "spans": [{"text": s.text, "start": s.start, "end": s.end, "weight": s.weight} for s in decision.spans],
+        "rules": decision.rules,
+        "probabilities": decision.probabilities,
+    }

@@ -1,0 +1,55 @@
+"""``massline understand train|evaluate`` on a small slice of the hand labels."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from massline.analysis.classify import MessageModel
+from massline.cli import main
+
+LABELS = Path(__file__).resolve().parents[1] / "data" / "labels"
+
+
+def _slice(directory: Path, n: int) -> Path:
+    """The first ``n`` labelled messages, with a targeted set of three praise messages."""
+    labels = [json.loads(line) for line in (LABELS / "labels.jsonl").read_text(encoding="utf-8").splitlines()][:n]
+    wanted = {row["id"] for row in labels}
+    sample = [json.loads(line) for line in (LABELS / "sample.jsonl").read_text(encoding="utf-8").splitlines()]
+    directory.mkdir()
+    lines = [json.dumps(row, ensure_ascii=False) for row in sample if row["id"] in wanted]
+    (directory / "sample.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (directory / "labels.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in labels) + "\n",
+                                            encoding="utf-8")  # fmt: skip
+    praise = [{"id": f"t:{i}", "title": "表扬", "body": f"感谢社区工作人员{i}热情服务"} for i in range(3)]
+    (directory / "sample_targeted.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in praise))
+    targeted = [{"id": r["id"], "kind": "表扬", "urgency": "一般", "feeling": "平和"} for r in praise]
+    (directory / "labels_targeted.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in targeted))
+    return directory
+
+
+def test_train_writes_a_model_that_loads(tmp_path: Path) -> None:
+    labels, out = _slice(tmp_path / "labels", 200), tmp_path / "m.joblib"
+    result = CliRunner().invoke(main, ["understand", "train", "--labels", str(labels), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "trained on 203 messages (3 of the targeted set)" in result.output
+    assert "messages/s" in result.output and out.exists()
+    assert MessageModel.load(out).predict(["咨询"], ["请问居住证怎么办理？需要哪些材料？"])[0]["kind"].label == "咨询"
+
+
+def test_evaluate_prints_model_and_rule_figures(tmp_path: Path) -> None:
+    labels = _slice(tmp_path / "labels", 160)
+    result = CliRunner().invoke(main, ["understand", "evaluate", "--labels", str(labels), "--folds", "2"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "random sample (160 messages)" in out and "targeted set (3 messages) used for training only" in out
+    for name in ("## 类型 (kind)", "## 紧急程度 (urgency)", "## 情绪 (feeling)", "较急+紧急 found"):
+        assert name in out
+    assert out.count("accuracy: model") == 3 and out.count("confusion (rules") == 3
+
+
+def test_missing_labels_are_a_clear_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["understand", "evaluate", "--labels", str(tmp_path)])
+    assert result.exit_code == 1 and "no sample.jsonl and labels.jsonl" in result.output
