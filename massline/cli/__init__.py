@@ -191,6 +191,7 @@ def _register_groups() -> None:
         "massline.cli.casework_cmd",
         "massline.cli.plugins_cmd",
         "massline.cli.notify_cmd",
+        "massline.cli.places_cmd",
     ):
         try:
             module = importlib.import_module(name)

@@ -11,6 +11,9 @@ from massline.analysis.places.words import CJK, NOT_ADMIN_HEADS, NOT_UNIT_WORDS,
 
 __all__ = ["regions_in", "regions_of"]
 
+#: Characters that end a name (a line, a road, a number, a village) and so never begin a unit's name.
+GLUED_HEADS = frozenset("线号路街巷村镇乡")
+
 
 def regions_in(text: str, bounds: Bounds, language: Language) -> list[tuple[int, str]]:
     """Administrative units of ``text`` with their offsets, each starting at a word boundary.
@@ -48,6 +51,8 @@ def regions_in(text: str, bounds: Bounds, language: Language) -> list[tuple[int,
             if u + 1 not in bounds or word in NOT_UNIT_WORDS or _common_word(word):
                 continue  # the unit is inside a longer word: 城市, 地区, 区域 (not 星沙四区), or a word: 游乐区
             s1 = bounds.strip_lead(s0, u)
+            while u - s1 > 2 and text[s1] in GLUED_HEADS:  # the end of the name before: 地铁3号线长乐县 → 长乐县
+                s1 += 1
             if u - s1 >= 2 and not text[s1:u].startswith(NOT_ADMIN_HEADS):
                 out.append((s1, text[s1 : u + 1]))
                 last = u + 1

@@ -30,10 +30,12 @@ from massline.models import Category, Region
 from massline.services.alerts import AlertParams
 from massline.services.classifier import ModelUnavailable, load_classifier
 from massline.services.deployment import site_language
+from massline.services.pipeline.places import PLACE_MODEL, load_place_tagger
 from massline.services.routing import config_version
 
 if TYPE_CHECKING:
     from massline.analysis.classify import CategoryClassifier  # scikit-learn: loaded with the model file
+    from massline.analysis.places import PlaceTagger  # pycrfsuite: loaded with the place model
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +59,7 @@ class AnalysisContext:
     batch: dict[str, dict[int, Any]] = field(default_factory=dict)  # per run: results of prepare hooks
     state: dict[str, Any] = field(default_factory=dict)  # per write transaction: what a step keeps across its messages
     alert_params: AlertParams = field(default_factory=AlertParams)
+    place_tagger: PlaceTagger | None = None  # the place model; None: the gazetteer alone
 
 
 @dataclass(frozen=True)
@@ -186,9 +189,11 @@ def analysis_context(
     threshold: float = 0.5,
     places: PlacesCache | None = None,
     alert_params: AlertParams | None = None,
+    place_model: Path | None = PLACE_MODEL,
 ) -> AnalysisContext:
     """The context for a run: the gazetteer of the current configuration, the current model file and
-    the early-warning thresholds (``alert_params``, default: the built-in ones).
+    the early-warning thresholds (``alert_params``, default: the built-in ones) and the place model
+    (``place_model``, default: the shipped one; None or a missing file: the gazetteer alone).
 
     With ``places`` the gazetteer is reused while the configuration version is
     unchanged; the model is cached per file and modification time
@@ -205,4 +210,5 @@ def analysis_context(
             log.warning("category model not used: %s", exc)
         problem = "" if classifier is not None else problem
     return AnalysisContext(gazetteer, region_ids, category_ids, classifier, problem, threshold,
-                           alert_params=alert_params or AlertParams())  # fmt: skip
+                           alert_params=alert_params or AlertParams(),
+                           place_tagger=load_place_tagger(place_model, gazetteer.language))  # fmt: skip
