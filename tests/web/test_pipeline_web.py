@@ -47,3 +47,18 @@ def test_case_page_shows_the_evidence_and_only_readable_duplicates(deployed: Pla
         assert f'href="/staff/cases/{mine}"' in seen_by_dispatcher and "最早一件" in seen_by_dispatcher
     with deployed.read() as s:
         assert s.scalar(select(Message.status).where(Message.id == mine)) == "assigned"
+
+
+def test_case_page_shows_the_place_the_message_is_about(deployed: Platform) -> None:
+    with deployed.write() as s:
+        body = "东城区和平街道锦绣家园小区3栋电梯本月已经困人三次，请督促物业尽快更换。"
+        data = MessageInput(title="锦绣家园小区电梯经常困人", body=body, kind="投诉", addressee_office="cs-jsj")
+        mid = check_submit(s, deployed.cipher, data, deployed.now()).id
+    Worker(deployed).run_once()
+    with serve(deployed) as url, Browser(url) as official:
+        login(official, "jsj.a", PASSWORD)
+        page = official.get(f"/staff/cases/{mid}").text
+    about = re.search(r'id="place-about">(.*?)</dd>', page, re.S)
+    assert about is not None
+    assert "锦绣家园小区" in about.group(1) and "（小区）" in about.group(1)
+    assert "行政区：和平街道" in about.group(1) and "在标题中" in about.group(1)
