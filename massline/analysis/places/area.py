@@ -25,6 +25,11 @@ from massline.analysis.places.spans import _COMPARISON_RE, PlaceSpan
 __all__ = ["Area", "area_of"]
 
 _LEVEL = {"省": 0, "市": 1, "区": 2, "县": 2, "town": 3}
+MAX_TOWN = 6  # a longer "town" is a phrase glued to one (国庆带家人去云溪古镇)
+
+
+def _same(name: str, place: str) -> bool:
+    return name in place or place in name
 
 
 @dataclass(frozen=True)
@@ -55,7 +60,7 @@ def _candidates(
     else:
         towns = [(s.start, s.text) for s in spans if s.text.endswith(language.town_suffixes)]
     for start, name in towns:
-        if not (place and place.start <= start < place.end):
+        if len(name) <= MAX_TOWN and not name.endswith("古镇") and not (place and _same(name, place.text)):
             out.append((_LEVEL["town"], name, start))
     return [c for c in out if not _compared(text, c[2])]
 

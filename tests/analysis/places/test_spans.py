@@ -74,3 +74,10 @@ def test_area_is_the_most_specific_unit_not_one_named_for_comparison() -> None:
     town = area_of(text, None, GENERAL, title_len=9)
     assert town is not None and town.name == "黄花镇"
     assert area_of("没有地名的留言", None, GENERAL) is None
+
+
+def test_the_place_itself_and_scenic_towns_are_no_area() -> None:
+    text = "云溪古镇景区秩序混乱\n国庆带家人去云溪古镇，人山人海"
+    place = PlaceSpan("云溪古镇", "site", 0, 4, 0.9, True)
+    glued = PlaceSpan("国庆带家人去云溪古镇", "village_town", 11, 21, 0.3, False)
+    assert area_of(text, place, GENERAL, title_len=10, spans=[place, glued]) is None
