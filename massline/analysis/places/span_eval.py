@@ -17,6 +17,7 @@ from pathlib import Path
 from massline.analysis.places.area import area_of
 from massline.analysis.places.keys import KIND_PRIORITY, extract_places
 from massline.analysis.places.language import GENERAL, Language
+from massline.analysis.places.regions import regions_of
 from massline.analysis.places.spans import BODY_CHARS, PlaceTagger, train_tagger
 
 __all__ = ["Labelled", "PlaceScores", "baseline_answer", "cross_validate", "score"]
@@ -53,16 +54,16 @@ def score(gold: Sequence[Labelled], answers: Sequence[Answer]) -> PlaceScores:
 
 
 def baseline_answer(title: str, body: str, language: Language = GENERAL) -> Answer:
-    """What the suffix rules give: the most specific named place of the title, else of the body; the
-    area as :func:`area_of` picks it without a model."""
-    text = f"{title}\n{body[:BODY_CHARS]}"
+    """What the library gave before the extractor: the most specific named place of the title, else of
+    the body (suffix rules); the area as issue features read it, the last unit of the title's units, else
+    of the body's start."""
     place = ""
     for part in (extract_places(title, sections=True, language=language), extract_places(body, language=language)):
         if part:
             place = max(part, key=lambda m: (KIND_PRIORITY.get(m.kind, 0), -m.start)).name
             break
-    found = area_of(text, None, language, title_len=len(title))
-    return place, found.name if found else ""
+    units = regions_of(title, language) or regions_of(body[:200], language)
+    return place, units[-1] if units else ""
 
 
 def model_answer(tagger: PlaceTagger, title: str, body: str) -> Answer:
