@@ -193,6 +193,7 @@ def _register_groups() -> None:
         "massline.cli.notify_cmd",
         "massline.cli.analyse_cmd",
         "massline.cli.understand_cmd",
+        "massline.cli.places_cmd",
     ):
         try:
             module = importlib.import_module(name)

@@ -62,3 +62,18 @@ def test_case_page_shows_the_learned_models_evidence(deployed: Platform) -> None
     assert kind is not None and "举报" in kind.group(1)
     assert "模型判断，置信度" in kind.group(1) and "依据文中：“" in kind.group(1)
     assert "<dt>紧急程度</dt>" in page
+
+
+def test_case_page_shows_the_place_the_message_is_about(deployed: Platform) -> None:
+    with deployed.write() as s:
+        body = "东城区和平街道锦绣家园小区3栋电梯本月已经困人三次，请督促物业尽快更换。"
+        data = MessageInput(title="锦绣家园小区电梯经常困人", body=body, kind="投诉", addressee_office="cs-jsj")
+        mid = check_submit(s, deployed.cipher, data, deployed.now()).id
+    Worker(deployed).run_once()
+    with serve(deployed) as url, Browser(url) as official:
+        login(official, "jsj.a", PASSWORD)
+        page = official.get(f"/staff/cases/{mid}").text
+    about = re.search(r'id="place-about">(.*?)</dd>', page, re.S)
+    assert about is not None
+    assert "锦绣家园小区" in about.group(1) and "（小区）" in about.group(1)
+    assert "行政区：和平街道" in about.group(1) and "在标题中" in about.group(1)

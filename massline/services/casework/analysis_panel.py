@@ -62,6 +62,7 @@ class AnalysisView:
     place_path: list[str]
     place_evidence: list[str]
     unlisted_places: list[str]
+    about: PlaceAbout | None = None
     duplicates: list[Message] = field(default_factory=list)
     duplicate_of: Message | None = None
     problems: dict[str, str] = field(default_factory=dict)
@@ -90,6 +91,35 @@ def _learned(evidence: dict[str, Any]) -> dict[str, LearnedEvidence]:
                 spans, [str(r) for r in model.get("rules", [])],
             )  # fmt: skip
     return out
+
+
+#: The place types of the place model, as officials read them.
+PLACE_TYPE_LABELS = {
+    "compound": "小区", "road": "道路", "village_town": "村镇", "school": "学校", "hospital": "医院",
+    "company": "企业", "site": "场所", "other": "其他",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PlaceAbout:
+    """The place a message is about (the place model's span), its type, area and the reasons it was chosen."""
+
+    text: str
+    type_label: str
+    area: str | None
+    reasons: list[str]
+
+
+def _about(place: dict[str, Any]) -> PlaceAbout | None:
+    found = place.get("place")
+    area = (place.get("area") or {}).get("name")
+    if not found and not area:
+        return None
+    if not found:
+        return PlaceAbout("", "", area, [])
+    kind = str(found.get("type", ""))
+    reasons = list(found.get("reasons", []))
+    return PlaceAbout(str(found.get("text", "")), PLACE_TYPE_LABELS.get(kind, kind), area, reasons)
 
 
 def _segments(body: str, spans: Iterable[tuple[int, int]]) -> list[tuple[str, bool]]:
@@ -164,6 +194,7 @@ def analysis_view(session: Session, user: User, message: Message) -> AnalysisVie
         place_path=_region_path(session, row.located_region_id),
         place_evidence=list(place.get("evidence", [])),
         unlisted_places=list(place.get("unlisted", [])),
+        about=_about(place),
         duplicate_of=_readable(session, user, [row.duplicate_of_id])[0] if row.duplicate_of_id else None,
         duplicates=_group(session, user, message.id, row.duplicate_of_id),
         problems={name: str(e["error"]) for name, e in ev.items() if isinstance(e, dict) and "error" in e},

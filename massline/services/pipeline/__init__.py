@@ -21,6 +21,7 @@ from massline.services.pipeline.context import (
     analysis_context,
 )
 from massline.services.pipeline.dispatch import Suggestion, locate_region, route_by_analysis, suggest_offices
+from massline.services.pipeline.places import PLACE_MODEL, load_place_tagger
 from massline.services.pipeline.progress import Progress, analysis_progress
 from massline.services.pipeline.runner import (
     Batch,
@@ -40,6 +41,7 @@ __all__ = [
     "ComputeFn",
     "FinishFn",
     "Item",
+    "PLACE_MODEL",
     "PipelineReport",
     "PlacesCache",
     "Progress",
@@ -52,6 +54,7 @@ __all__ = [
     "analysis_progress",
     "builtin_steps",
     "compute_batch",
+    "load_place_tagger",
     "locate_region",
     "ordered_steps",
     "pipeline_version",

@@ -30,10 +30,12 @@ from massline.models import Category, Region
 from massline.services.alerts import AlertParams
 from massline.services.classifier import ModelUnavailable, load_classifier, load_message_model
 from massline.services.deployment import site_language
+from massline.services.pipeline.places import PLACE_MODEL, load_place_tagger
 from massline.services.routing import config_version
 
 if TYPE_CHECKING:
     from massline.analysis.classify import CategoryClassifier, MessageModel  # scikit-learn: loaded with the model
+    from massline.analysis.places import PlaceTagger  # pycrfsuite: loaded with the place model
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +60,7 @@ class AnalysisContext:
     state: dict[str, Any] = field(default_factory=dict)  # per write transaction: what a step keeps across its messages
     alert_params: AlertParams = field(default_factory=AlertParams)
     message_model: MessageModel | None = None  # kind, urgency, feeling; None: the word rules decide
+    place_tagger: PlaceTagger | None = None  # the place model; None: the gazetteer alone
 
 
 @dataclass(frozen=True)
@@ -188,9 +191,11 @@ def analysis_context(
     places: PlacesCache | None = None,
     alert_params: AlertParams | None = None,
     understanding_model: Path | None = None,
+    place_model: Path | None = PLACE_MODEL,
 ) -> AnalysisContext:
     """The context for a run: the gazetteer of the current configuration, the current model file,
-    the kind/urgency/feeling model (``understanding_model``, default: the shipped one) and
+    the kind/urgency/feeling model (``understanding_model``, default: the shipped one), the place
+    model (``place_model``, default: the shipped one; None or a missing file: the gazetteer alone) and
     the early-warning thresholds (``alert_params``, default: the built-in ones).
 
     With ``places`` the gazetteer is reused while the configuration version is
@@ -209,7 +214,8 @@ def analysis_context(
         problem = "" if classifier is not None else problem
     return AnalysisContext(gazetteer, region_ids, category_ids, classifier, problem, threshold,
                            alert_params=alert_params or AlertParams(),
-                           message_model=_message_model(understanding_model))  # fmt: skip
+                           message_model=_message_model(understanding_model),
+                           place_tagger=load_place_tagger(place_model, gazetteer.language))  # fmt: skip
 
 
 def _message_model(path: Path | None) -> MessageModel | None:

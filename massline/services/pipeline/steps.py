@@ -77,12 +77,29 @@ def classify_step(ctx: AnalysisContext, item: Item) -> StepResult:
 # ---- place ----------------------------------------------------------------------
 
 
+def _place_version(ctx: AnalysisContext) -> str:
+    return "places-v2-crf" if ctx.place_tagger is not None else "places-v1"
+
+
+def _place_of(ctx: AnalysisContext, item: Item) -> dict[str, object]:
+    """The place the message is about (the place model's span) and its administrative area."""
+    from massline.analysis.places import area_of
+
+    if ctx.place_tagger is None:
+        return {}
+    place, spans = ctx.place_tagger.read(item.title, item.body)
+    area = area_of(item.text, place, ctx.gazetteer.language, ctx.gazetteer, len(item.title), spans)
+    return {"place": place.as_evidence() if place else None, "area": area.as_evidence() if area else None}
+
+
 def place_step(ctx: AnalysisContext, item: Item) -> StepResult:
-    """The most specific region named in the text, the words that prove it, and unlisted places."""
+    """The most specific region named in the text, the words that prove it, and unlisted places; with the
+    place model, the place the message is about (span, type, the reasons it was chosen) and its area."""
     match = ctx.gazetteer.locate(item.text)
+    about = _place_of(ctx, item)
     if match is None:
         unlisted = ctx.gazetteer.unlisted_places(item.text)
-        return StepResult(values={"located_region_id": None}, evidence={"unlisted": unlisted})
+        return StepResult(values={"located_region_id": None}, evidence={"unlisted": unlisted, **about})
     return StepResult(
         values={"located_region_id": ctx.region_ids.get(match.code)},
         evidence={
@@ -92,6 +109,7 @@ def place_step(ctx: AnalysisContext, item: Item) -> StepResult:
             "span": list(match.span),
             "evidence": list(match.evidence),
             "unlisted": list(match.unlisted_places),
+            **about,
         },
     )
 
@@ -199,6 +217,6 @@ def builtin_steps() -> list[Step]:
         Step("kind", kind_version, compute=kind_step, prepare=understand_batch),
         Step("urgency", urgency_version, compute=urgency_step, prepare=understand_batch),
         Step("sentiment", sentiment_version, compute=sentiment_step, prepare=understand_batch),
-        Step("place", "places-v1", compute=place_step),
+        Step("place", _place_version, compute=place_step),
         Step("duplicates", _duplicates_version, duplicates_step, prepare=_duplicates_prepare),
     ]

@@ -1,0 +1,101 @@
+"""Cross-validation of the place extractor against labelled messages, and the same figures for the
+suffix rules (:func:`~massline.analysis.places.extract_places`) as the baseline.
+
+A labelled message is ``(title, body, place, place_type, area)``; ``place`` is ``""`` when the message
+names no place below its area.  Place *exact*: the answer equals the label (both empty counts);
+*partial*: one contains the other (both non-empty) or both are empty; *area*: equal names.
+"""
+
+from __future__ import annotations
+
+import random
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from massline.analysis.places.area import area_of
+from massline.analysis.places.keys import KIND_PRIORITY, extract_places
+from massline.analysis.places.language import GENERAL, Language
+from massline.analysis.places.regions import regions_of
+from massline.analysis.places.spans import BODY_CHARS, PlaceTagger, train_tagger
+
+__all__ = ["Labelled", "PlaceScores", "baseline_answer", "cross_validate", "score"]
+
+Labelled = tuple[str, str, str, str, str]  # title, body, place, place_type, area
+Answer = tuple[str, str]  # place, area
+
+
+@dataclass(frozen=True)
+class PlaceScores:
+    """Shares of messages with the place exactly / partly right and the area right."""
+
+    messages: int
+    exact: float
+    partial: float
+    area: float
+
+    def as_row(self) -> str:
+        """One line of figures (percentages)."""
+        return (
+            f"{self.messages} messages: place exact {self.exact:.1%}, partial {self.partial:.1%}, area {self.area:.1%}"
+        )
+
+
+def score(gold: Sequence[Labelled], answers: Sequence[Answer]) -> PlaceScores:
+    """Exact and partial place matches and area accuracy of ``answers`` against ``gold``."""
+    exact = partial = area = 0
+    for (_t, _b, place, _k, gold_area), (found, found_area) in zip(gold, answers, strict=True):
+        exact += found == place
+        partial += (found == place == "") or bool(found and place and (found in place or place in found))
+        area += found_area == gold_area
+    n = max(1, len(gold))
+    return PlaceScores(len(gold), exact / n, partial / n, area / n)
+
+
+def baseline_answer(title: str, body: str, language: Language = GENERAL) -> Answer:
+    """What the library gave before the extractor: the most specific named place of the title, else of
+    the body (suffix rules); the area as issue features read it, the last unit of the title's units, else
+    of the body's start."""
+    place = ""
+    for part in (extract_places(title, sections=True, language=language), extract_places(body, language=language)):
+        if part:
+            place = max(part, key=lambda m: (KIND_PRIORITY.get(m.kind, 0), -m.start)).name
+            break
+    units = regions_of(title, language) or regions_of(body[:200], language)
+    return place, units[-1] if units else ""
+
+
+def model_answer(tagger: PlaceTagger, title: str, body: str) -> Answer:
+    """The extractor's place and area."""
+    text = f"{title}\n{body[:BODY_CHARS]}"
+    place, spans = tagger.read(title, body)
+    found = area_of(text, place, tagger.language, title_len=len(title), spans=spans)
+    return (place.text if place else ""), (found.name if found else "")
+
+
+def cross_validate(
+    data: Sequence[Labelled],
+    language: Language = GENERAL,
+    folds: int = 5,
+    seed: int = 13,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[PlaceScores, PlaceScores]:
+    """``folds``-fold cross-validation of the extractor, and the baseline on the same messages."""
+    order = list(range(len(data)))
+    random.Random(seed).shuffle(order)  # noqa: S311 - a reproducible split, not a secret
+    answers: dict[int, Answer] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for fold in range(folds):
+            test = [i for k, i in enumerate(order) if k % folds == fold]
+            held = set(test)
+            train = [(t, b, p, k) for i, (t, b, p, k, _a) in enumerate(data) if i not in held]
+            path = train_tagger(train, Path(tmp) / f"fold{fold}.crfsuite", language)
+            tagger = PlaceTagger(path, language)
+            for i in test:
+                answers[i] = model_answer(tagger, data[i][0], data[i][1])
+            if progress:
+                progress(f"fold {fold + 1}/{folds} done")
+    model = score(data, [answers[i] for i in range(len(data))])
+    baseline = score(data, [baseline_answer(t, b, language) for t, b, *_ in data])
+    return model, baseline

@@ -1,0 +1,281 @@
+"""The place a message is about, found by sequence labelling (a CRF over characters).
+
+Every character of ``title + "\\n" + body`` (the body cut at
+:data:`BODY_CHARS`) gets a BIO tag whose label is the place type
+(``B-compound``, ``I-road``, ``O`` …, see :data:`PLACE_TYPES`).  The
+features are the character, its neighbours and bigrams, its class (Han,
+digit, Latin, punctuation), whether one of the deployment's place suffixes
+(:class:`~massline.analysis.places.Language`) ends or runs here, whether a
+comparison word (``比如``, ``隔壁``…) stands just before, whether the
+character is in the title, and a coarse position.
+
+Training (:func:`train_tagger`) tags **every** occurrence of the labelled
+place: tagging only the first would teach the model that the same name
+written again is no place.  Everything else is ``O``, so the model learns
+which of several named places the message is *about*, not only what looks
+like a name.  Of the spans it finds, :func:`choose_place` takes the one
+with the best score: the model's confidence, plus a bonus for spans in the
+title and for types more specific than a village or town, minus a penalty
+for a span right after a comparison word (each part is kept as evidence).
+
+The model file is given by the caller (the library reads no setting);
+``pycrfsuite`` loads only with this module.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pycrfsuite
+
+from massline.analysis.places.keys import extract_places
+from massline.analysis.places.language import GENERAL, Language
+
+__all__ = [
+    "BODY_CHARS",
+    "PLACE_TYPES",
+    "COMPARISON_WORDS",
+    "PlaceSpan",
+    "PlaceTagger",
+    "bio_tags",
+    "char_features",
+    "choose_place",
+    "train_tagger",
+]
+
+#: Place types (the labelling guide's): the entity labels of the tags.
+PLACE_TYPES = ("compound", "road", "village_town", "school", "hospital", "company", "site", "other")
+#: Body characters read (95 % of labelled places start in the first 100 characters of title and body).
+BODY_CHARS = 300
+#: Words before a place that name it only for comparison or in passing.
+COMPARISON_WORDS = (
+    "比如", "例如", "譬如", "像", "隔壁", "邻近", "参照", "参考", "不如", "如同", "好比", "相比",
+)  # fmt: skip
+_COMPARISON_RE = re.compile("|".join(COMPARISON_WORDS))
+#: How specific a type is (a score bonus when choosing the place).
+SPECIFICITY = {"compound": 0.3, "school": 0.3, "hospital": 0.3, "company": 0.25, "site": 0.2, "road": 0.1,
+               "other": 0.0, "village_town": 0.0}  # fmt: skip
+TITLE_BONUS = 0.5
+COMPARISON_PENALTY = 1.0
+MIN_CONFIDENCE = 0.1
+
+
+def _char_class(c: str) -> str:
+    if "\u4e00" <= c <= "\u9fff":
+        return "H"
+    if c.isdigit():
+        return "D"
+    if c.isascii() and c.isalpha():
+        return "L"
+    if c.isspace():
+        return "S"
+    return "P"
+
+
+def _suffix_marks(text: str, language: Language) -> tuple[dict[int, str], set[int]]:
+    """Offsets where a place suffix ends (-> its kind) and offsets inside a suffix."""
+    ends: dict[int, str] = {}
+    inside: set[int] = set()
+    for match in language.suffix_re.finditer(text):
+        ends[match.end() - 1] = language.kind_of[match.group()]
+        inside.update(range(match.start(), match.end()))
+    return ends, inside
+
+
+_SCHOOL = re.compile("(?:学校|小学|中学|大学|学院|幼儿园|附中|一中|二中|三中)$")
+_HOSPITAL = re.compile("(?:医院|卫生院|诊所|卫生室)$")
+_COMPANY = re.compile("(?:公司|集团|厂|店)$")
+
+
+def _place_type(name: str, kind: str) -> str:
+    """The guide's place type of a name the suffix rules found with their ``kind``."""
+    if kind in ("village", "town"):
+        return "village_town"
+    if kind == "road":
+        return "road"
+    if kind == "case":
+        return "other"
+    for pattern, place_type in ((_SCHOOL, "school"), (_HOSPITAL, "hospital"), (_COMPANY, "company")):
+        if pattern.search(name):
+            return place_type
+    return "compound" if kind == "compound" else "site"
+
+
+def rule_mentions(text: str, title_len: int, language: Language = GENERAL) -> list[tuple[int, int, str]]:
+    """``(start, end, place type)`` of the names the suffix rules find in the title and the body."""
+    out = []
+    for offset, part, sections in ((0, text[:title_len], True), (title_len + 1, text[title_len + 1 :], False)):
+        for mention in extract_places(part, sections=sections, language=language):
+            start = part.find(mention.name, mention.start)
+            if start >= 0:
+                place_type = _place_type(mention.name, mention.kind)
+                out.append((offset + start, offset + start + len(mention.name), place_type))
+    return out
+
+
+def char_features(
+    text: str, title_len: int, language: Language = GENERAL, rules: list[tuple[int, int, str]] | None = None
+) -> list[list[str]]:
+    """Features of each character of ``text`` (title, newline, body); the title is ``text[:title_len]``.
+
+    ``rules``: the suffix rules' names (:func:`rule_mentions`), computed when not given.
+    """
+    ends, inside = _suffix_marks(text, language)
+    ruled: dict[int, str] = {}
+    for start, end, place_type in rule_mentions(text, title_len, language) if rules is None else rules:
+        ruled[start] = "rB=" + place_type
+        for k in range(start + 1, end):
+            ruled[k] = "rI=" + place_type
+    compared: set[int] = set()
+    for match in _COMPARISON_RE.finditer(text):
+        compared.update(range(match.end(), min(len(text), match.end() + 8)))
+    padded = f"^^{text}$$"
+    classes = [_char_class(c) for c in padded]
+    out = []
+    for i in range(len(text)):
+        j = i + 2
+        c, p1, p2, n1, n2 = padded[j], padded[j - 1], padded[j - 2], padded[j + 1], padded[j + 2]
+        feats = [
+            "c=" + c, "p1=" + p1, "p2=" + p2, "n1=" + n1, "n2=" + n2,
+            "b-=" + p1 + c, "b+=" + c + n1, "b--=" + p2 + p1, "b++=" + n1 + n2,
+            "k=" + classes[j], "k-=" + classes[j - 1] + classes[j], "k+=" + classes[j] + classes[j + 1],
+            "t" if i < title_len else ("b0" if i < title_len + 40 else "b1"),
+        ]  # fmt: skip
+        if i in ends:
+            feats.append("end=" + ends[i])
+        if i in inside:
+            feats.append("suf")
+        if i + 1 in ends:
+            feats.append("pre_end")
+        if i in compared:
+            feats.append("cmp")
+        if i in ruled:
+            feats.append(ruled[i])
+        out.append(feats)
+    return out
+
+
+def _analysed(title: str, body: str) -> tuple[str, int]:
+    return f"{title}\n{body[:BODY_CHARS]}", len(title)
+
+
+def bio_tags(text: str, place: str, place_type: str) -> list[str]:
+    """BIO tags of ``text`` with every occurrence of ``place`` tagged as ``place_type`` (all ``O`` if none)."""
+    tags = ["O"] * len(text)
+    if place and place_type in PLACE_TYPES:
+        for match in re.finditer(re.escape(place), text):
+            tags[match.start()] = "B-" + place_type
+            for k in range(match.start() + 1, match.end()):
+                tags[k] = "I-" + place_type
+    return tags
+
+
+def train_tagger(
+    examples: Iterable[tuple[str, str, str, str]],
+    model_path: Path,
+    language: Language = GENERAL,
+    c1: float = 0.1,
+    c2: float = 0.05,
+    max_iterations: int = 80,
+) -> Path:
+    """Train the CRF from ``(title, body, place, place_type)`` examples and write it to ``model_path``."""
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for title, body, place, place_type in examples:
+        text, title_len = _analysed(title, body)
+        trainer.append(char_features(text, title_len, language), bio_tags(text, place, place_type))
+    trainer.set_params({"c1": c1, "c2": c2, "max_iterations": max_iterations, "feature.possible_transitions": True})
+    model_path.parent.mkdir(parents=True, exist_ok=True)
+    trainer.train(str(model_path))
+    return model_path
+
+
+@dataclass(frozen=True)
+class PlaceSpan:
+    """A place found in ``title + "\\n" + body``: offsets in that text, type, the model's confidence and
+    the score that chose it (with its parts)."""
+
+    text: str
+    type: str
+    start: int
+    end: int
+    confidence: float
+    in_title: bool
+    score: float = 0.0
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+
+    def as_evidence(self) -> dict[str, object]:
+        """The span as JSON evidence for the workbench."""
+        return {
+            "text": self.text, "type": self.type, "span": [self.start, self.end],
+            "confidence": round(self.confidence, 3), "score": round(self.score, 3), "reasons": list(self.reasons),
+        }  # fmt: skip
+
+
+class PlaceTagger:
+    """A trained place model (``model_path``, written by :func:`train_tagger`) and its language."""
+
+    def __init__(self, model_path: Path, language: Language = GENERAL) -> None:
+        self.model_path = model_path
+        self.language = language
+        self._tagger = pycrfsuite.Tagger()
+        self._tagger.open(str(model_path))
+
+    def spans(self, title: str, body: str) -> list[PlaceSpan]:
+        """The place spans the model tags in the message, then the suffix rules' names it did not tag
+        (their confidence: the model's mean probability that their characters are part of a place)."""
+        text, title_len = _analysed(title, body)
+        if not text.strip():
+            return []
+        rules = rule_mentions(text, title_len, self.language)
+        tags = self._tagger.tag(char_features(text, title_len, self.language, rules))
+        out: list[PlaceSpan] = []
+        start: int | None = None
+        for i, tag in enumerate([*tags, "O"]):
+            if start is not None and not tag.startswith("I-"):
+                marginal = min(self._tagger.marginal(tags[k], k) for k in range(start, i))
+                out.append(PlaceSpan(text[start:i], tags[start][2:], start, i, marginal, start < title_len))
+                start = None
+            if tag.startswith("B-") or (tag.startswith("I-") and start is None):
+                start = i
+        tagged = {k for span in out for k in range(span.start, span.end)}
+        for begin, end, place_type in rules:
+            if not tagged.intersection(range(begin, end)):
+                inside = sum(1 - self._tagger.marginal("O", k) for k in range(begin, end)) / (end - begin)
+                out.append(PlaceSpan(text[begin:end], place_type, begin, end, inside, begin < title_len))
+        return sorted(out, key=lambda span: span.start)
+
+    def read(self, title: str, body: str) -> tuple[PlaceSpan | None, list[PlaceSpan]]:
+        """The place the message is about (see :func:`choose_place`) or None, and every span found."""
+        text, _ = _analysed(title, body)
+        spans = self.spans(title, body)
+        return choose_place(spans, text), spans
+
+    def place(self, title: str, body: str) -> PlaceSpan | None:
+        """The place the message is about (see :func:`choose_place`), or None."""
+        return self.read(title, body)[0]
+
+
+def choose_place(spans: Sequence[PlaceSpan], text: str) -> PlaceSpan | None:
+    """The span with the best score: confidence, +title, +specific type, -after a comparison word.
+
+    Spans whose confidence is below :data:`MIN_CONFIDENCE` are no place; single characters neither.
+    """
+    best: PlaceSpan | None = None
+    for span in spans:
+        if span.confidence < MIN_CONFIDENCE or len(span.text) < 2:
+            continue
+        reasons = [f"模型置信度 {span.confidence:.2f}"]
+        score = span.confidence + SPECIFICITY.get(span.type, 0.0)
+        if span.in_title:
+            score += TITLE_BONUS
+            reasons.append("在标题中")
+        if _COMPARISON_RE.search(text[max(0, span.start - 8) : span.start]):
+            score -= COMPARISON_PENALTY
+            reasons.append("前有比较词")
+        if best is None or score > best.score:
+            best = PlaceSpan(span.text, span.type, span.start, span.end, span.confidence, span.in_title,
+                             score, tuple(reasons))  # fmt: skip
+    return best

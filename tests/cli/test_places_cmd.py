@@ -1,0 +1,57 @@
+"""``massline places train`` and ``evaluate`` on a labels folder (sample.jsonl + labels.jsonl)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from massline.analysis.places import GENERAL, PlaceTagger
+from massline.cli import main
+
+MESSAGES = [
+    ("潇楚佳苑小区停车乱收费", "长乐县潇楚佳苑小区物业乱收停车费。", "潇楚佳苑小区", "compound", "长乐县"),
+    ("芙蓉中路积水严重", "岳麓区芙蓉中路每逢下雨就积水。", "芙蓉中路", "road", "岳麓区"),
+    ("明德中学门口拥堵", "开福区明德中学门口上下学时段拥堵。", "明德中学", "school", "开福区"),
+    ("关于公交线路的建议", "建议长沙市增开公交线路。", "", "none", "长沙市"),
+]
+
+
+def _labels(folder: Path) -> Path:
+    folder.mkdir()
+    with (
+        (folder / "sample.jsonl").open("w", encoding="utf-8") as sample,
+        (folder / "labels.jsonl").open("w", encoding="utf-8") as labels,
+    ):
+        for i, (title, body, place, place_type, area) in enumerate(MESSAGES * 3):
+            sample.write(json.dumps({"id": f"m:{i}", "title": title, "body": body}, ensure_ascii=False) + "\n")
+            row = {"id": f"m:{i}", "place": place, "place_type": place_type, "area": area}
+            labels.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return folder
+
+
+def test_train_writes_a_model_the_tagger_reads(tmp_path: Path) -> None:
+    labels, model = _labels(tmp_path / "labels"), tmp_path / "places.crfsuite"
+    result = CliRunner().invoke(
+        main, ["places", "train", "--labels", str(labels), "--profile", "zh", "--out", str(model)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "trained on 12 messages" in result.output
+    place = PlaceTagger(model, GENERAL).place("芙蓉中路积水严重", "岳麓区芙蓉中路每逢下雨就积水。")
+    assert place is not None and place.text == "芙蓉中路"
+
+
+def test_evaluate_prints_the_extractor_and_the_baseline(tmp_path: Path) -> None:
+    labels = _labels(tmp_path / "labels")
+    result = CliRunner().invoke(
+        main, ["places", "evaluate", "--labels", str(labels), "--profile", "zh", "--folds", "2"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "extractor (2-fold): 12 messages: place exact" in result.output
+    assert "suffix rules (baseline): 12 messages" in result.output
+
+
+def test_train_without_labels_fails_with_one_line(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["places", "train", "--labels", str(tmp_path), "--out", str(tmp_path / "m")])
+    assert result.exit_code == 1 and "no sample.jsonl and labels.jsonl" in result.output
