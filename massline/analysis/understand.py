@@ -119,7 +119,7 @@ class PlaceSpanModel(Protocol):
 #: Where the models are looked for: (module, class, file name in the models directory).
 MODEL_FILES = {
     "message": ("massline.analysis.classify.learned", "MessageModel", "understanding.joblib"),
-    "place": ("massline.analysis.places.spans", "PlaceSpanModel", "place_spans.crfsuite"),
+    "place": ("massline.analysis.places.spans", "PlaceTagger", "places.crfsuite"),
 }
 
 
@@ -140,6 +140,35 @@ class LearnedJudge:
         return out
 
 
+class TaggedPlaces:
+    """The place model (``analysis.places.spans.PlaceTagger``: tagged spans, the chosen place) with
+    ``analysis.places.area_of`` as this facade's :class:`PlaceSpanModel`."""
+
+    def __init__(self, tagger: Any) -> None:
+        self.tagger = tagger
+
+    def locate(self, messages: Sequence[tuple[str, str]], language: Language) -> list[PlaceSpan]:
+        """The place each message is about (as written) and the most specific area it is in."""
+        from massline.analysis.places import area_of
+
+        out = []
+        for title, body in messages:
+            place, spans = self.tagger.read(title, body)
+            text = f"{title}\n{body}"
+            area = area_of(text, place, language, None, len(title), spans)
+            name = _with_suffix(text, place.text, place.end, language) if place else ""
+            out.append(PlaceSpan(name, area.name if area else ""))
+        return out
+
+
+def _with_suffix(text: str, name: str, end: int, language: Language) -> str:
+    """``name`` with the compound suffix written right after it (丽发新城 + 小区): the guide keeps a compound's own
+    suffix, and the tagger sometimes stops before it."""
+    suffix = next((x for x in sorted(language.compound_suffixes, key=len, reverse=True)
+                   if text.startswith(x, end) and not name.endswith(x)), "")  # fmt: skip
+    return name + suffix
+
+
 def _load(directory: Path, which: str) -> object | None:
     module_name, class_name, file_name = MODEL_FILES[which]
     path = directory / file_name
@@ -151,8 +180,10 @@ def _load(directory: Path, which: str) -> object | None:
         if exc.name != module_name:
             raise
         return None
+    if which == "place":
+        return TaggedPlaces(getattr(module, class_name)(path))
     model = getattr(module, class_name).load(path)
-    return model if which != "message" or hasattr(model, "judge") else LearnedJudge(model)
+    return model if hasattr(model, "judge") else LearnedJudge(model)
 
 
 def load_models(directory: Path) -> tuple[MessageModel | None, PlaceSpanModel | None]:

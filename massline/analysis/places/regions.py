@@ -7,7 +7,14 @@ from functools import lru_cache
 
 from massline.analysis.places.language import GENERAL, Language
 from massline.analysis.places.names import Bounds, tag_words
-from massline.analysis.places.words import CJK, NOT_ADMIN_HEADS, NOT_UNIT_WORDS, UNIT_RE
+from massline.analysis.places.words import (
+    CJK,
+    COMMON_STEM_TAGS,
+    GENERIC_AREA_STEMS,
+    NOT_ADMIN_HEADS,
+    NOT_UNIT_WORDS,
+    UNIT_RE,
+)
 
 __all__ = ["regions_in", "regions_of"]
 
@@ -60,9 +67,18 @@ def regions_in(text: str, bounds: Bounds, language: Language) -> list[tuple[int,
 
 @lru_cache(maxsize=4096)
 def _common_word(word: str) -> bool:
-    """A dictionary word that is not a place name (游乐区, 生活区, 集中区 — not 东城区)."""
+    """A dictionary word that is not a place name (游乐区, 生活区, 集中区 — not 东城区, 岳麓区, 天心区).
+
+    The segmenter's part-of-speech tags of whole names are unreliable (岳麓区 is tagged a person, 天心区 a
+    noun), so the stem before the unit decides: a verb or adjective (集中, 开发, 生活) or a noun naming
+    what an area is for (工业, 风景) makes a common word; any other stem may be a name.
+    """
     tags = tag_words(word)
-    return len(tags) == 1 and len(word) >= 3 and tags[0][1] != "ns"
+    if len(tags) != 1 or len(word) < 3 or tags[0][1] == "ns":
+        return False
+    stem = word[:-1]
+    stem_tags = tag_words(stem)
+    return stem in GENERIC_AREA_STEMS or (len(stem_tags) == 1 and stem_tags[0][1] in COMMON_STEM_TAGS)
 
 
 def regions_of(text: str, language: Language | None = None) -> list[str]:

@@ -87,6 +87,13 @@ NOT_UNIT_WORDS = frozenset(
     "城市 都市 地区 市区 城区 郊区 山区 景区 园区 街区 辖区 营区 灾区 考区 病区 学区 专区 全市 全区 全县 全省 "
     "本市 我市 该市 外省 外市 超市 门市 股市 楼市 车市 夜市 上市 城县".split()
 )
+#: Nouns naming what an area is for (工业区, 风景区): before a unit they make a common word, not a name.
+GENERIC_AREA_STEMS = frozenset(
+    "游乐 风景 工业 商业 住宅 办公 老城 核心 中心 行政 功能 产业 物流 仓储 教学 宿舍 生产 绿化 旅游 度假 "
+    "保税 自贸 新城 城郊 城乡 农业 林业 矿业 学校 医疗".split()
+)
+#: Parts of speech of a stem that make ``<stem>区`` a common word (集中区, 开发区, 生活区, 安置区).
+COMMON_STEM_TAGS = frozenset({"v", "vn", "a", "ad", "d"})
 UNIT_RE = re.compile(r"(?<![小片校景园社厂街])(?:省|市|区|县)(?!场|民)")
 TOWN_TAIL_RE = re.compile(r"[\u4e00-\u9fff]{2,4}(?:街道|镇|乡)$")
 ROAD_TAIL_RE = re.compile(r"[\u4e00-\u9fff]{2,6}(?:大道|路|街)$")
