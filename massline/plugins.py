@@ -33,8 +33,15 @@ from massline.services.pipeline import Step, ordered_steps
 
 __all__ = ["BUILTIN_PLUGINS", "PluginError", "Plugins", "load_plugins"]
 
-#: The built-in plugins, registered first and in this order (steps run in registration order).
-BUILTIN_PLUGINS: tuple[ModuleType, ...] = (pipeline, issues, formats, exporters)
+#: The built-in plugins, registered first and in this order (steps run in registration order), each
+#: under the name of the package that contributes it. The domains' plugins are small modules whose steps
+#: import their functions when they first run, so that building the manager loads no analysis library.
+BUILTIN_PLUGINS: tuple[tuple[str, ModuleType], ...] = (
+    (pipeline.__name__, pipeline.plugin),
+    (issues.__name__, issues.plugin),
+    (formats.__name__, formats),
+    (exporters.__name__, exporters),
+)
 
 T = TypeVar("T")
 
@@ -142,8 +149,8 @@ def load_plugins(
     manager.add_hookspecs(hookspecs)
     plugins = Plugins(manager)
     if builtins:
-        for module in BUILTIN_PLUGINS:
-            plugins.register(module, name=module.__name__)
+        for name, module in BUILTIN_PLUGINS:
+            plugins.register(module, name=name)
     for path in modules:
         if manager.has_plugin(path):
             continue  # named twice, or a built-in named again

@@ -28,7 +28,7 @@ PLUGIN = "tests.deployment_plugin"
 
 def test_builtins_are_plugins_registered_explicitly_in_order() -> None:
     plugins = load_plugins(entry_points=False)
-    assert plugins.names() == [m.__name__ for m in BUILTIN_PLUGINS] == [
+    assert plugins.names() == [name for name, _plugin in BUILTIN_PLUGINS] == [
         "massline.services.pipeline", "massline.services.issues", "massline.io.formats", "massline.io.exporters"]
     assert [s.name for s in plugins.steps()] == BUILTIN_STEPS
     assert plugins.importers().names == ("csv", "xlsx", "jsonl")

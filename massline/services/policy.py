@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from massline.io.deployment_yaml import CaseworkSpec
+from massline.io.deployment_spec import CaseworkSpec
 from massline.models import SiteSetting
 
 __all__ = ["CaseworkPolicy", "casework_policy"]

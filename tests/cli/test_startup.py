@@ -1,10 +1,14 @@
-"""The massline command starts fast: its help and the command groups load no heavy library.
+"""The massline command starts fast: its help and the commands that run no analysis load no heavy library.
 
 Loading scikit-learn, numpy, rjieba, the web stack, the ORM and the settings
 takes seconds on a small server; the commands import what they need inside
 the command, so ``massline --help`` and ``massline <group> --help`` load none
-of them. A fresh interpreter checks which modules the help actually imported
-(deterministic, unlike a wall-clock limit).
+of them, and the commands that need no category model and no analysis
+(``plugins``, ``init``, lists, the sweep, the outbox status) load no analysis
+library and no web library: the built-in plugins' steps import their functions
+when they first run, and the domains load their modules on first use. A fresh
+interpreter checks which modules a command actually imported (deterministic,
+unlike a wall-clock limit).
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 import massline
 
@@ -46,11 +52,30 @@ print(json.dumps({"shown": shown, "heavy": sorted(m for m in HEAVY if m in sys.m
 """
 
 
-def _probe() -> dict[str, list[str]]:
+#: Loaded by the commands that run no analysis: the analysis libraries and the web stack are not.
+ANALYSIS_AND_WEB = ("sklearn", "scipy", "numpy", "joblib", "rjieba", "fastapi", "starlette", "uvicorn", "jinja2")
+
+# Run one command for real (in this fresh interpreter), then print the heavy modules it imported.
+RUN = """
+import json, sys
+from click.testing import CliRunner
+from massline.cli import main
+
+result = CliRunner().invoke(main, ARGS, catch_exceptions=False)
+assert result.exit_code == 0, result.output
+print(json.dumps({"heavy": sorted(m for m in HEAVY if m in sys.modules)}))
+"""
+
+
+def _env(**extra: str) -> dict[str, str]:
     root = str(Path(massline.__file__).resolve().parents[1])  # this checkout, not another installed copy
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, *filter(None, [os.environ.get("PYTHONPATH")])])}
-    code = f"HEAVY = {HEAVY!r}\n{PROBE}"
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    path = os.pathsep.join([root, *filter(None, [os.environ.get("PYTHONPATH")])])
+    return {**os.environ, "PYTHONPATH": path, **extra}
+
+
+def _probe(code: str = PROBE, heavy: tuple[str, ...] = HEAVY, **env: str) -> dict[str, list[str]]:
+    code = f"HEAVY = {heavy!r}\n{code}"
+    done = subprocess.run([sys.executable, "-c", code], env=_env(**env), capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     result: dict[str, list[str]] = json.loads(done.stdout.splitlines()[-1])
     return result
@@ -60,3 +85,21 @@ def test_help_of_every_command_imports_no_heavy_library() -> None:
     result = _probe()
     assert {"", "user", "config", "pipeline run", "classify train", "plugins", "serve"} <= set(result["shown"])
     assert result["heavy"] == [], f"importing the CLI and printing its help loaded {result['heavy']}"
+
+
+def test_plugins_lists_the_steps_without_loading_the_database_or_the_analysis() -> None:
+    settings_only = tuple(m for m in HEAVY if m != "pydantic")  # it reads the settings' plugins
+    result = _probe(RUN.replace("ARGS", '["plugins"]'), settings_only)
+    assert result["heavy"] == [], f"massline plugins loaded {result['heavy']}"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["issues", "list"], ["alerts", "list"], ["notify", "status"], ["casework", "sweep"], ["init"]],
+    ids=" ".join,
+)
+def test_commands_that_run_no_analysis_load_no_analysis_or_web_library(args: list[str], tmp_path: Path) -> None:
+    settings = {"MASSLINE_INSTANCE_DIR": str(tmp_path), "MASSLINE_DATABASE_URL": f"sqlite:///{tmp_path / 'm.db'}"}
+    _probe(RUN.replace("ARGS", '["init"]'), **settings)  # the database first (init is checked on its own too)
+    result = _probe(RUN.replace("ARGS", repr(args)), ANALYSIS_AND_WEB, **settings)
+    assert result["heavy"] == [], f"massline {' '.join(args)} loaded {result['heavy']}"

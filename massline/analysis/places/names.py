@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-
-import rjieba
+from typing import TYPE_CHECKING
 
 from massline.analysis.places.language import Language
 from massline.analysis.places.words import (
@@ -22,6 +21,9 @@ from massline.analysis.places.words import (
     NAME_CHAR,
 )
 
+if TYPE_CHECKING:
+    import rjieba
+
 __all__ = ["Bounds", "left_name", "tag_words"]
 
 
@@ -32,6 +34,8 @@ def _jieba() -> rjieba.Jieba:
     Without HMM: an unknown name is cut into characters rather than glued to
     the word before it (jieba's HMM reads 住进武广新城 as 没住/进武广/新城).
     """
+    import rjieba  # its dictionary loads with the first name tagged, not with the gazetteer
+
     return rjieba.Jieba()
 
 

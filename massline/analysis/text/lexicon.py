@@ -12,8 +12,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import rjieba
+if TYPE_CHECKING:
+    import rjieba
 
 __all__ = ["Hit", "TermMatcher", "clause_bounds", "sentence_bounds"]
 
@@ -105,6 +107,8 @@ def _alternation(words: Iterable[str]) -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def _jieba() -> rjieba.Jieba:
+    import rjieba  # its dictionary loads with the first text cut, not with the lexicons
+
     return rjieba.Jieba()
 
 

@@ -10,8 +10,6 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-import rjieba
-
 from massline.analysis.text.clean import clean_text
 
 __all__ = ["STOPWORDS", "Segmenter", "normalize", "split_sentences"]
@@ -102,6 +100,8 @@ class Segmenter:
     def __init__(self, user_words: Iterable[str] = (), stopwords: Iterable[str] | None = None) -> None:
         self.user_words = tuple(dict.fromkeys(w.strip() for w in user_words if w and w.strip()))
         self.stopwords = frozenset(stopwords) if stopwords is not None else STOPWORDS
+        import rjieba  # the dictionary loads with the first Segmenter, not with normalize() and the sentences
+
         self._jieba = rjieba.Jieba()
         for word in self.user_words:
             self._jieba.add_word(word, self.USER_WORD_FREQ, None)

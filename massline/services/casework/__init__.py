@@ -12,126 +12,129 @@ centre's list of escalated cases), when a replied case closes (``closing``) and 
 head and the dispatch centre (``approvals``: reply approval, transfer requests) and 催办 / 督办 with the
 leaders' 批示 (``oversight``), their case actions in ``approval_actions``, as the deployment's policy says;
 review before publishing (``moderation``: the moderation queue and a moderator's publish / redact / withhold).
+
+The names below load on first use (the platform and most commands need only a few of them); the
+approval and oversight actions register with the case actions (``cases`` imports ``approval_actions``).
 """
 
-from massline.services.casework import approval_actions as _approval_actions  # noqa: F401 - registers the actions
-from massline.services.casework.actions import (
-    REPLY_MAX,
-    REPLY_MIN,
-    check_draft_reply,
-    check_request_extension,
-    do_accept,
-    do_close,
-    do_dispatch,
-    do_publish_reply,
-    do_reject,
-    do_route,
-    do_transfer,
-)
-from massline.services.casework.analysis_panel import analysis_view, urgency_levels
-from massline.services.casework.approval_schemas import (
-    ApproveReplyRequest,
-    PendingTransfer,
-    ReturnReplyRequest,
-    SubmitReplyRequest,
-    SuperviseRequest,
-    TransferApplication,
-    TransferDecision,
-    UrgeRequest,
-)
-from massline.services.casework.approvals import (
-    CentreRequests,
-    centre_requests,
-    check_request_transfer,
-    check_submit_reply,
-    pending_reply_cases,
-    pending_transfers,
-)
-from massline.services.casework.board import (
-    INBOX_SORTS,
-    MAX_PAGE,
-    Filters,
-    InboxCounts,
-    InboxFilters,
-    Page,
-    attention,
-    dispatch_queue,
-    due_state,
-    inbox,
-    inbox_counts,
-    public_board,
-    public_stats,
-)
-from massline.services.casework.callbacks import (
-    CallbackRequest,
-    CallbackResult,
-    FollowupFigures,
-    callback_queue,
-    callback_tries,
-    followup_figures,
-    record_callback,
-)
-from massline.services.casework.cases import (
-    CASE_ACTIONS,
-    CaseAction,
-    CaseView,
-    act,
-    act_and_view,
-    allowed_case_actions,
-    case_view,
-    decide_extension,
-    pending_extensions,
-    reopen_reason,
-    reveal_contact,
-)
-from massline.services.casework.closing import CLOSED_UNRATED, close_refusal
-from massline.services.casework.deadlines import (
-    LEVEL_LABELS,
-    SweepReport,
-    escalated_queue,
-    reminded_ids,
-    sweep,
-)
-from massline.services.casework.export import EXPORT_COLUMNS, ExportFilter, export_rows
-from massline.services.casework.feedback import (
-    StanceLimits,
-    check_rate,
-    check_reopen,
-    check_support,
-    is_supporter_token,
-    issue_supporter_token,
-    supporter_key,
-)
-from massline.services.casework.moderation import (
-    REVIEW_LISTS,
-    FindingView,
-    ReviewDecision,
-    ReviewItem,
-    check_review,
-    review_item,
-    review_queue,
-)
-from massline.services.casework.oversight import Instruction, do_supervise, do_urge, oversight_marks
-from massline.services.casework.publish import PublicMessage, public_author, public_message
-from massline.services.casework.schemas import (
-    AcceptRequest,
-    AssignRequest,
-    CaseRequest,
-    CaseResult,
-    CategoryRequest,
-    CloseRequest,
-    DispatchRequest,
-    ExtensionDecided,
-    ExtensionDecision,
-    ExtensionRequest,
-    PendingExtension,
-    PublishRequest,
-    RejectRequest,
-    ReplyRequest,
-    TransferRequest,
-)
-from massline.services.casework.staffing import UNSTAFFED_MARK, offices_without_staff, reopen_handler
-from massline.services.casework.stats import PERIODS, MessageStats, Share, StatsFilters, message_stats
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import lazy_loader
+
+if TYPE_CHECKING:
+    from massline.services.casework.actions import (
+        REPLY_MAX,
+        REPLY_MIN,
+        check_draft_reply,
+        check_request_extension,
+        do_accept,
+        do_close,
+        do_dispatch,
+        do_publish_reply,
+        do_reject,
+        do_route,
+        do_transfer,
+    )
+    from massline.services.casework.analysis_panel import analysis_view, urgency_levels
+    from massline.services.casework.approval_schemas import (
+        ApproveReplyRequest,
+        PendingTransfer,
+        ReturnReplyRequest,
+        SubmitReplyRequest,
+        SuperviseRequest,
+        TransferApplication,
+        TransferDecision,
+        UrgeRequest,
+    )
+    from massline.services.casework.approvals import (
+        CentreRequests,
+        centre_requests,
+        check_request_transfer,
+        check_submit_reply,
+        pending_reply_cases,
+        pending_transfers,
+    )
+    from massline.services.casework.board import (
+        INBOX_SORTS,
+        MAX_PAGE,
+        Filters,
+        InboxCounts,
+        InboxFilters,
+        Page,
+        attention,
+        dispatch_queue,
+        due_state,
+        inbox,
+        inbox_counts,
+        public_board,
+        public_stats,
+    )
+    from massline.services.casework.callbacks import (
+        CallbackRequest,
+        CallbackResult,
+        FollowupFigures,
+        callback_queue,
+        callback_tries,
+        followup_figures,
+        record_callback,
+    )
+    from massline.services.casework.cases import (
+        CASE_ACTIONS,
+        CaseAction,
+        CaseView,
+        act,
+        act_and_view,
+        allowed_case_actions,
+        case_view,
+        decide_extension,
+        pending_extensions,
+        reopen_reason,
+        reveal_contact,
+    )
+    from massline.services.casework.closing import CLOSED_UNRATED, close_refusal
+    from massline.services.casework.deadlines import LEVEL_LABELS, SweepReport, escalated_queue, reminded_ids, sweep
+    from massline.services.casework.export import EXPORT_COLUMNS, ExportFilter, export_rows
+    from massline.services.casework.feedback import (
+        StanceLimits,
+        check_rate,
+        check_reopen,
+        check_support,
+        is_supporter_token,
+        issue_supporter_token,
+        supporter_key,
+    )
+    from massline.services.casework.moderation import (
+        REVIEW_LISTS,
+        FindingView,
+        ReviewDecision,
+        ReviewItem,
+        check_review,
+        review_item,
+        review_queue,
+    )
+    from massline.services.casework.oversight import Instruction, do_supervise, do_urge, oversight_marks
+    from massline.services.casework.publish import PublicMessage, public_author, public_message
+    from massline.services.casework.schemas import (
+        AcceptRequest,
+        AssignRequest,
+        CaseRequest,
+        CaseResult,
+        CategoryRequest,
+        CloseRequest,
+        DispatchRequest,
+        ExtensionDecided,
+        ExtensionDecision,
+        ExtensionRequest,
+        PendingExtension,
+        PublishRequest,
+        RejectRequest,
+        ReplyRequest,
+        TransferRequest,
+    )
+    from massline.services.casework.staffing import UNSTAFFED_MARK, offices_without_staff, reopen_handler
+    from massline.services.casework.stats import PERIODS, MessageStats, Share, StatsFilters, message_stats
 
 __all__ = [
     "CLOSED_UNRATED",
@@ -247,3 +250,36 @@ __all__ = [
     "supporter_key",
     "urgency_levels",
 ]
+
+_LAZY = {
+    "actions": ["REPLY_MAX", "REPLY_MIN", "check_draft_reply", "check_request_extension", "do_accept", "do_close",
+                "do_dispatch", "do_publish_reply", "do_reject", "do_route", "do_transfer"],
+    "analysis_panel": ["analysis_view", "urgency_levels"],
+    "approval_schemas": ["ApproveReplyRequest", "PendingTransfer", "ReturnReplyRequest", "SubmitReplyRequest",
+                         "SuperviseRequest", "TransferApplication", "TransferDecision", "UrgeRequest"],
+    "approvals": ["CentreRequests", "centre_requests", "check_request_transfer", "check_submit_reply",
+                  "pending_reply_cases", "pending_transfers"],
+    "board": ["INBOX_SORTS", "MAX_PAGE", "Filters", "InboxCounts", "InboxFilters", "Page", "attention",
+              "dispatch_queue", "due_state", "inbox", "inbox_counts", "public_board", "public_stats"],
+    "callbacks": ["CallbackRequest", "CallbackResult", "FollowupFigures", "callback_queue", "callback_tries",
+                  "followup_figures", "record_callback"],
+    "cases": ["CASE_ACTIONS", "CaseAction", "CaseView", "act", "act_and_view", "allowed_case_actions", "case_view",
+              "decide_extension", "pending_extensions", "reopen_reason", "reveal_contact"],
+    "closing": ["CLOSED_UNRATED", "close_refusal"],
+    "deadlines": ["LEVEL_LABELS", "SweepReport", "escalated_queue", "reminded_ids", "sweep"],
+    "export": ["EXPORT_COLUMNS", "ExportFilter", "export_rows"],
+    "feedback": ["StanceLimits", "check_rate", "check_reopen", "check_support", "is_supporter_token",
+                 "issue_supporter_token", "supporter_key"],
+    "moderation": ["REVIEW_LISTS", "FindingView", "ReviewDecision", "ReviewItem", "check_review", "review_item",
+                   "review_queue"],
+    "oversight": ["Instruction", "do_supervise", "do_urge", "oversight_marks"],
+    "publish": ["PublicMessage", "public_author", "public_message"],
+    "schemas": ["AcceptRequest", "AssignRequest", "CaseRequest", "CaseResult", "CategoryRequest", "CloseRequest",
+                "DispatchRequest", "ExtensionDecided", "ExtensionDecision", "ExtensionRequest", "PendingExtension",
+                "PublishRequest", "RejectRequest", "ReplyRequest", "TransferRequest"],
+    "staffing": ["UNSTAFFED_MARK", "offices_without_staff", "reopen_handler"],
+    "stats": ["PERIODS", "MessageStats", "Share", "StatsFilters", "message_stats"],
+}  # fmt: skip
+
+if not TYPE_CHECKING:  # mypy reads the imports above and still flags a name this package does not export
+    __getattr__, __dir__, _ = lazy_loader.attach(__name__, submod_attrs=_LAZY)

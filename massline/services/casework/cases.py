@@ -281,3 +281,9 @@ def act_and_view(
     if can_read(session, user, message):
         return result, case_view(session, user, message_id)
     return result, CaseView(message, [], [], [], [], readable=False)
+
+
+# The approval and oversight actions and the 回访 one register in CASE_ACTIONS too, after the ones above,
+# whichever name of the package is used first (they need ``case_action``, defined above).
+from massline.services.casework import approval_actions as _approval_actions  # noqa: E402, F401, I001
+from massline.services.casework import callbacks as _callbacks  # noqa: E402, F401, I001

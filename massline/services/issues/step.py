@@ -1,6 +1,6 @@
 """Issues in the platform: the ``issues`` pipeline step, figures, description, heat, recurrence.
 
-The step (contributed by :func:`issue_steps`, the ``register_pipeline_steps``
+The step (contributed by ``plugin.issue_steps``, the ``register_pipeline_steps``
 hook of this domain, registered at start-up after the built-in steps of
 ``services.pipeline``, so it runs after ``duplicates``) puts each analysed message into an
 issue — the issue of an earlier near-duplicate, the most similar issue of a
@@ -31,7 +31,6 @@ from sqlalchemy.orm import Session
 
 from massline.analysis.issues import HeatMessage, HeatParams, HeatResult, IssueDoc, describe_issue, heat_index
 from massline.analysis.places import Language
-from massline.hookspecs import hookimpl
 from massline.models import Issue, IssueCluster, IssueEvent, Message, MessageAnalysis, User, utcnow
 from massline.services import alerts
 from massline.services.issues.figures import Figures, issue_figures, person
@@ -43,7 +42,7 @@ from massline.services.issues.index import (
     save_counts,
 )
 from massline.services.issues.places import stored_vocabulary
-from massline.services.pipeline import AnalysisContext, Item, Step, StepResult
+from massline.services.pipeline import AnalysisContext, Item, StepResult
 
 ISSUE_EVENT_LABELS = {
     "created": "形成问题",
@@ -214,7 +213,8 @@ def _batch_index(ctx: AnalysisContext, session: Session) -> StoredIssueIndex:
     return index
 
 
-def _finish(ctx: AnalysisContext, session: Session, items: list[Item]) -> None:
+def finish_issues(ctx: AnalysisContext, session: Session, items: list[Item]) -> None:
+    """Refresh every issue the batch touched (the step's ``finish``: figures, heat, description, alerts)."""
     ids = [i for i in session.scalars(select(Message.issue_id).where(Message.id.in_([it.id for it in items]))) if i]
     dirty = session.scalars(select(Issue.id).where(Issue.id.in_(ids), Issue.dirty.is_(True))).all()
     index = _batch_index(ctx, session)
@@ -237,14 +237,9 @@ def issue_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult
     return StepResult(evidence=evidence)
 
 
-def _prepare(ctx: AnalysisContext, items: list[Item]) -> None:
+def prepare_issues(ctx: AnalysisContext, items: list[Item]) -> None:
+    """Mark the batch's messages as this step's (its ``prepare``)."""
     ctx.batch["issues"] = dict.fromkeys(item.id for item in items)
-
-
-@hookimpl(specname="register_pipeline_steps")
-def issue_steps() -> list[Step]:
-    """The ``issues`` step (needs ``duplicates``' results: register this plugin after the pipeline's)."""
-    return [Step("issues", "issues-v1", issue_step, prepare=_prepare, finish=_finish)]
 
 
 # ---- figures, heat, description ------------------------------------------------------------------

@@ -22,7 +22,6 @@ from massline.models import Category, Issue, Message, Region, User
 from massline.services.access import issue_scope, public_issue_condition
 from massline.services.casework import MAX_PAGE, Page
 from massline.services.errors import NotFound, ValidationFailed
-from massline.services.issues.public import public_description, public_figures
 from massline.services.subtree import in_category, in_region
 
 MAX_LIST = 200
@@ -103,6 +102,8 @@ def summary_view(issue: Issue) -> IssueSummaryView:
 def public_views(session: Session, issues: list[Issue]) -> list[IssueSummaryView]:
     """List rows of public ``issues`` as the public sees them: description and figures of the public
     members only (``public``), texts redacted; region, category, status and owner as stored."""
+    from massline.services.issues.public import public_description, public_figures  # numpy: only public lists
+
     figures = public_figures(session, issues)
     out = []
     for issue in issues:

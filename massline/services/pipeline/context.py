@@ -1,11 +1,12 @@
-"""What a pipeline step sees and returns: the step-facing types, and the analysis context.
+"""What a pipeline step sees: the analysis context.
 
-A *step* (:class:`Step`) has a name, a version and a function computing its
-part of the analysis for one message (``run(ctx, session, item) ->
-StepResult``); optional ``prepare`` and ``finish`` hooks work on a whole
-batch. Steps reach the pipeline through the ``register_pipeline_steps`` hook
-(``massline.hookspecs``): the built-in ones (``steps.py``, and the issues
-step of ``services.issues``) the same way as a deployment's own.
+A *step* (:class:`~massline.services.pipeline.stepdef.Step`, in ``stepdef``)
+has a name, a version and a function computing its part of the analysis for
+one message (``run(ctx, session, item) -> StepResult``); optional ``prepare``
+and ``finish`` hooks work on a whole batch. Steps reach the pipeline through
+the ``register_pipeline_steps`` hook (``massline.hookspecs``): the built-in
+ones (``plugin.py``, and the issues step of ``services.issues``) the same way
+as a deployment's own.
 
 :func:`analysis_context` builds the :class:`AnalysisContext` of a run: the
 gazetteer of the current configuration and the current category model.
@@ -15,9 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -61,75 +60,6 @@ class AnalysisContext:
     alert_params: AlertParams = field(default_factory=AlertParams)
     message_model: MessageModel | None = None  # kind, urgency, feeling; None: the word rules decide
     place_tagger: PlaceTagger | None = None  # the place model; None: the gazetteer alone
-
-
-@dataclass(frozen=True)
-class Item:
-    """The part of a message the steps read."""
-
-    id: int
-    title: str
-    body: str
-    created_at: datetime
-
-    @property
-    def text(self) -> str:
-        """Title and body, as analysed (evidence offsets refer to this text)."""
-        return f"{self.title}\n{self.body}"
-
-
-@dataclass
-class StepResult:
-    """A step's output: values for typed ``MessageAnalysis`` columns and JSON evidence."""
-
-    values: dict[str, Any] = field(default_factory=dict)
-    evidence: Any = None
-    skipped: str | None = None
-
-
-StepFn = Callable[[AnalysisContext, Session, Item], StepResult]
-ComputeFn = Callable[[AnalysisContext, Item], StepResult]
-PrepareFn = Callable[[AnalysisContext, list[Item]], None]
-FinishFn = Callable[[AnalysisContext, Session, list[Item]], None]
-
-
-@dataclass(frozen=True)
-class Step:
-    """A pipeline step: computes its part of the analysis for each message whose stored version differs.
-
-    A step gives either ``compute(ctx, item)`` — a pure function of the text,
-    called *before* the write transaction, so that no writer waits for it — or
-    ``run(ctx, session, item)``, called inside the write transaction when the
-    step needs the database. In ``run`` the session does not flush by itself:
-    it shows the database as it was before the batch plus what the step wrote
-    through Core statements; what earlier messages of the batch produced is in
-    ``ctx.state`` (per transaction) if the step keeps it there.
-
-    ``version`` is a string, or a function of the context (the classifier's
-    model version). Bump it when the step's results change: the next run
-    recomputes that step, and only that step, for every message.
-    ``prepare(ctx, items)`` may precompute a batch into ``ctx.batch[name]``
-    (before the write transaction too); ``finish(ctx, session, items)`` runs
-    once after the batch (in the write transaction, after a flush) with the
-    items the step ran on, e.g. to refresh aggregates once. ``values`` of its
-    results must be columns of ``MessageAnalysis``; the evidence is stored as
-    JSON under the step's name.
-    """
-
-    name: str
-    version: str | Callable[[AnalysisContext], str]
-    run: StepFn | None = None
-    prepare: PrepareFn | None = None
-    finish: FinishFn | None = None
-    compute: ComputeFn | None = None
-
-    def __post_init__(self) -> None:
-        if (self.run is None) == (self.compute is None):
-            raise ValueError(f"step {self.name!r}: give either run (needs the database) or compute (pure)")
-
-    def current_version(self, ctx: AnalysisContext) -> str:
-        """The version results computed now would carry."""
-        return self.version(ctx) if callable(self.version) else self.version
 
 
 # ---- context -----------------------------------------------------------------

@@ -14,8 +14,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from massline.models import Message, MessageAnalysis
-from massline.services.pipeline.context import AnalysisContext, Step
+from massline.services.pipeline.context import AnalysisContext
 from massline.services.pipeline.runner import pipeline_version
+from massline.services.pipeline.stepdef import Step
 from massline.services.search import pending_count
 
 

@@ -26,28 +26,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from massline.models import Message, MessageAnalysis, utcnow
-from massline.services.pipeline.context import AnalysisContext, Item, Step, StepResult
+from massline.services.pipeline.context import AnalysisContext
 from massline.services.pipeline.dispatch import route_queued
+from massline.services.pipeline.stepdef import Item, Step, StepResult
 
 log = logging.getLogger(__name__)
-
-
-def ordered_steps(groups: Iterable[Iterable[Step]]) -> list[Step]:
-    """The steps of ``groups`` (one list per plugin, in registration order) in the order they run.
-
-    A step whose name was already given replaces the earlier one in place (a
-    new version of a built-in step keeps its position); others are appended.
-    """
-    out: list[Step] = []
-    for group in groups:
-        for step in group:
-            for i, existing in enumerate(out):
-                if existing.name == step.name:
-                    out[i] = step
-                    break
-            else:
-                out.append(step)
-    return out
 
 
 def pipeline_version(ctx: AnalysisContext, steps: Sequence[Step]) -> str:

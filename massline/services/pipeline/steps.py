@@ -1,7 +1,5 @@
-"""The built-in analysis steps, in the order they run: a plugin like any other.
+"""The built-in analysis steps' functions (the steps themselves: ``plugin.py``, in the order they run).
 
-:func:`builtin_steps` implements the ``register_pipeline_steps`` hook; the
-platform registers this plugin explicitly at start-up (``massline.plugins``).
 Each step wraps a pure ``massline.analysis`` function and turns its answer into
 typed columns of ``MessageAnalysis`` plus the evidence an official is shown.
 Bump a step's version when its results change; the next run recomputes that
@@ -18,18 +16,9 @@ from sqlalchemy import and_, delete, insert, or_, select
 from sqlalchemy.orm import Session
 
 from massline.analysis.classify import text_of
-from massline.hookspecs import hookimpl
 from massline.models import Message, MessageAnalysis, MessageBandKey
-from massline.services.pipeline.context import AnalysisContext, Item, Step, StepResult
-from massline.services.pipeline.understand import (
-    kind_step,
-    kind_version,
-    sentiment_step,
-    sentiment_version,
-    understand_batch,
-    urgency_step,
-    urgency_version,
-)
+from massline.services.pipeline.context import AnalysisContext
+from massline.services.pipeline.stepdef import Item, StepResult
 
 MAX_DUPLICATE_CANDIDATES = 50
 
@@ -37,12 +26,14 @@ MAX_DUPLICATE_CANDIDATES = 50
 # ---- classify -------------------------------------------------------------------
 
 
-def _classify_version(ctx: AnalysisContext) -> str:
+def classify_version(ctx: AnalysisContext) -> str:
+    """The classify step's version: the model's, and the review threshold."""
     # the threshold decides ``needs_review``: changing it re-runs the step
     return f"{ctx.classifier.model_version()}@{ctx.threshold:g}" if ctx.classifier is not None else "none"
 
 
-def _classify_batch(ctx: AnalysisContext, items: list[Item]) -> None:
+def classify_batch(ctx: AnalysisContext, items: list[Item]) -> None:
+    """Classify a batch of messages at once (``prepare`` of the classify step)."""
     if ctx.classifier is None:
         return
     predictions = ctx.classifier.predict_with_confidence([text_of(i.title, i.body) for i in items])
@@ -77,7 +68,7 @@ def classify_step(ctx: AnalysisContext, item: Item) -> StepResult:
 # ---- place ----------------------------------------------------------------------
 
 
-def _place_version(ctx: AnalysisContext) -> str:
+def place_version(ctx: AnalysisContext) -> str:
     return "places-v2-crf" if ctx.place_tagger is not None else "places-v1"
 
 
@@ -126,11 +117,12 @@ def band_keys(ctx: AnalysisContext, signature: np.ndarray) -> list[str]:
     return out
 
 
-def _duplicates_version(ctx: AnalysisContext) -> str:
+def duplicates_version(ctx: AnalysisContext) -> str:
+    """The duplicates step's version: the hashing and the similarity threshold."""
     return f"minhash-v1-{ctx.hasher.num_perm}x{ctx.hasher.shingle}-{ctx.lsh.threshold}"
 
 
-def _duplicates_prepare(ctx: AnalysisContext, items: list[Item]) -> None:
+def duplicates_prepare(ctx: AnalysisContext, items: list[Item]) -> None:
     """Signatures and band keys of the batch (pure: computed before the write transaction)."""
     out: dict[int, tuple[np.ndarray, list[str]]] = {}
     for item in items:
@@ -179,7 +171,7 @@ def duplicates_step(ctx: AnalysisContext, session: Session, item: Item) -> StepR
     """
     found = ctx.batch.get("duplicates", {}).get(item.id)
     if found is None:
-        _duplicates_prepare(ctx, [item])
+        duplicates_prepare(ctx, [item])
         found = ctx.batch["duplicates"][item.id]
     signature, keys = found
     batch: dict[int, tuple[set[str], Candidate]] = ctx.state.setdefault("duplicates", {})
@@ -207,16 +199,3 @@ def duplicates_step(ctx: AnalysisContext, session: Session, item: Item) -> StepR
     matches.sort(key=lambda m: -m[1])
     shown = [{"id": mid, "similarity": sim} for mid, sim in matches[:10]]
     return StepResult(values=values, evidence={"matches": shown, "of": root})
-
-
-@hookimpl(specname="register_pipeline_steps")
-def builtin_steps() -> list[Step]:
-    """The built-in steps: classify, kind, urgency, sentiment, place, duplicates (in this order)."""
-    return [
-        Step("classify", _classify_version, compute=classify_step, prepare=_classify_batch),
-        Step("kind", kind_version, compute=kind_step, prepare=understand_batch),
-        Step("urgency", urgency_version, compute=urgency_step, prepare=understand_batch),
-        Step("sentiment", sentiment_version, compute=sentiment_step, prepare=understand_batch),
-        Step("place", _place_version, compute=place_step),
-        Step("duplicates", _duplicates_version, duplicates_step, prepare=_duplicates_prepare),
-    ]

@@ -16,7 +16,8 @@ from __future__ import annotations
 from typing import Any
 
 from massline.analysis.classify import Decision, as_dict, assess_urgency, guess_kind, sentiment_intensity
-from massline.services.pipeline.context import AnalysisContext, Item, StepResult
+from massline.services.pipeline.context import AnalysisContext
+from massline.services.pipeline.stepdef import Item, StepResult
 
 LEVEL_OF_URGENCY = {"紧急": "urgent", "较急": "elevated", "一般": "normal"}
 LEVEL_OF_FEELING = {"愤怒": "angry", "不满": "upset", "平和": "calm"}
