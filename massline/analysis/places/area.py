@@ -1,9 +1,9 @@
 """The administrative area (行政区) a message's place or problem is in.
 
 Candidates are the administrative units written in the text
-(:func:`~massline.analysis.places.regions.regions_in`: ``长乐县``, ``A3区``)
+(:func:`~massline.analysis.places.regions.regions_in`: ``长乐县``, ``岳麓区``)
 and the towns and sub-districts (``含浦街道``, ``黄花镇``) of its named places;
-a unit right after a comparison word (``隔壁B县都有``) is dropped.  The most
+a unit right after a comparison word (``隔壁浏阳市都有``) is dropped.  The most
 specific level wins (town > district/county > city > province); among equals
 the one in the title, then the one nearest before the place.  With the
 deployment's :class:`~massline.analysis.places.Gazetteer`, a region it
