@@ -1,6 +1,7 @@
 """The category classifier in the platform: the model file, loading it,
 retraining it from the deployment's history, and the held-out check before
-a retrained model replaces the one in use, and the model's status for the
+a retrained model replaces the one in use (model files loaded once per process and file
+version: ``load_cached``), and the model's status for the
 admin page (in use? enough labelled messages to train one?); and the kind,
 urgency and feeling model shipped with the package (``understanding``).
 """
@@ -9,6 +10,7 @@ from massline.services.classifier.model import (
     ModelUnavailable,
     RetrainReport,
     TrainingSet,
+    load_cached,
     load_classifier,
     model_in_use,
     retrain,
@@ -23,6 +25,7 @@ __all__ = [
     "ModelUnavailable",
     "RetrainReport",
     "TrainingSet",
+    "load_cached",
     "load_classifier",
     "load_message_model",
     "model_in_use",

@@ -21,9 +21,10 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
@@ -42,9 +43,10 @@ MIN_TOTAL = 20
 MIN_PER_CLASS = 5
 _FLOOR_PER_CLASS = 3  # the calibration uses 3 folds: fewer examples per class cannot train
 
-_MAX_CACHED = 2
-_cache: dict[str, tuple[tuple[int, int], CategoryClassifier]] = {}
+_MAX_CACHED = 6  # model files kept loaded per process (category, kind/urgency/feeling, place; old versions go)
+_cache: dict[tuple[str, Hashable], tuple[tuple[int, int], Any]] = {}
 _cache_lock = threading.Lock()
+T = TypeVar("T")
 
 
 class ModelUnavailable(Exception):
@@ -59,19 +61,26 @@ def load_classifier(path: Path) -> CategoryClassifier | None:
     from massline.analysis.classify import CategoryClassifier, ModelFormatError
 
     try:
+        return load_cached(path, CategoryClassifier.load)
+    except (ModelFormatError, OSError) as exc:
+        raise ModelUnavailable(str(exc)) from exc
+
+
+def load_cached(path: Path, load: Callable[[Path], T], variant: Hashable = None) -> T | None:
+    """``load(path)``, once per process for each version of the file (its modification time and size)
+    and ``variant`` (e.g. the language a place model reads); None when the file does not exist.
+    What ``load`` raises is raised, and nothing is cached then.
+    """
+    try:
         stat = path.stat()
     except FileNotFoundError:
         return None
-    key = str(path.resolve())
-    stamp = (stat.st_mtime_ns, stat.st_size)
+    key, stamp = (str(path.resolve()), variant), (stat.st_mtime_ns, stat.st_size)
     with _cache_lock:
         cached = _cache.get(key)
         if cached is not None and cached[0] == stamp:
-            return cached[1]
-        try:
-            model = CategoryClassifier.load(path)
-        except (ModelFormatError, OSError) as exc:
-            raise ModelUnavailable(str(exc)) from exc
+            return cast(T, cached[1])
+        model = load(path)
         _cache.pop(key, None)
         while len(_cache) >= _MAX_CACHED:
             _cache.pop(next(iter(_cache)))

@@ -9,21 +9,17 @@ only when the file changes. Without a file the pipeline's word rules decide.
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import massline
-from massline.services.classifier.model import ModelUnavailable
+from massline.services.classifier.model import ModelUnavailable, load_cached
 
 if TYPE_CHECKING:
     from massline.analysis.classify import MessageModel  # scikit-learn: loaded with the model file
 
 #: The model file shipped with the package.
 SHIPPED_MODEL = Path(massline.__file__).resolve().parent / "data" / "models" / "understanding.joblib"
-
-_cache: dict[str, tuple[tuple[int, int], MessageModel]] = {}
-_lock = threading.Lock()
 
 
 def load_message_model(path: Path | None = None) -> MessageModel | None:
@@ -35,17 +31,6 @@ def load_message_model(path: Path | None = None) -> MessageModel | None:
 
     path = path or SHIPPED_MODEL
     try:
-        stat = path.stat()
-    except FileNotFoundError:
-        return None
-    key, stamp = str(path.resolve()), (stat.st_mtime_ns, stat.st_size)
-    with _lock:
-        cached = _cache.get(key)
-        if cached is not None and cached[0] == stamp:
-            return cached[1]
-        try:
-            model = MessageModel.load(path)
-        except (ModelFormatError, OSError) as exc:
-            raise ModelUnavailable(str(exc)) from exc
-        _cache[key] = (stamp, model)
-        return model
+        return load_cached(path, MessageModel.load)
+    except (ModelFormatError, OSError) as exc:
+        raise ModelUnavailable(str(exc)) from exc
