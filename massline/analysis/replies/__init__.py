@@ -1,3 +1,31 @@
-"""Understanding replies (reserved): splitting demands, scoring a reply's
-relevance, completeness and interpretability.
+"""Understanding replies: splitting a message into its demands (诉求), matching a
+reply's sentences to them, and reviewing a reply on relevance, completeness,
+interpretability, timeliness, specificity and plain language (``review_reply``).
+Pure functions: no database, no settings.
 """
+
+from massline.analysis.replies.demands import split_demands, split_reply
+from massline.analysis.replies.review import match_demands, review_reply
+from massline.analysis.replies.types import (
+    CRITERIA,
+    DEMAND_KINDS,
+    CaseText,
+    Criterion,
+    Demand,
+    DemandMatch,
+    Review,
+)
+
+__all__ = [
+    "CRITERIA",
+    "DEMAND_KINDS",
+    "CaseText",
+    "Criterion",
+    "Demand",
+    "DemandMatch",
+    "Review",
+    "match_demands",
+    "review_reply",
+    "split_demands",
+    "split_reply",
+]
