@@ -8,14 +8,13 @@ Everything is extractive, so it can be traced to the citizens' words:
   longest name most titles share is used instead (``温斯顿英语``,
   ``万润滨江天著``: names without a place suffix); failing that, the
   region and the group of people who wrote (``长沙市 受害人``);
-* **problem**: the title of the most central message (highest cosine with the
-  centroid) with place names, administrative units and leading formulas
-  (``投诉``, ``关于``, ``请问``...) removed; among the five most central, a
-  title whose place is only at the front is preferred (cutting a name out of
-  the middle leaves ``至赣州高铁对影响太大了``);
+* **problem**: among the 30 most central titles with place names, administrative units
+  and leading formulas (``投诉``, ``关于``, ``请问``...) removed, the one the others agree
+  with most (``summary.consensus_problem``), never a fragment when a whole one exists
+  (cutting a name out of the middle leaves ``至赣州高铁对影响太大了``);
 * **title**: ``place + " " + problem``;
-* **summary**: the one or two body sentences that carry most of the
-  centroid's weight (10–120 characters);
+* **summary**: since when, how many people, where, what, and what they ask for
+  (``summary.compose_summary``), in full-width punctuation;
 * **keywords**: the centroid's heaviest words (concept tags and sub-words
   dropped);
 * **representatives**: members ordered by centrality + 0.1·log(1 + 点赞数).
@@ -33,8 +32,9 @@ from datetime import datetime
 from massline.analysis.classify import sentiment_intensity
 from massline.analysis.issues.concentrate import Cluster, DocFeatures, IssueDoc
 from massline.analysis.issues.features import PROBLEM_STOPWORDS, strip_places
+from massline.analysis.issues.summary import compose_summary, consensus_problem, is_fragment, shared_request
 from massline.analysis.places import CJK, Language, regions_of, tag_words
-from massline.analysis.text import normalize, split_sentences
+from massline.analysis.text import normalize
 
 __all__ = ["IssueSummary", "describe_issue", "without_names"]
 
@@ -42,6 +42,7 @@ _LEADING = re.compile(
     r"^(?:[，,、：:；\s]|关于|投诉|反映|反应|举报|咨询|请问|请求|建议|恳请|强烈要求|再次|希望|我要|请|对|的|在|位于)+"
 )
 _TRAILING = re.compile(r"(?:的问题|问题|的投诉|一事|事宜|[。！？!?，,：:；\s])+$")
+_CANDIDATES = 30  # central titles considered for the problem, and members read for the request
 _SUBJECT_TITLES = 200  # titles read for a shared subject (the most central first)
 _NAME_RUN = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{3,}")
 _NAME_TAGS = frozenset({"nr", "nrt", "nrfg", "ns", "nt", "nz"})
@@ -126,31 +127,29 @@ def describe_issue(
     names = [m.name for f in features for m in f.places] + [m.key for f in features for m in f.places]
     keywords = _keywords(cluster)
     place, subject = _place(cluster, docs, language)
-    problem = ""
-    by_centrality = sorted(range(len(docs)), key=lambda i: -central[i])
-    for i in by_centrality[:5]:  # a central title read whole once the place is cut off the front
+    by_centrality = sorted(range(len(docs)), key=lambda i: -central[i])[:_CANDIDATES]
+    candidates: list[str] = []
+    for i in by_centrality:  # a title whose place sits mid-sentence keeps it: 漓楚路和小塘路交汇处无高杆灯
         stripped = _strip(docs[i].title, names, language)
-        if len(stripped) >= 6 and stripped in normalize(docs[i].title):
-            problem = stripped
-            break
-    for i in by_centrality if not problem else ():
-        problem = _strip(docs[i].title, names, language)
-        if len(problem) >= 6:
-            break
+        whole = stripped in normalize(docs[i].title) and not is_fragment(stripped)  # not 地铁1号线南延至
+        candidates.append(stripped if whole else _strip(docs[i].title, (), language))
+    problem = consensus_problem(candidates)
     if len(problem) < 4:
         problem = "、".join(keywords[:3])
     times = [d.time for d in docs if d.time is not None]
+    people = len({d.author for d in docs if d.author}) or len(docs)
+    request = shared_request([docs[i].title + "\n" + docs[i].body for i in by_centrality])
     return IssueSummary(
         cluster_id=cluster.id,
-        title=_title(place, subject, problem),
+        title=_title(place, subject, problem, " "),
         place=place,
         problem=problem,
-        summary=_summary(cluster, [docs[i] for i in order[:5]]),
+        summary=_summary(place, subject, problem, min(times) if times else None, people, request),
         keywords=keywords,
         first=min(times) if times else None,
         last=max(times) if times else None,
         messages=len(docs),
-        people=len({d.author for d in docs if d.author}) or len(docs),
+        people=people,
         support=sum(d.support for d in docs),
         opposition=sum(d.opposition for d in docs),
         sentiment=round(sum(sentiment_intensity(d.title + "\n" + d.body).score for d in docs) / max(1, len(docs)), 3),
@@ -159,11 +158,19 @@ def describe_issue(
     )
 
 
-def _title(place: str, subject: str, problem: str) -> str:
-    """``place + problem``; a problem that already names the subject gets only the region in front."""
+def _title(place: str, subject: str, problem: str, sep: str) -> str:
+    """``place + sep + problem``; a problem that already names the subject gets only the region in front."""
     if subject and subject in problem:
         return f"{place.replace(subject, '')}{problem}"
-    return f"{place} {problem}".strip()
+    return f"{place}{sep}{problem}".strip()
+
+
+def _summary(place: str, subject: str, problem: str, first: datetime | None, people: int, request: str) -> str:
+    """The reader's sentence; an issue of a group (``A市职工``) has the group speak."""
+    group = next((g for g in _GROUPS if not subject and place.endswith(g)), "")
+    if group:
+        return compose_summary(problem, first, people, request, place)
+    return compose_summary(_title(place, subject, problem, ""), first, people, request)
 
 
 def _keywords(cluster: Cluster, n: int = 6) -> list[str]:
@@ -246,27 +253,6 @@ def shared_subject(
 def _boundary_word(word: str, tag: str) -> bool:
     """Whether ``word`` may begin or end a name (not 的, 投诉, 恶意, 拖欠...)."""
     return not (tag[:1] in _FUNCTION_TAGS or word in _NOT_SUBJECT or word in PROBLEM_STOPWORDS)
-
-
-def _summary(cluster: Cluster, docs: Sequence[IssueDoc]) -> str:
-    weights = cluster.centroid
-    scored: list[tuple[float, str]] = []
-    for d in docs:
-        for sentence in split_sentences(normalize(d.body)):
-            if not 10 <= len(sentence) <= 120:
-                continue
-            score = sum(w for t, w in weights.items() if not t.startswith("#") and t in sentence)
-            scored.append((score / math.sqrt(len(sentence)), sentence))
-    scored.sort(key=lambda ss: -ss[0])
-    out: list[str] = []
-    for _, sentence in scored:
-        if sentence not in out and sum(len(s) for s in out) + len(sentence) <= 160:
-            out.append(sentence)
-        if len(out) == 2:
-            break
-    if not out and docs:
-        return normalize(docs[0].title)
-    return "".join(out)
 
 
 _PERSON_TAGS = ("nr",)  # nr, nrt, nrfg: person names (nrt: transliterated)

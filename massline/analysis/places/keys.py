@@ -33,6 +33,7 @@ from massline.analysis.places.words import (
     BUSINESS_WORDS,
     CODE_TAIL,
     COMPANY_TAIL,
+    DEVELOPER_BRANDS,
     GENERIC_INSTITUTION,
     GENERIC_SITE,
     LINE_RE,
@@ -40,11 +41,15 @@ from massline.analysis.places.words import (
     NOT_NAMES,
     NOT_ROADS,
     PARK_RE,
+    PROJECT_NAME_STOPS,
     ROAD_TAIL_RE,
     TOWN_TAIL_RE,
     TRADE_ONLY,
     VILLAGE_WORD_TAILS,
 )
+
+CJK_WORD = re.compile("[\u4e00-\u9fff]+")
+_NOT_PROJECT_TAGS = ("v", "d", "p", "c", "u", "r", "m", "b", "x")
 
 __all__ = ["KIND_PRIORITY", "PlaceMention", "compatible", "company_key", "extract_places", "place_key"]
 
@@ -179,7 +184,7 @@ def _suffix_name(
 
 def _mention(name: str, start: int, kind: str, suffix: str, language: Language) -> PlaceMention:
     """The mention of a suffix name, with its key and final kind (route, park, compound of a 社区)."""
-    head = name[: -len(suffix)]
+    head = name[: -len(suffix)] if suffix else name
     if kind == "road" and head[-1:].isdigit():
         kind = "route"  # 809路 is a bus route
     key = place_key(name, language)
@@ -190,6 +195,20 @@ def _mention(name: str, start: int, kind: str, suffix: str, language: Language) 
     elif suffix in language.organisation_suffixes:
         key = company_key(key)
     return PlaceMention(name, key, kind, start)
+
+
+def _brand_project(text: str, end: int) -> str:
+    """The project name written right after a developer's brand ending at ``end``
+    (``碧桂园南城首府二期`` → ``南城首府``), or ``""``: nouns and names, at most six characters,
+    up to a verb, a function word or a word that ends a project's name (二期, 业主, 精装...)."""
+    project = ""
+    for word, tag in tag_words(text[end : end + 8]):
+        if word in PROJECT_NAME_STOPS or not CJK_WORD.fullmatch(word) or tag.startswith(_NOT_PROJECT_TAGS):
+            break
+        if len(project) + len(word) > 6:
+            break
+        project += word
+    return project if len(project) >= 2 else ""
 
 
 def _overlaps(found: list[PlaceMention], start: int) -> bool:
@@ -227,6 +246,10 @@ def extract_places(text: str, sections: bool = False, language: Language | None 
         if named is None:
             continue
         name, start, kind, suffix = named
+        brand = next((b for b in DEVELOPER_BRANDS if kind == "compound" and name.endswith(b)), "")
+        project = _brand_project(text, match.end()) if brand else ""
+        if project:  # 碧桂园南城首府: the project is the place; the brand alone would join every project of it
+            name, suffix = name + project, ""
         while found and found[-1].start >= start:  # a longer name containing the previous one replaces it
             found.pop()  # 伊景园 → 伊景园滨河苑
         found.append(_mention(name, start, kind, suffix, language))

@@ -103,3 +103,14 @@ GENERIC_INSTITUTION = re.compile(
     r"(?:第?[一二三四五六七八九十]+|第\d+|人民|中心|中医|中西医结合|妇幼保健|妇幼|实验|附属|职业|技工|民办|公办|普通|"
     r"重点|育才|(?:省|市|县|区)级|县|区)+"
 )
+
+# Developers' brands whose own name reads as a compound (碧桂园 ends in 园): followed by a project
+# name (碧桂园南城首府), the place is the project, not the brand that several projects share.
+DEVELOPER_BRANDS = frozenset(
+    "碧桂园 奥园 华侨城 绿城 阳光城 恒大 万科 保利 融创 绿地 中海 华润 龙湖 富力 荣盛 万达 金地 世茂 "
+    "旭辉 中梁 融信 雅居乐 远洋 金科 蓝光 泰禾 佳兆业 宝龙 龙光 建发 首开 越秀 中铁 中建".split()
+)
+# Words that end a project name written after a brand (碧桂园南城首府二期房子 → 南城首府).
+PROJECT_NAME_STOPS = frozenset(
+    "一期 二期 三期 四期 五期 项目 楼盘 业主 开发商 物业 房子 房屋 住房 精装 交房 售楼部 小区 维权 质量".split()
+)

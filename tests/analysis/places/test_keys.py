@@ -10,7 +10,7 @@ import pytest
 
 from massline.analysis.issues.concentrate import IssueClusterer, IssueDoc
 from massline.analysis.issues.describe import describe_issue
-from massline.analysis.places.keys import extract_places
+from massline.analysis.places.keys import compatible, extract_places
 from massline.analysis.places.regions import regions_of
 from tests.analysis.issues.fixtures import CONTEST
 
@@ -123,3 +123,12 @@ def test_demo_company_and_construction_site_are_one_issue_each(demo) -> None:  #
     assert len({int(labels[i]) for i in night}) == 1  # 滨江路工地 and 滨江路商业综合体工地
     keys = {f.place.key for f in clusterer.features_ if f.place is not None}
     assert not keys & {"物流公司", "商业综合体", "住宅", "晚上十点以后"}
+
+
+def test_a_developers_brand_followed_by_a_project_is_the_project() -> None:
+    """碧桂园南城首府 and 碧桂园星城首府 are two projects in two counties, not one place 碧桂园."""
+    south = extract_places("投诉A5区碧桂园南城首府二期房子漏水")
+    star = extract_places("A7县碧桂园星城首府精装变惊装")
+    assert [m.name for m in south] == ["A5区碧桂园南城首府"] and [m.name for m in star] == ["A7县碧桂园星城首府"]
+    assert not compatible(south[0].key, star[0].key)
+    assert [m.key for m in extract_places("投诉碧桂园开发商不按合同交房")] == ["碧桂园"]  # the brand alone stays
