@@ -3,7 +3,9 @@
 A message joins
 
 1. the cluster of a near-duplicate earlier message (MinHash/LSH, Jaccard ≥
-   ``dedup_threshold``) unless that cluster is about another place; otherwise
+   ``dedup_threshold``) unless that cluster is about another place — the same text
+   (≥ ``same_text_threshold``) or the same author's near-duplicate joins whatever
+   the place keys say, so identical messages never end in different issues; otherwise
 2. the most similar cluster whose place is *compatible* (equal, one contains
    the other: ``魅力之城``/``万科魅力之城``, or a learnt alias:
    ``广铁集团`` → ``伊景园滨河苑``) when the cosine of its vector with the
@@ -81,6 +83,7 @@ class IssueIndex:
         self._postings: dict[tuple[str, str], list[int]] = {}
         self._hasher = MinHasher(num_perm=self.params.num_perm, seed=self.params.seed)
         self._lsh = LshIndex(num_perm=self.params.num_perm, threshold=self.params.dedup_threshold)
+        self._authors: dict[Hashable, str] = {}  # of the messages in the near-duplicate index
         self._next_id = 0
         self.frozen_df = False
 
@@ -178,13 +181,17 @@ class IssueIndex:
         target: int | None = None
         if p.dedup:
             sig = self._hasher.signature(doc.title + "\n" + doc.body[: p.body_chars])
-            for other, _ in self._lsh.query(sig):
+            for other, similarity in self._lsh.query(sig):
                 if other in self.assignment:
                     cid = self.find(self.assignment[other])
-                    if not place or not self.clusters[cid].place or self.fits(self.clusters[cid], place):
-                        target = cid  # a repost; the same text about another compound stays apart
+                    same_author = bool(doc.author) and self._authors.get(other) == doc.author
+                    same = same_author or similarity >= p.same_text_threshold
+                    if same or not place or not self.clusters[cid].place or self.fits(self.clusters[cid], place):
+                        target = cid  # a repost; a like text about another compound stays apart
                         break
             self._lsh.add(doc.key, sig)
+            if doc.author:
+                self._authors[doc.key] = doc.author
         if target is None and vector:
             best, best_sim = None, 0.0
             head = self._rare_head(vector)
@@ -324,6 +331,7 @@ class IssueIndex:
     def release_duplicates(self) -> None:
         """Forget the MinHash buckets of the messages added so far (memory); later ones are not compared to them."""
         self._lsh = LshIndex(num_perm=self.params.num_perm, threshold=self.params.dedup_threshold)
+        self._authors = {}
 
     def merge_similar(self, threshold: float) -> int:
         """Merge compatible clusters whose centroids are ``threshold``-similar; return merges.

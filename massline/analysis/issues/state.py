@@ -29,6 +29,9 @@ class ConcentrateParams:
     max_scan: int = 64  #: a block larger than this is searched through term postings
     dedup: bool = True  #: near-duplicate reposts always join
     dedup_threshold: float = 0.8
+    #: a near-duplicate this similar is the same text (a repost, a typo fixed): it joins even when its
+    #: place key differs (聚利人/利聚人); so does a near-duplicate by the same author
+    same_text_threshold: float = 0.95
     num_perm: int = 64
     seed: int = 20200101
 

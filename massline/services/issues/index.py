@@ -317,18 +317,19 @@ class StoredIssueIndex(IssueIndex):
         self.known[doc.key] = features
         return features
 
-    def assign(self, doc: IssueDoc, duplicate_of_issue: int | None = None) -> Assignment:
+    def assign(self, doc: IssueDoc, duplicate_of_issue: int | None = None, same_source: bool = False) -> Assignment:
         """Assign ``doc`` to a stored issue or a new cluster (id ``NEW``); nothing is written yet.
 
         ``duplicate_of_issue``: the issue of an earlier near-duplicate (from the
-        pipeline's duplicates step); a repost joins it unless it names another place.
+        pipeline's duplicates step); a repost joins it unless it names another place — or
+        whatever place it names when ``same_source`` (the same text, or the same author's).
         """
         features = self.doc_features(doc)
         place = features.place.key if features.place else ""
         if duplicate_of_issue is not None:
             self.load_clusters([duplicate_of_issue])
             cluster = self.clusters.get(duplicate_of_issue)
-            if cluster is not None and (not place or not cluster.place or cluster.fits(place)):
+            if cluster is not None and (same_source or not place or not cluster.place or cluster.fits(place)):
                 self._before = {}
                 self.add_to(cluster.id, doc, features)
                 keys, posted = self._before[cluster.id]

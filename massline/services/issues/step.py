@@ -31,7 +31,8 @@ from sqlalchemy.orm import Session
 
 from massline.analysis.issues import HeatMessage, HeatParams, HeatResult, IssueDoc, describe_issue, heat_index
 from massline.analysis.places import Language
-from massline.models import Issue, IssueCluster, IssueEvent, Message, MessageAnalysis, User, utcnow
+from massline.analysis.text import normalize
+from massline.models import ANONYMOUS_AUTHOR, Issue, IssueCluster, IssueEvent, Message, MessageAnalysis, User, utcnow
 from massline.services import alerts
 from massline.services.issues.figures import Figures, issue_figures, person
 from massline.services.issues.index import (
@@ -108,6 +109,14 @@ def _doc(message: Message, item: Item) -> IssueDoc:
     )
 
 
+def _same_source(original: Message, message: Message) -> bool:
+    """A near-duplicate that is the same text, or by the same named author, joins its original's
+    issue whatever place it names: identical messages never end in different issues."""
+    named = message.author_name not in ("", ANONYMOUS_AUTHOR)
+    same_text = normalize(original.title + original.body) == normalize(message.title + message.body)
+    return same_text or (named and original.author_name == message.author_name)
+
+
 def assign_message(
     session: Session,
     message: Message,
@@ -132,13 +141,14 @@ def assign_message(
         duplicate_of = session.scalar(
             select(MessageAnalysis.duplicate_of_id).where(MessageAnalysis.message_id == message.id)
         )
-    dup_issue = None
+    dup_issue, same_source = None, False
     if duplicate_of is not None:
         original = session.get(Message, duplicate_of)  # (its issue may have been set in this transaction)
         dup_issue = original.issue_id if original is not None else None
+        same_source = original is not None and _same_source(original, message)
     counts_later = index is not None
     index = index or StoredIssueIndex(session, language=language)
-    assignment = index.assign(_doc(message, item), dup_issue)
+    assignment = index.assign(_doc(message, item), dup_issue, same_source)
     if assignment.cluster.id == NEW:
         issue = Issue(status="open", dirty=True, created_at=now, updated_at=now, keywords=[], representatives=[],
                       heat_components=[])  # fmt: skip

@@ -153,3 +153,21 @@ def test_stored_vocabulary_reloads_when_the_table_changes_elsewhere(deployed: Pl
         s.execute(delete(IssueVocabulary))  # a rebuild cleared it
     with deployed.read() as s:
         assert not kept.current(s).knows("翠竹园")
+
+
+FRAUD = (
+    "东城区{name}投资有限公司以高息为诱饵，向社会公众非法吸收资金，涉嫌诈骗，受害人上千人，金额巨大，"
+    "公司负责人已经失联，请公安机关立案侦查，追回受害人的血汗钱。"
+)
+
+
+def test_a_persons_resend_with_the_place_misspelt_joins_their_first_messages_issue(deployed: Platform) -> None:
+    first = submit(deployed, "聚利人投资涉嫌诈骗", FRAUD.format(name="聚利人"), author_name="王建国")
+    resend = submit(deployed, "利聚人投资涉嫌诈骗", FRAUD.format(name="利聚人"), author_name="王建国")
+    other = submit(deployed, "恒信达投资涉嫌诈骗", FRAUD.format(name="恒信达"), author_name="李华")
+    Worker(deployed).run_once()
+    assert analysis(deployed, resend).duplicate_of_id == first
+    with deployed.read() as s:
+        issue = dict(s.execute(select(Message.id, Message.issue_id).where(Message.id.in_([first, resend, other]))).all())
+    assert issue[resend] == issue[first] is not None  # the same person's near-duplicate, whatever the name says
+    assert issue[other] != issue[first]  # the same letter about another company by someone else stays apart
