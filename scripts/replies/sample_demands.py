@@ -1,0 +1,74 @@
+"""Draw the messages to label for demands (issue 14) from the contest files, with a fixed seed.
+
+Usage: python scripts/replies/sample_demands.py [--data DIR] [--per-file N] [--out FILE]
+
+Without --out it lists the sample (order, file, id, length of text).
+
+Half of the sample comes from replied_messages.csv and half from messages_labeled.csv;
+a message whose title and detail equal an earlier one's (in either file) is skipped.
+The order is the labelling order: the first rows are the first batch, later rows the
+second. Each row is {"id", "file", "title", "body", "text"} with the csv module's values
+and text = title.strip() + "\\n" + body.strip() (the string demand spans index).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+from pathlib import Path
+
+SEED = 14
+FILES = ("replied_messages.csv", "messages_labeled.csv")
+DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "tipdm2020c"
+
+
+def text_of(title: str, body: str) -> str:
+    """The text demand spans index: the stripped title, a newline, the stripped detail."""
+    return title.strip() + "\n" + body.strip()
+
+
+def draw(data: Path, per_file: int) -> list[dict]:
+    """per_file messages of each file in a seeded random order, interleaved, duplicates skipped."""
+    rng = random.Random(SEED)
+    seen: set[str] = set()
+    picked: dict[str, list[dict]] = {}
+    for name in FILES:
+        with open(data / name, encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        rng.shuffle(rows)
+        picked[name] = []
+        for row in rows:
+            text = text_of(row["留言主题"], row["留言详情"])
+            if text in seen or not row["留言详情"].strip():
+                continue
+            seen.add(text)
+            picked[name].append(
+                {"id": row["留言编号"], "file": name, "title": row["留言主题"], "body": row["留言详情"], "text": text}
+            )
+            if len(picked[name]) == per_file:
+                break
+    return [row for pair in zip(*picked.values()) for row in pair]
+
+
+def main() -> None:
+    """Write the sample, one JSON object per line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--per-file", type=int, default=160)
+    parser.add_argument("--out", type=Path, help="write the rows as JSON lines here (default: list ids)")
+    args = parser.parse_args()
+    rows = draw(args.data, args.per_file)
+    if args.out is None:
+        for number, row in enumerate(rows, 1):
+            print(number, row["file"], row["id"], len(row["text"]))
+        return
+    with open(args.out, "w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    print(f"{len(rows)} messages written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
