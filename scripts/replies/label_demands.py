@@ -70,7 +70,8 @@ def parse(source: str, messages: dict[tuple[str, str], dict]) -> list[dict]:
             if line.startswith("@"):
                 ident, name = line[1:].split()
                 row = messages[(ident, name)]
-                out.append({"id": ident, "file": name, "title": row["留言主题"], "body": row["留言详情"], "demands": []})
+                title, body = row["留言主题"], row["留言详情"]
+                out.append({"id": ident, "file": name, "title": title, "body": body, "demands": []})
                 continue
             if line == "-":
                 continue
