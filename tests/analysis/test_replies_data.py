@@ -7,6 +7,8 @@ import importlib.util
 import json
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).parents[2]
 REPLIES = ROOT / "tests" / "data" / "replies"
 DATA = ROOT / "massline" / "data" / "replies"
@@ -62,3 +64,33 @@ def test_the_labels_come_from_the_sample_and_the_source_file() -> None:
         assert sample.text_of(row["title"], row["body"]).startswith(row["title"].strip())
     assert len({(row["id"], row["file"]) for row in rows}) == len(rows)
     assert {row["file"] for row in rows} == set(sample.FILES)
+
+
+GLOSSARY_FIELDS = ("term", "variants", "meaning", "note", "example", "suits_reply")
+
+
+def test_the_glossary_has_300_unique_complete_terms() -> None:
+    entries = yaml.safe_load((DATA / "glossary.yaml").read_text(encoding="utf-8"))
+    assert isinstance(entries, list) and len(entries) >= 300
+    names: list[str] = []
+    for entry in entries:
+        assert set(GLOSSARY_FIELDS) <= set(entry) <= {*GLOSSARY_FIELDS, "reply_hint"}, entry
+        for field in ("term", "meaning", "note", "example", "reply_hint"):
+            assert field not in entry or (isinstance(entry[field], str) and entry[field].strip()), (
+                entry["term"],
+                field,
+            )
+        assert isinstance(entry["suits_reply"], bool), entry["term"]
+        assert isinstance(entry["variants"], list) and all(isinstance(v, str) and v.strip() for v in entry["variants"])
+        spellings = [entry["term"], *entry["variants"]]
+        assert any(name.lower() in entry["example"].lower() for name in spellings), entry["term"]
+        names += [name.lower() for name in spellings]
+    assert len(names) == len(set(names)), sorted({name for name in names if names.count(name) > 1})
+
+
+def test_the_glossary_marks_playful_and_hostile_terms_unfit_for_replies() -> None:
+    entries = {e["term"]: e for e in yaml.safe_load((DATA / "glossary.yaml").read_text(encoding="utf-8"))}
+    assert all(entries[term]["suits_reply"] for term in ("点赞", "接地气", "打工人", "暖心"))
+    assert not any(
+        entries[term]["suits_reply"] for term in ("yyds", "绝绝子", "钉子户", "键盘侠", "高度重视", "打官腔")
+    )
