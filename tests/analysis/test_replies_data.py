@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from pathlib import Path
 
 import yaml
@@ -94,3 +95,21 @@ def test_the_glossary_marks_playful_and_hostile_terms_unfit_for_replies() -> Non
     assert not any(
         entries[term]["suits_reply"] for term in ("yyds", "绝绝子", "钉子户", "键盘侠", "高度重视", "打官腔")
     )
+
+
+OFFICIALESE = ("高度重视", "积极协调", "进一步加强", "妥善处理", "相关部门", "有关部门", "予以关注")
+
+
+def test_the_reply_skeletons_cover_every_kind_in_plain_words() -> None:
+    skeletons = yaml.safe_load((DATA / "skeletons.yaml").read_text(encoding="utf-8"))
+    kinds = [s["kind"] for s in skeletons]
+    assert all(kinds.count(kind) >= 2 for kind in ("投诉", "求助", "咨询", "建言"))
+    assert {"表扬", "举报"} <= set(kinds)
+    for skeleton in skeletons:
+        assert {"kind", "title", "use_when", "refusal", "text"} == set(skeleton)
+        text = skeleton["text"]
+        assert "【联系电话】" in text and "【回复日期】" in text, skeleton["title"]
+        assert text.count("【") == text.count("】") and re.search(r"【[^【】]+】", text)
+        assert not [phrase for phrase in OFFICIALESE if phrase in text], skeleton["title"]
+        if skeleton["refusal"]:
+            assert "《【依据名称】》" in text and "【理由】" in text, skeleton["title"]
