@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+import sys
 from pathlib import Path
 
 import yaml
@@ -19,6 +20,7 @@ def _script(name: str):  # scripts/ is not a package: load the checker by path
     spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / "replies" / f"{name}.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
@@ -113,3 +115,27 @@ def test_the_reply_skeletons_cover_every_kind_in_plain_words() -> None:
         assert not [phrase for phrase in OFFICIALESE if phrase in text], skeleton["title"]
         if skeleton["refusal"]:
             assert "《【依据名称】》" in text and "【理由】" in text, skeleton["title"]
+
+
+def test_the_double_labels_are_valid_and_agree_with_the_first() -> None:
+    check = _script("check_demands")
+    agreement = _script("agreement_demands")
+    double = _lines("double_demands.jsonl")
+    assert check.problems(double, minimum=30) == []
+    first = [json.loads(line) for line in _lines("demands.jsonl")]
+    second = [json.loads(line) for line in double]
+    assert {(r["id"], r["file"]) for r in second} <= {(r["id"], r["file"]) for r in first}
+    tally = agreement.compare(first, second)
+    assert tally.messages == 30
+    assert agreement.figures(tally)["overlap F1"] > 0.8
+    same = agreement.figures(agreement.compare(first, first))
+    assert same["exact F1"] == same["boundary F1"] == same["kind agreement"] == 1.0
+
+
+def test_agreement_counts_partial_and_kind_mismatches() -> None:
+    agreement = _script("agreement_demands")
+    gold = [{"id": "1", "file": "f", "demands": [{"kind": "question", "start": 0, "end": 10}]}]
+    shifted = [{"id": "1", "file": "f", "demands": [{"kind": "action", "start": 2, "end": 10}]}]
+    result = agreement.figures(agreement.compare(gold, shifted))
+    assert result["exact F1"] == 0 and result["boundary F1"] == 0.5 and result["overlap F1"] == 1
+    assert result["kind agreement"] == 0
