@@ -4,6 +4,9 @@ Usage: python scripts/replies/sample_demands.py [--data DIR] [--per-file N] [--o
 
 Without --out it lists the sample (order, file, id, length of text).
 
+Batches: the first batch is the first 202 rows of the default draw; the second batch
+(messages with several demands) is `--per-file 300 --skip 202 --several`, labelled in order.
+
 Half of the sample comes from replied_messages.csv and half from messages_labeled.csv;
 a message whose title and detail equal an earlier one's (in either file) is skipped.
 The order is the labelling order: the first rows are the first batch, later rows the
@@ -17,6 +20,7 @@ import argparse
 import csv
 import json
 import random
+import re
 from pathlib import Path
 
 SEED = 14
@@ -27,6 +31,15 @@ DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "tipdm2
 def text_of(title: str, body: str) -> str:
     """The text demand spans index: the stripped title, a newline, the stripped detail."""
     return title.strip() + "\n" + body.strip()
+
+
+# Signs that a message may hold several demands: question marks, request verbs, list numbers.
+SEVERAL_SIGNS = re.compile(r"[？?]|希望|建议|请求|要求|恳请|[1-9一二三四五][、.．，]")
+
+
+def likely_several(body: str) -> bool:
+    """True when the detail shows at least three signs of separate demands (the second batch)."""
+    return len(SEVERAL_SIGNS.findall(body)) >= 3
 
 
 def draw(data: Path, per_file: int) -> list[dict]:
@@ -58,8 +71,12 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--per-file", type=int, default=160)
     parser.add_argument("--out", type=Path, help="write the rows as JSON lines here (default: list ids)")
+    parser.add_argument("--skip", type=int, default=0, help="leave out the first N rows (an earlier batch)")
+    parser.add_argument("--several", action="store_true", help="keep only messages likely to hold several demands")
     args = parser.parse_args()
-    rows = draw(args.data, args.per_file)
+    rows = draw(args.data, args.per_file)[args.skip :]
+    if args.several:
+        rows = [row for row in rows if likely_several(row["body"])]
     if args.out is None:
         for number, row in enumerate(rows, 1):
             print(number, row["file"], row["id"], len(row["text"]))
