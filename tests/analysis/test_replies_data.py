@@ -9,6 +9,7 @@ import re
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).parents[2]
@@ -139,3 +140,16 @@ def test_agreement_counts_partial_and_kind_mismatches() -> None:
     result = agreement.figures(agreement.compare(gold, shifted))
     assert result["exact F1"] == 0 and result["boundary F1"] == 0.5 and result["overlap F1"] == 1
     assert result["kind agreement"] == 0
+
+
+def test_the_labelled_messages_are_the_seeded_sample_in_order() -> None:
+    """The first batch is the first 202 messages of the seeded draw, the second the next
+    messages likely to hold several demands, in draw order (no message chosen by hand)."""
+    sample = _script("sample_demands")
+    if not sample.DEFAULT_DATA.is_dir():
+        pytest.skip("the contest files (../shared/data/tipdm2020c) are not on this machine")
+    drawn = sample.draw(sample.DEFAULT_DATA, 300)
+    labelled = [(row["id"], row["file"]) for row in map(json.loads, _lines("demands.jsonl"))]
+    assert labelled[:202] == [(row["id"], row["file"]) for row in drawn[:202]]
+    several = [(row["id"], row["file"]) for row in drawn[202:] if sample.likely_several(row["body"])]
+    assert len(labelled) > 202 and labelled[202:] == several[: len(labelled) - 202]
