@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from massline.analysis.replies import DEMAND_KINDS
+
 ROOT = Path(__file__).parents[2]
 REPLIES = ROOT / "tests" / "data" / "replies"
 DATA = ROOT / "massline" / "data" / "replies"
@@ -32,6 +34,7 @@ def _lines(name: str) -> list[str]:
 
 def test_the_labelled_demands_are_valid_and_enough() -> None:
     check = _script("check_demands")
+    assert set(check.KINDS) == set(DEMAND_KINDS)  # the labels use the splitter's kinds
     lines = _lines("demands.jsonl")
     assert check.problems(lines) == []
     tally = check.counts(lines)
