@@ -4,8 +4,9 @@ A message joins
 
 1. the cluster of a near-duplicate earlier message (MinHash/LSH, Jaccard ≥
    ``dedup_threshold``) unless that cluster is about another place — the same text
-   (≥ ``same_text_threshold``) or the same author's near-duplicate joins whatever
-   the place keys say, so identical messages never end in different issues; otherwise
+   (≥ ``same_text_threshold``) or the same author's near-duplicate — for an author's own
+   last messages, a rewrite at Jaccard ≥ ``same_author_threshold`` — joins whatever the
+   place keys say, so identical messages never end in different issues; otherwise
 2. the most similar cluster whose place is *compatible* (equal, one contains
    the other: ``魅力之城``/``万科魅力之城``, or a learnt alias:
    ``广铁集团`` → ``伊景园滨河苑``) when the cosine of its vector with the
@@ -26,6 +27,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import Any
 
 from massline.analysis.issues.features import DocFeatures, IssueDoc, extract_features, normalized_texts, unit_vector
 from massline.analysis.issues.state import Cluster, ConcentrateParams
@@ -84,6 +86,7 @@ class IssueIndex:
         self._hasher = MinHasher(num_perm=self.params.num_perm, seed=self.params.seed)
         self._lsh = LshIndex(num_perm=self.params.num_perm, threshold=self.params.dedup_threshold)
         self._authors: dict[Hashable, str] = {}  # of the messages in the near-duplicate index
+        self._by_author: dict[str, list[Hashable]] = {}  # an author's last messages there
         self._next_id = 0
         self.frozen_df = False
 
@@ -181,7 +184,7 @@ class IssueIndex:
         target: int | None = None
         if p.dedup:
             sig = self._hasher.signature(doc.title + "\n" + doc.body[: p.body_chars])
-            for other, similarity in self._lsh.query(sig):
+            for other, similarity in self._own_rewrites(doc.author, sig) + self._lsh.query(sig):
                 if other in self.assignment:
                     cid = self.find(self.assignment[other])
                     same_author = bool(doc.author) and self._authors.get(other) == doc.author
@@ -192,6 +195,9 @@ class IssueIndex:
             self._lsh.add(doc.key, sig)
             if doc.author:
                 self._authors[doc.key] = doc.author
+                own = self._by_author.setdefault(doc.author, [])
+                own.append(doc.key)
+                del own[: -p.own_messages]
         if target is None and vector:
             best, best_sim = None, 0.0
             head = self._rare_head(vector)
@@ -211,6 +217,14 @@ class IssueIndex:
             target = self.new_cluster(place).id
         self.join(self.clusters[target], doc.key, features)
         return target
+
+    def _own_rewrites(self, author: str, sig: Any) -> list[tuple[Hashable, float]]:
+        """The author's earlier messages this signature is a rewrite of (estimated Jaccard ≥
+        ``same_author_threshold``: looser than between strangers), best first."""
+        if not author:
+            return []
+        found = [(k, self._lsh.similarity(k, sig)) for k in self._by_author.get(author, ())]
+        return sorted(((k, s) for k, s in found if s >= self.params.same_author_threshold), key=lambda ks: -ks[1])
 
     def count_document(self, features: DocFeatures) -> None:
         """Count a message's terms in the document frequencies (unless they are frozen)."""
@@ -331,7 +345,7 @@ class IssueIndex:
     def release_duplicates(self) -> None:
         """Forget the MinHash buckets of the messages added so far (memory); later ones are not compared to them."""
         self._lsh = LshIndex(num_perm=self.params.num_perm, threshold=self.params.dedup_threshold)
-        self._authors = {}
+        self._authors, self._by_author = {}, {}
 
     def merge_similar(self, threshold: float) -> int:
         """Merge compatible clusters whose centroids are ``threshold``-similar; return merges.

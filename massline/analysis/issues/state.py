@@ -32,6 +32,9 @@ class ConcentrateParams:
     #: a near-duplicate this similar is the same text (a repost, a typo fixed): it joins even when its
     #: place key differs (聚利人/利聚人); so does a near-duplicate by the same author
     same_text_threshold: float = 0.95
+    #: the same author's earlier messages (the last ``own_messages``) this similar are a rewrite
+    same_author_threshold: float = 0.6
+    own_messages: int = 20
     num_perm: int = 64
     seed: int = 20200101
 

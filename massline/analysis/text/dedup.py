@@ -146,6 +146,11 @@ class LshIndex:
         found = [(k, s) for k, s in seen.items() if s >= self.threshold]
         return sorted(found, key=lambda ks: -ks[1])
 
+    def similarity(self, key: Hashable, sig: Signature) -> float:
+        """Estimated Jaccard of ``sig`` with the signature stored under ``key`` (0 when none is)."""
+        stored = self._signatures.get(key)
+        return 0.0 if stored is None else MinHasher.similarity(sig, stored)
+
     def add(self, key: Hashable, sig: Signature) -> None:
         """Store ``sig`` under ``key`` (texts without content are not indexed)."""
         if int(sig.min()) == 0xFFFFFFFF:

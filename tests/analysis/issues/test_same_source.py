@@ -4,7 +4,9 @@ someone else stays apart."""
 
 from __future__ import annotations
 
-from massline.analysis.issues.concentrate import IssueDoc, IssueIndex
+from dataclasses import replace
+
+from massline.analysis.issues.concentrate import ConcentrateParams, IssueDoc, IssueIndex
 from tests.analysis.issues.fixtures import CONTEST, START
 
 BODY = (
@@ -33,3 +35,12 @@ def test_identical_messages_join_whatever_place_keys_say() -> None:
     index = IssueIndex(language=CONTEST)
     first = index.add(_doc("a", "聚利人", "A1"))
     assert index.add(_doc("b", "聚利人", "A2")) == first
+
+
+def test_a_rewrite_by_the_same_author_joins_but_not_the_same_words_by_a_stranger() -> None:
+    first = IssueDoc("a", "星沙违建之风盛行无人管", "星沙多个小区顶楼加建阳光房，私搭乱建成风，城管部门无人过问，请尽快拆除违建。", START, "A1")
+    rewrite = IssueDoc("b", "违建之风盛行谁来管", "星沙多个小区顶楼加建阳光房，私搭乱建成风，城管部门无人过问，请拆除违建！", START, "A1")
+    for author, joins in (("A1", True), ("A2", False)):
+        index = IssueIndex(language=CONTEST, params=ConcentrateParams(threshold=0.99, threshold_unplaced=0.99, threshold_topic=0.99))
+        cid = index.add(first)
+        assert (index.add(replace(rewrite, author=author)) == cid) is joins
