@@ -5,7 +5,9 @@ Pure functions: no database, no settings.
 """
 
 from massline.analysis.replies.demands import split_demands, split_reply
-from massline.analysis.replies.review import match_demands, review_reply
+from massline.analysis.replies.matching import match_demands
+from massline.analysis.replies.phrasebook import Hit, Phrase, find_officialese, phrasebook
+from massline.analysis.replies.review import LOW, WEIGHTS, findings, review_reply
 from massline.analysis.replies.types import (
     CRITERIA,
     DEMAND_KINDS,
@@ -23,8 +25,15 @@ __all__ = [
     "Criterion",
     "Demand",
     "DemandMatch",
+    "Hit",
+    "LOW",
+    "Phrase",
     "Review",
+    "WEIGHTS",
+    "find_officialese",
+    "findings",
     "match_demands",
+    "phrasebook",
     "review_reply",
     "split_demands",
     "split_reply",

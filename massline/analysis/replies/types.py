@@ -33,6 +33,7 @@ class Demand:
     start: int
     end: int
     text: str
+    context: str = ""  # the message's sentences that lead up to the demand (what it is about)
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,11 @@ class DemandMatch:
 
     demand: Demand
     sentences: tuple[int, ...]
+    referred: bool = False  # answered by referring it elsewhere (转交, 请向…咨询, 不属于…职责)
 
     @property
     def answered(self) -> bool:
-        """True when at least one reply sentence answers the demand."""
+        """True when at least one reply sentence answers the demand (or refers it elsewhere)."""
         return bool(self.sentences)
 
 
