@@ -17,8 +17,8 @@ LOW = 0.6
 def relevance(case: CaseText, substantive: list[str]) -> Criterion:
     """Is the reply about this message? Three parts, none growing with the reply's length alone:
 
-    * 0.45 — how much of the title's content words the reply takes up (×1.5, at most 1);
-    * 0.35 — how much of the reply's own content words come from the message (×2.5, at most 1):
+    * 0.45 — how much of the title's content words the reply takes up (×2, at most 1);
+    * 0.35 — how much of the reply's own content words come from the message (×3, at most 1):
       a reply about a neighbouring matter brings words of its own;
     * 0.2 — the message's places the reply names (all of them when the message names none);
       a reply that names other places and none of the message's gets 0 here.
@@ -38,7 +38,7 @@ def relevance(case: CaseText, substantive: list[str]) -> Criterion:
     place_score = len(mentioned) / len(named) if named else 1.0
     if named and not mentioned and foreign:
         place_score = 0.0
-    score = 0.45 * min(1.0, 1.5 * title_cover) + 0.35 * min(1.0, 2.5 * own) + 0.2 * min(1.0, place_score * 2)
+    score = 0.45 * min(1.0, 2.0 * title_cover) + 0.35 * min(1.0, 3.0 * own) + 0.2 * min(1.0, place_score * 2)
     ranked = sorted(substantive, key=lambda s: -len(bigrams(s) & title))
     evidence = tuple(quote(s) for s in ranked[:2] if bigrams(s) & title)
     suggestion = ""

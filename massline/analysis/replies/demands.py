@@ -11,7 +11,8 @@ clause is one of:
   is narrative too: it complains, it does not ask.
 
 Clauses of one sentence that ask or request make one demand (its kind is the first
-one's); the sentences that follow without a cue of their own and continue it
+one's), with up to two narrative clauses of that sentence before the cue (另外小区垃圾站
+三天没清运，希望尽快清运); the sentences that follow without a cue of their own and continue it
 (并, 以便, 让, 还 ..., or short) extend it. Narrative before a demand is its
 context (kept on ``Demand.context`` for matching a reply to it, outside the
 span). Narrative after the last demand is a complaint demand of its own when it
@@ -50,6 +51,10 @@ _NEW_WRONG = re.compile(
     r"^(?:另外|此外|还有|同时|再者|其次)|拖欠|噪音|噪声|污染|违规|违法|违建|乱收|乱扔|乱停|扰民|推诿|不作为|堵塞|漏水|"
     r"损坏|坏了|隐患|不给|不予|克扣|欠薪|占用|霸占|殴打|恶臭"
 )
+
+
+#: How many narrative clauses of its own sentence before its cue a demand takes in.
+_LEAD = 2
 
 
 def split_reply(reply: str) -> list[tuple[int, int, str]]:
@@ -112,8 +117,11 @@ def _explicit(text: str, units: list[Unit], body_start: int) -> tuple[list[_Open
         if kind in ("question", "action"):
             if open_ is not None and sentence == open_.sentence:
                 open_.end, open_.sentence = clause.end, sentence
-            else:
-                open_ = _Open(kind, clause.start, clause.end, sentence, [u.text for u in narrative])
+            else:  # up to two clauses of its sentence before the cue belong to the demand
+                lead = [u for u in narrative[-_LEAD:] if _sentence_of(units, u.start) == sentence]
+                start = lead[0].start if lead else clause.start
+                context = [u.text for u in narrative if u not in lead]
+                open_ = _Open(kind, start, clause.end, sentence, context)
                 found.append(open_)
                 narrative = []
         elif _continues(open_, clause, sentence) and not narrative:
@@ -141,12 +149,11 @@ def split_demands(text: str) -> list[Demand]:
     newline = text.find("\n", len(text) - len(text.lstrip()))
     has_body = newline >= 0 and text[newline:].strip()
     body_start = newline + 1 if has_body else 0
-    title = text[:body_start].strip()
     found, narrative = _explicit(text, units, body_start)
-    demands = [Demand(o.kind, *_span(text, o.start, o.end), "", context="".join([title, *o.context])) for o in found]
+    demands = [Demand(o.kind, *_span(text, o.start, o.end), "", context="".join(o.context)) for o in found]
     if narrative and (not found or any(_NEW_WRONG.search(u.text) for u in narrative)):
         start, end = _span(text, narrative[0].start, narrative[-1].end)
-        demands.append(Demand("complaint", start, end, "", context=title))
+        demands.append(Demand("complaint", start, end, ""))
     if not demands:  # only filler: the title (or the whole text) is what the message is about
         start, end = _span(text, len(text) - len(text.lstrip()), len(text.rstrip()))
         demands.append(Demand("complaint", start, end, ""))

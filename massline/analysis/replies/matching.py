@@ -2,7 +2,8 @@
 
 A reply sentence answers a demand when it shares enough of the demand's content
 words (bigrams): a word of the demand's own text weighs 1, a word of the narrative
-before it (its context, the title included) 0.5, and a word that another demand
+before it (its context) 0.75 — and the title's words 0.75 for a demand with fewer than six
+words of its own and context ("希望尽快处理") —, and a word that another demand
 of the same message has too counts half — so a sentence about the street lamp does
 not answer the demand about the rubbish. A sentence answers a demand when its weight
 for it is at least :data:`MIN_WEIGHT` and at least 60 % of its best weight over the
@@ -26,6 +27,7 @@ from massline.analysis.replies.types import Demand, DemandMatch
 #: The least weight of shared words for a sentence to answer a demand.
 MIN_WEIGHT = 2.0
 _SHARE_OF_BEST = 0.6
+_FEW_WORDS = 6
 
 REFERRAL = re.compile(
     r"转交|转至|转办|转送|移交|交由|请(?:您)?(?:直接)?(?:向|到|与|拨打|致电|联系)|可(?:直接)?(?:向|到|与|拨打|致电|联系)|"
@@ -38,19 +40,22 @@ _RESTATES = re.compile(
 )
 
 
-def _weights(demands: list[Demand]) -> list[dict[str, float]]:
+def _weights(demands: list[Demand], title: str) -> list[dict[str, float]]:
     own = [bigrams(d.text) for d in demands]
     topics = [o | bigrams(d.context) for o, d in zip(own, demands, strict=True)]
     result = []
     for i, (mine, topic) in enumerate(zip(own, topics, strict=True)):
         others = set().union(*(t for j, t in enumerate(topics) if j != i))
-        result.append({g: (1.0 if g in mine else 0.5) * (0.5 if g in others else 1.0) for g in topic})
+        weights = {g: (1.0 if g in mine else 0.75) * (0.5 if g in others else 1.0) for g in topic}
+        if len(topic) < _FEW_WORDS:  # a demand with few words of its own: the title says what it is about
+            weights = {g: 0.75 for g in bigrams(title) - others} | weights
+        result.append(weights)
     return result
 
 
-def sentence_weights(demands: list[Demand], reply_sentences: list[str]) -> list[list[float]]:
+def sentence_weights(demands: list[Demand], reply_sentences: list[str], title: str = "") -> list[list[float]]:
     """For each reply sentence, its weight for each demand (0 for boilerplate and restatements)."""
-    weights = _weights(demands)
+    weights = _weights(demands, title)
     rows = []
     for sentence in reply_sentences:
         if is_boilerplate(sentence) or (_RESTATES.search(sentence) and len(sentence) < 80):
@@ -61,11 +66,12 @@ def sentence_weights(demands: list[Demand], reply_sentences: list[str]) -> list[
     return rows
 
 
-def match_demands(demands: list[Demand], reply: str) -> list[DemandMatch]:
+def match_demands(demands: list[Demand], reply: str, *, title: str = "") -> list[DemandMatch]:
     """For each demand, the indexes (in ``split_reply(reply)``) of the reply sentences
-    that answer it or refer it elsewhere; ``referred`` when only referrals do."""
+    that answer it or refer it elsewhere; ``referred`` when only referrals do. ``title``,
+    the message's title, tells what a demand with few words of its own is about."""
     texts = [s for _, _, s in split_reply(reply)]
-    rows = sentence_weights(demands, texts)
+    rows = sentence_weights(demands, texts, title)
     answers: list[list[int]] = [[] for _ in demands]
     referrals: list[list[int]] = [[] for _ in demands]
     for index, (sentence, row) in enumerate(zip(texts, rows, strict=True)):

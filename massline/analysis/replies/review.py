@@ -37,7 +37,7 @@ def review_reply(case: CaseText, reply: str, *, replied_at: datetime | None = No
     demands = split_demands(f"{case.title.strip()}\n{case.body.strip()}")
     sentences = [s for _, _, s in split_reply(reply)]
     substantive = [s for s in sentences if not is_boilerplate(s)]
-    matches = match_demands(demands, reply)
+    matches = match_demands(demands, reply, title=case.title)
     by_key = {
         "relevance": relevance(case, substantive),
         "completeness": completeness(matches, sentences, substantive),

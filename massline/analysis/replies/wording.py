@@ -19,14 +19,14 @@ _CHECKED = re.compile(
     r"(?:现场|实地)(?:查看|勘查|核实|调查|察看|走访|检查|测量)|到现场"
 )
 _FOUND = re.compile(
-    r"情况属实|不属实|确实|确有|确系|发现|存在|结果(?:显示|表明)|检测(?:结果|数据)|未发现|没有发现|查到"
+    r"情况属实|不属实|确实|确有|确系|发现|存在|结果(?:显示|表明)|检测(?:结果|数据)|未发现|没有发现|查到|查明|看到|了解到"
 )
 _NAMED_RULE = re.compile(
     r"《[^》]{2,40}》|第[一二三四五六七八九十百零\d]+条|[〔\[（(]\d{4}[〕\]）)]\s*\d+\s*号|"
     r"[\u4e00-\u9fff]{2,16}(?:条例|管理办法|实施办法|实施细则|暂行规定|管理规定)"
 )
 _GENERIC_RULE = re.compile(r"根据|依据|按照|依照|按规定|规定|政策|标准")
-_REASON = re.compile(r"因为|由于|因此|所以|原因|鉴于|是因|导致|故(?![意障])|为此|否则")
+_REASON = re.compile(r"因|由于|所以|原因|鉴于|导致|故(?![意障])|为此|否则")
 _REFUSAL = re.compile(r"不予|无法|不能|不符合|不同意|暂不|不宜|不具备|不可以|不属于")
 
 _WHO = re.compile(
@@ -94,11 +94,9 @@ def specificity(substantive: list[str]) -> Criterion:
     if score < LOW:
         missing = [name for name, (sentence, _) in parts.items() if not sentence]
         suggestion = "请写明" + "、".join(missing)
-        vague = _first(_VAGUE, substantive)
+        vague = dict.fromkeys(term for s in substantive for term in _VAGUE.findall(s))
         if vague:
-            term = _VAGUE.search(vague)
-            assert term is not None
-            suggestion += f"；把「{term.group()}」换成具体的日期或单位名称"
+            suggestion += f"；把「{'」「'.join(list(vague)[:3])}」换成具体的日期或单位名称"
     return Criterion("specificity", round(min(1.0, score), 4), evidence, suggestion)
 
 
