@@ -60,9 +60,11 @@ def test_a_reply_to_another_message_scores_lower_relevance_and_total():
 
 def test_a_half_answered_two_demand_message_scores_lower_completeness():
     full, half = review(FULL), review(HALF)
-    assert len(full.matches) == 2 and all(m.answered for m in full.matches)
-    assert full.score("completeness") == 1.0
-    assert half.score("completeness") == 0.5
+    # the lamp (a complaint and a question about it) and the rubbish (a request)
+    assert [m.demand.kind for m in full.matches] == ["complaint", "question", "action"]
+    assert all(m.answered for m in full.matches) and full.score("completeness") == 1.0
+    assert [m.answered for m in half.matches] == [True, True, False]
+    assert half.score("completeness") == pytest.approx(2 / 3, abs=1e-3)
     completeness = next(c for c in half.criteria if c.key == "completeness")
     assert "垃圾" in completeness.suggestion  # names the demand left unanswered
     assert "完整性" in findings(half)
@@ -72,7 +74,7 @@ def test_a_demand_referred_elsewhere_counts_as_answered():
     referred = LAMP + "小区垃圾站的清运不属于我局职责，已转交区环卫所办理，电话0731-12345678。"
     r = review(referred)
     assert r.score("completeness") == 1.0
-    assert [m.referred for m in r.matches] == [False, True]
+    assert [m.referred for m in r.matches] == [False, False, True]
 
 
 def test_officialese_lowers_plainness_with_a_suggestion_from_the_phrase_book():

@@ -43,8 +43,15 @@ def relevance(case: CaseText, substantive: list[str]) -> Criterion:
     evidence = tuple(quote(s) for s in ranked[:2] if bigrams(s) & title)
     suggestion = ""
     if score < LOW:
-        missing = [p for p in sorted(named - mentioned)][:3] or sorted(title - words)[:4]
-        suggestion = f"答复没有提到留言中的「{'、'.join(missing)}」，请核对答复的是不是这条留言（地点、问题、当事人）"
+        missing = sorted(named - mentioned)[:3]
+        if missing:
+            suggestion = (
+                f"答复没有提到留言中的「{'、'.join(missing)}」，请核对答复的是不是这条留言（地点、问题、当事人）"
+            )
+        else:
+            suggestion = (
+                f"答复很少提到留言说的事「{quote(case.title, 30)}」，请核对答复的是不是这条留言（地点、问题、当事人）"
+            )
         if foreign:
             suggestion += f"；答复提到的「{'、'.join(sorted(foreign)[:3])}」不在留言中"
     return Criterion("relevance", round(min(1.0, score), 4), evidence, suggestion)

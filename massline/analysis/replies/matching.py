@@ -2,8 +2,8 @@
 
 A reply sentence answers a demand when it shares enough of the demand's content
 words (bigrams): a word of the demand's own text weighs 1, a word of the narrative
-before it (its context) 0.75 — and the title's words 0.75 for a demand with fewer than six
-words of its own and context ("希望尽快处理") —, and a word that another demand
+before it (its context) 0.75 — and for a demand with fewer than six words of its own and
+context ("请问何时修复？") the words of the demand before it and of the title 0.75 —, and a word that another demand
 of the same message has too counts half — so a sentence about the street lamp does
 not answer the demand about the rubbish. A sentence answers a demand when its weight
 for it is at least :data:`MIN_WEIGHT` and at least 60 % of its best weight over the
@@ -47,8 +47,9 @@ def _weights(demands: list[Demand], title: str) -> list[dict[str, float]]:
     for i, (mine, topic) in enumerate(zip(own, topics, strict=True)):
         others = set().union(*(t for j, t in enumerate(topics) if j != i))
         weights = {g: (1.0 if g in mine else 0.75) * (0.5 if g in others else 1.0) for g in topic}
-        if len(topic) < _FEW_WORDS:  # a demand with few words of its own: the title says what it is about
-            weights = {g: 0.75 for g in bigrams(title) - others} | weights
+        if len(topic) < _FEW_WORDS:  # few words of its own: the demand before it and the title say what about
+            borrowed = bigrams(title) | (bigrams(demands[i - 1].text) if i else frozenset())
+            weights = {g: 0.75 for g in borrowed} | weights
         result.append(weights)
     return result
 

@@ -53,11 +53,12 @@ def review_reply(case: CaseText, reply: str, *, replied_at: datetime | None = No
 
 
 def findings(review: Review) -> str:
-    """The review's findings in Chinese, one per low criterion, with its suggestion and the
-    quoted evidence; empty when nothing is low."""
+    """The review's findings in Chinese, one per low criterion (and completeness whenever a
+    demand is left unanswered), with its suggestion and the quoted evidence; empty when
+    nothing is low."""
     parts = []
     for c in review.criteria:
-        if c.score >= LOW or not c.suggestion:
+        if not c.suggestion or (c.score >= LOW and c.key != "completeness"):
             continue
         quoted = f"（依据：{'；'.join(c.evidence[:2])}）" if c.evidence else ""
         parts.append(f"{c.label} {c.score:.2f}：{c.suggestion}{quoted}")

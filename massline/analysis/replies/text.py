@@ -35,8 +35,8 @@ _DATE_LINE = re.compile(r"^\s*(?:\d{4}|二[〇零]\S{2})年\S{1,3}月\S{1,3}日\
 
 #: A place a text names: a run of Chinese characters ending in a place word.
 _PLACE = re.compile(
-    r"(?P<name>[^\s\W的在了是和与及已从到给对把被我你他她这那有个一为将向于]{1,8}?)(?P<suffix>小区|社区|街道|大道|广场|花园|家园|"
-    r"公寓|新村|中学|小学|学校|医院|公司|市场|公园|水库|镇|乡|村|路|街|巷|区|县|市|苑|园|城|组)"
+    r"(?P<name>[^\s\W的在了是和与及已从到给对把被我你他她这那有个一为将向于另]{1,8}?)(?P<suffix>小区|社区|街道|大道|广场|花园|家园|"
+    r"公寓|新村|中学|小学|学校|医院|公司|市场|公园|水库|镇|乡|村|(?<![线思出门网套电])路(?![灯费过上])|街|巷|区|县|市|苑|园|城|组)"
 )
 
 
@@ -96,7 +96,11 @@ def places(text: str) -> set[str]:
     """The places ``text`` names, each as its core: the place word (小区, 路, 村, 县 ...) and
     the two characters before it ("白石港社区" → "石港社区", "往返D1区" → "D1区"), which
     is what a reply naming the same place repeats."""
-    return {m["name"][-2:] + m["suffix"] for m in _PLACE.finditer(text) if len(m["name"]) >= 2}
+    return {
+        m["name"][-2:] + m["suffix"]
+        for m in _PLACE.finditer(text)
+        if len(m["name"]) >= 2 or (m["name"].isascii() and m["name"].isalnum())
+    }
 
 
 def quote(text: str, limit: int = 40) -> str:
