@@ -25,7 +25,7 @@ from massline.analysis.replies.text import bigrams, is_boilerplate
 from massline.analysis.replies.types import Demand, DemandMatch
 
 #: The least weight of shared words for a sentence to answer a demand.
-MIN_WEIGHT = 2.0
+MIN_WEIGHT = 3.0
 _SHARE_OF_BEST = 0.6
 _FEW_WORDS = 6
 
