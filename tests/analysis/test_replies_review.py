@@ -77,6 +77,14 @@ def test_a_demand_referred_elsewhere_counts_as_answered():
     assert [m.referred for m in r.matches] == [False, False, True]
 
 
+def test_a_demand_the_office_marked_outside_its_remit_counts_as_answered():
+    half = review(HALF)
+    rubbish = half.matches[2].demand
+    marked = review_reply(CASE, HALF, replied_at=ON_TIME, outside_remit=[(rubbish.start, rubbish.end)])
+    assert marked.score("completeness") == 1.0 > half.score("completeness")
+    assert marked.matches[2].referred and marked.matches[2].answered
+
+
 def test_officialese_lowers_plainness_with_a_suggestion_from_the_phrase_book():
     plain, formulaic = review(FULL), review(OFFICIALESE)
     assert plain.score("plainness") > 0.9

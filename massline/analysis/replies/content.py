@@ -61,7 +61,7 @@ def completeness(matches: list[DemandMatch], reply_sentences: list[str], substan
     """The share of the message's demands the reply answers or refers elsewhere."""
     if not matches:
         return Criterion("completeness", 1.0 if substantive else 0.0)
-    if not substantive:
+    if not substantive and not any(m.referred for m in matches):
         return Criterion(
             "completeness", 0.0, tuple(quote(m.demand.text) for m in matches),
             "答复没有回应任何诉求：请逐项说明办理结果，或写明转交给哪个单位、联系方式",
@@ -69,7 +69,8 @@ def completeness(matches: list[DemandMatch], reply_sentences: list[str], substan
     answered = [m for m in matches if m.answered]
     score = len(answered) / len(matches)
     evidence = tuple(
-        f"「{quote(m.demand.text, 24)}」← 「{quote(reply_sentences[m.sentences[0]], 30)}」"
+        f"「{quote(m.demand.text, 24)}」← "
+        + (f"「{quote(reply_sentences[m.sentences[0]], 30)}」" if m.sentences else "不属本单位职责")
         + ("（转办）" if m.referred else "")
         for m in answered
     )

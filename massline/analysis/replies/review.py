@@ -8,13 +8,14 @@ message is not a good reply to this one.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from massline.analysis.replies.content import LOW, completeness, relevance, timeliness
 from massline.analysis.replies.demands import split_demands, split_reply
 from massline.analysis.replies.matching import match_demands
 from massline.analysis.replies.text import is_boilerplate
-from massline.analysis.replies.types import CaseText, Review
+from massline.analysis.replies.types import CaseText, DemandMatch, Review
 from massline.analysis.replies.wording import interpretability, plainness, specificity
 
 __all__ = ["LOW", "WEIGHTS", "findings", "review_reply"]
@@ -30,14 +31,26 @@ WEIGHTS = {
 }
 
 
-def review_reply(case: CaseText, reply: str, *, replied_at: datetime | None = None) -> Review:
+def review_reply(
+    case: CaseText,
+    reply: str,
+    *,
+    replied_at: datetime | None = None,
+    outside_remit: Collection[tuple[int, int]] = (),
+) -> Review:
     """Review ``reply`` to the message ``case``: one criterion per key of ``CRITERIA``
     (scores in [0, 1], evidence, a suggestion when low), the overall score composed by
-    ``WEIGHTS`` and relevance (see the module), and which reply sentences answer which demand."""
+    ``WEIGHTS`` and relevance (see the module), and which reply sentences answer which demand.
+    ``outside_remit`` holds the ``(start, end)`` spans of the demands the office marked
+    outside its remit (with the competent office): they count as answered, by referral."""
     demands = split_demands(f"{case.title.strip()}\n{case.body.strip()}")
     sentences = [s for _, _, s in split_reply(reply)]
     substantive = [s for s in sentences if not is_boilerplate(s)]
-    matches = match_demands(demands, reply, title=case.title)
+    remit = set(outside_remit)
+    matches = [
+        DemandMatch(m.demand, m.sentences, referred=True) if (m.demand.start, m.demand.end) in remit else m
+        for m in match_demands(demands, reply, title=case.title)
+    ]
     by_key = {
         "relevance": relevance(case, substantive),
         "completeness": completeness(matches, sentences, substantive),

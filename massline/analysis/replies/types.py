@@ -42,12 +42,14 @@ class DemandMatch:
 
     demand: Demand
     sentences: tuple[int, ...]
-    referred: bool = False  # answered by referring it elsewhere (转交, 请向…咨询, 不属于…职责)
+    #: answered by referring it elsewhere: a reply sentence does (转交, 请向…咨询, 不属于…职责), or
+    #: the office marked the demand outside its remit (``review_reply(outside_remit=...)``)
+    referred: bool = False
 
     @property
     def answered(self) -> bool:
         """True when at least one reply sentence answers the demand (or refers it elsewhere)."""
-        return bool(self.sentences)
+        return bool(self.sentences) or self.referred
 
 
 @dataclass(frozen=True)
