@@ -30,6 +30,12 @@ def test_separate_questions_are_separate_demands_without_greetings_or_background
     ]
 
 
+def test_a_short_question_that_narrows_the_one_before_stays_in_its_span():
+    assert kinds_and_texts("毁绿建设\n这块绿地上的临建是谁批准的？公示了吗？") == [
+        ("question", "这块绿地上的临建是谁批准的？公示了吗？")
+    ]
+
+
 def test_rhetorical_questions_stay_in_the_complaint():
     text = (
         "变电站\n星沙文化公园要建大型变电站，已经动工，毁坏了大片的树林。没有征求附近居民的同意，怎么就敢开工？"

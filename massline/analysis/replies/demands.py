@@ -17,7 +17,8 @@ A complaint runs from the clause that states the wrong over the clauses that con
 (more of the wrong, rhetorical questions, the closing, and background between them) until
 a new wrong is marked (另外, 此外, a number 1、 2、) or three background clauses pass. A
 question or action is its own demand and takes in the rest of its sentence; questions in
-separate sentences are separate demands. The title is a demand only when the body holds
+separate sentences are separate demands, except a short one without a question word of its
+own that only narrows the one before (谁批准的？公示了吗？). The title is a demand only when the body holds
 none (a question asked only in the title).
 """
 
@@ -118,6 +119,9 @@ class _Span:
 
 _PRIORITY = ("question", "action", "complaint", "closing", "rhetorical", "neutral")
 _ASKS_FOR_FACTS = re.compile(r"请问|想问|咨询|想了解|是否|何时|什么时候|多少|怎么办|如何办理|哪些|需要")
+#: A question this short (characters) without a question word of its own narrows the one before.
+_NARROW = 10
+_OWN_QUESTION = re.compile(r"请问|是否|何时|什么时候|多少|哪|怎么|如何|为什么|为何|能否|可否|几")
 #: A complaint longer than this (characters) ends at a paragraph break.
 _LONG = 80
 
@@ -161,6 +165,16 @@ class _Builder:
         self.open.end = s.end
         self.gap = 0
 
+    def _narrows(self, s: _Sentence) -> bool:
+        open_ = self.open
+        return (
+            open_ is not None
+            and open_.kind == "question"
+            and self.gap == 0
+            and len(s.text) <= _NARROW
+            and not _OWN_QUESTION.search(s.text)
+        )
+
     def add(self, s: _Sentence) -> None:
         """Take in one sentence."""
         open_ = self.open
@@ -171,7 +185,9 @@ class _Builder:
             kind = "rhetorical"  # a question right inside a complaint complains ("why did nobody ...?")
         if complaint_open and s.paragraph and open_ is not None and open_.end - open_.start > _LONG:
             complaint_open = False  # a new paragraph after a long complaint: a new wrong
-        if kind in ("question", "action"):
+        if kind == "question" and self._narrows(s):
+            self._grow(s)  # 谁批准的？公示了吗？: a short question that only narrows the one before
+        elif kind in ("question", "action"):
             self._start(kind, s)
         elif kind == "complaint":
             if complaint_open:
