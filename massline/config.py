@@ -131,6 +131,14 @@ class Settings(BaseSettings):
         default=3, ge=1, description="Elevated messages with the same risk signal that raise an urgent-issue alert."
     )
 
+    # replies (docs/replies.md)
+    default_deadline_days: int = Field(
+        default=15,
+        ge=1,
+        description="Calendar days to answer a message when no deadline applies (``massline replies review`` "
+        "judges timeliness against it; a deployment's own deadlines are in its file).",
+    )
+
     # notifications (docs/notifications.md)
     public_url: str = Field(
         default="", description="The site's address as citizens reach it, for links in e-mails and SMS "

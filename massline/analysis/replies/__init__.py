@@ -5,7 +5,10 @@ Pure functions: no database, no settings.
 """
 
 from massline.analysis.replies.demands import split_demands, split_reply
-from massline.analysis.replies.review import match_demands, review_reply
+from massline.analysis.replies.evaluation import BoundaryScore, evaluate_boundaries, match_spans, overlap
+from massline.analysis.replies.matching import match_demands
+from massline.analysis.replies.phrasebook import Hit, Phrase, find_officialese, phrasebook
+from massline.analysis.replies.review import LOW, WEIGHTS, findings, review_reply
 from massline.analysis.replies.types import (
     CRITERIA,
     DEMAND_KINDS,
@@ -18,13 +21,24 @@ from massline.analysis.replies.types import (
 
 __all__ = [
     "CRITERIA",
+    "BoundaryScore",
     "DEMAND_KINDS",
     "CaseText",
     "Criterion",
     "Demand",
     "DemandMatch",
+    "Hit",
+    "LOW",
+    "Phrase",
     "Review",
+    "WEIGHTS",
+    "evaluate_boundaries",
+    "find_officialese",
+    "findings",
     "match_demands",
+    "match_spans",
+    "overlap",
+    "phrasebook",
     "review_reply",
     "split_demands",
     "split_reply",

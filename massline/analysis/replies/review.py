@@ -1,62 +1,78 @@
-"""Reviewing a reply. First version: the shapes and a simple scoring that the
-refinement replaces criterion by criterion (keeping ``review_reply``'s signature).
+"""Reviewing a reply: every criterion of ``CRITERIA`` scored in [0, 1] with its evidence and,
+when low, a suggestion; the overall score (总分) and the findings in Chinese.
+
+总分 = (Σ WEIGHTS[k] × score[k]) × (0.5 + 0.5 × 相关性): the weighted mean of the criteria,
+halved at worst when the reply is not about this message — a well-written reply to another
+message is not a good reply to this one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
+from massline.analysis.replies.content import LOW, completeness, relevance, timeliness
 from massline.analysis.replies.demands import split_demands, split_reply
-from massline.analysis.replies.types import CaseText, Criterion, Demand, DemandMatch, Review
+from massline.analysis.replies.matching import match_demands
+from massline.analysis.replies.text import is_boilerplate
+from massline.analysis.replies.types import CaseText, DemandMatch, Review
+from massline.analysis.replies.wording import interpretability, plainness, specificity
 
-#: How the overall score is composed (documented in docs/replies.md).
+__all__ = ["LOW", "WEIGHTS", "findings", "review_reply"]
+
+#: How the overall score is composed (documented in docs/replies.md); the weights sum to 1.
 WEIGHTS = {
     "relevance": 0.2,
     "completeness": 0.25,
     "interpretability": 0.15,
-    "timeliness": 0.15,
+    "timeliness": 0.1,
     "specificity": 0.15,
-    "plainness": 0.1,
+    "plainness": 0.15,
 }
 
 
-def _shared_chars(a: str, b: str) -> float:
-    pairs_a = {a[i : i + 2] for i in range(len(a) - 1)}
-    pairs_b = {b[i : i + 2] for i in range(len(b) - 1)}
-    return len(pairs_a & pairs_b) / len(pairs_a) if pairs_a else 0.0
-
-
-def match_demands(demands: list[Demand], reply: str) -> list[DemandMatch]:
-    """For each demand, the reply sentences that share enough of its words."""
-    sentences = split_reply(reply)
-    return [
-        DemandMatch(d, tuple(i for i, (_, _, s) in enumerate(sentences) if _shared_chars(d.text, s) >= 0.2))
-        for d in demands
-    ]
-
-
-def _timeliness(case: CaseText, replied_at: datetime | None) -> Criterion:
-    if case.submitted_at is None or replied_at is None or not case.deadline_days:
-        return Criterion("timeliness", 0.5, (), "无法判断答复时间")
-    days = (replied_at - case.submitted_at).total_seconds() / 86400
-    score = 1.0 if days <= case.deadline_days else max(0.0, 1 - (days - case.deadline_days) / case.deadline_days)
-    return Criterion("timeliness", round(score, 4), (f"{days:.1f} 天 / 期限 {case.deadline_days:g} 天",))
-
-
-def review_reply(case: CaseText, reply: str, *, replied_at: datetime | None = None) -> Review:
+def review_reply(
+    case: CaseText,
+    reply: str,
+    *,
+    replied_at: datetime | None = None,
+    outside_remit: Collection[tuple[int, int]] = (),
+) -> Review:
     """Review ``reply`` to the message ``case``: one criterion per key of ``CRITERIA``
-    (scores in [0, 1]), the overall score by ``WEIGHTS``, and the demand matches."""
-    matches = match_demands(split_demands(f"{case.title}。{case.body}"), reply)
-    answered = sum(m.answered for m in matches)
-    completeness = answered / len(matches) if matches else 1.0
-    relevance = _shared_chars(case.title, reply)
-    criteria = (
-        Criterion("relevance", round(min(1.0, relevance * 2), 4)),
-        Criterion("completeness", round(completeness, 4)),
-        Criterion("interpretability", 0.5),
-        _timeliness(case, replied_at),
-        Criterion("specificity", 0.5),
-        Criterion("plainness", 0.5),
-    )
-    total = sum(WEIGHTS[c.key] * c.score for c in criteria)
+    (scores in [0, 1], evidence, a suggestion when low), the overall score composed by
+    ``WEIGHTS`` and relevance (see the module), and which reply sentences answer which demand.
+    ``outside_remit`` holds the ``(start, end)`` spans of the demands the office marked
+    outside its remit (with the competent office): they count as answered, by referral."""
+    demands = split_demands(f"{case.title.strip()}\n{case.body.strip()}")
+    sentences = [s for _, _, s in split_reply(reply)]
+    substantive = [s for s in sentences if not is_boilerplate(s)]
+    remit = set(outside_remit)
+    matches = [
+        DemandMatch(m.demand, m.sentences, referred=True) if (m.demand.start, m.demand.end) in remit else m
+        for m in match_demands(demands, reply, title=case.title)
+    ]
+    by_key = {
+        "relevance": relevance(case, substantive),
+        "completeness": completeness(matches, sentences, substantive),
+        "interpretability": interpretability(substantive),
+        "timeliness": timeliness(case, replied_at),
+        "specificity": specificity(substantive),
+        "plainness": plainness(reply),
+    }
+    criteria = tuple(by_key.values())
+    mean = sum(WEIGHTS[c.key] * c.score for c in criteria)
+    total = mean * (0.5 + 0.5 * by_key["relevance"].score)
     return Review(criteria, round(total, 4), dict(WEIGHTS), tuple(matches))
+
+
+def findings(review: Review) -> str:
+    """The review's findings in Chinese, one per low criterion (and completeness whenever a
+    demand is left unanswered), with its suggestion and the quoted evidence; empty when
+    nothing is low."""
+    parts = []
+    for c in review.criteria:
+        if not c.suggestion or (c.score >= LOW and c.key != "completeness"):
+            continue
+        quoted = f"（依据：{'；'.join(c.evidence[:2])}）" if c.evidence else ""
+        parts.append(f"{c.label} {c.score:.2f}：{c.suggestion}{quoted}")
+    return "\n".join(parts)

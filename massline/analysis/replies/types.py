@@ -33,6 +33,7 @@ class Demand:
     start: int
     end: int
     text: str
+    context: str = ""  # the message's sentences that lead up to the demand (what it is about)
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,14 @@ class DemandMatch:
 
     demand: Demand
     sentences: tuple[int, ...]
+    #: answered by referring it elsewhere: a reply sentence does (转交, 请向…咨询, 不属于…职责), or
+    #: the office marked the demand outside its remit (``review_reply(outside_remit=...)``)
+    referred: bool = False
 
     @property
     def answered(self) -> bool:
-        """True when at least one reply sentence answers the demand."""
-        return bool(self.sentences)
+        """True when at least one reply sentence answers the demand (or refers it elsewhere)."""
+        return bool(self.sentences) or self.referred
 
 
 @dataclass(frozen=True)

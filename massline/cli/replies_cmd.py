@@ -1,0 +1,143 @@
+"""``massline replies review --data CSV --out CSV``: review every reply of a file of answered messages.
+
+The contract other tools rely on: ``--data`` is a CSV file (UTF-8 with or without BOM, or
+GB18030/GBK) with the columns 留言编号, 留言主题, 留言时间, 留言详情, 答复意见, 答复时间 (留言用户
+and other columns are ignored); ``--out`` gets one row per input row, in the file's order, with the
+columns 留言编号, 相关性, 完整性, 可解释性, 及时性, 具体性, 平实度, 总分, 问题 as UTF-8 with a BOM.
+Scores are in [0, 1] (higher is better); 问题 holds the findings in Chinese with the quoted evidence.
+A missing column ends with an error naming it and nothing is written; a row whose time cannot be
+read gets the finding (timeliness 0.5: unknown) and the file goes on. The review is
+:func:`massline.analysis.replies.review_reply` (see docs/replies.md).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+__all__ = ["COLUMNS", "INPUT_COLUMNS", "register"]
+
+#: The input columns the review needs.
+INPUT_COLUMNS = ("留言编号", "留言主题", "留言时间", "留言详情", "答复意见", "答复时间")
+#: The output columns, in order.
+COLUMNS = ("留言编号", "相关性", "完整性", "可解释性", "及时性", "具体性", "平实度", "总分", "问题")
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    """The rows of ``path`` (UTF-8, else GB18030) as dicts; an error naming the missing columns."""
+    if not path.is_file():
+        raise click.ClickException(f"{path}: 文件不存在 / no such file")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("gb18030", errors="replace")
+    reader = csv.DictReader(text.splitlines(keepends=True))
+    header = [h.strip() for h in reader.fieldnames or []]
+    missing = [c for c in INPUT_COLUMNS if c not in header]
+    if missing:
+        found = ", ".join(header)
+        raise click.ClickException(f"{path}: 缺少列 {'、'.join(missing)} / missing columns (有 / has: {found})")
+    reader.fieldnames = header
+    return [{k: (v or "") for k, v in row.items() if k is not None} for row in reader]
+
+
+def _time(value: str, label: str, problems: list[str]) -> datetime | None:
+    from datetime import UTC
+
+    from massline.io.importers import parse_datetime
+
+    try:
+        moment = parse_datetime(value, UTC)
+    except ValueError:
+        moment = None
+    if moment is None:
+        problems.append(f"{label}「{value.strip()}」无法识别，及时性无法判断")
+    return moment
+
+
+def review_rows(rows: list[dict[str, str]], deadline_days: float) -> Iterator[list[str]]:
+    """One output row per input row: the scores and findings of its reply."""
+    from massline.analysis.replies import CaseText, findings, review_reply
+
+    for row in rows:
+        problems: list[str] = []
+        submitted = _time(row["留言时间"], "留言时间", problems)
+        replied = _time(row["答复时间"], "答复时间", problems)
+        case = CaseText(row["留言主题"], row["留言详情"], submitted, deadline_days)
+        try:
+            review = review_reply(case, row["答复意见"], replied_at=replied)
+        except Exception as exc:  # noqa: BLE001 - one bad row must not stop the file
+            yield [row["留言编号"], "", "", "", "", "", "", "", f"无法评审：{exc}"]
+            continue
+        found = findings(review)
+        if not row["答复意见"].strip():
+            problems.insert(0, "没有答复意见")
+        text = "\n".join([*problems, found] if found else problems)
+        yield [row["留言编号"], *(f"{c.score:.3f}" for c in review.criteria), f"{review.total:.3f}", text]
+
+
+def write_rows(out: Path, rows: Iterator[list[str]]) -> int:
+    """Write the rows to a file beside ``out`` and move it there at the end: on any error nothing is written."""
+    directory = out.parent if str(out.parent) else Path(".")
+    if not directory.is_dir():
+        raise click.ClickException(f"{out}: 目录不存在 / the directory does not exist")
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed or removed
+        "w", encoding="utf-8-sig", newline="", dir=directory, prefix=f".{out.name}.", suffix=".part", delete=False
+    )
+    count = 0
+    try:
+        with handle:
+            writer = csv.writer(handle)
+            writer.writerow(COLUMNS)
+            for row in rows:
+                writer.writerow(row)
+                count += 1
+        os.replace(handle.name, out)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+    return count
+
+
+@click.group("replies")
+def replies_group() -> None:
+    """Replies to messages: review their quality (docs/replies.md)."""
+
+
+@replies_group.command("review")
+@click.option("--data", required=True, type=click.Path(path_type=Path),
+              help="CSV of answered messages: 留言编号, 留言主题, 留言时间, 留言详情, 答复意见, 答复时间.")  # fmt: skip
+@click.option("--out", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="Output CSV (UTF-8 with BOM): 留言编号, the six scores, 总分, 问题 (findings).")  # fmt: skip
+@click.option("--deadline-days", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Days a reply was due in (default: the default_deadline_days setting, 15).")  # fmt: skip
+def review_cmd(data: Path, out: Path, deadline_days: float | None) -> None:
+    """Score every reply of --data on relevance, completeness, interpretability,
+    timeliness, specificity and plain language, with the overall score and the
+    findings, one row per input row in --out.
+
+    A missing column ends with an error and --out is not written; a row with an
+    unreadable time gets a finding and the file goes on.
+    """
+    started = time.perf_counter()
+    if deadline_days is None:
+        from massline.config import Settings
+
+        deadline_days = float(Settings().default_deadline_days)
+    rows = read_rows(data)
+    count = write_rows(out, review_rows(rows, deadline_days))
+    seconds = time.perf_counter() - started
+    click.echo(f"reviewed {count} replies in {seconds:.1f} s; wrote {out}", err=True)
+
+
+def register(main: click.Group) -> None:
+    """Add ``replies`` to the ``massline`` command."""
+    main.add_command(replies_group)
