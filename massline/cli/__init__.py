@@ -194,6 +194,8 @@ def _register_groups() -> None:
         "massline.cli.analyse_cmd",
         "massline.cli.understand_cmd",
         "massline.cli.places_cmd",
+        "massline.cli.audit_cmd",
+        "massline.cli.supervision_cmd",
     ):
         try:
             module = importlib.import_module(name)
