@@ -170,12 +170,19 @@ def user_add(username: str, name: str, role: str, office: str | None, region: st
 @click.argument("username")
 @click.option("--password", default=None, help="New password; generated and printed when omitted.")
 def user_reset_password(username: str, password: str | None) -> None:
-    """Set a new password; existing sessions and tokens stop working."""
+    """Set a new password; existing sessions and tokens stop working (a supervision handler gets a new key)."""
+    from sqlalchemy import select
+
+    from massline.models import User
     from massline.services.people import check_reset_password
+    from massline.services.supervision import do_forget_key
 
     platform = get_platform()
     with platform.write() as session:
         pw = check_reset_password(session, username, password, passwords=platform.passwords)
+        account = session.scalar(select(User).where(User.username == username))
+        if account is not None:  # a supervision handler's key cannot be unwrapped any more (docs/supervision.md)
+            do_forget_key(session, account)
     click.echo(f"password reset for {username}" + ("" if password else f": {pw}"))
 
 

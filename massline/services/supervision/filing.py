@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from massline.models import Office, SupervisionRecipient, SupervisionReport
 from massline.services import audit
-from massline.services.errors import ServiceError, ValidationFailed
+from massline.services.errors import Conflict, ValidationFailed
 from massline.services.policy import supervision_policy
 from massline.services.supervision import sealing
 from massline.services.supervision.deadlines import add_working_days
@@ -34,7 +34,7 @@ BODY_MIN, BODY_MAX, NAME_MAX = 10, 5000, 50
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 -]{5,18}[0-9]$")
 
 
-class NoRecipient(ServiceError):
+class NoRecipient(Conflict):
     """No supervision office with an unlocked handler key can receive the report."""
 
     def __init__(self) -> None:
