@@ -108,6 +108,8 @@ def _print_demo(report: object) -> None:
         click.echo(f"staff accounts (passwords also saved to {path}):")
         for user, pw in report.passwords.items():
             click.echo(f"  {user:20s} {pw}")
+    if report.report_receipt:
+        click.echo(f"a supervision report to follow at /report/follow: {' '.join(report.report_receipt)}")
 
 
 @main.group()

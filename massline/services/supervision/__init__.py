@@ -30,6 +30,7 @@ from massline.services.supervision.handling import (
 from massline.services.supervision.keys import (
     LOCKED,
     check_ensure_key,
+    check_password_key,
     check_unlock,
     do_forget_key,
     do_rewrap_key,
@@ -61,6 +62,7 @@ __all__ = [
     "check_ensure_key",
     "check_file_report",
     "check_open_report",
+    "check_password_key",
     "check_reporter_message",
     "check_unlock",
     "do_forget_key",

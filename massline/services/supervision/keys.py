@@ -48,6 +48,12 @@ def check_ensure_key(session: Session, user: User, password: str, now: datetime)
     _private_with_password(session, user, password, now)
 
 
+def check_password_key(session: Session, user: User, password: str, now: datetime) -> bytes:
+    """``user``'s private key opened with their password, for a caller that holds it only for one
+    transaction (the demo loader, a script); created on first use like an unlock."""
+    return _private_with_password(session, user, password, now)
+
+
 def check_unlock(
     session: Session, user: User, password: str, session_hash: str, now: datetime, minutes: int
 ) -> bytes:

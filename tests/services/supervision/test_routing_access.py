@@ -133,3 +133,17 @@ def test_a_password_change_rewraps_the_key_and_an_admin_reset_drops_it(sup: Plat
             supervision.check_open_report(s, user(s, "cs.jw1"), report_id, private, "核查")
         supervision.check_open_report(s, user(s, "cs.jw2"), report_id, private_key(sup, s, "cs.jw2"), "核查")
     assert set(HANDLERS) >= {"cs.jw1"}
+
+
+def test_messages_are_never_routed_to_a_supervision_office_by_region(sup: Platform) -> None:
+    from massline.models import Category, Region
+    from massline.services.routing import routing_table
+
+    with sup.read() as s:
+        table = routing_table(s)
+        category = s.scalar(select(Category.id).where(Category.level == 1).limit(1))
+        offices = {o.id: o.code for o in s.scalars(select(Office))}
+        for region, office in (("cs-dc", "cs-dc-gov"), ("cs-dc-hp", "cs-dc-hp-office")):
+            region_id = s.scalar(select(Region.id).where(Region.code == region))
+            assert region_id is not None and category is not None
+            assert offices[table.route(region_id, category) or 0] == office  # not a tie with the 纪委 there
