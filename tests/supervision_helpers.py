@@ -44,13 +44,15 @@ def private_key(platform: Platform, session: Session, username: str) -> bytes:
     return supervision.session_private_key(session, user(session, username), digest, key, platform.now())
 
 
-def file(platform: Platform, **fields: str) -> tuple[int, supervision.Filed]:
+def file(
+    platform: Platform, uploads: list[tuple[str, bytes]] | None = None, **fields: str
+) -> tuple[int, supervision.Filed]:
     """File a report (defaults: about cs-jsj, anonymous); returns its id and receipt."""
     from massline.models import SupervisionReport
 
     data = {"accused_office": "cs-jsj", "body": "某局工作人员在审批中索要好处费，拖延办理。", **fields}
     with platform.write() as s:
-        filed = supervision.check_file_report(s, supervision.ReportInput(**data), platform.now())
+        filed = supervision.check_file_report(s, supervision.ReportInput(**data), platform.now(), uploads)
         report_id = s.scalar(select(SupervisionReport.id).order_by(SupervisionReport.id.desc()).limit(1))
     assert report_id is not None
     return report_id, filed

@@ -81,6 +81,9 @@ class SupervisionReport(Base):
     recipients: Mapped[list[SupervisionRecipient]] = relationship(
         back_populates="report", cascade="all, delete-orphan", passive_deletes=True
     )
+    files: Mapped[list[SupervisionFile]] = relationship(
+        back_populates="report", cascade="all, delete-orphan", passive_deletes=True, order_by="SupervisionFile.id"
+    )
     entries: Mapped[list[SupervisionEntry]] = relationship(
         back_populates="report", cascade="all, delete-orphan", passive_deletes=True,
         order_by="SupervisionEntry.id",
@@ -126,3 +129,19 @@ class SupervisionEntry(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     report: Mapped[SupervisionReport] = relationship(back_populates="entries")
+
+
+class SupervisionFile(Base):
+    """A file sent with a report: checked and re-encoded like a message's attachment (photos rebuilt
+    without metadata), then sealed under the report key with its name and type — nothing of it is plain."""
+
+    __tablename__ = "supervision_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("supervision_reports.id", ondelete="CASCADE"), index=True)
+    #: {name, media_type, extension} in a SecretBox under the report key
+    sealed_meta: Mapped[bytes] = mapped_column(LargeBinary)
+    sealed_content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    report: Mapped[SupervisionReport] = relationship(back_populates="files")

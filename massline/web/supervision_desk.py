@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -21,12 +22,23 @@ from massline.platform import Platform
 from massline.services import sessions, supervision
 from massline.services.errors import Forbidden, NotFound, ValidationFailed
 from massline.services.policy import supervision_policy
+from massline.web.attachments import FILE_CSP
 from massline.web.deps import CsrfChecked, CurrentOfficial, PlatformDep, SessionDep, staff_session_token
 from massline.web.ids import Key, PathId
 from massline.web.templating import flash, render
 
 router = APIRouter(prefix="/staff/supervision", include_in_schema=False)
 SESSION_KEY = "supk"
+
+
+def file_answer(content: bytes, media_type: str, name: str) -> Response:
+    """A decrypted file as a download, with the attachments' safe headers (never cached)."""
+    response = Response(content, media_type=media_type)
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    response.headers["Content-Security-Policy"] = FILE_CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _session_key(request: Request) -> bytes:
@@ -128,6 +140,25 @@ def open_report(
         if exc.message != supervision.LOCKED:
             raise
         return RedirectResponse("/staff/supervision/unlock", status_code=303)
+
+
+@router.post("/{report_id}/files/{file_id}", dependencies=[CsrfChecked])
+def open_file(
+    request: Request, report_id: PathId, file_id: PathId, user: CurrentOfficial, platform: PlatformDep,
+    reason: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Download a file of the report (decrypted for this handler; audited with ``reason``)."""
+    try:
+        with platform.write() as session:
+            actor = session.get(User, user.id)
+            assert actor is not None
+            shown = supervision.check_open_file(session, actor, report_id, file_id,
+                                                _private(request, session, platform, actor), reason)
+    except Forbidden as exc:
+        if exc.message != supervision.LOCKED:
+            raise
+        return RedirectResponse("/staff/supervision/unlock", status_code=303)
+    return file_answer(shown.content, shown.media_type, shown.name)
 
 
 @router.post("/{report_id}/act", dependencies=[CsrfChecked], response_class=HTMLResponse)

@@ -12,10 +12,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from massline.services import supervision
+from massline.services import attachments, supervision
 from massline.services.deployment import directory
 from massline.services.errors import NotFound, RateLimited, ServiceError, ValidationFailed
-from massline.web.deps import CsrfChecked, PlatformDep, SessionDep, client_key
+from massline.web.attachments import Uploads
+from massline.web.deps import CsrfChecked, PlatformDep, SessionDep, client_key, platform_of
 from massline.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -25,6 +26,7 @@ NO_STORE = {"Cache-Control": "no-store"}
 def _form(request: Request, session: Session, values: dict[str, str], errors: dict[str, str], status: int) -> Response:
     response = render(request, "supervision/report_form.html", {
         "nav": "report", "offices": directory(session).offices, "values": values, "errors": errors,
+        "file_limits": attachments.limits_of(platform_of(request).settings), "accepted": attachments.ACCEPTED,
     }, status_code=status)
     response.headers.update(NO_STORE)
     return response
@@ -37,12 +39,15 @@ def report_form(request: Request, session: SessionDep) -> Response:
 
 
 @router.post("/report", dependencies=[CsrfChecked], response_class=HTMLResponse)
-def file_report(request: Request, form: Annotated[supervision.ReportInput, Form()], platform: PlatformDep) -> Response:
-    """File a report and show its receipt code and secret, once."""
+def file_report(
+    request: Request, form: Annotated[supervision.ReportInput, Form()], platform: PlatformDep, uploads: Uploads
+) -> Response:
+    """File a report with its files (cleaned and sealed) and show its receipt code and secret, once."""
     try:
         platform.rate_limit(platform.submit_limiter, client_key(request, platform))
         with platform.write() as session:
-            filed = supervision.check_file_report(session, form, platform.now())
+            filed = supervision.check_file_report(session, form, platform.now(), uploads,
+                                                  attachments.limits_of(platform.settings))
     except (ValidationFailed, RateLimited, supervision.NoRecipient) as exc:
         errors = exc.errors if isinstance(exc, ValidationFailed) else {"form": exc.message}
         with platform.read() as session:

@@ -176,5 +176,6 @@ ACCESS: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/staff/supervision/unlock"): (STAFF, "staff of a supervision office, their own password"),
     ("GET", "/staff/supervision/{report_id}"): (STAFF, "the report's recipients only (access_supervision_report)"),
     ("POST", "/staff/supervision/{report_id}/open"): (STAFF, "the report's recipients, unlocked key; audited with reason"),
+    ("POST", "/staff/supervision/{report_id}/files/{file_id}"): (STAFF, "the report's recipients, unlocked key; audited"),
     ("POST", "/staff/supervision/{report_id}/act"): (STAFF, "the report's recipients, unlocked key; audited"),
 }

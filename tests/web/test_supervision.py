@@ -172,3 +172,45 @@ def test_the_accused_office_and_others_are_refused(site: str, platform: Platform
     dc = _handler(site, "dc.jw")  # a supervision office, but not this report's
     assert dc.get(f"/staff/supervision/{report_id}").status_code == 404
     assert f"/staff/supervision/{report_id}" not in dc.get("/staff/supervision").text
+
+
+def test_files_are_cleaned_sealed_and_opened_only_by_the_handler(site: str, platform: Platform) -> None:
+    from PIL import Image
+
+    from tests.attachment_files import FAKE_JPEG, jpeg_with_gps
+
+    photo, name = jpeg_with_gps(), "欧阳明远拍的收款码.jpg"
+    citizen = Browser(site)
+    bad = citizen.post("/report", data={**citizen.hidden("/report"), "accused_office": "cs-jsj", "body": BODY},
+                       files=[("attachments", ("x.jpg", FAKE_JPEG, "image/jpeg"))])
+    assert bad.status_code == 422 and "附件" in bad.text
+    with platform.read() as s:
+        assert s.scalar(select(SupervisionReport.id)) is None
+    page = citizen.post("/report", data={**citizen.hidden("/report"), "accused_office": "cs-jsj", "body": BODY},
+                        files=[("attachments", (name, photo, "image/jpeg"))])
+    assert page.status_code == 200, page.text[:1000]
+    _receipt(page.text)
+    everything = _every_row(platform) + b"".join(p.read_bytes() for p in _files(platform))
+    assert name.encode() not in everything and photo[:200] not in everything and b"Exif" not in everything
+    with platform.read() as s:
+        report_id = s.scalar(select(SupervisionReport.id))
+    handler = _handler(site, "cs.jw1")
+    handler.follow(handler.post_form("/staff/supervision/unlock", {"password": PASSWORD}, form_page="/staff/supervision"))
+    opened = handler.post_form(f"/staff/supervision/{report_id}/open", {"reason": "受理审查"}, form_page="/staff/supervision")
+    file_id = re.search(rf'action="/staff/supervision/{report_id}/files/(\d+)"', opened.text)
+    assert file_id and name in opened.text
+    got = handler.post_form(f"/staff/supervision/{report_id}/files/{file_id.group(1)}", {"reason": "核实证据"},
+                            form_page="/staff/supervision")
+    assert got.status_code == 200 and got.headers["content-type"] == "image/jpeg"
+    assert "attachment" in got.headers["content-disposition"] and got.headers["x-content-type-options"] == "nosniff"
+    import io
+
+    image = Image.open(io.BytesIO(got.content))
+    assert image.size == (64, 48) and not image.getexif()  # rebuilt from its pixels: no GPS, no EXIF
+    other = _handler(site, "dc.jw")  # a handler of another 纪委, key unlocked: not this report's
+    other.follow(other.post_form("/staff/supervision/unlock", {"password": PASSWORD}, form_page="/staff/supervision"))
+    assert other.post_form(f"/staff/supervision/{report_id}/files/{file_id.group(1)}", {"reason": "看看"},
+                           form_page="/staff/supervision").status_code == 404
+    with platform.read() as s:
+        assert s.scalar(select(AuditLog.detail).where(AuditLog.action == "supervision_file_read")) == {
+            "file": int(file_id.group(1)), "reason": "核实证据"}

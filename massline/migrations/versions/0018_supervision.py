@@ -84,6 +84,20 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_supervision_entries_report_id'), 'supervision_entries', ['report_id'], unique=False)
     op.create_table(
+        'supervision_files',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('report_id', sa.Integer(), nullable=False),
+        sa.Column('sealed_meta', sa.LargeBinary(), nullable=False),
+        sa.Column('sealed_content', sa.LargeBinary(), nullable=False),
+        _time('created_at'),
+        sa.ForeignKeyConstraint(
+            ['report_id'], ['supervision_reports.id'],
+            name=op.f('fk_supervision_files_report_id_supervision_reports'), ondelete='CASCADE',
+        ),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_supervision_files')),
+    )
+    op.create_index(op.f('ix_supervision_files_report_id'), 'supervision_files', ['report_id'], unique=False)
+    op.create_table(
         'supervision_keys',
         sa.Column('user_id', sa.Integer(), nullable=False),
         sa.Column('public_key', sa.LargeBinary(), nullable=False),
@@ -136,6 +150,7 @@ def downgrade() -> None:
     op.drop_table('supervision_recipients')
     op.drop_table('supervision_keys')
     op.drop_table('supervision_entries')
+    op.drop_table('supervision_files')
     op.drop_table('supervision_reports')
     op.drop_index(op.f('ix_audit_log_seq'), table_name='audit_log')
     with op.batch_alter_table('audit_log') as batch:

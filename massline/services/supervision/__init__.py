@@ -10,6 +10,7 @@ messages table, the pipeline, search, exports or notifications.
 """
 
 from massline.services.supervision.entries import ENTRY_LABELS, EntryView
+from massline.services.supervision.files import FileView
 from massline.services.supervision.filing import Filed, NoRecipient, ReportInput, check_file_report
 from massline.services.supervision.following import (
     FollowInput,
@@ -24,6 +25,7 @@ from massline.services.supervision.handling import (
     ReportRow,
     allowed_actions,
     check_act,
+    check_open_file,
     check_open_report,
     reports_for,
 )
@@ -47,6 +49,7 @@ __all__ = [
     "ENTRY_LABELS",
     "LOCKED",
     "EntryView",
+    "FileView",
     "Filed",
     "FollowInput",
     "HandlerView",
@@ -61,6 +64,7 @@ __all__ = [
     "check_act",
     "check_ensure_key",
     "check_file_report",
+    "check_open_file",
     "check_open_report",
     "check_password_key",
     "check_reporter_message",

@@ -20,12 +20,13 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from massline.models import Office, SupervisionRecipient, SupervisionReport
-from massline.services import audit
+from massline.services import attachments, audit
 from massline.services.errors import Conflict, ValidationFailed
 from massline.services.policy import supervision_policy
 from massline.services.supervision import sealing
 from massline.services.supervision.deadlines import add_working_days
 from massline.services.supervision.entries import add_entry
+from massline.services.supervision.files import checked_files, seal_files
 from massline.services.supervision.keys import public_keys
 from massline.services.supervision.routing import Route, handlers_of, route_report
 
@@ -102,9 +103,14 @@ def _recipients(session: Session, route: Route) -> list[tuple[int, bytes, str]]:
     return out
 
 
-def check_file_report(session: Session, data: ReportInput, now: datetime) -> Filed:
-    """Validate, route and store a report sealed to its recipients; returns the receipt (shown once)."""
+def check_file_report(
+    session: Session, data: ReportInput, now: datetime, uploads: list[tuple[str, bytes]] | None = None,
+    limits: attachments.Limits | None = None,
+) -> Filed:
+    """Validate, route and store a report sealed to its recipients, with its files (``uploads``: name and
+    content, checked against ``limits`` and cleaned like a message's attachments); returns the receipt."""
     accused, _ = _validate(session, data)
+    files = checked_files(uploads, limits or attachments.Limits()) if uploads else []
     route = route_report(session, accused, data.accused_person.strip())
     recipients = _recipients(session, route) if route is not None else []
     if route is None or not any(role == "handler" for _, _, role in recipients):
@@ -131,6 +137,7 @@ def check_file_report(session: Session, data: ReportInput, now: datetime) -> Fil
     for user_id, public, role in recipients:
         session.add(SupervisionRecipient(report_id=report.id, user_id=user_id, role=role,
                                          sealed_key=sealing.seal_to(public, key)))
+    seal_files(session, report, key, files, now)
     add_entry(session, report, key, "received", None, "", now)
     audit.record(session, None, "supervision_report_filed", "supervision_report", report.id,
                  office=route.office.code, about_head=route.about_head)

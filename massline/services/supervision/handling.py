@@ -20,6 +20,7 @@ from massline.services.access import access_supervision_report, is_accused_side
 from massline.services.errors import Conflict, ValidationFailed
 from massline.services.supervision import sealing
 from massline.services.supervision.entries import EntryView, add_entry, open_entries
+from massline.services.supervision.files import FileView, list_files, open_file, reseal_files
 from massline.services.supervision.keys import public_keys
 
 REASON_MIN, TEXT_MAX = 2, 2000
@@ -62,6 +63,7 @@ class HandlerView:
     reporter_phone: str | None
     entries: list[EntryView]
     actions: list[str]
+    files: list[FileView]
 
 
 def reports_for(session: Session, user: User) -> list[ReportRow]:
@@ -113,8 +115,16 @@ def check_open_report(
         body=content["body"], anonymous=anonymous,
         reporter_name=content["reporter_name"] if reveal else None,
         reporter_phone=content["reporter_phone"] if reveal else None,
-        entries=open_entries(report, key), actions=allowed_actions(report),
+        entries=open_entries(report, key), actions=allowed_actions(report), files=list_files(report, key),
     )
+
+
+def check_open_file(
+    session: Session, user: User, report_id: int, file_id: int, private: bytes, reason: str
+) -> FileView:
+    """A file of report ``report_id`` with its content, for ``user``; the opening audited with ``reason``."""
+    report, key = _report_key(session, user, report_id, private)
+    return open_file(session, user, report, key, file_id, _reason(reason))
 
 
 def allowed_actions(report: SupervisionReport) -> list[str]:
@@ -162,6 +172,7 @@ def _reseal_without(session: Session, report: SupervisionReport, user: User, old
     for entry in report.entries:
         if entry.sealed_text:
             entry.sealed_text = sealing.lock(new, sealing.unlock(old, entry.sealed_text))
+    reseal_files(report, old, new)
     report.reporter_sealed_key = sealing.seal_to(report.reporter_public, new)
     for recipient in report.recipients:
         if recipient.user_id == user.id:

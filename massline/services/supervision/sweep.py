@@ -15,7 +15,13 @@ from datetime import datetime
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from massline.models import SupervisionEntry, SupervisionRecipient, SupervisionReport, SupervisionUnlock
+from massline.models import (
+    SupervisionEntry,
+    SupervisionFile,
+    SupervisionRecipient,
+    SupervisionReport,
+    SupervisionUnlock,
+)
 from massline.services import audit
 from massline.services.supervision.entries import add_entry
 
@@ -48,6 +54,7 @@ def sweep_reports(session: Session, now: datetime) -> SweepResult:
     if expired:
         session.execute(delete(SupervisionRecipient).where(SupervisionRecipient.report_id.in_(expired)))
         session.execute(delete(SupervisionEntry).where(SupervisionEntry.report_id.in_(expired)))
+        session.execute(delete(SupervisionFile).where(SupervisionFile.report_id.in_(expired)))
         session.execute(delete(SupervisionReport).where(SupervisionReport.id.in_(expired)))
         for report_id in expired:
             audit.record(session, None, "supervision_report_deleted", "supervision_report", report_id)

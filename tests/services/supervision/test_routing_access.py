@@ -95,7 +95,9 @@ def test_retention_deletes_the_report_with_its_keys(sup: Platform) -> None:
 
 
 def test_stepping_aside_reseals_to_the_remaining_recipients(sup: Platform) -> None:
-    report_id, filed = file(sup)  # cs-jsj: both city handlers
+    from tests.attachment_files import PDF
+
+    report_id, filed = file(sup, uploads=[("证据.pdf", PDF)])  # cs-jsj: both city handlers
     with sup.write() as s:
         old_key = private_key(sup, s, "cs.jw1")
         supervision.check_act(s, user(s, "cs.jw1"), report_id, old_key, "step_aside", "被举报人是我的亲属", sup.now())
@@ -105,6 +107,8 @@ def test_stepping_aside_reseals_to_the_remaining_recipients(sup: Platform) -> No
         view = supervision.check_open_report(s, user(s, "cs.jw2"), report_id, private_key(sup, s, "cs.jw2"), "接手")
         assert [e.kind for e in view.entries] == ["received", "stepped_aside"]
         assert view.entries[1].text == "被举报人是我的亲属"
+        assert supervision.check_open_file(s, user(s, "cs.jw2"), report_id, view.files[0].id,
+                                           private_key(sup, s, "cs.jw2"), "核实").content == PDF
         assert supervision.allowed_actions(view.report) == ["accept", "reply", "step_aside"]
         with pytest.raises(Exception, match="没有其他承办人"):  # the last handler cannot step aside
             supervision.check_act(s, user(s, "cs.jw2"), report_id, private_key(sup, s, "cs.jw2"), "step_aside",
