@@ -214,3 +214,14 @@ def test_files_are_cleaned_sealed_and_opened_only_by_the_handler(site: str, plat
     with platform.read() as s:
         assert s.scalar(select(AuditLog.detail).where(AuditLog.action == "supervision_file_read")) == {
             "file": int(file_id.group(1)), "reason": "核实证据"}
+
+
+def test_reports_are_rate_limited_per_address(site: str, platform: Platform) -> None:
+    from massline.services.ratelimit import RateLimiter
+
+    platform.submit_limiter = RateLimiter("submit", 1, 3600, "test")
+    with httpx.Client(base_url=site, timeout=20) as client:
+        data = {"accused_office": "cs-jsj", "body": BODY}
+        assert client.post("/api/v1/supervision/reports", json=data).status_code == 201
+        r = client.post("/api/v1/supervision/reports", json=data)
+        assert r.status_code == 429 and "操作过于频繁" in r.text
