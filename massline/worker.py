@@ -9,7 +9,8 @@ read, its pure steps computed holding no lock, and its results stored in one
 write transaction whose size adapts to last about ``write_budget`` seconds
 (at most ``batch_size`` messages).
 Every ``alert_scan_minutes`` it also scans for alerts and sweeps the deadlines
-(``sweep_deadlines``: reminders, escalations, closing unrated replied cases).
+(``sweep_deadlines``: reminders, escalations, closing unrated replied cases) and the
+supervision reports (``supervision.sweep_reports``: overdue ones escalated, expired ones deleted).
 ``run_forever()`` polls every ``interval`` seconds (``massline worker``, which
 ``massline serve`` starts as a process of its own by default); ``start()``/``stop()``
 run it in a background thread instead. Heavy analysis therefore never runs in a web
@@ -29,7 +30,7 @@ from datetime import datetime
 from functools import partial
 
 from massline.platform import Platform
-from massline.services import alerts, attachments, casework, issues, notify
+from massline.services import alerts, attachments, casework, issues, notify, supervision
 from massline.services import search as search_backlog
 from massline.services.pipeline import (
     PipelineReport,
@@ -80,6 +81,12 @@ class Worker:
         (``casework.sweep``, the deployment's casework policy)."""
         with self.platform.write(background=True) as session:
             return casework.sweep(session, self.platform.now())
+
+    def sweep_supervision(self) -> supervision.SweepResult:
+        """The supervision channel's sweep: overdue reports escalated one level up, reports past retention
+        deleted with their keys (``supervision.sweep_reports``)."""
+        with self.platform.write(background=True) as session:
+            return supervision.sweep_reports(session, self.platform.now())
 
     def run_once(
         self,
@@ -194,6 +201,10 @@ class Worker:
                     log.info("deadline sweep: %s", self.sweep_deadlines())
                 except Exception:
                     log.exception("deadline sweep failed")
+                try:
+                    log.info("supervision sweep: %s", self.sweep_supervision())
+                except Exception:
+                    log.exception("supervision sweep failed")
             self._stop.wait(self.interval)
 
     def start(self) -> threading.Thread:

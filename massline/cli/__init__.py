@@ -108,6 +108,8 @@ def _print_demo(report: object) -> None:
         click.echo(f"staff accounts (passwords also saved to {path}):")
         for user, pw in report.passwords.items():
             click.echo(f"  {user:20s} {pw}")
+    if report.report_receipt:
+        click.echo(f"a supervision report to follow at /report/follow: {' '.join(report.report_receipt)}")
 
 
 @main.group()
@@ -170,12 +172,19 @@ def user_add(username: str, name: str, role: str, office: str | None, region: st
 @click.argument("username")
 @click.option("--password", default=None, help="New password; generated and printed when omitted.")
 def user_reset_password(username: str, password: str | None) -> None:
-    """Set a new password; existing sessions and tokens stop working."""
+    """Set a new password; existing sessions and tokens stop working (a supervision handler gets a new key)."""
+    from sqlalchemy import select
+
+    from massline.models import User
     from massline.services.people import check_reset_password
+    from massline.services.supervision import do_forget_key
 
     platform = get_platform()
     with platform.write() as session:
         pw = check_reset_password(session, username, password, passwords=platform.passwords)
+        account = session.scalar(select(User).where(User.username == username))
+        if account is not None:  # a supervision handler's key cannot be unwrapped any more (docs/supervision.md)
+            do_forget_key(session, account)
     click.echo(f"password reset for {username}" + ("" if password else f": {pw}"))
 
 
@@ -195,6 +204,8 @@ def _register_groups() -> None:
         "massline.cli.understand_cmd",
         "massline.cli.places_cmd",
         "massline.cli.replies_cmd",
+        "massline.cli.audit_cmd",
+        "massline.cli.supervision_cmd",
     ):
         try:
             module = importlib.import_module(name)

@@ -244,6 +244,38 @@ class CaseworkSpec(_Spec):
         return self
 
 
+class SupervisionOfficeSpec(_Spec):
+    """A supervision office (纪检监察) that receives misconduct reports, and what it oversees.
+
+    ``regions``: the regions whose offices it oversees (default: its own region);
+    ``offices``: offices it oversees wherever they are (a stationed team, 派驻纪检组).
+    """
+
+    office: str
+    regions: list[str] = []
+    offices: list[str] = []
+
+
+class SupervisionSpec(_Spec):
+    """The ``supervision:`` section: who receives misconduct reports (监督举报) and in what time.
+
+    Every value has a default, so older deployment files load unchanged. The
+    platform reads it through ``services.policy.supervision_policy``.
+    """
+
+    #: the supervision offices; a report goes to the one overseeing the accused office (same region,
+    #: else the parent region's), one level up when it names the office's head
+    offices: list[SupervisionOfficeSpec] = []
+    #: working days within which the reporter is told the report was accepted
+    accept_within_days: int = Field(default=5, gt=0)
+    #: working days within which the reporter is told the outcome
+    outcome_within_days: int = Field(default=60, gt=0)
+    #: days after which a report is deleted with its keys (crypto-shredding)
+    retention_days: int = Field(default=1825, gt=0)
+    #: minutes a handler's unlocked key stays usable in their session
+    unlock_minutes: int = Field(default=60, gt=0, le=1440)
+
+
 class DeploymentSpec(_Spec):
     """A validated deployment, with the taxonomy resolved to a tree."""
 
@@ -255,6 +287,7 @@ class DeploymentSpec(_Spec):
     deadlines: DeadlineSpec = DeadlineSpec()
     language: LanguageSpec = LanguageSpec()
     casework: CaseworkSpec = CaseworkSpec()
+    supervision: SupervisionSpec = SupervisionSpec()
 
     def iter_regions(self) -> Iterator[tuple[RegionSpec, str | None]]:
         """Yield ``(region, parent_code)`` depth first, parents before children."""

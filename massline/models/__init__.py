@@ -3,7 +3,7 @@
 from massline.models.alerts import ALERT_KINDS, ALERT_STATUSES, Alert
 from massline.models.analysis import MessageAnalysis, MessageBandKey
 from massline.models.attachments import ATTACHMENT_STATE_LABELS, ATTACHMENT_STATES, Attachment
-from massline.models.audit import AuditLog
+from massline.models.audit import AuditChainHead, AuditLog
 from massline.models.base import Base, utcnow
 from massline.models.deadlines import DeadlineRule, SiteSetting
 from massline.models.followup import (
@@ -60,6 +60,16 @@ from massline.models.people import ROLE_LABELS, ROLES, User
 from massline.models.regions import REGION_LEVELS, Region
 from massline.models.search import MessageSearch
 from massline.models.security import RateLimitHit, WebSession
+from massline.models.supervision import (
+    REPORT_STATUS_LABELS,
+    REPORT_STATUSES,
+    SupervisionEntry,
+    SupervisionFile,
+    SupervisionKey,
+    SupervisionRecipient,
+    SupervisionReport,
+    SupervisionUnlock,
+)
 from massline.models.taxonomy import Category
 from massline.models.transfers import TRANSFER_REQUEST_STATUSES, TransferRequest
 
@@ -104,7 +114,16 @@ __all__ = [
     "ROLE_LABELS",
     "STATUSES",
     "STATUS_LABELS",
+    "AuditChainHead",
     "AuditLog",
+    "REPORT_STATUSES",
+    "REPORT_STATUS_LABELS",
+    "SupervisionEntry",
+    "SupervisionFile",
+    "SupervisionKey",
+    "SupervisionRecipient",
+    "SupervisionReport",
+    "SupervisionUnlock",
     "Base",
     "Category",
     "DeadlineExtension",

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from massline.io.deployment_spec import CaseworkSpec
+from massline.io.deployment_spec import CaseworkSpec, SupervisionSpec
 from massline.models import SiteSetting
 
-__all__ = ["CaseworkPolicy", "casework_policy"]
+__all__ = ["CaseworkPolicy", "SupervisionPolicy", "casework_policy", "supervision_policy"]
 
 CaseworkPolicy = CaseworkSpec
 """The policy's type: the deployment file's ``casework:`` section, validated."""
@@ -24,3 +24,16 @@ def casework_policy(session: Session) -> CaseworkPolicy:
     if row is None or not row.value:
         return CaseworkPolicy()
     return CaseworkPolicy.model_validate_json(row.value)
+
+
+SupervisionPolicy = SupervisionSpec
+"""The supervision channel's policy: the deployment file's ``supervision:`` section, validated."""
+
+
+def supervision_policy(session: Session) -> SupervisionPolicy:
+    """The deployment's supervision policy (stored as ``supervision_policy`` when the file loads;
+    the defaults of ``SupervisionSpec`` when none was loaded)."""
+    row = session.get(SiteSetting, "supervision_policy")
+    if row is None or not row.value:
+        return SupervisionPolicy()
+    return SupervisionPolicy.model_validate_json(row.value)

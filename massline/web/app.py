@@ -20,6 +20,7 @@ from massline.web import (
     api_attachments,
     api_issues,
     api_notify,
+    api_supervision,
     attachments,
     citizen_notify,
     dashboard,
@@ -31,6 +32,8 @@ from massline.web import (
     staff_notify,
     staff_offices,
     staff_settings,
+    supervision_desk,
+    supervision_portal,
     workbench,
 )
 from massline.web.errors import CatchUnhandled, add_error_handlers, error_answer
@@ -160,6 +163,7 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.include_router(api_attachments.router)
     app.include_router(followup.api_router)
     app.include_router(api_notify.router)
+    app.include_router(api_supervision.router)
     app.include_router(moderation.api_router)
     app.include_router(portal.router)
     app.include_router(followup.router)  # before the workbench's /staff/cases/{id}/{action}
@@ -173,6 +177,8 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.include_router(attachments.router)
     app.include_router(citizen_notify.router)
     app.include_router(staff_notify.router)
+    app.include_router(supervision_portal.router)
+    app.include_router(supervision_desk.router)
 
     @app.get("/api/docs", include_in_schema=False)
     async def api_docs() -> HTMLResponse:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from massline.models import ROLE_LABELS, ROLES, Office, Region, User
-from massline.services import people
+from massline.services import people, supervision
 from massline.services.errors import RateLimited, ValidationFailed
 from massline.web.deps import (
     CsrfChecked,
@@ -67,6 +67,8 @@ def change_password(
         result = people.check_change_own_password(
             session, actor, current, new, repeat, platform.now(), keep_token=staff_session_token(request),
             address=address, failures=platform.login_failures, passwords=platform.passwords)
+        if result.done:  # a supervision handler's private key follows the password
+            supervision.do_rewrap_key(session, actor, current, new)
     if not result.done:
         return render(request, "staff/password.html", {"user": user, "nav": "password", "errors": result.errors},
                       status_code=429 if result.throttled else 422)
@@ -145,6 +147,7 @@ def reset_password(request: Request, account_id: PathId, admin: CurrentAdmin, pl
         account = people.access_account_for_admin(session, actor, account_id)
         password = people.check_reset_password(session, account.username, actor=actor, passwords=platform.passwords,
                                                keep_token=staff_session_token(request))
+        supervision.do_forget_key(session, account)  # nobody can unwrap it any more (docs/supervision.md)
         what = SELF_RESET if account.id == admin.id else "密码已重置，该账号的登录已全部退出"
         return _accounts_page(request, session, admin, shown=(account, password, what))
 

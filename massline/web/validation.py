@@ -35,6 +35,8 @@ FIELD_LABELS = {
     "note": "说明", "office": "单位", "approve": "是否同意", "return_to": "返回地址", "action": "操作",
     "user_id": "经办人", "stance": "态度", "due_date": "完成期限", "text": "承诺内容", "progress": "进度",
     "outcome": "审核结果", "list": "列表",
+    "accused_office": "被举报单位", "accused_person": "被举报人", "reporter_name": "举报人姓名",
+    "reporter_phone": "举报人电话", "receipt_code": "举报回执码", "notice": "告知内容",
 }  # fmt: skip
 
 _TYPES = {

@@ -54,8 +54,11 @@ from massline.services.access.messages import (
     secret_digest,
     tracking_code_key,
 )
+from massline.services.access.supervision import access_supervision_report, is_accused_side
 
 __all__ = [
+    "access_supervision_report",
+    "is_accused_side",
     "CASEWORK_ACTIONS",
     "DISPATCH_QUEUE_ROLES",
     "ISSUE_ACTIONS",

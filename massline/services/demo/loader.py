@@ -38,6 +38,7 @@ from massline.services.access import OFFICE_ROLES
 from massline.services.classifier import RetrainReport, TrainingSet, retrain, training_set
 from massline.services.crypto import FieldCipher
 from massline.services.demo.photos import demo_photo
+from massline.services.demo.reports import seed_reports
 from massline.services.demo.scenes import stage_approvals
 from massline.services.deployment import check_apply_deployment
 from massline.services.errors import ValidationFailed
@@ -81,6 +82,8 @@ class DemoReport:
     sweep: casework.SweepReport | None = None
     #: the approvals and oversight put in place after the replay (``scenes.stage_approvals``)
     staged: list[str] = field(default_factory=list)
+    #: the receipt code and secret of the demo's answered supervision report (监督举报)
+    report_receipt: tuple[str, str] | None = None
 
 
 def demo_loaded(session: Session) -> bool:
@@ -269,10 +272,12 @@ def load_demo(platform: Platform, demo_dir: Path = DEMO_DIR, seed: int = 2026112
         # what the worker's periodic pass does: remind, escalate the overdue cases, close unrated old replies
         report.sweep = casework.sweep(session, platform.now())
         report.staged = stage_approvals(session, platform.now())
+        report.report_receipt = seed_reports(session, report.passwords, platform.now())
     if report.passwords:
         path = platform.settings.instance_dir / "demo-credentials.txt"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("".join(f"{u}\t{p}\n" for u, p in report.passwords.items()), encoding="utf-8")
+        receipt = f"# 监督举报回执 {' '.join(report.report_receipt)}\n" if report.report_receipt else ""
+        path.write_text("".join(f"{u}\t{p}\n" for u, p in report.passwords.items()) + receipt, encoding="utf-8")
         path.chmod(0o600)
         report.credentials_file = path
     report.model, report.model_note = train_demo_model(platform)

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from massline.models import Category, DeadlineRule, Leader, Message, Office, Region, SiteSetting
+from massline.services.policy import supervision_policy
 
 DEFAULT_DEADLINE_DAYS = 15
 
@@ -179,10 +180,13 @@ def _build_table(session: Session, version: str) -> RoutingTable:
     top_ids = {path: cid for cid, path in categories if "/" not in path}
     category_top = {cid: (path.split("/", 1)[0], top_ids.get(path.split("/", 1)[0])) for cid, path in categories}
     all_offices = session.scalars(select(Office).options(selectinload(Office.categories))).all()
+    # supervision offices (纪检监察, the deployment's ``supervision:`` section) receive misconduct reports,
+    # not messages: routing never picks them by region (a message may still be addressed to them)
+    supervision = {spec.office for spec in supervision_policy(session).offices}
     offices = [
         OfficeEntry(o.id, o.region_id, frozenset(c.top_name for c in o.categories))
         for o in all_offices
-        if not o.is_dispatch
+        if not o.is_dispatch and o.code not in supervision
     ]
     rules = [(r.category_id, r.kind, r.days) for r in session.scalars(select(DeadlineRule))]
     raw = session.get(SiteSetting, "default_deadline_days")
