@@ -244,6 +244,18 @@ class CaseworkSpec(_Spec):
         return self
 
 
+class RepliesSpec(_Spec):
+    """The ``replies:`` section: the reply desk's review (services.replies).
+
+    Every value has a default, so older deployment files load unchanged. The
+    platform reads it through ``services.policy.replies_policy``.
+    """
+
+    #: a reply whose review's overall score (总分, 0–1) is below this needs the office head's approval,
+    #: even where ``casework.reply_approval`` is off; none: the review never asks for approval
+    min_score: float | None = Field(default=None, ge=0, le=1)
+
+
 class DeploymentSpec(_Spec):
     """A validated deployment, with the taxonomy resolved to a tree."""
 
@@ -255,6 +267,7 @@ class DeploymentSpec(_Spec):
     deadlines: DeadlineSpec = DeadlineSpec()
     language: LanguageSpec = LanguageSpec()
     casework: CaseworkSpec = CaseworkSpec()
+    replies: RepliesSpec = RepliesSpec()
 
     def iter_regions(self) -> Iterator[tuple[RegionSpec, str | None]]:
         """Yield ``(region, parent_code)`` depth first, parents before children."""

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from massline.io.deployment_spec import CaseworkSpec
+from massline.io.deployment_spec import CaseworkSpec, RepliesSpec
 from massline.models import SiteSetting
 
-__all__ = ["CaseworkPolicy", "casework_policy"]
+__all__ = ["CaseworkPolicy", "RepliesPolicy", "casework_policy", "replies_policy"]
 
 CaseworkPolicy = CaseworkSpec
 """The policy's type: the deployment file's ``casework:`` section, validated."""
@@ -24,3 +24,15 @@ def casework_policy(session: Session) -> CaseworkPolicy:
     if row is None or not row.value:
         return CaseworkPolicy()
     return CaseworkPolicy.model_validate_json(row.value)
+
+
+RepliesPolicy = RepliesSpec
+"""The reply desk's policy: the deployment file's ``replies:`` section, validated."""
+
+
+def replies_policy(session: Session) -> RepliesPolicy:
+    """The deployment's reply-desk policy (the defaults of ``RepliesSpec`` when none was loaded)."""
+    row = session.get(SiteSetting, "replies_policy")
+    if row is None or not row.value:
+        return RepliesPolicy()
+    return RepliesPolicy.model_validate_json(row.value)

@@ -27,6 +27,7 @@ from massline.web import (
     moderation,
     portal,
     public_issues,
+    reply_desk,
     staff_accounts,
     staff_notify,
     staff_offices,
@@ -160,9 +161,11 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.include_router(api_attachments.router)
     app.include_router(followup.api_router)
     app.include_router(api_notify.router)
+    app.include_router(reply_desk.api_router)
     app.include_router(moderation.api_router)
     app.include_router(portal.router)
     app.include_router(followup.router)  # before the workbench's /staff/cases/{id}/{action}
+    app.include_router(reply_desk.router)
     app.include_router(workbench.router)
     app.include_router(moderation.router)
     app.include_router(staff_accounts.router)

@@ -52,6 +52,7 @@ ACCESS: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/api/v1/cases/{message_id}/callback"): (STAFF, "dispatchers, on a replied case (test_followup)"),
     ("GET", "/api/v1/escalated"): (STAFF, "dispatchers, supervisors, admins; others 403 (test_followup)"),
     ("GET", "/api/v1/callbacks"): (STAFF, "dispatchers, supervisors, admins; others 403 (test_followup)"),
+    ("POST", "/api/v1/replies/{message_id}/review"): (STAFF, "the handling office; other readers 403, others 404 (test_reply_desk)"),
     ("POST", "/api/v1/cases/{message_id}/{action}"): (STAFF, "unknown action: 422"),
     ("GET", "/api/v1/cases/{message_id}/contact"): (STAFF, "the handling office only, audited"),
     ("GET", "/api/v1/cases/{message_id}/attachments"): (STAFF, "readers of the case; others 404"),
@@ -161,5 +162,8 @@ ACCESS: dict[tuple[str, str], tuple[str, str]] = {
     ("GET", "/staff/admin/casework"): (STAFF, "admins only; others 403"),
     ("POST", "/staff/admin/casework"): (STAFF, "admins only, audited"),
     ("GET", "/staff/notifications"): (STAFF, "admins only; others 403"),
+    ("POST", "/staff/desk/{message_id}/review"): (STAFF, "the handling office, CSRF; nothing stored (test_reply_desk)"),
+    ("POST", "/staff/desk/{message_id}/referrals"): (STAFF, "the handling office, CSRF, audited (test_reply_desk)"),
+    ("POST", "/staff/desk/{message_id}/referrals/{referral_id}/delete"): (STAFF, "the handling office, CSRF, audited"),
     ("POST", "/staff/notifications/retry"): (STAFF, "admins only, audited"),
 }

@@ -1,0 +1,84 @@
+"""The reply desk beside a case in the workbench: the message's demands highlighted in its text, the
+marks "outside our remit", the review of the saved draft (the reply box shows it before any typing,
+and live afterwards) and the stored review of a reply waiting for the office head."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from massline.analysis.replies import DEMAND_KINDS
+from massline.models import DemandReferral, Message, Office, User
+from massline.services import casework
+from massline.services.access import can_act
+from massline.services.policy import replies_policy
+from massline.services.replies.review import message_demands, message_text, referrals_of, review_case_reply
+from massline.services.replies.stored import latest_review
+
+
+@dataclass
+class DemandRow:
+    """One demand of the message, as the desk lists it."""
+
+    index: int
+    kind_label: str
+    text: str
+    referral: DemandReferral | None
+
+
+@dataclass
+class DeskView:
+    """The reply desk's data for one case page."""
+
+    #: the message's text (title。body) in pieces: (text, demand index or None)
+    segments: list[tuple[str, int | None]]
+    demands: list[DemandRow]
+    can_refer: bool
+    offices: list[Office] = field(default_factory=list)
+    #: the review of the saved draft (JSON as the live endpoint answers), when there is a draft
+    draft_review: dict[str, Any] | None = None
+    #: the stored review of the reply waiting for the office head's approval
+    pending_review: dict[str, Any] | None = None
+    min_score: float | None = None
+
+
+def _segments(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, int | None]]:
+    out: list[tuple[str, int | None]] = []
+    at = 0
+    for i, (start, end) in enumerate(spans):
+        if start < at:
+            continue
+        if start > at:
+            out.append((text[at:start], None))
+        out.append((text[start:end], i))
+        at = end
+    if at < len(text):
+        out.append((text[at:], None))
+    return out
+
+
+def desk_view(session: Session, user: User, message: Message, now: datetime) -> DeskView:
+    """The desk of ``message`` (which ``user`` reads) for the case page."""
+    demands = message_demands(message)
+    referrals = referrals_of(session, message)
+    rows = [DemandRow(i, DEMAND_KINDS.get(d.kind, d.kind), d.text, referrals.get((d.start, d.end)))
+            for i, d in enumerate(demands)]  # fmt: skip
+    can_refer = can_act(user, "refer_demand", message) and message.status not in ("closed", "rejected")
+    offices: list[Office] = []
+    if can_refer:
+        stmt = select(Office).where(Office.is_dispatch.is_(False), Office.id != message.office_id).order_by(Office.id)
+        offices = list(session.scalars(stmt))
+    view = DeskView(_segments(message_text(message), [(d.start, d.end) for d in demands]), rows, can_refer,
+                    offices, min_score=replies_policy(session).min_score)  # fmt: skip
+    draft = casework.saved_draft(message)
+    if draft is not None and can_act(user, "review_reply", message):
+        view.draft_review = review_case_reply(session, message, draft.body, now)
+    pending = next((r for r in message.replies if r.status == "pending"), None)
+    stored = latest_review(session, pending)
+    if stored is not None:
+        view.pending_review = stored.scores
+    return view
