@@ -2,14 +2,16 @@
 ``massline.analysis.replies`` (pure).
 
 Owns the review of a reply against its case (``review``: the deadline that applied, demands marked
-outside the office's remit counted as answered, JSON for the reply box), the reviews stored per reply
-version and the approval a low score asks for (``stored``: the case actions ``reply``, ``publish`` and
-``approve_reply`` go through :func:`act` / :func:`act_and_view` here, which call casework and then store
-the review; ``replies.min_score`` decides), the marks "outside our remit" (``referrals``) and the desk
-beside a case in the workbench (``desk``).
+outside the office's remit counted as answered, JSON for the reply box); the reviews stored per reply
+version and the approval a low score asks for (``stored``: the case actions ``reply``, ``publish``
+and ``approve_reply`` go through :func:`act` / :func:`act_and_view` here, which call casework and
+then store the review; ``replies.min_score`` decides); the marks "outside our remit" (``referrals``);
+the help to write (``examples``: well-rated past replies to similar messages, the shipped skeletons
+per kind); and the desk beside a case in the workbench (``desk``).
 """
 
 from massline.services.replies.desk import DemandRow, DeskView, desk_view
+from massline.services.replies.examples import Example, Skeleton, load_skeletons, similar_replies, skeletons_for
 from massline.services.replies.referrals import check_refer_demand, check_unrefer_demand
 from massline.services.replies.review import message_demands, message_text, review_case_reply
 from massline.services.replies.stored import (
@@ -26,6 +28,11 @@ __all__ = [
     "REVIEWED_ACTIONS",
     "DemandRow",
     "DeskView",
+    "Example",
+    "Skeleton",
+    "load_skeletons",
+    "similar_replies",
+    "skeletons_for",
     "act",
     "act_and_view",
     "check_refer_demand",

@@ -1,6 +1,7 @@
 """The reply desk beside a case in the workbench: the message's demands highlighted in its text, the
 marks "outside our remit", the review of the saved draft (the reply box shows it before any typing,
-and live afterwards) and the stored review of a reply waiting for the office head."""
+and live afterwards), the stored review of a reply waiting for the office head, and the help to write
+(examples and skeletons) while the reply is being written."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from massline.models import DemandReferral, Message, Office, User
 from massline.services import casework
 from massline.services.access import can_act
 from massline.services.policy import replies_policy
+from massline.services.replies.examples import Example, Skeleton, similar_replies, skeletons_for
 from massline.services.replies.review import message_demands, message_text, referrals_of, review_case_reply
 from massline.services.replies.stored import latest_review
 
@@ -44,6 +46,9 @@ class DeskView:
     #: the stored review of the reply waiting for the office head's approval
     pending_review: dict[str, Any] | None = None
     min_score: float | None = None
+    #: help to write: well-rated past replies to similar messages, the skeletons for the message's kind
+    examples: list[Example] = field(default_factory=list)
+    skeletons: list[Skeleton] = field(default_factory=list)
 
 
 def _segments(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, int | None]]:
@@ -74,9 +79,13 @@ def desk_view(session: Session, user: User, message: Message, now: datetime) -> 
         offices = list(session.scalars(stmt))
     view = DeskView(_segments(message_text(message), [(d.start, d.end) for d in demands]), rows, can_refer,
                     offices, min_score=replies_policy(session).min_score)  # fmt: skip
+    writes = can_act(user, "review_reply", message) and message.status == "accepted"
     draft = casework.saved_draft(message)
-    if draft is not None and can_act(user, "review_reply", message):
+    if draft is not None and writes:
         view.draft_review = review_case_reply(session, message, draft.body, now)
+    if writes:
+        view.examples = similar_replies(session, message)
+        view.skeletons = skeletons_for(message.kind)
     pending = next((r for r in message.replies if r.status == "pending"), None)
     stored = latest_review(session, pending)
     if stored is not None:

@@ -115,6 +115,20 @@
     });
   }
 
+  // skeletons: insert at the cursor (or replace an empty box), then review
+  document.querySelectorAll("button[data-skeleton]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var text = button.getAttribute("data-skeleton");
+      var at = area.selectionStart || 0;
+      var end = area.selectionEnd || at;
+      area.value = area.value.slice(0, at) + text + area.value.slice(end);
+      area.focus();
+      area.setSelectionRange(at + text.length, at + text.length);
+      area.dispatchEvent(new Event("input"));
+    });
+  });
+
   area.addEventListener("input", function () {
     if (timer) { window.clearTimeout(timer); }
     timer = window.setTimeout(review, 500);
