@@ -58,7 +58,7 @@ from massline.models.notifications import (
 from massline.models.offices import Leader, Office, office_categories
 from massline.models.people import ROLE_LABELS, ROLES, User
 from massline.models.regions import REGION_LEVELS, Region
-from massline.models.replies import REVIEW_STAGES, DemandReferral, ReplyReview
+from massline.models.replies import REVIEW_STAGES, DemandReferral, GlossaryTerm, ReplyReview
 from massline.models.search import MessageSearch
 from massline.models.security import RateLimitHit, WebSession
 from massline.models.taxonomy import Category
@@ -127,6 +127,7 @@ __all__ = [
     "ReplyReview",
     "REVIEW_STAGES",
     "DemandReferral",
+    "GlossaryTerm",
     "SiteSetting",
     "SubmissionKey",
     "Support",

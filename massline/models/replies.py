@@ -1,12 +1,12 @@
-"""The reply desk's records: the stored review of each reply version, and the demands an office
-marked "outside our remit" (不属本单位职责) with the office that is competent."""
+"""The reply desk's records: the stored review of each reply version, the demands an office marked
+"outside our remit" (不属本单位职责) with the office that is competent, and the 网言网语 glossary."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from massline.models.base import Base, UTCDateTime, utcnow
@@ -52,3 +52,21 @@ class DemandReferral(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     office: Mapped[Office] = relationship()
+
+
+class GlossaryTerm(Base):
+    """A term of the 网言网语 glossary: the expression, its variants, its plain meaning, a usage note, an
+    example, whether it suits an official reply (and a hint for replies). Seeded from the shipped file
+    when empty; admins edit it in the browser."""
+
+    __tablename__ = "glossary_terms"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    term: Mapped[str] = mapped_column(String(40), unique=True)
+    variants: Mapped[list[str]] = mapped_column(JSON, default=list)
+    meaning: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text, default="")
+    example: Mapped[str] = mapped_column(Text, default="")
+    suits_reply: Mapped[bool] = mapped_column(Boolean, default=False)
+    reply_hint: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -29,6 +29,7 @@ from massline.web import (
     public_issues,
     reply_desk,
     staff_accounts,
+    staff_glossary,
     staff_notify,
     staff_offices,
     staff_settings,
@@ -166,6 +167,7 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.include_router(portal.router)
     app.include_router(followup.router)  # before the workbench's /staff/cases/{id}/{action}
     app.include_router(reply_desk.router)
+    app.include_router(staff_glossary.router)
     app.include_router(workbench.router)
     app.include_router(moderation.router)
     app.include_router(staff_accounts.router)

@@ -63,9 +63,24 @@ def upgrade() -> None:
         sa.UniqueConstraint('message_id', 'span_start', 'span_end', name=op.f('uq_demand_referrals_message_id')),
     )
     op.create_index(op.f('ix_demand_referrals_message_id'), 'demand_referrals', ['message_id'], unique=False)
+    op.create_table(
+        'glossary_terms',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('term', sa.String(length=40), nullable=False),
+        sa.Column('variants', sa.JSON(), nullable=False),
+        sa.Column('meaning', sa.Text(), nullable=False),
+        sa.Column('note', sa.Text(), nullable=False),
+        sa.Column('example', sa.Text(), nullable=False),
+        sa.Column('suits_reply', sa.Boolean(), nullable=False),
+        sa.Column('reply_hint', sa.Text(), nullable=False),
+        sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_glossary_terms')),
+        sa.UniqueConstraint('term', name=op.f('uq_glossary_terms_term')),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('glossary_terms')
     op.drop_index(op.f('ix_demand_referrals_message_id'), table_name='demand_referrals')
     op.drop_table('demand_referrals')
     op.drop_index(op.f('ix_reply_reviews_reply_id'), table_name='reply_reviews')

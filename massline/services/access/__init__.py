@@ -54,8 +54,10 @@ from massline.services.access.messages import (
     secret_digest,
     tracking_code_key,
 )
+from massline.services.access.replies import can_edit_glossary
 
 __all__ = [
+    "can_edit_glossary",
     "CASEWORK_ACTIONS",
     "DISPATCH_QUEUE_ROLES",
     "ISSUE_ACTIONS",

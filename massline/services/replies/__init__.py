@@ -7,11 +7,26 @@ version and the approval a low score asks for (``stored``: the case actions ``re
 and ``approve_reply`` go through :func:`act` / :func:`act_and_view` here, which call casework and
 then store the review; ``replies.min_score`` decides); the marks "outside our remit" (``referrals``);
 the help to write (``examples``: well-rated past replies to similar messages, the shipped skeletons
-per kind); and the desk beside a case in the workbench (``desk``).
+per kind); the 网言网语 glossary (``glossary``: seeded from the shipped file, edited by admins, found in
+messages) and its weekly list of terms to explain (``glossary_watch``); and the desk beside a case in
+the workbench (``desk``).
 """
 
 from massline.services.replies.desk import DemandRow, DeskView, desk_view
 from massline.services.replies.examples import Example, Skeleton, load_skeletons, similar_replies, skeletons_for
+from massline.services.replies.glossary import (
+    GlossHit,
+    TermInput,
+    access_term,
+    check_add_term,
+    check_delete_term,
+    check_seed_glossary,
+    check_update_term,
+    find_terms,
+    glossary_terms,
+    read_glossary_file,
+)
+from massline.services.replies.glossary_watch import TermCount, unexplained_terms
 from massline.services.replies.referrals import check_refer_demand, check_unrefer_demand
 from massline.services.replies.review import message_demands, message_text, review_case_reply
 from massline.services.replies.stored import (
@@ -29,6 +44,18 @@ __all__ = [
     "DemandRow",
     "DeskView",
     "Example",
+    "GlossHit",
+    "TermCount",
+    "TermInput",
+    "access_term",
+    "check_add_term",
+    "check_delete_term",
+    "check_seed_glossary",
+    "check_update_term",
+    "find_terms",
+    "glossary_terms",
+    "read_glossary_file",
+    "unexplained_terms",
     "Skeleton",
     "load_skeletons",
     "similar_replies",

@@ -13,11 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from massline.analysis.replies import DEMAND_KINDS
-from massline.models import DemandReferral, Message, Office, User
+from massline.models import DemandReferral, GlossaryTerm, Message, Office, User
 from massline.services import casework
 from massline.services.access import can_act
 from massline.services.policy import replies_policy
 from massline.services.replies.examples import Example, Skeleton, similar_replies, skeletons_for
+from massline.services.replies.glossary import GlossHit, find_terms
 from massline.services.replies.review import message_demands, message_text, referrals_of, review_case_reply
 from massline.services.replies.stored import latest_review
 
@@ -36,8 +37,8 @@ class DemandRow:
 class DeskView:
     """The reply desk's data for one case page."""
 
-    #: the message's text (title。body) in pieces: (text, demand index or None)
-    segments: list[tuple[str, int | None]]
+    #: the message's text (title。body) in pieces, each in at most one demand and one glossary term
+    segments: list[Piece]
     demands: list[DemandRow]
     can_refer: bool
     offices: list[Office] = field(default_factory=list)
@@ -48,22 +49,38 @@ class DeskView:
     min_score: float | None = None
     #: help to write: well-rated past replies to similar messages, the skeletons for the message's kind
     examples: list[Example] = field(default_factory=list)
+    #: the glossary's terms found in the message, each once
+    glossary: list[GlossaryTerm] = field(default_factory=list)
     skeletons: list[Skeleton] = field(default_factory=list)
 
 
-def _segments(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, int | None]]:
-    out: list[tuple[str, int | None]] = []
-    at = 0
-    for i, (start, end) in enumerate(spans):
-        if start < at:
+@dataclass(frozen=True)
+class Piece:
+    """A piece of the message's text: the demand it belongs to (``first`` on the demand's first piece)
+    and the glossary term it is, if any."""
+
+    text: str
+    demand: int | None = None
+    first: bool = False
+    gloss: GlossaryTerm | None = None
+
+
+def _covering(spans: list[tuple[int, int, Any]], at: int) -> Any:
+    return next((item for start, end, item in spans if start <= at < end), None)
+
+
+def _segments(text: str, demands: list[tuple[int, int]], hits: list[GlossHit]) -> list[Piece]:
+    cuts = sorted({0, len(text), *(p for d in demands for p in d), *(p for h in hits for p in (h.start, h.end))})
+    dspans = [(start, end, i) for i, (start, end) in enumerate(demands)]
+    gspans = [(h.start, h.end, h.term) for h in hits]
+    pieces, seen = [], set()
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        if a >= b:
             continue
-        if start > at:
-            out.append((text[at:start], None))
-        out.append((text[start:end], i))
-        at = end
-    if at < len(text):
-        out.append((text[at:], None))
-    return out
+        demand = _covering(dspans, a)
+        pieces.append(Piece(text[a:b], demand, demand is not None and demand not in seen, _covering(gspans, a)))
+        seen.add(demand)
+    return pieces
 
 
 def desk_view(session: Session, user: User, message: Message, now: datetime) -> DeskView:
@@ -77,8 +94,11 @@ def desk_view(session: Session, user: User, message: Message, now: datetime) -> 
     if can_refer:
         stmt = select(Office).where(Office.is_dispatch.is_(False), Office.id != message.office_id).order_by(Office.id)
         offices = list(session.scalars(stmt))
-    view = DeskView(_segments(message_text(message), [(d.start, d.end) for d in demands]), rows, can_refer,
-                    offices, min_score=replies_policy(session).min_score)  # fmt: skip
+    text = message_text(message)
+    hits = find_terms(session, text)
+    segments = _segments(text, [(d.start, d.end) for d in demands], hits)
+    view = DeskView(segments, rows, can_refer, offices, min_score=replies_policy(session).min_score,
+                    glossary=list({h.term.id: h.term for h in hits}.values()))  # fmt: skip
     writes = can_act(user, "review_reply", message) and message.status == "accepted"
     draft = casework.saved_draft(message)
     if draft is not None and writes:
