@@ -71,7 +71,9 @@ def test_terms_in_a_message_show_their_meaning_and_the_weeks_new_words_are_liste
     assert 'value="绝绝子"' in admin.get(f"{PAGE}?term=绝绝子").text  # the link fills in the form
     admin.post_form(PAGE, TERM, form_page=PAGE)
     assert "解释这个词" not in admin.get(PAGE).text  # explained now
-    mid = api.post("/api/v1/messages", json={**CASE, "title": "电梯维修太慢", "body": "电梯坏了一周，物业说juejuezi，请尽快修。"}).json()["id"]  # noqa: E501
+    mid = api.post(
+        "/api/v1/messages", json={**CASE, "title": "电梯维修太慢", "body": "电梯坏了一周，物业说juejuezi，请尽快修。"}
+    ).json()["id"]  # noqa: E501
     api.post(f"/api/v1/cases/{mid}/accept", json={}, headers=token_for(api, "jsj.a"))
     official = Browser(str(api.base_url))
     login(official, "jsj.a", PASSWORD)

@@ -8,7 +8,8 @@ and ``approve_reply`` go through :func:`act` / :func:`act_and_view` here, which 
 then store the review; ``replies.min_score`` decides); the marks "outside our remit" (``referrals``);
 the help to write (``examples``: well-rated past replies to similar messages, the shipped skeletons
 per kind); the 网言网语 glossary (``glossary``: seeded from the shipped file, edited by admins, found in
-messages) and its weekly list of terms to explain (``glossary_watch``); and the desk beside a case in
+messages) and its weekly list of terms to explain (``glossary_watch``); the dashboard's reply quality by
+office and month with the best and weakest replies (``quality``); and the desk beside a case in
 the workbench (``desk``).
 """
 
@@ -27,6 +28,7 @@ from massline.services.replies.glossary import (
     read_glossary_file,
 )
 from massline.services.replies.glossary_watch import TermCount, unexplained_terms
+from massline.services.replies.quality import QualityExample, QualityRow, ReplyQuality, reply_quality
 from massline.services.replies.referrals import check_refer_demand, check_unrefer_demand
 from massline.services.replies.review import message_demands, message_text, review_case_reply
 from massline.services.replies.stored import (
@@ -45,6 +47,10 @@ __all__ = [
     "DeskView",
     "Example",
     "GlossHit",
+    "QualityExample",
+    "QualityRow",
+    "ReplyQuality",
+    "reply_quality",
     "TermCount",
     "TermInput",
     "access_term",
