@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from statistics import fmean
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -63,7 +64,7 @@ def _row(label: str, scores: list[tuple[float, dict[str, float]]]) -> QualityRow
     return QualityRow(label, len(scores), round(fmean(s[0] for s in scores), 3), means)
 
 
-def _criteria(scores: dict[str, object]) -> dict[str, float]:
+def _criteria(scores: dict[str, Any]) -> dict[str, float]:
     items = scores.get("criteria") if isinstance(scores, dict) else None
     return {str(c["key"]): float(c["score"]) for c in items or [] if isinstance(c, dict)}
 
