@@ -4,13 +4,16 @@ well, as examples; and the reply skeletons per kind of message shipped with the 
 Examples are public replies of public messages only (what anyone may read on the portal), redacted as
 the portal shows them, whose latest rating is at least ``GOOD_RATING`` stars. Similarity is the cosine
 of the two messages' character-bigram counts (title and body), computed over the ``CANDIDATES`` most
-recent such replies: simple, fast, and good enough to find "the same kind of problem".
+recent such replies: simple, fast, and good enough to find "the same kind of problem". Candidates' bigram
+counts are kept in memory once computed, and a case's examples for up to a minute while nothing new is rated
+or published (an official reloads the page while writing).
 """
 
 from __future__ import annotations
 
 import math
 import re
+import time
 from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
@@ -19,10 +22,10 @@ from typing import Any
 
 import yaml
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
+from massline.analysis.text import redact
 from massline.models import Message, Rating, Reply
-from massline.services import casework
 from massline.services.access import public_condition
 
 GOOD_RATING = 4
@@ -64,52 +67,100 @@ class Skeleton:
 
 def bigrams(text: str) -> Counter[str]:
     """The character bigrams of the Chinese runs of ``text``, counted."""
-    out: Counter[str] = Counter()
-    for run in _HAN.findall(text):
-        out.update(run[i : i + 2] for i in range(len(run) - 1))
-    return out
+    joined = "|".join(_HAN.findall(text))
+    return Counter(pair for pair in map(str.__add__, joined, joined[1:]) if "|" not in pair)
+
+
+@dataclass(frozen=True)
+class _Vector:
+    counts: Counter[str]
+    norm: float
+
+
+def _vector(counts: Counter[str]) -> _Vector:
+    return _Vector(counts, math.sqrt(sum(n * n for n in counts.values())))
 
 
 def cosine(a: Counter[str], b: Counter[str]) -> float:
     """The cosine similarity of two bigram counts (0 when either is empty)."""
-    if not a or not b:
+    return _cosine(_vector(a), _vector(b))
+
+
+def _cosine(a: _Vector, b: _Vector) -> float:
+    if not a.norm or not b.norm:
         return 0.0
-    dot = sum(n * b[k] for k, n in a.items() if k in b)
-    return dot / math.sqrt(sum(n * n for n in a.values()) * sum(n * n for n in b.values()))
+    common = a.counts.keys() & b.counts.keys()
+    return sum(a.counts[k] * b.counts[k] for k in common) / (a.norm * b.norm)
 
 
-def _well_rated(session: Session, message: Message) -> list[Message]:
-    latest = select(Rating.message_id, func.max(Rating.id).label("rid")).group_by(Rating.message_id).subquery()
+#: the candidates' vectors by message id, computed once (a similarity, not what is shown: the examples
+#: themselves are read afresh)
+_vectors: dict[int, _Vector] = {}
+_VECTORS_MAX = 4 * CANDIDATES
+
+
+def _well_rated(session: Session, message: Message) -> list[tuple[int, _Vector]]:
+    later = aliased(Rating)
+    overtaken = select(later.id).where(later.message_id == Rating.message_id, later.id > Rating.id).exists()
+    well = select(Rating.message_id).where(Rating.score >= GOOD_RATING, ~overtaken)  # the latest rating is good
     stmt = (
-        select(Message)
-        .join(latest, latest.c.message_id == Message.id)
-        .join(Rating, Rating.id == latest.c.rid)
-        .where(Rating.score >= GOOD_RATING, public_condition(), Message.id != message.id,
+        select(Message.id)
+        .where(Message.id.in_(well), public_condition(), Message.id != message.id,
                Message.id.in_(select(Reply.message_id).where(Reply.status == "published")))
         .order_by(Message.id.desc())
         .limit(CANDIDATES)
     )  # fmt: skip
-    return list(session.scalars(stmt))
+    ids = list(session.scalars(stmt))
+    missing = [i for i in ids if i not in _vectors]
+    if len(_vectors) + len(missing) > _VECTORS_MAX:
+        _vectors.clear()
+        missing = ids
+    title, body = func.coalesce(Message.public_title, Message.title), func.coalesce(Message.public_body, Message.body)
+    for start in range(0, len(missing), 200):
+        for mid, t, b in session.execute(
+            select(Message.id, title, body).where(Message.id.in_(missing[start : start + 200]))
+        ):
+            _vectors[mid] = _vector(bigrams(f"{t} {b}"))
+    return [(i, _vectors[i]) for i in ids if i in _vectors]
+
+
+#: the examples of a case, while its text and the rated replies stay the same (a page drawn again), for at most
+#: ``FOUND_SECONDS`` (a message withheld by a moderator meanwhile leaves the examples by then)
+_found: dict[tuple[int, int, int | None, int], tuple[float, list[Example]]] = {}
+FOUND_SECONDS = 60.0
 
 
 def similar_replies(session: Session, message: Message, limit: int = LIMIT) -> list[Example]:
     """The ``limit`` published replies to public messages most like ``message`` whose citizens rated them
     well (latest rating ≥ ``GOOD_RATING``), most similar first, as the portal shows them."""
-    mine = bigrams(f"{message.title} {message.body}")
+    stamp = session.execute(select(select(func.max(Rating.id)).scalar_subquery(),
+                                   select(func.max(Reply.published_at)).scalar_subquery())).one()  # fmt: skip
+    key = (message.id, hash((message.title, message.body, limit)), stamp[0], hash(stamp[1]))
+    found = _found.get(key)
+    if found is None or time.monotonic() - found[0] > FOUND_SECONDS:
+        if len(_found) >= 256:
+            _found.clear()
+        found = _found[key] = (time.monotonic(), _similar(session, message, limit))
+    return found[1]
+
+
+def _similar(session: Session, message: Message, limit: int) -> list[Example]:
+    mine = _vector(bigrams(f"{message.title} {message.body}"))
     scored = []
-    for other in _well_rated(session, message):
-        title, body = other.public_text
-        similarity = cosine(mine, bigrams(f"{title} {body}"))
+    for mid, vector in _well_rated(session, message):
+        similarity = _cosine(mine, vector)
         if similarity >= MIN_SIMILARITY:
-            scored.append((similarity, other))
-    scored.sort(key=lambda pair: (-pair[0], -pair[1].id))
+            scored.append((similarity, mid))
+    scored.sort(key=lambda pair: (-pair[0], -pair[1]))
     examples = []
-    for similarity, other in scored[:limit]:
-        shown = casework.public_message(other)
-        if shown.reply is None:
+    for similarity, mid in scored[:limit]:
+        other = session.get(Message, mid)
+        reply = other.published_reply if other is not None else None
+        if other is None or reply is None:
             continue
         rating = other.ratings[-1].score if other.ratings else 0
-        examples.append(Example(other.id, shown.title, shown.reply.office, shown.reply.body, rating,
+        title = other.public_text[0]  # redacted as the portal shows it (casework.public_message does the same)
+        examples.append(Example(other.id, redact(title), reply.office.name, redact(reply.body), rating,
                                 round(similarity, 3)))  # fmt: skip
     return examples
 
