@@ -85,3 +85,29 @@ def api_review(message_id: PathId, data: DraftIn, user: ApiOfficial, platform: P
     the overall score and its composition, the demands and which reply sentences answer them."""
     with platform.read() as session:
         return replies.live_review(session, _actor(session, user), message_id, data.text, platform.now())
+
+
+class ReferralIn(BaseModel):
+    """A demand of the message (its index in the review's ``demands``) outside the office's remit."""
+
+    demand: int = Field(title="诉求", ge=0, le=1000)
+    office: str = Field(title="主管单位", max_length=64, description="the competent office's code")
+    note: str = Field(default="", title="说明", max_length=500)
+
+
+class ReferralOut(BaseModel):
+    """The mark as stored."""
+
+    id: int
+    demand_text: str
+    office: str
+
+
+@api_router.post("/{message_id}/referrals", tags=["officials"], response_model=ReferralOut)
+def api_refer(message_id: PathId, data: ReferralIn, user: ApiOfficial, platform: PlatformDep) -> ReferralOut:
+    """Mark a demand outside the office's remit, naming the competent office (audited, an internal case
+    event); the review then counts it as answered. The handling office only."""
+    with platform.write() as session:
+        row = replies.check_refer_demand(session, _actor(session, user), message_id, data.demand, data.office,
+                                         data.note, platform.now())  # fmt: skip
+        return ReferralOut(id=row.id, demand_text=row.demand_text, office=row.office.name)

@@ -53,6 +53,7 @@ ACCESS: dict[tuple[str, str], tuple[str, str]] = {
     ("GET", "/api/v1/escalated"): (STAFF, "dispatchers, supervisors, admins; others 403 (test_followup)"),
     ("GET", "/api/v1/callbacks"): (STAFF, "dispatchers, supervisors, admins; others 403 (test_followup)"),
     ("GET", "/api/v1/replies/quality"): (STAFF, "any official; figures of the messages they may read (test_reply_quality)"),
+    ("POST", "/api/v1/replies/{message_id}/referrals"): (STAFF, "the handling office, audited (test_reply_desk)"),
     ("POST", "/api/v1/replies/{message_id}/review"): (STAFF, "the handling office; other readers 403, others 404 (test_reply_desk)"),
     ("POST", "/api/v1/cases/{message_id}/{action}"): (STAFF, "unknown action: 422"),
     ("GET", "/api/v1/cases/{message_id}/contact"): (STAFF, "the handling office only, audited"),

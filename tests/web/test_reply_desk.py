@@ -174,3 +174,18 @@ def test_a_demand_outside_the_remit_counts_as_answered(api: httpx.Client, deploy
     assert removed.status_code == 303
     assert _streetlight(_review(api, "jsj.a", mid, GOOD).json())["referred_to"] is None
     assert "demand_referral_removed" in [e["type"] for e in history(api, "jsj.a", mid)]
+
+
+def test_api_clients_mark_a_demand_outside_the_remit(api: httpx.Client, deployed: Platform) -> None:
+    mid = _case(api)
+    light = _streetlight(_review(api, "jsj.a", mid, GOOD).json())
+    url = f"/api/v1/replies/{mid}/referrals"
+    bad = api.post(url, json={"demand": light["index"], "office": "nowhere"}, headers=token_for(api, "jsj.a"))
+    assert bad.status_code == 422 and "主管单位" in bad.text
+    assert api.post(url, json={"demand": 0, "office": "cs-dc-gov"}, headers=token_for(api, "disp")).status_code == 403
+    r = api.post(url, json={"demand": light["index"], "office": "cs-dc-gov"}, headers=token_for(api, "jsj.a"))
+    assert r.status_code == 200, r.text
+    assert "路灯" in r.json()["demand_text"] and r.json()["office"].startswith("东城区")
+    again = api.post(url, json={"demand": light["index"], "office": "cs-dc-gov"}, headers=token_for(api, "jsj.a"))
+    assert again.status_code == 409
+    assert _streetlight(_review(api, "jsj.a", mid, GOOD).json())["referred_to"].startswith("东城区")
