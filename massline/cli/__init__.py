@@ -123,6 +123,7 @@ def config_load(file: Path) -> None:
     """Validate FILE (YAML) and write it into the database, all or nothing."""
     from massline.io.deployment_yaml import DeploymentError, load_deployment
     from massline.services.deployment import check_apply_deployment
+    from massline.services.replies import check_seed_glossary
 
     if not file.exists():
         fail(f"file not found: {file}")
@@ -134,9 +135,11 @@ def config_load(file: Path) -> None:
     platform.migrate()
     with platform.write() as session:
         report = check_apply_deployment(session, spec, passwords=platform.passwords)
+        glossary = check_seed_glossary(session, platform.now())  # the shipped glossary, once, into an empty table
     click.echo(
         f"loaded {file}: {report.regions} regions, {report.categories} categories, "
         f"{report.offices} offices, {len(report.users_created)} new users, {report.users_updated} updated users"
+        + (f", {glossary} glossary terms" if glossary else "")
     )
     for user, pw in report.users_created.items():
         click.echo(f"  new user {user:20s} password {pw}")

@@ -274,6 +274,16 @@ class SupervisionSpec(_Spec):
     retention_days: int = Field(default=1825, gt=0)
     #: minutes a handler's unlocked key stays usable in their session
     unlock_minutes: int = Field(default=60, gt=0, le=1440)
+class RepliesSpec(_Spec):
+    """The ``replies:`` section: the reply desk's review (services.replies).
+
+    Every value has a default, so older deployment files load unchanged. The
+    platform reads it through ``services.policy.replies_policy``.
+    """
+
+    #: a reply whose review's overall score (总分, 0–1) is below this needs the office head's approval,
+    #: even where ``casework.reply_approval`` is off; none: the review never asks for approval
+    min_score: float | None = Field(default=None, ge=0, le=1)
 
 
 class DeploymentSpec(_Spec):
@@ -288,6 +298,7 @@ class DeploymentSpec(_Spec):
     language: LanguageSpec = LanguageSpec()
     casework: CaseworkSpec = CaseworkSpec()
     supervision: SupervisionSpec = SupervisionSpec()
+    replies: RepliesSpec = RepliesSpec()
 
     def iter_regions(self) -> Iterator[tuple[RegionSpec, str | None]]:
         """Yield ``(region, parent_code)`` depth first, parents before children."""

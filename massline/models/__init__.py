@@ -58,6 +58,7 @@ from massline.models.notifications import (
 from massline.models.offices import Leader, Office, office_categories
 from massline.models.people import ROLE_LABELS, ROLES, User
 from massline.models.regions import REGION_LEVELS, Region
+from massline.models.replies import REVIEW_STAGES, DemandReferral, GlossaryTerm, ReplyReview
 from massline.models.search import MessageSearch
 from massline.models.security import RateLimitHit, WebSession
 from massline.models.supervision import (
@@ -142,6 +143,10 @@ __all__ = [
     "Rating",
     "Region",
     "Reply",
+    "ReplyReview",
+    "REVIEW_STAGES",
+    "DemandReferral",
+    "GlossaryTerm",
     "SiteSetting",
     "SubmissionKey",
     "Support",

@@ -203,6 +203,9 @@ class Reply(Base):
     status: Mapped[str] = mapped_column(String(12), default="draft")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the office head must approve this reply whatever the policy's ``reply_approval`` (set by the reply
+    #: desk when its review scored the draft below the deployment's ``replies.min_score``)
+    approval_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     message: Mapped[Message] = relationship(back_populates="replies")
     office: Mapped[Office] = relationship()

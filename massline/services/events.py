@@ -54,6 +54,10 @@ EVENT_LABELS = {
     "review_published": "审核通过，公开",
     "review_redacted": "审核修改公开内容",
     "review_withheld": "审核后不予公开",
+    # the reply desk (services.replies)
+    "reply_approval_required": "答复评分偏低，须经负责人审核",
+    "demand_referred": "诉求标记为不属本单位职责",
+    "demand_referral_removed": "撤销不属本单位职责标记",
 }
 
 

@@ -9,10 +9,17 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from massline.io.deployment_spec import CaseworkSpec, SupervisionSpec
+from massline.io.deployment_spec import CaseworkSpec, RepliesSpec, SupervisionSpec
 from massline.models import SiteSetting
 
-__all__ = ["CaseworkPolicy", "SupervisionPolicy", "casework_policy", "supervision_policy"]
+__all__ = [
+    "CaseworkPolicy",
+    "RepliesPolicy",
+    "SupervisionPolicy",
+    "casework_policy",
+    "replies_policy",
+    "supervision_policy",
+]
 
 CaseworkPolicy = CaseworkSpec
 """The policy's type: the deployment file's ``casework:`` section, validated."""
@@ -37,3 +44,15 @@ def supervision_policy(session: Session) -> SupervisionPolicy:
     if row is None or not row.value:
         return SupervisionPolicy()
     return SupervisionPolicy.model_validate_json(row.value)
+
+
+RepliesPolicy = RepliesSpec
+"""The reply desk's policy: the deployment file's ``replies:`` section, validated."""
+
+
+def replies_policy(session: Session) -> RepliesPolicy:
+    """The deployment's reply-desk policy (the defaults of ``RepliesSpec`` when none was loaded)."""
+    row = session.get(SiteSetting, "replies_policy")
+    if row is None or not row.value:
+        return RepliesPolicy()
+    return RepliesPolicy.model_validate_json(row.value)

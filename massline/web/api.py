@@ -13,7 +13,7 @@ from massline.platform import Platform
 from massline.services import casework as board
 from massline.services import casework as cases
 from massline.services import casework as feedback
-from massline.services import intake
+from massline.services import intake, replies
 from massline.services import people as accounts
 from massline.services.access import access_message_by_tracking, access_public_message
 from massline.services.casework import public_message
@@ -334,7 +334,7 @@ def _case_action_route(spec: cases.CaseAction[Any, Any]) -> None:
         with platform.write() as session:
             actor = session.get(User, user.id)
             assert actor is not None
-            result, after = cases.act_and_view(session, actor, message_id, data, platform.now())
+            result, after = replies.act_and_view(session, actor, message_id, data, platform.now())
             view = case_out(after, platform, due_soon_days(session))
             return out(**view.model_dump(), result=result, readable=after.readable)
 

@@ -28,7 +28,10 @@ from massline.web import (
     moderation,
     portal,
     public_issues,
+    reply_desk,
+    reply_quality,
     staff_accounts,
+    staff_glossary,
     staff_notify,
     staff_offices,
     staff_settings,
@@ -164,14 +167,19 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.include_router(followup.api_router)
     app.include_router(api_notify.router)
     app.include_router(api_supervision.router)
+    app.include_router(reply_desk.api_router)
+    app.include_router(reply_quality.api_router)
     app.include_router(moderation.api_router)
     app.include_router(portal.router)
     app.include_router(followup.router)  # before the workbench's /staff/cases/{id}/{action}
+    app.include_router(reply_desk.router)
+    app.include_router(staff_glossary.router)
     app.include_router(workbench.router)
     app.include_router(moderation.router)
     app.include_router(staff_accounts.router)
     app.include_router(staff_offices.router)
     app.include_router(staff_settings.router)
+    app.include_router(reply_quality.router)
     app.include_router(dashboard.router)
     app.include_router(public_issues.router)
     app.include_router(attachments.router)

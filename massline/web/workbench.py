@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from massline.models import STATUS_LABELS, User
 from massline.platform import Platform
-from massline.services import attachments
+from massline.services import attachments, replies
 from massline.services import casework as board
 from massline.services import casework as cases
 from massline.services import people as accounts
@@ -192,6 +192,7 @@ def _case_page(
         "reopen_reason": cases.reopen_reason(m), "files": attachments.attachments_of(session, m),
         "files_url": f"/staff/cases/{m.id}/attachments", "can_review_files": can_act(user, "review_attachments", m),
         "close_refusal": cases.close_refusal(session, m, now) if "close" in view.actions else None,
+        "desk": replies.desk_view(session, user, m, now),
         "errors": errors or {}, "values": values or {}, "contact": contact,
     }, status_code=status, no_store=contact is not None)
 
@@ -238,7 +239,7 @@ def _act(request: Request, message_id: int, action: str, form: Any, user: User, 
     try:
         typed = _action_request(action, form)
         with platform.write() as session:
-            cases.act(session, _actor(session, user), message_id, typed, platform.now())
+            replies.act(session, _actor(session, user), message_id, typed, platform.now())
     except ValidationFailed as exc:
         if return_to:
             flash(request, "；".join(exc.errors.values()), "error")

@@ -54,10 +54,12 @@ from massline.services.access.messages import (
     secret_digest,
     tracking_code_key,
 )
+from massline.services.access.replies import can_edit_glossary
 from massline.services.access.supervision import access_supervision_report, is_accused_side
 
 __all__ = [
     "access_supervision_report",
+    "can_edit_glossary",
     "is_accused_side",
     "CASEWORK_ACTIONS",
     "DISPATCH_QUEUE_ROLES",

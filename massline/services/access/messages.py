@@ -27,6 +27,8 @@ SESSION_ENDED = "登录已失效，请重新登录"
 #: case actions the staff of the handling office take
 CASEWORK_ACTIONS = ("accept", "assign", "transfer", "reject", "reply", "publish", "close", "extend_request",
                     "submit_reply", "request_transfer")  # fmt: skip
+#: the reply desk (services.replies): review a draft live, mark a demand outside the office's remit
+REPLY_DESK_ACTIONS = ("review_reply", "refer_demand")
 #: 催办 and 督办: what leaders (in their region), supervisors and the dispatch centre may do on a case they read
 OVERSIGHT_ACTIONS, OVERSIGHT_ROLES = ("urge", "supervise"), ("leader", "supervisor", "dispatcher")
 #: what a citizen may put between the characters of a tracking code: spaces and dashes, as read over the phone
@@ -114,6 +116,8 @@ def can_act(user: User, action: str, message: Message) -> bool:
     if action in OVERSIGHT_ACTIONS:
         return user.role in OVERSIGHT_ROLES
     if action in CASEWORK_ACTIONS:
+        return _handles(user, message)
+    if action in REPLY_DESK_ACTIONS:
         return _handles(user, message)
     return False
 

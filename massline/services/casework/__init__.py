@@ -53,8 +53,10 @@ if TYPE_CHECKING:
         centre_requests,
         check_request_transfer,
         check_submit_reply,
+        do_require_reply_approval,
         pending_reply_cases,
         pending_transfers,
+        saved_draft,
     )
     from massline.services.casework.board import (
         INBOX_SORTS,
@@ -165,6 +167,8 @@ __all__ = [
     "check_request_extension",
     "check_request_transfer",
     "check_submit_reply",
+    "do_require_reply_approval",
+    "saved_draft",
     "do_supervise",
     "do_urge",
     "oversight_marks",
@@ -258,7 +262,7 @@ _LAZY = {
     "approval_schemas": ["ApproveReplyRequest", "PendingTransfer", "ReturnReplyRequest", "SubmitReplyRequest",
                          "SuperviseRequest", "TransferApplication", "TransferDecision", "UrgeRequest"],
     "approvals": ["CentreRequests", "centre_requests", "check_request_transfer", "check_submit_reply",
-                  "pending_reply_cases", "pending_transfers"],
+                  "do_require_reply_approval", "pending_reply_cases", "pending_transfers", "saved_draft"],
     "board": ["INBOX_SORTS", "MAX_PAGE", "Filters", "InboxCounts", "InboxFilters", "Page", "attention",
               "dispatch_queue", "due_state", "inbox", "inbox_counts", "public_board", "public_stats"],
     "callbacks": ["CallbackRequest", "CallbackResult", "FollowupFigures", "callback_queue", "callback_tries",

@@ -43,9 +43,25 @@ def check_not_waiting(message: Message) -> None:
         raise Conflict("答复正在等待单位负责人审核，审核前不能修改")
 
 
-def needs_reply_approval(policy: CaseworkPolicy, user: User) -> bool:
-    """True when ``user``'s reply must be approved by the office head before it is published."""
-    return policy.reply_approval and user.role != "office_head"
+def needs_reply_approval(policy: CaseworkPolicy, user: User, reply: Reply | None = None) -> bool:
+    """True when ``user``'s reply must be approved by the office head before it is published: the policy's
+    ``reply_approval``, or the reply's own ``approval_required`` (set by the reply desk's review)."""
+    required = policy.reply_approval or (reply is not None and reply.approval_required)
+    return required and user.role != "office_head"
+
+
+def saved_draft(message: Message) -> Reply | None:
+    """The case's saved, unpublished draft reply, if any."""
+    return next((r for r in message.replies if r.status == "draft"), None)
+
+
+def do_require_reply_approval(session: Session, message: Message, reply: Reply, needed: bool, reason: str,
+                              now: datetime) -> None:  # fmt: skip
+    """Whether ``reply`` needs the office head's approval whatever the policy's ``reply_approval`` — decided
+    by a domain above casework (the reply desk, on its review's score); an internal event when it newly does."""
+    if needed and not reply.approval_required:
+        add_event(session, message, "reply_approval_required", now, note=reason, public=False, reply_id=reply.id)
+    reply.approval_required = needed
 
 
 def _live_requests() -> Select[TransferRequest]:
@@ -67,7 +83,7 @@ def pending_transfer(session: Session, message: Message) -> TransferRequest | No
 def offered(session: Session, user: User, message: Message, actions: list[str]) -> list[str]:
     """``actions`` (allowed by role and state) less those the policy or a pending approval rules out now."""
     policy = casework_policy(session)
-    hidden = {"publish"} if needs_reply_approval(policy, user) else {"submit_reply"}
+    hidden = {"publish"} if needs_reply_approval(policy, user, saved_draft(message)) else {"submit_reply"}
     hidden |= set(REPLY_STEPS) if pending_reply(message) else {"approve_reply", "return_reply"}
     hidden.add("transfer" if policy.centre_approves_transfers else "request_transfer")
     hidden.add("request_transfer" if pending_transfer(session, message) else "decide_transfer")
@@ -87,18 +103,22 @@ def return_comment(message: Message) -> str | None:
 # ---- replies -----------------------------------------------------------------------------------
 
 
-def check_may_publish(session: Session, user: User) -> None:
-    """Conflict when ``user``'s reply needs the office head's approval (the policy's ``reply_approval``)."""
-    if needs_reply_approval(casework_policy(session), user):
+def check_may_publish(session: Session, user: User, message: Message) -> None:
+    """Conflict when ``user``'s reply needs the office head's approval (the policy's ``reply_approval``, or
+    the draft's ``approval_required``)."""
+    policy, draft = casework_policy(session), saved_draft(message)
+    if needs_reply_approval(policy, user, draft):
+        if not policy.reply_approval:
+            raise Conflict("答复评分低于本单位设定的最低分，须经单位负责人审核后发布，请点击“提交审核”")
         raise Conflict("本单位答复须经单位负责人审核后发布，请点击“提交审核”")
 
 
 def check_submit_reply(session: Session, user: User, message: Message, now: datetime) -> Reply:
     """An official submits the saved draft to the office head for approval (提交审核)."""
     need_state(message, "submit_reply")
-    if not casework_policy(session).reply_approval:
+    draft = saved_draft(message)
+    if not casework_policy(session).reply_approval and not (draft is not None and draft.approval_required):
         raise Conflict("本平台的答复无须审核，请直接发布")
-    draft = next((r for r in message.replies if r.status == "draft"), None)
     if draft is None:
         raise Conflict("请先起草答复")
     draft.status = "pending"

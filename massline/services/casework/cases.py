@@ -113,7 +113,7 @@ def publish_reply(
 ) -> s.PublishResult:
     """Publish the drafted reply: the citizen sees it and the case is replied (with reply approval on, only
     the office head publishes directly; officials submit the draft for approval)."""
-    approvals.check_may_publish(session, user)
+    approvals.check_may_publish(session, user, message)
     reply = casework.do_publish_reply(session, user, message, now)
     return s.PublishResult(**s.CaseResult.fields_of(message), reply_id=reply.id, published_at=reply.published_at)
 

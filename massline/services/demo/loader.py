@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from massline.config import Settings
 from massline.io.deployment_yaml import load_deployment
 from massline.models import Leader, Message, Office, Support, User
-from massline.services import attachments, casework
+from massline.services import attachments, casework, replies
 from massline.services import casework as feedback
 from massline.services.access import OFFICE_ROLES
 from massline.services.classifier import RetrainReport, TrainingSet, retrain, training_set
@@ -184,7 +184,9 @@ def _replay(session: Session, platform: Platform, row: dict[str, Any], created: 
     casework.check_draft_reply(
         session, staff, message, row.get("reply") or "您好，您反映的问题已收悉，我们正在处理。", replied
     )
-    casework.do_publish_reply(session, staff, message, replied)
+    reply = casework.do_publish_reply(session, staff, message, replied)
+    session.flush()
+    replies.do_store_review(session, message, reply, "published", replied)  # for the dashboard's reply quality
     rating = row.get("rating")
     rated = min(replied + timedelta(days=1, hours=rng.randint(1, 12)), now)
     if rating and message.status in ("replied", "closed"):  # the citizen's rating closes the case
@@ -252,6 +254,7 @@ def load_demo(platform: Platform, demo_dir: Path = DEMO_DIR, seed: int = 2026112
     root, limits = attachments.attachments_root(platform.settings), attachments.limits_of(platform.settings)
     with attachments.staged_files(root, uploads, limits) as photos, platform.write() as session:
         load = check_apply_deployment(session, spec, passwords=platform.passwords)
+        replies.check_seed_glossary(session, platform.now())
         report.passwords = load.users_created
         timed = []
         for row in rows:

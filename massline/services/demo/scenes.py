@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from massline.models import Message, Office, User
-from massline.services import casework
+from massline.services import casework, replies
 
 #: the 批示 shown on the supervised demo case
 INSTRUCTION = "此事关系群众切身利益，请承办单位三日内拿出解决方案，并向留言群众当面说明办理进展。"
@@ -63,6 +63,7 @@ def stage_approvals(session: Session, now: datetime) -> list[str]:
         if "reply" not in staged:
             casework.check_draft_reply(session, official, message, "您好，您反映的问题我单位已派人现场核实，"
                                        "将在一周内协调有关单位处理完毕，届时再向您反馈。", t)  # fmt: skip
+            replies.do_review_draft(session, message, t)  # the head sees its scores before approving
             casework.check_submit_reply(session, official, message, t)
             staged.append("reply")
         elif "extension" not in staged:
