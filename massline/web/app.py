@@ -133,6 +133,39 @@ def _add_openapi(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+def _include_routers(app: FastAPI) -> None:
+    """The JSON API's routers, then the pages' (order matters where paths overlap)."""
+    for router in (
+        api.router,
+        api_issues.router,
+        api_attachments.router,
+        followup.api_router,
+        api_notify.router,
+        api_supervision.router,
+        reply_desk.api_router,
+        reply_quality.api_router,
+        moderation.api_router,
+        portal.router,
+        followup.router,  # before the workbench's /staff/cases/{id}/{action}
+        reply_desk.router,
+        staff_glossary.router,
+        workbench.router,
+        moderation.router,
+        staff_accounts.router,
+        staff_offices.router,
+        staff_settings.router,
+        reply_quality.router,
+        dashboard.router,
+        public_issues.router,
+        attachments.router,
+        citizen_notify.router,
+        staff_notify.router,
+        supervision_portal.router,
+        supervision_desk.router,
+    ):
+        app.include_router(router)
+
+
 def create_app(platform: Platform | None = None) -> FastAPI:
     """Build the web app around ``platform`` (one built from the environment by default)."""
     platform = platform or Platform()
@@ -161,32 +194,7 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount("/api/docs-assets", StaticFiles(directory=SWAGGER_DIR), name="api-docs-assets")
-    app.include_router(api.router)
-    app.include_router(api_issues.router)
-    app.include_router(api_attachments.router)
-    app.include_router(followup.api_router)
-    app.include_router(api_notify.router)
-    app.include_router(api_supervision.router)
-    app.include_router(reply_desk.api_router)
-    app.include_router(reply_quality.api_router)
-    app.include_router(moderation.api_router)
-    app.include_router(portal.router)
-    app.include_router(followup.router)  # before the workbench's /staff/cases/{id}/{action}
-    app.include_router(reply_desk.router)
-    app.include_router(staff_glossary.router)
-    app.include_router(workbench.router)
-    app.include_router(moderation.router)
-    app.include_router(staff_accounts.router)
-    app.include_router(staff_offices.router)
-    app.include_router(staff_settings.router)
-    app.include_router(reply_quality.router)
-    app.include_router(dashboard.router)
-    app.include_router(public_issues.router)
-    app.include_router(attachments.router)
-    app.include_router(citizen_notify.router)
-    app.include_router(staff_notify.router)
-    app.include_router(supervision_portal.router)
-    app.include_router(supervision_desk.router)
+    _include_routers(app)
 
     @app.get("/api/docs", include_in_schema=False)
     async def api_docs() -> HTMLResponse:
