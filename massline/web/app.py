@@ -27,10 +27,12 @@ from massline.web import (
     moderation,
     portal,
     public_issues,
+    research,
     staff_accounts,
     staff_notify,
     staff_offices,
     staff_settings,
+    tolerance,
     workbench,
 )
 from massline.web.errors import CatchUnhandled, add_error_handlers, error_answer
@@ -173,6 +175,8 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.include_router(attachments.router)
     app.include_router(citizen_notify.router)
     app.include_router(staff_notify.router)
+    app.include_router(research.router)
+    app.include_router(tolerance.router)
 
     @app.get("/api/docs", include_in_schema=False)
     async def api_docs() -> HTMLResponse:

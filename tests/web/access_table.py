@@ -162,4 +162,15 @@ ACCESS: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/staff/admin/casework"): (STAFF, "admins only, audited"),
     ("GET", "/staff/notifications"): (STAFF, "admins only; others 403"),
     ("POST", "/staff/notifications/retry"): (STAFF, "admins only, audited"),
+    # ---- pages: online research and error tolerance (test_research_web, test_tolerance)
+    ("GET", "/staff/research"): (STAFF, "one's own research ledger: any official"),
+    ("GET", "/staff/research/{user_id}"): (STAFF, "the leader, supervisors, admins; others 404"),
+    ("POST", "/staff/research/entries"): (STAFF, "one's own manual research entry, audited"),
+    ("GET", "/staff/research/report"): (STAFF, "supervisors and admins; others 403"),
+    ("GET", "/staff/research/report.csv"): (STAFF, "supervisors and admins; others 403"),
+    ("GET", "/staff/tolerance"): (STAFF, "the reviews and pilots one may read (own; all for supervisors, admins), audited"),
+    ("POST", "/staff/tolerance/reviews"): (STAFF, "supervisors and admins, not about themselves; audited"),
+    ("GET", "/staff/tolerance/reviews/{review_id}"): (STAFF, "the official concerned, supervisors, admins; others 404; audited"),
+    ("POST", "/staff/tolerance/reviews/{review_id}/{step}"): (STAFF, "account/appeal: the official; decide: a reviewer; decide_appeal: another reviewer"),
+    ("POST", "/staff/tolerance/pilots"): (STAFF, "one's own pilot registration, audited"),
 }
