@@ -121,6 +121,9 @@ def test_account_decision_appeal_and_the_second_reviewer(deployed: Platform, url
     assert "复核结论：容错免责" in page and 'id="review-status">申诉已复核<' in page
     with deployed.read() as s:
         assert decision_counts(s, UTC) == {2026: {"exempt": 1}}  # the decision in force, no names
+    board = _browser(url, "jsj.b").get("/staff/dashboard").text  # every official sees the figures only
+    assert 'id="tolerance-title"' in board and "<td>2026</td><td>1</td><td>0</td><td>0</td>" in board
+    assert "住建经办甲" not in board
 
 
 def test_pilot_registered_beforehand_is_shown_on_the_review(
