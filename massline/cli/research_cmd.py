@@ -36,6 +36,24 @@ def research_report(year: int, out_dir: Path) -> None:
                f"{out_dir / f'research-{year}.html'}")  # fmt: skip
 
 
+@research_cmd.command("digest")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the digest to this file instead of the terminal.")  # fmt: skip
+def research_digest(out_file: Path | None) -> None:
+    """The weekly cadence digest: offices and officials silent too long, cases read but not answered
+    (every office; run it weekly from cron and mail it to the office heads and supervisors)."""
+    from massline.services import research
+
+    platform = get_platform()
+    with platform.read() as session:
+        text = research.weekly_digest(session, None, platform.now())
+    if out_file is None:
+        click.echo(text, nl=False)
+    else:
+        out_file.write_text(text, encoding="utf-8")
+        click.echo(f"written: {out_file}")
+
+
 def register(main: click.Group) -> None:
     """Add ``research`` to ``main``."""
     main.add_command(research_cmd)

@@ -266,6 +266,8 @@ class ResearchSpec(_Spec):
     event_credit_minutes: float = Field(default=1.0, ge=0, le=10)
     #: record workbench activity as online research at all
     record_activity: bool = True
+    #: the cadence ledger: days without a published reply after which an office or official is listed as silent
+    silent_after_days: int = Field(default=14, ge=1, le=365)
 
 
 class DeploymentSpec(_Spec):

@@ -58,7 +58,13 @@ from massline.models.notifications import (
 from massline.models.offices import Leader, Office, office_categories
 from massline.models.people import ROLE_LABELS, ROLES, User
 from massline.models.regions import REGION_LEVELS, Region
-from massline.models.research import RESEARCH_ENTRY_KINDS, RESEARCH_ENTRY_LABELS, ResearchActivity, ResearchEntry
+from massline.models.research import (
+    RESEARCH_ENTRY_KINDS,
+    RESEARCH_ENTRY_LABELS,
+    ResearchActivity,
+    ResearchCaseView,
+    ResearchEntry,
+)
 from massline.models.search import MessageSearch
 from massline.models.security import RateLimitHit, WebSession
 from massline.models.taxonomy import Category
@@ -130,6 +136,7 @@ __all__ = [
     "RESEARCH_ENTRY_KINDS",
     "RESEARCH_ENTRY_LABELS",
     "ResearchActivity",
+    "ResearchCaseView",
     "ResearchEntry",
     "TOLERANCE_DECISIONS",
     "TOLERANCE_DECISION_LABELS",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from massline.models.base import Base, UTCDateTime, utcnow
@@ -57,3 +57,16 @@ class ResearchEntry(Base):
     def kind_label(self) -> str:
         """The kind's Chinese name."""
         return RESEARCH_ENTRY_LABELS.get(self.kind, self.kind)
+
+
+class ResearchCaseView(Base):
+    """The first time an official opened a case in the workbench: the cadence ledger's "read but silent"
+    (cases opened and never answered) comes from these rows."""
+
+    __tablename__ = "research_case_views"
+    __table_args__ = (UniqueConstraint("user_id", "message_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id", ondelete="CASCADE"), index=True)
+    first_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -229,19 +229,22 @@ def close_account(request: Request, platform: Platform) -> None:
 
 def _note_research(request: Request, session: Session, user: User) -> None:
     """Note the official's workbench page or action as research activity (``services.research``): a
-    write at most once a minute per official (replies always), none for pages that do not count."""
+    write at most once a minute per official (replies and a case's first opening always), none for pages
+    that do not count."""
     kind = research.activity_kind(request.method, request.url.path)
     if kind is None:
         return
     platform = platform_of(request)
     now = platform.now()
-    if kind != "replying" and not research.needs_note(session, user.id, now):
+    case_id = research.case_id_of(request.url.path)
+    new_case = case_id is not None and research.case_unseen(session, user, case_id)
+    if not new_case and kind != "replying" and not research.needs_note(session, user.id, now):
         return
     policy = research_policy(session)
     if not policy.record_activity:
         return
     with platform.write() as w:
-        research.do_note_activity(w, user.id, kind, now, policy)
+        research.do_note_activity(w, user.id, kind, now, policy, case_id=case_id if new_case else None)
 
 
 def page_official(request: Request, session: SessionDep) -> User:

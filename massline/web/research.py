@@ -1,5 +1,6 @@
 """Online research (网上调研) in the workbench: a leader's research ledger (``/staff/research``), the
-form for manual entries, and the yearly report as a page and a CSV download (supervisors and admins).
+form for manual entries, the yearly report as a page and a CSV download (supervisors and admins), and
+the cadence ledger (``/staff/research/cadence``: office heads, supervisors, admins).
 
 Who may read a ledger is ``access.can_read_ledger`` (the leader, supervisors, admins), checked by the
 service; these handlers parse, call it and render.
@@ -20,6 +21,7 @@ from massline.platform import Platform
 from massline.services import research
 from massline.services.access import is_overseer
 from massline.services.errors import ValidationFailed
+from massline.services.policy import research_policy
 from massline.web.deps import CsrfChecked, CurrentOfficial, PlatformDep, SessionDep
 from massline.web.ids import PathId
 from massline.web.templating import flash, render
@@ -70,6 +72,17 @@ def report_csv(user: CurrentOfficial, session: SessionDep, platform: PlatformDep
     text = research.report_csv(research.report_for(session, user, year))
     return Response(text, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="research-{year}.csv"'})  # fmt: skip
+
+
+@router.get("/cadence", response_class=HTMLResponse)
+def cadence(request: Request, user: CurrentOfficial, session: SessionDep, platform: PlatformDep) -> Response:
+    """The cadence ledger: days since the last reply, cases read but not answered, silent offices and
+    officials (office heads for their office, supervisors and admins for all; others 403)."""
+    offices = research.office_cadence(session, user, platform.now())
+    return render(request, "staff/research_cadence.html", {
+        "user": user, "nav": "research", "offices": offices, "overseer": is_overseer(user),
+        "policy": research_policy(session),
+    })  # fmt: skip
 
 
 @router.get("/{user_id}", response_class=HTMLResponse)

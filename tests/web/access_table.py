@@ -168,6 +168,7 @@ ACCESS: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/staff/research/entries"): (STAFF, "one's own manual research entry, audited"),
     ("GET", "/staff/research/report"): (STAFF, "supervisors and admins; others 403"),
     ("GET", "/staff/research/report.csv"): (STAFF, "supervisors and admins; others 403"),
+    ("GET", "/staff/research/cadence"): (STAFF, "office heads (their office), supervisors, admins; others 403"),
     ("GET", "/staff/tolerance"): (STAFF, "the reviews and pilots one may read (own; all for supervisors, admins), audited"),
     ("POST", "/staff/tolerance/reviews"): (STAFF, "supervisors and admins, not about themselves; audited"),
     ("GET", "/staff/tolerance/reviews/{review_id}"): (STAFF, "the official concerned, supervisors, admins; others 404; audited"),

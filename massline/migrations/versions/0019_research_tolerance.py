@@ -65,6 +65,20 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_research_entries_user_id'), 'research_entries', ['user_id'], unique=False)
     op.create_table(
+        'research_case_views',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('message_id', sa.Integer(), nullable=False),
+        sa.Column('first_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ['message_id'], ['messages.id'], name=op.f('fk_research_case_views_message_id_messages'), ondelete='CASCADE'
+        ),
+        _user_fk('research_case_views', 'user_id', 'CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_research_case_views')),
+        sa.UniqueConstraint('user_id', 'message_id', name=op.f('uq_research_case_views_user_id')),
+    )
+    op.create_index(op.f('ix_research_case_views_message_id'), 'research_case_views', ['message_id'], unique=False)
+    op.create_table(
         'tolerance_pilots',
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('official_id', sa.Integer(), nullable=False),
@@ -118,6 +132,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table('tolerance_reviews')
     op.drop_table('tolerance_pilots')
+    op.drop_table('research_case_views')
     op.drop_table('research_entries')
     op.drop_table('research_activity')
     with op.batch_alter_table('users', schema=None) as batch_op:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, false, select, true
 from sqlalchemy.orm import Session
 
-from massline.models import TolerancePilot, ToleranceReview, User
-from massline.services.errors import NotFound
+from massline.models import Office, TolerancePilot, ToleranceReview, User
+from massline.services.errors import Forbidden, NotFound
 
 #: who reads every ledger and the yearly report, and who reviews tolerance cases
 OVERSEER_ROLES = ("supervisor", "admin")
@@ -83,3 +83,23 @@ def allowed_review_actions(viewer: User, review: ToleranceReview) -> list[str]:
     if reviewer and appeal_open and viewer.id != review.decided_by_id:
         actions.append("decide_appeal")
     return actions
+
+
+def can_see_cadence(user: User) -> bool:
+    """True when ``user`` sees the cadence ledger: office heads (their office), supervisors and admins."""
+    if not user.is_active:
+        return False
+    if user.role in OVERSEER_ROLES:
+        return True
+    return user.role == "office_head" and user.office_id is not None
+
+
+def cadence_offices(session: Session, viewer: User) -> list[Office]:
+    """The offices whose cadence ``viewer`` sees: their own for an office head, all for supervisors and
+    admins (the dispatch centre's excepted: it routes, it does not answer); else Forbidden."""
+    if not can_see_cadence(viewer):
+        raise Forbidden()
+    query = select(Office).where(Office.is_dispatch.is_(False))
+    if viewer.role not in OVERSEER_ROLES:
+        query = query.where(Office.id == viewer.office_id)
+    return list(session.scalars(query.order_by(Office.id)))

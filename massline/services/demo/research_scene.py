@@ -3,7 +3,8 @@ the last weeks (workbench activity and two entries: a field visit and a live Q&A
 tolerance review of a housing official's reply, covered by a pilot he registered beforehand.
 
 Everything goes through the real service functions (``research``, ``tolerance``), as a leader and
-a supervisor would do it.
+a supervisor would do it. The housing official also opened two waiting cases days ago, for the
+cadence ledger's "read but silent".
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from massline.models import Message, Reply, User
+from massline.models import OPEN_STATUSES, Message, Reply, User
 from massline.services import research, tolerance
 from massline.services.policy import research_policy
 
@@ -79,6 +80,17 @@ def _tolerance(session: Session, clerk: User, supervisor: User, now: datetime) -
     tolerance.check_decide(session, supervisor, review.id, decision, now)
 
 
+def _opened(session: Session, clerk: User, now: datetime) -> None:
+    """Two open cases of the clerk's office he opened days ago and nobody answered yet (已阅未答)."""
+    waiting = session.scalars(select(Message).where(Message.office_id == clerk.office_id,
+                                                    Message.status.in_(OPEN_STATUSES))
+                              .order_by(Message.created_at).limit(2))  # fmt: skip
+    policy = research_policy(session)
+    for message in waiting:
+        opened = max(message.created_at, now - timedelta(days=3))
+        research.do_note_activity(session, clerk.id, "reading", opened, policy, case_id=message.id)
+
+
 def stage_research(session: Session, now: datetime) -> list[str]:
     """Put the demo's research and tolerance records in place; what was staged, for the load report."""
     leader, clerk, supervisor = _user(session, LEADER), _user(session, CLERK), _user(session, SUPERVISOR)
@@ -89,5 +101,6 @@ def stage_research(session: Session, now: datetime) -> list[str]:
         staged.append(f"research of {LEADER}")
     if clerk is not None and supervisor is not None:
         _tolerance(session, clerk, supervisor, now)
+        _opened(session, clerk, now)
         staged.append(f"tolerance review of {CLERK}")
     return staged

@@ -9,16 +9,21 @@ and idle time counts nothing: a conservative measure.
 
 The write is cheap: the request reads the official's latest run and writes only when a minute has
 passed since it (one small update or insert); time in between is not lost, the next write adds it.
+The first time an official opens a case, the same write records it (``ResearchCaseView``), for
+the cadence ledger's "read but silent" cases.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from massline.models import ResearchActivity
+from massline.models import Message, ResearchActivity, ResearchCaseView, User
+from massline.services.access import can_read
 from massline.services.policy import ResearchPolicy
 
 ACTIVITY_KINDS = ("reading", "analysis", "replying", "meeting")
@@ -29,6 +34,8 @@ NOTE_EVERY_SECONDS = 60
 _ANALYSIS_PREFIXES = ("/staff/dashboard", "/staff/issues", "/staff/alerts")
 _MEETING_PREFIXES = ("/staff/publishing", "/staff/interviews")
 _REPLY_WORDS = ("/reply", "/publish", "/submit_reply")
+_CASE_PATH = re.compile(r"^/staff/cases/([1-9][0-9]{0,9})(?:/|$)")
+_ID_MAX = 2**31 - 1
 
 
 def activity_kind(method: str, path: str) -> str | None:
@@ -49,6 +56,24 @@ def activity_kind(method: str, path: str) -> str | None:
     return None
 
 
+def case_id_of(path: str) -> int | None:
+    """The case a workbench path is about (``/staff/cases/{id}...``), if any."""
+    match = _CASE_PATH.match(path)
+    if match is None or int(match.group(1)) > _ID_MAX:
+        return None
+    return int(match.group(1))
+
+
+def case_unseen(session: Session, user: User, message_id: int) -> bool:
+    """True when ``user`` opens a case they may read for the first time (the cadence's "read" cases)."""
+    seen = select(ResearchCaseView.id).where(ResearchCaseView.user_id == user.id,
+                                             ResearchCaseView.message_id == message_id)  # fmt: skip
+    if session.scalar(seen) is not None:
+        return False
+    message = session.get(Message, message_id)
+    return message is not None and can_read(session, user, message)
+
+
 def latest_run(session: Session, user_id: int) -> ResearchActivity | None:
     """The official's latest run of activity."""
     query = select(ResearchActivity).where(ResearchActivity.user_id == user_id)
@@ -62,9 +87,17 @@ def needs_note(session: Session, user_id: int, now: datetime) -> bool:
     return last is None or now - last >= timedelta(seconds=NOTE_EVERY_SECONDS) or now < last
 
 
-def do_note_activity(session: Session, user_id: int, kind: str, now: datetime, policy: ResearchPolicy) -> None:
+def do_note_activity(
+    session: Session, user_id: int, kind: str, now: datetime, policy: ResearchPolicy, *, case_id: int | None = None
+) -> None:
     """Note one event of ``kind`` at ``now``: extend the latest run if it is within the idle cutoff,
-    else start a new run."""
+    else start a new run; ``case_id``: a case the official opens for the first time (checked readable)."""
+    if case_id is not None:
+        try:
+            with session.begin_nested():  # a second tab opening the same case at the same moment
+                session.add(ResearchCaseView(user_id=user_id, message_id=case_id, first_at=now))
+        except IntegrityError:
+            pass
     run = latest_run(session, user_id)
     idle = timedelta(minutes=policy.idle_minutes)
     if run is not None and run.last_at <= now <= run.last_at + idle:

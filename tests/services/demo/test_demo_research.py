@@ -29,3 +29,6 @@ def test_the_demo_has_research_and_a_tolerance_review(platform: Platform) -> Non
         assert review_id is not None
         view = tolerance.view_review(s, supervisor, review_id)
         assert view.review.final_decision == "exempt" and view.pilots and view.review.account
+        housing = next(oc for oc in research.office_cadence(s, supervisor, now) if oc.office.code == "jz-zjj")
+        people = {u.username: c for u, c in housing.officials}
+        assert len(people["zhao.zjj"].read_but_silent) == 2 and housing.figures.last_reply_at is not None
