@@ -36,6 +36,8 @@ ACCESS: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/api/v1/issues/{issue_id}/rate"): (CITIZEN, "tracking code and secret of one of its messages"),
     # ---- API: officials
     ("GET", "/api/v1/me"): (STAFF, "any official"),
+    ("GET", "/api/v1/research/ledger"): (STAFF, "one's own; another's: supervisors and admins, else 404 (test_research_web)"),
+    ("POST", "/api/v1/research/entries"): (STAFF, "one's own manual research entry, audited"),
     ("GET", "/api/v1/inbox"): (STAFF, "the cases the official may read"),
     ("GET", "/api/v1/dispatch-queue"): (STAFF, "dispatchers"),
     ("GET", "/api/v1/cases/{message_id}"): (STAFF, "readers of the case (MATRIX); others 404"),

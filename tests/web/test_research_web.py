@@ -113,3 +113,25 @@ def test_research_report_command(deployed: Platform, settings: Settings, tmp_pat
     html = (tmp_path / "out" / "research-2026.html").read_text(encoding="utf-8")
     assert "2026年度领导干部调研情况" in html and "市领导" in html and "<script" not in html
     assert (tmp_path / "out" / "research-2026.csv").read_text(encoding="utf-8").startswith("\ufeff姓名,账号")
+
+
+def test_ledger_and_entries_over_the_api(deployed: Platform, api, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.conftest import token_for
+
+    monkeypatch.setattr(deployed, "now", lambda: NOW)
+    mayor, sup, clerk = token_for(api, "mayor"), token_for(api, "sup"), token_for(api, "jsj.a")
+    entry = {"kind": "live_qa", "title": "在线答问：学校周边交通", "held_on": "2026-05-08", "hours": 2, "online": True,
+             "findings": "家长反映放学时段拥堵。", "outcome": "增设临时停车点"}  # fmt: skip
+    r = api.post("/api/v1/research/entries", json={**entry, "kind": "chat", "issue_id": 0}, headers=mayor)
+    assert r.status_code == 422 and r.json()["errors"]["issue_id"] == "编号须在 1 到 2147483647 之间"
+    r = api.post("/api/v1/research/entries", json={**entry, "kind": "chat"}, headers=mayor)
+    assert r.status_code == 422 and r.json()["errors"] == {"kind": "请选择调研方式"}
+    r = api.post("/api/v1/research/entries", json=entry, headers=mayor)
+    assert r.status_code == 201 and r.json()["kind_label"] == "在线答问" and r.json()["hours"] == 2
+    own = api.get("/api/v1/research/ledger", headers=mayor).json()
+    assert (own["year"], own["online_days"], own["quota_days"], own["met"]) == (2026, 0.25, 60, False)
+    assert [e["title"] for e in own["entries"]] == ["在线答问：学校周边交通"]
+    mayor_id = own["user_id"]
+    assert api.get(f"/api/v1/research/ledger?user_id={mayor_id}", headers=sup).json()["online_days"] == 0.25
+    assert api.get(f"/api/v1/research/ledger?user_id={mayor_id}", headers=clerk).status_code == 404
+    assert api.get("/api/v1/research/ledger?year=1999", headers=mayor).status_code == 422
