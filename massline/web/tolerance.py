@@ -9,6 +9,7 @@ every read is audited by the service, so even the pages run in a write transacti
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -119,15 +120,30 @@ class _Form(dict[str, Any]):
         return [self[name]] if name in self else []
 
 
-STEPS: dict[str, tuple[Callable[[Session, User, int, Any, Platform], ToleranceReview], str]] = {
-    "account": (lambda s, u, i, f, p: tolerance.check_give_account(s, u, i, str(f.get("account", "")), p.now()),
-                "本人说明已保存。"),
-    "decide": (lambda s, u, i, f, p: tolerance.check_decide(s, u, i, _decision(f), p.now()), "已作出认定。"),
-    "appeal": (lambda s, u, i, f, p: tolerance.check_appeal(s, u, i, str(f.get("appeal", "")), p.now()),
-               "申诉已提交，将由其他审查人员复核。"),
-    "decide_appeal": (lambda s, u, i, f, p: tolerance.check_decide_appeal(
-        s, u, i, str(f.get("appeal_decision", "")), str(f.get("appeal_reasons", "")), p.now()), "复核结论已作出。"),
-}  # fmt: skip
+def _account(session: Session, user: User, review_id: int, form: Any, now: datetime) -> ToleranceReview:
+    return tolerance.check_give_account(session, user, review_id, str(form.get("account", "")), now)
+
+
+def _decide(session: Session, user: User, review_id: int, form: Any, now: datetime) -> ToleranceReview:
+    return tolerance.check_decide(session, user, review_id, _decision(form), now)
+
+
+def _appeal(session: Session, user: User, review_id: int, form: Any, now: datetime) -> ToleranceReview:
+    return tolerance.check_appeal(session, user, review_id, str(form.get("appeal", "")), now)
+
+
+def _decide_appeal(session: Session, user: User, review_id: int, form: Any, now: datetime) -> ToleranceReview:
+    decision, reasons = str(form.get("appeal_decision", "")), str(form.get("appeal_reasons", ""))
+    return tolerance.check_decide_appeal(session, user, review_id, decision, reasons, now)
+
+
+#: step -> (the service call with the form's fields, the message shown after it)
+STEPS: dict[str, tuple[Callable[[Session, User, int, Any, datetime], ToleranceReview], str]] = {
+    "account": (_account, "本人说明已保存。"),
+    "decide": (_decide, "已作出认定。"),
+    "appeal": (_appeal, "申诉已提交，将由其他审查人员复核。"),
+    "decide_appeal": (_decide_appeal, "复核结论已作出。"),
+}
 
 
 @router.post("/reviews/{review_id}/{step}", dependencies=[CsrfChecked])
@@ -145,7 +161,7 @@ async def review_step(
         return _review_page(request, platform, user, review_id, errors=errors, values=values, status=422)
 
     return await run_in_threadpool(
-        _act, request, platform, user, form, lambda s, u: run(s, u, review_id, form, platform), done, failed
+        _act, request, platform, user, form, lambda s, u: run(s, u, review_id, form, platform.now()), done, failed
     )
 
 
