@@ -65,7 +65,7 @@ def _review_page(
         view = tolerance.view_review(session, actor, review_id)
         return render(request, "staff/tolerance_review.html", {
             "user": actor, "nav": "research", "v": view, "r": view.review, "labels": LABELS,
-            "errors": errors or {}, "values": values or {},
+            "overseer": is_overseer(actor), "errors": errors or {}, "values": values or {},
         }, status_code=status)  # fmt: skip
 
 
