@@ -209,6 +209,7 @@ def _register_groups() -> None:
         "massline.cli.replies_cmd",
         "massline.cli.audit_cmd",
         "massline.cli.supervision_cmd",
+        "massline.cli.research_cmd",
     ):
         try:
             module = importlib.import_module(name)

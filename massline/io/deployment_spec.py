@@ -63,6 +63,7 @@ USERNAME_RE = re.compile(_USERNAME_PATTERN)
 Kind = Literal["投诉", "求助", "咨询", "建言", "表扬", "举报"]
 Role = Literal["citizen", "official", "dispatcher", "office_head", "leader", "supervisor", "admin"]
 RegionLevel = Literal["province", "city", "district", "county", "street", "town", "community"]
+ResearchLevel = Literal["provincial", "city_county"]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Code = Annotated[str, StringConstraints(pattern=_CODE_PATTERN)]
 Username = Annotated[str, StringConstraints(pattern=_USERNAME_PATTERN)]
@@ -143,6 +144,8 @@ class UserSpec(_Spec):
     office: str | None = None
     region: str | None = None
     title: Text | None = None
+    #: the leader's level for the research quota (``research:`` section); none: from the user's region
+    level: ResearchLevel | None = None
 
 
 class DeadlineRule(_Spec):
@@ -284,6 +287,27 @@ class RepliesSpec(_Spec):
     #: a reply whose review's overall score (总分, 0–1) is below this needs the office head's approval,
     #: even where ``casework.reply_approval`` is off; none: the review never asks for approval
     min_score: float | None = Field(default=None, ge=0, le=1)
+class ResearchSpec(_Spec):
+    """The ``research:`` section: the research quota (调研) of leaders and how time is counted.
+
+    Every value has a default, so older deployment files load unchanged. The platform reads it
+    through ``services.policy.research_policy``.
+    """
+
+    #: days of research a year for provincial and ministerial leaders (省部级)
+    provincial_days: int = Field(default=30, ge=0, le=366)
+    #: days of research a year for city and county leaders (市县级)
+    city_county_days: int = Field(default=60, ge=0, le=366)
+    #: hours of research that make one day
+    hours_per_day: float = Field(default=8.0, gt=0, le=24)
+    #: minutes without a page or an action after which a run of workbench activity ends (idle time is not counted)
+    idle_minutes: int = Field(default=10, ge=1, le=120)
+    #: minutes credited for the last event of each run (an isolated page view counts this much)
+    event_credit_minutes: float = Field(default=1.0, ge=0, le=10)
+    #: record workbench activity as online research at all
+    record_activity: bool = True
+    #: the cadence ledger: days without a published reply after which an office or official is listed as silent
+    silent_after_days: int = Field(default=14, ge=1, le=365)
 
 
 class DeploymentSpec(_Spec):
@@ -299,6 +323,7 @@ class DeploymentSpec(_Spec):
     casework: CaseworkSpec = CaseworkSpec()
     supervision: SupervisionSpec = SupervisionSpec()
     replies: RepliesSpec = RepliesSpec()
+    research: ResearchSpec = ResearchSpec()
 
     def iter_regions(self) -> Iterator[tuple[RegionSpec, str | None]]:
         """Yield ``(region, parent_code)`` depth first, parents before children."""

@@ -59,6 +59,13 @@ from massline.models.offices import Leader, Office, office_categories
 from massline.models.people import ROLE_LABELS, ROLES, User
 from massline.models.regions import REGION_LEVELS, Region
 from massline.models.replies import REVIEW_STAGES, DemandReferral, GlossaryTerm, ReplyReview
+from massline.models.research import (
+    RESEARCH_ENTRY_KINDS,
+    RESEARCH_ENTRY_LABELS,
+    ResearchActivity,
+    ResearchCaseView,
+    ResearchEntry,
+)
 from massline.models.search import MessageSearch
 from massline.models.security import RateLimitHit, WebSession
 from massline.models.supervision import (
@@ -72,6 +79,12 @@ from massline.models.supervision import (
     SupervisionUnlock,
 )
 from massline.models.taxonomy import Category
+from massline.models.tolerance import (
+    TOLERANCE_DECISION_LABELS,
+    TOLERANCE_DECISIONS,
+    TolerancePilot,
+    ToleranceReview,
+)
 from massline.models.transfers import TRANSFER_REQUEST_STATUSES, TransferRequest
 
 __all__ = [
@@ -140,6 +153,15 @@ __all__ = [
     "Notification",
     "Office",
     "RateLimitHit",
+    "RESEARCH_ENTRY_KINDS",
+    "RESEARCH_ENTRY_LABELS",
+    "ResearchActivity",
+    "ResearchCaseView",
+    "ResearchEntry",
+    "TOLERANCE_DECISIONS",
+    "TOLERANCE_DECISION_LABELS",
+    "TolerancePilot",
+    "ToleranceReview",
     "Rating",
     "Region",
     "Reply",

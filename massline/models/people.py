@@ -43,6 +43,9 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     token_version: Mapped[int] = mapped_column(Integer, default=0)
+    #: the leader's level for the research quota ("provincial" 省部级, "city_county" 市县级); None: from the
+    #: level of the user's region (or their office's): a province means provincial, anything else city/county
+    research_level: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     office: Mapped[Office | None] = relationship()

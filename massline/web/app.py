@@ -20,6 +20,7 @@ from massline.web import (
     api_attachments,
     api_issues,
     api_notify,
+    api_research,
     api_supervision,
     attachments,
     citizen_notify,
@@ -30,6 +31,7 @@ from massline.web import (
     public_issues,
     reply_desk,
     reply_quality,
+    research,
     staff_accounts,
     staff_glossary,
     staff_notify,
@@ -37,6 +39,7 @@ from massline.web import (
     staff_settings,
     supervision_desk,
     supervision_portal,
+    tolerance,
     workbench,
 )
 from massline.web.errors import CatchUnhandled, add_error_handlers, error_answer
@@ -142,6 +145,7 @@ def _include_routers(app: FastAPI) -> None:
         followup.api_router,
         api_notify.router,
         api_supervision.router,
+        api_research.router,
         reply_desk.api_router,
         reply_quality.api_router,
         moderation.api_router,
@@ -162,6 +166,8 @@ def _include_routers(app: FastAPI) -> None:
         staff_notify.router,
         supervision_portal.router,
         supervision_desk.router,
+        research.router,
+        tolerance.router,
     ):
         app.include_router(router)
 

@@ -24,11 +24,11 @@ from massline.models import ALERT_STATUSES, ISSUE_STATUSES, User
 from massline.models.alerts import ALERT_STATUS_LABELS
 from massline.models.issues import COMMITMENT_STATUS_LABELS, ISSUE_STATUS_LABELS
 from massline.platform import Platform
-from massline.services import alerts, pipeline
+from massline.services import alerts, pipeline, tolerance
 from massline.services import issues as issue_views
 from massline.services.access import allowed_alert_actions
 from massline.services.casework import MAX_PAGE, PERIODS, MessageStats, Share, StatsFilters, message_stats
-from massline.services.deployment import directory
+from massline.services.deployment import deployment_zone, directory
 from massline.services.errors import Conflict, Forbidden, ValidationFailed
 from massline.services.issues import ISSUE_ACTION_SPECS
 from massline.web.charts import Bar, Series, bar_chart, bars_desc, line_chart, trend_desc
@@ -155,6 +155,8 @@ def dashboard(
                                      category_id=category_id),
         "alert_evidence": alert_evidence, "alert_actions": allowed_alert_actions,
         "progress": pipeline.analysis_progress(session) if user.role == "admin" else None,
+        "tolerance_counts": tolerance.decision_counts(session, deployment_zone(session)),
+        "tolerance_labels": tolerance.DECISION_LABELS,
     }, status_code=422 if errors else 200)  # fmt: skip
 
 

@@ -21,11 +21,12 @@ from sqlalchemy.orm import Session
 
 from massline.models import Message, User
 from massline.platform import Platform
-from massline.services import notify, sessions
+from massline.services import notify, research, sessions
 from massline.services.access import access_message_by_session, access_user_by_session, require
 from massline.services.casework import is_supporter_token, issue_supporter_token
 from massline.services.errors import NotFound
 from massline.services.people import can_administer_accounts, user_for_token
+from massline.services.policy import research_policy
 
 
 def platform_of(request: Request) -> Platform:
@@ -226,11 +227,33 @@ def close_account(request: Request, platform: Platform) -> None:
     request.session.pop(ACCOUNT_KEY, None)
 
 
+def _note_research(request: Request, session: Session, user: User) -> None:
+    """Note the official's workbench page or action as research activity (``services.research``): a
+    write at most once a minute per official (replies and a case's first opening always), none for pages
+    that do not count."""
+    kind = research.activity_kind(request.method, request.url.path)
+    if kind is None:
+        return
+    platform = platform_of(request)
+    now = platform.now()
+    case_id = research.case_id_of(request.url.path)
+    new_case = case_id is not None and research.case_unseen(session, user, case_id)
+    if not new_case and kind != "replying" and not research.needs_note(session, user.id, now):
+        return
+    policy = research_policy(session)
+    if not policy.record_activity:
+        return
+    with platform.write() as w:
+        research.do_note_activity(w, user.id, kind, now, policy, case_id=case_id if new_case else None)
+
+
 def page_official(request: Request, session: SessionDep) -> User:
-    """The logged-in staff user, or a redirect to the login page."""
+    """The logged-in staff user, or a redirect to the login page; their page view is noted as research
+    activity when it counts."""
     user = page_user(request, session)
     if user is None:
         raise LoginRequired()
+    _note_research(request, session, user)
     return user
 
 

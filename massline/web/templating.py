@@ -23,7 +23,7 @@ from jinja2.runtime import Context
 
 from massline.models import REVIEW_LABELS
 from massline.platform import Platform
-from massline.services.access import can_list_extensions, can_moderate, can_see_dispatch_queue
+from massline.services.access import can_list_extensions, can_moderate, can_see_cadence, can_see_dispatch_queue
 from massline.services.casework import CASE_ACTIONS
 from massline.services.deployment import site_setting
 from massline.services.events import EVENT_LABELS
@@ -91,6 +91,7 @@ templates.env.globals["can_see_centre_requests"] = lambda user: can_list_extensi
 templates.env.globals["can_moderate"] = can_moderate
 templates.env.globals["REVIEW_LABELS"] = REVIEW_LABELS
 templates.env.globals["can_administer_accounts"] = can_administer_accounts
+templates.env.globals["can_see_cadence"] = can_see_cadence
 templates.env.globals["EVENT_LABELS"] = EVENT_LABELS
 
 

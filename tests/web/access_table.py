@@ -36,6 +36,8 @@ ACCESS: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/api/v1/issues/{issue_id}/rate"): (CITIZEN, "tracking code and secret of one of its messages"),
     # ---- API: officials
     ("GET", "/api/v1/me"): (STAFF, "any official"),
+    ("GET", "/api/v1/research/ledger"): (STAFF, "one's own; another's: supervisors and admins, else 404 (test_research_web)"),
+    ("POST", "/api/v1/research/entries"): (STAFF, "one's own manual research entry, audited"),
     ("GET", "/api/v1/inbox"): (STAFF, "the cases the official may read"),
     ("GET", "/api/v1/dispatch-queue"): (STAFF, "dispatchers"),
     ("GET", "/api/v1/cases/{message_id}"): (STAFF, "readers of the case (MATRIX); others 404"),
@@ -190,4 +192,16 @@ ACCESS: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/staff/supervision/{report_id}/open"): (STAFF, "the report's recipients, unlocked key; audited with reason"),
     ("POST", "/staff/supervision/{report_id}/files/{file_id}"): (STAFF, "the report's recipients, unlocked key; audited"),
     ("POST", "/staff/supervision/{report_id}/act"): (STAFF, "the report's recipients, unlocked key; audited"),
+    # ---- pages: online research and error tolerance (test_research_web, test_tolerance)
+    ("GET", "/staff/research"): (STAFF, "one's own research ledger: any official"),
+    ("GET", "/staff/research/{user_id}"): (STAFF, "the leader, supervisors, admins; others 404"),
+    ("POST", "/staff/research/entries"): (STAFF, "one's own manual research entry, audited"),
+    ("GET", "/staff/research/report"): (STAFF, "supervisors and admins; others 403"),
+    ("GET", "/staff/research/report.csv"): (STAFF, "supervisors and admins; others 403"),
+    ("GET", "/staff/research/cadence"): (STAFF, "office heads (their office), supervisors, admins; others 403"),
+    ("GET", "/staff/tolerance"): (STAFF, "the reviews and pilots one may read (own; all for supervisors, admins), audited"),
+    ("POST", "/staff/tolerance/reviews"): (STAFF, "supervisors and admins, not about themselves; audited"),
+    ("GET", "/staff/tolerance/reviews/{review_id}"): (STAFF, "the official concerned, supervisors, admins; others 404; audited"),
+    ("POST", "/staff/tolerance/reviews/{review_id}/{step}"): (STAFF, "account/appeal: the official; decide: a reviewer; decide_appeal: another reviewer"),
+    ("POST", "/staff/tolerance/pilots"): (STAFF, "one's own pilot registration, audited"),
 }

@@ -4,7 +4,8 @@ Each check is one condition per line. A record the caller may not read is
 reported exactly like a record that does not exist (``NotFound``), so no
 answer reveals whether another office's message exists. Messages (cases,
 their extensions, citizens' feedback) in ``messages``, issues in ``issues``,
-alerts in ``alerts``; everyone imports the names below from ``services.access``.
+alerts in ``alerts``, research ledgers and tolerance reviews in ``research``;
+everyone imports the names below from ``services.access``.
 """
 
 from massline.services.access.alerts import (
@@ -55,12 +56,34 @@ from massline.services.access.messages import (
     tracking_code_key,
 )
 from massline.services.access.replies import can_edit_glossary
+from massline.services.access.research import (
+    OVERSEER_ROLES,
+    access_ledger_user,
+    access_review_by_id,
+    allowed_review_actions,
+    cadence_offices,
+    can_read_ledger,
+    can_see_cadence,
+    is_overseer,
+    pilot_scope,
+    tolerance_scope,
+)
 from massline.services.access.supervision import access_supervision_report, is_accused_side
 
 __all__ = [
     "access_supervision_report",
     "can_edit_glossary",
     "is_accused_side",
+    "OVERSEER_ROLES",
+    "access_ledger_user",
+    "access_review_by_id",
+    "allowed_review_actions",
+    "cadence_offices",
+    "can_read_ledger",
+    "can_see_cadence",
+    "is_overseer",
+    "pilot_scope",
+    "tolerance_scope",
     "CASEWORK_ACTIONS",
     "DISPATCH_QUEUE_ROLES",
     "ISSUE_ACTIONS",

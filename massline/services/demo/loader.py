@@ -39,6 +39,7 @@ from massline.services.classifier import RetrainReport, TrainingSet, retrain, tr
 from massline.services.crypto import FieldCipher
 from massline.services.demo.photos import demo_photo
 from massline.services.demo.reports import seed_reports
+from massline.services.demo.research_scene import stage_research
 from massline.services.demo.scenes import stage_approvals
 from massline.services.deployment import check_apply_deployment
 from massline.services.errors import ValidationFailed
@@ -84,6 +85,8 @@ class DemoReport:
     staged: list[str] = field(default_factory=list)
     #: the receipt code and secret of the demo's answered supervision report (监督举报)
     report_receipt: tuple[str, str] | None = None
+    #: the research and tolerance records put in place (``research_scene.stage_research``)
+    research: list[str] = field(default_factory=list)
 
 
 def demo_loaded(session: Session) -> bool:
@@ -276,6 +279,7 @@ def load_demo(platform: Platform, demo_dir: Path = DEMO_DIR, seed: int = 2026112
         report.sweep = casework.sweep(session, platform.now())
         report.staged = stage_approvals(session, platform.now())
         report.report_receipt = seed_reports(session, report.passwords, platform.now())
+        report.research = stage_research(session, platform.now())
     if report.passwords:
         path = platform.settings.instance_dir / "demo-credentials.txt"
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -69,6 +69,7 @@ def check_apply_deployment(
     _set(session, "casework_policy", spec.casework.model_dump_json())
     _set(session, "supervision_policy", spec.supervision.model_dump_json())
     _set(session, "replies_policy", spec.replies.model_dump_json())
+    _set(session, "research_policy", spec.research.model_dump_json())
     _load_categories(session, spec.taxonomy, None, report)
     regions = _load_regions(session, spec, report)
     categories = {c.path: c for c in session.scalars(select(Category))}
@@ -151,9 +152,11 @@ def _load_users(
                 passwords=passwords,
             )
             report.users_created[user.username] = password
+            user.research_level = uspec.level
             continue
         user.display_name = uspec.name
         user.role = uspec.role
         user.office_id = session.scalar(select(Office.id).where(Office.code == uspec.office)) if uspec.office else None
         user.region_id = regions[uspec.region].id if uspec.region else None
+        user.research_level = uspec.level
         report.users_updated += 1
