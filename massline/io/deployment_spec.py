@@ -244,6 +244,20 @@ class CaseworkSpec(_Spec):
         return self
 
 
+class PublishingSpec(_Spec):
+    """The ``publishing:`` section: offices speaking online (posts, interviews, the silent list).
+
+    Every value has a default, so older deployment files load unchanged. The platform
+    reads it through ``services.policy.publishing_policy``.
+    """
+
+    #: days without a post, an answer in a thread or a published reply after which an office's or
+    #: leader's account is listed as silent (僵尸账号)
+    silent_after_days: int = Field(default=14, ge=1, le=365)
+    #: working days after an online interview's end within which its unanswered questions are answered
+    interview_answer_days: int = Field(default=5, ge=1, le=60)
+
+
 class DeploymentSpec(_Spec):
     """A validated deployment, with the taxonomy resolved to a tree."""
 
@@ -255,6 +269,7 @@ class DeploymentSpec(_Spec):
     deadlines: DeadlineSpec = DeadlineSpec()
     language: LanguageSpec = LanguageSpec()
     casework: CaseworkSpec = CaseworkSpec()
+    publishing: PublishingSpec = PublishingSpec()
 
     def iter_regions(self) -> Iterator[tuple[RegionSpec, str | None]]:
         """Yield ``(region, parent_code)`` depth first, parents before children."""

@@ -54,6 +54,7 @@ EVENT_LABELS = {
     "review_published": "审核通过，公开",
     "review_redacted": "审核修改公开内容",
     "review_withheld": "审核后不予公开",
+    "clarified": "所属问题发布澄清说明",
 }
 
 

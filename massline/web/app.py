@@ -27,6 +27,8 @@ from massline.web import (
     moderation,
     portal,
     public_issues,
+    publishing_portal,
+    publishing_staff,
     staff_accounts,
     staff_notify,
     staff_offices,
@@ -170,6 +172,8 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.include_router(staff_settings.router)
     app.include_router(dashboard.router)
     app.include_router(public_issues.router)
+    app.include_router(publishing_portal.router)
+    app.include_router(publishing_staff.router)
     app.include_router(attachments.router)
     app.include_router(citizen_notify.router)
     app.include_router(staff_notify.router)
