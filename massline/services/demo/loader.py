@@ -39,6 +39,7 @@ from massline.services.classifier import RetrainReport, TrainingSet, retrain, tr
 from massline.services.crypto import FieldCipher
 from massline.services.demo.photos import demo_photo
 from massline.services.demo.scenes import stage_approvals
+from massline.services.demo.speaking import stage_speaking
 from massline.services.deployment import check_apply_deployment
 from massline.services.errors import ValidationFailed
 from massline.services.intake import MessageInput, check_submit
@@ -81,6 +82,8 @@ class DemoReport:
     sweep: casework.SweepReport | None = None
     #: the approvals and oversight put in place after the replay (``scenes.stage_approvals``)
     staged: list[str] = field(default_factory=list)
+    #: the offices' posts, clarification and interview put in place (``speaking.stage_speaking``)
+    speaking: list[str] = field(default_factory=list)
 
 
 def demo_loaded(session: Session) -> bool:
@@ -269,6 +272,7 @@ def load_demo(platform: Platform, demo_dir: Path = DEMO_DIR, seed: int = 2026112
         # what the worker's periodic pass does: remind, escalate the overdue cases, close unrated old replies
         report.sweep = casework.sweep(session, platform.now())
         report.staged = stage_approvals(session, platform.now())
+        report.speaking = stage_speaking(session, platform.now())
     if report.passwords:
         path = platform.settings.instance_dir / "demo-credentials.txt"
         path.parent.mkdir(parents=True, exist_ok=True)
