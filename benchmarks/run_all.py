@@ -28,6 +28,7 @@ FULL: dict[str, list[str]] = {
     "issues": ["bench_issues.py", "--sizes", "100000", "1000000", "--samples", "200"],
     "rebuild": ["bench_rebuild.py", "--messages", "100000"],
     "pipeline": ["bench_pipeline.py", "--messages", "100000"],
+    "publishing": ["bench_publishing.py", "--messages", "100,1000,5000"],
 }
 QUICK: dict[str, list[str]] = {  # the same benchmarks and scripts as FULL, smaller
     "submit": ["bench_submit.py", "--seconds", "3", "--connections", "8", "--runs", "1", "--worker", "both"],
@@ -40,6 +41,7 @@ QUICK: dict[str, list[str]] = {  # the same benchmarks and scripts as FULL, smal
     "issues": ["bench_issues.py", "--sizes", "10000", "--samples", "50"],
     "rebuild": ["bench_rebuild.py", "--messages", "5000"],
     "pipeline": ["bench_pipeline.py", "--messages", "5000"],
+    "publishing": ["bench_publishing.py", "--messages", "100,1000"],
 }
 assert FULL.keys() == QUICK.keys() and all(FULL[k][0] == QUICK[k][0] for k in FULL), "FULL and QUICK differ"
 

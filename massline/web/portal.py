@@ -97,7 +97,7 @@ def message_page(request: Request, message_id: PathId, session: SessionDep) -> R
     files = attachments.attachments_of(session, message, public=True)
     return render(request, "portal/message.html", {
         "nav": "board", "m": pm, "files": files, "files_url": f"/messages/{message_id}/attachments",
-        "clarifications": publishing.clarifications_of_issue(session, message.issue_id),
+        "clarifications": publishing.clarifications_of_message(session, message),
     })
 
 

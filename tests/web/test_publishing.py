@@ -168,6 +168,12 @@ def test_a_clarification_reaches_every_citizen_of_the_issue(
         assert sorted(n.message_id for n in rows) == sorted(ids)
     for mid in ids:  # every message of the issue links it
         assert clar_path in citizen.get(f"/messages/{mid}").text
+    with deployed.write() as s:  # a message split off into another issue still links what it was told of
+        s.execute(update(Message).where(Message.id == ids[0]).values(issue_id=None))
+    assert clar_path in citizen.get(f"/messages/{ids[0]}").text
+    other = api.post("/api/v1/messages", json={"title": "别的留言", "body": "与传言无关的另一条留言内容。", "kind": "咨询",
+                                               "region": "cs-dc-hp-yg"}).json()["id"]  # fmt: skip
+    assert "澄清说明" not in citizen.get(f"/messages/{other}").text
     page = citizen.get(clar_path).text
     assert "传言不实" in page and "住建局副局长 赵建" in page and "阅读 1" in page
     assert "阅读 1" in citizen.get(clar_path).text  # the same browser: counted once

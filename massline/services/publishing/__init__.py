@@ -11,7 +11,7 @@ from massline.services.publishing.clarifications import (
     access_public_clarification,
     check_publish_clarification,
     check_react,
-    clarifications_of_issue,
+    clarifications_of_message,
     do_count_view,
 )
 from massline.services.publishing.comments import (
@@ -66,7 +66,7 @@ __all__ = [
     "check_react",
     "check_schedule_interview",
     "check_vote",
-    "clarifications_of_issue",
+    "clarifications_of_message",
     "do_count_view",
     "do_review_comment",
     "do_review_question",

@@ -12,14 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import false, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from massline.models import REACTIONS, Clarification, ClarificationReaction, Issue, Message, User
+from massline.models import REACTIONS, Clarification, ClarificationReaction, Issue, Message, MessageEvent, User
 from massline.services.access import access_office_for_publishing
 from massline.services.errors import Conflict, NotFound, ValidationFailed
-from massline.services.events import add_event
+from massline.services.events import event_row, write_events
 from massline.services.publishing.checks import BODY_MAX, TITLE_MAX, raise_if, text_field
 
 CLAIM_MAX = 5000
@@ -68,10 +68,21 @@ def check_publish_clarification(
     session.add(clarification)
     session.flush()
     if issue is not None:
-        for message in session.scalars(select(Message).where(Message.issue_id == issue.id).order_by(Message.id)):
-            add_event(session, message, "clarified", now, actor=user, note=f"{office.name}：{title}",
-                      clarification_id=clarification.id)  # fmt: skip
+        _tell_members(session, issue.id, clarification.id, user, f"{office.name}：{title}", now)
     return clarification
+
+
+def _tell_members(session: Session, issue_id: int, clarification_id: int, user: User, note: str, now: datetime) -> None:
+    """One public ``clarified`` event on every message of the issue (one executemany, as intake writes events)."""
+    members = session.execute(
+        select(Message.id, Message.office_id, Message.status).where(Message.issue_id == issue_id).order_by(Message.id)
+    ).all()
+    write_events(session, [
+        event_row("clarified", now, from_status=status, to_status=None, office_id=office_id, actor_id=user.id,
+                  note=note, message_id=message_id, clarification_id=clarification_id)
+        for message_id, office_id, status in members
+    ])  # fmt: skip
+    session.execute(update(Message).where(Message.issue_id == issue_id).values(updated_at=now))
 
 
 def access_public_clarification(session: Session, clarification_id: int) -> Clarification:
@@ -106,12 +117,16 @@ def check_react(session: Session, clarification_id: int, voter_key: str, reactio
     return clarification
 
 
-def clarifications_of_issue(session: Session, issue_id: int | None) -> list[Clarification]:
-    """The clarifications published on an issue, newest first (none for a message outside any issue)."""
-    if issue_id is None:
-        return []
-    query = select(Clarification).where(Clarification.issue_id == issue_id)
-    return list(session.scalars(query.order_by(Clarification.published_at.desc())))
+def clarifications_of_message(session: Session, message: Message) -> list[Clarification]:
+    """The clarifications a message's page links, newest first: those of its issue, and those it was told
+    of (its ``clarified`` events) — which stay with it when its issue is merged into another or split."""
+    told = session.scalars(
+        select(MessageEvent.data).where(MessageEvent.message_id == message.id, MessageEvent.type == "clarified")
+    ).all()
+    ids = {int(d["clarification_id"]) for d in told if isinstance(d, dict) and d.get("clarification_id")}
+    same_issue = Clarification.issue_id == message.issue_id if message.issue_id is not None else false()
+    query = select(Clarification).where(or_(Clarification.id.in_(ids), same_issue))
+    return list(session.scalars(query.order_by(Clarification.published_at.desc(), Clarification.id.desc())))
 
 
 def office_clarifications(session: Session, office_id: int, limit: int = 50) -> list[Clarification]:

@@ -159,14 +159,21 @@ def shown_questions(session: Session, interview_id: int) -> list[InterviewQuesti
 
 
 def live_state(session: Session, interview_id: int, now: datetime) -> dict[str, object]:
-    """What the live page polls: the phase and the shown questions by votes, with their answers."""
+    """What the live page polls: the phase and the shown questions by votes, with their answers
+    (plain rows, no ORM objects: the page asks every few seconds)."""
     interview = access_public_interview(session, interview_id)
+    q = InterviewQuestion
+    rows = session.execute(
+        select(q.id, q.author_name, q.public_body, q.votes, q.answer, q.answered_at)
+        .where(q.interview_id == interview.id, q.review_state.in_(REVIEW_VISIBLE))
+        .order_by(q.votes.desc(), q.id)
+    ).all()
     return {
         "phase": phase(interview, now),
         "questions": [
-            {"id": q.id, "author": q.author_name, "body": q.public_body, "votes": q.votes, "answer": q.answer,
-             "answered_at": q.answered_at.isoformat() if q.answered_at else None}
-            for q in shown_questions(session, interview_id)
+            {"id": r.id, "author": r.author_name, "body": r.public_body, "votes": r.votes, "answer": r.answer,
+             "answered_at": r.answered_at.isoformat() if r.answered_at else None}
+            for r in rows
         ],
     }  # fmt: skip
 
