@@ -166,8 +166,9 @@ def test_a_clarification_reaches_every_citizen_of_the_issue(
     with deployed.read() as s:
         rows = s.scalars(select(Notification).where(Notification.purpose == "clarified")).all()
         assert sorted(n.message_id for n in rows) == sorted(ids)
-    for mid in ids:  # every message of the issue links it
+    for mid in ids:  # every message of the issue links it, and so does the issue's page
         assert clar_path in citizen.get(f"/messages/{mid}").text
+    assert clar_path in citizen.get(f"/issues/{issue_id}").text
     with deployed.write() as s:  # a message split off into another issue still links what it was told of
         s.execute(update(Message).where(Message.id == ids[0]).values(issue_id=None))
     assert clar_path in citizen.get(f"/messages/{ids[0]}").text

@@ -13,6 +13,7 @@ from massline.services.publishing.clarifications import (
     check_react,
     clarifications_of_message,
     do_count_view,
+    issue_clarifications,
 )
 from massline.services.publishing.comments import (
     ThreadEntry,
@@ -71,6 +72,7 @@ __all__ = [
     "do_review_comment",
     "do_review_question",
     "interview_desk",
+    "issue_clarifications",
     "last_activity",
     "live_state",
     "office_feed",

@@ -129,6 +129,12 @@ def clarifications_of_message(session: Session, message: Message) -> list[Clarif
     return list(session.scalars(query.order_by(Clarification.published_at.desc(), Clarification.id.desc())))
 
 
+def issue_clarifications(session: Session, issue_id: int) -> list[Clarification]:
+    """The clarifications published on an issue, newest first (its public page lists them)."""
+    query = select(Clarification).where(Clarification.issue_id == issue_id)
+    return list(session.scalars(query.order_by(Clarification.published_at.desc(), Clarification.id.desc())))
+
+
 def office_clarifications(session: Session, office_id: int, limit: int = 50) -> list[Clarification]:
     """The office's clarifications, newest first."""
     query = select(Clarification).where(Clarification.office_id == office_id)
