@@ -107,6 +107,12 @@ def test_comments_are_redacted_moderated_and_answered_in_the_thread(
         comment = s.scalars(select(PostComment)).one()
         assert comment.review_state == "pending" and comment.author_name == "张*国" and comment.review_findings
         assert "13912345678" not in comment.public_body
+    with Browser(str(jsj.base_url)) as other:  # another office's official: not on their desk, no answering it
+        login(other, "rsj.a", PASSWORD)
+        assert "请问找哪个部门" not in other.get("/staff/publishing").text
+        r = other.post_form(f"/staff/publishing/comments/{comment.id}/answer", {"body": "这不是我们单位的事。"},
+                            form_page="/staff/publishing")  # fmt: skip
+        assert r.status_code == 404
     r = jsj.post_form(f"/staff/publishing/comments/{comment.id}/answer", {"body": "请向所在街道办事处提交申请。"},
                       form_page="/staff/publishing")  # fmt: skip
     assert r.status_code == 303

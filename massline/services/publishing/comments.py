@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from massline.models import REVIEW_QUEUE, REVIEW_VISIBLE, Post, PostComment, User
-from massline.services.access import access_comment_for_answer, can_publish_for
+from massline.services.access import access_comment_for_answer, publishing_offices
 from massline.services.errors import Conflict, NotFound
 from massline.services.publishing.checks import COMMENT_MAX, citizen_text, raise_if, text_field
 from massline.services.publishing.posts import leader_of
@@ -93,14 +93,15 @@ def public_thread(session: Session, post_id: int) -> list[ThreadEntry]:
 
 
 def comments_to_handle(session: Session, user: User, limit: int = 100) -> list[PostComment]:
-    """Citizens' comments on posts of offices ``user`` speaks for that wait for review or an answer."""
+    """Citizens' comments on posts of offices ``user`` speaks for that wait for review or an answer,
+    those waiting for review first, then the oldest."""
+    offices = [o.id for o in publishing_offices(session, user)]
     answered = select(PostComment.answers_id).where(PostComment.answers_id.is_not(None))
     rows = session.scalars(
-        select(PostComment)
-        .where(PostComment.official_id.is_(None), PostComment.review_state != "withheld",
+        select(PostComment).join(Post, Post.id == PostComment.post_id)
+        .where(Post.office_id.in_(offices), PostComment.official_id.is_(None), PostComment.review_state != "withheld",
                PostComment.id.not_in(answered))  # fmt: skip
         .order_by(PostComment.created_at)
         .limit(limit * 4)
     ).all()
-    mine = [c for c in rows if can_publish_for(session, user, c.post.office)]
-    return sorted(mine, key=lambda c: (c.review_state not in REVIEW_QUEUE, c.created_at))[:limit]
+    return sorted(rows, key=lambda c: (c.review_state not in REVIEW_QUEUE, c.created_at))[:limit]

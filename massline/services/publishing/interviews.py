@@ -21,7 +21,7 @@ from massline.services.access import (
     access_interview_for_answer,
     access_office_for_publishing,
     access_question_for_answer,
-    can_publish_for,
+    publishing_offices,
 )
 from massline.services.deployment import deployment_zone
 from massline.services.errors import Conflict, NotFound
@@ -200,16 +200,14 @@ class OpenQuestion:
 
 def open_questions(session: Session, user: User, now: datetime) -> list[OpenQuestion]:
     """Unanswered shown questions of ended interviews of offices ``user`` speaks for, earliest deadline first."""
+    offices = [o.id for o in publishing_offices(session, user)]
     rows = session.scalars(
         select(InterviewQuestion).join(Interview)
-        .where(Interview.ends_at <= now, InterviewQuestion.answer.is_(None),
+        .where(Interview.office_id.in_(offices), Interview.ends_at <= now, InterviewQuestion.answer.is_(None),
                InterviewQuestion.review_state.in_(REVIEW_VISIBLE))
         .order_by(Interview.answer_by, InterviewQuestion.id)
     ).all()  # fmt: skip
-    return [
-        OpenQuestion(q, q.interview.answer_by, q.interview.answer_by < now)
-        for q in rows if can_publish_for(session, user, q.interview.office)
-    ]  # fmt: skip
+    return [OpenQuestion(q, q.interview.answer_by, q.interview.answer_by < now) for q in rows]
 
 
 def office_interviews(session: Session, office_id: int, limit: int = 20) -> list[Interview]:
