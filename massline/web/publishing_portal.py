@@ -26,6 +26,8 @@ from massline.web.templating import flash, render
 
 router = APIRouter(include_in_schema=False)
 SEEN_KEY, SEEN_MAX = "seen_clarifications", 50
+#: the questions this browser voted for (to show 已投票 instead of the button), the newest kept
+VOTED_KEY, VOTED_MAX = "voted_questions", 200
 PHASES = {"upcoming": "即将开始，欢迎提问", "live": "正在直播", "ended": "已结束"}
 
 
@@ -135,7 +137,12 @@ def _interview_page(
     return render(request, "portal/interview.html", {
         "nav": "offices", "i": interview, "phase": phase, "phase_label": PHASES[phase],
         "questions": publishing.shown_questions(session, interview.id), "errors": errors or {}, "values": values or {},
+        "voted": set(_voted(request)),
     }, status_code=status)  # fmt: skip
+
+
+def _voted(request: Request) -> list[int]:
+    return [i for i in request.session.get(VOTED_KEY, []) if isinstance(i, int)]
 
 
 @router.get("/interviews/{interview_id}", response_class=HTMLResponse)
@@ -174,6 +181,7 @@ def vote(request: Request, interview_id: PathId, question_id: PathId, platform: 
         with platform.write() as session:
             publishing.check_vote(session, interview_id, question_id, _voter(request, platform), platform.now())
         flash(request, "已投票。")
+        request.session[VOTED_KEY] = [*_voted(request), question_id][-VOTED_MAX:]
     except (Conflict, RateLimited) as exc:
         flash(request, exc.message, "info")
     return _see_other(f"/interviews/{interview_id}#q{question_id}")

@@ -58,6 +58,8 @@ def test_questions_votes_and_live_answers(url: str, jsj: Browser, deployed: Plat
         first = next(q for q in state["questions"] if q["body"] == QUESTION)
         vote = f"/interviews/{interview_id}/questions/{first['id']}/vote"
         assert alice.post_form(vote, {}, form_page=f"/interviews/{interview_id}").status_code == 303
+        page = alice.get(f"/interviews/{interview_id}").text
+        assert "您已投票" in page and page.count("投一票</button>") == 1  # the other question's button only
         again = alice.follow(alice.post_form(vote, {}, form_page=f"/interviews/{interview_id}"))
         assert "已经为这个问题投过票" in again.text
         assert bob.post_form(vote, {}, form_page=f"/interviews/{interview_id}").status_code == 303
