@@ -20,6 +20,7 @@ from massline.web import (
     api_attachments,
     api_issues,
     api_notify,
+    api_publishing,
     attachments,
     citizen_notify,
     dashboard,
@@ -162,6 +163,7 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.include_router(api_attachments.router)
     app.include_router(followup.api_router)
     app.include_router(api_notify.router)
+    app.include_router(api_publishing.router)
     app.include_router(moderation.api_router)
     app.include_router(portal.router)
     app.include_router(followup.router)  # before the workbench's /staff/cases/{id}/{action}

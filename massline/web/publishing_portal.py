@@ -1,5 +1,5 @@
 """Public pages of offices speaking online: office pages and feeds, posts and their threads,
-clarifications, online interviews (and the JSON the live page polls).
+clarifications, online interviews (the JSON the live page polls is in ``api_publishing``).
 
 Every form carries a CSRF token; comments and questions are rate-limited per address like
 submissions, votes and reactions like stances; one vote or reaction per browser (its signed token).
@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from massline.models import POST_KINDS, REACTIONS
@@ -185,10 +185,3 @@ def vote(request: Request, interview_id: PathId, question_id: PathId, platform: 
     except (Conflict, RateLimited) as exc:
         flash(request, exc.message, "info")
     return _see_other(f"/interviews/{interview_id}#q{question_id}")
-
-
-@router.get("/api/v1/interviews/{interview_id}/live")
-def live(interview_id: PathId, platform: PlatformDep, session: SessionDep) -> JSONResponse:
-    """What the live page polls every few seconds: the phase and the questions by votes, with answers."""
-    state = publishing.live_state(session, interview_id, platform.now())
-    return JSONResponse(state, headers={"Cache-Control": "no-store"})

@@ -174,6 +174,8 @@ ACCESS: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/interviews/{interview_id}/questions"): (ANYONE, "a citizen's question (rate-limited, reviewed)"),
     ("POST", "/interviews/{interview_id}/questions/{question_id}/vote"): (CITIZEN, "one vote per browser token"),
     ("GET", "/api/v1/interviews/{interview_id}/live"): (ANYONE, "the live page's poll: shown questions, answers"),
+    ("GET", "/api/v1/offices/{office_id}/posts"): (ANYONE, "an office's posts"),
+    ("GET", "/api/v1/clarifications/{clarification_id}"): (ANYONE, "a clarification (no view counted)"),
     ("GET", "/staff/publishing"): (STAFF, "the publishing desk of the offices the user speaks for"),
     ("POST", "/staff/publishing/posts"): (STAFF, "staff of the office, leaders over its region, admins"),
     ("GET", "/staff/publishing/posts/{post_id}"): (STAFF, "those who speak for the post's office; others 404"),

@@ -71,6 +71,11 @@ def test_a_post_is_published_edited_with_history_and_in_the_feed(
     assert entry.findtext(f"{ATOM}title") == "【政策解读】加装电梯补贴政策解读（更新）"
     assert entry.find(f"{ATOM}link").get("href", "").endswith(f"/posts/{post_id}")  # type: ignore[union-attr]
     assert citizen.get("/offices/999999/feed.atom").status_code == 404
+    listed = citizen.get(f"/api/v1/offices/{office_id}/posts").json()
+    assert listed["office"] == "测试市住房和城乡建设局" and listed["posts"][0]["edits"] == 1
+    assert listed["posts"][0]["kind_label"] == "政策解读" and listed["posts"][0]["title"].endswith("（更新）")
+    missing = citizen.get("/api/v1/offices/999999/posts")
+    assert missing.status_code == 404 and missing.json()["detail"]
 
 
 def test_bad_posts_are_refused_in_chinese_and_store_nothing(jsj: Browser, deployed: Platform) -> None:
@@ -184,6 +189,8 @@ def test_a_clarification_reaches_every_citizen_of_the_issue(
     page = citizen.get(clar_path).text
     assert "传言不实" in page and "住建局副局长 赵建" in page and "阅读 1" in page
     assert "阅读 1" in citizen.get(clar_path).text  # the same browser: counted once
+    read = citizen.get(f"/api/v1{clar_path}").json()  # the JSON API: no view counted
+    assert read["signed_by"] == "住建局副局长 赵建" and read["issue_id"] == issue_id and read["views"] == 1
     react = citizen.post_form(f"{clar_path}/react", {"reaction": "helpful"}, form_page=clar_path)
     assert react.status_code == 303
     again = citizen.follow(citizen.post_form(f"{clar_path}/react", {"reaction": "doubtful"}, form_page=clar_path))
