@@ -30,6 +30,7 @@ FULL: dict[str, list[str]] = {
     "pipeline": ["bench_pipeline.py", "--messages", "100000"],
     "supervision": ["bench_supervision.py"],
     "reply_desk": ["bench_reply_desk.py", "--rated", "500", "--cases", "50"],
+    "publishing": ["bench_publishing.py", "--messages", "100,1000,5000"],
 }
 QUICK: dict[str, list[str]] = {  # the same benchmarks and scripts as FULL, smaller
     "submit": ["bench_submit.py", "--seconds", "3", "--connections", "8", "--runs", "1", "--worker", "both"],
@@ -44,6 +45,7 @@ QUICK: dict[str, list[str]] = {  # the same benchmarks and scripts as FULL, smal
     "pipeline": ["bench_pipeline.py", "--messages", "5000"],
     "supervision": ["bench_supervision.py", "--reports", "10", "--audit", "100", "--chain", "2000"],
     "reply_desk": ["bench_reply_desk.py", "--rated", "100", "--cases", "10", "--runs", "1"],
+    "publishing": ["bench_publishing.py", "--messages", "100,1000"],
 }
 assert FULL.keys() == QUICK.keys() and all(FULL[k][0] == QUICK[k][0] for k in FULL), "FULL and QUICK differ"
 

@@ -57,6 +57,18 @@ from massline.models.notifications import (
 )
 from massline.models.offices import Leader, Office, office_categories
 from massline.models.people import ROLE_LABELS, ROLES, User
+from massline.models.publishing import (
+    POST_KINDS,
+    REACTIONS,
+    Clarification,
+    ClarificationReaction,
+    Interview,
+    InterviewQuestion,
+    InterviewVote,
+    Post,
+    PostComment,
+    PostRevision,
+)
 from massline.models.regions import REGION_LEVELS, Region
 from massline.models.replies import REVIEW_STAGES, DemandReferral, GlossaryTerm, ReplyReview
 from massline.models.research import (
@@ -176,6 +188,16 @@ __all__ = [
     "TransferRequest",
     "User",
     "WebSession",
+    "POST_KINDS",
+    "REACTIONS",
+    "Clarification",
+    "ClarificationReaction",
+    "Interview",
+    "InterviewQuestion",
+    "InterviewVote",
+    "Post",
+    "PostComment",
+    "PostRevision",
     "office_categories",
     "utcnow",
 ]

@@ -58,6 +58,7 @@ EVENT_LABELS = {
     "reply_approval_required": "答复评分偏低，须经负责人审核",
     "demand_referred": "诉求标记为不属本单位职责",
     "demand_referral_removed": "撤销不属本单位职责标记",
+    "clarified": "所属问题发布澄清说明",
 }
 
 

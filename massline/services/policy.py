@@ -1,5 +1,6 @@
 """The deployment's policies: casework (review before publishing, approvals, reminders, escalation,
-closing) and research (the leaders' research quota).
+closing), research (the leaders' research quota), publishing (the silent list, interview answer
+days), supervision and the reply desk.
 
 The ``casework:`` section of the deployment file (``io.deployment_spec.CaseworkSpec``)
 is stored as JSON in the ``casework_policy`` site setting when the configuration
@@ -11,19 +12,22 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from massline.io.deployment_spec import CaseworkSpec, RepliesSpec, ResearchSpec, SupervisionSpec
+from massline.io.deployment_spec import CaseworkSpec, PublishingSpec, RepliesSpec, ResearchSpec, SupervisionSpec
 from massline.models import SiteSetting
 
 __all__ = [
     "CaseworkPolicy",
+    "PublishingPolicy",
     "RepliesPolicy",
     "ResearchPolicy",
     "SupervisionPolicy",
     "casework_policy",
+    "publishing_policy",
     "replies_policy",
     "research_policy",
     "supervision_policy",
 ]
+
 
 
 CaseworkPolicy = CaseworkSpec
@@ -73,3 +77,15 @@ def research_policy(session: Session) -> ResearchPolicy:
     if row is None or not row.value:
         return ResearchPolicy()
     return ResearchPolicy.model_validate_json(row.value)
+
+
+PublishingPolicy = PublishingSpec
+"""The type of the deployment file's ``publishing:`` section, validated."""
+
+
+def publishing_policy(session: Session) -> PublishingPolicy:
+    """The deployment's publishing policy (the defaults of ``PublishingSpec`` when none was loaded)."""
+    row = session.get(SiteSetting, "publishing_policy")
+    if row is None or not row.value:
+        return PublishingPolicy()
+    return PublishingPolicy.model_validate_json(row.value)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, object_session
 
 from massline.models import STATUS_LABELS, Message
 from massline.platform import Platform
-from massline.services import attachments, intake
+from massline.services import attachments, intake, publishing
 from massline.services import casework as board
 from massline.services import casework as feedback
 from massline.services.access import access_message_by_tracking, access_public_message, can_rate, can_reopen
@@ -91,12 +91,13 @@ def messages(
 
 @router.get("/messages/{message_id}", response_class=HTMLResponse, include_in_schema=False)
 def message_page(request: Request, message_id: PathId, session: SessionDep) -> Response:
-    """One public message: redacted text, public history and reply."""
+    """One public message: redacted text, public history and reply, the clarifications of its issue."""
     message = access_public_message(session, message_id)
     pm = public_message(message, with_history=True)
     files = attachments.attachments_of(session, message, public=True)
     return render(request, "portal/message.html", {
         "nav": "board", "m": pm, "files": files, "files_url": f"/messages/{message_id}/attachments",
+        "clarifications": publishing.clarifications_of_message(session, message),
     })
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from massline.services import issues as issue_actions
 from massline.services import issues as issue_views
+from massline.services import publishing
 from massline.services.errors import Conflict, NotFound, RateLimited, ValidationFailed
 from massline.web.deps import CsrfChecked, PlatformDep, SessionDep, client_key
 from massline.web.ids import Key, PathId
@@ -44,12 +45,14 @@ def _issue_page(
     view = issue_views.public_issue(session, issue_id)
     return render(request, "portal/issue.html", {
         "nav": "issues", "view": view, "i": view.issue, "errors": errors or {}, "values": values or {},
+        "clarifications": publishing.issue_clarifications(session, issue_id),
     }, status_code=status)  # fmt: skip
 
 
 @router.get("/issues/{issue_id}", response_class=HTMLResponse)
 def issue_page(request: Request, issue_id: PathId, session: SessionDep) -> Response:
-    """One issue: the problem, the public messages, the reply, the commitments and their progress."""
+    """One issue: the problem, the public messages, the reply, the commitments and their progress,
+    the clarifications published on it."""
     return _issue_page(request, session, issue_id)
 
 

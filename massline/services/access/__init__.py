@@ -4,8 +4,8 @@ Each check is one condition per line. A record the caller may not read is
 reported exactly like a record that does not exist (``NotFound``), so no
 answer reveals whether another office's message exists. Messages (cases,
 their extensions, citizens' feedback) in ``messages``, issues in ``issues``,
-alerts in ``alerts``, research ledgers and tolerance reviews in ``research``;
-everyone imports the names below from ``services.access``.
+alerts in ``alerts``, research ledgers and tolerance reviews in ``research``, what offices
+publish in ``publishing``; everyone imports the names below from ``services.access``.
 """
 
 from massline.services.access.alerts import (
@@ -55,6 +55,16 @@ from massline.services.access.messages import (
     secret_digest,
     tracking_code_key,
 )
+from massline.services.access.publishing import (
+    access_comment_for_answer,
+    access_interview_for_answer,
+    access_office_for_publishing,
+    access_post_for_edit,
+    access_question_for_answer,
+    can_publish_for,
+    can_see_silent_list,
+    publishing_offices,
+)
 from massline.services.access.replies import can_edit_glossary
 from massline.services.access.research import (
     OVERSEER_ROLES,
@@ -84,6 +94,14 @@ __all__ = [
     "is_overseer",
     "pilot_scope",
     "tolerance_scope",
+    "access_comment_for_answer",
+    "access_interview_for_answer",
+    "access_office_for_publishing",
+    "access_post_for_edit",
+    "access_question_for_answer",
+    "can_publish_for",
+    "can_see_silent_list",
+    "publishing_offices",
     "CASEWORK_ACTIONS",
     "DISPATCH_QUEUE_ROLES",
     "ISSUE_ACTIONS",

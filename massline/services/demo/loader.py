@@ -41,6 +41,7 @@ from massline.services.demo.photos import demo_photo
 from massline.services.demo.reports import seed_reports
 from massline.services.demo.research_scene import stage_research
 from massline.services.demo.scenes import stage_approvals
+from massline.services.demo.speaking import stage_speaking
 from massline.services.deployment import check_apply_deployment
 from massline.services.errors import ValidationFailed
 from massline.services.intake import MessageInput, check_submit
@@ -87,6 +88,8 @@ class DemoReport:
     report_receipt: tuple[str, str] | None = None
     #: the research and tolerance records put in place (``research_scene.stage_research``)
     research: list[str] = field(default_factory=list)
+    #: the offices' posts, clarification and interview put in place (``speaking.stage_speaking``)
+    speaking: list[str] = field(default_factory=list)
 
 
 def demo_loaded(session: Session) -> bool:
@@ -280,6 +283,7 @@ def load_demo(platform: Platform, demo_dir: Path = DEMO_DIR, seed: int = 2026112
         report.staged = stage_approvals(session, platform.now())
         report.report_receipt = seed_reports(session, report.passwords, platform.now())
         report.research = stage_research(session, platform.now())
+        report.speaking = stage_speaking(session, platform.now())
     if report.passwords:
         path = platform.settings.instance_dir / "demo-credentials.txt"
         path.parent.mkdir(parents=True, exist_ok=True)

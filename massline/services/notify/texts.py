@@ -21,6 +21,7 @@ NOTIFIED: dict[str, str] = {
     "closed": "已办结。感谢您的参与！",
     "rejected": "不予受理，原因：{note}",
     "review_withheld": "经审核暂不公开，原因：{note}",
+    "clarified": "所属问题有了澄清说明（{note}），请到留言页面查看。",
 }
 
 
