@@ -194,6 +194,7 @@ def _register_groups() -> None:
         "massline.cli.analyse_cmd",
         "massline.cli.understand_cmd",
         "massline.cli.places_cmd",
+        "massline.cli.accountability_cmd",
     ):
         try:
             module = importlib.import_module(name)
