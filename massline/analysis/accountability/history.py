@@ -57,6 +57,8 @@ class Event:
     name: str
     office: str = ""
     detail: dict[str, str] = field(default_factory=dict)
+    #: the line of the file it was read from (0: not read from a file)
+    line: int = field(default=0, compare=False)
 
     def row(self) -> list[str]:
         """The event as a CSV row in ``COLUMNS`` order."""
@@ -119,7 +121,7 @@ def parse_row(values: list[str], line: int) -> Event:
         _check_detail(name, detail)
     except ValueError as exc:
         raise HistoryError(line, str(exc)) from None
-    return Event(case, at, name, office, detail)
+    return Event(case, at, name, office, detail, line)
 
 
 def parse_rows(rows: Iterable[list[str]], first_line: int = 2) -> Iterator[Event]:

@@ -4,7 +4,7 @@ and the rows of the CLI contract (office_rates.csv, flags.csv)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -42,14 +42,16 @@ class Analysis:
         return sorted(set(t.cases.get(figure, []))) if t else []
 
 
-def analyse_facts(facts: Iterable[CaseFacts], params: Params, as_of: datetime,
-                  group: Grouper = by_office) -> Analysis:  # fmt: skip
-    """Rates, funnels, ranks (of the groups) and checks (per office) over the cases' facts."""
+def analyse_facts(facts: Iterable[CaseFacts], params: Params, as_of: datetime, group: Grouper = by_office,
+                  check_case: Callable[[CaseFacts], bool] | None = None) -> Analysis:  # fmt: skip
+    """Rates, funnels, ranks (of the groups; a group keyed ``""`` is left out) and checks (per office,
+    over the cases ``check_case`` accepts, else all) over the cases' facts."""
     out: dict[Hashable, Tally] = defaultdict(Tally)
     counter = CheckCounter(params)
     for f in facts:
         add_case(out, f, params, as_of, group)
-        counter.add(f)
+        if check_case is None or check_case(f):
+            counter.add(f)
     out.pop("", None)
     tallies = dict(out)
     resolution, d = funnel(tallies, 1, params)

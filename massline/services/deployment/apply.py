@@ -67,6 +67,7 @@ def check_apply_deployment(
     _set(session, "language_profile", spec.language.profile)
     _set(session, "language_rules", json.dumps(spec.language.rules, ensure_ascii=False, sort_keys=True))
     _set(session, "casework_policy", spec.casework.model_dump_json())
+    _set(session, "accountability_policy", spec.accountability.model_dump_json())
     _load_categories(session, spec.taxonomy, None, report)
     regions = _load_regions(session, spec, report)
     categories = {c.path: c for c in session.scalars(select(Category))}
