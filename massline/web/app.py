@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from massline import __version__
 from massline.platform import Platform
 from massline.web import (
+    accountability,
     api,
     api_attachments,
     api_issues,
@@ -173,6 +174,7 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.include_router(attachments.router)
     app.include_router(citizen_notify.router)
     app.include_router(staff_notify.router)
+    app.include_router(accountability.router)
 
     @app.get("/api/docs", include_in_schema=False)
     async def api_docs() -> HTMLResponse:

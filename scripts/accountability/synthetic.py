@@ -149,6 +149,13 @@ def generate(
     return events, gen.truth
 
 
+def iter_events(cases: int, *, offices: int = 30, seed: int = 1, plant: bool = False) -> Iterator[Event]:
+    """The events of :func:`generate`, streamed (for files of millions of cases)."""
+    gen = Generator(offices, seed, plant, START)
+    for n in range(1, cases + 1):
+        yield from gen.case(n)
+
+
 def main() -> None:
     """Write a synthetic events CSV."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -158,8 +165,7 @@ def main() -> None:
     parser.add_argument("--plant", action="store_true", help="plant one gaming office per check")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
-    events, _ = generate(args.cases, offices=args.offices, seed=args.seed, plant=args.plant)
-    count = write_events(args.out, events)
+    count = write_events(args.out, iter_events(args.cases, offices=args.offices, seed=args.seed, plant=args.plant))
     print(f"wrote {count} events of {args.cases} cases to {args.out}")
 
 

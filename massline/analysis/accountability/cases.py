@@ -12,9 +12,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import groupby
+from operator import attrgetter
 
 from massline.analysis.accountability.history import Event
 
+_AT = attrgetter("at")
 SATISFACTION_SCORE = {"满意": 1.0, "基本满意": 0.9, "不满意": 0.0}
 SERIOUS_KINDS = frozenset({"投诉", "求助", "举报"})
 LIGHT_KINDS = frozenset({"咨询", "建言"})
@@ -182,7 +184,7 @@ class _Walk:
 def case_facts(case: str, events: Iterable[Event]) -> CaseFacts:
     """The facts of one case from its events (sorted by time here; equal times keep file order)."""
     walk = _Walk(case)
-    for event in sorted(events, key=lambda e: e.at):
+    for event in sorted(events, key=_AT):
         walk.step(event)
     return walk.facts
 
@@ -198,5 +200,5 @@ def all_case_facts(events: Iterable[Event]) -> Iterator[CaseFacts]:
 
 def adjacent_case_facts(events: Iterable[Event]) -> Iterator[CaseFacts]:
     """Like :func:`all_case_facts` for events whose cases are already contiguous (less memory)."""
-    for case, rows in groupby(events, key=lambda e: e.case):
+    for case, rows in groupby(events, key=attrgetter("case")):
         yield case_facts(case, rows)

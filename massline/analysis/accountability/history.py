@@ -101,24 +101,51 @@ def _check_detail(name: str, detail: dict[str, str]) -> None:
             raise ValueError(f"{name}的“{key}”不能为空")
 
 
+def _time(when: str) -> datetime:
+    """``YYYY-MM-DD HH:MM:SS`` exactly (ValueError otherwise); fromisoformat is fast, the shape is checked first."""
+    if len(when) != 19 or when[10] != " " or when[4] != "-" or when[7] != "-" or when[13] != ":" or when[16] != ":":
+        raise ValueError(when)
+    return datetime.fromisoformat(when)
+
+
+#: parsed and checked 详情 by (事件, text): histories repeat a few dozen texts millions of times
+_DETAIL_CACHE: dict[tuple[str, str], dict[str, str]] = {}
+
+
+def _detail(name: str, text: str) -> dict[str, str]:
+    key = (name, text)
+    detail = _DETAIL_CACHE.get(key)
+    if detail is None:
+        detail = parse_detail(text)
+        _check_detail(name, detail)
+        if len(_DETAIL_CACHE) < 100_000:
+            _DETAIL_CACHE[key] = detail
+    return detail
+
+
 def parse_row(values: list[str], line: int) -> Event:
-    """One CSV row (five values) as an :class:`Event`, or :class:`HistoryError` naming the line."""
+    """One CSV row (five values) as an :class:`Event`, or :class:`HistoryError` naming the line.
+
+    The event's ``detail`` may be shared with other events of the same text: treat it as read-only.
+    """
     if len(values) != len(COLUMNS):
         raise HistoryError(line, f"应有 {len(COLUMNS)} 列（{'、'.join(COLUMNS)}），实有 {len(values)} 列")
-    case, when, name, office, text = (v.strip() for v in values)
+    case, when, name, office, text = values
+    case, office = case.strip(), office.strip()
     if not case:
         raise HistoryError(line, "案件编号为空")
     if name not in DETAILS:
-        raise HistoryError(line, f"未知的事件“{name}”（应为{'、'.join(DETAILS)}之一）")
+        name = name.strip()
+        if name not in DETAILS:
+            raise HistoryError(line, f"未知的事件“{name}”（应为{'、'.join(DETAILS)}之一）")
     try:
-        at = datetime.strptime(when, TIME_FORMAT)  # noqa: DTZ007 - local time of the deployment, by definition
+        at = _time(when.strip())
     except ValueError:
-        raise HistoryError(line, f"时间“{when}”应为 YYYY-MM-DD HH:MM:SS") from None
-    if name in NEEDS_OFFICE and not office:
+        raise HistoryError(line, f"时间“{when.strip()}”应为 YYYY-MM-DD HH:MM:SS") from None
+    if not office and name in NEEDS_OFFICE:
         raise HistoryError(line, f"{name}须填写单位")
     try:
-        detail = parse_detail(text)
-        _check_detail(name, detail)
+        detail = _detail(name, text.strip())
     except ValueError as exc:
         raise HistoryError(line, str(exc)) from None
     return Event(case, at, name, office, detail, line)

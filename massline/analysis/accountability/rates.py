@@ -120,26 +120,29 @@ def by_office_period(start_day: int) -> Grouper:
 
 
 def _count_followups(facts: CaseFacts, group: Grouper, out: dict[Hashable, Tally]) -> None:
+    case, mix_cell = facts.case, facts.cell
     for f in facts.followups:
         if not f.valid:
             continue
         t = out[group(f.office, f.at)]
+        cases = t.cases
+        score = SATISFACTION_SCORE[f.satisfaction]
         t.followups += 1
-        t.cases["回访"].append(facts.case)
-        cell = t.cells[facts.cell]
+        cases["回访"].append(case)
+        cell = t.cells[mix_cell]
         cell[0] += 1
         cell[1] += f.solved
-        cell[2] += SATISFACTION_SCORE[f.satisfaction]
+        cell[2] += score
         t.mix[(f.contacted, f.solved, f.satisfaction)] += 1
         if f.contacted:
             t.contacted += 1
-            t.cases["联系"].append(facts.case)
+            cases["联系"].append(case)
         if f.solved:
             t.solved += 1
-            t.cases["解决"].append(facts.case)
-        t.satisfaction += SATISFACTION_SCORE[f.satisfaction]
-        if f.satisfaction != "不满意":
-            t.cases[f.satisfaction].append(facts.case)
+            cases["解决"].append(case)
+        t.satisfaction += score
+        if score:
+            cases[f.satisfaction].append(case)
 
 
 def _count_assignments(facts: CaseFacts, group: Grouper, params: Params, as_of: datetime,

@@ -7,6 +7,7 @@ their extensions, citizens' feedback) in ``messages``, issues in ``issues``,
 alerts in ``alerts``; everyone imports the names below from ``services.access``.
 """
 
+from massline.services.access.accountability import accountability_flag_office, can_see_accountability
 from massline.services.access.alerts import (
     access_alert_by_id,
     access_alert_for_action,
@@ -56,6 +57,8 @@ from massline.services.access.messages import (
 )
 
 __all__ = [
+    "accountability_flag_office",
+    "can_see_accountability",
     "CASEWORK_ACTIONS",
     "DISPATCH_QUEUE_ROLES",
     "ISSUE_ACTIONS",

@@ -12,14 +12,28 @@ from massline.services.accountability.figures import (
 )
 from massline.services.accountability.history import EVENT_NAMES, history_rows
 from massline.services.accountability.importing import HistoryImport, check_import_history
+from massline.services.accountability.views import (
+    OfficeRow,
+    PeriodRow,
+    RankingView,
+    office_history,
+    ranking,
+    staff_ranking,
+)
 
 __all__ = [
     "EVENT_NAMES",
     "FollowupCounts",
     "HistoryImport",
+    "OfficeRow",
+    "PeriodRow",
+    "RankingView",
     "check_import_history",
     "history_rows",
+    "office_history",
     "office_followup_counts",
     "platform_analysis",
     "platform_params",
+    "ranking",
+    "staff_ranking",
 ]

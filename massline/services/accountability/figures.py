@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, aliased
 from massline.analysis.accountability import (
     Analysis,
     CaseFacts,
+    Event,
     Params,
     all_case_facts,
     analyse_facts,
@@ -104,12 +105,14 @@ def platform_params(session: Session) -> Params:
     return Params.from_mapping(accountability_policy(session).model_dump())
 
 
-def platform_analysis(session: Session, tz: tzinfo, now: datetime, period: str | None = None) -> Analysis:
-    """The figures of every office over the platform's history: all of it, or one ``period`` (YYYY-MM,
-    with the deployment's start day: the 回访, assignments and replies in it; the checks over the
-    cases submitted in it)."""
+def platform_analysis(session: Session, tz: tzinfo, now: datetime, period: str | None = None,
+                      events: list[Event] | None = None) -> Analysis:  # fmt: skip
+    """The figures of every office over the platform's history (``events``, when already read): all of
+    it, or one ``period`` (YYYY-MM, with the deployment's start day: the 回访, assignments and replies
+    in it; the checks over the cases submitted in it)."""
     params = platform_params(session)
-    events = list(parse_rows(history_rows(session, tz)))
+    if events is None:
+        events = list(parse_rows(history_rows(session, tz)))
     as_of = now.astimezone(tz).replace(tzinfo=None)
     if period is None:
         return analyse_facts(all_case_facts(events), params, as_of)
