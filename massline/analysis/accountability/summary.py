@@ -11,7 +11,7 @@ from datetime import datetime
 from massline.analysis.accountability.cases import CaseFacts, all_case_facts
 from massline.analysis.accountability.checks import CheckCounter, Flag
 from massline.analysis.accountability.fairness import TOO_FEW, Dispersion, Funnel, Rank, funnel, ranks
-from massline.analysis.accountability.history import Event
+from massline.analysis.accountability.history import Event, paused_gc
 from massline.analysis.accountability.params import Params
 from massline.analysis.accountability.rates import Grouper, Tally, add_case, by_office
 
@@ -63,7 +63,8 @@ def analyse_facts(facts: Iterable[CaseFacts], params: Params, as_of: datetime, g
 def analyse(events: Sequence[Event], params: Params, as_of: datetime | None = None) -> Analysis:
     """:func:`analyse_facts` over events; ``as_of`` defaults to the time of the last event."""
     end = as_of or max((e.at for e in events), default=datetime(1970, 1, 1))  # noqa: DTZ001 - local time
-    return analyse_facts(all_case_facts(events), params, end)
+    with paused_gc():
+        return analyse_facts(all_case_facts(events), params, end)
 
 
 def _r(value: float | None) -> str:
