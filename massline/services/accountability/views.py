@@ -1,10 +1,14 @@
 """What the accountability pages show: the ranking of a period with the "why" of every rank,
-the funnel's points, the flags an official may see, and one office's rates over time."""
+the funnel's points, the flags an official may see, and one office's rates over time.
+
+The three rates and the score of the ranking come from the SQL counts (``office_followup_counts``),
+everything else from the statistics over the exported history; a test holds the two to the
+same numbers on the demo."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import cast
 
 from sqlalchemy import select
@@ -25,7 +29,12 @@ from massline.analysis.accountability import (
 )
 from massline.models import Office, User
 from massline.services.access import accountability_flag_office, can_see_accountability, require
-from massline.services.accountability.figures import platform_analysis, platform_params
+from massline.services.accountability.figures import (
+    FollowupCounts,
+    office_followup_counts,
+    platform_analysis,
+    platform_params,
+)
 from massline.services.accountability.history import history_rows
 from massline.services.errors import NotFound
 from massline.services.intake import deployment_timezone
@@ -73,13 +82,24 @@ def _periods(events: list[Event], params: Params) -> list[str]:
     return sorted(found, reverse=True)
 
 
-def _rows(a: Analysis, codes: dict[str, str]) -> list[OfficeRow]:
+def _bounds(period: str, start_day: int, tz: tzinfo) -> tuple[datetime | None, datetime | None]:
+    """The first instant of ``period`` and of the next one ("" = no bounds)."""
+    if not period:
+        return None, None
+    year, month = (int(x) for x in period.split("-"))
+    after = (year + 1, 1) if month == 12 else (year, month + 1)
+    return (datetime(year, month, start_day, tzinfo=tz), datetime(*after, start_day, tzinfo=tz))
+
+
+def _rows(a: Analysis, codes: dict[str, str], counts: dict[str, FollowupCounts]) -> list[OfficeRow]:
+    """The offices' rows: the three rates and the score from the SQL counts, the rest from the history."""
     rows = []
     for key, t in a.tallies.items():
         f, r = a.resolution.get(key), a.ranks.get(key)
+        sql = counts.get(str(key), FollowupCounts(0, 0, 0, 0, 0)).rates(a.params)
         rows.append(OfficeRow(
-            str(key), codes.get(str(key), ""), t.followups, t.response_rate, t.resolution_rate, t.satisfaction_rate,
-            t.score(a.params), t.on_time_reply, t.reopen_rate, f.expected if f else None,
+            str(key), codes.get(str(key), ""), t.followups, sql["响应率"], sql["解决率"], sql["满意率"],
+            sql["综合得分"], t.on_time_reply, t.reopen_rate, f.expected if f else None,
             f.standardised if f else None, f.lower if f else None, f.upper if f else None,
             f.position if f else TOO_FEW, r.rank if r else None, r.low if r else None, r.high if r else None,
             r.of if r else 0,
@@ -98,7 +118,8 @@ def ranking(session: Session, default_tz: str, now: datetime, period: str = "") 
     chosen = period if period in periods else ""
     a = platform_analysis(session, tz, now, chosen or None, events=events)
     codes = {name: code for name, code in session.execute(select(Office.name, Office.code))}
-    return RankingView(chosen, periods, _rows(a, codes), params, a.dispersion, a.flags)
+    counts = office_followup_counts(session, *_bounds(chosen, params.period_start_day, tz))
+    return RankingView(chosen, periods, _rows(a, codes, counts), params, a.dispersion, a.flags)
 
 
 def staff_ranking(session: Session, user: User, default_tz: str, now: datetime, period: str = "") -> RankingView:

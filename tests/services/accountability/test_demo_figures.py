@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
 from massline.analysis.accountability import Params, analyse, parse_rows
 from massline.platform import Platform
-from massline.services.accountability import history_rows, office_followup_counts, platform_params
+from massline.services.accountability import history_rows, office_followup_counts, platform_params, ranking
 from massline.services.demo import load_demo
 from massline.services.intake import deployment_timezone
 
@@ -31,3 +33,20 @@ def test_the_demos_sql_rates_equal_the_rates_of_its_exported_history(platform: P
         assert rates["满意率"] == pytest.approx(t.satisfaction_rate, abs=1e-12)
         assert rates["综合得分"] == pytest.approx(t.score(params), abs=1e-12)
     assert from_history.ranks  # the demo ranks some offices
+    with platform.read() as s:
+        view = ranking(s, platform.settings.timezone, platform.now())
+        month = ranking(s, platform.settings.timezone, platform.now(), view.periods[0])
+    for row in view.rows:  # the page shows the SQL rates: the same as the history's
+        t = from_history.tallies[row.office]
+        assert row.followups == t.followups and row.resolution == t.resolution_rate, row.office
+    month_total = sum(r.followups for r in month.rows)
+    assert 0 < month_total == sum(c.followups for c in office_followup_counts_month(platform, month.period).values())
+
+
+def office_followup_counts_month(platform: Platform, period: str) -> dict:
+    """The SQL counts of one period (calendar months: the demo's periods start on the 1st)."""
+    year, month = (int(x) for x in period.split("-"))
+    with platform.read() as s:
+        tz = deployment_timezone(s, platform.settings.timezone)
+        after = (year + 1, 1) if month == 12 else (year, month + 1)
+        return office_followup_counts(s, datetime(year, month, 1, tzinfo=tz), datetime(*after, 1, tzinfo=tz))
