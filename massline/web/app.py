@@ -18,6 +18,7 @@ from massline.platform import Platform
 from massline.web import (
     accountability,
     api,
+    api_accountability,
     api_attachments,
     api_issues,
     api_notify,
@@ -175,6 +176,7 @@ def create_app(platform: Platform | None = None) -> FastAPI:
     app.include_router(citizen_notify.router)
     app.include_router(staff_notify.router)
     app.include_router(accountability.router)
+    app.include_router(api_accountability.router)
 
     @app.get("/api/docs", include_in_schema=False)
     async def api_docs() -> HTMLResponse:

@@ -32,6 +32,7 @@ ACCESS: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/api/v1/track/recover"): (ANYONE, "a new secret sent to the case's own contact; same answer always (limited)"),
     ("POST", "/api/v1/auth/token"): (ANYONE, "staff credentials (rate-limited, lockout)"),
     ("GET", "/api/v1/issues"): (ANYONE, "the public hot list"),
+    ("GET", "/api/v1/accountability"): (ANYONE, "the public ranking (rates under the minimum count are null)"),
     ("GET", "/api/v1/issues/{issue_id}"): (ANYONE, "a public issue"),
     ("POST", "/api/v1/issues/{issue_id}/rate"): (CITIZEN, "tracking code and secret of one of its messages"),
     # ---- API: officials

@@ -83,3 +83,17 @@ def test_staff_view_shows_the_funnel_and_the_flags_of_the_users_scope(browser: B
         assert bool(flag) == sees_flag, username
         if sees_flag:
             assert "件被本单位改为咨询/建言" in page.text and re.search(r'<p class="codes">ML[0-9A-Z]{8}', page.text)
+
+
+def test_the_api_gives_the_ranking_of_the_page(browser: Browser) -> None:
+    body = browser.get("/api/v1/accountability").json()
+    assert body["period"] == "" and "2026-03" in body["periods"] and body["min_followups"] == 30
+    ranks = sorted(o["rank"] for o in body["offices"])
+    assert ranks == [1, 2, 3, 4]
+    for o in body["offices"]:
+        assert o["rank_low"] <= o["rank"] <= o["rank_high"] and 0 <= o["resolution_rate"] <= 1
+        assert o["funnel"] in ("高于预期", "正常", "低于预期")
+    page = browser.get("/accountability").text
+    first = next(o for o in body["offices"] if o["rank"] == 1)
+    assert f"<td>{first['resolution_rate'] * 100:.1f}%</td>" in page
+    assert browser.get("/api/v1/accountability?period=2026-03").json()["period"] == "2026-03"
