@@ -79,6 +79,8 @@ def test_staff_view_shows_the_funnel_and_the_flags_of_the_users_scope(browser: B
         assert page.status_code == 200
         assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-funnel"' in page.text
         assert "解决率漏斗图（按案件构成标准化）" in page.text
+        assert re.search(r'<caption>各单位办理过程（全部时间）：签收时限 24 小时</caption>', page.text)
+        assert re.search(r"<td>\d+\.\d%</td><td>\d+\.\d%</td><td>\d+\.\d%</td>\s*<td>\d+\.\d 天</td>", page.text)
         flag = re.search(r'<th scope="row">东城区人民政府</th><td>降级</td>', page.text)
         assert bool(flag) == sees_flag, username
         if sees_flag:

@@ -62,6 +62,9 @@ class OfficeRow:
     rank_low: int | None = None
     rank_high: int | None = None
     ranked: int = 0
+    on_time_acceptance: float | None = None
+    median_reply_days: float | None = None
+    transfers_per_case: float | None = None
 
 
 @dataclass
@@ -102,7 +105,7 @@ def _rows(a: Analysis, codes: dict[str, str], counts: dict[str, FollowupCounts])
             sql["综合得分"], t.on_time_reply, t.reopen_rate, f.expected if f else None,
             f.standardised if f else None, f.lower if f else None, f.upper if f else None,
             f.position if f else TOO_FEW, r.rank if r else None, r.low if r else None, r.high if r else None,
-            r.of if r else 0,
+            r.of if r else 0, t.on_time_acceptance, t.median_reply_days, t.transfers_per_case,
         ))  # fmt: skip
     rows.sort(key=lambda x: (x.rank if x.rank is not None else 10**9, -x.followups, x.office))
     return rows
