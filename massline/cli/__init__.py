@@ -210,6 +210,7 @@ def _register_groups() -> None:
         "massline.cli.audit_cmd",
         "massline.cli.supervision_cmd",
         "massline.cli.research_cmd",
+        "massline.cli.accountability_cmd",
     ):
         try:
             module = importlib.import_module(name)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from massline.cli import events_io
 from massline.cli.common import fail, get_platform
 
 if TYPE_CHECKING:
@@ -113,11 +114,13 @@ def _write_report(report: ImportReport, file: Path, report_path: Path | None) ->
               help="stop: import nothing if any row is bad; skip: import the good rows, report the bad ones.")
 @click.option("--report", "report_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write refused rows (default: FILE.errors.csv next to the input).")
+@click.option("--events", is_flag=True,
+              help="FILE is a case-history CSV (案件编号, 时间, 事件, 单位, 详情): create its cases, all or nothing.")
 def import_cmd(
     file: Path, fmt: str | None, sheet: str | None, encoding: str | None, mapping: str | None,
     pairs: tuple[str, ...], source: str | None, default_region: str | None, reply_office: str | None,
     batch_size: int, writer_thread: bool | None, index_now: bool, dry_run: bool, on_error: str,
-    report_path: Path | None,
+    report_path: Path | None, events: bool,
 ) -> None:
     """Import messages from FILE (CSV, XLSX, JSONL or a plugin's format) through a column mapping.
 
@@ -134,6 +137,8 @@ def import_cmd(
 
     if not file.is_file():
         fail(f"file not found: {file}")
+    if events:
+        return events_io.import_events(file, dry_run)
     spec = _mapping(mapping, pairs)
     platform = get_platform()
     importer = _importer(platform.plugins.importers(), file, fmt, spec)
@@ -251,14 +256,19 @@ def _exporter(platform: Platform, out: Path, fmt: str | None) -> Exporter:
 @click.option("--office", default=None, help="Only messages of this office (code).")
 @click.option("--redact/--no-redact", default=True, show_default=True,
               help="Redact phone numbers, IDs and other PII in the text (--no-redact is for administrators).")
+@click.option("--events", is_flag=True,
+              help="Write every case's history instead (CSV: 案件编号, 时间, 事件, 单位, 详情).")
 def export_cmd(
     out: Path, fmt: str | None, status: str | None, since: str | None, until: str | None,
-    office: str | None, redact: bool,
+    office: str | None, redact: bool, events: bool,
 ) -> None:
-    """Export messages to OUT, one row per message (never the citizens' contacts)."""
+    """Export messages to OUT, one row per message (never the citizens' contacts); --events: the case histories."""
     from massline.services.casework import EXPORT_COLUMNS, ExportFilter, export_rows
     from massline.services.intake import ImportAborted, deployment_timezone
 
+    if events:
+        plain = fmt in (None, "csv") and not status and not office
+        return events_io.export_events(out, plain, _day(since, "since"), _day(until, "until"))
     platform = get_platform()
     exporter = _exporter(platform, out, fmt)
     first, last = _day(since, "since"), _day(until, "until")

@@ -19,6 +19,7 @@ from pydantic import (
 )
 
 from massline.io.policy_specs import (
+    AccountabilitySpec,
     CaseworkSpec,
     PublishingSpec,
     RepliesSpec,
@@ -29,6 +30,7 @@ from massline.io.policy_specs import (
 )
 
 __all__ = [
+    "AccountabilitySpec",
     "CaseworkSpec",
     "PublishingSpec",
     "RepliesSpec",
@@ -242,6 +244,7 @@ class DeploymentSpec(_Spec):
     replies: RepliesSpec = RepliesSpec()
     research: ResearchSpec = ResearchSpec()
     publishing: PublishingSpec = PublishingSpec()
+    accountability: AccountabilitySpec = AccountabilitySpec()
 
     def iter_regions(self) -> Iterator[tuple[RegionSpec, str | None]]:
         """Yield ``(region, parent_code)`` depth first, parents before children."""

@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
+    "AccountabilitySpec",
     "CaseworkSpec",
     "PublishingSpec",
     "RepliesSpec",
@@ -139,3 +140,37 @@ class PublishingSpec(SpecBase):
     interview_answer_days: int = Field(default=5, ge=1, le=60)
 
 
+class AccountabilitySpec(SpecBase):
+    """The ``accountability:`` section: the weights, limits and thresholds of the accountability figures.
+
+    Every value has a default, so older deployment files load unchanged. The
+    platform reads it through ``services.policy.accountability_policy``; the
+    fields are those of ``analysis.accountability.Params`` (docs/accountability.md).
+    """
+
+    #: 综合得分 = weight_response × 响应率 + weight_resolution × 解决率 + weight_satisfaction × 满意率
+    weight_response: float = Field(default=0.1, ge=0)
+    weight_resolution: float = Field(default=0.5, ge=0)
+    weight_satisfaction: float = Field(default=0.4, ge=0)
+    #: a 签收 is on time within this many hours of the 派单 or 转办
+    accept_hours: int = Field(default=24, ge=1)
+    #: offices with fewer valid 回访 in the period are not ranked (样本不足)
+    min_followups: int = Field(default=30, ge=1)
+    #: periods run from this day of a month to the day before it in the next (19: the 19th to the 18th)
+    period_start_day: int = Field(default=1, ge=1, le=28)
+    #: funnel control limits at this many standard errors (3.09: 99.8 %, 1.96: 95 %)
+    funnel_z: float = Field(default=3.09, gt=0)
+    #: anti-gaming checks: at least this many cases of the pattern ...
+    check_min_cases: int = Field(default=3, ge=1)
+    #: ... at least this many times the rate of all offices ...
+    check_ratio: float = Field(default=2.0, ge=1)
+    #: ... and a one-sided binomial p-value against the other offices below this
+    check_alpha: float = Field(default=0.001, gt=0, lt=1)
+    #: 速结: a 办结 within this many days of the 答复 with no 回访 in between (0: the deployment needs no 回访)
+    followup_after_days: int = Field(default=3, ge=0)
+
+    @model_validator(mode="after")
+    def _some_weight(self) -> AccountabilitySpec:
+        if self.weight_response + self.weight_resolution + self.weight_satisfaction <= 0:
+            raise ValueError("accountability: 综合得分的权重不能全为 0 (weight_response/resolution/satisfaction)")
+        return self

@@ -42,7 +42,9 @@ class Callback(Base):
 
     ``reached`` False records a try in which nobody answered. When reached,
     ``resolved`` (已解决/部分解决/未解决) and ``satisfied`` (满意/基本满意/不满意) are the
-    citizen's two answers, stored apart: resolution and satisfaction are different figures.
+    citizen's two answers, stored apart: resolution and satisfaction are different figures;
+    ``contacted`` is their answer to "did the office contact you" (the 响应率 of
+    accountability; None when not asked).
     """
 
     __tablename__ = "callbacks"
@@ -53,6 +55,7 @@ class Callback(Base):
     reached: Mapped[bool] = mapped_column(Boolean, default=True)
     resolved: Mapped[str | None] = mapped_column(String(8))
     satisfied: Mapped[str | None] = mapped_column(String(8))
+    contacted: Mapped[bool | None] = mapped_column(Boolean)
     note: Mapped[str] = mapped_column(Text, default="")
     by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -38,6 +38,7 @@ EVENT_LABELS = {
     "extension_approved": "同意延期",
     "extension_denied": "不同意延期",
     "category_changed": "更正分类",
+    "kind_changed": "更正类型",
     "reply_submitted": "答复提交审核",
     "reply_approved": "答复审核通过",
     "reply_returned": "答复退回修改",

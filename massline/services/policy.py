@@ -1,6 +1,6 @@
 """The deployment's policies: casework (review before publishing, approvals, reminders, escalation,
 closing), research (the leaders' research quota), publishing (the silent list, interview answer
-days), supervision and the reply desk.
+days), supervision, the reply desk and accountability (weights, limits, check thresholds).
 
 The ``casework:`` section of the deployment file (``io.deployment_spec.CaseworkSpec``)
 is stored as JSON in the ``casework_policy`` site setting when the configuration
@@ -12,23 +12,30 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from massline.io.deployment_spec import CaseworkSpec, PublishingSpec, RepliesSpec, ResearchSpec, SupervisionSpec
+from massline.io.deployment_spec import (
+    AccountabilitySpec,
+    CaseworkSpec,
+    PublishingSpec,
+    RepliesSpec,
+    ResearchSpec,
+    SupervisionSpec,
+)
 from massline.models import SiteSetting
 
 __all__ = [
+    "AccountabilityPolicy",
     "CaseworkPolicy",
     "PublishingPolicy",
     "RepliesPolicy",
     "ResearchPolicy",
     "SupervisionPolicy",
+    "accountability_policy",
     "casework_policy",
     "publishing_policy",
     "replies_policy",
     "research_policy",
     "supervision_policy",
 ]
-
-
 
 CaseworkPolicy = CaseworkSpec
 """The policy's type: the deployment file's ``casework:`` section, validated."""
@@ -89,3 +96,15 @@ def publishing_policy(session: Session) -> PublishingPolicy:
     if row is None or not row.value:
         return PublishingPolicy()
     return PublishingPolicy.model_validate_json(row.value)
+
+
+AccountabilityPolicy = AccountabilitySpec
+"""The deployment file's ``accountability:`` section, validated (weights, limits, check thresholds)."""
+
+
+def accountability_policy(session: Session) -> AccountabilityPolicy:
+    """The deployment's accountability policy (the defaults of ``AccountabilitySpec`` when none was loaded)."""
+    row = session.get(SiteSetting, "accountability_policy")
+    if row is None or not row.value:
+        return AccountabilityPolicy()
+    return AccountabilityPolicy.model_validate_json(row.value)

@@ -16,7 +16,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from massline import __version__
 from massline.platform import Platform
 from massline.web import (
+    accountability,
     api,
+    api_accountability,
     api_attachments,
     api_issues,
     api_notify,
@@ -148,6 +150,7 @@ def _include_routers(app: FastAPI) -> None:
         followup.api_router,
         api_notify.router,
         api_publishing.router,
+        api_accountability.router,
         api_supervision.router,
         api_research.router,
         reply_desk.api_router,
@@ -174,6 +177,7 @@ def _include_routers(app: FastAPI) -> None:
         supervision_desk.router,
         research.router,
         tolerance.router,
+        accountability.router,
     ):
         app.include_router(router)
 

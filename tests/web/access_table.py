@@ -32,6 +32,7 @@ ACCESS: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/api/v1/track/recover"): (ANYONE, "a new secret sent to the case's own contact; same answer always (limited)"),
     ("POST", "/api/v1/auth/token"): (ANYONE, "staff credentials (rate-limited, lockout)"),
     ("GET", "/api/v1/issues"): (ANYONE, "the public hot list"),
+    ("GET", "/api/v1/accountability"): (ANYONE, "the public ranking (rates under the minimum count are null)"),
     ("GET", "/api/v1/issues/{issue_id}"): (ANYONE, "a public issue"),
     ("POST", "/api/v1/issues/{issue_id}/rate"): (CITIZEN, "tracking code and secret of one of its messages"),
     # ---- API: officials
@@ -117,6 +118,8 @@ ACCESS: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/me/open/{message_id}"): (CITIZEN, "one of the account's messages; others 404"),
     ("POST", "/me/logout"): (CITIZEN, "ends the account session"),
     ("GET", "/issues"): (ANYONE, "the hot issues"),
+    ("GET", "/accountability"): (ANYONE, "the public ranking of offices (rates and ranks are public)"),
+    ("GET", "/accountability/offices/{code}"): (ANYONE, "one office's rates per period (minimum-count rule)"),
     ("GET", "/issues/{issue_id}"): (ANYONE, "a public issue"),
     ("POST", "/issues/{issue_id}/rate"): (CITIZEN, "tracking code and secret of one of its messages"),
     # ---- pages: staff
@@ -142,6 +145,7 @@ ACCESS: dict[tuple[str, str], tuple[str, str]] = {
     ("GET", "/staff/issues/{issue_id}"): (STAFF, "readers of the issue"),
     ("POST", "/staff/issues/{issue_id}/{action}"): (STAFF, "as the API's issue actions"),
     ("GET", "/staff/alerts"): (STAFF, "the alerts of the official's scope"),
+    ("GET", "/staff/accountability"): (STAFF, "any official; the flags of their own office (all: centre, supervisors, leaders)"),
     ("POST", "/staff/alerts/{alert_id}/{action}"): (STAFF, "the responsible office"),
     ("GET", "/staff/password"): (STAFF, "one's own password: any official"),
     ("POST", "/staff/password"): (STAFF, "one's own password (current one checked, limited like the login), audited"),

@@ -1,3 +1,39 @@
-"""Accountability (reserved): response, resolution and satisfaction rates per
-office and official, fair rankings, anti-gaming checks and the monthly report.
+"""Accountability: the case history as data (the events format, exported and imported),
+response, resolution and satisfaction rates per office (SQL), fair rankings and
+anti-gaming checks over the history (the statistics are ``analysis.accountability``'s),
+and the pages' views.
 """
+
+from massline.services.accountability.figures import (
+    FollowupCounts,
+    office_followup_counts,
+    platform_analysis,
+    platform_params,
+)
+from massline.services.accountability.history import EVENT_NAMES, history_rows
+from massline.services.accountability.importing import HistoryImport, check_import_history
+from massline.services.accountability.views import (
+    OfficeRow,
+    PeriodRow,
+    RankingView,
+    office_history,
+    ranking,
+    staff_ranking,
+)
+
+__all__ = [
+    "EVENT_NAMES",
+    "FollowupCounts",
+    "HistoryImport",
+    "OfficeRow",
+    "PeriodRow",
+    "RankingView",
+    "check_import_history",
+    "history_rows",
+    "office_history",
+    "office_followup_counts",
+    "platform_analysis",
+    "platform_params",
+    "ranking",
+    "staff_ranking",
+]

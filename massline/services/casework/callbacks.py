@@ -7,7 +7,8 @@ records (the case action ``callback``, :func:`record_callback`):
 * nobody answered (``reached`` false): a try is counted; after
   ``callback_max_tries`` such tries the case closes without the citizen's answer;
 * the citizen's two answers, stored apart in a ``Callback`` row — resolved?
-  (已解决/部分解决/未解决) and satisfied? (满意/基本满意/不满意). The case closes
+  (已解决/部分解决/未解决) and satisfied? (满意/基本满意/不满意) — and, when asked,
+  whether the office contacted them (``contacted``, the 响应率). The case closes
   (办结), unless the citizen says it is not solved and wants it handled again
   (``redo``): then it is reopened to the office that replied, like a citizen's
   own reopen (``feedback.check_reopen``).
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 from sqlalchemy import ColumnElement, func, select
@@ -47,6 +48,8 @@ class CallbackRequest(CaseRequest):
     reached: bool = Field(title="是否联系上群众", description="false: nobody answered (a try, counted)")
     resolved: Literal["已解决", "部分解决", "未解决"] | None = Field(default=None, title="问题是否解决")
     satisfied: Literal["满意", "基本满意", "不满意"] | None = Field(default=None, title="群众是否满意")
+    contacted: bool | None = Field(default=None, title="承办单位是否联系过群众",
+                                   description="the citizen's answer (响应率 of accountability)")  # fmt: skip
     redo: bool = Field(default=False, title="群众要求重新办理",
                        description="with resolved 未解决: the case is reopened instead of closed")  # fmt: skip
     note: str = Field(default="", max_length=1000, title="回访记录")
@@ -91,6 +94,11 @@ def _check(req: CallbackRequest) -> str:
     return note
 
 
+def _contact(req: CallbackRequest) -> dict[str, Any]:
+    """The event's ``contacted`` answer, when the citizen was asked."""
+    return {} if req.contacted is None else {"contacted": req.contacted}
+
+
 def record_callback(session: Session, user: User | None, message: Message, req: CallbackRequest,
                     now: datetime) -> Callback:  # fmt: skip
     """Record one 回访 of the replied ``message`` (see the module docstring); all or nothing."""
@@ -101,6 +109,7 @@ def record_callback(session: Session, user: User | None, message: Message, req: 
     reply = message.published_reply
     row = Callback(message=message, reply_id=reply.id if reply else None, reached=req.reached,
                    resolved=req.resolved if req.reached else None, satisfied=req.satisfied if req.reached else None,
+                   contacted=req.contacted if req.reached else None,
                    note=note, by_id=user.id if user else None, created_at=now)  # fmt: skip
     session.add(row)
     if not req.reached:
@@ -111,7 +120,7 @@ def record_callback(session: Session, user: User | None, message: Message, req: 
             closing.close_case(session, message, now, f"回访 {tries} 次未能联系上群众，办结", actor=user)
         return row
     add_event(session, message, "callback", now, actor=user, public=False, note=note or None,
-              resolved=req.resolved, satisfied=req.satisfied)  # fmt: skip
+              resolved=req.resolved, satisfied=req.satisfied, **_contact(req))  # fmt: skip
     if req.redo:
         check_reopen(session, message, f"回访时群众反映问题未解决，要求重新办理：{note}", now)
     else:

@@ -226,10 +226,12 @@ def _call_back(session: Session, message: Message, replied: datetime, now: datet
     if at > now:
         return
     dispatcher = session.scalar(select(User).where(User.role == "dispatcher").order_by(User.id).limit(1))
-    resolved, satisfied = random.Random(message.id).choice(_ANSWERS)  # noqa: S311 - demo data only
+    draw = random.Random(message.id)  # noqa: S311 - demo data only
+    resolved, satisfied = draw.choice(_ANSWERS)
     answers = casework.CallbackRequest.model_validate(
-        {"reached": True, "resolved": resolved, "satisfied": satisfied, "note": "电话回访，群众已知悉答复内容"}
-    )
+        {"reached": True, "resolved": resolved, "satisfied": satisfied, "contacted": draw.random() < 0.9,
+         "note": "电话回访，群众已知悉答复内容"}
+    )  # fmt: skip
     casework.record_callback(session, dispatcher, message, answers, at)
 
 
