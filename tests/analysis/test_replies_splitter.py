@@ -95,3 +95,14 @@ def test_evaluate_splitter_cross_validates_and_prints_the_rules_beside(small_lab
 def test_a_missing_labels_file_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(main, ["replies", "train-splitter", "--labels", str(tmp_path / "none.jsonl")])
     assert result.exit_code != 0 and "no such file" in result.output
+
+
+def test_a_message_split_again_comes_from_the_cache_as_a_fresh_list():
+    from massline.analysis.replies.demands import _split
+
+    first = split_demands(NOISE)
+    hits = _split.cache_info().hits
+    first.clear()
+    again = split_demands(NOISE)
+    assert _split.cache_info().hits == hits + 1
+    assert len(again) == 2

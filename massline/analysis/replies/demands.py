@@ -26,9 +26,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from massline.analysis.replies.text import Unit, bigrams, clauses, sentences
 from massline.analysis.replies.types import Demand
+
+if TYPE_CHECKING:
+    from massline.analysis.replies.splitter import DemandSplitter
 
 _FILLER = re.compile(
     r"^(?:尊敬的|敬爱的|亲爱的|各位|您好|你好|领导好|领导您好|.{0,6}(?:书记|市长|县长|局长|厅长|主任|领导)(?:您|你)?好)|"
@@ -291,5 +296,10 @@ def split_demands(text: str) -> list[Demand]:
 
     if not text.strip():
         return []
-    splitter = default_splitter()
-    return splitter.split(text) if splitter is not None else rule_demands(text)
+    return list(_split(text, default_splitter()))
+
+
+@lru_cache(maxsize=512)
+def _split(text: str, splitter: DemandSplitter | None) -> tuple[Demand, ...]:
+    """The demands of ``text``, cached (the live review splits the same message at every keystroke)."""
+    return tuple(splitter.split(text) if splitter is not None else rule_demands(text))
