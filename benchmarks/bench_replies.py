@@ -6,6 +6,8 @@ Run ``python benchmarks/bench_replies.py [--runs 3]``.
   ``replied_messages.csv`` (after one warm-up review: the phrase book read and compiled), wall and
   CPU time, best of ``--runs``; the baseline measured in the same run is reading and parsing the
   CSV and its two times per row (what any tool does before reviewing).
+* **The demand splitter** (``split_demands``, run once per review) on every message: CPU time
+  per message of the learned splitter and, as the baseline in the same run, of the rules alone.
 * **The command** as a user runs it (``python -m massline.cli replies review``, a fresh process):
   the whole file and a file of one row (start-up: interpreter, imports, settings, the phrase book);
   replies per second after start-up = (rows - 1) / (whole - one row), best of ``--runs``.
@@ -30,7 +32,7 @@ from common import ROOT, SHARED_DATA, machine
 
 sys.path.insert(0, str(ROOT))
 
-from massline.analysis.replies import CaseText, review_reply  # noqa: E402
+from massline.analysis.replies import CaseText, review_reply, rule_demands, split_demands  # noqa: E402
 from massline.io.importers import parse_datetime  # noqa: E402
 
 DATA = Path(os.environ.get("MASSLINE_BENCH_DATA", str(SHARED_DATA.parent))) / "tipdm2020c" / "replied_messages.csv"
@@ -63,6 +65,21 @@ def in_process(runs: int) -> None:
     print(f"baseline: reading and parsing the CSV: {best_read:.2f} s ({n / best_read:,.0f} rows/s)")
     print(f"review in process: {n} replies in {best_wall:.2f} s wall, {best_cpu:.2f} s CPU: "
           f"{n / best_wall:,.0f} replies/s wall, {n / best_cpu:,.0f}/s CPU (best of {runs})")  # fmt: skip
+
+
+def splitter(runs: int) -> None:
+    """Print the demand splitter's CPU time per message: the learned one against the rules."""
+    texts = [f"{case.title.strip()}\n{case.body.strip()}" for case, _reply, _replied in _read()]
+    split_demands(texts[0])  # warm-up: the model file loaded
+    for name, split in (("learned splitter", split_demands), ("rules (baseline)", rule_demands)):
+        best = float("inf")
+        for _ in range(runs):
+            cpu = time.process_time()
+            for text in texts:
+                split(text)
+            best = min(best, time.process_time() - cpu)
+        print(f"split_demands, {name}: {len(texts)} messages in {best:.2f} s CPU, "
+              f"{1000 * best / len(texts):.2f} ms per message (best of {runs})")  # fmt: skip
 
 
 def _timed(function):  # type: ignore[no-untyped-def]
@@ -106,6 +123,7 @@ def main() -> int:
     if not DATA.is_file():
         print(f"skipped ({DATA} is absent)")
         return 0
+    splitter(args.runs)
     in_process(args.runs)
     command(args.runs)
     return 0

@@ -1,4 +1,5 @@
-"""``massline replies review --data CSV --out CSV``: review every reply of a file of answered messages.
+"""``massline replies review --data CSV --out CSV``: review every reply of a file of answered messages;
+``massline replies train-splitter`` and ``evaluate-splitter``: the learned demand splitter.
 
 The contract other tools rely on: ``--data`` is a CSV file (UTF-8 with or without BOM, or
 GB18030/GBK) with the columns 留言编号, 留言主题, 留言时间, 留言详情, 答复意见, 答复时间 (留言用户
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import click
 
-__all__ = ["COLUMNS", "INPUT_COLUMNS", "register"]
+__all__ = ["COLUMNS", "DEFAULT_LABELS", "INPUT_COLUMNS", "register"]
 
 #: The input columns the review needs.
 INPUT_COLUMNS = ("留言编号", "留言主题", "留言时间", "留言详情", "答复意见", "答复时间")
@@ -136,6 +137,55 @@ def review_cmd(data: Path, out: Path, deadline_days: float | None) -> None:
     count = write_rows(out, review_rows(rows, deadline_days))
     seconds = time.perf_counter() - started
     click.echo(f"reviewed {count} replies in {seconds:.1f} s; wrote {out}", err=True)
+
+
+#: The hand labels the splitter learns from (tests/data/replies/RULES.md).
+DEFAULT_LABELS = Path("tests/data/replies/demands.jsonl")
+_labels_option = click.option(
+    "--labels", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_LABELS, show_default=True,
+    help="Hand-labelled demands (JSON lines: title, body, demands with kind, start, end).",
+)  # fmt: skip
+
+
+def _labelled(labels: Path):  # type: ignore[no-untyped-def]
+    from massline.analysis.replies import load_demand_labels
+
+    if not labels.is_file():
+        raise click.ClickException(f"{labels}: 文件不存在 / no such file")
+    return load_demand_labels(labels)
+
+
+@replies_group.command("train-splitter")
+@_labels_option
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Model file to write (default: the one shipped with the package).")  # fmt: skip
+def train_splitter_cmd(labels: Path, out: Path | None) -> None:
+    """Train the demand splitter (a CRF over clauses) on every labelled message and write its model."""
+    from massline.analysis.replies import DEMAND_MODEL, train_splitter
+
+    data = _labelled(labels)
+    path = train_splitter(data, out or DEMAND_MODEL)
+    click.echo(f"trained on {len(data)} messages: {path} ({path.stat().st_size // 1024} KiB)")
+
+
+@replies_group.command("evaluate-splitter")
+@_labels_option
+@click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20), help="Cross-validation folds.")
+@click.option("--seed", default=14, show_default=True, help="Seed of the split into folds (by message).")
+def evaluate_splitter_cmd(labels: Path, folds: int, seed: int) -> None:
+    """Cross-validated precision, recall and F1 of demand boundaries, per kind, of the learned
+    splitter and of the rules on the same messages (docs/replies.md)."""
+    from massline.analysis.replies import boundary_rows, cross_validate_splitter
+
+    data = _labelled(labels)
+    started = time.perf_counter()
+    model, rules = cross_validate_splitter(data, folds=folds, seed=seed, progress=lambda m: click.echo(m, err=True))
+    click.echo(f"{len(data)} messages, {folds}-fold cross-validation (seed {seed}), overlap/union >= 0.5")
+    click.echo("learned splitter (CRF):")
+    click.echo("\n".join("  " + line for line in boundary_rows(model)))
+    click.echo("rules (baseline):")
+    click.echo("\n".join("  " + line for line in boundary_rows(rules)))
+    click.echo(f"took {time.perf_counter() - started:.0f} s", err=True)
 
 
 def register(main: click.Group) -> None:

@@ -1,6 +1,11 @@
 """Precision and recall of the demand splitter's boundaries on hand-labelled messages.
 
-    python scripts/replies/eval_demands.py [--labels tests/data/replies/demands.jsonl] [--threshold 0.5] [--show 5]
+    python scripts/replies/eval_demands.py [--labels tests/data/replies/demands.jsonl] [--threshold 0.5]
+        [--show 5] [--rules]
+
+``split_demands`` uses the learned splitter shipped with the package, which was trained on these
+very labels: its figures here are in-sample (an upper bound). The honest, cross-validated figures
+are those of ``massline replies evaluate-splitter``; ``--rules`` measures the rules alone.
 
 The labels file has one JSON object per line: {"id", "file", "title", "body", "demands":
 [{"kind": "question|action|complaint", "start", "end"}]}, spans indexing
@@ -16,7 +21,7 @@ import json
 import sys
 from pathlib import Path
 
-from massline.analysis.replies import evaluate_boundaries, match_spans, split_demands
+from massline.analysis.replies import evaluate_boundaries, match_spans, rule_demands, split_demands
 
 DEFAULT = Path(__file__).resolve().parents[2] / "tests" / "data" / "replies" / "demands.jsonl"
 
@@ -32,14 +37,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--labels", type=Path, default=DEFAULT)
     parser.add_argument("--threshold", type=float, default=0.5)
     parser.add_argument("--show", type=int, default=0, help="print this many messages where the splitter differs")
+    parser.add_argument("--rules", action="store_true", help="measure the rules alone, not the learned splitter")
     args = parser.parse_args(argv)
+    split = rule_demands if args.rules else split_demands
     if not args.labels.is_file():
         print(f"{args.labels}: no such file", file=sys.stderr)
         return 2
     items, shown = [], 0
     for record in load(args.labels):
         text = record["title"].strip() + "\n" + record["body"].strip()
-        predicted = [(d.start, d.end, d.kind) for d in split_demands(text)]
+        predicted = [(d.start, d.end, d.kind) for d in split(text)]
         gold = [(d["start"], d["end"], d["kind"]) for d in record["demands"]]
         items.append((predicted, gold))
         if shown < args.show and len(match_spans(predicted, gold, args.threshold)) < max(len(predicted), len(gold)):

@@ -1,5 +1,6 @@
-"""The demand splitter follows the labelling rules; reply sentences are matched to demands; the
-boundary evaluation counts what it says."""
+"""The demand splitter's rules (its fallback without the learned model) follow the labelling
+rules; reply sentences are matched to demands; the boundary evaluation counts what it says.
+The learned splitter is tested in test_replies_splitter.py."""
 
 import pytest
 
@@ -8,13 +9,14 @@ from massline.analysis.replies import (
     match_demands,
     match_spans,
     overlap,
+    rule_demands,
     split_demands,
     split_reply,
 )
 
 
 def kinds_and_texts(text: str) -> list[tuple[str, str]]:
-    demands = split_demands(text)
+    demands = rule_demands(text)
     assert all(text[d.start : d.end] == d.text for d in demands)
     return [(d.kind, d.text) for d in demands]
 
@@ -71,6 +73,7 @@ def test_a_question_form_suggestion_is_a_request():
 def test_the_title_is_a_demand_only_when_the_body_holds_none():
     text = "请问C市何时发放单独二胎生育证\n尊敬的领导您好！谢谢！"
     assert kinds_and_texts(text) == [("question", "请问C市何时发放单独二胎生育证")]
+    assert rule_demands("感谢\n感谢你们！辛苦了！") == []
     assert split_demands("感谢\n感谢你们！辛苦了！") == []
 
 

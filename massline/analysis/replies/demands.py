@@ -26,9 +26,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from massline.analysis.replies.text import Unit, bigrams, clauses, sentences
 from massline.analysis.replies.types import Demand
+
+if TYPE_CHECKING:
+    from massline.analysis.replies.splitter import DemandSplitter
 
 _FILLER = re.compile(
     r"^(?:尊敬的|敬爱的|亲爱的|各位|您好|你好|领导好|领导您好|.{0,6}(?:书记|市长|县长|局长|厅长|主任|领导)(?:您|你)?好)|"
@@ -73,6 +78,12 @@ _NEW_WRONG = re.compile(
 _OPENING = re.compile(
     r"^(?:[一二三四五六七八九十\d]+\s*[、.．)）]|[（(][一二三四五六七八九十\d]+[)）]|另外|此外|还有|同时|其次)"
 )
+#: The rules' cue patterns by name (features of the learned splitter, :mod:`.splitter`).
+CUES = {
+    "filler": _FILLER, "rhetorical": _RHETORICAL, "action": _ACTION, "suggests": _SUGGESTS, "generic": _GENERIC,
+    "named": _NAMED_ACTION, "asks": _ASKS, "asking": _ASKING_WORD, "wrong": _WRONG, "new": _NEW_WRONG,
+    "opening": _OPENING,
+}  # fmt: skip
 #: Background clauses a complaint bridges before it is closed.
 _GAP = 3
 
@@ -87,7 +98,7 @@ def _is_generic(clause: str) -> bool:
     return not _NAMED_ACTION.search(clause) and (bool(_GENERIC.search(clause)) or len(bigrams(clause)) < 5)
 
 
-def _kind(clause: str) -> str:
+def clause_kind(clause: str) -> str:
     """The clause's kind (see the module): filler, question, action, closing, rhetorical,
     complaint or neutral."""
     if _FILLER.search(clause) and len(bigrams(_FILLER.sub("", clause))) < 3:
@@ -138,7 +149,7 @@ class _Sentence:
 
 
 def _sentence(text: str, unit: Unit, paragraph: bool) -> _Sentence | None:
-    kinds = [(c, _kind(c.text)) for c in clauses(unit.text)]
+    kinds = [(c, clause_kind(c.text)) for c in clauses(unit.text)]
     kept = [(c, k) for c, k in kinds if k != "filler"]
     if not kept:
         return None
@@ -234,25 +245,61 @@ def _title_demand(text: str, end: int) -> list[_Span]:
     return [_Span(kind, start, start + len(title))]
 
 
+def _body_start(text: str) -> tuple[int, bool]:
+    """Where the body starts in ``title + "\\n" + body`` (0 for a text without a title line),
+    and whether there is a body."""
+    newline = text.find("\n", len(text) - len(text.lstrip()))
+    has_body = newline >= 0 and bool(text[newline:].strip())
+    return (newline + 1 if has_body else 0), has_body
+
+
+def rule_spans(text: str) -> list[tuple[str, int, int]]:
+    """The demands the rules find in ``text`` as ``(kind, start, end)`` (the module's rules)."""
+    body_start, has_body = _body_start(text)
+    spans = _spans(text, body_start, len(text))
+    if not spans and has_body:
+        spans = _title_demand(text, body_start - 1)
+    return [(s.kind, s.start, s.end) for s in spans]
+
+
+def as_demands(text: str, spans: list[tuple[str, int, int]]) -> list[Demand]:
+    """``(kind, start, end)`` spans of ``text`` as demands: trailing commas and blanks trimmed,
+    the background since the previous demand as each one's context."""
+    demands = []
+    previous_end = _body_start(text)[0]
+    for kind, start, span_end in spans:
+        end = span_end
+        while end > start and text[end - 1] in "，,：: \t\n":
+            end -= 1
+        context = text[previous_end:start].strip() if start >= previous_end else ""
+        demands.append(Demand(kind, start, end, text[start:end], context))
+        previous_end = max(previous_end, span_end)
+    return demands
+
+
+def rule_demands(text: str) -> list[Demand]:
+    """The demands of ``text`` by the rules alone (what :func:`split_demands` falls back to
+    when the learned splitter's model file is absent)."""
+    if not text.strip():
+        return []
+    return as_demands(text, rule_spans(text))
+
+
 def split_demands(text: str) -> list[Demand]:
     """The demands of a message's text (``title.strip() + "\\n" + body.strip()``, or any
     text), each with its kind and its span in ``text``, and the background before it as its
-    context (for matching a reply to it). A message may hold no demand (pure thanks)."""
+    context (for matching a reply to it). A message may hold no demand (pure thanks).
+
+    The learned splitter (:mod:`massline.analysis.replies.splitter`, a CRF over clauses
+    trained on the hand labels) decides when its model file is shipped; the rules otherwise."""
+    from massline.analysis.replies.splitter import default_splitter
+
     if not text.strip():
         return []
-    newline = text.find("\n", len(text) - len(text.lstrip()))
-    has_body = newline >= 0 and bool(text[newline:].strip())
-    body_start = newline + 1 if has_body else 0
-    spans = _spans(text, body_start, len(text))
-    if not spans and has_body:
-        spans = _title_demand(text, newline)
-    demands = []
-    previous_end = body_start
-    for span in spans:
-        end = span.end
-        while end > span.start and text[end - 1] in "，,：: \t\n":
-            end -= 1
-        context = text[previous_end : span.start].strip() if span.start >= previous_end else ""
-        demands.append(Demand(span.kind, span.start, end, text[span.start : end], context))
-        previous_end = max(previous_end, span.end)
-    return demands
+    return list(_split(text, default_splitter()))
+
+
+@lru_cache(maxsize=512)
+def _split(text: str, splitter: DemandSplitter | None) -> tuple[Demand, ...]:
+    """The demands of ``text``, cached (the live review splits the same message at every keystroke)."""
+    return tuple(splitter.split(text) if splitter is not None else rule_demands(text))
