@@ -45,7 +45,7 @@ from massline.models import (
     IssueVocabulary,
 )
 from massline.services.deployment import site_language
-from massline.services.issues.places import StoredAliases, StoredVocabulary
+from massline.services.issues.places import Frequencies, StoredAliases, StoredVocabulary
 
 #: Parameters of incremental assignment (dedup through the pipeline's duplicates step instead of in memory).
 PARAMS = ConcentrateParams(dedup=False)
@@ -209,6 +209,13 @@ class StoredIssueIndex(IssueIndex):
         if vocabulary is not None:
             self.vocabulary = vocabulary.current(session)
             self.known = vocabulary.features
+            kept = vocabulary.frequencies(session)  # what the previous batch read and counted, still current
+            if kept is not None:
+                self.df, self._df_loaded, self.n_docs = kept
+
+    def frequencies(self) -> Frequencies:
+        """The document frequencies read and counted so far (kept by ``StoredVocabulary.saved``)."""
+        return self.df, self._df_loaded, self.n_docs
 
     # -- state loaded on demand ----------------------------------------------------------
     def load_vocabulary(self, title: str, body: str) -> None:
