@@ -5,7 +5,8 @@ in one child process (``fork``: it inherits the loaded models, the gazetteer and
 the steps, nothing is pickled but the messages and the results), so that on a
 machine with two cores the category model, the kind/urgency/feeling model and
 the place model of batch *n + 1* run while batch *n* is written. The child never
-opens the database; the write transactions stay where they were, as short.
+opens the database (the write lock's file it inherits is closed in it: ``db.WriteLock``); the write
+transactions stay where they were, as short. It exits when its parent is gone, even killed.
 
 Where the child cannot be used (no ``fork`` on the platform, a plugin's result
 that cannot be pickled, the child killed) the batch is computed in this process,
@@ -17,7 +18,10 @@ from __future__ import annotations
 import dataclasses
 import logging
 import multiprocessing
+import os
 import pickle
+import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -33,6 +37,17 @@ log = logging.getLogger(__name__)
 _INHERITED: dict[str, tuple[AnalysisContext, Sequence[Step]]] = {}
 
 Computed = tuple[dict[int, dict[str, StepResult | Exception]], dict[str, dict[int, Any]]]
+
+
+def _watch_parent(parent: int) -> None:
+    """In the child: exit when the process that started it is gone (killed: it could not say so)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="massline-compute-parent", daemon=True).start()
 
 
 def _compute_in_child(key: str, items: list[Item], todo: dict[int, list[str]]) -> Computed:
@@ -68,7 +83,8 @@ class ComputeProcess:
         ):
             self.close()
             _INHERITED[self._key] = (batch.ctx, batch.steps)  # read by the child forked on the first submit
-            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
+                                             initializer=_watch_parent, initargs=(os.getpid(),))  # fmt: skip
             self._identity = identity
         todo = {mid: [s.name for s in steps] for mid, steps in batch.todo.items()}
         try:

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from pathlib import Path
 
 from sqlalchemy import insert, select
 
 from massline import hookimpl
+from massline.db import WriteLock
 from massline.models import IssueTermDf, Message, MessageAnalysis
 from massline.platform import Platform
 from massline.services import pipeline
@@ -100,3 +102,16 @@ def test_document_frequencies_kept_between_batches_until_the_table_changes(deplo
         s.execute(insert(IssueTermDf), [{"term": "楼道", "df": 1}])
     with deployed.read() as s:
         assert kept.frequencies(s) is None
+
+
+def test_a_forked_child_does_not_keep_its_parents_write_lock(tmp_path: Path) -> None:
+    lock = WriteLock(lock_file=tmp_path / "db.writelock")
+    lock.acquire()  # the parent writes (its lock file open, flock taken)
+    try:
+        child = os.fork()
+        if child == 0:  # the child: its copy of the lock file closed, the lock free for it
+            os._exit(0 if lock._fd is None and lock._owner is None else 1)
+        _, status = os.waitpid(child, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+    finally:
+        lock.release()
