@@ -26,7 +26,7 @@ from datetime import datetime
 from types import EllipsisType
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from massline.analysis.issues import HeatMessage, HeatParams, HeatResult, IssueDoc, describe_issue, heat_index
@@ -140,27 +140,33 @@ def assign_message(
     index = index or StoredIssueIndex(session, language=language)
     assignment = index.assign(_doc(message, item), dup_issue)
     if assignment.cluster.id == NEW:
-        issue = Issue(status="open", dirty=True, created_at=now, updated_at=now, keywords=[], representatives=[],
-                      heat_components=[])  # fmt: skip
-        session.add(issue)
-        session.flush()
-        add_issue_event(session, issue, "created", now, public=False, message=message.id)
+        issue_id = _new_issue(session, message, now)
     else:
-        found = session.get(Issue, assignment.cluster.id)
-        assert found is not None
-        issue = found
-    save_assignment(session, index, issue.id, assignment, counts_later=counts_later)
-    message.issue_id = issue.id
-    issue.dirty = True
-    if issue.status == "resolved" and (issue.resolved_at is None or message.created_at > issue.resolved_at):
-        mark_recurring(session, issue, message, now)
+        issue = session.get(Issue, assignment.cluster.id)
+        assert issue is not None
+        issue_id, issue.dirty = issue.id, True
+        if issue.status == "resolved" and (issue.resolved_at is None or message.created_at > issue.resolved_at):
+            mark_recurring(session, issue, message, now)
+    save_assignment(session, index, issue_id, assignment, counts_later=counts_later)
+    message.issue_id = issue_id
     return {
-        "issue": issue.id,
+        "issue": issue_id,
         "how": assignment.reason,
         "similarity": assignment.similarity,
         "candidates": assignment.candidates,
         "place": assignment.cluster.place,
     }
+
+
+def _new_issue(session: Session, message: Message, now: datetime) -> int:
+    """Store a new (dirty) issue and its "created" event; returns its id (one statement: nothing else is
+    flushed, the ORM object is read when the issue is refreshed)."""
+    values = {"status": "open", "dirty": True, "created_at": now, "updated_at": now, "keywords": [],
+              "representatives": [], "heat_components": []}  # fmt: skip
+    issue_id = session.execute(insert(Issue).values(**values).returning(Issue.id)).scalar_one()
+    session.add(IssueEvent(issue_id=issue_id, type="created", is_public=False, data={"message": message.id},
+                           created_at=now))  # fmt: skip
+    return int(issue_id)
 
 
 def mark_recurring(session: Session, issue: Issue, message: Message, now: datetime) -> None:
