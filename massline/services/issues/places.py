@@ -49,11 +49,9 @@ def alias_rows(aliases: PlaceAliases) -> list[dict[str, str]]:
     return [{"alias_key": alias[:100], "place_key": place[:100]} for alias, place in aliases.pairs_of()]
 
 
-def _df_print(session: Session) -> tuple[int, int]:
-    rows, total = session.execute(
-        select(func.count(), func.coalesce(func.sum(IssueTermDf.df), 0)).select_from(IssueTermDf)
-    ).one()
-    return int(rows), int(total)
+def _df_print(session: Session) -> int | None:
+    # the number of documents counted: every assignment's write adds one (one indexed row, not a scan)
+    return session.scalar(select(IssueTermDf.df).where(IssueTermDf.term == ""))
 
 
 def _vocabulary_print(session: Session) -> tuple[int, int]:
@@ -87,7 +85,7 @@ class StoredVocabulary:
         self._print: tuple[int, int] | None = None
         self.features: dict[Hashable, DocFeatures] = {}
         self._df: Frequencies | None = None
-        self._df_print: tuple[int, int] | None = None
+        self._df_print: int | None = None
 
     def current(self, session: Session) -> PlaceVocabulary:
         """The vocabulary as stored in ``session``'s database (plus what its user learns until :meth:`saved`)."""
@@ -99,12 +97,14 @@ class StoredVocabulary:
                     vocabulary.remember(key, kind)
                 self._vocabulary = vocabulary
                 self.features = {}
+                self._df = None  # (a rebuild rewrites both tables)
             self._print = None  # in use: reloaded next time unless saved() says the store caught up
             return self._vocabulary
 
     def frequencies(self, session: Session) -> Frequencies | None:
         """The document frequencies the last batch that saved read and counted, when the table has not
-        changed since (its fingerprint: rows, sum of counts); else None (read them again)."""
+        changed since (its fingerprint: the number of documents counted, which every other writer's
+        assignment raises; a rebuild rewrites the vocabulary too, which drops them); else None."""
         found = _df_print(session)
         with self._lock:
             kept, self._df = self._df, None  # in use: gone unless saved() hands them back

@@ -12,7 +12,7 @@ from sqlalchemy import insert, select
 
 from massline import hookimpl
 from massline.db import WriteLock
-from massline.models import IssueTermDf, Message, MessageAnalysis
+from massline.models import IssueTermDf, IssueVocabulary, Message, MessageAnalysis
 from massline.platform import Platform
 from massline.services import pipeline
 from massline.services.issues.places import StoredVocabulary
@@ -98,9 +98,15 @@ def test_document_frequencies_kept_between_batches_until_the_table_changes(deplo
         assert kept.frequencies(s) is frequencies  # the table unchanged: the next batch starts from them
         assert kept.frequencies(s) is None  # in use by that batch: gone unless it saves again
         kept.saved(s, frequencies)
-    with deployed.write() as s:  # another process counts a document
-        s.execute(insert(IssueTermDf), [{"term": "楼道", "df": 1}])
+    with deployed.write() as s:  # another process counts a document (its terms and the number of documents)
+        s.execute(insert(IssueTermDf), [{"term": "楼道", "df": 1}, {"term": "", "df": 1}])
     with deployed.read() as s:
+        assert kept.frequencies(s) is None
+        kept.saved(s, frequencies)
+    with deployed.write() as s:  # a rebuild rewrites the place vocabulary (and the frequencies)
+        s.execute(insert(IssueVocabulary), [{"place_key": "翠竹园", "kind": "compound", "count": 1}])
+    with deployed.read() as s:
+        kept.current(s)
         assert kept.frequencies(s) is None
 
 
