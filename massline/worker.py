@@ -7,7 +7,9 @@ adds the messages stored meanwhile to the search index
 (``services/search_backlog``, a few thousand per transaction). A batch is
 read, its pure steps computed holding no lock, and its results stored in one
 write transaction whose size adapts to last about ``write_budget`` seconds
-(at most ``batch_size`` messages).
+(at most ``batch_size`` messages). With ``parallel`` (``massline worker``, ``massline pipeline
+run``) the next batch is planned and its pure steps computed in a second process while this one
+stores (``pipeline.ComputeProcess``); :meth:`Worker.close` ends that process.
 Every ``alert_scan_minutes`` it also scans for alerts and sweeps the deadlines
 (``sweep_deadlines``: reminders, escalations, closing unrated replied cases).
 ``run_forever()`` polls every ``interval`` seconds (``massline worker``, which
