@@ -19,6 +19,7 @@ import os
 import re
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -149,6 +150,21 @@ class WriteLock:
         self._background: deque[tuple[int, threading.Lock, float]] = deque()
         self._owner: int | None = None
         self._depth = 0
+        _all_write_locks.add(self)
+
+    def forget_in_child(self) -> None:
+        """In a forked child: close the inherited lock file (an ``flock`` belongs to the open file, so a
+        child keeping it open would keep its parent's lock after the parent died) and start unlocked."""
+        if self._fd is not None:
+            try:
+                os.close(self._fd)
+            except OSError:
+                pass
+        self._fd = None
+        self._mutex = threading.Lock()
+        self._waiting.clear()
+        self._background.clear()
+        self._owner, self._depth = None, 0
 
     def acquire(self, *, background: bool = False) -> None:
         """Wait for the lock (at once when this thread holds it already)."""
@@ -259,6 +275,16 @@ class WriteLock:
     def __exit__(self, *_exc: object) -> None:
         self.release()
 
+
+_all_write_locks: weakref.WeakSet[WriteLock] = weakref.WeakSet()
+
+
+def _forget_write_locks() -> None:
+    for lock in list(_all_write_locks):
+        lock.forget_in_child()
+
+
+os.register_at_fork(after_in_child=_forget_write_locks)  # (the pipeline's second process is forked)
 
 _write_locks: dict[str, WriteLock] = {}
 _write_locks_guard = threading.Lock()

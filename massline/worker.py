@@ -7,7 +7,9 @@ adds the messages stored meanwhile to the search index
 (``services/search_backlog``, a few thousand per transaction). A batch is
 read, its pure steps computed holding no lock, and its results stored in one
 write transaction whose size adapts to last about ``write_budget`` seconds
-(at most ``batch_size`` messages).
+(at most ``batch_size`` messages). With ``parallel`` (``massline worker``, ``massline pipeline
+run``) the next batch is planned and its pure steps computed in a second process while this one
+stores (``pipeline.ComputeProcess``); :meth:`Worker.close` ends that process.
 Every ``alert_scan_minutes`` it also scans for alerts and sweeps the deadlines
 (``sweep_deadlines``: reminders, escalations, closing unrated replied cases) and the
 supervision reports (``supervision.sweep_reports``: overdue ones escalated, expired ones deleted).
@@ -26,15 +28,20 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import datetime
 from functools import partial
+from typing import Any
 
 from massline.platform import Platform
 from massline.services import alerts, attachments, casework, issues, notify, supervision
 from massline.services import search as search_backlog
 from massline.services.pipeline import (
+    Batch,
+    ComputeProcess,
     PipelineReport,
     PlacesCache,
+    Step,
     analysis_context,
     compute_batch,
     plan_batch,
@@ -55,6 +62,7 @@ class Worker:
         batch_size: int = 50,
         max_per_cycle: int = 2000,
         write_budget: float = 0.25,
+        parallel: bool = False,
     ) -> None:
         self.platform = platform
         self.interval = interval
@@ -67,6 +75,8 @@ class Worker:
         self.alert_params = alerts.AlertParams.from_settings(platform.settings)
         self._places = PlacesCache()  # the gazetteer, rebuilt when the configuration changes
         self._notifier: notify.Notifier | None = None
+        #: the pure steps of the next batch computed in a second process meanwhile (``parallel``)
+        self._compute = ComputeProcess() if parallel else None
 
     def scan_alerts(self) -> alerts.ScanReport:
         """The periodic pass: burst checks per category and region, and stale issue heats refreshed."""
@@ -99,41 +109,76 @@ class Worker:
         """Analyse pending messages (or, with ``force``, all of them) batch by batch.
 
         Each batch is read, computed outside any transaction (the pure steps) and
-        stored in one short write transaction. Stops after ``max_messages``
-        (default: ``max_per_cycle``; 0 = no limit) or when nothing is left;
-        ``progress`` is told each batch's report.
+        stored in one short write transaction; with ``parallel`` the next batch is
+        computed in a second process while this one stores (``ComputeProcess``).
+        Stops after ``max_messages`` (default: ``max_per_cycle``; 0 = no limit) or
+        when nothing is left; ``progress`` is told each batch's report.
         """
         cap = self.max_per_cycle if max_messages is None else max_messages
         total = PipelineReport()
-        settings = self.platform.settings
         steps = self.platform.plugins.steps()
         after_id = 0
         size = self.batch_size
+        ahead: tuple[Batch, Future[Any] | None] | None = None  # planned and being computed, not stored yet
         while not self._stop.is_set():
             total.indexed += self.index_search()  # new messages become searchable between batches
-            with self.platform.read() as session:
-                ctx = analysis_context(
-                    session, model_path=settings.classifier_model_path, threshold=settings.classifier_threshold,
-                    alert_params=self.alert_params,
-                    places=self._places, understanding_model=settings.understanding_model,
-                )
-                requested = size
-                batch = plan_batch(session, ctx, steps, since=since, limit=requested, force=force,
-                                   after_id=after_id)  # fmt: skip
-            if not batch.items:
+            full = cap and total.messages + (len(ahead[0].items) if ahead else 0) >= cap
+            batch = None if full else self._plan(steps, since, size, force, max(after_id, ahead[0].last_id if ahead
+                                                                                  else 0))  # fmt: skip
+            future = self._submit(batch, ahead is not None)
+            if ahead is not None:
+                size = self._store(ahead, total, progress)
+                after_id = ahead[0].last_id if force else 0
+            elif batch is None or not batch.items or (len(batch.items) < size and future is None):
+                if batch is not None and batch.items:  # a last short batch, computed here
+                    self._store((batch, None), total, progress)
                 break
-            compute_batch(batch)  # the pure part, holding no lock
-            started = time.monotonic()
-            with self.platform.write(background=True) as session:
-                report = store_batch(session, batch, self.platform.now())
-            size = self._next_size(len(batch.items), time.monotonic() - started)
-            total.add(report)
-            if progress is not None:
-                progress(report)
-            after_id = batch.last_id if force else 0
-            if len(batch.items) < requested or (cap and total.messages >= cap):
+            ahead = (batch, future) if batch is not None and batch.items else None
+            if ahead is None and (force or full):
                 break
+        if ahead is not None:  # stopped: the batch computed ahead is stored
+            self._store(ahead, total, progress)
         return total
+
+    def _plan(self, steps: list[Step], since: datetime | None, size: int, force: bool, after_id: int) -> Batch:
+        settings = self.platform.settings
+        with self.platform.read() as session:
+            ctx = analysis_context(
+                session, model_path=settings.classifier_model_path, threshold=settings.classifier_threshold,
+                alert_params=self.alert_params,
+                places=self._places, understanding_model=settings.understanding_model,
+            )  # fmt: skip
+            return plan_batch(session, ctx, steps, since=since, limit=size, force=force, after_id=after_id)
+
+    def _submit(self, batch: Batch | None, busy: bool) -> Future[Any] | None:
+        """Start the pure phase of ``batch`` in the second process (when there is one and it pays:
+        a batch stored meanwhile, or a large one)."""
+        if batch is None or not batch.items or self._compute is None:
+            return None
+        if not busy and len(batch.items) < 10:
+            return None  # a quiet worker's small batch: computed here, without the round trip
+        return self._compute.submit(batch)
+
+    def _store(self, ahead: tuple[Batch, Future[Any] | None], total: PipelineReport,
+               progress: Callable[[PipelineReport], None] | None) -> int:  # fmt: skip
+        """Collect the pure phase's results of a batch, store it; returns the next batch's size."""
+        batch, future = ahead
+        if self._compute is not None:
+            self._compute.collect(batch, future)
+        else:
+            compute_batch(batch)
+        started = time.monotonic()
+        with self.platform.write(background=True) as session:
+            report = store_batch(session, batch, self.platform.now())
+        total.add(report)
+        if progress is not None:
+            progress(report)
+        return self._next_size(len(batch.items), time.monotonic() - started)
+
+    def close(self) -> None:
+        """End the second process, if one was started (``parallel``)."""
+        if self._compute is not None:
+            self._compute.close()
 
     def _next_size(self, size: int, seconds: float) -> int:
         """The next batch's size: as many messages as fit in ``write_budget`` seconds of write

@@ -88,9 +88,14 @@ def run_cmd(since: datetime | None, force: bool, batch: int) -> None:
     if ctx.classifier is None:
         click.echo(f"classify: skipped ({ctx.classifier_problem}: {platform.settings.classifier_model_path})")
     todo = progress.messages if force else progress.pending
-    worker = Worker(platform, batch_size=batch, write_budget=1.0)  # nobody else writes much meanwhile, usually
-    with click.progressbar(length=todo, label="analysing", show_pos=True, show_eta=True, file=None) as bar:
-        report = worker.run_once(since=start, force=force, max_messages=0, progress=lambda r: bar.update(r.messages))
+    # nobody else writes much meanwhile, usually; the pure steps of the next batch in a second process
+    worker = Worker(platform, batch_size=batch, write_budget=1.0, parallel=True)
+    try:
+        with click.progressbar(length=todo, label="analysing", show_pos=True, show_eta=True, file=None) as bar:
+            report = worker.run_once(since=start, force=force, max_messages=0,
+                                     progress=lambda r: bar.update(r.messages))  # fmt: skip
+    finally:
+        worker.close()
     _print_report(report, steps)
 
 
@@ -118,9 +123,12 @@ def worker_cmd(once: bool, interval: float, parent: int | None) -> None:
 
     platform = get_platform()
     platform.migrate()
-    worker = Worker(platform, interval=interval)
+    worker = Worker(platform, interval=interval, parallel=True)  # the next batch's pure steps in a second process
     if once:
-        _print_report(worker.run_once(max_messages=0), platform.plugins.steps())
+        try:
+            _print_report(worker.run_once(max_messages=0), platform.plugins.steps())
+        finally:
+            worker.close()
         return
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -135,6 +143,8 @@ def worker_cmd(once: bool, interval: float, parent: int | None) -> None:
         worker.run_forever()
     except KeyboardInterrupt:
         worker.stop()
+    finally:
+        worker.close()
 
 
 def _watch(pid: int, stop: Callable[[], None]) -> None:

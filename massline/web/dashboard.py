@@ -154,7 +154,7 @@ def dashboard(
         "alerts": alerts.list_alerts(session, user, status="unresolved", limit=8, region_id=region_id,
                                      category_id=category_id),
         "alert_evidence": alert_evidence, "alert_actions": allowed_alert_actions,
-        "progress": pipeline.analysis_progress(session) if user.role == "admin" else None,
+        "progress": pipeline.analysis_progress(session, now=now) if user.role == "admin" else None,
         "tolerance_counts": tolerance.decision_counts(session, deployment_zone(session)),
         "tolerance_labels": tolerance.DECISION_LABELS,
     }, status_code=422 if errors else 200)  # fmt: skip

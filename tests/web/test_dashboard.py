@@ -17,6 +17,7 @@ from massline.services import casework as cases
 from massline.services.casework.stats import StatsFilters, message_stats
 from massline.services.errors import ValidationFailed
 from massline.services.intake.submit import MessageInput, check_submit
+from massline.services.pipeline import analysis_context, run_pipeline
 from massline.web.charts import Bar, Series, bar_chart, line_chart, sparkline, text_width, truncate
 from massline.worker import Worker
 from tests.conftest import PASSWORD
@@ -290,14 +291,18 @@ def test_unknown_filters_are_reported_not_ignored(deployed: Platform, browser: B
 
 def test_admin_dashboard_shows_analysis_progress_while_a_backlog_remains(deployed: Platform, browser: Browser) -> None:
     now = deployed.now()
-    for hours in (5, 4, 3):
-        add(deployed, "阳光社区楼道堆放杂物", "阳光社区三栋楼道长期堆放杂物，存在消防隐患。", now - timedelta(hours=hours),
-            **HOUSING)  # fmt: skip
+    ids = [add(deployed, "阳光社区楼道堆放杂物", "阳光社区三栋楼道长期堆放杂物，存在消防隐患。", now - timedelta(hours=hours),
+               **HOUSING) for hours in (5, 4, 3)]  # fmt: skip
     login(browser, "mayor", PASSWORD)
     assert "分析进度" not in browser.get("/staff/dashboard").text  # for the platform's administrators only
     browser.post_form("/staff/logout", {}, form_page="/staff")
     login(browser, "admin", PASSWORD)
     page = browser.get("/staff/dashboard").text
     assert "分析进度" in page and '<progress max="3" value="0"' in page and "3 条留言尚待加入搜索索引" in page
+    assert "预计还需" not in page  # nothing analysed yet: no pace, no time left
+    with deployed.write() as s:  # one analysed just now: the pace (1 in the last ≥ 10 s) and the time left
+        run_pipeline(s, analysis_context(s, model_path=None), deployed.plugins.steps(), message_ids=ids[:1])
+    page = browser.get("/staff/dashboard").text
+    assert '<progress max="3" value="1"' in page and "当前速度每秒 0.1 条，预计还需 不到 1 分钟" in page
     Worker(deployed).run_once()
     assert "分析进度" not in browser.get("/staff/dashboard").text  # nothing left: the panel goes away

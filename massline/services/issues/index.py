@@ -22,7 +22,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -45,7 +45,7 @@ from massline.models import (
     IssueVocabulary,
 )
 from massline.services.deployment import site_language
-from massline.services.issues.places import StoredAliases, StoredVocabulary
+from massline.services.issues.places import Frequencies, StoredAliases, StoredVocabulary
 
 #: Parameters of incremental assignment (dedup through the pipeline's duplicates step instead of in memory).
 PARAMS = ConcentrateParams(dedup=False)
@@ -209,6 +209,13 @@ class StoredIssueIndex(IssueIndex):
         if vocabulary is not None:
             self.vocabulary = vocabulary.current(session)
             self.known = vocabulary.features
+            kept = vocabulary.frequencies(session)  # what the previous batch read and counted, still current
+            if kept is not None:
+                self.df, self._df_loaded, self.n_docs = kept
+
+    def frequencies(self) -> Frequencies:
+        """The document frequencies read and counted so far (kept by ``StoredVocabulary.saved``)."""
+        return self.df, self._df_loaded, self.n_docs
 
     # -- state loaded on demand ----------------------------------------------------------
     def load_vocabulary(self, title: str, body: str) -> None:
@@ -372,13 +379,10 @@ def save_assignment(
         index.clusters[issue_id] = cluster
     cluster.id = issue_id
     row = cluster_rows(issue_id, cluster)
-    stored = session.get(IssueCluster, issue_id)
-    if stored is None:
-        session.add(IssueCluster(**row))
-        session.flush()  # found by later look-ups of the transaction (the session may not flush by itself)
+    if a.reason == "new":  # one statement each (found at once by later look-ups of the transaction)
+        session.execute(insert(IssueCluster).values(**row))
     else:
-        for name, value in row.items():
-            setattr(stored, name, value)
+        session.execute(update(IssueCluster).where(IssueCluster.issue_id == issue_id).values(**row))
     new_keys = cluster.keys - a.before_keys
     new_posted = cluster.posted - a.before_posted
     write_index_rows(session, issue_id, cluster.place, new_keys, new_posted)

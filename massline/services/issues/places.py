@@ -5,13 +5,17 @@ it in memory per process, :class:`StoredVocabulary`) and the aliases learnt by t
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Hashable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from massline.analysis.issues import DocFeatures, PlaceAliases, PlaceVocabulary
-from massline.models import IssuePlaceAlias, IssueVocabulary
+from massline.models import IssuePlaceAlias, IssueTermDf, IssueVocabulary
+
+#: Document frequencies as kept between batches: the counts, the terms read, the number of documents.
+Frequencies = tuple[Counter[str], set[str], int]
 
 
 class StoredAliases(PlaceAliases):
@@ -45,6 +49,11 @@ def alias_rows(aliases: PlaceAliases) -> list[dict[str, str]]:
     return [{"alias_key": alias[:100], "place_key": place[:100]} for alias, place in aliases.pairs_of()]
 
 
+def _df_print(session: Session) -> int | None:
+    # the number of documents counted: every assignment's write adds one (one indexed row, not a scan)
+    return session.scalar(select(IssueTermDf.df).where(IssueTermDf.term == ""))
+
+
 def _vocabulary_print(session: Session) -> tuple[int, int]:
     rows, total = session.execute(
         select(func.count(), func.coalesce(func.sum(IssueVocabulary.count), 0)).select_from(IssueVocabulary)
@@ -61,16 +70,22 @@ class StoredVocabulary:
     behind its holder's back — its fingerprint (rows, sum of counts) differs
     from the one :meth:`saved` recorded after the holder's own last write —
     or when the holder used it and did not say it saved (a rolled-back batch).
+    The document frequencies a batch read and counted are kept the same way
+    (:meth:`frequencies`), so that the next batch does not read them again.
     """
 
     #: features of recently assigned or described messages kept (descriptions of growing issues reuse them)
     MAX_FEATURES = 20_000
+    #: terms whose document frequencies are kept between batches, at most
+    MAX_TERMS = 500_000
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._vocabulary = PlaceVocabulary()
         self._print: tuple[int, int] | None = None
         self.features: dict[Hashable, DocFeatures] = {}
+        self._df: Frequencies | None = None
+        self._df_print: int | None = None
 
     def current(self, session: Session) -> PlaceVocabulary:
         """The vocabulary as stored in ``session``'s database (plus what its user learns until :meth:`saved`)."""
@@ -82,14 +97,30 @@ class StoredVocabulary:
                     vocabulary.remember(key, kind)
                 self._vocabulary = vocabulary
                 self.features = {}
+                self._df = None  # (a rebuild rewrites both tables)
             self._print = None  # in use: reloaded next time unless saved() says the store caught up
             return self._vocabulary
 
-    def saved(self, session: Session) -> None:
-        """The user wrote what it learnt (in ``session``'s transaction): the store and memory agree."""
+    def frequencies(self, session: Session) -> Frequencies | None:
+        """The document frequencies the last batch that saved read and counted, when the table has not
+        changed since (its fingerprint: the number of documents counted, which every other writer's
+        assignment raises; a rebuild rewrites the vocabulary too, which drops them); else None."""
+        found = _df_print(session)
+        with self._lock:
+            kept, self._df = self._df, None  # in use: gone unless saved() hands them back
+            return kept if kept is not None and found == self._df_print else None
+
+    def saved(self, session: Session, frequencies: Frequencies | None = None) -> None:
+        """The user wrote what it learnt (in ``session``'s transaction): the store and memory agree.
+
+        ``frequencies``: the document frequencies the user read and counted (written too), kept for the next.
+        """
         found = _vocabulary_print(session)
+        df_print = _df_print(session) if frequencies is not None else None
         with self._lock:
             self._print = found
+            keep = frequencies is not None and len(frequencies[0]) <= self.MAX_TERMS
+            self._df, self._df_print = (frequencies, df_print) if keep else (None, None)
 
 
 _vocabularies: dict[str, StoredVocabulary] = {}

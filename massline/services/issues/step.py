@@ -26,13 +26,12 @@ from datetime import datetime
 from types import EllipsisType
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from massline.analysis.issues import HeatMessage, HeatParams, HeatResult, IssueDoc, describe_issue, heat_index
 from massline.analysis.places import Language
-from massline.analysis.text import normalize
-from massline.models import ANONYMOUS_AUTHOR, Issue, IssueCluster, IssueEvent, Message, MessageAnalysis, User, utcnow
+from massline.models import Issue, IssueCluster, IssueEvent, Message, MessageAnalysis, User, utcnow
 from massline.services import alerts
 from massline.services.issues.figures import Figures, issue_figures, person
 from massline.services.issues.index import (
@@ -43,6 +42,7 @@ from massline.services.issues.index import (
     save_counts,
 )
 from massline.services.issues.places import stored_vocabulary
+from massline.services.issues.reposts import same_source
 from massline.services.pipeline import AnalysisContext, Item, StepResult
 
 ISSUE_EVENT_LABELS = {
@@ -109,14 +109,6 @@ def _doc(message: Message, item: Item) -> IssueDoc:
     )
 
 
-def _same_source(original: Message, message: Message) -> bool:
-    """A near-duplicate that is the same text, or by the same named author, joins its original's
-    issue whatever place it names: identical messages never end in different issues."""
-    named = message.author_name not in ("", ANONYMOUS_AUTHOR)
-    same_text = normalize(original.title + original.body) == normalize(message.title + message.body)
-    return same_text or (named and original.author_name == message.author_name)
-
-
 def assign_message(
     session: Session,
     message: Message,
@@ -141,36 +133,42 @@ def assign_message(
         duplicate_of = session.scalar(
             select(MessageAnalysis.duplicate_of_id).where(MessageAnalysis.message_id == message.id)
         )
-    dup_issue, same_source = None, False
+    dup_issue, repost = None, False
     if duplicate_of is not None:
         original = session.get(Message, duplicate_of)  # (its issue may have been set in this transaction)
         dup_issue = original.issue_id if original is not None else None
-        same_source = original is not None and _same_source(original, message)
+        repost = original is not None and same_source(original, message)
     counts_later = index is not None
     index = index or StoredIssueIndex(session, language=language)
-    assignment = index.assign(_doc(message, item), dup_issue, same_source)
+    assignment = index.assign(_doc(message, item), dup_issue, repost)
     if assignment.cluster.id == NEW:
-        issue = Issue(status="open", dirty=True, created_at=now, updated_at=now, keywords=[], representatives=[],
-                      heat_components=[])  # fmt: skip
-        session.add(issue)
-        session.flush()
-        add_issue_event(session, issue, "created", now, public=False, message=message.id)
+        issue_id = _new_issue(session, message, now)
     else:
-        found = session.get(Issue, assignment.cluster.id)
-        assert found is not None
-        issue = found
-    save_assignment(session, index, issue.id, assignment, counts_later=counts_later)
-    message.issue_id = issue.id
-    issue.dirty = True
-    if issue.status == "resolved" and (issue.resolved_at is None or message.created_at > issue.resolved_at):
-        mark_recurring(session, issue, message, now)
+        issue = session.get(Issue, assignment.cluster.id)
+        assert issue is not None
+        issue_id, issue.dirty = issue.id, True
+        if issue.status == "resolved" and (issue.resolved_at is None or message.created_at > issue.resolved_at):
+            mark_recurring(session, issue, message, now)
+    save_assignment(session, index, issue_id, assignment, counts_later=counts_later)
+    message.issue_id = issue_id
     return {
-        "issue": issue.id,
+        "issue": issue_id,
         "how": assignment.reason,
         "similarity": assignment.similarity,
         "candidates": assignment.candidates,
         "place": assignment.cluster.place,
     }
+
+
+def _new_issue(session: Session, message: Message, now: datetime) -> int:
+    """Store a new (dirty) issue and its "created" event; returns its id (one statement: nothing else is
+    flushed, the ORM object is read when the issue is refreshed)."""
+    values = {"status": "open", "dirty": True, "created_at": now, "updated_at": now, "keywords": [],
+              "representatives": [], "heat_components": []}  # fmt: skip
+    issue_id = session.execute(insert(Issue).values(**values).returning(Issue.id)).scalar_one()
+    session.add(IssueEvent(issue_id=issue_id, type="created", is_public=False, data={"message": message.id},
+                           created_at=now))  # fmt: skip
+    return int(issue_id)
 
 
 def mark_recurring(session: Session, issue: Issue, message: Message, now: datetime) -> None:
@@ -201,12 +199,37 @@ def refresh_issues(
     loaded = {i.id: i for i in session.scalars(select(Issue).where(Issue.id.in_(ids)))}
     live = [i for i in ids if i in loaded and loaded[i].status != "merged"]
     figures = issue_figures(session, live)
+    docs = representative_docs(session, [i for i in live if _describe_due(figures[i].count, loaded[i].described_count)])
     for issue_id in live:
         issue = loaded[issue_id]
-        refresh_issue(session, issue, now, language, index, figures[issue_id])
+        refresh_issue(session, issue, now, language, index, figures[issue_id], docs.get(issue_id, []))
         times = [m.time for m in figures[issue_id].heat_messages if m.time is not None]
         alerts.evaluate_issue(session, issue, now, alert_params, times)
         out.append(issue)
+    return out
+
+
+def _describe_due(n: int, described: int) -> bool:
+    """Describe again while the issue is small, or when it has doubled since."""
+    return bool(n) and n != described and (n <= DESCRIBE_SMALL or n >= 2 * described)
+
+
+def representative_docs(session: Session, issue_ids: Sequence[int]) -> dict[int, list[IssueDoc]]:
+    """The ≤ 8 messages each issue is described from (most supported, then newest), of many issues at once."""
+    out: dict[int, list[IssueDoc]] = {}
+    order = (Message.support_count.desc(), Message.created_at.desc(), Message.id)
+    for start in range(0, len(issue_ids), 500):
+        rank = func.row_number().over(partition_by=Message.issue_id, order_by=order).label("rank")
+        ranked = (
+            select(Message.issue_id, Message.id, Message.title, Message.body, Message.created_at, Message.author_name,
+                   Message.support_count, rank)
+            .where(Message.issue_id.in_(issue_ids[start : start + 500]))
+            .subquery()
+        )  # fmt: skip
+        top = select(ranked).where(ranked.c.rank <= DESCRIBE_DOCS).order_by(ranked.c.issue_id, ranked.c.rank)
+        rows = session.execute(top)
+        for issue_id, mid, title, body, created, author, support, _rank in rows:
+            out.setdefault(issue_id, []).append(IssueDoc(mid, title, body, created, author or "", support or 0))
     return out
 
 
@@ -230,7 +253,7 @@ def finish_issues(ctx: AnalysisContext, session: Session, items: list[Item]) -> 
     index = _batch_index(ctx, session)
     save_counts(session, index)
     refresh_issues(session, dirty, utcnow(), ctx.alert_params, ctx.gazetteer.language, index)
-    stored_vocabulary(session).saved(session)
+    stored_vocabulary(session).saved(session, index.frequencies())
 
 
 def issue_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult:
@@ -289,12 +312,14 @@ def refresh_issue(
     language: Language | None = None,
     index: StoredIssueIndex | None = None,
     figures: Figures | None = None,
+    docs: list[IssueDoc] | None = None,
 ) -> Issue:
     """Figures, region, category, heat and (when due) the description of ``issue``, from its messages.
 
     ``language``: the deployment's place grammar, for the description (default: its configured one);
-    ``index``: the issue index of the transaction, if one is kept; ``figures``: its figures when
-    already read (``issue_figures`` of many issues at once).
+    ``index``: the issue index of the transaction, if one is kept; ``figures``: its figures and
+    ``docs`` its representative messages when already read (``issue_figures``, ``representative_docs``
+    of many issues at once).
     """
     f = figures if figures is not None else issue_figures(session, [issue.id])[issue.id]
     issue.message_count = f.count
@@ -308,16 +333,19 @@ def refresh_issue(
     issue.region_id = f.region_id or f.located_region_id
     issue.category_id = f.category_id
     _store_heat(issue, heat_index(f.heat_messages, now, HEAT_PARAMS), now)
-    n = issue.message_count
-    if n and (n != issue.described_count) and (n <= DESCRIBE_SMALL or n >= 2 * issue.described_count):
-        describe(session, issue, language, index)
+    if _describe_due(issue.message_count, issue.described_count):
+        describe(session, issue, language, index, docs)
     issue.dirty = False
     issue.updated_at = now
     return issue
 
 
 def describe(
-    session: Session, issue: Issue, language: Language | None = None, index: StoredIssueIndex | None = None
+    session: Session,
+    issue: Issue,
+    language: Language | None = None,
+    index: StoredIssueIndex | None = None,
+    docs: list[IssueDoc] | None = None,
 ) -> None:
     """The officials' description: title (place + problem), summary, keywords and representatives from
     ≤ 8 messages (most supported, then newest), private ones included.
@@ -331,15 +359,8 @@ def describe(
         if state is None:
             return
         cluster = load_cluster(state)
-    rows = session.execute(
-        select(Message.id, Message.title, Message.body, Message.created_at, Message.author_name,
-               Message.support_count)
-        .where(Message.issue_id == issue.id)
-        .order_by(Message.support_count.desc(), Message.created_at.desc(), Message.id)
-        .limit(DESCRIBE_DOCS)
-    ).all()  # fmt: skip
-    docs = [IssueDoc(mid, title, body, created, author or "", support or 0) for mid, title, body, created, author,
-            support in rows]  # fmt: skip
+    if not docs:  # (``docs``: read already, ``representative_docs``)
+        docs = representative_docs(session, [issue.id]).get(issue.id, [])
     index = index or StoredIssueIndex(session, language=language)
     features = []
     for doc in docs:

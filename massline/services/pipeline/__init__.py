@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from massline.services.pipeline import plugin
     from massline.services.pipeline.context import AnalysisContext, PlacesCache, analysis_context
     from massline.services.pipeline.dispatch import Suggestion, locate_region, route_by_analysis, suggest_offices
+    from massline.services.pipeline.overlap import ComputeProcess
     from massline.services.pipeline.places import PLACE_MODEL, load_place_tagger
     from massline.services.pipeline.plugin import builtin_steps
     from massline.services.pipeline.progress import Progress, analysis_progress
@@ -49,6 +50,7 @@ __all__ = [
     "PLACE_MODEL",
     "Batch",
     "ComputeFn",
+    "ComputeProcess",
     "FinishFn",
     "Item",
     "PipelineReport",
@@ -79,6 +81,7 @@ __all__ = [
 _LAZY = {
     "context": ["AnalysisContext", "PlacesCache", "analysis_context"],
     "dispatch": ["Suggestion", "locate_region", "route_by_analysis", "suggest_offices"],
+    "overlap": ["ComputeProcess"],
     "places": ["PLACE_MODEL", "load_place_tagger"],
     "plugin": ["builtin_steps"],
     "progress": ["Progress", "analysis_progress"],

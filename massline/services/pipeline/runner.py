@@ -185,6 +185,8 @@ def store_batch(session: Session, batch: Batch, now: datetime | None = None) -> 
             continue
         items.append(item)
         todo[item.id] = _todo(steps, versions, None if row is None else row.versions, batch.force)
+    # messages analysed for the first time: nothing of theirs stored yet that a step must replace
+    ctx.state["first_time"] = {item.id for item in items if item.id not in rows}
     with session.no_autoflush:
         for item in items:
             row = rows.get(item.id)

@@ -62,7 +62,8 @@ class Step:
     step needs the database. In ``run`` the session does not flush by itself:
     it shows the database as it was before the batch plus what the step wrote
     through Core statements; what earlier messages of the batch produced is in
-    ``ctx.state`` (per transaction) if the step keeps it there.
+    ``ctx.state`` (per transaction) if the step keeps it there. ``ctx.state["first_time"]``
+    holds the ids of the messages analysed for the first time (nothing of theirs to replace).
 
     ``version`` is a string, or a function of the context (the classifier's
     model version). Bump it when the step's results change: the next run

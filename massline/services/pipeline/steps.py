@@ -161,6 +161,19 @@ def _naive(value: datetime) -> datetime:
     return value.replace(tzinfo=None) if value.tzinfo is not None else value  # SQLite gives naive UTC
 
 
+def _drop_band_keys(ctx: AnalysisContext, session: Session, message_id: int) -> None:
+    """The message's stored band keys go (it is analysed again): those of the messages analysed for the
+    first time all at once, at the first of them (normally none: one cheap statement per batch)."""
+    first_time: set[int] = ctx.state.get("first_time", set())
+    if message_id not in first_time:
+        session.execute(delete(MessageBandKey).where(MessageBandKey.message_id == message_id))
+    elif not ctx.state.get("band_keys_dropped"):
+        ctx.state["band_keys_dropped"] = True
+        ids = sorted(first_time)
+        for start in range(0, len(ids), 900):
+            session.execute(delete(MessageBandKey).where(MessageBandKey.message_id.in_(ids[start : start + 900])))
+
+
 def duplicates_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult:
     """Near-duplicates among earlier messages: band-key lookup, then estimated Jaccard ≥ threshold.
 
@@ -175,7 +188,7 @@ def duplicates_step(ctx: AnalysisContext, session: Session, item: Item) -> StepR
         found = ctx.batch["duplicates"][item.id]
     signature, keys = found
     batch: dict[int, tuple[set[str], Candidate]] = ctx.state.setdefault("duplicates", {})
-    session.execute(delete(MessageBandKey).where(MessageBandKey.message_id == item.id))
+    _drop_band_keys(ctx, session, item.id)
     values: dict[str, object] = {"signature": signature.tobytes(), "duplicate_of_id": None}
     if not keys:
         ctx.state.setdefault("duplicate_of", {})[item.id] = None

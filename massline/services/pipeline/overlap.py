@@ -1,0 +1,117 @@
+"""The pure phase of the next batch in a second process while this one stores the previous batch.
+
+:class:`ComputeProcess` runs :func:`~massline.services.pipeline.runner.compute_batch`
+in one child process (``fork``: it inherits the loaded models, the gazetteer and
+the steps, nothing is pickled but the messages and the results), so that on a
+machine with two cores the category model, the kind/urgency/feeling model and
+the place model of batch *n + 1* run while batch *n* is written. The child never
+opens the database (the write lock's file it inherits is closed in it: ``db.WriteLock``); the write
+transactions stay where they were, as short. It exits when its parent is gone, even killed.
+
+Where the child cannot be used (no ``fork`` on the platform, a plugin's result
+that cannot be pickled, the child killed) the batch is computed in this process,
+as before: the results are the same either way.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import multiprocessing
+import os
+import pickle
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from massline.services.pipeline.context import AnalysisContext
+from massline.services.pipeline.runner import Batch, compute_batch
+from massline.services.pipeline.stepdef import Item, Step, StepResult
+
+log = logging.getLogger(__name__)
+
+#: What a child inherits when it is forked: the context and steps of the process that started it.
+_INHERITED: dict[str, tuple[AnalysisContext, Sequence[Step]]] = {}
+
+Computed = tuple[dict[int, dict[str, StepResult | Exception]], dict[str, dict[int, Any]]]
+
+
+def _watch_parent(parent: int) -> None:
+    """In the child: exit when the process that started it is gone (killed: it could not say so)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="massline-compute-parent", daemon=True).start()
+
+
+def _compute_in_child(key: str, items: list[Item], todo: dict[int, list[str]]) -> Computed:
+    """In the child: the pure phase of one batch with the inherited context and steps."""
+    ctx, steps = _INHERITED[key]
+    batch = Batch(dataclasses.replace(ctx, batch={}, state={}), steps, {}, "", items, False, 0)
+    batch.todo = {mid: [s for s in steps if s.name in names] for mid, names in todo.items()}
+    compute_batch(batch)
+    return batch.computed, batch.ctx.batch
+
+
+def _identity(ctx: AnalysisContext, steps: Sequence[Step]) -> tuple[Any, ...]:
+    """What the pure steps read from the context: when any of it is another object, fork again."""
+    return (ctx.gazetteer, ctx.classifier, ctx.message_model, ctx.place_tagger, ctx.threshold,
+            ctx.classifier_problem, ctx.hasher.num_perm, ctx.lsh.threshold, *steps)  # fmt: skip
+
+
+class ComputeProcess:
+    """One child process computing batches ahead (see the module doc); :meth:`close` ends it."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        self._identity: tuple[Any, ...] = ()
+        self._key = f"{id(self)}"
+
+    def submit(self, batch: Batch) -> Future[Computed] | None:
+        """Start computing ``batch`` in the child; None when the child cannot be used (compute here then)."""
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return None
+        identity = _identity(batch.ctx, batch.steps)
+        if self._pool is None or len(identity) != len(self._identity) or any(
+            a is not b for a, b in zip(identity, self._identity, strict=True)
+        ):
+            self.close()
+            _INHERITED[self._key] = (batch.ctx, batch.steps)  # read by the child forked on the first submit
+            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
+                                             initializer=_watch_parent, initargs=(os.getpid(),))  # fmt: skip
+            self._identity = identity
+        todo = {mid: [s.name for s in steps] for mid, steps in batch.todo.items()}
+        try:
+            return self._pool.submit(_compute_in_child, self._key, batch.items, todo)
+        except (BrokenProcessPool, RuntimeError):
+            self.close()
+            return None
+
+    def collect(self, batch: Batch, future: Future[Computed] | None) -> None:
+        """The results of ``batch`` into it: the child's, or computed here when the child failed."""
+        if future is not None:
+            try:
+                computed, prepared = future.result()
+            except (BrokenProcessPool, pickle.PicklingError, TypeError, AttributeError) as exc:
+                log.warning("pipeline: computing in the second process failed (%s); computing here", exc)
+                if isinstance(exc, BrokenProcessPool):
+                    self.close()
+            else:
+                batch.computed = computed
+                batch.ctx.batch.update(prepared)
+                return
+        compute_batch(batch)
+
+    def close(self) -> None:
+        """End the child process (a new one is forked by the next :meth:`submit`)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        _INHERITED.pop(self._key, None)
+        self._identity = ()
