@@ -11,9 +11,6 @@ their files are there, else the library's rules.
 
 from __future__ import annotations
 
-import csv
-import os
-import tempfile
 import time
 from collections.abc import Iterator
 from importlib import resources
@@ -21,6 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+
+from massline.cli.csv_out import write_csv
 
 if TYPE_CHECKING:
     from massline.analysis.places import Language
@@ -80,29 +79,6 @@ def _rows(table: MessageTable, language: Language, models: Path | None) -> Itera
             yield [number, r.place, r.area, r.kind, r.urgency, r.feeling, r.evidence]
 
 
-def _write(out: Path, rows: Iterator[list[str]]) -> int:
-    """Write the rows to a file beside ``out`` and move it there at the end: on any error nothing is written."""
-    directory = out.parent if str(out.parent) else Path(".")
-    if not directory.is_dir():
-        raise click.ClickException(f"{out}: 目录不存在 / the directory does not exist")
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed or removed
-        "w", encoding="utf-8-sig", newline="", dir=directory, prefix=f".{out.name}.", suffix=".part", delete=False
-    )
-    count = 0
-    try:
-        with handle:
-            writer = csv.writer(handle)
-            writer.writerow(COLUMNS)
-            for row in rows:
-                writer.writerow(row)
-                count += 1
-        os.replace(handle.name, out)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
-    return count
-
-
 @click.command("analyse")
 @click.option(
     "--data",
@@ -140,7 +116,7 @@ def analyse_cmd(data: Path, out: Path, profile: str, deployment: Path | None, mo
     """
     started = time.perf_counter()
     table = _read(data)
-    count = _write(out, _rows(table, _language(profile, deployment), models))
+    count = write_csv(out, COLUMNS, _rows(table, _language(profile, deployment), models))
     seconds = time.perf_counter() - started
     click.echo(f"analysed {count} messages in {seconds:.1f} s; wrote {out}", err=True)
 

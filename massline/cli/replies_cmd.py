@@ -14,14 +14,14 @@ read gets the finding (timeliness 0.5: unknown) and the file goes on. The review
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import click
+
+from massline.cli.csv_out import write_csv
 
 __all__ = ["COLUMNS", "DEFAULT_LABELS", "INPUT_COLUMNS", "register"]
 
@@ -85,29 +85,6 @@ def review_rows(rows: list[dict[str, str]], deadline_days: float) -> Iterator[li
         yield [row["留言编号"], *(f"{c.score:.3f}" for c in review.criteria), f"{review.total:.3f}", text]
 
 
-def write_rows(out: Path, rows: Iterator[list[str]]) -> int:
-    """Write the rows to a file beside ``out`` and move it there at the end: on any error nothing is written."""
-    directory = out.parent if str(out.parent) else Path(".")
-    if not directory.is_dir():
-        raise click.ClickException(f"{out}: 目录不存在 / the directory does not exist")
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed or removed
-        "w", encoding="utf-8-sig", newline="", dir=directory, prefix=f".{out.name}.", suffix=".part", delete=False
-    )
-    count = 0
-    try:
-        with handle:
-            writer = csv.writer(handle)
-            writer.writerow(COLUMNS)
-            for row in rows:
-                writer.writerow(row)
-                count += 1
-        os.replace(handle.name, out)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
-    return count
-
-
 @click.group("replies")
 def replies_group() -> None:
     """Replies to messages: review their quality (docs/replies.md)."""
@@ -134,7 +111,7 @@ def review_cmd(data: Path, out: Path, deadline_days: float | None) -> None:
 
         deadline_days = float(Settings().default_deadline_days)
     rows = read_rows(data)
-    count = write_rows(out, review_rows(rows, deadline_days))
+    count = write_csv(out, COLUMNS, review_rows(rows, deadline_days))
     seconds = time.perf_counter() - started
     click.echo(f"reviewed {count} replies in {seconds:.1f} s; wrote {out}", err=True)
 

@@ -10,6 +10,9 @@ section (``ResearchSpec``) is kept the same way in ``research_policy`` and read 
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from massline.io.deployment_spec import (
@@ -37,16 +40,24 @@ __all__ = [
     "supervision_policy",
 ]
 
+_S = TypeVar("_S", bound=BaseModel)
+
+
+def _section(session: Session, key: str, spec: type[_S]) -> _S:
+    """The section stored as JSON in the site setting ``key`` (its defaults when none was loaded)."""
+    row = session.get(SiteSetting, key)
+    if row is None or not row.value:
+        return spec()
+    return spec.model_validate_json(row.value)
+
+
 CaseworkPolicy = CaseworkSpec
 """The policy's type: the deployment file's ``casework:`` section, validated."""
 
 
 def casework_policy(session: Session) -> CaseworkPolicy:
     """The deployment's casework policy (the defaults of ``CaseworkSpec`` when none was loaded)."""
-    row = session.get(SiteSetting, "casework_policy")
-    if row is None or not row.value:
-        return CaseworkPolicy()
-    return CaseworkPolicy.model_validate_json(row.value)
+    return _section(session, "casework_policy", CaseworkPolicy)
 
 
 SupervisionPolicy = SupervisionSpec
@@ -56,10 +67,7 @@ SupervisionPolicy = SupervisionSpec
 def supervision_policy(session: Session) -> SupervisionPolicy:
     """The deployment's supervision policy (stored as ``supervision_policy`` when the file loads;
     the defaults of ``SupervisionSpec`` when none was loaded)."""
-    row = session.get(SiteSetting, "supervision_policy")
-    if row is None or not row.value:
-        return SupervisionPolicy()
-    return SupervisionPolicy.model_validate_json(row.value)
+    return _section(session, "supervision_policy", SupervisionPolicy)
 
 
 RepliesPolicy = RepliesSpec
@@ -68,10 +76,7 @@ RepliesPolicy = RepliesSpec
 
 def replies_policy(session: Session) -> RepliesPolicy:
     """The deployment's reply-desk policy (the defaults of ``RepliesSpec`` when none was loaded)."""
-    row = session.get(SiteSetting, "replies_policy")
-    if row is None or not row.value:
-        return RepliesPolicy()
-    return RepliesPolicy.model_validate_json(row.value)
+    return _section(session, "replies_policy", RepliesPolicy)
 
 
 ResearchPolicy = ResearchSpec
@@ -80,10 +85,7 @@ ResearchPolicy = ResearchSpec
 
 def research_policy(session: Session) -> ResearchPolicy:
     """The deployment's research quota and time counting (the defaults of ``ResearchSpec`` when none was loaded)."""
-    row = session.get(SiteSetting, "research_policy")
-    if row is None or not row.value:
-        return ResearchPolicy()
-    return ResearchPolicy.model_validate_json(row.value)
+    return _section(session, "research_policy", ResearchPolicy)
 
 
 PublishingPolicy = PublishingSpec
@@ -92,10 +94,7 @@ PublishingPolicy = PublishingSpec
 
 def publishing_policy(session: Session) -> PublishingPolicy:
     """The deployment's publishing policy (the defaults of ``PublishingSpec`` when none was loaded)."""
-    row = session.get(SiteSetting, "publishing_policy")
-    if row is None or not row.value:
-        return PublishingPolicy()
-    return PublishingPolicy.model_validate_json(row.value)
+    return _section(session, "publishing_policy", PublishingPolicy)
 
 
 AccountabilityPolicy = AccountabilitySpec
@@ -104,7 +103,4 @@ AccountabilityPolicy = AccountabilitySpec
 
 def accountability_policy(session: Session) -> AccountabilityPolicy:
     """The deployment's accountability policy (the defaults of ``AccountabilitySpec`` when none was loaded)."""
-    row = session.get(SiteSetting, "accountability_policy")
-    if row is None or not row.value:
-        return AccountabilityPolicy()
-    return AccountabilityPolicy.model_validate_json(row.value)
+    return _section(session, "accountability_policy", AccountabilityPolicy)

@@ -13,7 +13,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
-from sqlalchemy.orm import Session
 
 from massline.models import Alert, User
 from massline.platform import Platform
@@ -24,7 +23,7 @@ from massline.services.casework import MAX_PAGE
 from massline.services.errors import ValidationFailed
 from massline.services.issues import ISSUE_ACTION_SPECS, IssueAction, IssueDetailView, IssueRequest, IssueSummaryView
 from massline.web.action_routes import add_action_route
-from massline.web.deps import ApiOfficial, PlatformDep, SessionDep, client_key
+from massline.web.deps import ApiOfficial, PlatformDep, SessionDep, actor_in, client_key
 from massline.web.ids import PathId
 from massline.web.issue_schemas import (
     AlertNote,
@@ -162,11 +161,6 @@ def staff_issue(issue_id: PathId, user: ApiOfficial, session: SessionDep) -> Iss
     return detail_out(issue_views.issue_detail(session, user, issue_id), user)
 
 
-def _actor(session: Session, user: User) -> User:
-    actor = session.get(User, user.id)
-    assert actor is not None
-    return actor
-
 
 def _issue_action_route(spec: IssueAction[Any, Any]) -> None:
     """Add ``POST /staff/issues/{issue_id}/<action>``: its own body schema; the issue (after a split: the new
@@ -175,7 +169,7 @@ def _issue_action_route(spec: IssueAction[Any, Any]) -> None:
 
     def handle(issue_id: int, data: IssueRequest, user: User, platform: Platform) -> BaseModel:
         with platform.write() as session:
-            actor = _actor(session, user)
+            actor = actor_in(session, user)
             result = issue_views.act(session, actor, issue_id, data, platform.now())
             session.flush()
             view = issue_views.issue_detail(session, actor, result.issue_id)
@@ -219,7 +213,7 @@ def get_alert(alert_id: PathId, user: ApiOfficial, session: SessionDep) -> Alert
 def acknowledge(alert_id: PathId, data: AlertNote, user: ApiOfficial, platform: PlatformDep) -> AlertOut:
     """The responsible office has seen the alert."""
     with platform.write() as session:
-        actor = _actor(session, user)
+        actor = actor_in(session, user)
         return alert_out(alerts.check_acknowledge(session, actor, alert_id, platform.now(), data.note), actor)
 
 
@@ -227,5 +221,5 @@ def acknowledge(alert_id: PathId, data: AlertNote, user: ApiOfficial, platform: 
 def resolve(alert_id: PathId, data: AlertNote, user: ApiOfficial, platform: PlatformDep) -> AlertOut:
     """Close the alert; a later trigger opens a new one."""
     with platform.write() as session:
-        actor = _actor(session, user)
+        actor = actor_in(session, user)
         return alert_out(alerts.check_resolve(session, actor, alert_id, platform.now(), data.note), actor)

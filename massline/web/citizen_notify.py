@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from massline.platform import Platform
 from massline.services import notify
@@ -30,6 +30,7 @@ from massline.web.deps import (
     close_account,
     follow_case,
     open_account,
+    see_other,
 )
 from massline.web.ids import Key, PathId
 from massline.web.templating import flash, render
@@ -37,9 +38,6 @@ from massline.web.templating import flash, render
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form(max_length=300)]
 
-
-def _see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
 
 
 def limit_contact_code(request: Request, platform: Platform, what: str) -> None:
@@ -90,7 +88,7 @@ def recover(request: Request, platform: PlatformDep, tracking_code: Annotated[Ke
         notify.check_recover_secret(session, platform.cipher, platform.links, tracking_code, platform.now(),
                                     new_secret())  # fmt: skip
     flash(request, notify.RECOVERY_SENT, "info")
-    return _see_other("/track")
+    return see_other("/track")
 
 
 # ---- 我的留言 ------------------------------------------------------------------
@@ -147,7 +145,7 @@ def login(request: Request, platform: PlatformDep, contact: Text = "", code: Ann
         return _login_page(request, values, {"form": exc.message}, 429)
     if lookup is None:
         return _login_page(request, values, {"code": notify.WRONG_CODE}, 422)
-    return _see_other("/me")
+    return see_other("/me")
 
 
 @router.post("/me/open/{message_id}", dependencies=[CsrfChecked])
@@ -156,10 +154,10 @@ def open_message(request: Request, message_id: PathId, platform: PlatformDep, se
     lookup = account_contact(request, platform, session)
     if lookup is None:
         flash(request, "请先登录“我的留言”", "info")
-        return _see_other("/me")
+        return see_other("/me")
     message = notify.access_message_of_contact(session, lookup, message_id)
     follow_case(request, platform, message)
-    return _see_other("/track/case")
+    return see_other("/track/case")
 
 
 @router.post("/me/logout", dependencies=[CsrfChecked])
@@ -167,5 +165,5 @@ def logout(request: Request, platform: PlatformDep) -> Response:
     """退出我的留言 (e.g. on a shared computer)."""
     close_account(request, platform)
     flash(request, "已退出“我的留言”。", "info")
-    return _see_other("/me")
+    return see_other("/me")
 

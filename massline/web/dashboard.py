@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -32,7 +32,7 @@ from massline.services.deployment import deployment_zone, directory
 from massline.services.errors import Conflict, Forbidden, ValidationFailed
 from massline.services.issues import ISSUE_ACTION_SPECS
 from massline.web.charts import Bar, Series, bar_chart, bars_desc, line_chart, trend_desc
-from massline.web.deps import CsrfChecked, CurrentOfficial, PlatformDep, SessionDep
+from massline.web.deps import CsrfChecked, CurrentOfficial, PlatformDep, SessionDep, actor_in, see_other
 from massline.web.ids import PathId
 from massline.web.templating import flash, query_url, render
 from massline.web.validation import request_from_form
@@ -48,14 +48,6 @@ WEEK = timedelta(days=7)
 ISSUE_PAGE_SIZE = 30
 
 
-def _see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
-
-
-def _actor(session: Session, user: User) -> User:
-    actor = session.get(User, user.id)
-    assert actor is not None
-    return actor
 
 
 # ---- what the templates show -------------------------------------------------------------------
@@ -220,22 +212,22 @@ def _issue_action(request: Request, issue_id: int, action: str, form: Any, user:
     spec = ISSUE_ACTION_SPECS.get(action)
     if spec is None:
         flash(request, "未知操作", "error")
-        return _see_other(f"/staff/issues/{issue_id}")
+        return see_other(f"/staff/issues/{issue_id}")
     try:
         typed = request_from_form(spec.request, form)
         with platform.write() as session:
-            result = issue_views.act(session, _actor(session, user), issue_id, typed, platform.now())
+            result = issue_views.act(session, actor_in(session, user), issue_id, typed, platform.now())
     except ValidationFailed as exc:
         values: dict[str, Any] = {k: str(v) for k, v in form.items() if k != "csrf_token"}
         values["message_ids"] = [str(v) for v in form.getlist("message_ids")]
         with platform.read() as session:
-            return _issue_page(request, session, _actor(session, user), issue_id, errors=exc.errors,
+            return _issue_page(request, session, actor_in(session, user), issue_id, errors=exc.errors,
                                values={**values, "action": action}, status=422)  # fmt: skip
     except (Conflict, Forbidden) as exc:
         flash(request, exc.message, "error")
-        return _see_other(f"/staff/issues/{issue_id}")
+        return see_other(f"/staff/issues/{issue_id}")
     flash(request, spec.done)
-    return _see_other(f"/staff/issues/{result.issue_id}")
+    return see_other(f"/staff/issues/{result.issue_id}")
 
 
 # ---- alerts -----------------------------------------------------------------------------------
@@ -272,12 +264,12 @@ def alert_action(
     checks = {"acknowledge": alerts.check_acknowledge, "resolve": alerts.check_resolve}  # access: in each check
     if action not in checks:
         flash(request, "未知操作", "error")
-        return _see_other(back)
+        return see_other(back)
     try:
         with platform.write() as session:
-            checks[action](session, _actor(session, user), alert_id, platform.now(), note)
+            checks[action](session, actor_in(session, user), alert_id, platform.now(), note)
     except (Conflict, Forbidden) as exc:
         flash(request, exc.message, "error")
-        return _see_other(back)
+        return see_other(back)
     flash(request, ALERT_DONE[action])
-    return _see_other(back)
+    return see_other(back)

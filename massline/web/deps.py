@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
@@ -302,3 +303,15 @@ async def verify_csrf(request: Request) -> None:
 
 
 CsrfChecked = Depends(verify_csrf)
+
+
+def see_other(url: str) -> RedirectResponse:
+    """A 303 redirect to ``url`` (after a form's POST: the browser GETs the page)."""
+    return RedirectResponse(url, status_code=303)
+
+
+def actor_in(session: Session, user: User) -> User:
+    """``user`` (from the request's session) as a row of ``session``, to act with."""
+    actor = session.get(User, user.id)
+    assert actor is not None
+    return actor

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session, object_session
 
@@ -40,6 +40,7 @@ from massline.web.deps import (
     followed_case,
     forget_case,
     platform_of,
+    see_other,
 )
 from massline.web.ids import Key, PathId
 from massline.web.templating import flash, render
@@ -51,9 +52,6 @@ Page = Annotated[int, Query(ge=1, le=board.MAX_PAGE)]
 #: names the submission form shows masked the way public pages show them
 AUTHOR_EXAMPLES = ("张建国", "李明")
 
-
-def _see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
 
 
 # ---- home and board ----------------------------------------------------------
@@ -114,7 +112,7 @@ def _take_stance(request: Request, message_id: int, platform: Platform, stance: 
         flash(request, _STANCE_THANKS[stance])
     except (Conflict, RateLimited) as exc:
         flash(request, exc.message, "info")
-    return _see_other(f"/messages/{message_id}#support")
+    return see_other(f"/messages/{message_id}#support")
 
 
 @router.post("/messages/{message_id}/support", dependencies=[CsrfChecked], include_in_schema=False)
@@ -217,7 +215,7 @@ def submit(
                                 {"form": "这份表单已经提交过。如需再次留言，请核对内容后重新提交。"}, 409)  # fmt: skip
     secret = platform.cipher.encrypt(result.secret).decode("ascii") if result.secret else None
     request.session[SUBMITTED_KEY] = {"code": result.tracking_code, "key": secret}
-    return _see_other("/submit/done")
+    return see_other("/submit/done")
 
 
 @router.get("/submit/done", response_class=HTMLResponse, include_in_schema=False)
@@ -225,14 +223,14 @@ def submitted(request: Request, platform: PlatformDep) -> Response:
     """The confirmation of the last submission of this browser: tracking code and secret."""
     saved = request.session.get(SUBMITTED_KEY)
     if not isinstance(saved, dict) or not saved.get("key"):
-        return _see_other("/track")
+        return see_other("/track")
     with platform.read() as session:
         try:
             secret = platform.cipher.decrypt(str(saved["key"]).encode("ascii"))
             m = access_message_by_tracking(session, str(saved.get("code", "")), secret)
         except (NotFound, ValueError):
             request.session.pop(SUBMITTED_KEY, None)
-            return _see_other("/track")
+            return see_other("/track")
         done = {"tracking_code": m.tracking_code, "secret": secret, "title": m.title,
                 "status_label": m.status_label, "office": m.office.name if m.office else None,
                 "due_at": m.due_at, "is_public": m.is_public,
@@ -277,7 +275,7 @@ def track(
         return render(request, "portal/track.html", {"nav": "track", "errors": {"form": exc.message}, "values": values},
                       status_code=code)
     follow_case(request, platform, message)
-    return _see_other("/track/case")
+    return see_other("/track/case")
 
 
 @router.get("/track/case", response_class=HTMLResponse, include_in_schema=False)
@@ -286,7 +284,7 @@ def track_case(request: Request, platform: PlatformDep, session: SessionDep) -> 
     message = followed_case(request, platform, session)
     if message is None:
         flash(request, "请先输入查询码和密码", "info")
-        return _see_other("/track")
+        return see_other("/track")
     return _case_page(request, message)
 
 
@@ -299,7 +297,7 @@ def _feedback(request: Request, platform: Platform, action: str, values: dict[st
             message = followed_case(request, platform, session, write=True)
             if message is None:
                 flash(request, "查询已失效，请重新输入查询码和密码", "info")
-                return _see_other("/track")
+                return see_other("/track")
             if action == "rate":
                 score = int(values["score"]) if values["score"].isdigit() else 0
                 feedback.check_rate(session, message, score, values["comment"], now)
@@ -315,11 +313,11 @@ def _feedback(request: Request, platform: Platform, action: str, values: dict[st
         with platform.read() as session:
             message = followed_case(request, platform, session)
             if message is None:
-                return _see_other("/track")
+                return see_other("/track")
             return _case_page(request, message, exc.errors, {**values, "form": action}, 422)
     except Conflict as exc:
         flash(request, exc.message, "error")
-    return _see_other("/track/case")
+    return see_other("/track/case")
 
 
 @router.post("/track/rate", dependencies=[CsrfChecked], include_in_schema=False)
@@ -342,4 +340,4 @@ def forget(request: Request, platform: PlatformDep) -> Response:
     """退出查询: end the followed case's session (e.g. on a shared computer); a copied cookie stops working too."""
     forget_case(request, platform)
     flash(request, "已退出查询。", "info")
-    return _see_other("/track")
+    return see_other("/track")

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from massline.models import POST_KINDS, REACTIONS
@@ -20,7 +20,7 @@ from massline.platform import Platform
 from massline.services import casework, publishing
 from massline.services.deployment import site_setting
 from massline.services.errors import Conflict, RateLimited, ValidationFailed
-from massline.web.deps import CsrfChecked, PlatformDep, SessionDep, citizen_token, client_key
+from massline.web.deps import CsrfChecked, PlatformDep, SessionDep, citizen_token, client_key, see_other
 from massline.web.ids import PathId
 from massline.web.templating import flash, render
 
@@ -30,9 +30,6 @@ SEEN_KEY, SEEN_MAX = "seen_clarifications", 50
 VOTED_KEY, VOTED_MAX = "voted_questions", 200
 PHASES = {"upcoming": "即将开始，欢迎提问", "live": "正在直播", "ended": "已结束"}
 
-
-def _see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
 
 
 def _voter(request: Request, platform: Platform) -> str:
@@ -95,7 +92,7 @@ def comment(
             return _post_page(request, session, post_id, errors=errors, values=values,
                               status=422 if isinstance(exc, ValidationFailed) else 429)  # fmt: skip
     flash(request, "评论已提交，审核后公开。" if pending else "评论已发表。")
-    return _see_other(f"/posts/{post_id}#thread")
+    return see_other(f"/posts/{post_id}#thread")
 
 
 @router.get("/clarifications/{clarification_id}", response_class=HTMLResponse)
@@ -125,7 +122,7 @@ def react(
         flash(request, "感谢您的反馈！")
     except (Conflict, RateLimited, ValidationFailed) as exc:
         flash(request, exc.message, "info")
-    return _see_other(f"/clarifications/{clarification_id}#react")
+    return see_other(f"/clarifications/{clarification_id}#react")
 
 
 def _interview_page(
@@ -170,7 +167,7 @@ def ask(
             return _interview_page(request, session, interview_id, platform.now(), errors=errors, values=values,
                                    status=code)  # fmt: skip
     flash(request, "问题已提交，审核后公开。" if pending else "问题已提交，欢迎为感兴趣的问题投票。")
-    return _see_other(f"/interviews/{interview_id}#questions")
+    return see_other(f"/interviews/{interview_id}#questions")
 
 
 @router.post("/interviews/{interview_id}/questions/{question_id}/vote", dependencies=[CsrfChecked])
@@ -184,4 +181,4 @@ def vote(request: Request, interview_id: PathId, question_id: PathId, platform: 
         request.session[VOTED_KEY] = [*_voted(request), question_id][-VOTED_MAX:]
     except (Conflict, RateLimited) as exc:
         flash(request, exc.message, "info")
-    return _see_other(f"/interviews/{interview_id}#q{question_id}")
+    return see_other(f"/interviews/{interview_id}#q{question_id}")

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from massline.models import POST_KINDS, User
@@ -22,7 +22,7 @@ from massline.services import publishing
 from massline.services.access import access_post_for_edit, can_see_silent_list, require
 from massline.services.deployment import deployment_zone
 from massline.services.errors import Conflict, ValidationFailed
-from massline.web.deps import CsrfChecked, CurrentOfficial, PlatformDep, SessionDep
+from massline.web.deps import CsrfChecked, CurrentOfficial, PlatformDep, SessionDep, actor_in, see_other
 from massline.web.ids import PathId
 from massline.web.templating import flash, render
 
@@ -30,14 +30,6 @@ router = APIRouter(prefix="/staff/publishing", include_in_schema=False)
 Text = Annotated[str, Form()]
 
 
-def _see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
-
-
-def _actor(session: Session, user: User) -> User:
-    actor = session.get(User, user.id)
-    assert actor is not None
-    return actor
 
 
 def _actor_id(session: Session, user_id: int) -> User:
@@ -84,12 +76,13 @@ def new_post(
     data = publishing.PostInput(kind=kind, title=title, body=body, leader_id=_int(leader_id))
     try:
         with platform.write() as session:
-            post = publishing.check_publish_post(session, _actor(session, user), _int(office_id), data, platform.now())
+            actor = actor_in(session, user)
+            post = publishing.check_publish_post(session, actor, _int(office_id), data, platform.now())
             post_id = post.id
     except ValidationFailed as exc:
         return _failed(request, platform, user.id, exc, values, "post")
     flash(request, "已发布。")
-    return _see_other(f"/posts/{post_id}")
+    return see_other(f"/posts/{post_id}")
 
 
 @router.get("/posts/{post_id}", response_class=HTMLResponse)
@@ -106,16 +99,16 @@ def edit(
     """Save an edit of a post."""
     try:
         with platform.write() as session:
-            publishing.check_edit_post(session, _actor(session, user), post_id, title, body, platform.now())
+            publishing.check_edit_post(session, actor_in(session, user), post_id, title, body, platform.now())
     except ValidationFailed as exc:
         with platform.read() as session:
-            post = access_post_for_edit(session, _actor(session, user), post_id)
+            post = access_post_for_edit(session, actor_in(session, user), post_id)
             return render(request, "staff/post_edit.html", {
                 "user": user, "nav": "publishing", "post": post, "errors": exc.errors,
                 "values": {"title": title, "body": body},
             }, status_code=422)  # fmt: skip
     flash(request, "已保存修改，原文保留在修改记录中。")
-    return _see_other(f"/posts/{post_id}")
+    return see_other(f"/posts/{post_id}")
 
 
 @router.post("/comments/{comment_id}/answer", dependencies=[CsrfChecked])
@@ -126,14 +119,14 @@ def answer_comment(
     """Answer a citizen's comment in the thread."""
     try:
         with platform.write() as session:
-            answer = publishing.check_answer_comment(session, _actor(session, user), comment_id, body, platform.now(),
+            answer = publishing.check_answer_comment(session, actor_in(session, user), comment_id, body, platform.now(),
                                                      _int(leader_id))  # fmt: skip
             post_id = answer.post_id
     except (ValidationFailed, Conflict) as exc:
         flash(request, exc.message, "error")
-        return _see_other("/staff/publishing#comments")
+        return see_other("/staff/publishing#comments")
     flash(request, "回复已公开。")
-    return _see_other(f"/posts/{post_id}#thread")
+    return see_other(f"/posts/{post_id}#thread")
 
 
 @router.post("/comments/{comment_id}/review", dependencies=[CsrfChecked])
@@ -143,12 +136,12 @@ def review_comment(
     """Publish or withhold a citizen's comment."""
     try:
         with platform.write() as session:
-            publishing.do_review_comment(session, _actor(session, user), comment_id, decision == "publish")
+            publishing.do_review_comment(session, actor_in(session, user), comment_id, decision == "publish")
     except Conflict as exc:
         flash(request, exc.message, "error")
-        return _see_other("/staff/publishing#comments")
+        return see_other("/staff/publishing#comments")
     flash(request, "评论已公开。" if decision == "publish" else "评论不予公开。")
-    return _see_other("/staff/publishing#comments")
+    return see_other("/staff/publishing#comments")
 
 
 @router.post("/clarifications", dependencies=[CsrfChecked])
@@ -163,13 +156,13 @@ def new_clarification(
                                          signed_by=signed_by, issue_id=_int(issue_id))  # fmt: skip
     try:
         with platform.write() as session:
-            item = publishing.check_publish_clarification(session, _actor(session, user), _int(office_id), data,
+            item = publishing.check_publish_clarification(session, actor_in(session, user), _int(office_id), data,
                                                           platform.now())  # fmt: skip
             item_id = item.id
     except ValidationFailed as exc:
         return _failed(request, platform, user.id, exc, values, "clarification")
     flash(request, "澄清说明已发布。")
-    return _see_other(f"/clarifications/{item_id}")
+    return see_other(f"/clarifications/{item_id}")
 
 
 def _local(session: Session, typed: str) -> datetime | None:
@@ -191,12 +184,12 @@ def new_interview(
         with platform.write() as session:
             data = publishing.InterviewInput(title=title, intro=intro, starts_at=_local(session, starts_at),
                                              ends_at=_local(session, ends_at), leader_id=_int(leader_id))  # fmt: skip
-            item = publishing.check_schedule_interview(session, _actor(session, user), _int(office_id), data)
+            item = publishing.check_schedule_interview(session, actor_in(session, user), _int(office_id), data)
             item_id = item.id
     except ValidationFailed as exc:
         return _failed(request, platform, user.id, exc, values, "interview")
     flash(request, "在线访谈已安排，群众现在可以提问和投票。")
-    return _see_other(f"/staff/publishing/interviews/{item_id}")
+    return see_other(f"/staff/publishing/interviews/{item_id}")
 
 
 @router.get("/interviews/{interview_id}", response_class=HTMLResponse)
@@ -218,14 +211,14 @@ def answer_question(
     """Answer a question (live, or after the session within its deadline)."""
     try:
         with platform.write() as session:
-            question = publishing.check_answer_question(session, _actor(session, user), question_id, answer,
+            question = publishing.check_answer_question(session, actor_in(session, user), question_id, answer,
                                                         platform.now())  # fmt: skip
             interview_id = question.interview_id
     except ValidationFailed as exc:
         flash(request, exc.message, "error")
-        return _see_other("/staff/publishing#questions")
+        return see_other("/staff/publishing#questions")
     flash(request, "回答已公开。")
-    return _see_other(f"/staff/publishing/interviews/{interview_id}#q{question_id}")
+    return see_other(f"/staff/publishing/interviews/{interview_id}#q{question_id}")
 
 
 @router.post("/questions/{question_id}/review", dependencies=[CsrfChecked])
@@ -234,10 +227,10 @@ def review_question(
 ) -> Response:
     """Publish or withhold a citizen's question."""
     with platform.write() as session:
-        question = publishing.do_review_question(session, _actor(session, user), question_id, decision == "publish")
+        question = publishing.do_review_question(session, actor_in(session, user), question_id, decision == "publish")
         interview_id = question.interview_id
     flash(request, "问题已公开。" if decision == "publish" else "问题不予公开。")
-    return _see_other(f"/staff/publishing/interviews/{interview_id}")
+    return see_other(f"/staff/publishing/interviews/{interview_id}")
 
 
 @router.get("/silent", response_class=HTMLResponse)

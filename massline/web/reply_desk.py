@@ -9,12 +9,10 @@ from typing import Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session
 
-from massline.models import User
 from massline.services import replies
 from massline.services.errors import Conflict, ValidationFailed
-from massline.web.deps import ApiOfficial, CsrfChecked, CurrentOfficial, PlatformDep
+from massline.web.deps import ApiOfficial, CsrfChecked, CurrentOfficial, PlatformDep, actor_in
 from massline.web.ids import PathId
 from massline.web.templating import flash
 
@@ -24,11 +22,6 @@ api_router = APIRouter(prefix="/api/v1/replies")
 #: the longest draft the live review reads (the reply box's own limit)
 DRAFT_MAX = 5000
 
-
-def _actor(session: Session, user: User) -> User:
-    actor = session.get(User, user.id)
-    assert actor is not None
-    return actor
 
 
 def _draft(text: str) -> str:
@@ -41,7 +34,7 @@ def _draft(text: str) -> str:
 def review(message_id: PathId, user: CurrentOfficial, platform: PlatformDep, text: str = Form("")) -> Response:
     """The review of the draft in the reply box (JSON; nothing is stored)."""
     with platform.read() as session:
-        answer = replies.live_review(session, _actor(session, user), message_id, _draft(text), platform.now())
+        answer = replies.live_review(session, actor_in(session, user), message_id, _draft(text), platform.now())
     return JSONResponse(answer, headers={"Cache-Control": "no-store"})
 
 
@@ -53,7 +46,7 @@ def refer(
     """Mark one demand of the message outside the office's remit, naming the competent office."""
     try:
         with platform.write() as session:
-            replies.check_refer_demand(session, _actor(session, user), message_id, demand, office, note,
+            replies.check_refer_demand(session, actor_in(session, user), message_id, demand, office, note,
                                        platform.now())  # fmt: skip
     except (ValidationFailed, Conflict) as exc:
         flash(request, exc.message, "error")
@@ -68,7 +61,7 @@ def unrefer(
 ) -> Response:
     """Take back a demand's "outside our remit" mark."""
     with platform.write() as session:
-        replies.check_unrefer_demand(session, _actor(session, user), message_id, referral_id, platform.now())
+        replies.check_unrefer_demand(session, actor_in(session, user), message_id, referral_id, platform.now())
     flash(request, "已撤销不属本单位职责标记。")
     return RedirectResponse(f"/staff/cases/{message_id}#desk", status_code=303)
 
@@ -84,7 +77,7 @@ def api_review(message_id: PathId, data: DraftIn, user: ApiOfficial, platform: P
     """Review a draft reply to the case (nothing stored): each criterion's score, evidence and suggestion,
     the overall score and its composition, the demands and which reply sentences answer them."""
     with platform.read() as session:
-        return replies.live_review(session, _actor(session, user), message_id, data.text, platform.now())
+        return replies.live_review(session, actor_in(session, user), message_id, data.text, platform.now())
 
 
 class ReferralIn(BaseModel):
@@ -108,6 +101,6 @@ def api_refer(message_id: PathId, data: ReferralIn, user: ApiOfficial, platform:
     """Mark a demand outside the office's remit, naming the competent office (audited, an internal case
     event); the review then counts it as answered. The handling office only."""
     with platform.write() as session:
-        row = replies.check_refer_demand(session, _actor(session, user), message_id, data.demand, data.office,
+        row = replies.check_refer_demand(session, actor_in(session, user), message_id, data.demand, data.office,
                                          data.note, platform.now())  # fmt: skip
         return ReferralOut(id=row.id, demand_text=row.demand_text, office=row.office.name)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,6 +25,7 @@ from massline.web.deps import (
     PlatformDep,
     SessionDep,
     client_key,
+    see_other,
     staff_session_token,
 )
 from massline.web.ids import Key, PathId
@@ -35,9 +36,6 @@ STAFF_ROLES = [r for r in ROLES if r != "citizen"]
 Field = Annotated[str, Form(max_length=100)]
 SELF_RESET = "您本人的密码已重置：此浏览器保持登录，您在其他浏览器和设备上的登录已全部退出"
 
-
-def _see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
 
 
 # ---- one's own password ------------------------------------------------------
@@ -73,7 +71,7 @@ def change_password(
         return render(request, "staff/password.html", {"user": user, "nav": "password", "errors": result.errors},
                       status_code=429 if result.throttled else 422)
     flash(request, "密码已修改。您在其他浏览器和设备上的登录已全部退出。")
-    return _see_other("/staff")
+    return see_other("/staff")
 
 
 # ---- accounts (admin) ----------------------------------------------------------
@@ -133,9 +131,9 @@ def set_active(
             name = account.username
     except ValidationFailed as exc:
         flash(request, exc.message, "error")
-        return _see_other("/staff/admin/users")
+        return see_other("/staff/admin/users")
     flash(request, f"账号 {name} 已启用。" if active == "1" else f"账号 {name} 已停用，其登录已全部退出。")
-    return _see_other("/staff/admin/users")
+    return see_other("/staff/admin/users")
 
 
 @router.post("/admin/users/{account_id}/password", dependencies=[CsrfChecked])
@@ -194,4 +192,4 @@ def update_account(
             account = people.access_account_for_admin(session, admin, account_id)
             return _account_page(request, session, admin, account, errors=exc.errors, values=values, status=422)
     flash(request, f"账号 {name} 已修改。")
-    return _see_other("/staff/admin/users")
+    return see_other("/staff/admin/users")

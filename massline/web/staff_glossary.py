@@ -14,7 +14,7 @@ from massline.models import User
 from massline.platform import Platform
 from massline.services import replies
 from massline.services.errors import ValidationFailed
-from massline.web.deps import CsrfChecked, CurrentAdmin, PlatformDep
+from massline.web.deps import CsrfChecked, CurrentAdmin, PlatformDep, actor_in
 from massline.web.ids import PathId
 from massline.web.templating import flash, render
 
@@ -22,11 +22,6 @@ router = APIRouter(prefix="/staff/admin/glossary", include_in_schema=False)
 Short = Annotated[str, Form(max_length=200)]
 Long = Annotated[str, Form(max_length=2000)]
 
-
-def _actor(session: Session, user: User) -> User:
-    actor = session.get(User, user.id)
-    assert actor is not None
-    return actor
 
 
 def _input(term: str, variants: str, meaning: str, note: str, example: str, suits_reply: str,
@@ -39,7 +34,7 @@ def _input(term: str, variants: str, meaning: str, note: str, example: str, suit
 def _list_page(request: Request, session: Session, platform: Platform, admin: User, *,
                errors: dict[str, str] | None = None, values: dict[str, Any] | None = None,
                status: int = 200) -> Response:  # fmt: skip
-    actor = _actor(session, admin)
+    actor = actor_in(session, admin)
     return render(request, "staff/admin_glossary.html", {
         "user": admin, "nav": "admin_glossary", "terms": replies.glossary_terms(session, actor),
         "unexplained": replies.unexplained_terms(session, actor, platform.now()),
@@ -63,7 +58,7 @@ def add_term(
     data = _input(term, variants, meaning, note, example, suits_reply, reply_hint)
     try:
         with platform.write() as session:
-            row = replies.check_add_term(session, _actor(session, admin), data, platform.now())
+            row = replies.check_add_term(session, actor_in(session, admin), data, platform.now())
             added = row.term
     except ValidationFailed as exc:
         values = {**data.model_dump(), "variants": variants}
@@ -76,7 +71,7 @@ def add_term(
 def _edit_page(request: Request, session: Session, admin: User, term_id: int, *,
                errors: dict[str, str] | None = None, values: dict[str, Any] | None = None,
                status: int = 200) -> Response:  # fmt: skip
-    row = replies.access_term(session, _actor(session, admin), term_id)
+    row = replies.access_term(session, actor_in(session, admin), term_id)
     current = {**replies.TermInput.model_validate(row, from_attributes=True).model_dump(),
                "variants": "、".join(row.variants or [])}  # fmt: skip
     return render(request, "staff/admin_glossary_term.html", {
@@ -101,7 +96,7 @@ def update_term(
     data = _input(term, variants, meaning, note, example, suits_reply, reply_hint)
     try:
         with platform.write() as session:
-            replies.check_update_term(session, _actor(session, admin), term_id, data, platform.now())
+            replies.check_update_term(session, actor_in(session, admin), term_id, data, platform.now())
     except ValidationFailed as exc:
         values = {**data.model_dump(), "variants": variants}
         with platform.read() as session:
@@ -114,6 +109,6 @@ def update_term(
 def delete_term(request: Request, term_id: PathId, admin: CurrentAdmin, platform: PlatformDep) -> Response:
     """Delete a term (audited)."""
     with platform.write() as session:
-        term = replies.check_delete_term(session, _actor(session, admin), term_id)
+        term = replies.check_delete_term(session, actor_in(session, admin), term_id)
     flash(request, f"词语“{term}”已从词表删除。")
     return RedirectResponse("/staff/admin/glossary", status_code=303)

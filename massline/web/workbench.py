@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -36,10 +36,12 @@ from massline.web.deps import (
     CurrentOfficial,
     PlatformDep,
     SessionDep,
+    actor_in,
     client_key,
     login_session,
     logout_session,
     page_user,
+    see_other,
 )
 from massline.web.ids import Key, PathId
 from massline.web.templating import flash, render
@@ -59,14 +61,6 @@ def safe_next(target: str, default: str = "/staff") -> str:
     return target
 
 
-def _see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
-
-
-def _actor(session: Session, user: User) -> User:
-    actor = session.get(User, user.id)
-    assert actor is not None
-    return actor
 
 
 # ---- login -------------------------------------------------------------------
@@ -75,7 +69,7 @@ def _actor(session: Session, user: User) -> User:
 def login_form(request: Request, session: SessionDep, next: str = "/staff") -> Response:
     """The staff login form."""
     if page_user(request, session) is not None:
-        return _see_other(safe_next(next))
+        return see_other(safe_next(next))
     return render(request, "staff/login.html", {"next": safe_next(next)})
 
 
@@ -101,7 +95,7 @@ def login(
         return render(request, "staff/login.html", {"next": target, "errors": {"form": result.error},
                                                     "values": {"username": username}},
                       status_code=429 if result.throttled else 401)
-    return _see_other(target)
+    return see_other(target)
 
 
 @router.post("/logout", dependencies=[CsrfChecked])
@@ -109,7 +103,7 @@ def logout(request: Request, platform: PlatformDep) -> Response:
     """End the staff session, on the server too: a copy of the cookie stops working."""
     logout_session(request, platform)
     flash(request, "您已安全退出。", "info")
-    return _see_other("/staff/login")
+    return see_other("/staff/login")
 
 
 # ---- lists -------------------------------------------------------------------
@@ -209,7 +203,7 @@ def case(
 def reveal_contact(request: Request, message_id: PathId, user: CurrentOfficial, platform: PlatformDep) -> Response:
     """Show the citizen's phone to the handling office; the read is audited."""
     with platform.write() as session:
-        actor = _actor(session, user)
+        actor = actor_in(session, user)
         phone = cases.reveal_contact(session, platform.cipher, actor, message_id)
         return _case_page(request, session, actor, message_id, platform.now(), contact=phone or "（未留联系电话）")
 
@@ -239,21 +233,21 @@ def _act(request: Request, message_id: int, action: str, form: Any, user: User, 
     try:
         typed = _action_request(action, form)
         with platform.write() as session:
-            replies.act(session, _actor(session, user), message_id, typed, platform.now())
+            replies.act(session, actor_in(session, user), message_id, typed, platform.now())
     except ValidationFailed as exc:
         if return_to:
             flash(request, "；".join(exc.errors.values()), "error")
-            return _see_other(back)
+            return see_other(back)
         with platform.read() as session:
-            return _case_page(request, session, _actor(session, user), message_id, platform.now(),
+            return _case_page(request, session, actor_in(session, user), message_id, platform.now(),
                               errors=exc.errors, values={**values, "action": action}, status=422)
     except (Conflict, Forbidden) as exc:
         flash(request, exc.message, "error")
-        return _see_other(back)
+        return see_other(back)
     flash(request, cases.CASE_ACTIONS[action].done)
     if action == "transfer" and not return_to:
         back = "/staff"  # the case has left this office
-    return _see_other(back)
+    return see_other(back)
 
 
 @router.post("/extensions/{extension_id}", dependencies=[CsrfChecked])
@@ -265,10 +259,10 @@ def decide_extension(
     decision = cases.ExtensionDecision(approve=approve == "1")
     try:
         with platform.write() as session:
-            ext = cases.decide_extension(session, _actor(session, user), extension_id, decision, platform.now())
+            ext = cases.decide_extension(session, actor_in(session, user), extension_id, decision, platform.now())
             message_id = ext.message_id
     except Conflict as exc:
         flash(request, exc.message, "error")
-        return _see_other("/staff")
+        return see_other("/staff")
     flash(request, "已同意延期。" if approve == "1" else "已不同意延期。")
-    return _see_other(safe_next(return_to, f"/staff/cases/{message_id}") if return_to else f"/staff/cases/{message_id}")
+    return see_other(safe_next(return_to, f"/staff/cases/{message_id}") if return_to else f"/staff/cases/{message_id}")
