@@ -35,6 +35,8 @@ def test_the_review_changes_as_the_official_types(browser: tuple[Browser, str]) 
     login(page, "jsj.a")
     page.goto(f"/staff/cases/{mid}")
     page.get_by_role("button", name="签收").click()
+    expect(page.locator("#demands-title")).to_be_visible()  # the accepted case's page (after the redirect) ...
+    page.wait_for_load_state()  # ... with its deferred script listening to the reply box
     assert page.locator("mark.demand").count() >= 2  # the demands highlighted beside the message
     page.fill("#reply-body", UNRELATED)
     panel = page.locator("#live-review")
