@@ -1,19 +1,23 @@
-"""Draw the labelling sample of issue 13 from the shared contest files (reproducible: fixed seed).
+"""Draw a labelling sample of issue 13 from the shared contest files (reproducible: fixed seed).
 
     python scripts/labels/sample.py ../shared/data/tipdm2020c tests/data/labels/sample.jsonl
+    python scripts/labels/sample.py ../shared/data/tipdm2020c tests/data/labels/sample2.jsonl \
+        --seed 20261207 --exclude tests/data/labels/sample.jsonl tests/data/labels/sample_targeted.jsonl
 
 Writes one JSON object per message: ``id`` (``<file>:<留言编号>``, the numbers overlap between files),
 ``title``, ``body`` (whitespace folded). Identical bodies are drawn once. 400 messages from the
-labelled file (every category), 350 each from the replied and the hot files.
+labelled file (every category), 350 each from the replied and the hot files. The second draw
+(``sample2.jsonl``, a second random sample) uses another seed and leaves out every message, and every
+body, already in the files given after ``--exclude``.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import random
 import re
-import sys
 from pathlib import Path
 
 DRAW = {"messages_labeled": 400, "replied_messages": 350, "hot_messages": 350}
@@ -29,9 +33,21 @@ def _fold(text: str) -> str:
     return re.sub(r"\s+", " ", text or "").strip()
 
 
-def main(folder: Path, out: Path) -> None:
-    rng = random.Random(SEED)  # noqa: S311 - a reproducible sample, not a secret
-    seen: set[str] = set()
+def _excluded(paths: list[Path]) -> tuple[set[str], set[str]]:
+    ids: set[str] = set()
+    bodies: set[str] = set()
+    for path in paths:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                ids.add(row["id"])
+                bodies.add(row["body"])
+    return ids, bodies
+
+
+def main(folder: Path, out: Path, seed: int, exclude: list[Path]) -> None:
+    rng = random.Random(seed)  # noqa: S311 - a reproducible sample, not a secret
+    skip_ids, seen = _excluded(exclude)
     picked: list[dict[str, str]] = []
     for name, count in DRAW.items():
         rows = _rows(folder, name)
@@ -39,10 +55,11 @@ def main(folder: Path, out: Path) -> None:
         taken = 0
         for row in rows:
             body = _fold(row["留言详情"])
-            if taken == count or not body or body in seen:
+            key = f"{name}:{row['留言编号']}"
+            if taken == count or not body or body in seen or key in skip_ids:
                 continue
             seen.add(body)
-            picked.append({"id": f"{name}:{row['留言编号']}", "title": _fold(row["留言主题"]), "body": body})
+            picked.append({"id": key, "title": _fold(row["留言主题"]), "body": body})
             taken += 1
     rng.shuffle(picked)
     with out.open("w", encoding="utf-8") as handle:
@@ -52,4 +69,10 @@ def main(folder: Path, out: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), Path(sys.argv[2]))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--exclude", type=Path, nargs="*", default=[])
+    args = parser.parse_args()
+    main(args.folder, args.out, args.seed, args.exclude)

@@ -2,7 +2,8 @@
 
 A directory of labels (the repo's ``tests/data/labels/``) holds a random
 sample (``sample.jsonl``: id, title, body; ``labels.jsonl``: the labels of the
-same ids) and, optionally, a targeted set of rare classes
+same ids), optionally a second random draw (``sample2.jsonl`` + ``labels2.jsonl``)
+and, optionally, a targeted set of rare classes
 (``sample_targeted.jsonl`` + ``labels_targeted.jsonl``). The targeted set is
 for training only: it is not a random draw, so figures are computed on the
 random sample. Labels marked ``"unsure"`` are kept (hard cases teach too).
@@ -16,7 +17,11 @@ from pathlib import Path
 
 __all__ = ["LabelledMessage", "read_labelled"]
 
-_SETS = {"random": ("sample.jsonl", "labels.jsonl"), "targeted": ("sample_targeted.jsonl", "labels_targeted.jsonl")}
+_SETS = (
+    ("random", "sample.jsonl", "labels.jsonl"),
+    ("random", "sample2.jsonl", "labels2.jsonl"),
+    ("targeted", "sample_targeted.jsonl", "labels_targeted.jsonl"),
+)
 
 
 @dataclass(frozen=True)
@@ -42,14 +47,14 @@ def _lines(path: Path) -> list[dict[str, object]]:
 
 
 def read_labelled(directory: Path) -> list[LabelledMessage]:
-    """The labelled messages of ``directory``: the random sample first, then the targeted set if present.
+    """The labelled messages of ``directory``: the random samples first, then the targeted set if present.
 
     A label without its message (or the reverse) is skipped; a message of the
     targeted set already in the random sample is read once, as random.
     """
     out: list[LabelledMessage] = []
     seen: set[str] = set()
-    for source, (sample_name, labels_name) in _SETS.items():
+    for source, sample_name, labels_name in _SETS:
         sample_path, labels_path = directory / sample_name, directory / labels_name
         if not (sample_path.exists() and labels_path.exists()):
             continue
