@@ -182,7 +182,7 @@ def _case_page(
         "due_state": board.due_state(m, now, due_soon_days(session)),
         "draft": next((r for r in m.replies if r.status == "draft"), None),
         "can_reveal": view.can_reveal_contact, "can_decide": view.can_decide_extensions,
-        "categories": directory(session).categories, "unstaffed": cases.offices_without_staff(session),
+        "categories": directory(session).categories, "kinds": KINDS, "unstaffed": cases.offices_without_staff(session),
         "reopen_reason": cases.reopen_reason(m), "files": attachments.attachments_of(session, m),
         "files_url": f"/staff/cases/{m.id}/attachments", "can_review_files": can_act(user, "review_attachments", m),
         "close_refusal": cases.close_refusal(session, m, now) if "close" in view.actions else None,

@@ -52,6 +52,7 @@ ACCESS: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/api/v1/cases/{message_id}/extend_request"): (STAFF, "the handling office"),
     ("POST", "/api/v1/cases/{message_id}/dispatch"): (STAFF, "dispatchers"),
     ("POST", "/api/v1/cases/{message_id}/category"): (STAFF, "the handling office, dispatchers"),
+    ("POST", "/api/v1/cases/{message_id}/kind"): (STAFF, "the handling office (改类, counted by 降级)"),
     ("POST", "/api/v1/cases/{message_id}/callback"): (STAFF, "dispatchers, on a replied case (test_followup)"),
     ("GET", "/api/v1/escalated"): (STAFF, "dispatchers, supervisors, admins; others 403 (test_followup)"),
     ("GET", "/api/v1/callbacks"): (STAFF, "dispatchers, supervisors, admins; others 403 (test_followup)"),

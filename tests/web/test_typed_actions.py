@@ -36,6 +36,7 @@ BODIES: dict[str, dict[str, object]] = {
     "extend_request": {"days": 5, "reason": "需要现场勘查"},
     "dispatch": {"office": "cs-rsj"},
     "category": {"category": "城乡建设"},
+    "kind": {"kind": "咨询", "reason": "留言实为政策咨询"},
     "callback": {"reached": False},
     "submit_reply": {},
     "approve_reply": {},

@@ -105,7 +105,7 @@ def can_act(user: User, action: str, message: Message) -> bool:
         return user.role == "dispatcher"
     if action in ("reject", "category"):
         return user.role == "dispatcher" or _handles(user, message)
-    if action == "reveal_contact":
+    if action in ("reveal_contact", "kind"):  # 改类 is the holding office's own act (counted by 降级)
         return _handles(user, message)
     if action == "review_attachments":  # photos and documents shown to the public or hidden
         return can_moderate(user)

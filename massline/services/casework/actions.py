@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from massline.analysis.text import clean_text
-from massline.models import Category, DeadlineExtension, Message, Office, Reply, User
+from massline.models import KINDS, Category, DeadlineExtension, Message, Office, Reply, User
 from massline.services.access import OFFICE_ROLES
 from massline.services.casework import closing
 from massline.services.deployment import deployment_zone
@@ -39,6 +39,7 @@ ACTION_STATES: dict[str, tuple[str, ...]] = {
     "close": ("replied",),
     "extend_request": ("assigned", "accepted", "reopened"),
     "callback": ("replied",),
+    "kind": ("assigned", "accepted", "reopened"),
     # approvals and oversight (casework.approvals, casework.oversight)
     "submit_reply": ("accepted",),
     "approve_reply": ("accepted",),
@@ -275,4 +276,18 @@ def do_change_category(session: Session, user: User, message: Message, category_
     old = message.category.path if message.category else None
     message.category = category
     add_event(session, message, "category_changed", now, actor=user, public=False, old=old, new=category.path)
+    return message
+
+
+def do_change_kind(session: Session, user: User, message: Message, kind: str, reason: str, now: datetime) -> Message:
+    """Correct a message's kind with a reason: event ``kind_changed`` (改类) with the old and new kind, by the
+    office holding the case. Accountability's 降级 check counts such changes from 投诉/求助/举报 to 咨询/建言."""
+    new = clean_text(kind).strip()
+    if new not in KINDS:
+        raise ValidationFailed({"kind": "请选择类型：" + "、".join(KINDS)})
+    if new == message.kind:
+        raise ValidationFailed({"kind": f"类型已是「{new}」，无需更正"})
+    text = written(reason, "reason", "理由")
+    old, message.kind = message.kind, new
+    add_event(session, message, "kind_changed", now, actor=user, public=False, note=text, old=old, new=new)
     return message

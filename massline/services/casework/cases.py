@@ -153,6 +153,13 @@ def change_category(
     return s.CategoryResult(**s.CaseResult.fields_of(message), category=category)
 
 
+@case_action(s.KindRequest, s.KindResult, label="更正类型", done="类型已更正。")
+def change_kind(session: Session, user: User, message: Message, req: s.KindRequest, now: datetime) -> s.KindResult:
+    """更正类型: the handling office corrects the kind, with a reason kept in the history (改类)."""
+    casework.do_change_kind(session, user, message, req.kind, req.reason, now)
+    return s.KindResult(**s.CaseResult.fields_of(message), kind=message.kind)
+
+
 # ---- extensions and the contact ---------------------------------------------------------------
 
 

@@ -96,6 +96,14 @@ class CategoryRequest(CaseRequest):
     category: str = Field(title="领域", description="category path (see /api/v1/meta)")
 
 
+class KindRequest(CaseRequest):
+    """更正类型: the handling office corrects the message's kind (投诉, 求助, 咨询, 建言, 表扬, 举报), with a reason."""
+
+    action: ClassVar[str] = "kind"
+    kind: str = Field(title="类型", description="one of 投诉 求助 咨询 建言 表扬 举报")
+    reason: str = Field(title="更正理由", description="at least 4 characters; kept in the case's history")
+
+
 class ExtensionDecision(BaseModel):
     """The office head's decision on a pending extension."""
 
@@ -183,6 +191,12 @@ class CategoryResult(CaseResult):
     """The case's category after the correction."""
 
     category: str | None
+
+
+class KindResult(CaseResult):
+    """The case's kind after the correction."""
+
+    kind: str
 
 
 class ExtensionDecided(BaseModel):
