@@ -71,7 +71,7 @@ def test_the_case_page_offers_the_correction_to_the_office(url: str, api: httpx.
     with Browser(url) as browser:
         login(browser, "jsj.a", PASSWORD)
         page = browser.get(f"/staff/cases/{case['id']}")
-        assert "更正类型" in page.text and 'action="/staff/cases/%d/kind"' % case["id"] in page.text
+        assert "更正类型" in page.text and f'action="/staff/cases/{case["id"]}/kind"' in page.text
         form = {"kind": "建言", "reason": "群众在提建议"}
         r = browser.post_form(f"/staff/cases/{case['id']}/kind", form, form_page=f"/staff/cases/{case['id']}")
         assert r.status_code == 303
