@@ -1,5 +1,6 @@
 """Accountability pages: the public ranking (``/accountability``), a public page per office
-(``/accountability/offices/{code}``) and the officials' view (``/staff/accountability``).
+(``/accountability/offices/{code}``), the officials' view (``/staff/accountability``) and the
+figures per 领域, 类型, district or leader (``/staff/accountability/groups``).
 
 Figures come from ``services.accountability`` (the definitions in docs/accountability.md);
 every rank has a "为什么" that opens, without script, to expected against observed, the
@@ -45,4 +46,17 @@ def staff_accountability(
     chart = funnel_plot(view.rows, view.dispersion, view.params.funnel_z)
     return render(request, "dashboard/accountability.html", {
         "user": user, "nav": "accountability", "view": view, "chart": chart,
+    })  # fmt: skip
+
+
+@router.get("/staff/accountability/groups", response_class=HTMLResponse)
+def staff_accountability_groups(
+    request: Request, user: CurrentOfficial, session: SessionDep, platform: PlatformDep, by: str = "category",
+    period: str = "",
+) -> Response:
+    """The three rates and process figures per 领域, 类型, district or leader, with the cases behind them."""
+    view = accountability.group_figures(session, user, platform.settings.timezone, platform.now(), by.strip(),
+                                        period.strip())  # fmt: skip
+    return render(request, "dashboard/accountability_groups.html", {
+        "user": user, "nav": "accountability", "view": view, "groupings": accountability.GROUPINGS,
     })  # fmt: skip

@@ -147,6 +147,7 @@ ACCESS: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/staff/issues/{issue_id}/{action}"): (STAFF, "as the API's issue actions"),
     ("GET", "/staff/alerts"): (STAFF, "the alerts of the official's scope"),
     ("GET", "/staff/accountability"): (STAFF, "any official; the flags of their own office (all: centre, supervisors, leaders)"),
+    ("GET", "/staff/accountability/groups"): (STAFF, "any official: rates per 领域, 类型, district, leader"),
     ("POST", "/staff/alerts/{alert_id}/{action}"): (STAFF, "the responsible office"),
     ("GET", "/staff/password"): (STAFF, "one's own password: any official"),
     ("POST", "/staff/password"): (STAFF, "one's own password (current one checked, limited like the login), audited"),

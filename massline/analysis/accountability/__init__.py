@@ -21,7 +21,7 @@ from massline.analysis.accountability.history import (
     write_events,
 )
 from massline.analysis.accountability.params import Params
-from massline.analysis.accountability.rates import Tally, by_office, by_office_period, period_of, tally
+from massline.analysis.accountability.rates import Tally, add_case, by_office, by_office_period, period_of, tally
 from massline.analysis.accountability.summary import (
     FLAG_COLUMNS,
     RATE_COLUMNS,
@@ -69,5 +69,6 @@ __all__ = [
     "period_of",
     "read_events",
     "tally",
+    "add_case",
     "write_events",
 ]

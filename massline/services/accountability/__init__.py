@@ -10,6 +10,7 @@ from massline.services.accountability.figures import (
     platform_analysis,
     platform_params,
 )
+from massline.services.accountability.groups import GROUPINGS, GroupRow, GroupsView, group_figures
 from massline.services.accountability.history import EVENT_NAMES, history_rows
 from massline.services.accountability.importing import HistoryImport, check_import_history
 from massline.services.accountability.views import (
@@ -23,6 +24,10 @@ from massline.services.accountability.views import (
 
 __all__ = [
     "EVENT_NAMES",
+    "GROUPINGS",
+    "GroupRow",
+    "GroupsView",
+    "group_figures",
     "FollowupCounts",
     "HistoryImport",
     "OfficeRow",
