@@ -65,7 +65,7 @@ def _region_keys(session: Session, leaders: bool) -> Callable[[CaseFacts], list[
     of_case = {code: rid for code, rid in session.execute(select(Message.tracking_code, Message.region_id))}
 
     def chain(rid: int | None) -> list[int]:
-        out = []
+        out: list[int] = []
         while rid is not None and rid in regions and len(out) < 20:
             out.append(rid)
             rid = regions[rid][2]
@@ -75,6 +75,8 @@ def _region_keys(session: Session, leaders: bool) -> Callable[[CaseFacts], list[
         heads: dict[int, list[str]] = defaultdict(list)
         for name, rid in session.execute(select(User.display_name, User.region_id).where(
                 User.role == "leader", User.is_active.is_(True), User.region_id.is_not(None))):  # fmt: skip
+            if rid is None:
+                continue
             heads[rid].append(f"{name}（{regions[rid][0]}）" if rid in regions else name)
         return lambda f: [h for rid in chain(of_case.get(f.case)) for h in heads.get(rid, [])]
 
