@@ -39,19 +39,44 @@ def research_report(year: int, out_dir: Path) -> None:
 @research_cmd.command("digest")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the digest to this file instead of the terminal.")  # fmt: skip
-def research_digest(out_file: Path | None) -> None:
+@click.option("--mail-to", "mail_to", multiple=True, metavar="ADDRESS",
+              help="Also mail it to this address (repeatable) through the platform's mail channel "
+                   "(MASSLINE_SMTP_HOST, else the instance's outbox/mail.jsonl).")  # fmt: skip
+def research_digest(out_file: Path | None, mail_to: tuple[str, ...]) -> None:
     """The weekly cadence digest: offices and officials silent too long, cases read but not answered
-    (every office; run it weekly from cron and mail it to the office heads and supervisors)."""
-    from massline.services import research
+    (every office; run it weekly from cron with --mail-to for the office heads and supervisors)."""
+    from massline.services import notify, research
 
+    problems = [f"{a}: {notify.email_problem(notify.normal_email(a))}" for a in mail_to
+                if notify.email_problem(notify.normal_email(a))]  # fmt: skip
+    if problems:
+        raise click.UsageError("邮箱地址有误：" + "；".join(problems))
     platform = get_platform()
+    now = platform.now()
     with platform.read() as session:
-        text = research.weekly_digest(session, None, platform.now())
-    if out_file is None:
+        text = research.weekly_digest(session, None, now)
+    if out_file is None and not mail_to:
         click.echo(text, nl=False)
-    else:
+    if out_file is not None:
         out_file.write_text(text, encoding="utf-8")
         click.echo(f"written: {out_file}")
+    _mail(notify.build_channels(platform.settings), [notify.normal_email(a) for a in mail_to],
+          f"网上答复节奏周报（{now:%Y-%m-%d}）", text)
+
+
+def _mail(channels: object, addresses: list[str], subject: str, text: str) -> None:
+    """Send the digest to every address; name each failure and exit 1 when one failed."""
+    import smtplib
+
+    failed = []
+    for address in addresses:
+        try:
+            channels.send("email", address, subject, text)  # type: ignore[attr-defined]
+            click.echo(f"mailed: {address}")
+        except (smtplib.SMTPException, OSError) as exc:
+            failed.append(f"{address} ({exc})")
+    if failed:
+        raise click.ClickException("未能发送：" + "；".join(failed))
 
 
 def register(main: click.Group) -> None:

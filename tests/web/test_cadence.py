@@ -4,6 +4,7 @@ opened in the workbench and not answered ("read but silent"), the silent thresho
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -95,6 +96,21 @@ def test_weekly_digest_command(cli_env: Platform, cases: dict[str, int]) -> None
     assert lines[0].startswith("网上答复节奏周报") and "14 天未答复列为沉默" in lines[0]
     assert any(line.startswith("【沉默】") and "20 天前最后答复" in line for line in lines)
     assert any("人力资源" in line and not line.startswith("【沉默】") and "3 天前最后答复" in line for line in lines)
+
+
+def test_weekly_digest_is_mailed(cli_env: Platform, cases: dict[str, int], settings: Settings) -> None:
+    mailbox = settings.instance_dir / "outbox" / "mail.jsonl"
+    bad = CliRunner().invoke(main, ["research", "digest", "--mail-to", "head@example.cn", "--mail-to", "nobody"])
+    assert bad.exit_code == 2 and "邮箱地址有误" in bad.output and "nobody" in bad.output
+    assert not mailbox.exists()  # nothing sent when one address is wrong
+    result = CliRunner().invoke(main, ["research", "digest", "--mail-to", "head@example.cn", "--mail-to",
+                                       "sup@example.cn"], catch_exceptions=False)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "mailed: head@example.cn" in result.output and "【沉默】" not in result.output  # mailed, not printed
+    mails = [json.loads(line) for line in mailbox.read_text(encoding="utf-8").splitlines()]
+    assert [m["to"] for m in mails] == ["head@example.cn", "sup@example.cn"]
+    assert all(m["subject"].startswith("网上答复节奏周报（") for m in mails)
+    assert mails[0]["body"].startswith("网上答复节奏周报") and "【沉默】" in mails[0]["body"]
 
 
 @pytest.fixture
