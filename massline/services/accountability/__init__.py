@@ -11,7 +11,7 @@ from massline.services.accountability.figures import (
     platform_params,
 )
 from massline.services.accountability.groups import GROUPINGS, GroupRow, GroupsView, group_figures
-from massline.services.accountability.history import EVENT_NAMES, history_rows
+from massline.services.accountability.history import EVENT_NAMES, history_events, history_rows
 from massline.services.accountability.importing import HistoryImport, check_import_history
 from massline.services.accountability.views import (
     OfficeRow,
@@ -34,6 +34,7 @@ __all__ = [
     "PeriodRow",
     "RankingView",
     "check_import_history",
+    "history_events",
     "history_rows",
     "office_history",
     "office_followup_counts",

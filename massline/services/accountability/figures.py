@@ -23,11 +23,10 @@ from massline.analysis.accountability import (
     Params,
     all_case_facts,
     analyse_facts,
-    parse_rows,
     period_of,
 )
 from massline.models import Callback, MessageEvent, Office
-from massline.services.accountability.history import history_rows
+from massline.services.accountability.history import history_events
 from massline.services.policy import accountability_policy
 
 REPLY_EVENTS = ("replied", "issue_replied")
@@ -112,7 +111,7 @@ def platform_analysis(session: Session, tz: tzinfo, now: datetime, period: str |
     in it; the checks over the cases submitted in it)."""
     params = platform_params(session)
     if events is None:
-        events = list(parse_rows(history_rows(session, tz)))
+        events = history_events(session, tz)
     as_of = now.astimezone(tz).replace(tzinfo=None)
     if period is None:
         return analyse_facts(all_case_facts(events), params, as_of)

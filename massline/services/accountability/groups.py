@@ -18,11 +18,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from massline.analysis.accountability import CaseFacts, Params, Tally, add_case, all_case_facts, parse_rows, period_of
+from massline.analysis.accountability import CaseFacts, Params, Tally, add_case, all_case_facts, period_of
 from massline.models import Message, Region, User
 from massline.services.access import can_see_accountability, require
 from massline.services.accountability.figures import platform_params
-from massline.services.accountability.history import history_rows
+from massline.services.accountability.history import history_events
 from massline.services.intake import deployment_timezone
 
 #: the ways to group, with their Chinese names
@@ -122,7 +122,7 @@ def group_figures(session: Session, user: User, default_tz: str, now: datetime, 
     by = by if by in GROUPINGS else "category"
     tz = deployment_timezone(session, default_tz)
     params = platform_params(session)
-    events = list(parse_rows(history_rows(session, tz)))
+    events = history_events(session, tz)
     periods = sorted({period_of(e.at, params.period_start_day) for e in events if e.name == "回访"}, reverse=True)
     chosen = period if period in periods else ""
     as_of = now.astimezone(tz).replace(tzinfo=None)

@@ -18,20 +18,24 @@ reopened               重办     the office the case returns to
 kind_changed           改类     the office · ``类型=<new kind>``
 =====================  =======  ==========================================================
 
-案件编号 is the tracking code; 时间 is local to the deployment's time zone.
+案件编号 is the tracking code; 时间 is local to the deployment's time zone. ``history_events`` keeps
+the parsed history of a database in memory until an event is added or removed or the configuration
+changes, so the accountability pages do not read the whole history on every request.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Iterator
 from datetime import datetime, tzinfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from massline.analysis.accountability import TIME_FORMAT, format_detail
+from massline.analysis.accountability import TIME_FORMAT, Event, format_detail, parse_rows
 from massline.models import Category, Message, MessageEvent, Office
-from massline.services.routing import routing_table
+from massline.services.routing import config_version, routing_table
 
 EVENT_NAMES = {
     "submitted": "提交", "routed": "派单", "dispatched": "派单", "accepted": "签收", "transferred": "转办",
@@ -86,3 +90,27 @@ def history_rows(session: Session, tz: tzinfo, since: datetime | None = None,
         detail = _detail(type_, data or {}, kind, domains.get(category_id, "未分类"), table.days(category_id, kind))
         office = "" if type_ == "submitted" or type_.startswith("callback") else offices.get(office_id, "")
         yield [code, at.astimezone(tz).strftime(TIME_FORMAT), EVENT_NAMES[type_], office, format_detail(detail)]
+
+
+_CACHE: OrderedDict[Hashable, list[Event]] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+_CACHE_SIZE = 4  # databases × time zones kept (a process serves one deployment; tests open many)
+
+
+def history_events(session: Session, tz: tzinfo) -> list[Event]:
+    """Every case's history as parsed events (READ-ONLY: shared between requests), read again only when
+    the database's events changed (their count or last id) or its configuration version did (office
+    names, the taxonomy, deadline rules)."""
+    count, last = session.execute(select(func.count(MessageEvent.id), func.max(MessageEvent.id))).one()
+    key = (str(session.get_bind().engine.url), str(tz), count, last, config_version(session))
+    with _CACHE_LOCK:
+        events = _CACHE.get(key)
+        if events is not None:
+            _CACHE.move_to_end(key)
+            return events
+    events = list(parse_rows(history_rows(session, tz)))
+    with _CACHE_LOCK:
+        _CACHE[key] = events
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return events

@@ -23,7 +23,6 @@ from massline.analysis.accountability import (
     Params,
     all_case_facts,
     by_office_period,
-    parse_rows,
     period_of,
     tally,
 )
@@ -35,7 +34,7 @@ from massline.services.accountability.figures import (
     platform_analysis,
     platform_params,
 )
-from massline.services.accountability.history import history_rows
+from massline.services.accountability.history import history_events
 from massline.services.errors import NotFound
 from massline.services.intake import deployment_timezone
 
@@ -116,7 +115,7 @@ def ranking(session: Session, default_tz: str, now: datetime, period: str = "") 
     time zone (``default_tz`` when it has none)."""
     tz = deployment_timezone(session, default_tz)
     params = platform_params(session)
-    events = list(parse_rows(history_rows(session, tz)))
+    events = history_events(session, tz)
     periods = _periods(events, params)
     chosen = period if period in periods else ""
     a = platform_analysis(session, tz, now, chosen or None, events=events)
@@ -156,7 +155,7 @@ def office_history(session: Session, default_tz: str, now: datetime,
         raise NotFound("没有这个单位")
     tz = deployment_timezone(session, default_tz)
     params = platform_params(session)
-    facts = all_case_facts(parse_rows(history_rows(session, tz)))
+    facts = all_case_facts(history_events(session, tz))
     as_of = now.astimezone(tz).replace(tzinfo=None)
     tallies = tally(facts, params, as_of, by_office_period(params.period_start_day))
     rows = []

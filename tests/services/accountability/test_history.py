@@ -134,3 +134,31 @@ def test_a_callback_records_whether_the_office_made_contact(cli_env: Platform, t
         casework.record_callback(s, None, message, req, cli_env.now())
     assert run("export", "--events", str(tmp_path / "out.csv")).exit_code == 0
     assert _lines(tmp_path / "out.csv")[-2].endswith(",回访,,有效=是;联系=是;解决=是;满意=满意")
+
+
+def test_the_parsed_history_is_kept_until_an_event_or_the_configuration_changes(cli_env: Platform,
+                                                                                tmp_path: Path) -> None:  # fmt: skip
+    from massline.services.accountability import history_events
+    from massline.services.deployment import deployment_zone
+    from massline.services.events import add_event
+    from massline.services.routing import config_version
+
+    (tmp_path / "in.csv").write_text(HISTORY, encoding="utf-8")
+    assert run("import", "--events", str(tmp_path / "in.csv")).exit_code == 0
+    with cli_env.read() as s:
+        tz = deployment_zone(s)
+        first = history_events(s, tz)
+        assert len(first) == 24 and history_events(s, tz) is first  # the same parse, not a second read
+    with cli_env.write() as s:
+        m = s.scalar(select(Message).where(Message.external_id == "H3"))
+        add_event(s, m, "kind_changed", cli_env.now(), public=False, old="咨询", new="建言")
+    with cli_env.read() as s:
+        second = history_events(s, tz)
+        assert second is not first and len(second) == 25 and second[-1].name == "改类"
+    from massline.services.deployment.changes import set_setting
+
+    with cli_env.write() as s:
+        before = config_version(s)
+        set_setting(s, "config_version", "changed")
+    with cli_env.read() as s:
+        assert before != "changed" and history_events(s, tz) is not second
