@@ -67,3 +67,12 @@ def test_the_sessions_and_rate_limits_migration_goes_down_and_up(platform: Platf
     with platform.engine.connect() as connection:
         diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert [d for d in diffs if _relevant(d)] == []
+
+
+def test_the_head_of_the_migration_files_is_alembics_head() -> None:
+    """``migrate.head_revision`` (read from the files, without Alembic) names the head Alembic computes."""
+    from alembic.script import ScriptDirectory
+
+    from massline.migrate import alembic_config, head_revision
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
