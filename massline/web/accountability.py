@@ -1,5 +1,5 @@
 """Accountability pages: the public ranking (``/accountability``), a public page per office
-(``/accountability/offices/{code}``), the officials' view (``/staff/accountability``) and the
+(``/accountability/offices/{code}``), the leaders' rates (``/accountability/leaders``), the officials' view (``/staff/accountability``) and the
 figures per 领域, 类型, district or leader (``/staff/accountability/groups``).
 
 Figures come from ``services.accountability`` (the definitions in docs/accountability.md);
@@ -35,6 +35,13 @@ def public_office(request: Request, code: str, session: SessionDep, platform: Pl
     return render(request, "portal/accountability_office.html", {
         "nav": "accountability", "office": office, "rows": rows, "params": params,
     })  # fmt: skip
+
+
+@router.get("/accountability/leaders", response_class=HTMLResponse)
+def public_leaders(request: Request, session: SessionDep, platform: PlatformDep, period: str = "") -> Response:
+    """Every leader's three rates over the cases of their region (minimum-count rule; no case numbers)."""
+    view = accountability.public_leader_figures(session, platform.settings.timezone, platform.now(), period.strip())
+    return render(request, "portal/accountability_leaders.html", {"nav": "accountability", "view": view})
 
 
 @router.get("/staff/accountability", response_class=HTMLResponse)

@@ -121,6 +121,7 @@ ACCESS: dict[tuple[str, str], tuple[str, str]] = {
     ("GET", "/issues"): (ANYONE, "the hot issues"),
     ("GET", "/accountability"): (ANYONE, "the public ranking of offices (rates and ranks are public)"),
     ("GET", "/accountability/offices/{code}"): (ANYONE, "one office's rates per period (minimum-count rule)"),
+    ("GET", "/accountability/leaders"): (ANYONE, "each leader's rates over their region's cases (no case numbers)"),
     ("GET", "/issues/{issue_id}"): (ANYONE, "a public issue"),
     ("POST", "/issues/{issue_id}/rate"): (CITIZEN, "tracking code and secret of one of its messages"),
     # ---- pages: staff

@@ -81,3 +81,12 @@ def test_the_officials_page(history: Platform, url: str) -> None:
         assert page.status_code == 200
         assert "分组考评：按领导" in page.text and "市领导（测试市）" in page.text and "案件编号" in page.text
         assert "按领域、类型、区域或领导查看" in b.get("/staff/accountability").text
+
+
+def test_the_public_leaders_page_names_no_case(history: Platform, url: str) -> None:
+    with Browser(url) as b:
+        page = b.get("/accountability/leaders")
+        assert page.status_code == 200
+        assert "市领导（测试市）" in page.text and "东城区领导（东城区）" in page.text
+        assert "案件编号" not in page.text and "C0000" not in page.text  # counts and rates only
+        assert 'href="/accountability/leaders"' in b.get("/accountability").text

@@ -10,7 +10,13 @@ from massline.services.accountability.figures import (
     platform_analysis,
     platform_params,
 )
-from massline.services.accountability.groups import GROUPINGS, GroupRow, GroupsView, group_figures
+from massline.services.accountability.groups import (
+    GROUPINGS,
+    GroupRow,
+    GroupsView,
+    group_figures,
+    public_leader_figures,
+)
 from massline.services.accountability.history import EVENT_NAMES, history_events, history_rows
 from massline.services.accountability.importing import HistoryImport, check_import_history
 from massline.services.accountability.views import (
@@ -38,6 +44,7 @@ __all__ = [
     "history_rows",
     "office_history",
     "office_followup_counts",
+    "public_leader_figures",
     "platform_analysis",
     "platform_params",
     "ranking",

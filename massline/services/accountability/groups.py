@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -119,7 +119,18 @@ def group_figures(session: Session, user: User, default_tz: str, now: datetime, 
     """The figures of every group of ``by`` (category, kind, region or leader) over ``period``
     (YYYY-MM with the deployment's start day; "" = all); Forbidden for citizens."""
     require(can_see_accountability(user))
-    by = by if by in GROUPINGS else "category"
+    return _groups(session, default_tz, now, by if by in GROUPINGS else "category", period)
+
+
+def public_leader_figures(session: Session, default_tz: str, now: datetime, period: str = "") -> GroupsView:
+    """Every leader's three rates for the public (like the People's Daily board's leader pages): the
+    same figures as the officials' view by leader, without the case numbers."""
+    view = _groups(session, default_tz, now, "leader", period)
+    view.rows = [replace(r, followup_cases=[]) for r in view.rows]
+    return view
+
+
+def _groups(session: Session, default_tz: str, now: datetime, by: str, period: str) -> GroupsView:
     tz = deployment_timezone(session, default_tz)
     params = platform_params(session)
     events = history_events(session, tz)
