@@ -1,6 +1,7 @@
 """Accountability pages: the public ranking (``/accountability``), a public page per office
-(``/accountability/offices/{code}``), the leaders' rates (``/accountability/leaders``), the officials' view (``/staff/accountability``) and the
-figures per 领域, 类型, district or leader (``/staff/accountability/groups``).
+(``/accountability/offices/{code}``), the leaders' rates (``/accountability/leaders``), the
+officials' view (``/staff/accountability``) and the figures per 领域, 类型, district or leader
+(``/staff/accountability/groups``).
 
 Figures come from ``services.accountability`` (the definitions in docs/accountability.md);
 every rank has a "为什么" that opens, without script, to expected against observed, the
