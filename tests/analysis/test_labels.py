@@ -51,3 +51,22 @@ def test_the_checker_refuses_a_place_not_written_in_the_message() -> None:
     assert check.problems(good, message) == []
     assert check.problems({**good, "place": "幸福花园"}, message) == ["place '幸福花园' is not written in the message"]
     assert check.problems({**good, "kind": "抱怨"}, message)[0].startswith("kind=")
+
+
+def test_the_later_draws_and_the_recheck_are_labelled_validly() -> None:
+    """sample3 (a third random draw, labellers L11–L16) is labelled whole; recheck.jsonl relabels 102
+    messages of the first sample blind, by labellers of a later session (agreement in docs/analysis.md)."""
+    check = _check_module()
+    first = {m["id"]: m for m in _read("sample.jsonl")}
+    third = {m["id"]: m for m in _read("sample3.jsonl")}
+    labels = _read("labels3.jsonl")
+    assert len(third) >= 1900 and {row["id"] for row in labels} == set(third) and len(labels) == len(third)
+    assert not set(third) & set(first) and not set(third) & {m["id"] for m in _read("sample2.jsonl")}
+    for row in labels:
+        assert check.problems(row, third[row["id"]]) == [], row["id"]
+    old = {row["id"]: row for row in _read("labels.jsonl")}
+    recheck = _read("recheck.jsonl")
+    assert len(recheck) >= 100
+    for row in recheck:
+        assert check.problems(row, first.get(row["id"])) == [], row["id"]
+        assert row["labeller"] != old[row["id"]]["labeller"]
