@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import gc
+from sys import intern
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -150,7 +151,7 @@ def parse_row(values: list[str], line: int) -> Event:
         detail = _detail(name, text.strip())
     except ValueError as exc:
         raise HistoryError(line, str(exc)) from None
-    return Event(case, at, name, office, detail, line)
+    return Event(intern(case), at, intern(name), intern(office), detail, line)
 
 
 def parse_rows(rows: Iterable[list[str]], first_line: int = 2) -> Iterator[Event]:
