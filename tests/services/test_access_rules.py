@@ -30,15 +30,16 @@ def _message(status: str, office_id: int | None = OFFICE) -> Message:
 # (by role and state only: the deployment's policy then picks between publish / submit_reply and
 # transfer / request_transfer on the case page, casework.approvals.offered)
 ALLOWED = [
-    ("official", "assigned", ["accept", "assign", "transfer", "reject", "extend_request", "category",
+    ("official", "assigned", ["accept", "assign", "transfer", "reject", "extend_request", "category", "kind",
                               "request_transfer"]),
     ("official", "accepted", ["assign", "transfer", "reject", "reply", "publish", "extend_request", "category",
-                              "submit_reply", "request_transfer"]),
+                              "kind", "submit_reply", "request_transfer"]),
     ("official", "replied", ["close", "category"]),
-    ("official", "reopened", ["accept", "assign", "transfer", "extend_request", "category", "request_transfer"]),
+    ("official", "reopened", ["accept", "assign", "transfer", "extend_request", "category", "kind",
+                              "request_transfer"]),
     ("official", "closed", ["category"]),
     ("office_head", "accepted", ["assign", "transfer", "reject", "reply", "publish", "extend_request", "category",
-                                 "submit_reply", "approve_reply", "return_reply", "request_transfer"]),
+                                 "kind", "submit_reply", "approve_reply", "return_reply", "request_transfer"]),
     ("dispatcher", "received", ["reject", "dispatch", "category"]),
     ("dispatcher", "assigned", ["reject", "dispatch", "category", "decide_transfer", "urge", "supervise"]),
     ("dispatcher", "accepted", ["reject", "category", "decide_transfer", "urge", "supervise"]),
