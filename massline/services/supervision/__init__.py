@@ -39,6 +39,7 @@ from massline.services.supervision.keys import (
     has_key,
     session_private_key,
 )
+from massline.services.supervision.notices import SmsOut
 from massline.services.supervision.routing import Route, is_handler, route_report
 from massline.services.supervision.sealing import SealError
 from massline.services.supervision.sweep import SweepResult, sweep_reports
@@ -59,6 +60,7 @@ __all__ = [
     "ReporterView",
     "Route",
     "SealError",
+    "SmsOut",
     "SweepResult",
     "allowed_actions",
     "check_act",

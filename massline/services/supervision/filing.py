@@ -122,6 +122,7 @@ def check_file_report(
     content = {
         "body": data.body.strip(), "accused_person": data.accused_person.strip(),
         "reporter_name": data.reporter_name.strip(), "reporter_phone": data.reporter_phone.strip(),
+        "receipt_code": receipt_code,  # sealed: named in the SMS notices to the reporter's phone
     }
     report = SupervisionReport(
         receipt_hash=receipt_digest(receipt_code), accused_office_id=accused.id, office_id=route.office.id,

@@ -22,6 +22,7 @@ from massline.services.supervision import sealing
 from massline.services.supervision.entries import EntryView, add_entry, open_entries
 from massline.services.supervision.files import FileView, list_files, open_file, reseal_files
 from massline.services.supervision.keys import public_keys
+from massline.services.supervision.notices import SmsOut, send_notice
 
 REASON_MIN, TEXT_MAX = 2, 2000
 #: action -> (status it requires, status after, entry kind)
@@ -133,10 +134,12 @@ def allowed_actions(report: SupervisionReport) -> list[str]:
 
 
 def check_act(
-    session: Session, user: User, report_id: int, private: bytes, action: str, text: str, now: datetime
+    session: Session, user: User, report_id: int, private: bytes, action: str, text: str, now: datetime,
+    sms: SmsOut | None = None,
 ) -> SupervisionReport:
     """Run ``action`` (accept, conclude, reply, step_aside) on the report with ``text`` (the notice, the
-    message, the reason for stepping aside)."""
+    message, the reason for stepping aside); the acceptance and the outcome also go by SMS through ``sms``
+    to a phone the reporter gave (``notices.send_notice``)."""
     report, key = _report_key(session, user, report_id, private)
     if action not in ACTIONS:
         raise ValidationFailed({"action": "未知操作"})
@@ -158,6 +161,7 @@ def check_act(
         if after == "concluded":
             report.concluded_at = now
     audit.record(session, user, f"supervision_{action}", "supervision_report", report.id)
+    send_notice(session, report, key, user, action, sms, now)
     return report
 
 
