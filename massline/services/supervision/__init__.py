@@ -15,6 +15,7 @@ from massline.services.supervision.filing import Filed, NoRecipient, ReportInput
 from massline.services.supervision.following import (
     FollowInput,
     ReporterView,
+    check_reporter_files,
     check_reporter_message,
     follow_report,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "check_open_file",
     "check_open_report",
     "check_password_key",
+    "check_reporter_files",
     "check_reporter_message",
     "check_unlock",
     "do_forget_key",

@@ -24,7 +24,8 @@ ENTRY_LABELS = {
     "key_shared": "举报密钥已加密共享给新承办人",
 }
 #: the entries a reporter sees (never who stepped aside, never an internal note)
-REPORTER_KINDS = ("received", "accepted", "concluded", "to_reporter", "from_reporter", "escalated")
+REPORTER_KINDS = ("received", "accepted", "concluded", "to_reporter", "from_reporter", "escalated",
+                  "file_from_reporter")
 
 
 @dataclass(frozen=True)
@@ -59,5 +60,5 @@ def open_entries(report: SupervisionReport, key: bytes, kinds: tuple[str, ...] |
             continue
         text = sealing.unlock(key, entry.sealed_text).decode("utf-8") if entry.sealed_text else ""
         out.append(EntryView(entry.kind, ENTRY_LABELS.get(entry.kind, entry.kind), text, entry.created_at,
-                             entry.kind == "from_reporter"))
+                             entry.kind in ("from_reporter", "file_from_reporter")))
     return out
