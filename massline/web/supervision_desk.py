@@ -127,7 +127,7 @@ def _opened(request: Request, platform: Platform, user: User, report_id: int, re
         actor = session.get(User, user.id)
         assert actor is not None
         view = supervision.check_open_report(session, actor, report_id, _private(request, session, platform, actor),
-                                             reason, reveal=reveal)
+                                             reason, reveal=reveal, now=platform.now())
         return render(request, "supervision/report.html", {
             "user": user, "nav": "supervision", "view": view, "reason": reason, "reveal": reveal,
             "action_labels": supervision.ACTION_LABELS, "errors": errors or {},
