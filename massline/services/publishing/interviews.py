@@ -25,7 +25,7 @@ from massline.services.access import (
 )
 from massline.services.deployment import deployment_zone
 from massline.services.errors import Conflict, NotFound
-from massline.services.policy import publishing_policy
+from massline.services.policy import calendar_policy, publishing_policy
 from massline.services.publishing.checks import BODY_MAX, TITLE_MAX, citizen_text, raise_if, text_field
 from massline.services.publishing.posts import leader_of
 
@@ -44,14 +44,11 @@ class InterviewInput:
 
 
 def add_working_days(session: Session, start: datetime, days: int) -> datetime:
-    """``start`` moved ``days`` working days (Monday to Friday in the deployment's zone) later."""
-    zone = deployment_zone(session)
-    local = start.astimezone(zone)
-    while days > 0:
-        local += timedelta(days=1)
-        if local.weekday() < 5:
-            days -= 1
-    return local.astimezone(start.tzinfo)
+    """``start`` moved ``days`` working days later (Monday to Friday in the deployment's zone, less the
+    public holidays and plus the adjusted working days of its ``calendar:`` section)."""
+    local = start.astimezone(deployment_zone(session))
+    day = calendar_policy(session).working_day_after(local.date(), days)
+    return local.replace(year=day.year, month=day.month, day=day.day).astimezone(start.tzinfo)
 
 
 def check_schedule_interview(session: Session, user: User, office_id: int, data: InterviewInput) -> Interview:
