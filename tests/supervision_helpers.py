@@ -56,3 +56,21 @@ def file(
         report_id = s.scalar(select(SupervisionReport.id).order_by(SupervisionReport.id.desc()).limit(1))
     assert report_id is not None
     return report_id, filed
+
+
+class CaptureSms:
+    """A test SMS gateway (``sms_gateway = "tests.supervision_helpers:CaptureSms"``): keeps what it is
+    given in memory, in ``CaptureSms.sent``; ``CaptureSms.fail`` makes it raise with the number in the
+    message, as a careless gateway might."""
+
+    sent: list[tuple[str, str]] = []
+    fail = False
+
+    def __init__(self, url: str = "", api_key: str = "") -> None:
+        self.url = url
+
+    def send(self, phone: str, text: str) -> None:
+        """Keep the SMS, or fail quoting the number."""
+        if CaptureSms.fail:
+            raise RuntimeError(f"gateway refused {phone}")
+        CaptureSms.sent.append((phone, text))

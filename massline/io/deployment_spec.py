@@ -18,6 +18,7 @@ from pydantic import (
     model_validator,
 )
 
+from massline.io.calendar_spec import CalendarSpec
 from massline.io.policy_specs import (
     AccountabilitySpec,
     CaseworkSpec,
@@ -31,6 +32,7 @@ from massline.io.policy_specs import (
 
 __all__ = [
     "AccountabilitySpec",
+    "CalendarSpec",
     "CaseworkSpec",
     "PublishingSpec",
     "RepliesSpec",
@@ -245,6 +247,7 @@ class DeploymentSpec(_Spec):
     research: ResearchSpec = ResearchSpec()
     publishing: PublishingSpec = PublishingSpec()
     accountability: AccountabilitySpec = AccountabilitySpec()
+    calendar: CalendarSpec = CalendarSpec()
 
     def iter_regions(self) -> Iterator[tuple[RegionSpec, str | None]]:
         """Yield ``(region, parent_code)`` depth first, parents before children."""

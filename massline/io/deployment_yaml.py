@@ -55,6 +55,7 @@ from massline.io.deployment_spec import (
     _Report,
 )
 from massline.io.profiles import ProfileError, deployment_profile
+from massline.io.supervision_checks import check_supervision
 
 __all__ = [
     "CODE_RE",
@@ -229,6 +230,7 @@ def parse_deployment(text: str, source: str = "<string>", base_dir: str | Path |
     region_codes = _check_regions(data, report)
     office_codes, dispatch_offices = _check_offices(data, region_codes, categories, report)
     _check_users(data, region_codes, office_codes, dispatch_offices, report)
+    check_supervision(data, region_codes, office_codes, report)
     _check_deadlines(data, categories, report)
 
     resolved = {**data, "taxonomy": taxonomy if taxonomy is not None else []}

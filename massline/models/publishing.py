@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from massline.models.base import Base, UTCDateTime, utcnow
@@ -160,6 +160,10 @@ class InterviewQuestion(Base):
     answer: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: a contact the citizen left to hear of a late answer (``sms`` or ``email``, encrypted with the field
+    #: cipher); erased once the question is answered
+    contact_channel: Mapped[str | None] = mapped_column(String(10))
+    contact_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
 
     interview: Mapped[Interview] = relationship()
     answered_by: Mapped[User | None] = relationship()

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from massline.io.deployment_spec import (
     AccountabilitySpec,
+    CalendarSpec,
     CaseworkSpec,
     PublishingSpec,
     RepliesSpec,
@@ -27,12 +28,14 @@ from massline.models import SiteSetting
 
 __all__ = [
     "AccountabilityPolicy",
+    "CalendarPolicy",
     "CaseworkPolicy",
     "PublishingPolicy",
     "RepliesPolicy",
     "ResearchPolicy",
     "SupervisionPolicy",
     "accountability_policy",
+    "calendar_policy",
     "casework_policy",
     "publishing_policy",
     "replies_policy",
@@ -104,3 +107,12 @@ AccountabilityPolicy = AccountabilitySpec
 def accountability_policy(session: Session) -> AccountabilityPolicy:
     """The deployment's accountability policy (the defaults of ``AccountabilitySpec`` when none was loaded)."""
     return _section(session, "accountability_policy", AccountabilityPolicy)
+
+
+CalendarPolicy = CalendarSpec
+"""The deployment file's ``calendar:`` section: public holidays and adjusted working days (调休)."""
+
+
+def calendar_policy(session: Session) -> CalendarPolicy:
+    """The deployment's working-day calendar (Monday to Friday only when none was loaded)."""
+    return _section(session, "calendar_policy", CalendarPolicy)

@@ -152,13 +152,16 @@ def interview(request: Request, interview_id: PathId, platform: PlatformDep, ses
 def ask(
     request: Request, interview_id: PathId, platform: PlatformDep,
     author_name: Annotated[str, Form()] = "", body: Annotated[str, Form()] = "",
+    contact: Annotated[str, Form(max_length=254)] = "",
 ) -> Response:  # fmt: skip
-    """A citizen's question (rate-limited per address; reviewed per the deployment's moderation)."""
-    values = {"author_name": author_name, "body": body}
+    """A citizen's question (rate-limited per address; reviewed per the deployment's moderation); with a
+    contact, they are told when it is answered after the session."""
+    values = {"author_name": author_name, "body": body, "contact": contact}
     try:
         platform.rate_limit(platform.submit_limiter, client_key(request, platform))
         with platform.write() as session:
-            added = publishing.check_ask(session, interview_id, author_name, body, platform.now())
+            added = publishing.check_ask(session, interview_id, author_name, body, platform.now(), contact,
+                                         platform.cipher)
             pending = added.review_state == "pending"
     except (ValidationFailed, RateLimited, Conflict) as exc:
         errors = exc.errors if isinstance(exc, ValidationFailed) else {"form": exc.message}

@@ -211,8 +211,9 @@ def answer_question(
     """Answer a question (live, or after the session within its deadline)."""
     try:
         with platform.write() as session:
+            notice = publishing.AnswerNotice(platform.cipher, platform.links.site, platform.links.base_url)
             question = publishing.check_answer_question(session, actor_in(session, user), question_id, answer,
-                                                        platform.now())  # fmt: skip
+                                                        platform.now(), notice)  # fmt: skip
             interview_id = question.interview_id
     except ValidationFailed as exc:
         flash(request, exc.message, "error")

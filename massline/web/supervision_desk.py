@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from massline.models import User
 from massline.platform import Platform
-from massline.services import sessions, supervision
+from massline.services import notify, sessions, supervision
 from massline.services.errors import Forbidden, NotFound, ValidationFailed
 from massline.services.policy import supervision_policy
 from massline.web.attachments import FILE_CSP
@@ -51,6 +51,12 @@ def _session_key(request: Request) -> bytes:
 def _private(request: Request, session: Session, platform: Platform, user: User) -> bytes:
     digest = sessions.token_digest(staff_session_token(request))
     return supervision.session_private_key(session, user, digest, _session_key(request), platform.now())
+
+
+def _sms(platform: Platform) -> supervision.SmsOut:
+    """The platform's SMS gateway for the notices to a reporter's phone (handed the number in memory only)."""
+    return supervision.SmsOut(notify.build_channels(platform.settings).sms, platform.links.site,
+                              platform.links.base_url)
 
 
 def _handler(session: Session, user: User) -> None:
@@ -121,7 +127,7 @@ def _opened(request: Request, platform: Platform, user: User, report_id: int, re
         actor = session.get(User, user.id)
         assert actor is not None
         view = supervision.check_open_report(session, actor, report_id, _private(request, session, platform, actor),
-                                             reason, reveal=reveal)
+                                             reason, reveal=reveal, now=platform.now())
         return render(request, "supervision/report.html", {
             "user": user, "nav": "supervision", "view": view, "reason": reason, "reveal": reveal,
             "action_labels": supervision.ACTION_LABELS, "errors": errors or {},
@@ -173,7 +179,7 @@ def act(
             actor = session.get(User, user.id)
             assert actor is not None
             supervision.check_act(session, actor, report_id, _private(request, session, platform, actor), action,
-                                  text, platform.now())
+                                  text, platform.now(), _sms(platform))
     except ValidationFailed as exc:
         return _opened(request, platform, user, report_id, reason, False, exc.errors, 422)
     except Forbidden as exc:

@@ -104,3 +104,23 @@ def reporter_message(
                          404 if isinstance(exc, NotFound) else 429)
     form.text = ""
     return _followed(request, view, form, {})
+
+
+@router.post("/report/follow/files", dependencies=[CsrfChecked], response_class=HTMLResponse)
+def reporter_files(
+    request: Request, form: Annotated[supervision.FollowInput, Form()], platform: PlatformDep, uploads: Uploads
+) -> Response:
+    """Add evidence files to the report (cleaned and sealed) and show it again."""
+    try:
+        platform.rate_limit(platform.track_limiter, client_key(request, platform))
+        with platform.write() as session:
+            view = supervision.check_reporter_files(session, form, uploads, attachments.limits_of(platform.settings),
+                                                    platform.now())
+    except ValidationFailed as exc:
+        with platform.read() as session:
+            view = supervision.follow_report(session, form)
+        return _followed(request, view, form, exc.errors, 422)
+    except ServiceError as exc:
+        return _followed(request, None, supervision.FollowInput(receipt_code=form.receipt_code), {"form": exc.message},
+                         404 if isinstance(exc, NotFound) else 429)
+    return _followed(request, view, form, {})

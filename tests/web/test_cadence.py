@@ -120,3 +120,33 @@ def cli_env(deployed: Platform, monkeypatch: pytest.MonkeyPatch, settings: Setti
     get_settings.cache_clear()
     yield deployed
     get_settings.cache_clear()
+
+
+def test_publishing_and_answering_count_as_speaking_in_the_cadence_ledger(
+    deployed: Platform, cases: dict[str, int]
+) -> None:
+    from massline.models import Office
+    from massline.services import publishing
+
+    now = deployed.now()
+    with deployed.write() as s:
+        sup = s.scalar(select(User).where(User.username == "sup"))
+        clerk = s.scalar(select(User).where(User.username == "jsj.a"))
+        office = s.scalar(select(Office).where(Office.code == "cs-jsj"))
+        assert sup is not None and clerk is not None and office is not None
+        before = {oc.office.code: oc for oc in research.office_cadence(s, sup, now)}["cs-jsj"]
+        assert before.figures.silent and dict((u.username, c.silent) for u, c in before.officials)["jsj.a"]
+        ends = now - timedelta(days=3)  # an interview three days ago; a question answered yesterday
+        interview = publishing.check_schedule_interview(s, clerk, office.id, publishing.InterviewInput(
+            title="加装电梯在线访谈", starts_at=ends - timedelta(hours=1), ends_at=ends))
+        question = publishing.check_ask(s, interview.id, "居民", "老旧小区加装电梯的补贴什么时候发放？", ends - timedelta(hours=2))
+        publishing.check_answer_question(s, clerk, question.id, "补贴在验收后三十日内发放到位。", now - timedelta(days=1))
+    with deployed.read() as s:
+        after = {oc.office.code: oc for oc in research.office_cadence(s, sup, now)}["cs-jsj"]
+        spoken = publishing.last_activity(s)
+        _, silent = publishing.silent_accounts(s, sup, now)
+    assert not after.figures.silent and after.figures.days_since_reply == 1  # the interview answer counts
+    officials = {u.username: c for u, c in after.officials}
+    assert not officials["jsj.a"].silent and officials["jsj.a"].days_since_reply == 1
+    assert spoken[("official", clerk.id)] == spoken[("office", office.id)]  # one notion for both lists
+    assert ("office", office.id) not in {(r.kind, r.id) for r in silent}

@@ -124,3 +124,42 @@ def test_an_interview_needs_sensible_times(jsj: Browser, deployed: Platform) -> 
     assert r.status_code == 422 and "请填写开始时间" in r.text
     with deployed.read() as s:
         assert s.scalar(select(Interview.id)) is None
+
+
+def test_a_question_answered_after_the_session_is_sent_to_the_contact_left(
+    url: str, jsj: Browser, deployed: Platform
+) -> None:
+    import json
+
+    from massline.models import Notification
+
+    interview_id = _schedule(jsj, deployed, deployed.now() + timedelta(minutes=5))
+    with Browser(url) as citizen:
+        bad = citizen.post_form(f"/interviews/{interview_id}/questions", {"body": QUESTION, "contact": "12345"},
+                                form_page=f"/interviews/{interview_id}")
+        assert bad.status_code == 422 and "手机号码" in bad.text
+        for body, contact in ((QUESTION, "139 1234 5678"), ("补贴多久能发下来？", "li@example.com")):
+            r = citizen.post_form(f"/interviews/{interview_id}/questions", {"author_name": "李明", "body": body,
+                                                                            "contact": contact},
+                                  form_page=f"/interviews/{interview_id}")
+            assert r.status_code == 303
+    with deployed.write() as s:
+        questions = {q.public_body: q for q in s.scalars(select(InterviewQuestion))}
+        assert b"13912345678" not in (questions[QUESTION].contact_encrypted or b"")  # kept encrypted
+        late, live = questions[QUESTION].id, questions["补贴多久能发下来？"].id
+        s.execute(update(Interview).values(starts_at=deployed.now() - timedelta(minutes=30),
+                                           ends_at=deployed.now() + timedelta(minutes=30)))
+    answer = f"/staff/publishing/questions/{live}/answer"
+    jsj.post_form(answer, {"answer": "验收后三十日内发放。"}, form_page=f"/staff/publishing/interviews/{interview_id}")
+    with deployed.write() as s:  # answered live: nobody is messaged; then the session ends
+        s.execute(update(Interview).values(ends_at=deployed.now() - timedelta(minutes=1)))
+    jsj.post_form(f"/staff/publishing/questions/{late}/answer", {"answer": "依法协商，街道组织调解。"},
+                  form_page=f"/staff/publishing/interviews/{interview_id}")
+    with deployed.read() as s:
+        rows = s.execute(select(Notification.channel, Notification.purpose)).all()
+        kept = s.execute(select(InterviewQuestion.contact_channel, InterviewQuestion.contact_encrypted)).all()
+    assert rows == [("sms", "interview_answered")] and kept == [(None, None), (None, None)]  # erased once answered
+    assert deployed.notifier(background=False).run_once().sent == 1
+    sent = [json.loads(line) for line in (deployed.settings.instance_dir / "outbox" / "sms.jsonl").read_text().splitlines()]
+    assert [m["to"] for m in sent] == ["13912345678"]
+    assert "局长谈加装电梯" in sent[0]["text"] and f"/interviews/{interview_id}#q{late}" in sent[0]["text"]

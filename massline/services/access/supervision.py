@@ -48,7 +48,7 @@ def access_supervision_report(session: Session, user: User, report_id: int) -> t
     recipient = _recipient(session, user, report)
     if not user.is_active:
         raise NotFound()
-    if recipient is None:
+    if recipient is None or not recipient.sealed_key:  # no usable copy yet: shared when a recipient opens it
         raise NotFound()
     if recipient.stepped_aside_at is not None:
         raise NotFound()

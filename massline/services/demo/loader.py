@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from massline.config import Settings
 from massline.io.deployment_yaml import load_deployment
 from massline.models import Leader, Message, Office, Support, User
-from massline.services import attachments, casework, replies
+from massline.services import attachments, casework, notify, replies, supervision
 from massline.services import casework as feedback
 from massline.services.access import OFFICE_ROLES
 from massline.services.classifier import RetrainReport, TrainingSet, retrain, training_set
@@ -54,6 +54,7 @@ class Platform(Protocol):
     settings: Settings
     cipher: FieldCipher
     passwords: Passwords
+    links: notify.Links
 
     def read(self) -> AbstractContextManager[Session]: ...
 
@@ -283,7 +284,9 @@ def load_demo(platform: Platform, demo_dir: Path = DEMO_DIR, seed: int = 2026112
         # what the worker's periodic pass does: remind, escalate the overdue cases, close unrated old replies
         report.sweep = casework.sweep(session, platform.now())
         report.staged = stage_approvals(session, platform.now())
-        report.report_receipt = seed_reports(session, report.passwords, platform.now())
+        sms = supervision.SmsOut(notify.build_channels(platform.settings).sms, platform.links.site,
+                                 platform.links.base_url)
+        report.report_receipt = seed_reports(session, report.passwords, platform.now(), sms)
         report.research = stage_research(session, platform.now())
         report.speaking = stage_speaking(session, platform.now())
     if report.passwords:

@@ -1,4 +1,5 @@
-"""The demo's supervision reports (监督举报): the handlers' keys and two reports, one answered.
+"""The demo's supervision reports (监督举报): the handlers' keys and two reports, one answered (its reporter
+adds a file later), the other accepted with an SMS notice to the phone its reporter gave.
 
 The handlers' key pairs are created with their generated passwords (as their
 first unlock would); the first report's receipt is kept for the demo's
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from massline.models import SupervisionReport, User
-from massline.services import supervision
+from massline.services import attachments, supervision
 
 REPORTS = (
     {"accused_office": "jz-dc-gov", "accused_person": "区城管执法中队某队员",
@@ -32,8 +33,17 @@ def _handler_keys(session: Session, passwords: dict[str, str], now: datetime) ->
             supervision.check_ensure_key(session, user, password, now)
 
 
-def seed_reports(session: Session, passwords: dict[str, str], now: datetime) -> tuple[str, str] | None:
-    """Create the handlers' keys, file the demo reports and answer the first; its (receipt code, secret)."""
+#: evidence the first report's reporter adds later through /report/follow (a one-page PDF)
+EVIDENCE = (b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\n% 2026-11 night market fee records\ntrailer<</Root 1 0 R>>\n"
+            b"%%EOF\n")
+
+
+def seed_reports(
+    session: Session, passwords: dict[str, str], now: datetime, sms: supervision.SmsOut | None = None
+) -> tuple[str, str] | None:
+    """Create the handlers' keys, file the demo reports, answer the first (whose reporter then adds a file)
+    and accept the second (whose reporter gave a phone: the notice goes by SMS through ``sms``); the first's
+    (receipt code, secret)."""
     _handler_keys(session, passwords, now)
     receipts = []
     for fields in REPORTS:
@@ -49,4 +59,12 @@ def seed_reports(session: Session, passwords: dict[str, str], now: datetime) -> 
     supervision.check_act(session, handler, first.id, private, "accept", "您的举报已受理，我们将依规核查。", now)
     supervision.check_act(session, handler, first.id, private, "reply",
                           "请问收费大约从什么时候开始？是否有摊主愿意作证？可在此匿名答复。", now)
+    receipt = supervision.FollowInput(receipt_code=receipts[0].receipt_code, secret=receipts[0].secret)
+    supervision.check_reporter_files(session, receipt, [("夜市收费记录.pdf", EVIDENCE)], attachments.Limits(), now)
+    city = session.scalar(select(User).where(User.username == "lin.jw"))
+    second = session.scalar(select(SupervisionReport).order_by(SupervisionReport.id.desc()).limit(1))
+    if city is not None and second is not None and "lin.jw" in passwords:
+        key = supervision.check_password_key(session, city, passwords["lin.jw"], now)
+        supervision.check_act(session, city, second.id, key, "accept", "您的举报已受理，市纪委监委将依规核查。", now,
+                              sms)
     return receipts[0].receipt_code, receipts[0].secret

@@ -72,6 +72,7 @@ def check_apply_deployment(
     _set(session, "research_policy", spec.research.model_dump_json())
     _set(session, "publishing_policy", spec.publishing.model_dump_json())
     _set(session, "accountability_policy", spec.accountability.model_dump_json())
+    _set(session, "calendar_policy", spec.calendar.model_dump_json())
     _load_categories(session, spec.taxonomy, None, report)
     regions = _load_regions(session, spec, report)
     categories = {c.path: c for c in session.scalars(select(Category))}

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         unsubscribe_token,
         write_contacts,
     )
+    from massline.services.notify.direct import check_contact, do_send_text
     from massline.services.notify.outbox import Links, OutboxSummary, outbox_summary, retry_failed
     from massline.services.notify.recovery import RECOVERY_SENT, check_recover_secret
     from massline.services.notify.sender import Notifier, NotifyParams, NotifyReport
@@ -60,12 +61,14 @@ __all__ = [
     "SmtpMailer",
     "access_message_of_contact",
     "build_channels",
+    "check_contact",
     "check_login_code",
     "check_recover_secret",
     "check_request_code",
     "contact_key",
     "contact_of_session",
     "contact_rows",
+    "do_send_text",
     "do_unsubscribe",
     "email_problem",
     "message_of_token",
@@ -81,6 +84,7 @@ _LAZY = {
     "account": ["CODE_SENT", "WRONG_CODE", "CodePolicy", "access_message_of_contact", "check_login_code",
                 "check_request_code", "contact_key", "contact_of_session", "messages_of_contact"],
     "channels": ["Channels", "FileMailer", "FileSms", "SmsGateway", "SmtpMailer", "build_channels"],
+    "direct": ["check_contact", "do_send_text"],
     "contacts": ["contact_rows", "do_unsubscribe", "email_problem", "message_of_token", "normal_email",
                  "unsubscribe_token", "write_contacts"],
     "outbox": ["Links", "OutboxSummary", "outbox_summary", "retry_failed"],

@@ -1,6 +1,7 @@
 """Staff accounts and their passwords (argon2id): login (failures throttled per address and username),
 adding users, resets (which revoke the user's sessions), one's own password change, changing an
-account's role and office, deactivating, and who staffs each office.
+account's role and office, deactivating, and who staffs each office; when each account (office,
+leader, official) last spoke online (``last_spoken``).
 """
 
 from massline.services.people.accounts import (
@@ -14,6 +15,7 @@ from massline.services.people.accounts import (
     user_for_token,
 )
 from massline.services.people.passwords import DEFAULT_PASSWORDS, Passwords
+from massline.services.people.speaking import Account, last_spoken
 from massline.services.people.staffing import (
     OfficeStaffing,
     access_account_for_admin,
@@ -24,6 +26,7 @@ from massline.services.people.staffing import (
 
 __all__ = [
     "DEFAULT_PASSWORDS",
+    "Account",
     "OfficeStaffing",
     "PasswordChange",
     "Passwords",
@@ -38,4 +41,5 @@ __all__ = [
     "office_staffing",
     "staff_accounts",
     "user_for_token",
+    "last_spoken",
 ]

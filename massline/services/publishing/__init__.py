@@ -25,6 +25,7 @@ from massline.services.publishing.comments import (
 )
 from massline.services.publishing.feeds import office_feed
 from massline.services.publishing.interviews import (
+    AnswerNotice,
     InterviewInput,
     OpenQuestion,
     access_public_interview,
@@ -45,6 +46,7 @@ from massline.services.publishing.silent import Account, SilentAccount, last_act
 
 __all__ = [
     "Account",
+    "AnswerNotice",
     "ClarificationInput",
     "Desk",
     "InterviewInput",

@@ -17,15 +17,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from massline.models import REVIEW_VISIBLE, Interview, InterviewQuestion, InterviewVote, User
+from massline.services import notify
 from massline.services.access import (
     access_interview_for_answer,
     access_office_for_publishing,
     access_question_for_answer,
     publishing_offices,
 )
+from massline.services.crypto import FieldCipher
 from massline.services.deployment import deployment_zone
 from massline.services.errors import Conflict, NotFound
-from massline.services.policy import publishing_policy
+from massline.services.policy import calendar_policy, publishing_policy
 from massline.services.publishing.checks import BODY_MAX, TITLE_MAX, citizen_text, raise_if, text_field
 from massline.services.publishing.posts import leader_of
 
@@ -44,14 +46,11 @@ class InterviewInput:
 
 
 def add_working_days(session: Session, start: datetime, days: int) -> datetime:
-    """``start`` moved ``days`` working days (Monday to Friday in the deployment's zone) later."""
-    zone = deployment_zone(session)
-    local = start.astimezone(zone)
-    while days > 0:
-        local += timedelta(days=1)
-        if local.weekday() < 5:
-            days -= 1
-    return local.astimezone(start.tzinfo)
+    """``start`` moved ``days`` working days later (Monday to Friday in the deployment's zone, less the
+    public holidays and plus the adjusted working days of its ``calendar:`` section)."""
+    local = start.astimezone(deployment_zone(session))
+    day = calendar_policy(session).working_day_after(local.date(), days)
+    return local.replace(year=day.year, month=day.month, day=day.day).astimezone(start.tzinfo)
 
 
 def check_schedule_interview(session: Session, user: User, office_id: int, data: InterviewInput) -> Interview:
@@ -92,13 +91,21 @@ def phase(interview: Interview, now: datetime) -> str:
     return "live" if now < interview.ends_at else "ended"
 
 
-def check_ask(session: Session, interview_id: int, author_name: str, body: str, now: datetime) -> InterviewQuestion:
-    """A citizen's question, before or during the session (reviewed per the deployment's moderation)."""
+def check_ask(
+    session: Session, interview_id: int, author_name: str, body: str, now: datetime, contact: str = "",
+    cipher: FieldCipher | None = None,
+) -> InterviewQuestion:
+    """A citizen's question, before or during the session (reviewed per the deployment's moderation); with a
+    ``contact`` (a mobile number or an e-mail address, kept encrypted with ``cipher``) the citizen is told
+    when it is answered after the session."""
     interview = access_public_interview(session, interview_id)
     if phase(interview, now) == "ended":
         raise Conflict("访谈已经结束，不再征集问题。")
+    channel, address = notify.check_contact(contact) if contact.strip() else (None, "")
     columns = citizen_text(session, author_name, body, label="问题")
     question = InterviewQuestion(interview=interview, votes=0, created_at=now, **columns)
+    if channel is not None and cipher is not None:
+        question.contact_channel, question.contact_encrypted = channel, cipher.encrypt(address)
     session.add(question)
     session.flush()
     return question
@@ -127,25 +134,55 @@ def check_vote(session: Session, interview_id: int, question_id: int, voter_key:
     return question.votes
 
 
+@dataclass(frozen=True)
+class AnswerNotice:
+    """What telling a citizen of a late answer needs: the field cipher and the site's name and address."""
+
+    cipher: FieldCipher
+    site: str
+    base_url: str
+
+
 def check_answer_question(
-    session: Session, user: User, question_id: int, answer: str, now: datetime
+    session: Session, user: User, question_id: int, answer: str, now: datetime, notice: AnswerNotice | None = None
 ) -> InterviewQuestion:
-    """Answer (or correct the answer to) a question; answering publishes a question still waiting for review."""
+    """Answer (or correct the answer to) a question; answering publishes a question still waiting for review.
+    The first answer given after the session is sent to the contact the citizen left (through ``notice``);
+    the contact is erased with any first answer."""
     question = access_question_for_answer(session, user, question_id)
     errors: dict[str, str] = {}
     text = text_field(errors, "answer", "回答", answer, low=2, high=BODY_MAX)
     raise_if(errors)
     if question.review_state not in REVIEW_VISIBLE:
         question.review_state = "published"
+    first = question.answered_at is None
     question.answer, question.answered_by_id = text, user.id
     question.answered_at = question.answered_at or now
+    if first and question.contact_encrypted and question.contact_channel:
+        if notice is not None and now > question.interview.ends_at:
+            _tell_asker(session, question, notice, now)
+        question.contact_channel = question.contact_encrypted = None
     return question
+
+
+def _tell_asker(session: Session, question: InterviewQuestion, notice: AnswerNotice, now: datetime) -> None:
+    interview = question.interview
+    assert question.contact_encrypted is not None and question.contact_channel is not None
+    link = f"{notice.base_url}/interviews/{interview.id}#q{question.id}"
+    body = (f"您在在线访谈“{interview.title[:40]}”中提的问题已由{interview.office.name}回答，请查看：{link}\n"
+            f"【{notice.site}】")
+    address = notice.cipher.decrypt(question.contact_encrypted)
+    subject = f"【{notice.site}】在线访谈问题已回答"
+    notify.do_send_text(session, notice.cipher, question.contact_channel, address, subject, body, now,
+                        purpose="interview_answered")
 
 
 def do_review_question(session: Session, user: User, question_id: int, publish: bool) -> InterviewQuestion:
     """Publish or withhold a citizen's question (an official of the interview's office)."""
     question = access_question_for_answer(session, user, question_id)
     question.review_state = "published" if publish else "withheld"
+    if not publish:  # a withheld question is never answered: its contact is not kept
+        question.contact_channel = question.contact_encrypted = None
     return question
 
 

@@ -1,5 +1,7 @@
 """The cadence ledger (有而不发, 看而不评), issue 15: per office and official, days since the last
-published reply, the cases an official opened and nobody has answered yet ("read but silent", from
+published reply — or the last time they spoke online otherwise (a post, a clarification, an answer in
+a post's thread or an interview: ``people.last_spoken``, the notion the silent-account list of
+services.publishing reads too) — the cases an official opened and nobody has answered yet ("read but silent", from
 the case views that research activity records), the median time to a first reply, and who has been
 silent longer than ``research.silent_after_days`` (default 14).
 
@@ -18,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from massline.models import OPEN_STATUSES, Message, Office, Reply, ResearchCaseView, User
 from massline.services.access import cadence_offices
+from massline.services.people import last_spoken
 from massline.services.policy import ResearchPolicy, research_policy
 
 #: replies counted for the median time to a first reply
@@ -55,6 +58,10 @@ class OfficeCadence:
     office: Office
     figures: Cadence
     officials: list[tuple[User, Cadence]]
+
+
+def _later(a: datetime | None, b: datetime | None) -> datetime | None:
+    return max((t for t in (a, b) if t is not None), default=None)
 
 
 def _days(now: datetime, at: datetime | None) -> int | None:
@@ -108,15 +115,17 @@ def office_cadence(session: Session, viewer: User | None, now: datetime) -> list
     firsts = _first_replies(session, ids, now - timedelta(days=WINDOW_DAYS))
     staff = session.scalars(select(User).where(User.office_id.in_(ids), User.role.in_(STAFF_ROLES),
                                                User.is_active.is_(True)).order_by(User.id)).all()  # fmt: skip
-    limit, result = policy.silent_after_days, []
+    limit, result, spoken = policy.silent_after_days, [], last_spoken(session)
     for office in offices:
-        office_last = max((at for (o, _), at in last.items() if o == office.id), default=None)
+        office_last = _later(max((at for (o, _), at in last.items() if o == office.id), default=None),
+                             spoken.get(("office", office.id)))
         figures = _cadence(office.name, office_last, [h for o, _, h in firsts if o == office.id], now, limit)
         silent_cases = _silent_cases(session, office, now)
         people = []
         for user in (u for u in staff if u.office_id == office.id):
             hours = [h for o, a, h in firsts if o == office.id and a == user.id]
-            c = _cadence(user.display_name, last.get((office.id, user.id)), hours, now, limit)
+            c = _cadence(user.display_name, _later(last.get((office.id, user.id)), spoken.get(("official", user.id))),
+                         hours, now, limit)
             c.read_but_silent = silent_cases.get(user.id, [])
             people.append((user, c))
         result.append(OfficeCadence(office, figures, people))

@@ -15,6 +15,7 @@ from massline.services.supervision.filing import Filed, NoRecipient, ReportInput
 from massline.services.supervision.following import (
     FollowInput,
     ReporterView,
+    check_reporter_files,
     check_reporter_message,
     follow_report,
 )
@@ -39,6 +40,7 @@ from massline.services.supervision.keys import (
     has_key,
     session_private_key,
 )
+from massline.services.supervision.notices import SmsOut
 from massline.services.supervision.routing import Route, is_handler, route_report
 from massline.services.supervision.sealing import SealError
 from massline.services.supervision.sweep import SweepResult, sweep_reports
@@ -59,6 +61,7 @@ __all__ = [
     "ReporterView",
     "Route",
     "SealError",
+    "SmsOut",
     "SweepResult",
     "allowed_actions",
     "check_act",
@@ -67,6 +70,7 @@ __all__ = [
     "check_open_file",
     "check_open_report",
     "check_password_key",
+    "check_reporter_files",
     "check_reporter_message",
     "check_unlock",
     "do_forget_key",

@@ -18,9 +18,14 @@ ENTRY_LABELS = {
     "from_reporter": "举报人留言",
     "stepped_aside": "承办人回避",
     "escalated": "逾期未办，已提交上一级纪检监察机关",
+    "sms_sent": "已短信告知举报人",
+    "sms_failed": "短信告知发送失败（举报人仍可凭回执码查看告知）",
+    "file_from_reporter": "举报人补充了证据材料",
+    "key_shared": "举报密钥已加密共享给新承办人",
 }
 #: the entries a reporter sees (never who stepped aside, never an internal note)
-REPORTER_KINDS = ("received", "accepted", "concluded", "to_reporter", "from_reporter", "escalated")
+REPORTER_KINDS = ("received", "accepted", "concluded", "to_reporter", "from_reporter", "escalated",
+                  "file_from_reporter")
 
 
 @dataclass(frozen=True)
@@ -55,5 +60,5 @@ def open_entries(report: SupervisionReport, key: bytes, kinds: tuple[str, ...] |
             continue
         text = sealing.unlock(key, entry.sealed_text).decode("utf-8") if entry.sealed_text else ""
         out.append(EntryView(entry.kind, ENTRY_LABELS.get(entry.kind, entry.kind), text, entry.created_at,
-                             entry.kind == "from_reporter"))
+                             entry.kind in ("from_reporter", "file_from_reporter")))
     return out

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from massline.models import Office, SupervisionRecipient, SupervisionReport
 from massline.services import attachments, audit
 from massline.services.errors import Conflict, ValidationFailed
-from massline.services.policy import supervision_policy
+from massline.services.policy import calendar_policy, supervision_policy
 from massline.services.supervision import sealing
 from massline.services.supervision.deadlines import add_working_days
 from massline.services.supervision.entries import add_entry
@@ -115,21 +115,22 @@ def check_file_report(
     recipients = _recipients(session, route) if route is not None else []
     if route is None or not any(role == "handler" for _, _, role in recipients):
         raise NoRecipient()
-    policy = supervision_policy(session)
+    policy, calendar = supervision_policy(session), calendar_policy(session)
     receipt_code, secret = "JB" + _random(10), "-".join(_random(5) for _ in range(4))
     key, salt = sealing.new_key(), sealing.new_salt()
     reporter_public, _ = sealing.secret_key_pair(secret, salt)
     content = {
         "body": data.body.strip(), "accused_person": data.accused_person.strip(),
         "reporter_name": data.reporter_name.strip(), "reporter_phone": data.reporter_phone.strip(),
+        "receipt_code": receipt_code,  # sealed: named in the SMS notices to the reporter's phone
     }
     report = SupervisionReport(
         receipt_hash=receipt_digest(receipt_code), accused_office_id=accused.id, office_id=route.office.id,
         escalation_office_id=route.escalation.id if route.escalation else None, about_head=route.about_head,
         status="received", sealed_content=sealing.lock_json(key, content), reporter_public=reporter_public,
         reporter_salt=salt, reporter_sealed_key=sealing.seal_to(reporter_public, key), created_at=now,
-        accept_due=add_working_days(now, policy.accept_within_days),
-        outcome_due=add_working_days(now, policy.outcome_within_days),
+        accept_due=add_working_days(now, policy.accept_within_days, calendar),
+        outcome_due=add_working_days(now, policy.outcome_within_days, calendar),
         delete_after=now + timedelta(days=policy.retention_days),
     )
     session.add(report)

@@ -10,9 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from massline.models import SupervisionReport
+from massline.services import attachments
 from massline.services.errors import NotFound, ValidationFailed
 from massline.services.supervision import sealing
 from massline.services.supervision.entries import REPORTER_KINDS, EntryView, add_entry, open_entries
+from massline.services.supervision.files import checked_files, list_files, seal_files
 from massline.services.supervision.filing import receipt_digest
 
 TEXT_MAX = 2000
@@ -37,6 +39,8 @@ class ReporterView:
     accept_due: datetime
     outcome_due: datetime
     entries: list[EntryView]
+    #: the names of the report's files (sent with it or added later)
+    files: list[str]
 
 
 def _open(session: Session, data: FollowInput) -> tuple[SupervisionReport, bytes]:
@@ -59,7 +63,7 @@ def _view(report: SupervisionReport, key: bytes) -> ReporterView:
     return ReporterView(
         status=report.status, status_label=report.status_label, created_at=report.created_at,
         accept_due=report.accept_due, outcome_due=report.outcome_due,
-        entries=open_entries(report, key, REPORTER_KINDS),
+        entries=open_entries(report, key, REPORTER_KINDS), files=[f.name for f in list_files(report, key)],
     )
 
 
@@ -80,4 +84,22 @@ def check_reporter_message(session: Session, data: FollowInput, now: datetime) -
     if report.status == "concluded":
         raise ValidationFailed({"text": "举报已办结，不能再留言"})
     add_entry(session, report, key, "from_reporter", None, text, now)
+    return _view(report, key)
+
+
+def check_reporter_files(
+    session: Session, data: FollowInput, uploads: list[tuple[str, bytes]], limits: attachments.Limits, now: datetime
+) -> ReporterView:
+    """Add files to the report (checked and cleaned like the first ones, sealed under the report key); the
+    limits count the files the report already has."""
+    report, key = _open(session, data)
+    if report.status == "concluded":
+        raise ValidationFailed({"attachments": "举报已办结，不能再补充材料"})
+    if not uploads:
+        raise ValidationFailed({"attachments": "请选择要补充的证据材料"})
+    held = len(report.files)
+    if held + len(uploads) > limits.max_files:
+        raise ValidationFailed({"attachments": f"每件举报最多 {limits.max_files} 个附件，已有 {held} 个"})
+    seal_files(session, report, key, checked_files(uploads, limits), now)
+    add_entry(session, report, None, "file_from_reporter", None, "", now)
     return _view(report, key)

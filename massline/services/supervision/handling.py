@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from massline.models import Office, SupervisionRecipient, SupervisionReport, User
+from massline.models import Office, SupervisionRecipient, SupervisionReport, User, utcnow
 from massline.services import audit
 from massline.services.access import access_supervision_report, is_accused_side
 from massline.services.errors import Conflict, ValidationFailed
@@ -22,6 +22,8 @@ from massline.services.supervision import sealing
 from massline.services.supervision.entries import EntryView, add_entry, open_entries
 from massline.services.supervision.files import FileView, list_files, open_file, reseal_files
 from massline.services.supervision.keys import public_keys
+from massline.services.supervision.notices import SmsOut, send_notice
+from massline.services.supervision.sharing import share_key
 
 REASON_MIN, TEXT_MAX = 2, 2000
 #: action -> (status it requires, status after, entry kind)
@@ -71,7 +73,8 @@ def reports_for(session: Session, user: User) -> list[ReportRow]:
     rows = session.execute(
         select(SupervisionReport, SupervisionRecipient.role)
         .join(SupervisionRecipient, SupervisionRecipient.report_id == SupervisionReport.id)
-        .where(SupervisionRecipient.user_id == user.id, SupervisionRecipient.stepped_aside_at.is_(None))
+        .where(SupervisionRecipient.user_id == user.id, SupervisionRecipient.stepped_aside_at.is_(None),
+               func.length(SupervisionRecipient.sealed_key) > 0)
         .order_by(SupervisionReport.id.desc())
     ).all()
     out = []
@@ -86,9 +89,15 @@ def reports_for(session: Session, user: User) -> list[ReportRow]:
     return out
 
 
-def _report_key(session: Session, user: User, report_id: int, private: bytes) -> tuple[SupervisionReport, bytes]:
+def _report_key(
+    session: Session, user: User, report_id: int, private: bytes, now: datetime | None = None
+) -> tuple[SupervisionReport, bytes]:
+    """The report and its key opened with ``user``'s private key; the key is shared on the way with
+    handlers who got a key pair since (``sharing.share_key``)."""
     report, sealed = access_supervision_report(session, user, report_id)
-    return report, sealing.open_sealed(private, sealed)
+    key = sealing.open_sealed(private, sealed)
+    share_key(session, report, key, user, now or utcnow())
+    return report, key
 
 
 def _reason(reason: str) -> str:
@@ -99,10 +108,11 @@ def _reason(reason: str) -> str:
 
 
 def check_open_report(
-    session: Session, user: User, report_id: int, private: bytes, reason: str, *, reveal: bool = False
+    session: Session, user: User, report_id: int, private: bytes, reason: str, *, reveal: bool = False,
+    now: datetime | None = None,
 ) -> HandlerView:
     """Open report ``report_id`` for ``user`` and audit the read (and the identity's reveal) with ``reason``."""
-    report, key = _report_key(session, user, report_id, private)
+    report, key = _report_key(session, user, report_id, private, now)
     why = _reason(reason)
     content = sealing.unlock_json(key, report.sealed_content)
     audit.record(session, user, "supervision_report_read", "supervision_report", report.id, reason=why)
@@ -133,11 +143,13 @@ def allowed_actions(report: SupervisionReport) -> list[str]:
 
 
 def check_act(
-    session: Session, user: User, report_id: int, private: bytes, action: str, text: str, now: datetime
+    session: Session, user: User, report_id: int, private: bytes, action: str, text: str, now: datetime,
+    sms: SmsOut | None = None,
 ) -> SupervisionReport:
     """Run ``action`` (accept, conclude, reply, step_aside) on the report with ``text`` (the notice, the
-    message, the reason for stepping aside)."""
-    report, key = _report_key(session, user, report_id, private)
+    message, the reason for stepping aside); the acceptance and the outcome also go by SMS through ``sms``
+    to a phone the reporter gave (``notices.send_notice``)."""
+    report, key = _report_key(session, user, report_id, private, now)
     if action not in ACTIONS:
         raise ValidationFailed({"action": "未知操作"})
     needs, after, kind = ACTIONS[action]
@@ -158,6 +170,7 @@ def check_act(
         if after == "concluded":
             report.concluded_at = now
     audit.record(session, user, f"supervision_{action}", "supervision_report", report.id)
+    send_notice(session, report, key, user, action, sms, now)
     return report
 
 

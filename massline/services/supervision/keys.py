@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from massline.models import SupervisionKey, SupervisionUnlock, User
+from massline.models import SupervisionKey, SupervisionRecipient, SupervisionUnlock, User
 from massline.services import audit
 from massline.services.errors import Forbidden, ValidationFailed
 from massline.services.supervision import sealing
@@ -104,11 +104,14 @@ def do_rewrap_key(session: Session, user: User, old_password: str, new_password:
 
 def do_forget_key(session: Session, user: User) -> bool:
     """Drop ``user``'s key pair after an administrator reset their password (nobody can unwrap it any more):
-    their next unlock creates a new pair; reports sealed to the old one stay readable by the other recipients."""
+    their next unlock creates a new pair; reports sealed to the old one stay readable by the other recipients,
+    and are sealed to the new one when one of them opens the report (``sharing.share_key``)."""
     key = session.get(SupervisionKey, user.id)
     session.execute(delete(SupervisionUnlock).where(SupervisionUnlock.user_id == user.id))
     if key is None:
         return False
+    session.execute(update(SupervisionRecipient).where(SupervisionRecipient.user_id == user.id)
+                    .values(sealed_key=b""))  # sealed to the dropped key: the next recipient re-seals (sharing)
     session.delete(key)
     audit.record(session, None, "supervision_key_dropped", "user", user.id)
     return True
