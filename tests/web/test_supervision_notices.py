@@ -96,3 +96,18 @@ def test_a_failing_gateway_is_recorded_without_the_number(site: str, platform: P
         rows = s.execute(select(AuditLog.object_id, AuditLog.detail).where(AuditLog.action.like("supervision_sms%"))).all()
     assert rows == [(first, {"step": "accept", "error": "RuntimeError"})]
     assert PHONE.encode() not in _every_row(platform) and CaptureSms.sent == [] and anonymous["receipt_code"]
+
+
+def test_the_file_stand_in_gets_the_number_masked(platform: Platform) -> None:
+    platform.settings.sms_gateway = "file"  # the demo's driver: writes each SMS into the instance folder
+    deploy_supervision(platform)
+    with serve(platform) as base:
+        with httpx.Client(base_url=base, timeout=20) as api:
+            api.post("/api/v1/supervision/reports", json={"accused_office": "cs-jsj", "body": BODY,
+                                                          "reporter_phone": PHONE})  # fmt: skip
+        with platform.read() as s:
+            report_id = s.scalar(select(SupervisionReport.id))
+        assert _act(_handler(base), report_id, "accept", "您的举报已受理。").status_code == 200
+    sent = (platform.settings.instance_dir / "outbox" / "sms.jsonl").read_text(encoding="utf-8")
+    assert f"{PHONE[:3]}****{PHONE[-4:]}" in sent and "已受理" in sent
+    assert not [p for p in _files(platform) if PHONE.encode() in p.read_bytes()]

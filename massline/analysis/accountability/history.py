@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import csv
 import gc
-from sys import intern
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from sys import intern
 
 COLUMNS = ("案件编号", "时间", "事件", "单位", "详情")
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"

@@ -8,7 +8,9 @@ receipt code and the step — never the accused, never the content. What is reco
 that a notice went out (an entry ``sms_sent`` in the report's history and an audit row
 ``supervision_sms_sent``), or that the gateway failed (``sms_failed``, with the error's
 type only: a gateway's message may quote the number); the reporter still sees every
-notice on ``/report/follow``.
+notice on ``/report/follow``. The ``file`` SMS driver (the development stand-in, which writes
+each SMS to ``outbox/sms.jsonl`` in the instance folder) is given the number masked
+(``138****5678``), so the instance folder never holds it.
 """
 
 from __future__ import annotations
@@ -47,6 +49,18 @@ def notice_text(out: SmsOut, receipt_code: str, action: str) -> str:
             "查看告知内容。")
 
 
+def _is_file_stand_in(gateway: object) -> bool:
+    from massline.services.notify import FileSms
+
+    return isinstance(gateway, FileSms)
+
+
+def _masked(phone: str) -> str:
+    """``13812345678`` → ``138****5678``: what the development stand-in (the ``file`` SMS driver, which writes
+    to the instance folder) is given instead of the number."""
+    return phone[:3] + "*" * max(len(phone) - 7, 1) + phone[-4:] if len(phone) > 7 else "*" * len(phone)
+
+
 def send_notice(
     session: Session, report: SupervisionReport, key: bytes, user: User, action: str, out: SmsOut | None,
     now: datetime,
@@ -61,7 +75,7 @@ def send_notice(
         return None
     text = notice_text(out, content.get("receipt_code") or "", action)
     try:
-        out.gateway.send(phone, text)
+        out.gateway.send(_masked(phone) if _is_file_stand_in(out.gateway) else phone, text)
     except Exception as exc:  # any gateway failure: recorded without its message, which may quote the number
         add_entry(session, report, None, "sms_failed", user, "", now)
         audit.record(session, user, "supervision_sms_failed", "supervision_report", report.id, step=action,
