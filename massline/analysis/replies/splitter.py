@@ -98,7 +98,7 @@ def _own(c: Clause) -> list[str]:
 
 def _grams(text: str) -> list[str]:
     """The clause's character bigrams (its words, roughly)."""
-    return [f"w={text[k : k + 2]}" for k in range(len(text) - 1) if text[k].isalnum() and text[k + 1].isalnum()]
+    return [f"w={a}{b}" for a, b in zip(text, text[1:], strict=False) if a.isalnum() and b.isalnum()]
 
 
 def features(text: str, units: Sequence[Clause] | None = None) -> list[list[str]]:
@@ -177,6 +177,7 @@ class DemandSplitter:
         self.model_path, self.begin, self.outside = model_path, begin, outside
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(model_path))
+        self._labels = tuple(self._tagger.labels())
 
     def spans(self, text: str, fallback: bool = True) -> list[Span]:
         """The demand spans of ``text`` as ``(kind, start, end)``. With ``fallback``, the rules'
@@ -187,9 +188,10 @@ class DemandSplitter:
 
     def marginals(self, text: str, units: Sequence[Clause]) -> list[dict[str, float]]:
         """Each clause's probability of every tag."""
-        self._tagger.set(features(text, units))
-        labels = self._tagger.labels()
-        return [{label: self._tagger.marginal(label, k) for label in labels} for k in range(len(units))]
+        tagger = self._tagger
+        tagger.set(features(text, units))
+        labels, marginal = self._labels, tagger.marginal
+        return [{label: marginal(label, k) for label in labels} for k in range(len(units))]
 
     def split(self, text: str) -> list[Demand]:
         """The demands of ``text`` (see :func:`massline.analysis.replies.split_demands`)."""
