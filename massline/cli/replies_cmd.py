@@ -129,7 +129,7 @@ def replies_group() -> None:
 @click.option("--deadline-days", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Days a reply was due in (default: the default_deadline_days setting, 15).")  # fmt: skip
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
-              help=f"Processes reviewing the rows (default: every core, at most 4, from {PARALLEL_ROWS} rows on; else 1).")  # fmt: skip
+              help=f"Processes (default: the cores, at most 4, from {PARALLEL_ROWS} rows on).")  # fmt: skip
 def review_cmd(data: Path, out: Path, deadline_days: float | None, jobs: int | None) -> None:
     """Score every reply of --data on relevance, completeness, interpretability,
     timeliness, specificity and plain language, with the overall score and the
