@@ -14,8 +14,8 @@ from massline.analysis.replies import (
     nested_cross_validate_splitter,
     rule_demands,
     split_demands,
+    splitter_eval,
 )
-from massline.analysis.replies import splitter_eval
 from massline.analysis.replies import splitter as splitter_module
 from massline.analysis.replies.splitter import decide, message_clauses, spans_of, tags_of
 from massline.cli import main
