@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 
 from massline.analysis.replies.demands import split_reply
-from massline.analysis.replies.rarity import rarity
+from massline.analysis.replies.rarity import rarities
 from massline.analysis.replies.text import bigrams, is_boilerplate
 from massline.analysis.replies.types import Demand, DemandMatch
 
@@ -50,15 +50,16 @@ _RESTATES = re.compile(
 
 
 def _weights(demands: list[Demand], title: str) -> list[dict[str, float]]:
+    rare = rarities().get
     own = [bigrams(d.text) for d in demands]
     topics = [o | bigrams(d.context) for o, d in zip(own, demands, strict=True)]
     result = []
     for i, (mine, topic) in enumerate(zip(own, topics, strict=True)):
         others = set().union(*(t for j, t in enumerate(topics) if j != i))
-        weights = {g: (1.0 if g in mine else 0.75) * (0.5 if g in others else 1.0) * rarity(g) for g in topic}
+        weights = {g: (1.0 if g in mine else 0.75) * (0.5 if g in others else 1.0) * rare(g, 1.0) for g in topic}
         if len(topic) < _FEW_WORDS:  # few words of its own: the demand before it and the title say what about
             borrowed = bigrams(title) | (bigrams(demands[i - 1].text) if i else frozenset())
-            weights = {g: 0.75 * rarity(g) for g in borrowed} | weights
+            weights = {g: 0.75 * rare(g, 1.0) for g in borrowed} | weights
         result.append(weights)
     return result
 
@@ -66,8 +67,11 @@ def _weights(demands: list[Demand], title: str) -> list[dict[str, float]]:
 def _weight(weights: dict[str, float], grams: frozenset[str]) -> float:
     """The weight of the words a sentence shares with a demand; 0 unless one of them is
     specific (its :func:`rarity` at least :data:`SPECIFIC`): common words alone answer nothing."""
-    shared = [g for g in grams if g in weights]
-    specific = sum(1 for g in shared if rarity(g) >= SPECIFIC)
+    shared = grams & weights.keys()
+    if len(shared) < _SPECIFIC_WORDS:
+        return 0.0
+    rare = rarities().get
+    specific = sum(1 for g in shared if rare(g, 1.0) >= SPECIFIC)
     return sum(weights[g] for g in shared) if specific >= _SPECIFIC_WORDS else 0.0
 
 

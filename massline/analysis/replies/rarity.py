@@ -14,7 +14,7 @@ import math
 from functools import cache
 from pathlib import Path
 
-__all__ = ["COMMON_WORDS", "RARE_DF", "rarity"]
+__all__ = ["COMMON_WORDS", "RARE_DF", "rarities", "rarity"]
 
 #: The table of common words shipped with the package.
 COMMON_WORDS = Path(__file__).resolve().parents[2] / "data" / "replies" / "common_words.tsv"
@@ -23,8 +23,9 @@ RARE_DF = 20
 
 
 @cache
-def _table() -> dict[str, float]:
-    """Each listed word's rarity (read once per process; empty when the file is absent)."""
+def rarities() -> dict[str, float]:
+    """Each listed word's rarity (read once per process; empty when the file is absent); a word
+    not listed has rarity 1."""
     if not COMMON_WORDS.is_file():
         return {}
     lines = COMMON_WORDS.read_text(encoding="utf-8").splitlines()
@@ -39,4 +40,4 @@ def _table() -> dict[str, float]:
 
 def rarity(word: str) -> float:
     """How specific ``word`` is, in [0, 1] (see the module)."""
-    return _table().get(word, 1.0)
+    return rarities().get(word, 1.0)

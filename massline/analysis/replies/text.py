@@ -7,9 +7,9 @@ and the place names a text mentions.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from operator import add
+from typing import NamedTuple
 
 #: A sentence ends at 。！？；, a line break or an ellipsis; its closing marks stay with it.
 _SENTENCE = re.compile(r"[^。！？!?；;\n…]+?(?:如下[:：]|[。！？!?；;…]+[”’」』）)]?|(?=\n)|$)")
@@ -41,9 +41,9 @@ _PLACE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Unit:
-    """A sentence or clause: its span in the text and its stripped text."""
+class Unit(NamedTuple):
+    """A sentence or clause: its span in the text and its stripped text (a named tuple: made
+    for every sentence and clause of every text, so it must be cheap)."""
 
     start: int
     end: int
@@ -85,6 +85,7 @@ def bigrams(text: str) -> frozenset[str]:
     return frozenset(grams - STOP_BIGRAMS)
 
 
+@lru_cache(maxsize=4096)
 def is_boilerplate(sentence: str) -> bool:
     """True for a reply's greeting, thanks, "as follows" or date line: nothing of substance."""
     s = sentence.strip()
