@@ -88,14 +88,18 @@ PARALLEL_ROWS = 400
 
 
 def default_jobs(rows: int) -> int:
-    """How many processes review ``rows`` rows: every core (at most 4) for a large file where
-    ``fork`` exists, else one (starting a process costs more than a small file takes)."""
+    """How many processes review ``rows`` rows: the cores (at most 4) that are free — the cores less
+    the load average of the last minute — for a large file where ``fork`` exists, else one. On a busy
+    machine a second process gets no more CPU for this command (the scheduler shares it between
+    sessions) and only adds the cost of the pool; starting processes costs more than a small file."""
     import multiprocessing
     import os
 
     if rows < PARALLEL_ROWS or "fork" not in multiprocessing.get_all_start_methods():
         return 1
-    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    free = cores - (os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0)
+    return max(1, min(4, cores, round(free)))
 
 
 def review_rows(rows: list[dict[str, str]], deadline_days: float, jobs: int = 1) -> Iterator[list[str]]:
@@ -108,10 +112,12 @@ def review_rows(rows: list[dict[str, str]], deadline_days: float, jobs: int = 1)
     if jobs <= 1 or len(rows) < 2:
         yield from map(one, rows)
         return
+    import gc
     import multiprocessing
 
     one({"留言编号": "", "留言主题": "预热", "留言时间": "", "留言详情": "预热", "答复意见": "预热。", "答复时间": ""})
     chunk = max(1, min(64, len(rows) // (jobs * 8)))
+    gc.freeze()  # what is loaded stays shared with the children (the collector would touch it, copying it)
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
         yield from pool.imap(one, rows, chunksize=chunk)
 
@@ -129,7 +135,7 @@ def replies_group() -> None:
 @click.option("--deadline-days", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Days a reply was due in (default: the default_deadline_days setting, 15).")  # fmt: skip
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
-              help=f"Processes (default: the cores, at most 4, from {PARALLEL_ROWS} rows on).")  # fmt: skip
+              help=f"Processes (default: the free cores, at most 4, from {PARALLEL_ROWS} rows on).")  # fmt: skip
 def review_cmd(data: Path, out: Path, deadline_days: float | None, jobs: int | None) -> None:
     """Score every reply of --data on relevance, completeness, interpretability,
     timeliness, specificity and plain language, with the overall score and the
@@ -137,7 +143,7 @@ def review_cmd(data: Path, out: Path, deadline_days: float | None, jobs: int | N
 
     A missing column ends with an error and --out is not written; a row with an
     unreadable time gets a finding and the file goes on. A large file is reviewed
-    on every core (--jobs); the output is the same.
+    on the free cores (--jobs); the output is the same.
     """
     started = time.perf_counter()
     if deadline_days is None:

@@ -122,3 +122,14 @@ def test_a_file_reviewed_on_two_cores_gives_the_same_rows_in_order(tmp_path: Pat
         outputs.append(_read(out))
     assert [r["留言编号"] for r in outputs[1]] == [str(100 + i) for i in range(len(rows))]
     assert outputs[0] == outputs[1]
+
+
+def test_a_large_file_uses_the_free_cores_and_a_small_one_a_single_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    from massline.cli import replies_cmd
+
+    monkeypatch.setattr("os.sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    monkeypatch.setattr("os.getloadavg", lambda: (0.2, 0.2, 0.2))
+    assert replies_cmd.default_jobs(replies_cmd.PARALLEL_ROWS) == 2
+    assert replies_cmd.default_jobs(replies_cmd.PARALLEL_ROWS - 1) == 1
+    monkeypatch.setattr("os.getloadavg", lambda: (15.0, 14.0, 12.0))  # a busy machine: no pool
+    assert replies_cmd.default_jobs(10_000) == 1
