@@ -23,7 +23,7 @@ import click
 
 from massline.cli.csv_out import write_csv
 
-__all__ = ["COLUMNS", "DEFAULT_LABELS", "INPUT_COLUMNS", "register"]
+__all__ = ["COLUMNS", "DEFAULT_LABELS", "INPUT_COLUMNS", "PARALLEL_ROWS", "register"]
 
 #: The input columns the review needs.
 INPUT_COLUMNS = ("留言编号", "留言主题", "留言时间", "留言详情", "答复意见", "答复时间")
@@ -64,25 +64,62 @@ def _time(value: str, label: str, problems: list[str]) -> datetime | None:
     return moment
 
 
-def review_rows(rows: list[dict[str, str]], deadline_days: float) -> Iterator[list[str]]:
-    """One output row per input row: the scores and findings of its reply."""
+def review_row(row: dict[str, str], deadline_days: float) -> list[str]:
+    """The output row of one input row: its reply's scores and findings."""
     from massline.analysis.replies import CaseText, findings, review_reply
 
-    for row in rows:
-        problems: list[str] = []
-        submitted = _time(row["留言时间"], "留言时间", problems)
-        replied = _time(row["答复时间"], "答复时间", problems)
-        case = CaseText(row["留言主题"], row["留言详情"], submitted, deadline_days)
-        try:
-            review = review_reply(case, row["答复意见"], replied_at=replied)
-        except Exception as exc:  # noqa: BLE001 - one bad row must not stop the file
-            yield [row["留言编号"], "", "", "", "", "", "", "", f"无法评审：{exc}"]
-            continue
-        found = findings(review)
-        if not row["答复意见"].strip():
-            problems.insert(0, "没有答复意见")
-        text = "\n".join([*problems, found] if found else problems)
-        yield [row["留言编号"], *(f"{c.score:.3f}" for c in review.criteria), f"{review.total:.3f}", text]
+    problems: list[str] = []
+    submitted = _time(row["留言时间"], "留言时间", problems)
+    replied = _time(row["答复时间"], "答复时间", problems)
+    case = CaseText(row["留言主题"], row["留言详情"], submitted, deadline_days)
+    try:
+        review = review_reply(case, row["答复意见"], replied_at=replied)
+    except Exception as exc:  # noqa: BLE001 - one bad row must not stop the file
+        return [row["留言编号"], "", "", "", "", "", "", "", f"无法评审：{exc}"]
+    found = findings(review)
+    if not row["答复意见"].strip():
+        problems.insert(0, "没有答复意见")
+    text = "\n".join([*problems, found] if found else problems)
+    return [row["留言编号"], *(f"{c.score:.3f}" for c in review.criteria), f"{review.total:.3f}", text]
+
+
+#: From this many rows on, the review runs on every core (``--jobs`` by default).
+PARALLEL_ROWS = 400
+
+
+def default_jobs(rows: int) -> int:
+    """How many processes review ``rows`` rows: the cores (at most 4) that are free — the cores less
+    the load average of the last minute — for a large file where ``fork`` exists, else one. On a busy
+    machine a second process gets no more CPU for this command (the scheduler shares it between
+    sessions) and only adds the cost of the pool; starting processes costs more than a small file."""
+    import multiprocessing
+    import os
+
+    if rows < PARALLEL_ROWS or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    free = cores - (os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0)
+    return max(1, min(4, cores, round(free)))
+
+
+def review_rows(rows: list[dict[str, str]], deadline_days: float, jobs: int = 1) -> Iterator[list[str]]:
+    """One output row per input row, in order: the scores and findings of its reply. With
+    ``jobs`` > 1, forked processes review chunks of rows (the model and the phrase book are
+    loaded first, so that they share them); the rows are the same as with one."""
+    import functools
+
+    one = functools.partial(review_row, deadline_days=deadline_days)
+    if jobs <= 1 or len(rows) < 2:
+        yield from map(one, rows)
+        return
+    import gc
+    import multiprocessing
+
+    one({"留言编号": "", "留言主题": "预热", "留言时间": "", "留言详情": "预热", "答复意见": "预热。", "答复时间": ""})
+    chunk = max(1, min(64, len(rows) // (jobs * 8)))
+    gc.freeze()  # what is loaded stays shared with the children (the collector would touch it, copying it)
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        yield from pool.imap(one, rows, chunksize=chunk)
 
 
 @click.group("replies")
@@ -97,13 +134,16 @@ def replies_group() -> None:
               help="Output CSV (UTF-8 with BOM): 留言编号, the six scores, 总分, 问题 (findings).")  # fmt: skip
 @click.option("--deadline-days", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Days a reply was due in (default: the default_deadline_days setting, 15).")  # fmt: skip
-def review_cmd(data: Path, out: Path, deadline_days: float | None) -> None:
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help=f"Processes (default: the free cores, at most 4, from {PARALLEL_ROWS} rows on).")  # fmt: skip
+def review_cmd(data: Path, out: Path, deadline_days: float | None, jobs: int | None) -> None:
     """Score every reply of --data on relevance, completeness, interpretability,
     timeliness, specificity and plain language, with the overall score and the
     findings, one row per input row in --out.
 
     A missing column ends with an error and --out is not written; a row with an
-    unreadable time gets a finding and the file goes on.
+    unreadable time gets a finding and the file goes on. A large file is reviewed
+    on the free cores (--jobs); the output is the same.
     """
     started = time.perf_counter()
     if deadline_days is None:
@@ -111,7 +151,8 @@ def review_cmd(data: Path, out: Path, deadline_days: float | None) -> None:
 
         deadline_days = float(Settings().default_deadline_days)
     rows = read_rows(data)
-    count = write_csv(out, COLUMNS, review_rows(rows, deadline_days))
+    jobs = default_jobs(len(rows)) if jobs is None else jobs
+    count = write_csv(out, COLUMNS, review_rows(rows, deadline_days, jobs))
     seconds = time.perf_counter() - started
     click.echo(f"reviewed {count} replies in {seconds:.1f} s; wrote {out}", err=True)
 
@@ -149,17 +190,28 @@ def train_splitter_cmd(labels: Path, out: Path | None) -> None:
 @_labels_option
 @click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20), help="Cross-validation folds.")
 @click.option("--seed", default=14, show_default=True, help="Seed of the split into folds (by message).")
-def evaluate_splitter_cmd(labels: Path, folds: int, seed: int) -> None:
+@click.option("--nested/--fixed-thresholds", default=True, show_default=True,
+              help="Choose the decoding thresholds inside each fold's training folds (nested; ~5 min) "
+                   "or keep the shipped ones (~1 min).")  # fmt: skip
+def evaluate_splitter_cmd(labels: Path, folds: int, seed: int, nested: bool) -> None:
     """Cross-validated precision, recall and F1 of demand boundaries, per kind, of the learned
-    splitter and of the rules on the same messages (docs/replies.md)."""
-    from massline.analysis.replies import boundary_rows, cross_validate_splitter
+    splitter and of the rules on the same messages (docs/replies.md). With --nested (the
+    default) the thresholds are chosen by an inner cross-validation of each training part, so
+    the held-out messages play no part in any choice."""
+    from massline.analysis.replies import boundary_rows, cross_validate_splitter, nested_cross_validate_splitter
 
     data = _labelled(labels)
     started = time.perf_counter()
-    model, rules = cross_validate_splitter(data, folds=folds, seed=seed, progress=lambda m: click.echo(m, err=True))
+    echo = lambda m: click.echo(m, err=True)  # noqa: E731
+    fixed, rules = cross_validate_splitter(data, folds=folds, seed=seed, progress=echo)
     click.echo(f"{len(data)} messages, {folds}-fold cross-validation (seed {seed}), overlap/union >= 0.5")
-    click.echo("learned splitter (CRF):")
-    click.echo("\n".join("  " + line for line in boundary_rows(model)))
+    if nested:
+        model, chosen = nested_cross_validate_splitter(data, folds=folds, seed=seed, progress=echo)
+        pairs = ", ".join(f"{b}/{o}" for b, o in chosen)
+        click.echo(f"learned splitter, thresholds chosen inside each fold's training part (begin/outside: {pairs}):")
+        click.echo("\n".join("  " + line for line in boundary_rows(model)))
+    click.echo("learned splitter (CRF), the shipped thresholds" + (" (chosen on these folds):" if nested else ":"))
+    click.echo("\n".join("  " + line for line in boundary_rows(fixed)))
     click.echo("rules (baseline):")
     click.echo("\n".join("  " + line for line in boundary_rows(rules)))
     click.echo(f"took {time.perf_counter() - started:.0f} s", err=True)

@@ -271,7 +271,9 @@ def dispatch_queue(
     )
 
 
-def case_out(view: cases.CaseView, platform: Platform, soon: int) -> schemas.CaseOut:
+def case_out(
+    view: cases.CaseView, platform: Platform, soon: int, pending_review: dict[str, Any] | None = None
+) -> schemas.CaseOut:
     """The official's view of a case as an API object."""
     m = view.message
     draft = next((r.body for r in m.replies if r.status == "draft"), None)
@@ -302,6 +304,7 @@ def case_out(view: cases.CaseView, platform: Platform, soon: int) -> schemas.Cas
         actions=view.actions,
         pending_reply=view.pending_reply.body if view.pending_reply else None,
         return_comment=view.return_comment,
+        pending_review=pending_review,
         instructions=[schemas.InstructionOut(kind=i.kind, text=i.text, by=i.by, at=i.at, public=i.public)
                       for i in view.instructions],  # fmt: skip
         history=[
@@ -323,7 +326,8 @@ def case_out(view: cases.CaseView, platform: Platform, soon: int) -> schemas.Cas
 @router.get("/cases/{message_id}", response_model=schemas.CaseOut, tags=["officials"])
 def get_case(message_id: PathId, user: ApiOfficial, session: SessionDep, platform: PlatformDep) -> schemas.CaseOut:
     """A case with its full history and the actions the official may take."""
-    return case_out(cases.case_view(session, user, message_id), platform, due_soon_days(session))
+    view = cases.case_view(session, user, message_id)
+    return case_out(view, platform, due_soon_days(session), replies.pending_review(session, view.message))
 
 
 def _case_action_route(spec: cases.CaseAction[Any, Any]) -> None:
@@ -335,7 +339,7 @@ def _case_action_route(spec: cases.CaseAction[Any, Any]) -> None:
             actor = session.get(User, user.id)
             assert actor is not None
             result, after = replies.act_and_view(session, actor, message_id, data, platform.now())
-            view = case_out(after, platform, due_soon_days(session))
+            view = case_out(after, platform, due_soon_days(session), replies.pending_review(session, after.message))
             return out(**view.model_dump(), result=result, readable=after.readable)
 
     add_action_route(router, spec, path="/cases/{message_id}", id_name="message_id", out=out, kind="case",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -206,6 +206,10 @@ class CaseOut(BaseModel):
     history: list[CaseEventOut]
     pending_reply: str | None = Field(None, description="the reply waiting for the office head's approval")
     return_comment: str | None = Field(None, description="the office head's comment on a returned reply")
+    pending_review: dict[str, Any] | None = Field(
+        None, description="the review of the reply waiting for approval, stored when it was submitted: total, "
+        "composition, criteria (key, label, score, weight, evidence, suggestion), demands, unanswered, min_score"
+    )  # fmt: skip
     instructions: list[InstructionOut] = []
 
 

@@ -70,6 +70,24 @@ def test_a_half_answered_two_demand_message_scores_lower_completeness():
     assert "完整性" in findings(half)
 
 
+def test_a_reply_on_a_neighbouring_matter_answers_nothing_through_common_words():
+    # the same place words (小区门口, 晚上, 一个月) but another object: not the lamp, not the rubbish
+    neighbour = (
+        "经核查，小区门口的停车位划线问题属实，物业已于晚上安排人员值守，一个月来小区门口车辆乱停现象已明显减少。"
+    )
+    r = review(neighbour)
+    assert [m.answered for m in r.matches] == [False, False, False] and r.score("completeness") == 0.0
+    # the sentence about the lamp itself still answers the lamp
+    assert [m.answered for m in review(LAMP + neighbour).matches] == [True, True, False]
+
+
+def test_a_referral_in_a_reply_about_another_matter_refers_nothing_of_this_one():
+    other = "经核查，B县第二中学住宿费每人每学期600元，符合收费标准。如对收费标准有异议，请向县发改局价格科反映。" * 2
+    assert review(other).score("completeness") == 0.0
+    only_referral = "您好，您反映的问题不属于我局职责，请向区城管局咨询，电话0731-1234567。"
+    assert all(m.referred for m in review(only_referral).matches)
+
+
 def test_a_demand_referred_elsewhere_counts_as_answered():
     referred = LAMP + "小区垃圾站的清运不属于我局职责，已转交区环卫所办理，电话0731-12345678。"
     r = review(referred)

@@ -7,7 +7,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from massline.analysis.replies import DemandSplitter, default_splitter, rule_demands, split_demands
+from massline.analysis.replies import (
+    DemandSplitter,
+    default_splitter,
+    load_demand_labels,
+    nested_cross_validate_splitter,
+    rule_demands,
+    split_demands,
+    splitter_eval,
+)
 from massline.analysis.replies import splitter as splitter_module
 from massline.analysis.replies.splitter import decide, message_clauses, spans_of, tags_of
 from massline.cli import main
@@ -90,6 +98,25 @@ def test_evaluate_splitter_cross_validates_and_prints_the_rules_beside(small_lab
     for part in (model, rules):
         assert "precision" in part and "recall" in part and "F1" in part
         assert "complaint labelled" in part
+
+
+def test_nested_cross_validation_chooses_the_thresholds_inside_the_training_folds(small_labels, monkeypatch):
+    chosen_on: list[int] = []
+    choose = splitter_eval._choose
+
+    def spy(train, *args, **kwargs):
+        chosen_on.append(len(train))
+        return choose(train, *args, **kwargs)
+
+    monkeypatch.setattr(splitter_eval, "_choose", spy)
+    data = load_demand_labels(small_labels)
+    score, chosen = nested_cross_validate_splitter(data, folds=2, inner=2)
+    assert chosen_on == [12, 12]  # each choice sees only its 12 training messages, never the held-out 12
+    assert len(chosen) == 2 and all(pair in splitter_eval.THRESHOLDS for pair in chosen)
+    assert score.gold == sum(len(spans) for _text, spans in data)
+    result = CliRunner().invoke(main, ["replies", "evaluate-splitter", "--labels", str(small_labels), "--folds", "2"])
+    assert result.exit_code == 0, result.output
+    assert "thresholds chosen inside each fold's training part" in result.output
 
 
 def test_a_missing_labels_file_is_a_clear_error(tmp_path):

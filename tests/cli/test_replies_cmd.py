@@ -107,3 +107,29 @@ def test_the_command_runs_as_a_program(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "reviewed 1 replies" in result.stderr
     assert _read(out)[0]["留言编号"] == "11"
+
+
+def test_a_file_reviewed_on_two_cores_gives_the_same_rows_in_order(tmp_path: Path) -> None:
+    rows = [[str(100 + i), *row[1:]] for i, row in enumerate(ROWS * 20)]
+    data = _write(tmp_path / "in.csv", rows)
+    outputs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}.csv"
+        command = [sys.executable, "-m", "massline.cli", "replies", "review", "--data", str(data), "--out", str(out),
+                   "--jobs", jobs]  # fmt: skip
+        result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+        assert result.returncode == 0, result.stderr
+        outputs.append(_read(out))
+    assert [r["留言编号"] for r in outputs[1]] == [str(100 + i) for i in range(len(rows))]
+    assert outputs[0] == outputs[1]
+
+
+def test_a_large_file_uses_the_free_cores_and_a_small_one_a_single_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    from massline.cli import replies_cmd
+
+    monkeypatch.setattr("os.sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    monkeypatch.setattr("os.getloadavg", lambda: (0.2, 0.2, 0.2))
+    assert replies_cmd.default_jobs(replies_cmd.PARALLEL_ROWS) == 2
+    assert replies_cmd.default_jobs(replies_cmd.PARALLEL_ROWS - 1) == 1
+    monkeypatch.setattr("os.getloadavg", lambda: (15.0, 14.0, 12.0))  # a busy machine: no pool
+    assert replies_cmd.default_jobs(10_000) == 1

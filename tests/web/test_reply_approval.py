@@ -38,6 +38,9 @@ def test_with_approval_an_officials_reply_waits_for_the_head_and_is_published_on
     assert "replied" not in [e["type"] for e in history(api, "jsj.a", mid)]
     head = api.get(f"/api/v1/cases/{mid}", headers=token_for(api, "jsj.head")).json()
     assert {"approve_reply", "return_reply"} <= set(head["actions"])
+    # the head sees the reply's scores before approving, through the API as on the case page
+    scores = head["pending_review"]
+    assert 0 <= scores["total"] <= 1 and {c["key"] for c in scores["criteria"]} >= {"relevance", "completeness"}
     approved = act(api, "jsj.head", mid, "approve_reply")
     assert approved.status_code == 200, approved.text
     assert approved.json()["status"] == "replied" and approved.json()["result"]["published_at"]

@@ -11,7 +11,12 @@ from massline.analysis.replies.matching import match_demands
 from massline.analysis.replies.phrasebook import Hit, Phrase, find_officialese, phrasebook
 from massline.analysis.replies.review import LOW, WEIGHTS, findings, review_reply
 from massline.analysis.replies.splitter import DEMAND_MODEL, DemandSplitter, default_splitter, train_splitter
-from massline.analysis.replies.splitter_eval import boundary_rows, cross_validate_splitter, load_demand_labels
+from massline.analysis.replies.splitter_eval import (
+    boundary_rows,
+    cross_validate_splitter,
+    load_demand_labels,
+    nested_cross_validate_splitter,
+)
 from massline.analysis.replies.types import (
     CRITERIA,
     DEMAND_KINDS,
@@ -46,6 +51,7 @@ __all__ = [
     "load_demand_labels",
     "match_demands",
     "match_spans",
+    "nested_cross_validate_splitter",
     "overlap",
     "phrasebook",
     "review_reply",

@@ -109,14 +109,28 @@ def _scanners() -> tuple[dict[str, re.Pattern[str]], re.Pattern[str] | None]:
     )
 
 
+@cache
+def _candidates() -> re.Pattern[str]:
+    """Where a phrase can begin: a first character of the book's patterns, or a match of those
+    that can start anywhere (the scan jumps from one such place to the next)."""
+    by_char, anywhere = _scanners()
+    chars = "[" + "".join(re.escape(c) for c in sorted(by_char)) + "]"
+    return re.compile(chars + (f"|(?:{anywhere.pattern})" if anywhere is not None else ""))
+
+
 def find_officialese(text: str) -> list[Hit]:
     """The phrase-book patterns found in ``text``, left to right, not overlapping (at each
     position the first pattern of the book that matches there)."""
     book = phrasebook()
     by_char, anywhere = _scanners()
+    candidates = _candidates()
     hits = []
     position = 0
     while position < len(text):
+        found = candidates.search(text, position)
+        if found is None:
+            break
+        position = found.start()
         scanner = by_char.get(text[position], anywhere)
         m = scanner.match(text, position) if scanner is not None else None
         if m is not None and m.end() > position and m.lastgroup:

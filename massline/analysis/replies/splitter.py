@@ -19,11 +19,12 @@ also split texts shorter than :data:`SHORT` and those the model finds no demand 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from massline.analysis.replies.demands import CUES, as_demands, clause_kind, rule_spans
 from massline.analysis.replies.text import clauses, sentences
@@ -47,9 +48,9 @@ SHORT = 50
 Span = tuple[str, int, int]
 
 
-@dataclass(frozen=True)
-class Clause:
-    """A clause of a message with what the features need to know of its place."""
+class Clause(NamedTuple):
+    """A clause of a message with what the features need to know of its place (a named tuple:
+    made for every clause of every message, so it must be cheap)."""
 
     start: int
     end: int
@@ -96,9 +97,13 @@ def _own(c: Clause) -> list[str]:
     return feats
 
 
+#: Every two letters or digits in a row (overlapping): ``[^\W_]`` is what ``str.isalnum`` accepts.
+_PAIRS = re.compile(r"(?=([^\W_]{2}))")
+
+
 def _grams(text: str) -> list[str]:
     """The clause's character bigrams (its words, roughly)."""
-    return [f"w={text[k : k + 2]}" for k in range(len(text) - 1) if text[k].isalnum() and text[k + 1].isalnum()]
+    return ["w=" + pair for pair in _PAIRS.findall(text)]
 
 
 def features(text: str, units: Sequence[Clause] | None = None) -> list[list[str]]:
@@ -177,6 +182,7 @@ class DemandSplitter:
         self.model_path, self.begin, self.outside = model_path, begin, outside
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(model_path))
+        self._labels = tuple(self._tagger.labels())
 
     def spans(self, text: str, fallback: bool = True) -> list[Span]:
         """The demand spans of ``text`` as ``(kind, start, end)``. With ``fallback``, the rules'
@@ -187,9 +193,11 @@ class DemandSplitter:
 
     def marginals(self, text: str, units: Sequence[Clause]) -> list[dict[str, float]]:
         """Each clause's probability of every tag."""
-        self._tagger.set(features(text, units))
-        labels = self._tagger.labels()
-        return [{label: self._tagger.marginal(label, k) for label in labels} for k in range(len(units))]
+        tagger = self._tagger
+        tagger.set(features(text, units))
+        labels, marginal = self._labels, tagger.marginal
+        n = len(labels)
+        return [dict(zip(labels, map(marginal, labels, repeat(k, n)), strict=True)) for k in range(len(units))]
 
     def split(self, text: str) -> list[Demand]:
         """The demands of ``text`` (see :func:`massline.analysis.replies.split_demands`)."""

@@ -7,8 +7,9 @@ and the place names a text mentions.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from operator import add
+from typing import NamedTuple
 
 #: A sentence ends at 。！？；, a line break or an ellipsis; its closing marks stay with it.
 _SENTENCE = re.compile(r"[^。！？!?；;\n…]+?(?:如下[:：]|[。！？!?；;…]+[”’」』）)]?|(?=\n)|$)")
@@ -35,14 +36,14 @@ _DATE_LINE = re.compile(r"^\s*(?:\d{4}|二[〇零]\S{2})年\S{1,3}月\S{1,3}日\
 
 #: A place a text names: a run of Chinese characters ending in a place word.
 _PLACE = re.compile(
-    r"(?P<name>[^\s\W的在了是和与及已从到给对把被我你他她这那有个一为将向于另]{1,8}?)(?P<suffix>小区|社区|街道|大道|广场|花园|家园|"
-    r"公寓|新村|中学|小学|学校|医院|公司|市场|公园|水库|镇|乡|村|(?<![线思出门网套电])路(?![灯费过上])|街|巷|区|县|市|苑|园|城|组)"
+    r"(?P<name>[^\s\W的在了是和与及已从到给对把被我你他她这那有个一为将向于另]{1,8}?)(?P<suffix>(?=[小社街大广花家公新中学医市水镇乡村路巷区县苑园城组])(?:小区|社区|街道|大道|广场|花园|家园|"
+    r"公寓|新村|中学|小学|学校|医院|公司|市场|公园|水库|镇|乡|村|(?<![线思出门网套电])路(?![灯费过上])|街|巷|区|县|市|苑|园|城|组))"
 )
 
 
-@dataclass(frozen=True)
-class Unit:
-    """A sentence or clause: its span in the text and its stripped text."""
+class Unit(NamedTuple):
+    """A sentence or clause: its span in the text and its stripped text (a named tuple: made
+    for every sentence and clause of every text, so it must be cheap)."""
 
     start: int
     end: int
@@ -80,10 +81,11 @@ def bigrams(text: str) -> frozenset[str]:
         if run.isascii():
             grams.add(run)
             continue
-        grams.update(run[i : i + 2] for i in range(len(run) - 1))
+        grams.update(map(add, run, run[1:]))
     return frozenset(grams - STOP_BIGRAMS)
 
 
+@lru_cache(maxsize=4096)
 def is_boilerplate(sentence: str) -> bool:
     """True for a reply's greeting, thanks, "as follows" or date line: nothing of substance."""
     s = sentence.strip()

@@ -39,6 +39,7 @@ from massline.services.replies.stored import (
     do_store_review,
     latest_review,
     live_review,
+    pending_review,
 )
 
 __all__ = [
@@ -74,6 +75,7 @@ __all__ = [
     "do_review_draft",
     "do_store_review",
     "latest_review",
+    "pending_review",
     "live_review",
     "message_demands",
     "message_text",

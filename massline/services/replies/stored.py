@@ -95,3 +95,11 @@ def latest_review(session: Session, reply: Reply | None) -> ReplyReview | None:
         return None
     stmt = select(ReplyReview).where(ReplyReview.reply_id == reply.id).order_by(ReplyReview.version.desc())
     return session.scalars(stmt.limit(1)).first()
+
+
+def pending_review(session: Session, message: Message) -> dict[str, Any] | None:
+    """The stored review of the case's reply waiting for the office head's approval (its scores
+    when it was submitted, with ``min_score``), None when no reply waits or it has no review."""
+    pending = next((r for r in message.replies if r.status == "pending"), None)
+    stored = latest_review(session, pending)
+    return stored.scores if stored is not None else None
