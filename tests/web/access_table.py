@@ -149,6 +149,7 @@ ACCESS: dict[tuple[str, str], tuple[str, str]] = {
     ("POST", "/staff/alerts/{alert_id}/{action}"): (STAFF, "the responsible office"),
     ("GET", "/staff/password"): (STAFF, "one's own password: any official"),
     ("POST", "/staff/password"): (STAFF, "one's own password (current one checked, limited like the login), audited"),
+    ("POST", "/staff/consent"): (STAFF, "one's own consent to be named in the monthly report, audited"),
     ("GET", "/staff/admin/users"): (STAFF, "admins only; others 403"),
     ("POST", "/staff/admin/users"): (STAFF, "admins only, audited"),
     ("POST", "/staff/admin/users/{account_id}/active"): (STAFF, "admins only, audited"),

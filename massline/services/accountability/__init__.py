@@ -1,7 +1,7 @@
 """Accountability: the case history as data (the events format, exported and imported),
 response, resolution and satisfaction rates per office (SQL), fair rankings and
 anti-gaming checks over the history (the statistics are ``analysis.accountability``'s),
-and the pages' views.
+and the pages' views; the monthly report's figures (``monthly``, rendered by ``massline.reports``).
 """
 
 from massline.services.accountability.figures import (
@@ -12,6 +12,7 @@ from massline.services.accountability.figures import (
 )
 from massline.services.accountability.history import EVENT_NAMES, history_rows
 from massline.services.accountability.importing import HistoryImport, check_import_history
+from massline.services.accountability.monthly import check_period, monthly_report
 from massline.services.accountability.views import (
     OfficeRow,
     PeriodRow,
@@ -29,6 +30,8 @@ __all__ = [
     "PeriodRow",
     "RankingView",
     "check_import_history",
+    "check_period",
+    "monthly_report",
     "history_rows",
     "office_history",
     "office_followup_counts",
