@@ -18,6 +18,7 @@ from massline.services.accountability.views import (
     PeriodRow,
     RankingView,
     office_history,
+    period_ranking,
     ranking,
     staff_ranking,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "office_history",
     "office_followup_counts",
     "platform_analysis",
+    "period_ranking",
     "platform_params",
     "ranking",
     "staff_ranking",
