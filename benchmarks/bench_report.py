@@ -79,13 +79,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--offices", type=int, default=60)
-    parser.add_argument("--keep", type=Path, default=None, help="keep the database and the reports in this directory")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="keep the database and the reports in this directory (reused when it is there)")
     args = parser.parse_args()
     print(machine())
     font = find_cjk_font()
     with tempfile.TemporaryDirectory() as tmp:
         where = args.keep or Path(tmp)
-        platform = _setup(where / "instance", args.cases, args.offices)
+        if (where / "instance" / "massline.db").exists():  # kept from an earlier run: the same data
+            platform = Platform(Settings(environment="test", instance_dir=where / "instance"))
+            print(f"reusing the deployment in {where}")
+        else:
+            platform = _setup(where / "instance", args.cases, args.offices)
         now = platform.now()
         with platform.read() as s:
             tz = deployment_timezone(s, platform.settings.timezone)

@@ -30,8 +30,8 @@ def _table(doc, t: Table) -> None:  # type: ignore[no-untyped-def]  # a python-d
     table = doc.add_table(rows=1 + len(rows), cols=len(t.header))
     table.style = "Table Grid"
     for i, values in enumerate([t.header, *rows]):
-        for j, value in enumerate(values):
-            cell = table.cell(i, j)
+        cells = table.rows[i].cells  # once per row: each cell(i, j) call walks the whole table
+        for cell, value in zip(cells, values, strict=True):
             cell.text = value
             for run in cell.paragraphs[0].runs:
                 run.font.size = Pt(8)

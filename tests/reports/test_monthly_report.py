@@ -4,6 +4,7 @@ with the rates computed directly; the errors; the official's consent to be named
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -295,3 +296,30 @@ def test_the_font_is_found_or_named_clearly(tmp_path: Path) -> None:
     assert font.is_file()
     with pytest.raises(FontMissing, match="字体文件不存在"):
         find_cjk_font(tmp_path / "none.ttf")
+
+
+def test_office_heads_and_supervisors_download_the_report_from_the_workbench(with_history: Platform,
+                                                                              tmp_path: Path) -> None:  # fmt: skip
+    from openpyxl import load_workbook
+
+    with serve(with_history) as url, Browser(url) as head, Browser(url) as clerk, Browser(url) as sup:
+        login(head, "jsj.head", PASSWORD)
+        login(clerk, "jsj.a", PASSWORD)
+        login(sup, "sup", PASSWORD)
+        assert 'id="monthly-report"' in head.get(f"/staff/accountability?period={MONTH}").text
+        assert 'id="monthly-report"' not in clerk.get(f"/staff/accountability?period={MONTH}").text
+        answer = head.get("/staff/accountability/report", params={"month": MONTH, "format": "xlsx"})
+        assert answer.status_code == 200, answer.text[:300]
+        assert answer.headers["content-disposition"] == f'attachment; filename="report-{MONTH}.xlsx"'
+        book = load_workbook(io.BytesIO(answer.content), read_only=True)
+        cadence = [r[0] for r in book["答复节奏"].iter_rows(min_row=2, values_only=True)]
+        assert cadence == [JSJ]  # an office head sees their own office's cadence
+        rates = [r[2] for r in book["三率与排名"].iter_rows(min_row=2, values_only=True)]
+        assert set(rates) == set(OFFICES)  # the rates are public: every office
+        assert clerk.get("/staff/accountability/report", params={"month": MONTH}).status_code == 403
+        pdf = sup.get("/staff/accountability/report", params={"month": MONTH, "format": "pdf"})
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+        assert sup.get("/staff/accountability/report", params={"month": "2026-3"}).status_code == 422
+        assert sup.get("/staff/accountability/report", params={"month": MONTH, "format": "odt"}).status_code == 422
+    with with_history.read() as s:
+        assert s.scalar(select(func.count()).where(AuditLog.action == "monthly_report")) == 2

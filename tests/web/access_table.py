@@ -145,6 +145,7 @@ ACCESS: dict[tuple[str, str], tuple[str, str]] = {
     ("GET", "/staff/issues/{issue_id}"): (STAFF, "readers of the issue"),
     ("POST", "/staff/issues/{issue_id}/{action}"): (STAFF, "as the API's issue actions"),
     ("GET", "/staff/alerts"): (STAFF, "the alerts of the official's scope"),
+    ("GET", "/staff/accountability/report"): (STAFF, "office heads (their office's flags), supervisors, admins; audited"),
     ("GET", "/staff/accountability"): (STAFF, "any official; the flags of their own office (all: centre, supervisors, leaders)"),
     ("POST", "/staff/alerts/{alert_id}/{action}"): (STAFF, "the responsible office"),
     ("GET", "/staff/password"): (STAFF, "one's own password: any official"),

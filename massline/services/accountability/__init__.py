@@ -12,7 +12,7 @@ from massline.services.accountability.figures import (
 )
 from massline.services.accountability.history import EVENT_NAMES, history_rows
 from massline.services.accountability.importing import HistoryImport, check_import_history
-from massline.services.accountability.monthly import check_period, monthly_report
+from massline.services.accountability.monthly import check_period, current_period, monthly_report, report_for
 from massline.services.accountability.views import (
     OfficeRow,
     PeriodRow,
@@ -32,7 +32,9 @@ __all__ = [
     "RankingView",
     "check_import_history",
     "check_period",
+    "current_period",
     "monthly_report",
+    "report_for",
     "history_rows",
     "office_history",
     "office_followup_counts",

@@ -14,9 +14,10 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
+from massline.analysis.accountability import period_of
 from massline.models import Category, Issue, IssueEvent, Message, MessageEvent, Office, Rating, Reply, ReplyReview, User
 from massline.reports.model import (
     CadenceRow,
@@ -27,6 +28,8 @@ from massline.reports.model import (
     OfficeRates,
     Volumes,
 )
+from massline.services import audit
+from massline.services.access import accountability_flag_office, can_download_monthly_report, message_scope, require
 from massline.services.accountability.figures import platform_params
 from massline.services.accountability.views import OfficeRow, period_bounds, period_ranking
 from massline.services.deployment import site_setting
@@ -107,13 +110,14 @@ def _office_rates(row: OfficeRow) -> OfficeRates:
     )
 
 
-def _hot_issues(session: Session, start: datetime, end: datetime) -> list[HotIssue]:
+def _hot_issues(session: Session, start: datetime, end: datetime, scope: Any) -> list[HotIssue]:
+    """The issues most of the period's messages (in ``scope``) joined, and what was done in the period."""
     from massline.services.issues import ISSUE_EVENT_LABELS  # loads the issues step (numpy) only here
 
     counts = list(
         session.execute(
             _window(
-                select(Message.issue_id, func.count()).where(Message.issue_id.is_not(None)),
+                select(Message.issue_id, func.count()).where(Message.issue_id.is_not(None), scope),
                 Message.created_at,
                 start,
                 end,
@@ -168,9 +172,9 @@ def _hot_issues(session: Session, start: datetime, end: datetime) -> list[HotIss
     return out
 
 
-def _cadence(session: Session, at: datetime) -> list[CadenceRow]:
+def _cadence(session: Session, viewer: User | None, at: datetime) -> list[CadenceRow]:
     rows = []
-    for oc in office_cadence(session, None, at):
+    for oc in office_cadence(session, viewer, at):
         f = oc.figures
         rows.append(
             CadenceRow(
@@ -198,14 +202,16 @@ def _exemplary(
 
 
 def _best_replies(
-    session: Session, start: datetime, end: datetime
+    session: Session, start: datetime, end: datetime, scope: Any
 ) -> tuple[list[ExemplaryReply], list[ExemplaryReply]]:
-    """The best-reviewed published replies of the period and the replies citizens rated best."""
+    """The best-reviewed published replies of the period and the replies citizens rated best (of the
+    messages in ``scope``)."""
     base = (
         select(Reply, Message, Office.name, User)
         .join(Message, Message.id == Reply.message_id)
         .join(Office, Office.id == Reply.office_id)
         .outerjoin(User, User.id == Reply.author_id)
+        .where(scope)
     )
     reviewed = session.execute(
         _window(
@@ -245,16 +251,29 @@ def check_period(period: str) -> str:
     return period
 
 
-def monthly_report(session: Session, default_tz: str, now: datetime, period: str) -> MonthlyReport:
+def _visible_flags(session: Session, viewer: User | None, flags: list[FlagRow]) -> list[FlagRow]:
+    office_id = None if viewer is None else accountability_flag_office(viewer)
+    if office_id is None:
+        return flags
+    own = session.get(Office, office_id) if office_id > 0 else None
+    return [f for f in flags if own is not None and f.office == own.name]
+
+
+def monthly_report(
+    session: Session, default_tz: str, now: datetime, period: str, viewer: User | None = None
+) -> MonthlyReport:
     """Everything the monthly report shows for ``period`` (YYYY-MM, the deployment's period that starts
-    in that month); times local to the deployment's time zone (``default_tz`` when it has none)."""
+    in that month); times local to the deployment's time zone (``default_tz`` when it has none).
+    ``viewer`` None: everything (the operator's command); else what ``viewer`` may see (their office's
+    flags and cadence for an office head; hot issues and exemplary replies of the messages they read)."""
     check_period(period)
     tz = deployment_timezone(session, default_tz)
     params = platform_params(session)
     start, end = period_bounds(period, params.period_start_day, tz)
     view = period_ranking(session, tz, now, period)
     flags = [FlagRow(f.office, f.check, f.count, f.rate, f.overall, list(f.cases), f.reason) for f in view.flags]
-    review, citizen = _best_replies(session, start, end)
+    scope = true() if viewer is None else message_scope(session, viewer)
+    review, citizen = _best_replies(session, start, end, scope)
     return MonthlyReport(
         period,
         start,
@@ -266,10 +285,25 @@ def monthly_report(session: Session, default_tz: str, now: datetime, period: str
         (params.weight_response, params.weight_resolution, params.weight_satisfaction),
         _volumes(session, start, end),
         [_office_rates(r) for r in view.rows if r.followups],
-        flags,
-        _hot_issues(session, start, end),
-        _cadence(session, min(now, end)),
+        _visible_flags(session, viewer, flags),
+        _hot_issues(session, start, end, scope),
+        _cadence(session, viewer, min(now, end)),
         research_policy(session).silent_after_days,
         review,
         citizen,
     )
+
+
+def current_period(session: Session, default_tz: str, now: datetime) -> str:
+    """The period (YYYY-MM) ``now`` falls in, with the deployment's start day."""
+    tz = deployment_timezone(session, default_tz)
+    return period_of(now.astimezone(tz).replace(tzinfo=None), platform_params(session).period_start_day)
+
+
+def report_for(session: Session, viewer: User, default_tz: str, now: datetime, period: str) -> MonthlyReport:
+    """The monthly report as ``viewer`` may download it from the workbench (Forbidden unless an office
+    head, a supervisor or an admin; ValidationFailed for a bad month); the download is audited."""
+    require(can_download_monthly_report(viewer))
+    report = monthly_report(session, default_tz, now, period, viewer)
+    audit.record(session, viewer, "monthly_report", "report", None, period=period)
+    return report
