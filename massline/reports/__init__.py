@@ -1,12 +1,15 @@
-"""The periodic reports' builders: the monthly accountability report as HTML, XLSX, DOCX and PDF.
+"""The reports' builders: the monthly accountability report (and any report made a ``Document``, such as
+the leaders' yearly research report) as HTML, XLSX, DOCX and PDF.
 
-Pure: no database and no settings. A service fills the report model (``model``: plain dataclasses,
-``services.accountability.monthly_report``); each format is one small module (``html``, ``xlsx``,
-``docx_out``, ``pdf``) that renders the model to bytes; charts are drawn by ``charts`` (PNG with
-Pillow, for DOCX and PDF) and ``svg`` (inline SVG, for HTML), with Chinese labels in the CJK font
-that ``fonts`` finds. ``render(report, fmt, font)`` picks the renderer of a format.
+Pure: no database and no settings. A service fills the monthly report's model (``model``: plain
+dataclasses, ``services.accountability.monthly_report``), which ``monthly_doc`` makes a ``Document``
+(``document``: sections of notes, charts and ``tables``); each format is one small module (``html``,
+``xlsx``, ``docx_out``, ``pdf``) that renders a document to bytes; charts (``charts``) are drawn once
+on a canvas (``canvas``) that writes SVG for HTML and PNG (Pillow) for DOCX and PDF, with Chinese
+labels in the CJK font ``fonts`` finds. ``render(report, fmt, font)`` picks the renderer of a format.
 """
 
+from massline.reports.document import Chart, Document, Section
 from massline.reports.fonts import FontMissing, find_cjk_font
 from massline.reports.model import (
     CadenceRow,
@@ -18,17 +21,22 @@ from massline.reports.model import (
     Volumes,
 )
 from massline.reports.render import FORMATS, NEEDS_FONT, render
+from massline.reports.tables import Table
 
 __all__ = [
     "FORMATS",
     "NEEDS_FONT",
     "CadenceRow",
+    "Chart",
+    "Document",
     "ExemplaryReply",
     "FlagRow",
     "FontMissing",
     "HotIssue",
     "MonthlyReport",
     "OfficeRates",
+    "Section",
+    "Table",
     "Volumes",
     "find_cjk_font",
     "render",

@@ -1,12 +1,11 @@
-"""The report's three charts, drawn once on a :class:`~massline.reports.canvas.Canvas` (SVG or PNG):
-留言量 by 领域, the three rates by office, and the funnel plot of the standardised 解决率."""
+"""The monthly report's three charts, drawn once on a :class:`~massline.reports.canvas.Canvas` (SVG or
+PNG): 留言量 by 领域, the three rates by office, and the funnel plot of the standardised 解决率."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
-from massline.reports.canvas import Canvas, PngCanvas, SvgCanvas
+from massline.reports.canvas import Canvas
 from massline.reports.model import MonthlyReport
 
 RATE_COLORS = (("响应率", "#4e79a7"), ("解决率", "#59a14f"), ("满意率", "#f28e2b"))
@@ -104,18 +103,3 @@ CHARTS: dict[str, tuple[str, Callable[[Canvas, MonthlyReport], None], tuple[int,
     "funnel": ("漏斗图", funnel_chart, (640, 400)),
 }
 
-
-def svg(name: str, report: MonthlyReport) -> str:
-    """Chart ``name`` as an inline SVG element."""
-    label, draw, (w, h) = CHARTS[name]
-    canvas = SvgCanvas(w, h, label)
-    draw(canvas, report)
-    return canvas.svg()
-
-
-def png(name: str, report: MonthlyReport, font: Path) -> bytes:
-    """Chart ``name`` as PNG bytes, labels in ``font``."""
-    _, draw, (w, h) = CHARTS[name]
-    canvas = PngCanvas(w, h, font)
-    draw(canvas, report)
-    return canvas.png()

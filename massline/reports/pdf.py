@@ -1,4 +1,4 @@
-"""The monthly report as PDF (fpdf2): A4 landscape, every text in the CJK font (embedded as a subset),
+"""A report document as PDF (fpdf2): A4 landscape, every text in the CJK font (embedded as a subset),
 the charts as PNG."""
 
 from __future__ import annotations
@@ -6,21 +6,19 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from massline.reports import charts
-from massline.reports.docx_out import SECTION_CHARTS, SECTION_TABLES
+from massline.reports.document import Document
 from massline.reports.fonts import face_index
-from massline.reports.model import MonthlyReport
-from massline.reports.tables import Table, all_tables
-from massline.reports.text import SECTIONS, span, summary, title
+from massline.reports.tables import Table
 
 FONT = "cjk"
 
 
-def _table(pdf, t: Table) -> None:  # type: ignore[no-untyped-def]  # an fpdf.FPDF
+def _table(pdf, t: Table, caption: bool) -> None:  # type: ignore[no-untyped-def]  # an fpdf.FPDF
     from fpdf.fonts import FontFace
 
-    pdf.set_font(FONT, size=10)
-    pdf.cell(0, 7, t.title, new_x="LMARGIN", new_y="NEXT")
+    if caption:
+        pdf.set_font(FONT, size=10)
+        pdf.cell(0, 7, t.title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, size=7 if len(t.header) > 8 else 8)
     rows = t.text_rows() or [["（无）"] + [""] * (len(t.header) - 1)]
     heading = FontFace(emphasis="", fill_color=(230, 230, 230))  # one regular face: no bold CJK font
@@ -32,32 +30,31 @@ def _table(pdf, t: Table) -> None:  # type: ignore[no-untyped-def]  # an fpdf.FP
     pdf.ln(3)
 
 
-def render_pdf(report: MonthlyReport, font: Path) -> bytes:
-    """The report as PDF bytes (text and charts in ``font``)."""
+def render_pdf(doc: Document, font: Path) -> bytes:
+    """The document as PDF bytes (text and charts in ``font``)."""
     from fpdf import FPDF
 
     pdf = FPDF(orientation="landscape", format="A4")
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_font(FONT, fname=str(font), collection_font_number=face_index(font))
-    pdf.set_title(title(report))
+    pdf.set_title(doc.title)
     pdf.add_page()
     pdf.set_font(FONT, size=16)
-    pdf.multi_cell(0, 9, title(report), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 9, doc.title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, size=10)
-    pdf.multi_cell(
-        0, 6, f"统计期：{span(report)}；生成于 {report.generated_at:%Y-%m-%d %H:%M}", new_x="LMARGIN", new_y="NEXT"
-    )
-    for line in summary(report):
+    for line in doc.lines:
         pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
-    tables = {t.name: t for t in all_tables(report)}
-    for key, heading in SECTIONS.items():
+    for section in doc.sections:
         pdf.set_font(FONT, size=13)
         pdf.ln(2)
-        pdf.cell(0, 9, heading, new_x="LMARGIN", new_y="NEXT")
-        for name in SECTION_CHARTS.get(key, []):
+        pdf.cell(0, 9, section.heading, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, size=9)
+        for note in section.notes:
+            pdf.multi_cell(0, 5, note, new_x="LMARGIN", new_y="NEXT")
+        for chart in section.charts:
             if pdf.get_y() > 100:
                 pdf.add_page()
-            pdf.image(io.BytesIO(charts.png(name, report, font)), h=90)
-        for name in SECTION_TABLES[key]:
-            _table(pdf, tables[name])
+            pdf.image(io.BytesIO(chart.png(font)), h=90)
+        for table in section.tables:
+            _table(pdf, table, section.captions)
     return bytes(pdf.output())

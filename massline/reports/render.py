@@ -1,9 +1,11 @@
-"""One entry point for the report's formats: ``render(report, fmt, font)`` gives the file's bytes."""
+"""One entry point for the reports' formats: ``render(report, fmt, font)`` gives the file's bytes of a
+monthly report or of any :class:`~massline.reports.document.Document`."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from massline.reports.document import Document
 from massline.reports.model import MonthlyReport
 
 #: the formats in the order they are written (the cheap ones first)
@@ -12,8 +14,12 @@ FORMATS = ("html", "xlsx", "docx", "pdf")
 NEEDS_FONT = ("docx", "pdf")
 
 
-def render(report: MonthlyReport, fmt: str, font: Path | None = None) -> bytes:
+def render(report: MonthlyReport | Document, fmt: str, font: Path | None = None) -> bytes:
     """``report`` as the bytes of a ``fmt`` file (html, xlsx, docx or pdf; docx and pdf need ``font``)."""
+    if isinstance(report, MonthlyReport):
+        from massline.reports.monthly_doc import monthly_document
+
+        report = monthly_document(report)
     if fmt == "html":
         from massline.reports.html import render_html
 
