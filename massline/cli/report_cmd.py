@@ -31,7 +31,7 @@ def _formats(value: str) -> list[str]:
     return [f for f in FORMATS if f in wanted]
 
 
-def _directory(out: Path) -> None:
+def prepare_directory(out: Path) -> None:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -40,7 +40,7 @@ def _directory(out: Path) -> None:
         fail(f"输出目录不可写：{out}")
 
 
-def _write_all(out: Path, files: dict[str, bytes]) -> list[Path]:
+def write_all(out: Path, files: dict[str, bytes]) -> list[Path]:
     """Write every file beside its target, then rename them all; on an error remove the temporary ones."""
     temps: list[tuple[Path, Path]] = []
     mask = os.umask(0)
@@ -101,7 +101,7 @@ def report_cmd(month: str, out: Path, formats: str, font: Path | None) -> None:
             font_path = find_cjk_font(font)
         except FontMissing as exc:
             fail(str(exc))
-    _directory(out)
+    prepare_directory(out)
     platform = get_platform()
     click.echo(f"汇总 {month} 的数据 ...")
     with platform.read() as session:
@@ -110,7 +110,7 @@ def report_cmd(month: str, out: Path, formats: str, font: Path | None) -> None:
     with click.progressbar(chosen, label="生成报告", item_show_func=lambda f: f or "") as bar:
         for fmt in bar:
             files[f"report-{month}.{fmt}"] = render(report, fmt, font_path)
-    written = _write_all(out, files)
+    written = write_all(out, files)
     click.echo(f"{len(report.offices)} 个单位，{len(report.flags)} 条异常提示：" + ", ".join(str(p) for p in written))
 
 

@@ -9,6 +9,8 @@ on a canvas (``canvas``) that writes SVG for HTML and PNG (Pillow) for DOCX and 
 labels in the CJK font ``fonts`` finds. ``render(report, fmt, font)`` picks the renderer of a format.
 """
 
+from massline.reports.canvas import Canvas
+from massline.reports.charts import bars_chart
 from massline.reports.document import Chart, Document, Section
 from massline.reports.fonts import FontMissing, find_cjk_font
 from massline.reports.model import (
@@ -27,6 +29,7 @@ __all__ = [
     "FORMATS",
     "NEEDS_FONT",
     "CadenceRow",
+    "Canvas",
     "Chart",
     "Document",
     "ExemplaryReply",
@@ -38,6 +41,7 @@ __all__ = [
     "Section",
     "Table",
     "Volumes",
+    "bars_chart",
     "find_cjk_font",
     "render",
 ]

@@ -97,9 +97,27 @@ def funnel_chart(c: Canvas, report: MonthlyReport) -> None:
         )
 
 
+def bars_chart(c: Canvas, title: str, items: list[tuple[str, float]], targets: list[float] | None = None,
+               unit: str = "") -> None:  # fmt: skip
+    """Horizontal bars with their values, and a target mark per bar (e.g. a quota) when given."""
+    items = items[: MAX_BARS * 2]
+    c.text(10, 20, title, 14)
+    top = max([v for _, v in items] + (targets or []) + [0.0]) or 1.0
+    left, right, row = 130, c.width - 70, max(14, min(22, (c.height - 50) // max(1, len(items))))
+    for i, (label, value) in enumerate(items):
+        y = 40 + i * row
+        c.text(left - 6, y + row - 8, _short(label), 11, "end")
+        c.rect(left, y + 3, (right - left) * value / top, row - 8, "#4e79a7")
+        c.text(left + (right - left) * value / top + 4, y + row - 8, f"{value:g}{unit}", 10)
+        if targets is not None and i < len(targets):
+            x = left + (right - left) * targets[i] / top
+            c.line(x, y, x, y + row - 2, "#e15759", 2)
+    if not items:
+        c.text(c.width / 2, 70, "（无）", 12, "middle", "#777")
+
+
 CHARTS: dict[str, tuple[str, Callable[[Canvas, MonthlyReport], None], tuple[int, int]]] = {
     "volumes": ("本期留言量（按领域）", volumes_chart, (640, 320)),
     "rates": ("各单位三率", rates_chart, (640, 540)),
     "funnel": ("漏斗图", funnel_chart, (640, 400)),
 }
-

@@ -48,6 +48,8 @@ def show(value: Cell, kind: str) -> str:
         return num(float(value), 3)
     if kind == "citizen":
         return num(float(value), 1)
+    if kind == "num2":
+        return num(float(value), 2)
     return str(value)
 
 

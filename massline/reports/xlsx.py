@@ -7,7 +7,7 @@ import io
 
 from massline.reports.document import Document
 
-FORMATS = {"pct": "0.0%", "num": "0.000", "review": "0.000", "citizen": "0.0"}
+FORMATS = {"pct": "0.0%", "num": "0.000", "num2": "0.00", "review": "0.000", "citizen": "0.0"}
 
 
 def render_xlsx(doc: Document) -> bytes:

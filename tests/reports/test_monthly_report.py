@@ -323,3 +323,18 @@ def test_office_heads_and_supervisors_download_the_report_from_the_workbench(wit
         assert sup.get("/staff/accountability/report", params={"month": MONTH, "format": "odt"}).status_code == 422
     with with_history.read() as s:
         assert s.scalar(select(func.count()).where(AuditLog.action == "monthly_report")) == 2
+
+
+def test_the_yearly_research_report_goes_through_the_same_renderers(cli_env: Platform, tmp_path: Path) -> None:
+    result = run("research", "report", "--year", "2026", "--out", str(tmp_path), "--format", "csv,html,xlsx,docx,pdf")
+    assert result.exit_code == 0 and "2 leaders, 0 met the quota" in result.output, result.output
+    header, *rows = _xlsx(tmp_path / "research-2026.xlsx")["调研情况"]
+    assert header[:5] == ["姓名", "账号", "级别", "年度", "应调研天数"]
+    assert {(r[1], r[4]) for r in rows} == {("mayor", 60), ("dc.leader", 60)}  # numbers, as in the CSV
+    page = (tmp_path / "research-2026.html").read_text(encoding="utf-8")
+    assert "2026年度领导干部调研情况" in page and "市领导" in page and "<svg" in page and "<script" not in page
+    assert any(r[:2] == ["市领导", "mayor"] for t in _docx_tables(tmp_path / "research-2026.docx") for r in t)
+    assert "市领导mayor" in _pdf_text(tmp_path / "research-2026.pdf")
+    assert (tmp_path / "research-2026.csv").read_text(encoding="utf-8").startswith("\ufeff姓名,账号")
+    bad = run("research", "report", "--year", "2026", "--out", str(tmp_path / "x"), "--format", "odt")
+    assert bad.exit_code == 1 and "未知的格式：odt" in bad.output
