@@ -20,6 +20,9 @@ from massline.reports.text import (
     who,
 )
 
+#: tracking codes shown per flag
+MAX_CASES = 40
+
 Cell = Union[str, int, float, None]  # noqa: UP007 - a runtime alias
 
 
@@ -100,10 +103,18 @@ def rates_table(report: MonthlyReport) -> Table:
     return Table("三率与排名", SECTIONS["rates"], RATE_HEADER, kinds, rows)
 
 
+def case_list(cases: list[str], limit: int = MAX_CASES) -> str:
+    """The tracking codes of a flag, the first ``limit`` of them and how many in all (a table row must fit on
+    a page; every code is on /staff/accountability and in ``massline accountability``'s flags.csv)."""
+    if len(cases) <= limit:
+        return " ".join(cases)
+    return " ".join(cases[:limit]) + f" 等共 {len(cases)} 件"
+
+
 def flags_table(report: MonthlyReport) -> Table:
     """The anti-gaming flags."""
     rows: list[list[Cell]] = [
-        [f.office, f.check, f.count, f.rate, f.overall, f.reason, " ".join(f.cases)] for f in report.flags
+        [f.office, f.check, f.count, f.rate, f.overall, f.reason, case_list(f.cases)] for f in report.flags
     ]
     return Table(
         "异常提示", SECTIONS["flags"], FLAG_HEADER, ["text", "text", "int", "pct", "pct", "text", "text"], rows

@@ -338,3 +338,17 @@ def test_the_yearly_research_report_goes_through_the_same_renderers(cli_env: Pla
     assert (tmp_path / "research-2026.csv").read_text(encoding="utf-8").startswith("\ufeff姓名,账号")
     bad = run("research", "report", "--year", "2026", "--out", str(tmp_path / "x"), "--format", "odt")
     assert bad.exit_code == 1 and "未知的格式：odt" in bad.output
+
+
+def test_a_flag_with_thousands_of_cases_still_fits_every_format(tmp_path: Path) -> None:
+    from massline.reports import FlagRow, MonthlyReport, Volumes, render
+
+    cases = [f"ML{i:08d}" for i in range(3000)]
+    report = MonthlyReport(MONTH, START, END, START, "测试市", None, 5, (0.1, 0.5, 0.4), Volumes(0, 0, 0),
+                           flags=[FlagRow(JSJ, "推诿", 3000, 0.5, 0.05, cases, "推诿远高于全体")])  # fmt: skip
+    font = find_cjk_font()
+    for fmt in ("pdf", "docx", "xlsx", "html"):
+        assert render(report, fmt, font)  # the PDF once failed: a row taller than a page
+    (tmp_path / "r.xlsx").write_bytes(render(report, "xlsx"))
+    sheet = _xlsx(tmp_path / "r.xlsx")["异常提示"]
+    assert sheet[1][6].endswith("等共 3000 件") and sheet[1][2] == 3000
