@@ -211,6 +211,7 @@ def _register_groups() -> None:
         "massline.cli.supervision_cmd",
         "massline.cli.research_cmd",
         "massline.cli.accountability_cmd",
+        "massline.cli.report_cmd",
     ):
         try:
             module = importlib.import_module(name)

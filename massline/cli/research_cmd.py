@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from massline.cli.common import get_platform
+from massline.cli.common import fail, get_platform
 
 
 @click.group("research")
@@ -17,23 +17,35 @@ def research_cmd() -> None:
 @research_cmd.command("report")
 @click.option("--year", type=click.IntRange(2000, 2100), required=True, help="Calendar year (deployment time zone).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Directory for research-YYYY.csv and research-YYYY.html (created if missing).")  # fmt: skip
-def research_report(year: int, out_dir: Path) -> None:
+              help="Directory for research-YYYY.<format> (created if missing).")  # fmt: skip
+@click.option("--format", "formats", default="csv,html", show_default=True,
+              help="Comma-separated formats: csv, html, xlsx, docx, pdf (the monthly report's renderers).")  # fmt: skip
+def research_report(year: int, out_dir: Path, formats: str) -> None:
     """Write the yearly report: every leader's online and offline research days against their quota."""
+    from massline.cli.report_cmd import prepare_directory, write_all
+    from massline.reports import FORMATS, NEEDS_FONT, FontMissing, find_cjk_font, render
     from massline.services import research
     from massline.services.deployment import deployment_zone
     from massline.services.policy import research_policy
 
+    wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
+    unknown = [f for f in wanted if f not in ("csv", *FORMATS)]
+    if unknown or not wanted:
+        fail(f"未知的格式：{'、'.join(unknown) or '（空）'}；可选 csv, {', '.join(FORMATS)}")
+    try:
+        font = find_cjk_font() if any(f in NEEDS_FONT for f in wanted) else None
+    except FontMissing as exc:
+        fail(str(exc))
+    prepare_directory(out_dir)
     platform = get_platform()
     with platform.read() as session:
         rows = research.yearly_report(session, year, research_policy(session), deployment_zone(session))
-        csv_text, html_text = research.report_csv(rows), research.report_html(rows, year)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / f"research-{year}.csv").write_text(csv_text, encoding="utf-8")
-    (out_dir / f"research-{year}.html").write_text(html_text, encoding="utf-8")
+    document = research.report_document(rows, year)
+    files = {f"research-{year}.{fmt}": research.report_csv(rows).encode("utf-8") if fmt == "csv"
+             else render(document, fmt, font) for fmt in wanted}  # fmt: skip
+    written = write_all(out_dir, files)
     met = sum(1 for r in rows if r.met)
-    click.echo(f"{len(rows)} leaders, {met} met the quota: {out_dir / f'research-{year}.csv'}, "
-               f"{out_dir / f'research-{year}.html'}")  # fmt: skip
+    click.echo(f"{len(rows)} leaders, {met} met the quota: " + ", ".join(str(p) for p in written))
 
 
 @research_cmd.command("digest")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from massline.models.base import Base, UTCDateTime, utcnow
@@ -46,6 +46,9 @@ class User(Base):
     #: the leader's level for the research quota ("provincial" 省部级, "city_county" 市县级); None: from the
     #: level of the user's region (or their office's): a province means provincial, anything else city/county
     research_level: Mapped[str | None] = mapped_column(String(20))
+    #: the official agrees to be named with their exemplary replies in the monthly report (set on their own
+    #: account page; without it the report shows the office only)
+    name_consent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     office: Mapped[Office | None] = relationship()

@@ -14,7 +14,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from massline.reports import FORMATS, NEEDS_FONT, FontMissing, find_cjk_font
+from massline.reports import render as render_report
 from massline.services import accountability
+from massline.services.access import can_download_monthly_report
+from massline.services.errors import ValidationFailed
 from massline.web.deps import CurrentOfficial, PlatformDep, SessionDep
 from massline.web.funnel_chart import funnel_plot
 from massline.web.templating import render
@@ -52,8 +56,10 @@ def staff_accountability(
     """The officials' accountability view: rates, funnel, ranks with intervals and the flags they may see."""
     view = accountability.staff_ranking(session, user, platform.settings.timezone, platform.now(), period.strip())
     chart = funnel_plot(view.rows, view.dispersion, view.params.funnel_z)
+    month = view.period or accountability.current_period(session, platform.settings.timezone, platform.now())
     return render(request, "dashboard/accountability.html", {
         "user": user, "nav": "accountability", "view": view, "chart": chart,
+        "report_month": month if can_download_monthly_report(user) else None,
     })  # fmt: skip
 
 
@@ -68,3 +74,30 @@ def staff_accountability_groups(
     return render(request, "dashboard/accountability_groups.html", {
         "user": user, "nav": "accountability", "view": view, "groupings": accountability.GROUPINGS,
     })  # fmt: skip
+
+
+MEDIA_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+@router.get("/staff/accountability/report")
+def monthly_report_file(
+    user: CurrentOfficial, platform: PlatformDep, month: str = "", format: str = "html"
+) -> Response:
+    """The monthly report of ``month`` (YYYY-MM) as a file (html, xlsx, docx, pdf): office heads (their
+    office's flags and cadence), supervisors and admins; audited."""
+    if format not in FORMATS:
+        raise ValidationFailed({"format": f"格式应为 {'、'.join(FORMATS)} 之一"})
+    try:
+        font = find_cjk_font() if format in NEEDS_FONT else None
+    except FontMissing as exc:
+        raise ValidationFailed({"format": str(exc)}) from exc
+    with platform.write() as session:  # the download is audited
+        report = accountability.report_for(session, user, platform.settings.timezone, platform.now(), month.strip())
+    name = f"report-{report.period}.{format}"
+    return Response(render_report(report, format, font), media_type=MEDIA_TYPES[format],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip

@@ -1,4 +1,5 @@
-"""Staff account pages under ``/staff``: one's own password (修改密码), and the admin's pages
+"""Staff account pages under ``/staff``: one's own password (修改密码) and consent to be named in the
+monthly report, and the admin's pages
 (账号管理: list, create, change the role and office, deactivate/reactivate, reset a password).
 
 Who may do what is ``services.people``'s chokepoint (``can_administer_accounts``, through ``CurrentAdmin``, and
@@ -72,6 +73,19 @@ def change_password(
                       status_code=429 if result.throttled else 422)
     flash(request, "密码已修改。您在其他浏览器和设备上的登录已全部退出。")
     return see_other("/staff")
+
+
+@router.post("/consent", dependencies=[CsrfChecked])
+def set_name_consent(request: Request, user: CurrentOfficial, platform: PlatformDep,
+                     consent: Annotated[str, Form(max_length=3)] = "") -> Response:  # fmt: skip
+    """One's own consent to be named with one's exemplary replies in the monthly report (checkbox)."""
+    with platform.write() as session:
+        actor = session.get(User, user.id)
+        assert actor is not None
+        people.do_set_name_consent(session, actor, consent == "yes")
+    named = "月度报告将署上您的姓名" if consent == "yes" else "月度报告只列单位，不署您的姓名"
+    flash(request, f"已保存：{named}。")
+    return see_other("/staff/password")
 
 
 # ---- accounts (admin) ----------------------------------------------------------

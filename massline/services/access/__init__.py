@@ -8,7 +8,11 @@ alerts in ``alerts``, research ledgers and tolerance reviews in ``research``, wh
 publish in ``publishing``; everyone imports the names below from ``services.access``.
 """
 
-from massline.services.access.accountability import accountability_flag_office, can_see_accountability
+from massline.services.access.accountability import (
+    accountability_flag_office,
+    can_download_monthly_report,
+    can_see_accountability,
+)
 from massline.services.access.alerts import (
     access_alert_by_id,
     access_alert_for_action,
@@ -104,6 +108,7 @@ __all__ = [
     "can_see_silent_list",
     "publishing_offices",
     "accountability_flag_office",
+    "can_download_monthly_report",
     "can_see_accountability",
     "CASEWORK_ACTIONS",
     "DISPATCH_QUEUE_ROLES",

@@ -88,6 +88,11 @@ def _bounds(period: str, start_day: int, tz: tzinfo) -> tuple[datetime | None, d
     """The first instant of ``period`` and of the next one ("" = no bounds)."""
     if not period:
         return None, None
+    return period_bounds(period, start_day, tz)
+
+
+def period_bounds(period: str, start_day: int, tz: tzinfo) -> tuple[datetime, datetime]:
+    """The first instant of ``period`` (YYYY-MM, starting on ``start_day``) and of the next one, in ``tz``."""
     year, month = (int(x) for x in period.split("-"))
     after = (year + 1, 1) if month == 12 else (year, month + 1)
     return (datetime(year, month, start_day, tzinfo=tz), datetime(*after, start_day, tzinfo=tz))
@@ -114,14 +119,24 @@ def ranking(session: Session, default_tz: str, now: datetime, period: str = "") 
     """The public ranking of ``period`` (YYYY-MM; "" = all the history); times local to the deployment's
     time zone (``default_tz`` when it has none)."""
     tz = deployment_timezone(session, default_tz)
-    params = platform_params(session)
     events = history_events(session, tz)
-    periods = _periods(events, params)
-    chosen = period if period in periods else ""
-    a = platform_analysis(session, tz, now, chosen or None, events=events)
+    periods = _periods(events, platform_params(session))
+    view = period_ranking(session, tz, now, period if period in periods else "", events)
+    view.periods = periods
+    return view
+
+
+def period_ranking(session: Session, tz: tzinfo, now: datetime, period: str,
+                   events: list[Event] | None = None) -> RankingView:  # fmt: skip
+    """The ranking of ``period`` (YYYY-MM; "" = all the history) whether or not it had a 回访;
+    ``events``: the history when already read."""
+    params = platform_params(session)
+    if events is None:
+        events = history_events(session, tz)
+    a = platform_analysis(session, tz, now, period or None, events=events)
     codes = {name: code for name, code in session.execute(select(Office.name, Office.code))}
-    counts = office_followup_counts(session, *_bounds(chosen, params.period_start_day, tz))
-    return RankingView(chosen, periods, _rows(a, codes, counts), params, a.dispersion, a.flags)
+    counts = office_followup_counts(session, *_bounds(period, params.period_start_day, tz))
+    return RankingView(period, [], _rows(a, codes, counts), params, a.dispersion, a.flags)
 
 
 def staff_ranking(session: Session, user: User, default_tz: str, now: datetime, period: str = "") -> RankingView:

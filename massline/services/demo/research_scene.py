@@ -4,7 +4,8 @@ tolerance review of a housing official's reply, covered by a pilot he registered
 
 Everything goes through the real service functions (``research``, ``tolerance``), as a leader and
 a supervisor would do it. The housing official also opened two waiting cases days ago, for the
-cadence ledger's "read but silent".
+cadence ledger's "read but silent". Two officials whose replies are often well rated agreed to be
+named in the monthly report's exemplary replies (``NAMED``); the others are shown by office only.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from massline.models import OPEN_STATUSES, Message, Reply, User
-from massline.services import research, tolerance
+from massline.services import people, research, tolerance
 from massline.services.policy import research_policy
 
 LEADER, CLERK, SUPERVISOR = "he.lixin", "zhao.zjj", "qian.jiandu"
+#: officials who agreed to be named in the monthly report (``massline report``)
+NAMED = ("du.jb", "zhou.dc")
 
 
 def _user(session: Session, username: str) -> User | None:
@@ -103,4 +106,8 @@ def stage_research(session: Session, now: datetime) -> list[str]:
         _tolerance(session, clerk, supervisor, now)
         _opened(session, clerk, now)
         staged.append(f"tolerance review of {CLERK}")
+    for username in NAMED:
+        official = _user(session, username)
+        if official is not None and people.do_set_name_consent(session, official, True):
+            staged.append(f"{username} agreed to be named in the monthly report")
     return staged

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
         SplitRequest,
         UpdateCommitmentRequest,
     )
-    from massline.services.issues.step import assign_message, refresh_heat, refresh_issues
+    from massline.services.issues.step import ISSUE_EVENT_LABELS, assign_message, refresh_heat, refresh_issues
     from massline.services.issues.views import (
         MAX_LIST,
         IssueSummaryView,
@@ -62,6 +62,7 @@ __all__ = [
     "CommitmentView",
     "DraftReplyRequest",
     "ISSUE_ACTION_SPECS",
+    "ISSUE_EVENT_LABELS",
     "IssueAction",
     "IssueDetailView",
     "IssueRequest",
@@ -109,7 +110,7 @@ _LAZY = {
     "rebuild": ["apply_rebuild", "plan_rebuild"],
     "schemas": ["CommitRequest", "DraftReplyRequest", "IssueRequest", "IssueResult", "MergeRequest", "OwnRequest",
         "PublishReplyRequest", "ReplyAllRequest", "ResolveRequest", "SplitRequest", "UpdateCommitmentRequest"],
-    "step": ["assign_message", "refresh_heat", "refresh_issues"],
+    "step": ["ISSUE_EVENT_LABELS", "assign_message", "refresh_heat", "refresh_issues"],
     "views": ["MAX_LIST", "IssueSummaryView", "all_issues", "filter_ids", "hot_issues", "staff_issues"],
 }  # fmt: skip
 

@@ -1,7 +1,8 @@
 """Staff accounts and their passwords (argon2id): login (failures throttled per address and username),
 adding users, resets (which revoke the user's sessions), one's own password change, changing an
-account's role and office, deactivating, and who staffs each office; when each account (office,
-leader, official) last spoke online (``last_spoken``).
+account's role and office, deactivating, who staffs each office, when each account (office,
+leader, official) last spoke online (``last_spoken``), and an official's consent to be named in the
+monthly report (``consent``).
 """
 
 from massline.services.people.accounts import (
@@ -14,6 +15,7 @@ from massline.services.people.accounts import (
     check_update_account,
     user_for_token,
 )
+from massline.services.people.consent import do_set_name_consent
 from massline.services.people.passwords import DEFAULT_PASSWORDS, Passwords
 from massline.services.people.speaking import Account, last_spoken
 from massline.services.people.staffing import (
@@ -31,6 +33,7 @@ __all__ = [
     "PasswordChange",
     "Passwords",
     "access_account_for_admin",
+    "do_set_name_consent",
     "can_administer_accounts",
     "check_add_user",
     "check_change_own_password",

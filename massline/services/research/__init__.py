@@ -29,7 +29,7 @@ from massline.services.research.ledger import (
     report_leaders,
     yearly_report,
 )
-from massline.services.research.report import CSV_HEADER, report_csv, report_html
+from massline.services.research.report import CSV_HEADER, report_csv, report_document, report_html
 from massline.services.research.views import LedgerPage, current_year, ledger_page, report_for
 
 __all__ = [
@@ -57,6 +57,7 @@ __all__ = [
     "office_cadence",
     "quota_days",
     "report_csv",
+    "report_document",
     "report_html",
     "report_for",
     "report_leaders",
