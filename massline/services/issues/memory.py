@@ -56,9 +56,13 @@ def _replace_generation(session: Session, expected: str) -> str | None:
     """Replace the token ``expected`` by a new one; None (and a new token anyway) if another writer
     replaced it since it was read."""
     token = secrets.token_hex(8)
-    done = session.execute(
-        update(SiteSetting).where(SiteSetting.key == GENERATION, SiteSetting.value == expected).values(value=token)
-    )
+    if expected:
+        done = session.execute(
+            update(SiteSetting).where(SiteSetting.key == GENERATION, SiteSetting.value == expected).values(value=token)
+        )
+    else:  # the first writer (no token yet)
+        insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        done = session.execute(insert(SiteSetting).values(key=GENERATION, value=token).on_conflict_do_nothing())
     if getattr(done, "rowcount", 0) == 1:
         return token
     bump_generation(session)
