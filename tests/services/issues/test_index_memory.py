@@ -82,4 +82,3 @@ def test_a_rolled_back_batch_leaves_no_trace_in_the_kept_index(deployed: Platfor
     with deployed.read() as s:
         issue = s.get(Issue, issue_of(deployed, more.id))
         assert issue is not None and issue.message_count == 4
-
