@@ -36,6 +36,7 @@ from massline.models import SiteSetting
 from massline.services.issues.rows import pieces
 
 GENERATION = "issue_index_generation"
+_SETTINGS: Any = SiteSetting.__table__  # (Core statements: their row count is the database's)
 
 
 def read_generation(session: Session) -> str:
@@ -47,7 +48,7 @@ def bump_generation(session: Session) -> str:
     """A new generation token (in ``session``'s transaction): whatever memory holds the old one reloads."""
     token = secrets.token_hex(8)
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(SiteSetting).values(key=GENERATION, value=token)
+    stmt = insert(_SETTINGS).values(key=GENERATION, value=token)
     session.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": token}))
     return token
 
@@ -57,13 +58,14 @@ def _replace_generation(session: Session, expected: str) -> str | None:
     replaced it since it was read."""
     token = secrets.token_hex(8)
     if expected:
-        done = session.execute(
-            update(SiteSetting).where(SiteSetting.key == GENERATION, SiteSetting.value == expected).values(value=token)
-        )
+        col = _SETTINGS.c
+        stmt = update(_SETTINGS).where(col.key == GENERATION, col.value == expected)
+        done = session.execute(stmt.values(value=token).returning(col.key)).first()
     else:  # the first writer (no token yet)
         insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-        done = session.execute(insert(SiteSetting).values(key=GENERATION, value=token).on_conflict_do_nothing())
-    if getattr(done, "rowcount", 0) == 1:
+        stmt = insert(_SETTINGS).values(key=GENERATION, value=token).on_conflict_do_nothing()
+        done = session.execute(stmt.returning(_SETTINGS.c.key)).first()
+    if done is not None:
         return token
     bump_generation(session)
     return None
