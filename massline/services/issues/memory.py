@@ -63,8 +63,8 @@ def _replace_generation(session: Session, expected: str) -> str | None:
         done = session.execute(stmt.values(value=token).returning(col.key)).first()
     else:  # the first writer (no token yet)
         insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-        stmt = insert(_SETTINGS).values(key=GENERATION, value=token).on_conflict_do_nothing()
-        done = session.execute(stmt.returning(_SETTINGS.c.key)).first()
+        first = insert(_SETTINGS).values(key=GENERATION, value=token).on_conflict_do_nothing()
+        done = session.execute(first.returning(_SETTINGS.c.key)).first()
     if done is not None:
         return token
     bump_generation(session)
