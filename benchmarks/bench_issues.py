@@ -55,7 +55,7 @@ from massline.models import (  # noqa: E402
 )
 from massline.platform import Platform  # noqa: E402
 from massline.services import issues  # noqa: E402
-from massline.services.issues.index import _pieces  # noqa: E402
+from massline.services.issues.rows import pieces as _pieces  # noqa: E402
 
 CHARS = "东南西北中华兴隆盛安康泰和平福春秋金银翠"
 FRESH = "梅兰竹菊松柏桂枫杉桦榆槐樱桃杏李"  # no character of CHARS

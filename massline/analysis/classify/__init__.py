@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from massline.analysis.classify.learned import TASKS, Decision, EvidenceSpan, MessageModel, as_dict
     from massline.analysis.classify.learned_eval import UnderstandingReport, evaluate_understanding, format_report
     from massline.analysis.classify.model import CategoryClassifier, ModelFormatError
-    from massline.analysis.classify.rules import TASK_LABELS, RuleAnswers, rule_answers
+    from massline.analysis.classify.rules import TASK_LABELS, RuleAnswers, rule_answers, rule_findings
     from massline.analysis.classify.sentiment import sentiment_intensity
     from massline.analysis.classify.urgency import Signal, Urgency, assess_urgency
 
@@ -44,6 +44,7 @@ __all__ = [
     "guess_kind",
     "read_labelled",
     "rule_answers",
+    "rule_findings",
     "sentiment_intensity",
     "text_of",
 ]
@@ -56,7 +57,7 @@ _LAZY = {
     "labelled": ["LabelledMessage", "read_labelled"],
     "learned": ["TASKS", "Decision", "EvidenceSpan", "MessageModel", "as_dict"],
     "learned_eval": ["UnderstandingReport", "evaluate_understanding", "format_report"],
-    "rules": ["TASK_LABELS", "RuleAnswers", "rule_answers"],
+    "rules": ["TASK_LABELS", "RuleAnswers", "rule_answers", "rule_findings"],
     "model": ["CategoryClassifier", "ModelFormatError"],
     "sentiment": ["sentiment_intensity"],
     "urgency": ["Signal", "Urgency", "assess_urgency"],

@@ -13,14 +13,18 @@ against, and the answer when no model is available.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
-from massline.analysis.classify.kind import KINDS, guess_kind
-from massline.analysis.classify.sentiment import sentiment_intensity
-from massline.analysis.classify.urgency import assess_urgency
+from massline.analysis.classify.kind import KINDS, KindGuess, guess_kind
+from massline.analysis.classify.sentiment import Sentiment, sentiment_intensity
+from massline.analysis.classify.urgency import Urgency, assess_urgency
 
-__all__ = ["FEELINGS", "RULE_FEATURES", "TASK_LABELS", "URGENCIES", "RuleAnswers", "rule_answers", "rule_matrix"]
+__all__ = [
+    "FEELINGS", "RULE_FEATURES", "TASK_LABELS", "URGENCIES", "RuleAnswers", "rule_answers", "rule_findings",
+    "rule_matrix",
+]  # fmt: skip
 
 URGENCIES = ("紧急", "较急", "一般")
 FEELINGS = ("平和", "不满", "愤怒")
@@ -53,6 +57,19 @@ class RuleAnswers:
     features: list[float] = field(default_factory=list)
 
 
+@lru_cache(maxsize=2048)
+def rule_findings(title: str, body: str) -> tuple[KindGuess, Urgency, Sentiment]:
+    """The three rules' findings on a message: ``guess_kind(body, title=title)``, then ``assess_urgency`` and
+    ``sentiment_intensity`` of ``title + "\\n" + body``.
+
+    Kept for the last 2,048 messages, so that the learned model (:func:`rule_answers`) and the pipeline's
+    steps, which both need them for the same messages of a batch, compute them once. The answers are frozen
+    dataclasses: read them, never change them.
+    """
+    text = f"{title}\n{body}"
+    return guess_kind(body, title=title), assess_urgency(text), sentiment_intensity(text)
+
+
 def rule_answers(title: str, body: str) -> RuleAnswers:
     """The rules' kind, urgency and feeling of a message (guide labels), their words and features.
 
@@ -60,9 +77,7 @@ def rule_answers(title: str, body: str) -> RuleAnswers:
     '举报'
     """
     text = f"{title}\n{body}"
-    kind = guess_kind(body, title=title)
-    urgency = assess_urgency(text)
-    feeling = sentiment_intensity(text)
+    kind, urgency, feeling = rule_findings(title, body)
     urgency_words = [w for s in urgency.signals for w in s.words]
     features = [
         *(kind.scores.get(k, 0.0) for k in KINDS),

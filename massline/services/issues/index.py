@@ -22,8 +22,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from massline.analysis.issues import (
@@ -45,14 +44,20 @@ from massline.models import (
     IssueVocabulary,
 )
 from massline.services.deployment import site_language
+from massline.services.issues.memory import IndexMemory, PendingRows, bump_generation
 from massline.services.issues.places import Frequencies, StoredAliases, StoredVocabulary
+from massline.services.issues.rows import (
+    GLOBAL,
+    chunks,
+    cluster_rows,
+    index_rows,
+    pieces,
+    write_index_rows,
+)
 
 #: Parameters of incremental assignment (dedup through the pipeline's duplicates step instead of in memory).
 PARAMS = ConcentrateParams(dedup=False)
-MAX_CENTROID_TERMS = 300  # stored centroids keep their heaviest terms (bounded rows)
-GLOBAL = "*"
 NEW = -1  # cluster id of a new issue until it is stored
-_CHUNK = 900
 
 _segmenter: Segmenter | None = None
 _segmenter_lock = threading.Lock()
@@ -67,70 +72,10 @@ def segmenter() -> Segmenter:
         return _segmenter
 
 
-def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
-    for i in range(0, len(values), _CHUNK):
-        yield values[i : i + _CHUNK]
-
-
-def _pieces(text: str, lo: int, hi: int) -> set[str]:
-    return {text[i : i + n] for n in range(lo, hi + 1) for i in range(len(text) - n + 1)}
-
-
-def upsert(session: Session, table: Any, rows: list[dict[str, Any]], keys: list[str], add: str | None = None) -> None:
-    """Insert ``rows``; on a key conflict add the row's ``add`` column to the stored one (or do nothing)."""
-    if not rows:
-        return
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(table)
-    if add is None:
-        stmt = stmt.on_conflict_do_nothing(index_elements=keys)
-    else:
-        stmt = stmt.on_conflict_do_update(index_elements=keys, set_={add: table.c[add] + stmt.excluded[add]})
-    for chunk in _chunks(rows):
-        session.execute(stmt, list(chunk))
-
-
-def cluster_rows(issue_id: int, cluster: Cluster) -> dict[str, Any]:
-    """The ``issue_clusters`` row of a cluster (centroid cut to its heaviest terms)."""
-    top = sorted(cluster.centroid.items(), key=lambda tw: -tw[1])[:MAX_CENTROID_TERMS]
-    centroid = {t: round(w, 5) for t, w in top}
-    return {
-        "issue_id": issue_id,
-        "place_key": cluster.place,
-        "centroid": centroid,
-        "norm2": sum(w * w for w in centroid.values()),
-        "keys": sorted(cluster.keys),
-        "posted": sorted(cluster.posted),
-        "place_names": dict(cluster.place_names),
-        "regions": dict(cluster.regions),
-    }
-
-
-def index_rows(
-    issue_id: int, place: str, keys: Iterable[str], posted: Iterable[str]
-) -> tuple[list[dict[str, Any]], ...]:
-    """Rows of the place-key, piece and posting tables for these keys and posted terms of an issue."""
-    key_rows = [{"place_key": k, "issue_id": issue_id} for k in keys if k]
-    piece_rows = [{"piece": p, "place_key": k} for k in keys if k for p in _pieces(k, 2, len(k))]
-    posting_rows = []
-    for t in posted:
-        posting_rows.append({"place_key": place, "term": t[:50], "issue_id": issue_id})
-        posting_rows.append({"place_key": GLOBAL, "term": t[:50], "issue_id": issue_id})
-    return key_rows, piece_rows, posting_rows
-
-
-def write_index_rows(session: Session, issue_id: int, place: str, keys: Iterable[str], posted: Iterable[str]) -> None:
-    """Insert (idempotently) the index rows of an issue's new keys and posted terms."""
-    key_rows, piece_rows, posting_rows = index_rows(issue_id, place, keys, posted)
-    upsert(session, IssuePlaceKey.__table__, key_rows, ["place_key", "issue_id"])
-    upsert(session, IssuePlacePiece.__table__, piece_rows, ["piece", "place_key"])
-    upsert(session, IssuePosting.__table__, posting_rows, ["place_key", "term", "issue_id"])
-
-
 def drop_index_rows(session: Session, issue_ids: Sequence[int], *, keep_cluster: bool = False) -> None:
     """Remove the clustering state of these issues (merged away, or rebuilt); ``keep_cluster`` keeps the row."""
-    for chunk in _chunks(list(issue_ids)):
+    bump_generation(session)
+    for chunk in chunks(list(issue_ids)):
         session.execute(delete(IssuePosting).where(IssuePosting.issue_id.in_(chunk)))
         session.execute(delete(IssuePlaceKey).where(IssuePlaceKey.issue_id.in_(chunk)))
         if not keep_cluster:
@@ -154,8 +99,8 @@ def store_cluster(session: Session, issue_id: int, cluster: Cluster) -> None:
     write_index_rows(session, issue_id, cluster.place, cluster.keys, cluster.posted)
 
 
-def load_cluster(row: IssueCluster) -> Cluster:
-    """An ``analysis`` cluster from its stored row."""
+def load_cluster(row: Any) -> Cluster:
+    """An ``analysis`` cluster from its stored row (an ``IssueCluster``, or a row with its columns)."""
     return Cluster(
         row.issue_id,
         row.place_key,
@@ -194,10 +139,19 @@ class StoredIssueIndex(IssueIndex):
         language: Language | None = None,
         *,
         vocabulary: StoredVocabulary | None = None,
+        memory: IndexMemory | None = None,
     ) -> None:
         super().__init__(params, segmenter(), language if language is not None else site_language(session))
         self.session = session
         self.aliases = StoredAliases(session)
+        #: the look-ups kept between batches, and the rows written at the batch's end (``save_counts``)
+        self.memory, self.pending = memory, PendingRows() if memory is not None else None
+        self.generation = ""  #: the generation token read when ``memory`` was checked
+        self.touched: set[int] = set()  #: clusters changed in memory
+        self.written: dict[int, dict[str, Any]] = {}  #: cluster rows written by ``save_counts``
+        if memory is not None:
+            self.clusters = memory.clusters
+            self.aliases.share(memory.alias_of, memory.alias_named)
         self.loaded_candidates = 0
         self._before: dict[int, tuple[set[str], set[str]]] = {}
         self._df_loaded: set[str] = set()
@@ -223,9 +177,9 @@ class StoredIssueIndex(IssueIndex):
         whole vocabulary was given)."""
         if self._complete_vocabulary:
             return
-        pieces = _pieces(normalize(title), 3, 10) | _pieces(normalize(body[: self.params.body_chars])[:300], 3, 10)
+        found = pieces(normalize(title), 3, 10) | pieces(normalize(body[: self.params.body_chars])[:300], 3, 10)
         vocabulary = self.vocabulary
-        for chunk in _chunks(vocabulary.unknown(pieces)):
+        for chunk in chunks(vocabulary.unknown(found)):
             rows = self.session.execute(
                 select(IssueVocabulary.place_key, IssueVocabulary.kind).where(IssueVocabulary.place_key.in_(chunk))
             )
@@ -242,7 +196,7 @@ class StoredIssueIndex(IssueIndex):
         if not wanted:
             return
         found: dict[str, int] = {}
-        for chunk in _chunks(wanted):
+        for chunk in chunks(wanted):
             stmt = select(IssueTermDf.term, IssueTermDf.df).where(IssueTermDf.term.in_(chunk))
             found.update((term, df) for term, df in self.session.execute(stmt))
         self._df_loaded.update(wanted)
@@ -252,37 +206,42 @@ class StoredIssueIndex(IssueIndex):
     def load_clusters(self, ids: Iterable[int]) -> None:
         """Stored clusters of these issues, into ``self.clusters``."""
         wanted = [i for i in dict.fromkeys(ids) if i not in self.clusters]
-        for chunk in _chunks(wanted):
-            for row in self.session.scalars(select(IssueCluster).where(IssueCluster.issue_id.in_(chunk))):
+        table = IssueCluster.__table__
+        for chunk in chunks(wanted):
+            for row in self.session.execute(select(table).where(table.c.issue_id.in_(chunk))):
                 self.restore_cluster(load_cluster(row), searchable=False)
 
     def compatible_places(self, place: str) -> set[str]:
         """Stored place keys compatible with ``place`` (two indexed lookups)."""
         if not place:
             return set()
+        if self.memory is not None and place in self.memory.places:
+            return self.memory.places[place]
         found = set(self.session.scalars(select(IssuePlacePiece.place_key).where(IssuePlacePiece.piece == place)))
-        subs = sorted(_pieces(place, 2, len(place)))
-        for chunk in _chunks(subs):
+        subs = sorted(pieces(place, 2, len(place)))
+        for chunk in chunks(subs):
             found.update(
                 self.session.scalars(
                     select(IssuePlaceKey.place_key).where(IssuePlaceKey.place_key.in_(chunk)).distinct()
                 )
             )
-        return {k for k in found if compatible(k, place)}
+        if self.pending is not None:  # (keys of this batch, not written yet)
+            found.update(k for k in self.pending.block_of if (len(place) > 1 and place in k) or k in subs)
+        found = {k for k in found if compatible(k, place)}
+        if self.memory is not None:
+            self.memory.remember_places(place, found)
+        return found
 
     def candidates(self, place: str, vector: dict[str, float]) -> list[int]:
         """Issues a message with this place and vector may join (as ``IssueIndex.candidates``), loaded."""
         p = self.params
         terms = [t[:50] for t in list(vector)[: p.candidate_terms]]
         found: dict[int, None] = {}
-        s = self.session
         keys: set[str] = set()
         for name in (place, *sorted(self.aliases.of(place))) if place else ():
             keys |= self.compatible_places(name)
         for key in sorted(keys):
-            block = list(
-                s.scalars(select(IssuePlaceKey.issue_id).where(IssuePlaceKey.place_key == key).limit(p.max_scan + 1))
-            )
+            block = self._block(key)
             if len(block) <= p.max_scan:
                 found.update(dict.fromkeys(block))
                 continue
@@ -296,14 +255,33 @@ class StoredIssueIndex(IssueIndex):
         self.loaded_candidates = len(ids)
         return ids
 
+    def _block(self, key: str) -> list[int]:
+        """The issues filed under a place key (at most ``max_scan + 1``: more means "too many to scan")."""
+        memory, cap = self.memory, self.params.max_scan + 1
+        if memory is not None and key in memory.blocks:
+            return memory.blocks[key]
+        stmt = select(IssuePlaceKey.issue_id).where(IssuePlaceKey.place_key == key).limit(cap)
+        block = list(self.session.scalars(stmt))
+        if self.pending is not None and memory is not None:
+            block += [i for i in self.pending.block_of.get(key, ()) if i not in block]
+            memory.blocks[key] = block = block[:cap]
+        return block
+
     def _posted(self, key: str, term: str) -> list[int]:
+        memory = self.memory
+        if memory is not None and (key, term) in memory.posted:
+            return memory.posted[key, term]
         stmt = (
             select(IssuePosting.issue_id)
             .where(IssuePosting.place_key == key, IssuePosting.term == term)
             .order_by(IssuePosting.issue_id.desc())
             .limit(self.params.max_scan)
         )
-        return list(self.session.scalars(stmt))
+        ids = list(self.session.scalars(stmt))
+        if self.pending is not None and memory is not None:
+            ids = sorted(set(ids) | set(self.pending.posted_of.get((key, term), ())), reverse=True)
+            memory.posted[key, term] = ids = ids[: self.params.max_scan]
+        return ids
 
     # -- one message ----------------------------------------------------------------------
     def doc_features(self, doc: IssueDoc, learn: bool = True) -> DocFeatures:
@@ -358,43 +336,25 @@ class StoredIssueIndex(IssueIndex):
     def join(self, cluster: Cluster, key: Hashable, features: DocFeatures) -> None:
         """``IssueIndex.join``, recording the cluster's keys and posted terms before its first change."""
         self._before.setdefault(cluster.id, (set(cluster.keys), set(cluster.posted)))
+        self.touched.add(cluster.id)
         super().join(cluster, key, features)
+
+    def defer(self, cluster: Cluster, new: bool, keys: set[str], posted: set[str]) -> None:
+        """Note an assignment's rows for ``save_counts`` and show them to the look-ups meanwhile."""
+        pending, memory, cap = self.pending, self.memory, self.params.max_scan
+        assert pending is not None and memory is not None
+        pending.clusters[cluster.id] = new or pending.clusters.get(cluster.id, False)
+        key_rows, piece_rows, posting_rows = index_rows(cluster.id, cluster.place, keys, posted)
+        pending.keys += key_rows
+        pending.pieces += piece_rows
+        pending.postings += posting_rows
+        for r in key_rows:
+            pending.block_of.setdefault(r["place_key"], []).append(cluster.id)
+            memory.add_key(r["place_key"], cluster.id, cap)
+        for r in posting_rows:
+            pending.posted_of.setdefault((r["place_key"], r["term"]), []).append(cluster.id)
+            memory.add_posting(r["place_key"], r["term"], cluster.id, cap)
 
     def learnt_vocabulary(self) -> list[dict[str, Any]]:
         """Vocabulary rows for the places learnt since the last call (names seen with a suffix)."""
         return [{"place_key": k, "kind": kind, "count": n} for k, kind, n in self.vocabulary.take_learnt()]
-
-
-def save_assignment(
-    session: Session, index: StoredIssueIndex, issue_id: int, a: Assignment, *, counts_later: bool = False
-) -> None:
-    """Write back what one assignment changed: the cluster row, new index rows, frequencies, vocabulary.
-
-    ``counts_later``: leave the frequencies and vocabulary to :func:`save_counts` (once per batch;
-    only the index's own look-ups need them meanwhile, and it counts them in memory).
-    """
-    cluster = a.cluster
-    if cluster.id == NEW:  # the index keeps using it under its stored id
-        index.clusters.pop(NEW, None)
-        index.clusters[issue_id] = cluster
-    cluster.id = issue_id
-    row = cluster_rows(issue_id, cluster)
-    if a.reason == "new":  # one statement each (found at once by later look-ups of the transaction)
-        session.execute(insert(IssueCluster).values(**row))
-    else:
-        session.execute(update(IssueCluster).where(IssueCluster.issue_id == issue_id).values(**row))
-    new_keys = cluster.keys - a.before_keys
-    new_posted = cluster.posted - a.before_posted
-    write_index_rows(session, issue_id, cluster.place, new_keys, new_posted)
-    index.pending_df.update({t[:50] for t in a.features.counts} | {""})
-    if not counts_later:
-        save_counts(session, index)
-
-
-def save_counts(session: Session, index: StoredIssueIndex) -> None:
-    """Write the document frequencies and place vocabulary that ``index``'s assignments added since the
-    last call (one statement each; the index itself already counts them)."""
-    df_rows = [{"term": t, "df": n} for t, n in sorted(index.pending_df.items())]
-    index.pending_df.clear()
-    upsert(session, IssueTermDf.__table__, df_rows, ["term"], add="df")
-    upsert(session, IssueVocabulary.__table__, index.learnt_vocabulary(), ["place_key"], add="count")

@@ -27,6 +27,10 @@ class StoredAliases(PlaceAliases):
         self._of: dict[str, set[str]] = {}
         self._names: dict[str, set[str]] = {}
 
+    def share(self, of: dict[str, set[str]], named: dict[str, set[str]]) -> None:
+        """Keep what is read in these dicts (an ``IndexMemory``'s, kept between batches)."""
+        self._of, self._names = of, named
+
     def of(self, key: str) -> set[str]:
         """The places ``key`` is another name of."""
         if key not in self._of:

@@ -54,14 +54,10 @@ from massline.services import audit
 from massline.services.access import public_condition
 from massline.services.deployment import site_language
 from massline.services.issues.figures import person
-from massline.services.issues.index import (
-    cluster_rows,
-    drop_index_rows,
-    index_rows,
-    segmenter,
-    upsert,
-)
+from massline.services.issues.index import drop_index_rows, segmenter
+from massline.services.issues.memory import bump_generation
 from massline.services.issues.places import alias_rows
+from massline.services.issues.rows import cluster_rows, index_rows, upsert
 from massline.services.issues.step import DESCRIBE_DOCS, HEAT_PARAMS, add_issue_event, components_json
 
 _CHUNK = 900
@@ -217,6 +213,7 @@ def apply_rebuild(session: Session, plan: RebuildPlan, now: datetime) -> Rebuild
 def _reset_index(session: Session, plan: RebuildPlan, affected: set[int]) -> None:
     """Empty the stored index (a full rebuild: then its document frequencies and vocabulary are the
     plan's) or drop the affected issues' rows; add the aliases learnt."""
+    bump_generation(session)  # what the pipeline keeps in memory is reloaded
     if plan.full:
         for model in (
             IssuePosting, IssuePlaceKey, IssuePlacePiece, IssueCluster, IssueTermDf, IssueVocabulary, IssuePlaceAlias,

@@ -34,15 +34,11 @@ from massline.analysis.places import Language
 from massline.models import Issue, IssueCluster, IssueEvent, Message, MessageAnalysis, User, utcnow
 from massline.services import alerts
 from massline.services.issues.figures import Figures, issue_figures, person
-from massline.services.issues.index import (
-    NEW,
-    StoredIssueIndex,
-    load_cluster,
-    save_assignment,
-    save_counts,
-)
+from massline.services.issues.index import NEW, StoredIssueIndex, load_cluster
+from massline.services.issues.memory import index_memory
 from massline.services.issues.places import stored_vocabulary
 from massline.services.issues.reposts import same_source
+from massline.services.issues.store import keep_index, save_assignment, save_counts
 from massline.services.pipeline import AnalysisContext, Item, StepResult
 
 ISSUE_EVENT_LABELS = {
@@ -234,12 +230,16 @@ def representative_docs(session: Session, issue_ids: Sequence[int]) -> dict[int,
 
 
 def _batch_index(ctx: AnalysisContext, session: Session) -> StoredIssueIndex:
-    """The issue index of this write transaction (the whole place vocabulary in memory, read once)."""
+    """The issue index of this write transaction (the whole place vocabulary in memory, read once; the
+    look-ups and clusters kept from the previous batches unless another writer changed the index)."""
     index = ctx.state.get("issues")
     if index is None:
+        memory = index_memory(session)
+        token = memory.check(session)
         index = ctx.state["issues"] = StoredIssueIndex(
-            session, language=ctx.gazetteer.language, vocabulary=stored_vocabulary(session)
+            session, language=ctx.gazetteer.language, vocabulary=stored_vocabulary(session), memory=memory
         )
+        index.generation = token
         ids = list(ctx.batch.get("issues", {}))  # the batch's messages, read at once (and kept: the session
         ctx.state["messages"] = session.scalars(select(Message).where(Message.id.in_(ids))).all()  # holds weakly)
     assert isinstance(index, StoredIssueIndex)
@@ -254,6 +254,7 @@ def finish_issues(ctx: AnalysisContext, session: Session, items: list[Item]) -> 
     save_counts(session, index)
     refresh_issues(session, dirty, utcnow(), ctx.alert_params, ctx.gazetteer.language, index)
     stored_vocabulary(session).saved(session, index.frequencies())
+    keep_index(session, index)
 
 
 def issue_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult:

@@ -30,5 +30,5 @@ def builtin_steps() -> list[Step]:
              prepare=deferred(UNDERSTAND, "understand_batch")),
         Step("place", deferred(STEPS, "place_version"), compute=deferred(STEPS, "place_step")),
         Step("duplicates", deferred(STEPS, "duplicates_version"), deferred(STEPS, "duplicates_step"),
-             prepare=deferred(STEPS, "duplicates_prepare")),
+             prepare=deferred(STEPS, "duplicates_prepare"), finish=deferred(STEPS, "duplicates_finish")),
     ]  # fmt: skip

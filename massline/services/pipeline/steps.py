@@ -12,7 +12,7 @@ import hashlib
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import and_, delete, insert, or_, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from massline.analysis.classify import text_of
@@ -135,26 +135,43 @@ def duplicates_prepare(ctx: AnalysisContext, items: list[Item]) -> None:
 Candidate = tuple[datetime, int, np.ndarray, int | None]  # time, message id, signature, its original
 
 
-def _stored_candidates(session: Session, item: Item, keys: list[str]) -> list[Candidate]:
-    earlier = or_(
-        Message.created_at < item.created_at, and_(Message.created_at == item.created_at, Message.id < item.id)
-    )
-    rows = session.execute(
-        select(
-            Message.created_at, MessageAnalysis.message_id, MessageAnalysis.signature, MessageAnalysis.duplicate_of_id
-        )
-        .join(Message, Message.id == MessageAnalysis.message_id)
-        .where(
-            MessageAnalysis.message_id.in_(
-                select(MessageBandKey.message_id).where(MessageBandKey.band_key.in_(keys)).distinct()
-            ),
-            earlier,
-            MessageAnalysis.signature.is_not(None),
-        )
-        .order_by(Message.created_at, Message.id)
-        .limit(MAX_DUPLICATE_CANDIDATES)
-    ).all()
-    return [(created, mid, np.frombuffer(sig, dtype=np.uint32), root) for created, mid, sig, root in rows if sig]
+def _stored_candidates(ctx: AnalysisContext, session: Session, item: Item, keys: list[str]) -> list[Candidate]:
+    """The earliest ``MAX_DUPLICATE_CANDIDATES`` stored messages before ``item`` sharing a band key with it.
+
+    The stored messages sharing a key with any message of the batch are read once, at its first
+    message (``_batch_candidates``); the batch's own messages are compared in memory (``duplicates_step``),
+    their keys written at the batch's end (``duplicates_finish``).
+    """
+    by_key, rows = ctx.state.get("duplicate_rows") or _batch_candidates(ctx, session)
+    at = (_naive(item.created_at), item.id)
+    out = []
+    for mid in {mid for k in keys for mid in by_key.get(k, ())}:
+        c = rows[mid]
+        if (_naive(c[0]), c[1]) < at:
+            out.append(c)
+    out.sort(key=lambda c: (_naive(c[0]), c[1]))
+    return out[:MAX_DUPLICATE_CANDIDATES]
+
+
+def _batch_candidates(ctx: AnalysisContext, session: Session) -> tuple[dict[str, list[int]], dict[int, Candidate]]:
+    """Every stored message sharing a band key with a message of the batch: message ids by key, and their rows."""
+    keys = sorted({k for _sig, ks in ctx.batch.get("duplicates", {}).values() for k in ks})
+    by_key: dict[str, list[int]] = {}
+    rows: dict[int, Candidate] = {}
+    for start in range(0, len(keys), 900):
+        found = session.execute(
+            select(MessageBandKey.band_key, Message.created_at, MessageAnalysis.message_id, MessageAnalysis.signature,
+                   MessageAnalysis.duplicate_of_id)
+            .join(MessageAnalysis, MessageAnalysis.message_id == MessageBandKey.message_id)
+            .join(Message, Message.id == MessageAnalysis.message_id)
+            .where(MessageBandKey.band_key.in_(keys[start : start + 900]), MessageAnalysis.signature.is_not(None))
+        )  # fmt: skip
+        for key, created, mid, sig, root in found:
+            if sig:
+                by_key.setdefault(key, []).append(mid)
+                rows.setdefault(mid, (created, mid, np.frombuffer(sig, dtype=np.uint32), root))
+    ctx.state["duplicate_rows"] = by_key, rows
+    return by_key, rows
 
 
 def _naive(value: datetime) -> datetime:
@@ -194,7 +211,7 @@ def duplicates_step(ctx: AnalysisContext, session: Session, item: Item) -> StepR
         ctx.state.setdefault("duplicate_of", {})[item.id] = None
         return StepResult(values=values, evidence={"matches": []})
     wanted = set(keys)
-    candidates = [c for c in _stored_candidates(session, item, keys) if c[1] not in batch]
+    candidates = [c for c in _stored_candidates(ctx, session, item, keys) if c[1] not in batch]
     candidates += [c for k, c in batch.values() if k & wanted]  # earlier messages of this batch
     candidates.sort(key=lambda c: (_naive(c[0]), c[1]))
     matches: list[tuple[int, float]] = []
@@ -205,10 +222,17 @@ def duplicates_step(ctx: AnalysisContext, session: Session, item: Item) -> StepR
             matches.append((other_id, round(similarity, 3)))
             if root is None:
                 root = other_root or other_id
-    session.execute(insert(MessageBandKey), [{"message_id": item.id, "band_key": k} for k in keys])
+    ctx.state.setdefault("band_keys", []).extend({"message_id": item.id, "band_key": k} for k in keys)
     batch[item.id] = (wanted, (item.created_at, item.id, signature, root))
     ctx.state.setdefault("duplicate_of", {})[item.id] = root
     values["duplicate_of_id"] = root
     matches.sort(key=lambda m: -m[1])
     shown = [{"id": mid, "similarity": sim} for mid, sim in matches[:10]]
     return StepResult(values=values, evidence={"matches": shown, "of": root})
+
+
+def duplicates_finish(ctx: AnalysisContext, session: Session, items: list[Item]) -> None:
+    """Store the band keys of the batch's messages (one statement; its ``finish``)."""
+    rows = ctx.state.pop("band_keys", [])
+    for start in range(0, len(rows), 5000):
+        session.execute(insert(MessageBandKey), rows[start : start + 5000])

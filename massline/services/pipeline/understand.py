@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from massline.analysis.classify import Decision, as_dict, assess_urgency, guess_kind, sentiment_intensity
+from massline.analysis.classify import Decision, as_dict, rule_findings
 from massline.services.pipeline.context import AnalysisContext
 from massline.services.pipeline.stepdef import Item, StepResult
 
@@ -59,7 +59,7 @@ def _decision(ctx: AnalysisContext, item: Item, task: str) -> Decision | None:
 
 def kind_step(ctx: AnalysisContext, item: Item) -> StepResult:
     """The message kind (the model's, else the rules'), with its evidence and the rules' cue words."""
-    guess = guess_kind(item.body, title=item.title)
+    guess = rule_findings(item.title, item.body)[0]  # (computed once: the model read them too)
     decision = _decision(ctx, item, "kind")
     if decision is None:
         return StepResult(
@@ -75,7 +75,7 @@ def kind_step(ctx: AnalysisContext, item: Item) -> StepResult:
 
 def urgency_step(ctx: AnalysisContext, item: Item) -> StepResult:
     """Urgency level and score (the model's, else the rules') with the rules' risk signals and their offsets."""
-    urgency = assess_urgency(item.text)
+    urgency = rule_findings(item.title, item.body)[1]
     signals = [
         {"code": s.code, "label": s.label, "strength": s.strength, "words": s.words,
          "spans": [list(span) for span in s.spans], "notes": s.notes}
@@ -96,7 +96,7 @@ def urgency_step(ctx: AnalysisContext, item: Item) -> StepResult:
 
 def sentiment_step(ctx: AnalysisContext, item: Item) -> StepResult:
     """Feeling: 0 calm → 1 outraged (the model's, else the rules'), and the words behind it."""
-    sentiment = sentiment_intensity(item.text)
+    sentiment = rule_findings(item.title, item.body)[2]
     decision = _decision(ctx, item, "feeling")
     if decision is None:
         return StepResult(

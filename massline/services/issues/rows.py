@@ -1,0 +1,80 @@
+"""The rows of the stored issue index: a cluster's ``issue_clusters`` row, its place-key, piece and
+posting rows, and the idempotent bulk insert that writes them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from massline.analysis.issues import Cluster
+from massline.models import IssuePlaceKey, IssuePlacePiece, IssuePosting
+
+MAX_CENTROID_TERMS = 300  # stored centroids keep their heaviest terms (bounded rows)
+GLOBAL = "*"
+_CHUNK = 900
+
+
+def chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    """``values`` in slices small enough for one statement's parameters."""
+    for i in range(0, len(values), _CHUNK):
+        yield values[i : i + _CHUNK]
+
+
+def pieces(text: str, lo: int, hi: int) -> set[str]:
+    """Every substring of ``text`` of ``lo`` to ``hi`` characters."""
+    return {text[i : i + n] for n in range(lo, hi + 1) for i in range(len(text) - n + 1)}
+
+
+def upsert(session: Session, table: Any, rows: list[dict[str, Any]], keys: list[str], add: str | None = None) -> None:
+    """Insert ``rows``; on a key conflict add the row's ``add`` column to the stored one (or do nothing)."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(table)
+    if add is None:
+        stmt = stmt.on_conflict_do_nothing(index_elements=keys)
+    else:
+        stmt = stmt.on_conflict_do_update(index_elements=keys, set_={add: table.c[add] + stmt.excluded[add]})
+    for chunk in chunks(rows):
+        session.execute(stmt, list(chunk))
+
+
+def cluster_rows(issue_id: int, cluster: Cluster) -> dict[str, Any]:
+    """The ``issue_clusters`` row of a cluster (centroid cut to its heaviest terms)."""
+    top = sorted(cluster.centroid.items(), key=lambda tw: -tw[1])[:MAX_CENTROID_TERMS]
+    centroid = {t: round(w, 5) for t, w in top}
+    return {
+        "issue_id": issue_id,
+        "place_key": cluster.place,
+        "centroid": centroid,
+        "norm2": sum(w * w for w in centroid.values()),
+        "keys": sorted(cluster.keys),
+        "posted": sorted(cluster.posted),
+        "place_names": dict(cluster.place_names),
+        "regions": dict(cluster.regions),
+    }
+
+
+def index_rows(
+    issue_id: int, place: str, keys: Iterable[str], posted: Iterable[str]
+) -> tuple[list[dict[str, Any]], ...]:
+    """Rows of the place-key, piece and posting tables for these keys and posted terms of an issue."""
+    key_rows = [{"place_key": k, "issue_id": issue_id} for k in keys if k]
+    piece_rows = [{"piece": p, "place_key": k} for k in keys if k for p in pieces(k, 2, len(k))]
+    posting_rows = []
+    for t in posted:
+        posting_rows.append({"place_key": place, "term": t[:50], "issue_id": issue_id})
+        posting_rows.append({"place_key": GLOBAL, "term": t[:50], "issue_id": issue_id})
+    return key_rows, piece_rows, posting_rows
+
+
+def write_index_rows(session: Session, issue_id: int, place: str, keys: Iterable[str], posted: Iterable[str]) -> None:
+    """Insert (idempotently) the index rows of an issue's new keys and posted terms."""
+    key_rows, piece_rows, posting_rows = index_rows(issue_id, place, keys, posted)
+    upsert(session, IssuePlaceKey.__table__, key_rows, ["place_key", "issue_id"])
+    upsert(session, IssuePlacePiece.__table__, piece_rows, ["piece", "place_key"])
+    upsert(session, IssuePosting.__table__, posting_rows, ["place_key", "term", "issue_id"])

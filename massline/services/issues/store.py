@@ -1,0 +1,85 @@
+"""Writing the stored issue index back: what one assignment changed (:func:`save_assignment`), the
+batch's deferred rows, document frequencies and vocabulary (:func:`save_counts`), and the clusters
+kept in memory for the next batch (:func:`keep_index`, see ``memory.py``)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from sqlalchemy import insert, update
+from sqlalchemy.orm import Session
+
+from massline.models import IssueCluster, IssuePlaceKey, IssuePlacePiece, IssuePosting, IssueTermDf, IssueVocabulary
+from massline.services.issues.index import NEW, Assignment, StoredIssueIndex, load_cluster
+from massline.services.issues.memory import PendingRows, bump_generation
+from massline.services.issues.rows import chunks, cluster_rows, upsert, write_index_rows
+
+
+def save_assignment(
+    session: Session, index: StoredIssueIndex, issue_id: int, a: Assignment, *, counts_later: bool = False
+) -> None:
+    """Write back what one assignment changed: the cluster row, new index rows, frequencies, vocabulary.
+
+    ``counts_later``: leave the frequencies and vocabulary to :func:`save_counts` (once per batch;
+    only the index's own look-ups need them meanwhile, and it counts them in memory).
+    """
+    cluster = a.cluster
+    if cluster.id == NEW:  # the index keeps using it under its stored id
+        index.clusters.pop(NEW, None)
+        index.clusters[issue_id] = cluster
+    cluster.id = issue_id
+    new_keys = cluster.keys - a.before_keys
+    new_posted = cluster.posted - a.before_posted
+    index.pending_df.update({t[:50] for t in a.features.counts} | {""})
+    if index.pending is not None:  # written by save_counts, at the batch's end
+        index.defer(cluster, a.reason == "new", new_keys, new_posted)
+        return
+    bump_generation(session)
+    row = cluster_rows(issue_id, cluster)
+    if a.reason == "new":  # one statement each (found at once by later look-ups of the transaction)
+        session.execute(insert(IssueCluster).values(**row))
+    else:
+        session.execute(update(IssueCluster).where(IssueCluster.issue_id == issue_id).values(**row))
+    write_index_rows(session, issue_id, cluster.place, new_keys, new_posted)
+    if not counts_later:
+        save_counts(session, index)
+
+
+def save_counts(session: Session, index: StoredIssueIndex) -> None:
+    """Write the document frequencies and place vocabulary that ``index``'s assignments added since the
+    last call (one statement each; the index itself already counts them)."""
+    if index.pending:
+        _write_pending(session, index, index.pending)
+    df_rows = [{"term": t, "df": n} for t, n in sorted(index.pending_df.items())]
+    index.pending_df.clear()
+    upsert(session, IssueTermDf.__table__, df_rows, ["term"], add="df")
+    upsert(session, IssueVocabulary.__table__, index.learnt_vocabulary(), ["place_key"], add="count")
+
+
+def _write_pending(session: Session, index: StoredIssueIndex, pending: PendingRows) -> None:
+    """The cluster and look-up rows a batch's assignments changed, a few bulk statements in all."""
+    rows = {cid: cluster_rows(cid, index.clusters[cid]) for cid in pending.clusters}
+    new = [rows[cid] for cid, is_new in pending.clusters.items() if is_new]
+    changed = [rows[cid] for cid, is_new in pending.clusters.items() if not is_new]
+    for chunk in chunks(new):
+        session.execute(insert(IssueCluster), list(chunk))
+    for chunk in chunks(changed):
+        session.execute(update(IssueCluster), list(chunk))
+    upsert(session, IssuePlaceKey.__table__, pending.keys, ["place_key", "issue_id"])
+    upsert(session, IssuePlacePiece.__table__, pending.pieces, ["piece", "place_key"])
+    upsert(session, IssuePosting.__table__, pending.postings, ["place_key", "term", "issue_id"])
+    index.written.update(rows)
+    index.pending = PendingRows()
+
+
+def keep_index(session: Session, index: StoredIssueIndex) -> None:
+    """At the end of a batch that saved its counts: the clusters as written stay in the index's memory
+    (their centroids cut as stored), with a new generation token; clusters changed in memory and not
+    written are dropped from it."""
+    if index.memory is None:
+        return
+    for cid in index.touched - index.written.keys():
+        index.clusters.pop(cid, None)
+    index.clusters.pop(NEW, None)
+    kept = [load_cluster(SimpleNamespace(**row)) for row in index.written.values()]
+    index.memory.saved(session, index.generation, kept)

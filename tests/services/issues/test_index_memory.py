@@ -1,0 +1,84 @@
+"""The issue index kept in the pipeline's memory between batches (services/issues/memory.py): used
+while no one else wrote the index, reloaded after a merge or a rolled-back batch, never trusted stale."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, select
+
+from massline.models import Issue, SiteSetting, User
+from massline.platform import Platform
+from massline.services import pipeline
+from massline.services.issues import decisions as issue_decisions
+from massline.services.issues.memory import GENERATION, index_memory
+from tests.services.issues.test_issues import analyse, issue_of, parking, submit
+
+MORE_PARKING = ("阳光花园小区车位捆绑销售", "阳光花园小区开发商强迫业主购买车位，不买车位就不给交房，请查处。")
+
+
+@contextmanager
+def statements(p: Platform) -> Iterator[list[str]]:
+    """The SQL statements the platform's engine runs meanwhile."""
+    seen: list[str] = []
+
+    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
+        seen.append(statement)
+
+    engine = p.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def test_the_next_batch_uses_the_kept_index(deployed: Platform) -> None:
+    dc, _xc, _noise = parking(deployed)
+    parking_id = issue_of(deployed, dc[0].id)
+    with deployed.read() as s:
+        memory = index_memory(s)
+        token = s.scalar(select(SiteSetting.value).where(SiteSetting.key == GENERATION))
+    assert token and memory.generation == token and parking_id in memory.clusters
+    more = submit(deployed, *MORE_PARKING, "业主M")
+    with statements(deployed) as seen:
+        analyse(deployed)
+    assert issue_of(deployed, more.id) == parking_id
+    # the place's issues and their clusters came from memory: no look-up of them in the database
+    assert not [q for q in seen if "FROM issue_clusters" in q or "FROM issue_place_keys" in q]
+
+
+def test_a_merge_between_batches_makes_the_next_batch_reload(deployed: Platform) -> None:
+    dc, xc, _noise = parking(deployed)
+    parking_id, xc_id = issue_of(deployed, dc[0].id), issue_of(deployed, xc.id)
+    with deployed.write() as s:
+        disp = s.scalar(select(User).where(User.username == "disp"))
+        assert disp is not None
+        issue_decisions.check_merge(s, disp, xc_id, parking_id, "同一开发商", deployed.now())
+    more = submit(deployed, *MORE_PARKING, "业主M")
+    analyse(deployed)
+    # the kept index still filed 阳光花园 under the merged-away issue: it was not trusted
+    assert issue_of(deployed, more.id) == xc_id
+    with deployed.read() as s:
+        merged = s.get(Issue, parking_id)
+        assert merged is not None and merged.status == "merged"
+
+
+def test_a_rolled_back_batch_leaves_no_trace_in_the_kept_index(deployed: Platform) -> None:
+    dc, _xc, _noise = parking(deployed)
+    more = submit(deployed, *MORE_PARKING, "业主M")
+    with pytest.raises(RuntimeError), deployed.write() as s:
+        pipeline.run_pipeline(s, pipeline.analysis_context(s, model_path=None), deployed.plugins.steps())
+        assert index_memory(s).clusters  # what the batch changed is in memory ...
+        raise RuntimeError("the batch fails before its commit")
+    with deployed.read() as s:
+        memory = index_memory(s)
+        memory.check(s)
+        assert not memory.clusters  # ... and not trusted once the batch rolled back
+    analyse(deployed)
+    assert issue_of(deployed, more.id) == issue_of(deployed, dc[0].id)
+    with deployed.read() as s:
+        issue = s.get(Issue, issue_of(deployed, more.id))
+        assert issue is not None and issue.message_count == 4
