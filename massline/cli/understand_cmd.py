@@ -84,12 +84,17 @@ def train(labels: Path, out: Path | None, limit: int | None) -> None:
 @click.option("--labels", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_LABELS,
               show_default=True, help=_LABELS_HELP)  # fmt: skip
 @click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True, help="Cross-validation folds.")
-def evaluate(labels: Path, folds: int) -> None:
-    """Cross-validated accuracy, precision/recall per class and confusion matrices, model against rules."""
-    from massline.analysis.classify import evaluate_understanding, format_report
+@click.option("--holdout", is_flag=True,
+              help="Instead of cross-validation: train on the first random sample and the targeted set, "
+                   "test on the second random draw (sample2.jsonl + labels2.jsonl).")  # fmt: skip
+def evaluate(labels: Path, folds: int, holdout: bool) -> None:
+    """Cross-validated (or held-out) accuracy, precision/recall per class and confusion matrices, model
+    against rules."""
+    from massline.analysis.classify import evaluate_holdout, evaluate_understanding, format_report
 
     try:
-        report = evaluate_understanding(_read(labels), folds=folds)
+        messages = _read(labels)
+        report = evaluate_holdout(messages) if holdout else evaluate_understanding(messages, folds=folds)
     except ValueError as exc:
         fail(str(exc))
     click.echo(format_report(report))
