@@ -4,7 +4,8 @@ Every character of ``title + "\\n" + body`` (the body cut at
 :data:`BODY_CHARS`) gets a BIO tag whose label is the place type
 (``B-compound``, ``I-road``, ``O`` …, see :data:`PLACE_TYPES`).  The
 features are the character, its neighbours and bigrams, its class (Han,
-digit, Latin, punctuation), whether one of the deployment's place suffixes
+digit, Latin, punctuation), the segmenter's word it is in (part of speech: a
+place name, an organisation, a noun …, and where in the word), whether one of the deployment's place suffixes
 (:class:`~massline.analysis.places.Language`) ends or runs here, whether a
 comparison word (``比如``, ``隔壁``…) stands just before, whether the
 character is in the title, and a coarse position.
@@ -31,7 +32,7 @@ from pathlib import Path
 
 import pycrfsuite
 
-from massline.analysis.places.keys import extract_places
+from massline.analysis.places.keys import KIND_PRIORITY, extract_places
 from massline.analysis.places.language import GENERAL, Language
 
 __all__ = [
@@ -42,7 +43,9 @@ __all__ = [
     "PlaceTagger",
     "bio_tags",
     "char_features",
+    "word_marks",
     "choose_place",
+    "trim_edges",
     "train_tagger",
 ]
 
@@ -116,13 +119,33 @@ def rule_mentions(text: str, title_len: int, language: Language = GENERAL) -> li
     return out
 
 
+def word_marks(text: str) -> list[str]:
+    """Per character of ``text``, its word's part of speech and its position in the word (the segmenter's
+    words: ``ns`` place names, ``nt`` organisations, ``n`` nouns …; ``B``/``I``/``E``/``S``), e.g. ``ns:B``."""
+    from massline.analysis.places.names import tag_words
+
+    out: list[str] = []
+    for word, pos in tag_words(text):
+        if len(word) == 1:
+            out.append(f"{pos}:S")
+        else:
+            out += [f"{pos}:B", *[f"{pos}:I"] * (len(word) - 2), f"{pos}:E"]
+    return out if len(out) == len(text) else ["?:S"] * len(text)
+
+
 def char_features(
-    text: str, title_len: int, language: Language = GENERAL, rules: list[tuple[int, int, str]] | None = None
+    text: str,
+    title_len: int,
+    language: Language = GENERAL,
+    rules: list[tuple[int, int, str]] | None = None,
+    words: list[str] | None = None,
 ) -> list[list[str]]:
     """Features of each character of ``text`` (title, newline, body); the title is ``text[:title_len]``.
 
-    ``rules``: the suffix rules' names (:func:`rule_mentions`), computed when not given.
+    ``rules``: the suffix rules' names (:func:`rule_mentions`), computed when not given; ``words``: the
+    :func:`word_marks` of the text, computed when not given.
     """
+    marks = word_marks(text) if words is None else words
     ends, inside = _suffix_marks(text, language)
     ruled: dict[int, str] = {}
     for start, end, place_type in rule_mentions(text, title_len, language) if rules is None else rules:
@@ -143,6 +166,8 @@ def char_features(
             "b-=" + p1 + c, "b+=" + c + n1, "b--=" + p2 + p1, "b++=" + n1 + n2,
             "k=" + classes[j], "k-=" + classes[j - 1] + classes[j], "k+=" + classes[j] + classes[j + 1],
             "t" if i < title_len else ("b0" if i < title_len + 40 else "b1"),
+            "w=" + marks[i], "wp=" + marks[i].split(":")[0],
+            "w-=" + (marks[i - 1] if i else "^"), "w+=" + (marks[i + 1] if i + 1 < len(text) else "$"),
         ]  # fmt: skip
         if i in ends:
             feats.append("end=" + ends[i])
@@ -248,18 +273,62 @@ class PlaceTagger:
         return sorted(out, key=lambda span: span.start)
 
     def read(self, title: str, body: str) -> tuple[PlaceSpan | None, list[PlaceSpan]]:
-        """The place the message is about (see :func:`choose_place`) or None, and every span found."""
+        """The place the message is about (see :func:`choose_place`) or None, and every span found.
+
+        When no span is confident enough, the suffix rules' most specific name of the title stands (a
+        title names what the message is about; measured: +1.3 points exact, +3.3 partial in
+        cross-validation, the rules' names of the body would add more false places than right ones).
+        """
         text, _ = _analysed(title, body)
         spans = self.spans(title, body)
-        return choose_place(spans, text), spans
+        return choose_place(spans, text) or self._title_name(title, text), spans
+
+    def _title_name(self, title: str, text: str) -> PlaceSpan | None:
+        names = extract_places(title, sections=True, language=self.language)
+        if not names:
+            return None
+        best = max(names, key=lambda m: (KIND_PRIORITY.get(m.kind, 0), -m.start))
+        start = title.find(best.name, best.start)
+        if start < 0 or len(best.name) < 2:
+            return None
+        span = PlaceSpan(best.name, _place_type(best.name, best.kind), start, start + len(best.name), 0.0, True,
+                         0.0, ("标题中的地名（后缀规则）",))  # fmt: skip
+        return trim_edges(span, text)
 
     def place(self, title: str, body: str) -> PlaceSpan | None:
         """The place the message is about (see :func:`choose_place`), or None."""
         return self.read(title, body)[0]
 
 
+#: A unit's code and level written just before a place (``G4县``, ``长乐县``).
+_UNIT_BEFORE = re.compile(r"(?:[A-Z]\d{0,2}[市县区]|[\u4e00-\u9fff]{2,3}[市县区])$")
+#: A name that says nothing without its unit (``二中``, ``第一人民医院`` is not one: it has a name).
+_BARE_NAME = re.compile("第?[一二三四五六七八九十]{1,3}(?:中|小|中学|小学|医院|幼儿园)")
+
+
+def trim_edges(span: PlaceSpan, text: str) -> PlaceSpan:
+    """The span with its edges as the labelling guide writes them: a unit's level glued to its start is
+    cut (``县渠港新苑`` of ``K6县渠港新苑`` -> ``渠港新苑``: the level belongs to the code before it), and
+    a bare numbered school or hospital takes the unit written before it (``二中`` -> ``G4县二中``)."""
+    start, end = span.start, span.end
+    if (
+        end - start > 3
+        and text[start] in "市县区省"
+        and start
+        and text[start - 1].isascii()
+        and text[start - 1].isalnum()
+    ):
+        start += 1
+    if _BARE_NAME.fullmatch(text[start:end]) and (unit := _UNIT_BEFORE.search(text[max(0, start - 6) : start])):
+        start -= len(unit.group())
+    if (start, end) == (span.start, span.end):
+        return span
+    return PlaceSpan(text[start:end], span.type, start, end, span.confidence, span.in_title, span.score, span.reasons)
+
+
 def choose_place(spans: Sequence[PlaceSpan], text: str) -> PlaceSpan | None:
-    """The span with the best score: confidence, +title, +specific type, -after a comparison word.
+    """The span with the best score: confidence, +title, +specific type, -after a comparison word; its
+    edges trimmed (:func:`trim_edges`).
 
     Spans whose confidence is below :data:`MIN_CONFIDENCE` are no place; single characters neither.
     """
@@ -278,4 +347,4 @@ def choose_place(spans: Sequence[PlaceSpan], text: str) -> PlaceSpan | None:
         if best is None or score > best.score:
             best = PlaceSpan(span.text, span.type, span.start, span.end, span.confidence, span.in_title,
                              score, tuple(reasons))  # fmt: skip
-    return best
+    return trim_edges(best, text) if best else None
