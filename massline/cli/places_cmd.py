@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -26,7 +27,7 @@ DEFAULT_LABELS = Path("tests/data/labels")
 RANDOM_DRAWS = (("sample.jsonl", "labels.jsonl"), ("sample2.jsonl", "labels2.jsonl"))
 
 
-def _jsonl(path: Path) -> list[dict]:  # type: ignore[type-arg]
+def _jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 

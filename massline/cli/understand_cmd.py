@@ -62,7 +62,8 @@ def train(labels: Path, out: Path | None, limit: int | None) -> None:
     titles, bodies = [m.title for m in messages], [m.body for m in messages]
     started = time.perf_counter()
     try:
-        model = MessageModel().fit(titles, bodies, {t: [m.label(t) for m in messages] for t in TASKS})
+        labels_of = {t: [m.label(t) for m in messages] for t in TASKS}
+        model = MessageModel().fit(titles, bodies, labels_of, tune=[m.source == "random" for m in messages])
     except ValueError as exc:
         fail(str(exc))
     took = time.perf_counter() - started
@@ -76,6 +77,10 @@ def train(labels: Path, out: Path | None, limit: int | None) -> None:
     started = time.perf_counter()
     model.predict(titles, bodies)
     rate = len(messages) / max(time.perf_counter() - started, 1e-9)
+    if model.threshold_ is not None:
+        click.echo(
+            f"urgency: 较急 when its probability is at least {model.threshold_:.2f} (chosen on the training set)"
+        )
     click.echo(f"prediction speed: {rate:.0f} messages/s in one batch")
     click.echo(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {model.model_version()})")
 

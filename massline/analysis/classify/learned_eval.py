@@ -79,7 +79,10 @@ def _predict(
 ) -> list[dict[str, str]]:
     """Labels of ``test`` by a :class:`MessageModel` trained on ``train``."""
     model = MessageModel(random_state=random_state, **params).fit(
-        [m.title for m in train], [m.body for m in train], {t: [m.label(t) for m in train] for t in TASKS}
+        [m.title for m in train],
+        [m.body for m in train],
+        {t: [m.label(t) for m in train] for t in TASKS},
+        tune=[m.source == "random" for m in train],
     )
     answers = model.predict([m.title for m in test], [m.body for m in test])
     return [{task: answer[task].label for task in TASKS} for answer in answers]
