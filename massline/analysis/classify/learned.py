@@ -12,7 +12,8 @@ that pushed it most towards the chosen label (with their offsets in
 Rare classes are handled openly: a class with fewer than ``min_examples``
 training examples is not learned (too few to generalise). Its examples train
 its neighbour class instead (``紧急`` → ``较急``) or are left out, and the rule
-decides it: the rule's ``紧急`` stands when the model says ``较急``, the rule's
+decides it: the rule's ``紧急`` stands when the model says ``较急`` with a probability
+of one half or more (not when only the lowered 较急 threshold says so), the rule's
 ``表扬`` (or another rare kind) stands whatever the model says.
 
 Models are saved as one versioned file (:meth:`MessageModel.save` /
@@ -230,8 +231,10 @@ class MessageModel(BaseEstimator):
         said = answers.labels[task]
         if said not in self.rare_.get(task, []):
             return decision
-        if said in NEIGHBOUR and decision.label != NEIGHBOUR[said]:
-            return decision
+        if said in NEIGHBOUR and (
+            decision.label != NEIGHBOUR[said] or decision.probabilities.get(NEIGHBOUR[said], 1.0) < 0.5
+        ):
+            return decision  # the rule's 紧急 stands over a 较急 the model is sure of, not one of the threshold
         rules = [f"规则判断：{said}（{'、'.join(answers.words[task][:5])}）", *decision.rules]
         return Decision(said, round(answers.confidence[task], 3), "rule", decision.spans, rules, decision.probabilities)
 
