@@ -4,8 +4,7 @@ Every character of ``title + "\\n" + body`` (the body cut at
 :data:`BODY_CHARS`) gets a BIO tag whose label is the place type
 (``B-compound``, ``I-road``, ``O`` …, see :data:`PLACE_TYPES`).  The
 features are the character, its neighbours and bigrams, its class (Han,
-digit, Latin, punctuation), the segmenter's word it is in (part of speech: a
-place name, an organisation, a noun …, and where in the word), whether one of the deployment's place suffixes
+digit, Latin, punctuation), whether one of the deployment's place suffixes
 (:class:`~massline.analysis.places.Language`) ends or runs here, whether a
 comparison word (``比如``, ``隔壁``…) stands just before, whether the
 character is in the title, and a coarse position.
@@ -43,7 +42,6 @@ __all__ = [
     "PlaceTagger",
     "bio_tags",
     "char_features",
-    "word_marks",
     "choose_place",
     "trim_edges",
     "train_tagger",
@@ -119,33 +117,16 @@ def rule_mentions(text: str, title_len: int, language: Language = GENERAL) -> li
     return out
 
 
-def word_marks(text: str) -> list[str]:
-    """Per character of ``text``, its word's part of speech and its position in the word (the segmenter's
-    words: ``ns`` place names, ``nt`` organisations, ``n`` nouns …; ``B``/``I``/``E``/``S``), e.g. ``ns:B``."""
-    from massline.analysis.places.names import tag_words
-
-    out: list[str] = []
-    for word, pos in tag_words(text):
-        if len(word) == 1:
-            out.append(f"{pos}:S")
-        else:
-            out += [f"{pos}:B", *[f"{pos}:I"] * (len(word) - 2), f"{pos}:E"]
-    return out if len(out) == len(text) else ["?:S"] * len(text)
-
-
 def char_features(
     text: str,
     title_len: int,
     language: Language = GENERAL,
     rules: list[tuple[int, int, str]] | None = None,
-    words: list[str] | None = None,
 ) -> list[list[str]]:
     """Features of each character of ``text`` (title, newline, body); the title is ``text[:title_len]``.
 
-    ``rules``: the suffix rules' names (:func:`rule_mentions`), computed when not given; ``words``: the
-    :func:`word_marks` of the text, computed when not given.
+    ``rules``: the suffix rules' names (:func:`rule_mentions`), computed when not given.
     """
-    marks = word_marks(text) if words is None else words
     ends, inside = _suffix_marks(text, language)
     ruled: dict[int, str] = {}
     for start, end, place_type in rule_mentions(text, title_len, language) if rules is None else rules:
@@ -166,8 +147,6 @@ def char_features(
             "b-=" + p1 + c, "b+=" + c + n1, "b--=" + p2 + p1, "b++=" + n1 + n2,
             "k=" + classes[j], "k-=" + classes[j - 1] + classes[j], "k+=" + classes[j] + classes[j + 1],
             "t" if i < title_len else ("b0" if i < title_len + 40 else "b1"),
-            "w=" + marks[i], "wp=" + marks[i].split(":")[0],
-            "w-=" + (marks[i - 1] if i else "^"), "w+=" + (marks[i + 1] if i + 1 < len(text) else "$"),
         ]  # fmt: skip
         if i in ends:
             feats.append("end=" + ends[i])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from massline.analysis.places import GENERAL, PlaceSpan, PlaceTagger, area_of, regions_of, train_tagger
-from massline.analysis.places.spans import bio_tags, choose_place, trim_edges, word_marks
+from massline.analysis.places.spans import bio_tags, choose_place, trim_edges
 from massline.services.pipeline import PLACE_MODEL
 
 # (title, body, place, type): a small training set of real-looking messages
@@ -94,11 +94,6 @@ def test_edges_are_trimmed_as_the_guide_writes_them() -> None:
     market = PlaceSpan("市场路", "road", 0, 3, 0.8, True)  # a name that starts with 市 keeps it
     assert trim_edges(market, "市场路积水").text == "市场路"
     assert choose_place([glued], text).text == "渠港新苑"
-
-
-def test_word_marks_give_each_character_its_word() -> None:
-    marks = word_marks("投诉歌舞厅\n扰民")
-    assert len(marks) == len("投诉歌舞厅\n扰民") and marks[2].endswith(":B") and marks[4].endswith(":E")
 
 
 def test_without_a_confident_span_the_titles_named_place_stands(
