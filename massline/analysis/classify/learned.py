@@ -26,6 +26,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -271,7 +272,7 @@ class MessageModel(BaseEstimator):
         for j in np.flatnonzero(cues).tolist():
             if cues[j] * self.cue_weight * float(weights[at + j]) >= MIN_RULE_CONTRIBUTION:
                 name = CUE_FEATURES[j]
-                words = cue_words(text, "", name.split("：", 1)[1])
+                words = _cue_words(text, name.split("：", 1)[1])
                 out.append(f"{name}（{'、'.join(words[:5])}）")
         threshold = getattr(self, "threshold_", None)
         if task == "urgency" and threshold is not None:
@@ -316,6 +317,12 @@ class MessageModel(BaseEstimator):
         model: MessageModel = payload["model"]
         model.header_ = header
         return model
+
+
+@lru_cache(maxsize=4096)
+def _cue_words(text: str, name: str) -> list[str]:
+    """The cue's words in ``text``, found once for the three tasks of a message."""
+    return cue_words(text, "", name)
 
 
 def _class_weights(model: LogisticRegression) -> list[np.ndarray]:
