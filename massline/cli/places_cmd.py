@@ -1,7 +1,8 @@
 """``massline places``: train and evaluate the place-span extractor from labelled messages.
 
 The labels are the repository's (``tests/data/labels``: ``sample.jsonl`` with id, title, body and
-``labels.jsonl`` with place, place_type and area per id), read when the command runs.
+``labels.jsonl`` with place, place_type and area per id, and the second random draw ``sample2.jsonl`` +
+``labels2.jsonl``), read when the command runs.
 ``train`` writes the model the pipeline's place step uses (by default the one shipped with the
 package, ``massline/data/models/places.crfsuite``); ``evaluate`` prints the 5-fold cross-validated
 place and area figures of the extractor and of the suffix rules (the baseline).
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -20,23 +22,34 @@ __all__ = ["DEFAULT_LABELS", "load_labelled", "register"]
 DEFAULT_LABELS = Path("tests/data/labels")
 
 
-def load_labelled(labels_dir: Path) -> list[tuple[str, str, str, str, str]]:
-    """(title, body, place, place_type, area) of every labelled message of ``labels_dir``."""
+#: The random draws read (the same rule as ``read_labelled`` of kind, urgency and feeling): sample files
+#: and their label files. The second draw, labelled by other labellers, is the held-out set.
+RANDOM_DRAWS = (("sample.jsonl", "labels.jsonl"), ("sample2.jsonl", "labels2.jsonl"))
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def load_labelled(
+    labels_dir: Path, draws: tuple[str, ...] = ("sample", "sample2")
+) -> list[tuple[str, str, str, str, str]]:
+    """(title, body, place, place_type, area) of every labelled message of the random ``draws`` of
+    ``labels_dir`` (``sample``: sample.jsonl + labels.jsonl; ``sample2``: sample2.jsonl + labels2.jsonl, when
+    present); a message labelled in two draws is read once."""
     from massline.cli.common import fail
 
-    sample_file, labels_file = labels_dir / "sample.jsonl", labels_dir / "labels.jsonl"
-    if not sample_file.is_file() or not labels_file.is_file():
+    if not (labels_dir / "sample.jsonl").is_file() or not (labels_dir / "labels.jsonl").is_file():
         fail(f"no sample.jsonl and labels.jsonl in {labels_dir}")
-    texts = {}
-    for line in sample_file.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            row = json.loads(line)
-            texts[row["id"]] = (row.get("title") or "", row.get("body") or "")
-    out = []
-    for line in labels_file.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            row = json.loads(line)
-            if row["id"] in texts:
+    out, seen = [], set()
+    for sample_name, labels_name in RANDOM_DRAWS:
+        sample_file, labels_file = labels_dir / sample_name, labels_dir / labels_name
+        if sample_name.removesuffix(".jsonl") not in draws or not (sample_file.is_file() and labels_file.is_file()):
+            continue
+        texts = {row["id"]: (row.get("title") or "", row.get("body") or "") for row in _jsonl(sample_file)}
+        for row in _jsonl(labels_file):
+            if row["id"] in texts and row["id"] not in seen:
+                seen.add(row["id"])
                 title, body = texts[row["id"]]
                 place, place_type = row.get("place") or "", row.get("place_type") or "none"
                 out.append((title, body, place, place_type, row.get("area") or ""))
@@ -94,13 +107,28 @@ def register(main: click.Group) -> None:
     @_labels_option
     @_profile_option
     @click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20), help="Cross-validation folds.")
-    def evaluate(labels_dir: Path, profile: str, folds: int) -> None:
-        """Cross-validated place (exact, partial) and area figures, and the suffix rules' as baseline."""
+    @click.option("--holdout", is_flag=True,
+                  help="Instead of cross-validation: train on the first sample, test on the second.")  # fmt: skip
+    def evaluate(labels_dir: Path, profile: str, folds: int, holdout: bool) -> None:
+        """Cross-validated (or held-out) place (exact, partial) and area figures, the misses by kind, and the
+        suffix rules' figures as baseline."""
         from massline.analysis.places import cross_validate
+        from massline.analysis.places import holdout as held_out
 
-        data = load_labelled(labels_dir)
         started = time.perf_counter()
-        model, baseline = cross_validate(data, _language(profile), folds=folds, progress=click.echo)
-        click.echo(f"extractor ({folds}-fold): {model.as_row()}")
+        if holdout:
+            test = load_labelled(labels_dir, ("sample2",))
+            if not test:
+                from massline.cli.common import fail
+
+                fail(f"no labelled message of sample2.jsonl in {labels_dir}")
+            model, baseline = held_out(load_labelled(labels_dir, ("sample",)), test, _language(profile))
+            name = "held out (trained on sample, tested on sample2)"
+        else:
+            data = load_labelled(labels_dir)
+            model, baseline = cross_validate(data, _language(profile), folds=folds, progress=click.echo)
+            name = f"{folds}-fold"
+        click.echo(f"extractor ({name}): {model.as_row()}")
+        click.echo(f"  {model.misses_row()}")
         click.echo(f"suffix rules (baseline): {baseline.as_row()}")
         click.echo(f"took {time.perf_counter() - started:.0f} s")

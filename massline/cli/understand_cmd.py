@@ -62,7 +62,8 @@ def train(labels: Path, out: Path | None, limit: int | None) -> None:
     titles, bodies = [m.title for m in messages], [m.body for m in messages]
     started = time.perf_counter()
     try:
-        model = MessageModel().fit(titles, bodies, {t: [m.label(t) for m in messages] for t in TASKS})
+        labels_of = {t: [m.label(t) for m in messages] for t in TASKS}
+        model = MessageModel().fit(titles, bodies, labels_of, tune=[m.source == "random" for m in messages])
     except ValueError as exc:
         fail(str(exc))
     took = time.perf_counter() - started
@@ -76,6 +77,10 @@ def train(labels: Path, out: Path | None, limit: int | None) -> None:
     started = time.perf_counter()
     model.predict(titles, bodies)
     rate = len(messages) / max(time.perf_counter() - started, 1e-9)
+    if model.threshold_ is not None:
+        click.echo(
+            f"urgency: 较急 when its probability is at least {model.threshold_:.2f} (chosen on the training set)"
+        )
     click.echo(f"prediction speed: {rate:.0f} messages/s in one batch")
     click.echo(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {model.model_version()})")
 
@@ -84,12 +89,17 @@ def train(labels: Path, out: Path | None, limit: int | None) -> None:
 @click.option("--labels", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_LABELS,
               show_default=True, help=_LABELS_HELP)  # fmt: skip
 @click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True, help="Cross-validation folds.")
-def evaluate(labels: Path, folds: int) -> None:
-    """Cross-validated accuracy, precision/recall per class and confusion matrices, model against rules."""
-    from massline.analysis.classify import evaluate_understanding, format_report
+@click.option("--holdout", is_flag=True,
+              help="Instead of cross-validation: train on the first random sample and the targeted set, "
+                   "test on the second random draw (sample2.jsonl + labels2.jsonl).")  # fmt: skip
+def evaluate(labels: Path, folds: int, holdout: bool) -> None:
+    """Cross-validated (or held-out) accuracy, precision/recall per class and confusion matrices, model
+    against rules."""
+    from massline.analysis.classify import evaluate_holdout, evaluate_understanding, format_report
 
     try:
-        report = evaluate_understanding(_read(labels), folds=folds)
+        messages = _read(labels)
+        report = evaluate_holdout(messages) if holdout else evaluate_understanding(messages, folds=folds)
     except ValueError as exc:
         fail(str(exc))
     click.echo(format_report(report))

@@ -36,6 +36,22 @@ def test_every_sampled_message_is_labelled_once_and_validly() -> None:
         assert check.problems(row, targeted.get(row["id"])) == [], row["id"]
 
 
+def test_the_second_draw_is_labelled_validly_in_its_order_by_other_labellers() -> None:
+    check = _check_module()
+    sample2 = _read("sample2.jsonl")
+    by_id = {m["id"]: m for m in sample2}
+    labels2 = _read("labels2.jsonl")
+    assert len(labels2) >= 1000 and len({row["id"] for row in labels2}) == len(labels2)
+    order = [m["id"] for m in sample2 if m["id"] in {row["id"] for row in labels2}]
+    assert [row["id"] for row in labels2] == order  # one line per labelled id, in the sample's order
+    for row in labels2:
+        assert check.problems(row, by_id.get(row["id"])) == [], row["id"]
+    first = {m["id"] for m in _read("sample.jsonl")} | {m["id"] for m in _read("sample_targeted.jsonl")}
+    assert not first & set(by_id)  # another draw: none of the first sample's or the targeted set's messages
+    first_labellers = {row["labeller"] for row in _read("labels.jsonl")}
+    assert not first_labellers & {row["labeller"] for row in labels2}  # other readers: a held-out set
+
+
 def test_the_double_set_was_labelled_by_another_labeller() -> None:
     first = {row["id"]: row for row in _read("labels.jsonl")}
     double = _read("double.jsonl")

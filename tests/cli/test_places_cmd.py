@@ -52,6 +52,27 @@ def test_evaluate_prints_the_extractor_and_the_baseline(tmp_path: Path) -> None:
     assert "suffix rules (baseline): 12 messages" in result.output
 
 
+def test_the_second_draw_is_read_and_is_the_held_out_set(tmp_path: Path) -> None:
+    labels = _labels(tmp_path / "labels")
+    second = [("麓谷小学门口积水", "岳麓区麓谷小学门口积水。", "麓谷小学", "school", "岳麓区")] * 2
+    with (
+        (labels / "sample2.jsonl").open("w", encoding="utf-8") as sample,
+        (labels / "labels2.jsonl").open("w", encoding="utf-8") as rows,
+    ):
+        for i, (title, body, place, place_type, area) in enumerate(second):
+            sample.write(json.dumps({"id": f"s2:{i}", "title": title, "body": body}, ensure_ascii=False) + "\n")
+            row = {"id": f"s2:{i}", "place": place, "place_type": place_type, "area": area}
+            rows.write(json.dumps(row, ensure_ascii=False) + "\n")
+    result = CliRunner().invoke(
+        main, ["places", "evaluate", "--labels", str(labels), "--profile", "zh", "--folds", "2"]
+    )
+    assert result.exit_code == 0 and "extractor (2-fold): 14 messages" in result.output, result.output
+    result = CliRunner().invoke(main, ["places", "evaluate", "--labels", str(labels), "--profile", "zh", "--holdout"])
+    assert result.exit_code == 0, result.output
+    assert "tested on sample2)): 2 messages" in result.output and "misses: length" in result.output
+    assert "suffix rules (baseline): 2 messages" in result.output
+
+
 def test_train_without_labels_fails_with_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["places", "train", "--labels", str(tmp_path), "--out", str(tmp_path / "m")])
     assert result.exit_code == 1 and "no sample.jsonl and labels.jsonl" in result.output

@@ -44,10 +44,30 @@ def test_evaluate_prints_model_and_rule_figures(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["understand", "evaluate", "--labels", str(labels), "--folds", "2"])
     assert result.exit_code == 0, result.output
     out = result.output
-    assert "random sample (160 messages)" in out and "targeted set (3 messages) used for training only" in out
+    assert "random samples (160 messages)" in out and "targeted set (3 messages) used for training only" in out
     for name in ("## 类型 (kind)", "## 紧急程度 (urgency)", "## 情绪 (feeling)", "较急+紧急 found"):
         assert name in out
     assert out.count("accuracy: model") == 3 and out.count("confusion (rules") == 3
+
+
+def test_evaluate_holdout_trains_on_the_first_sample_and_tests_on_the_second_draw(tmp_path: Path) -> None:
+    labels = _slice(tmp_path / "labels", 200)
+    first = (labels / "labels.jsonl").read_text(encoding="utf-8").splitlines()
+    texts = (labels / "sample.jsonl").read_text(encoding="utf-8").splitlines()
+    # the last 40 of the slice become the second draw (the sample is in the labels' order)
+    order = [json.loads(line)["id"] for line in first]
+    by_id = {json.loads(line)["id"]: line for line in texts}
+    (labels / "labels.jsonl").write_text("\n".join(first[:160]) + "\n", encoding="utf-8")
+    (labels / "sample.jsonl").write_text("\n".join(by_id[k] for k in order[:160]) + "\n", encoding="utf-8")
+    (labels / "labels2.jsonl").write_text("\n".join(first[160:]) + "\n", encoding="utf-8")
+    (labels / "sample2.jsonl").write_text("\n".join(by_id[k] for k in order[160:]) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["understand", "evaluate", "--labels", str(labels), "--holdout"])
+    assert result.exit_code == 0, result.output
+    assert "trained on 163 messages (first random sample and targeted set), tested on 40 of the second" in result.output
+    assert result.output.count("accuracy: model") == 3
+    (labels / "labels2.jsonl").write_text("", encoding="utf-8")
+    result = CliRunner().invoke(main, ["understand", "evaluate", "--labels", str(labels), "--holdout"])
+    assert result.exit_code == 1 and "no labelled message of sample2.jsonl" in result.output
 
 
 def test_missing_labels_are_a_clear_error(tmp_path: Path) -> None:

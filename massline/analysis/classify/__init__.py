@@ -16,7 +16,12 @@ if TYPE_CHECKING:
     from massline.analysis.classify.kind import guess_kind
     from massline.analysis.classify.labelled import LabelledMessage, read_labelled
     from massline.analysis.classify.learned import TASKS, Decision, EvidenceSpan, MessageModel, as_dict
-    from massline.analysis.classify.learned_eval import UnderstandingReport, evaluate_understanding, format_report
+    from massline.analysis.classify.learned_eval import (
+        UnderstandingReport,
+        evaluate_holdout,
+        evaluate_understanding,
+        format_report,
+    )
     from massline.analysis.classify.model import CategoryClassifier, ModelFormatError
     from massline.analysis.classify.rules import TASK_LABELS, RuleAnswers, rule_answers, rule_findings
     from massline.analysis.classify.sentiment import sentiment_intensity
@@ -39,6 +44,7 @@ __all__ = [
     "assess_urgency",
     "calibration_of",
     "cross_validate",
+    "evaluate_holdout",
     "evaluate_understanding",
     "format_report",
     "guess_kind",
@@ -56,7 +62,7 @@ _LAZY = {
     "kind": ["guess_kind"],
     "labelled": ["LabelledMessage", "read_labelled"],
     "learned": ["TASKS", "Decision", "EvidenceSpan", "MessageModel", "as_dict"],
-    "learned_eval": ["UnderstandingReport", "evaluate_understanding", "format_report"],
+    "learned_eval": ["UnderstandingReport", "evaluate_holdout", "evaluate_understanding", "format_report"],
     "rules": ["TASK_LABELS", "RuleAnswers", "rule_answers", "rule_findings"],
     "model": ["CategoryClassifier", "ModelFormatError"],
     "sentiment": ["sentiment_intensity"],

@@ -6,7 +6,9 @@ same ids), optionally further random draws (``sample2.jsonl`` + ``labels2.jsonl`
 and, optionally, a targeted set of rare classes
 (``sample_targeted.jsonl`` + ``labels_targeted.jsonl``). The targeted set is
 for training only: it is not a random draw, so figures are computed on the
-random sample. Labels marked ``"unsure"`` are kept (hard cases teach too).
+random samples (the second draw, labelled by other labellers, is also the held-out
+set of :func:`~massline.analysis.classify.learned_eval.evaluate_holdout`).
+Labels marked ``"unsure"`` are kept (hard cases teach too).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class LabelledMessage:
     urgency: str
     feeling: str
     source: str  # "random" or "targeted"
+    draw: str = ""  # the sample file it comes from: "sample", "sample2" or "sample_targeted"
 
     def label(self, task: str) -> str:
         """The label of ``task`` ("kind", "urgency" or "feeling")."""
@@ -68,8 +71,14 @@ def read_labelled(directory: Path) -> list[LabelledMessage]:
             seen.add(key)
             out.append(
                 LabelledMessage(
-                    key, str(row.get("title") or ""), str(row.get("body") or ""),
-                    str(label["kind"]), str(label["urgency"]), str(label["feeling"]), source,
+                    key,
+                    str(row.get("title") or ""),
+                    str(row.get("body") or ""),
+                    str(label["kind"]),
+                    str(label["urgency"]),
+                    str(label["feeling"]),
+                    source,
+                    sample_name.removesuffix(".jsonl"),
                 )  # fmt: skip
             )
     return out

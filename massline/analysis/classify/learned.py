@@ -12,7 +12,8 @@ that pushed it most towards the chosen label (with their offsets in
 Rare classes are handled openly: a class with fewer than ``min_examples``
 training examples is not learned (too few to generalise). Its examples train
 its neighbour class instead (``紧急`` → ``较急``) or are left out, and the rule
-decides it: the rule's ``紧急`` stands when the model says ``较急``, the rule's
+decides it: the rule's ``紧急`` stands when the model says ``较急`` with a probability
+of one half or more (not when only the lowered 较急 threshold says so), the rule's
 ``表扬`` (or another rare kind) stands whatever the model says.
 
 Models are saved as one versioned file (:meth:`MessageModel.save` /
@@ -25,6 +26,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -34,17 +36,22 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
+from massline.analysis.classify.cues import CUE_FEATURES, cue_row, cue_words
 from massline.analysis.classify.model import ModelFormatError
 from massline.analysis.classify.rules import RULE_FEATURES, TASK_LABELS, RuleAnswers, rule_answers, rule_matrix
+from massline.analysis.classify.threshold import choose_threshold
 
 __all__ = ["TASKS", "Decision", "EvidenceSpan", "MessageModel", "as_dict"]
 
 TASKS = ("kind", "urgency", "feeling")
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _MAGIC = "massline-message-model"
 #: A rare class's examples train this class instead; the rule's rare class then stands only over it.
 NEIGHBOUR = {"紧急": "较急"}
+#: The urgency class whose probability the chosen threshold applies to.
+WANTED = "较急"
 MAX_SPANS = 5
 _CANDIDATES = 40  # the strongest features looked at for the spans
 MIN_RULE_CONTRIBUTION = 0.05
@@ -79,7 +86,11 @@ class MessageModel(BaseEstimator):
     Parameters: ``title_weight`` (the title's TF-IDF counted this many times),
     ``char_ngrams``, ``min_df`` and ``max_features`` of the character n-grams,
     ``C`` of the logistic regressions, ``rule_weight`` (scale of the rule
-    features), ``min_examples`` (fewer examples: the class is left to the rule).
+    features), ``min_examples`` (fewer examples: the class is left to the rule),
+    ``cue_weight`` (scale of the cue features of :mod:`.cues`; 0: none),
+    ``urgency_recall`` and ``urgency_agreement`` (the 较急 threshold is chosen
+    by an inner cross-validation of the training messages to find this share of
+    较急/紧急 while keeping this agreement; None: the most probable class).
     """
 
     def __init__(
@@ -92,6 +103,9 @@ class MessageModel(BaseEstimator):
         rule_weight: float = 1.0,
         min_examples: int = 8,
         random_state: int = 0,
+        cue_weight: float = 1.0,
+        urgency_recall: float | None = 0.72,
+        urgency_agreement: float = 0.86,
     ) -> None:
         self.title_weight = title_weight
         self.char_ngrams = char_ngrams
@@ -101,10 +115,23 @@ class MessageModel(BaseEstimator):
         self.rule_weight = rule_weight
         self.min_examples = min_examples
         self.random_state = random_state
+        self.cue_weight = cue_weight
+        self.urgency_recall = urgency_recall
+        self.urgency_agreement = urgency_agreement
 
     # ------------------------------------------------------------------ fit
-    def fit(self, titles: Sequence[str], bodies: Sequence[str], labels: Mapping[str, Sequence[str]]) -> MessageModel:
-        """Train one classifier per task of ``labels`` (``{"kind": [...], ...}``) on the messages' texts."""
+    def fit(
+        self,
+        titles: Sequence[str],
+        bodies: Sequence[str],
+        labels: Mapping[str, Sequence[str]],
+        tune: Sequence[bool] | None = None,
+    ) -> MessageModel:
+        """Train one classifier per task of ``labels`` (``{"kind": [...], ...}``) on the messages' texts.
+
+        ``tune``: the messages whose out-of-fold answers choose the 较急 threshold (the random draws, not a
+        targeted set that over-represents 较急); all when None.
+        """
         titles, bodies = list(titles), list(bodies)
         self.vectorizer_ = TfidfVectorizer(
             analyzer="char", ngram_range=self.char_ngrams, min_df=self.min_df,
@@ -116,6 +143,8 @@ class MessageModel(BaseEstimator):
         self.models_: dict[str, LogisticRegression] = {}
         self.rare_: dict[str, list[str]] = {}
         self.counts_: dict[str, dict[str, int]] = {}
+        self.threshold_: float | None = None
+        tuning = np.ones(len(titles), dtype=bool) if tune is None else np.asarray(tune, dtype=bool)
         for task, raw in labels.items():
             y = np.asarray([str(v) for v in raw])
             if len(y) != len(titles):
@@ -128,6 +157,8 @@ class MessageModel(BaseEstimator):
                 raise ValueError(f"{task}: training needs at least two classes with {self.min_examples} examples")
             model = LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000, random_state=self.random_state)
             model.fit(features[np.flatnonzero(keep)], y[keep])
+            if task == "urgency" and self.urgency_recall is not None:
+                self.threshold_ = self._threshold(model, features, y, keep & tuning)
             model.coef_ = model.coef_.astype(np.float32)
             self.models_[task] = model
             self.rare_[task] = rare
@@ -136,10 +167,31 @@ class MessageModel(BaseEstimator):
         self.n_train_ = len(titles)
         return self
 
-    def _features(self, titles: list[str], bodies: list[str], answers: list[RuleAnswers]) -> sp.csr_matrix:
+    def _threshold(self, model: LogisticRegression, features: sp.csr_matrix, y: np.ndarray, rows: np.ndarray) -> float:
+        """The 较急 threshold from a 3-fold inner cross-validation of the tuning messages."""
+        rows = np.flatnonzero(rows)
+        wanted = y[rows] == WANTED
+        if wanted.sum() < 3 or (~wanted).sum() < 3:
+            return 0.5
+        inner = StratifiedKFold(n_splits=3, shuffle=True, random_state=self.random_state)
+        proba = cross_val_predict(model, features[rows], y[rows], cv=inner, method="predict_proba")
+        column = list(np.unique(y[rows])).index(WANTED)
+        return choose_threshold(proba[:, column], wanted, self.urgency_recall or 0.0, self.urgency_agreement)
+
+    def _features(
+        self, titles: list[str], bodies: list[str], answers: list[RuleAnswers], cues: np.ndarray | None = None
+    ) -> sp.csr_matrix:
         text = self.vectorizer_.transform(titles) * np.float32(self.title_weight) + self.vectorizer_.transform(bodies)
         rules = sp.csr_matrix(rule_matrix(answers) * self.rule_weight, dtype=np.float32)
-        return sp.hstack([text, rules], format="csr")
+        if not self.cue_weight:
+            return sp.hstack([text, rules], format="csr")
+        cues = self._cues(titles, bodies) if cues is None else cues
+        return sp.hstack([text, rules, sp.csr_matrix(cues * np.float32(self.cue_weight))], format="csr")
+
+    def _cues(self, titles: list[str], bodies: list[str]) -> np.ndarray:
+        if not self.cue_weight:
+            return np.zeros((len(titles), 0), dtype=np.float32)
+        return np.asarray([cue_row(t, b) for t, b in zip(titles, bodies, strict=True)], dtype=np.float32)
 
     # -------------------------------------------------------------- predict
     def predict(self, titles: Sequence[str], bodies: Sequence[str]) -> list[dict[str, Decision]]:
@@ -149,28 +201,41 @@ class MessageModel(BaseEstimator):
         if not titles:
             return []
         answers = [rule_answers(t, b) for t, b in zip(titles, bodies, strict=True)]
-        features = self._features(titles, bodies, answers)
+        cues = self._cues(titles, bodies)
+        features = self._features(titles, bodies, answers, cues)
         out: list[dict[str, Decision]] = [{} for _ in titles]
         for task, model in self.models_.items():
             proba = model.predict_proba(features)
             weights = _class_weights(model)
-            for row, best in enumerate(proba.argmax(axis=1)):
+            for row, best in enumerate(self._best(task, model, proba)):
                 label = str(model.classes_[best])
                 text = f"{titles[row]}\n{bodies[row]}"
                 decision = Decision(
                     label, round(float(proba[row, best]), 3), "model",
-                    self._spans(features, row, weights[best], text), self._rules(weights[best], answers[row]),
+                    self._spans(features, row, weights[best], text),
+                    self._rules(weights[best], answers[row], cues[row], f"{titles[row]}\n{bodies[row]}", task),
                     {str(c): round(float(p), 3) for c, p in zip(model.classes_, proba[row], strict=True)},
                 )  # fmt: skip
                 out[row][task] = self._rare_rule(task, decision, answers[row])
         return out
 
+    def _best(self, task: str, model: LogisticRegression, proba: np.ndarray) -> np.ndarray:
+        """Per row, the index of the chosen class: the most probable, or 较急 past the chosen threshold."""
+        classes = [str(c) for c in model.classes_]
+        threshold = getattr(self, "threshold_", None)
+        if task != "urgency" or threshold is None or WANTED not in classes or len(classes) != 2:
+            return np.asarray(proba.argmax(axis=1))
+        wanted = classes.index(WANTED)
+        return np.where(proba[:, wanted] >= threshold, wanted, 1 - wanted)
+
     def _rare_rule(self, task: str, decision: Decision, answers: RuleAnswers) -> Decision:
         said = answers.labels[task]
         if said not in self.rare_.get(task, []):
             return decision
-        if said in NEIGHBOUR and decision.label != NEIGHBOUR[said]:
-            return decision
+        if said in NEIGHBOUR and (
+            decision.label != NEIGHBOUR[said] or decision.probabilities.get(NEIGHBOUR[said], 1.0) < 0.5
+        ):
+            return decision  # the rule's 紧急 stands over a 较急 the model is sure of, not one of the threshold
         rules = [f"规则判断：{said}（{'、'.join(answers.words[task][:5])}）", *decision.rules]
         return Decision(said, round(answers.confidence[task], 3), "rule", decision.spans, rules, decision.probabilities)
 
@@ -195,7 +260,7 @@ class MessageModel(BaseEstimator):
                 chosen.append(EvidenceSpan(gram, at, at + len(gram), round(score, 3)))
         return chosen
 
-    def _rules(self, weights: np.ndarray, answers: RuleAnswers) -> list[str]:
+    def _rules(self, weights: np.ndarray, answers: RuleAnswers, cues: np.ndarray, text: str, task: str) -> list[str]:
         n_text = len(self.ngrams_)
         out = []
         for k, name in enumerate(RULE_FEATURES):
@@ -203,6 +268,15 @@ class MessageModel(BaseEstimator):
             if score >= MIN_RULE_CONTRIBUTION:
                 words = answers.words.get(_RULE_TASK.get(name[:2], ""), [])
                 out.append(f"{name}（{'、'.join(words[:5])}）" if words else name)
+        at = n_text + len(RULE_FEATURES)
+        for j in np.flatnonzero(cues).tolist():
+            if cues[j] * self.cue_weight * float(weights[at + j]) >= MIN_RULE_CONTRIBUTION:
+                name = CUE_FEATURES[j]
+                words = _cue_words(text, name.split("：", 1)[1])
+                out.append(f"{name}（{'、'.join(words[:5])}）")
+        threshold = getattr(self, "threshold_", None)
+        if task == "urgency" and threshold is not None:
+            out.append(f"较急阈值 {threshold:.2f}")
         return out
 
     def _check_fitted(self) -> None:
@@ -243,6 +317,12 @@ class MessageModel(BaseEstimator):
         model: MessageModel = payload["model"]
         model.header_ = header
         return model
+
+
+@lru_cache(maxsize=4096)
+def _cue_words(text: str, name: str) -> list[str]:
+    """The cue's words in ``text``, found once for the three tasks of a message."""
+    return cue_words(text, "", name)
 
 
 def _class_weights(model: LogisticRegression) -> list[np.ndarray]:

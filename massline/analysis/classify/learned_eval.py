@@ -1,10 +1,11 @@
 """Cross-validated figures of the learned kind, urgency and feeling models, and of the rules.
 
-:func:`evaluate_understanding` splits the *random* sample into stratified
+:func:`evaluate_understanding` splits the *random* samples into stratified
 folds (by kind); each fold is predicted by a :class:`MessageModel` trained on
 the other folds plus the whole targeted set (which is never tested: it is not
 a random draw). The rules (:func:`rule_answers`) are scored on the same
-messages as the baseline. :func:`format_report` prints accuracy per task,
+messages as the baseline. :func:`evaluate_holdout` trains on the first random
+sample (and the targeted set) and tests on the second draw. :func:`format_report` prints accuracy per task,
 precision/recall per class, the share of 较急 and 紧急 messages found and the
 confusion matrices.
 """
@@ -23,7 +24,17 @@ from massline.analysis.classify.labelled import LabelledMessage
 from massline.analysis.classify.learned import TASKS, MessageModel
 from massline.analysis.classify.rules import TASK_LABELS, rule_answers
 
-__all__ = ["Scores", "UnderstandingReport", "evaluate_understanding", "format_report"]
+__all__ = [
+    "HELD_OUT_DRAW",
+    "Scores",
+    "UnderstandingReport",
+    "evaluate_holdout",
+    "evaluate_understanding",
+    "format_report",
+]
+
+#: The random draw tested by :func:`evaluate_holdout` (labelled by other labellers than the first).
+HELD_OUT_DRAW = "sample2"
 
 TASK_NAMES = {"kind": "类型", "urgency": "紧急程度", "feeling": "情绪"}
 
@@ -63,35 +74,64 @@ def _scores(task: str, truth: Sequence[str], predicted: Sequence[str]) -> Scores
     return Scores(accuracy, per_class, matrix, labels, found)
 
 
+def _predict(
+    train: Sequence[LabelledMessage], test: Sequence[LabelledMessage], random_state: int, params: dict[str, Any]
+) -> list[dict[str, str]]:
+    """Labels of ``test`` by a :class:`MessageModel` trained on ``train``."""
+    model = MessageModel(random_state=random_state, **params).fit(
+        [m.title for m in train],
+        [m.body for m in train],
+        {t: [m.label(t) for m in train] for t in TASKS},
+        tune=[m.source == "random" for m in train],
+    )
+    answers = model.predict([m.title for m in test], [m.body for m in test])
+    return [{task: answer[task].label for task in TASKS} for answer in answers]
+
+
+def _report(
+    tested: Sequence[LabelledMessage], predicted: Sequence[dict[str, str]], report: UnderstandingReport
+) -> UnderstandingReport:
+    rules = [rule_answers(m.title, m.body).labels for m in tested]
+    for task in TASKS:
+        truth = [m.label(task) for m in tested]
+        report.model[task] = _scores(task, truth, [p[task] for p in predicted])
+        report.rules[task] = _scores(task, truth, [r[task] for r in rules])
+    return report
+
+
 def evaluate_understanding(
     messages: Sequence[LabelledMessage], folds: int = 5, random_state: int = 0, **params: Any
 ) -> UnderstandingReport:
-    """Cross-validate :class:`MessageModel` (``params``) on the random sample; score the rules too."""
+    """Cross-validate :class:`MessageModel` (``params``) on the random samples; score the rules too."""
     random = [m for m in messages if m.source == "random"]
     targeted = [m for m in messages if m.source != "random"]
     if len(random) < folds * 2:
         raise ValueError(f"{len(random)} random-sample messages are too few for {folds} folds")
-    predicted: dict[str, list[str]] = {t: [""] * len(random) for t in TASKS}
+    predicted: list[dict[str, str]] = [{} for _ in random]
     kinds = [m.kind for m in random]
     smallest = min(kinds.count(k) for k in set(kinds))
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=random_state)
     stratify = kinds if smallest >= folds else ["all"] * len(random)
     for train_idx, test_idx in splitter.split(np.zeros(len(random)), stratify):
         train = [random[i] for i in train_idx] + targeted
-        model = MessageModel(random_state=random_state, **params).fit(
-            [m.title for m in train], [m.body for m in train], {t: [m.label(t) for m in train] for t in TASKS}
-        )
-        test = [random[i] for i in test_idx]
-        for i, answer in zip(test_idx, model.predict([m.title for m in test], [m.body for m in test]), strict=True):
-            for task in TASKS:
-                predicted[task][i] = answer[task].label
-    rules = [rule_answers(m.title, m.body).labels for m in random]
-    report = UnderstandingReport(len(random), len(targeted), folds)
-    for task in TASKS:
-        truth = [m.label(task) for m in random]
-        report.model[task] = _scores(task, truth, predicted[task])
-        report.rules[task] = _scores(task, truth, [r[task] for r in rules])
-    return report
+        answers = _predict(train, [random[i] for i in test_idx], random_state, params)
+        for i, answer in zip(test_idx, answers, strict=True):
+            predicted[i] = answer
+    return _report(random, predicted, UnderstandingReport(len(random), len(targeted), folds))
+
+
+def evaluate_holdout(messages: Sequence[LabelledMessage], random_state: int = 0, **params: Any) -> UnderstandingReport:
+    """Train on the first random sample and the targeted set, test on the second draw (``sample2``).
+
+    The second draw was labelled by other labellers than the first, so this is a held-out figure in
+    the contract's sense: other messages, other readers. ``folds`` of the report is 0.
+    """
+    held = [m for m in messages if m.draw == HELD_OUT_DRAW]
+    train = [m for m in messages if m.draw != HELD_OUT_DRAW]
+    if not held:
+        raise ValueError(f"no labelled message of {HELD_OUT_DRAW}.jsonl to test on")
+    predicted = _predict(train, held, random_state, params)
+    return _report(held, predicted, UnderstandingReport(len(held), len(train), 0))
 
 
 def _task_lines(task: str, model: Scores, rules: Scores) -> list[str]:
@@ -112,10 +152,17 @@ def _task_lines(task: str, model: Scores, rules: Scores) -> list[str]:
 
 def format_report(report: UnderstandingReport) -> str:
     """The report as plain text: per task accuracy, per-class precision/recall and confusion matrices."""
-    lines = [
-        f"{report.folds}-fold cross-validation on the random sample ({report.n_random} messages); "
-        f"targeted set ({report.n_targeted} messages) used for training only",
-    ]
+    if report.folds:
+        head = (
+            f"{report.folds}-fold cross-validation on the random samples ({report.n_random} messages); "
+            f"targeted set ({report.n_targeted} messages) used for training only"
+        )
+    else:
+        head = (
+            f"held out: trained on {report.n_targeted} messages (first random sample and targeted set), "
+            f"tested on {report.n_random} of the second random draw"
+        )
+    lines = [head]
     for task in TASKS:
         lines += ["", *_task_lines(task, report.model[task], report.rules[task])]
     return "\n".join(lines)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from massline.analysis.places.language import GENERAL, KINDS, Language
     from massline.analysis.places.names import tag_words
     from massline.analysis.places.regions import regions_of
-    from massline.analysis.places.span_eval import PlaceScores, cross_validate
+    from massline.analysis.places.span_eval import PlaceScores, cross_validate, holdout
     from massline.analysis.places.spans import PlaceSpan, PlaceTagger, train_tagger
     from massline.analysis.places.words import CJK
 
@@ -42,6 +42,7 @@ __all__ = [
     "area_of",
     "compatible",
     "cross_validate",
+    "holdout",
     "extract_places",
     "place_key",
     "regions_of",
@@ -57,7 +58,7 @@ _LAZY = {
     "language": ["GENERAL", "KINDS", "Language"],
     "names": ["tag_words"],
     "regions": ["regions_of"],
-    "span_eval": ["PlaceScores", "cross_validate"],
+    "span_eval": ["PlaceScores", "cross_validate", "holdout"],
     "spans": ["PlaceSpan", "PlaceTagger", "train_tagger"],
     "words": ["CJK"],
 }

@@ -3,7 +3,9 @@ suffix rules (:func:`~massline.analysis.places.extract_places`) as the baseline.
 
 A labelled message is ``(title, body, place, place_type, area)``; ``place`` is ``""`` when the message
 names no place below its area.  Place *exact*: the answer equals the label (both empty counts);
-*partial*: one contains the other (both non-empty) or both are empty; *area*: equal names.
+*partial*: one contains the other (both non-empty) or both are empty; *area*: equal names. The misses
+are counted by kind (:func:`miss_kind`): a length disagreement, no place answered, a place where the label
+has none, another place chosen.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import random
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from massline.analysis.places.area import area_of
@@ -20,7 +22,16 @@ from massline.analysis.places.language import GENERAL, Language
 from massline.analysis.places.regions import regions_of
 from massline.analysis.places.spans import BODY_CHARS, PlaceTagger, train_tagger
 
-__all__ = ["Labelled", "PlaceScores", "baseline_answer", "cross_validate", "score"]
+__all__ = [
+    "MISS_KINDS",
+    "Labelled",
+    "PlaceScores",
+    "baseline_answer",
+    "cross_validate",
+    "holdout",
+    "miss_kind",
+    "score",
+]
 
 Labelled = tuple[str, str, str, str, str]  # title, body, place, place_type, area
 Answer = tuple[str, str]  # place, area
@@ -34,6 +45,7 @@ class PlaceScores:
     exact: float
     partial: float
     area: float
+    misses: dict[str, int] = field(default_factory=dict)
 
     def as_row(self) -> str:
         """One line of figures (percentages)."""
@@ -41,16 +53,39 @@ class PlaceScores:
             f"{self.messages} messages: place exact {self.exact:.1%}, partial {self.partial:.1%}, area {self.area:.1%}"
         )
 
+    def misses_row(self) -> str:
+        """The misses by kind, one line."""
+        return "misses: " + ", ".join(f"{name} {count}" for name, count in self.misses.items())
+
+
+#: The kinds of miss counted by :func:`miss_kind`, in the order they are printed.
+MISS_KINDS = ("length", "none answered", "false place", "wrong choice")
+
+
+def miss_kind(found: str, place: str) -> str:
+    """How an answer misses the labelled place: ``""`` (right), ``length`` (one inside the other),
+    ``none answered``, ``false place`` (a place where the label has none) or ``wrong choice``."""
+    if found == place:
+        return ""
+    if not found:
+        return "none answered"
+    if not place:
+        return "false place"
+    return "length" if found in place or place in found else "wrong choice"
+
 
 def score(gold: Sequence[Labelled], answers: Sequence[Answer]) -> PlaceScores:
     """Exact and partial place matches and area accuracy of ``answers`` against ``gold``."""
     exact = partial = area = 0
+    misses = dict.fromkeys(MISS_KINDS, 0)
     for (_t, _b, place, _k, gold_area), (found, found_area) in zip(gold, answers, strict=True):
         exact += found == place
         partial += (found == place == "") or bool(found and place and (found in place or place in found))
         area += found_area == gold_area
+        if kind := miss_kind(found, place):
+            misses[kind] += 1
     n = max(1, len(gold))
-    return PlaceScores(len(gold), exact / n, partial / n, area / n)
+    return PlaceScores(len(gold), exact / n, partial / n, area / n, misses)
 
 
 def baseline_answer(title: str, body: str, language: Language = GENERAL) -> Answer:
@@ -99,3 +134,17 @@ def cross_validate(
     model = score(data, [answers[i] for i in range(len(data))])
     baseline = score(data, [baseline_answer(t, b, language) for t, b, *_ in data])
     return model, baseline
+
+
+def holdout(
+    train: Sequence[Labelled], test: Sequence[Labelled], language: Language = GENERAL
+) -> tuple[PlaceScores, PlaceScores]:
+    """The extractor trained on ``train`` and scored on ``test`` (another draw, other labellers), and the
+    baseline on ``test``."""
+    if not test:
+        raise ValueError("no labelled message to test on")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = train_tagger([(t, b, p, k) for t, b, p, k, _a in train], Path(tmp) / "held.crfsuite", language)
+        tagger = PlaceTagger(path, language)
+        model = score(test, [model_answer(tagger, t, b) for t, b, *_ in test])
+    return model, score(test, [baseline_answer(t, b, language) for t, b, *_ in test])

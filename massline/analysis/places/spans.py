@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pycrfsuite
 
-from massline.analysis.places.keys import extract_places
+from massline.analysis.places.keys import KIND_PRIORITY, extract_places
 from massline.analysis.places.language import GENERAL, Language
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "bio_tags",
     "char_features",
     "choose_place",
+    "trim_edges",
     "train_tagger",
 ]
 
@@ -117,7 +118,10 @@ def rule_mentions(text: str, title_len: int, language: Language = GENERAL) -> li
 
 
 def char_features(
-    text: str, title_len: int, language: Language = GENERAL, rules: list[tuple[int, int, str]] | None = None
+    text: str,
+    title_len: int,
+    language: Language = GENERAL,
+    rules: list[tuple[int, int, str]] | None = None,
 ) -> list[list[str]]:
     """Features of each character of ``text`` (title, newline, body); the title is ``text[:title_len]``.
 
@@ -248,18 +252,62 @@ class PlaceTagger:
         return sorted(out, key=lambda span: span.start)
 
     def read(self, title: str, body: str) -> tuple[PlaceSpan | None, list[PlaceSpan]]:
-        """The place the message is about (see :func:`choose_place`) or None, and every span found."""
+        """The place the message is about (see :func:`choose_place`) or None, and every span found.
+
+        When no span is confident enough, the suffix rules' most specific name of the title stands (a
+        title names what the message is about; measured: +1.3 points exact, +3.3 partial in
+        cross-validation, the rules' names of the body would add more false places than right ones).
+        """
         text, _ = _analysed(title, body)
         spans = self.spans(title, body)
-        return choose_place(spans, text), spans
+        return choose_place(spans, text) or self._title_name(title, text), spans
+
+    def _title_name(self, title: str, text: str) -> PlaceSpan | None:
+        names = extract_places(title, sections=True, language=self.language)
+        if not names:
+            return None
+        best = max(names, key=lambda m: (KIND_PRIORITY.get(m.kind, 0), -m.start))
+        start = title.find(best.name, best.start)
+        if start < 0 or len(best.name) < 2:
+            return None
+        span = PlaceSpan(best.name, _place_type(best.name, best.kind), start, start + len(best.name), 0.0, True,
+                         0.0, ("标题中的地名（后缀规则）",))  # fmt: skip
+        return trim_edges(span, text)
 
     def place(self, title: str, body: str) -> PlaceSpan | None:
         """The place the message is about (see :func:`choose_place`), or None."""
         return self.read(title, body)[0]
 
 
+#: A unit's code and level written just before a place (``G4县``, ``长乐县``).
+_UNIT_BEFORE = re.compile(r"(?:[A-Z]\d{0,2}[市县区]|[\u4e00-\u9fff]{2,3}[市县区])$")
+#: A name that says nothing without its unit (``二中``, ``第一人民医院`` is not one: it has a name).
+_BARE_NAME = re.compile("第?[一二三四五六七八九十]{1,3}(?:中|小|中学|小学|医院|幼儿园)")
+
+
+def trim_edges(span: PlaceSpan, text: str) -> PlaceSpan:
+    """The span with its edges as the labelling guide writes them: a unit's level glued to its start is
+    cut (``县渠港新苑`` of ``K6县渠港新苑`` -> ``渠港新苑``: the level belongs to the code before it), and
+    a bare numbered school or hospital takes the unit written before it (``二中`` -> ``G4县二中``)."""
+    start, end = span.start, span.end
+    if (
+        end - start > 3
+        and text[start] in "市县区省"
+        and start
+        and text[start - 1].isascii()
+        and text[start - 1].isalnum()
+    ):
+        start += 1
+    if _BARE_NAME.fullmatch(text[start:end]) and (unit := _UNIT_BEFORE.search(text[max(0, start - 6) : start])):
+        start -= len(unit.group())
+    if (start, end) == (span.start, span.end):
+        return span
+    return PlaceSpan(text[start:end], span.type, start, end, span.confidence, span.in_title, span.score, span.reasons)
+
+
 def choose_place(spans: Sequence[PlaceSpan], text: str) -> PlaceSpan | None:
-    """The span with the best score: confidence, +title, +specific type, -after a comparison word.
+    """The span with the best score: confidence, +title, +specific type, -after a comparison word; its
+    edges trimmed (:func:`trim_edges`).
 
     Spans whose confidence is below :data:`MIN_CONFIDENCE` are no place; single characters neither.
     """
@@ -278,4 +326,4 @@ def choose_place(spans: Sequence[PlaceSpan], text: str) -> PlaceSpan | None:
         if best is None or score > best.score:
             best = PlaceSpan(span.text, span.type, span.start, span.end, span.confidence, span.in_title,
                              score, tuple(reasons))  # fmt: skip
-    return best
+    return trim_edges(best, text) if best else None

@@ -69,7 +69,7 @@ def classify_step(ctx: AnalysisContext, item: Item) -> StepResult:
 
 
 def place_version(ctx: AnalysisContext) -> str:
-    return "places-v2-crf" if ctx.place_tagger is not None else "places-v1"
+    return "places-v3-crf" if ctx.place_tagger is not None else "places-v1"
 
 
 def _place_of(ctx: AnalysisContext, item: Item) -> dict[str, object]:

@@ -59,3 +59,18 @@ def test_model_file_round_trip_and_foreign_files(model: MessageModel, tmp_path: 
     bad.write_bytes(b"not a model")
     with pytest.raises(ModelFormatError):
         MessageModel.load(bad)
+
+
+def test_the_urgency_threshold_is_chosen_on_the_training_messages_and_finds_more(model: MessageModel) -> None:
+    import copy
+
+    assert model.threshold_ is not None and 0.05 <= model.threshold_ < 0.5
+    messages = [m for m in read_labelled(LABELS) if m.source == "random"][400:700]
+    titles, bodies = [m.title for m in messages], [m.body for m in messages]
+    plain = copy.copy(model)
+    plain.threshold_ = None
+    chosen = [d["urgency"] for d in model.predict(titles, bodies)]
+    argmax = [d["urgency"] for d in plain.predict(titles, bodies)]
+    assert sum(d.label != "一般" for d in chosen) > sum(d.label != "一般" for d in argmax)
+    assert all(any(r.startswith("较急阈值") for r in d.rules) for d in chosen)
+    assert not any(any(r.startswith("较急阈值") for r in d.rules) for d in argmax)

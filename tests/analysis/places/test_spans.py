@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from massline.analysis.places import GENERAL, PlaceSpan, PlaceTagger, area_of, regions_of, train_tagger
-from massline.analysis.places.spans import bio_tags, choose_place
+from massline.analysis.places.spans import bio_tags, choose_place, trim_edges
 from massline.services.pipeline import PLACE_MODEL
 
 # (title, body, place, type): a small training set of real-looking messages
@@ -81,3 +81,28 @@ def test_the_place_itself_and_scenic_towns_are_no_area() -> None:
     place = PlaceSpan("云溪古镇", "site", 0, 4, 0.9, True)
     glued = PlaceSpan("国庆带家人去云溪古镇", "village_town", 11, 21, 0.3, False)
     assert area_of(text, place, GENERAL, title_len=10, spans=[place, glued]) is None
+
+
+def test_edges_are_trimmed_as_the_guide_writes_them() -> None:
+    text = "投诉K6县渠港新苑物业\nG4县二中门口拥堵"
+    glued = PlaceSpan("县渠港新苑", "compound", 4, 9, 0.8, True)
+    assert text[4:9] == "县渠港新苑"
+    assert trim_edges(glued, text).text == "渠港新苑"
+    bare = PlaceSpan("二中", "school", text.index("二中"), text.index("二中") + 2, 0.8, False)
+    trimmed = trim_edges(bare, text)
+    assert trimmed.text == "G4县二中" and text[trimmed.start : trimmed.end] == "G4县二中"
+    market = PlaceSpan("市场路", "road", 0, 3, 0.8, True)  # a name that starts with 市 keeps it
+    assert trim_edges(market, "市场路积水").text == "市场路"
+    assert choose_place([glued], text).text == "渠港新苑"
+
+
+def test_without_a_confident_span_the_titles_named_place_stands(
+    small_model: PlaceTagger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from massline.analysis.places import spans as spans_module
+
+    monkeypatch.setattr(spans_module, "choose_place", lambda spans, text: None)
+    place, _ = small_model.read("投诉幸福花园小区噪音扰民", "晚上施工，吵得无法入睡。")
+    assert place is not None and place.text == "幸福花园小区" and place.in_title
+    assert place.reasons == ("标题中的地名（后缀规则）",)
+    assert small_model.read("噪音扰民", "晚上施工，吵得无法入睡。")[0] is None

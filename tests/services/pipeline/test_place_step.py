@@ -38,7 +38,7 @@ def _run(platform: Platform, place_model: Path | None) -> MessageAnalysis:
 
 def test_place_step_stores_the_place_and_area_of_the_model(deployed: Platform) -> None:
     row = _run(deployed, pipeline.PLACE_MODEL)
-    assert row.versions["place"] == "places-v2-crf"
+    assert row.versions["place"] == "places-v3-crf"
     evidence = row.evidence["place"]
     place = evidence["place"]
     assert place["text"] == "锦绣家园小区" and place["type"] == "compound"
