@@ -24,7 +24,11 @@ DEFAULT_LABELS = Path("tests/data/labels")
 
 #: The random draws read (the same rule as ``read_labelled`` of kind, urgency and feeling): sample files
 #: and their label files. The second draw, labelled by other labellers, is the held-out set.
-RANDOM_DRAWS = (("sample.jsonl", "labels.jsonl"), ("sample2.jsonl", "labels2.jsonl"))
+RANDOM_DRAWS = (
+    ("sample.jsonl", "labels.jsonl"),
+    ("sample2.jsonl", "labels2.jsonl"),
+    ("sample3.jsonl", "labels3.jsonl"),
+)
 
 
 def _jsonl(path: Path) -> list[dict[str, Any]]:
@@ -32,11 +36,11 @@ def _jsonl(path: Path) -> list[dict[str, Any]]:
 
 
 def load_labelled(
-    labels_dir: Path, draws: tuple[str, ...] = ("sample", "sample2")
+    labels_dir: Path, draws: tuple[str, ...] = ("sample", "sample2", "sample3")
 ) -> list[tuple[str, str, str, str, str]]:
     """(title, body, place, place_type, area) of every labelled message of the random ``draws`` of
-    ``labels_dir`` (``sample``: sample.jsonl + labels.jsonl; ``sample2``: sample2.jsonl + labels2.jsonl, when
-    present); a message labelled in two draws is read once."""
+    ``labels_dir`` (``sample``: sample.jsonl + labels.jsonl; ``sample2``, ``sample3``: sample2.jsonl + labels2.jsonl
+    and sample3.jsonl + labels3.jsonl, when present); a message labelled in two draws is read once."""
     from massline.cli.common import fail
 
     if not (labels_dir / "sample.jsonl").is_file() or not (labels_dir / "labels.jsonl").is_file():
@@ -108,7 +112,7 @@ def register(main: click.Group) -> None:
     @_profile_option
     @click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20), help="Cross-validation folds.")
     @click.option("--holdout", is_flag=True,
-                  help="Instead of cross-validation: train on the first sample, test on the second.")  # fmt: skip
+                  help="Instead of cross-validation: train on draws 1 and 3, test on draw 2.")  # fmt: skip
     def evaluate(labels_dir: Path, profile: str, folds: int, holdout: bool) -> None:
         """Cross-validated (or held-out) place (exact, partial) and area figures, the misses by kind, and the
         suffix rules' figures as baseline."""
@@ -122,8 +126,8 @@ def register(main: click.Group) -> None:
                 from massline.cli.common import fail
 
                 fail(f"no labelled message of sample2.jsonl in {labels_dir}")
-            model, baseline = held_out(load_labelled(labels_dir, ("sample",)), test, _language(profile))
-            name = "held out (trained on sample, tested on sample2)"
+            model, baseline = held_out(load_labelled(labels_dir, ("sample", "sample3")), test, _language(profile))
+            name = "held out (trained on sample and sample3, tested on sample2)"
         else:
             data = load_labelled(labels_dir)
             model, baseline = cross_validate(data, _language(profile), folds=folds, progress=click.echo)

@@ -90,7 +90,7 @@ def train(labels: Path, out: Path | None, limit: int | None) -> None:
               show_default=True, help=_LABELS_HELP)  # fmt: skip
 @click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True, help="Cross-validation folds.")
 @click.option("--holdout", is_flag=True,
-              help="Instead of cross-validation: train on the first random sample and the targeted set, "
+              help="Instead of cross-validation: train on the other draws (random samples 1 and 3, targeted), "
                    "test on the second random draw (sample2.jsonl + labels2.jsonl).")  # fmt: skip
 def evaluate(labels: Path, folds: int, holdout: bool) -> None:
     """Cross-validated (or held-out) accuracy, precision/recall per class and confusion matrices, model

@@ -63,7 +63,7 @@ def test_evaluate_holdout_trains_on_the_first_sample_and_tests_on_the_second_dra
     (labels / "sample2.jsonl").write_text("\n".join(by_id[k] for k in order[160:]) + "\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["understand", "evaluate", "--labels", str(labels), "--holdout"])
     assert result.exit_code == 0, result.output
-    assert "trained on 163 messages (first random sample and targeted set), tested on 40 of the second" in result.output
+    assert "trained on 163 messages (the other random draws and the targeted set), tested on 40 of the second" in result.output
     assert result.output.count("accuracy: model") == 3
     (labels / "labels2.jsonl").write_text("", encoding="utf-8")
     result = CliRunner().invoke(main, ["understand", "evaluate", "--labels", str(labels), "--holdout"])

@@ -121,7 +121,8 @@ def evaluate_understanding(
 
 
 def evaluate_holdout(messages: Sequence[LabelledMessage], random_state: int = 0, **params: Any) -> UnderstandingReport:
-    """Train on the first random sample and the targeted set, test on the second draw (``sample2``).
+    """Train on every other draw (the first and third random samples, the targeted set), test on the second
+    draw (``sample2``).
 
     The second draw was labelled by other labellers than the first, so this is a held-out figure in
     the contract's sense: other messages, other readers. ``folds`` of the report is 0.
@@ -159,7 +160,7 @@ def format_report(report: UnderstandingReport) -> str:
         )
     else:
         head = (
-            f"held out: trained on {report.n_targeted} messages (first random sample and targeted set), "
+            f"held out: trained on {report.n_targeted} messages (the other random draws and the targeted set), "
             f"tested on {report.n_random} of the second random draw"
         )
     lines = [head]
