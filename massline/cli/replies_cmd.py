@@ -88,18 +88,10 @@ PARALLEL_ROWS = 400
 
 
 def default_jobs(rows: int) -> int:
-    """How many processes review ``rows`` rows: the cores (at most 4) that are free — the cores less
-    the load average of the last minute — for a large file where ``fork`` exists, else one. On a busy
-    machine a second process gets no more CPU for this command (the scheduler shares it between
-    sessions) and only adds the cost of the pool; starting processes costs more than a small file."""
-    import multiprocessing
-    import os
+    """How many processes review ``rows`` rows (``cli.parallel.free_cores`` from ``PARALLEL_ROWS`` rows on)."""
+    from massline.cli.parallel import free_cores
 
-    if rows < PARALLEL_ROWS or "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    free = cores - (os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0)
-    return max(1, min(4, cores, round(free)))
+    return free_cores(rows, PARALLEL_ROWS)
 
 
 def review_rows(rows: list[dict[str, str]], deadline_days: float, jobs: int = 1) -> Iterator[list[str]]:

@@ -117,3 +117,18 @@ def test_a_bad_deployment_or_profile_is_an_error_and_writes_nothing(tmp_path: Pa
         code, output, out = _analyse(tmp_path, data, *extra)
         assert code != 0 and "Error" in output
         assert not out.exists()
+
+
+def test_two_processes_give_the_same_rows_in_the_same_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from massline.cli import analyse_cmd, parallel
+
+    monkeypatch.setattr(analyse_cmd, "_BATCH", 3)  # several batches from a small file
+    rows = [[f"{n}{row[0]}", *row[1:]] for n in range(4) for row in ROWS]  # 16 messages
+    data = _write(tmp_path / "in.csv", rows)
+    outputs = []
+    for jobs in ("1", "2"):
+        code, output, out = _analyse(tmp_path, data, "--jobs", jobs)
+        assert code == 0, output
+        outputs.append(_read(out))
+    assert outputs[0] == outputs[1] and [r[0] for r in outputs[0][1:]] == [r[0] for r in rows]
+    assert parallel.free_cores(10, 2000) == 1  # a small file stays in one process
