@@ -13,8 +13,10 @@ Rare classes are handled openly: a class with fewer than ``min_examples``
 training examples is not learned (too few to generalise). Its examples train
 its neighbour class instead (``紧急`` → ``较急``) or are left out, and the rule
 decides it: the rule's ``紧急`` stands when the model says ``较急`` with a probability
-of one half or more (not when only the lowered 较急 threshold says so), the rule's
-``表扬`` (or another rare kind) stands whatever the model says.
+of one half or more (not when only the lowered 较急 threshold says so) — also once
+紧急 has enough examples to be learned, since a class that rare is almost never the
+model's most probable one; the rule's ``表扬`` (or another rare kind) stands whatever
+the model says.
 
 Models are saved as one versioned file (:meth:`MessageModel.save` /
 :meth:`MessageModel.load`, joblib: load only files you trust).
@@ -230,8 +232,8 @@ class MessageModel(BaseEstimator):
 
     def _rare_rule(self, task: str, decision: Decision, answers: RuleAnswers) -> Decision:
         said = answers.labels[task]
-        if said not in self.rare_.get(task, []):
-            return decision
+        if said not in self.rare_.get(task, []) and said not in NEIGHBOUR:
+            return decision  # a learned class decides, except 紧急: the rule for a current danger keeps its say
         if said in NEIGHBOUR and (
             decision.label != NEIGHBOUR[said] or decision.probabilities.get(NEIGHBOUR[said], 1.0) < 0.5
         ):

@@ -25,5 +25,5 @@ def test_demo_messages_carry_the_place_they_are_about(platform: Platform) -> Non
     places = {title: (ev.get("place") or {}).get("place") for title, ev in rows}
     assert places["感谢临川区人民医院的医生"]["text"] == "临川区人民医院"
     assert places["感谢临川区人民医院的医生"]["type"] == "hospital"
-    assert places["云溪古镇景区旅游高峰秩序混乱"]["text"] == "云溪古镇"
+    assert places["云溪古镇景区旅游高峰秩序混乱"]["text"] in ("云溪古镇", "云溪古镇景区")  # the guide takes either length
     assert sum(1 for p in places.values() if p) >= len(places) // 3  # most demo messages name a place
