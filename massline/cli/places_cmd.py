@@ -4,8 +4,9 @@ The labels are the repository's (``tests/data/labels``: ``sample.jsonl`` with id
 ``labels.jsonl`` with place, place_type and area per id, and the second random draw ``sample2.jsonl`` +
 ``labels2.jsonl``), read when the command runs.
 ``train`` writes the model the pipeline's place step uses (by default the one shipped with the
-package, ``massline/data/models/places.crfsuite``); ``evaluate`` prints the 5-fold cross-validated
-place and area figures of the extractor and of the suffix rules (the baseline).
+package, ``massline/data/models/places.crfsuite`` and its ranker ``places.ranker.json``); ``evaluate``
+prints the 5-fold cross-validated (or held-out) place and area figures of the extractor, of the same CRF
+with the hand-weighted choice, and of the suffix rules (the baseline).
 """
 
 from __future__ import annotations
@@ -28,7 +29,10 @@ RANDOM_DRAWS = (
     ("sample.jsonl", "labels.jsonl"),
     ("sample2.jsonl", "labels2.jsonl"),
     ("sample3.jsonl", "labels3.jsonl"),
+    ("sample4.jsonl", "labels4.jsonl"),
 )
+#: The draws trained on when the second draw is held out.
+TRAINING_DRAWS = ("sample", "sample3", "sample4")
 
 
 def _jsonl(path: Path) -> list[dict[str, Any]]:
@@ -36,11 +40,11 @@ def _jsonl(path: Path) -> list[dict[str, Any]]:
 
 
 def load_labelled(
-    labels_dir: Path, draws: tuple[str, ...] = ("sample", "sample2", "sample3")
+    labels_dir: Path, draws: tuple[str, ...] = ("sample", "sample2", "sample3", "sample4")
 ) -> list[tuple[str, str, str, str, str]]:
     """(title, body, place, place_type, area) of every labelled message of the random ``draws`` of
-    ``labels_dir`` (``sample``: sample.jsonl + labels.jsonl; ``sample2``, ``sample3``: sample2.jsonl + labels2.jsonl
-    and sample3.jsonl + labels3.jsonl, when present); a message labelled in two draws is read once."""
+    ``labels_dir`` (``sample``: sample.jsonl + labels.jsonl; ``sample2`` … ``sample4``: sample2.jsonl + labels2.jsonl
+    … sample4.jsonl + labels4.jsonl, when present); a message labelled in two draws is read once."""
     from massline.cli.common import fail
 
     if not (labels_dir / "sample.jsonl").is_file() or not (labels_dir / "labels.jsonl").is_file():
@@ -99,20 +103,24 @@ def register(main: click.Group) -> None:
     @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
                   help="Model file to write (default: the one shipped with the package).")  # fmt: skip
     def train(labels_dir: Path, profile: str, out: Path | None) -> None:
-        """Train the extractor on every labelled message and write the model file."""
-        from massline.analysis.places import train_tagger
+        """Train the extractor on every labelled message: the ranker on candidates of held-out folds, then the CRF
+        on all; write the model file and the ranker's beside it."""
+        from massline.analysis.places.ranker import ranker_path
+        from massline.analysis.places.training import train_places
 
         data = load_labelled(labels_dir)
         path = out or _default_model()
-        train_tagger([(t, b, p, k) for t, b, p, k, _a in data], path, _language(profile))
-        click.echo(f"trained on {len(data)} messages: {path} ({path.stat().st_size // 1024} KiB)")
+        train_places([(t, b, p, k) for t, b, p, k, _a in data], path, _language(profile))
+        ranker = ranker_path(path)
+        click.echo(f"trained on {len(data)} messages: {path} ({path.stat().st_size // 1024} KiB), "
+                   f"{ranker} ({ranker.stat().st_size // 1024} KiB)")  # fmt: skip
 
     @places.command("evaluate")
     @_labels_option
     @_profile_option
     @click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20), help="Cross-validation folds.")
     @click.option("--holdout", is_flag=True,
-                  help="Instead of cross-validation: train on draws 1 and 3, test on draw 2.")  # fmt: skip
+                  help="Instead of cross-validation: train on the other draws, test on draw 2.")  # fmt: skip
     def evaluate(labels_dir: Path, profile: str, folds: int, holdout: bool) -> None:
         """Cross-validated (or held-out) place (exact, partial) and area figures, the misses by kind, and the
         suffix rules' figures as baseline."""
@@ -126,13 +134,19 @@ def register(main: click.Group) -> None:
                 from massline.cli.common import fail
 
                 fail(f"no labelled message of sample2.jsonl in {labels_dir}")
-            model, baseline = held_out(load_labelled(labels_dir, ("sample", "sample3")), test, _language(profile))
-            name = "held out (trained on sample and sample3, tested on sample2)"
+            tested = {(t, b) for t, b, *_ in test}  # a message also in another draw is not trained on
+            train = [row for row in load_labelled(labels_dir, TRAINING_DRAWS) if row[:2] not in tested]
+            model, hand, baseline = held_out(train, test, _language(profile))
+            name = "held out (trained on the other draws, tested on sample2)"
         else:
             data = load_labelled(labels_dir)
-            model, baseline = cross_validate(data, _language(profile), folds=folds, progress=click.echo)
+            model, hand, baseline = cross_validate(data, _language(profile), folds=folds, progress=click.echo)
             name = f"{folds}-fold"
         click.echo(f"extractor ({name}): {model.as_row()}")
         click.echo(f"  {model.misses_row()}")
+        click.echo(f"  {model.types_row()}")
+        click.echo(f"the same CRF, hand-weighted choice: {hand.as_row()}")
+        click.echo(f"  {hand.misses_row()}")
+        click.echo(f"  {hand.types_row()}")
         click.echo(f"suffix rules (baseline): {baseline.as_row()}")
         click.echo(f"took {time.perf_counter() - started:.0f} s")

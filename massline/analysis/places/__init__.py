@@ -3,7 +3,8 @@
 issue discovery groups by (``keys``, with ``names``, ``regions`` and the
 word lists of ``words``).  The place a message is *about* is found by a
 trained sequence labeller (``spans``: a CRF over characters, its model file
-given by the caller; ``span_eval`` cross-validates it) and its administrative
+given by the caller; ``ranker``: the learned choice among its candidates;
+``training`` trains both, ``span_eval`` cross-validates them) and its administrative
 area by ``area``.  How a deployment's messages name places — the
 suffixes, organisation names, unit codes, its regions' names — is a
 :class:`Language` passed to these functions (``language``).

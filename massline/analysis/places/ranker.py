@@ -1,0 +1,189 @@
+"""Choosing the place a message is about among its candidates: a small learned ranker.
+
+The candidates of a message (:func:`candidates`) are the CRF's spans, the suffix rules' names it did not
+tag, the runs of characters the CRF thinks likely enough to be part of a place although its best path
+leaves them out, and each of these with one or two characters cut from or added to its start (so that
+glued words such as ``代表晶华美地小区`` can lose their glue).  Each is described by a few features
+(:func:`features`): the CRF's confidence and the probability that a place *begins* at its first
+character (the edges the labels taught the CRF), where it stands (title, how far into the body, how
+often it is named), its type and length, the character before it and its last character, whether a
+comparison word or an administrative unit stands just before it.
+
+:class:`PlaceRanker` is a logistic regression over these features, trained on candidates the CRF found
+in messages it was *not* trained on (``span_train.train_places``), with the label "this candidate is
+the labelled place".  The candidate with the highest probability is the place, unless that probability
+is below the ranker's threshold (chosen on the same training candidates): then the message names no
+place.  Weights, bias and threshold are a small JSON file beside the CRF's.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["Candidate", "PlaceRanker", "candidates", "features", "ranker_path"]
+
+#: How many characters a candidate's start may move (cut glue, or take a unit or name part before it).
+SHIFTS = (-2, -1, 1, 2)
+#: How many characters a candidate's end may move (cut a glued word, or take the rest of the name).
+END_SHIFTS = (-2, -1, 1, 2)
+#: A shifted start or end is a candidate only if the CRF gives a place edge there at least this probability.
+SHIFT_FLOOR = 0.05
+#: A run of characters at least this likely to be part of a place is a candidate.
+RUN_FLOOR = 0.1
+_COMPARISON_RE = re.compile("比如|例如|譬如|像|隔壁|邻近|参照|参考|不如|如同|好比|相比")
+_UNIT_BEFORE = re.compile(r"(?:[A-Z]\d{0,2}|[\u4e00-\u9fff]{2})[省市县区]$")
+_HAN = re.compile("[\u4e00-\u9fffA-Za-z0-9]")
+
+Edge = Callable[[int], float]  # the probability that a place begins at an offset
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A candidate place: its offsets in ``title + "\\n" + body``, type, source (``crf``, ``rule``, ``run``,
+    ``shift``) and the CRF's confidence (the least probable character's marginal for a CRF span, the mean
+    probability of being part of a place otherwise)."""
+
+    start: int
+    end: int
+    type: str
+    source: str
+    confidence: float
+    moved: str = ""  # how a shifted candidate was made: "s-1" (start one earlier), "e+2" (end two later) …
+
+
+def ranker_path(model_path: Path) -> Path:
+    """The ranker file that goes with a CRF file (``places.crfsuite`` -> ``places.ranker.json``)."""
+    return model_path.with_name(model_path.stem + ".ranker.json")
+
+
+def _inside(start: int, end: int, p_out: Sequence[float]) -> float:
+    return sum(1 - p_out[k] for k in range(start, end)) / max(1, end - start)
+
+
+def candidates(text: str, found: Sequence[Candidate], p_out: Sequence[float], begin: Edge) -> list[Candidate]:
+    """``found`` (the CRF's spans and the rules' names), the likely runs the CRF left out, and the shifted
+    starts of all of these. ``p_out[k]``: the probability that character ``k`` is no place; ``begin(k)``:
+    that a place begins at ``k``."""
+    out = list(found)
+    covered = {k for c in found for k in range(c.start, c.end)}
+    run: int | None = None
+    for k in range(len(text) + 1):
+        likely = k < len(text) and p_out[k] < 1 - RUN_FLOOR and k not in covered and _HAN.match(text[k])
+        if likely and run is None:
+            run = k
+        elif not likely and run is not None:
+            if k - run >= 2:
+                out.append(Candidate(run, k, "other", "run", _inside(run, k, p_out)))
+            run = None
+    seen = {(c.start, c.end) for c in out}
+    for c in list(out):
+        moved = [(c.start + d, c.end, f"s{d:+d}") for d in SHIFTS] + [
+            (c.start, c.end + d, f"e{d:+d}") for d in END_SHIFTS
+        ]
+        for start, end, how in moved:
+            if start < 0 or end > len(text) or end - start < 2 or (start, end) in seen:
+                continue
+            if "\n" in text[start:end] or not (_HAN.match(text[start]) and _HAN.match(text[end - 1])):
+                continue
+            if (how[0] == "s" and begin(start) < SHIFT_FLOOR) or (end < len(text) and p_out[end] < SHIFT_FLOOR):
+                continue  # the CRF sees no edge there
+            seen.add((start, end))
+            out.append(Candidate(start, end, c.type, "shift", _inside(start, end, p_out), how))
+    return out
+
+
+def features(
+    c: Candidate, text: str, title_len: int, begin: Edge, p_out: Sequence[float], best_confidence: float
+) -> dict[str, float]:
+    """The ranker's features of candidate ``c`` of ``text`` (title, newline, body)."""
+    name = text[c.start : c.end]
+    in_title = c.start < title_len
+    body_at = 0 if in_title else c.start - title_len - 1
+    before = text[c.start - 1] if c.start else "^"
+    after_out = p_out[c.end] if c.end < len(text) else 1.0
+    length = len(name)
+    f = {
+        "conf": c.confidence,
+        "conf_best": float(c.confidence >= best_confidence - 1e-9),
+        "begin": begin(c.start),
+        "before_out": p_out[c.start - 1] if c.start else 1.0,
+        "after_out": after_out,
+        "src=" + c.source: 1.0,
+        "moved=" + c.moved: 1.0,
+        "conf*title": c.confidence * in_title,
+        "conf*begin": c.confidence * begin(c.start),
+        "type=" + c.type: 1.0,
+        "title": float(in_title),
+        "also_title": float(not in_title and name in text[:title_len]),
+        "body_near": float(not in_title and body_at < 60),
+        "body_far": float(not in_title and body_at >= 150),
+        "count": math.log1p(text.count(name)),
+        "len=" + (str(length) if length < 5 else "5-6" if length < 7 else "7-9" if length < 10 else "10+"): 1.0,
+        "prev=" + before: 1.0,
+        "next=" + (text[c.end] if c.end < len(text) else "$"): 1.0,
+        "last=" + name[-1]: 1.0,
+        "first=" + name[0]: 1.0,
+        "cmp": float(bool(_COMPARISON_RE.search(text[max(0, c.start - 8) : c.start]))),
+        "unit_before": float(bool(_UNIT_BEFORE.search(text[max(0, c.start - 6) : c.start]))),
+    }
+    return f
+
+
+class PlaceRanker:
+    """A logistic regression choosing the place among candidates (scikit-learn's contract: ``fit`` returns
+    ``self``, learned state ends in ``_``); ``C`` its inverse regularisation."""
+
+    def __init__(self, C: float = 0.3) -> None:  # noqa: N803 - scikit-learn's name
+        self.C = C
+        self.weights_: dict[str, float] = {}
+        self.bias_ = 0.0
+        self.threshold_ = 0.5
+
+    def probability(self, feats: dict[str, float]) -> float:
+        """The probability that a candidate with features ``feats`` is the place the message is about."""
+        z = self.bias_ + sum(self.weights_.get(k, 0.0) * v for k, v in feats.items())
+        return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def fit(self, groups: Sequence[Sequence[tuple[dict[str, float], bool]]], named: Sequence[bool]) -> PlaceRanker:
+        """Learn from the candidates of each training message (features, is the labelled place) and whether the
+        message names a place at all; the threshold is the one that gets most messages exactly right (the best
+        candidate, or no place below it)."""
+        from sklearn.feature_extraction import DictVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        rows = [f for group in groups for f, _ in group]
+        labels = [y for group in groups for _, y in group]
+        vectorizer = DictVectorizer()
+        model = LogisticRegression(C=self.C, max_iter=2000).fit(vectorizer.fit_transform(rows), labels)
+        names = vectorizer.get_feature_names_out()
+        self.weights_ = {str(n): float(w) for n, w in zip(names, model.coef_[0], strict=True) if abs(w) > 1e-6}
+        self.bias_ = float(model.intercept_[0])
+        best = []  # (probability of the best candidate, is it the place, does the message name one)
+        for group, has_place in zip(groups, named, strict=True):
+            scored = [(self.probability(f), y) for f, y in group]
+            top = max(scored, default=(0.0, False))
+            best.append((top[0], top[1], has_place))
+        right = {t / 100: sum((p >= t / 100 and y) or (p < t / 100 and not named) for p, y, named in best)
+                 for t in range(5, 96)}  # fmt: skip
+        self.threshold_ = max(right, key=lambda t: (right[t], -abs(t - 0.5)))
+        return self
+
+    def save(self, path: Path) -> Path:
+        """Write the weights, bias and threshold as JSON."""
+        data = {"bias": self.bias_, "threshold": self.threshold_, "C": self.C, "weights": self.weights_}
+        path.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, indent=0), encoding="utf-8")
+        return path
+
+    @classmethod
+    def load(cls, path: Path) -> PlaceRanker:
+        """A ranker written by :meth:`save`."""
+        data = json.loads(path.read_text(encoding="utf-8"))
+        ranker = cls(C=float(data.get("C", 0.3)))
+        ranker.weights_ = {str(k): float(v) for k, v in data["weights"].items()}
+        ranker.bias_, ranker.threshold_ = float(data["bias"]), float(data["threshold"])
+        return ranker

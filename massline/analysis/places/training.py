@@ -1,0 +1,67 @@
+"""Training the place model: the CRF (:func:`~massline.analysis.places.spans.train_tagger`) and the ranker
+that chooses among its candidates (:class:`~massline.analysis.places.ranker.PlaceRanker`).
+
+The ranker must learn from candidates found the way they will be found in new messages, so the training
+messages are split in ``folds``: a CRF trained on the other folds finds the candidates of each fold, and the
+ranker learns from all of them which candidate is the labelled place.  The CRF written is then trained
+on every message.  No message's label is used to find its own candidates.
+"""
+
+from __future__ import annotations
+
+import random
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from massline.analysis.places.language import GENERAL, Language
+from massline.analysis.places.ranker import PlaceRanker, ranker_path
+from massline.analysis.places.spans import PlaceTagger, train_tagger
+
+__all__ = ["Example", "candidate_groups", "train_places"]
+
+Example = tuple[str, str, str, str]  # title, body, place, place_type
+
+
+def candidate_groups(
+    tagger: PlaceTagger, examples: Sequence[Example]
+) -> tuple[list[list[tuple[dict[str, float], bool]]], list[bool]]:
+    """The candidates of each example as the ranker learns from them: (features, is the labelled place),
+    and whether the example names a place."""
+    groups = []
+    for title, body, place, _type in examples:
+        found = tagger.spans(title, body)
+        groups.append([(f, span.text == place) for span, f in tagger.candidates(title, body, found)])
+    return groups, [bool(place) for *_, place, _t in examples]
+
+
+def train_places(
+    examples: Sequence[Example],
+    model_path: Path,
+    language: Language = GENERAL,
+    folds: int = 3,
+    seed: int = 13,
+    C: float = 0.3,  # noqa: N803 - the ranker's (scikit-learn's) name
+) -> Path:
+    """Train the ranker on candidates of held-out folds, then the CRF on all ``examples``; write both
+    (``model_path`` and :func:`~massline.analysis.places.ranker.ranker_path` of it; no ranker when the
+    candidates hold no labelled place or nothing else: the hand-weighted score then chooses)."""
+    order = list(range(len(examples)))
+    random.Random(seed).shuffle(order)  # noqa: S311 - a reproducible split, not a secret
+    groups: list[list[tuple[dict[str, float], bool]]] = []
+    named: list[bool] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for fold in range(folds):
+            held = {i for k, i in enumerate(order) if k % folds == fold}
+            path = train_tagger([e for i, e in enumerate(examples) if i not in held], Path(tmp) / "fold.crfsuite",
+                                language)  # fmt: skip
+            fold_groups, fold_named = candidate_groups(PlaceTagger(path, language), [examples[i] for i in sorted(held)])
+            groups += fold_groups
+            named += fold_named
+    train_tagger(examples, model_path, language)
+    labels = {y for group in groups for _, y in group}
+    if labels == {True, False}:
+        PlaceRanker(C=C).fit(groups, named).save(ranker_path(model_path))
+    else:  # too few messages to learn a choice from: the hand-weighted score chooses
+        ranker_path(model_path).unlink(missing_ok=True)
+    return model_path

@@ -1,0 +1,76 @@
+"""The learned choice among candidate places (``places/ranker.py``, trained by ``places/training.py``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from massline.analysis.places import GENERAL, PlaceTagger
+from massline.analysis.places.ranker import Candidate, PlaceRanker, candidates, features, ranker_path
+from massline.analysis.places.training import train_places
+from massline.services.pipeline import PLACE_MODEL
+
+from .test_spans import EXAMPLES
+
+
+def _group(good: float, bad: float) -> list[tuple[dict[str, float], bool]]:
+    return [({"conf": good, "title": 1.0}, True), ({"conf": bad, "cmp": 1.0}, False)]
+
+
+def test_the_ranker_learns_which_candidate_is_the_place_and_when_there_is_none(tmp_path: Path) -> None:
+    groups = [_group(0.9, 0.2), _group(0.7, 0.4), _group(0.8, 0.1)] * 10
+    nothing = [[({"conf": 0.05}, False)]] * 10
+    ranker = PlaceRanker(C=10.0).fit(groups + nothing, [True] * 30 + [False] * 10)
+    assert ranker.weights_["conf"] > 0 and ranker.weights_["cmp"] < 0
+    assert ranker.probability({"conf": 0.8, "title": 1.0}) > ranker.probability({"conf": 0.8, "cmp": 1.0})
+    assert ranker.probability({"conf": 0.05}) < ranker.threshold_ <= ranker.probability({"conf": 0.8, "title": 1.0})
+    loaded = PlaceRanker.load(ranker.save(tmp_path / "r.json"))
+    assert loaded.weights_ == ranker.weights_ and loaded.threshold_ == ranker.threshold_
+    assert loaded.probability({"conf": 0.5}) == pytest.approx(ranker.probability({"conf": 0.5}))
+
+
+def test_candidates_add_likely_runs_and_shifted_starts() -> None:
+    text = "投诉\n代表晶华美地小区的业主"
+    start = text.index("代表")
+    found = [Candidate(start, start + 8, "compound", "crf", 0.7)]
+    p_out = [0.95] * len(text)
+    for k in range(start, start + 8):
+        p_out[k] = 0.2
+    p_out[0] = p_out[1] = 0.5  # 投诉: likely enough to be a run
+
+    def begin(k: int) -> float:
+        return 0.9 if text[k : k + 2] == "晶华" else 0.05
+
+    out = candidates(text, found, p_out, begin)
+    names = {text[c.start : c.end]: c.source for c in out}
+    assert names["代表晶华美地小区"] == "crf" and names["晶华美地小区"] == "shift" and names["投诉"] == "run"
+    shifted = next(c for c in out if text[c.start : c.end] == "晶华美地小区")
+    feats = features(shifted, text, 2, begin, p_out, 0.7)
+    assert feats["begin"] == 0.9 and feats["src=shift"] == 1.0 and feats["title"] == 0.0
+    assert feats["prev=表"] == 1.0 and feats["last=区"] == 1.0
+
+
+def test_train_places_writes_a_crf_and_a_ranker_the_tagger_uses(tmp_path: Path) -> None:
+    model = train_places(EXAMPLES, tmp_path / "places.crfsuite", GENERAL, folds=2)
+    assert model.is_file() and ranker_path(model) == tmp_path / "places.ranker.json" and ranker_path(model).is_file()
+    tagger = PlaceTagger(model, GENERAL)
+    assert tagger.ranker is not None
+    place = tagger.place("紫荆园小区停车难", "我住在长乐县紫荆园小区，小区停车位严重不足。")
+    assert place is not None and place.text == "紫荆园小区" and place.reasons[0].startswith("排序模型概率")
+    assert tagger.place("", "") is None
+
+
+def test_without_a_place_to_learn_from_no_ranker_is_written(tmp_path: Path) -> None:
+    stale = tmp_path / "places.ranker.json"
+    stale.write_text("{}", encoding="utf-8")
+    nothing = [("关于公交线路的建议", "建议增开一条公交线路，方便市民出行。", "", "none")] * 6
+    model = train_places(nothing, tmp_path / "places.crfsuite", GENERAL, folds=2)
+    assert not stale.exists() and PlaceTagger(model, GENERAL).ranker is None
+
+
+def test_the_shipped_model_has_its_ranker() -> None:
+    tagger = PlaceTagger(PLACE_MODEL, GENERAL)
+    assert tagger.ranker is not None and ranker_path(PLACE_MODEL).stat().st_size < 200_000
+    place = tagger.place("潇楚佳苑小区停车位问题", "我住在长乐县城关镇紫荆路88号潇楚佳苑小区，物业乱收停车费。")
+    assert place is not None and place.text == "潇楚佳苑小区"
