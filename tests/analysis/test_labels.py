@@ -86,3 +86,22 @@ def test_the_later_draws_and_the_recheck_are_labelled_validly() -> None:
     for row in recheck:
         assert check.problems(row, first.get(row["id"])) == [], row["id"]
         assert row["labeller"] != old[row["id"]]["labeller"]
+
+
+def test_the_fourth_draw_is_labelled_whole_and_new() -> None:
+    """sample4 (a fourth random draw, labellers L17–L21) is labelled whole, one line per message, validly, and
+    shares no message with the earlier draws; the readers of both models take it in."""
+    from massline.analysis.classify import read_labelled
+    from massline.cli.places_cmd import load_labelled
+
+    check = _check_module()
+    fourth = {m["id"]: m for m in _read("sample4.jsonl")}
+    labels = _read("labels4.jsonl")
+    assert len(fourth) >= 1800 and {row["id"] for row in labels} == set(fourth) and len(labels) == len(fourth)
+    for earlier in ("sample.jsonl", "sample2.jsonl", "sample3.jsonl", "sample_targeted.jsonl"):
+        assert not set(fourth) & {m["id"] for m in _read(earlier)}
+    for row in labels:
+        assert check.problems(row, fourth[row["id"]]) == [], row["id"]
+    read = read_labelled(LABELS)
+    assert sum(m.draw == "sample4" for m in read) == len(fourth)
+    assert len(load_labelled(LABELS, ("sample4",))) == len(fourth)
