@@ -8,7 +8,9 @@ Writes one JSON object per message: ``id`` (``<file>:<留言编号>``, the numbe
 ``title``, ``body`` (whitespace folded). Identical bodies are drawn once. 400 messages from the
 labelled file (every category), 350 each from the replied and the hot files. The second draw
 (``sample2.jsonl``, a second random sample) uses another seed and leaves out every message, and every
-body, already in the files given after ``--exclude``.
+body, already in the files given after ``--exclude``. ``sample4.jsonl`` is two draws (seeds 20261210 and
+20261211, the second leaving out the first); ``sample5.jsonl`` every message left (``--seed 20261212
+--per-file 100000``, leaving out all earlier draws).
 """
 
 from __future__ import annotations
