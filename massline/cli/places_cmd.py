@@ -30,21 +30,21 @@ RANDOM_DRAWS = (
     ("sample2.jsonl", "labels2.jsonl"),
     ("sample3.jsonl", "labels3.jsonl"),
     ("sample4.jsonl", "labels4.jsonl"),
+    ("sample5.jsonl", "labels5.jsonl"),
 )
-#: The draws trained on when the second draw is held out.
-TRAINING_DRAWS = ("sample", "sample3", "sample4")
+#: Every random draw; the held-out evaluation trains on all but ``sample2``.
+ALL_DRAWS = tuple(sample.removesuffix(".jsonl") for sample, _ in RANDOM_DRAWS)
+TRAIN_DRAWS = tuple(d for d in ALL_DRAWS if d != "sample2")
 
 
 def _jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def load_labelled(
-    labels_dir: Path, draws: tuple[str, ...] = ("sample", "sample2", "sample3", "sample4")
-) -> list[tuple[str, str, str, str, str]]:
+def load_labelled(labels_dir: Path, draws: tuple[str, ...] = ALL_DRAWS) -> list[tuple[str, str, str, str, str]]:
     """(title, body, place, place_type, area) of every labelled message of the random ``draws`` of
-    ``labels_dir`` (``sample``: sample.jsonl + labels.jsonl; ``sample2`` … ``sample4``: sample2.jsonl + labels2.jsonl
-    … sample4.jsonl + labels4.jsonl, when present); a message labelled in two draws is read once."""
+    ``labels_dir`` (``sample``: sample.jsonl + labels.jsonl; ``sampleN``: sampleN.jsonl + labelsN.jsonl, when
+    present); a message labelled in two draws is read once."""
     from massline.cli.common import fail
 
     if not (labels_dir / "sample.jsonl").is_file() or not (labels_dir / "labels.jsonl").is_file():
@@ -135,9 +135,9 @@ def register(main: click.Group) -> None:
 
                 fail(f"no labelled message of sample2.jsonl in {labels_dir}")
             tested = {(t, b) for t, b, *_ in test}  # a message also in another draw is not trained on
-            train = [row for row in load_labelled(labels_dir, TRAINING_DRAWS) if row[:2] not in tested]
+            train = [row for row in load_labelled(labels_dir, TRAIN_DRAWS) if row[:2] not in tested]
             model, hand, baseline = held_out(train, test, _language(profile))
-            name = "held out (trained on the other draws, tested on sample2)"
+            name = "held out (trained on every other random draw, tested on sample2)"
         else:
             data = load_labelled(labels_dir)
             model, hand, baseline = cross_validate(data, _language(profile), folds=folds, progress=click.echo)

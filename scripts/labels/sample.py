@@ -8,7 +8,9 @@ Writes one JSON object per message: ``id`` (``<file>:<留言编号>``, the numbe
 ``title``, ``body`` (whitespace folded). Identical bodies are drawn once. 400 messages from the
 labelled file (every category), 350 each from the replied and the hot files. The second draw
 (``sample2.jsonl``, a second random sample) uses another seed and leaves out every message, and every
-body, already in the files given after ``--exclude``.
+body, already in the files given after ``--exclude``. ``sample4.jsonl`` is two draws (seeds 20261210 and
+20261211, the second leaving out the first); ``sample5.jsonl`` every message left (``--seed 20261212
+--per-file 100000``, leaving out all earlier draws).
 """
 
 from __future__ import annotations
@@ -45,11 +47,12 @@ def _excluded(paths: list[Path]) -> tuple[set[str], set[str]]:
     return ids, bodies
 
 
-def main(folder: Path, out: Path, seed: int, exclude: list[Path]) -> None:
+def main(folder: Path, out: Path, seed: int, exclude: list[Path], per_file: int | None = None) -> None:
     rng = random.Random(seed)  # noqa: S311 - a reproducible sample, not a secret
     skip_ids, seen = _excluded(exclude)
     picked: list[dict[str, str]] = []
     for name, count in DRAW.items():
+        count = count if per_file is None else per_file
         rows = _rows(folder, name)
         rng.shuffle(rows)
         taken = 0
@@ -74,5 +77,7 @@ if __name__ == "__main__":
     parser.add_argument("out", type=Path)
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--exclude", type=Path, nargs="*", default=[])
+    parser.add_argument("--per-file", type=int, default=None,
+                        help="messages drawn from each file instead of 400/350/350 (a large number: all left)")
     args = parser.parse_args()
-    main(args.folder, args.out, args.seed, args.exclude)
+    main(args.folder, args.out, args.seed, args.exclude, args.per_file)

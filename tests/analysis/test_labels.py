@@ -6,6 +6,8 @@ import importlib.util
 import json
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).parents[2]
 LABELS = ROOT / "tests" / "data" / "labels"
 
@@ -86,3 +88,23 @@ def test_the_later_draws_and_the_recheck_are_labelled_validly() -> None:
     for row in recheck:
         assert check.problems(row, first.get(row["id"])) == [], row["id"]
         assert row["labeller"] != old[row["id"]]["labeller"]
+
+
+@pytest.mark.parametrize(("sample", "labels", "at_least"), [("sample4", "labels4", 1800), ("sample5", "labels5", 2600)])
+def test_the_later_draws_are_labelled_whole_and_new(sample: str, labels: str, at_least: int) -> None:
+    """sample4 (labellers L17–L21) and sample5 (every message left, L22–L29) are labelled whole, one line per
+    message, validly, and share no message with the earlier draws; the readers of both models take them in."""
+    from massline.analysis.classify import read_labelled
+    from massline.cli.places_cmd import load_labelled
+
+    check = _check_module()
+    drawn = {m["id"]: m for m in _read(f"{sample}.jsonl")}
+    rows = _read(f"{labels}.jsonl")
+    assert len(drawn) >= at_least and {row["id"] for row in rows} == set(drawn) and len(rows) == len(drawn)
+    earlier = ("sample.jsonl", "sample2.jsonl", "sample3.jsonl", "sample4.jsonl", "sample_targeted.jsonl")
+    for name in earlier[: earlier.index(f"{sample}.jsonl")] if f"{sample}.jsonl" in earlier else earlier:
+        assert not set(drawn) & {m["id"] for m in _read(name)}, name
+    for row in rows:
+        assert check.problems(row, drawn[row["id"]]) == [], row["id"]
+    assert sum(m.draw == sample for m in read_labelled(LABELS)) == len(drawn)
+    assert len(load_labelled(LABELS, (sample,))) == len(drawn)

@@ -2,7 +2,8 @@
 
 A directory of labels (the repo's ``tests/data/labels/``) holds a random
 sample (``sample.jsonl``: id, title, body; ``labels.jsonl``: the labels of the
-same ids), optionally further random draws (``sample2.jsonl`` + ``labels2.jsonl``, ``sample3`` + ``labels3``)
+same ids), optionally further random draws (``sample2.jsonl`` + ``labels2.jsonl``,
+``sample3`` … ``sample5`` + their labels)
 and, optionally, a targeted set of rare classes
 (``sample_targeted.jsonl`` + ``labels_targeted.jsonl``). The targeted set is
 for training only: it is not a random draw, so figures are computed on the
@@ -23,6 +24,8 @@ _SETS = (
     ("random", "sample.jsonl", "labels.jsonl"),
     ("random", "sample2.jsonl", "labels2.jsonl"),
     ("random", "sample3.jsonl", "labels3.jsonl"),
+    ("random", "sample4.jsonl", "labels4.jsonl"),
+    ("random", "sample5.jsonl", "labels5.jsonl"),
     ("targeted", "sample_targeted.jsonl", "labels_targeted.jsonl"),
 )
 

@@ -121,7 +121,7 @@ def evaluate_understanding(
 
 
 def evaluate_holdout(messages: Sequence[LabelledMessage], random_state: int = 0, **params: Any) -> UnderstandingReport:
-    """Train on every other draw (the first and third random samples, the targeted set), test on the second
+    """Train on every other draw (the first, third and later random samples, the targeted set), test on the second
     draw (``sample2``).
 
     The second draw was labelled by other labellers than the first, so this is a held-out figure in

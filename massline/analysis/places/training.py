@@ -39,7 +39,7 @@ def train_places(
     examples: Sequence[Example],
     model_path: Path,
     language: Language = GENERAL,
-    folds: int = 3,
+    folds: int = 2,
     seed: int = 13,
     C: float = 0.3,  # noqa: N803 - the ranker's (scikit-learn's) name
 ) -> Path:
