@@ -37,7 +37,7 @@ def test_train_writes_a_model_the_tagger_reads(tmp_path: Path) -> None:
         main, ["places", "train", "--labels", str(labels), "--profile", "zh", "--out", str(model)]
     )
     assert result.exit_code == 0, result.output
-    assert "trained on 12 messages" in result.output
+    assert "trained on 12 messages" in result.output and (tmp_path / "places.ranker.json").is_file()
     place = PlaceTagger(model, GENERAL).place("芙蓉中路积水严重", "岳麓区芙蓉中路每逢下雨就积水。")
     assert place is not None and place.text == "芙蓉中路"
 
@@ -48,7 +48,9 @@ def test_evaluate_prints_the_extractor_and_the_baseline(tmp_path: Path) -> None:
         main, ["places", "evaluate", "--labels", str(labels), "--profile", "zh", "--folds", "2"]
     )
     assert result.exit_code == 0, result.output
-    assert "extractor (2-fold): 12 messages: place exact" in result.output
+    assert "extractor (2-fold): 12 messages: place exact" in result.output and "bare" in result.output
+    assert "recall by type: compound" in result.output
+    assert "the same CRF, hand-weighted choice: 12 messages" in result.output
     assert "suffix rules (baseline): 12 messages" in result.output
 
 

@@ -28,6 +28,10 @@ def test_the_ranker_learns_which_candidate_is_the_place_and_when_there_is_none(t
     loaded = PlaceRanker.load(ranker.save(tmp_path / "r.json"))
     assert loaded.weights_ == ranker.weights_ and loaded.threshold_ == ranker.threshold_
     assert loaded.probability({"conf": 0.5}) == pytest.approx(ranker.probability({"conf": 0.5}))
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"weights": []}', encoding="utf-8")
+    with pytest.raises(ValueError, match="not a place ranker file"):
+        PlaceRanker.load(broken)
 
 
 def test_candidates_add_likely_runs_and_shifted_starts() -> None:
