@@ -181,9 +181,12 @@ class PlaceRanker:
 
     @classmethod
     def load(cls, path: Path) -> PlaceRanker:
-        """A ranker written by :meth:`save`."""
-        data = json.loads(path.read_text(encoding="utf-8"))
-        ranker = cls(C=float(data.get("C", 0.3)))
-        ranker.weights_ = {str(k): float(v) for k, v in data["weights"].items()}
-        ranker.bias_, ranker.threshold_ = float(data["bias"]), float(data["threshold"])
+        """A ranker written by :meth:`save`; ``ValueError`` naming the file when it is not one."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            ranker = cls(C=float(data.get("C", 0.3)))
+            ranker.weights_ = {str(k): float(v) for k, v in data["weights"].items()}
+            ranker.bias_, ranker.threshold_ = float(data["bias"]), float(data["threshold"])
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"{path}: not a place ranker file ({exc!r})") from exc
         return ranker
