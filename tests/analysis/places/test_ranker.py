@@ -75,6 +75,6 @@ def test_without_a_place_to_learn_from_no_ranker_is_written(tmp_path: Path) -> N
 
 def test_the_shipped_model_has_its_ranker() -> None:
     tagger = PlaceTagger(PLACE_MODEL, GENERAL)
-    assert tagger.ranker is not None and ranker_path(PLACE_MODEL).stat().st_size < 200_000
+    assert tagger.ranker is not None and ranker_path(PLACE_MODEL).stat().st_size < 300_000
     place = tagger.place("潇楚佳苑小区停车位问题", "我住在长乐县城关镇紫荆路88号潇楚佳苑小区，物业乱收停车费。")
     assert place is not None and place.text == "潇楚佳苑小区"
