@@ -24,15 +24,16 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
 from types import EllipsisType
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from massline.analysis.issues import HeatMessage, HeatParams, HeatResult, IssueDoc, describe_issue, heat_index
 from massline.analysis.places import Language
 from massline.models import Issue, IssueCluster, IssueEvent, Message, MessageAnalysis, User, utcnow
 from massline.services import alerts
+from massline.services.issues.ahead import prepare_features
 from massline.services.issues.figures import Figures, issue_figures, person
 from massline.services.issues.index import NEW, StoredIssueIndex, load_cluster
 from massline.services.issues.memory import index_memory
@@ -161,7 +162,8 @@ def _new_issue(session: Session, message: Message, now: datetime) -> int:
     flushed, the ORM object is read when the issue is refreshed)."""
     values = {"status": "open", "dirty": True, "created_at": now, "updated_at": now, "keywords": [],
               "representatives": [], "heat_components": []}  # fmt: skip
-    issue_id = session.execute(insert(Issue).values(**values).returning(Issue.id)).scalar_one()
+    table = cast(Table, Issue.__table__)  # (the table, not the entity: no ORM bulk-insert machinery for one row)
+    issue_id = session.execute(insert(table).values(**values).returning(table.c.id)).scalar_one()
     session.add(IssueEvent(issue_id=issue_id, type="created", is_public=False, data={"message": message.id},
                            created_at=now))  # fmt: skip
     return int(issue_id)
@@ -240,8 +242,10 @@ def _batch_index(ctx: AnalysisContext, session: Session) -> StoredIssueIndex:
             session, language=ctx.gazetteer.language, vocabulary=stored_vocabulary(session), memory=memory
         )
         index.generation = token
-        ids = list(ctx.batch.get("issues", {}))  # the batch's messages, read at once (and kept: the session
-        ctx.state["messages"] = session.scalars(select(Message).where(Message.id.in_(ids))).all()  # holds weakly)
+        index.prepared.update(ctx.batch.get("issues", {}).items())  # the batch's messages, and what was computed
+        ids = list(index.prepared)  # ahead; read at once (and kept: the session holds them weakly)
+        ctx.state["messages"] = session.scalars(select(Message).where(Message.id.in_(ids))).all()
+        index.load_df({t for p in index.prepared.values() for t in p.terms})  # their terms' frequencies at once
     assert isinstance(index, StoredIssueIndex)
     return index
 
@@ -272,8 +276,10 @@ def issue_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult
 
 
 def prepare_issues(ctx: AnalysisContext, items: list[Item]) -> None:
-    """Mark the batch's messages as this step's (its ``prepare``)."""
-    ctx.batch["issues"] = dict.fromkeys(item.id for item in items)
+    """The batch's messages, with the pure part of their features (its ``prepare``: run ahead, in the
+    pipeline's second process when there is one; ``ahead.prepare_features``)."""
+    language = ctx.gazetteer.language
+    ctx.batch["issues"] = {item.id: prepare_features(item.title, item.body, language) for item in items}
 
 
 # ---- figures, heat, description ------------------------------------------------------------------

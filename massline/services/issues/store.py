@@ -5,8 +5,9 @@ kept in memory for the next batch (:func:`keep_index`, see ``memory.py``)."""
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import cast
 
-from sqlalchemy import insert, update
+from sqlalchemy import Table, insert, update
 from sqlalchemy.orm import Session
 
 from massline.models import IssueCluster, IssuePlaceKey, IssuePlacePiece, IssuePosting, IssueTermDf, IssueVocabulary
@@ -62,7 +63,7 @@ def _write_pending(session: Session, index: StoredIssueIndex, pending: PendingRo
     new = [rows[cid] for cid, is_new in pending.clusters.items() if is_new]
     changed = [rows[cid] for cid, is_new in pending.clusters.items() if not is_new]
     for chunk in chunks(new):
-        session.execute(insert(IssueCluster), list(chunk))
+        session.execute(insert(cast(Table, IssueCluster.__table__)), list(chunk))  # (plain rows: no ORM bulk)
     for chunk in chunks(changed):
         session.execute(update(IssueCluster), list(chunk))
     upsert(session, IssuePlaceKey.__table__, pending.keys, ["place_key", "issue_id"])
