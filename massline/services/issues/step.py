@@ -24,9 +24,9 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
 from types import EllipsisType
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from massline.analysis.issues import HeatMessage, HeatParams, HeatResult, IssueDoc, describe_issue, heat_index
@@ -39,7 +39,7 @@ from massline.services.issues.index import NEW, StoredIssueIndex, load_cluster
 from massline.services.issues.memory import index_memory
 from massline.services.issues.places import stored_vocabulary
 from massline.services.issues.reposts import same_source
-from massline.services.issues.store import keep_index, save_assignment, save_counts
+from massline.services.issues.store import keep_index, new_issue, save_assignment, save_counts
 from massline.services.pipeline import AnalysisContext, Item, StepResult
 
 ISSUE_EVENT_LABELS = {
@@ -139,7 +139,7 @@ def assign_message(
     index = index or StoredIssueIndex(session, language=language)
     assignment = index.assign(_doc(message, item), dup_issue, repost)
     if assignment.cluster.id == NEW:
-        issue_id = _new_issue(session, message, now)
+        issue_id = new_issue(session, message.id, now)
     else:
         issue = session.get(Issue, assignment.cluster.id)
         assert issue is not None
@@ -155,18 +155,6 @@ def assign_message(
         "candidates": assignment.candidates,
         "place": assignment.cluster.place,
     }
-
-
-def _new_issue(session: Session, message: Message, now: datetime) -> int:
-    """Store a new (dirty) issue and its "created" event; returns its id (one statement: nothing else is
-    flushed, the ORM object is read when the issue is refreshed)."""
-    values = {"status": "open", "dirty": True, "created_at": now, "updated_at": now, "keywords": [],
-              "representatives": [], "heat_components": []}  # fmt: skip
-    table = cast(Table, Issue.__table__)  # (the table, not the entity: no ORM bulk-insert machinery for one row)
-    issue_id = session.execute(insert(table).values(**values).returning(table.c.id)).scalar_one()
-    session.add(IssueEvent(issue_id=issue_id, type="created", is_public=False, data={"message": message.id},
-                           created_at=now))  # fmt: skip
-    return int(issue_id)
 
 
 def mark_recurring(session: Session, issue: Issue, message: Message, now: datetime) -> None:
