@@ -9,7 +9,9 @@ filter, some with a kind filter or a later page) from ``--clients`` threads at
 once, each with its own httpx client over real HTTP. Warm-up queries use other
 words than the measured ones, and no measured query repeats. Each state is
 compared with a baseline measured by the same clients on the same server just
-after it: ``GET /api/v1/messages/{id}`` of public messages.
+after it: ``GET /api/v1/messages/{id}`` of public messages. Each also gets the
+server process's CPU time per request (user + system, from ``/proc``; the
+worker's included when it is on): on a shared machine it moves less than latency.
 
 States, one server each, one after the other:
 
@@ -230,6 +232,22 @@ def concurrent(url: str, requests: list[tuple[str, dict[str, str]]], clients: in
     return {"ms": latencies, "totals": totals, "more": more, "bad": bad, "rate": len(latencies) / wall}
 
 
+def server_cpu(url: str) -> float:
+    """CPU seconds (user + system) used so far by the server process listening on ``url``'s port."""
+    port = url.rsplit(":", 1)[1]
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            args = (proc / "cmdline").read_bytes().split(b"\0")
+            if b"serve" in args and port.encode() in args:
+                fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+                return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except OSError:
+            continue
+    return float("nan")
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -249,9 +267,13 @@ def measure_state(
 ) -> list[str]:  # fmt: skip
     """Warm up, then the searches and the baseline from ``args.clients`` clients; the report lines."""
     concurrent(url, [("/api/v1/messages", p) for p in warm], args.clients)
+    cpu = server_cpu(url)
     search = concurrent(url, [("/api/v1/messages", p) for p in measured], args.clients)
+    search_cpu = (server_cpu(url) - cpu) / len(measured) * 1000
     ids = rng.sample(public_ids, min(len(public_ids), len(measured)))
+    cpu = server_cpu(url)
     base = concurrent(url, [(f"/api/v1/messages/{i}", {}) for i in ids], args.clients)
+    base_cpu = (server_cpu(url) - cpu) / len(ids) * 1000
     totals: list[int] = search["totals"]  # type: ignore[assignment]
     ms: list[float] = search["ms"]  # type: ignore[assignment]
     base_ms: list[float] = base["ms"]  # type: ignore[assignment]
@@ -261,7 +283,8 @@ def measure_state(
         line("baseline GET /api/v1/messages/{id}", base),
         f"  matches per query (as counted): median {statistics.median(totals or [0]):,.0f}, max {max(totals or [0]):,}"
         f" ({search['more']} of {len(totals)} queries: more than counted); "
-        f"p95 ratio search / baseline {p95 / percentile(base_ms, 95):.1f}; "
+        f"p95 ratio search / baseline {p95 / percentile(base_ms, 95):.1f}; server CPU per request: search "
+        f"{search_cpu:.1f} ms, baseline {base_cpu:.1f} ms (ratio {search_cpu / base_cpu:.1f}); "
         f"target p95 < {TARGET_P95_MS} ms: {'met' if p95 < TARGET_P95_MS else 'NOT met'}; "
         f"load {os.getloadavg()[0]:.1f}",
     ]
