@@ -77,12 +77,26 @@ def search_matches(session: Session, query: str) -> SearchMatch | None:
         single = select(Message.id).where(or_(_TITLE.like(like), _BODY.like(like)))
         return SearchMatch(Message.id.in_(single), (single,))
     indexed = _indexed_ids(session, terms)
+    source = _fenced(indexed)
     pending = _pending_ids(remove_pii(query))
     if pending is None:
-        return SearchMatch(Message.id.in_(indexed), (indexed,))
+        return SearchMatch(Message.id.in_(indexed), (source,))
     # (a message marked pending again keeps its search row until indexed anew: count it once)
     pending_only = pending.where(Message.id.not_in(indexed))
-    return SearchMatch(or_(Message.id.in_(indexed), Message.id.in_(pending)), (indexed, pending_only))
+    return SearchMatch(or_(Message.id.in_(indexed), Message.id.in_(pending)), (source, pending_only))
+
+
+def _fenced(ids: Select[int]) -> Select[int]:
+    """``ids`` computed on their own before anything is looked up from them, on PostgreSQL.
+
+    Counting from the matches with a ``LIMIT``, PostgreSQL's planner would
+    otherwise walk ``message_search`` by key and compute each row's tsvector
+    (1,360 ms for a word in 40 % of 100,000 messages, against 90 ms through the
+    GIN index): a ``MATERIALIZED`` common table expression keeps the index.
+    SQLite's FTS5 table is always read through its index.
+    """
+    hits = ids.cte("index_hits").prefix_with("MATERIALIZED", dialect="postgresql")
+    return select(hits.c[0])
 
 
 def _indexed_ids(session: Session, terms: list[str]) -> Select[int]:
