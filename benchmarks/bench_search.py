@@ -1,6 +1,7 @@
 """Public board search at 100,000 messages: latency with several concurrent clients, two index states.
 
-Builds a SQLite database with the demo configuration and N messages of real
+Builds a SQLite database (or, with ``--database-url``, a PostgreSQL one) with
+the demo configuration and N messages of real
 length (``texts.py``: real board messages with sentences mixed within a
 category, demo places, numbers and dates varied), then serves it with
 ``massline serve`` and times public-board searches (``GET /api/v1/messages?q=…``
@@ -32,7 +33,8 @@ States, one server each, one after the other:
 3. **indexed, worker off**: the same database, for the worker's cost.
 
     python benchmarks/bench_search.py [--messages 100000] [--queries 300] [--clients 4] [--pending 0.1]
-        [--cache DIR] [--root CHECKOUT]
+        [--cache DIR] [--root CHECKOUT] [--database-url URL]
+    scripts/with-postgres.sh sh -c 'python benchmarks/bench_search.py --database-url "$MASSLINE_TEST_DATABASE_URL"'
 
 ``--cache DIR`` keeps the built instance (database and configuration, before the
 backlog is made) in ``DIR`` and reuses it when it is there for the same
@@ -71,9 +73,9 @@ DEMO = ROOT / "massline" / "data" / "demo"
 TARGET_P95_MS = 100
 
 
-def build(db: Path, n: int, rng: random.Random, seed: int = 7) -> list[str]:
+def build(url: str, n: int, rng: random.Random, seed: int = 7) -> list[str]:
     """Store ``n`` indexed messages (texts.py) with bulk Core inserts; returns frequent two-character title words."""
-    engine = create_engine(f"sqlite:///{db}")
+    engine = create_engine(url)
     with engine.begin() as conn:
         region_ids = dict(conn.execute(select(Region.code, Region.id)).all())
     start = datetime(2026, 1, 1, tzinfo=UTC)
@@ -117,10 +119,10 @@ def build(db: Path, n: int, rng: random.Random, seed: int = 7) -> list[str]:
     return [w for w, _ in counts.most_common(400)]
 
 
-def make_pending(db: Path, n: int, share: float) -> int:
+def make_pending(url: str, n: int, share: float) -> int:
     """Take the newest ``share`` of the messages out of the search index again (``search_pending``)."""
     first = n - int(n * share) + 1
-    engine = create_engine(f"sqlite:///{db}")
+    engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(delete(MessageSearch).where(MessageSearch.message_id >= first))
         conn.execute(update(Message).where(Message.id >= first).values(search_pending=True))
@@ -129,9 +131,9 @@ def make_pending(db: Path, n: int, share: float) -> int:
     return int(pending)
 
 
-def mark_analysed(instance: Path) -> str:
+def mark_analysed(instance: Path, url: str) -> str:
     """Analysis rows with the current pipeline's versions (no results) for every message: no analysis backlog."""
-    settings = Settings(instance_dir=instance)
+    settings = Settings(instance_dir=instance, database_url=url)
     platform = Platform(settings)
     with platform.write() as session:
         ctx = analysis_context(session, model_path=settings.classifier_model_path,
@@ -149,23 +151,23 @@ def mark_analysed(instance: Path) -> str:
     return current
 
 
-def pending_count(db: Path) -> int:
-    engine = create_engine(f"sqlite:///{db}")
+def pending_count(url: str) -> int:
+    engine = create_engine(url)
     with engine.connect() as conn:
         pending = conn.scalar(select(func.count()).select_from(Message).where(Message.search_pending)) or 0
     engine.dispose()
     return int(pending)
 
 
-def prepared(instance: Path, env: dict[str, str], args: argparse.Namespace) -> list[str]:
+def prepared(instance: Path, url: str, env: dict[str, str], args: argparse.Namespace) -> list[str]:
     """Build the instance (or copy it from ``args.cache`` when built there before); the frequent title words."""
     cache = Path(args.cache) / f"search-{args.messages}" if args.cache else None
     if cache is not None and (cache / "words.txt").exists():
         shutil.copytree(cache, instance, dirs_exist_ok=True, ignore=shutil.ignore_patterns("words.txt"))
         return (cache / "words.txt").read_text(encoding="utf-8").split()
     massline("config", "load", str(DEMO / "deployment.yaml"), env=env)
-    words = build(instance / "massline.db", args.messages, random.Random(7))
-    mark_analysed(instance)
+    words = build(url, args.messages, random.Random(7))
+    mark_analysed(instance, url)
     if cache is not None:
         shutil.rmtree(cache, ignore_errors=True)
         shutil.copytree(instance, cache)
@@ -298,7 +300,10 @@ def main() -> None:
     parser.add_argument("--pending", type=float, default=0.1, help="share of messages not yet indexed (state 1)")
     parser.add_argument("--cache", help="directory keeping the built instance between runs")
     parser.add_argument("--root", help="the checkout whose server is measured (default: this one)")
+    parser.add_argument("--database-url", help="an empty PostgreSQL database to build in (default: SQLite)")
     args = parser.parse_args()
+    if args.database_url and args.cache:
+        parser.error("--cache keeps a SQLite instance: not with --database-url")
     rng = random.Random(7)
     print(f"machine: {machine()}; load before: {os.getloadavg()[0]:.1f}")
     print(f"texts: {texts.source()}")
@@ -307,12 +312,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         instance = Path(tmp)
         db = instance / "massline.db"
-        env = bench_env(instance)
+        db_url = args.database_url or f"sqlite:///{db}"
+        env = bench_env(instance, MASSLINE_DATABASE_URL=db_url)
         t0 = time.perf_counter()
-        words = prepared(instance, env, args)
-        pending = make_pending(db, args.messages, args.pending)
+        words = prepared(instance, db_url, env, args)
+        pending = make_pending(db_url, args.messages, args.pending)
         print(f"database: {args.messages:,} messages ready in {time.perf_counter() - t0:.1f} s")
-        engine = create_engine(f"sqlite:///{db}")
+        engine = create_engine(db_url)
         with engine.connect() as conn:
             public_ids = list(conn.scalars(select(Message.id).where(Message.is_public)))
             regions = list(conn.scalars(select(Region.code).where(Region.level.in_(["city", "district", "county"]))))
@@ -331,7 +337,7 @@ def main() -> None:
             with server(env, worker=worker, root=root) as url:
                 if worker:
                     t0 = time.perf_counter()
-                    while (left := pending_count(db)) and time.perf_counter() - t0 < 600:
+                    while (left := pending_count(db_url)) and time.perf_counter() - t0 < 600:
                         time.sleep(0.5)
                     name += f"; backlog indexed by the worker (waited {time.perf_counter() - t0:.1f} s after start-up)"
                     if left:
