@@ -15,12 +15,14 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 
 from massline.analysis.issues.vocab import PlaceVocabulary
 from massline.analysis.places import GENERAL, Language, PlaceMention, extract_places, regions_of
@@ -105,7 +107,7 @@ class DocFeatures:
 
 def unit_vector(weights: dict[str, float], max_terms: int) -> dict[str, float]:
     """The ``max_terms`` heaviest terms of ``weights``, scaled to unit length, heaviest first."""
-    top = sorted(weights.items(), key=lambda tw: -tw[1])[:max_terms]
+    top = heapq.nlargest(max_terms, weights.items(), key=itemgetter(1))  # ties keep their order
     norm = math.sqrt(sum(w * w for _, w in top))
     return {t: w / norm for t, w in top} if norm > 0 else {}
 
