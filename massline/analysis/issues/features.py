@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
 from collections import Counter
@@ -107,7 +106,7 @@ class DocFeatures:
 
 def unit_vector(weights: dict[str, float], max_terms: int) -> dict[str, float]:
     """The ``max_terms`` heaviest terms of ``weights``, scaled to unit length, heaviest first."""
-    top = heapq.nlargest(max_terms, weights.items(), key=itemgetter(1))  # ties keep their order
+    top = sorted(weights.items(), key=itemgetter(1), reverse=True)[:max_terms]  # stable: ties keep their order
     norm = math.sqrt(sum(w * w for _, w in top))
     return {t: w / norm for t, w in top} if norm > 0 else {}
 
