@@ -1,7 +1,7 @@
 """Benchmark of the whole path a user sees: import → searchable → fully analysed → in an issue.
 
-    python benchmarks/bench_pipeline.py [--messages 100000] [--cli | --both] [--workdir DIR]
-                                        [--train 3000] [--timeout 10800]
+    python benchmarks/bench_pipeline.py [--messages 100000] [--cli [--against DIR [--rounds N]] | --both]
+                                        [--workdir DIR] [--train 3000] [--timeout 10800]
 
 The massline it runs is the one on ``PYTHONPATH`` (this checkout by default).
 
@@ -27,7 +27,13 @@ stops with the partial figures. Two ways to run it:
 * ``--cli``: ``massline pipeline run`` after the import — the administrator's bulk
   path after importing a history;
 * ``--both``: one import, then each way on its own copy of the imported instance
-  (times still count from the import's start: the import's time + the stage's).
+  (times still count from the import's start: the import's time + the stage's);
+* ``--cli --against DIR``: one import, then ``massline pipeline run`` of the checkout ``DIR`` (the
+  baseline, e.g. a worktree of an earlier commit) and of this one, alternately (``--rounds``), each
+  on its own copy; prints this one's ratios to the baseline.
+
+Each command's CPU time (user + system, its second process included) is printed beside its wall
+time: on a machine others share, CPU seconds move less than wall seconds.
 
 Baselines of the same run, printed as ratios: a plain ``csv`` read of the file,
 and the pure steps (``compute_batch``: classify, kind, urgency, sentiment, place,
@@ -41,6 +47,7 @@ import argparse
 import csv
 import dataclasses
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -130,31 +137,34 @@ class Timeline:
     label: str
     import_s: float = 0.0
     stage_s: dict[str, float] = field(default_factory=dict)  # each command's own wall time
+    stage_cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds of each command and its children
     reached: dict[str, float] = field(default_factory=dict)
     last: tuple[int, int, int, int] = (0, 0, 0, 0)
     problem: str = ""
 
 
 def follow(tl: Timeline, probe: Probe, expected: int, commands: list[tuple[str, list[str]]], env: dict[str, str],
-           offset: float, args: argparse.Namespace, *, wait: bool = True) -> Timeline:  # fmt: skip
+           offset: float, args: argparse.Namespace, *, wait: bool = True, cwd: Path = ROOT) -> Timeline:  # fmt: skip
     """Run ``commands`` one after the other while polling ``probe`` until every state is reached
     (or, unless ``wait``, until the commands are done).
 
-    Times count from ``offset`` seconds before now (the import's start)."""
+    Times count from ``offset`` seconds before now (the import's start); the commands run in ``cwd``
+    (``python -m`` imports the massline of its working directory first)."""
     t0 = time.perf_counter() - offset
     queue = list(commands)
     proc: subprocess.Popen[str] | None = None
-    name, started, next_poll, next_line, analysed_at = "", 0.0, 0.0, 10.0, None
+    name, started, next_poll, next_line, analysed_at, cpu = "", 0.0, 0.0, 10.0, None, 0.0
     stored = offset > 0  # every message is stored once the import is over
     while True:
         now = time.perf_counter() - t0
         if proc is None and queue:
             name, cmd = queue.pop(0)
-            started = now
-            proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            started, cpu = now, _children_cpu()
+            proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         if proc is not None and proc.poll() is not None:
             out, err = proc.communicate()
             tl.stage_s[name] = now - started
+            tl.stage_cpu[name] = _children_cpu() - cpu  # (the commands run one at a time)
             if name == "import":
                 tl.import_s, stored = now, True
             for line in out.strip().splitlines():
@@ -195,12 +205,20 @@ def follow(tl: Timeline, probe: Probe, expected: int, commands: list[tuple[str, 
         time.sleep(0.1)
 
 
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of this process's finished children and theirs (the pipeline's second process)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def report(tl: Timeline, n: int, read_per_row: float, pure_rate: float) -> None:
     print(f"\n{tl.label}:")
     print(f"  import (massline import, own wall time): {tl.import_s:.1f} s ({n / tl.import_s:,.0f} messages/s)")
     for name, seconds in tl.stage_s.items():
         if name != "import":
-            print(f"  {name} (own wall time): {seconds:.1f} s ({n / seconds:,.0f} messages/s)")
+            cpu = tl.stage_cpu.get(name, 0.0)
+            print(f"  {name} (own wall time): {seconds:.1f} s ({n / seconds:,.0f} messages/s); CPU {cpu:.1f} s in all "
+                  f"its processes ({n / cpu if cpu else 0:,.0f} messages per CPU-second)")  # fmt: skip
     for state in STATES:
         if state in tl.reached:
             t = tl.reached[state]
@@ -233,6 +251,40 @@ def pure_rate(probe: Probe, data: Path, n: int) -> float:
     return len(items) / (time.perf_counter() - started)
 
 
+def against(args: argparse.Namespace, base: Path, probe: Probe, n: int, do_import: tuple[str, list[str]],
+            env: dict[str, str]) -> list[Timeline]:  # fmt: skip
+    """One import, then ``pipeline run`` of the checkout ``--against`` and of this one, alternately
+    (``--rounds`` pairs), each on its own copy of the imported instance."""
+    tl = follow(Timeline("import (no worker)"), probe, n, [do_import], env, 0.0, args, wait=False)
+    if tl.problem:
+        raise SystemExit(tl.problem)
+    probe.close()  # no connection open while the instance is copied
+    out = []
+    for round_ in range(args.rounds):
+        for label, root in (("baseline", args.against.resolve()), ("this checkout", ROOT)):
+            instance = base.parent / f"instance-{label.replace(' ', '-')}"
+            shutil.rmtree(instance, ignore_errors=True)
+            shutil.copytree(base, instance)
+            stage_env, stage_probe = {**_env(instance), "PYTHONPATH": str(root)}, Probe(instance)
+            result = Timeline(f"massline pipeline run of the {label} ({root}), round {round_ + 1}",
+                              import_s=tl.import_s)  # fmt: skip
+            result.stage_s["import"] = tl.import_s
+            out.append(follow(result, stage_probe, n, [("pipeline run", _cmd("pipeline", "run"))], stage_env,
+                              tl.import_s, args, cwd=root))  # fmt: skip
+            stage_probe.close()
+            shutil.rmtree(instance, ignore_errors=True)
+    return out
+
+
+def ratios(timelines: list[Timeline], n: int) -> None:
+    """This checkout's ``pipeline run`` against the baseline's: wall time and CPU time, round by round."""
+    print()
+    for before, after in zip(timelines[::2], timelines[1::2], strict=False):
+        wall = before.stage_s["pipeline run"] / after.stage_s["pipeline run"]
+        cpu = before.stage_cpu["pipeline run"] / after.stage_cpu["pipeline run"]
+        print(f"{after.label}: {wall:.2f}x the baseline's messages/s (wall), {cpu:.2f}x its messages per CPU-second")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=100_000)
@@ -240,6 +292,9 @@ def main() -> None:
     way = parser.add_mutually_exclusive_group()
     way.add_argument("--cli", action="store_true", help="massline pipeline run after the import (no worker)")
     way.add_argument("--both", action="store_true", help="the worker and --cli, each on a copy of one import")
+    parser.add_argument("--against", type=Path, help="with --cli: `pipeline run` of this other checkout (a baseline) "
+                        "and of this one, alternately, on copies of one import; prints the ratios")
+    parser.add_argument("--rounds", type=int, default=1, help="with --against: pairs of runs")
     parser.add_argument("--train", type=int, default=3000, help="labelled messages the category model learns from")
     parser.add_argument("--pure", type=int, default=1000, help="texts for the pure-steps baseline")
     parser.add_argument("--poll", type=float, default=1.0, help="seconds between database polls")
@@ -291,6 +346,8 @@ def main() -> None:
                 result.stage_s["import"] = tl.import_s
                 timelines.append(follow(result, stage_probe, n, commands, stage_env, tl.import_s, args))
             stage_probe.close()
+    elif args.cli and args.against:
+        timelines += against(args, base, probe, n, do_import, env)
     elif args.cli:
         timelines.append(follow(Timeline("import, then massline pipeline run"), probe, n, [do_import, do_pipeline],
                                 env, 0.0, args))  # fmt: skip
@@ -300,6 +357,8 @@ def main() -> None:
                                     env, 0.0, args))  # fmt: skip
     for tl in timelines:
         report(tl, n, read_per_row, rate)
+    if args.against:
+        ratios(timelines, n)
     print(f"\nload average {os.getloadavg()[0]:.2f} after; {datetime.now(UTC):%Y-%m-%d %H:%M UTC} "
           "(other processes slow the figures down)")  # fmt: skip
     if any(tl.problem for tl in timelines):

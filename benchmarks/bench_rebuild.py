@@ -1,23 +1,31 @@
-"""`massline issues rebuild` over N stored messages: wall time and peak memory.
+"""`massline issues rebuild` over N stored messages: wall time, CPU time and peak memory.
 
 Builds a SQLite database with the demo configuration and N messages (the same
 builder as bench_search.py: varied real-length messages from ``texts.py``, real
 board sentences mixed within a category with the demo city's places, numbers and
-dates, all indexed for search), then runs the real command in a subprocess under /usr/bin/time. Baseline in the
-same run: the time to build the database (plain Core inserts of the same rows).
+dates, all indexed for search), then runs the real command in a subprocess under /usr/bin/time.
+Baselines in the same run: the time to build the database (plain Core inserts of the same rows)
+and, with ``--baseline-root`` (a checkout of another commit, e.g. a worktree of the starting
+commit), that checkout's rebuild on a copy of the same database, alternating with this one
+``--rounds`` times. Every run prints the load average; ``PYTHONHASHSEED`` is fixed so that two
+checkouts clustering alike make the same issues.
 
-    python benchmarks/bench_rebuild.py [--messages 100000]
+    python benchmarks/bench_rebuild.py [--messages 100000] [--baseline-root ../wt-base] [--rounds 2]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
+import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import bench_search
@@ -25,10 +33,46 @@ import texts
 from common import ROOT, bench_env, machine, massline
 
 
+@dataclass
+class Run:
+    """One rebuild: the command's last line and what /usr/bin/time measured."""
+
+    root: Path
+    output: str
+    wall: float
+    cpu: float
+    rss_mib: int
+    load: str
+
+
+def rebuild(root: Path, env: dict[str, str]) -> Run:
+    """The rebuild command of the checkout ``root`` in a subprocess under /usr/bin/time."""
+    load = "{:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
+    start = time.perf_counter()
+    result = subprocess.run(
+        ["/usr/bin/time", "-v", sys.executable, "-m", "massline.cli", "issues", "rebuild"],
+        env={**env, "PYTHONPATH": str(root), "PYTHONHASHSEED": "0"}, cwd=root, capture_output=True, text=True,
+        check=True,
+    )  # fmt: skip
+    wall = time.perf_counter() - start
+
+    def field(name: str) -> float:
+        found = re.search(name + r": ([\d.]+)", result.stderr)
+        return float(found.group(1)) if found else 0.0
+
+    cpu = field(r"User time \(seconds\)") + field(r"System time \(seconds\)")
+    rss = int(field(r"Maximum resident set size \(kbytes\)")) // 1024
+    return Run(root, result.stdout.strip().splitlines()[-1], wall, cpu, rss, load)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--messages", type=int, default=100_000)
+    parser.add_argument("--baseline-root", type=Path, default=None, help="a checkout to compare with (alternating)")
+    parser.add_argument("--rounds", type=int, default=1, help="runs of each checkout (alternating)")
     args = parser.parse_args()
+    roots = [ROOT] if args.baseline_root is None else [args.baseline_root.resolve(), ROOT]
+    runs: list[Run] = []
     with tempfile.TemporaryDirectory() as tmp:
         instance = Path(tmp)
         env = bench_env(instance)
@@ -36,19 +80,28 @@ def main() -> None:
         start = time.perf_counter()
         bench_search.build(instance / "massline.db", args.messages, random.Random(7))
         built = time.perf_counter() - start
-        start = time.perf_counter()
-        result = subprocess.run(
-            ["/usr/bin/time", "-v", sys.executable, "-m", "massline.cli", "issues", "rebuild"],
-            env=env, cwd=ROOT, capture_output=True, text=True, check=True,
-        )  # fmt: skip
-        wall = time.perf_counter() - start
-    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr)
+        db = instance / "massline.db"
+        with sqlite3.connect(db) as src, sqlite3.connect(instance / "built.db") as dst:
+            src.backup(dst)  # what is in the write-ahead log too
+        for _ in range(args.rounds):
+            for root in roots:
+                for leftover in (db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+                    leftover.unlink(missing_ok=True)
+                shutil.copyfile(instance / "built.db", db)  # every run starts from the same database
+                runs.append(rebuild(root, env))
     print(f"machine: {machine()}")
     print(f"texts: {texts.source()}")
-    print(result.stdout.strip().splitlines()[-1])
     print(f"baseline: building {args.messages:,} messages took {built:.1f} s")
-    print(f"issues rebuild: {wall:.1f} s wall, max RSS {int(rss.group(1)) // 1024 if rss else '?'} MiB "
-          f"(ratio to build {wall / built:.1f}; target < 120 s at 100,000)")  # fmt: skip
+    for run in runs:
+        print(f"{run.root.name}: {run.output}")
+        print(f"  issues rebuild: {run.wall:.1f} s wall, {run.cpu:.1f} s CPU, max RSS {run.rss_mib:,} MiB, "
+              f"load before {run.load} (wall / build {run.wall / built:.2f}; target < 120 s at 100,000)")  # fmt: skip
+    if args.baseline_root is not None:
+        base = [r for r in runs if r.root == roots[0]]
+        ours = [r for r in runs if r.root == ROOT]
+        print(f"ratio baseline / this checkout, best of {args.rounds}: wall "
+              f"{min(r.wall for r in base) / min(r.wall for r in ours):.2f}, CPU "
+              f"{min(r.cpu for r in base) / min(r.cpu for r in ours):.2f}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -79,7 +79,7 @@ def train(labels: Path, out: Path | None, limit: int | None) -> None:
     rate = len(messages) / max(time.perf_counter() - started, 1e-9)
     if model.threshold_ is not None:
         click.echo(
-            f"urgency: 较急 when its probability is at least {model.threshold_:.2f} (chosen on the training set)"
+            f"urgency: 较急 or 紧急 when their probability is at least {model.threshold_:.2f} (chosen in training)"
         )
     click.echo(f"prediction speed: {rate:.0f} messages/s in one batch")
     click.echo(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {model.model_version()})")

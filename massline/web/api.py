@@ -99,6 +99,7 @@ def list_messages(
     return schemas.MessagePage(
         items=[schemas.MessagePublic.model_validate(public_message(m)) for m in result.items],
         total=result.total,
+        total_exact=result.exact,
         page=result.page,
         pages=result.pages,
     )

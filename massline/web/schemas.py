@@ -96,10 +96,12 @@ class MessagePublic(BaseModel):
 
 
 class MessagePage(BaseModel):
-    """One page of public messages."""
+    """One page of public messages. The board counts exactly up to 1,000 matches (or to the end of the page
+    asked for): beyond, ``total_exact`` is false, ``total`` is that cap and ``pages`` the least there are."""
 
     items: list[MessagePublic]
     total: int
+    total_exact: bool = Field(True, description="false: there are more than `total` (the board says 1,000+)")
     page: int
     pages: int
 

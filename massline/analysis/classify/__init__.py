@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING
 import lazy_loader
 
 if TYPE_CHECKING:
+    from massline.analysis.classify.decision import Decision, EvidenceSpan, as_dict
     from massline.analysis.classify.evaluate import calibration_of, cross_validate
     from massline.analysis.classify.inputs import text_of
     from massline.analysis.classify.kind import guess_kind
     from massline.analysis.classify.labelled import LabelledMessage, read_labelled
-    from massline.analysis.classify.learned import TASKS, Decision, EvidenceSpan, MessageModel, as_dict
+    from massline.analysis.classify.learned import TASKS, MessageModel
     from massline.analysis.classify.learned_eval import (
         UnderstandingReport,
         evaluate_holdout,
@@ -61,7 +62,8 @@ _LAZY = {
     "inputs": ["text_of"],
     "kind": ["guess_kind"],
     "labelled": ["LabelledMessage", "read_labelled"],
-    "learned": ["TASKS", "Decision", "EvidenceSpan", "MessageModel", "as_dict"],
+    "decision": ["Decision", "EvidenceSpan", "as_dict"],
+    "learned": ["TASKS", "MessageModel"],
     "learned_eval": ["UnderstandingReport", "evaluate_holdout", "evaluate_understanding", "format_report"],
     "rules": ["TASK_LABELS", "RuleAnswers", "rule_answers", "rule_findings"],
     "model": ["CategoryClassifier", "ModelFormatError"],

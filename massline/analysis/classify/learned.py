@@ -3,9 +3,12 @@
 :class:`MessageModel` follows the scikit-learn contract (``__init__`` stores
 parameters, ``fit`` returns ``self``, learned state ends in ``_``). Features:
 character n-gram TF-IDF of the title (counted ``title_weight`` times) and of
-the body in one space, plus the word rules' scores
-(:mod:`~massline.analysis.classify.rules`); one logistic regression per task
-with balanced class weights. Evidence of a decision: the n-grams of the text
+the body in one space; the same of the body's last ``tail_chars`` characters
+in a space of their own (the closing request usually says what the writer
+wants: ``tail_weight``); the segmenter's words of two characters or more
+(``word_weight``); the word rules' scores
+(:mod:`~massline.analysis.classify.rules`) and the cues; one logistic
+regression per task with balanced class weights. Evidence of a decision: the n-grams of the text
 that pushed it most towards the chosen label (with their offsets in
 ``title + "\\n" + body``) and the rule features that did.
 
@@ -27,13 +30,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import joblib
 import numpy as np
+import rjieba
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -41,45 +44,26 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from massline.analysis.classify.cues import CUE_FEATURES, cue_row, cue_words
+from massline.analysis.classify.decision import Decision, EvidenceSpan
 from massline.analysis.classify.model import ModelFormatError
 from massline.analysis.classify.rules import RULE_FEATURES, TASK_LABELS, RuleAnswers, rule_answers, rule_matrix
 from massline.analysis.classify.threshold import choose_threshold
 
-__all__ = ["TASKS", "Decision", "EvidenceSpan", "MessageModel", "as_dict"]
+__all__ = ["TASKS", "MessageModel"]
 
 TASKS = ("kind", "urgency", "feeling")
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 _MAGIC = "massline-message-model"
 #: A rare class's examples train this class instead; the rule's rare class then stands only over it.
 NEIGHBOUR = {"紧急": "较急"}
-#: The urgency class whose probability the chosen threshold applies to.
+#: The urgency class whose probability the chosen threshold applies to; past it, the more probable of the
+#: other classes (较急, or 紧急 once it has enough examples to be learned).
 WANTED = "较急"
+NORMAL = "一般"
 MAX_SPANS = 5
 _CANDIDATES = 40  # the strongest features looked at for the spans
 MIN_RULE_CONTRIBUTION = 0.05
 _RULE_TASK = {"类型": "kind", "紧急": "urgency", "情绪": "feeling"}
-
-
-@dataclass(frozen=True)
-class EvidenceSpan:
-    """A piece of the text a decision rests on: its offsets in ``title + "\\n" + body`` and its weight."""
-
-    text: str
-    start: int
-    end: int
-    weight: float
-
-
-@dataclass(frozen=True)
-class Decision:
-    """One task's answer: label, confidence (probability), who decided, and the evidence."""
-
-    label: str
-    confidence: float
-    by: str  # "model" or "rule"
-    spans: list[EvidenceSpan] = field(default_factory=list)
-    rules: list[str] = field(default_factory=list)
-    probabilities: dict[str, float] = field(default_factory=dict)
 
 
 class MessageModel(BaseEstimator):
@@ -90,6 +74,8 @@ class MessageModel(BaseEstimator):
     ``C`` of the logistic regressions, ``rule_weight`` (scale of the rule
     features), ``min_examples`` (fewer examples: the class is left to the rule),
     ``cue_weight`` (scale of the cue features of :mod:`.cues`; 0: none),
+    ``tail_chars`` and ``tail_weight`` (the body's end as features of its own; weight 0: none),
+    ``word_weight`` (the segmenter's words; 0: none),
     ``urgency_recall`` and ``urgency_agreement`` (the 较急 threshold is chosen
     by an inner cross-validation of the training messages to find this share of
     较急/紧急 while keeping this agreement; None: the most probable class).
@@ -108,6 +94,9 @@ class MessageModel(BaseEstimator):
         cue_weight: float = 1.0,
         urgency_recall: float | None = 0.72,
         urgency_agreement: float = 0.86,
+        tail_chars: int = 150,
+        tail_weight: float = 2.0,
+        word_weight: float = 1.0,
     ) -> None:
         self.title_weight = title_weight
         self.char_ngrams = char_ngrams
@@ -120,6 +109,9 @@ class MessageModel(BaseEstimator):
         self.cue_weight = cue_weight
         self.urgency_recall = urgency_recall
         self.urgency_agreement = urgency_agreement
+        self.tail_chars = tail_chars
+        self.tail_weight = tail_weight
+        self.word_weight = word_weight
 
     # ------------------------------------------------------------------ fit
     def fit(
@@ -140,7 +132,17 @@ class MessageModel(BaseEstimator):
             max_features=self.max_features, sublinear_tf=True, dtype=np.float32,
         )  # fmt: skip
         self.vectorizer_.fit(titles + bodies)
+        self.tail_vectorizer_ = TfidfVectorizer(
+            analyzer="char", ngram_range=(2, 3), min_df=self.min_df, max_features=self.max_features,
+            sublinear_tf=True, dtype=np.float32,
+        ).fit([self._tail(b) for b in bodies]) if self.tail_weight else None  # fmt: skip
+        self.word_vectorizer_ = TfidfVectorizer(
+            analyzer=_words, min_df=self.min_df, sublinear_tf=True, dtype=np.float32
+        ).fit([f"{t}\n{b}" for t, b in zip(titles, bodies, strict=True)]) if self.word_weight else None  # fmt: skip
         self.ngrams_ = [str(n) for n in self.vectorizer_.get_feature_names_out()]
+        self.tail_from_ = len(self.ngrams_)  # the columns of the body's end, then of the words
+        for extra in (self.tail_vectorizer_, self.word_vectorizer_):
+            self.ngrams_ += [] if extra is None else [str(n) for n in extra.get_feature_names_out()]
         features = self._features(titles, bodies, [rule_answers(t, b) for t, b in zip(titles, bodies, strict=True)])
         self.models_: dict[str, LogisticRegression] = {}
         self.rare_: dict[str, list[str]] = {}
@@ -170,25 +172,38 @@ class MessageModel(BaseEstimator):
         return self
 
     def _threshold(self, model: LogisticRegression, features: sp.csr_matrix, y: np.ndarray, rows: np.ndarray) -> float:
-        """The 较急 threshold from a 3-fold inner cross-validation of the tuning messages."""
+        """The threshold on the probability of 较急 or worse (1 − P(一般)) from a 3-fold inner cross-validation
+        of the tuning messages."""
         rows = np.flatnonzero(rows)
-        wanted = y[rows] == WANTED
+        wanted = y[rows] != NORMAL
         if wanted.sum() < 3 or (~wanted).sum() < 3:
             return 0.5
         inner = StratifiedKFold(n_splits=3, shuffle=True, random_state=self.random_state)
         proba = cross_val_predict(model, features[rows], y[rows], cv=inner, method="predict_proba")
-        column = list(np.unique(y[rows])).index(WANTED)
-        return choose_threshold(proba[:, column], wanted, self.urgency_recall or 0.0, self.urgency_agreement)
+        column = list(np.unique(y[rows])).index(NORMAL)
+        return choose_threshold(1.0 - proba[:, column], wanted, self.urgency_recall or 0.0, self.urgency_agreement)
 
     def _features(
         self, titles: list[str], bodies: list[str], answers: list[RuleAnswers], cues: np.ndarray | None = None
     ) -> sp.csr_matrix:
-        text = self.vectorizer_.transform(titles) * np.float32(self.title_weight) + self.vectorizer_.transform(bodies)
-        rules = sp.csr_matrix(rule_matrix(answers) * self.rule_weight, dtype=np.float32)
-        if not self.cue_weight:
-            return sp.hstack([text, rules], format="csr")
-        cues = self._cues(titles, bodies) if cues is None else cues
-        return sp.hstack([text, rules, sp.csr_matrix(cues * np.float32(self.cue_weight))], format="csr")
+        blocks = [
+            self.vectorizer_.transform(titles) * np.float32(self.title_weight) + self.vectorizer_.transform(bodies)
+        ]
+        if self.tail_vectorizer_ is not None:
+            blocks.append(
+                self.tail_vectorizer_.transform([self._tail(b) for b in bodies]) * np.float32(self.tail_weight)
+            )
+        if self.word_vectorizer_ is not None:
+            texts = [f"{t}\n{b}" for t, b in zip(titles, bodies, strict=True)]
+            blocks.append(self.word_vectorizer_.transform(texts) * np.float32(self.word_weight))
+        blocks.append(sp.csr_matrix(rule_matrix(answers) * self.rule_weight, dtype=np.float32))
+        if self.cue_weight:
+            cues = self._cues(titles, bodies) if cues is None else cues
+            blocks.append(sp.csr_matrix(cues * np.float32(self.cue_weight)))
+        return sp.hstack(blocks, format="csr")
+
+    def _tail(self, body: str) -> str:
+        return body[-self.tail_chars :]
 
     def _cues(self, titles: list[str], bodies: list[str]) -> np.ndarray:
         if not self.cue_weight:
@@ -208,7 +223,7 @@ class MessageModel(BaseEstimator):
         out: list[dict[str, Decision]] = [{} for _ in titles]
         for task, model in self.models_.items():
             proba = model.predict_proba(features)
-            weights = _class_weights(model)
+            weights = self._weights(task, model)
             for row, best in enumerate(self._best(task, model, proba)):
                 label = str(model.classes_[best])
                 text = f"{titles[row]}\n{bodies[row]}"
@@ -221,14 +236,28 @@ class MessageModel(BaseEstimator):
                 out[row][task] = self._rare_rule(task, decision, answers[row])
         return out
 
+    def _weights(self, task: str, model: LogisticRegression) -> list[np.ndarray]:
+        """The task's per-class evidence weights, computed once per loaded model (not saved with it)."""
+        cache: dict[str, list[np.ndarray]] = self.__dict__.setdefault("_weights_cache", {})
+        if task not in cache:
+            cache[task] = _class_weights(model)
+        return cache[task]
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(super().__getstate__())
+        state.pop("_weights_cache", None)
+        return state
+
     def _best(self, task: str, model: LogisticRegression, proba: np.ndarray) -> np.ndarray:
-        """Per row, the index of the chosen class: the most probable, or 较急 past the chosen threshold."""
+        """Per row, the index of the chosen class: the most probable; for urgency, past the chosen threshold on
+        1 − P(一般) the more probable of the other classes, else 一般."""
         classes = [str(c) for c in model.classes_]
         threshold = getattr(self, "threshold_", None)
-        if task != "urgency" or threshold is None or WANTED not in classes or len(classes) != 2:
+        if task != "urgency" or threshold is None or NORMAL not in classes or len(classes) < 2:
             return np.asarray(proba.argmax(axis=1))
-        wanted = classes.index(WANTED)
-        return np.where(proba[:, wanted] >= threshold, wanted, 1 - wanted)
+        normal = classes.index(NORMAL)
+        others = np.where(np.arange(len(classes)) == normal, -1.0, proba)  # 一般 never the best of the others
+        return np.where(1.0 - proba[:, normal] >= threshold, others.argmax(axis=1), normal)
 
     def _rare_rule(self, task: str, decision: Decision, answers: RuleAnswers) -> Decision:
         said = answers.labels[task]
@@ -257,7 +286,7 @@ class MessageModel(BaseEstimator):
             gram = self.ngrams_[col] if col < n_text else ""
             if len(gram.strip()) < 2 or any(gram in c.text or c.text in gram for c in chosen):
                 continue
-            at = text.find(gram)
+            at = text.rfind(gram) if self.tail_from_ <= col else text.find(gram)  # the body's end, the words
             if at >= 0:
                 chosen.append(EvidenceSpan(gram, at, at + len(gram), round(score, 3)))
         return chosen
@@ -321,6 +350,11 @@ class MessageModel(BaseEstimator):
         return model
 
 
+def _words(text: str) -> list[str]:
+    """The segmenter's words of two characters or more (the word features' analyser; picklable)."""
+    return [w for w in rjieba.cut(text) if len(w) > 1 and not w.isspace()]
+
+
 @lru_cache(maxsize=4096)
 def _cue_words(text: str, name: str) -> list[str]:
     """The cue's words in ``text``, found once for the three tasks of a message."""
@@ -333,15 +367,3 @@ def _class_weights(model: LogisticRegression) -> list[np.ndarray]:
     if coef.shape[0] == 1:  # binary: the row pushes towards classes_[1]
         return [-coef[0], coef[0]]
     return [row - coef.mean(axis=0) for row in coef]
-
-
-def as_dict(decision: Decision) -> dict[str, Any]:
-    """A decision as JSON-ready evidence (label, confidence, by, spans, rules)."""
-    return {
-        "label": decision.label,
-        "confidence": decision.confidence,
-        "by": decision.by,
-        "spans": [{"text": s.text, "start": s.start, "end": s.end, "weight": s.weight} for s in decision.spans],
-        "rules": decision.rules,
-        "probabilities": decision.probabilities,
-    }

@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 
 from massline.analysis.issues.vocab import PlaceVocabulary
 from massline.analysis.places import GENERAL, Language, PlaceMention, extract_places, regions_of
@@ -105,7 +106,7 @@ class DocFeatures:
 
 def unit_vector(weights: dict[str, float], max_terms: int) -> dict[str, float]:
     """The ``max_terms`` heaviest terms of ``weights``, scaled to unit length, heaviest first."""
-    top = sorted(weights.items(), key=lambda tw: -tw[1])[:max_terms]
+    top = sorted(weights.items(), key=itemgetter(1), reverse=True)[:max_terms]  # stable: ties keep their order
     norm = math.sqrt(sum(w * w for _, w in top))
     return {t: w / norm for t, w in top} if norm > 0 else {}
 

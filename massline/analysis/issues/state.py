@@ -3,10 +3,13 @@ issue discovery (:class:`ConcentrateParams`); both are plain data a store can sa
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
 from collections.abc import Hashable
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import itemgetter, mul
 
 from massline.analysis.places import compatible
 
@@ -61,8 +64,8 @@ class Cluster:
         """Cosine of a unit ``vector`` with the centroid."""
         if self.norm2 <= 0:
             return 0.0
-        c = self.centroid
-        return sum(w * c.get(t, 0.0) for t, w in vector.items()) / math.sqrt(self.norm2)
+        products = map(mul, vector.values(), map(self.centroid.get, vector, repeat(0.0)))  # no Python frame per term
+        return sum(products) / math.sqrt(self.norm2)
 
     def absorb(self, vector: dict[str, float], weight: float = 1.0) -> None:
         """Add a (unit) vector to the centroid, keeping the squared norm current."""
@@ -75,4 +78,4 @@ class Cluster:
 
     def top_terms(self, n: int = 10) -> list[str]:
         """The centroid's heaviest terms."""
-        return [t for t, _ in sorted(self.centroid.items(), key=lambda tw: -tw[1])[:n]]
+        return [t for t, _ in heapq.nlargest(n, self.centroid.items(), key=itemgetter(1))]  # ties: first added

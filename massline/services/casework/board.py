@@ -6,18 +6,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, func, literal, select
 from sqlalchemy.orm import Session, selectinload
 
 from massline.analysis.text import clean_text
-from massline.models import OPEN_STATUSES, STATUSES, Category, Message, Region, User
+from massline.models import OPEN_STATUSES, STATUSES, Category, Leader, Message, Region, Reply, User
 from massline.services.access import can_see_dispatch_queue, message_scope, public_condition, require
 from massline.services.errors import ValidationFailed
 from massline.services.routing import due_soon_days
-from massline.services.search import search_condition
+from massline.services.search import SearchMatch, search_matches
 
 T = TypeVar("T")
 MAX_PAGE = 1000
+#: the board counts its messages exactly up to this many (or to the end of the page asked for), then says "1,000+"
+COUNT_CAP = 1000
 
 
 @dataclass
@@ -34,27 +36,36 @@ class Filters:
 
 @dataclass
 class Page(Generic[T]):
-    """One page of results with the total count."""
+    """One page of results with the total count; ``exact`` False: there are more than ``total``."""
 
     items: list[T]
     total: int
     page: int
     page_size: int
+    exact: bool = True
 
     @property
     def pages(self) -> int:
-        """Number of pages (at least 1)."""
+        """Number of pages (at least 1; at least this many when the count is not ``exact``)."""
         return max(1, -(-self.total // self.page_size))
 
 
 def _apply_filters(session: Session, stmt: Select[Any], f: Filters) -> Select[Any]:
+    match = _search(session, f)
+    stmt = _filter(session, stmt, f)
+    return stmt if match is None else stmt.where(match.condition)
+
+
+def _search(session: Session, f: Filters) -> SearchMatch | None:
     if f.page < 1 or f.page > MAX_PAGE:
         raise ValidationFailed({"page": f"页码须在 1 到 {MAX_PAGE} 之间"})
     if len(f.q) > 100:
         raise ValidationFailed({"q": "搜索词不能超过 100 个字"})
-    cond = search_condition(session, f.q)
-    if cond is not None:
-        stmt = stmt.where(cond)
+    return search_matches(session, f.q)
+
+
+def _filter(session: Session, stmt: Select[Any], f: Filters) -> Select[Any]:
+    """``stmt`` narrowed by every filter but the search words."""
     # (cleaned: PostgreSQL refuses a NUL byte in a parameter)
     category, region, kind, status = (clean_text(v) if v else v for v in (f.category, f.region, f.kind, f.status))
     if category:
@@ -77,19 +88,64 @@ def _apply_filters(session: Session, stmt: Select[Any], f: Filters) -> Select[An
 
 def _page(session: Session, stmt: Select[Any], f: Filters, page_size: int, order: list[Any]) -> Page[Message]:
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    rows = session.scalars(
-        stmt.order_by(*order)
-        .limit(page_size)
-        .offset((f.page - 1) * page_size)
-        .options(selectinload(Message.region), selectinload(Message.category), selectinload(Message.office))
-    ).all()
-    return Page(list(rows), total, f.page, page_size)
+    return Page(_rows(session, stmt, f, page_size, order), total, f.page, page_size)
+
+
+_LISTED = (selectinload(Message.region), selectinload(Message.category), selectinload(Message.office))
+#: what a public listing shows besides (``casework.publish.public_message``): loaded with the page, not one by one
+_PUBLISHED = (
+    selectinload(Message.replies).selectinload(Reply.office),
+    selectinload(Message.ratings),
+    selectinload(Message.addressee_office),
+    selectinload(Message.addressee_leader).selectinload(Leader.office),
+)
+
+
+def _rows(
+    session: Session, stmt: Select[Any], f: Filters, page_size: int, order: list[Any], options: tuple[Any, ...] = ()
+) -> list[Message]:
+    page = stmt.order_by(*order).limit(page_size).offset((f.page - 1) * page_size)
+    return list(session.scalars(page.options(*_LISTED, *options)).all())
+
+
+def first_matches(session: Session, stmt: Select[Any], match: SearchMatch | None, limit: int) -> list[int]:
+    """The ids of up to ``limit`` + 1 messages that ``stmt`` selects and ``match`` finds (None: any), in no
+    particular order: all of them when there are at most ``limit``.
+
+    With a search they are collected from the matches (``match.sources``), each
+    looked up by id until ``limit`` + 1 pass the filters: the cost grows with the
+    matches, capped, not with the messages stored.
+    """
+    if match is None:
+        return list(session.scalars(stmt.with_only_columns(Message.id).order_by(None).limit(limit + 1)))
+    found: list[int] = []
+    for source in match.sources:
+        ids = source.subquery()
+        passes = stmt.with_only_columns(literal(1)).where(Message.id == ids.c[0]).exists()
+        found += session.scalars(select(ids.c[0]).where(passes).limit(limit + 1 - len(found)))
+        if len(found) > limit:
+            break
+    return found
 
 
 def public_board(session: Session, f: Filters, page_size: int = 20) -> Page[Message]:
-    """Public messages matching the filters, newest first."""
-    stmt = _apply_filters(session, select(Message).where(public_condition()), f)
-    return _page(session, stmt, f, page_size, [Message.created_at.desc(), Message.id.desc()])
+    """Public messages matching the filters, newest first; counted exactly up to :data:`COUNT_CAP`
+    (or to the end of the page asked for) — beyond, ``Page.exact`` is False.
+
+    When there are that few, the page is sorted from their ids; otherwise the
+    newest are found by walking the messages by date, which then meets matches early.
+    """
+    match = _search(session, f)
+    stmt = _filter(session, select(Message).where(public_condition()), f)
+    limit = max(COUNT_CAP, f.page * page_size)
+    ids = first_matches(session, stmt, match, limit)
+    if len(ids) > limit:
+        page_stmt = stmt if match is None else stmt.where(match.condition)
+    else:
+        page_stmt = stmt.where(Message.id.in_(ids))
+    newest = [Message.created_at.desc(), Message.id.desc()]
+    rows = _rows(session, page_stmt, f, page_size, newest, _PUBLISHED) if ids else []
+    return Page(rows, min(len(ids), limit), f.page, page_size, exact=len(ids) <= limit)
 
 
 #: the inbox's orders: "" puts the cases needing attention first (reopened or escalated, then new),

@@ -20,7 +20,7 @@ import threading
 from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -54,6 +54,9 @@ from massline.services.issues.rows import (
     pieces,
     write_index_rows,
 )
+
+if TYPE_CHECKING:
+    from massline.services.issues.ahead import Prepared
 
 #: Parameters of incremental assignment (dedup through the pipeline's duplicates step instead of in memory).
 PARAMS = ConcentrateParams(dedup=False)
@@ -159,6 +162,8 @@ class StoredIssueIndex(IssueIndex):
         self._complete_vocabulary = vocabulary is not None
         #: features of the messages assigned or described through this index (or its vocabulary's holder)
         self.known: dict[Hashable, DocFeatures] = {}
+        #: the pure part of messages' features computed ahead (``ahead.prepare_features``), used once
+        self.prepared: dict[Hashable, Prepared] = {}
         self._max_known = StoredVocabulary.MAX_FEATURES
         if vocabulary is not None:
             self.vocabulary = vocabulary.current(session)
@@ -294,7 +299,9 @@ class StoredIssueIndex(IssueIndex):
             self.load_df(features.counts)
             return features
         self.load_vocabulary(doc.title, doc.body)
-        features = self.features(doc, learn=learn)
+        ahead = self.prepared.pop(doc.key, None)
+        normalized, found = (ahead.normalized, ahead.found) if ahead is not None else (None, None)
+        features = self.features(doc, learn=learn, normalized=normalized, found=found)
         prefer_alias_target(features, self.aliases)
         self.load_df(features.counts)
         if len(self.known) >= self._max_known:

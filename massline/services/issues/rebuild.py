@@ -41,6 +41,7 @@ from massline.models import (
     Issue,
     IssueCluster,
     IssueDecision,
+    IssueEvent,
     IssuePlaceAlias,
     IssuePlaceKey,
     IssuePlacePiece,
@@ -57,10 +58,8 @@ from massline.services.issues.figures import person
 from massline.services.issues.index import drop_index_rows, segmenter
 from massline.services.issues.memory import bump_generation
 from massline.services.issues.places import alias_rows
-from massline.services.issues.rows import cluster_rows, index_rows, upsert
-from massline.services.issues.step import DESCRIBE_DOCS, HEAT_PARAMS, add_issue_event, components_json
-
-_CHUNK = 900
+from massline.services.issues.rows import chunks, cluster_rows, index_rows, upsert
+from massline.services.issues.step import DESCRIBE_DOCS, HEAT_PARAMS, components_json
 
 
 @dataclass
@@ -184,30 +183,75 @@ def _map_to_old(index: IssueIndex, facts: dict[int, MessageFacts]) -> dict[int, 
 
 
 def apply_rebuild(session: Session, plan: RebuildPlan, now: datetime) -> RebuildReport:
-    """Write the plan in the caller's (single) transaction: issues, memberships, clustering state."""
+    """Write the plan in the caller's (single) transaction: issues, memberships, clustering state.
+
+    Bulk statements through the ORM: new issues in one ``INSERT … RETURNING`` per batch, kept
+    issues in one ``UPDATE`` by primary key per batch, the index rows in bulk inserts.
+    """
     started = time.perf_counter()
     report = RebuildReport(messages=len(plan.docs), decisions=plan.decisions, cluster_seconds=plan.seconds)
     affected = {f.old_issue for f in plan.facts.values() if f.old_issue is not None}
     _reset_index(session, plan, affected)
     existing = {i.id: i for i in _issues(session, [p.old_issue for p in plan.issues if p.old_issue is not None])}
+    planned = [p for p in plan.issues if p.members]
+    figures = [_figures(p, plan, now) for p in planned]
+    old = [existing.get(p.old_issue) if p.old_issue is not None else None for p in planned]
+    fresh = [f | {"status": "open", "created_at": now} for f, issue in zip(figures, old, strict=True) if issue is None]
+    new_ids = iter(_insert_issues(session, fresh))
+    kept_rows: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []  # the issues a rebuild made or changed say so in their history
     rows = _IndexRows()
-    for planned in plan.issues:
-        if planned.members:
-            _write_issue(session, plan, planned, existing, rows, report, now)
-    rows.store(session)
-    kept = set(report.kept_ids)
-    for issue in _issues(session, sorted(affected - kept)):
-        remaining = session.scalar(select(Message.id).where(Message.issue_id == issue.id).limit(1))
-        if remaining is None:
-            issue.message_count = 0
-            issue.dirty = False
-            report.emptied += 1
+    for p, f, issue in zip(planned, figures, old, strict=True):
+        if issue is None:
+            issue_id = next(new_ids)
+            report.created += 1
         else:
-            issue.dirty = True  # messages assigned meanwhile: the next refresh recounts
+            issue_id = issue.id
+            report.kept += 1
+            report.kept_ids.append(issue_id)
+            merged = issue.status == "merged"  # a merged issue that is a cluster again is reopened
+            kept_rows.append(f | {"id": issue_id, "status": "open" if merged else issue.status,
+                                  "merged_into_id": None if merged else issue.merged_into_id})  # fmt: skip
+        if issue is None or any(plan.facts[m].old_issue != issue_id for m in p.members):
+            events.append({"issue_id": issue_id, "type": "rebuilt", "is_public": False,
+                           "data": {"messages": len(p.members)}, "created_at": now})  # fmt: skip
+        rows.add(issue_id, p, plan)
+        report.issues += 1
+    for table, values in ((update(Issue), kept_rows), (insert(IssueEvent), events)):
+        for chunk in chunks(values):
+            session.execute(table, list(chunk))
+    for issue in existing.values():
+        session.expire(issue)  # the bulk UPDATE does not refresh the loaded objects
+    rows.store(session)
+    report.emptied = _empty_or_dirty(session, sorted(affected - set(report.kept_ids)))
     audit.record(session, None, "issues_rebuilt", "issue", None, messages=report.messages, issues=report.issues,
                  kept=report.kept, created=report.created, full=plan.full)  # fmt: skip
     report.write_seconds = time.perf_counter() - started
     return report
+
+
+def _insert_issues(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert new issues in bulk; their ids, in the order of ``rows``."""
+    ids: list[int] = []
+    stmt = insert(Issue).returning(Issue.id, sort_by_parameter_order=True)
+    for chunk in chunks(rows):
+        ids += session.scalars(stmt, list(chunk))
+    return ids
+
+
+def _empty_or_dirty(session: Session, ids: list[int]) -> int:
+    """Old issues no cluster continues: emptied, or dirty when messages joined them meanwhile; returns
+    how many were emptied."""
+    emptied = 0
+    for chunk in chunks(ids):
+        remaining = set(session.scalars(select(Message.issue_id).where(Message.issue_id.in_(chunk)).distinct()))
+        for issue in _issues(session, list(chunk)):
+            if issue.id in remaining:
+                issue.dirty = True  # messages assigned meanwhile: the next refresh recounts
+            else:
+                issue.message_count, issue.dirty = 0, False
+                emptied += 1
+    return emptied
 
 
 def _reset_index(session: Session, plan: RebuildPlan, affected: set[int]) -> None:
@@ -242,6 +286,17 @@ class _IndexRows:
     pieces: list[dict[str, Any]] = field(default_factory=list)
     postings: list[dict[str, Any]] = field(default_factory=list)
 
+    def add(self, issue_id: int, planned: PlannedIssue, plan: RebuildPlan) -> None:
+        """The rows of one planned issue, now that it has its id."""
+        self.moves += [{"mid": m, "iid": issue_id} for m in planned.members if plan.facts[m].old_issue != issue_id]
+        cluster = planned.cluster
+        cluster.id = issue_id
+        self.state.append(cluster_rows(issue_id, cluster))
+        k, p, q = index_rows(issue_id, cluster.place, cluster.keys, cluster.posted)
+        self.keys += k
+        self.pieces += p
+        self.postings += q
+
     def store(self, session: Session) -> None:
         """Move the messages, then write the clustering state and the lookup rows."""
         table = Message.__table__
@@ -256,79 +311,50 @@ class _IndexRows:
         upsert(session, IssuePosting.__table__, self.postings, ["place_key", "term", "issue_id"])
 
 
-def _write_issue(
-    session: Session,
-    plan: RebuildPlan,
-    planned: PlannedIssue,
-    existing: dict[int, Issue],
-    rows: _IndexRows,
-    report: RebuildReport,
-    now: datetime,
-) -> None:
-    """One planned issue: its row (kept, reopened or new), figures, and the rows to write later."""
-    issue = existing.get(planned.old_issue) if planned.old_issue is not None else None
-    changed = issue is None or any(plan.facts[m].old_issue != issue.id for m in planned.members)
-    if issue is None:
-        issue = Issue(status="open", created_at=now, updated_at=now, keywords=[], representatives=[],
-                      heat_components=[])  # fmt: skip
-        session.add(issue)
-        session.flush()
-        report.created += 1
-    else:
-        report.kept += 1
-        report.kept_ids.append(issue.id)
-        if issue.status == "merged":
-            issue.status, issue.merged_into_id = "open", None
-    rows.moves += [{"mid": m, "iid": issue.id} for m in planned.members if plan.facts[m].old_issue != issue.id]
-    planned.cluster.id = issue.id
-    rows.state.append(cluster_rows(issue.id, planned.cluster))
-    k, p, q = index_rows(issue.id, planned.cluster.place, planned.cluster.keys, planned.cluster.posted)
-    rows.keys += k
-    rows.pieces += p
-    rows.postings += q
-    _figures(issue, planned, plan, now)
-    if changed and issue.described_count:
-        add_issue_event(session, issue, "rebuilt", now, public=False, messages=len(planned.members))
-    report.issues += 1
-
-
 def _issues(session: Session, ids: list[int]) -> list[Issue]:
     out: list[Issue] = []
-    for i in range(0, len(ids), _CHUNK):
-        out += session.scalars(select(Issue).where(Issue.id.in_(ids[i : i + _CHUNK])))
+    for chunk in chunks(ids):
+        out += session.scalars(select(Issue).where(Issue.id.in_(chunk)))
     return out
 
 
-def _figures(issue: Issue, planned: PlannedIssue, plan: RebuildPlan, now: datetime) -> None:
-    """Figures, heat and description of a rebuilt issue, from the plan (no further queries)."""
+def _figures(planned: PlannedIssue, plan: RebuildPlan, now: datetime) -> dict[str, Any]:
+    """The columns of a rebuilt issue (figures, heat, description) from the plan (no further queries)."""
     members = planned.members
     docs = [plan.docs[m] for m in members]
     facts = [plan.facts[m] for m in members]
     times = [d.time for d in docs if d.time is not None]
-    issue.message_count = len(members)
-    issue.people_count = len({person(d.author, d.key) for d in docs})
-    issue.support_count = sum(d.support for d in docs)
-    issue.opposition_count = sum(d.opposition for d in docs)
-    issue.public_count = sum(1 for f in facts if f.public)
-    issue.first_message_at = min(times) if times else None
-    issue.last_message_at = max(times) if times else None
     sentiments = [f.sentiment for f in facts if f.sentiment is not None]
-    issue.sentiment = sum(sentiments) / len(sentiments) if sentiments else None
-    issue.region_id = _mode([f.region_id for f in facts])
-    issue.category_id = _mode([f.category_id for f in facts])
     heat = heat_index(
         [HeatMessage(d.time, person(d.author, d.key), d.support, d.opposition) for d in docs], now, HEAT_PARAMS
     )
-    issue.heat, issue.heat_components, issue.heat_at = heat.score, components_json(heat), now
     order = sorted(range(len(members)), key=lambda i: (-docs[i].support, -_ts(docs[i].time)))  # officials' view
     chosen = order[:DESCRIBE_DOCS]
     summary = describe_issue(planned.cluster, [docs[i] for i in chosen], [plan.features[members[i]] for i in chosen])
-    issue.title, issue.place, issue.problem = summary.title[:200], summary.place[:100], summary.problem[:200]
-    issue.summary, issue.keywords = summary.summary, list(summary.keywords)
-    issue.representatives = [int(str(k)) for k in summary.representatives]
-    issue.described_count = issue.message_count
-    issue.dirty = False
-    issue.updated_at = now
+    return {
+        "message_count": len(members),
+        "people_count": len({person(d.author, d.key) for d in docs}),
+        "support_count": sum(d.support for d in docs),
+        "opposition_count": sum(d.opposition for d in docs),
+        "public_count": sum(1 for f in facts if f.public),
+        "first_message_at": min(times) if times else None,
+        "last_message_at": max(times) if times else None,
+        "sentiment": sum(sentiments) / len(sentiments) if sentiments else None,
+        "region_id": _mode([f.region_id for f in facts]),
+        "category_id": _mode([f.category_id for f in facts]),
+        "heat": heat.score,
+        "heat_components": components_json(heat),
+        "heat_at": now,
+        "title": summary.title[:200],
+        "place": summary.place[:100],
+        "problem": summary.problem[:200],
+        "summary": summary.summary,
+        "keywords": list(summary.keywords),
+        "representatives": [int(str(k)) for k in summary.representatives],
+        "described_count": len(members),
+        "dirty": False,
+        "updated_at": now,
+    }
 
 
 def _mode(values: list[int | None]) -> int | None:

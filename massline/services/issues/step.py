@@ -26,19 +26,20 @@ from datetime import datetime
 from types import EllipsisType
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from massline.analysis.issues import HeatMessage, HeatParams, HeatResult, IssueDoc, describe_issue, heat_index
 from massline.analysis.places import Language
 from massline.models import Issue, IssueCluster, IssueEvent, Message, MessageAnalysis, User, utcnow
 from massline.services import alerts
+from massline.services.issues.ahead import prepare_features
 from massline.services.issues.figures import Figures, issue_figures, person
 from massline.services.issues.index import NEW, StoredIssueIndex, load_cluster
 from massline.services.issues.memory import index_memory
 from massline.services.issues.places import stored_vocabulary
 from massline.services.issues.reposts import same_source
-from massline.services.issues.store import keep_index, save_assignment, save_counts
+from massline.services.issues.store import keep_index, new_issue, save_assignment, save_counts
 from massline.services.pipeline import AnalysisContext, Item, StepResult
 
 ISSUE_EVENT_LABELS = {
@@ -138,7 +139,7 @@ def assign_message(
     index = index or StoredIssueIndex(session, language=language)
     assignment = index.assign(_doc(message, item), dup_issue, repost)
     if assignment.cluster.id == NEW:
-        issue_id = _new_issue(session, message, now)
+        issue_id = new_issue(session, message.id, now)
     else:
         issue = session.get(Issue, assignment.cluster.id)
         assert issue is not None
@@ -154,17 +155,6 @@ def assign_message(
         "candidates": assignment.candidates,
         "place": assignment.cluster.place,
     }
-
-
-def _new_issue(session: Session, message: Message, now: datetime) -> int:
-    """Store a new (dirty) issue and its "created" event; returns its id (one statement: nothing else is
-    flushed, the ORM object is read when the issue is refreshed)."""
-    values = {"status": "open", "dirty": True, "created_at": now, "updated_at": now, "keywords": [],
-              "representatives": [], "heat_components": []}  # fmt: skip
-    issue_id = session.execute(insert(Issue).values(**values).returning(Issue.id)).scalar_one()
-    session.add(IssueEvent(issue_id=issue_id, type="created", is_public=False, data={"message": message.id},
-                           created_at=now))  # fmt: skip
-    return int(issue_id)
 
 
 def mark_recurring(session: Session, issue: Issue, message: Message, now: datetime) -> None:
@@ -240,8 +230,10 @@ def _batch_index(ctx: AnalysisContext, session: Session) -> StoredIssueIndex:
             session, language=ctx.gazetteer.language, vocabulary=stored_vocabulary(session), memory=memory
         )
         index.generation = token
-        ids = list(ctx.batch.get("issues", {}))  # the batch's messages, read at once (and kept: the session
-        ctx.state["messages"] = session.scalars(select(Message).where(Message.id.in_(ids))).all()  # holds weakly)
+        index.prepared.update(ctx.batch.get("issues", {}).items())  # the batch's messages, and what was computed
+        ids = list(index.prepared)  # ahead; read at once (and kept: the session holds them weakly)
+        ctx.state["messages"] = session.scalars(select(Message).where(Message.id.in_(ids))).all()
+        index.load_df({t for p in index.prepared.values() for t in p.terms})  # their terms' frequencies at once
     assert isinstance(index, StoredIssueIndex)
     return index
 
@@ -272,8 +264,10 @@ def issue_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult
 
 
 def prepare_issues(ctx: AnalysisContext, items: list[Item]) -> None:
-    """Mark the batch's messages as this step's (its ``prepare``)."""
-    ctx.batch["issues"] = dict.fromkeys(item.id for item in items)
+    """The batch's messages, with the pure part of their features (its ``prepare``: run ahead, in the
+    pipeline's second process when there is one; ``ahead.prepare_features``)."""
+    language = ctx.gazetteer.language
+    ctx.batch["issues"] = {item.id: prepare_features(item.title, item.body, language) for item in items}
 
 
 # ---- figures, heat, description ------------------------------------------------------------------

@@ -1,18 +1,44 @@
-"""Writing the stored issue index back: what one assignment changed (:func:`save_assignment`), the
-batch's deferred rows, document frequencies and vocabulary (:func:`save_counts`), and the clusters
-kept in memory for the next batch (:func:`keep_index`, see ``memory.py``)."""
+"""Writing an assignment: a new issue's row (:func:`new_issue`), and the stored issue index: what one
+assignment changed (:func:`save_assignment`), the batch's deferred rows, document frequencies and
+vocabulary (:func:`save_counts`), and the clusters kept in memory for the next batch
+(:func:`keep_index`, see ``memory.py``)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from types import SimpleNamespace
+from typing import cast
 
-from sqlalchemy import insert, update
+from sqlalchemy import Table, insert, update
 from sqlalchemy.orm import Session
 
-from massline.models import IssueCluster, IssuePlaceKey, IssuePlacePiece, IssuePosting, IssueTermDf, IssueVocabulary
+from massline.models import (
+    Issue,
+    IssueCluster,
+    IssueEvent,
+    IssuePlaceKey,
+    IssuePlacePiece,
+    IssuePosting,
+    IssueTermDf,
+    IssueVocabulary,
+)
 from massline.services.issues.index import NEW, Assignment, StoredIssueIndex, load_cluster
 from massline.services.issues.memory import PendingRows, bump_generation
 from massline.services.issues.rows import chunks, cluster_rows, upsert, write_index_rows
+
+#: a new issue's row: the table's insert with the values as parameters (built once; no ORM bulk insert)
+_INSERT_ISSUE = insert(cast(Table, Issue.__table__)).returning(Issue.__table__.c.id)
+
+
+def new_issue(session: Session, message_id: int, now: datetime) -> int:
+    """Store a new (dirty) issue and its "created" event for the message that founds it; returns its id
+    (one statement: nothing else is flushed, the ORM object is read when the issue is refreshed)."""
+    values = {"status": "open", "dirty": True, "created_at": now, "updated_at": now, "keywords": [],
+              "representatives": [], "heat_components": []}  # fmt: skip
+    issue_id = session.execute(_INSERT_ISSUE, values).scalar_one()
+    session.add(IssueEvent(issue_id=issue_id, type="created", is_public=False, data={"message": message_id},
+                           created_at=now))  # fmt: skip
+    return int(issue_id)
 
 
 def save_assignment(
@@ -62,7 +88,7 @@ def _write_pending(session: Session, index: StoredIssueIndex, pending: PendingRo
     new = [rows[cid] for cid, is_new in pending.clusters.items() if is_new]
     changed = [rows[cid] for cid, is_new in pending.clusters.items() if not is_new]
     for chunk in chunks(new):
-        session.execute(insert(IssueCluster), list(chunk))
+        session.execute(insert(cast(Table, IssueCluster.__table__)), list(chunk))  # (plain rows: no ORM bulk)
     for chunk in chunks(changed):
         session.execute(update(IssueCluster), list(chunk))
     upsert(session, IssuePlaceKey.__table__, pending.keys, ["place_key", "issue_id"])

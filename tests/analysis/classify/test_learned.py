@@ -74,3 +74,22 @@ def test_the_urgency_threshold_is_chosen_on_the_training_messages_and_finds_more
     assert sum(d.label != "一般" for d in chosen) > sum(d.label != "一般" for d in argmax)
     assert all(any(r.startswith("较急阈值") for r in d.rules) for d in chosen)
     assert not any(any(r.startswith("较急阈值") for r in d.rules) for d in argmax)
+
+
+def test_the_threshold_applies_to_every_urgency_above_normal_once_紧急_is_learned(model: MessageModel) -> None:
+    """With 紧急 learned (three classes), the threshold is on 1 − P(一般) and picks the more probable of 较急 and
+    紧急 past it: the argmax alone would leave most 较急 messages at 一般."""
+    import copy
+
+    import numpy as np
+
+    three = copy.copy(model)
+    three.threshold_ = 0.3
+
+    class Fitted:
+        classes_ = np.array(["一般", "紧急", "较急"])
+
+    proba = np.array([[0.6, 0.1, 0.3], [0.8, 0.15, 0.05], [0.5, 0.3, 0.2], [0.9, 0.02, 0.08]])
+    chosen = [str(Fitted.classes_[i]) for i in three._best("urgency", Fitted(), proba)]  # type: ignore[arg-type]
+    assert chosen == ["较急", "一般", "紧急", "一般"]
+    assert [int(i) for i in three._best("kind", Fitted(), proba)] == [0, 0, 0, 0]  # other tasks: the most probable

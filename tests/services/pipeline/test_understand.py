@@ -35,8 +35,8 @@ def test_the_shipped_model_decides_and_its_evidence_is_stored(deployed: Platform
     assert kind["model"]["label"] == "举报" and kind["model"]["by"] == "model"
     text = f"{TITLE}\n{BODY}"
     assert kind["model"]["spans"] and all(text[s["start"] : s["end"]] == s["text"] for s in kind["model"]["spans"])
-    assert row.versions["kind"].startswith("kind-understand-v2-")
-    assert row.versions["urgency"].startswith("urgency-understand-v2-")
+    assert row.versions["kind"].startswith("kind-understand-v3-")
+    assert row.versions["urgency"].startswith("urgency-understand-v3-")
     assert row.urgency_level in ("urgent", "elevated", "normal") and 0 <= (row.urgency_score or 0) <= 1
     assert row.evidence["urgency"]["model"]["label"] in ("紧急", "较急", "一般")
     assert row.evidence["sentiment"]["model"]["label"] in ("平和", "不满", "愤怒")

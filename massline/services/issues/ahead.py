@@ -1,0 +1,42 @@
+"""The part of the issue step's work on a message that needs no index state, done ahead of the write.
+
+The pipeline's ``prepare`` hooks run in its second process while the previous batch is stored
+(``services.pipeline.overlap``). :func:`prepare_features` does there what the issue index would
+otherwise do per message in the write transaction and what does not depend on its state: the
+normalised title and body start, the places named with a suffix in them (the index's ``features``
+takes both as given) and the message's terms as far as they do not depend on the vocabulary of
+places the index learnt (``load_df`` reads their document frequencies for the whole batch in a
+few statements). The features themselves are still computed against the index, as before.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from massline.analysis.issues import IssueDoc, PlaceVocabulary
+from massline.analysis.issues.features import extract_features, normalized_texts
+from massline.analysis.places import Language, PlaceMention, extract_places
+from massline.services.issues.index import PARAMS, segmenter
+
+
+class Prepared(NamedTuple):
+    """The pure part of a message's features, computed ahead of the write (:func:`prepare_features`)."""
+
+    normalized: tuple[str, str]  #: the normalised title and body start
+    found: tuple[list[PlaceMention], list[PlaceMention]]  #: the places named with a suffix in them
+    terms: frozenset[str]  #: its terms as far as they do not depend on the index (read ahead: ``load_df``)
+
+
+def prepare_features(title: str, body: str, language: Language) -> Prepared:
+    """The part of a message's features that needs no index state (``StoredIssueIndex.prepared``).
+
+    ``terms`` are those of the features with only the message's own places known: the index's
+    vocabulary can change a few (place names cut out), so they serve to read document frequencies
+    ahead, never as the features.
+    """
+    normalized = normalized_texts(IssueDoc(0, title, body), PARAMS.body_chars)
+    title, body = normalized
+    found = extract_places(title, sections=True, language=language), extract_places(body, language=language)
+    alone = extract_features(title, body, segmenter(), PlaceVocabulary(), title_weight=PARAMS.title_weight,
+                             found=found, language=language)  # fmt: skip
+    return Prepared(normalized, found, frozenset(alone.counts))

@@ -1,0 +1,80 @@
+"""The board's count stops at a cap and says "more"; the page stays newest first, filtered, public only."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from massline.models import Message
+from massline.platform import Platform
+from massline.services.casework import board
+from massline.services.casework.board import Filters, public_board
+from massline.services.intake.submit import MessageInput, check_submit
+from massline.worker import Worker
+
+T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+
+LAMP = "路灯坏了很久，晚上出行不便，请尽快修复。"
+
+
+def _submit(p: Platform, title: str, *, minutes: int, body: str = LAMP, public: bool = True) -> int:
+    with p.write() as s:
+        data = MessageInput(title=title, body=body, kind="投诉", region="cs-dc", category="城乡建设", is_public=public)
+        return check_submit(s, p.cipher, data, T0 + timedelta(minutes=minutes)).id
+
+
+@pytest.fixture
+def lamps(deployed: Platform) -> list[int]:
+    """Seven public messages about street lamps, stored in an order other than their dates (ids
+    newest first = 6, 5, 4, 3, 2, 1, 0 by date), plus a private one and one about something else."""
+    ids = [_submit(deployed, f"路灯不亮第{i}处", minutes=m) for i, m in enumerate([30, 10, 60, 20, 50, 0, 40])]
+    _submit(deployed, "路灯不亮（不公开）", minutes=70, public=False)
+    _submit(deployed, "垃圾站异味", minutes=80, body="垃圾站夏天异味很大，请加强清运。")
+    return ids
+
+
+def _by_date(ids: list[int]) -> list[int]:
+    minutes = [30, 10, 60, 20, 50, 0, 40]
+    return [mid for _, mid in sorted(zip(minutes, ids, strict=True), reverse=True)]
+
+
+@pytest.mark.parametrize("indexed", [False, True], ids=["pending", "indexed"])
+def test_the_count_is_exact_up_to_the_cap_then_says_more(
+    deployed: Platform, lamps: list[int], monkeypatch: pytest.MonkeyPatch, indexed: bool
+) -> None:
+    if indexed:
+        assert Worker(deployed).run_once(max_messages=0).indexed == 9
+    with deployed.read() as s:
+        page = public_board(s, Filters(q="路灯"), page_size=3)
+        assert (page.total, page.exact, page.pages) == (7, True, 3)  # the private one is not counted
+        assert [m.id for m in page.items] == _by_date(lamps)[:3]  # newest first by date, not by id
+        monkeypatch.setattr(board, "COUNT_CAP", 5)
+        page = public_board(s, Filters(q="路灯"), page_size=3)
+        assert (page.total, page.exact, page.pages) == (5, False, 2)  # "5+": at least two pages
+        assert [m.id for m in page.items] == _by_date(lamps)[:3]
+        # a page beyond the cap: counted to its end, so that the next one is known to exist
+        page = public_board(s, Filters(q="路灯", page=2), page_size=3)
+        assert (page.total, page.exact) == (6, False) and [m.id for m in page.items] == _by_date(lamps)[3:6]
+        last = public_board(s, Filters(q="路灯", page=3), page_size=3)
+        assert (last.total, last.exact) == (7, True) and [m.id for m in last.items] == _by_date(lamps)[6:]
+        # filters still apply, to the count and to the page
+        assert public_board(s, Filters(q="路灯", region="cs-xc"), page_size=3).total == 0
+        assert public_board(s, Filters(q="路灯", kind="咨询"), page_size=3).items == []
+        everything = public_board(s, Filters(), page_size=3)
+        assert (everything.total, everything.exact) == (5, False)
+        assert public_board(s, Filters(q="垃圾"), page_size=3).total == 1
+
+
+def test_a_message_pending_again_with_its_old_search_row_counts_once(deployed: Platform, lamps: list[int]) -> None:
+    Worker(deployed).run_once(max_messages=0)
+    with deployed.write() as s:  # as after an upgrade that indexes every message anew
+        for mid in lamps[:3]:
+            message = s.get(Message, mid)
+            assert message is not None
+            message.search_pending = True
+    with deployed.read() as s:
+        page = public_board(s, Filters(q="路灯"), page_size=20)
+        assert (page.total, page.exact) == (7, True)
+        assert [m.id for m in page.items] == _by_date(lamps)
