@@ -235,19 +235,29 @@ def concurrent(url: str, requests: list[tuple[str, dict[str, str]]], clients: in
 
 
 def server_cpu(url: str) -> float:
-    """CPU seconds (user + system) used so far by the server process listening on ``url``'s port."""
+    """CPU seconds (user + system) used so far by the server listening on ``url``'s port: its process and
+    its uvicorn worker processes (``--workers``), not the analysis worker it starts."""
     port = url.rsplit(":", 1)[1]
+    procs: dict[int, tuple[int, float, list[bytes]]] = {}
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
         try:
             args = (proc / "cmdline").read_bytes().split(b"\0")
-            if b"serve" in args and port.encode() in args:
-                fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-                return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-    return float("nan")
+        cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        procs[int(proc.name)] = (int(fields[1]), cpu, args)
+    main = [pid for pid, (_, _, args) in procs.items() if b"serve" in args and port.encode() in args]
+    if not main:
+        return float("nan")
+    total, todo = 0.0, [main[0]]
+    while todo:
+        pid = todo.pop()
+        total += procs[pid][1]
+        todo += [c for c, (ppid, _, args) in procs.items() if ppid == pid and b"worker" not in args]
+    return total
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -301,6 +311,7 @@ def main() -> None:
     parser.add_argument("--cache", help="directory keeping the built instance between runs")
     parser.add_argument("--root", help="the checkout whose server is measured (default: this one)")
     parser.add_argument("--database-url", help="an empty PostgreSQL database to build in (default: SQLite)")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes of massline serve")
     args = parser.parse_args()
     if args.database_url and args.cache:
         parser.error("--cache keeps a SQLite instance: not with --database-url")
@@ -308,7 +319,7 @@ def main() -> None:
     print(f"machine: {machine()}; load before: {os.getloadavg()[0]:.1f}")
     print(f"texts: {texts.source()}")
     root = Path(args.root).resolve() if args.root else ROOT
-    print(f"served by: {root}")
+    print(f"served by: {root}, massline serve --workers {args.workers}")
     with tempfile.TemporaryDirectory() as tmp:
         instance = Path(tmp)
         db = instance / "massline.db"
@@ -334,7 +345,7 @@ def main() -> None:
         warm = queries_for(warm_words, 30, regions, rng)
         measured = queries_for(measured_words, args.queries, regions, rng)  # the same in every state
         for name, worker in states:
-            with server(env, worker=worker, root=root) as url:
+            with server(env, args.workers, worker=worker, root=root) as url:
                 if worker:
                     t0 = time.perf_counter()
                     while (left := pending_count(db_url)) and time.perf_counter() - t0 < 600:
