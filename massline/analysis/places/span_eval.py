@@ -4,7 +4,7 @@ suffix rules (:func:`~massline.analysis.places.extract_places`) as the baseline.
 A labelled message is ``(title, body, place, place_type, area)``; ``place`` is ``""`` when the message
 names no place below its area.  Place *exact*: the answer equals the label (both empty counts);
 *partial*: one contains the other (both non-empty) or both are empty; *bare*: equal after removing the
-administrative units written in front (``A市A3区含浦镇`` and ``含浦镇``: the contract allows the prefix);
+administrative units written in front (``长沙市岳麓区含浦镇`` and ``含浦镇``: the contract allows the prefix);
 *area*: equal names.  Recall per place type: the share of the labelled places of a type found exactly. The misses
 are counted by kind (:func:`miss_kind`): a length disagreement, no place answered, a place where the label
 has none, another place chosen.
@@ -88,7 +88,7 @@ def miss_kind(found: str, place: str) -> str:
 
 
 def bare(name: str, language: Language = GENERAL) -> str:
-    """``name`` without the administrative units written in front of it (``A市A3区含浦镇`` -> ``含浦镇``)."""
+    """``name`` without the administrative units written in front of it (``长沙市岳麓区含浦镇`` -> ``含浦镇``)."""
     while (unit := language.admin_re.match(name)) and unit.end() < len(name):
         name = name[unit.end() :]
     return name
