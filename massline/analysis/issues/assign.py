@@ -161,7 +161,7 @@ class IssueIndex:
         keys: set[str] = set()
         for name in (place, *sorted(self.aliases.of(place))) if place else ():
             keys |= self.compatible_places(name)
-        for key in keys:
+        for key in sorted(keys):  # a fixed order: ties between candidates never depend on the hash seed
             block = self._blocks[key]
             if len(block) <= p.max_scan:
                 found.update(dict.fromkeys(block))

@@ -113,7 +113,7 @@ def unit_vector(weights: dict[str, float], max_terms: int) -> dict[str, float]:
 
 def strip_places(text: str, names: set[str], language: Language | None = None) -> str:
     """``text`` with place names, and the language's unit codes and region names, replaced by a comma."""
-    for name in sorted(names, key=len, reverse=True):
+    for name in sorted(names, key=lambda n: (-len(n), n)):  # longest first; a fixed order among equals
         text = text.replace(name, "，")
     regions = (language or GENERAL).region_strip_re
     return regions.sub("，", text) if regions else text
