@@ -151,6 +151,7 @@ class TaggedPlaces:
         """The place each message is about (as written) and the most specific area it is in."""
         from massline.analysis.places import area_of
 
+        self.tagger.language = language  # the CRF's features as in training: the profile's units and suffixes
         out = []
         for title, body in messages:
             place, spans = self.tagger.read(title, body)

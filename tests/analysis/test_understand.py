@@ -117,3 +117,24 @@ def test_the_area_is_no_verb_phrase_ending_in_a_unit() -> None:
 def test_words_glued_to_a_suffix_are_no_place() -> None:
     assert _one("廉租房漏水导致电路起火", "").place == ""
     assert _one("解放路施工扰民", "").place == "解放路"  # a short name keeps its verb
+
+
+def test_the_place_model_reads_a_message_with_the_profiles_language() -> None:
+    """The CRF's features are computed with the language it was trained with (the profile's units and
+    suffixes), whatever language the tagger was loaded with: ``massline analyse --profile`` loads it with the
+    general language and hands the profile's to the facade."""
+    import json
+
+    from massline.analysis.places.spans import PlaceTagger
+    from massline.analysis.understand import TaggedPlaces
+    from massline.io.profiles import load_profile
+
+    contest = load_profile("tipdm2020c").language
+    root = Path(__file__).resolve().parents[2]
+    path = root / "massline" / "data" / "models" / "places.crfsuite"
+    sample = root / "tests" / "data" / "labels" / "sample2.jsonl"
+    rows = [json.loads(line) for line in sample.read_text(encoding="utf-8").splitlines()][:300]
+    texts = [(r["title"], r["body"]) for r in rows]
+    loaded_general = understand(texts, language=contest, place_model=TaggedPlaces(PlaceTagger(path)))
+    loaded_contest = understand(texts, language=contest, place_model=TaggedPlaces(PlaceTagger(path, contest)))
+    assert [(r.place, r.area) for r in loaded_general] == [(r.place, r.area) for r in loaded_contest]
