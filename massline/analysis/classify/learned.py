@@ -56,9 +56,8 @@ FORMAT_VERSION = 3
 _MAGIC = "massline-message-model"
 #: A rare class's examples train this class instead; the rule's rare class then stands only over it.
 NEIGHBOUR = {"紧急": "较急"}
-#: The urgency class whose probability the chosen threshold applies to; past it, the more probable of the
-#: other classes (较急, or 紧急 once it has enough examples to be learned).
-WANTED = "较急"
+#: The urgency threshold applies to the probability of anything but this class; past it, the more probable
+#: of the other classes (较急, or 紧急 once it has enough examples to be learned).
 NORMAL = "一般"
 MAX_SPANS = 5
 _CANDIDATES = 40  # the strongest features looked at for the spans
