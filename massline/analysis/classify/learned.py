@@ -16,7 +16,8 @@ Rare classes are handled openly: a class with fewer than ``min_examples``
 training examples is not learned (too few to generalise). Its examples train
 its neighbour class instead (``紧急`` → ``较急``) or are left out, and the rule
 decides it: the rule's ``紧急`` stands when the model says ``较急`` with a probability
-of one half or more (not when only the lowered 较急 threshold says so) — also once
+of one half or more (not when only the lowered 较急 threshold says so) and the rule saw the danger
+happening now (an immediacy word such as ``正在``, ``马上``, ``随时`` in its clause) — also once
 紧急 has enough examples to be learned, since a class that rare is almost never the
 model's most probable one; the rule's ``表扬`` (or another rare kind) stands whatever
 the model says.
@@ -263,9 +264,11 @@ class MessageModel(BaseEstimator):
         if said not in self.rare_.get(task, []) and said not in NEIGHBOUR:
             return decision  # a learned class decides, except 紧急: the rule for a current danger keeps its say
         if said in NEIGHBOUR and (
-            decision.label != NEIGHBOUR[said] or decision.probabilities.get(NEIGHBOUR[said], 1.0) < 0.5
+            decision.label != NEIGHBOUR[said]
+            or decision.probabilities.get(NEIGHBOUR[said], 1.0) < 0.5
+            or not answers.danger_now
         ):
-            return decision  # the rule's 紧急 stands over a 较急 the model is sure of, not one of the threshold
+            return decision  # the rule's 紧急 stands over a 较急 the model is sure of, for a danger happening now
         rules = [f"规则判断：{said}（{'、'.join(answers.words[task][:5])}）", *decision.rules]
         return Decision(said, round(answers.confidence[task], 3), "rule", decision.spans, rules, decision.probabilities)
 

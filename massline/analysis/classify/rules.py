@@ -49,12 +49,16 @@ RULE_FEATURES: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class RuleAnswers:
-    """What the rules say of one message: a label per task, the words behind each, and the feature row."""
+    """What the rules say of one message: a label per task, the words behind each, and the feature row.
+
+    ``danger_now``: the urgency rule saw a current danger marked as happening now (``Urgency.immediate``).
+    """
 
     labels: dict[str, str]
     words: dict[str, list[str]]
     confidence: dict[str, float] = field(default_factory=dict)
     features: list[float] = field(default_factory=list)
+    danger_now: bool = False
 
 
 @lru_cache(maxsize=2048)
@@ -99,6 +103,7 @@ def rule_answers(title: str, body: str) -> RuleAnswers:
         words={"kind": list(kind.evidence), "urgency": urgency_words, "feeling": list(feeling.evidence)},
         confidence={"kind": kind.confidence, "urgency": urgency.score, "feeling": feeling.score},
         features=features,
+        danger_now=urgency.immediate,
     )
 
 

@@ -161,16 +161,23 @@ class Signal:
 
 @dataclass(frozen=True)
 class Urgency:
-    """Urgency level, score in 0..1 and the signals behind it (strongest first)."""
+    """Urgency level, score in 0..1 and the signals behind it (strongest first).
+
+    ``immediate``: at least one current, factual danger word (not negated, hedged or past) has an
+    immediacy word (``正在``, ``马上``, ``随时``…) in its clause or the next — the danger is happening now.
+    """
 
     level: str
     score: float
     signals: list[Signal] = field(default_factory=list)
+    immediate: bool = False
 
 
-def _occurrence_weight(text: str, hit: Hit) -> tuple[float, str]:
+def _occurrence_weight(text: str, hit: Hit) -> tuple[float, str, bool]:
+    """The occurrence's effective weight, its note and whether an immediacy word stands in its clause or the
+    next one (the danger, then the call for help)."""
     if hit.negated:
-        return hit.weight * NEGATED_FACTOR, f"{hit.word}: 否定"
+        return hit.weight * NEGATED_FACTOR, f"{hit.word}: 否定", False
     weight = hit.weight
     note = ""
     if hit.hedged:
@@ -183,7 +190,8 @@ def _occurrence_weight(text: str, hit: Hit) -> tuple[float, str]:
     if IMMEDIACY.search(text, left, right):
         weight = min(1.0, weight * IMMEDIATE_FACTOR)
         note = (note + "; " if note else f"{hit.word}: ") + "紧迫"
-    return weight, note
+    after = clause_bounds(text, right + 1, right + 1)[1] if right < len(text) else right
+    return weight, note, IMMEDIACY.search(text, left, after) is not None  # …煤气味，请马上派人来
 
 
 def assess_urgency(text: str) -> Urgency:
@@ -195,11 +203,12 @@ def assess_urgency(text: str) -> Urgency:
     'normal'
     """
     per_code: dict[str, list[tuple[Hit, float, str]]] = {}
-    factual = False
+    factual = immediate = False
     for hit in _MATCHER.find(text):
         current = not (hit.negated or hit.hedged or hit.past)
-        weight, note = _occurrence_weight(text, hit)
+        weight, note, now = _occurrence_weight(text, hit)
         factual = factual or (current and weight >= FACTUAL_FOR_URGENT)
+        immediate = immediate or (current and now)
         per_code.setdefault(_CODE_OF[hit.word], []).append((hit, weight, note))
 
     signals: list[Signal] = []
@@ -229,4 +238,4 @@ def assess_urgency(text: str) -> Urgency:
         level = "elevated"
     else:
         level = "normal"
-    return Urgency(level=level, score=score, signals=signals)
+    return Urgency(level=level, score=score, signals=signals, immediate=immediate)

@@ -33,7 +33,7 @@ def _version(rules_version: str, prefix: str) -> Any:
 
 
 kind_version = _version("kind-v1", "kind")
-urgency_version = _version("urgency-v1", "urgency")
+urgency_version = _version("urgency-v1", "urgency2")  # 2: the rule's 紧急 stands only for a danger happening now
 sentiment_version = _version("sentiment-v1", "sentiment")
 
 

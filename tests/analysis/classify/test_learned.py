@@ -93,3 +93,26 @@ def test_the_threshold_applies_to_every_urgency_above_normal_once_紧急_is_lear
     chosen = [str(Fitted.classes_[i]) for i in three._best("urgency", Fitted(), proba)]  # type: ignore[arg-type]
     assert chosen == ["较急", "一般", "紧急", "一般"]
     assert [int(i) for i in three._best("kind", Fitted(), proba)] == [0, 0, 0, 0]  # other tasks: the most probable
+
+
+def test_the_rules_紧急_stands_only_for_a_danger_happening_now(model: MessageModel) -> None:
+    """Over a 较急 the model is sure of, the rule's 紧急 stands when it saw the danger marked as happening now
+    (正在, 马上, 随时…); a standing hazard the rule calls urgent stays 较急."""
+    from massline.analysis.classify.decision import Decision
+    from massline.analysis.classify.rules import RuleAnswers
+
+    sure = Decision("较急", 0.9, "model", probabilities={"一般": 0.1, "较急": 0.9})
+    unsure = Decision("较急", 0.3, "model", probabilities={"一般": 0.7, "较急": 0.3})
+
+    def rule(now: bool) -> RuleAnswers:
+        return RuleAnswers(
+            labels={"kind": "投诉", "urgency": "紧急", "feeling": "不满"},
+            words={"kind": [], "urgency": ["着火"], "feeling": []},
+            confidence={"urgency": 0.9},
+            danger_now=now,
+        )
+
+    now = model._rare_rule("urgency", sure, rule(True))
+    assert (now.label, now.by) == ("紧急", "rule") and any("着火" in r for r in now.rules)
+    assert model._rare_rule("urgency", sure, rule(False)).label == "较急"
+    assert model._rare_rule("urgency", unsure, rule(True)).label == "较急"

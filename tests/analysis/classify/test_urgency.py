@@ -89,3 +89,13 @@ def test_many_mid_signals_do_not_add_up_to_urgent() -> None:
 def test_empty_text() -> None:
     result = assess_urgency("")
     assert (result.level, result.score, result.signals) == ("normal", 0.0, [])
+
+
+def test_a_danger_marked_as_happening_now_is_immediate() -> None:
+    assert assess_urgency("楼道里有很浓的煤气味，请马上派人来").immediate
+    assert assess_urgency("小区3栋正在着火，浓烟很大").immediate
+    assert not assess_urgency("该楼墙体开裂，存在坍塌的危险").immediate
+    assert not assess_urgency("去年小区发生火灾，现在物业还没有整改").immediate  # the fire is past
+    assert not assess_urgency("没有安全隐患，马上就能入住").immediate  # negated
+    standing = assess_urgency("我家房屋已成危房，墙体开裂，屋顶垮塌了一角。多次反映无人处理，请领导重视。")
+    assert standing.level == "urgent" and not standing.immediate  # urgent by the rule, not said to be now

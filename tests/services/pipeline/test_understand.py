@@ -36,7 +36,7 @@ def test_the_shipped_model_decides_and_its_evidence_is_stored(deployed: Platform
     text = f"{TITLE}\n{BODY}"
     assert kind["model"]["spans"] and all(text[s["start"] : s["end"]] == s["text"] for s in kind["model"]["spans"])
     assert row.versions["kind"].startswith("kind-understand-v3-")
-    assert row.versions["urgency"].startswith("urgency-understand-v3-")
+    assert row.versions["urgency"].startswith("urgency2-understand-v3-")
     assert row.urgency_level in ("urgent", "elevated", "normal") and 0 <= (row.urgency_score or 0) <= 1
     assert row.evidence["urgency"]["model"]["label"] in ("紧急", "较急", "一般")
     assert row.evidence["sentiment"]["model"]["label"] in ("平和", "不满", "愤怒")
