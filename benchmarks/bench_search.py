@@ -31,6 +31,11 @@ States, one server each, one after the other:
    so that the worker starts without an analysis backlog of N messages, as on a
    server in steady state; the searches share the interpreter with that worker.
 3. **indexed, worker off**: the same database, for the worker's cost.
+4. **indexed, worker analysing** (after an import): the newest ``--analysing``
+   messages (default 5,000) lose their analysis rows, so the worker runs the
+   whole pipeline on them, in its two processes, while the searches run (it does
+   not finish them meanwhile); the benchmark waits until it has stored a first batch.
+   This is where the worker's lower scheduling priority (``worker_nice``) counts.
 
     python benchmarks/bench_search.py [--messages 100000] [--queries 300] [--clients 4] [--pending 0.1]
         [--cache DIR] [--root CHECKOUT] [--database-url URL]
@@ -149,6 +154,22 @@ def mark_analysed(instance: Path, url: str) -> str:
             session.execute(insert(MessageAnalysis.__table__), rows)
     platform.dispose()
     return current
+
+
+def make_unanalysed(url: str, n: int, count: int) -> None:
+    """Delete the analysis rows of the newest ``count`` messages: the worker's backlog after an import."""
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(delete(MessageAnalysis).where(MessageAnalysis.message_id > n - count))
+    engine.dispose()
+
+
+def analysed_count(url: str) -> int:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        done = conn.scalar(select(func.count()).select_from(MessageAnalysis)) or 0
+    engine.dispose()
+    return int(done)
 
 
 def pending_count(url: str) -> int:
@@ -312,6 +333,8 @@ def main() -> None:
     parser.add_argument("--root", help="the checkout whose server is measured (default: this one)")
     parser.add_argument("--database-url", help="an empty PostgreSQL database to build in (default: SQLite)")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes of massline serve")
+    parser.add_argument("--analysing", type=int, default=5000,
+                        help="messages left to analyse in state 4 (0: no state 4)")  # fmt: skip
     args = parser.parse_args()
     if args.database_url and args.cache:
         parser.error("--cache keeps a SQLite instance: not with --database-url")
@@ -342,11 +365,21 @@ def main() -> None:
             ("2. indexed, worker on (as users run it)", True),
             ("3. indexed, worker off", False),
         ]
+        if args.analysing:
+            states.append((f"4. indexed, worker analysing {args.analysing:,} messages", True))
         warm = queries_for(warm_words, 30, regions, rng)
         measured = queries_for(measured_words, args.queries, regions, rng)  # the same in every state
         for name, worker in states:
+            if name.startswith("4."):
+                make_unanalysed(db_url, args.messages, args.analysing)
+            before = analysed_count(db_url)
             with server(env, args.workers, worker=worker, root=root) as url:
-                if worker:
+                if name.startswith("4."):
+                    t0 = time.perf_counter()
+                    while analysed_count(db_url) == before and time.perf_counter() - t0 < 120:
+                        time.sleep(0.5)
+                    name += f" (the first batch stored {time.perf_counter() - t0:.1f} s after start-up)"
+                elif worker:
                     t0 = time.perf_counter()
                     while (left := pending_count(db_url)) and time.perf_counter() - t0 < 600:
                         time.sleep(0.5)
@@ -354,7 +387,10 @@ def main() -> None:
                     if left:
                         name += f" ({left:,} still pending)"
                 print(name, flush=True)
+                before = analysed_count(db_url)
                 print("\n".join(measure_state(url, args, warm, measured, public_ids, rng)), flush=True)
+                if name.startswith("4."):
+                    print(f"  the worker analysed {analysed_count(db_url) - before:,} messages meanwhile")
 
 
 if __name__ == "__main__":
