@@ -11,8 +11,10 @@ once, each with its own httpx client over real HTTP. Warm-up queries use other
 words than the measured ones, and no measured query repeats. Each state is
 compared with a baseline measured by the same clients on the same server just
 after it: ``GET /api/v1/messages/{id}`` of public messages. Each also gets the
-server process's CPU time per request (user + system, from ``/proc``; the
-worker's included when it is on): on a shared machine it moves less than latency.
+server processes' CPU time per request (user + system, from ``/proc``; not the
+analysis worker's): on a shared machine it moves less than latency; and the time the
+server's processes waited for a CPU while ready to run, per search (``/proc/PID/schedstat``), which is
+what the analysis worker (or any other program) costs the searches on a busy machine.
 
 States, one server each, one after the other:
 
@@ -255,30 +257,34 @@ def concurrent(url: str, requests: list[tuple[str, dict[str, str]]], clients: in
     return {"ms": latencies, "totals": totals, "more": more, "bad": bad, "rate": len(latencies) / wall}
 
 
-def server_cpu(url: str) -> float:
+def server_cpu(url: str) -> tuple[float, float]:
     """CPU seconds (user + system) used so far by the server listening on ``url``'s port: its process and
-    its uvicorn worker processes (``--workers``), not the analysis worker it starts."""
+    its uvicorn worker processes (``--workers``), not the analysis worker it starts; and the seconds they
+    waited for a CPU while ready to run (``/proc/PID/schedstat``: what the worker or other programs cost)."""
     port = url.rsplit(":", 1)[1]
-    procs: dict[int, tuple[int, float, list[bytes]]] = {}
+    procs: dict[int, tuple[int, float, float, list[bytes]]] = {}
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
         try:
             args = (proc / "cmdline").read_bytes().split(b"\0")
             fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
+            waited = int((proc / "schedstat").read_text().split()[1]) / 1e9
+        except (OSError, IndexError):
             continue
         cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        procs[int(proc.name)] = (int(fields[1]), cpu, args)
-    main = [pid for pid, (_, _, args) in procs.items() if b"serve" in args and port.encode() in args]
+        procs[int(proc.name)] = (int(fields[1]), cpu, waited, args)
+    main = [pid for pid, (_, _, _, args) in procs.items() if b"serve" in args and port.encode() in args]
     if not main:
-        return float("nan")
-    total, todo = 0.0, [main[0]]
+        return float("nan"), float("nan")
+    total = wait = 0.0
+    todo = [main[0]]
     while todo:
         pid = todo.pop()
         total += procs[pid][1]
-        todo += [c for c, (ppid, _, args) in procs.items() if ppid == pid and b"worker" not in args]
-    return total
+        wait += procs[pid][2]
+        todo += [c for c, (ppid, _, _, args) in procs.items() if ppid == pid and b"worker" not in args]
+    return total, wait
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -300,13 +306,14 @@ def measure_state(
 ) -> list[str]:  # fmt: skip
     """Warm up, then the searches and the baseline from ``args.clients`` clients; the report lines."""
     concurrent(url, [("/api/v1/messages", p) for p in warm], args.clients)
-    cpu = server_cpu(url)
+    cpu, wait = server_cpu(url)
     search = concurrent(url, [("/api/v1/messages", p) for p in measured], args.clients)
-    search_cpu = (server_cpu(url) - cpu) / len(measured) * 1000
+    after, waited = server_cpu(url)
+    search_cpu, search_wait = (after - cpu) / len(measured) * 1000, (waited - wait) / len(measured) * 1000
     ids = rng.sample(public_ids, min(len(public_ids), len(measured)))
-    cpu = server_cpu(url)
+    cpu, _ = server_cpu(url)
     base = concurrent(url, [(f"/api/v1/messages/{i}", {}) for i in ids], args.clients)
-    base_cpu = (server_cpu(url) - cpu) / len(ids) * 1000
+    base_cpu = (server_cpu(url)[0] - cpu) / len(ids) * 1000
     totals: list[int] = search["totals"]  # type: ignore[assignment]
     ms: list[float] = search["ms"]  # type: ignore[assignment]
     base_ms: list[float] = base["ms"]  # type: ignore[assignment]
@@ -318,6 +325,7 @@ def measure_state(
         f" ({search['more']} of {len(totals)} queries: more than counted); "
         f"p95 ratio search / baseline {p95 / percentile(base_ms, 95):.1f}; server CPU per request: search "
         f"{search_cpu:.1f} ms, baseline {base_cpu:.1f} ms (ratio {search_cpu / base_cpu:.1f}); "
+        f"server waiting for a CPU per search {search_wait:.1f} ms; "
         f"target p95 < {TARGET_P95_MS} ms: {'met' if p95 < TARGET_P95_MS else 'NOT met'}; "
         f"load {os.getloadavg()[0]:.1f}",
     ]
