@@ -11,8 +11,10 @@ once, each with its own httpx client over real HTTP. Warm-up queries use other
 words than the measured ones, and no measured query repeats. Each state is
 compared with a baseline measured by the same clients on the same server just
 after it: ``GET /api/v1/messages/{id}`` of public messages. Each also gets the
-server process's CPU time per request (user + system, from ``/proc``; the
-worker's included when it is on): on a shared machine it moves less than latency.
+server processes' CPU time per request (user + system, from ``/proc``; not the
+analysis worker's): on a shared machine it moves less than latency; and the time the
+server's processes waited for a CPU while ready to run, per search (``/proc/PID/schedstat``), which is
+what the analysis worker (or any other program) costs the searches on a busy machine.
 
 States, one server each, one after the other:
 
@@ -31,6 +33,11 @@ States, one server each, one after the other:
    so that the worker starts without an analysis backlog of N messages, as on a
    server in steady state; the searches share the interpreter with that worker.
 3. **indexed, worker off**: the same database, for the worker's cost.
+4. **indexed, worker analysing** (after an import): the newest ``--analysing``
+   messages (default 5,000) lose their analysis rows, so the worker runs the
+   whole pipeline on them, in its two processes, while the searches run (it does
+   not finish them meanwhile); the benchmark waits until it has stored a first batch.
+   This is where the worker's lower scheduling priority (``worker_nice``) counts.
 
     python benchmarks/bench_search.py [--messages 100000] [--queries 300] [--clients 4] [--pending 0.1]
         [--cache DIR] [--root CHECKOUT] [--database-url URL]
@@ -151,6 +158,22 @@ def mark_analysed(instance: Path, url: str) -> str:
     return current
 
 
+def make_unanalysed(url: str, n: int, count: int) -> None:
+    """Delete the analysis rows of the newest ``count`` messages: the worker's backlog after an import."""
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(delete(MessageAnalysis).where(MessageAnalysis.message_id > n - count))
+    engine.dispose()
+
+
+def analysed_count(url: str) -> int:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        done = conn.scalar(select(func.count()).select_from(MessageAnalysis)) or 0
+    engine.dispose()
+    return int(done)
+
+
 def pending_count(url: str) -> int:
     engine = create_engine(url)
     with engine.connect() as conn:
@@ -234,30 +257,34 @@ def concurrent(url: str, requests: list[tuple[str, dict[str, str]]], clients: in
     return {"ms": latencies, "totals": totals, "more": more, "bad": bad, "rate": len(latencies) / wall}
 
 
-def server_cpu(url: str) -> float:
+def server_cpu(url: str) -> tuple[float, float]:
     """CPU seconds (user + system) used so far by the server listening on ``url``'s port: its process and
-    its uvicorn worker processes (``--workers``), not the analysis worker it starts."""
+    its uvicorn worker processes (``--workers``), not the analysis worker it starts; and the seconds they
+    waited for a CPU while ready to run (``/proc/PID/schedstat``: what the worker or other programs cost)."""
     port = url.rsplit(":", 1)[1]
-    procs: dict[int, tuple[int, float, list[bytes]]] = {}
+    procs: dict[int, tuple[int, float, float, list[bytes]]] = {}
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
         try:
             args = (proc / "cmdline").read_bytes().split(b"\0")
             fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
+            waited = int((proc / "schedstat").read_text().split()[1]) / 1e9
+        except (OSError, IndexError):
             continue
         cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        procs[int(proc.name)] = (int(fields[1]), cpu, args)
-    main = [pid for pid, (_, _, args) in procs.items() if b"serve" in args and port.encode() in args]
+        procs[int(proc.name)] = (int(fields[1]), cpu, waited, args)
+    main = [pid for pid, (_, _, _, args) in procs.items() if b"serve" in args and port.encode() in args]
     if not main:
-        return float("nan")
-    total, todo = 0.0, [main[0]]
+        return float("nan"), float("nan")
+    total = wait = 0.0
+    todo = [main[0]]
     while todo:
         pid = todo.pop()
         total += procs[pid][1]
-        todo += [c for c, (ppid, _, args) in procs.items() if ppid == pid and b"worker" not in args]
-    return total
+        wait += procs[pid][2]
+        todo += [c for c, (ppid, _, _, args) in procs.items() if ppid == pid and b"worker" not in args]
+    return total, wait
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -279,13 +306,14 @@ def measure_state(
 ) -> list[str]:  # fmt: skip
     """Warm up, then the searches and the baseline from ``args.clients`` clients; the report lines."""
     concurrent(url, [("/api/v1/messages", p) for p in warm], args.clients)
-    cpu = server_cpu(url)
+    cpu, wait = server_cpu(url)
     search = concurrent(url, [("/api/v1/messages", p) for p in measured], args.clients)
-    search_cpu = (server_cpu(url) - cpu) / len(measured) * 1000
+    after, waited = server_cpu(url)
+    search_cpu, search_wait = (after - cpu) / len(measured) * 1000, (waited - wait) / len(measured) * 1000
     ids = rng.sample(public_ids, min(len(public_ids), len(measured)))
-    cpu = server_cpu(url)
+    cpu, _ = server_cpu(url)
     base = concurrent(url, [(f"/api/v1/messages/{i}", {}) for i in ids], args.clients)
-    base_cpu = (server_cpu(url) - cpu) / len(ids) * 1000
+    base_cpu = (server_cpu(url)[0] - cpu) / len(ids) * 1000
     totals: list[int] = search["totals"]  # type: ignore[assignment]
     ms: list[float] = search["ms"]  # type: ignore[assignment]
     base_ms: list[float] = base["ms"]  # type: ignore[assignment]
@@ -297,6 +325,7 @@ def measure_state(
         f" ({search['more']} of {len(totals)} queries: more than counted); "
         f"p95 ratio search / baseline {p95 / percentile(base_ms, 95):.1f}; server CPU per request: search "
         f"{search_cpu:.1f} ms, baseline {base_cpu:.1f} ms (ratio {search_cpu / base_cpu:.1f}); "
+        f"server waiting for a CPU per search {search_wait:.1f} ms; "
         f"target p95 < {TARGET_P95_MS} ms: {'met' if p95 < TARGET_P95_MS else 'NOT met'}; "
         f"load {os.getloadavg()[0]:.1f}",
     ]
@@ -312,6 +341,8 @@ def main() -> None:
     parser.add_argument("--root", help="the checkout whose server is measured (default: this one)")
     parser.add_argument("--database-url", help="an empty PostgreSQL database to build in (default: SQLite)")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes of massline serve")
+    parser.add_argument("--analysing", type=int, default=5000,
+                        help="messages left to analyse in state 4 (0: no state 4)")  # fmt: skip
     args = parser.parse_args()
     if args.database_url and args.cache:
         parser.error("--cache keeps a SQLite instance: not with --database-url")
@@ -342,11 +373,21 @@ def main() -> None:
             ("2. indexed, worker on (as users run it)", True),
             ("3. indexed, worker off", False),
         ]
+        if args.analysing:
+            states.append((f"4. indexed, worker analysing {args.analysing:,} messages", True))
         warm = queries_for(warm_words, 30, regions, rng)
         measured = queries_for(measured_words, args.queries, regions, rng)  # the same in every state
         for name, worker in states:
+            if name.startswith("4."):
+                make_unanalysed(db_url, args.messages, args.analysing)
+            before = analysed_count(db_url)
             with server(env, args.workers, worker=worker, root=root) as url:
-                if worker:
+                if name.startswith("4."):
+                    t0 = time.perf_counter()
+                    while analysed_count(db_url) == before and time.perf_counter() - t0 < 120:
+                        time.sleep(0.5)
+                    name += f" (the first batch stored {time.perf_counter() - t0:.1f} s after start-up)"
+                elif worker:
                     t0 = time.perf_counter()
                     while (left := pending_count(db_url)) and time.perf_counter() - t0 < 600:
                         time.sleep(0.5)
@@ -354,7 +395,10 @@ def main() -> None:
                     if left:
                         name += f" ({left:,} still pending)"
                 print(name, flush=True)
+                before = analysed_count(db_url)
                 print("\n".join(measure_state(url, args, warm, measured, public_ids, rng)), flush=True)
+                if name.startswith("4."):
+                    print(f"  the worker analysed {analysed_count(db_url) - before:,} messages meanwhile")
 
 
 if __name__ == "__main__":

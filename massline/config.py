@@ -109,6 +109,14 @@ class Settings(BaseSettings):
         description="The deployment's own plugins (pipeline steps, importers, exporters): comma-separated module "
         "paths, registered after the built-in ones in this order (see docs/configuration.md).",
     )
+    worker_nice: int = Field(
+        default=10,
+        ge=0,
+        le=19,
+        description="Scheduling niceness the analysis worker process adds to its own (`massline worker`, and the "
+        "worker `massline serve` starts): on a machine with few cores a web request gets the CPU before a batch "
+        "of analysis; 0 keeps the worker at the web processes' priority.",
+    )
     alert_scan_minutes: float = Field(
         default=10.0, gt=0, description="How often the worker checks categories and regions for bursts (minutes)."
     )

@@ -21,10 +21,9 @@ from massline.migrate import upgrade
 from massline.models import utcnow
 from massline.plugins import Plugins, load_plugins
 from massline.services import notify
-from massline.services.casework import StanceLimits
 from massline.services.crypto import FieldCipher
 from massline.services.people import Passwords
-from massline.services.ratelimit import RateLimiter
+from massline.services.ratelimit import RateLimiter, StanceLimits
 
 
 class Platform:

@@ -16,7 +16,9 @@ supervision reports (``supervision.sweep_reports``: overdue ones escalated, expi
 ``run_forever()`` polls every ``interval`` seconds (``massline worker``, which
 ``massline serve`` starts as a process of its own by default); ``start()``/``stop()``
 run it in a background thread instead. Heavy analysis therefore never runs in a web
-request. On SQLite its write transactions are ``background`` ones within a process
+request, and the worker's process runs at a lower scheduling priority (:func:`lower_priority`, the
+setting ``worker_nice``): on a machine with few cores a search does not wait behind a batch.
+On SQLite its write transactions are ``background`` ones within a process
 (requests waiting to write go first, ``db.WriteLock``) and queue with other
 processes' writers on the database's lock file; between two write transactions it
 reads and computes the next batch, so a waiting request gets in.
@@ -25,12 +27,14 @@ reads and computes the next batch, so a waiting request gets in.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import datetime
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from massline.platform import Platform
@@ -49,6 +53,26 @@ from massline.services.pipeline import (
 )
 
 log = logging.getLogger(__name__)
+
+
+def lower_priority(increment: int) -> int:
+    """Add ``increment`` to the niceness of this process, every thread of it (0: unchanged); returns it.
+
+    On Linux niceness belongs to each thread, and the threads a library started at import (OpenBLAS's)
+    keep theirs: each one in ``/proc/self/task`` is set. Threads and processes started afterwards (the
+    worker's second process, the parent watcher) inherit it.
+    """
+    now = os.getpriority(os.PRIO_PROCESS, 0)
+    if increment <= 0:
+        return now
+    target = min(19, now + increment)
+    tasks = Path("/proc/self/task")
+    for tid in [int(t.name) for t in tasks.iterdir()] if tasks.is_dir() else [0]:
+        try:
+            os.setpriority(os.PRIO_PROCESS, tid, target)
+        except ProcessLookupError:  # a thread that ended meanwhile
+            pass
+    return target
 
 
 class Worker:

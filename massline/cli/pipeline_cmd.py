@@ -119,9 +119,10 @@ def steps_cmd() -> None:
               help="Stop when the process with this id is gone (massline serve's own worker).")  # fmt: skip
 def worker_cmd(once: bool, interval: float, parent: int | None) -> None:
     """Run the analysis worker (massline serve also runs one, in a process of its own, unless --no-worker)."""
-    from massline.worker import Worker
+    from massline.worker import Worker, lower_priority
 
     platform = get_platform()
+    lower_priority(platform.settings.worker_nice)  # web requests first (before any thread or process starts)
     platform.migrate()
     worker = Worker(platform, interval=interval, parallel=True)  # the next batch's pure steps in a second process
     if once:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, select, update
@@ -115,3 +116,11 @@ def prune(session: Session, now: datetime) -> int:
     result = session.execute(delete(RateLimitHit).where(RateLimitHit.expires_at < now))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
+
+@dataclass(frozen=True)
+class StanceLimits:
+    """How many stances one address may add: to one message a day, and in all per hour
+    (``casework.check_support``)."""
+
+    per_message: RateLimiter
+    per_hour: RateLimiter

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +19,7 @@ from massline.services.casework import closing
 from massline.services.casework.staffing import reopen_handler
 from massline.services.errors import Conflict, ValidationFailed
 from massline.services.events import add_event
-from massline.services.ratelimit import RateLimiter
+from massline.services.ratelimit import StanceLimits
 from massline.services.routing import compute_due
 
 
@@ -100,14 +99,6 @@ def supporter_key(client_token: str, secret: str) -> str:
     if not is_supporter_token(client_token, secret):
         raise ValidationFailed({"client_token": BAD_SUPPORTER_TOKEN})
     return hashlib.sha256(f"{secret}:{client_token}".encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class StanceLimits:
-    """How many stances one address may add: to one message a day, and in all per hour."""
-
-    per_message: RateLimiter
-    per_hour: RateLimiter
 
 
 STANCES = ("support", "oppose")

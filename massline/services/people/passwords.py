@@ -1,9 +1,14 @@
-"""Password hashing with argon2id, at the cost the deployment's settings give."""
+"""Password hashing with argon2id, at the cost the deployment's settings give.
+
+argon2 is imported when a password is first hashed or checked, not when the platform starts.
+"""
 
 from __future__ import annotations
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 MIN_LENGTH = 10
 
@@ -18,8 +23,17 @@ class Passwords:
     """
 
     def __init__(self, time_cost: int = 3, memory_kib: int = 65536) -> None:
-        self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
+        self._cost = (time_cost, memory_kib)
+        self._made: PasswordHasher | None = None
         self._dummy: str | None = None
+
+    @property
+    def _hasher(self) -> PasswordHasher:
+        if self._made is None:
+            from argon2 import PasswordHasher
+
+            self._made = PasswordHasher(time_cost=self._cost[0], memory_cost=self._cost[1])
+        return self._made
 
     def hash(self, password: str) -> str:
         """An argon2id hash of ``password``."""
@@ -27,6 +41,8 @@ class Passwords:
 
     def verify(self, password_hash: str, password: str) -> bool:
         """True when ``password`` matches; False for a wrong password or an empty/bad hash."""
+        from argon2.exceptions import InvalidHashError, VerificationError
+
         if not password_hash:
             return False
         try:  # (as bytes: a lone surrogate typed into a form cannot be UTF-8, and matches nothing)

@@ -20,7 +20,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from massline.models import Category, DeadlineRule, Leader, Message, Office, Region, SiteSetting
-from massline.services.policy import supervision_policy
 
 DEFAULT_DEADLINE_DAYS = 15
 
@@ -174,6 +173,8 @@ def routing_table(session: Session) -> RoutingTable:
 
 
 def _build_table(session: Session, version: str) -> RoutingTable:
+    from massline.services.policy import supervision_policy  # pydantic's deployment models, when routing
+
     regions = session.execute(select(Region.id, Region.code, Region.path)).all()
     ancestors = {rid: [int(x) for x in path.strip("/").split("/") if x] for rid, _code, path in regions}
     categories = session.execute(select(Category.id, Category.path)).all()
