@@ -300,8 +300,11 @@ class StoredIssueIndex(IssueIndex):
             return features
         self.load_vocabulary(doc.title, doc.body)
         ahead = self.prepared.pop(doc.key, None)
-        normalized, found = (ahead.normalized, ahead.found) if ahead is not None else (None, None)
-        features = self.features(doc, learn=learn, normalized=normalized, found=found)
+        if ahead is None:
+            features = self.features(doc, learn=learn)
+        else:
+            features = self.features(doc, learn=learn, normalized=ahead.normalized, found=ahead.found,
+                                     weighed=ahead.weighed)  # fmt: skip
         prefer_alias_target(features, self.aliases)
         self.load_df(features.counts)
         if len(self.known) >= self._max_known:
