@@ -22,7 +22,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select, union_all
 from sqlalchemy.orm import Session
 
 from massline.analysis.issues import (
@@ -132,7 +132,8 @@ class Assignment:
 class StoredIssueIndex(IssueIndex):
     """An ``IssueIndex`` that reads its state from the database, for one message at a time.
 
-    ``language``: the deployment's place grammar (default: its configured one, ``deployment.site_language``).
+    ``language``: the deployment's place grammar (default: its configured one, ``deployment.site_language``);
+    ``vocabulary``, ``memory``: what the pipeline keeps between batches, and ``generation`` the token it read.
     """
 
     def __init__(
@@ -143,13 +144,14 @@ class StoredIssueIndex(IssueIndex):
         *,
         vocabulary: StoredVocabulary | None = None,
         memory: IndexMemory | None = None,
+        generation: str = "",
     ) -> None:
         super().__init__(params, segmenter(), language if language is not None else site_language(session))
         self.session = session
         self.aliases = StoredAliases(session)
         #: the look-ups kept between batches, and the rows written at the batch's end (``save_counts``)
         self.memory, self.pending = memory, PendingRows() if memory is not None else None
-        self.generation = ""  #: the generation token read when ``memory`` was checked
+        self.generation = generation  #: the generation token read when ``memory`` was checked
         self.touched: set[int] = set()  #: clusters changed in memory
         self.written: dict[int, dict[str, Any]] = {}  #: cluster rows written by ``save_counts``
         if memory is not None:
@@ -166,7 +168,7 @@ class StoredIssueIndex(IssueIndex):
         self.prepared: dict[Hashable, Prepared] = {}
         self._max_known = StoredVocabulary.MAX_FEATURES
         if vocabulary is not None:
-            self.vocabulary = vocabulary.current(session)
+            self.vocabulary = vocabulary.current(session, generation)
             self.known = vocabulary.features
             kept = vocabulary.frequencies(session)  # what the previous batch read and counted, still current
             if kept is not None:
@@ -250,9 +252,11 @@ class StoredIssueIndex(IssueIndex):
             if len(block) <= p.max_scan:
                 found.update(dict.fromkeys(block))
                 continue
+            self._read_posted(key, terms)
             for t in terms:
                 found.update(dict.fromkeys(self._posted(key, t)))
         if not place:
+            self._read_posted(GLOBAL, terms)
             for t in terms:
                 found.update(dict.fromkeys(self._posted(GLOBAL, t)))
         self.load_clusters(found)
@@ -272,21 +276,43 @@ class StoredIssueIndex(IssueIndex):
             memory.blocks[key] = block = block[:cap]
         return block
 
+    def _posted_stmt(self, key: str, term: str) -> Select[Any]:
+        c = IssuePosting.__table__.c
+        return (
+            select(c.term, c.issue_id)
+            .where(c.place_key == key, c.term == term)
+            .order_by(c.issue_id.desc())
+            .limit(self.params.max_scan)
+        )
+
     def _posted(self, key: str, term: str) -> list[int]:
+        """The issues posted under ``term`` with the place key ``key`` (the newest ``max_scan``)."""
         memory = self.memory
         if memory is not None and (key, term) in memory.posted:
             return memory.posted[key, term]
-        stmt = (
-            select(IssuePosting.issue_id)
-            .where(IssuePosting.place_key == key, IssuePosting.term == term)
-            .order_by(IssuePosting.issue_id.desc())
-            .limit(self.params.max_scan)
-        )
-        ids = list(self.session.scalars(stmt))
-        if self.pending is not None and memory is not None:
+        ids = [issue_id for _, issue_id in self.session.execute(self._posted_stmt(key, term))]
+        return self._keep_posted(key, term, ids)
+
+    def _keep_posted(self, key: str, term: str, ids: list[int]) -> list[int]:
+        """``ids`` as read (newest first), with the batch's pending postings, kept in the memory."""
+        if self.pending is not None and self.memory is not None:
             ids = sorted(set(ids) | set(self.pending.posted_of.get((key, term), ())), reverse=True)
-            memory.posted[key, term] = ids = ids[: self.params.max_scan]
+            self.memory.posted[key, term] = ids = ids[: self.params.max_scan]
         return ids
+
+    def _read_posted(self, key: str, terms: Sequence[str]) -> None:
+        """The postings of ``key`` under each of ``terms`` not kept yet, read with one statement (the
+        same rows as :meth:`_posted` reads term by term) into the memory."""
+        memory = self.memory
+        missing = [] if memory is None else [t for t in dict.fromkeys(terms) if (key, t) not in memory.posted]
+        if len(missing) < 2:
+            return  # (nothing kept between batches, or one term: read by _posted)
+        parts = [select(*self._posted_stmt(key, t).subquery().c) for t in missing]
+        found: dict[str, list[int]] = {t: [] for t in missing}
+        for term, issue_id in self.session.execute(union_all(*parts)):
+            found[term].append(issue_id)
+        for t in missing:
+            self._keep_posted(key, t, sorted(found[t], reverse=True))
 
     # -- one message ----------------------------------------------------------------------
     def doc_features(self, doc: IssueDoc, learn: bool = True) -> DocFeatures:
