@@ -156,7 +156,7 @@ class StoredIssueIndex(IssueIndex):
         self.written: dict[int, dict[str, Any]] = {}  #: cluster rows written by ``save_counts``
         if memory is not None:
             self.clusters = memory.clusters
-            self.aliases.share(memory.alias_of, memory.alias_named)
+            self.aliases.share(memory)
         self.loaded_candidates = 0
         self._before: dict[int, tuple[set[str], set[str]]] = {}
         self._df_loaded: set[str] = set()

@@ -7,12 +7,16 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Hashable
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from massline.analysis.issues import DocFeatures, PlaceAliases, PlaceVocabulary
 from massline.models import IssuePlaceAlias, IssueTermDf, IssueVocabulary
+
+if TYPE_CHECKING:
+    from massline.services.issues.memory import IndexMemory
 
 #: Document frequencies as kept between batches: the counts, the terms read, the number of documents.
 Frequencies = tuple[Counter[str], set[str], int]
@@ -26,13 +30,30 @@ class StoredAliases(PlaceAliases):
         self.session = session
         self._of: dict[str, set[str]] = {}
         self._names: dict[str, set[str]] = {}
+        self._memory: IndexMemory | None = None
 
-    def share(self, of: dict[str, set[str]], named: dict[str, set[str]]) -> None:
-        """Keep what is read in these dicts (an ``IndexMemory``'s, kept between batches)."""
-        self._of, self._names = of, named
+    def share(self, memory: IndexMemory) -> None:
+        """Keep what is read in ``memory`` (kept between batches): the whole table, read at the first look-up
+        (it is written only by the rebuild, which replaces the generation token: the memory is emptied)."""
+        self._memory = memory
+        self._of, self._names = memory.alias_of, memory.alias_named
+
+    def _read_all(self) -> bool:
+        """With a memory: every alias read into it once (True), else False (read key by key)."""
+        memory = self._memory
+        if memory is None:
+            return False
+        if not memory.aliases_read:
+            for alias, place in self.session.execute(select(IssuePlaceAlias.alias_key, IssuePlaceAlias.place_key)):
+                memory.alias_of.setdefault(alias, set()).add(place)
+                memory.alias_named.setdefault(place, set()).add(alias)
+            memory.aliases_read = True
+        return True
 
     def of(self, key: str) -> set[str]:
         """The places ``key`` is another name of."""
+        if self._read_all():
+            return self._of.get(key, set())
         if key not in self._of:
             self._of[key] = set(
                 self.session.scalars(select(IssuePlaceAlias.place_key).where(IssuePlaceAlias.alias_key == key))
@@ -41,6 +62,8 @@ class StoredAliases(PlaceAliases):
 
     def named(self, key: str) -> set[str]:
         """The other names of ``key``."""
+        if self._read_all():
+            return self._names.get(key, set())
         if key not in self._names:
             self._names[key] = set(
                 self.session.scalars(select(IssuePlaceAlias.alias_key).where(IssuePlaceAlias.place_key == key))

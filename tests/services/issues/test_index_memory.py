@@ -12,7 +12,16 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event, select
 
-from massline.models import Issue, IssueCluster, IssuePosting, IssueVocabulary, Message, SiteSetting, User
+from massline.models import (
+    Issue,
+    IssueCluster,
+    IssuePlaceAlias,
+    IssuePosting,
+    IssueVocabulary,
+    Message,
+    SiteSetting,
+    User,
+)
 from massline.platform import Platform
 from massline.services import pipeline
 from massline.services.issues import decisions as issue_decisions
@@ -125,3 +134,22 @@ def test_the_vocabulary_is_not_counted_while_the_generation_is_the_kept_one(depl
         found = s.scalar(select(IssueCluster.place_key).join(Message, Message.issue_id == IssueCluster.issue_id)
                          .where(Message.id == learnt.id))  # fmt: skip
     assert found == "望月湖"  # ... so the place the other writer taught is known
+
+
+def test_the_kept_index_reads_the_place_aliases_once(deployed: Platform) -> None:
+    with deployed.write() as s:  # as the rebuild writes them
+        s.add_all([IssuePlaceAlias(alias_key="阳光", place_key="阳光花园"), IssuePlaceAlias(alias_key="阳光园",
+                   place_key="阳光花园"), IssuePlaceAlias(alias_key="幸福", place_key="幸福家园")])  # fmt: skip
+        bump_generation(s)
+    keys = ["阳光", "阳光园", "幸福", "阳光花园", "幸福家园", "别处"]
+    with deployed.read() as s:
+        alone = StoredIssueIndex(s).aliases
+        expected = [(alone.of(k), alone.named(k)) for k in keys]
+        memory = IndexMemory()
+        with statements(deployed) as seen:
+            kept = StoredIssueIndex(s, memory=memory).aliases
+            got = [(kept.of(k), kept.named(k)) for k in keys]
+            again = StoredIssueIndex(s, memory=memory).aliases  # the next batch's index
+            assert [(again.of(k), again.named(k)) for k in keys] == got
+    assert got == expected and expected[0] == ({"阳光花园"}, set()) and expected[3][1] == {"阳光", "阳光园"}
+    assert len([q for q in seen if "issue_place_aliases" in q]) == 1
