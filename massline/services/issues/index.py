@@ -22,7 +22,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, delete, select, union_all
+from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session
 
 from massline.analysis.issues import (
@@ -52,6 +52,7 @@ from massline.services.issues.rows import (
     cluster_rows,
     index_rows,
     pieces,
+    postings_of_terms,
     write_index_rows,
 )
 
@@ -307,9 +308,9 @@ class StoredIssueIndex(IssueIndex):
         missing = [] if memory is None else [t for t in dict.fromkeys(terms) if (key, t) not in memory.posted]
         if len(missing) < 2:
             return  # (nothing kept between batches, or one term: read by _posted)
-        parts = [select(*self._posted_stmt(key, t).subquery().c) for t in missing]
+        stmt = postings_of_terms(len(missing), self.params.max_scan)
         found: dict[str, list[int]] = {t: [] for t in missing}
-        for term, issue_id in self.session.execute(union_all(*parts)):
+        for term, issue_id in self.session.execute(stmt, {"key": key, **{f"t{i}": t for i, t in enumerate(missing)}}):
             found[term].append(issue_id)
         for t in missing:
             self._keep_posted(key, t, sorted(found[t], reverse=True))
