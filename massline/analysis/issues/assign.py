@@ -29,7 +29,14 @@ from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
-from massline.analysis.issues.features import DocFeatures, IssueDoc, extract_features, normalized_texts, unit_vector
+from massline.analysis.issues.features import (
+    DocFeatures,
+    IssueDoc,
+    TermWeights,
+    extract_features,
+    normalized_texts,
+    unit_vector,
+)
 from massline.analysis.issues.state import Cluster, ConcentrateParams
 from massline.analysis.issues.vocab import PlaceAliases, PlaceVocabulary
 from massline.analysis.places import GENERAL, Language, PlaceMention, compatible, extract_places
@@ -105,23 +112,16 @@ class IssueIndex:
         learn: bool = True,
         normalized: tuple[str, str] | None = None,
         found: tuple[list[PlaceMention], list[PlaceMention]] | None = None,
+        weighed: TermWeights | None = None,
     ) -> DocFeatures:
         """Place, regions and raw term weights of ``doc`` (learns its place names).
 
-        ``normalized``: its normalised title and body start; ``found``: the
-        places named with a suffix in them, when already known.
+        ``normalized``: its normalised title and body start; ``found``: the places named with a
+        suffix in them; ``weighed``: its term weights (``extract_features``) — when already known.
         """
         title, body = normalized or normalized_texts(doc, self.params.body_chars)
-        return extract_features(
-            title,
-            body,
-            self.segmenter,
-            self.vocabulary,
-            learn=learn,
-            title_weight=self.params.title_weight,
-            found=found,
-            language=self.language,
-        )
+        return extract_features(title, body, self.segmenter, self.vocabulary, learn=learn, found=found,
+                                title_weight=self.params.title_weight, language=self.language, weighed=weighed)
 
     def vectorize(self, features: DocFeatures) -> dict[str, float]:
         """TF-IDF unit vector of ``features`` with the current document frequencies."""

@@ -19,9 +19,11 @@ import math
 import re
 from collections import Counter
 from collections.abc import Hashable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
+from typing import NamedTuple
 
 from massline.analysis.issues.vocab import PlaceVocabulary
 from massline.analysis.places import GENERAL, Language, PlaceMention, extract_places, regions_of
@@ -33,9 +35,12 @@ __all__ = [
     "PROBLEM_STOPWORDS",
     "DocFeatures",
     "IssueDoc",
+    "TermWeights",
     "choose_place",
+    "cut_words",
     "extract_features",
     "strip_places",
+    "term_weights",
     "unit_vector",
 ]
 
@@ -111,7 +116,7 @@ def unit_vector(weights: dict[str, float], max_terms: int) -> dict[str, float]:
     return {t: w / norm for t, w in top} if norm > 0 else {}
 
 
-def strip_places(text: str, names: set[str], language: Language | None = None) -> str:
+def strip_places(text: str, names: AbstractSet[str], language: Language | None = None) -> str:
     """``text`` with place names, and the language's unit codes and region names, replaced by a comma."""
     for name in sorted(names, key=lambda n: (-len(n), n)):  # longest first; a fixed order among equals
         text = text.replace(name, "，")
@@ -149,12 +154,16 @@ def extract_features(
     title_weight: int = 2,
     found: tuple[list[PlaceMention], list[PlaceMention]] | None = None,
     language: Language | None = None,
+    weighed: TermWeights | None = None,
 ) -> DocFeatures:
     """Place, places, regions and sublinear term weights of a normalised ``title`` and ``body``.
 
     ``learn`` adds the names found with a suffix to ``vocabulary`` first;
     ``found``: those names when already extracted (title, body);
-    ``language``: the deployment's place grammar (default: general Chinese).
+    ``language``: the deployment's place grammar (default: general Chinese);
+    ``weighed``: the term weights of the same texts computed with some set of place names cut out
+    (:func:`term_weights`, e.g. ahead in another process), used when that set is the one these
+    features cut out (the weights depend on nothing else), else computed again.
     """
     language = language or GENERAL
     title_found, body_found = found or (
@@ -167,7 +176,40 @@ def extract_features(
     body_places = body_found + _outside(vocabulary.find(body[:300]), body_found)
     place = choose_place(title_places) or _body_place(body_places)
     places = tuple(title_found + body_found)
-    place_words = {m.name for m in places} | ({place.name} if place else set())
+    place_words = cut_words(places, place)
+    if weighed is not None and weighed.place_words == place_words:
+        tf = dict(weighed.weights)
+    else:
+        tf = term_weights(title, body, segmenter, place_words, title_weight=title_weight, language=language).weights
+    regions = tuple(regions_of(title, language) or regions_of(body[:200], language))
+    return DocFeatures(place, places, regions, tf, title_places=tuple(title_places), body_places=tuple(body_places))
+
+
+def cut_words(places: Sequence[PlaceMention], place: PlaceMention | None) -> frozenset[str]:
+    """The place names cut out of the texts before their terms are counted: those named with a suffix, and
+    the chosen place's."""
+    return frozenset({m.name for m in places} | ({place.name} if place else set()))
+
+
+class TermWeights(NamedTuple):
+    """The sublinear term weights of a message's texts with these place names cut out (:func:`term_weights`)."""
+
+    place_words: frozenset[str]
+    weights: dict[str, float]
+
+
+def term_weights(
+    title: str,
+    body: str,
+    segmenter: Segmenter,
+    place_words: frozenset[str],
+    *,
+    title_weight: int = 2,
+    language: Language | None = None,
+) -> TermWeights:
+    """The sublinear term weights of a normalised ``title`` and ``body`` with ``place_words`` cut out
+    (the problem terms of :func:`extract_features`)."""
+    language = language or GENERAL
     board_words = language.stopwords
     counts: dict[str, float] = {}
     for text, weight in ((title, title_weight), (body, 1)):
@@ -187,9 +229,7 @@ def extract_features(
             gram = run[i : i + 2]
             if gram not in PROBLEM_STOPWORDS and gram not in board_words:
                 counts[gram] = counts.get(gram, 0.0) + 0.5
-    tf = {t: 1.0 + math.log(c) if c >= 1 else c for t, c in counts.items()}
-    regions = tuple(regions_of(title, language) or regions_of(body[:200], language))
-    return DocFeatures(place, places, regions, tf, title_places=tuple(title_places), body_places=tuple(body_places))
+    return TermWeights(place_words, {t: 1.0 + math.log(c) if c >= 1 else c for t, c in counts.items()})
 
 
 def normalized_texts(doc: IssueDoc, body_chars: int) -> tuple[str, str]:

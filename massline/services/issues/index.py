@@ -22,7 +22,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session
 
 from massline.analysis.issues import (
@@ -52,6 +52,7 @@ from massline.services.issues.rows import (
     cluster_rows,
     index_rows,
     pieces,
+    postings_of_terms,
     write_index_rows,
 )
 
@@ -132,7 +133,8 @@ class Assignment:
 class StoredIssueIndex(IssueIndex):
     """An ``IssueIndex`` that reads its state from the database, for one message at a time.
 
-    ``language``: the deployment's place grammar (default: its configured one, ``deployment.site_language``).
+    ``language``: the deployment's place grammar (default: its configured one, ``deployment.site_language``);
+    ``vocabulary``, ``memory``: what the pipeline keeps between batches, and ``generation`` the token it read.
     """
 
     def __init__(
@@ -143,18 +145,19 @@ class StoredIssueIndex(IssueIndex):
         *,
         vocabulary: StoredVocabulary | None = None,
         memory: IndexMemory | None = None,
+        generation: str = "",
     ) -> None:
         super().__init__(params, segmenter(), language if language is not None else site_language(session))
         self.session = session
         self.aliases = StoredAliases(session)
         #: the look-ups kept between batches, and the rows written at the batch's end (``save_counts``)
         self.memory, self.pending = memory, PendingRows() if memory is not None else None
-        self.generation = ""  #: the generation token read when ``memory`` was checked
+        self.generation = generation  #: the generation token read when ``memory`` was checked
         self.touched: set[int] = set()  #: clusters changed in memory
         self.written: dict[int, dict[str, Any]] = {}  #: cluster rows written by ``save_counts``
         if memory is not None:
             self.clusters = memory.clusters
-            self.aliases.share(memory.alias_of, memory.alias_named)
+            self.aliases.share(memory)
         self.loaded_candidates = 0
         self._before: dict[int, tuple[set[str], set[str]]] = {}
         self._df_loaded: set[str] = set()
@@ -166,7 +169,7 @@ class StoredIssueIndex(IssueIndex):
         self.prepared: dict[Hashable, Prepared] = {}
         self._max_known = StoredVocabulary.MAX_FEATURES
         if vocabulary is not None:
-            self.vocabulary = vocabulary.current(session)
+            self.vocabulary = vocabulary.current(session, generation)
             self.known = vocabulary.features
             kept = vocabulary.frequencies(session)  # what the previous batch read and counted, still current
             if kept is not None:
@@ -250,9 +253,11 @@ class StoredIssueIndex(IssueIndex):
             if len(block) <= p.max_scan:
                 found.update(dict.fromkeys(block))
                 continue
+            self._read_posted(key, terms)
             for t in terms:
                 found.update(dict.fromkeys(self._posted(key, t)))
         if not place:
+            self._read_posted(GLOBAL, terms)
             for t in terms:
                 found.update(dict.fromkeys(self._posted(GLOBAL, t)))
         self.load_clusters(found)
@@ -272,21 +277,43 @@ class StoredIssueIndex(IssueIndex):
             memory.blocks[key] = block = block[:cap]
         return block
 
+    def _posted_stmt(self, key: str, term: str) -> Select[Any]:
+        c = IssuePosting.__table__.c
+        return (
+            select(c.term, c.issue_id)
+            .where(c.place_key == key, c.term == term)
+            .order_by(c.issue_id.desc())
+            .limit(self.params.max_scan)
+        )
+
     def _posted(self, key: str, term: str) -> list[int]:
+        """The issues posted under ``term`` with the place key ``key`` (the newest ``max_scan``)."""
         memory = self.memory
         if memory is not None and (key, term) in memory.posted:
             return memory.posted[key, term]
-        stmt = (
-            select(IssuePosting.issue_id)
-            .where(IssuePosting.place_key == key, IssuePosting.term == term)
-            .order_by(IssuePosting.issue_id.desc())
-            .limit(self.params.max_scan)
-        )
-        ids = list(self.session.scalars(stmt))
-        if self.pending is not None and memory is not None:
+        ids = [issue_id for _, issue_id in self.session.execute(self._posted_stmt(key, term))]
+        return self._keep_posted(key, term, ids)
+
+    def _keep_posted(self, key: str, term: str, ids: list[int]) -> list[int]:
+        """``ids`` as read (newest first), with the batch's pending postings, kept in the memory."""
+        if self.pending is not None and self.memory is not None:
             ids = sorted(set(ids) | set(self.pending.posted_of.get((key, term), ())), reverse=True)
-            memory.posted[key, term] = ids = ids[: self.params.max_scan]
+            self.memory.posted[key, term] = ids = ids[: self.params.max_scan]
         return ids
+
+    def _read_posted(self, key: str, terms: Sequence[str]) -> None:
+        """The postings of ``key`` under each of ``terms`` not kept yet, read with one statement (the
+        same rows as :meth:`_posted` reads term by term) into the memory."""
+        memory = self.memory
+        missing = [] if memory is None else [t for t in dict.fromkeys(terms) if (key, t) not in memory.posted]
+        if len(missing) < 2:
+            return  # (nothing kept between batches, or one term: read by _posted)
+        stmt = postings_of_terms(len(missing), self.params.max_scan)
+        found: dict[str, list[int]] = {t: [] for t in missing}
+        for term, issue_id in self.session.execute(stmt, {"key": key, **{f"t{i}": t for i, t in enumerate(missing)}}):
+            found[term].append(issue_id)
+        for t in missing:
+            self._keep_posted(key, t, sorted(found[t], reverse=True))
 
     # -- one message ----------------------------------------------------------------------
     def doc_features(self, doc: IssueDoc, learn: bool = True) -> DocFeatures:
@@ -300,8 +327,11 @@ class StoredIssueIndex(IssueIndex):
             return features
         self.load_vocabulary(doc.title, doc.body)
         ahead = self.prepared.pop(doc.key, None)
-        normalized, found = (ahead.normalized, ahead.found) if ahead is not None else (None, None)
-        features = self.features(doc, learn=learn, normalized=normalized, found=found)
+        if ahead is None:
+            features = self.features(doc, learn=learn)
+        else:
+            features = self.features(doc, learn=learn, normalized=ahead.normalized, found=ahead.found,
+                                     weighed=ahead.weighed)  # fmt: skip
         prefer_alias_target(features, self.aliases)
         self.load_df(features.counts)
         if len(self.known) >= self._max_known:

@@ -111,6 +111,7 @@ class IndexMemory:
         self.posted: dict[tuple[str, str], list[int]] = {}
         self.alias_of: dict[str, set[str]] = {}
         self.alias_named: dict[str, set[str]] = {}
+        self.aliases_read = False  #: the whole alias table is in ``alias_of``/``alias_named``
 
     def check(self, session: Session) -> str:
         """Read the generation token; empty the memory unless it is the one this memory holds.

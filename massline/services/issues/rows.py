@@ -1,11 +1,13 @@
 """The rows of the stored issue index: a cluster's ``issue_clusters`` row, its place-key, piece and
-posting rows, and the idempotent bulk insert that writes them."""
+posting rows, the idempotent bulk insert that writes them, and the look-up of postings of many terms."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from sqlalchemy import CompoundSelect, bindparam, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -78,3 +80,15 @@ def write_index_rows(session: Session, issue_id: int, place: str, keys: Iterable
     upsert(session, IssuePlaceKey.__table__, key_rows, ["place_key", "issue_id"])
     upsert(session, IssuePlacePiece.__table__, piece_rows, ["piece", "place_key"])
     upsert(session, IssuePosting.__table__, posting_rows, ["place_key", "term", "issue_id"])
+
+
+@functools.lru_cache(maxsize=64)
+def postings_of_terms(n: int, limit: int) -> CompoundSelect:
+    """The issues posted under the terms ``t0``… ``t{n-1}`` with the place key ``key`` (bound parameters),
+    the newest ``limit`` of each: the per-term look-ups in one statement (built once per ``n``)."""
+    c = IssuePosting.__table__.c
+    parts = []
+    for i in range(n):
+        one = select(c.term, c.issue_id).where(c.place_key == bindparam("key"), c.term == bindparam(f"t{i}"))
+        parts.append(select(*one.order_by(c.issue_id.desc()).limit(limit).subquery().c))
+    return union_all(*parts)

@@ -227,9 +227,9 @@ def _batch_index(ctx: AnalysisContext, session: Session) -> StoredIssueIndex:
         memory = index_memory(session)
         token = memory.check(session)
         index = ctx.state["issues"] = StoredIssueIndex(
-            session, language=ctx.gazetteer.language, vocabulary=stored_vocabulary(session), memory=memory
-        )
-        index.generation = token
+            session, language=ctx.gazetteer.language, vocabulary=stored_vocabulary(session), memory=memory,
+            generation=token,
+        )  # fmt: skip
         index.prepared.update(ctx.batch.get("issues", {}).items())  # the batch's messages, and what was computed
         ids = list(index.prepared)  # ahead; read at once (and kept: the session holds them weakly)
         ctx.state["messages"] = session.scalars(select(Message).where(Message.id.in_(ids))).all()
@@ -245,8 +245,9 @@ def finish_issues(ctx: AnalysisContext, session: Session, items: list[Item]) -> 
     index = _batch_index(ctx, session)
     save_counts(session, index)
     refresh_issues(session, dirty, utcnow(), ctx.alert_params, ctx.gazetteer.language, index)
-    stored_vocabulary(session).saved(session, index.frequencies())
     keep_index(session, index)
+    # (the new generation token, or None when another writer came between: the vocabulary is read again)
+    stored_vocabulary(session).saved(session, index.frequencies(), index.memory.generation if index.memory else None)
 
 
 def issue_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult:

@@ -39,3 +39,26 @@ def test_prepared_terms_are_the_features_of_a_message_alone() -> None:
     p = prepare_features(title, body, GENERAL)
     assert p.terms == frozenset(_index(PlaceVocabulary()).features(IssueDoc(0, title, body)).counts)
     assert "#噪音" in p.terms and "丽发新城" not in p.terms  # the problem, not the place
+
+
+def test_features_reuse_the_prepared_weights_only_when_the_same_names_are_cut() -> None:
+    title, body = TEXTS[1]
+    p = prepare_features(title, body, GENERAL)
+    index = _index(PlaceVocabulary())
+    doc = IssueDoc(0, title, body)
+    marked = p.weighed._replace(weights={"记号": 1.0})  # the names of the message alone: taken as they are
+    assert index.features(doc, normalized=p.normalized, found=p.found, weighed=marked).counts == {"记号": 1.0}
+    other = marked._replace(place_words=marked.place_words | {"别处"})  # other names cut: counted again
+    assert index.features(doc, normalized=p.normalized, found=p.found, weighed=other).counts == p.weighed.weights
+
+
+def test_a_learnt_place_makes_the_index_count_the_terms_again() -> None:
+    taught = PlaceVocabulary()
+    _index(taught).features(IssueDoc(0, "望月湖小区停车难", "望月湖小区停车位太少。"))  # learns 望月湖
+    title, body = "望月湖车位捆绑销售", "开发商强迫业主购买车位。"  # (named without its suffix)
+    p = prepare_features(title, body, GENERAL)
+    expected = _index(taught).features(IssueDoc(1, title, body), learn=False)
+    got = _index(taught).features(IssueDoc(1, title, body), learn=False, normalized=p.normalized, found=p.found,
+                                  weighed=p.weighed)  # fmt: skip
+    assert expected.place is not None and expected.place.name not in p.weighed.place_words  # another place ...
+    assert got == expected and got.counts != p.weighed.weights  # ... so the terms were counted again
