@@ -34,6 +34,13 @@ from pathlib import Path
 
 import pycrfsuite
 
+from massline.analysis.places.crf_features import (
+    _COMPARISON_RE,
+    COMPARISON_WORDS,
+    char_features,
+    place_type_of,
+    rule_mentions,
+)
 from massline.analysis.places.keys import KIND_PRIORITY, extract_places
 from massline.analysis.places.language import GENERAL, Language
 
@@ -55,11 +62,6 @@ PLACE_TYPES = ("compound", "road", "village_town", "school", "hospital", "compan
 #: Body characters read (95 % of labelled places start in the first 100 characters of title and body; 150
 #: chose as well as 200 or 300 on the held-out draw, and the CRF's time grows with the characters read).
 BODY_CHARS = 150
-#: Words before a place that name it only for comparison or in passing.
-COMPARISON_WORDS = (
-    "比如", "例如", "譬如", "像", "隔壁", "邻近", "参照", "参考", "不如", "如同", "好比", "相比",
-)  # fmt: skip
-_COMPARISON_RE = re.compile("|".join(COMPARISON_WORDS))
 #: How specific a type is (a score bonus when choosing the place).
 SPECIFICITY = {"compound": 0.3, "school": 0.3, "hospital": 0.3, "company": 0.25, "site": 0.2, "road": 0.1,
                "other": 0.0, "village_town": 0.0}  # fmt: skip
@@ -68,104 +70,6 @@ COMPARISON_PENALTY = 1.0
 MIN_CONFIDENCE = 0.1
 #: The reason a suffix rules' name the CRF did not tag carries (:meth:`PlaceTagger.spans`).
 RULE_REASON = "后缀规则"
-
-
-def _char_class(c: str) -> str:
-    if "\u4e00" <= c <= "\u9fff":
-        return "H"
-    if c.isdigit():
-        return "D"
-    if c.isascii() and c.isalpha():
-        return "L"
-    if c.isspace():
-        return "S"
-    return "P"
-
-
-def _suffix_marks(text: str, language: Language) -> tuple[dict[int, str], set[int]]:
-    """Offsets where a place suffix ends (-> its kind) and offsets inside a suffix."""
-    ends: dict[int, str] = {}
-    inside: set[int] = set()
-    for match in language.suffix_re.finditer(text):
-        ends[match.end() - 1] = language.kind_of[match.group()]
-        inside.update(range(match.start(), match.end()))
-    return ends, inside
-
-
-_SCHOOL = re.compile("(?:学校|小学|中学|大学|学院|幼儿园|附中|一中|二中|三中)$")
-_HOSPITAL = re.compile("(?:医院|卫生院|诊所|卫生室)$")
-_COMPANY = re.compile("(?:公司|集团|厂|店)$")
-
-
-def _place_type(name: str, kind: str) -> str:
-    """The guide's place type of a name the suffix rules found with their ``kind``."""
-    if kind in ("village", "town"):
-        return "village_town"
-    if kind == "road":
-        return "road"
-    if kind == "case":
-        return "other"
-    for pattern, place_type in ((_SCHOOL, "school"), (_HOSPITAL, "hospital"), (_COMPANY, "company")):
-        if pattern.search(name):
-            return place_type
-    return "compound" if kind == "compound" else "site"
-
-
-def rule_mentions(text: str, title_len: int, language: Language = GENERAL) -> list[tuple[int, int, str]]:
-    """``(start, end, place type)`` of the names the suffix rules find in the title and the body."""
-    out = []
-    for offset, part, sections in ((0, text[:title_len], True), (title_len + 1, text[title_len + 1 :], False)):
-        for mention in extract_places(part, sections=sections, language=language):
-            start = part.find(mention.name, mention.start)
-            if start >= 0:
-                place_type = _place_type(mention.name, mention.kind)
-                out.append((offset + start, offset + start + len(mention.name), place_type))
-    return out
-
-
-def char_features(
-    text: str,
-    title_len: int,
-    language: Language = GENERAL,
-    rules: list[tuple[int, int, str]] | None = None,
-) -> list[list[str]]:
-    """Features of each character of ``text`` (title, newline, body); the title is ``text[:title_len]``.
-
-    ``rules``: the suffix rules' names (:func:`rule_mentions`), computed when not given.
-    """
-    ends, inside = _suffix_marks(text, language)
-    ruled: dict[int, str] = {}
-    for start, end, place_type in rule_mentions(text, title_len, language) if rules is None else rules:
-        ruled[start] = "rB=" + place_type
-        for k in range(start + 1, end):
-            ruled[k] = "rI=" + place_type
-    compared: set[int] = set()
-    for match in _COMPARISON_RE.finditer(text):
-        compared.update(range(match.end(), min(len(text), match.end() + 8)))
-    padded = f"^^{text}$$"
-    classes = [_char_class(c) for c in padded]
-    out = []
-    for i in range(len(text)):
-        j = i + 2
-        c, p1, p2, n1, n2 = padded[j], padded[j - 1], padded[j - 2], padded[j + 1], padded[j + 2]
-        feats = [
-            "c=" + c, "p1=" + p1, "p2=" + p2, "n1=" + n1, "n2=" + n2,
-            "b-=" + p1 + c, "b+=" + c + n1, "b--=" + p2 + p1, "b++=" + n1 + n2,
-            "k=" + classes[j], "k-=" + classes[j - 1] + classes[j], "k+=" + classes[j] + classes[j + 1],
-            "t" if i < title_len else ("b0" if i < title_len + 40 else "b1"),
-        ]  # fmt: skip
-        if i in ends:
-            feats.append("end=" + ends[i])
-        if i in inside:
-            feats.append("suf")
-        if i + 1 in ends:
-            feats.append("pre_end")
-        if i in compared:
-            feats.append("cmp")
-        if i in ruled:
-            feats.append(ruled[i])
-        out.append(feats)
-    return out
 
 
 def _analysed(title: str, body: str) -> tuple[str, int]:
@@ -334,7 +238,7 @@ class PlaceTagger:
         start = title.find(best.name, best.start)
         if start < 0 or len(best.name) < 2:
             return None
-        span = PlaceSpan(best.name, _place_type(best.name, best.kind), start, start + len(best.name), 0.0, True,
+        span = PlaceSpan(best.name, place_type_of(best.name, best.kind), start, start + len(best.name), 0.0, True,
                          0.0, ("标题中的地名（后缀规则）",))  # fmt: skip
         return trim_edges(span, text)
 
