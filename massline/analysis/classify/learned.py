@@ -15,12 +15,13 @@ that pushed it most towards the chosen label (with their offsets in
 Rare classes are handled openly: a class with fewer than ``min_examples``
 training examples is not learned (too few to generalise). Its examples train
 its neighbour class instead (``紧急`` → ``较急``) or are left out, and the rule
-decides it: the rule's ``紧急`` stands when the model says ``较急`` with a probability
-of one half or more (not when only the lowered 较急 threshold says so) and the rule saw the danger
-happening now (an immediacy word such as ``正在``, ``马上``, ``随时`` in its clause) — also once
-紧急 has enough examples to be learned, since a class that rare is almost never the
-model's most probable one; the rule's ``表扬`` (or another rare kind) stands whatever
-the model says.
+decides it: the rule's ``紧急`` stands, whatever the model says, when the rule saw a current,
+factual danger said to be happening now (an immediacy word such as ``正在``, ``马上``, ``随时``
+in its clause or the next: ``楼道里有很浓的煤气味，请马上派人来``) — also once 紧急 has enough
+examples to be learned, since a class that rare is almost never the model's most probable one,
+and a board's letters teach the model little about emergencies (smells there are mostly a
+nuisance); a 紧急 without such words stays the model's. The rule's ``表扬`` (or another rare
+kind) stands whatever the model says.
 
 Models are saved as one versioned file (:meth:`MessageModel.save` /
 :meth:`MessageModel.load`, joblib: load only files you trust).
@@ -263,12 +264,8 @@ class MessageModel(BaseEstimator):
         said = answers.labels[task]
         if said not in self.rare_.get(task, []) and said not in NEIGHBOUR:
             return decision  # a learned class decides, except 紧急: the rule for a current danger keeps its say
-        if said in NEIGHBOUR and (
-            decision.label != NEIGHBOUR[said]
-            or decision.probabilities.get(NEIGHBOUR[said], 1.0) < 0.5
-            or not answers.danger_now
-        ):
-            return decision  # the rule's 紧急 stands over a 较急 the model is sure of, for a danger happening now
+        if said in NEIGHBOUR and not answers.danger_now:
+            return decision  # the rule's 紧急 stands for a danger said to be happening now, whatever the model says
         rules = [f"规则判断：{said}（{'、'.join(answers.words[task][:5])}）", *decision.rules]
         return Decision(said, round(answers.confidence[task], 3), "rule", decision.spans, rules, decision.probabilities)
 

@@ -96,8 +96,8 @@ def test_the_threshold_applies_to_every_urgency_above_normal_once_紧急_is_lear
 
 
 def test_the_rules_紧急_stands_only_for_a_danger_happening_now(model: MessageModel) -> None:
-    """Over a 较急 the model is sure of, the rule's 紧急 stands when it saw the danger marked as happening now
-    (正在, 马上, 随时…); a standing hazard the rule calls urgent stays 较急."""
+    """The rule's 紧急 stands, whatever the model says, when it saw the danger marked as happening now (正在,
+    马上, 随时…); a standing hazard the rule calls urgent stays the model's."""
     from massline.analysis.classify.decision import Decision
     from massline.analysis.classify.rules import RuleAnswers
 
@@ -115,4 +115,7 @@ def test_the_rules_紧急_stands_only_for_a_danger_happening_now(model: MessageM
     now = model._rare_rule("urgency", sure, rule(True))
     assert (now.label, now.by) == ("紧急", "rule") and any("着火" in r for r in now.rules)
     assert model._rare_rule("urgency", sure, rule(False)).label == "较急"
-    assert model._rare_rule("urgency", unsure, rule(True)).label == "较急"
+    assert model._rare_rule("urgency", unsure, rule(True)).label == "紧急"
+    calm = Decision("一般", 0.8, "model", probabilities={"一般": 0.8, "较急": 0.2})
+    assert model._rare_rule("urgency", calm, rule(False)).label == "一般"
+    assert model._rare_rule("urgency", calm, rule(True)).label == "紧急"
