@@ -1,20 +1,17 @@
 """Public board search at 100,000 messages: latency with several concurrent clients, two index states.
 
-Builds a SQLite database (or, with ``--database-url``, a PostgreSQL one) with
-the demo configuration and N messages of real
-length (``texts.py``: real board messages with sentences mixed within a
-category, demo places, numbers and dates varied), then serves it with
-``massline serve`` and times public-board searches (``GET /api/v1/messages?q=…``
-for frequent two-character words and word pairs, a quarter with a region
-filter, some with a kind filter or a later page) from ``--clients`` threads at
-once, each with its own httpx client over real HTTP. Warm-up queries use other
-words than the measured ones, and no measured query repeats. Each state is
-compared with a baseline measured by the same clients on the same server just
-after it: ``GET /api/v1/messages/{id}`` of public messages. Each also gets the
-server processes' CPU time per request (user + system, from ``/proc``; not the
-analysis worker's): on a shared machine it moves less than latency; and the time the
-server's processes waited for a CPU while ready to run, per search (``/proc/PID/schedstat``), which is
-what the analysis worker (or any other program) costs the searches on a busy machine.
+Builds a SQLite database (or, with ``--database-url``, a PostgreSQL one) with the demo configuration
+and N messages of real length (``texts.py``: real board messages with sentences mixed within a category,
+demo places, numbers and dates varied), then serves it with ``massline serve`` and times public-board
+searches (``GET /api/v1/messages?q=…`` for frequent two-character words and word pairs, a quarter with a
+region filter, some with a kind filter or a later page) from ``--clients`` threads at once, each with its
+own httpx client over real HTTP. Warm-up queries use other words than the measured ones, and no measured
+query repeats. Each state is compared with a baseline measured by the same clients on the same server just
+after it: ``GET /api/v1/messages/{id}`` of public messages. Each also gets the server processes' CPU time
+per request (user + system, from ``/proc``; not the analysis worker's): on a shared machine it moves less
+than latency; and the time the server's processes waited for a CPU while ready to run, per search
+(``/proc/PID/schedstat``): what the analysis worker (or any other program) costs the searches on a busy
+machine.
 
 States, one server each, one after the other:
 
@@ -33,20 +30,18 @@ States, one server each, one after the other:
    so that the worker starts without an analysis backlog of N messages, as on a
    server in steady state; the searches share the interpreter with that worker.
 3. **indexed, worker off**: the same database, for the worker's cost.
-4. **indexed, worker analysing** (after an import): the newest ``--analysing``
-   messages (default 5,000) lose their analysis rows, so the worker runs the
-   whole pipeline on them, in its two processes, while the searches run (it does
-   not finish them meanwhile); the benchmark waits until it has stored a first batch.
+4. **indexed, worker analysing** (after an import): the newest ``--analysing`` messages (default 5,000)
+   lose their analysis rows, so the worker runs the whole pipeline on them, in its two processes, while
+   the searches run (it does not finish them meanwhile); the benchmark waits until it has stored a first batch.
    This is where the worker's lower scheduling priority (``worker_nice``) counts.
 
     python benchmarks/bench_search.py [--messages 100000] [--queries 300] [--clients 4] [--pending 0.1]
         [--cache DIR] [--root CHECKOUT] [--database-url URL]
     scripts/with-postgres.sh sh -c 'python benchmarks/bench_search.py --database-url "$MASSLINE_TEST_DATABASE_URL"'
 
-``--cache DIR`` keeps the built instance (database and configuration, before the
-backlog is made) in ``DIR`` and reuses it when it is there for the same
-``--messages``, so that alternating runs (``--root`` another checkout, e.g. a
-worktree of an earlier commit, served on the same data) skip the ~70 s build.
+``--cache DIR`` keeps the built instance (database and configuration, before the backlog is made) in
+``DIR`` and reuses it for the same ``--messages``, so that alternating runs (``--root`` another checkout,
+e.g. a worktree of an earlier commit, served on the same data) skip the ~70 s build.
 """
 
 from __future__ import annotations
