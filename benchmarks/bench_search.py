@@ -149,6 +149,7 @@ def mark_analysed(instance: Path, url: str) -> str:
             rows = [{"message_id": i, "pipeline_version": current, "versions": versions, "evidence": {},
                      "analysed_at": now} for i in ids[k : k + 5000]]  # fmt: skip
             session.execute(insert(MessageAnalysis.__table__), rows)
+        session.execute(update(Message).values(analysis_pending=False))
     platform.dispose()
     return current
 
@@ -158,6 +159,7 @@ def make_unanalysed(url: str, n: int, count: int) -> None:
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(delete(MessageAnalysis).where(MessageAnalysis.message_id > n - count))
+        conn.execute(update(Message).where(Message.id > n - count).values(analysis_pending=True))
     engine.dispose()
 
 

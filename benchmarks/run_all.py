@@ -20,6 +20,7 @@ HERE = Path(__file__).resolve().parent
 FULL: dict[str, list[str]] = {
     "submit": ["bench_submit.py", "--seconds", "8", "--connections", "8", "--runs", "3", "--worker", "both"],
     "search": ["bench_search.py", "--messages", "100000", "--queries", "300", "--clients", "4"],
+    "poll": ["bench_poll.py", "--messages", "100000"],
     "import": ["bench_import.py"],
     "analysis": ["bench_analysis.py"],
     "classify": ["bench_classify.py"],
@@ -35,6 +36,7 @@ FULL: dict[str, list[str]] = {
 QUICK: dict[str, list[str]] = {  # the same benchmarks and scripts as FULL, smaller
     "submit": ["bench_submit.py", "--seconds", "3", "--connections", "8", "--runs", "1", "--worker", "both"],
     "search": ["bench_search.py", "--messages", "5000", "--queries", "50", "--clients", "4"],
+    "poll": ["bench_poll.py", "--messages", "5000", "--polls", "10"],
     "import": ["bench_import.py", "--rows", "10000"],
     "analyse": ["bench_analyse.py", "--runs", "1"],
     "analysis": ["bench_analysis.py", "--limit", "500"],

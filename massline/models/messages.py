@@ -18,6 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
     text,
+    true,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -73,6 +74,13 @@ class Message(Base):
             sqlite_where=text("search_pending = 1"),
             postgresql_where=text("search_pending"),
         ),
+        # the few messages the pipeline has not analysed yet (services/pipeline/runner.py)
+        Index(
+            "ix_messages_analysis_pending",
+            "id",
+            sqlite_where=text("analysis_pending = 1"),
+            postgresql_where=text("analysis_pending"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -98,6 +106,10 @@ class Message(Base):
     #: stored but not yet in the search index: the worker indexes it within seconds (board search
     #: finds it meanwhile by substring, see services/search.py)
     search_pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: not analysed yet (no ``MessageAnalysis`` row): true when stored, cleared when the pipeline stores its
+    #: analysis; the worker's poll finds new work through a partial index instead of scanning every message.
+    #: Code that deletes analysis rows to have them redone sets it again (a cascade from the message needs not)
+    analysis_pending: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     reopen_count: Mapped[int] = mapped_column(Integer, default=0)
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)
     #: how far an overdue case has gone up for its current deadline: "head" (单位负责人) or
