@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Integer, Select, false, func, or_, select, text
+from sqlalchemy import ColumnElement, Integer, Select, and_, false, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from massline.analysis.text import clean_text, query_terms, remove_pii
@@ -78,12 +78,15 @@ def search_matches(session: Session, query: str) -> SearchMatch | None:
         return SearchMatch(Message.id.in_(single), (single,))
     indexed = _indexed_ids(session, terms)
     source = _fenced(indexed)
-    pending = _pending_ids(remove_pii(query))
+    pending = _pending_match(remove_pii(query))
     if pending is None:
         return SearchMatch(Message.id.in_(indexed), (source,))
-    # (a message marked pending again keeps its search row until indexed anew: count it once)
-    pending_only = pending.where(Message.id.not_in(indexed))
-    return SearchMatch(or_(Message.id.in_(indexed), Message.id.in_(pending)), (source, pending_only))
+    # the sources: the pending matches read through the partial index of pending ids (a message marked
+    # pending again keeps its search row until indexed anew: counted once); the condition tests each row
+    # it is asked about, so that a page walked newest first stops at its last row instead of scanning
+    # every pending message's text first
+    pending_only = select(Message.id).where(pending, Message.id.not_in(indexed))
+    return SearchMatch(or_(Message.id.in_(indexed), pending), (source, pending_only))
 
 
 def _fenced(ids: Select[int]) -> Select[int]:
@@ -112,13 +115,12 @@ def _indexed_ids(session: Session, terms: list[str]) -> Select[int]:
     )
 
 
-def _pending_ids(query: str) -> Select[int] | None:
-    """Ids of the messages not yet indexed holding every Chinese word of ``query`` (None: no such query)."""
+def _pending_match(query: str) -> ColumnElement[bool] | None:
+    """A message not yet indexed holding every Chinese word of ``query`` (None: no such query)."""
     if _NOT_CHINESE.search(query):
         return None
     words = _CHINESE_WORD.findall(query)[:MAX_TERMS]
     if not words:
         return None
     likes = (or_(_TITLE.like(f"%{w}%"), _BODY.like(f"%{w}%")) for w in words)
-    # a subquery of its own, so that it is answered from the partial index of pending ids
-    return select(Message.id).where(Message.search_pending, *likes)
+    return and_(Message.search_pending, *likes)

@@ -11,6 +11,7 @@ from massline.platform import Platform
 from massline.services.casework import board
 from massline.services.casework.board import Filters, public_board
 from massline.services.intake.submit import MessageInput, check_submit
+from massline.services.search import backlog as search_backlog
 from massline.worker import Worker
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -40,12 +41,18 @@ def _by_date(ids: list[int]) -> list[int]:
     return [mid for _, mid in sorted(zip(minutes, ids, strict=True), reverse=True)]
 
 
-@pytest.mark.parametrize("indexed", [False, True], ids=["pending", "indexed"])
+@pytest.mark.parametrize("indexed", ["none", "all", "some"], ids=["pending", "indexed", "mixed"])
 def test_the_count_is_exact_up_to_the_cap_then_says_more(
-    deployed: Platform, lamps: list[int], monkeypatch: pytest.MonkeyPatch, indexed: bool
+    deployed: Platform, lamps: list[int], monkeypatch: pytest.MonkeyPatch, indexed: str
 ) -> None:
-    if indexed:
+    if indexed != "none":
         assert Worker(deployed).run_once(max_messages=0).indexed == 9
+    if indexed == "some":  # the newest by date, the oldest and one between out of the index again
+        with deployed.write() as s:
+            for mid in (lamps[2], lamps[5], lamps[0]):
+                message = s.get(Message, mid)
+                assert message is not None
+                search_backlog.index_again(s, message)
     with deployed.read() as s:
         page = public_board(s, Filters(q="路灯"), page_size=3)
         assert (page.total, page.exact, page.pages) == (7, True, 3)  # the private one is not counted
