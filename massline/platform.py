@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from datetime import datetime, timedelta
-from functools import partial
+from functools import cached_property, partial
 
 from sqlalchemy.orm import Session
 
@@ -53,10 +53,19 @@ class Platform:
         self.contact_code_limiter = RateLimiter(
             "contact-code", s.contact_code_rate_limit, s.contact_code_rate_window_seconds, key
         )
-        self.links = notify.Links(s.site_name, (s.public_url or f"http://{s.host}:{s.port}").rstrip("/"))
-        self.code_policy = notify.CodePolicy(timedelta(minutes=s.login_code_minutes), s.login_code_attempts)
         self._write_lock: WriteLock | None = write_lock(self.engine) if self.settings.is_sqlite else None
         self.passwords = Passwords(self.settings.argon2_time_cost, self.settings.argon2_memory_kib)
+
+    @cached_property
+    def links(self) -> notify.Links:
+        """The site's name and public address, for the links in notifications (built on first use)."""
+        s = self.settings
+        return notify.Links(s.site_name, (s.public_url or f"http://{s.host}:{s.port}").rstrip("/"))
+
+    @cached_property
+    def code_policy(self) -> notify.CodePolicy:
+        """How long a citizen's login code lives and how many tries it allows (built on first use)."""
+        return notify.CodePolicy(timedelta(minutes=self.settings.login_code_minutes), self.settings.login_code_attempts)
 
     def notifier(self, *, background: bool = True) -> notify.Notifier:
         """The notifier of this platform: its drivers from the settings, its transactions ``background`` ones."""

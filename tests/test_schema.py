@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import os
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-import massline.models  # noqa: F401 - registers every table
+import massline.models
+from massline.models import load_all
 from massline.models.base import Base
 from massline.platform import Platform
+
+load_all()  # every table (the models load on first use)
 
 
 def _relevant(diff: Any) -> bool:
@@ -76,3 +84,42 @@ def test_the_head_of_the_migration_files_is_alembics_head() -> None:
     from massline.migrate import alembic_config, head_revision
 
     assert head_revision() == ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+# For each model module, a forked child of one fresh interpreter imports that module alone, configures the mappers
+# and resolves every foreign key loaded; it prints the modules that failed (with the error).
+ALONE = """
+import importlib, os, sys, traceback
+import sqlalchemy.orm
+import massline.models
+
+failed = []
+for module in sys.argv[1:]:
+    pid = os.fork()
+    if pid == 0:
+        try:
+            importlib.import_module(module)
+            sqlalchemy.orm.configure_mappers()
+            for table in massline.models.Base.metadata.tables.values():
+                for fk in table.foreign_keys:
+                    fk.column  # NoReferencedTableError when the table it names is not loaded
+        except Exception:
+            traceback.print_exc()
+            os._exit(1)
+        os._exit(0)
+    if os.waitpid(pid, 0)[1] != 0:
+        failed.append(module)
+print(failed)
+"""
+
+
+def test_each_model_module_loads_alone_with_what_its_tables_name() -> None:
+    """A command loads only the models it uses (``massline.models`` loads a name on first use): each module,
+    imported alone, brings the tables its foreign keys and relationships name, so its mappers configure."""
+    modules = [f"massline.models.{m.name}" for m in pkgutil.iter_modules(massline.models.__path__)]
+    assert len(modules) > 20
+    root = str(Path(massline.models.__file__).resolve().parents[2])  # this checkout
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([sys.executable, "-c", ALONE, *modules], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]", done.stderr

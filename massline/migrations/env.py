@@ -6,9 +6,10 @@ from alembic import context
 from sqlalchemy import Connection
 
 from massline.db import make_engine
-from massline.models import Base
+from massline.models import Base, load_all
 
 config = context.config
+load_all()  # the models load on first use; a migration compares against all of them
 target_metadata = Base.metadata
 
 

@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+import massline.models.issues  # noqa: F401 - loads the tables this module's foreign keys and relationships name
+import massline.models.people  # noqa: F401 - loads the tables this module's foreign keys and relationships name
 from massline.models.base import Base, UTCDateTime, utcnow
 from massline.models.offices import Office
 

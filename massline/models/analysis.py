@@ -15,6 +15,9 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+import massline.models.messages  # noqa: F401 - loads the tables this module's foreign keys and relationships name
+import massline.models.regions  # noqa: F401 - loads the tables this module's foreign keys and relationships name
+import massline.models.taxonomy  # noqa: F401 - loads the tables this module's foreign keys and relationships name
 from massline.models.base import Base, UTCDateTime, utcnow
 
 

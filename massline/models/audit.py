@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+import massline.models.people  # noqa: F401 - loads the tables this module's foreign keys and relationships name
 from massline.models.base import Base, UTCDateTime, utcnow
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+import massline.models.taxonomy  # noqa: F401 - loads the tables this module's foreign keys and relationships name
 from massline.models.base import Base
 
 

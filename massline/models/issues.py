@@ -37,6 +37,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+import massline.models.messages  # noqa: F401 - loads the tables this module's foreign keys and relationships name
 from massline.models.base import Base, UTCDateTime, utcnow
 from massline.models.offices import Office
 from massline.models.people import User

@@ -8,6 +8,9 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+import massline.models.issues  # noqa: F401 - loads the tables this module's foreign keys and relationships name
+import massline.models.messages  # noqa: F401 - loads the tables this module's foreign keys and relationships name
+import massline.models.people  # noqa: F401 - loads the tables this module's foreign keys and relationships name
 from massline.models.base import Base, UTCDateTime, utcnow
 
 #: what a manual entry records: an online survey, a live Q&A session, a field visit

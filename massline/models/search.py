@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+import massline.models.messages  # noqa: F401 - loads the tables this module's foreign keys and relationships name
 from massline.models.base import Base
 
 

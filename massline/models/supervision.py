@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+import massline.models.people  # noqa: F401 - loads the tables this module's foreign keys and relationships name
 from massline.models.base import Base, UTCDateTime
 from massline.models.offices import Office
 

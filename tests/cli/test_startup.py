@@ -57,9 +57,17 @@ ANALYSIS_AND_WEB = ("sklearn", "scipy", "numpy", "joblib", "rjieba", "fastapi", 
 
 #: Not loaded either by the commands that read the database and need none of them: Alembic (and Mako,
 #: Pygments) when the schema is the newest, the field cipher's and the password hasher's libraries, the
-#: signer of citizens' tokens, and the deployment file's pydantic models (the policies read them).
+#: signer of citizens' tokens, and the deployment file's pydantic models (the policies read them); nor the
+#: services they do not use: the board and its search (a list of issues needs only its ``Page``), the
+#: alerts' scan and triggers with their analysis (a list of alerts reads rows), the accounts' actions (the
+#: platform needs only the password hasher's parameters); nor the models of records they do not read (the
+#: models load on first use, with the tables their foreign keys name).
 UNUSED_BY_LISTS = (
     "alembic", "mako", "pygments", "cryptography", "argon2", "itsdangerous", "massline.io.deployment_spec",
+    "massline.services.search", "massline.services.casework.board", "massline.services.alerts.scan",
+    "massline.services.alerts.trigger", "massline.analysis.issues", "massline.analysis.classify",
+    "massline.services.people.accounts", "massline.models.supervision", "massline.models.publishing",
+    "massline.models.research", "massline.models.tolerance", "massline.models.replies", "massline.models.attachments",
 )  # fmt: skip
 
 # Run one command for real (in this fresh interpreter), then print the heavy modules it imported.

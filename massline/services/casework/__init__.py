@@ -60,11 +60,9 @@ if TYPE_CHECKING:
     )
     from massline.services.casework.board import (
         INBOX_SORTS,
-        MAX_PAGE,
         Filters,
         InboxCounts,
         InboxFilters,
-        Page,
         attention,
         dispatch_queue,
         due_state,
@@ -117,6 +115,7 @@ if TYPE_CHECKING:
         review_queue,
     )
     from massline.services.casework.oversight import Instruction, do_supervise, do_urge, oversight_marks
+    from massline.services.casework.paging import MAX_PAGE, Page
     from massline.services.casework.publish import PublicMessage, public_author, public_message
     from massline.services.casework.schemas import (
         AcceptRequest,
@@ -263,8 +262,8 @@ _LAZY = {
                          "SuperviseRequest", "TransferApplication", "TransferDecision", "UrgeRequest"],
     "approvals": ["CentreRequests", "centre_requests", "check_request_transfer", "check_submit_reply",
                   "do_require_reply_approval", "pending_reply_cases", "pending_transfers", "saved_draft"],
-    "board": ["INBOX_SORTS", "MAX_PAGE", "Filters", "InboxCounts", "InboxFilters", "Page", "attention",
-              "dispatch_queue", "due_state", "inbox", "inbox_counts", "public_board", "public_stats"],
+    "board": ["INBOX_SORTS", "Filters", "InboxCounts", "InboxFilters", "attention", "dispatch_queue", "due_state",
+              "inbox", "inbox_counts", "public_board", "public_stats"],
     "callbacks": ["CallbackRequest", "CallbackResult", "FollowupFigures", "callback_queue", "callback_tries",
                   "followup_figures", "record_callback"],
     "cases": ["CASE_ACTIONS", "CaseAction", "CaseView", "act", "act_and_view", "allowed_case_actions", "case_view",
@@ -277,6 +276,7 @@ _LAZY = {
     "moderation": ["REVIEW_LISTS", "FindingView", "ReviewDecision", "ReviewItem", "check_review", "review_item",
                    "review_queue"],
     "oversight": ["Instruction", "do_supervise", "do_urge", "oversight_marks"],
+    "paging": ["MAX_PAGE", "Page"],
     "publish": ["PublicMessage", "public_author", "public_message"],
     "schemas": ["AcceptRequest", "AssignRequest", "CaseRequest", "CaseResult", "CategoryRequest", "CloseRequest",
                 "DispatchRequest", "ExtensionDecided", "ExtensionDecision", "ExtensionRequest", "PendingExtension",

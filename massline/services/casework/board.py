@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from sqlalchemy import Select, case, func, literal, select
 from sqlalchemy.orm import Session, selectinload
@@ -12,12 +12,11 @@ from sqlalchemy.orm import Session, selectinload
 from massline.analysis.text import clean_text
 from massline.models import OPEN_STATUSES, STATUSES, Category, Leader, Message, Region, Reply, User
 from massline.services.access import can_see_dispatch_queue, message_scope, public_condition, require
+from massline.services.casework.paging import MAX_PAGE, Page
 from massline.services.errors import ValidationFailed
 from massline.services.routing import due_soon_days
 from massline.services.search import SearchMatch, search_matches
 
-T = TypeVar("T")
-MAX_PAGE = 1000
 #: the board counts its messages exactly up to this many (or to the end of the page asked for), then says "1,000+"
 COUNT_CAP = 1000
 
@@ -32,22 +31,6 @@ class Filters:
     kind: str = ""
     status: str = ""
     page: int = 1
-
-
-@dataclass
-class Page(Generic[T]):
-    """One page of results with the total count; ``exact`` False: there are more than ``total``."""
-
-    items: list[T]
-    total: int
-    page: int
-    page_size: int
-    exact: bool = True
-
-    @property
-    def pages(self) -> int:
-        """Number of pages (at least 1; at least this many when the count is not ``exact``)."""
-        return max(1, -(-self.total // self.page_size))
 
 
 def _apply_filters(session: Session, stmt: Select[Any], f: Filters) -> Select[Any]:

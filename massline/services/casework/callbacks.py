@@ -32,9 +32,9 @@ from massline.models import Callback, Message, Rating, User
 from massline.services.access import can_see_dispatch_queue, require
 from massline.services.casework import closing
 from massline.services.casework.actions import action_fits
-from massline.services.casework.board import Page
 from massline.services.casework.cases import case_action
 from massline.services.casework.feedback import check_reopen
+from massline.services.casework.paging import Page
 from massline.services.casework.schemas import CaseRequest, CaseResult
 from massline.services.errors import Conflict, ValidationFailed
 from massline.services.events import add_event

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, selectinload
 from massline.models import DeadlineStep, Message, User
 from massline.services.access import can_see_dispatch_queue, require
 from massline.services.casework import closing
-from massline.services.casework.board import Page
+from massline.services.casework.paging import Page
 from massline.services.events import add_event
 from massline.services.policy import CaseworkPolicy, casework_policy
 

@@ -54,7 +54,9 @@ class Platform(Protocol):
     settings: Settings
     cipher: FieldCipher
     passwords: Passwords
-    links: notify.Links
+
+    @property
+    def links(self) -> notify.Links: ...
 
     def read(self) -> AbstractContextManager[Session]: ...
 

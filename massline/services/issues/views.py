@@ -184,7 +184,7 @@ def staff_issues(
     ``status``: a status, "active" or all but merged; ``region_id`` / ``category_id``
     include the regions and categories under them; ``since``: created since (e.g. "new
     issues this week"); ``order``: "heat" (default), "new" or "recent"; ``page`` from 1
-    to ``board.MAX_PAGE`` (else ValidationFailed), ``page_size`` at most ``MAX_LIST``.
+    to ``casework.MAX_PAGE`` (else ValidationFailed), ``page_size`` at most ``MAX_LIST``.
     """
     if not 1 <= page <= MAX_PAGE:
         raise ValidationFailed({"page": f"页码须在 1 到 {MAX_PAGE} 之间"})
