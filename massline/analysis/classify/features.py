@@ -26,6 +26,8 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from massline.analysis.classify.chargrams import char_tfidf
+
 __all__ = ["MessageVectorizer", "WordSegmenter", "split_title", "taxonomy_terms"]
 
 # Words the taxonomy spells in ways that are too long to be useful as one token.
@@ -162,7 +164,7 @@ class MessageVectorizer(TransformerMixin, BaseEstimator):
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Return the joined feature matrix of ``texts``."""
         weighted = [weight_title(t, self.title_weight) for t in texts]
-        blocks = [self.char_.transform(weighted)]
+        blocks = [char_tfidf(self.char_, weighted)]
         if self.word_ is not None:
             blocks.append(self.word_.transform(weighted) * self.word_weight)
         return sp.hstack(blocks, format="csr")
