@@ -17,6 +17,7 @@ fitted on extra unlabelled text (the labels are never needed for that).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -26,7 +27,11 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from massline.analysis.classify.chargrams import char_tfidf
+
 __all__ = ["MessageVectorizer", "WordSegmenter", "split_title", "taxonomy_terms"]
+
+_ALNUM = re.compile(r"[^\W_]")  # a character str.isalnum() accepts (every code point checked): a word's mark
 
 # Words the taxonomy spells in ways that are too long to be useful as one token.
 _MAX_TERM_CHARS = 8
@@ -91,7 +96,7 @@ class WordSegmenter:
 
     def __call__(self, text: str) -> list[str]:
         """Return the words of ``text`` (whitespace and punctuation-only tokens dropped)."""
-        return [w for w in self._engine().cut(text.lower()) if w.strip() and _is_wordlike(w)]
+        return [w for w in self._engine().cut(text.lower()) if _ALNUM.search(w)]
 
     def __getstate__(self) -> dict[str, Any]:
         return {"user_words": self.user_words, "_jieba": None}
@@ -99,10 +104,6 @@ class WordSegmenter:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.user_words = state["user_words"]
         self._jieba = None
-
-
-def _is_wordlike(token: str) -> bool:
-    return any(ch.isalnum() for ch in token)
 
 
 class MessageVectorizer(TransformerMixin, BaseEstimator):
@@ -162,7 +163,7 @@ class MessageVectorizer(TransformerMixin, BaseEstimator):
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Return the joined feature matrix of ``texts``."""
         weighted = [weight_title(t, self.title_weight) for t in texts]
-        blocks = [self.char_.transform(weighted)]
+        blocks = [char_tfidf(self.char_, weighted)]
         if self.word_ is not None:
             blocks.append(self.word_.transform(weighted) * self.word_weight)
         return sp.hstack(blocks, format="csr")

@@ -45,6 +45,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
+from massline.analysis.classify.chargrams import char_tfidf
 from massline.analysis.classify.cues import CUE_FEATURES, cue_row, cue_words
 from massline.analysis.classify.decision import Decision, EvidenceSpan
 from massline.analysis.classify.model import ModelFormatError
@@ -188,11 +189,11 @@ class MessageModel(BaseEstimator):
         self, titles: list[str], bodies: list[str], answers: list[RuleAnswers], cues: np.ndarray | None = None
     ) -> sp.csr_matrix:
         blocks = [
-            self.vectorizer_.transform(titles) * np.float32(self.title_weight) + self.vectorizer_.transform(bodies)
+            char_tfidf(self.vectorizer_, titles) * np.float32(self.title_weight) + char_tfidf(self.vectorizer_, bodies)
         ]
         if self.tail_vectorizer_ is not None:
             blocks.append(
-                self.tail_vectorizer_.transform([self._tail(b) for b in bodies]) * np.float32(self.tail_weight)
+                char_tfidf(self.tail_vectorizer_, [self._tail(b) for b in bodies]) * np.float32(self.tail_weight)
             )
         if self.word_vectorizer_ is not None:
             texts = [f"{t}\n{b}" for t, b in zip(titles, bodies, strict=True)]

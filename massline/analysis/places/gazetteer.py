@@ -132,7 +132,14 @@ class Gazetteer:
             if len(codes) == 1 and short not in surfaces:
                 surfaces[short] = [(next(iter(codes)), True)]
         self._surfaces = surfaces
-        self._max_len = max((len(s) for s in surfaces), default=0)
+        # the lengths of the surfaces that start with each two characters, longest first: ``mentions`` tries
+        # only those (a mention has at least two characters)
+        lengths: dict[str, set[int]] = {}
+        for surface in surfaces:
+            if len(surface) >= 2:
+                lengths.setdefault(surface[:2], set()).add(len(surface))
+        self._lengths = {head: sorted(ls, reverse=True) for head, ls in lengths.items()}
+        self._last: tuple[str, PlaceMatch | None] | None = None  # the last text located and its answer
 
     # -- tree helpers -------------------------------------------------------
     def ancestors(self, code: str) -> list[str]:
@@ -167,10 +174,10 @@ class Gazetteer:
         out: list[_Mention] = []
         i = 0
         n = len(text)
-        while i < n:
-            for length in range(min(self._max_len, n - i), 1, -1):
+        while i < n - 1:
+            for length in self._lengths.get(text[i : i + 2], ()):
                 surface = text[i : i + length]
-                if surface in self._surfaces:
+                if length <= n - i and surface in self._surfaces:
                     out.append(_Mention(i, i + length, surface, list(self._surfaces[surface])))
                     i += length
                     break
@@ -227,13 +234,21 @@ class Gazetteer:
         return out
 
     def locate(self, text: str) -> PlaceMatch | None:
-        """The most specific region ``text`` is about, or None when none is named."""
+        """The most specific region ``text`` is about, or None when none is named.
+
+        The answer for the last text is kept: the pipeline's place step and the area it finds both ask.
+        """
+        last = self._last
+        if last is not None and last[0] == text:
+            return last[1]
         matches = self._matches(text)
-        if not matches:
-            return None
-        best = max(matches, key=lambda km: km[0])[1]
-        unlisted = tuple(self.unlisted_places(text))
-        return PlaceMatch(best.code, best.name, best.level, best.span, best.evidence, unlisted)
+        found = None
+        if matches:
+            best = max(matches, key=lambda km: km[0])[1]
+            unlisted = tuple(self.unlisted_places(text))
+            found = PlaceMatch(best.code, best.name, best.level, best.span, best.evidence, unlisted)
+        self._last = (text, found)
+        return found
 
     def locate_all(self, text: str) -> list[PlaceMatch]:
         """Every distinct region named in ``text``, in order of first mention."""

@@ -225,7 +225,13 @@ def extract_places(text: str, sections: bool = False, language: Language | None 
     >>> [m.key for m in extract_places("长沙市天心区丽发新城小区附近搅拌站噪音扰民")]
     ['丽发新城']
     """
-    language = language or GENERAL
+    return list(_places_in(text, sections, language or GENERAL))
+
+
+@lru_cache(maxsize=1024)
+def _places_in(text: str, sections: bool, language: Language) -> tuple[PlaceMention, ...]:
+    """:func:`extract_places`, kept for the last texts: a message's title is read by the place model's
+    features, its span choice and the issues' features."""
     found: list[PlaceMention] = []
     bounds = Bounds(text, language.code_split_re)
     section_re = language.section_re if sections else None
@@ -253,7 +259,7 @@ def extract_places(text: str, sections: bool = False, language: Language | None 
         while found and found[-1].start >= start:  # a longer name containing the previous one replaces it
             found.pop()  # 伊景园 → 伊景园滨河苑
         found.append(_mention(name, start, kind, suffix, language))
-    return found
+    return tuple(found)
 
 
 def compatible(a: str, b: str) -> bool:

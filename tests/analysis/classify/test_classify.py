@@ -289,6 +289,14 @@ def test_segmenter_is_picklable_with_user_words() -> None:
     assert "，" not in seg("噪音，扰民")
 
 
+def test_segmenter_keeps_the_tokens_with_a_letter_or_digit() -> None:
+    text = "A市 ３号楼  _ __x ② Ⅻ 噪音！！…… 100％ ｛｝ ¹²\t\n 扰民——  ok_go"
+    tokens = [w for w in WordSegmenter()._engine().cut(text.lower())]
+    kept = WordSegmenter()(text)
+    assert kept == [w for w in tokens if w.strip() and any(ch.isalnum() for ch in w)]
+    assert "噪音" in kept and "！" not in kept and "_" not in kept and len(kept) < len(tokens)
+
+
 def test_vectorizer_weights_the_title() -> None:
     texts = ["噪音\n施工 施工 施工", "施工\n噪音"]
     once = MessageVectorizer(title_weight=1, word_ngrams=None, min_df=1).fit(texts)

@@ -111,3 +111,39 @@ def test_unlisted_places(gazetteer: Gazetteer) -> None:
 def test_unknown_level_rejected() -> None:
     with pytest.raises(ValueError, match="unknown level"):
         Gazetteer([RegionEntry("1", "某地", "planet")])
+
+
+def _mentions_by_every_length(gazetteer: Gazetteer, text: str) -> list[tuple[int, int, str]]:
+    """Leftmost-longest by trying every length at every position (what ``mentions`` must equal)."""
+    longest = max(len(s) for s in gazetteer._surfaces)
+    out, i = [], 0
+    while i < len(text):
+        for length in range(min(longest, len(text) - i), 1, -1):
+            if text[i : i + length] in gazetteer._surfaces:
+                out.append((i, i + length, text[i : i + length]))
+                i += length
+                break
+        else:
+            i += 1
+    return out
+
+
+def test_mentions_are_leftmost_longest_at_every_length(gazetteer: Gazetteer) -> None:
+    lines = (DATA / "places_labeled.jsonl").read_text(encoding="utf-8").splitlines()
+    texts = [json.loads(line)["text"] for line in lines]
+    # a long name cut by the end of the text must not match a shorter name by its first characters
+    texts += ["西城区和平街道", "西城区和平街", "东城", "东城区", "东", ""]
+    found = 0
+    for text in texts:
+        expected = _mentions_by_every_length(gazetteer, text)
+        assert [(m.start, m.end, m.surface) for m in gazetteer.mentions(text)] == expected
+        found += len(expected)
+    assert found >= 200
+
+
+def test_locate_answers_the_same_text_again_and_another_anew(gazetteer: Gazetteer) -> None:
+    first = gazetteer.locate("西城区和平街道的路灯不亮")
+    assert gazetteer.locate("西城区和平街道的路灯不亮") == first
+    assert gazetteer.locate("东城区人民医院门口的红绿灯坏了") != first
+    assert gazetteer.locate("今天天气很好") is None
+    assert gazetteer.locate("西城区和平街道的路灯不亮") == first

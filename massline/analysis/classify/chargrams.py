@@ -1,0 +1,181 @@
+"""The transform of a fitted character n-gram TF-IDF vectorizer, its counting done in numpy.
+
+scikit-learn's ``TfidfVectorizer(analyzer="char").transform`` makes every n-gram of every text a Python
+string and counts it in a dict (``CountVectorizer._count_vocab``): most of the classifiers' time. For a
+fitted vectorizer the same counts follow from arrays: each character becomes the index of the
+vocabulary's characters it is (1 … K; 0 for a character no n-gram of the vocabulary has), each window of
+1 … ``max_n`` characters the number those indices write in base K + 1 (a window holding a 0 or crossing
+two texts is no n-gram of the vocabulary), looked up in the sorted numbers of the vocabulary's n-grams.
+The texts are prepared as scikit-learn's char analyzer does (lower case when the vectorizer lowercases,
+runs of two or more white-space characters made one space), and the counts go through the vectorizer's
+own TF-IDF step, so :func:`char_tfidf` gives the same matrix as ``vectorizer.transform``
+(tests/analysis/classify/test_chargrams.py compares them). The fitted vectorizer stays the model;
+nothing is added to it. A vectorizer this does not cover (another analyzer, a preprocessor, accents
+stripped, binary counts, non-string input, too many characters for 64-bit numbers) is transformed by
+scikit-learn itself.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+__all__ = ["CharCounter", "KeyTable", "char_tfidf", "covers"]
+
+# per vectorizer: the vocabulary its counter was built for, and the counter (None: it is not covered)
+_COUNTERS: weakref.WeakKeyDictionary[TfidfVectorizer, tuple[Any, CharCounter | None]] = weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()
+
+
+def _codes(text: str) -> np.ndarray:
+    """The code points of ``text`` (lone surrogates included)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+class KeyTable:
+    """A hash table of distinct non-zero uint64 keys and their values (open addressing, linear probing),
+    looked up for whole arrays of keys at once."""
+
+    _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: the top bits of key × 2^64/φ
+
+    def __init__(self, keys: np.ndarray, values: np.ndarray) -> None:
+        self.bits = max(4, int(len(keys) * 2).bit_length())  # at most a quarter full … half full
+        self.mask = (1 << self.bits) - 1
+        self.keys = np.zeros(1 << self.bits, dtype=np.uint64)  # 0: an empty slot
+        self.values = np.full(1 << self.bits, -1, dtype=np.int64)
+        slots, todo = self._slots(keys), np.arange(len(keys))
+        while len(todo):
+            free = self.keys[slots] == 0
+            # of the keys wanting the same free slot, the first takes it; the others try the next slot
+            taken, first = np.unique(slots[free], return_index=True)
+            placed = np.flatnonzero(free)[first]
+            self.keys[taken], self.values[taken] = keys[todo[placed]], values[todo[placed]]
+            rest = np.ones(len(todo), dtype=bool)
+            rest[placed] = False
+            todo, slots = todo[rest], (slots[rest] + 1) & self.mask
+
+    def _slots(self, keys: np.ndarray) -> np.ndarray:
+        return ((keys * self._MULTIPLIER) >> np.uint64(64 - self.bits)).astype(np.int64)
+
+    def find(self, keys: np.ndarray) -> np.ndarray:
+        """The value of each key, −1 for a key not in the table."""
+        out = np.full(len(keys), -1, dtype=np.int64)
+        slots, todo = self._slots(keys), np.arange(len(keys))
+        while len(todo):
+            held = self.keys[slots]
+            hit = held == keys[todo]
+            out[todo[hit]] = self.values[slots[hit]]
+            going = ~hit & (held != 0)  # a slot of another key: the key may be further on
+            todo, slots = todo[going], (slots[going] + 1) & self.mask
+        return out
+
+
+class CharCounter:
+    """The n-gram counts of a fitted ``TfidfVectorizer(analyzer="char")``'s vocabulary, from arrays.
+
+    Raises ``ValueError`` for a vectorizer it cannot count exactly (:func:`covers` says which).
+    """
+
+    def __init__(self, vectorizer: TfidfVectorizer) -> None:
+        if not covers(vectorizer):
+            raise ValueError("not a fitted character n-gram vectorizer this counter covers")
+        self.vocabulary = vectorizer.vocabulary_
+        self.lowercase = bool(vectorizer.lowercase)
+        self.white_spaces = vectorizer._white_spaces
+        self.min_n, self.max_n = vectorizer.ngram_range
+        self.n_features = len(self.vocabulary)
+        self.dtype = vectorizer.dtype
+        terms = list(self.vocabulary)
+        self.chars = np.unique(_codes("".join(terms)))  # sorted code points; index + 1 is the digit
+        self.base = np.uint64(len(self.chars) + 1)
+        if (len(self.chars) + 1) ** self.max_n >= 2**64:
+            raise ValueError("too many characters for 64-bit n-gram numbers")
+        lengths = np.fromiter((len(t) for t in terms), dtype=np.int64, count=len(terms))
+        digits = self._digits(_codes("".join(terms)))
+        starts = np.cumsum(lengths) - lengths
+        keys = np.zeros(len(terms), dtype=np.uint64)
+        for j in range(int(lengths.max(initial=0))):
+            has = j < lengths
+            keys[has] = keys[has] * self.base + digits[starts[has] + j]
+        self.table = KeyTable(keys, np.fromiter(self.vocabulary.values(), dtype=np.int64, count=len(terms)))
+
+    def _digits(self, codes: np.ndarray) -> np.ndarray:
+        """Each code point's digit: 1 + its index among the vocabulary's characters, 0 when absent."""
+        at = np.searchsorted(self.chars, codes)
+        at[at == len(self.chars)] = 0
+        return np.where(self.chars[at] == codes, at + 1, 0).astype(np.uint64)
+
+    def counts(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """The count matrix ``CountVectorizer.transform`` gives (the vectorizer's dtype, sorted columns)."""
+        prepared = [self.white_spaces.sub(" ", t.lower() if self.lowercase else t) for t in texts]
+        lengths = np.fromiter((len(t) for t in prepared), dtype=np.int64, count=len(prepared))
+        digits = self._digits(_codes("".join(prepared)))
+        doc = np.repeat(np.arange(len(prepared), dtype=np.int64), lengths)
+        cells = []
+        key = np.zeros(len(digits), dtype=np.uint64)
+        valid = np.ones(len(digits), dtype=bool)
+        for n in range(1, self.max_n + 1):
+            # windows of n characters starting at 0 … len − n: the last n − 1 characters start none
+            size = len(digits) - n + 1
+            if size <= 0:
+                break
+            tail = digits[n - 1 :]
+            key = key[:size] * self.base + tail
+            valid = valid[:size] & (tail != 0) & (doc[:size] == doc[n - 1 :])
+            if n < self.min_n:
+                continue
+            where = np.flatnonzero(valid)
+            column = self.table.find(key[where])
+            hit = column >= 0
+            cells.append(doc[where[hit]] * self.n_features + column[hit])
+        flat, count = np.unique(np.concatenate(cells) if cells else np.zeros(0, np.int64), return_counts=True)
+        rows = flat // max(self.n_features, 1)
+        indptr = np.searchsorted(rows, np.arange(len(prepared) + 1)).astype(np.int32)
+        return sp.csr_matrix(
+            (count.astype(self.dtype), (flat % max(self.n_features, 1)).astype(np.int32), indptr),
+            shape=(len(prepared), self.n_features),
+        )
+
+
+def covers(vectorizer: TfidfVectorizer) -> bool:
+    """Whether :class:`CharCounter` counts exactly what ``vectorizer`` (fitted) counts."""
+    return (
+        vectorizer.analyzer == "char"
+        and vectorizer.input == "content"
+        and vectorizer.preprocessor is None
+        and vectorizer.strip_accents is None
+        and not vectorizer.binary
+        and hasattr(vectorizer, "vocabulary_")
+        and vectorizer.ngram_range[0] >= 1
+    )
+
+
+def _counter(vectorizer: TfidfVectorizer) -> CharCounter | None:
+    """The vectorizer's counter, built once per fitted vocabulary (None: scikit-learn transforms)."""
+    vocabulary = getattr(vectorizer, "vocabulary_", None)
+    known = _COUNTERS.get(vectorizer)
+    if known is not None and known[0] is vocabulary:
+        return known[1]
+    try:
+        built: CharCounter | None = CharCounter(vectorizer)
+    except ValueError:
+        built = None
+    with _LOCK:
+        _COUNTERS[vectorizer] = (vocabulary, built)
+    return built
+
+
+def char_tfidf(vectorizer: TfidfVectorizer, texts: Sequence[Any]) -> Any:
+    """``vectorizer.transform(texts)`` (a fitted ``TfidfVectorizer``), counted in numpy when it can be."""
+    if isinstance(texts, str) or not all(isinstance(t, str) for t in texts):
+        return vectorizer.transform(texts)  # scikit-learn's own checks and errors
+    counter = _counter(vectorizer)
+    if counter is None:
+        return vectorizer.transform(texts)
+    return vectorizer._tfidf.transform(counter.counts(texts), copy=False)

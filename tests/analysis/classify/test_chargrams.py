@@ -1,0 +1,107 @@
+"""The numpy counting of character n-grams gives scikit-learn's TF-IDF matrix exactly: the shipped model's
+vectorizers on the labelled messages, vectorizers of other shapes, and texts with white space, capitals,
+characters no n-gram has and nothing at all; what it does not cover is left to scikit-learn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.exceptions import NotFittedError
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from massline.analysis.classify import MessageModel, read_labelled
+from massline.analysis.classify.chargrams import CharCounter, KeyTable, char_tfidf, covers
+
+ROOT = Path(__file__).resolve().parents[3]
+LABELS = ROOT / "tests" / "data" / "labels"
+ODD = [
+    "",
+    "a",
+    "关于  A市\n\n\t西地省  的问题",
+    "ABC Def  GHI\u3000\u3000全角空格",
+    "表情😀和\ud800孤立代理项",
+    "İstanbul ΣΑΣ Straße",
+    "一" * 3,
+    "\n",
+    "  ",
+]
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    messages = read_labelled(LABELS)[:300]
+    return [t for m in messages for t in (m.title, m.body, f"{m.title}\n{m.body}")] + ODD
+
+
+def _same(a: sp.spmatrix, b: sp.spmatrix) -> None:
+    assert type(a) is type(b) and a.dtype == b.dtype and a.shape == b.shape
+    assert np.array_equal(a.indptr, b.indptr) and np.array_equal(a.indices, b.indices)
+    assert np.array_equal(a.data, b.data)
+
+
+def test_the_shipped_models_vectorizers_give_scikit_learns_matrix(texts: list[str]) -> None:
+    model = MessageModel.load(ROOT / "massline" / "data" / "models" / "understanding.joblib")
+    vectorizers = [v for v in (model.vectorizer_, model.tail_vectorizer_) if v is not None]
+    assert len(vectorizers) == 2 and all(covers(v) for v in vectorizers)
+    for vectorizer in vectorizers:
+        for start in range(0, len(texts), 100):  # batches, as the pipeline transforms them
+            _same(char_tfidf(vectorizer, texts[start : start + 100]), vectorizer.transform(texts[start : start + 100]))
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"ngram_range": (1, 4), "min_df": 2, "sublinear_tf": True, "dtype": np.float32},
+        {"ngram_range": (2, 3), "max_features": 3000, "sublinear_tf": True, "dtype": np.float32},
+        {"ngram_range": (3, 5), "lowercase": False},
+        {"ngram_range": (1, 1), "norm": "l1", "use_idf": False},
+    ],
+)
+def test_other_shapes_give_scikit_learns_matrix(texts: list[str], options: dict[str, object]) -> None:
+    vectorizer = TfidfVectorizer(analyzer="char", **options).fit(texts[:600])  # type: ignore[arg-type]
+    assert covers(vectorizer)
+    _same(char_tfidf(vectorizer, texts), vectorizer.transform(texts))
+    counts = CharCounter(vectorizer).counts(ODD)
+    assert counts.shape == (len(ODD), len(vectorizer.vocabulary_)) and counts[0].nnz == 0
+
+
+def test_what_it_does_not_cover_is_scikit_learns() -> None:
+    texts = ["东城区路灯不亮", "西城区道路积水"]
+    for vectorizer in (
+        TfidfVectorizer(analyzer="char_wb").fit(texts),
+        TfidfVectorizer(analyzer="char", strip_accents="unicode").fit(texts),
+        TfidfVectorizer(analyzer="char", binary=True).fit(texts),
+    ):
+        assert not covers(vectorizer)
+        _same(char_tfidf(vectorizer, texts), vectorizer.transform(texts))
+    with pytest.raises(ValueError, match="not a fitted"):
+        CharCounter(TfidfVectorizer(analyzer="char"))
+    with pytest.raises(NotFittedError):
+        char_tfidf(TfidfVectorizer(analyzer="char"), texts)
+    with pytest.raises(ValueError, match="string object received"):
+        char_tfidf(TfidfVectorizer(analyzer="char").fit(texts), "东城区路灯不亮")
+
+
+def test_a_refitted_vectorizer_is_counted_with_its_new_vocabulary() -> None:
+    vectorizer = TfidfVectorizer(analyzer="char").fit(["东城区路灯不亮"])
+    before = char_tfidf(vectorizer, ["西城区道路积水"])
+    vectorizer.fit(["西城区道路积水"])
+    after = char_tfidf(vectorizer, ["西城区道路积水"])
+    assert before.nnz == 3 and after.nnz == len(set(vectorizer.vocabulary_))
+    _same(after, vectorizer.transform(["西城区道路积水"]))
+
+
+def test_the_key_table_finds_every_key_and_no_other() -> None:
+    rng = np.random.default_rng(7)
+    keys = np.unique(rng.integers(1, 2**63, size=50_000, dtype=np.uint64))
+    crowded = np.arange(1, 2_001, dtype=np.uint64) << np.uint64(40)  # keys that differ only in high bits
+    keys = np.unique(np.concatenate([keys, crowded]))
+    values = rng.permutation(len(keys)).astype(np.int64)
+    table = KeyTable(keys, values)
+    assert np.array_equal(table.find(keys), values)
+    others = np.setdiff1d(rng.integers(1, 2**63, size=20_000, dtype=np.uint64), keys)
+    assert (table.find(others) == -1).all() and (table.find(crowded + np.uint64(1)) == -1).all()
+    assert len(KeyTable(keys[:0], values[:0]).find(keys[:5])) == 5
