@@ -26,7 +26,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-__all__ = ["CharCounter", "KeyTable", "char_tfidf", "covers"]
+__all__ = ["CharCounter", "char_tfidf"]
 
 # per vectorizer: the vocabulary its counter was built for, and the counter (None: it is not covered)
 _COUNTERS: weakref.WeakKeyDictionary[TfidfVectorizer, tuple[Any, CharCounter | None]] = weakref.WeakKeyDictionary()
@@ -36,44 +36,6 @@ _LOCK = threading.Lock()
 def _codes(text: str) -> np.ndarray:
     """The code points of ``text`` (lone surrogates included)."""
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-
-
-class KeyTable:
-    """A hash table of distinct non-zero uint64 keys and their values (open addressing, linear probing),
-    looked up for whole arrays of keys at once."""
-
-    _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: the top bits of key × 2^64/φ
-
-    def __init__(self, keys: np.ndarray, values: np.ndarray) -> None:
-        self.bits = max(4, int(len(keys) * 2).bit_length())  # at most a quarter full … half full
-        self.mask = (1 << self.bits) - 1
-        self.keys = np.zeros(1 << self.bits, dtype=np.uint64)  # 0: an empty slot
-        self.values = np.full(1 << self.bits, -1, dtype=np.int64)
-        slots, todo = self._slots(keys), np.arange(len(keys))
-        while len(todo):
-            free = self.keys[slots] == 0
-            # of the keys wanting the same free slot, the first takes it; the others try the next slot
-            taken, first = np.unique(slots[free], return_index=True)
-            placed = np.flatnonzero(free)[first]
-            self.keys[taken], self.values[taken] = keys[todo[placed]], values[todo[placed]]
-            rest = np.ones(len(todo), dtype=bool)
-            rest[placed] = False
-            todo, slots = todo[rest], (slots[rest] + 1) & self.mask
-
-    def _slots(self, keys: np.ndarray) -> np.ndarray:
-        return ((keys * self._MULTIPLIER) >> np.uint64(64 - self.bits)).astype(np.int64)
-
-    def find(self, keys: np.ndarray) -> np.ndarray:
-        """The value of each key, −1 for a key not in the table."""
-        out = np.full(len(keys), -1, dtype=np.int64)
-        slots, todo = self._slots(keys), np.arange(len(keys))
-        while len(todo):
-            held = self.keys[slots]
-            hit = held == keys[todo]
-            out[todo[hit]] = self.values[slots[hit]]
-            going = ~hit & (held != 0)  # a slot of another key: the key may be further on
-            todo, slots = todo[going], (slots[going] + 1) & self.mask
-        return out
 
 
 class CharCounter:
@@ -103,7 +65,9 @@ class CharCounter:
         for j in range(int(lengths.max(initial=0))):
             has = j < lengths
             keys[has] = keys[has] * self.base + digits[starts[has] + j]
-        self.table = KeyTable(keys, np.fromiter(self.vocabulary.values(), dtype=np.int64, count=len(terms)))
+        columns = np.fromiter(self.vocabulary.values(), dtype=np.int64, count=len(terms))
+        order = np.argsort(keys, kind="stable")
+        self.keys, self.columns = keys[order], columns[order]
 
     def _digits(self, codes: np.ndarray) -> np.ndarray:
         """Each code point's digit: 1 + its index among the vocabulary's characters, 0 when absent."""
@@ -131,9 +95,10 @@ class CharCounter:
             if n < self.min_n:
                 continue
             where = np.flatnonzero(valid)
-            column = self.table.find(key[where])
-            hit = column >= 0
-            cells.append(doc[where[hit]] * self.n_features + column[hit])
+            at = np.searchsorted(self.keys, key[where])
+            at[at == len(self.keys)] = 0
+            hit = self.keys[at] == key[where]
+            cells.append(doc[where[hit]] * self.n_features + self.columns[at[hit]])
         flat, count = np.unique(np.concatenate(cells) if cells else np.zeros(0, np.int64), return_counts=True)
         rows = flat // max(self.n_features, 1)
         indptr = np.searchsorted(rows, np.arange(len(prepared) + 1)).astype(np.int32)

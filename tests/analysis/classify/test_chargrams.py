@@ -13,7 +13,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from massline.analysis.classify import MessageModel, read_labelled
-from massline.analysis.classify.chargrams import CharCounter, KeyTable, char_tfidf, covers
+from massline.analysis.classify.chargrams import CharCounter, char_tfidf, covers
 
 ROOT = Path(__file__).resolve().parents[3]
 LABELS = ROOT / "tests" / "data" / "labels"
@@ -92,16 +92,3 @@ def test_a_refitted_vectorizer_is_counted_with_its_new_vocabulary() -> None:
     after = char_tfidf(vectorizer, ["西城区道路积水"])
     assert before.nnz == 3 and after.nnz == len(set(vectorizer.vocabulary_))
     _same(after, vectorizer.transform(["西城区道路积水"]))
-
-
-def test_the_key_table_finds_every_key_and_no_other() -> None:
-    rng = np.random.default_rng(7)
-    keys = np.unique(rng.integers(1, 2**63, size=50_000, dtype=np.uint64))
-    crowded = np.arange(1, 2_001, dtype=np.uint64) << np.uint64(40)  # keys that differ only in high bits
-    keys = np.unique(np.concatenate([keys, crowded]))
-    values = rng.permutation(len(keys)).astype(np.int64)
-    table = KeyTable(keys, values)
-    assert np.array_equal(table.find(keys), values)
-    others = np.setdiff1d(rng.integers(1, 2**63, size=20_000, dtype=np.uint64), keys)
-    assert (table.find(others) == -1).all() and (table.find(crowded + np.uint64(1)) == -1).all()
-    assert len(KeyTable(keys[:0], values[:0]).find(keys[:5])) == 5
