@@ -1,8 +1,9 @@
 """``massline places``: train and evaluate the place-span extractor from labelled messages.
 
 The labels are the repository's (``tests/data/labels``: ``sample.jsonl`` with id, title, body and
-``labels.jsonl`` with place, place_type and area per id, and the second random draw ``sample2.jsonl`` +
-``labels2.jsonl``), read when the command runs.
+``labels.jsonl`` with place, place_type and area per id, the other random draws ``sampleN.jsonl`` +
+``labelsN.jsonl``, and the titles without a body ``sample_titles.jsonl`` + ``labels_titles.jsonl``), read when
+the command runs.  The titles only ever add training examples: no evaluation tests on them.
 ``train`` writes the model the pipeline's place step uses (by default the one shipped with the
 package, ``massline/data/models/places.crfsuite`` and its ranker ``places.ranker.json``); ``evaluate``
 prints the 5-fold cross-validated (or held-out) place and area figures of the extractor, of the same CRF
@@ -18,7 +19,7 @@ from typing import Any
 
 import click
 
-__all__ = ["DEFAULT_LABELS", "load_labelled", "register"]
+__all__ = ["DEFAULT_LABELS", "load_labelled", "load_titles", "register"]
 
 DEFAULT_LABELS = Path("tests/data/labels")
 
@@ -64,6 +65,25 @@ def load_labelled(labels_dir: Path, draws: tuple[str, ...] = ALL_DRAWS) -> list[
     return out
 
 
+#: The titles without a body labelled for their place alone (sample file, label file).
+TITLE_FILES = ("sample_titles.jsonl", "labels_titles.jsonl")
+
+
+def load_titles(labels_dir: Path) -> list[tuple[str, str, str, str, str]]:
+    """(title, "", place, place_type, area) of every labelled title of ``sample_titles.jsonl`` +
+    ``labels_titles.jsonl`` (titles of ``titles_labeled.csv`` that no full message has); empty when the files are
+    absent."""
+    sample_file, labels_file = (labels_dir / name for name in TITLE_FILES)
+    if not (sample_file.is_file() and labels_file.is_file()):
+        return []
+    titles = {row["id"]: row.get("title") or "" for row in _jsonl(sample_file)}
+    return [
+        (titles[row["id"]], "", row.get("place") or "", row.get("place_type") or "none", row.get("area") or "")
+        for row in _jsonl(labels_file)
+        if row["id"] in titles
+    ]
+
+
 def _language(profile: str):  # type: ignore[no-untyped-def]
     from massline.io.profiles import ProfileError, load_profile
 
@@ -75,6 +95,37 @@ def _language(profile: str):  # type: ignore[no-untyped-def]
         fail(str(exc))
 
 
+Row = tuple[str, str, str, str, str]  # title, body, place, place_type, area
+
+
+def _titles_for(labels_dir: Path, messages: list[Row]) -> list[Row]:
+    """The labelled titles (:func:`load_titles`) but those of ``messages`` (none should be: they were drawn from
+    the titles no full message has; a test message's title is never trained on)."""
+    known = {title for title, *_ in messages}
+    return [row for row in load_titles(labels_dir) if row[0] not in known]
+
+
+def _evaluated(labels_dir: Path, language: Any, titles: bool, folds: int, holdout: bool) -> tuple[str, list[Row], Any]:
+    """The evaluation's name, the titles added to its training sets and its three scores (``evaluate``)."""
+    from massline.analysis.places import cross_validate
+    from massline.analysis.places import holdout as held_out
+
+    if holdout:
+        test = load_labelled(labels_dir, ("sample2",))
+        if not test:
+            from massline.cli.common import fail
+
+            fail(f"no labelled message of sample2.jsonl in {labels_dir}")
+        tested = {(t, b) for t, b, *_ in test}  # a message also in another draw is not trained on
+        train = [row for row in load_labelled(labels_dir, TRAIN_DRAWS) if row[:2] not in tested]
+        extra = _titles_for(labels_dir, test + train) if titles else []
+        name = "held out (trained on every other random draw, tested on sample2)"
+        return name, extra, held_out(train, test, language, extra=extra)
+    data = load_labelled(labels_dir)
+    extra = _titles_for(labels_dir, data) if titles else []
+    return f"{folds}-fold", extra, cross_validate(data, language, folds=folds, progress=click.echo, extra=extra)
+
+
 def _default_model() -> Path:
     from massline.services.pipeline import PLACE_MODEL
 
@@ -84,6 +135,10 @@ def _default_model() -> Path:
 _labels_option = click.option(
     "--labels", "labels_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_LABELS,
     show_default=True, help="Folder with sample.jsonl and labels.jsonl.",
+)  # fmt: skip
+_titles_option = click.option(
+    "--titles/--no-titles", default=True, show_default=True,
+    help="Also train on the labelled titles without a body (labels_titles.jsonl; never tested on).",
 )  # fmt: skip
 _profile_option = click.option(
     "--profile", default="tipdm2020c", show_default=True, help="How the messages name places (a profile name or file)."
@@ -100,48 +155,38 @@ def register(main: click.Group) -> None:
     @places.command("train")
     @_labels_option
     @_profile_option
+    @_titles_option
     @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
                   help="Model file to write (default: the one shipped with the package).")  # fmt: skip
-    def train(labels_dir: Path, profile: str, out: Path | None) -> None:
-        """Train the extractor on every labelled message: the ranker on candidates of held-out folds, then the CRF
-        on all; write the model file and the ranker's beside it."""
+    def train(labels_dir: Path, profile: str, titles: bool, out: Path | None) -> None:
+        """Train the extractor on every labelled message (and title): the ranker on candidates of held-out folds,
+        then the CRF on all; write the model file and the ranker's beside it."""
         from massline.analysis.places.ranker import ranker_path
         from massline.analysis.places.training import train_places
 
         data = load_labelled(labels_dir)
+        extra = _titles_for(labels_dir, data) if titles else []
         path = out or _default_model()
-        train_places([(t, b, p, k) for t, b, p, k, _a in data], path, _language(profile))
+        train_places([(t, b, p, k) for t, b, p, k, _a in data], path, _language(profile),
+                     extra=[(t, b, p, k) for t, b, p, k, _a in extra])  # fmt: skip
         ranker = ranker_path(path)
-        click.echo(f"trained on {len(data)} messages: {path} ({path.stat().st_size // 1024} KiB), "
-                   f"{ranker} ({ranker.stat().st_size // 1024} KiB)")  # fmt: skip
+        click.echo(f"trained on {len(data)} messages and {len(extra)} titles: {path} "
+                   f"({path.stat().st_size // 1024} KiB), {ranker} ({ranker.stat().st_size // 1024} KiB)")  # fmt: skip
 
     @places.command("evaluate")
     @_labels_option
     @_profile_option
+    @_titles_option
     @click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20), help="Cross-validation folds.")
     @click.option("--holdout", is_flag=True,
                   help="Instead of cross-validation: train on the other draws, test on draw 2.")  # fmt: skip
-    def evaluate(labels_dir: Path, profile: str, folds: int, holdout: bool) -> None:
+    def evaluate(labels_dir: Path, profile: str, titles: bool, folds: int, holdout: bool) -> None:
         """Cross-validated (or held-out) place (exact, partial) and area figures, the misses by kind, and the
         suffix rules' figures as baseline."""
-        from massline.analysis.places import cross_validate
-        from massline.analysis.places import holdout as held_out
-
         started = time.perf_counter()
-        if holdout:
-            test = load_labelled(labels_dir, ("sample2",))
-            if not test:
-                from massline.cli.common import fail
-
-                fail(f"no labelled message of sample2.jsonl in {labels_dir}")
-            tested = {(t, b) for t, b, *_ in test}  # a message also in another draw is not trained on
-            train = [row for row in load_labelled(labels_dir, TRAIN_DRAWS) if row[:2] not in tested]
-            model, hand, baseline = held_out(train, test, _language(profile))
-            name = "held out (trained on every other random draw, tested on sample2)"
-        else:
-            data = load_labelled(labels_dir)
-            model, hand, baseline = cross_validate(data, _language(profile), folds=folds, progress=click.echo)
-            name = f"{folds}-fold"
+        name, extra, (model, hand, baseline) = _evaluated(labels_dir, _language(profile), titles, folds, holdout)
+        if extra:
+            click.echo(f"({len(extra)} labelled titles without a body added to every training set)")
         click.echo(f"extractor ({name}): {model.as_row()}")
         click.echo(f"  {model.misses_row()}")
         click.echo(f"  {model.types_row()}")

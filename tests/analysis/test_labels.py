@@ -108,3 +108,23 @@ def test_the_later_draws_are_labelled_whole_and_new(sample: str, labels: str, at
         assert check.problems(row, drawn[row["id"]]) == [], row["id"]
     assert sum(m.draw == sample for m in read_labelled(LABELS)) == len(drawn)
     assert len(load_labelled(LABELS, (sample,))) == len(drawn)
+
+
+def test_the_titles_without_a_body_are_labelled_for_their_place_validly() -> None:
+    """labels_titles.jsonl: one line per title of sample_titles.jsonl at most, in its order, each valid for the
+    place alone (copied from the title, allowed type); the titles are of no labelled message."""
+    from massline.cli.places_cmd import load_titles
+
+    check = _check_module()
+    titles = _read("sample_titles.jsonl")
+    by_id = {row["id"]: {"title": row["title"], "body": ""} for row in titles}
+    rows = _read("labels_titles.jsonl")
+    assert len(rows) >= 3000 and len({row["id"] for row in rows}) == len(rows)
+    assert [row["id"] for row in rows] == [row["id"] for row in titles if row["id"] in {r["id"] for r in rows}]
+    for row in rows:
+        assert check.problems(row, by_id.get(row["id"]), place_only=True) == [], row["id"]
+    assert check.problems({"place": "幸福小区", "place_type": "compound"}, {"title": "幸福花园漏水"}, place_only=True)
+    drawn = {m["title"] for name in ("sample.jsonl", "sample2.jsonl", "sample3.jsonl", "sample4.jsonl", "sample5.jsonl")
+             for m in _read(name)}  # fmt: skip
+    assert not drawn & set(by_id[row["id"]]["title"] for row in rows)
+    assert len(load_titles(LABELS)) == len(rows)

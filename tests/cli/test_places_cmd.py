@@ -78,3 +78,30 @@ def test_the_second_draw_is_read_and_is_the_held_out_set(tmp_path: Path) -> None
 def test_train_without_labels_fails_with_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["places", "train", "--labels", str(tmp_path), "--out", str(tmp_path / "m")])
     assert result.exit_code == 1 and "no sample.jsonl and labels.jsonl" in result.output
+
+
+def _titles(labels: Path) -> None:
+    rows = [("红枫岭书院乱收费", "红枫岭书院", "school"), ("关于公交线路的建议", "", "none"),
+            ("潇楚佳苑小区停车乱收费", "潇楚佳苑小区", "compound")]  # fmt: skip
+    with (
+        (labels / "sample_titles.jsonl").open("w", encoding="utf-8") as sample,
+        (labels / "labels_titles.jsonl").open("w", encoding="utf-8") as out,
+    ):
+        for i, (title, place, place_type) in enumerate(rows):
+            sample.write(json.dumps({"id": f"t:{i}", "title": title}, ensure_ascii=False) + "\n")
+            row = {"id": f"t:{i}", "place": place, "place_type": place_type, "area": ""}
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def test_the_labelled_titles_only_add_training_examples(tmp_path: Path) -> None:
+    labels, model = _labels(tmp_path / "labels"), tmp_path / "places.crfsuite"
+    _titles(labels)
+    args = ["--labels", str(labels), "--profile", "zh"]
+    result = CliRunner().invoke(main, ["places", "train", *args, "--out", str(model)])
+    assert result.exit_code == 0 and "trained on 12 messages and 1 titles" in result.output, result.output
+    # two of the three titles are titles of labelled messages: never trained on twice, never tested on
+    result = CliRunner().invoke(main, ["places", "evaluate", *args, "--folds", "2"])
+    assert result.exit_code == 0, result.output
+    assert "(1 labelled titles without a body added" in result.output and "(2-fold): 12 messages" in result.output
+    result = CliRunner().invoke(main, ["places", "train", *args, "--no-titles", "--out", str(model)])
+    assert "trained on 12 messages and 0 titles" in result.output

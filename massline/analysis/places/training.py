@@ -5,6 +5,10 @@ The ranker must learn from candidates found the way they will be found in new me
 messages are split in ``folds``: a CRF trained on the other folds finds the candidates of each fold, and the
 ranker learns from all of them which candidate is the labelled place.  The CRF written is then trained
 on every message.  No message's label is used to find its own candidates.
+
+``extra`` examples (titles without a body, labelled for their place alone) are split in the same folds and
+join every CRF's training; the ranker learns from their candidates only with ``rank_extra`` (a title alone
+is not a message: where its candidates stand differs).
 """
 
 from __future__ import annotations
@@ -35,6 +39,14 @@ def candidate_groups(
     return groups, [bool(place) for *_, place, _t in examples]
 
 
+def _split(examples: Sequence[Example], folds: int, fold: int, seed: int) -> tuple[list[Example], list[Example]]:
+    """(the training examples, the held-out ones) of ``fold`` of a reproducible shuffled split."""
+    order = list(range(len(examples)))
+    random.Random(seed).shuffle(order)  # noqa: S311 - a reproducible split, not a secret
+    held = {i for k, i in enumerate(order) if k % folds == fold}
+    return [e for i, e in enumerate(examples) if i not in held], [examples[i] for i in sorted(held)]
+
+
 def train_places(
     examples: Sequence[Example],
     model_path: Path,
@@ -42,23 +54,24 @@ def train_places(
     folds: int = 2,
     seed: int = 13,
     C: float = 0.3,  # noqa: N803 - the ranker's (scikit-learn's) name
+    extra: Sequence[Example] = (),
+    rank_extra: bool = False,
 ) -> Path:
-    """Train the ranker on candidates of held-out folds, then the CRF on all ``examples``; write both
-    (``model_path`` and :func:`~massline.analysis.places.ranker.ranker_path` of it; no ranker when the
+    """Train the ranker on candidates of held-out folds, then the CRF on all ``examples`` and ``extra``; write
+    both (``model_path`` and :func:`~massline.analysis.places.ranker.ranker_path` of it; no ranker when the
     candidates hold no labelled place or nothing else: the hand-weighted score then chooses)."""
-    order = list(range(len(examples)))
-    random.Random(seed).shuffle(order)  # noqa: S311 - a reproducible split, not a secret
     groups: list[list[tuple[dict[str, float], bool]]] = []
     named: list[bool] = []
     with tempfile.TemporaryDirectory() as tmp:
         for fold in range(folds):
-            held = {i for k, i in enumerate(order) if k % folds == fold}
-            path = train_tagger([e for i, e in enumerate(examples) if i not in held], Path(tmp) / "fold.crfsuite",
-                                language)  # fmt: skip
-            fold_groups, fold_named = candidate_groups(PlaceTagger(path, language), [examples[i] for i in sorted(held)])
+            train, held = _split(examples, folds, fold, seed)
+            extra_train, extra_held = _split(extra, folds, fold, seed)
+            path = train_tagger(train + extra_train, Path(tmp) / "fold.crfsuite", language)
+            fold_groups, fold_named = candidate_groups(PlaceTagger(path, language),
+                                                       held + (extra_held if rank_extra else []))  # fmt: skip
             groups += fold_groups
             named += fold_named
-    train_tagger(examples, model_path, language)
+    train_tagger([*examples, *extra], model_path, language)
     labels = {y for group in groups for _, y in group}
     if labels == {True, False}:
         PlaceRanker(C=C).fit(groups, named).save(ranker_path(model_path))

@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from massline.analysis.places import GENERAL, PlaceTagger
-from massline.analysis.places.ranker import Candidate, PlaceRanker, candidates, features, ranker_path
+from massline.analysis.places.ranker import (
+    Candidate,
+    PlaceRanker,
+    candidates,
+    features,
+    ranker_path,
+)
 from massline.analysis.places.training import train_places
 from massline.services.pipeline import PLACE_MODEL
 
@@ -63,6 +69,17 @@ def test_train_places_writes_a_crf_and_a_ranker_the_tagger_uses(tmp_path: Path) 
     place = tagger.place("紫荆园小区停车难", "我住在长乐县紫荆园小区，小区停车位严重不足。")
     assert place is not None and place.text == "紫荆园小区" and place.reasons[0].startswith("排序模型概率")
     assert tagger.place("", "") is None
+
+
+def test_titles_without_a_body_teach_the_crf_names_the_messages_do_not_have(tmp_path: Path) -> None:
+    titles = [("红枫岭书院门口占道经营", "", "红枫岭书院", "school"), ("投诉红枫岭书院乱收费", "", "红枫岭书院", "school"),
+              ("关于红枫岭书院食堂的问题", "", "红枫岭书院", "school")] * 4  # fmt: skip
+    message = ("红枫岭书院食堂卫生差", "红枫岭书院食堂的饭菜不干净，学生吃了拉肚子。")
+    without = PlaceTagger(train_places(EXAMPLES, tmp_path / "a.crfsuite", GENERAL, folds=2), GENERAL)
+    assert without.place(*message) is None
+    with_titles = PlaceTagger(train_places(EXAMPLES, tmp_path / "b.crfsuite", GENERAL, folds=2, extra=titles), GENERAL)
+    place = with_titles.place(*message)
+    assert place is not None and place.text == "红枫岭书院" and place.type == "school"
 
 
 def test_without_a_place_to_learn_from_no_ranker_is_written(tmp_path: Path) -> None:
