@@ -27,6 +27,7 @@ The model file is given by the caller (the library reads no setting);
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -142,6 +143,11 @@ class PlaceTagger:
         ranker = ranker_path(model_path)
         #: The learned choice among candidates (``places.ranker.json`` beside the CRF); None: the hand score.
         self.ranker = PlaceRanker.load(ranker) if ranker.is_file() else None
+        digest = hashlib.blake2b(model_path.read_bytes(), digest_size=6)
+        if ranker.is_file():
+            digest.update(ranker.read_bytes())
+        #: Names the trained files (CRF and ranker): results stamped with it are redone after a retraining.
+        self.model_version = digest.hexdigest()
 
     def spans(self, title: str, body: str) -> list[PlaceSpan]:
         """The place spans the model tags in the message, then the suffix rules' names it did not tag

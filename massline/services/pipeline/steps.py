@@ -70,7 +70,8 @@ def classify_step(ctx: AnalysisContext, item: Item) -> StepResult:
 
 
 def place_version(ctx: AnalysisContext) -> str:
-    return "places-v3-crf" if ctx.place_tagger is not None else "places-v1"
+    """The place step's version: with the place model, its files' digest (a retrained model redoes the step)."""
+    return f"places-v3-crf-{ctx.place_tagger.model_version}" if ctx.place_tagger is not None else "places-v1"
 
 
 def _place_of(ctx: AnalysisContext, item: Item) -> dict[str, object]:

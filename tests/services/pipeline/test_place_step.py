@@ -4,10 +4,12 @@ alone as before — on a real database (mini deployment)."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from sqlalchemy import select
 
+from massline.analysis.places import PlaceTagger
 from massline.models import MessageAnalysis, Region
 from massline.platform import Platform
 from massline.services import pipeline
@@ -38,7 +40,8 @@ def _run(platform: Platform, place_model: Path | None) -> MessageAnalysis:
 
 def test_place_step_stores_the_place_and_area_of_the_model(deployed: Platform) -> None:
     row = _run(deployed, pipeline.PLACE_MODEL)
-    assert row.versions["place"] == "places-v3-crf"
+    tagger = PlaceTagger(pipeline.PLACE_MODEL)
+    assert row.versions["place"] == f"places-v3-crf-{tagger.model_version}"
     evidence = row.evidence["place"]
     place = evidence["place"]
     assert place["text"] == "锦绣家园小区" and place["type"] == "compound"
@@ -54,3 +57,12 @@ def test_place_step_without_the_model_file_keeps_the_gazetteer_alone(deployed: P
     evidence = row.evidence["place"]
     assert "place" not in evidence and "area" not in evidence
     assert evidence["name"] == "和平街道"
+
+
+def test_a_retrained_place_model_has_another_version(tmp_path: Path) -> None:
+    """The step's version names the model's files, so stored places are redone after a retraining."""
+    shipped = PlaceTagger(pipeline.PLACE_MODEL)
+    alone = tmp_path / "places.crfsuite"
+    shutil.copyfile(pipeline.PLACE_MODEL, alone)  # the same CRF without its ranker: another model
+    assert PlaceTagger(alone).model_version != shipped.model_version
+    assert PlaceTagger(pipeline.PLACE_MODEL).model_version == shipped.model_version
