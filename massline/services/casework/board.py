@@ -58,15 +58,27 @@ def _filter(session: Session, stmt: Select[Any], f: Filters) -> Select[Any]:
             )
         )
     if region:
-        path = session.scalar(select(Region.path).where(Region.code == region))
-        if path is None:
-            raise ValidationFailed({"region": "所选区域不存在"})
-        stmt = stmt.where(Message.region_id.in_(select(Region.id).where(Region.path.like(f"{path}%"))))
+        stmt = stmt.where(Message.region_id.in_(_region_ids(session, region)))
     if kind:
         stmt = stmt.where(Message.kind == kind)
     if status:
         stmt = stmt.where(Message.status == status)
     return stmt
+
+
+def _region_ids(session: Session, code: str) -> list[int]:
+    """The ids of region ``code`` and of every region under it (ValidationFailed: no such region).
+
+    A list of ids rather than a sub-select: PostgreSQL then estimates how many
+    messages the regions hold and reads them through the index on
+    ``messages.region_id`` instead of scanning every public message (the board's
+    count at 100,000 messages: 62 -> 26 ms for a common word in a county).
+    """
+    top = select(Region.path).where(Region.code == code).scalar_subquery()
+    ids = list(session.scalars(select(Region.id).where(Region.path.like(top.concat("%")))))
+    if not ids:
+        raise ValidationFailed({"region": "所选区域不存在"})
+    return ids
 
 
 def _page(session: Session, stmt: Select[Any], f: Filters, page_size: int, order: list[Any]) -> Page[Message]:
@@ -102,9 +114,13 @@ def first_matches(session: Session, stmt: Select[Any], match: SearchMatch | None
     if match is None:
         return list(session.scalars(stmt.with_only_columns(Message.id).order_by(None).limit(limit + 1)))
     found: list[int] = []
+    # PostgreSQL: OFFSET 0 keeps the test a look-up by id per match (else a semi-join may read every
+    # public message of the filters to hash them; with the region's ids: 56 -> 51, 82 -> 55, 22 -> 18 ms)
+    fence = session.get_bind().dialect.name != "sqlite"
     for source in match.sources:
         ids = source.subquery()
-        passes = stmt.with_only_columns(literal(1)).where(Message.id == ids.c[0]).exists()
+        test = stmt.with_only_columns(literal(1)).where(Message.id == ids.c[0])
+        passes = (test.offset(0) if fence else test).exists()
         found += session.scalars(select(ids.c[0]).where(passes).limit(limit + 1 - len(found)))
         if len(found) > limit:
             break

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from massline.models import Message
 from massline.platform import Platform
 from massline.services.casework import board
 from massline.services.casework.board import Filters, public_board
+from massline.services.errors import ValidationFailed
 from massline.services.intake.submit import MessageInput, check_submit
 from massline.services.search import backlog as search_backlog
 from massline.worker import Worker
@@ -85,3 +88,38 @@ def test_a_message_pending_again_with_its_old_search_row_counts_once(deployed: P
         page = public_board(s, Filters(q="路灯"), page_size=20)
         assert (page.total, page.exact) == (7, True)
         assert [m.id for m in page.items] == _by_date(lamps)
+
+
+def test_a_region_filter_takes_the_regions_under_it(deployed: Platform, lamps: list[int]) -> None:
+    Worker(deployed).run_once(max_messages=0)
+    with deployed.read() as s:
+        for region in ("cs", "cs-dc"):  # the city holds its district's messages
+            assert public_board(s, Filters(q="路灯", region=region), page_size=3).total == 7
+            assert public_board(s, Filters(region=region), page_size=20).total == 8
+        with pytest.raises(ValidationFailed):
+            public_board(s, Filters(q="路灯", region="nowhere"))
+
+
+def test_the_count_looks_matches_up_by_id_on_postgresql(deployed: Platform, lamps: list[int]) -> None:
+    """PostgreSQL would otherwise turn the test of each match into a semi-join, which with a region
+    filter read every public message to hash them (78 of 108 ms of a search at 100,000)."""
+    if deployed.engine.dialect.name == "sqlite":
+        pytest.skip("PostgreSQL's planner")
+    Worker(deployed).run_once(max_messages=0)
+    caught: list[tuple[str, Any]] = []
+
+    def grab(conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool) -> None:
+        caught.append((statement, params))
+
+    event.listen(deployed.engine, "before_cursor_execute", grab)
+    try:
+        with deployed.read() as s:
+            assert public_board(s, Filters(q="路灯", region="cs")).total == 7
+    finally:
+        event.remove(deployed.engine, "before_cursor_execute", grab)
+    counts = [(st, pa) for st, pa in caught if st.lstrip().startswith("WITH index_hits")]
+    assert counts
+    with deployed.engine.connect() as conn:
+        for statement, params in counts:
+            plan = "\n".join(row[0] for row in conn.exec_driver_sql("EXPLAIN " + statement, params))
+            assert "Semi Join" not in plan and "SubPlan" in plan, plan
