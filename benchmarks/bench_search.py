@@ -15,20 +15,14 @@ machine.
 
 States, one server each, one after the other:
 
-1. **backlog, worker off**: the newest ``--pending`` share of the messages
-   (default 10 %) are still ``search_pending`` (stored, not yet in the search
-   index), as right after a burst of submissions or an import without
-   ``--index-now``; a search then also matches them by substring
-   (``services/search/query.py``), scanning the pending rows. The worker is
-   off here because it would index them within seconds (it indexes a few
-   thousand per transaction): this is the state a server is in until it has.
-2. **indexed, worker on** (``massline serve`` as users run it): the server's
-   worker first indexes the backlog (the benchmark waits for it), then runs
-   beside the searches, in the same process: every 2 s it polls for messages to
-   index or analyse and runs its periodic alert scan. The built messages are
-   marked as analysed by the current pipeline (analysis rows without results)
-   so that the worker starts without an analysis backlog of N messages, as on a
-   server in steady state; the searches share the interpreter with that worker.
+1. **backlog, worker off**: the newest ``--pending`` share of the messages (default 10 %) are still
+   ``search_pending`` (stored, not yet in the search index), as right after a burst of submissions or an
+   import without ``--index-now``; a search then also matches them by substring (``services/search/query.py``).
+   The worker is off here because it would index them within seconds: this is a server's state until it has.
+2. **indexed, worker on** (``massline serve`` as users run it): the server's worker (a process of its own)
+   first indexes the backlog (the benchmark waits for it), then runs beside the searches: every 2 s it polls
+   for messages to index or analyse and runs its periodic alert scan. The built messages are marked as
+   analysed by the current pipeline (analysis rows without results), as on a server in steady state.
 3. **indexed, worker off**: the same database, for the worker's cost.
 4. **indexed, worker analysing** (after an import): the newest ``--analysing`` messages (default 5,000)
    lose their analysis rows, so the worker runs the whole pipeline on them, in its two processes, while
