@@ -78,7 +78,7 @@ def main() -> None:
         env = bench_env(instance)
         massline("config", "load", str(ROOT / "massline" / "data" / "demo" / "deployment.yaml"), env=env)
         start = time.perf_counter()
-        bench_search.build(instance / "massline.db", args.messages, random.Random(7))
+        bench_search.build(f"sqlite:///{instance / 'massline.db'}", args.messages, random.Random(7))
         built = time.perf_counter() - start
         db = instance / "massline.db"
         with sqlite3.connect(db) as src, sqlite3.connect(instance / "built.db") as dst:
