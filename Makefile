@@ -42,7 +42,10 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+## make bench: every benchmark (the submission benchmark needs wrk, a Debian package: installed here when missing)
 bench: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || { export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && \
+		apt-get install -y -qq --no-install-recommends wrk; } || echo "install wrk (apt-get install wrk) for bench_submit.py"
 	$(BIN)/python benchmarks/run_all.py
 
 clean-venv:
