@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import signal
 import socket
 import subprocess
 import sys
@@ -70,7 +71,9 @@ def server(env: dict[str, str], workers: int = 1, *, worker: bool = False, root:
     port = free_port()
     cmd = [sys.executable, "-m", "massline.cli", "serve", "--worker" if worker else "--no-worker",
            "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]  # fmt: skip
-    proc = subprocess.Popen(cmd, env={**env, "PYTHONPATH": str(root)}, cwd=root)
+    # a session of its own: stopping it stops its analysis worker too, never leaving one behind that
+    # goes on writing into an instance the benchmark is about to remove
+    proc = subprocess.Popen(cmd, env={**env, "PYTHONPATH": str(root)}, cwd=root, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
@@ -83,9 +86,9 @@ def server(env: dict[str, str], workers: int = 1, *, worker: bool = False, root:
             raise RuntimeError("server did not start")
         yield url
     finally:
-        proc.terminate()
+        proc.terminate()  # the server stops its worker (which ends its batch first) and waits for it
         try:
-            proc.wait(timeout=10)
+            proc.wait(timeout=40)
         except subprocess.TimeoutExpired:  # e.g. stuck behind a long write transaction
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
