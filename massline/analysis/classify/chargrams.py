@@ -26,6 +26,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from massline.analysis.classify.tfidf import tfidf_step
+
 __all__ = ["CharCounter", "char_tfidf"]
 
 # per vectorizer: the vocabulary its counter was built for, and the counter (None: it is not covered)
@@ -143,4 +145,4 @@ def char_tfidf(vectorizer: TfidfVectorizer, texts: Sequence[Any]) -> Any:
     counter = _counter(vectorizer)
     if counter is None:
         return vectorizer.transform(texts)
-    return vectorizer._tfidf.transform(counter.counts(texts), copy=False)
+    return tfidf_step(vectorizer, counter.counts(texts))

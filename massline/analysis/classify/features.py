@@ -28,6 +28,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from massline.analysis.classify.chargrams import char_tfidf
+from massline.analysis.classify.tfidf import words_tfidf
 
 __all__ = ["MessageVectorizer", "WordSegmenter", "split_title", "taxonomy_terms"]
 
@@ -165,7 +166,7 @@ class MessageVectorizer(TransformerMixin, BaseEstimator):
         weighted = [weight_title(t, self.title_weight) for t in texts]
         blocks = [char_tfidf(self.char_, weighted)]
         if self.word_ is not None:
-            blocks.append(self.word_.transform(weighted) * self.word_weight)
+            blocks.append(words_tfidf(self.word_, weighted) * self.word_weight)
         return sp.hstack(blocks, format="csr")
 
 

@@ -48,8 +48,10 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from massline.analysis.classify.chargrams import char_tfidf
 from massline.analysis.classify.cues import CUE_FEATURES, cue_row, cue_words
 from massline.analysis.classify.decision import Decision, EvidenceSpan
+from massline.analysis.classify.linear import logistic_proba
 from massline.analysis.classify.model import ModelFormatError
 from massline.analysis.classify.rules import RULE_FEATURES, TASK_LABELS, RuleAnswers, rule_answers, rule_matrix
+from massline.analysis.classify.tfidf import words_tfidf
 from massline.analysis.classify.threshold import choose_threshold
 
 __all__ = ["TASKS", "MessageModel"]
@@ -197,7 +199,7 @@ class MessageModel(BaseEstimator):
             )
         if self.word_vectorizer_ is not None:
             texts = [f"{t}\n{b}" for t, b in zip(titles, bodies, strict=True)]
-            blocks.append(self.word_vectorizer_.transform(texts) * np.float32(self.word_weight))
+            blocks.append(words_tfidf(self.word_vectorizer_, texts) * np.float32(self.word_weight))
         blocks.append(sp.csr_matrix(rule_matrix(answers) * self.rule_weight, dtype=np.float32))
         if self.cue_weight:
             cues = self._cues(titles, bodies) if cues is None else cues
@@ -224,7 +226,7 @@ class MessageModel(BaseEstimator):
         features = self._features(titles, bodies, answers, cues)
         out: list[dict[str, Decision]] = [{} for _ in titles]
         for task, model in self.models_.items():
-            proba = model.predict_proba(features)
+            proba = logistic_proba(model, features)
             weights = self._weights(task, model)
             for row, best in enumerate(self._best(task, model, proba)):
                 label = str(model.classes_[best])

@@ -44,6 +44,7 @@ from sklearn.svm import LinearSVC
 
 from massline.analysis.classify.features import MessageVectorizer, taxonomy_terms
 from massline.analysis.classify.inputs import text_of
+from massline.analysis.classify.linear import calibrated_proba, logistic_proba
 from massline.analysis.classify.nbsvm import NBSVM
 
 __all__ = [
@@ -210,7 +211,7 @@ class CategoryClassifier(ClassifierMixin, BaseEstimator):
 
     # -------------------------------------------------------------- predict
     def _proba_of(self, features: Any) -> np.ndarray:
-        probs = [model.predict_proba(features) for model in self.models_]
+        probs = [_proba(model, features) for model in self.models_]
         return np.asarray(np.mean(probs, axis=0))
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
@@ -287,6 +288,15 @@ class CategoryClassifier(ClassifierMixin, BaseEstimator):
     def read_header(path: str | Path) -> dict[str, Any]:
         """Return the header dict of a saved model (format version, classes, ...)."""
         return _read(Path(path))[0]
+
+
+def _proba(model: Any, features: Any) -> np.ndarray:
+    """``model.predict_proba(features)``, the same numbers without scikit-learn's per-call checks."""
+    if isinstance(model, CalibratedClassifierCV):
+        return calibrated_proba(model, features)
+    if isinstance(model, LogisticRegression):
+        return logistic_proba(model, features)
+    return np.asarray(model.predict_proba(features))
 
 
 def _read(path: Path) -> tuple[dict[str, Any], Any]:

@@ -31,6 +31,8 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.svm import LinearSVC
 
+from massline.analysis.classify.linear import rows_dot
+
 __all__ = ["NBSVM", "log_count_ratio"]
 
 
@@ -87,7 +89,10 @@ class NBSVM(ClassifierMixin, BaseEstimator):
         With two classes, one margin per row as scikit-learn expects (positive
         for ``classes_[1]``): half the difference of the two classes' margins.
         """
-        margins = np.asarray(X @ self.coef_.T) + self.intercept_
+        if sp.issparse(X) and X.format == "csr":
+            margins = rows_dot(X, self.coef_) + self.intercept_  # the same numbers without copying coef_
+        else:
+            margins = np.asarray(X @ self.coef_.T) + self.intercept_
         if len(self.classes_) == 2:
             return np.asarray((margins[:, 1] - margins[:, 0]) / 2)
         return margins
