@@ -48,7 +48,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from massline.analysis.classify.chargrams import char_tfidf
 from massline.analysis.classify.cues import CUE_FEATURES, cue_row, cue_words
 from massline.analysis.classify.decision import Decision, EvidenceSpan
-from massline.analysis.classify.linear import logistic_proba
+from massline.analysis.classify.linear import logistic_proba, narrowed
 from massline.analysis.classify.model import ModelFormatError
 from massline.analysis.classify.rules import RULE_FEATURES, TASK_LABELS, RuleAnswers, rule_answers, rule_matrix
 from massline.analysis.classify.tfidf import words_tfidf
@@ -225,8 +225,9 @@ class MessageModel(BaseEstimator):
         cues = self._cues(titles, bodies)
         features = self._features(titles, bodies, answers, cues)
         out: list[dict[str, Decision]] = [{} for _ in titles]
+        narrow = narrowed(features)  # the columns the messages use, found once for the three tasks
         for task, model in self.models_.items():
-            proba = logistic_proba(model, features)
+            proba = logistic_proba(model, features, narrow)
             weights = self._weights(task, model)
             for row, best in enumerate(self._best(task, model, proba)):
                 label = str(model.classes_[best])

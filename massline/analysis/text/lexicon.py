@@ -19,8 +19,10 @@ if TYPE_CHECKING:
 
 __all__ = ["Hit", "TermMatcher", "clause_bounds", "sentence_bounds"]
 
-_CLAUSE_BREAK = re.compile(r"[，,。！？!?；;\n：:]")
-_SENTENCE_BREAK = re.compile(r"[。！？!?；;\n]")
+_CLAUSE_BREAKS = "，,。！？!?；;\n：:"
+_SENTENCE_BREAKS = "。！？!?；;\n"
+_CLAUSE_BREAK = re.compile(f"[{re.escape(_CLAUSE_BREAKS)}]")
+_SENTENCE_BREAK = re.compile(f"[{re.escape(_SENTENCE_BREAKS)}]")
 
 # Negators that cancel a trigger when they precede it in the same clause
 # (within NEGATION_WINDOW characters): 没有安全隐患, 不存在火灾, 未发现漏气.
@@ -78,26 +80,22 @@ class Hit:
     past: bool = False
 
 
+def _bounds(text: str, start: int, end: int, breaks: str, pattern: re.Pattern[str]) -> tuple[int, int]:
+    """From just after the last break before ``start`` to the first break at or after ``end`` (or the text's
+    ends)."""
+    left = max(text.rfind(c, 0, start) for c in breaks) + 1
+    found = pattern.search(text, end)
+    return left, found.start() if found is not None else max(end, len(text))
+
+
 def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """Bounds of the clause (between punctuation) containing ``[start, end)``."""
-    left = start
-    while left > 0 and not _CLAUSE_BREAK.match(text[left - 1]):
-        left -= 1
-    right = end
-    while right < len(text) and not _CLAUSE_BREAK.match(text[right]):
-        right += 1
-    return left, right
+    return _bounds(text, start, end, _CLAUSE_BREAKS, _CLAUSE_BREAK)
 
 
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """Return the bounds of the sentence containing ``[start, end)``."""
-    left = start
-    while left > 0 and not _SENTENCE_BREAK.match(text[left - 1]):
-        left -= 1
-    right = end
-    while right < len(text) and not _SENTENCE_BREAK.match(text[right]):
-        right += 1
-    return left, right
+    return _bounds(text, start, end, _SENTENCE_BREAKS, _SENTENCE_BREAK)
 
 
 def _alternation(words: Iterable[str]) -> re.Pattern[str]:

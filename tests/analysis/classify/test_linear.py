@@ -16,7 +16,7 @@ from sklearn.svm import LinearSVC
 
 from massline.analysis.classify import CategoryClassifier, MessageModel, read_labelled, text_of
 from massline.analysis.classify.features import weight_title
-from massline.analysis.classify.linear import calibrated_proba, logistic_proba, rows_dot
+from massline.analysis.classify.linear import calibrated_proba, logistic_proba, narrowed, rows_dot
 from massline.analysis.classify.nbsvm import NBSVM
 from massline.analysis.classify.rules import rule_answers
 from massline.analysis.classify.tfidf import words_tfidf
@@ -95,7 +95,11 @@ def test_rows_dot_is_scipys_product(dtype: type) -> None:
     dense[3] = 0  # an empty row
     X = sp.csr_matrix(dense)
     coef = rng.standard_normal((4, 300)).astype(np.float32)
-    _same(rows_dot(X, coef), np.asarray(X @ coef.T))
+    _same(rows_dot(X, coef), np.asarray(X @ coef.T))  # many entries: the columns marked
+    assert 0 < X[:1].nnz * 16 < 300
+    _same(rows_dot(X[:1], coef), np.asarray(X[:1] @ coef.T))  # a few: the columns sorted
+    narrow = narrowed(X)
+    _same(rows_dot(X, coef[:2], narrow), np.asarray(X @ coef[:2].T))
     _same(rows_dot(X[:0], coef), np.asarray(X[:0] @ coef.T))
     with pytest.raises(ValueError, match="300 features, but the model expects 299"):
         rows_dot(X, coef[:, :299])
