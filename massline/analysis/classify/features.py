@@ -166,7 +166,9 @@ class MessageVectorizer(TransformerMixin, BaseEstimator):
         weighted = [weight_title(t, self.title_weight) for t in texts]
         blocks = [char_tfidf(self.char_, weighted)]
         if self.word_ is not None:
-            blocks.append(words_tfidf(self.word_, weighted) * self.word_weight)
+            words = words_tfidf(self.word_, weighted)  # a new matrix: weighed in place, as ``words * word_weight``
+            words.data *= self.word_weight
+            blocks.append(words)
         return sp.hstack(blocks, format="csr")
 
 

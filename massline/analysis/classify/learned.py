@@ -190,20 +190,20 @@ class MessageModel(BaseEstimator):
     def _features(
         self, titles: list[str], bodies: list[str], answers: list[RuleAnswers], cues: np.ndarray | None = None
     ) -> sp.csr_matrix:
-        blocks = [
-            char_tfidf(self.vectorizer_, titles) * np.float32(self.title_weight) + char_tfidf(self.vectorizer_, bodies)
-        ]
+        # each block is a new matrix: weighed in place (the product ``block * weight`` gives)
+        title = _weighed(char_tfidf(self.vectorizer_, titles), self.title_weight)
+        blocks = [title + char_tfidf(self.vectorizer_, bodies)]
         if self.tail_vectorizer_ is not None:
-            blocks.append(
-                char_tfidf(self.tail_vectorizer_, [self._tail(b) for b in bodies]) * np.float32(self.tail_weight)
-            )
+            tail = char_tfidf(self.tail_vectorizer_, [self._tail(b) for b in bodies])
+            blocks.append(_weighed(tail, self.tail_weight))
         if self.word_vectorizer_ is not None:
             texts = [f"{t}\n{b}" for t, b in zip(titles, bodies, strict=True)]
-            blocks.append(words_tfidf(self.word_vectorizer_, texts) * np.float32(self.word_weight))
-        blocks.append(sp.csr_matrix(rule_matrix(answers) * self.rule_weight, dtype=np.float32))
+            blocks.append(_weighed(words_tfidf(self.word_vectorizer_, texts), self.word_weight))
+        dense = [rule_matrix(answers) * self.rule_weight]
         if self.cue_weight:
             cues = self._cues(titles, bodies) if cues is None else cues
-            blocks.append(sp.csr_matrix(cues * np.float32(self.cue_weight)))
+            dense.append(cues * np.float32(self.cue_weight))  # float32 values: exact in float64
+        blocks.append(sp.csr_matrix(np.hstack(dense), dtype=np.float32))  # the rules and cues in one block
         return sp.hstack(blocks, format="csr")
 
     def _tail(self, body: str) -> str:
@@ -351,6 +351,12 @@ class MessageModel(BaseEstimator):
         model: MessageModel = payload["model"]
         model.header_ = header
         return model
+
+
+def _weighed(block: sp.csr_matrix, weight: float) -> sp.csr_matrix:
+    """``block * np.float32(weight)``, computed in ``block`` (a matrix of the caller's)."""
+    block.data *= np.float32(weight)
+    return block
 
 
 def _words(text: str) -> list[str]:
