@@ -78,13 +78,15 @@ def calibrated_proba(model: CalibratedClassifierCV, X: Any) -> np.ndarray:
 
 
 def _sigmoid_calibrated(model: Any) -> bool:
-    return (
-        type(model) is CalibratedClassifierCV
-        and model.method == "sigmoid"
-        and all(
-            hasattr(c.estimator, "decision_function") and all(hasattr(s, "a_") for s in c.calibrators)
-            for c in model.calibrated_classifiers_
-        )
+    """Whether ``model`` is a fitted sigmoid-calibrated classifier of the layout :func:`_sigmoid_proba` reads
+    (a model pickled by another scikit-learn may name its parts otherwise: then scikit-learn predicts)."""
+    if type(model) is not CalibratedClassifierCV or getattr(model, "method", None) != "sigmoid":
+        return False
+    return all(
+        hasattr(getattr(c, "estimator", None), "decision_function")
+        and hasattr(c, "classes")
+        and all(hasattr(s, "a_") and hasattr(s, "b_") for s in getattr(c, "calibrators", [None]))
+        for c in getattr(model, "calibrated_classifiers_", [None])
     )
 
 

@@ -84,6 +84,8 @@ def test_two_classes_and_the_margins_of_one_row() -> None:
     for rows in (slice(0, 120), slice(5, 6)):
         _same(calibrated_proba(calibrated, X[rows]), calibrated.predict_proba(X[rows]))
         _same(calibrated_proba(svm, X[rows]), svm.predict_proba(X[rows]))
+    isotonic = CalibratedClassifierCV(NBSVM(), method="isotonic", cv=3).fit(X, y)
+    _same(calibrated_proba(isotonic, X[:9]), isotonic.predict_proba(X[:9]))  # not covered: scikit-learn's own
     binary = LogisticRegression().fit(X, y)
     _same(logistic_proba(binary, X[:9]), binary.predict_proba(X[:9]))  # two classes: scikit-learn's own
 
