@@ -234,6 +234,8 @@ def _batch_index(ctx: AnalysisContext, session: Session) -> StoredIssueIndex:
         ids = list(index.prepared)  # ahead; read at once (and kept: the session holds them weakly)
         ctx.state["messages"] = session.scalars(select(Message).where(Message.id.in_(ids))).all()
         index.load_df({t for p in index.prepared.values() for t in p.terms})  # their terms' frequencies at once
+        places = sorted({p.place for p in index.prepared.values() if p.place})  # and their places' keys
+        index.load_places(dict.fromkeys(n for p in places for n in (p, *sorted(index.aliases.of(p)))))
     assert isinstance(index, StoredIssueIndex)
     return index
 
