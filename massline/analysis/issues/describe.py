@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from massline.analysis.classify import sentiment_intensity
 from massline.analysis.issues.concentrate import Cluster, DocFeatures, IssueDoc
@@ -152,10 +153,17 @@ def describe_issue(
         people=people,
         support=sum(d.support for d in docs),
         opposition=sum(d.opposition for d in docs),
-        sentiment=round(sum(sentiment_intensity(d.title + "\n" + d.body).score for d in docs) / max(1, len(docs)), 3),
+        sentiment=round(sum(_sentiment(d.title + "\n" + d.body) for d in docs) / max(1, len(docs)), 3),
         representatives=[docs[i].key for i in order[:3]],
         members=[d.key for d in docs],
     )
+
+
+@lru_cache(maxsize=4096)
+def _sentiment(text: str) -> float:
+    """``sentiment_intensity(text).score``, kept for the last 4,096 texts (an issue is described again
+    with mostly the same members)."""
+    return sentiment_intensity(text).score
 
 
 def _title(place: str, subject: str, problem: str, sep: str) -> str:

@@ -29,6 +29,9 @@ class Prepared(NamedTuple):
     #: its term weights with its own places cut out: its features' unless the index's vocabulary of
     #: learnt places makes another place its place (then computed again, ``extract_features``)
     weighed: TermWeights
+    #: the key of its place with only its own places known ("" for none): its features' place unless the
+    #: index's vocabulary makes another one its place (its compatible keys are read for the whole batch)
+    place: str = ""
 
     @property
     def terms(self) -> frozenset[str]:
@@ -48,4 +51,5 @@ def prepare_features(title: str, body: str, language: Language) -> Prepared:
     found = extract_places(title, sections=True, language=language), extract_places(body, language=language)
     alone = extract_features(title, body, segmenter(), PlaceVocabulary(), title_weight=PARAMS.title_weight,
                              found=found, language=language)  # fmt: skip
-    return Prepared(normalized, found, TermWeights(cut_words(alone.places, alone.place), alone.counts))
+    place = alone.place.key if alone.place else ""
+    return Prepared(normalized, found, TermWeights(cut_words(alone.places, alone.place), alone.counts), place)

@@ -22,7 +22,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from massline.analysis.issues import (
@@ -38,7 +38,6 @@ from massline.analysis.text import Segmenter, normalize
 from massline.models import (
     IssueCluster,
     IssuePlaceKey,
-    IssuePlacePiece,
     IssuePosting,
     IssueTermDf,
     IssueVocabulary,
@@ -52,7 +51,9 @@ from massline.services.issues.rows import (
     cluster_rows,
     index_rows,
     pieces,
+    postings_of_term,
     postings_of_terms,
+    stored_keys_of,
     write_index_rows,
 )
 
@@ -220,20 +221,25 @@ class StoredIssueIndex(IssueIndex):
                 self.restore_cluster(load_cluster(row), searchable=False)
 
     def compatible_places(self, place: str) -> set[str]:
-        """Stored place keys compatible with ``place`` (two indexed lookups)."""
+        """Stored place keys compatible with ``place`` (two indexed lookups, unless kept: ``load_places``)."""
         if not place:
             return set()
         if self.memory is not None and place in self.memory.places:
             return self.memory.places[place]
-        found = set(self.session.scalars(select(IssuePlacePiece.place_key).where(IssuePlacePiece.piece == place)))
-        subs = sorted(pieces(place, 2, len(place)))
-        for chunk in chunks(subs):
-            found.update(
-                self.session.scalars(
-                    select(IssuePlaceKey.place_key).where(IssuePlaceKey.place_key.in_(chunk)).distinct()
-                )
-            )
+        return self._compatible(place, stored_keys_of(self.session, [place])[place])
+
+    def load_places(self, names: Iterable[str]) -> None:
+        """The stored keys compatible with each of ``names`` (e.g. the places of a batch's messages), read
+        at once into the memory (kept current by the batch's own new keys: ``IndexMemory.add_key``)."""
+        if self.memory is not None:
+            wanted = [n for n in names if n not in self.memory.places]
+            for name, found in stored_keys_of(self.session, wanted).items():
+                self._compatible(name, found)
+
+    def _compatible(self, place: str, found: set[str]) -> set[str]:
+        """The keys compatible with ``place`` among ``found`` (stored ones) and the batch's unwritten ones."""
         if self.pending is not None:  # (keys of this batch, not written yet)
+            subs = pieces(place, 2, len(place))
             found.update(k for k in self.pending.block_of if (len(place) > 1 and place in k) or k in subs)
         found = {k for k in found if compatible(k, place)}
         if self.memory is not None:
@@ -277,21 +283,12 @@ class StoredIssueIndex(IssueIndex):
             memory.blocks[key] = block = block[:cap]
         return block
 
-    def _posted_stmt(self, key: str, term: str) -> Select[Any]:
-        c = IssuePosting.__table__.c
-        return (
-            select(c.term, c.issue_id)
-            .where(c.place_key == key, c.term == term)
-            .order_by(c.issue_id.desc())
-            .limit(self.params.max_scan)
-        )
-
     def _posted(self, key: str, term: str) -> list[int]:
         """The issues posted under ``term`` with the place key ``key`` (the newest ``max_scan``)."""
         memory = self.memory
         if memory is not None and (key, term) in memory.posted:
             return memory.posted[key, term]
-        ids = [issue_id for _, issue_id in self.session.execute(self._posted_stmt(key, term))]
+        ids = [issue_id for _, issue_id in self.session.execute(postings_of_term(key, term, self.params.max_scan))]
         return self._keep_posted(key, term, ids)
 
     def _keep_posted(self, key: str, term: str, ids: list[int]) -> list[int]:

@@ -1,5 +1,6 @@
 """The rows of the stored issue index: a cluster's ``issue_clusters`` row, its place-key, piece and
-posting rows, the idempotent bulk insert that writes them, and the look-up of postings of many terms."""
+posting rows, the idempotent bulk insert that writes them, and the look-ups of many terms' postings and
+of many place names' stored keys."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import CompoundSelect, bindparam, select, union_all
+from sqlalchemy import CompoundSelect, Select, bindparam, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -82,6 +83,12 @@ def write_index_rows(session: Session, issue_id: int, place: str, keys: Iterable
     upsert(session, IssuePosting.__table__, posting_rows, ["place_key", "term", "issue_id"])
 
 
+def postings_of_term(key: str, term: str, limit: int) -> Select[Any]:
+    """The issues posted under ``term`` with the place key ``key``, the newest ``limit``."""
+    c = IssuePosting.__table__.c
+    return select(c.term, c.issue_id).where(c.place_key == key, c.term == term).order_by(c.issue_id.desc()).limit(limit)
+
+
 @functools.lru_cache(maxsize=64)
 def postings_of_terms(n: int, limit: int) -> CompoundSelect:
     """The issues posted under the terms ``t0``… ``t{n-1}`` with the place key ``key`` (bound parameters),
@@ -92,3 +99,21 @@ def postings_of_terms(n: int, limit: int) -> CompoundSelect:
         one = select(c.term, c.issue_id).where(c.place_key == bindparam("key"), c.term == bindparam(f"t{i}"))
         parts.append(select(*one.order_by(c.issue_id.desc()).limit(limit).subquery().c))
     return union_all(*parts)
+
+
+def stored_keys_of(session: Session, names: Iterable[str]) -> dict[str, set[str]]:
+    """The stored place keys that contain each of ``names`` or that it contains (two characters or more),
+    for many names in a few statements (a piece look-up, and the keys among the names' pieces)."""
+    out: dict[str, set[str]] = {n: set() for n in names if n}
+    for chunk in chunks(sorted(out)):
+        stmt = select(IssuePlacePiece.piece, IssuePlacePiece.place_key).where(IssuePlacePiece.piece.in_(chunk))
+        for piece, key in session.execute(stmt):
+            out[piece].add(key)
+    subs = {n: pieces(n, 2, len(n)) for n in out}
+    stored: set[str] = set()
+    for chunk in chunks(sorted(set().union(*subs.values()))):
+        stmt2 = select(IssuePlaceKey.place_key).where(IssuePlaceKey.place_key.in_(chunk)).distinct()
+        stored.update(session.scalars(stmt2))
+    for name, own in subs.items():
+        out[name] |= own & stored
+    return out

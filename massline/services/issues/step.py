@@ -39,7 +39,7 @@ from massline.services.issues.index import NEW, StoredIssueIndex, load_cluster
 from massline.services.issues.memory import index_memory
 from massline.services.issues.places import stored_vocabulary
 from massline.services.issues.reposts import same_source
-from massline.services.issues.store import keep_index, new_issue, save_assignment, save_counts
+from massline.services.issues.store import event_row, keep_index, new_issue, save_assignment, save_counts, save_events
 from massline.services.pipeline import AnalysisContext, Item, StepResult
 
 ISSUE_EVENT_LABELS = {
@@ -115,6 +115,7 @@ def assign_message(
     language: Language | None = None,
     index: StoredIssueIndex | None = None,
     duplicate_of: int | None | EllipsisType = ...,
+    events: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Put ``message`` into an issue (existing or new) and store the change; returns the evidence.
 
@@ -122,6 +123,7 @@ def assign_message(
     kept across the messages of one transaction (what it loaded is read once; the caller writes its
     counts with ``save_counts`` before the transaction ends), else a new one.
     ``duplicate_of``: the near-duplicate found for it in this transaction (default: the stored one).
+    ``events``: the batch's issue events, where its events are noted (written by ``save_events``).
     """
     if message.issue_id is not None:
         return {"issue": message.issue_id, "kept": True}
@@ -139,13 +141,13 @@ def assign_message(
     index = index or StoredIssueIndex(session, language=language)
     assignment = index.assign(_doc(message, item), dup_issue, repost)
     if assignment.cluster.id == NEW:
-        issue_id = new_issue(session, message.id, now)
+        issue_id = new_issue(session, message.id, now, events)
     else:
         issue = session.get(Issue, assignment.cluster.id)
         assert issue is not None
         issue_id, issue.dirty = issue.id, True
         if issue.status == "resolved" and (issue.resolved_at is None or message.created_at > issue.resolved_at):
-            mark_recurring(session, issue, message, now)
+            mark_recurring(session, issue, message, now, events)
     save_assignment(session, index, issue_id, assignment, counts_later=counts_later)
     message.issue_id = issue_id
     return {
@@ -157,17 +159,23 @@ def assign_message(
     }
 
 
-def mark_recurring(session: Session, issue: Issue, message: Message, now: datetime) -> None:
+def mark_recurring(
+    session: Session, issue: Issue, message: Message, now: datetime, events: list[dict[str, Any]] | None = None
+) -> None:
     """A new message after "resolved": the issue is open again, flagged recurring, with an event (public
-    when the message is: a private message's existence is not told to the public)."""
+    when the message is: a private message's existence is not told to the public; noted in ``events``
+    when given)."""
     issue.recurring = True
     issue.recurrence_count += 1
     issue.status = "in_progress" if issue.owner_office_id is not None else "open"
     issue.resolved_at = None
-    add_issue_event(
-        session, issue, "recurring", now, note=f"问题解决后又收到新留言（第 {issue.recurrence_count} 次复发）",
-        public=message.shown_publicly, message=message.id,
-    )  # fmt: skip
+    issue.updated_at = now
+    row = event_row(issue.id, "recurring", now, note=f"问题解决后又收到新留言（第 {issue.recurrence_count} 次复发）",
+                    public=message.shown_publicly, message=message.id)  # fmt: skip
+    if events is None:
+        session.add(IssueEvent(**row))
+    else:
+        events.append(row)
 
 
 def refresh_issues(
@@ -234,6 +242,8 @@ def _batch_index(ctx: AnalysisContext, session: Session) -> StoredIssueIndex:
         ids = list(index.prepared)  # ahead; read at once (and kept: the session holds them weakly)
         ctx.state["messages"] = session.scalars(select(Message).where(Message.id.in_(ids))).all()
         index.load_df({t for p in index.prepared.values() for t in p.terms})  # their terms' frequencies at once
+        places = sorted({p.place for p in index.prepared.values() if p.place})  # and their places' keys
+        index.load_places(dict.fromkeys(n for p in places for n in (p, *sorted(index.aliases.of(p)))))
     assert isinstance(index, StoredIssueIndex)
     return index
 
@@ -243,6 +253,7 @@ def finish_issues(ctx: AnalysisContext, session: Session, items: list[Item]) -> 
     ids = [i for i in session.scalars(select(Message.issue_id).where(Message.id.in_([it.id for it in items]))) if i]
     dirty = session.scalars(select(Issue.id).where(Issue.id.in_(ids), Issue.dirty.is_(True))).all()
     index = _batch_index(ctx, session)
+    save_events(session, ctx.state.pop("issue_events", []))
     save_counts(session, index)
     refresh_issues(session, dirty, utcnow(), ctx.alert_params, ctx.gazetteer.language, index)
     keep_index(session, index)
@@ -260,7 +271,7 @@ def issue_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult
     index = _batch_index(ctx, session)
     duplicate_of = ctx.state.get("duplicate_of", {}).get(item.id, ...)  # found by this batch's duplicates step
     evidence = assign_message(session, message, utcnow(), item=item, language=ctx.gazetteer.language, index=index,
-                              duplicate_of=duplicate_of)  # fmt: skip
+                              duplicate_of=duplicate_of, events=ctx.state.setdefault("issue_events", []))  # fmt: skip
     return StepResult(evidence=evidence)
 
 

@@ -1,13 +1,13 @@
-"""Writing an assignment: a new issue's row (:func:`new_issue`), and the stored issue index: what one
-assignment changed (:func:`save_assignment`), the batch's deferred rows, document frequencies and
-vocabulary (:func:`save_counts`), and the clusters kept in memory for the next batch
-(:func:`keep_index`, see ``memory.py``)."""
+"""Writing an assignment: a new issue's row (:func:`new_issue`), the batch's events (:func:`save_events`),
+and the stored issue index: what one assignment changed (:func:`save_assignment`), the batch's deferred
+rows, document frequencies and vocabulary (:func:`save_counts`), and the clusters kept in memory for the
+next batch (:func:`keep_index`, see ``memory.py``)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from types import SimpleNamespace
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, insert, update
 from sqlalchemy.orm import Session
@@ -28,17 +28,37 @@ from massline.services.issues.rows import chunks, cluster_rows, upsert, write_in
 
 #: a new issue's row: the table's insert with the values as parameters (built once; no ORM bulk insert)
 _INSERT_ISSUE = insert(cast(Table, Issue.__table__)).returning(Issue.__table__.c.id)
+_INSERT_EVENT = insert(cast(Table, IssueEvent.__table__))
 
 
-def new_issue(session: Session, message_id: int, now: datetime) -> int:
+def new_issue(session: Session, message_id: int, now: datetime, events: list[dict[str, Any]] | None = None) -> int:
     """Store a new (dirty) issue and its "created" event for the message that founds it; returns its id
-    (one statement: nothing else is flushed, the ORM object is read when the issue is refreshed)."""
+    (one statement: nothing else is flushed, the ORM object is read when the issue is refreshed).
+
+    ``events``: the batch's event rows, where the event is noted instead (``save_events``)."""
     values = {"status": "open", "dirty": True, "created_at": now, "updated_at": now, "keywords": [],
               "representatives": [], "heat_components": []}  # fmt: skip
-    issue_id = session.execute(_INSERT_ISSUE, values).scalar_one()
-    session.add(IssueEvent(issue_id=issue_id, type="created", is_public=False, data={"message": message_id},
-                           created_at=now))  # fmt: skip
-    return int(issue_id)
+    issue_id = int(session.execute(_INSERT_ISSUE, values).scalar_one())
+    row = event_row(issue_id, "created", now, public=False, message=message_id)
+    if events is None:
+        session.add(IssueEvent(**row))
+    else:
+        events.append(row)
+    return issue_id
+
+
+def event_row(issue_id: int, type_: str, now: datetime, *, public: bool, note: str | None = None,
+              **data: Any) -> dict[str, Any]:  # fmt: skip
+    """The ``issue_events`` row of an event of the pipeline (no actor, no office)."""
+    return {"issue_id": issue_id, "type": type_, "actor_id": None, "office_id": None, "note": note,
+            "is_public": public, "data": data, "created_at": now}  # fmt: skip
+
+
+def save_events(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert a batch's event rows (``new_issue``, ``mark_recurring``) in their order, a statement per
+    900 (the ORM inserted them one at a time: it reads each new id back)."""
+    for chunk in chunks(rows):
+        session.execute(_INSERT_EVENT, list(chunk))
 
 
 def save_assignment(

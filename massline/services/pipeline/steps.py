@@ -146,20 +146,18 @@ def _stored_candidates(ctx: AnalysisContext, session: Session, item: Item, keys:
     """
     by_key, rows = ctx.state.get("duplicate_rows") or _batch_candidates(ctx, session)
     at = (_naive(item.created_at), item.id)
-    out = []
-    for mid in {mid for k in keys for mid in by_key.get(k, ())}:
-        c = rows[mid]
-        if (_naive(c[0]), c[1]) < at:
-            out.append(c)
-    out.sort(key=lambda c: (_naive(c[0]), c[1]))
-    return out[:MAX_DUPLICATE_CANDIDATES]
+    earlier = sorted(o for o in (rows[mid][0] for mid in {mid for k in keys for mid in by_key.get(k, ())}) if o < at)
+    return [rows[mid][1] for _, mid in earlier[:MAX_DUPLICATE_CANDIDATES]]
 
 
-def _batch_candidates(ctx: AnalysisContext, session: Session) -> tuple[dict[str, list[int]], dict[int, Candidate]]:
-    """Every stored message sharing a band key with a message of the batch: message ids by key, and their rows."""
+def _batch_candidates(
+    ctx: AnalysisContext, session: Session
+) -> tuple[dict[str, list[int]], dict[int, tuple[tuple[datetime, int], Candidate]]]:
+    """Every stored message sharing a band key with a message of the batch: message ids by key, and their
+    rows (each with its place in time: naive time, id)."""
     keys = sorted({k for _sig, ks in ctx.batch.get("duplicates", {}).values() for k in ks})
     by_key: dict[str, list[int]] = {}
-    rows: dict[int, Candidate] = {}
+    rows: dict[int, tuple[tuple[datetime, int], Candidate]] = {}
     for start in range(0, len(keys), 900):
         found = session.execute(
             select(MessageBandKey.band_key, Message.created_at, MessageAnalysis.message_id, MessageAnalysis.signature,
@@ -171,7 +169,8 @@ def _batch_candidates(ctx: AnalysisContext, session: Session) -> tuple[dict[str,
         for key, created, mid, sig, root in found:
             if sig:
                 by_key.setdefault(key, []).append(mid)
-                rows.setdefault(mid, (created, mid, np.frombuffer(sig, dtype=np.uint32), root))
+                if mid not in rows:
+                    rows[mid] = (_naive(created), mid), (created, mid, np.frombuffer(sig, dtype=np.uint32), root)
     ctx.state["duplicate_rows"] = by_key, rows
     return by_key, rows
 
@@ -214,7 +213,8 @@ def duplicates_step(ctx: AnalysisContext, session: Session, item: Item) -> StepR
         return StepResult(values=values, evidence={"matches": []})
     wanted = set(keys)
     candidates = [c for c in _stored_candidates(ctx, session, item, keys) if c[1] not in batch]
-    candidates += [c for k, c in batch.values() if k & wanted]  # earlier messages of this batch
+    by_key: dict[str, list[int]] = ctx.state.setdefault("duplicate_keys", {})  # earlier messages of this batch
+    candidates += [batch[i][1] for i in {i for k in keys for i in by_key.get(k, ())}]
     candidates.sort(key=lambda c: (_naive(c[0]), c[1]))
     matches: list[tuple[int, float]] = []
     root: int | None = None
@@ -226,6 +226,8 @@ def duplicates_step(ctx: AnalysisContext, session: Session, item: Item) -> StepR
                 root = other_root or other_id
     ctx.state.setdefault("band_keys", []).extend({"message_id": item.id, "band_key": k} for k in keys)
     batch[item.id] = (wanted, (item.created_at, item.id, signature, root))
+    for k in wanted:
+        by_key.setdefault(k, []).append(item.id)
     ctx.state.setdefault("duplicate_of", {})[item.id] = root
     values["duplicate_of_id"] = root
     matches.sort(key=lambda m: -m[1])

@@ -1,13 +1,19 @@
 """What the pipeline's store does once per batch rather than once per message (docs/pipeline-speed.md):
-the duplicates' stored candidates read and their band keys written with one statement each, and the
-word rules computed once per message for the model and the three steps."""
+the duplicates' stored candidates read and their band keys written with one statement each, the word
+rules computed once per message for the model and the three steps, the keys compatible with the batch's
+places read together and the issues' events written together."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from massline.analysis.classify import rule_findings
+from massline.models import IssueEvent
 from massline.platform import Platform
+from massline.services.issues.index import StoredIssueIndex
+from massline.services.issues.memory import index_memory
 from tests.services.issues.test_index_memory import statements
-from tests.services.issues.test_issues import NOISE_DC, PARKING_DC, PARKING_XC, analyse, submit
+from tests.services.issues.test_issues import NOISE_DC, PARKING_DC, PARKING_XC, analyse, issue_of, parking, submit
 
 
 def test_one_batch_reads_and_writes_band_keys_once_and_runs_the_rules_once(deployed: Platform) -> None:
@@ -23,3 +29,26 @@ def test_one_batch_reads_and_writes_band_keys_once_and_runs_the_rules_once(deplo
     assert len(band_key_reads) == 1 and len(band_key_writes) == 1
     info = rule_findings.cache_info()
     assert info.misses == len(texts) and info.hits >= 2 * len(texts)  # kind, urgency, feeling: computed once
+
+
+def test_one_batch_reads_its_places_keys_and_writes_its_events_at_once(deployed: Platform) -> None:
+    dc, _xc, _noise = parking(deployed)  # 阳光花园 and 幸福家园 stored; the kept index warm
+    new = [("绿城小区夜间施工噪音扰民", "绿城小区旁边工地每天晚上施工到凌晨，噪音太大。"),
+           ("望江花园小区电梯经常故障", "望江花园小区的电梯三天两头坏，物业不修。"),
+           ("阳光花园小区车位捆绑销售", "阳光花园小区开发商强迫业主购买车位，不买车位就不给交房，请查处。")]  # fmt: skip
+    sent = [submit(deployed, title, body, f"业主{i}") for i, (title, body) in enumerate(new)]
+    with statements(deployed) as seen:
+        analyse(deployed)
+    # the keys compatible with the batch's places: read together at the batch's start (one statement
+    # each table), not two or three statements per new place name
+    assert len([q for q in seen if "FROM issue_place_pieces" in q]) == 1
+    assert len([q for q in seen if q.startswith("INSERT INTO issue_events")]) == 1  # the two "created" events
+    assert issue_of(deployed, sent[2].id) == issue_of(deployed, dc[0].id)
+    with deployed.read() as s:
+        created = s.execute(select(IssueEvent.issue_id, IssueEvent.data).where(IssueEvent.type == "created")
+                            .order_by(IssueEvent.id)).all()  # fmt: skip
+        assert created[-2:] == [(issue_of(deployed, m.id), {"message": m.id}) for m in sent[:2]]
+        kept = index_memory(s)
+        fresh = StoredIssueIndex(s)  # (no memory: each name looked up alone, as before)
+        names = [n for n in ("绿城", "望江花园", "阳光花园") if n in kept.places]
+        assert names and all(kept.places[n] == fresh.compatible_places(n) for n in names)
