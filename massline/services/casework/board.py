@@ -19,6 +19,12 @@ from massline.services.search import SearchMatch, search_matches
 
 #: the board counts its messages exactly up to this many (or to the end of the page asked for), then says "1,000+"
 COUNT_CAP = 1000
+#: a message walked newest first and tested row by row costs about this many times what collecting one match
+#: of the index into a set does, by database: on SQLite the ratio that made the 148 searches of bench_search.py
+#: beyond the cap cheapest at 100,000 messages. PostgreSQL always walks (0): its count's matches come in no
+#: order that tells how common they are, and its stored tsvector tests a row fast while collecting every match
+#: of a common word costs 50-140 ms
+ROW_TEST_COST = {"sqlite": 20, "postgresql": 0}
 
 
 @dataclass
@@ -139,12 +145,29 @@ def public_board(session: Session, f: Filters, page_size: int = 20) -> Page[Mess
     limit = max(COUNT_CAP, f.page * page_size)
     ids = first_matches(session, stmt, match, limit)
     if len(ids) > limit:
-        page_stmt = stmt if match is None else stmt.where(match.condition)
+        page_stmt = stmt if match is None else stmt.where(_page_condition(session, match, ids, f.page * page_size))
     else:
         page_stmt = stmt.where(Message.id.in_(ids))
     newest = [Message.created_at.desc(), Message.id.desc()]
     rows = _rows(session, page_stmt, f, page_size, newest, _PUBLISHED) if ids else []
     return Page(rows, min(len(ids), limit), f.page, page_size, exact=len(ids) <= limit)
+
+
+def _page_condition(session: Session, match: SearchMatch, ids: list[int], page_end: int) -> Any:
+    """The cheaper form of ``match`` for a page walked newest first (more than :data:`COUNT_CAP` matches).
+
+    ``ids`` are the first matches in the order of the index (by id on SQLite): the highest
+    of them tells how common the matches are. Walking to the end of the page tests about
+    ``page_end`` × highest / len(ids) messages one by one (``match.walked``); the
+    other form first collects every match, about len(ids) × newest id / highest.
+    Either gives the same messages: a common word walks, a rarer one is collected.
+    """
+    highest = max(ids)
+    newest = session.scalar(select(func.max(Message.id))) or highest
+    walked = page_end * highest / len(ids)
+    collected = len(ids) * newest / highest
+    cost = ROW_TEST_COST.get(session.get_bind().dialect.name, 20)
+    return match.walked if walked * cost < collected else match.condition
 
 
 #: the inbox's orders: "" puts the cases needing attention first (reopened or escalated, then new),

@@ -15,10 +15,17 @@ personal data in it (a phone or ID number, however written) gives no term
 (``query_terms``): a query made only of such data matches nothing, so the
 board cannot be asked whether some message contains a given number.
 
-:func:`search_matches` gives the same matches in two forms: the condition a page
-of results is selected with, and the ids of the matches by source (the index,
-the pending messages), from which the board counts without visiting every
-public message (``services/casework/board``).
+:func:`search_matches` gives the same matches in three forms: the condition a page
+of results is selected with, the same test made row by row (for a page walked
+newest first that stops after a few rows), and the ids of the matches by source
+(the index, the pending messages), from which the board counts without visiting
+every public message (``services/casework/board``).
+
+The test row by row looks the row's search terms up by id: on SQLite each term
+as a whole word of ``message_search.terms`` (the words FTS5 indexes, space
+separated: ``instr``), on PostgreSQL the stored ``tsvector`` column
+(``message_search.tsv``, migration 0025) against the query; the index's matches
+come from the GIN index over ``to_tsvector('simple', terms)``.
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Integer, Select, and_, false, func, or_, select, text
+from sqlalchemy import ColumnElement, Integer, Select, and_, false, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 
 from massline.analysis.text import clean_text, query_terms, remove_pii
@@ -45,15 +52,19 @@ _NOT_CHINESE = re.compile("[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a@]")
 class SearchMatch:
     """The messages matching a query, in two equivalent forms.
 
-    ``condition`` selects them (``Message.id IN …``); ``sources`` are selects of
-    one column of message ids, disjoint, whose union is the same set: the index's
-    matches first, then the pending messages that match by substring and not by
-    the index. Counting from ``sources`` costs as many lookups as there are
-    matches (or fewer with a ``LIMIT``), not one per stored message.
+    ``condition`` selects them (``Message.id IN …``): the database first collects
+    every match. ``walked`` selects the same messages by a test of each row (its
+    search terms looked up by id): the cheaper of the two for a page walked newest
+    first when the matches are common, since the walk stops after a few rows.
+    ``sources`` are selects of one column of message ids, disjoint, whose union is
+    the same set: the index's matches first, then the pending messages that match
+    by substring and not by the index. Counting from ``sources`` costs as many
+    lookups as there are matches (or fewer with a ``LIMIT``), not one per stored message.
     """
 
     condition: ColumnElement[bool]
     sources: tuple[Select[int], ...]
+    walked: ColumnElement[bool]
 
 
 def search_condition(session: Session, query: str) -> ColumnElement[bool] | None:
@@ -71,22 +82,24 @@ def search_matches(session: Session, query: str) -> SearchMatch | None:
     if not terms:
         if remove_pii(query) == query:
             return None
-        return SearchMatch(false(), (select(Message.id).where(false()),))
+        return SearchMatch(false(), (select(Message.id).where(false()),), false())
     if len(terms) == 1 and len(terms[0]) == 1 and not terms[0].isascii():
         like = f"%{terms[0]}%"
-        single = select(Message.id).where(or_(_TITLE.like(like), _BODY.like(like)))
-        return SearchMatch(Message.id.in_(single), (single,))
+        substring = or_(_TITLE.like(like), _BODY.like(like))
+        single = select(Message.id).where(substring)
+        return SearchMatch(Message.id.in_(single), (single,), substring)
     indexed = _indexed_ids(session, terms)
     source = _fenced(indexed)
+    row = _indexed_row(session, terms)
     pending = _pending_match(remove_pii(query))
     if pending is None:
-        return SearchMatch(Message.id.in_(indexed), (source,))
+        return SearchMatch(Message.id.in_(indexed), (source,), row)
     # the sources: the pending matches read through the partial index of pending ids (a message marked
     # pending again keeps its search row until indexed anew: counted once); the condition tests each row
     # it is asked about, so that a page walked newest first stops at its last row instead of scanning
     # every pending message's text first
     pending_only = select(Message.id).where(pending, Message.id.not_in(indexed))
-    return SearchMatch(or_(Message.id.in_(indexed), pending), (source, pending_only))
+    return SearchMatch(or_(Message.id.in_(indexed), pending), (source, pending_only), or_(row, pending))
 
 
 def _fenced(ids: Select[int]) -> Select[int]:
@@ -96,7 +109,7 @@ def _fenced(ids: Select[int]) -> Select[int]:
     otherwise walk ``message_search`` by key and compute each row's tsvector
     (1,360 ms for a word in 40 % of 100,000 messages, against 90 ms through the
     GIN index): a ``MATERIALIZED`` common table expression keeps the index.
-    SQLite's FTS5 table is always read through its index.
+    SQLite's FTS5 table is always read through its index, in the order of the ids.
     """
     hits = ids.cte("index_hits").prefix_with("MATERIALIZED", dialect="postgresql")
     return select(hits.c[0])
@@ -109,10 +122,37 @@ def _indexed_ids(session: Session, terms: list[str]) -> Select[int]:
         fts = text("SELECT rowid AS id FROM message_fts WHERE message_fts MATCH :match").bindparams(match=match)
         hits = fts.columns(id=Integer).subquery("fts_hits")
         return select(hits.c.id)
+    return select(MessageSearch.message_id).where(_tsv_match(func.to_tsvector("simple", MessageSearch.terms), terms))
+
+
+def _tsv_match(tsv: ColumnElement[str], terms: list[str]) -> ColumnElement[bool]:
+    """PostgreSQL: ``tsv`` holds every term.
+
+    The matches of the index are ``to_tsvector`` of the terms (the GIN index's
+    expression); a row at hand is tested on its stored column ``message_search.tsv``.
+    A GIN index on the column instead made the planner read a common word's matches
+    by scanning the table (it does not count the stored vectors' out-of-line reads:
+    11 -> 80 ms for a word in 60 % of 100,000 messages).
+    """
     tsquery = " & ".join(f"'{t}'" for t in terms)
-    return select(MessageSearch.message_id).where(
-        func.to_tsvector("simple", MessageSearch.terms).op("@@")(func.to_tsquery("simple", tsquery))
-    )
+    return tsv.op("@@")(func.to_tsquery("simple", tsquery))
+
+
+def _indexed_row(session: Session, terms: list[str]) -> ColumnElement[bool]:
+    """The message of the row at hand has a search row holding every term (its search row looked up by id).
+
+    A correlated scalar sub-select, which databases run once per row asked about
+    (PostgreSQL would make an ``EXISTS`` in an ``OR`` a hashed set of every match).
+    SQLite: each term a whole word of the space-separated terms, as FTS5 reads
+    them (its ``unicode61`` tokens: the terms hold only letters, digits and CJK).
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        words = " " + MessageSearch.terms + " "
+        holds: ColumnElement[bool] = and_(*(func.instr(words, f" {t} ") > 0 for t in terms))
+    else:
+        holds = _tsv_match(literal_column("message_search.tsv"), terms)
+    found = select(holds).where(MessageSearch.message_id == Message.id).correlate(Message).scalar_subquery()
+    return found.is_(True)
 
 
 def _pending_match(query: str) -> ColumnElement[bool] | None:
