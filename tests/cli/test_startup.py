@@ -61,13 +61,15 @@ ANALYSIS_AND_WEB = ("sklearn", "scipy", "numpy", "joblib", "rjieba", "fastapi", 
 #: services they do not use: the board and its search (a list of issues needs only its ``Page``), the
 #: alerts' scan and triggers with their analysis (a list of alerts reads rows), the accounts' actions (the
 #: platform needs only the password hasher's parameters); nor the models of records they do not read (the
-#: models load on first use, with the tables their foreign keys name).
+#: models load on first use, with the tables their foreign keys name: the issues' clustering state is not
+#: declared by a command that reads issues).
 UNUSED_BY_LISTS = (
     "alembic", "mako", "pygments", "cryptography", "argon2", "itsdangerous", "massline.io.deployment_spec",
     "massline.services.search", "massline.services.casework.board", "massline.services.alerts.scan",
     "massline.services.alerts.trigger", "massline.analysis.issues", "massline.analysis.classify",
     "massline.services.people.accounts", "massline.models.supervision", "massline.models.publishing",
     "massline.models.research", "massline.models.tolerance", "massline.models.replies", "massline.models.attachments",
+    "massline.models.issue_clusters",
 )  # fmt: skip
 
 # Run one command for real (in this fresh interpreter), then print the heavy modules it imported.
