@@ -124,3 +124,26 @@ def test_commands_that_run_no_analysis_load_no_analysis_or_web_library(args: lis
     result = _probe(RUN.replace("ARGS", repr(args)), (*ANALYSIS_AND_WEB, *unused), **settings)  # (the sweep
     # reads the casework policy)
     assert result["heavy"] == [], f"massline {' '.join(args)} loaded {result['heavy']}"
+
+
+# Build two platforms in this fresh interpreter; print the collector's state after each.
+TWO_PLATFORMS = """
+import gc, json
+from massline.cli.common import get_platform
+
+first = get_platform()
+frozen = gc.get_freeze_count()
+second = get_platform()
+print(json.dumps({"enabled": gc.isenabled(), "frozen": frozen, "frozen_after_second": gc.get_freeze_count()}))
+"""
+
+
+def test_the_first_platform_loads_with_the_collector_paused_then_frozen(tmp_path: Path) -> None:
+    settings = {"MASSLINE_INSTANCE_DIR": str(tmp_path), "MASSLINE_DATABASE_URL": f"sqlite:///{tmp_path / 'm.db'}"}
+    code = f"HEAVY = ()\n{TWO_PLATFORMS}"
+    done = subprocess.run([sys.executable, "-c", code], env=_env(**settings), capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    state = json.loads(done.stdout.splitlines()[-1])
+    assert state["enabled"]  # the collector runs again once the platform is built
+    assert state["frozen"] > 50_000  # what start-up loaded is out of the collector's view (about 100,000 objects)
+    assert state["frozen_after_second"] <= state["frozen"]  # a later platform: the collector runs (nothing frozen)
