@@ -1,28 +1,37 @@
 """One typed settings object for the whole platform.
 
-Values come from the environment (prefix ``MASSLINE_``) or a ``.env`` file;
-defaults live here, in code. Secrets are read only from the environment or a
-secrets file. Outside development the platform refuses to start with a
-missing or placeholder secret.
+Values come from the environment (prefix ``MASSLINE_``, any case) or a ``.env``
+file in the working directory (a variable of the environment wins over the
+file's; an argument of ``Settings(...)`` over both); defaults live here, in code. Secrets are read
+only from the environment or a secrets file. Outside development the platform
+refuses to start with a missing or placeholder secret.
+
+The values are read by :meth:`Settings._from_environment`, a plain pydantic
+validator, and pydantic converts and checks them. (pydantic-settings did this
+before; importing it cost every command about 20 ms of CPU, and the
+python-dotenv it used is imported only when there is a ``.env`` file.)
 """
 
 from __future__ import annotations
 
+import os
 import secrets
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "dev", "development"}
+ENV_PREFIX = "MASSLINE_"
+ENV_FILE = Path(".env")
 
 
-class Settings(BaseSettings):
+class Settings(BaseModel):
     """Every setting of a Massline deployment. See docs/configuration.md."""
 
-    model_config = SettingsConfigDict(env_prefix="MASSLINE_", env_file=".env", extra="ignore")
+    model_config = ConfigDict(extra="ignore", validate_default=True)
 
     environment: Literal["development", "production", "test"] = Field(
         default="development", description="production refuses placeholder secrets and sends cookies over HTTPS only."
@@ -104,7 +113,7 @@ class Settings(BaseSettings):
         le=1.0,
         description="Confidence below which a predicted category is not used for routing (a person classifies).",
     )
-    plugins: Annotated[tuple[str, ...], NoDecode] = Field(
+    plugins: tuple[str, ...] = Field(
         default=(),
         description="The deployment's own plugins (pipeline steps, importers, exporters): comma-separated module "
         "paths, registered after the built-in ones in this order (see docs/configuration.md).",
@@ -190,6 +199,15 @@ class Settings(BaseSettings):
     login_code_minutes: int = Field(default=10, ge=1, description="A citizen's one-time login code expires after this.")
     login_code_attempts: int = Field(default=5, ge=1, description="Wrong entries after which a login code is void.")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _from_environment(cls, data: Any) -> Any:
+        """The settings not given as arguments, from ``MASSLINE_*`` variables, then from the ``.env`` file."""
+        if not isinstance(data, dict):
+            return data
+        found = {name: value for name, value in environment_values().items() if name in cls.model_fields}
+        return {**found, **data}
+
     @field_validator("plugins", mode="before")
     @classmethod
     def _split_plugins(cls, value: object) -> object:
@@ -237,6 +255,23 @@ class Settings(BaseSettings):
         path.write_text(value, encoding="utf-8")
         path.chmod(0o600)
         return value
+
+
+def environment_values(env_file: Path = ENV_FILE) -> dict[str, str]:
+    """The ``MASSLINE_*`` values of the environment and of ``env_file`` (if it exists), by lower-case name
+    without the prefix; the environment's win."""
+    values: dict[str, str] = {}
+    if env_file.is_file():
+        from dotenv import dotenv_values  # (only when there is a file to read)
+
+        values.update(_prefixed(dotenv_values(env_file)))
+    values.update(_prefixed(os.environ))
+    return values
+
+
+def _prefixed(variables: Mapping[str, str | None]) -> dict[str, str]:
+    n = len(ENV_PREFIX)
+    return {k[n:].lower(): v for k, v in variables.items() if k.upper().startswith(ENV_PREFIX) and v is not None}
 
 
 @lru_cache(maxsize=1)

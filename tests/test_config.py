@@ -32,3 +32,20 @@ def test_environment_variables_are_read(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("MASSLINE_PORT", "9123")
     monkeypatch.setenv("MASSLINE_INSTANCE_DIR", str(tmp_path))
     assert Settings().port == 9123
+
+
+def test_a_dotenv_file_is_read_and_the_environment_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / ".env").write_text(
+        f"MASSLINE_PORT=9124\nmassline_site_name='测试 平台'\nMASSLINE_INSTANCE_DIR={tmp_path}\nOTHER=1\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MASSLINE_PORT", "9125")
+    s = Settings()
+    assert (s.port, s.site_name, s.instance_dir) == (9125, "测试 平台", tmp_path)
+    assert Settings(port=9126).port == 9126  # an argument over the environment
+
+
+def test_a_bad_value_in_the_environment_names_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MASSLINE_WORKER_NICE", "25")
+    with pytest.raises(ValidationError, match="worker_nice"):
+        Settings()

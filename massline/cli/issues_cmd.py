@@ -57,9 +57,9 @@ def rebuild_cmd(since: datetime | None, profile: str | None) -> None:
               help="open, owned, in_progress, resolved, merged, active (the first three) or '' for all.")  # fmt: skip
 def list_cmd(top: int, status: str) -> None:
     """The hottest issues: heat, messages, people, title."""
+    platform = get_platform()  # (first: the platform loads with the collector paused, common.py)
     from massline.services.issues import all_issues
 
-    platform = get_platform()
     platform.migrate()
     with platform.read() as session:
         rows = all_issues(session, top=top, status=status)
@@ -100,9 +100,9 @@ def scan_cmd() -> None:
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10000))
 def alerts_list_cmd(status: str, limit: int) -> None:
     """Alerts, latest trigger first."""
+    platform = get_platform()
     from massline.services.alerts import all_alerts
 
-    platform = get_platform()
     platform.migrate()
     with platform.read() as session:
         rows = [

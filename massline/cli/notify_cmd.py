@@ -33,9 +33,9 @@ def notify_run(loop: bool, interval: float) -> None:
 @notify_cmd.command("status")
 def notify_status() -> None:
     """Count the outbox by status and list the notifications given up (channel, tries, last error)."""
+    platform = get_platform()  # (first: the platform loads with the collector paused, common.py)
     from massline.services.notify import outbox_summary
 
-    platform = get_platform()
     with platform.read() as session:
         summary = outbox_summary(session)
         click.echo("  ".join(f"{status}: {n}" for status, n in summary.counts.items()))

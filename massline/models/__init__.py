@@ -1,4 +1,4 @@
-"""ORM models, one module per aggregate.
+"""ORM models, one module per aggregate (an issue's clustering state and its handling in modules of their own).
 
 A name loads its module on first use, with the modules its tables' foreign keys and relationships name
 (each module imports them), so that a command that lists issues does not declare the supervision or the
@@ -27,23 +27,24 @@ if TYPE_CHECKING:
         Callback,
         DeadlineStep,
     )
-    from massline.models.issues import (
-        ISSUE_STATUSES,
-        Issue,
+    from massline.models.issue_clusters import (
         IssueCluster,
-        IssueCommitment,
-        IssueCommitmentUpdate,
-        IssueDecision,
-        IssueEvent,
         IssuePlaceAlias,
         IssuePlaceKey,
         IssuePlacePiece,
         IssuePosting,
-        IssueRating,
-        IssueReply,
         IssueTermDf,
         IssueVocabulary,
     )
+    from massline.models.issue_handling import (
+        IssueCommitment,
+        IssueCommitmentUpdate,
+        IssueDecision,
+        IssueEvent,
+        IssueRating,
+        IssueReply,
+    )
+    from massline.models.issues import ISSUE_STATUSES, Issue
     from massline.models.messages import (
         ANONYMOUS_AUTHOR,
         KINDS,
@@ -225,9 +226,11 @@ _LAZY = {
     "base": ["Base", "utcnow"],
     "deadlines": ["DeadlineRule", "SiteSetting"],
     "followup": ["Callback", "DEADLINE_STEPS", "DeadlineStep", "RESOLVED_ANSWERS", "SATISFIED_ANSWERS"],
-    "issues": ["ISSUE_STATUSES", "Issue", "IssueCluster", "IssueCommitment", "IssueCommitmentUpdate",
-               "IssueDecision", "IssueEvent", "IssuePlaceAlias", "IssuePlaceKey", "IssuePlacePiece", "IssuePosting",
-               "IssueRating", "IssueReply", "IssueTermDf", "IssueVocabulary"],
+    "issue_clusters": ["IssueCluster", "IssuePlaceAlias", "IssuePlaceKey", "IssuePlacePiece", "IssuePosting",
+                       "IssueTermDf", "IssueVocabulary"],
+    "issue_handling": ["IssueCommitment", "IssueCommitmentUpdate", "IssueDecision", "IssueEvent", "IssueRating",
+                       "IssueReply"],
+    "issues": ["ISSUE_STATUSES", "Issue"],
     "messages": ["ANONYMOUS_AUTHOR", "DeadlineExtension", "KINDS", "Message", "MessageEvent", "OPEN_STATUSES",
                  "REVIEW_LABELS", "REVIEW_QUEUE", "REVIEW_STATES", "REVIEW_VISIBLE", "Rating", "Reply", "STATUSES",
                  "STATUS_LABELS", "SubmissionKey", "Support"],
