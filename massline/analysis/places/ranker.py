@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 
 __all__ = ["Candidate", "PlaceRanker", "candidates", "features", "ranker_path"]
@@ -146,7 +148,7 @@ class PlaceRanker:
 
     def probability(self, feats: dict[str, float]) -> float:
         """The probability that a candidate with features ``feats`` is the place the message is about."""
-        z = self.bias_ + sum(self.weights_.get(k, 0.0) * v for k, v in feats.items())
+        z = self.bias_ + sum(map(operator.mul, map(self.weights_.get, feats, repeat(0.0)), feats.values()))
         return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
 
     def fit(self, groups: Sequence[Sequence[tuple[dict[str, float], bool]]], named: Sequence[bool]) -> PlaceRanker:
