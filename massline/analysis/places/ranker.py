@@ -9,7 +9,8 @@ character (the edges the labels taught the CRF), where it stands (title, how far
 often it is named), its type and length, the character before it and its last character, whether a
 comparison word or an administrative unit stands just before it.
 
-:class:`PlaceRanker` is a logistic regression over these features, trained on candidates the CRF found
+:class:`PlaceRanker` is a linear score over these features, learned as a choice among each message's candidates
+and "no place" (a softmax), trained on candidates the CRF found
 in messages it was *not* trained on (``span_train.train_places``), with the label "this candidate is
 the labelled place".  The candidate with the highest probability is the place, unless that probability
 is below the ranker's threshold (chosen on the same training candidates): then the message names no
@@ -20,10 +21,13 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
+from typing import Any
 
 __all__ = ["Candidate", "PlaceRanker", "candidates", "features", "ranker_path"]
 
@@ -135,10 +139,10 @@ def features(
 
 
 class PlaceRanker:
-    """A logistic regression choosing the place among candidates (scikit-learn's contract: ``fit`` returns
+    """A linear score choosing the place among candidates (scikit-learn's contract: ``fit`` returns
     ``self``, learned state ends in ``_``); ``C`` its inverse regularisation."""
 
-    def __init__(self, C: float = 0.3) -> None:  # noqa: N803 - scikit-learn's name
+    def __init__(self, C: float = 1 / 60) -> None:  # noqa: N803 - scikit-learn's name
         self.C = C
         self.weights_: dict[str, float] = {}
         self.bias_ = 0.0
@@ -146,23 +150,25 @@ class PlaceRanker:
 
     def probability(self, feats: dict[str, float]) -> float:
         """The probability that a candidate with features ``feats`` is the place the message is about."""
-        z = self.bias_ + sum(self.weights_.get(k, 0.0) * v for k, v in feats.items())
+        z = self.bias_ + sum(map(operator.mul, map(self.weights_.get, feats, repeat(0.0)), feats.values()))
         return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
 
     def fit(self, groups: Sequence[Sequence[tuple[dict[str, float], bool]]], named: Sequence[bool]) -> PlaceRanker:
         """Learn from the candidates of each training message (features, is the labelled place) and whether the
         message names a place at all; the threshold is the one that gets most messages exactly right (the best
-        candidate, or no place below it)."""
-        from sklearn.feature_extraction import DictVectorizer
-        from sklearn.linear_model import LogisticRegression
+        candidate, or no place below it).
 
-        rows = [f for group in groups for f, _ in group]
-        labels = [y for group in groups for _, y in group]
+        The weights are those of a choice among each message's candidates and "no place" (a softmax over the
+        message's candidates' scores and a learned score of no place, :func:`_choice_weights`): a candidate's
+        probability is that of it against no place alone."""
+        from sklearn.feature_extraction import DictVectorizer
+
         vectorizer = DictVectorizer()
-        model = LogisticRegression(C=self.C, max_iter=2000).fit(vectorizer.fit_transform(rows), labels)
+        matrix = vectorizer.fit_transform([f for group in groups for f, _ in group])
+        weights, none = _choice_weights(matrix, [[y for _, y in group] for group in groups], self.C)
         names = vectorizer.get_feature_names_out()
-        self.weights_ = {str(n): float(w) for n, w in zip(names, model.coef_[0], strict=True) if abs(w) > 1e-6}
-        self.bias_ = float(model.intercept_[0])
+        self.weights_ = {str(n): float(w) for n, w in zip(names, weights, strict=True) if abs(w) > 1e-6}
+        self.bias_ = -none
         best = []  # (probability of the best candidate, is it the place, does the message name one)
         for group, has_place in zip(groups, named, strict=True):
             scored = [(self.probability(f), y) for f, y in group]
@@ -190,3 +196,36 @@ class PlaceRanker:
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ValueError(f"{path}: not a place ranker file ({exc!r})") from exc
         return ranker
+
+
+def _choice_weights(matrix: Any, labels: Sequence[Sequence[bool]], C: float) -> tuple[Any, float]:  # noqa: N803
+    """Weights ``w`` and the score of "no place" ``b`` maximising the likelihood of each message's choice — its
+    labelled candidate, or no place when none is — under a softmax over ``matrix @ w`` of its candidates (rows
+    in the order of ``labels``) and ``b``, with an L2 penalty ``|w|² / 2C`` (L-BFGS)."""
+    import numpy as np
+    from scipy.optimize import minimize
+
+    sizes = [len(group) for group in labels]
+    group_of = np.repeat(np.arange(len(sizes)), sizes)
+    chosen = np.array([y for group in labels for y in group], dtype=float)
+    named = np.zeros(len(sizes))
+    np.add.at(named, group_of, chosen)
+    target = chosen / np.maximum(named[group_of], 1)  # a place written twice: its candidates share the choice
+    none = (named == 0).astype(float)
+
+    def loss(params: Any) -> tuple[float, Any]:
+        w, b = params[:-1], params[-1]
+        scores = matrix @ w
+        top = np.full(len(sizes), b)
+        np.maximum.at(top, group_of, scores)
+        exp = np.exp(scores - top[group_of])
+        total = np.exp(b - top)
+        np.add.at(total, group_of, exp)
+        log_total = top + np.log(total)
+        likelihood = target @ scores + none @ np.full(len(sizes), b) - log_total.sum()
+        gradient_w = matrix.T @ (target - exp / total[group_of]) - w / C
+        gradient_b = (none - np.exp(b - log_total)).sum()
+        return -likelihood + (w @ w) / (2 * C), -np.r_[gradient_w, gradient_b]
+
+    found = minimize(loss, np.zeros(matrix.shape[1] + 1), jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    return found.x[:-1], float(found.x[-1])

@@ -31,6 +31,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 
 import pycrfsuite
@@ -39,6 +40,7 @@ from massline.analysis.places.crf_features import (
     _COMPARISON_RE,
     COMPARISON_WORDS,
     char_features,
+    char_features_utf8,
     place_type_of,
     rule_mentions,
 )
@@ -143,6 +145,8 @@ class PlaceTagger:
         ranker = ranker_path(model_path)
         #: The learned choice among candidates (``places.ranker.json`` beside the CRF); None: the hand score.
         self.ranker = PlaceRanker.load(ranker) if ranker.is_file() else None
+        #: The text :meth:`spans` tagged last and each character's probability of being no place.
+        self._marginals: tuple[str, list[float]] = ("", [])
         digest = hashlib.blake2b(model_path.read_bytes(), digest_size=6)
         if ranker.is_file():
             digest.update(ranker.read_bytes())
@@ -156,12 +160,15 @@ class PlaceTagger:
         if not text.strip():
             return []
         rules = rule_mentions(text, title_len, self.language)
-        tags = self._tagger.tag(char_features(text, title_len, self.language, rules))
+        tagger = self._tagger
+        tags = tagger.tag(char_features_utf8(text, title_len, self.language, rules))
+        p_out = [tagger.marginal("O", k) for k in range(len(text))]
+        self._marginals = (text, p_out)  # the ranker's candidates (:meth:`candidates`) read them too
         out: list[PlaceSpan] = []
         start: int | None = None
         for i, tag in enumerate([*tags, "O"]):
             if start is not None and not tag.startswith("I-"):
-                marginal = min(self._tagger.marginal(tags[k], k) for k in range(start, i))
+                marginal = min(tagger.marginal(tags[k], k) for k in range(start, i))
                 out.append(PlaceSpan(text[start:i], tags[start][2:], start, i, marginal, start < title_len))
                 start = None
             if tag.startswith("B-") or (tag.startswith("I-") and start is None):
@@ -169,7 +176,7 @@ class PlaceTagger:
         tagged = {k for span in out for k in range(span.start, span.end)}
         for begin, end, place_type in rules:
             if not tagged.intersection(range(begin, end)):
-                inside = sum(1 - self._tagger.marginal("O", k) for k in range(begin, end)) / (end - begin)
+                inside = sum(1 - p_out[k] for k in range(begin, end)) / (end - begin)
                 out.append(
                     PlaceSpan(text[begin:end], place_type, begin, end, inside, begin < title_len, 0.0, (RULE_REASON,))
                 )
@@ -197,12 +204,14 @@ class PlaceTagger:
         if not text.strip():
             return []
         tagger, begins = self._tagger, self._begins
-        p_out = [tagger.marginal("O", k) for k in range(len(text))]
+        known, p_out = self._marginals
+        if known != text:  # not the text :meth:`spans` tagged last: the tagger's marginals as they are
+            p_out = [tagger.marginal("O", k) for k in range(len(text))]
         begun: dict[int, float] = {}
 
         def begin(k: int) -> float:
             if k not in begun:
-                begun[k] = sum(tagger.marginal(label, k) for label in begins) if k < len(text) else 0.0
+                begun[k] = sum(map(tagger.marginal, begins, repeat(k))) if k < len(text) else 0.0
             return begun[k]
 
         found = [Candidate(s.start, s.end, s.type, "rule" if RULE_REASON in s.reasons else "crf", s.confidence)

@@ -53,7 +53,7 @@ def train_places(
     language: Language = GENERAL,
     folds: int = 2,
     seed: int = 13,
-    C: float = 0.3,  # noqa: N803 - the ranker's (scikit-learn's) name
+    C: float = 1 / 60,  # noqa: N803 - the ranker's (scikit-learn's) name
     extra: Sequence[Example] = (),
     rank_extra: bool = False,
 ) -> Path:

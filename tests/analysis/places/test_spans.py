@@ -108,3 +108,14 @@ def test_without_a_confident_span_the_titles_named_place_stands(
     assert place is not None and place.text == "幸福花园小区" and place.in_title
     assert place.reasons == ("标题中的地名（后缀规则）",)
     assert small_model.read("噪音扰民", "晚上施工，吵得无法入睡。")[0] is None
+
+
+def test_the_features_crfsuite_reads_are_the_training_features_in_utf8() -> None:
+    from massline.analysis.places.crf_features import char_features, char_features_utf8
+
+    for title, body, *_ in EXAMPLES[:8]:
+        text = f"{title}\n{body}"
+        assert char_features_utf8(text, len(title)) == [
+            [feature.encode() for feature in row] for row in char_features(text, len(title))
+        ]
+
