@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from massline.analysis.issues.assign import ConcentrateParams, IssueIndex
-from massline.analysis.issues.features import DocFeatures, IssueDoc, normalized_texts
+from massline.analysis.issues.features import DocFeatures, IssueDoc, normalized_texts, unit_vector
 from massline.analysis.issues.vocab import PlaceAliases
 from massline.analysis.places import Language, PlaceMention, extract_places
 from massline.analysis.text import MinHasher, Segmenter
@@ -40,6 +40,31 @@ def learn_aliases(features: Sequence[DocFeatures], min_count: int = 3, min_share
         aliases.observe(f.title_places, f.body_places)
     titled = {f.place.key for f in features if f.place is not None}
     return aliases.fit(titled)
+
+
+class _BatchIndex(IssueIndex):
+    """An :class:`IssueIndex` that, while the batch's document frequencies are frozen, computes each
+    term's IDF factor once (the same value :meth:`IssueIndex.vectorize` computes for every message)."""
+
+    _idf: dict[str, float] | None = None
+    _idf_n = 0
+
+    def vectorize(self, features: DocFeatures) -> dict[str, float]:
+        """TF-IDF unit vector of ``features`` (see :meth:`IssueIndex.vectorize`)."""
+        if not self.frozen_df:
+            self._idf = None  # the frequencies change again
+            return super().vectorize(features)
+        n = self.n_docs + 1
+        if self._idf is None or self._idf_n != n:
+            self._idf, self._idf_n = {}, n
+        idf, df, log = self._idf, self.df, math.log
+        weights = {}
+        for t, w in features.counts.items():
+            factor = idf.get(t)
+            if factor is None:
+                factor = idf[t] = log(n / (1 + df.get(t, 0))) + 1.0
+            weights[t] = w * factor
+        return unit_vector(weights, self.params.max_terms)
 
 
 class IssueClusterer:
@@ -101,7 +126,7 @@ class IssueClusterer:
             dedup=self.dedup,
             seed=20200101 if self.random_state is None else int(self.random_state),
         )
-        index = IssueIndex(params, self.segmenter, self.language)
+        index = _BatchIndex(params, self.segmenter, self.language)
         texts = [normalized_texts(d, params.body_chars) for d in docs]
         found = _learn_vocabulary(index, texts)  # pass 1: the place vocabulary of the whole batch
         features = [
