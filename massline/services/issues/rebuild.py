@@ -111,10 +111,13 @@ class RebuildReport:
     kept_ids: list[int] = field(default_factory=list)
 
 
-def plan_rebuild(session: Session, since: datetime | None = None, language: Language | None = None) -> RebuildPlan:
+def plan_rebuild(
+    session: Session, since: datetime | None = None, language: Language | None = None, *, jobs: int = 1
+) -> RebuildPlan:
     """Cluster the messages (all, or those touched since ``since``) and map clusters to old issues.
 
-    ``language``: the deployment's place grammar (default: its configured one, ``deployment.site_language``).
+    ``language``: the deployment's place grammar (default: its configured one, ``deployment.site_language``);
+    ``jobs``: processes for the per-message work of a large batch (:class:`IssueClusterer`; the same plan).
     """
     started = time.perf_counter()
     stmt = (
@@ -138,7 +141,7 @@ def plan_rebuild(session: Session, since: datetime | None = None, language: Lang
         facts[mid] = MessageFacts(old, bool(public), region, category, sentiment)
     ordered = list(docs.values())
     language = language if language is not None else site_language(session)
-    clusterer = IssueClusterer(segmenter=segmenter(), language=language).fit(ordered)
+    clusterer = IssueClusterer(segmenter=segmenter(), language=language, jobs=jobs).fit(ordered)
     index = clusterer.index_
     index.release_duplicates()  # the database index finds duplicates through the pipeline's step
     features = {int(str(d.key)): f for d, f in zip(ordered, clusterer.features_, strict=True)}
