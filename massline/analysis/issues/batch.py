@@ -3,7 +3,8 @@
 :func:`map_chunks` runs a function over a sequence in chunks: in this process, or in ``jobs``
 processes ``fork``ed from it, which share what it holds (the segmenter, the place vocabulary
 learnt so far) without copying it and return their results pickled, in order. The chunks are the
-same either way, so the results are too.
+same either way, so the results are too. The items themselves are pickled to the processes: pass
+positions (a ``range``) into what they already hold.
 """
 
 from __future__ import annotations

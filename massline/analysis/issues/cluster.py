@@ -186,7 +186,11 @@ def prefer_alias_target(f: DocFeatures, aliases: PlaceAliases) -> None:
 def _signatures(docs: Sequence[IssueDoc], params: ConcentrateParams, jobs: int) -> list[Any]:
     """The MinHash signatures :meth:`IssueIndex.add` would compute of ``docs``, computed in batch."""
     hasher = MinHasher(num_perm=params.num_perm, seed=params.seed)  # the index's hasher
-    return map_chunks(hasher.signatures, [d.title + "\n" + d.body[: params.body_chars] for d in docs], jobs)
+
+    def signatures(chunk: Sequence[int]) -> list[Any]:
+        return list(hasher.signatures([f"{docs[i].title}\n{docs[i].body[: params.body_chars]}" for i in chunk]))
+
+    return map_chunks(signatures, range(len(docs)), jobs)
 
 
 def _learn_vocabulary(
@@ -199,16 +203,16 @@ def _learn_vocabulary(
     language = index.language
     titles: dict[str, list[PlaceMention]] = {}  # titles repeat (at 100,000 one in three is new): found once
 
-    def places(chunk: Sequence[tuple[str, str]]) -> list[tuple[list[PlaceMention], list[PlaceMention]]]:
+    def places(chunk: Sequence[int]) -> list[tuple[list[PlaceMention], list[PlaceMention]]]:
         out = []
-        for title, body in chunk:
+        for title, body in (texts[i] for i in chunk):  # positions: the forked processes have the texts
             in_title = titles.get(title)
             if in_title is None:
                 in_title = titles[title] = extract_places(title, sections=True, language=language)
             out.append((in_title, extract_places(body, language=language)))
         return out
 
-    found = map_chunks(places, texts, jobs)
+    found = map_chunks(places, range(len(texts)), jobs)
     seen: Counter[str] = Counter()
     for in_title, in_body in found:
         index.vocabulary.learn(in_title)
