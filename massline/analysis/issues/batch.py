@@ -25,6 +25,8 @@ _WORK: list[Callable[[Any], list[Any]]] = []
 
 #: the smallest batch worth a pool of processes
 MIN_FORKED = 2000
+#: items per chunk handed to a process
+CHUNK = 500
 
 
 def processes(jobs: int, items: int) -> int:
@@ -35,9 +37,12 @@ def processes(jobs: int, items: int) -> int:
     return max(1, jobs)
 
 
-def map_chunks(fn: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: int = 1, size: int = 500) -> list[R]:
-    """``fn`` (one result per item of a chunk) over ``items`` in chunks of ``size``, the results in order;
-    with ``jobs`` > 1 in as many forked processes."""
+def map_chunks(
+    fn: Callable[[Sequence[T]], list[R]], items: Sequence[T], jobs: int = 1, size: int | None = None
+) -> list[R]:
+    """``fn`` (one result per item of a chunk) over ``items`` in chunks of ``size`` (default :data:`CHUNK`),
+    the results in order; with ``jobs`` > 1 in as many forked processes."""
+    size = size or CHUNK
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
     if jobs <= 1 or len(chunks) < 2:
         return [r for chunk in chunks for r in fn(chunk)]
