@@ -8,9 +8,11 @@ Baselines in the same run: the time to build the database (plain Core inserts of
 and, with ``--baseline-root`` (a checkout of another commit, e.g. a worktree of the starting
 commit), that checkout's rebuild on a copy of the same database, alternating with this one
 ``--rounds`` times. Every run prints the load average; ``PYTHONHASHSEED`` is fixed so that two
-checkouts clustering alike make the same issues.
+checkouts clustering alike make the same issues. ``--jobs N`` is passed to this checkout's command
+(default: the command's own, one process per core; a baseline checkout older than the option gets none).
+/usr/bin/time's CPU time includes the forked processes'.
 
-    python benchmarks/bench_rebuild.py [--messages 100000] [--baseline-root ../wt-base] [--rounds 2]
+    python benchmarks/bench_rebuild.py [--messages 100000] [--baseline-root ../wt-base] [--rounds 2] [--jobs N]
 """
 
 from __future__ import annotations
@@ -45,12 +47,13 @@ class Run:
     load: str
 
 
-def rebuild(root: Path, env: dict[str, str]) -> Run:
-    """The rebuild command of the checkout ``root`` in a subprocess under /usr/bin/time."""
+def rebuild(root: Path, env: dict[str, str], extra: tuple[str, ...] = ()) -> Run:
+    """The rebuild command of the checkout ``root`` (with the options ``extra``) in a subprocess under
+    /usr/bin/time."""
     load = "{:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
     start = time.perf_counter()
     result = subprocess.run(
-        ["/usr/bin/time", "-v", sys.executable, "-m", "massline.cli", "issues", "rebuild"],
+        ["/usr/bin/time", "-v", sys.executable, "-m", "massline.cli", "issues", "rebuild", *extra],
         env={**env, "PYTHONPATH": str(root), "PYTHONHASHSEED": "0"}, cwd=root, capture_output=True, text=True,
         check=True,
     )  # fmt: skip
@@ -70,6 +73,7 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--baseline-root", type=Path, default=None, help="a checkout to compare with (alternating)")
     parser.add_argument("--rounds", type=int, default=1, help="runs of each checkout (alternating)")
+    parser.add_argument("--jobs", type=int, default=None, help="this checkout's --jobs (default: the command's)")
     args = parser.parse_args()
     roots = [ROOT] if args.baseline_root is None else [args.baseline_root.resolve(), ROOT]
     runs: list[Run] = []
@@ -88,7 +92,8 @@ def main() -> None:
                 for leftover in (db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
                     leftover.unlink(missing_ok=True)
                 shutil.copyfile(instance / "built.db", db)  # every run starts from the same database
-                runs.append(rebuild(root, env))
+                extra = ("--jobs", str(args.jobs)) if args.jobs and root == ROOT else ()
+                runs.append(rebuild(root, env, extra))
     print(f"machine: {machine()}")
     print(f"texts: {texts.source()}")
     print(f"baseline: building {args.messages:,} messages took {built:.1f} s")

@@ -26,9 +26,13 @@ def issues_group() -> None:
 @click.option("--profile", default=None,
               help="How the messages name places: zh (real names), tipdm2020c or a YAML file. "
                    "Default: the deployment's language (its configuration).")  # fmt: skip
-def rebuild_cmd(since: datetime | None, profile: str | None) -> None:
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes for the per-message work of 2,000 messages or more (the same issues). "
+                   "Default: one per core (at most 4).")  # fmt: skip
+def rebuild_cmd(since: datetime | None, profile: str | None, jobs: int | None) -> None:
     """Re-cluster messages into issues, respecting officials' merges and splits; keeps the ids of
     unchanged issues. All or nothing: a failure leaves the old issues."""
+    from massline.cli.parallel import free_cores
     from massline.io.profiles import ProfileError, load_profile
     from massline.services.issues import apply_rebuild, plan_rebuild
 
@@ -41,7 +45,7 @@ def rebuild_cmd(since: datetime | None, profile: str | None) -> None:
     platform.migrate()
     start = None if since is None else _local_to_utc(since, platform.settings.timezone)
     with platform.read() as session:
-        plan = plan_rebuild(session, start, language)
+        plan = plan_rebuild(session, start, language, jobs=jobs or free_cores(1, 1, mind_load=False))
     with platform.write() as session:
         report = apply_rebuild(session, plan, platform.now())
     click.echo(

@@ -173,8 +173,8 @@ class IssueIndex:
                 found.update(dict.fromkeys(self._postings.get(("*", t), [])[-p.max_scan :]))
         return list(dict.fromkeys(self.find(c) for c in found))
 
-    def add(self, doc: IssueDoc, features: DocFeatures | None = None) -> int:
-        """Assign ``doc`` to an existing or new cluster; return the cluster id."""
+    def add(self, doc: IssueDoc, features: DocFeatures | None = None, signature: Any = None) -> int:
+        """Assign ``doc`` (its features and MinHash ``signature`` when known) to a cluster; return its id."""
         p = self.params
         if features is None:
             features = self.features(doc)
@@ -183,7 +183,7 @@ class IssueIndex:
         place = features.place.key if features.place else ""
         target: int | None = None
         if p.dedup:
-            sig = self._hasher.signature(doc.title + "\n" + doc.body[: p.body_chars])
+            sig = self._hasher.signature(f"{doc.title}\n{doc.body[: p.body_chars]}") if signature is None else signature
             for other, similarity in self._own_rewrites(doc.author, sig) + self._lsh.query(sig):
                 if other in self.assignment:
                     cid = self.find(self.assignment[other])

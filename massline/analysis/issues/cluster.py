@@ -21,10 +21,11 @@ import numpy as np
 import numpy.typing as npt
 
 from massline.analysis.issues.assign import ConcentrateParams, IssueIndex
-from massline.analysis.issues.features import DocFeatures, IssueDoc, normalized_texts
+from massline.analysis.issues.batch import map_chunks, processes
+from massline.analysis.issues.features import DocFeatures, IssueDoc, normalized_texts, unit_vector
 from massline.analysis.issues.vocab import PlaceAliases
 from massline.analysis.places import Language, PlaceMention, extract_places
-from massline.analysis.text import Segmenter
+from massline.analysis.text import MinHasher, Segmenter
 
 __all__ = ["IssueClusterer", "learn_aliases", "prefer_alias_target"]
 
@@ -42,6 +43,31 @@ def learn_aliases(features: Sequence[DocFeatures], min_count: int = 3, min_share
     return aliases.fit(titled)
 
 
+class _BatchIndex(IssueIndex):
+    """An :class:`IssueIndex` that, while the batch's document frequencies are frozen, computes each
+    term's IDF factor once (the same value :meth:`IssueIndex.vectorize` computes for every message)."""
+
+    _idf: dict[str, float] | None = None
+    _idf_n = 0
+
+    def vectorize(self, features: DocFeatures) -> dict[str, float]:
+        """TF-IDF unit vector of ``features`` (see :meth:`IssueIndex.vectorize`)."""
+        if not self.frozen_df:
+            self._idf = None  # the frequencies change again
+            return super().vectorize(features)
+        n = self.n_docs + 1
+        if self._idf is None or self._idf_n != n:
+            self._idf, self._idf_n = {}, n
+        idf, df, log = self._idf, self.df, math.log
+        weights = {}
+        for t, w in features.counts.items():
+            factor = idf.get(t)
+            if factor is None:
+                factor = idf[t] = log(n / (1 + df.get(t, 0))) + 1.0
+            weights[t] = w * factor
+        return unit_vector(weights, self.params.max_terms)
+
+
 class IssueClusterer:
     """Batch issue discovery (scikit-learn contract: ``fit(docs)`` sets ``labels_``).
 
@@ -54,6 +80,8 @@ class IssueClusterer:
     :class:`DocFeatures` per input message, with places and ``vector``; the raw
     term ``counts`` are released once the message is assigned).
     ``language``: the deployment's place grammar (default: general Chinese).
+    ``jobs``: processes for the per-message work of a batch of 2,000 messages or more (places, problem
+    terms, signatures; :func:`~massline.analysis.issues.batch.map_chunks`): the same clusters.
     """
 
     def __init__(
@@ -67,6 +95,7 @@ class IssueClusterer:
         alias_min_count: int = 3,
         alias_min_share: float = 0.3,
         language: Language | None = None,
+        jobs: int = 1,
     ) -> None:
         self.threshold = threshold
         self.threshold_unplaced = threshold_unplaced
@@ -77,6 +106,7 @@ class IssueClusterer:
         self.alias_min_count = alias_min_count
         self.alias_min_share = alias_min_share
         self.language = language
+        self.jobs = jobs
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         """Parameters (scikit-learn convention)."""
@@ -90,6 +120,7 @@ class IssueClusterer:
             "alias_min_count": self.alias_min_count,
             "alias_min_share": self.alias_min_share,
             "language": self.language,
+            "jobs": self.jobs,
         }
 
     def fit(self, docs: Sequence[IssueDoc], y: object = None) -> IssueClusterer:
@@ -101,12 +132,15 @@ class IssueClusterer:
             dedup=self.dedup,
             seed=20200101 if self.random_state is None else int(self.random_state),
         )
-        index = IssueIndex(params, self.segmenter, self.language)
+        index = _BatchIndex(params, self.segmenter, self.language)
+        jobs = processes(self.jobs, len(docs))
         texts = [normalized_texts(d, params.body_chars) for d in docs]
-        found = _learn_vocabulary(index, texts)  # pass 1: the place vocabulary of the whole batch
-        features = [
-            index.features(d, learn=False, normalized=t, found=f) for d, t, f in zip(docs, texts, found, strict=True)
-        ]
+        found = _learn_vocabulary(index, texts, jobs)  # pass 1: the place vocabulary of the whole batch
+
+        def features_of(chunk: Sequence[int]) -> list[DocFeatures]:
+            return [index.features(docs[i], learn=False, normalized=texts[i], found=found[i]) for i in chunk]
+
+        features = map_chunks(features_of, range(len(docs)), jobs)
         for f in features:  # pass 2: document frequencies and place aliases of the whole batch
             index.df.update(f.counts.keys())
         if self.alias_min_count > 0:
@@ -115,8 +149,10 @@ class IssueClusterer:
         index.n_docs = len(docs)
         index.frozen_df = True
         order = sorted(range(len(docs)), key=lambda i: (_time_key(docs[i].time), i))
+        signatures = _signatures(docs, params, jobs) if params.dedup else [None] * len(docs)
         for i in order:
-            index.add(docs[i], features[i])
+            index.add(docs[i], features[i], signatures[i])
+            signatures[i] = None  # in the index's duplicate buckets now, or not needed
             features[i].counts = {}  # weighted into the vector: released (a third of the memory)
         index.merge_similar(params.merge_threshold)
         index.frozen_df = False
@@ -147,21 +183,40 @@ def prefer_alias_target(f: DocFeatures, aliases: PlaceAliases) -> None:
         f.place = targets[0]
 
 
+def _signatures(docs: Sequence[IssueDoc], params: ConcentrateParams, jobs: int) -> list[Any]:
+    """The MinHash signatures :meth:`IssueIndex.add` would compute of ``docs``, computed in batch."""
+    hasher = MinHasher(num_perm=params.num_perm, seed=params.seed)  # the index's hasher
+
+    def signatures(chunk: Sequence[int]) -> list[Any]:
+        return list(hasher.signatures([f"{docs[i].title}\n{docs[i].body[: params.body_chars]}" for i in chunk]))
+
+    return map_chunks(signatures, range(len(docs)), jobs)
+
+
 def _learn_vocabulary(
-    index: IssueIndex, texts: Sequence[tuple[str, str]], body_min: int = 2
+    index: IssueIndex, texts: Sequence[tuple[str, str]], jobs: int = 1, body_min: int = 2
 ) -> list[tuple[list[PlaceMention], list[PlaceMention]]]:
     """Learn the names of titles, and of bodies when seen in ``body_min`` messages (尽快启动小区 is no name).
 
-    Returns the names found in each (title, body).
+    Returns the names found in each (title, body) (found in ``jobs`` processes, learnt in order here).
     """
-    found: list[tuple[list[PlaceMention], list[PlaceMention]]] = []
+    language = index.language
+    titles: dict[str, list[PlaceMention]] = {}  # titles repeat (at 100,000 one in three is new): found once
+
+    def places(chunk: Sequence[int]) -> list[tuple[list[PlaceMention], list[PlaceMention]]]:
+        out = []
+        for title, body in (texts[i] for i in chunk):  # positions: the forked processes have the texts
+            in_title = titles.get(title)
+            if in_title is None:
+                in_title = titles[title] = extract_places(title, sections=True, language=language)
+            out.append((in_title, extract_places(body, language=language)))
+        return out
+
+    found = map_chunks(places, range(len(texts)), jobs)
     seen: Counter[str] = Counter()
-    for title, body in texts:
-        in_title = extract_places(title, sections=True, language=index.language)
-        in_body = extract_places(body, language=index.language)
+    for in_title, in_body in found:
         index.vocabulary.learn(in_title)
         seen.update({m.key for m in in_body})
-        found.append((in_title, in_body))
     index.vocabulary.learn([m for _, in_body in found for m in in_body if seen[m.key] >= body_min])
     return found
 

@@ -213,7 +213,7 @@ def term_weights(
     board_words = language.stopwords
     counts: dict[str, float] = {}
     for text, weight in ((title, title_weight), (body, 1)):
-        for word in segmenter.words(strip_places(text, place_words, language)):
+        for word in segmenter.words(strip_places(text, place_words, language), normalized=True):  # commas put in
             concept = CONCEPT_OF.get(word)  # before the length test: 吵, 臭, 修 are concepts
             if concept:
                 counts[concept] = counts.get(concept, 0.0) + weight

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -37,6 +37,11 @@ __all__ = ["LshIndex", "MinHasher", "choose_bands", "near_duplicate_groups"]
 Signature = npt.NDArray[np.uint32]
 _DROP = re.compile(r"[\s\W_]+")
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
+def _clean(text: str) -> str:
+    """What is shingled of ``text``: NFKC, lower case, without whitespace and punctuation."""
+    return _DROP.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
 def _mix64(x: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
@@ -64,7 +69,10 @@ class MinHasher:
 
     def shingles(self, text: str) -> npt.NDArray[np.uint64]:
         """Distinct 64-bit shingle hashes of ``text`` (empty for empty text)."""
-        clean = _DROP.sub("", unicodedata.normalize("NFKC", text).lower())
+        return np.unique(self._shingle_hashes(_clean(text)))
+
+    def _shingle_hashes(self, clean: str) -> npt.NDArray[np.uint64]:
+        """The 64-bit hash of every shingle of a cleaned text, in text order (repeats kept)."""
         if not clean:
             return np.empty(0, dtype=np.uint64)
         codes = np.frombuffer(clean.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
@@ -73,7 +81,7 @@ class MinHasher:
         with np.errstate(over="ignore"):
             for i in range(k):
                 acc = _mix64(acc ^ codes[i : len(codes) - k + 1 + i])
-        return np.unique(acc)
+        return acc
 
     def signature(self, text: str) -> Signature:
         """MinHash signature of ``text``; all 0xFFFFFFFF for text without content."""
@@ -84,6 +92,28 @@ class MinHasher:
         with np.errstate(over="ignore"):
             hashed = (a[:, None] * shingles[None, :] + b[:, None]) >> np.uint64(32)
         return hashed.min(axis=1).astype(np.uint32)
+
+    def signatures(self, texts: Sequence[str], chunk: int = 128) -> list[Signature]:
+        """The :meth:`signature` of each of ``texts``, the same values, computed ``chunk`` texts at a
+        time: one hash matrix over the chunk's shingles and a minimum per text (repeated shingles need
+        no removal: they do not change a minimum; nor does the shift, which keeps the order)."""
+        a, b = self._params
+        empty = np.full(self.num_perm, 0xFFFFFFFF, dtype=np.uint32)
+        out: list[Signature] = []
+        for first in range(0, len(texts), chunk):
+            hashes = [self._shingle_hashes(_clean(t)) for t in texts[first : first + chunk]]
+            sizes = np.array([h.size for h in hashes])
+            if not sizes.any():
+                out += [empty.copy() for _ in hashes]
+                continue
+            starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+            with np.errstate(over="ignore"):
+                hashed = a[:, None] * np.concatenate(hashes)[None, :]
+                hashed += b[:, None]
+            lowest = (np.minimum.reduceat(hashed, starts[sizes > 0], axis=1) >> np.uint64(32)).astype(np.uint32)
+            found = iter(lowest.T)
+            out += [next(found).copy() if size else empty.copy() for size in sizes]
+        return out
 
     @staticmethod
     def similarity(sig1: Signature, sig2: Signature) -> float:

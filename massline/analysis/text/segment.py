@@ -106,15 +106,20 @@ class Segmenter:
         for word in self.user_words:
             self._jieba.add_word(word, self.USER_WORD_FREQ, None)
 
-    def cut(self, text: str) -> list[str]:
-        """Segment normalised ``text``; every character is in exactly one token."""
-        return [tok for tok in self._jieba.cut(normalize(text), True) if tok]
+    def cut(self, text: str, *, normalized: bool = False) -> list[str]:
+        """Segment normalised ``text``; every character is in exactly one token.
 
-    def words(self, text: str) -> list[str]:
-        """Content words of ``text``: tokens minus stop-words and punctuation."""
+        ``normalized``: ``text`` is already normalised (:func:`normalize`), or differs from its normal
+        form only in punctuation (such as the full-width comma put in place of a name): not again.
+        """
+        return [tok for tok in self._jieba.cut(text if normalized else normalize(text), True) if tok]
+
+    def words(self, text: str, *, normalized: bool = False) -> list[str]:
+        """Content words of ``text``: tokens minus stop-words and punctuation (``normalized``: see :meth:`cut`;
+        punctuation is no word either way)."""
         return [
             tok
-            for tok in self.cut(text)
+            for tok in self.cut(text, normalized=normalized)
             if tok.strip() and tok not in self.stopwords and not _PUNCT_OR_SPACE.match(tok)
         ]
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -36,6 +37,8 @@ from massline.analysis.issues import (
     describe_issue,
     heat_index,
 )
+from massline.analysis.issues.batch import map_chunks, processes
+from massline.analysis.issues.describe import IssueSummary
 from massline.analysis.places import Language
 from massline.models import (
     Issue,
@@ -75,11 +78,13 @@ class MessageFacts:
 
 @dataclass
 class PlannedIssue:
-    """One cluster of the new clustering and the old issue it continues (None: a new issue)."""
+    """One cluster of the new clustering, the old issue it continues (None: a new issue) and its
+    description (None for a cluster left without messages)."""
 
     cluster: Cluster
     members: list[int]
     old_issue: int | None
+    summary: IssueSummary | None = None
 
 
 @dataclass
@@ -111,10 +116,13 @@ class RebuildReport:
     kept_ids: list[int] = field(default_factory=list)
 
 
-def plan_rebuild(session: Session, since: datetime | None = None, language: Language | None = None) -> RebuildPlan:
+def plan_rebuild(
+    session: Session, since: datetime | None = None, language: Language | None = None, *, jobs: int = 1
+) -> RebuildPlan:
     """Cluster the messages (all, or those touched since ``since``) and map clusters to old issues.
 
-    ``language``: the deployment's place grammar (default: its configured one, ``deployment.site_language``).
+    ``language``: the deployment's place grammar (default: its configured one, ``deployment.site_language``);
+    ``jobs``: processes for the per-message work of a large batch (:class:`IssueClusterer`; the same plan).
     """
     started = time.perf_counter()
     stmt = (
@@ -138,7 +146,7 @@ def plan_rebuild(session: Session, since: datetime | None = None, language: Lang
         facts[mid] = MessageFacts(old, bool(public), region, category, sentiment)
     ordered = list(docs.values())
     language = language if language is not None else site_language(session)
-    clusterer = IssueClusterer(segmenter=segmenter(), language=language).fit(ordered)
+    clusterer = IssueClusterer(segmenter=segmenter(), language=language, jobs=jobs).fit(ordered)
     index = clusterer.index_
     index.release_duplicates()  # the database index finds duplicates through the pipeline's step
     features = {int(str(d.key)): f for d, f in zip(ordered, clusterer.features_, strict=True)}
@@ -146,7 +154,28 @@ def plan_rebuild(session: Session, since: datetime | None = None, language: Lang
     applied = sum(_replay(index, features, d) for d in decisions)
     mapping = _map_to_old(index, facts)
     planned = [PlannedIssue(c, [int(str(k)) for k in c.members], mapping.get(cid)) for cid, c in index.clusters.items()]
+    _describe([p for p in planned if p.members], docs, features, jobs)
     return RebuildPlan(since is None, docs, features, facts, planned, index, applied, time.perf_counter() - started)
+
+
+def _describe(planned: list[PlannedIssue], docs: dict[int, IssueDoc], features: dict[int, DocFeatures],
+              jobs: int) -> None:  # fmt: skip
+    """Describe every planned issue from its most supported, then latest, members (what officials see
+    first), in ``jobs`` forked processes when there are many."""
+
+    def describe(chunk: Sequence[int]) -> list[IssueSummary]:  # positions: the forked processes have the plan
+        out = []
+        for p in (planned[i] for i in chunk):
+            members = [docs[m] for m in p.members]
+            order = sorted(range(len(members)), key=lambda i: (-members[i].support, -_ts(members[i].time)))
+            chosen = order[:DESCRIBE_DOCS]
+            out.append(describe_issue(p.cluster, [members[i] for i in chosen],
+                                      [features[p.members[i]] for i in chosen]))  # fmt: skip
+        return out
+
+    summaries = map_chunks(describe, range(len(planned)), processes(jobs, len(planned)))
+    for p, summary in zip(planned, summaries, strict=True):
+        p.summary = summary
 
 
 def _replay(index: IssueIndex, features: dict[Any, DocFeatures], decision: IssueDecision) -> bool:
@@ -328,9 +357,8 @@ def _figures(planned: PlannedIssue, plan: RebuildPlan, now: datetime) -> dict[st
     heat = heat_index(
         [HeatMessage(d.time, person(d.author, d.key), d.support, d.opposition) for d in docs], now, HEAT_PARAMS
     )
-    order = sorted(range(len(members)), key=lambda i: (-docs[i].support, -_ts(docs[i].time)))  # officials' view
-    chosen = order[:DESCRIBE_DOCS]
-    summary = describe_issue(planned.cluster, [docs[i] for i in chosen], [plan.features[members[i]] for i in chosen])
+    summary = planned.summary
+    assert summary is not None  # every planned issue with members is described
     return {
         "message_count": len(members),
         "people_count": len({person(d.author, d.key) for d in docs}),

@@ -74,3 +74,14 @@ def test_many_items_fast_and_correct() -> None:
     items += [(10_000 + i, texts[i][:-2] + "！！") for i in range(0, 1500, 100)]
     groups = near_duplicate_groups(items)
     assert sorted(groups) == sorted([[i, 10_000 + i] for i in range(0, 1500, 100)])
+
+
+def test_signatures_in_batch_are_the_signatures() -> None:
+    hasher = MinHasher(num_perm=64)
+    texts = [ORIGINAL, EDITED, "", "a", "ab", "，。！", "ＡＢＣ", OTHER * 3, "重复重复重复重复", ORIGINAL]
+    batch = hasher.signatures(texts, chunk=3)  # chunks with and without content
+    assert len(batch) == len(texts)
+    for text, sig in zip(texts, batch, strict=True):
+        assert sig.dtype == np.uint32
+        assert np.array_equal(sig, hasher.signature(text)), text
+    assert hasher.signatures([]) == []

@@ -49,3 +49,13 @@ def test_words_drop_stopwords_and_punctuation() -> None:
     assert "小区" in words
     for dropped in ("的", "领导", "我们", "请问", "什么", "，", "？", "："):
         assert dropped not in words
+
+
+def test_words_of_normalised_text_need_no_second_normalisation() -> None:
+    seg = Segmenter(["长房半岛蓝湾"])
+    raw = "Ａ５区　长房半岛蓝湾小区经常停水，生活难以为继！ 投诉了３次①，\n请尽快解决。丽发新城门口"
+    text = normalize(raw)
+    for stripped in (text.replace("长房半岛蓝湾", "，"), text.replace("丽发新城", "，").replace(" ", "，")):
+        assert "，" in stripped and normalize(stripped) != stripped  # NFKC turns the comma half-width
+        assert seg.words(stripped, normalized=True) == seg.words(stripped)
+    assert seg.cut(text, normalized=True) == seg.cut(text)

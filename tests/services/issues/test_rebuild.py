@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, update
 
+from massline.analysis.issues import batch
 from massline.models import Issue, IssueCluster, IssueEvent, Message
 from massline.platform import Platform
 from massline.services.issues import rebuild as issue_rebuild
@@ -74,3 +75,18 @@ def test_failed_rebuild_leaves_the_old_issues(deployed: Platform, monkeypatch: p
         assert dict(s.execute(select(Issue.id, Issue.message_count)).all()) == figures
         assert s.scalar(select(IssueEvent.id).where(IssueEvent.type == "rebuilt")) is None
         assert read_generation(s) == token
+
+
+def test_rebuild_in_forked_processes_plans_the_same_issues(deployed: Platform, monkeypatch: pytest.MonkeyPatch) -> None:
+    parking(deployed)
+    with deployed.read() as s:
+        alone = issue_rebuild.plan_rebuild(s)
+    monkeypatch.setattr(batch, "MIN_FORKED", 1)  # the parking messages are too few for processes otherwise
+    monkeypatch.setattr(batch, "CHUNK", 2)
+    with deployed.read() as s:
+        forked = issue_rebuild.plan_rebuild(s, jobs=2)
+    assert len(alone.issues) >= 3
+    assert [(p.members, p.old_issue, p.summary) for p in alone.issues] == [
+        (p.members, p.old_issue, p.summary) for p in forked.issues
+    ]
+    assert all(p.summary is not None and p.summary.title for p in forked.issues if p.members)
