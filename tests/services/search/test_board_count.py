@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,6 +18,22 @@ from massline.services.errors import ValidationFailed
 from massline.services.intake.submit import MessageInput, check_submit
 from massline.services.search import backlog as search_backlog
 from massline.worker import Worker
+
+
+@contextmanager
+def _statements(platform: Platform) -> Iterator[list[tuple[str, Any]]]:
+    """The statements (and their parameters) the platform's engine runs inside the block."""
+    caught: list[tuple[str, Any]] = []
+
+    def grab(conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool) -> None:
+        caught.append((statement, params))
+
+    event.listen(platform.engine, "before_cursor_execute", grab)
+    try:
+        yield caught
+    finally:
+        event.remove(platform.engine, "before_cursor_execute", grab)
+
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -110,17 +128,8 @@ def test_the_count_looks_matches_up_by_id_on_postgresql(deployed: Platform, lamp
     if deployed.engine.dialect.name == "sqlite":
         pytest.skip("PostgreSQL's planner")
     Worker(deployed).run_once(max_messages=0)
-    caught: list[tuple[str, Any]] = []
-
-    def grab(conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool) -> None:
-        caught.append((statement, params))
-
-    event.listen(deployed.engine, "before_cursor_execute", grab)
-    try:
-        with deployed.read() as s:
-            assert public_board(s, Filters(q="路灯", region="cs")).total == 7
-    finally:
-        event.remove(deployed.engine, "before_cursor_execute", grab)
+    with _statements(deployed) as caught, deployed.read() as s:
+        assert public_board(s, Filters(q="路灯", region="cs")).total == 7
     counts = [(st, pa) for st, pa in caught if st.lstrip().startswith("WITH index_hits")]
     assert counts
     with deployed.engine.connect() as conn:
@@ -140,17 +149,8 @@ def test_a_common_words_page_tests_each_row_walked_on_postgresql(
         pytest.skip("PostgreSQL's planner")
     Worker(deployed).run_once(max_messages=0)
     monkeypatch.setattr(board, "COUNT_CAP", 5)  # 7 lamps of 9 messages: beyond the cap, and common
-    caught: list[tuple[str, Any]] = []
-
-    def grab(conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool) -> None:
-        caught.append((statement, params))
-
-    event.listen(deployed.engine, "before_cursor_execute", grab)
-    try:
-        with deployed.read() as s:
-            page = public_board(s, Filters(q="路灯"), page_size=3)
-    finally:
-        event.remove(deployed.engine, "before_cursor_execute", grab)
+    with _statements(deployed) as caught, deployed.read() as s:
+        page = public_board(s, Filters(q="路灯"), page_size=3)
     assert [m.id for m in page.items] == _by_date(lamps)[:3] and not page.exact
     pages = [(st, pa) for st, pa in caught if st.lstrip().startswith("SELECT messages.id") and "LIMIT" in st]
     assert len(pages) == 1
