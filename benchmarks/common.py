@@ -86,9 +86,27 @@ def server(env: dict[str, str], workers: int = 1, *, worker: bool = False, root:
             raise RuntimeError("server did not start")
         yield url
     finally:
-        proc.terminate()  # the server stops its worker (which ends its batch first) and waits for it
+        stop_session(proc)
+
+
+def stop_session(proc: subprocess.Popen[bytes], timeout: float = 40) -> None:
+    """Stop ``proc`` (started with ``start_new_session``) and every process of its session.
+
+    ``massline serve`` ends by re-raising the SIGTERM uvicorn caught (uvicorn's way), so its own
+    clean-up, which stops its analysis worker, does not run: the worker stops by itself once its
+    server is gone, after its batch. The benchmark removes the instance afterwards, so it waits here
+    until no process of the session is left (SIGKILL after ``timeout`` seconds).
+    """
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:  # e.g. stuck behind a long write transaction
+        pass
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline + 5:  # (a process nobody has reaped yet stays in the group)
         try:
-            proc.wait(timeout=40)
-        except subprocess.TimeoutExpired:  # e.g. stuck behind a long write transaction
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+            os.killpg(proc.pid, signal.SIGTERM if time.monotonic() < deadline else signal.SIGKILL)
+        except ProcessLookupError:  # the session is empty
+            break
+        time.sleep(0.2)
+    proc.wait()
