@@ -13,7 +13,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from massline.analysis.classify import MessageModel, read_labelled
-from massline.analysis.classify.chargrams import CharCounter, char_tfidf, covers
+from massline.analysis.classify.chargrams import CharCounter, NumberTable, char_tfidf, covers
 
 ROOT = Path(__file__).resolve().parents[3]
 LABELS = ROOT / "tests" / "data" / "labels"
@@ -92,3 +92,22 @@ def test_a_refitted_vectorizer_is_counted_with_its_new_vocabulary() -> None:
     after = char_tfidf(vectorizer, ["西城区道路积水"])
     assert before.nnz == 3 and after.nnz == len(set(vectorizer.vocabulary_))
     _same(after, vectorizer.transform(["西城区道路积水"]))
+
+
+@pytest.mark.parametrize("size", [0, 1, 7, 20_000])
+def test_the_number_table_finds_what_a_dict_finds(size: int) -> None:
+    """Random and consecutive numbers, absent ones and 0: each number's column or -1."""
+    rng = np.random.default_rng(size)
+    numbers = np.unique(rng.integers(1, 2**64 - 1, size=size, dtype=np.uint64, endpoint=True))
+    numbers = rng.permutation(np.unique(np.concatenate([numbers, np.arange(1, size // 10 + 2, dtype=np.uint64)])))
+    columns = rng.permutation(len(numbers)).astype(np.int64)
+    table = NumberTable(numbers, columns)
+    if size == 20_000:
+        assert 0 < len(table.spill) < len(numbers) // 10  # numbers kept apart are found too
+    absent = rng.integers(0, 2**64 - 1, size=500, dtype=np.uint64, endpoint=True)
+    asked = np.concatenate([numbers, absent, numbers[::3], np.zeros(3, dtype=np.uint64)])
+    known = dict(zip(numbers.tolist(), columns.tolist(), strict=True))
+    assert table.find(asked).tolist() == [known.get(n, -1) for n in asked.tolist()]
+    assert table.find(np.zeros(0, dtype=np.uint64)).tolist() == []
+    nothing = NumberTable(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
+    assert nothing.find(asked).tolist() == [-1] * len(asked)
