@@ -27,6 +27,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from massline.analysis.classify.blocks import join_columns
 from massline.analysis.classify.chargrams import char_tfidf
 from massline.analysis.classify.tfidf import words_tfidf
 
@@ -169,7 +170,7 @@ class MessageVectorizer(TransformerMixin, BaseEstimator):
             words = words_tfidf(self.word_, weighted)  # a new matrix: weighed in place, as ``words * word_weight``
             words.data *= self.word_weight
             blocks.append(words)
-        return sp.hstack(blocks, format="csr")
+        return join_columns(blocks)
 
 
 class _NgramAnalyzer:

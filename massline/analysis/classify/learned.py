@@ -45,6 +45,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
+from massline.analysis.classify.blocks import dense_rows, join_columns
 from massline.analysis.classify.chargrams import char_tfidf
 from massline.analysis.classify.cues import CUE_FEATURES, cue_row, cue_words
 from massline.analysis.classify.decision import Decision, EvidenceSpan
@@ -203,8 +204,8 @@ class MessageModel(BaseEstimator):
         if self.cue_weight:
             cues = self._cues(titles, bodies) if cues is None else cues
             dense.append(cues * np.float32(self.cue_weight))  # float32 values: exact in float64
-        blocks.append(sp.csr_matrix(np.hstack(dense), dtype=np.float32))  # the rules and cues in one block
-        return sp.hstack(blocks, format="csr")
+        blocks.append(dense_rows(np.hstack(dense), np.float32))  # the rules and cues in one block
+        return join_columns(blocks)
 
     def _tail(self, body: str) -> str:
         return body[-self.tail_chars :]
