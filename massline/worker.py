@@ -102,7 +102,7 @@ class Worker:
         #: the budget while no request waited behind the worker's writes for ``quiet_after`` seconds
         self.quiet_budget = write_budget if quiet_budget is None else quiet_budget
         self.quiet_after = quiet_after
-        #: SQLite's one writer (on PostgreSQL a request never waits for the worker's transaction to end)
+        #: SQLite's one writer (PostgreSQL has no database-wide write lock for a request to wait on)
         self._lock = write_lock(platform.engine) if platform.settings.is_sqlite else None
         self._waited_at = float("-inf")  # when a request was last seen waiting behind a transaction
         self._stop = threading.Event()

@@ -46,7 +46,7 @@ class RequestMeanwhile:
 
 def test_transactions_grow_while_no_request_waits_and_shrink_once_one_did(deployed: Platform) -> None:
     if not deployed.settings.is_sqlite:
-        pytest.skip("on PostgreSQL a request never waits for the worker's transaction: always quiet_budget")
+        pytest.skip("PostgreSQL has no database-wide write lock to wait on: always quiet_budget")
     worker = Worker(deployed, batch_size=50, write_budget=0.25, quiet_budget=1.0, quiet_after=60.0)
     assert worker.budget() == 1.0 and worker._next_size(50, 2.0) == 25  # nobody waited: 1 s
     submit(deployed, "居住证咨询", SOCIAL + "0")
