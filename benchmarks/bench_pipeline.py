@@ -1,6 +1,6 @@
 """Benchmark of the whole path a user sees: import → searchable → fully analysed → in an issue.
 
-    python benchmarks/bench_pipeline.py [--messages 100000] [--cli [--against DIR [--rounds N]] | --both]
+    python benchmarks/bench_pipeline.py [--messages 100000] [[--cli] [--against DIR [--rounds N]] | --both]
                                         [--workdir DIR] [--train 3000] [--timeout 10800]
 
 The massline it runs is the one on ``PYTHONPATH`` (this checkout by default).
@@ -28,12 +28,15 @@ stops with the partial figures. Two ways to run it:
   path after importing a history;
 * ``--both``: one import, then each way on its own copy of the imported instance
   (times still count from the import's start: the import's time + the stage's);
-* ``--cli --against DIR``: one import, then ``massline pipeline run`` of the checkout ``DIR`` (the
-  baseline, e.g. a worktree of an earlier commit) and of this one, alternately (``--rounds``), each
-  on its own copy; prints this one's ratios to the baseline.
+* ``[--cli] --against DIR``: one import, then ``massline serve`` with its worker (with ``--cli``:
+  ``massline pipeline run``) of the checkout ``DIR`` (the baseline, e.g. a worktree of an earlier
+  commit) and of this one, alternately (``--rounds``), each on its own copy; prints this one's
+  ratios to the baseline.
 
 Each command's CPU time (user + system, its second process included) is printed beside its wall
-time: on a machine others share, CPU seconds move less than wall seconds.
+time: on a machine others share, CPU seconds move less than wall seconds. For ``massline serve``
+it is the CPU time of the server and of every process it started (its worker and the worker's
+second process), read from ``/proc`` at each poll until the last state is reached.
 
 Baselines of the same run, printed as ratios: a plain ``csv`` read of the file,
 and the pure steps (``compute_batch``: classify, kind, urgency, sentiment, place,
@@ -144,12 +147,14 @@ class Timeline:
 
 
 def follow(tl: Timeline, probe: Probe, expected: int, commands: list[tuple[str, list[str]]], env: dict[str, str],
-           offset: float, args: argparse.Namespace, *, wait: bool = True, cwd: Path = ROOT) -> Timeline:  # fmt: skip
+           offset: float, args: argparse.Namespace, *, wait: bool = True, cwd: Path = ROOT,
+           served: TreeCPU | None = None) -> Timeline:  # fmt: skip
     """Run ``commands`` one after the other while polling ``probe`` until every state is reached
     (or, unless ``wait``, until the commands are done).
 
     Times count from ``offset`` seconds before now (the import's start); the commands run in ``cwd``
-    (``python -m`` imports the massline of its working directory first)."""
+    (``python -m`` imports the massline of its working directory first). ``served``: the CPU time of
+    a running ``massline serve`` and its processes, read at each poll (``stage_cpu["massline serve"]``)."""
     t0 = time.perf_counter() - offset
     queue = list(commands)
     proc: subprocess.Popen[str] | None = None
@@ -180,6 +185,9 @@ def follow(tl: Timeline, probe: Probe, expected: int, commands: list[tuple[str, 
         if now >= next_poll:
             next_poll = now + args.poll
             tl.last = messages, analysed, search_pending, loose = probe.counts()
+            if served is not None:
+                served.sample()
+                tl.stage_cpu["massline serve"] = served.total()
             if stored and messages >= expected:
                 done = {"searchable": search_pending == 0, "analysed": analysed == messages, "in an issue": loose == 0}
                 for state, ok in done.items():
@@ -211,6 +219,42 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+class TreeCPU:
+    """CPU seconds (user + system) of this process's descendants, read from ``/proc`` at each
+    :meth:`sample` (massline serve's worker and its second process are no children this process waits for)."""
+
+    def __init__(self) -> None:
+        self.seen: dict[tuple[int, int], float] = {}  # (pid, start time) -> its own CPU seconds, last read
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    def sample(self) -> None:
+        """Read the CPU time of every descendant now."""
+        parent_of: dict[int, int] = {}
+        stat: dict[int, list[str]] = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:  # ended meanwhile
+                    continue
+                parent_of[int(entry.name)], stat[int(entry.name)] = int(fields[1]), fields
+        mine = {os.getpid()}
+        changed = True
+        while changed:  # (a child's pid may be lower than its parent's: until nothing is added)
+            changed = False
+            for pid, parent in parent_of.items():
+                if parent in mine and pid not in mine:
+                    mine.add(pid)
+                    changed = True
+        for pid in mine - {os.getpid()}:
+            fields = stat[pid]  # fields[11], [12]: utime, stime; [19]: start time (fields 14, 15, 22 of stat)
+            self.seen[(pid, int(fields[19]))] = (int(fields[11]) + int(fields[12])) / self.tick
+
+    def total(self) -> float:
+        """CPU seconds of every descendant seen, as last read."""
+        return sum(self.seen.values())
+
+
 def report(tl: Timeline, n: int, read_per_row: float, pure_rate: float) -> None:
     print(f"\n{tl.label}:")
     print(f"  import (massline import, own wall time): {tl.import_s:.1f} s ({n / tl.import_s:,.0f} messages/s)")
@@ -219,6 +263,10 @@ def report(tl: Timeline, n: int, read_per_row: float, pure_rate: float) -> None:
             cpu = tl.stage_cpu.get(name, 0.0)
             print(f"  {name} (own wall time): {seconds:.1f} s ({n / seconds:,.0f} messages/s); CPU {cpu:.1f} s in all "
                   f"its processes ({n / cpu if cpu else 0:,.0f} messages per CPU-second)")  # fmt: skip
+    if "massline serve" in tl.stage_cpu:
+        cpu = tl.stage_cpu["massline serve"]
+        print(f"  massline serve: CPU {cpu:.1f} s in all its processes until the end ({n / cpu if cpu else 0:,.0f} "
+              "messages per CPU-second)")  # fmt: skip
     for state in STATES:
         if state in tl.reached:
             t = tl.reached[state]
@@ -253,8 +301,9 @@ def pure_rate(probe: Probe, data: Path, n: int) -> float:
 
 def against(args: argparse.Namespace, base: Path, probe: Probe, n: int, do_import: tuple[str, list[str]],
             env: dict[str, str]) -> list[Timeline]:  # fmt: skip
-    """One import, then ``pipeline run`` of the checkout ``--against`` and of this one, alternately
-    (``--rounds`` pairs), each on its own copy of the imported instance."""
+    """One import, then ``pipeline run`` (``--cli``; else ``massline serve`` with its worker) of the
+    checkout ``--against`` and of this one, alternately (``--rounds`` pairs), each on its own copy of
+    the imported instance."""
     tl = follow(Timeline("import (no worker)"), probe, n, [do_import], env, 0.0, args, wait=False)
     if tl.problem:
         raise SystemExit(tl.problem)
@@ -266,22 +315,31 @@ def against(args: argparse.Namespace, base: Path, probe: Probe, n: int, do_impor
             shutil.rmtree(instance, ignore_errors=True)
             shutil.copytree(base, instance)
             stage_env, stage_probe = {**_env(instance), "PYTHONPATH": str(root)}, Probe(instance)
-            result = Timeline(f"massline pipeline run of the {label} ({root}), round {round_ + 1}",
-                              import_s=tl.import_s)  # fmt: skip
+            way = "massline pipeline run" if args.cli else "massline serve with its worker"
+            result = Timeline(f"{way} of the {label} ({root}), round {round_ + 1}", import_s=tl.import_s)
             result.stage_s["import"] = tl.import_s
-            out.append(follow(result, stage_probe, n, [("pipeline run", _cmd("pipeline", "run"))], stage_env,
-                              tl.import_s, args, cwd=root))  # fmt: skip
+            with ExitStack() as stack:
+                commands = [("pipeline run", _cmd("pipeline", "run"))] if args.cli else []
+                if not args.cli:
+                    stack.enter_context(common.server(stage_env, worker=True, root=root))
+                out.append(follow(result, stage_probe, n, commands, stage_env, tl.import_s, args, cwd=root,
+                                  served=None if args.cli else TreeCPU()))  # fmt: skip
             stage_probe.close()
             shutil.rmtree(instance, ignore_errors=True)
     return out
 
 
 def ratios(timelines: list[Timeline], n: int) -> None:
-    """This checkout's ``pipeline run`` against the baseline's: wall time and CPU time, round by round."""
+    """This checkout's ``pipeline run`` (or serve's worker: end to end) against the baseline's: wall time
+    and CPU time, round by round."""
     print()
     for before, after in zip(timelines[::2], timelines[1::2], strict=False):
-        wall = before.stage_s["pipeline run"] / after.stage_s["pipeline run"]
-        cpu = before.stage_cpu["pipeline run"] / after.stage_cpu["pipeline run"]
+        if "pipeline run" in after.stage_s:
+            wall = before.stage_s["pipeline run"] / after.stage_s["pipeline run"]
+            cpu = before.stage_cpu["pipeline run"] / after.stage_cpu["pipeline run"]
+        else:
+            wall = max(before.reached.values(), default=0) / max(after.reached.values(), default=1)
+            cpu = before.stage_cpu.get("massline serve", 0) / (after.stage_cpu.get("massline serve") or 1)
         print(f"{after.label}: {wall:.2f}x the baseline's messages/s (wall), {cpu:.2f}x its messages per CPU-second")
 
 
@@ -344,9 +402,10 @@ def main() -> None:
                 title = "massline serve with its worker" if label == "worker" else "massline pipeline run"
                 result = Timeline(f"{title}, on a copy after the import", import_s=tl.import_s)
                 result.stage_s["import"] = tl.import_s
-                timelines.append(follow(result, stage_probe, n, commands, stage_env, tl.import_s, args))
+                timelines.append(follow(result, stage_probe, n, commands, stage_env, tl.import_s, args,
+                                        served=TreeCPU() if label == "worker" else None))  # fmt: skip
             stage_probe.close()
-    elif args.cli and args.against:
+    elif args.against:
         timelines += against(args, base, probe, n, do_import, env)
     elif args.cli:
         timelines.append(follow(Timeline("import, then massline pipeline run"), probe, n, [do_import, do_pipeline],
@@ -354,7 +413,7 @@ def main() -> None:
     else:
         with common.server(env, worker=True):
             timelines.append(follow(Timeline("import into massline serve (worker on)"), probe, n, [do_import],
-                                    env, 0.0, args))  # fmt: skip
+                                    env, 0.0, args, served=TreeCPU()))  # fmt: skip
     for tl in timelines:
         report(tl, n, read_per_row, rate)
     if args.against:

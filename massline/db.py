@@ -233,6 +233,23 @@ class WriteLock:
         finally:
             os.close(probe)
 
+    def requests_waiting(self) -> bool:
+        """Whether a request (not a background writer) waits for this lock now, in this process or,
+        for a database file, in another (its shared lock on the wait file)."""
+        with self._mutex:
+            if self._waiting:
+                return True
+        if self.lock_file is None:
+            return False
+        probe = self._open(self._wait_file())
+        try:
+            fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)  # nobody holds it shared: nobody waits
+            return False
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(probe)
+
     def _unlock_file(self) -> None:
         if self._fd is not None:
             fcntl.flock(self._fd, fcntl.LOCK_UN)

@@ -7,13 +7,16 @@ adds the messages stored meanwhile to the search index
 (``services/search_backlog``, a few thousand per transaction). A batch is
 read, its pure steps computed holding no lock, and its results stored in one
 write transaction whose size adapts to last about ``write_budget`` seconds
-(at most ``batch_size`` messages). With ``parallel`` (``massline worker``, ``massline pipeline
-run``) the next batch is planned and its pure steps computed in a second process while this one
-stores (``pipeline.ComputeProcess``); :meth:`Worker.close` ends that process.
+(at most ``batch_size`` messages) — or ``quiet_budget`` seconds while no request has waited to write
+behind one of its transactions for ``quiet_after`` seconds (larger transactions store a message for
+less: ``massline worker`` grows them to 1 s when nobody submits). With ``parallel`` (``massline
+worker``, ``massline pipeline run``) the next batch is planned and its pure steps computed in a
+second process while this one stores (``pipeline.ComputeProcess``); :meth:`Worker.close` ends that process.
 Every ``alert_scan_minutes`` it also scans for alerts and sweeps the deadlines
 (``sweep_deadlines``: reminders, escalations, closing unrated replied cases) and the
 supervision reports (``supervision.sweep_reports``: overdue ones escalated, expired ones deleted).
-``run_forever()`` polls every ``interval`` seconds (``massline worker``, which
+``run_forever()`` polls every ``interval`` seconds, at once while a cycle of ``max_per_cycle``
+messages left more pending (``massline worker``, which
 ``massline serve`` starts as a process of its own by default); ``start()``/``stop()``
 run it in a background thread instead. Heavy analysis therefore never runs in a web
 request, and the worker's process runs at a lower scheduling priority (:func:`lower_priority`, the
@@ -37,6 +40,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from massline.db import write_lock
 from massline.platform import Platform
 from massline.services import alerts, attachments, casework, issues, notify, supervision
 from massline.services import search as search_backlog
@@ -86,6 +90,8 @@ class Worker:
         batch_size: int = 50,
         max_per_cycle: int = 2000,
         write_budget: float = 0.25,
+        quiet_budget: float | None = None,
+        quiet_after: float = 10.0,
         parallel: bool = False,
     ) -> None:
         self.platform = platform
@@ -93,6 +99,12 @@ class Worker:
         self.batch_size = batch_size
         self.max_per_cycle = max_per_cycle
         self.write_budget = write_budget
+        #: the budget while no request waited behind the worker's writes for ``quiet_after`` seconds
+        self.quiet_budget = write_budget if quiet_budget is None else quiet_budget
+        self.quiet_after = quiet_after
+        #: SQLite's one writer (PostgreSQL has no database-wide write lock for a request to wait on)
+        self._lock = write_lock(platform.engine) if platform.settings.is_sqlite else None
+        self._waited_at = float("-inf")  # when a request was last seen waiting behind a transaction
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._last_scan = 0.0
@@ -194,6 +206,8 @@ class Worker:
         started = time.monotonic()
         with self.platform.write(background=True) as session:
             report = store_batch(session, batch, self.platform.now())
+            if self._lock is not None and self._lock.requests_waiting():
+                self._waited_at = time.monotonic()  # a request waits for this transaction to end
         total.add(report)
         if progress is not None:
             progress(report)
@@ -204,12 +218,19 @@ class Worker:
         if self._compute is not None:
             self._compute.close()
 
+    def budget(self) -> float:
+        """The write transaction's budget now: ``write_budget`` seconds if a request waited behind one
+        of the worker's transactions in the last ``quiet_after`` seconds, else ``quiet_budget``."""
+        if time.monotonic() - self._waited_at < self.quiet_after:
+            return self.write_budget
+        return self.quiet_budget
+
     def _next_size(self, size: int, seconds: float) -> int:
-        """The next batch's size: as many messages as fit in ``write_budget`` seconds of write
+        """The next batch's size: as many messages as fit in :meth:`budget` seconds of write
         transaction at the pace just measured (at least 5, at most ``batch_size``)."""
         if seconds <= 0:
             return self.batch_size
-        return max(5, min(self.batch_size, int(size * self.write_budget / seconds)))
+        return max(5, min(self.batch_size, int(size * self.budget() / seconds)))
 
     def index_search(self) -> int:
         """Add every message waiting for the search index to it (one transaction per batch); returns how many."""
@@ -237,7 +258,8 @@ class Worker:
     def run_forever(self) -> None:
         """Analyse every ``interval`` seconds until :meth:`stop`; errors are logged, never fatal.
 
-        Each cycle also sends the notifications of new case events (:meth:`notify`).
+        Each cycle also sends the notifications of new case events (:meth:`notify`); a cycle that
+        analysed ``max_per_cycle`` messages (more are likely pending) is followed by the next at once.
         """
         try:
             renamed, removed = self.recover_attachments()
@@ -247,6 +269,7 @@ class Worker:
             log.exception("attachments: recovering files failed")
         while not self._stop.is_set():
             self.notify()
+            report = PipelineReport()
             try:
                 report = self.run_once()
                 if report.indexed:
@@ -258,23 +281,30 @@ class Worker:
                     )  # fmt: skip
             except Exception:
                 log.exception("analysis worker: run failed; retrying in %.1f s", self.interval)
-            if time.monotonic() - self._last_scan >= self.platform.settings.alert_scan_minutes * 60:
-                self._last_scan = time.monotonic()
-                try:
-                    scan = self.scan_alerts()
-                    if scan.alerts:
-                        log.info("alert scan: %d alerts raised or updated", len(scan.alerts))
-                except Exception:
-                    log.exception("alert scan failed")
-                try:
-                    log.info("deadline sweep: %s", self.sweep_deadlines())
-                except Exception:
-                    log.exception("deadline sweep failed")
-                try:
-                    log.info("supervision sweep: %s", self.sweep_supervision())
-                except Exception:
-                    log.exception("supervision sweep failed")
-            self._stop.wait(self.interval)
+            self._periodic()
+            if not (self.max_per_cycle and report.messages >= self.max_per_cycle):
+                self._stop.wait(self.interval)
+
+    def _periodic(self) -> None:
+        """Every ``alert_scan_minutes``: the alert scan, the deadline sweep and the supervision sweep
+        (each one's errors logged, never fatal)."""
+        if time.monotonic() - self._last_scan < self.platform.settings.alert_scan_minutes * 60:
+            return
+        self._last_scan = time.monotonic()
+        try:
+            scan = self.scan_alerts()
+            if scan.alerts:
+                log.info("alert scan: %d alerts raised or updated", len(scan.alerts))
+        except Exception:
+            log.exception("alert scan failed")
+        try:
+            log.info("deadline sweep: %s", self.sweep_deadlines())
+        except Exception:
+            log.exception("deadline sweep failed")
+        try:
+            log.info("supervision sweep: %s", self.sweep_supervision())
+        except Exception:
+            log.exception("supervision sweep failed")
 
     def start(self) -> threading.Thread:
         """Run :meth:`run_forever` in a daemon thread."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -60,25 +59,18 @@ def serve(host: str | None, port: int | None, demo: bool, workers: int, analysis
     platform.dispose()
     if not s.public_url:  # links in notifications name the address served (the worker reads it)
         os.environ["MASSLINE_PUBLIC_URL"] = f"http://{host or s.host}:{port or s.port}"
-    # the analysis worker in a process of its own: it does not share the web process's interpreter
+    # the analysis worker in a process of its own: it does not share the web process's interpreter;
+    # stopped before serve ends, SIGTERM (systemd) and Ctrl-C included
     command = [sys.executable, "-m", "massline.cli", "worker", "--exit-with", str(os.getpid())]
-    worker = subprocess.Popen(command) if analysis else None  # noqa: S603 - our own interpreter and module
-    try:
-        serving.run(
-            "massline.web.asgi:app",
-            host=host or s.host,
-            port=port or s.port,
-            workers=workers,
-            proxy_headers=s.trust_forwarded_for,
-            access_log=access_log,
-        )
-    finally:
-        if worker is not None:
-            worker.terminate()
-            try:
-                worker.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+    serving.run(
+        "massline.web.asgi:app",
+        host=host or s.host,
+        port=port or s.port,
+        workers=workers,
+        proxy_headers=s.trust_forwarded_for,
+        access_log=access_log,
+        worker=command if analysis else None,
+    )
 
 
 @main.command()

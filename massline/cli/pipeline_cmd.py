@@ -124,7 +124,8 @@ def worker_cmd(once: bool, interval: float, parent: int | None) -> None:
     platform = get_platform()
     lower_priority(platform.settings.worker_nice)  # web requests first (before any thread or process starts)
     platform.migrate()
-    worker = Worker(platform, interval=interval, parallel=True)  # the next batch's pure steps in a second process
+    # the next batch's pure steps in a second process; transactions of 1 s while no request waits to write
+    worker = Worker(platform, interval=interval, batch_size=100, quiet_budget=1.0, parallel=True)
     if once:
         try:
             _print_report(worker.run_once(max_messages=0), platform.plugins.steps())

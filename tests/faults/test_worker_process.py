@@ -106,3 +106,36 @@ def test_a_background_writer_lets_another_process_waiting_request_go_first(deplo
         waited = time.monotonic() - started
     request.wait(10)
     assert 0.5 <= waited < 5
+
+
+def _children(pid: int) -> list[int]:
+    """The child processes of ``pid`` (Linux /proc)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the worker in Linux /proc")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_serve_stops_its_worker_before_it_ends_on_sigterm_and_sigint(
+    deployed: Platform, tmp_path: Path, signum: signal.Signals
+) -> None:
+    from tests.faults.served import Server
+
+    s = deployed.settings
+    env = dict(os.environ, MASSLINE_INSTANCE_DIR=str(s.instance_dir), MASSLINE_DATABASE_URL=s.database_url)
+    server = Server(env, tmp_path / "serve.log")
+    server.start()
+    assert server.proc is not None
+    deadline = time.monotonic() + 30
+    while not (workers := _children(server.proc.pid)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert len(workers) == 1, server.tail()
+    worker = workers[0]
+    time.sleep(1.0)  # the worker has started polling
+    server.proc.send_signal(signum)
+    assert server.proc.wait(timeout=40) == -signum, server.tail()  # ends by the signal, as uvicorn intends
+    # serve waited for its worker (and reaped it): not a worker left behind to notice it alone
+    assert not _alive(worker), server.tail()
