@@ -124,9 +124,9 @@ class Worker:
 
     def sweep_deadlines(self) -> casework.SweepReport:
         """The periodic deadline sweep: reminders, escalations and closing of unrated replied cases
-        (``casework.sweep``, the deployment's casework policy)."""
-        with self.platform.write(background=True) as session:
-            return casework.sweep(session, self.platform.now())
+        (``casework.sweep``, the deployment's casework policy), a few hundred cases per write
+        transaction (``casework.sweep_in_chunks``: after an import of old cases thousands are due)."""
+        return casework.sweep_in_chunks(lambda: self.platform.write(background=True), self.platform.now())
 
     def sweep_supervision(self) -> supervision.SweepResult:
         """The supervision channel's sweep: overdue reports escalated one level up, reports past retention

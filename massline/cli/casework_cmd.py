@@ -22,11 +22,10 @@ def sweep_cmd() -> None:
     The worker does this every few minutes; run it from cron where no worker runs. Each step is
     taken once per case and deadline: running it again changes nothing."""
     platform = get_platform()  # (first: the platform loads with the collector paused, common.py)
-    from massline.services.casework import sweep
+    from massline.services.casework import sweep_in_chunks
 
     platform.migrate()
-    with platform.write() as session:
-        report = sweep(session, platform.now())
+    report = sweep_in_chunks(platform.write, platform.now())
     click.echo(f"deadline sweep: {report}")
 
 

@@ -94,7 +94,14 @@ if TYPE_CHECKING:
         reveal_contact,
     )
     from massline.services.casework.closing import CLOSED_UNRATED, close_refusal
-    from massline.services.casework.deadlines import LEVEL_LABELS, SweepReport, escalated_queue, reminded_ids, sweep
+    from massline.services.casework.deadlines import (
+        LEVEL_LABELS,
+        SweepReport,
+        escalated_queue,
+        reminded_ids,
+        sweep,
+        sweep_in_chunks,
+    )
     from massline.services.casework.export import EXPORT_COLUMNS, ExportFilter, export_rows
     from massline.services.casework.feedback import (
         StanceLimits,
@@ -152,6 +159,7 @@ __all__ = [
     "record_callback",
     "reminded_ids",
     "sweep",
+    "sweep_in_chunks",
     "ApproveReplyRequest",
     "CentreRequests",
     "Instruction",
@@ -269,7 +277,7 @@ _LAZY = {
     "cases": ["CASE_ACTIONS", "CaseAction", "CaseView", "act", "act_and_view", "allowed_case_actions", "case_view",
               "decide_extension", "pending_extensions", "reopen_reason", "reveal_contact"],
     "closing": ["CLOSED_UNRATED", "close_refusal"],
-    "deadlines": ["LEVEL_LABELS", "SweepReport", "escalated_queue", "reminded_ids", "sweep"],
+    "deadlines": ["LEVEL_LABELS", "SweepReport", "escalated_queue", "reminded_ids", "sweep", "sweep_in_chunks"],
     "export": ["EXPORT_COLUMNS", "ExportFilter", "export_rows"],
     "feedback": ["StanceLimits", "check_rate", "check_reopen", "check_support", "is_supporter_token",
                  "issue_supporter_token", "supporter_key"],

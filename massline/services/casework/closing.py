@@ -56,13 +56,15 @@ def close_case(session: Session, message: Message, now: datetime, note: str, act
     return message
 
 
-def close_expired(session: Session, now: datetime, policy: CaseworkPolicy) -> int:
-    """Close the replied cases whose reply is ``close_after_days`` old (rated or not); returns how many."""
+def close_expired(session: Session, now: datetime, policy: CaseworkPolicy, limit: int | None = None) -> int:
+    """Close the replied cases whose reply is ``close_after_days`` old (rated or not), at most ``limit``
+    of them, the oldest first; returns how many."""
     if policy.close_after_days <= 0:
         return 0
     cutoff = now - timedelta(days=policy.close_after_days)
     messages = session.scalars(
-        select(Message).where(Message.status == "replied", Message.replied_at <= cutoff).order_by(Message.id)
+        select(Message).where(Message.status == "replied", Message.replied_at <= cutoff)
+        .order_by(Message.id).limit(limit)
     ).all()
     for message in messages:
         close_case(session, message, now, CLOSED_BY_RATING if is_rated(message) else CLOSED_UNRATED)

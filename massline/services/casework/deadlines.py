@@ -16,11 +16,15 @@ An extension or a reopen moves the deadline: the ladder starts again from the
 new one, and the case's ``escalation_level`` follows its current deadline.
 The sweep then closes replied cases nobody rated within ``close_after_days``
 (``closing.close_expired``). Running it twice changes nothing the second time.
+With ``limit`` each of its steps takes at most that many cases, so that after an
+import of old cases (thousands overdue at once) :func:`sweep_in_chunks` runs it as
+several short write transactions, each letting a waiting request in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -42,12 +46,22 @@ LEVEL_LABELS = {"head": "单位负责人", "centre": "派单中心"}
 
 @dataclass
 class SweepReport:
-    """What one sweep did: cases reminded, escalated to the office head and to the centre, closed."""
+    """What one sweep did: cases reminded, escalated to the office head and to the centre, closed
+    (``more``: a step reached its ``limit``, so more may be due)."""
 
     reminded: int = 0
     escalated_head: int = 0
     escalated_centre: int = 0
     closed: int = 0
+    more: bool = False
+
+    def add(self, other: SweepReport) -> None:
+        """Count ``other``'s cases in this report too (``more`` becomes ``other``'s)."""
+        self.reminded += other.reminded
+        self.escalated_head += other.escalated_head
+        self.escalated_centre += other.escalated_centre
+        self.closed += other.closed
+        self.more = other.more
 
     def __str__(self) -> str:
         return (
@@ -63,11 +77,11 @@ def _step_taken(step: str) -> Exists:
     )
 
 
-def _due_for(session: Session, step: str, condition: ColumnElement[bool]) -> Sequence[Message]:
+def _due_for(session: Session, step: str, condition: ColumnElement[bool], limit: int | None) -> Sequence[Message]:
     stmt = select(Message).where(
         Message.status.in_(RUNNING), Message.due_at.is_not(None), condition, ~_step_taken(step)
     )
-    return session.scalars(stmt.order_by(Message.id).options(selectinload(Message.assignee))).all()
+    return session.scalars(stmt.order_by(Message.id).limit(limit).options(selectinload(Message.assignee))).all()
 
 
 def _take(session: Session, message: Message, step: str, now: datetime) -> None:
@@ -75,11 +89,11 @@ def _take(session: Session, message: Message, step: str, now: datetime) -> None:
     session.add(DeadlineStep(message_id=message.id, step=step, due_at=message.due_at, created_at=now))
 
 
-def _remind(session: Session, now: datetime, policy: CaseworkPolicy) -> int:
+def _remind(session: Session, now: datetime, policy: CaseworkPolicy, limit: int | None) -> int:
     if policy.remind_before_hours <= 0:
         return 0
     soon = now + timedelta(hours=policy.remind_before_hours)
-    messages = _due_for(session, "remind", and_(Message.due_at > now, Message.due_at <= soon))
+    messages = _due_for(session, "remind", and_(Message.due_at > now, Message.due_at <= soon), limit)
     for message in messages:
         _take(session, message, "remind", now)
         handler = message.assignee.display_name if message.assignee else "本单位"
@@ -90,8 +104,8 @@ def _remind(session: Session, now: datetime, policy: CaseworkPolicy) -> int:
     return len(messages)
 
 
-def _escalate(session: Session, now: datetime, level: str, after_hours: int) -> int:
-    messages = _due_for(session, level, Message.due_at <= now - timedelta(hours=after_hours))
+def _escalate(session: Session, now: datetime, level: str, after_hours: int, limit: int | None) -> int:
+    messages = _due_for(session, level, Message.due_at <= now - timedelta(hours=after_hours), limit)
     for message in messages:
         _take(session, message, level, now)
         message.escalated = True
@@ -121,17 +135,36 @@ def _follow_deadlines(session: Session) -> None:
         message.escalation_level = "centre" if "centre" in steps else "head" if "head" in steps else None
 
 
-def sweep(session: Session, now: datetime) -> SweepReport:
+def sweep(session: Session, now: datetime, limit: int | None = None) -> SweepReport:
     """Take every step of the deadline ladder that is due and close the expired replied cases
-    (see the module docstring); idempotent. Runs in the caller's transaction."""
+    (see the module docstring); idempotent. Runs in the caller's transaction. With ``limit`` each
+    step takes at most that many cases, the oldest first, and the report says ``more`` when one
+    reached it (run it again to take the rest)."""
     policy = casework_policy(session)
     report = SweepReport()
     _follow_deadlines(session)
-    report.reminded = _remind(session, now, policy)
-    report.escalated_head = _escalate(session, now, "head", policy.escalate_to_head_after_hours)
-    report.escalated_centre = _escalate(session, now, "centre", policy.escalate_to_centre_after_hours)
-    report.closed = closing.close_expired(session, now, policy)
+    report.reminded = _remind(session, now, policy, limit)
+    report.escalated_head = _escalate(session, now, "head", policy.escalate_to_head_after_hours, limit)
+    report.escalated_centre = _escalate(session, now, "centre", policy.escalate_to_centre_after_hours, limit)
+    report.closed = closing.close_expired(session, now, policy, limit)
+    counts = (report.reminded, report.escalated_head, report.escalated_centre, report.closed)
+    report.more = limit is not None and max(counts) >= limit
     return report
+
+
+def sweep_in_chunks(
+    transaction: Callable[[], AbstractContextManager[Session]], now: datetime, chunk: int = 200
+) -> SweepReport:
+    """The whole :func:`sweep` as write transactions of at most ``chunk`` cases per step each, each
+    opened by ``transaction()`` (e.g. ``lambda: platform.write(background=True)``), until nothing
+    more is due: thousands of overdue cases never hold the database's writer for long."""
+    total = SweepReport()
+    while True:
+        with transaction() as session:
+            report = sweep(session, now, chunk)
+        total.add(report)
+        if not report.more:
+            return total
 
 
 def escalated_queue(session: Session, user: User, page: int = 1, page_size: int = 50) -> Page[Message]:

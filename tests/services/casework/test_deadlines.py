@@ -157,3 +157,34 @@ def test_the_worker_sweeps(deployed: Platform, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(deployed, "now", lambda: DUE + timedelta(hours=1))
     assert Worker(deployed).sweep_deadlines().escalated_head == 1
     assert _level(deployed, mid) == "head"
+
+
+def test_sweep_in_chunks_takes_every_due_case_in_short_transactions(deployed: Platform) -> None:
+    """Five overdue cases and two unrated replied ones, two per step and transaction: three transactions,
+    every case escalated and closed once, as one unlimited sweep would."""
+    overdue = [_submit(deployed) for _ in range(5)]
+    replied = [_replied(deployed) for _ in range(2)]
+    opened = []
+
+    def transaction():
+        opened.append(1)
+        return deployed.write()
+
+    late = DUE + timedelta(days=60)  # past both escalation steps and the closing period
+    report = cases.sweep_in_chunks(transaction, late, chunk=2)
+    assert (report.escalated_head, report.escalated_centre, report.closed, report.more) == (5, 5, 2, False)
+    assert len(opened) == 3  # 2 + 2 + 1 cases per escalation step
+    assert all(len(_events(deployed, mid, "escalated")) == 2 for mid in overdue)
+    assert all(len(_events(deployed, mid, "closed")) == 1 for mid in replied)
+    assert _sweep(deployed, late) == cases.SweepReport()  # nothing left for a later sweep
+
+
+def test_a_limited_sweep_says_more_may_be_due(deployed: Platform) -> None:
+    for _ in range(3):
+        _submit(deployed)
+    with deployed.write() as s:
+        first = cases.sweep(s, DUE + timedelta(minutes=1), limit=2)
+    assert (first.escalated_head, first.more) == (2, True)
+    with deployed.write() as s:
+        second = cases.sweep(s, DUE + timedelta(minutes=1), limit=2)
+    assert (second.escalated_head, second.more) == (1, False)
