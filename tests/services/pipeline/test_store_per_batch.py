@@ -2,15 +2,18 @@
 the duplicates' stored candidates read and their band keys written with one statement each, the word
 rules computed once per message for the model and the three steps, the keys compatible with the batch's
 places read together, the issues' events written together, and the joined issues read by their status
-only and written back with one statement."""
+only and written back with one statement, and no cyclic garbage collected during a batch."""
 
 from __future__ import annotations
+
+import gc
 
 from sqlalchemy import select
 
 from massline.analysis.classify import rule_findings
 from massline.models import Issue, IssueEvent
 from massline.platform import Platform
+from massline.services import pipeline
 from massline.services.issues.index import StoredIssueIndex
 from massline.services.issues.memory import index_memory
 from tests.services.issues.test_index_memory import statements
@@ -76,3 +79,26 @@ def test_one_batch_joins_issues_without_loading_them_and_updates_them_at_once(de
         rows = {i.id: i for i in s.scalars(select(Issue).where(Issue.id.in_([a, b])))}
         assert (rows[a].message_count, rows[b].message_count) == (5, 2)
         assert not rows[a].dirty and not rows[b].dirty and rows[a].heat > 0 and rows[b].title
+
+
+def test_no_garbage_is_collected_during_a_batch(deployed: Platform) -> None:
+    seen: list[bool] = []
+
+    def run(ctx: pipeline.AnalysisContext, session: object, item: pipeline.Item) -> pipeline.StepResult:
+        seen.append(gc.isenabled())
+        return pipeline.StepResult()
+
+    steps = [pipeline.Step("gc-spy", "v1", run)]
+    submit(deployed, *NOISE_DC, "业主N")
+    assert gc.isenabled()
+    with deployed.write() as s:
+        pipeline.run_pipeline(s, pipeline.analysis_context(s, model_path=None), steps)
+    assert seen == [False] and gc.isenabled()  # enabled again after the batch
+    submit(deployed, *PARKING_XC, "业主X", region="cs-xc")
+    gc.disable()  # (a caller that turned it off keeps it off)
+    try:
+        with deployed.write() as s:
+            pipeline.run_pipeline(s, pipeline.analysis_context(s, model_path=None), steps)
+        assert seen == [False, False] and not gc.isenabled()
+    finally:
+        gc.enable()
