@@ -74,7 +74,7 @@ class IssueSummary:
     people: int
     support: int
     opposition: int
-    sentiment: float
+    sentiment: float | None  #: the members' mean sentiment (None when not asked for)
     representatives: list[Hashable] = field(default_factory=list)
     members: list[Hashable] = field(default_factory=list)
 
@@ -117,11 +117,18 @@ def _drop_possessive(text: str, name: str) -> str:
 
 
 def describe_issue(
-    cluster: Cluster, docs: Sequence[IssueDoc], features: Sequence[DocFeatures], language: Language | None = None
+    cluster: Cluster,
+    docs: Sequence[IssueDoc],
+    features: Sequence[DocFeatures],
+    language: Language | None = None,
+    *,
+    sentiment: bool = True,
 ) -> IssueSummary:
     """Summarise ``cluster`` given its member ``docs`` and their ``features`` (same order).
 
-    ``language``: the deployment's place grammar, for the administrative units cut from titles.
+    ``language``: the deployment's place grammar, for the administrative units cut from titles;
+    ``sentiment``: whether to compute the members' mean sentiment (a caller that stores the mean of its
+    messages' own sentiment scores instead passes False: the summary's ``sentiment`` is then None).
     """
     central = [round(_cos(f.vector, cluster), 9) for f in features]  # rounded: ties keep input order
     order = sorted(range(len(docs)), key=lambda i: -(central[i] + 0.1 * math.log1p(max(0, docs[i].support))))
@@ -153,7 +160,9 @@ def describe_issue(
         people=people,
         support=sum(d.support for d in docs),
         opposition=sum(d.opposition for d in docs),
-        sentiment=round(sum(_sentiment(d.title + "\n" + d.body) for d in docs) / max(1, len(docs)), 3),
+        sentiment=round(sum(_sentiment(d.title + "\n" + d.body) for d in docs) / max(1, len(docs)), 3)
+        if sentiment
+        else None,
         representatives=[docs[i].key for i in order[:3]],
         members=[d.key for d in docs],
     )

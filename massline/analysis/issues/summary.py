@@ -132,6 +132,8 @@ def shared_request(texts: Sequence[str], min_share: int = 2) -> str:
     >>> shared_request(["恳请将搅拌站搬离居民区。", "希望相关部门将搅拌站搬走，还我们安静", "请尽快处理"])
     '将搅拌站搬走'
     """
+    if len(texts) < min_share:
+        return ""  # (fewer texts than requests needed: none is read)
     requests = [r for r in map(_first_request, texts) if r]
     if len(requests) < min_share:
         return ""

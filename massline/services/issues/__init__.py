@@ -47,7 +47,8 @@ if TYPE_CHECKING:
         SplitRequest,
         UpdateCommitmentRequest,
     )
-    from massline.services.issues.step import ISSUE_EVENT_LABELS, assign_message, refresh_heat, refresh_issues
+    from massline.services.issues.step import assign_message, refresh_heat, refresh_issues
+    from massline.services.issues.store import ISSUE_EVENT_LABELS
     from massline.services.issues.views import (
         MAX_LIST,
         IssueSummaryView,
@@ -110,7 +111,8 @@ _LAZY = {
     "rebuild": ["apply_rebuild", "plan_rebuild"],
     "schemas": ["CommitRequest", "DraftReplyRequest", "IssueRequest", "IssueResult", "MergeRequest", "OwnRequest",
         "PublishReplyRequest", "ReplyAllRequest", "ResolveRequest", "SplitRequest", "UpdateCommitmentRequest"],
-    "step": ["ISSUE_EVENT_LABELS", "assign_message", "refresh_heat", "refresh_issues"],
+    "step": ["assign_message", "refresh_heat", "refresh_issues"],
+    "store": ["ISSUE_EVENT_LABELS"],
     "views": ["MAX_LIST", "IssueSummaryView", "all_issues", "filter_ids", "hot_issues", "staff_issues"],
 }  # fmt: skip
 

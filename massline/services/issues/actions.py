@@ -41,7 +41,7 @@ from massline.services.access import (
 )
 from massline.services.errors import Conflict, NotFound, ValidationFailed
 from massline.services.events import add_event
-from massline.services.issues.step import add_issue_event
+from massline.services.issues.store import add_issue_event
 
 TEXT_MIN, TEXT_MAX = 4, 1000
 _LABELS = [COMMITMENT_STATUS_LABELS[c] for c in COMMITMENT_STATUSES]

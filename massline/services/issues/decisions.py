@@ -41,7 +41,8 @@ from massline.services.issues.index import (
     segmenter,
     store_cluster,
 )
-from massline.services.issues.step import add_issue_event, refresh_issue
+from massline.services.issues.step import refresh_issue
+from massline.services.issues.store import add_issue_event
 
 MAX_SPLIT = 5000
 

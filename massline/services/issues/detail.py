@@ -27,7 +27,7 @@ from massline.services.access import (
     public_condition,
 )
 from massline.services.casework import PublicMessage, public_message
-from massline.services.issues.step import ISSUE_EVENT_LABELS
+from massline.services.issues.store import ISSUE_EVENT_LABELS
 from massline.services.issues.views import MAX_MEMBERS, IssueSummaryView, public_views, summary_view
 
 

@@ -4,7 +4,8 @@ Counts, people, support and opposition, public members, first and last
 message, mean sentiment, the most frequent region, category and located
 region, and the messages the heat is computed from. The pipeline refreshes
 every issue a batch touched with one call; an official's merge or split
-refreshes one.
+refreshes one. Also the ≤ 8 messages each issue is described from
+(:func:`representative_docs`).
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from massline.analysis.issues import HeatMessage
+from massline.analysis.issues import HeatMessage, IssueDoc
 from massline.models import ANONYMOUS_AUTHOR, Message, MessageAnalysis
 from massline.services.access import public_condition
 
 _CHUNK = 500
+DESCRIBE_DOCS = 8  #: the messages an issue is described from (``representative_docs``)
 
 
 @dataclass
@@ -121,3 +123,22 @@ def _fill(session: Session, ids: list[int], out: dict[int, Figures]) -> None:
         out[issue_id].region_id = value
     for issue_id, value in _most_common([(i, v, n) for i, c in categories.items() for v, n in c.items()]).items():
         out[issue_id].category_id = value
+
+
+def representative_docs(session: Session, issue_ids: Sequence[int]) -> dict[int, list[IssueDoc]]:
+    """The ≤ 8 messages each issue is described from (most supported, then newest), of many issues at once."""
+    out: dict[int, list[IssueDoc]] = {}
+    order = (Message.support_count.desc(), Message.created_at.desc(), Message.id)
+    for start in range(0, len(issue_ids), 500):
+        rank = func.row_number().over(partition_by=Message.issue_id, order_by=order).label("rank")
+        ranked = (
+            select(Message.issue_id, Message.id, Message.title, Message.body, Message.created_at, Message.author_name,
+                   Message.support_count, rank)
+            .where(Message.issue_id.in_(issue_ids[start : start + 500]))
+            .subquery()
+        )  # fmt: skip
+        top = select(ranked).where(ranked.c.rank <= DESCRIBE_DOCS).order_by(ranked.c.issue_id, ranked.c.rank)
+        rows = session.execute(top)
+        for issue_id, mid, title, body, created, author, support, _rank in rows:
+            out.setdefault(issue_id, []).append(IssueDoc(mid, title, body, created, author or "", support or 0))
+    return out

@@ -26,69 +26,34 @@ from datetime import datetime
 from types import EllipsisType
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from massline.analysis.issues import HeatMessage, HeatParams, HeatResult, IssueDoc, describe_issue, heat_index
 from massline.analysis.places import Language
-from massline.models import Issue, IssueCluster, IssueEvent, Message, MessageAnalysis, User, utcnow
+from massline.models import Issue, IssueCluster, IssueEvent, Message, MessageAnalysis, utcnow
 from massline.services import alerts
 from massline.services.issues.ahead import prepare_features
-from massline.services.issues.figures import Figures, issue_figures, person
+from massline.services.issues.figures import DESCRIBE_DOCS as DESCRIBE_DOCS
+from massline.services.issues.figures import Figures, issue_figures, person, representative_docs
 from massline.services.issues.index import NEW, StoredIssueIndex, load_cluster
 from massline.services.issues.memory import index_memory
 from massline.services.issues.places import stored_vocabulary
 from massline.services.issues.reposts import same_source
-from massline.services.issues.store import event_row, keep_index, new_issue, save_assignment, save_counts, save_events
+from massline.services.issues.store import (
+    event_row,
+    keep_index,
+    new_issue,
+    save_assignment,
+    save_counts,
+    save_events,
+    save_issues,
+)
 from massline.services.pipeline import AnalysisContext, Item, StepResult
 
-ISSUE_EVENT_LABELS = {
-    "created": "形成问题",
-    "owned": "单位认领",
-    "reply_drafted": "保存统一答复草稿",
-    "replied": "统一答复",
-    "commitment_added": "作出承诺",
-    "commitment_updated": "承诺进展",
-    "resolved": "问题已解决",
-    "recurring": "问题复发",
-    "merged": "合并问题",
-    "merged_into": "并入其他问题",
-    "split": "拆分问题",
-    "rated": "群众评价",
-    "rebuilt": "重新聚类",
-}
 HEAT_PARAMS = HeatParams()
-DESCRIBE_DOCS = 8
 DESCRIBE_SMALL = 20
 ACTIVE = ("open", "owned", "in_progress", "resolved")
-
-
-def add_issue_event(
-    session: Session,
-    issue: Issue,
-    type_: str,
-    now: datetime,
-    *,
-    actor: User | None = None,
-    office_id: int | None = None,
-    note: str | None = None,
-    public: bool = True,
-    **data: Any,
-) -> IssueEvent:
-    """Record one step of the issue's history, in the transaction that makes the change."""
-    issue.updated_at = now
-    event = IssueEvent(
-        issue_id=issue.id,
-        type=type_,
-        actor_id=actor.id if actor else None,
-        office_id=office_id if office_id is not None else (actor.office_id if actor else None),
-        note=note,
-        is_public=public,
-        data=data,
-        created_at=now,
-    )
-    session.add(event)
-    return event
 
 
 # ---- the pipeline step ------------------------------------------------------------------------
@@ -116,6 +81,7 @@ def assign_message(
     index: StoredIssueIndex | None = None,
     duplicate_of: int | None | EllipsisType = ...,
     events: list[dict[str, Any]] | None = None,
+    joined: dict[int, tuple[str, datetime | None]] | None = None,
 ) -> dict[str, Any]:
     """Put ``message`` into an issue (existing or new) and store the change; returns the evidence.
 
@@ -123,7 +89,9 @@ def assign_message(
     kept across the messages of one transaction (what it loaded is read once; the caller writes its
     counts with ``save_counts`` before the transaction ends), else a new one.
     ``duplicate_of``: the near-duplicate found for it in this transaction (default: the stored one).
-    ``events``: the batch's issue events, where its events are noted (written by ``save_events``).
+    ``events``: the batch's issue events, where its events are noted (written by ``save_events``);
+    ``joined``: the batch's joined issues (id -> status, resolved at), left to its end to refresh
+    (``finish_issues``) instead of being loaded and marked dirty one by one.
     """
     if message.issue_id is not None:
         return {"issue": message.issue_id, "kept": True}
@@ -143,11 +111,8 @@ def assign_message(
     if assignment.cluster.id == NEW:
         issue_id = new_issue(session, message.id, now, events)
     else:
-        issue = session.get(Issue, assignment.cluster.id)
-        assert issue is not None
-        issue_id, issue.dirty = issue.id, True
-        if issue.status == "resolved" and (issue.resolved_at is None or message.created_at > issue.resolved_at):
-            mark_recurring(session, issue, message, now, events)
+        issue_id = assignment.cluster.id
+        _join(session, issue_id, message, now, events, joined)
     save_assignment(session, index, issue_id, assignment, counts_later=counts_later)
     message.issue_id = issue_id
     return {
@@ -157,6 +122,40 @@ def assign_message(
         "candidates": assignment.candidates,
         "place": assignment.cluster.place,
     }
+
+
+#: what joining an issue reads of it (its status, and since when it is resolved)
+_ISSUE_STATE = select(Issue.status, Issue.resolved_at).where(Issue.id == bindparam("id"))
+
+
+def _join(
+    session: Session,
+    issue_id: int,
+    message: Message,
+    now: datetime,
+    events: list[dict[str, Any]] | None,
+    joined: dict[int, tuple[str, datetime | None]] | None,
+) -> None:
+    """``message`` joins the stored issue ``issue_id``: the issue is dirty (to refresh), and a resolved
+    issue recurs. With ``joined`` (a batch's), the issue is noted there instead of marked dirty: only its
+    status is read (once per batch), the ORM object only when it recurs."""
+    if joined is None:
+        issue = session.get(Issue, issue_id)
+        assert issue is not None
+        issue.dirty = True
+    else:
+        if issue_id not in joined:
+            status, resolved_at = session.execute(_ISSUE_STATE, {"id": issue_id}).one()
+            joined[issue_id] = (status, resolved_at)
+        status, resolved_at = joined[issue_id]
+        if not (status == "resolved" and (resolved_at is None or message.created_at > resolved_at)):
+            return
+        issue = session.get(Issue, issue_id)
+        assert issue is not None
+    if issue.status == "resolved" and (issue.resolved_at is None or message.created_at > issue.resolved_at):
+        mark_recurring(session, issue, message, now, events)
+    if joined is not None:
+        joined[issue_id] = (issue.status, issue.resolved_at)
 
 
 def mark_recurring(
@@ -208,25 +207,6 @@ def _describe_due(n: int, described: int) -> bool:
     return bool(n) and n != described and (n <= DESCRIBE_SMALL or n >= 2 * described)
 
 
-def representative_docs(session: Session, issue_ids: Sequence[int]) -> dict[int, list[IssueDoc]]:
-    """The ≤ 8 messages each issue is described from (most supported, then newest), of many issues at once."""
-    out: dict[int, list[IssueDoc]] = {}
-    order = (Message.support_count.desc(), Message.created_at.desc(), Message.id)
-    for start in range(0, len(issue_ids), 500):
-        rank = func.row_number().over(partition_by=Message.issue_id, order_by=order).label("rank")
-        ranked = (
-            select(Message.issue_id, Message.id, Message.title, Message.body, Message.created_at, Message.author_name,
-                   Message.support_count, rank)
-            .where(Message.issue_id.in_(issue_ids[start : start + 500]))
-            .subquery()
-        )  # fmt: skip
-        top = select(ranked).where(ranked.c.rank <= DESCRIBE_DOCS).order_by(ranked.c.issue_id, ranked.c.rank)
-        rows = session.execute(top)
-        for issue_id, mid, title, body, created, author, support, _rank in rows:
-            out.setdefault(issue_id, []).append(IssueDoc(mid, title, body, created, author or "", support or 0))
-    return out
-
-
 def _batch_index(ctx: AnalysisContext, session: Session) -> StoredIssueIndex:
     """The issue index of this write transaction (the whole place vocabulary in memory, read once; the
     look-ups and clusters kept from the previous batches unless another writer changed the index)."""
@@ -251,11 +231,17 @@ def _batch_index(ctx: AnalysisContext, session: Session) -> StoredIssueIndex:
 def finish_issues(ctx: AnalysisContext, session: Session, items: list[Item]) -> None:
     """Refresh every issue the batch touched (the step's ``finish``: figures, heat, description, alerts)."""
     ids = [i for i in session.scalars(select(Message.issue_id).where(Message.id.in_([it.id for it in items]))) if i]
-    dirty = session.scalars(select(Issue.id).where(Issue.id.in_(ids), Issue.dirty.is_(True))).all()
+    joined = ctx.state.pop("issue_joined", {})  # (dirty, not marked: ``_join``)
+    dirty = {*session.scalars(select(Issue.id).where(Issue.id.in_(ids), Issue.dirty.is_(True))), *joined}
     index = _batch_index(ctx, session)
     save_events(session, ctx.state.pop("issue_events", []))
     save_counts(session, index)
-    refresh_issues(session, dirty, utcnow(), ctx.alert_params, ctx.gazetteer.language, index)
+    with session.no_autoflush:  # (none of its reads is of the issues, written at once below: ``save_issues``)
+        refreshed = refresh_issues(session, sorted(dirty), utcnow(), ctx.alert_params, ctx.gazetteer.language, index)
+    left = sorted(joined.keys() - {i.id for i in refreshed})  # (merged: not refreshed, so still dirty)
+    if left:
+        session.execute(update(Issue).where(Issue.id.in_(left)).values(dirty=True))
+    save_issues(session, refreshed)
     keep_index(session, index)
     # (the new generation token, or None when another writer came between: the vocabulary is read again)
     stored_vocabulary(session).saved(session, index.frequencies(), index.memory.generation if index.memory else None)
@@ -271,7 +257,8 @@ def issue_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult
     index = _batch_index(ctx, session)
     duplicate_of = ctx.state.get("duplicate_of", {}).get(item.id, ...)  # found by this batch's duplicates step
     evidence = assign_message(session, message, utcnow(), item=item, language=ctx.gazetteer.language, index=index,
-                              duplicate_of=duplicate_of, events=ctx.state.setdefault("issue_events", []))  # fmt: skip
+                              duplicate_of=duplicate_of, events=ctx.state.setdefault("issue_events", []),
+                              joined=ctx.state.setdefault("issue_joined", {}))  # fmt: skip
     return StepResult(evidence=evidence)
 
 
@@ -374,7 +361,7 @@ def describe(
         f = index.doc_features(doc, learn=False)
         f.vector = index.vectorize(f)
         features.append(f)
-    summary = describe_issue(cluster, docs, features, index.language)
+    summary = describe_issue(cluster, docs, features, index.language, sentiment=False)  # (figures: its own)
     issue.title = summary.title[:200]
     issue.place = summary.place[:100]
     issue.problem = summary.problem[:200]

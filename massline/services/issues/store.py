@@ -1,15 +1,19 @@
-"""Writing an assignment: a new issue's row (:func:`new_issue`), the batch's events (:func:`save_events`),
-and the stored issue index: what one assignment changed (:func:`save_assignment`), the batch's deferred
-rows, document frequencies and vocabulary (:func:`save_counts`), and the clusters kept in memory for the
-next batch (:func:`keep_index`, see ``memory.py``)."""
+"""Writing an issue's history (:func:`add_issue_event`) and an assignment: a new issue's row
+(:func:`new_issue`), the batch's events (:func:`save_events`) and refreshed issues
+(:func:`save_issues`), and the stored issue index: what one
+assignment changed (:func:`save_assignment`), the batch's deferred rows, document frequencies and
+vocabulary (:func:`save_counts`), and the clusters kept in memory for the next batch
+(:func:`keep_index`, see ``memory.py``)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from types import SimpleNamespace
 from typing import Any, cast
 
 from sqlalchemy import Table, insert, update
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from massline.models import (
@@ -21,6 +25,7 @@ from massline.models import (
     IssuePosting,
     IssueTermDf,
     IssueVocabulary,
+    User,
 )
 from massline.services.issues.index import NEW, Assignment, StoredIssueIndex, load_cluster
 from massline.services.issues.memory import PendingRows, bump_generation
@@ -29,6 +34,50 @@ from massline.services.issues.rows import chunks, cluster_rows, upsert, write_in
 #: a new issue's row: the table's insert with the values as parameters (built once; no ORM bulk insert)
 _INSERT_ISSUE = insert(cast(Table, Issue.__table__)).returning(Issue.__table__.c.id)
 _INSERT_EVENT = insert(cast(Table, IssueEvent.__table__))
+
+ISSUE_EVENT_LABELS = {
+    "created": "形成问题",
+    "owned": "单位认领",
+    "reply_drafted": "保存统一答复草稿",
+    "replied": "统一答复",
+    "commitment_added": "作出承诺",
+    "commitment_updated": "承诺进展",
+    "resolved": "问题已解决",
+    "recurring": "问题复发",
+    "merged": "合并问题",
+    "merged_into": "并入其他问题",
+    "split": "拆分问题",
+    "rated": "群众评价",
+    "rebuilt": "重新聚类",
+}
+
+
+def add_issue_event(
+    session: Session,
+    issue: Issue,
+    type_: str,
+    now: datetime,
+    *,
+    actor: User | None = None,
+    office_id: int | None = None,
+    note: str | None = None,
+    public: bool = True,
+    **data: Any,
+) -> IssueEvent:
+    """Record one step of the issue's history, in the transaction that makes the change."""
+    issue.updated_at = now
+    event = IssueEvent(
+        issue_id=issue.id,
+        type=type_,
+        actor_id=actor.id if actor else None,
+        office_id=office_id if office_id is not None else (actor.office_id if actor else None),
+        note=note,
+        is_public=public,
+        data=data,
+        created_at=now,
+    )
+    session.add(event)
+    return event
 
 
 def new_issue(session: Session, message_id: int, now: datetime, events: list[dict[str, Any]] | None = None) -> int:
@@ -59,6 +108,20 @@ def save_events(session: Session, rows: list[dict[str, Any]]) -> None:
     900 (the ORM inserted them one at a time: it reads each new id back)."""
     for chunk in chunks(rows):
         session.execute(_INSERT_EVENT, list(chunk))
+
+
+def save_issues(session: Session, issues: Sequence[Issue]) -> None:
+    """Write these (refreshed) issues with one ORM bulk UPDATE by primary key, every column as the objects
+    hold it, and take the objects out of the session (the unit of work would send one UPDATE per run of
+    issues with the same changed columns; a later read loads them again)."""
+    if not issues:
+        return
+    columns = [c.key for c in sa_inspect(Issue).column_attrs]
+    rows = [{k: getattr(issue, k) for k in columns} for issue in issues]
+    for issue in issues:  # (first: the statement's autoflush must not send them)
+        session.expunge(issue)
+    for chunk in chunks(rows):
+        session.execute(update(Issue), list(chunk))
 
 
 def save_assignment(

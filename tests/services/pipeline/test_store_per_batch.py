@@ -1,15 +1,19 @@
 """What the pipeline's store does once per batch rather than once per message (docs/pipeline-speed.md):
 the duplicates' stored candidates read and their band keys written with one statement each, the word
 rules computed once per message for the model and the three steps, the keys compatible with the batch's
-places read together and the issues' events written together."""
+places read together, the issues' events written together, and the joined issues read by their status
+only and written back with one statement, and no cyclic garbage collected during a batch."""
 
 from __future__ import annotations
+
+import gc
 
 from sqlalchemy import select
 
 from massline.analysis.classify import rule_findings
-from massline.models import IssueEvent
+from massline.models import Issue, IssueEvent
 from massline.platform import Platform
+from massline.services import pipeline
 from massline.services.issues.index import StoredIssueIndex
 from massline.services.issues.memory import index_memory
 from tests.services.issues.test_index_memory import statements
@@ -52,3 +56,49 @@ def test_one_batch_reads_its_places_keys_and_writes_its_events_at_once(deployed:
         fresh = StoredIssueIndex(s)  # (no memory: each name looked up alone, as before)
         names = [n for n in ("绿城", "望江花园", "阳光花园") if n in kept.places]
         assert names and all(kept.places[n] == fresh.compatible_places(n) for n in names)
+
+
+def test_one_batch_joins_issues_without_loading_them_and_updates_them_at_once(deployed: Platform) -> None:
+    dc, xc, _noise = parking(deployed)
+    joining = [("阳光花园小区开发商捆绑卖车位", "阳光花园小区开发商强制业主购买车位，不买车位不交房，请查处。"),
+               ("阳光花园小区强制买车位", "东城区阳光花园小区开发商逼业主买车位才给交房。"),
+               ("幸福家园小区捆绑销售车位", "西城区幸福家园小区开发商强制业主购买车位，不买不交房。")]  # fmt: skip
+    sent = [submit(deployed, t, b, f"新业主{i}", region="cs-xc" if i == 2 else "cs-dc")
+            for i, (t, b) in enumerate(joining)]  # fmt: skip
+    with statements(deployed) as seen:
+        analyse(deployed)
+    a, b = issue_of(deployed, dc[0].id), issue_of(deployed, xc.id)
+    assert [issue_of(deployed, m.id) for m in sent] == [a, a, b]
+    whole_rows = [q for q in seen if q.startswith("SELECT issues.id, issues.title") and "WHERE issues.id = ?" in q]
+    assert not whole_rows  # (the ORM loaded each joined issue before)
+    assert len([q for q in seen if q.startswith("SELECT issues.status, issues.resolved_at")]) == 2  # once per issue
+    updates = [q for q in seen if q.startswith("UPDATE issues")]
+    bulk = [q for q in updates if "recurrence_count=?" in q and "created_at=?" in q]  # every column
+    assert len(bulk) == 1  # every refreshed issue (an alert raised meanwhile flushes the session first)
+    with deployed.read() as s:
+        rows = {i.id: i for i in s.scalars(select(Issue).where(Issue.id.in_([a, b])))}
+        assert (rows[a].message_count, rows[b].message_count) == (5, 2)
+        assert not rows[a].dirty and not rows[b].dirty and rows[a].heat > 0 and rows[b].title
+
+
+def test_no_garbage_is_collected_during_a_batch(deployed: Platform) -> None:
+    seen: list[bool] = []
+
+    def run(ctx: pipeline.AnalysisContext, session: object, item: pipeline.Item) -> pipeline.StepResult:
+        seen.append(gc.isenabled())
+        return pipeline.StepResult()
+
+    steps = [pipeline.Step("gc-spy", "v1", run)]
+    submit(deployed, *NOISE_DC, "业主N")
+    assert gc.isenabled()
+    with deployed.write() as s:
+        pipeline.run_pipeline(s, pipeline.analysis_context(s, model_path=None), steps)
+    assert seen == [False] and gc.isenabled()  # enabled again after the batch
+    submit(deployed, *PARKING_XC, "业主X", region="cs-xc")
+    gc.disable()  # (a caller that turned it off keeps it off)
+    try:
+        with deployed.write() as s:
+            pipeline.run_pipeline(s, pipeline.analysis_context(s, model_path=None), steps)
+        assert seen == [False, False] and not gc.isenabled()
+    finally:
+        gc.enable()
