@@ -90,7 +90,7 @@ def _cleaned(value: Any) -> Any:
 
 #: SQLite reads the database file through a memory map of up to this many bytes (SQLite caps it at 2 GB) instead
 #: of a read() into its own page cache per page: board search looks up to 1,001 matches up by id, each on a page
-#: of its own (its server CPU per search at 100,000 messages: about x0.82-0.93)
+#: of its own (its server CPU per search at 100,000 messages: x0.81-0.93)
 MMAP_SIZE = 1 << 30
 
 
