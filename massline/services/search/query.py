@@ -24,7 +24,7 @@ every public message (``services/casework/board``).
 The test row by row looks the row's search terms up by id: on SQLite each term
 as a whole word of ``message_search.terms`` (the words FTS5 indexes, space
 separated: ``instr``), on PostgreSQL the stored ``tsvector`` column
-(``message_search.tsv``, migration 0025) against the query; the index's matches
+(``message_search.tsv``, migration 0025; lexemes without positions since 0026) against the query; the index's matches
 come from the GIN index over ``to_tsvector('simple', terms)``.
 """
 
