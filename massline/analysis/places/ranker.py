@@ -11,10 +11,13 @@ comparison word or an administrative unit stands just before it.
 
 :class:`PlaceRanker` is a linear score over these features, learned as a choice among each message's candidates
 and "no place" (a softmax), trained on candidates the CRF found
-in messages it was *not* trained on (``span_train.train_places``), with the label "this candidate is
-the labelled place".  The candidate with the highest probability is the place, unless that probability
-is below the ranker's threshold (chosen on the same training candidates): then the message names no
-place.  Weights, bias and threshold are a small JSON file beside the CRF's.
+in messages it was *not* trained on (``training.train_places``), with the label "this candidate is
+the labelled place".  The choice is made per *name* (:meth:`PlaceRanker.choose`): the candidates that
+read the same (a name written twice, or found by the CRF and by a rule) add their odds against no place, as
+the softmax they were learned with shares a name's choice among its candidates; the name with the highest
+probability is the place (its best-scored candidate gives the offsets), unless that probability
+is below the ranker's threshold (chosen on the same training candidates, choosing the same way): then the
+message names no place.  Weights, bias and threshold are a small JSON file beside the CRF's.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Candidate", "PlaceRanker", "candidates", "features", "ranker_path"]
+__all__ = ["CHOICE", "Candidate", "PlaceRanker", "candidates", "features", "ranker_path"]
 
 #: How many characters a candidate's start may move (cut glue, or take a unit or name part before it).
 SHIFTS = (-2, -1, 1, 2)
@@ -42,6 +45,9 @@ RUN_FLOOR = 0.1
 _COMPARISON_RE = re.compile("比如|例如|譬如|像|隔壁|邻近|参照|参考|不如|如同|好比|相比")
 _UNIT_BEFORE = re.compile(r"(?:[A-Z]\d{0,2}|[\u4e00-\u9fff]{2})[省市县区]$")
 _HAN = re.compile("[\u4e00-\u9fffA-Za-z0-9]")
+
+#: How :meth:`PlaceRanker.choose` chooses (part of the tagger's ``model_version``: a new rule redoes the place step).
+CHOICE = "name-odds"
 
 Edge = Callable[[int], float]  # the probability that a place begins at an offset
 
@@ -148,15 +154,41 @@ class PlaceRanker:
         self.bias_ = 0.0
         self.threshold_ = 0.5
 
+    def score(self, feats: dict[str, float]) -> float:
+        """The log-odds of a candidate with features ``feats`` against no place (bounded to ±30)."""
+        z = self.bias_ + sum(map(operator.mul, map(self.weights_.get, feats, repeat(0.0)), feats.values()))
+        return max(-30.0, min(30.0, z))
+
     def probability(self, feats: dict[str, float]) -> float:
         """The probability that a candidate with features ``feats`` is the place the message is about."""
-        z = self.bias_ + sum(map(operator.mul, map(self.weights_.get, feats, repeat(0.0)), feats.values()))
-        return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+        return 1 / (1 + math.exp(-self.score(feats)))
 
-    def fit(self, groups: Sequence[Sequence[tuple[dict[str, float], bool]]], named: Sequence[bool]) -> PlaceRanker:
-        """Learn from the candidates of each training message (features, is the labelled place) and whether the
-        message names a place at all; the threshold is the one that gets most messages exactly right (the best
-        candidate, or no place below it).
+    def choose(self, group: Sequence[tuple[str, dict[str, float]]]) -> tuple[float, int]:
+        """The probability of the most likely name among a message's candidates ``(name, features)`` and the
+        index of that name's best-scored candidate; ``(0.0, -1)`` when there is none.  The candidates of one
+        name add their odds against no place (``exp(score)``): a name's probability is ``odds / (1 + odds)``."""
+        odds: dict[str, float] = {}
+        best: dict[str, tuple[float, int]] = {}
+        for k, (name, feats) in enumerate(group):
+            z = self.score(feats)
+            odds[name] = odds.get(name, 0.0) + math.exp(z)
+            if name not in best or z > best[name][0]:
+                best[name] = (z, k)
+        if not odds:
+            return 0.0, -1
+        name = max(odds, key=lambda n: (odds[n], -best[n][1]))
+        return odds[name] / (1 + odds[name]), best[name][1]
+
+    def fit(
+        self,
+        groups: Sequence[Sequence[tuple[dict[str, float], bool]]],
+        named: Sequence[bool],
+        names: Sequence[Sequence[str]] | None = None,
+    ) -> PlaceRanker:
+        """Learn from the candidates of each training message (features, is the labelled place), whether the
+        message names a place at all and the candidates' ``names`` (their text; None: each candidate its own
+        name); the threshold is the one that gets most messages exactly right (the name :meth:`choose` chooses,
+        or no place below it).
 
         The weights are those of a choice among each message's candidates and "no place" (a softmax over the
         message's candidates' scores and a learned score of no place, :func:`_choice_weights`): a candidate's
@@ -166,14 +198,14 @@ class PlaceRanker:
         vectorizer = DictVectorizer()
         matrix = vectorizer.fit_transform([f for group in groups for f, _ in group])
         weights, none = _choice_weights(matrix, [[y for _, y in group] for group in groups], self.C)
-        names = vectorizer.get_feature_names_out()
-        self.weights_ = {str(n): float(w) for n, w in zip(names, weights, strict=True) if abs(w) > 1e-6}
+        columns = vectorizer.get_feature_names_out()
+        self.weights_ = {str(n): float(w) for n, w in zip(columns, weights, strict=True) if abs(w) > 1e-6}
         self.bias_ = -none
-        best = []  # (probability of the best candidate, is it the place, does the message name one)
-        for group, has_place in zip(groups, named, strict=True):
-            scored = [(self.probability(f), y) for f, y in group]
-            top = max(scored, default=(0.0, False))
-            best.append((top[0], top[1], has_place))
+        best = []  # (probability of the chosen name, is it the place, does the message name one)
+        for k, (group, has_place) in enumerate(zip(groups, named, strict=True)):
+            texts = names[k] if names is not None else [str(i) for i in range(len(group))]
+            probability, chosen = self.choose([(text, f) for text, (f, _) in zip(texts, group, strict=True)])
+            best.append((probability, chosen >= 0 and group[chosen][1], has_place))
         right = {t / 100: sum((p >= t / 100 and y) or (p < t / 100 and not named) for p, y, named in best)
                  for t in range(5, 96)}  # fmt: skip
         self.threshold_ = max(right, key=lambda t: (right[t], -abs(t - 0.5)))

@@ -135,7 +135,7 @@ class PlaceTagger:
     """A trained place model (``model_path``, written by :func:`train_tagger`) and its language."""
 
     def __init__(self, model_path: Path, language: Language = GENERAL) -> None:
-        from massline.analysis.places.ranker import PlaceRanker, ranker_path
+        from massline.analysis.places.ranker import CHOICE, PlaceRanker, ranker_path
 
         self.model_path = model_path
         self.language = language
@@ -149,8 +149,9 @@ class PlaceTagger:
         self._marginals: tuple[str, list[float]] = ("", [])
         digest = hashlib.blake2b(model_path.read_bytes(), digest_size=6)
         if ranker.is_file():
-            digest.update(ranker.read_bytes())
-        #: Names the trained files (CRF and ranker): results stamped with it are redone after a retraining.
+            digest.update(ranker.read_bytes() + CHOICE.encode())
+        #: Names the trained files (CRF and ranker) and how the ranker chooses (``ranker.CHOICE``): results stamped
+        #: with it are redone after a retraining or a change of the choice.
         self.model_version = digest.hexdigest()
 
     def spans(self, title: str, body: str) -> list[PlaceSpan]:
@@ -233,12 +234,11 @@ class PlaceTagger:
 
     def _ranked(self, title: str, body: str, spans: Sequence[PlaceSpan]) -> PlaceSpan | None:
         assert self.ranker is not None  # noqa: S101 - called only with a ranker
-        scored = [(self.ranker.probability(f), span) for span, f in self.candidates(title, body, spans)]
-        if not scored:
+        found = self.candidates(title, body, spans)
+        probability, chosen = self.ranker.choose([(span.text, f) for span, f in found])
+        if chosen < 0 or probability < self.ranker.threshold_:
             return None
-        probability, span = max(scored, key=lambda pair: pair[0])
-        if probability < self.ranker.threshold_:
-            return None
+        span = found[chosen][0]
         reasons = (f"排序模型概率 {probability:.2f}", f"模型置信度 {span.confidence:.2f}") + (
             ("在标题中",) if span.in_title else ()
         )

@@ -29,14 +29,15 @@ Example = tuple[str, str, str, str]  # title, body, place, place_type
 
 def candidate_groups(
     tagger: PlaceTagger, examples: Sequence[Example]
-) -> tuple[list[list[tuple[dict[str, float], bool]]], list[bool]]:
+) -> tuple[list[list[tuple[dict[str, float], bool]]], list[bool], list[list[str]]]:
     """The candidates of each example as the ranker learns from them: (features, is the labelled place),
-    and whether the example names a place."""
-    groups = []
+    whether the example names a place, and the candidates' names."""
+    groups, names = [], []
     for title, body, place, _type in examples:
-        found = tagger.spans(title, body)
-        groups.append([(f, span.text == place) for span, f in tagger.candidates(title, body, found)])
-    return groups, [bool(place) for *_, place, _t in examples]
+        found = tagger.candidates(title, body, tagger.spans(title, body))
+        groups.append([(f, span.text == place) for span, f in found])
+        names.append([span.text for span, _ in found])
+    return groups, [bool(place) for *_, place, _t in examples], names
 
 
 def _split(examples: Sequence[Example], folds: int, fold: int, seed: int) -> tuple[list[Example], list[Example]]:
@@ -62,19 +63,21 @@ def train_places(
     candidates hold no labelled place or nothing else: the hand-weighted score then chooses)."""
     groups: list[list[tuple[dict[str, float], bool]]] = []
     named: list[bool] = []
+    names: list[list[str]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for fold in range(folds):
             train, held = _split(examples, folds, fold, seed)
             extra_train, extra_held = _split(extra, folds, fold, seed)
             path = train_tagger(train + extra_train, Path(tmp) / "fold.crfsuite", language)
-            fold_groups, fold_named = candidate_groups(PlaceTagger(path, language),
-                                                       held + (extra_held if rank_extra else []))  # fmt: skip
+            ranked = held + (extra_held if rank_extra else [])
+            fold_groups, fold_named, fold_names = candidate_groups(PlaceTagger(path, language), ranked)
             groups += fold_groups
             named += fold_named
+            names += fold_names
     train_tagger([*examples, *extra], model_path, language)
     labels = {y for group in groups for _, y in group}
     if labels == {True, False}:
-        PlaceRanker(C=C).fit(groups, named).save(ranker_path(model_path))
+        PlaceRanker(C=C).fit(groups, named, names).save(ranker_path(model_path))
     else:  # too few messages to learn a choice from: the hand-weighted score chooses
         ranker_path(model_path).unlink(missing_ok=True)
     return model_path

@@ -40,6 +40,23 @@ def test_the_ranker_learns_which_candidate_is_the_place_and_when_there_is_none(t
         PlaceRanker.load(broken)
 
 
+def test_the_candidates_of_one_name_add_their_odds() -> None:
+    ranker = PlaceRanker()
+    ranker.weights_, ranker.bias_ = {"conf": 4.0}, -2.0  # odds exp(4 conf - 2)
+    once, twice = {"conf": 0.6}, {"conf": 0.5}  # odds e^0.4 = 1.49 against 2 e^0 = 2
+    probability, chosen = ranker.choose([("甲小区", once), ("乙小区", twice), ("乙小区", {"conf": 0.5, "x": 1.0})])
+    assert chosen == 1 and probability == pytest.approx(2 / 3)
+    assert ranker.choose([("甲小区", once), ("乙小区", twice)]) == (pytest.approx(ranker.probability(once)), 0)
+    assert ranker.choose([]) == (0.0, -1)
+    # the threshold is chosen on the same choice: a name written twice at odds 1 each is a place at 2/3
+    groups = [[({"conf": 0.5}, True), ({"conf": 0.5}, True)]] * 5 + [[({"conf": 0.3}, False)]] * 5
+    names = [["甲小区", "甲小区"]] * 5 + [["乙路"]] * 5
+    fitted = PlaceRanker(C=10.0).fit(groups, [True] * 5 + [False] * 5, names)
+    assert all(fitted.choose(list(zip(n, (f for f, _ in g), strict=True)))[0] >= fitted.threshold_
+               for g, n in zip(groups[:5], names[:5], strict=True))  # fmt: skip
+    assert fitted.choose([("乙路", {"conf": 0.3})])[0] < fitted.threshold_
+
+
 def test_candidates_add_likely_runs_and_shifted_starts() -> None:
     text = "投诉\n代表晶华美地小区的业主"
     start = text.index("代表")
