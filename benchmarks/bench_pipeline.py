@@ -50,7 +50,6 @@ import argparse
 import csv
 import dataclasses
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -63,6 +62,7 @@ from pathlib import Path
 import bench_import
 import common
 import texts
+from process_cpu import TreeCPU, children_cpu
 
 ROOT = common.ROOT
 DEPLOYMENT = ROOT / "massline" / "data" / "demo" / "deployment.yaml"
@@ -164,12 +164,12 @@ def follow(tl: Timeline, probe: Probe, expected: int, commands: list[tuple[str, 
         now = time.perf_counter() - t0
         if proc is None and queue:
             name, cmd = queue.pop(0)
-            started, cpu = now, _children_cpu()
+            started, cpu = now, children_cpu()
             proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         if proc is not None and proc.poll() is not None:
             out, err = proc.communicate()
             tl.stage_s[name] = now - started
-            tl.stage_cpu[name] = _children_cpu() - cpu  # (the commands run one at a time)
+            tl.stage_cpu[name] = children_cpu() - cpu  # (the commands run one at a time)
             if name == "import":
                 tl.import_s, stored = now, True
             for line in out.strip().splitlines():
@@ -211,48 +211,6 @@ def follow(tl: Timeline, probe: Probe, expected: int, commands: list[tuple[str, 
                 proc.wait()
             return tl
         time.sleep(0.1)
-
-
-def _children_cpu() -> float:
-    """CPU seconds (user + system) of this process's finished children and theirs (the pipeline's second process)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-class TreeCPU:
-    """CPU seconds (user + system) of this process's descendants, read from ``/proc`` at each
-    :meth:`sample` (massline serve's worker and its second process are no children this process waits for)."""
-
-    def __init__(self) -> None:
-        self.seen: dict[tuple[int, int], float] = {}  # (pid, start time) -> its own CPU seconds, last read
-        self.tick = os.sysconf("SC_CLK_TCK")
-
-    def sample(self) -> None:
-        """Read the CPU time of every descendant now."""
-        parent_of: dict[int, int] = {}
-        stat: dict[int, list[str]] = {}
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                except OSError:  # ended meanwhile
-                    continue
-                parent_of[int(entry.name)], stat[int(entry.name)] = int(fields[1]), fields
-        mine = {os.getpid()}
-        changed = True
-        while changed:  # (a child's pid may be lower than its parent's: until nothing is added)
-            changed = False
-            for pid, parent in parent_of.items():
-                if parent in mine and pid not in mine:
-                    mine.add(pid)
-                    changed = True
-        for pid in mine - {os.getpid()}:
-            fields = stat[pid]  # fields[11], [12]: utime, stime; [19]: start time (fields 14, 15, 22 of stat)
-            self.seen[(pid, int(fields[19]))] = (int(fields[11]) + int(fields[12])) / self.tick
-
-    def total(self) -> float:
-        """CPU seconds of every descendant seen, as last read."""
-        return sum(self.seen.values())
 
 
 def report(tl: Timeline, n: int, read_per_row: float, pure_rate: float) -> None:
