@@ -111,17 +111,23 @@ def save_events(session: Session, rows: list[dict[str, Any]]) -> None:
 
 
 def save_issues(session: Session, issues: Sequence[Issue]) -> None:
-    """Write these (refreshed) issues with one ORM bulk UPDATE by primary key, every column as the objects
-    hold it, and take the objects out of the session (the unit of work would send one UPDATE per run of
-    issues with the same changed columns; a later read loads them again)."""
-    if not issues:
-        return
+    """Write these (refreshed) issues with ORM bulk UPDATEs by primary key, one per set of changed columns,
+    each issue's changed columns only (a column changed meanwhile by another transaction, e.g. an office
+    taking the issue on PostgreSQL, is never written back with the value loaded before), and take the
+    objects out of the session (the unit of work would send one UPDATE per run of issues with the same
+    changed columns, in the session's order; a later read loads them again)."""
     columns = [c.key for c in sa_inspect(Issue).column_attrs]
-    rows = [{k: getattr(issue, k) for k in columns} for issue in issues]
-    for issue in issues:  # (first: the statement's autoflush must not send them)
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for issue in issues:
+        state = sa_inspect(issue)
+        changed = tuple(k for k in columns if state.attrs[k].history.has_changes())
+        if changed:
+            groups.setdefault(changed, []).append({"id": issue.id, **{k: getattr(issue, k) for k in changed}})
+    for issue in issues:  # (first: the statements' autoflush must not send them)
         session.expunge(issue)
-    for chunk in chunks(rows):
-        session.execute(update(Issue), list(chunk))
+    for rows in groups.values():
+        for chunk in chunks(rows):
+            session.execute(update(Issue), list(chunk))
 
 
 def save_assignment(

@@ -75,8 +75,8 @@ def test_one_batch_joins_issues_without_loading_them_and_updates_them_at_once(de
     assert not whole_rows  # (the ORM loaded each joined issue before)
     assert len([q for q in seen if q.startswith("SELECT issues.status, issues.resolved_at")]) == 2  # once per issue
     updates = [q for q in seen if q.startswith("UPDATE issues")]
-    bulk = [q for q in updates if "recurrence_count=?" in q and "created_at=?" in q]  # every column
-    assert len(bulk) == 1  # every refreshed issue (an alert raised meanwhile flushes the session first)
+    assert 1 <= len(updates) <= 2  # one per set of changed columns (not one per issue and column run)
+    assert not [q for q in updates if "created_at=?" in q or "owner_office_id=?" in q]  # changed columns only
     with deployed.read() as s:
         rows = {i.id: i for i in s.scalars(select(Issue).where(Issue.id.in_([a, b])))}
         assert (rows[a].message_count, rows[b].message_count) == (5, 2)
