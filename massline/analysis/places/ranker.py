@@ -171,7 +171,7 @@ class PlaceRanker:
         best: dict[str, tuple[float, int]] = {}
         for k, (name, feats) in enumerate(group):
             z = self.score(feats)
-            odds[name] = odds.get(name, 0.0) + math.exp(z)
+            odds[name] = odds.get(name, 0.0) + math.exp(min(z, 700.0))  # (no OverflowError on an odd text)
             if name not in best or z > best[name][0]:
                 best[name] = (z, k)
         if not odds:
