@@ -107,6 +107,9 @@ def _write_report(report: ImportReport, file: Path, report_path: Path | None) ->
               help="Rows per transaction.")
 @click.option("--writer-thread/--no-writer-thread", "writer_thread", default=None,
               help="Write each batch in a second thread while the next one is read (default: on with 2+ cores).")
+@click.option("--deadlines-from", type=click.Choice(["created", "import"]), default="created", show_default=True,
+              help="An open row's deadline counts from its own time (old open cases arrive overdue and the "
+                   "deadline sweep escalates them) or from now (import: the office gets the full time).")
 @click.option("--index-now", is_flag=True,
               help="Add the imported messages to the search index before returning (else the worker does it).")
 @click.option("--dry-run", is_flag=True, help="Validate and count only; write nothing.")
@@ -119,7 +122,7 @@ def _write_report(report: ImportReport, file: Path, report_path: Path | None) ->
 def import_cmd(
     file: Path, fmt: str | None, sheet: str | None, encoding: str | None, mapping: str | None,
     pairs: tuple[str, ...], source: str | None, default_region: str | None, reply_office: str | None,
-    batch_size: int, writer_thread: bool | None, index_now: bool, dry_run: bool, on_error: str,
+    batch_size: int, writer_thread: bool | None, deadlines_from: str, index_now: bool, dry_run: bool, on_error: str,
     report_path: Path | None, events: bool,
 ) -> None:
     """Import messages from FILE (CSV, XLSX, JSONL or a plugin's format) through a column mapping.
@@ -149,7 +152,7 @@ def import_cmd(
     options = ImportOptions(
         source=source or spec.source or "import", on_error="skip" if on_error == "skip" else "stop",
         batch_size=batch_size, dry_run=dry_run, default_region=default_region, reply_office=reply_office,
-        writer_thread=writer_thread,
+        writer_thread=writer_thread, deadlines_from="import" if deadlines_from == "import" else "created",
     )
     platform.migrate()
     started = time.perf_counter()
@@ -194,6 +197,12 @@ def _print_outcome(report: ImportReport, file: Path, options: ImportOptions, sec
         f"in {seconds:.1f} s ({rate:,.0f} rows/s): {report.routed} routed, {report.queued} in the dispatch queue, "
         f"{report.replied} replied, {report.duplicates} duplicates skipped, {report.bad_rows} bad rows skipped"
     )
+    if report.overdue:
+        click.echo(
+            f"{report.overdue} open cases are already past their deadline: the deadline sweep will escalate them "
+            "to their heads and the dispatch centre (import them with --deadlines-from import to count their "
+            "deadlines from now)"
+        )
     return True
 
 

@@ -260,6 +260,7 @@ def test_cli_import_skip_report_dry_run_and_export_round_trip(cli_env: Platform,
     assert stop.exit_code == 1 and "row 5" in stop.output and "nothing was imported" in stop.output
     done = invoke("import", str(path), *maps, "--on-error", "skip", "--source", "hotline")
     assert done.exit_code == 0 and "imported 3 of 4 rows" in done.output
+    assert "2 open cases are already past their deadline" in done.output and "--deadlines-from import" in done.output
     with (tmp_path / "in.errors.csv").open(encoding="utf-8-sig") as handle:
         refused = list(csv.DictReader(handle))
     assert {r["行号"] for r in refused} == {"5"} and {r["字段"] for r in refused} == {"body"}
@@ -352,3 +353,30 @@ def test_import_leaves_sqlite_to_other_writers_between_batches(
     sqlite = deployed.settings.database_url.startswith("sqlite")
     assert pauses == ([bulk.LET_OTHERS_WRITE] * 2 if sqlite else [])
     assert bulk.LET_OTHERS_WRITE > 0.1
+
+
+def test_open_cases_deadlines_count_from_the_import_on_request(deployed: Platform, tmp_path: Path) -> None:
+    """By default an old open row arrives overdue (and is counted so the administrator is told); with
+    ``deadlines_from="import"`` its deadline counts from the import, so the deadline sweep escalates
+    nothing; an answered row keeps the deadline it ran under either way."""
+    from massline.services.casework import sweep
+
+    now = datetime(2024, 5, 1, tzinfo=UTC)
+    first = do_import(deployed, write_csv(tmp_path / "a.csv", GOOD), source="old")
+    assert (first.imported, first.overdue) == (3, 2)  # H1 and H2 open; H3 answered
+    fresh = do_import(deployed, write_csv(tmp_path / "b.csv", GOOD), source="new", deadlines_from="import")
+    assert (fresh.imported, fresh.overdue) == (3, 0)
+    msgs = {(m.source, m.external_id): m for m in by_external_all(deployed)}
+    assert msgs["old", "H1"].due_at == datetime(2020, 1, 21, 4, 9, 38, tzinfo=UTC)
+    assert msgs["new", "H1"].due_at == datetime(2024, 5, 16, tzinfo=UTC)  # 15 days from the import
+    assert msgs["new", "H3"].due_at == msgs["old", "H3"].due_at == datetime(2020, 1, 10, 16, tzinfo=UTC)  # 5 days
+    with deployed.write() as s:
+        report = sweep(s, now)
+    assert report.escalated_head == 2  # the two old open cases only
+    escalated = {(m.source, m.external_id) for m in by_external_all(deployed) if m.escalated}
+    assert escalated == {("old", "H1"), ("old", "H2")}
+
+
+def by_external_all(platform: Platform) -> list[Message]:
+    with platform.read() as s:
+        return list(s.scalars(select(Message)).all())

@@ -29,6 +29,7 @@ from massline.services.intake.submit import MessageInput, OfficeRef, validate_in
 from massline.services.routing import deadline_days, route_office
 
 OnError = Literal["stop", "skip"]
+DeadlinesFrom = Literal["created", "import"]
 Records = Iterable[tuple[int, dict[str, Any] | RowError]]
 MAX_KEPT_PROBLEMS = 10_000
 FUTURE_SLACK = timedelta(days=1)
@@ -51,7 +52,10 @@ class RowProblem:
 @dataclass
 class ImportOptions:
     """How to import: origin name, defaults and error policy. ``writer_thread``: a writer
-    thread writes each batch while the next is read and planned (otherwise one thread)."""
+    thread writes each batch while the next is read and planned (otherwise one thread).
+    ``deadlines_from``: an open (unreplied) row's deadline counts from the row's own time
+    (``"created"``, the default: a case older than its deadline arrives overdue) or from the
+    import (``"import"``: the office gets the full time to answer history it takes over)."""
 
     source: str
     on_error: OnError = "stop"
@@ -60,6 +64,7 @@ class ImportOptions:
     default_region: str | None = None
     reply_office: str | None = None
     writer_thread: bool = False
+    deadlines_from: DeadlinesFrom = "created"
 
 
 @dataclass
@@ -74,6 +79,7 @@ class ImportReport:
     replied: int = 0
     batches: int = 0
     bad_rows: int = 0
+    overdue: int = 0
     problems: list[RowProblem] = field(default_factory=list)
     written: bool = False
 

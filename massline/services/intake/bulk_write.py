@@ -102,7 +102,7 @@ class Writer:
             replier = self.reply_office or self.lookups.dispatch_office(p.region_id)
         replied_at = (row.replied_at or created) if row.reply and replier else None
         owner = office or (replier if replied_at else None)
-        due = created + timedelta(days=self.lookups.days_for(session, category_id, row.kind)) if office else None
+        due = self._due(session, p, created, category_id, answered=replied_at is not None) if office else None
         message = message_row(
             title=row.title, body=row.body, kind=row.kind, region_id=p.region_id, category_id=category_id,
             office_id=owner.id if owner else None, is_public=row.is_public, author_name=row.author_name,
@@ -124,6 +124,15 @@ class Writer:
         submission = PreparedSubmission(message, events, "", office.name if office else None)
         return Planned(p, submission, reply, reply_event, office is not None)
 
+    def _due(
+        self, session: Session, p: PreparedRow, created: datetime, category_id: int | None, *, answered: bool
+    ) -> datetime:
+        """The deadline from the row's time; an open case's from the import with ``deadlines_from="import"``
+        (an answered one keeps the deadline it ran under, which the accountability figures judge)."""
+        from_import = self.options.deadlines_from == "import" and not answered
+        start = max(created, self.now) if from_import else created
+        return start + timedelta(days=self.lookups.days_for(session, category_id, p.row.kind))
+
     def insert(self, session: Session, planned: list[Planned], report: ImportReport) -> None:
         """Insert planned rows with their events and replies (in ``session``'s transaction)."""
         ids = store_submissions(session, [x.submission for x in planned])
@@ -142,4 +151,6 @@ class Writer:
             else:
                 report.queued += 1
             report.replied += x.reply is not None
+            due = x.submission.message["due_at"]
+            report.overdue += x.reply is None and due is not None and due <= self.now
         report.imported += len(planned)
