@@ -313,6 +313,7 @@ def measure_state(
         line("search GET /api/v1/messages?q=…", search),
         line("baseline GET /api/v1/messages/{id}", base),
         f"  matches per query (as counted): median {statistics.median(totals or [0]):,.0f}, max {max(totals or [0]):,}"
+        f", sum {sum(totals):,}"
         f" ({search['more']} of {len(totals)} queries: more than counted); "
         f"p95 ratio search / baseline {p95 / percentile(base_ms, 95):.1f}; server CPU per request: search "
         f"{search_cpu:.1f} ms, baseline {base_cpu:.1f} ms (ratio {search_cpu / base_cpu:.1f}); "

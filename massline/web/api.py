@@ -97,7 +97,7 @@ def list_messages(
     """The public board: full-text search (Chinese words of two characters and up) and filters."""
     result = board.public_board(session, board.Filters(q, category, region, kind, status, page))
     return schemas.MessagePage(
-        items=[schemas.MessagePublic.model_validate(public_message(m)) for m in result.items],
+        items=[schemas.MessagePublic.model_validate(m) for m in result.items],
         total=result.total,
         total_exact=result.exact,
         page=result.page,

@@ -62,7 +62,7 @@ def home(request: Request, session: SessionDep) -> Response:
     latest = board.public_board(session, board.Filters(), page_size=8)
     stats = board.public_stats(session)
     return render(request, "portal/home.html", {
-        "nav": "home", "latest": [public_message(m) for m in latest.items],
+        "nav": "home", "latest": latest.items,
         "total": stats.total, "answered": stats.answered, "rate": stats.answer_rate,
     })
 
@@ -81,7 +81,7 @@ def messages(
         errors = exc.errors
         result = board.Page([], 0, 1, 20)
     return render(request, "portal/board.html", {
-        "nav": "board", "params": params, "result": result, "items": [public_message(m) for m in result.items],
+        "nav": "board", "params": params, "result": result, "items": result.items,
         "directory": directory(session), "kinds": intake.KINDS, "statuses": PUBLIC_STATUSES,
         "errors": errors,
     }, status_code=422 if errors else 200)

@@ -10,9 +10,10 @@ from sqlalchemy import Select, case, func, literal, select
 from sqlalchemy.orm import Session, selectinload
 
 from massline.analysis.text import clean_text
-from massline.models import OPEN_STATUSES, STATUSES, Category, Leader, Message, Region, Reply, User
+from massline.models import OPEN_STATUSES, STATUSES, Category, Message, Region, User
 from massline.services.access import can_see_dispatch_queue, message_scope, public_condition, require
 from massline.services.casework.paging import MAX_PAGE, Page
+from massline.services.casework.publish import PublicMessage, public_listing
 from massline.services.errors import ValidationFailed
 from massline.services.routing import due_soon_days
 from massline.services.search import SearchMatch, search_matches
@@ -93,20 +94,11 @@ def _page(session: Session, stmt: Select[Any], f: Filters, page_size: int, order
 
 
 _LISTED = (selectinload(Message.region), selectinload(Message.category), selectinload(Message.office))
-#: what a public listing shows besides (``casework.publish.public_message``): loaded with the page, not one by one
-_PUBLISHED = (
-    selectinload(Message.replies).selectinload(Reply.office),
-    selectinload(Message.ratings),
-    selectinload(Message.addressee_office),
-    selectinload(Message.addressee_leader).selectinload(Leader.office),
-)
 
 
-def _rows(
-    session: Session, stmt: Select[Any], f: Filters, page_size: int, order: list[Any], options: tuple[Any, ...] = ()
-) -> list[Message]:
+def _rows(session: Session, stmt: Select[Any], f: Filters, page_size: int, order: list[Any]) -> list[Message]:
     page = stmt.order_by(*order).limit(page_size).offset((f.page - 1) * page_size)
-    return list(session.scalars(page.options(*_LISTED, *options)).all())
+    return list(session.scalars(page.options(*_LISTED)).all())
 
 
 def first_matches(session: Session, stmt: Select[Any], match: SearchMatch | None, limit: int) -> list[int]:
@@ -133,12 +125,14 @@ def first_matches(session: Session, stmt: Select[Any], match: SearchMatch | None
     return found
 
 
-def public_board(session: Session, f: Filters, page_size: int = 20) -> Page[Message]:
-    """Public messages matching the filters, newest first; counted exactly up to :data:`COUNT_CAP`
-    (or to the end of the page asked for) — beyond, ``Page.exact`` is False.
+def public_board(session: Session, f: Filters, page_size: int = 20) -> Page[PublicMessage]:
+    """Public messages matching the filters, newest first, as the public sees them; counted exactly up to
+    :data:`COUNT_CAP` (or to the end of the page asked for) — beyond, ``Page.exact`` is False.
 
     When there are that few, the page is sorted from their ids; otherwise the
     newest are found by walking the messages by date, which then meets matches early.
+    The page's ids are selected first, then what the public view shows of them
+    (``casework.publish.public_listing``: one statement of columns).
     """
     match = _search(session, f)
     stmt = _filter(session, select(Message).where(public_condition()), f)
@@ -148,8 +142,9 @@ def public_board(session: Session, f: Filters, page_size: int = 20) -> Page[Mess
         page_stmt = stmt if match is None else stmt.where(_page_condition(session, match, ids, f.page * page_size))
     else:
         page_stmt = stmt.where(Message.id.in_(ids))
-    newest = [Message.created_at.desc(), Message.id.desc()]
-    rows = _rows(session, page_stmt, f, page_size, newest, _PUBLISHED) if ids else []
+    newest: list[Any] = [Message.created_at.desc(), Message.id.desc()]
+    page = page_stmt.with_only_columns(Message.id).order_by(*newest).limit(page_size).offset((f.page - 1) * page_size)
+    rows = public_listing(session, list(session.scalars(page))) if ids else []
     return Page(rows, min(len(ids), limit), f.page, page_size, exact=len(ids) <= limit)
 
 
