@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -195,13 +195,16 @@ class StoredIssueIndex(IssueIndex):
             for key, kind in rows:
                 vocabulary.remember(key, kind)
 
-    def load_df(self, terms: Iterable[str]) -> None:
+    def load_df(self, terms: Collection[str]) -> None:
         """Document frequencies of ``terms`` and the number of documents, each read once per index.
 
         Later changes are the index's own (``count_document``, written back by
         :func:`save_assignment` in the same transaction), so what was read stays current.
         """
-        wanted = sorted(({t[:50] for t in terms} | {""}) - self._df_loaded)
+        loaded = self._df_loaded
+        if "" in loaded and loaded.issuperset(terms):  # (all read already: a description's members, mostly)
+            return
+        wanted = sorted(({t[:50] for t in terms} | {""}) - loaded)
         if not wanted:
             return
         found: dict[str, int] = {}

@@ -15,6 +15,7 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import get_history
 
 from massline.models import (
     Issue,
@@ -119,8 +120,8 @@ def save_issues(session: Session, issues: Sequence[Issue]) -> None:
     columns = [c.key for c in sa_inspect(Issue).column_attrs]
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for issue in issues:
-        state = sa_inspect(issue)
-        changed = tuple(k for k in columns if state.attrs[k].history.has_changes())
+        same = sa_inspect(issue).unmodified  # (not set since loaded: no history to look at)
+        changed = tuple(k for k in columns if k not in same and get_history(issue, k).has_changes())
         if changed:
             groups.setdefault(changed, []).append({"id": issue.id, **{k: getattr(issue, k) for k in changed}})
     for issue in issues:  # (first: the statements' autoflush must not send them)
