@@ -47,6 +47,7 @@ from massline.services.issues.memory import IndexMemory, PendingRows, bump_gener
 from massline.services.issues.places import Frequencies, StoredAliases, StoredVocabulary
 from massline.services.issues.rows import (
     GLOBAL,
+    block_of_key,
     chunks,
     cluster_rows,
     index_rows,
@@ -279,8 +280,7 @@ class StoredIssueIndex(IssueIndex):
         memory, cap = self.memory, self.params.max_scan + 1
         if memory is not None and key in memory.blocks:
             return memory.blocks[key]
-        stmt = select(IssuePlaceKey.issue_id).where(IssuePlaceKey.place_key == key).limit(cap)
-        block = list(self.session.scalars(stmt))
+        block = list(self.session.scalars(block_of_key(cap), {"key": key}))
         if self.pending is not None and memory is not None:
             block += [i for i in self.pending.block_of.get(key, ()) if i not in block]
             memory.blocks[key] = block = block[:cap]
@@ -291,7 +291,8 @@ class StoredIssueIndex(IssueIndex):
         memory = self.memory
         if memory is not None and (key, term) in memory.posted:
             return memory.posted[key, term]
-        ids = [issue_id for _, issue_id in self.session.execute(postings_of_term(key, term, self.params.max_scan))]
+        stmt = postings_of_term(self.params.max_scan)
+        ids = [issue_id for _, issue_id in self.session.execute(stmt, {"key": key, "term": term})]
         return self._keep_posted(key, term, ids)
 
     def _keep_posted(self, key: str, term: str, ids: list[int]) -> list[int]:
