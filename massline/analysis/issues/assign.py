@@ -125,8 +125,8 @@ class IssueIndex:
 
     def vectorize(self, features: DocFeatures) -> dict[str, float]:
         """TF-IDF unit vector of ``features`` with the current document frequencies."""
-        n = self.n_docs + 1
-        weights = {t: w * (math.log(n / (1 + self.df.get(t, 0))) + 1.0) for t, w in features.counts.items()}
+        n, df, log = self.n_docs + 1, self.df.get, math.log  # (looked up once, not once per term)
+        weights = {t: w * (log(n / (1 + df(t, 0))) + 1.0) for t, w in features.counts.items()}
         return unit_vector(weights, self.params.max_terms)
 
     # -- clusters -----------------------------------------------------------

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +47,7 @@ from massline.services.issues.memory import IndexMemory, PendingRows, bump_gener
 from massline.services.issues.places import Frequencies, StoredAliases, StoredVocabulary
 from massline.services.issues.rows import (
     GLOBAL,
+    block_of_key,
     chunks,
     cluster_rows,
     index_rows,
@@ -195,13 +196,16 @@ class StoredIssueIndex(IssueIndex):
             for key, kind in rows:
                 vocabulary.remember(key, kind)
 
-    def load_df(self, terms: Iterable[str]) -> None:
+    def load_df(self, terms: Collection[str]) -> None:
         """Document frequencies of ``terms`` and the number of documents, each read once per index.
 
         Later changes are the index's own (``count_document``, written back by
         :func:`save_assignment` in the same transaction), so what was read stays current.
         """
-        wanted = sorted(({t[:50] for t in terms} | {""}) - self._df_loaded)
+        loaded = self._df_loaded
+        if "" in loaded and loaded.issuperset(terms):  # (all read already: a description's members, mostly)
+            return
+        wanted = sorted(({t[:50] for t in terms} | {""}) - loaded)
         if not wanted:
             return
         found: dict[str, int] = {}
@@ -276,8 +280,7 @@ class StoredIssueIndex(IssueIndex):
         memory, cap = self.memory, self.params.max_scan + 1
         if memory is not None and key in memory.blocks:
             return memory.blocks[key]
-        stmt = select(IssuePlaceKey.issue_id).where(IssuePlaceKey.place_key == key).limit(cap)
-        block = list(self.session.scalars(stmt))
+        block = list(self.session.scalars(block_of_key(cap), {"key": key}))
         if self.pending is not None and memory is not None:
             block += [i for i in self.pending.block_of.get(key, ()) if i not in block]
             memory.blocks[key] = block = block[:cap]
@@ -288,7 +291,8 @@ class StoredIssueIndex(IssueIndex):
         memory = self.memory
         if memory is not None and (key, term) in memory.posted:
             return memory.posted[key, term]
-        ids = [issue_id for _, issue_id in self.session.execute(postings_of_term(key, term, self.params.max_scan))]
+        stmt = postings_of_term(self.params.max_scan)
+        ids = [issue_id for _, issue_id in self.session.execute(stmt, {"key": key, "term": term})]
         return self._keep_posted(key, term, ids)
 
     def _keep_posted(self, key: str, term: str, ids: list[int]) -> list[int]:

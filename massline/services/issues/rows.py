@@ -83,10 +83,20 @@ def write_index_rows(session: Session, issue_id: int, place: str, keys: Iterable
     upsert(session, IssuePosting.__table__, posting_rows, ["place_key", "term", "issue_id"])
 
 
-def postings_of_term(key: str, term: str, limit: int) -> Select[Any]:
-    """The issues posted under ``term`` with the place key ``key``, the newest ``limit``."""
+@functools.lru_cache(maxsize=64)
+def postings_of_term(limit: int) -> Select[Any]:
+    """The issues posted under the term ``term`` with the place key ``key`` (bound parameters), the newest
+    ``limit`` (built once per ``limit``)."""
     c = IssuePosting.__table__.c
-    return select(c.term, c.issue_id).where(c.place_key == key, c.term == term).order_by(c.issue_id.desc()).limit(limit)
+    where = (c.place_key == bindparam("key"), c.term == bindparam("term"))
+    return select(c.term, c.issue_id).where(*where).order_by(c.issue_id.desc()).limit(limit)
+
+
+@functools.lru_cache(maxsize=64)
+def block_of_key(limit: int) -> Select[Any]:
+    """At most ``limit`` of the issues filed under the place key ``key`` (a bound parameter; built once per
+    ``limit``)."""
+    return select(IssuePlaceKey.issue_id).where(IssuePlaceKey.place_key == bindparam("key")).limit(limit)
 
 
 @functools.lru_cache(maxsize=64)

@@ -21,7 +21,7 @@ alert checks (``services.alerts.evaluate_issue``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import fields
 from datetime import datetime
 from types import EllipsisType
 from typing import Any
@@ -220,7 +220,8 @@ def _batch_index(ctx: AnalysisContext, session: Session) -> StoredIssueIndex:
         )  # fmt: skip
         index.prepared.update(ctx.batch.get("issues", {}).items())  # the batch's messages, and what was computed
         ids = list(index.prepared)  # ahead; read at once (and kept: the session holds them weakly)
-        ctx.state["messages"] = session.scalars(select(Message).where(Message.id.in_(ids))).all()
+        messages = session.scalars(select(Message).where(Message.id.in_(ids)))
+        ctx.state["messages"] = {m.id: m for m in messages}
         index.load_df({t for p in index.prepared.values() for t in p.terms})  # their terms' frequencies at once
         places = sorted({p.place for p in index.prepared.values() if p.place})  # and their places' keys
         index.load_places(dict.fromkeys(n for p in places for n in (p, *sorted(index.aliases.of(p)))))
@@ -252,9 +253,9 @@ def issue_step(ctx: AnalysisContext, session: Session, item: Item) -> StepResult
 
     The deployment's language is its gazetteer's (which knows the names of its regions).
     """
-    message = session.get(Message, item.id)
-    assert message is not None
     index = _batch_index(ctx, session)
+    message = ctx.state["messages"].get(item.id) or session.get(Message, item.id)  # (read with the batch's)
+    assert message is not None
     duplicate_of = ctx.state.get("duplicate_of", {}).get(item.id, ...)  # found by this batch's duplicates step
     evidence = assign_message(session, message, utcnow(), item=item, language=ctx.gazetteer.language, index=index,
                               duplicate_of=duplicate_of, events=ctx.state.setdefault("issue_events", []),
@@ -285,7 +286,9 @@ def heat_of(session: Session, issue_id: int, now: datetime, params: HeatParams =
 
 def components_json(heat: HeatResult) -> list[dict[str, Any]]:
     """Heat components as stored and shown: name, label, raw input, value, weight, contribution."""
-    return [{**asdict(c), "contribution": round(c.contribution, 4)} for c in heat.components]
+    # (its fields are plain values: read one by one, not copied deeply as ``dataclasses.asdict`` does)
+    names = [f.name for f in fields(heat.components[0])] if heat.components else []
+    return [{**{n: getattr(c, n) for n in names}, "contribution": round(c.contribution, 4)} for c in heat.components]
 
 
 def set_heat(session: Session, issue: Issue, now: datetime) -> None:

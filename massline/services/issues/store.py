@@ -14,7 +14,9 @@ from typing import Any, cast
 
 from sqlalchemy import Table, insert, update
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import get_history
 
 from massline.models import (
     Issue,
@@ -31,8 +33,9 @@ from massline.services.issues.index import NEW, Assignment, StoredIssueIndex, lo
 from massline.services.issues.memory import PendingRows, bump_generation
 from massline.services.issues.rows import chunks, cluster_rows, upsert, write_index_rows
 
-#: a new issue's row: the table's insert with the values as parameters (built once; no ORM bulk insert)
-_INSERT_ISSUE = insert(cast(Table, Issue.__table__)).returning(Issue.__table__.c.id)
+#: a new issue's row: the table's insert with the values as parameters (built once; no ORM bulk insert; its id
+#: is the inserted primary key: SQLite's last row id, a RETURNING on PostgreSQL)
+_INSERT_ISSUE = insert(cast(Table, Issue.__table__))
 _INSERT_EVENT = insert(cast(Table, IssueEvent.__table__))
 
 ISSUE_EVENT_LABELS = {
@@ -87,7 +90,9 @@ def new_issue(session: Session, message_id: int, now: datetime, events: list[dic
     ``events``: the batch's event rows, where the event is noted instead (``save_events``)."""
     values = {"status": "open", "dirty": True, "created_at": now, "updated_at": now, "keywords": [],
               "representatives": [], "heat_components": []}  # fmt: skip
-    issue_id = int(session.execute(_INSERT_ISSUE, values).scalar_one())
+    key = cast(CursorResult[Any], session.execute(_INSERT_ISSUE, values)).inserted_primary_key
+    assert key is not None
+    issue_id = int(key[0])
     row = event_row(issue_id, "created", now, public=False, message=message_id)
     if events is None:
         session.add(IssueEvent(**row))
@@ -119,8 +124,8 @@ def save_issues(session: Session, issues: Sequence[Issue]) -> None:
     columns = [c.key for c in sa_inspect(Issue).column_attrs]
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for issue in issues:
-        state = sa_inspect(issue)
-        changed = tuple(k for k in columns if state.attrs[k].history.has_changes())
+        same = sa_inspect(issue).unmodified  # (not set since loaded: no history to look at)
+        changed = tuple(k for k in columns if k not in same and get_history(issue, k).has_changes())
         if changed:
             groups.setdefault(changed, []).append({"id": issue.id, **{k: getattr(issue, k) for k in changed}})
     for issue in issues:  # (first: the statements' autoflush must not send them)
