@@ -24,13 +24,14 @@ only likely pairs are compared; :func:`near_duplicate_groups` groups a batch.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
+
+from massline.analysis.text.clean import nfkc
 
 __all__ = ["LshIndex", "MinHasher", "choose_bands", "near_duplicate_groups"]
 
@@ -41,7 +42,7 @@ _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 def _clean(text: str) -> str:
     """What is shingled of ``text``: NFKC, lower case, without whitespace and punctuation."""
-    return _DROP.sub("", unicodedata.normalize("NFKC", text).lower())
+    return _DROP.sub("", nfkc(text).lower())
 
 
 def _mix64(x: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
