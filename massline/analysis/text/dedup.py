@@ -87,10 +87,11 @@ class MinHasher:
     def _chunk_shingles(self, cleaned: list[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
         """The shingle hashes of cleaned texts, one text's after the other's, and how many each has: the
         windows of the texts written one after the other hashed at once, those that cross into the next
-        text left out (text by text when a text is shorter than a shingle: it is one shingle then)."""
+        text left out (text by text for one text, or when a text is shorter than a shingle: it is one
+        shingle then)."""
         lengths = np.fromiter(map(len, cleaned), dtype=np.int64, count=len(cleaned))
         k = self.shingle
-        if ((lengths > 0) & (lengths < k)).any() or lengths.sum() < k:
+        if len(cleaned) == 1 or ((lengths > 0) & (lengths < k)).any() or lengths.sum() < k:
             each = [self._shingle_hashes(t) for t in cleaned]
             return np.concatenate(each), np.array([h.size for h in each], dtype=np.int64)
         codes = np.frombuffer("".join(cleaned).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
