@@ -34,6 +34,8 @@ __all__ = ["CharCounter", "NumberTable", "char_tfidf"]
 # per vectorizer: the vocabulary its counter was built for, and the counter (None: it is not covered)
 _COUNTERS: weakref.WeakKeyDictionary[TfidfVectorizer, tuple[Any, CharCounter | None]] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
+#: Code points whose digits a counter keeps in a table (the Basic Multilingual Plane: 512 KB a counter).
+_TABLED = 1 << 16
 
 
 def _codes(text: str) -> np.ndarray:
@@ -59,6 +61,8 @@ class CharCounter:
         terms = list(self.vocabulary)
         self.chars = np.unique(_codes("".join(terms)))  # sorted code points; index + 1 is the digit
         self.base = np.uint64(len(self.chars) + 1)
+        #: the digit of each code point below :data:`_TABLED` (one read instead of a binary search of the characters)
+        self.tabled = self._searched(np.arange(_TABLED, dtype=np.uint32))
         if (len(self.chars) + 1) ** self.max_n >= 2**64:
             raise ValueError("too many characters for 64-bit n-gram numbers")
         lengths = np.fromiter((len(t) for t in terms), dtype=np.int64, count=len(terms))
@@ -72,6 +76,12 @@ class CharCounter:
 
     def _digits(self, codes: np.ndarray) -> np.ndarray:
         """Each code point's digit: 1 + its index among the vocabulary's characters, 0 when absent."""
+        if not codes.size or codes.max() < _TABLED:
+            return self.tabled[codes]
+        return self._searched(codes)
+
+    def _searched(self, codes: np.ndarray) -> np.ndarray:
+        """:meth:`_digits` by a binary search of the vocabulary's characters."""
         at = np.searchsorted(self.chars, codes)
         at[at == len(self.chars)] = 0
         return np.where(self.chars[at] == codes, at + 1, 0).astype(np.uint64)

@@ -8,7 +8,8 @@ scikit-learn.
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from massline.analysis.text import nfkc
 
 __all__ = ["text_of"]
 
@@ -30,4 +31,4 @@ def text_of(title: str | None, detail: str | None = None) -> str:
 
 
 def _flat(text: str) -> str:
-    return _WS.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    return _WS.sub(" ", nfkc(text)).strip()

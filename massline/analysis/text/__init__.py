@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import lazy_loader
 
 if TYPE_CHECKING:
-    from massline.analysis.text.clean import clean_text, fold, has_visible_text
+    from massline.analysis.text.clean import clean_text, fold, has_visible_text, nfkc
     from massline.analysis.text.dedup import LshIndex, MinHasher, near_duplicate_groups
     from massline.analysis.text.lexicon import Hit, TermMatcher, clause_bounds
     from massline.analysis.text.moderation import FINDING_LABELS, Finding, review_findings
@@ -35,6 +35,7 @@ __all__ = [
     "index_terms",
     "mask_name",
     "near_duplicate_groups",
+    "nfkc",
     "normalize",
     "query_terms",
     "redact",
@@ -45,7 +46,7 @@ __all__ = [
 
 # The names above load on first use (PEP 562): numpy and rjieba load only with the names that use them.
 _LAZY = {
-    "clean": ["clean_text", "fold", "has_visible_text"],
+    "clean": ["clean_text", "fold", "has_visible_text", "nfkc"],
     "dedup": ["LshIndex", "MinHasher", "near_duplicate_groups"],
     "lexicon": ["Hit", "TermMatcher", "clause_bounds"],
     "moderation": ["FINDING_LABELS", "Finding", "review_findings"],

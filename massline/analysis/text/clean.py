@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["clean_text", "fold", "fold_char", "has_visible_text", "INVISIBLE"]
+__all__ = ["clean_text", "fold", "fold_char", "has_visible_text", "nfkc", "INVISIBLE"]
 
 #: Characters removed by :func:`clean_text` (a regular-expression class body).
 INVISIBLE = (
@@ -66,7 +66,29 @@ def clean_text(text: str) -> str:
 
 def fold(text: str) -> str:
     """The matching form of ``text``: cleaned, then NFKC (full-width → ASCII). Not for storing."""
-    return unicodedata.normalize("NFKC", clean_text(text))
+    return nfkc(clean_text(text))
+
+
+#: The full-width forms of ASCII (U+FF01–U+FF5E: their character less this) and the spaces NFKC makes a space.
+_WIDE, _WIDE_SHIFT, _SPACES = (0xFF01, 0xFF5E), 0xFEE0, (0x3000, 0xA0)
+
+
+def nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, with less work on Chinese text: the characters NFKC most
+    often changes there (full-width punctuation, letters and digits; the ideographic and the no-break
+    space) are first replaced by their compatibility decomposition, all at once in an array; what is left
+    is most often in NFKC already (checked), else normalised. The same text: NFKC decomposes every
+    character into its full compatibility decomposition before it composes, and a character already
+    decomposed decomposes into itself."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    import numpy as np  # noqa: PLC0415 - not with the module: the web process cleans text without numpy
+
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
+    codes[(codes >= _WIDE[0]) & (codes <= _WIDE[1])] -= _WIDE_SHIFT
+    codes[(codes == _SPACES[0]) | (codes == _SPACES[1])] = 0x20
+    plain = codes.tobytes().decode("utf-32-le", "surrogatepass")
+    return plain if unicodedata.is_normalized("NFKC", plain) else unicodedata.normalize("NFKC", plain)
 
 
 def fold_char(ch: str) -> str:

@@ -24,13 +24,14 @@ only likely pairs are compared; :func:`near_duplicate_groups` groups a batch.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
+
+from massline.analysis.text.clean import nfkc
 
 __all__ = ["LshIndex", "MinHasher", "choose_bands", "near_duplicate_groups"]
 
@@ -41,7 +42,7 @@ _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 def _clean(text: str) -> str:
     """What is shingled of ``text``: NFKC, lower case, without whitespace and punctuation."""
-    return _DROP.sub("", unicodedata.normalize("NFKC", text).lower())
+    return _DROP.sub("", nfkc(text).lower())
 
 
 def _mix64(x: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
@@ -83,6 +84,25 @@ class MinHasher:
                 acc = _mix64(acc ^ codes[i : len(codes) - k + 1 + i])
         return acc
 
+    def _chunk_shingles(self, cleaned: list[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
+        """The shingle hashes of cleaned texts, one text's after the other's, and how many each has: the
+        windows of the texts written one after the other hashed at once, those that cross into the next
+        text left out (text by text for one text, or when a text is shorter than a shingle: it is one
+        shingle then)."""
+        lengths = np.fromiter(map(len, cleaned), dtype=np.int64, count=len(cleaned))
+        k = self.shingle
+        if len(cleaned) == 1 or ((lengths > 0) & (lengths < k)).any() or lengths.sum() < k:
+            each = [self._shingle_hashes(t) for t in cleaned]
+            return np.concatenate(each), np.array([h.size for h in each], dtype=np.int64)
+        codes = np.frombuffer("".join(cleaned).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        size = len(codes) - k + 1
+        acc = np.zeros(size, dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for i in range(k):
+                acc = _mix64(acc ^ codes[i : size + i])
+        ends = np.repeat(np.cumsum(lengths), lengths)[:size]  # where the text of each window's start ends
+        return acc[np.arange(size) + k <= ends], np.maximum(lengths - k + 1, 0)
+
     def signature(self, text: str) -> Signature:
         """MinHash signature of ``text``; all 0xFFFFFFFF for text without content."""
         shingles = self.shingles(text)
@@ -101,14 +121,13 @@ class MinHasher:
         empty = np.full(self.num_perm, 0xFFFFFFFF, dtype=np.uint32)
         out: list[Signature] = []
         for first in range(0, len(texts), chunk):
-            hashes = [self._shingle_hashes(_clean(t)) for t in texts[first : first + chunk]]
-            sizes = np.array([h.size for h in hashes])
+            hashes, sizes = self._chunk_shingles([_clean(t) for t in texts[first : first + chunk]])
             if not sizes.any():
-                out += [empty.copy() for _ in hashes]
+                out += [empty.copy() for _ in sizes]
                 continue
             starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
             with np.errstate(over="ignore"):
-                hashed = a[:, None] * np.concatenate(hashes)[None, :]
+                hashed = a[:, None] * hashes[None, :]
                 hashed += b[:, None]
             lowest = (np.minimum.reduceat(hashed, starts[sizes > 0], axis=1) >> np.uint64(32)).astype(np.uint32)
             found = iter(lowest.T)

@@ -7,10 +7,9 @@ the platform always stores and shows the citizen's original text.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 
-from massline.analysis.text.clean import clean_text
+from massline.analysis.text.clean import clean_text, nfkc
 
 __all__ = ["STOPWORDS", "Segmenter", "normalize", "split_sentences"]
 
@@ -33,7 +32,7 @@ def normalize(text: str) -> str:
       spaces/tabs collapse to one space, each line break is kept once, and the
       scrape's leading/trailing tabs and newlines are stripped.
     """
-    text = unicodedata.normalize("NFKC", clean_text(text))
+    text = nfkc(clean_text(text))
     text = _EXCEL_CR.sub("\n", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _SPACE.sub(" ", text)

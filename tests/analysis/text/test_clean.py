@@ -49,3 +49,25 @@ def test_visible_text() -> None:
     assert has_visible_text("标题") and has_visible_text("？") and has_visible_text("1")
     for blank in ("", "   ", "\u200b\u200b", "\u3000\ufeff", "\u3164", "\u2800", "\x00"):
         assert not has_visible_text(blank)
+
+
+def test_nfkc_is_unicodedatas_nfkc() -> None:
+    import json
+    import unicodedata
+    from pathlib import Path
+
+    from massline.analysis.text import nfkc
+
+    # every character NFKC changes alone and between letters, with a combining mark after it (A + U+0301
+    # composes into one character when the full-width A is made ASCII first), and messages' texts
+    changed = [
+        chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000 and unicodedata.normalize("NFKC", chr(c)) != chr(c)
+    ]
+    texts = ["", "abc", "Ａ\u0301", "\u00a0\u0301", "ｅ\u0301\u0327，　…", "\ud800ａ", "①㎡\u00a0"]
+    texts += [f"甲{c}乙" for c in changed] + [f"{c}\u0301" for c in changed[::7]]
+    labels = Path(__file__).resolve().parents[2] / "data" / "labels" / "labels.jsonl"
+    for line in labels.read_text(encoding="utf-8").splitlines():
+        texts += [value for value in json.loads(line).values() if isinstance(value, str)]
+    assert len(texts) > 2000 and any(unicodedata.normalize("NFKC", t) != t for t in texts[-1000:])
+    for text in texts:
+        assert nfkc(text) == unicodedata.normalize("NFKC", text), ascii(text)

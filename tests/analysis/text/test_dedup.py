@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from massline.analysis.text.dedup import LshIndex, MinHasher, choose_bands, near_duplicate_groups
 
@@ -85,3 +86,13 @@ def test_signatures_in_batch_are_the_signatures() -> None:
         assert sig.dtype == np.uint32
         assert np.array_equal(sig, hasher.signature(text)), text
     assert hasher.signatures([]) == []
+
+
+@pytest.mark.parametrize("shingle", [1, 3, 5])
+@pytest.mark.parametrize("chunk", [1, 2, 4, 16])
+def test_chunks_hashed_at_once_give_the_signatures(shingle: int, chunk: int) -> None:
+    hasher = MinHasher(num_perm=32, shingle=shingle)
+    # no text shorter than a shingle but empty ones: each chunk's windows are hashed at once
+    texts = [ORIGINAL, "", EDITED, "ＡＢＣＤＥ", "，。！", OTHER * 2, "重复重复重复重复", "", "abcde", ORIGINAL]
+    for text, sig in zip(texts, hasher.signatures(texts, chunk=chunk), strict=True):
+        assert np.array_equal(sig, hasher.signature(text)), text
