@@ -46,8 +46,9 @@ _COMPARISON_RE = re.compile("比如|例如|譬如|像|隔壁|邻近|参照|参�
 _UNIT_BEFORE = re.compile(r"(?:[A-Z]\d{0,2}|[\u4e00-\u9fff]{2})[省市县区]$")
 _HAN = re.compile("[\u4e00-\u9fffA-Za-z0-9]")
 
-#: How :meth:`PlaceRanker.choose` chooses (part of the tagger's ``model_version``: a new rule redoes the place step).
-CHOICE = "name-odds"
+#: How the place is chosen (:meth:`PlaceRanker.choose`, then ``spans.with_tail``; part of the tagger's
+#: ``model_version``: a new rule redoes the place step).
+CHOICE = "name-odds+tail"
 
 Edge = Callable[[int], float]  # the probability that a place begins at an offset
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from massline.analysis.places import GENERAL, PlaceSpan, PlaceTagger, area_of, regions_of, train_tagger
-from massline.analysis.places.spans import bio_tags, choose_place, trim_edges
+from massline.analysis.places.spans import bio_tags, choose_place, trim_edges, with_tail
 from massline.services.pipeline import PLACE_MODEL
 
 # (title, body, place, type): a small training set of real-looking messages
@@ -96,6 +96,23 @@ def test_edges_are_trimmed_as_the_guide_writes_them() -> None:
     market = PlaceSpan("市场路", "road", 0, 3, 0.8, True)  # a name that starts with 市 keeps it
     assert trim_edges(market, "市场路积水").text == "市场路"
     assert choose_place([glued], text).text == "渠港新苑"
+
+
+def test_the_chosen_place_takes_the_phase_or_xiaoqu_written_after_it() -> None:
+    text = "金地自在城七期交房在即\n岳麓区昇明壹城小区消防通道被堵，梅溪青秀二期小区也一样，万科城期间施工"
+
+    def tail(name: str, nth: int = 0) -> str:
+        start = [k for k in range(len(text)) if text.startswith(name, k)][nth]
+        return with_tail(PlaceSpan(name, "compound", start, start + len(name), 0.8, start < 11), text).text
+
+    assert tail("金地自在城") == "金地自在城七期"  # a phase
+    assert tail("昇明壹城") == "昇明壹城小区"  # the compound's generic suffix
+    assert tail("梅溪青秀") == "梅溪青秀二期小区"  # both
+    assert tail("梅溪青秀二期") == "梅溪青秀二期"  # a name holding a phase is kept
+    assert tail("万科城") == "万科城"  # 期间 is no phase
+    assert tail("交房在即") == "交房在即"  # never across the line's end
+    span = with_tail(PlaceSpan("昇明壹城", "compound", 15, 19, 0.8, False), text)
+    assert text[span.start : span.end] == span.text and span.end == 21
 
 
 def test_without_a_confident_span_the_titles_named_place_stands(
