@@ -199,31 +199,33 @@ class IssueIndex:
                 own.append(doc.key)
                 del own[: -p.own_messages]
         if target is None and vector:
-            best, best_sim = None, 0.0
-            head = self._rare_head(vector)
-            for cid in self.candidates(place, vector):
-                cluster = self.clusters[cid]
-                sim = cluster.cosine(vector)
-                if place and self.fits(cluster, place):
-                    needed = p.threshold
-                elif not place and not cluster.place and head & set(cluster.top_terms(5)):
-                    needed = p.threshold_topic  # no place on either side, but the same leading term
-                else:
-                    needed = p.threshold_unplaced
-                if sim >= needed and sim > best_sim:
-                    best, best_sim = cid, sim
-            target = best
+            best_sim, found = 0.0, self.candidates(place, vector)
+            for cid, sim in zip(found, self.cosines(found, vector), strict=True):
+                if sim > best_sim and sim >= self._needed(self.clusters[cid], place, vector, sim):
+                    target, best_sim = cid, sim
         if target is None:
             target = self.new_cluster(place).id
         self.join(self.clusters[target], doc.key, features)
         return target
 
+    def cosines(self, cids: Sequence[int], vector: dict[str, float]) -> list[float]:
+        """The cosine of a unit ``vector`` with each of these clusters' centroids."""
+        return [self.clusters[cid].cosine(vector) for cid in cids]
+
+    def _needed(self, cluster: Cluster, place: str, vector: dict[str, float], sim: float) -> float:
+        """The cosine ``vector`` (place key ``place``) needs to join ``cluster``: looked up only when in doubt."""
+        p = self.params
+        other = p.threshold if place else p.threshold_unplaced if cluster.place else p.threshold_topic
+        if min(other, p.threshold_unplaced) <= sim < max(other, p.threshold_unplaced):
+            if place:
+                return p.threshold if self.fits(cluster, place) else p.threshold_unplaced
+            return p.threshold_topic if self._rare_head(vector) & set(cluster.top_terms(5)) else p.threshold_unplaced
+        return p.threshold_unplaced  # passes, or fails, either threshold
+
     def _own_rewrites(self, author: str, sig: Any) -> list[tuple[Hashable, float]]:
         """The author's earlier messages this signature is a rewrite of (estimated Jaccard ≥
         ``same_author_threshold``: looser than between strangers), best first."""
-        if not author:
-            return []
-        found = [(k, self._lsh.similarity(k, sig)) for k in self._by_author.get(author, ())]
+        found = [(k, self._lsh.similarity(k, sig)) for k in self._by_author.get(author, ())] if author else []
         return sorted(((k, s) for k, s in found if s >= self.params.same_author_threshold), key=lambda ks: -ks[1])
 
     def count_document(self, features: DocFeatures) -> None:

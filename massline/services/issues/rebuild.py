@@ -169,8 +169,8 @@ def _describe(planned: list[PlannedIssue], docs: dict[int, IssueDoc], features: 
             members = [docs[m] for m in p.members]
             order = sorted(range(len(members)), key=lambda i: (-members[i].support, -_ts(members[i].time)))
             chosen = order[:DESCRIBE_DOCS]
-            out.append(describe_issue(p.cluster, [members[i] for i in chosen],
-                                      [features[p.members[i]] for i in chosen]))  # fmt: skip
+            out.append(describe_issue(p.cluster, [members[i] for i in chosen], [features[p.members[i]] for i in chosen],
+                                      sentiment=False))  # fmt: skip  # the issue's sentiment: its messages' scores
         return out
 
     summaries = map_chunks(describe, range(len(planned)), processes(jobs, len(planned)))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from massline.analysis.issues import IssueClusterer, IssueDoc, batch
+from massline.analysis.issues import IssueClusterer, IssueDoc, batch, cluster
 from massline.analysis.issues.batch import map_chunks, processes
 
 LABELS = Path(__file__).resolve().parents[2] / "data" / "labels"
@@ -47,3 +48,21 @@ def test_clustering_in_processes_gives_the_same_issues(monkeypatch: pytest.Monke
         assert (a.place, a.places, a.regions, a.vector) == (b.place, b.places, b.regions, b.vector)
     assert alone.index_.df == forked.index_.df
     assert alone.index_.vocabulary.counts == forked.index_.vocabulary.counts
+
+
+def test_the_batch_finds_the_same_cosines_through_the_centroids_terms(monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = [json.loads(line) for line in (LABELS / "sample.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    docs = [IssueDoc(key=r["id"], title=r["title"], body=r["body"]) for r in rows]
+    scored: list[int] = []
+    by_terms = cluster._BatchIndex.cosines
+
+    def checked(self: cluster._BatchIndex, cids: Sequence[int], vector: dict[str, float]) -> list[float]:
+        found = by_terms(self, cids, vector)
+        if self._weights is not None:
+            scored.append(len(cids))
+        assert found == [self.clusters[c].cosine(vector) for c in cids]  # the same floats, not close ones
+        return found
+
+    monkeypatch.setattr(cluster._BatchIndex, "cosines", checked)
+    IssueClusterer().fit(docs)
+    assert len(scored) > 100 and sum(scored) > 1000
