@@ -154,14 +154,15 @@ def plan_rebuild(
     applied = sum(_replay(index, features, d) for d in decisions)
     mapping = _map_to_old(index, facts)
     planned = [PlannedIssue(c, [int(str(k)) for k in c.members], mapping.get(cid)) for cid, c in index.clusters.items()]
-    _describe([p for p in planned if p.members], docs, features, jobs)
+    _describe([p for p in planned if p.members], docs, features, jobs, language)
     return RebuildPlan(since is None, docs, features, facts, planned, index, applied, time.perf_counter() - started)
 
 
 def _describe(planned: list[PlannedIssue], docs: dict[int, IssueDoc], features: dict[int, DocFeatures],
-              jobs: int) -> None:  # fmt: skip
+              jobs: int, language: Language | None) -> None:  # fmt: skip
     """Describe every planned issue from its most supported, then latest, members (what officials see
-    first), in ``jobs`` forked processes when there are many."""
+    first), in ``jobs`` forked processes when there are many; ``language``: the deployment's place grammar,
+    as the pipeline's descriptions use it."""
 
     def describe(chunk: Sequence[int]) -> list[IssueSummary]:  # positions: the forked processes have the plan
         out = []
@@ -169,8 +170,8 @@ def _describe(planned: list[PlannedIssue], docs: dict[int, IssueDoc], features: 
             members = [docs[m] for m in p.members]
             order = sorted(range(len(members)), key=lambda i: (-members[i].support, -_ts(members[i].time)))
             chosen = order[:DESCRIBE_DOCS]
-            out.append(describe_issue(p.cluster, [members[i] for i in chosen], [features[p.members[i]] for i in chosen],
-                                      sentiment=False))  # fmt: skip  # the issue's sentiment: its messages' scores
+            picked = ([members[i] for i in chosen], [features[p.members[i]] for i in chosen])
+            out.append(describe_issue(p.cluster, *picked, language, sentiment=False))  # sentiment: the messages' own
         return out
 
     summaries = map_chunks(describe, range(len(planned)), processes(jobs, len(planned)))

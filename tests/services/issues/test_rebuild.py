@@ -90,3 +90,26 @@ def test_rebuild_in_forked_processes_plans_the_same_issues(deployed: Platform, m
         (p.members, p.old_issue, p.summary) for p in forked.issues
     ]
     assert all(p.summary is not None and p.summary.title for p in forked.issues if p.members)
+
+
+def test_rebuild_describes_issues_with_the_deployments_place_grammar(
+    deployed: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rebuild's descriptions cut administrative units with the deployment's place grammar, as the
+    pipeline's do (``index.language``), not with the general one."""
+    from massline.analysis.places import Language
+
+    parking(deployed)
+    coded = Language(region_code=r"[A-Za-z]\d*(?:省|市|区|县)")
+    seen: list[object] = []
+    describe = issue_rebuild.describe_issue
+
+    def spy(*args: object, **kwargs: object) -> object:
+        seen.append(args[3] if len(args) > 3 else kwargs.get("language"))
+        return describe(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(issue_rebuild, "describe_issue", spy)
+    with deployed.read() as s:
+        plan = issue_rebuild.plan_rebuild(s, language=coded)
+    assert len(seen) == 3 and all(language is coded for language in seen)
+    assert all(p.summary is not None and p.summary.title for p in plan.issues if p.members)
