@@ -56,6 +56,8 @@ def test_this_sessions_migrations_go_down_and_up(platform: Platform) -> None:
     with platform.engine.connect() as connection:
         columns = {c["name"] for c in inspect(connection).get_columns("messages")}
     assert not {"oppose_count", "search_pending"} & columns
+    with platform.engine.connect() as connection:  # 0027's covering index goes too
+        assert "ix_messages_board_lookup" not in {i["name"] for i in inspect(connection).get_indexes("messages")}
     command.upgrade(config, "head")  # ... and come back
     with platform.engine.connect() as connection:
         diffs = compare_metadata(MigrationContext.configure(connection), Base.metadata)

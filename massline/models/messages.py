@@ -68,6 +68,19 @@ class Message(Base):
     __table_args__ = (
         Index("ix_messages_office_status_due", "office_id", "status", "due_at"),
         Index("ix_messages_public_created", "is_public", "created_at"),
+        # the board's count looks each search match up by id for what its visibility and filters read
+        # (``shown_publicly``, region, category, kind, status): from this index, not from the row, whose
+        # columns after a long ``body`` sit on overflow pages (services/casework/board.py, migration 0027)
+        Index(
+            "ix_messages_board_lookup",
+            "id",
+            "is_public",
+            "status",
+            "review_state",
+            "region_id",
+            "kind",
+            "category_id",
+        ),
         # the few messages not yet in the search index (services/search_backlog)
         Index(
             "ix_messages_search_pending",

@@ -122,6 +122,22 @@ def test_a_region_filter_takes_the_regions_under_it(deployed: Platform, lamps: l
             public_board(s, Filters(q="路灯", region="nowhere"))
 
 
+def test_the_count_reads_the_covering_index_on_sqlite(deployed: Platform, lamps: list[int]) -> None:
+    """SQLite's planner would look each match up in the row, whose tested columns follow a long body on
+    overflow pages: the count names the covering index (2.1 -> 1.25 ms per count statement at 100,000)."""
+    if deployed.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's planner")
+    Worker(deployed).run_once(max_messages=0)
+    with _statements(deployed) as caught, deployed.read() as s:
+        assert public_board(s, Filters(q="路灯", region="cs", kind="投诉", category="城乡建设")).total == 7
+    counts = [(st, pa) for st, pa in caught if board.BOARD_LOOKUP_INDEX in st]
+    assert counts
+    with deployed.engine.connect() as conn:
+        for statement, params in counts:
+            plan = "\n".join(row[-1] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params))
+            assert f"SEARCH messages USING COVERING INDEX {board.BOARD_LOOKUP_INDEX} (id=?" in plan, plan
+
+
 def test_the_count_looks_matches_up_by_id_on_postgresql(deployed: Platform, lamps: list[int]) -> None:
     """PostgreSQL would otherwise turn the test of each match into a semi-join, which with a region
     filter read every public message to hash them (78 of 108 ms of a search at 100,000)."""
