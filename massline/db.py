@@ -26,8 +26,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Table, create_engine, event
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.compiler import SQLCompiler
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -323,3 +325,15 @@ def write_lock(engine: Engine) -> WriteLock:
     lock_file = Path(f"{path}.writelock") if path and path != ":memory:" and not path.startswith("file:") else None
     with _write_locks_guard:
         return _write_locks.setdefault(key, WriteLock(lock_file=lock_file))
+
+
+@compiles(Table, "sqlite")
+def _table_with_hint(table: Table, compiler: SQLCompiler, **kw: Any) -> str:
+    """A table as SQLite's compiler writes it, followed by its ``with_hint(..., dialect_name="sqlite")`` text
+    in a FROM clause, e.g. ``INDEXED BY`` (SQLAlchemy's SQLite dialect renders no table hints of its own;
+    statements without such a hint compile as before)."""
+    text = compiler.visit_table(table, **kw)
+    hints = kw.get("fromhints")
+    if kw.get("asfrom") and hints and table in hints:
+        text += " " + hints[table]
+    return text

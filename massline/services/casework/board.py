@@ -6,10 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, Table, case, func, literal, select
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import Select, case, func, literal, select
 from sqlalchemy.orm import Session, selectinload
-from sqlalchemy.sql.compiler import SQLCompiler
 
 from massline.analysis.text import clean_text
 from massline.models import OPEN_STATUSES, STATUSES, Category, Message, Region, User
@@ -32,17 +30,6 @@ ROW_TEST_COST = {"sqlite": 20, "postgresql": 0}
 
 #: the covering index of what :func:`first_matches` tests of a match (``models.messages``, migration 0027)
 BOARD_LOOKUP_INDEX = "ix_messages_board_lookup"
-
-
-@compiles(Table, "sqlite")
-def _table_with_hint(table: Table, compiler: SQLCompiler, **kw: Any) -> str:
-    """A table as SQLite's compiler writes it, followed by its ``with_hint(..., dialect_name="sqlite")`` text
-    in a FROM clause (SQLAlchemy's SQLite dialect renders no table hints of its own)."""
-    text = compiler.visit_table(table, **kw)
-    hints = kw.get("fromhints")
-    if kw.get("asfrom") and hints and table in hints:
-        text += " " + hints[table]
-    return text
 
 
 @dataclass
