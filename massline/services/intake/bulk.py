@@ -34,14 +34,14 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import datetime
-from typing import IO, TypeVar
+from typing import IO, TypeVar, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from massline.db import transaction
+from massline.db import refresh_statistics, transaction
 from massline.io.importers import ImportMapping
-from massline.models import Message, Office
+from massline.models import Message, MessageContact, MessageEvent, Office, Reply
 from massline.services import audit
 from massline.services.crypto import FieldCipher
 from massline.services.intake.bulk_prepare import (
@@ -62,6 +62,8 @@ __all__ = ["ImportAborted", "ImportOptions", "ImportReport", "deployment_timezon
 
 _T = TypeVar("_T", PreparedRow, Planned)
 _Item = list[Planned]
+#: what an import writes (``Writer.insert``), analysed afterwards on PostgreSQL (``db.refresh_statistics``)
+_WRITTEN = cast(list[Table], [Message.__table__, MessageEvent.__table__, MessageContact.__table__, Reply.__table__])
 
 
 #: seconds the importer leaves the database to other writers after each batch (SQLite, see _write_batch)
@@ -271,6 +273,8 @@ def _run_import(
                 session, None, "bulk_import", "message", None, source=options.source, imported=report.imported,
                 duplicates=report.duplicates, bad_rows=report.bad_rows, mapping=mapping.name,
             )  # fmt: skip
+        with transaction(sessions, write=False) as session:
+            refresh_statistics(session, *_WRITTEN)  # PostgreSQL: plan searches and pages for what is now there
     return report
 
 
