@@ -56,9 +56,11 @@ import httpx
 import texts
 from common import ROOT, bench_env, machine, massline, server
 from sqlalchemy import create_engine, delete, func, insert, select, update
+from sqlalchemy.orm import Session
 
 from massline.analysis.text import index_terms
 from massline.config import Settings
+from massline.db import refresh_statistics
 from massline.models import Message, MessageAnalysis, MessageSearch, Region
 from massline.platform import Platform
 from massline.services.intake import new_secret, new_tracking_code
@@ -125,6 +127,15 @@ def make_pending(url: str, n: int, share: float) -> int:
         pending = conn.scalar(select(func.count()).select_from(Message).where(Message.search_pending)) or 0
     engine.dispose()
     return int(pending)
+
+
+def refresh(url: str) -> None:
+    """What the platform does after writing in bulk (``massline import``, the worker indexing a backlog):
+    PostgreSQL's planner statistics of the messages and their search rows refreshed (``db.refresh_statistics``)."""
+    engine = create_engine(url)
+    with Session(engine) as session, session.begin():
+        refresh_statistics(session, Message.__table__, MessageSearch.__table__)  # type: ignore[arg-type]
+    engine.dispose()
 
 
 def mark_analysed(instance: Path, url: str) -> str:
@@ -351,6 +362,7 @@ def main() -> None:
         t0 = time.perf_counter()
         words = prepared(instance, db_url, env, args)
         pending = make_pending(db_url, args.messages, args.pending)
+        refresh(db_url)  # as after an import of the newest messages (their search rows: as after the last indexing)
         print(f"database: {args.messages:,} messages ready in {time.perf_counter() - t0:.1f} s")
         engine = create_engine(db_url)
         with engine.connect() as conn:
