@@ -50,7 +50,7 @@ _NOT_CHINESE = re.compile("[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a@]")
 #: ``to_tsvector('simple', terms)``, and a configuration sent as a parameter matches it only in a plan made for
 #: that value; psycopg prepares a statement run five times, and PostgreSQL's generic plan for it then computed
 #: ``to_tsvector`` of every search row (a parallel scan of ``message_search``: many seconds per search)
-_SIMPLE = literal_column("'simple'::regconfig")
+_SIMPLE: ColumnElement[str] = literal_column("'simple'::regconfig")
 
 
 @dataclass(frozen=True)
