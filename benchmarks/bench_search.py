@@ -130,11 +130,11 @@ def make_pending(url: str, n: int, share: float) -> int:
 
 
 def refresh(url: str) -> None:
-    """What the platform does after writing in bulk (``massline import``, the worker indexing a backlog):
-    PostgreSQL's planner statistics of the messages and their search rows refreshed (``db.refresh_statistics``)."""
+    """What ``massline import`` does after writing: PostgreSQL's planner statistics of the messages refreshed
+    (``db.refresh_statistics``); the search rows' are autovacuum's (the build wrote 100,000 of them)."""
     engine = create_engine(url)
     with Session(engine) as session, session.begin():
-        refresh_statistics(session, Message.__table__, MessageSearch.__table__)  # type: ignore[arg-type]
+        refresh_statistics(session, Message.__table__)  # type: ignore[arg-type]
     engine.dispose()
 
 
@@ -362,7 +362,7 @@ def main() -> None:
         t0 = time.perf_counter()
         words = prepared(instance, db_url, env, args)
         pending = make_pending(db_url, args.messages, args.pending)
-        refresh(db_url)  # as after an import of the newest messages (their search rows: as after the last indexing)
+        refresh(db_url)  # as after an import of the newest messages
         print(f"database: {args.messages:,} messages ready in {time.perf_counter() - t0:.1f} s")
         engine = create_engine(db_url)
         with engine.connect() as conn:
