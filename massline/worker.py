@@ -188,16 +188,21 @@ class Worker:
 
     def refresh_issues(self) -> int:
         """Refresh the issues left dirty (by a backlog's batches, or a worker that stopped before it did),
-        ``issues.refresh_dirty``'s chunk per write transaction; returns how many."""
-        done = 0
+        ``issues.refresh_dirty`` per write transaction (at most ``REFRESH_CHUNK`` issues, fewer when that
+        took longer than :meth:`budget`, as the batches); returns how many."""
+        done, limit = 0, issues.REFRESH_CHUNK
         while not self._stop.is_set():
+            started = time.monotonic()
             with self.platform.write(background=True) as session, collected_after():
                 language = self._places.get(session)[0].language
-                n = issues.refresh_dirty(session, self.platform.now(), self.alert_params, language)
+                n = issues.refresh_dirty(session, self.platform.now(), self.alert_params, language, limit=limit)
             done += n
-            if n < issues.REFRESH_CHUNK:
+            if n < limit:
                 self._dirty_since = None
                 break
+            seconds = time.monotonic() - started
+            if seconds > 0:  # (at least 10 a transaction, at most the chunk)
+                limit = min(issues.REFRESH_CHUNK, max(10, int(n * self.budget() / seconds)))
         return done
 
     def _plan(self, steps: list[Step], since: datetime | None, size: int, force: bool, after_id: int) -> Batch:

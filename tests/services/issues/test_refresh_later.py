@@ -5,6 +5,7 @@ deployment), through the worker."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from massline.models import Issue, Message
@@ -109,4 +110,27 @@ def test_issues_a_stopped_worker_left_dirty_are_refreshed_by_the_next(deployed: 
     assert touched and _dirty(deployed) == touched
     report = Worker(deployed).run_once()  # nothing pending: the dirty issues are refreshed all the same
     assert report.messages == 0
+    _assert_all_refreshed(deployed)
+
+
+def test_the_dirty_issues_are_refreshed_in_several_short_transactions(
+    deployed: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from massline.services import issues
+    from massline.services.issues import refresh
+
+    monkeypatch.setattr(refresh, "REFRESH_CHUNK", 2)
+    monkeypatch.setattr(issues, "REFRESH_CHUNK", 2, raising=False)
+    ids = _backlog(deployed, 12)
+    with deployed.read() as s:
+        batch = pipeline.plan_batch(s, pipeline.analysis_context(s, model_path=None), deployed.plugins.steps())
+    pipeline.compute_batch(batch)
+    batch.ctx.backlog = True
+    with deployed.write() as s:
+        pipeline.store_batch(s, batch, deployed.now())
+    touched = _issues_of(deployed, ids)
+    assert len(touched) > 2 and _dirty(deployed) == touched
+    # a budget no transaction meets: chunks of 2 (the most), every dirty issue refreshed all the same
+    worker = Worker(deployed, write_budget=1e-9)
+    assert worker.refresh_issues() == len(touched)
     _assert_all_refreshed(deployed)
