@@ -16,6 +16,14 @@ that hold the time of the run (names ending in ``_at``, an issue's heat and its 
 decay with it) and the issue index's generation token (a random value); prints the tables that
 differ with a few of their differing rows, and each run's wall and CPU time (its two processes' sum,
 and each one's from the model loading on). Exit status 1 when anything differs.
+
+An issue's description (its title, place, problem, summary, keywords, representatives and described
+count) is computed when the issue is refreshed, from its messages and the document frequencies of
+that moment; a worker refreshes the issues a backlog touches when it ends (or every
+``refresh_every`` seconds), so two checkouts that refresh at other moments store other descriptions
+of the same issue. The descriptions are therefore compared apart: as stored (the number of issues
+whose description differs is printed, not counted as a difference), then after every issue of both
+databases is described again by this checkout from its final state, which must give the same.
 """
 
 from __future__ import annotations
@@ -51,8 +59,24 @@ print(report.messages, "messages analysed (storing process %.1f CPU-s, second pr
       % (time.process_time() - started, child.ru_utime + child.ru_stime))
 """
 
+#: every issue of the database on MASSLINE_INSTANCE_DIR described again from its final state
+DESCRIBE = """
+from sqlalchemy import select
+from massline.models import Issue
+from massline.platform import Platform
+from massline.services.issues.index import StoredIssueIndex
+from massline.services.issues.step import describe
+platform = Platform()
+with platform.write() as session:
+    index = StoredIssueIndex(session)
+    for issue in session.scalars(select(Issue).where(Issue.status != "merged", Issue.message_count > 0)):
+        describe(session, issue, index=index)
+"""
+
 #: columns that hold the time of the run, not a result
 TIMED = {"heat", "heat_components"}
+#: an issue's columns that hold its description (compared apart: see the module's doc)
+DESCRIBED = {"title", "place", "problem", "summary", "keywords", "representatives", "described_count"}
 #: site settings that hold a random value, not a result
 RANDOM_SETTINGS = {"issue_index_generation"}
 
@@ -87,8 +111,18 @@ def run(instance: Path, root: Path, batch: int) -> tuple[float, float]:
     return wall, cpu
 
 
-def dump(db: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every table's rows (sorted), without the columns that hold the time of the run."""
+def describe_again(instance: Path) -> None:
+    """Describe every issue of ``instance`` again with this checkout, from its final state."""
+    env = {**bench_pipeline._env(instance), "PYTHONPATH": str(common.ROOT)}
+    done = subprocess.run([sys.executable, "-c", DESCRIBE], env=env, cwd=common.ROOT, capture_output=True, text=True,
+                          check=False)  # fmt: skip
+    if done.returncode != 0:
+        raise SystemExit(f"describing the issues of {instance} failed:\n{done.stderr[-3000:]}")
+
+
+def dump(db: Path, descriptions: bool | None = False) -> dict[str, list[tuple[object, ...]]]:
+    """Every table's rows (sorted), without the columns that hold the time of the run; the issues'
+    description columns left out (``descriptions`` False), or only them (True), or kept (None)."""
     con = sqlite3.connect(db)
     out: dict[str, list[tuple[object, ...]]] = {}
     try:
@@ -96,6 +130,10 @@ def dump(db: Path) -> dict[str, list[tuple[object, ...]]]:
         for table in tables:
             columns = [r[1] for r in con.execute(f'PRAGMA table_info("{table}")')]
             kept = [c for c in columns if not c.endswith("_at") and c not in TIMED]
+            if table == "issues" and descriptions is not None:
+                kept = [c for c in kept if (c in DESCRIBED or c == "id") == descriptions]
+            elif descriptions:
+                continue
             if not kept:
                 continue
             names = ", ".join(f'"{c}"' for c in kept)  # (names read from the schema itself)
@@ -109,9 +147,10 @@ def dump(db: Path) -> dict[str, list[tuple[object, ...]]]:
     return out
 
 
-def compare(before: Path, after: Path, show: int = 3) -> int:
-    """Tables whose rows differ between the two databases (printed); returns how many."""
-    a, b = dump(before), dump(after)
+def compare(before: Path, after: Path, show: int = 3, descriptions: bool | None = False) -> int:
+    """Tables whose rows differ between the two databases (printed); returns how many (``descriptions``:
+    as :func:`dump`'s)."""
+    a, b = dump(before, descriptions), dump(after, descriptions)
     differ = 0
     for table in sorted(a.keys() | b.keys()):
         rows_a, rows_b = a.get(table, []), b.get(table, [])
@@ -150,7 +189,15 @@ def main() -> None:
         run(copy, root, args.batch)
         copies.append(copy / "massline.db")
     differ = compare(*copies)
-    print("the same results" if not differ else f"{differ} tables differ")
+    print("the same results (the issues' descriptions apart)" if not differ else f"{differ} tables differ")
+    stored = dump(copies[0], True).get("issues", []), dump(copies[1], True).get("issues", [])
+    print(f"descriptions as stored: {len(set(stored[0]) - set(stored[1]))} of {len(stored[0])} issues differ "
+          "(described at other moments); described again from the final state by this checkout:")  # fmt: skip
+    for copy in copies:
+        describe_again(copy.parent)
+    described = compare(*copies, descriptions=True)
+    print("the same descriptions" if not described else "the descriptions differ")
+    differ += described
     if not args.keep:
         for copy in copies:
             shutil.rmtree(copy.parent, ignore_errors=True)

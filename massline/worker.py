@@ -51,6 +51,7 @@ from massline.services.pipeline import (
     PlacesCache,
     Step,
     analysis_context,
+    collected_after,
     compute_batch,
     plan_batch,
     store_batch,
@@ -93,6 +94,7 @@ class Worker:
         quiet_budget: float | None = None,
         quiet_after: float = 10.0,
         parallel: bool = False,
+        refresh_every: float = 20.0,
     ) -> None:
         self.platform = platform
         self.interval = interval
@@ -113,6 +115,10 @@ class Worker:
         self._notifier: notify.Notifier | None = None
         #: the pure steps of the next batch computed in a second process meanwhile (``parallel``)
         self._compute = ComputeProcess() if parallel else None
+        #: while a backlog lasts, the issues its batches touched are refreshed at least this often (seconds)
+        self.refresh_every = refresh_every
+        #: since when issues left dirty by a backlog's batches wait (0: maybe some since before this worker)
+        self._dirty_since: float | None = 0.0
 
     def scan_alerts(self) -> alerts.ScanReport:
         """The periodic pass: burst checks per category and region, and stale issue heats refreshed."""
@@ -163,7 +169,7 @@ class Worker:
                                                                                   else 0))  # fmt: skip
             future = self._submit(batch, ahead is not None)
             if ahead is not None:
-                size = self._store(ahead, total, progress)
+                size = self._store(ahead, total, progress, backlog=batch is not None and bool(batch.items))
                 after_id = ahead[0].last_id if force else 0
             elif batch is None or not batch.items or (len(batch.items) < size and future is None):
                 if batch is not None and batch.items:  # a last short batch, computed here
@@ -172,9 +178,32 @@ class Worker:
             ahead = (batch, future) if batch is not None and batch.items else None
             if ahead is None and (force or full):
                 break
+            if self._dirty_since is not None and time.monotonic() - self._dirty_since >= self.refresh_every:
+                self.refresh_issues()  # (a long backlog: its issues are never staler than ``refresh_every``)
         if ahead is not None:  # stopped: the batch computed ahead is stored
             self._store(ahead, total, progress)
+        if self._dirty_since is not None:
+            self.refresh_issues()
         return total
+
+    def refresh_issues(self) -> int:
+        """Refresh the issues left dirty (by a backlog's batches, or a worker that stopped before it did),
+        ``issues.refresh_dirty`` per write transaction (at most ``REFRESH_CHUNK`` issues, fewer when that
+        took longer than :meth:`budget`, as the batches); returns how many."""
+        done, limit = 0, issues.REFRESH_CHUNK
+        while not self._stop.is_set():
+            started = time.monotonic()
+            with self.platform.write(background=True) as session, collected_after():
+                language = self._places.get(session)[0].language
+                n = issues.refresh_dirty(session, self.platform.now(), self.alert_params, language, limit=limit)
+            done += n
+            if n < limit:
+                self._dirty_since = None
+                break
+            seconds = time.monotonic() - started
+            if seconds > 0:  # (at least 10 a transaction, at most the chunk)
+                limit = min(issues.REFRESH_CHUNK, max(10, int(n * self.budget() / seconds)))
+        return done
 
     def _plan(self, steps: list[Step], since: datetime | None, size: int, force: bool, after_id: int) -> Batch:
         settings = self.platform.settings
@@ -196,18 +225,22 @@ class Worker:
         return self._compute.submit(batch)
 
     def _store(self, ahead: tuple[Batch, Future[Any] | None], total: PipelineReport,
-               progress: Callable[[PipelineReport], None] | None) -> int:  # fmt: skip
-        """Collect the pure phase's results of a batch, store it; returns the next batch's size."""
+               progress: Callable[[PipelineReport], None] | None, *, backlog: bool = False) -> int:  # fmt: skip
+        """Collect the pure phase's results of a batch, store it; returns the next batch's size.
+        ``backlog``: more batches follow at once (the issues it touches are refreshed later)."""
         batch, future = ahead
         if self._compute is not None:
             self._compute.collect(batch, future)
         else:
             compute_batch(batch)
+        batch.ctx.backlog = backlog
         started = time.monotonic()
         with self.platform.write(background=True) as session:
             report = store_batch(session, batch, self.platform.now())
             if self._lock is not None and self._lock.requests_waiting():
                 self._waited_at = time.monotonic()  # a request waits for this transaction to end
+        if backlog and self._dirty_since is None:
+            self._dirty_since = started
         total.add(report)
         if progress is not None:
             progress(report)

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     )
     from massline.services.issues.plugin import issue_steps
     from massline.services.issues.rebuild import apply_rebuild, plan_rebuild
+    from massline.services.issues.refresh import REFRESH_CHUNK, refresh_dirty
     from massline.services.issues.schemas import (
         CommitRequest,
         DraftReplyRequest,
@@ -74,6 +75,7 @@ __all__ = [
     "OwnRequest",
     "PublicIssueView",
     "PublishReplyRequest",
+    "REFRESH_CHUNK",
     "RatingSummary",
     "ReplyAllRequest",
     "ReplyReach",
@@ -95,6 +97,7 @@ __all__ = [
     "plugin",
     "public_issue",
     "rating_summary",
+    "refresh_dirty",
     "refresh_heat",
     "refresh_issues",
     "reply_reach",
@@ -109,6 +112,7 @@ _LAZY = {
         "public_issue", "rating_summary"],
     "plugin": ["issue_steps"],
     "rebuild": ["apply_rebuild", "plan_rebuild"],
+    "refresh": ["REFRESH_CHUNK", "refresh_dirty"],
     "schemas": ["CommitRequest", "DraftReplyRequest", "IssueRequest", "IssueResult", "MergeRequest", "OwnRequest",
         "PublishReplyRequest", "ReplyAllRequest", "ResolveRequest", "SplitRequest", "UpdateCommitmentRequest"],
     "step": ["assign_message", "refresh_heat", "refresh_issues"],

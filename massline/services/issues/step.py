@@ -230,16 +230,21 @@ def _batch_index(ctx: AnalysisContext, session: Session) -> StoredIssueIndex:
 
 
 def finish_issues(ctx: AnalysisContext, session: Session, items: list[Item]) -> None:
-    """Refresh every issue the batch touched (the step's ``finish``: figures, heat, description, alerts)."""
-    ids = [i for i in session.scalars(select(Message.issue_id).where(Message.id.in_([it.id for it in items]))) if i]
+    """Write the batch's issue events and index rows and refresh every issue it touched (the step's
+    ``finish``: figures, heat, description, alerts) — or, in a backlog (``ctx.backlog``), leave them
+    dirty (a joined issue is marked so in this transaction) for ``refresh.refresh_dirty``."""
     joined = ctx.state.pop("issue_joined", {})  # (dirty, not marked: ``_join``)
-    dirty = {*session.scalars(select(Issue.id).where(Issue.id.in_(ids), Issue.dirty.is_(True))), *joined}
     index = _batch_index(ctx, session)
     save_events(session, ctx.state.pop("issue_events", []))
     save_counts(session, index)
-    with session.no_autoflush:  # (none of its reads is of the issues, written at once below: ``save_issues``)
-        refreshed = refresh_issues(session, sorted(dirty), utcnow(), ctx.alert_params, ctx.gazetteer.language, index)
-    left = sorted(joined.keys() - {i.id for i in refreshed})  # (merged: not refreshed, so still dirty)
+    refreshed: list[Issue] = []
+    if not ctx.backlog:
+        ids = [i for i in session.scalars(select(Message.issue_id).where(Message.id.in_([it.id for it in items]))) if i]
+        dirty = {*session.scalars(select(Issue.id).where(Issue.id.in_(ids), Issue.dirty.is_(True))), *joined}
+        with session.no_autoflush:  # (none of its reads is of the issues, written at once below: ``save_issues``)
+            refreshed = refresh_issues(session, sorted(dirty), utcnow(), ctx.alert_params, ctx.gazetteer.language,
+                                       index)  # fmt: skip
+    left = sorted(joined.keys() - {i.id for i in refreshed})  # (merged, or left to the backlog's end: still dirty)
     if left:
         session.execute(update(Issue).where(Issue.id.in_(left)).values(dirty=True))
     save_issues(session, refreshed)

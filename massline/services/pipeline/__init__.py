@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from massline.services.pipeline.runner import (
         Batch,
         PipelineReport,
+        collected_after,
         compute_batch,
         pipeline_version,
         plan_batch,
@@ -64,6 +65,7 @@ __all__ = [
     "analysis_context",
     "analysis_progress",
     "builtin_steps",
+    "collected_after",
     "compute_batch",
     "deferred",
     "load_place_tagger",
@@ -85,8 +87,8 @@ _LAZY = {
     "places": ["PLACE_MODEL", "load_place_tagger"],
     "plugin": ["builtin_steps"],
     "progress": ["Progress", "analysis_progress"],
-    "runner": ["Batch", "PipelineReport", "compute_batch", "pipeline_version", "plan_batch", "run_pipeline",
-               "store_batch"],
+    "runner": ["Batch", "PipelineReport", "collected_after", "compute_batch", "pipeline_version", "plan_batch",
+               "run_pipeline", "store_batch"],
     "stepdef": ["ComputeFn", "FinishFn", "Item", "PrepareFn", "Step", "StepFn", "StepResult", "deferred",
                 "ordered_steps"],
 }  # fmt: skip

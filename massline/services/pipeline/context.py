@@ -60,6 +60,9 @@ class AnalysisContext:
     alert_params: AlertParams = field(default_factory=AlertParams)
     message_model: MessageModel | None = None  # kind, urgency, feeling; None: the word rules decide
     place_tagger: PlaceTagger | None = None  # the place model; None: the gazetteer alone
+    #: more batches follow at once (a backlog): a step may leave its per-batch upkeep to the backlog's end
+    #: (the issues step leaves its touched issues dirty, refreshed by ``issues.refresh_dirty``)
+    backlog: bool = False
 
 
 # ---- context -----------------------------------------------------------------
