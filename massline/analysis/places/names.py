@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from massline.analysis.places.language import Language
@@ -70,9 +71,8 @@ class Bounds:
                 if "".join(tokens) != piece:  # not normalised: no boundary information
                     self._set = frozenset(range(len(self.text) + 1))
                     return self._set
-                for tok in tokens:
-                    i += len(tok)
-                    out.add(i)
+                out.update(accumulate(map(len, tokens), initial=i))  # each token's end (no Python loop)
+                i += len(piece)
             self._set = frozenset(out)
         return self._set
 
