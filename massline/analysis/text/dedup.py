@@ -200,6 +200,16 @@ class LshIndex:
         stored = self._signatures.get(key)
         return 0.0 if stored is None else MinHasher.similarity(sig, stored)
 
+    def similarities(self, keys: Sequence[Hashable], sig: Signature) -> list[float]:
+        """:meth:`similarity` of ``sig`` with the signature of each of ``keys``: the same values, compared
+        all at once."""
+        stored = [self._signatures.get(k) for k in keys]
+        known = [s for s in stored if s is not None]
+        if not known:
+            return [0.0] * len(stored)
+        found = iter((np.count_nonzero(np.stack(known) == sig, axis=1) / len(sig)).tolist())
+        return [0.0 if s is None else next(found) for s in stored]
+
     def add(self, key: Hashable, sig: Signature) -> None:
         """Store ``sig`` under ``key`` (texts without content are not indexed)."""
         if int(sig.min()) == 0xFFFFFFFF:
