@@ -177,7 +177,8 @@ class LshIndex:
 
     def _band_bytes(self, sig: Signature) -> list[tuple[int, bytes]]:
         bands, rows = self.bands
-        return [(i, sig[i * rows : (i + 1) * rows].tobytes()) for i in range(bands)]
+        raw, width = sig.tobytes(), rows * sig.itemsize  # one copy, sliced (not one array slice per band)
+        return [(i, raw[i * width : (i + 1) * width]) for i in range(bands)]
 
     def band_keys(self, sig: Signature) -> list[str]:
         """Bucket keys of ``sig`` as strings (``"<band>:<hex>"``)."""

@@ -63,6 +63,8 @@ def test_incremental_index_finds_stored_duplicate() -> None:
     assert found[0][1] >= 0.8
     keys = index.band_keys(hasher.signature(ORIGINAL))
     assert len(keys) == index.bands[0] and keys[0].startswith("0:")
+    rows, sig = index.bands[1], hasher.signature(ORIGINAL)
+    assert keys == [f"{i}:{sig[i * rows : (i + 1) * rows].tobytes().hex()}" for i in range(index.bands[0])]
 
 
 def test_similarities_are_the_similarities_one_by_one() -> None:
