@@ -171,8 +171,6 @@ class IssueIndex:
         if not place:
             for t in terms:
                 found.update(dict.fromkeys(self._postings.get(("*", t), [])[-p.max_scan :]))
-        if not self._alias:  # no merge yet: every id is live
-            return list(found)
         return list(dict.fromkeys(self.find(c) for c in found))
 
     def add(self, doc: IssueDoc, features: DocFeatures | None = None, signature: Any = None) -> int:
@@ -201,8 +199,8 @@ class IssueIndex:
                 own.append(doc.key)
                 del own[: -p.own_messages]
         if target is None and vector:
-            best_sim = 0.0
-            for cid, sim in self.scored(self.candidates(place, vector), vector):
+            best_sim, found = 0.0, self.candidates(place, vector)
+            for cid, sim in zip(found, self.cosines(found, vector), strict=True):
                 if sim > best_sim and sim >= self._needed(self.clusters[cid], place, vector, sim):
                     target, best_sim = cid, sim
         if target is None:
@@ -213,11 +211,6 @@ class IssueIndex:
     def cosines(self, cids: Sequence[int], vector: dict[str, float]) -> list[float]:
         """The cosine of a unit ``vector`` with each of these clusters' centroids."""
         return [self.clusters[cid].cosine(vector) for cid in cids]
-
-    def scored(self, cids: Sequence[int], vector: dict[str, float]) -> list[tuple[int, float]]:
-        """``(cluster id, cosine)`` of those of ``cids`` whose cosine with ``vector`` is above 0, in the order of
-        ``cids`` (a cluster sharing no term cannot be joined)."""
-        return [(cid, sim) for cid, sim in zip(cids, self.cosines(cids, vector), strict=True) if sim > 0]
 
     def _needed(self, cluster: Cluster, place: str, vector: dict[str, float], sim: float) -> float:
         """The cosine ``vector`` (place key ``place``) needs to join ``cluster``: looked up only when in doubt."""
@@ -232,8 +225,7 @@ class IssueIndex:
     def _own_rewrites(self, author: str, sig: Any) -> list[tuple[Hashable, float]]:
         """The author's earlier messages this signature is a rewrite of (estimated Jaccard ≥
         ``same_author_threshold``: looser than between strangers), best first."""
-        own = self._by_author.get(author, []) if author else []
-        found = list(zip(own, self._lsh.similarities(own, sig), strict=True)) if own else []
+        found = [(k, self._lsh.similarity(k, sig)) for k in self._by_author.get(author, ())] if author else []
         return sorted(((k, s) for k, s in found if s >= self.params.same_author_threshold), key=lambda ks: -ks[1])
 
     def count_document(self, features: DocFeatures) -> None:

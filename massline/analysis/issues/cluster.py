@@ -15,7 +15,6 @@ import math
 from collections import Counter
 from collections.abc import Hashable, Sequence
 from datetime import datetime
-from operator import mul
 from typing import Any
 
 import numpy as np
@@ -47,7 +46,7 @@ def learn_aliases(features: Sequence[DocFeatures], min_count: int = 3, min_share
 class _BatchIndex(IssueIndex):
     """An :class:`IssueIndex` that, while the batch's document frequencies are frozen, computes each
     term's IDF factor once (the same value :meth:`IssueIndex.vectorize` computes for every message), and
-    while the batch is added, finds the candidates' cosines through the centroids' terms (:meth:`scored`)."""
+    while the batch is added, finds the candidates' cosines through the centroids' terms (:meth:`cosines`)."""
 
     _idf: dict[str, float] | None = None
     _idf_n = 0
@@ -71,28 +70,30 @@ class _BatchIndex(IssueIndex):
         self._weights = None
         super().merge(into, other)
 
-    def scored(self, cids: Sequence[int], vector: dict[str, float]) -> list[tuple[int, float]]:
-        """The cosines :meth:`Cluster.cosine` gives above 0, found term by term: only the centroids that hold a
-        term are read (most candidates share one or two of a message's 30 terms). Each sum adds the same
-        products in the same order (the vector's), less the zeros, so the floats are the same."""
+    def cosines(self, cids: Sequence[int], vector: dict[str, float]) -> list[float]:
+        """The values :meth:`Cluster.cosine` gives, found term by term: only the centroids that hold a term
+        are read (most candidates share one or two of a message's 30 terms). Each sum adds the same products
+        in the same order (the vector's), less the zeros, so the floats are the same."""
         weights = self._weights
         if weights is None:
-            return super().scored(cids, vector)
-        position = dict(zip(cids, range(len(cids)), strict=True))
-        wanted = position.keys()
-        sums: dict[int, float] = {}
-        get = sums.get
+            return super().cosines(cids, vector)
+        wanted = set(cids)
+        products: dict[int, list[float]] = {}
         for t, v in vector.items():
             of_term = weights.get(t)
-            if of_term:
-                for cid in of_term.keys() & wanted:
-                    sums[cid] = get(cid, 0.0) + v * of_term[cid]  # sum() adds left to right from 0.0 alike
-        clusters, sqrt = self.clusters, math.sqrt
+            if not of_term:
+                continue
+            for cid in of_term.keys() & wanted:
+                found = products.get(cid)
+                if found is None:
+                    products[cid] = [v * of_term[cid]]
+                else:
+                    found.append(v * of_term[cid])
         out = []
-        for cid in sorted(sums, key=position.__getitem__):  # the candidates' order: ties keep the first
-            norm2 = clusters[cid].norm2
-            if norm2 > 0:
-                out.append((cid, sums[cid] / sqrt(norm2)))
+        for cid in cids:
+            norm2 = self.clusters[cid].norm2
+            found = products.get(cid)
+            out.append(0.0 if norm2 <= 0 or not found else sum(found) / math.sqrt(norm2))
         return out
 
     def vectorize(self, features: DocFeatures) -> dict[str, float]:
@@ -105,9 +106,8 @@ class _BatchIndex(IssueIndex):
             log = math.log
             self._idf, self._idf_n = {t: log(n / (1 + df)) + 1.0 for t, df in self.df.items()}, n
         idf = self._idf
-        counts = features.counts
-        try:  # (no Python frame per term)
-            weights = dict(zip(counts, map(mul, counts.values(), map(idf.__getitem__, counts)), strict=True))
+        try:
+            weights = {t: w * idf[t] for t, w in features.counts.items()}
         except KeyError:  # a term the frozen frequencies never counted
             return super().vectorize(features)
         return unit_vector(weights, self.params.max_terms)

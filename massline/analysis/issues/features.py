@@ -212,16 +212,17 @@ def term_weights(
     language = language or GENERAL
     board_words = language.stopwords
     counts: dict[str, float] = {}
-    known = _TOKEN_TERMS.setdefault((segmenter.stopwords, board_words), {})
-    if len(known) > _TOKENS_KEPT:
-        known.clear()
     for text, weight in ((title, title_weight), (body, 1)):
-        for token in segmenter.cut(strip_places(text, place_words, language), normalized=True):  # commas put in
-            terms = known.get(token)
-            if terms is None:
-                terms = known[token] = _token_terms(token, segmenter, board_words)
-            for term, share in terms:
-                counts[term] = counts.get(term, 0.0) + weight * share
+        for word in segmenter.words(strip_places(text, place_words, language), normalized=True):  # commas put in
+            concept = CONCEPT_OF.get(word)  # before the length test: 吵, 臭, 修 are concepts
+            if concept:
+                counts[concept] = counts.get(concept, 0.0) + weight
+            if len(word) < 2 or word in PROBLEM_STOPWORDS or word in board_words or _ASCII_CODE.match(word):
+                continue
+            counts[word] = counts.get(word, 0.0) + weight
+            if len(word) >= 3:  # 搅拌站 ~ 搅拌厂, 油烟味 ~ 油烟: sub-words at half weight
+                for sub in (word[:2], word[-2:]):
+                    counts[sub] = counts.get(sub, 0.0) + weight / 2
     # character bigrams of the title make the vector robust to segmentation (58车贷案 → 车贷)
     for run in _CJK_RUN.findall(strip_places(title, place_words, language)):
         for i in range(len(run) - 1):
@@ -229,28 +230,6 @@ def term_weights(
             if gram not in PROBLEM_STOPWORDS and gram not in board_words:
                 counts[gram] = counts.get(gram, 0.0) + 0.5
     return TermWeights(place_words, {t: 1.0 + math.log(c) if c >= 1 else c for t, c in counts.items()})
-
-
-#: what each token adds to :func:`term_weights` (per set of stop-words; tokens repeat: decided once per token)
-_TOKEN_TERMS: dict[tuple[frozenset[str], frozenset[str]], dict[str, tuple[tuple[str, float], ...]]] = {}
-_TOKENS_KEPT = 500_000
-
-
-def _token_terms(token: str, segmenter: Segmenter, board_words: AbstractSet[str]) -> tuple[tuple[str, float], ...]:
-    """The terms one token of the segmenter counts for in :func:`term_weights`, in order, each with its share
-    of the text's weight: its concept, itself, its first and last two characters at half weight."""
-    if not segmenter.is_word(token):
-        return ()
-    out: list[tuple[str, float]] = []
-    concept = CONCEPT_OF.get(token)  # before the length test: 吵, 臭, 修 are concepts
-    if concept:
-        out.append((concept, 1.0))
-    if len(token) < 2 or token in PROBLEM_STOPWORDS or token in board_words or _ASCII_CODE.match(token):
-        return tuple(out)
-    out.append((token, 1.0))
-    if len(token) >= 3:  # 搅拌站 ~ 搅拌厂, 油烟味 ~ 油烟: sub-words at half weight
-        out += [(token[:2], 0.5), (token[-2:], 0.5)]
-    return tuple(out)
 
 
 def normalized_texts(doc: IssueDoc, body_chars: int) -> tuple[str, str]:

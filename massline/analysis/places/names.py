@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from massline.analysis.places.language import Language
@@ -71,8 +70,9 @@ class Bounds:
                 if "".join(tokens) != piece:  # not normalised: no boundary information
                     self._set = frozenset(range(len(self.text) + 1))
                     return self._set
-                out.update(accumulate(map(len, tokens), initial=i))  # each token's end (no Python loop)
-                i += len(piece)
+                for tok in tokens:
+                    i += len(tok)
+                    out.add(i)
             self._set = frozenset(out)
         return self._set
 

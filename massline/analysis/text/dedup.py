@@ -177,8 +177,7 @@ class LshIndex:
 
     def _band_bytes(self, sig: Signature) -> list[tuple[int, bytes]]:
         bands, rows = self.bands
-        raw, width = sig.tobytes(), rows * sig.itemsize  # one copy, sliced (not one array slice per band)
-        return [(i, raw[i * width : (i + 1) * width]) for i in range(bands)]
+        return [(i, sig[i * rows : (i + 1) * rows].tobytes()) for i in range(bands)]
 
     def band_keys(self, sig: Signature) -> list[str]:
         """Bucket keys of ``sig`` as strings (``"<band>:<hex>"``)."""
@@ -200,16 +199,6 @@ class LshIndex:
         """Estimated Jaccard of ``sig`` with the signature stored under ``key`` (0 when none is)."""
         stored = self._signatures.get(key)
         return 0.0 if stored is None else MinHasher.similarity(sig, stored)
-
-    def similarities(self, keys: Sequence[Hashable], sig: Signature) -> list[float]:
-        """:meth:`similarity` of ``sig`` with the signature of each of ``keys``: the same values, compared
-        all at once."""
-        stored = [self._signatures.get(k) for k in keys]
-        known = [s for s in stored if s is not None]
-        if not known:
-            return [0.0] * len(stored)
-        found = iter((np.count_nonzero(np.stack(known) == sig, axis=1) / len(sig)).tolist())
-        return [0.0 if s is None else next(found) for s in stored]
 
     def add(self, key: Hashable, sig: Signature) -> None:
         """Store ``sig`` under ``key`` (texts without content are not indexed)."""

@@ -116,11 +116,11 @@ class Segmenter:
     def words(self, text: str, *, normalized: bool = False) -> list[str]:
         """Content words of ``text``: tokens minus stop-words and punctuation (``normalized``: see :meth:`cut`;
         punctuation is no word either way)."""
-        return list(filter(self.is_word, self.cut(text, normalized=normalized)))
-
-    def is_word(self, token: str) -> bool:
-        """Whether a token of :meth:`cut` is a content word (not a stop-word, punctuation or space)."""
-        return bool(token.strip()) and token not in self.stopwords and not _PUNCT_OR_SPACE.match(token)
+        return [
+            tok
+            for tok in self.cut(text, normalized=normalized)
+            if tok.strip() and tok not in self.stopwords and not _PUNCT_OR_SPACE.match(tok)
+        ]
 
     def cut_for_search(self, text: str) -> list[str]:
         """Search-engine mode segmentation (long words also yield their sub-words)."""

@@ -63,22 +63,6 @@ def test_incremental_index_finds_stored_duplicate() -> None:
     assert found[0][1] >= 0.8
     keys = index.band_keys(hasher.signature(ORIGINAL))
     assert len(keys) == index.bands[0] and keys[0].startswith("0:")
-    rows, sig = index.bands[1], hasher.signature(ORIGINAL)
-    assert keys == [f"{i}:{sig[i * rows : (i + 1) * rows].tobytes().hex()}" for i in range(index.bands[0])]
-
-
-def test_similarities_are_the_similarities_one_by_one() -> None:
-    hasher = MinHasher()
-    index = LshIndex(threshold=0.8)
-    index.add(101, hasher.signature(ORIGINAL))
-    index.add(102, hasher.signature(OTHER))
-    index.add(103, hasher.signature(""))  # no content: not stored
-    sig = hasher.signature(EDITED)
-    keys = [102, 103, 101, 104]
-    found = index.similarities(keys, sig)
-    assert found == [index.similarity(k, sig) for k in keys]  # the same floats
-    assert found[1] == found[3] == 0.0 and found[2] >= 0.8
-    assert index.similarities([103], sig) == [0.0] and index.similarities([], sig) == []
 
 
 def test_many_items_fast_and_correct() -> None:
