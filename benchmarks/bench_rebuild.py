@@ -10,7 +10,9 @@ commit), that checkout's rebuild on a copy of the same database, alternating wit
 ``--rounds`` times. Every run prints the load average; ``PYTHONHASHSEED`` is fixed so that two
 checkouts clustering alike make the same issues. ``--jobs N`` is passed to this checkout's command
 (default: the command's own, one process per core; a baseline checkout older than the option gets none).
-/usr/bin/time's CPU time includes the forked processes'.
+/usr/bin/time's CPU time includes the forked processes'. After every run, what the rebuild wrote (issues, their
+members and descriptions, the clustering state and index rows; not the time-dependent heat) is hashed per table,
+and the runs are said to agree or not (``digest``).
 
     python benchmarks/bench_rebuild.py [--messages 100000] [--baseline-root ../wt-base] [--rounds 2] [--jobs N]
 """
@@ -18,6 +20,7 @@ checkouts clustering alike make the same issues. ``--jobs N`` is passed to this 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import random
 import re
@@ -27,7 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import bench_search
@@ -37,7 +40,7 @@ from common import ROOT, bench_env, machine, massline
 
 @dataclass
 class Run:
-    """One rebuild: the command's last line and what /usr/bin/time measured."""
+    """One rebuild: the command's last line, what /usr/bin/time measured and what it wrote (:func:`digest`)."""
 
     root: Path
     output: str
@@ -45,6 +48,25 @@ class Run:
     cpu: float
     rss_mib: int
     load: str
+    digest: dict[str, str] = field(default_factory=dict)
+
+
+#: what a rebuild writes, compared between runs (the columns that depend on the time of the run left out)
+_WRITTEN = ("issues", "issue_clusters", "issue_postings", "issue_place_keys", "issue_place_pieces",
+            "issue_term_df", "issue_vocabulary", "issue_place_aliases", "issue_events")  # fmt: skip
+_TIMED = {"created_at", "updated_at", "heat_at", "heat", "heat_components"}
+
+
+def digest(db: Path) -> dict[str, str]:
+    """Per table, the number of rows and a hash of them (sorted): the issues, their descriptions and
+    figures, every message's issue, the clustering state and the index rows."""
+    out = {}
+    with sqlite3.connect(db) as conn:
+        for table, columns in [*((t, None) for t in _WRITTEN), ("messages", ["id", "issue_id"])]:
+            names = columns or [r[1] for r in conn.execute(f"pragma table_info({table})") if r[1] not in _TIMED]
+            rows = sorted(map(repr, conn.execute(f"select {', '.join(names)} from {table}")))  # noqa: S608
+            out[table] = f"{len(rows)} {hashlib.sha256(chr(10).join(rows).encode()).hexdigest()[:16]}"
+    return out
 
 
 def rebuild(root: Path, env: dict[str, str], extra: tuple[str, ...] = ()) -> Run:
@@ -94,6 +116,7 @@ def main() -> None:
                 shutil.copyfile(instance / "built.db", db)  # every run starts from the same database
                 extra = ("--jobs", str(args.jobs)) if args.jobs and root == ROOT else ()
                 runs.append(rebuild(root, env, extra))
+                runs[-1].digest = digest(db)
     print(f"machine: {machine()}")
     print(f"texts: {texts.source()}")
     print(f"baseline: building {args.messages:,} messages took {built:.1f} s")
@@ -101,6 +124,11 @@ def main() -> None:
         print(f"{run.root.name}: {run.output}")
         print(f"  issues rebuild: {run.wall:.1f} s wall, {run.cpu:.1f} s CPU, max RSS {run.rss_mib:,} MiB, "
               f"load before {run.load} (wall / build {run.wall / built:.2f}; target < 120 s at 100,000)")  # fmt: skip
+    same = all(r.digest == runs[0].digest for r in runs)
+    print(f"issues, members, descriptions and index rows of every run identical: {'yes' if same else 'NO'}")
+    if not same:
+        for table in runs[0].digest:
+            print(f"  {table}: " + " / ".join(f"{r.root.name} {r.digest[table]}" for r in runs))
     if args.baseline_root is not None:
         base = [r for r in runs if r.root == roots[0]]
         ours = [r for r in runs if r.root == ROOT]
