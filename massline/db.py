@@ -44,17 +44,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
     else:
         kwargs.setdefault("pool_pre_ping", True)
-        if url.startswith("postgresql"):
-            kwargs.setdefault("connect_args", {"options": POSTGRES_OPTIONS})
         engine = create_engine(url, **kwargs)
     event.listen(engine, "before_cursor_execute", _storable_parameters, retval=True)
     return engine
 
-
-#: PostgreSQL session settings of every connection: no JIT compilation. Its threshold is the planner's cost
-#: estimate, which a board search scanning messages waiting for the search index passes; compiling then took
-#: 25 of the statement's 123 ms at 100,000 messages (``EXPLAIN ANALYZE``), for a statement run once
-POSTGRES_OPTIONS = "-c jit=off"
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 

@@ -35,10 +35,3 @@ def test_a_prepared_search_reads_the_index_not_every_search_row(deployed: Platfo
         prepared = s.scalar(text("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%to_tsvector%'"))
         scans = s.scalar(text("SELECT seq_scan FROM pg_stat_xact_user_tables WHERE relname = 'message_search'"))
     assert prepared and scans == 0
-
-
-def test_postgresql_connections_compile_no_statement(deployed: Platform) -> None:
-    """JIT compilation is off: a search's statement runs once, compiling it cost more than it saved."""
-    with deployed.read() as s:
-        setting = s.scalar(text("SHOW jit")) if s.get_bind().dialect.name == "postgresql" else "off"
-    assert setting == "off"
