@@ -182,8 +182,8 @@ class Worker:
                 self.refresh_issues()  # (a long backlog: its issues are never staler than ``refresh_every``)
         if ahead is not None:  # stopped: the batch computed ahead is stored
             self._store(ahead, total, progress)
-        if self._dirty_since is not None:
-            self.refresh_issues()
+        if self._dirty_since is not None or total.messages:
+            self.refresh_issues()  # (every cycle that stored a batch: nothing it left dirty waits for the next)
         return total
 
     def refresh_issues(self) -> int:
