@@ -33,7 +33,7 @@ import pytest
 from sqlalchemy import create_engine, func, select
 
 from massline.config import Settings
-from massline.models import Message, MessageAnalysis
+from massline.models import Issue, Message, MessageAnalysis
 from massline.platform import Platform
 from massline.services.alerts import AlertParams
 from massline.services.pipeline import analysis_context, pipeline_version
@@ -184,6 +184,7 @@ class Progress:
     analysed: int
     in_issue: int
     indexed: int
+    stale_issues: int  # issues of these messages still waiting for their refresh (``issues.dirty``)
 
 
 def _progress(database_url: str, ids: list[int], current: str) -> Progress:
@@ -199,9 +200,13 @@ def _progress(database_url: str, ids: list[int], current: str) -> Progress:
             )  # fmt: skip
             in_issue = conn.scalar(select(func.count()).select_from(m).where(mine, m.issue_id.is_not(None)))
             indexed = conn.scalar(select(func.count()).select_from(m).where(mine, m.search_pending.is_(False)))
+            stale = conn.scalar(
+                select(func.count(func.distinct(Issue.id))).select_from(m).join(Issue, Issue.id == m.issue_id)
+                .where(mine, Issue.dirty.is_(True), Issue.status != "merged")
+            )  # fmt: skip
     finally:
         engine.dispose()
-    return Progress(int(stored or 0), int(analysed or 0), int(in_issue or 0), int(indexed or 0))
+    return Progress(int(stored or 0), int(analysed or 0), int(in_issue or 0), int(indexed or 0), int(stale or 0))
 
 
 # ---- the test -----------------------------------------------------------------------------------
@@ -239,7 +244,8 @@ def test_a_burst_of_submissions_while_the_worker_analyses(
             for name in ("analysed", "indexed"):
                 if name not in done_after and getattr(progress, name) == len(burst.acked):
                     done_after[name] = round(time.monotonic() - answered, 1)
-            if (progress.in_issue == len(burst.acked) and len(done_after) == 2) or time.monotonic() > deadline:
+            settled = progress.in_issue == len(burst.acked) and not progress.stale_issues
+            if (settled and len(done_after) == 2) or time.monotonic() > deadline:
                 break
             time.sleep(0.5)
             progress = _progress(database_url, burst.acked, current)
@@ -271,5 +277,5 @@ def test_a_burst_of_submissions_while_the_worker_analyses(
     assert max(lat) < MAX_REQUEST, (figures, log[-4000:])
     assert len(set(burst.acked)) == MESSAGES
     assert progress.stored == MESSAGES, figures
-    assert progress == Progress(MESSAGES, MESSAGES, MESSAGES, MESSAGES), (figures, log[-4000:])
+    assert progress == Progress(MESSAGES, MESSAGES, MESSAGES, MESSAGES, 0), (figures, log[-4000:])
     assert "Traceback" not in log, log[-6000:]
