@@ -128,3 +128,25 @@ def test_the_titles_without_a_body_are_labelled_for_their_place_validly() -> Non
              for m in _read(name)}  # fmt: skip
     assert not drawn & set(by_id[row["id"]]["title"] for row in rows)
     assert len(load_titles(LABELS)) == len(rows)
+
+
+def test_the_place_review_is_what_the_label_files_hold() -> None:
+    """place_review.jsonl records every place span changed by the review under the guide's rules for phases,
+    `小区`, addresses, building numbers, junctions and village groups: each line's new span is the label's place
+    now, written in the message, and the old span is one inside the other (the review moved edges only)."""
+    samples = {"labels.jsonl": "sample.jsonl", "labels_targeted.jsonl": "sample_targeted.jsonl",
+               "labels_titles.jsonl": "sample_titles.jsonl"}  # fmt: skip
+    review = _read("place_review.jsonl")
+    assert len(review) >= 100 and len({(row["labels"], row["id"]) for row in review}) == len(review)
+    files: dict[str, tuple[dict[str, dict], dict[str, dict]]] = {}
+    for row in review:
+        name = row["labels"]
+        if name not in files:
+            sample = samples.get(name, name.replace("labels", "sample"))
+            files[name] = ({r["id"]: r for r in _read(name)}, {m["id"]: m for m in _read(sample)})
+        labels, messages = files[name]
+        message = messages[row["id"]]
+        text = f"{message.get('title') or ''}\n{message.get('body') or ''}"
+        assert labels[row["id"]]["place"] == row["new"] != row["old"], row["id"]
+        assert row["new"] in text and (row["old"] in row["new"] or row["new"] in row["old"]), row["id"]
+        assert row["reason"] and row["reviewed_by"]
