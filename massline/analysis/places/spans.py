@@ -240,8 +240,10 @@ class PlaceTagger:
         if chosen < 0 or probability < self.ranker.threshold_:
             return None
         span = with_tail(found[chosen][0], _analysed(title, body)[0])
+        # the choice is the name's (its candidates' odds added up): the title counts wherever its best one is
+        in_title = span.in_title or found[chosen][0].text in title
         reasons = (f"排序模型概率 {probability:.2f}", f"模型置信度 {span.confidence:.2f}") + (
-            ("在标题中",) if span.in_title else ()
+            ("在标题中",) if in_title else ()
         )
         return PlaceSpan(span.text, span.type, span.start, span.end, span.confidence, span.in_title, probability,
                          reasons)  # fmt: skip
