@@ -98,14 +98,19 @@ def test_a_lone_message_on_a_quiet_platform_is_refreshed_in_its_own_cycle(deploy
     _assert_all_refreshed(deployed)
 
 
-def test_issues_a_stopped_worker_left_dirty_are_refreshed_by_the_next(deployed: Platform) -> None:
-    ids = _backlog(deployed, 6)
-    with deployed.read() as s:  # a backlog's batch stored, then the worker stops before its end
+def _store_a_backlog_batch(deployed: Platform) -> None:
+    """One batch stored as a backlog's batch (more to follow): its issues are left dirty."""
+    with deployed.read() as s:
         batch = pipeline.plan_batch(s, pipeline.analysis_context(s, model_path=None), deployed.plugins.steps())
     pipeline.compute_batch(batch)
     batch.ctx.backlog = True
     with deployed.write() as s:
         pipeline.store_batch(s, batch, deployed.now())
+
+
+def test_issues_a_stopped_worker_left_dirty_are_refreshed_by_the_next(deployed: Platform) -> None:
+    ids = _backlog(deployed, 6)
+    _store_a_backlog_batch(deployed)  # then the worker stops before the backlog's end
     touched = _issues_of(deployed, ids)
     assert touched and _dirty(deployed) == touched
     report = Worker(deployed).run_once()  # nothing pending: the dirty issues are refreshed all the same
@@ -122,12 +127,7 @@ def test_the_dirty_issues_are_refreshed_in_several_short_transactions(
     monkeypatch.setattr(refresh, "REFRESH_CHUNK", 2)
     monkeypatch.setattr(issues, "REFRESH_CHUNK", 2, raising=False)
     ids = _backlog(deployed, 12)
-    with deployed.read() as s:
-        batch = pipeline.plan_batch(s, pipeline.analysis_context(s, model_path=None), deployed.plugins.steps())
-    pipeline.compute_batch(batch)
-    batch.ctx.backlog = True
-    with deployed.write() as s:
-        pipeline.store_batch(s, batch, deployed.now())
+    _store_a_backlog_batch(deployed)
     touched = _issues_of(deployed, ids)
     assert len(touched) > 2 and _dirty(deployed) == touched
     # a budget no transaction meets: chunks of 2 (the most), every dirty issue refreshed all the same
