@@ -33,9 +33,8 @@ States, one server each, one after the other:
         [--cache DIR] [--root CHECKOUT] [--database-url URL]
     scripts/with-postgres.sh sh -c 'python benchmarks/bench_search.py --database-url "$MASSLINE_TEST_DATABASE_URL"'
 
-``--cache DIR`` keeps the built instance (database and configuration, before the backlog is made) in
-``DIR`` and reuses it for the same ``--messages``, so that alternating runs (``--root`` another checkout,
-e.g. a worktree of an earlier commit, served on the same data) skip the ~70 s build.
+``--cache DIR`` keeps the built instance (before the backlog is made) in ``DIR`` and reuses it for the same
+``--messages``: alternating runs (``--root`` another checkout, served on the same data) skip the ~70 s build.
 """
 
 from __future__ import annotations
@@ -118,24 +117,17 @@ def build(url: str, n: int, rng: random.Random, seed: int = 7) -> list[str]:
 
 
 def make_pending(url: str, n: int, share: float) -> int:
-    """Take the newest ``share`` of the messages out of the search index again (``search_pending``)."""
+    """Take the newest ``share`` of the messages out of the search index again (``search_pending``); then the
+    messages' planner statistics refreshed as ``massline import`` does (``db.refresh_statistics``)."""
     first = n - int(n * share) + 1
     engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(delete(MessageSearch).where(MessageSearch.message_id >= first))
-        conn.execute(update(Message).where(Message.id >= first).values(search_pending=True))
-        pending = conn.scalar(select(func.count()).select_from(Message).where(Message.search_pending)) or 0
-    engine.dispose()
-    return int(pending)
-
-
-def refresh(url: str) -> None:
-    """What ``massline import`` does after writing: PostgreSQL's planner statistics of the messages refreshed
-    (``db.refresh_statistics``); the search rows' are autovacuum's (the build wrote 100,000 of them)."""
-    engine = create_engine(url)
     with Session(engine) as session, session.begin():
+        session.execute(delete(MessageSearch).where(MessageSearch.message_id >= first))
+        session.execute(update(Message).where(Message.id >= first).values(search_pending=True))
+        pending = session.scalar(select(func.count()).select_from(Message).where(Message.search_pending)) or 0
         refresh_statistics(session, Message.__table__)  # type: ignore[arg-type]
     engine.dispose()
+    return int(pending)
 
 
 def mark_analysed(instance: Path, url: str) -> str:
@@ -362,7 +354,6 @@ def main() -> None:
         t0 = time.perf_counter()
         words = prepared(instance, db_url, env, args)
         pending = make_pending(db_url, args.messages, args.pending)
-        refresh(db_url)  # as after an import of the newest messages
         print(f"database: {args.messages:,} messages ready in {time.perf_counter() - t0:.1f} s")
         engine = create_engine(db_url)
         with engine.connect() as conn:
