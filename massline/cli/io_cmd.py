@@ -75,13 +75,28 @@ def _print_problems(report: ImportReport) -> None:
         click.echo(f"  ... and {more} more problems (see the report file)", err=True)
 
 
-def _write_report(report: ImportReport, file: Path, report_path: Path | None) -> None:
+def default_report_path(instance_dir: Path, file: Path, now: datetime) -> Path:
+    """Where an import's refused rows go without ``--report``: the instance's ``import-reports`` folder,
+    named for the input and the minute of the import (never beside the input, which may be a shared or
+    read-only folder, and never over an earlier import's report)."""
+    folder = instance_dir / "import-reports"
+    stem = f"{file.stem}-{now:%Y%m%d-%H%M%S}"
+    path = folder / f"{stem}.errors.csv"
+    number = 1
+    while path.exists():
+        number += 1
+        path = folder / f"{stem}-{number}.errors.csv"
+    return path
+
+
+def _write_report(report: ImportReport, file: Path, report_path: Path | None, platform: Platform) -> None:
     from massline.io.exporters import write_problems_csv
 
     if not report.problems:
         return
-    path = report_path or file.with_name(f"{file.stem}.errors.csv")
+    path = report_path or default_report_path(platform.settings.instance_dir, file, platform.now())
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         write_problems_csv(path, report.problems)
     except OSError as exc:
         click.echo(f"warning: cannot write the report {path} ({exc.strerror}); use --report PATH", err=True)
@@ -116,7 +131,7 @@ def _write_report(report: ImportReport, file: Path, report_path: Path | None) ->
 @click.option("--on-error", type=click.Choice(["stop", "skip"]), default="stop", show_default=True,
               help="stop: import nothing if any row is bad; skip: import the good rows, report the bad ones.")
 @click.option("--report", "report_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write refused rows (default: FILE.errors.csv next to the input).")
+              help="Where to write refused rows (default: the instance's import-reports/FILE-TIME.errors.csv).")
 @click.option("--events", is_flag=True,
               help="FILE is a case-history CSV (案件编号, 时间, 事件, 单位, 详情): create its cases, all or nothing.")
 def import_cmd(
@@ -165,7 +180,7 @@ def import_cmd(
         fail(str(exc))
     seconds = time.perf_counter() - started
     _print_problems(report)
-    _write_report(report, file, report_path)
+    _write_report(report, file, report_path, platform)
     if not _print_outcome(report, file, options, seconds, stop=on_error == "stop"):
         return
     if index_now:

@@ -261,7 +261,12 @@ def test_cli_import_skip_report_dry_run_and_export_round_trip(cli_env: Platform,
     done = invoke("import", str(path), *maps, "--on-error", "skip", "--source", "hotline")
     assert done.exit_code == 0 and "imported 3 of 4 rows" in done.output
     assert "2 open cases are already past their deadline" in done.output and "--deadlines-from import" in done.output
-    with (tmp_path / "in.errors.csv").open(encoding="utf-8-sig") as handle:
+    assert not (tmp_path / "in.errors.csv").exists()  # never beside the input (a shared folder)
+    reports = set((cli_env.settings.instance_dir / "import-reports").glob("in-*.errors.csv"))
+    assert len(reports) == 3  # the dry run's and the stopped run's are kept, not overwritten
+    report = Path(done.output.split("report of refused rows: ")[1].split("\n")[0])
+    assert report in reports
+    with report.open(encoding="utf-8-sig") as handle:
         refused = list(csv.DictReader(handle))
     assert {r["行号"] for r in refused} == {"5"} and {r["字段"] for r in refused} == {"body"}
 
