@@ -9,7 +9,6 @@ each occurrence whether it is negated or hedged in its clause.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -99,21 +98,6 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return _bounds(text, start, end, _SENTENCE_BREAKS, _SENTENCE_BREAK)
 
 
-class _Breaks:
-    """Where a text's breaks are (one scan of the text): the bounds of :func:`clause_bounds` or
-    :func:`sentence_bounds` around each of its hits, without scanning back from each hit for each break."""
-
-    def __init__(self, text: str, pattern: re.Pattern[str]) -> None:
-        self.size = len(text)
-        self.at = [m.start() for m in pattern.finditer(text)]
-
-    def bounds(self, start: int, end: int) -> tuple[int, int]:
-        """``_bounds(text, start, end, ...)`` of the text and the pattern's breaks."""
-        at = self.at
-        k, r = bisect_left(at, start), bisect_left(at, max(end, 0))
-        return (at[k - 1] + 1 if k else 0), (at[r] if r < len(at) else max(end, self.size))
-
-
 def _alternation(words: Iterable[str]) -> re.Pattern[str]:
     ordered = sorted(set(words), key=len, reverse=True)
     return re.compile("|".join(re.escape(w) for w in ordered)) if ordered else re.compile(r"(?!)")
@@ -158,15 +142,11 @@ class TermMatcher:
         """Return the hits in ``text`` in order of position."""
         blocked = [(m.start(), m.end()) for m in self._idioms.finditer(text)]
         hits: list[Hit] = []
-        breaks: tuple[_Breaks, _Breaks] | None = None  # (scanned at the first hit)
         for m in self._words.finditer(text):
             start, end = m.span()
             if any(b0 < end and start < b1 for b0, b1 in blocked):
                 continue
-            if breaks is None:
-                breaks = _Breaks(text, _CLAUSE_BREAK), _Breaks(text, _SENTENCE_BREAK)
-            clauses, sentences = breaks
-            left, right = clauses.bounds(start, end)
+            left, right = clause_bounds(text, start, end)
             if self.check_boundaries:
                 bounds = _token_boundaries(text[left:right])
                 if start - left not in bounds or end - left not in bounds:
@@ -179,7 +159,7 @@ class TermMatcher:
                 or any(n in near for n in SHORT_NEGATORS)
                 or any(p in before for p in PREVENTION)
             )
-            s_left, s_right = sentences.bounds(start, end)
+            s_left, s_right = sentence_bounds(text, start, end)
             sentence_before = text[s_left:start]
             late = text[end : min(s_right, end + LATE_HEDGE_WINDOW)]
             hedged = (

@@ -5,10 +5,7 @@ from __future__ import annotations
 import random
 import re
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from massline.analysis.text.lexicon import _CLAUSE_BREAK, _SENTENCE_BREAK, _Breaks, clause_bounds, sentence_bounds
+from massline.analysis.text.lexicon import clause_bounds, sentence_bounds
 
 CLAUSE = re.compile(r"[，,。！？!?；;\n：:]")
 SENTENCE = re.compile(r"[。！？!?；;\n]")
@@ -43,14 +40,3 @@ def test_the_bounds_of_random_texts_and_spans() -> None:
         end = rng.randrange(start, len(text) + 1)
         assert clause_bounds(text, start, end) == _walked(text, start, end, CLAUSE)
         assert sentence_bounds(text, start, end) == _walked(text, start, end, SENTENCE)
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    st.text(st.sampled_from(list("，,。！？!?；;\n：:甲乙丙a ")), max_size=30), st.integers(0, 32), st.integers(0, 3)
-)
-def test_the_breaks_scanned_once_give_the_clauses_and_sentences_bounds(text: str, start: int, width: int) -> None:
-    """``TermMatcher.find`` scans a text's breaks once for all its hits: the bounds are those found per hit."""
-    end = start + width
-    assert _Breaks(text, _CLAUSE_BREAK).bounds(start, end) == clause_bounds(text, start, end)
-    assert _Breaks(text, _SENTENCE_BREAK).bounds(start, end) == sentence_bounds(text, start, end)
