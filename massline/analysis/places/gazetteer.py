@@ -32,7 +32,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from massline.analysis.places.language import GENERAL, Language
-from massline.analysis.text import STOPWORDS, Segmenter
+from massline.analysis.text import STOPWORDS, Segmenter, normalize, segment_runs
 
 __all__ = ["LEVELS", "Gazetteer", "PlaceMatch", "RegionEntry"]
 
@@ -268,9 +268,23 @@ class Gazetteer:
         administrative prefix is cut (``长沙市岳麓区联丰路 → 联丰路``).  jieba
         mis-segmentation limits this (``沿楚江北路去`` is cut ``沿楚|江北|路去``).
         """
-        tokens = self.segmenter.cut(text)
-        suffixes = self.language.unlisted_suffixes
         found: dict[str, None] = {}
+        text = normalize(text)
+        # a name is within a run between punctuation marks (a mark stops it), and each run is segmented
+        # alone: only the runs with a suffix are segmented, with the tokens they have in the whole text
+        for start, end in segment_runs(text):
+            if self._unlisted_suffix_re.search(text, start, end):
+                self._unlisted_in(self.segmenter.cut(text[start:end], normalized=True), found)
+        names = list(found)
+        return [n for n in names if not any(n != other and n in other for other in names)]
+
+    @cached_property
+    def _unlisted_suffix_re(self) -> re.Pattern[str]:
+        return re.compile("|".join(map(re.escape, self.language.unlisted_suffixes)) or "(?!)")
+
+    def _unlisted_in(self, tokens: list[str], found: dict[str, None]) -> None:
+        """The names of :meth:`unlisted_places` in a run's ``tokens`` added to ``found``."""
+        suffixes = self.language.unlisted_suffixes
         for i, token in enumerate(tokens):
             if token in _NOT_PLACES and token not in suffixes:
                 continue
@@ -288,8 +302,6 @@ class Gazetteer:
             if name in self._surfaces or name in _NOT_PLACES or len(name) < 3:
                 continue
             found.setdefault(name, None)
-        names = list(found)
-        return [n for n in names if not any(n != other and n in other for other in names)]
 
     def _extends_name(self, prev: str, name: str) -> bool:
         if len(prev) + len(name) > _MAX_UNLISTED_CHARS:

@@ -8,6 +8,7 @@ HMM) and are cut after an administrative unit, a date or a cue word
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ from massline.analysis.places.words import (
     MAX_NAME,
     NAME_CHAR,
 )
+from massline.analysis.text import segment_runs
 
 if TYPE_CHECKING:
     import rjieba
@@ -52,16 +54,25 @@ class Bounds:
 
     ``split``: unit codes cut out before segmenting (the segmenter reads
     a code glued to the name after it wrongly), from the deployment's language.
+
+    A boundary is looked up in the text's run between two punctuation marks that holds it
+    (:func:`~massline.analysis.text.segment.segment_runs`), each run segmented once, when first asked:
+    the segmenter cuts each run alone, so these are the boundaries of the whole text segmented,
+    without segmenting the runs no name is looked for in.
     """
 
     def __init__(self, text: str, split: re.Pattern[str] | None = None) -> None:
         self.text = text
         self.split = split
         self._set: frozenset[int] | None = None
+        self._asked = False  # (a boundary was asked for: :meth:`splits_at` reads the whole text's then)
+        self._starts: list[int] = []  # the runs' starts, and of each its end and its inner boundaries once cut
+        self._runs: list[tuple[int, frozenset[int] | None]] = []
 
     @property
     def offsets(self) -> frozenset[int]:
-        """Every word boundary of the text."""
+        """Every word boundary of the text (each piece between unit codes segmented whole)."""
+        self._asked = True
         if self._set is None:
             pieces = [p for p in self.split.split(self.text) if p] if self.split else [self.text]
             out, i = {0}, 0
@@ -76,30 +87,72 @@ class Bounds:
             self._set = frozenset(out)
         return self._set
 
-    def __contains__(self, i: int) -> bool:
-        return i in self.offsets
+    def _runs_of(self) -> None:
+        if self._starts or not self.text:
+            return
+        pieces = [p for p in self.split.split(self.text) if p] if self.split else [self.text]
+        at = 0
+        for piece in pieces:
+            for start, end in segment_runs(self.text, at, at + len(piece)):
+                self._starts.append(start)
+                self._runs.append((end, None))
+            at += len(piece)
 
-    def splits_at(self, i: int) -> bool:
-        """Whether a word ends at ``i``; decided on a window around ``i`` unless the whole text is cut already
-        (cutting a long body for one question would cost more than the rest of its analysis)."""
+    def _inner(self, k: int) -> frozenset[int]:
+        """The boundaries inside run ``k`` (it is segmented the first time); every offset of the text when the
+        segmenter does not give the run back whole, as :attr:`offsets` then has it."""
+        end, inner = self._runs[k]
+        if inner is None:
+            start = self._starts[k]
+            run = self.text[start:end]
+            tokens = [t for t in _jieba().cut(run, False) if t]
+            if "".join(tokens) != run:  # not normalised: no boundary information
+                self._set = frozenset(range(len(self.text) + 1))
+                return self._set
+            out, i = set(), start
+            for tok in tokens[:-1]:
+                i += len(tok)
+                out.add(i)
+            inner = frozenset(out)
+            self._runs[k] = end, inner
+        return inner
+
+    def __contains__(self, i: int) -> bool:
+        self._asked = True
         if self._set is not None:
             return i in self._set
+        if i == 0:
+            return True
+        self._runs_of()
+        k = bisect_right(self._starts, i) - 1
+        if k < 0 or i > self._runs[k][0]:
+            return False
+        if i in (self._starts[k], self._runs[k][0]):
+            return True
+        return i in self._inner(k)
+
+    def splits_at(self, i: int) -> bool:
+        """Whether a word ends at ``i``; decided on a window around ``i`` unless a boundary of the whole text
+        was asked for already (cutting a long body for one question would cost more than the rest of its
+        analysis)."""
+        if self._asked:
+            return i in self
         lo = max(0, i - 6)
         return i - lo in Bounds(self.text[lo : i + 6], self.split).offsets
 
     def next(self, i: int, end: int) -> int:
         """The first boundary at or after ``i`` (``end`` when none before it)."""
-        offsets = self.offsets
-        while i < end and i not in offsets:
+        self._asked = True
+        while i < end and i not in self:
             i += 1
         return i
 
     def strip_lead(self, start: int, end: int) -> int:
         """``start`` moved past leading tokens that are function words or verbs (在, 感谢, 表扬...)."""
-        offsets = self.offsets
+        self._asked = True
         while start < end:
             stop = start + 1
-            while stop < end and stop not in offsets:
+            while stop < end and stop not in self:
                 stop += 1
             if self.text[start:stop] not in LEAD_WORDS:
                 break

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from massline.analysis.text.moderation import FINDING_LABELS, Finding, review_findings
     from massline.analysis.text.pii import mask_name, redact, remove_pii
     from massline.analysis.text.search_terms import index_terms, query_terms
-    from massline.analysis.text.segment import STOPWORDS, Segmenter, normalize, split_sentences
+    from massline.analysis.text.segment import STOPWORDS, Segmenter, normalize, segment_runs, split_sentences
 
 __all__ = [
     "FINDING_LABELS",
@@ -41,6 +41,7 @@ __all__ = [
     "redact",
     "remove_pii",
     "review_findings",
+    "segment_runs",
     "split_sentences",
 ]
 
@@ -52,7 +53,7 @@ _LAZY = {
     "moderation": ["FINDING_LABELS", "Finding", "review_findings"],
     "pii": ["mask_name", "redact", "remove_pii"],
     "search_terms": ["index_terms", "query_terms"],
-    "segment": ["STOPWORDS", "Segmenter", "normalize", "split_sentences"],
+    "segment": ["STOPWORDS", "Segmenter", "normalize", "segment_runs", "split_sentences"],
 }
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from massline.analysis.text.clean import clean_text, nfkc
 
-__all__ = ["STOPWORDS", "Segmenter", "normalize", "split_sentences"]
+__all__ = ["STOPWORDS", "Segmenter", "segment_runs", "normalize", "split_sentences"]
 
 _SPACE = re.compile(r"[ \t\u3000\u00a0]+")
 _NEWLINES = re.compile(r" *\n[\s]*")
@@ -38,6 +38,32 @@ def normalize(text: str) -> str:
     text = _SPACE.sub(" ", text)
     text = _NEWLINES.sub("\n", text)
     return text.strip()
+
+
+# Characters the segmenter always makes a token of their own and never joins to a neighbour: jieba (and
+# rjieba) cuts a text into blocks of Chinese characters, letters, digits and ``+#&._%-``, segments each
+# block alone, and makes every other character but a line break after ``\r`` a token by itself.
+_OWN_TOKEN = re.compile(r"[，。、！？；：“”‘’（）《》【】…—,!?;:()\[\]{}<>\"'~·]")
+
+
+def segment_runs(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """``(start, end)`` of the runs of ``text[start:end]`` between the punctuation the segmenter makes a token
+    of its own (every run not empty, each mark a run of its own), in order; they cover the span.
+
+    The segmenter's tokens of the span are those of each run segmented alone, one after the other
+    (``tests/analysis/text/test_segment.py``): a caller that needs the words of a few places only can
+    segment the runs around them.
+    """
+    end = len(text) if end is None else end
+    out, at = [], start
+    for match in _OWN_TOKEN.finditer(text, start, end):
+        if match.start() > at:
+            out.append((at, match.start()))
+        out.append((match.start(), match.end()))
+        at = match.end()
+    if end > at:
+        out.append((at, end))
+    return out
 
 
 # A sentence ends after 。！？!?；; or a line break; closing quotes and brackets

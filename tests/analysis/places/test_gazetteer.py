@@ -147,3 +147,14 @@ def test_locate_answers_the_same_text_again_and_another_anew(gazetteer: Gazettee
     assert gazetteer.locate("东城区人民医院门口的红绿灯坏了") != first
     assert gazetteer.locate("今天天气很好") is None
     assert gazetteer.locate("西城区和平街道的路灯不亮") == first
+
+
+def test_unlisted_places_are_those_of_the_whole_texts_tokens(gazetteer: Gazetteer) -> None:
+    """Only the segment_runs with a suffix are segmented; the names are those of the whole text's tokens."""
+    texts = ["我住在翠竹苑小区，门口的五一大道和芙蓉中路堵车。沿楚江北路去", "座落在A市A3区联丰路米兰春天G2栋",
+             "道路上有坑，该小区物业不管，我们小区旁边的马路", "（金星北路）“阳光花园”、幸福里巷！枫林三路…", ""]  # fmt: skip
+    for text in texts:
+        found: dict[str, None] = {}
+        gazetteer._unlisted_in(gazetteer.segmenter.cut(text), found)
+        names = list(found)
+        assert gazetteer.unlisted_places(text) == [n for n in names if not any(n != o and n in o for o in names)]

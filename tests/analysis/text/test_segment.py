@@ -1,4 +1,9 @@
-from massline.analysis.text.segment import Segmenter, normalize, split_sentences
+from functools import lru_cache
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from massline.analysis.text.segment import Segmenter, normalize, segment_runs, split_sentences
 
 
 def test_normalize_fullwidth_and_scrape_whitespace() -> None:
@@ -59,3 +64,33 @@ def test_words_of_normalised_text_need_no_second_normalisation() -> None:
         assert "，" in stripped and normalize(stripped) != stripped  # NFKC turns the comma half-width
         assert seg.words(stripped, normalized=True) == seg.words(stripped)
     assert seg.cut(text, normalized=True) == seg.cut(text)
+
+
+# Chinese characters, letters and digits, the characters jieba keeps in its blocks, white space and the
+# punctuation :func:`segment_runs` cuts at
+_TEXT = st.text(st.sampled_from(list("长沙市天心区丽发新城小区附近路街道在住的了是A7b0+#&._%-") + list(" \t\r\n\u3000")
+                                + list("，。、！？；：“”‘’（）《》【】…—,!?;:()[]{}<>\"'~·")), max_size=40)  # fmt: skip
+
+
+def test_clauses_cover_the_text_with_each_mark_alone() -> None:
+    text = "小区停水了，什么时候恢复？！请尽快"
+    runs = segment_runs(text)
+    assert [text[a:b] for a, b in runs] == ["小区停水了", "，", "什么时候恢复", "？", "！", "请尽快"]
+    assert segment_runs(text, 3, 8) == [(3, 5), (5, 6), (6, 8)]
+    assert segment_runs("") == []
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> Segmenter:
+    return Segmenter(["丽发新城", "天心区"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT)
+def test_the_segmenter_cuts_each_clause_alone(text: str) -> None:
+    """What ``Bounds`` and ``unlisted_places`` rest on: the tokens of a text are its segment_runs' tokens."""
+    segmenter = _segmenter()
+    for hmm in (True, False):
+        whole = [t for t in segmenter._jieba.cut(text, hmm) if t]
+        runs = [t for a, b in segment_runs(text) for t in segmenter._jieba.cut(text[a:b], hmm) if t]
+        assert runs == whole
