@@ -117,15 +117,15 @@ def build(url: str, n: int, rng: random.Random, seed: int = 7) -> list[str]:
 
 
 def make_pending(url: str, n: int, share: float) -> int:
-    """Take the newest ``share`` of the messages out of the search index again (``search_pending``); then the
-    messages' planner statistics refreshed as ``massline import`` does (``db.refresh_statistics``)."""
+    """The newest ``share`` of the messages out of the search index again, then refreshed as an import does."""
     first = n - int(n * share) + 1
     engine = create_engine(url)
-    with Session(engine) as session, session.begin():
-        session.execute(delete(MessageSearch).where(MessageSearch.message_id >= first))
-        session.execute(update(Message).where(Message.id >= first).values(search_pending=True))
-        pending = session.scalar(select(func.count()).select_from(Message).where(Message.search_pending)) or 0
-        refresh_statistics(session, Message.__table__)  # type: ignore[arg-type]
+    with Session(engine) as session:
+        with session.begin():
+            session.execute(delete(MessageSearch).where(MessageSearch.message_id >= first))
+            session.execute(update(Message).where(Message.id >= first).values(search_pending=True))
+            pending = session.scalar(select(func.count()).select_from(Message).where(Message.search_pending)) or 0
+        refresh_statistics(session, Message.__table__)  # type: ignore[arg-type]  (once committed)
     engine.dispose()
     return int(pending)
 

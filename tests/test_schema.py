@@ -29,6 +29,8 @@ def _relevant(diff: Any) -> bool:
         return False  # the SQLite full-text index: created by migration 0001, not a model
     if kind == "remove_index" and diff[1].name == "ix_message_search_tsv":
         return False  # the PostgreSQL full-text (GIN) index: an expression index of migration 0001
+    if kind == "remove_index" and diff[1].name == "ix_messages_board_region":
+        return False  # PostgreSQL's covering index of a region's messages for board search (migration 0028)
     if kind == "remove_column" and (diff[2], diff[3].name) == ("message_search", "tsv"):
         return False  # PostgreSQL's stored tsvector of the terms (migration 0025), generated: no model writes it
     if kind in ("remove_fk", "add_fk") and diff[1].parent.name == "messages":

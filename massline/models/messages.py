@@ -81,6 +81,8 @@ class Message(Base):
             "kind",
             "category_id",
         ),
+        # (PostgreSQL also has ix_messages_board_region: a region's messages with what the count tests of them,
+        # key (region_id, kind, id), INCLUDE the rest; migration 0028 only, as SQLite keeps its plans)
         # the few messages not yet in the search index (services/search_backlog)
         Index(
             "ix_messages_search_pending",

@@ -1,5 +1,5 @@
-"""Planner statistics after bulk writes: PostgreSQL analyses what an import or a large search backlog
-wrote (``db.refresh_statistics``); SQLite gets no statistics (its plans stay as they were)."""
+"""Planner statistics after bulk writes: PostgreSQL vacuums and analyses what an import or a large search
+backlog wrote (``db.refresh_statistics``); SQLite gets no statistics (its plans stay as they were)."""
 
 from __future__ import annotations
 
@@ -41,6 +41,16 @@ def _pending_share(platform: Platform) -> float:
     return float(dict(zip(values.strip("{}").split(","), shares, strict=True)).get("t", 0.0))
 
 
+def _all_visible(platform: Platform, table: str) -> bool:
+    """PostgreSQL: every page of ``table`` is marked visible to all in its visibility map (as ``VACUUM``
+    leaves it, and as ``pg_class`` sums it up), so that an index-only scan of it reads no row."""
+    with platform.read() as s:
+        pages, visible = s.execute(
+            text("SELECT relpages, relallvisible FROM pg_class WHERE relname = :t"), {"t": table}
+        ).one()
+    return bool(pages) and visible == pages
+
+
 def _columns_with_statistics(platform: Platform, table: str) -> int:
     with platform.read() as s:
         return int(s.scalar(text("SELECT count(*) FROM pg_stats WHERE tablename = :t"), {"t": table}) or 0)
@@ -58,6 +68,8 @@ def test_an_import_leaves_current_statistics_on_postgresql_and_none_on_sqlite(
     assert _planned_rows(deployed, "messages") == 43
     assert _planned_rows(deployed, "message_events") is not None and _planned_rows(deployed, "replies") == 1
     assert _columns_with_statistics(deployed, "messages") > 0
+    # and vacuumed: board search's count reads the messages' covering indexes without reading their rows
+    assert _all_visible(deployed, "messages") and _all_visible(deployed, "message_events")
     # a re-run imports nothing (all duplicates) and leaves the statistics alone
     with deployed.write() as s:
         s.execute(text("DELETE FROM pg_statistic WHERE starelid = 'messages'::regclass"))
@@ -78,6 +90,7 @@ def test_indexing_a_large_backlog_refreshes_the_statistics(
     assert Worker(deployed).index_search() == 43
     if postgres:
         assert _pending_share(deployed) == 0.0  # analysed again: nothing pending
+        assert _all_visible(deployed, "messages")  # and vacuumed: every pending flag written was a new row version
     assert _planned_rows(deployed, "message_search") is None  # left to autovacuum (SQLite: no statistics)
 
 
