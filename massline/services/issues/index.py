@@ -39,7 +39,6 @@ from massline.models import (
     IssueCluster,
     IssuePlaceKey,
     IssuePosting,
-    IssueTermDf,
     IssueVocabulary,
 )
 from massline.services.deployment import site_language
@@ -47,6 +46,8 @@ from massline.services.issues.memory import IndexMemory, PendingRows, bump_gener
 from massline.services.issues.places import Frequencies, StoredAliases, StoredVocabulary
 from massline.services.issues.rows import (
     GLOBAL,
+    WHOLE_DF,
+    all_term_frequencies,
     block_of_key,
     chunks,
     cluster_rows,
@@ -55,6 +56,7 @@ from massline.services.issues.rows import (
     postings_of_term,
     postings_of_terms,
     stored_keys_of,
+    term_frequencies,
     write_index_rows,
 )
 
@@ -162,7 +164,7 @@ class StoredIssueIndex(IssueIndex):
             self.aliases.share(memory)
         self.loaded_candidates = 0
         self._before: dict[int, tuple[set[str], set[str]]] = {}
-        self._df_loaded: set[str] = set()
+        self._df_loaded: set[str] | None = set()  #: the terms read (None: every stored one)
         self.pending_df: Counter[str] = Counter()  #: document counts added and not yet written (save_counts)
         self._complete_vocabulary = vocabulary is not None
         #: features of the messages assigned or described through this index (or its vocabulary's holder)
@@ -200,19 +202,19 @@ class StoredIssueIndex(IssueIndex):
         """Document frequencies of ``terms`` and the number of documents, each read once per index.
 
         Later changes are the index's own (``count_document``, written back by
-        :func:`save_assignment` in the same transaction), so what was read stays current.
-        """
+        :func:`save_assignment` in the same transaction), so what was read stays current. An index with a memory
+        (a pipeline's batch) that has read nothing reads the whole table at once if it holds at most ``WHOLE_DF``
+        terms: then no term is looked up while the frequencies are kept."""
         loaded = self._df_loaded
-        if "" in loaded and loaded.issuperset(terms):  # (all read already: a description's members, mostly)
+        if loaded is None or ("" in loaded and loaded.issuperset(terms)):  # (all read: a description's, mostly)
             return
-        wanted = sorted(({t[:50] for t in terms} | {""}) - loaded)
-        if not wanted:
-            return
-        found: dict[str, int] = {}
-        for chunk in chunks(wanted):
-            stmt = select(IssueTermDf.term, IssueTermDf.df).where(IssueTermDf.term.in_(chunk))
-            found.update((term, df) for term, df in self.session.execute(stmt))
-        self._df_loaded.update(wanted)
+        found = all_term_frequencies(self.session, WHOLE_DF) if not loaded and self.memory is not None else None
+        if found is not None:
+            self._df_loaded = None  # (every stored term)
+        else:
+            wanted = sorted(({t[:50] for t in terms} | {""}) - loaded)
+            found = term_frequencies(self.session, wanted)
+            loaded.update(wanted)
         n_docs = found.pop("", None)
         self.restore_frequencies(found, n_docs)
 

@@ -18,8 +18,9 @@ from massline.models import IssuePlaceAlias, IssueTermDf, IssueVocabulary
 if TYPE_CHECKING:
     from massline.services.issues.memory import IndexMemory
 
-#: Document frequencies as kept between batches: the counts, the terms read, the number of documents.
-Frequencies = tuple[Counter[str], set[str], int]
+#: Document frequencies as kept between batches: the counts, the terms read (None: every stored term), the number
+#: of documents.
+Frequencies = tuple[Counter[str], set[str] | None, int]
 
 
 class StoredAliases(PlaceAliases):

@@ -8,16 +8,18 @@ import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Select, bindparam, select, union_all
+from sqlalchemy import CompoundSelect, Select, bindparam, func, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from massline.analysis.issues import Cluster
-from massline.models import IssuePlaceKey, IssuePlacePiece, IssuePosting
+from massline.models import IssuePlaceKey, IssuePlacePiece, IssuePosting, IssueTermDf
 
 MAX_CENTROID_TERMS = 300  # stored centroids keep their heaviest terms (bounded rows)
 GLOBAL = "*"
 _CHUNK = 900
+#: a pipeline's index reads the whole ``issue_term_df`` table at once when it holds at most this many terms
+WHOLE_DF = 200_000
 
 
 def chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
@@ -127,3 +129,20 @@ def stored_keys_of(session: Session, names: Iterable[str]) -> dict[str, set[str]
     for name, own in subs.items():
         out[name] |= own & stored
     return out
+
+
+def term_frequencies(session: Session, terms: Sequence[str]) -> dict[str, int]:
+    """The stored document frequencies of those of ``terms`` that are stored (a statement per 900)."""
+    found: dict[str, int] = {}
+    for chunk in chunks(terms):
+        stmt = select(IssueTermDf.term, IssueTermDf.df).where(IssueTermDf.term.in_(chunk))
+        found.update((term, df) for term, df in session.execute(stmt))
+    return found
+
+
+def all_term_frequencies(session: Session, most: int) -> dict[str, int] | None:
+    """Every stored document frequency (the term ``""``: the number of documents), or None when more than
+    ``most`` terms are stored."""
+    if (session.scalar(select(func.count()).select_from(IssueTermDf)) or 0) > most:
+        return None
+    return {term: df for term, df in session.execute(select(IssueTermDf.term, IssueTermDf.df))}

@@ -7,12 +7,13 @@ vocabulary (:func:`save_counts`), and the clusters kept in memory for the next b
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime
 from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, update
+from sqlalchemy import Table, Update, bindparam, insert, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
@@ -116,23 +117,33 @@ def save_events(session: Session, rows: list[dict[str, Any]]) -> None:
 
 
 def save_issues(session: Session, issues: Sequence[Issue]) -> None:
-    """Write these (refreshed) issues with ORM bulk UPDATEs by primary key, one per set of changed columns,
+    """Write these (refreshed) issues with UPDATEs by primary key, one executemany per set of changed columns,
     each issue's changed columns only (a column changed meanwhile by another transaction, e.g. an office
     taking the issue on PostgreSQL, is never written back with the value loaded before), and take the
     objects out of the session (the unit of work would send one UPDATE per run of issues with the same
-    changed columns, in the session's order; a later read loads them again)."""
+    changed columns, in the session's order; a later read loads them again). The statements are the
+    table's own (Core: the ORM's bulk UPDATE adds only its per-row bookkeeping)."""
     columns = [c.key for c in sa_inspect(Issue).column_attrs]
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for issue in issues:
         same = sa_inspect(issue).unmodified  # (not set since loaded: no history to look at)
         changed = tuple(k for k in columns if k not in same and get_history(issue, k).has_changes())
         if changed:
-            groups.setdefault(changed, []).append({"id": issue.id, **{k: getattr(issue, k) for k in changed}})
+            groups.setdefault(changed, []).append({"_id": issue.id, **{f"v_{k}": getattr(issue, k) for k in changed}})
     for issue in issues:  # (first: the statements' autoflush must not send them)
         session.expunge(issue)
-    for rows in groups.values():
+    for changed, rows in groups.items():
         for chunk in chunks(rows):
-            session.execute(update(Issue), list(chunk))
+            session.execute(_update_issues(changed), list(chunk))
+
+
+@functools.lru_cache(maxsize=256)
+def _update_issues(changed: tuple[str, ...]) -> Update:
+    """The UPDATE of these columns (attribute keys; their values bound as ``v_<key>``) of the issue ``_id``
+    (built once)."""
+    mapper, table = sa_inspect(Issue), cast(Table, Issue.__table__)
+    values: dict[Any, Any] = {mapper.column_attrs[k].columns[0]: bindparam(f"v_{k}") for k in changed}
+    return update(table).where(table.c.id == bindparam("_id")).values(values)
 
 
 def save_assignment(

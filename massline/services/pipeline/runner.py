@@ -23,9 +23,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, Table, func, insert, select, update
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
@@ -229,18 +230,20 @@ def _store_batch(session: Session, batch: Batch, now: datetime | None) -> Pipeli
         todo[item.id] = _todo(steps, versions, None if row is None else row.versions, batch.force)
     # messages analysed for the first time: nothing of theirs stored yet that a step must replace
     ctx.state["first_time"] = {item.id for item in items if item.id not in rows}
+    new: list[MessageAnalysis] = []  # (inserted as rows below: not added to the session)
     with session.no_autoflush:
         for item in items:
             row = rows.get(item.id)
             if row is None:
                 row = rows[item.id] = MessageAnalysis(message_id=item.id, versions={}, evidence={})
-                session.add(row)
+                new.append(row)
             _analyse(session, ctx, item, row, todo[item.id], batch, report)
             row.pipeline_version = batch.current
             row.analysed_at = now
             report.messages += 1
             report.urgent += row.urgency_level == "urgent"
     session.flush()
+    _insert_analyses(session, new)
     for step in steps:
         chosen = [item for item in items if step in todo[item.id]]
         if step.finish is not None and chosen:
@@ -249,6 +252,15 @@ def _store_batch(session: Session, batch: Batch, now: datetime | None) -> Pipeli
     done = update(Message).where(Message.id.in_(alive), Message.analysis_pending).values(analysis_pending=False)
     session.execute(done.execution_options(synchronize_session=False))
     return report
+
+
+def _insert_analyses(session: Session, rows: list[MessageAnalysis]) -> None:
+    """Insert the analyses of messages analysed for the first time, a statement per 500 rows (the table's
+    own INSERT: the unit of work adds only its per-object bookkeeping; the objects stay out of the session)."""
+    columns = [(c.key, c.columns[0].name) for c in sa_inspect(MessageAnalysis).column_attrs]
+    values = [{name: getattr(row, key) for key, name in columns} for row in rows]
+    for start in range(0, len(values), 500):
+        session.execute(insert(cast(Table, MessageAnalysis.__table__)), values[start : start + 500])
 
 
 def run_pipeline(

@@ -17,6 +17,7 @@ from massline.models import (
     IssueCluster,
     IssuePlaceAlias,
     IssuePosting,
+    IssueTermDf,
     IssueVocabulary,
     Message,
     SiteSetting,
@@ -153,3 +154,24 @@ def test_the_kept_index_reads_the_place_aliases_once(deployed: Platform) -> None
             assert [(again.of(k), again.named(k)) for k in keys] == got
     assert got == expected and expected[0] == ({"阳光花园"}, set()) and expected[3][1] == {"阳光", "阳光园"}
     assert len([q for q in seen if "issue_place_aliases" in q]) == 1
+
+
+def test_a_batch_index_reads_every_frequency_at_once(deployed: Platform, monkeypatch: pytest.MonkeyPatch) -> None:
+    parking(deployed)
+    submit(deployed, *MORE_PARKING, "业主M")
+    analyse(deployed)
+    with deployed.read() as s:
+        stored = {t: n for t, n in s.execute(select(IssueTermDf.term, IssueTermDf.df))}
+        terms = sorted(stored) + ["没有的词"]
+        alone, whole = StoredIssueIndex(s), StoredIssueIndex(s, memory=IndexMemory())
+        alone.load_df(terms)
+        with statements(deployed) as seen:
+            whole.load_df(["车位"])
+            assert len(seen) == 2  # the table's size, then all its rows
+            whole.load_df(terms)  # then nothing more is read
+            assert len(seen) == 2
+        assert whole.frequencies() == (alone.df, None, alone.n_docs) and whole.n_docs == stored[""] > 0
+        monkeypatch.setattr("massline.services.issues.index.WHOLE_DF", len(stored) - 1)  # a larger table
+        larger = StoredIssueIndex(s, memory=IndexMemory())
+        larger.load_df(terms)
+        assert larger.frequencies() == (alone.df, set(terms) | {""}, alone.n_docs)
