@@ -84,15 +84,34 @@ def load_titles(labels_dir: Path) -> list[tuple[str, str, str, str, str]]:
     ]
 
 
-def _language(profile: str):  # type: ignore[no-untyped-def]
+def _profile(profile: str):  # type: ignore[no-untyped-def]
     from massline.io.profiles import ProfileError, load_profile
 
     try:
-        return load_profile(profile).language
+        return load_profile(profile)
     except ProfileError as exc:
         from massline.cli.common import fail
 
         fail(str(exc))
+
+
+def _language(profile: str):  # type: ignore[no-untyped-def]
+    return _profile(profile).language
+
+
+def _training(
+    profile: Any, copies: int, renamed: bool, max_iterations: int, penalties: tuple[float, float]
+) -> dict[str, Any]:
+    """``train_places``' arguments for the CRF's training: the copies it also trains on (``augment.augmented``:
+    ``copies`` swapped ones, the renamed ones with the profile's ``real_names``), its iterations and its L1 and L2
+    penalties."""
+    from functools import partial
+
+    from massline.analysis.places.augment import augmented
+
+    names = profile.real_names if renamed else {}
+    augment = partial(augmented, copies=copies, names=names, seed=13) if copies or names else None
+    return {"augment": augment, "max_iterations": max_iterations, "c1": penalties[0], "c2": penalties[1]}
 
 
 Row = tuple[str, str, str, str, str]  # title, body, place, place_type, area
@@ -105,8 +124,11 @@ def _titles_for(labels_dir: Path, messages: list[Row]) -> list[Row]:
     return [row for row in load_titles(labels_dir) if row[0] not in known]
 
 
-def _evaluated(labels_dir: Path, language: Any, titles: bool, folds: int, holdout: bool) -> tuple[str, list[Row], Any]:
-    """The evaluation's name, the titles added to its training sets and its three scores (``evaluate``)."""
+def _evaluated(
+    labels_dir: Path, language: Any, titles: bool, folds: int, holdout: bool, training: dict[str, Any]
+) -> tuple[str, list[Row], Any]:
+    """The evaluation's name, the titles added to its training sets and its three scores (``evaluate``;
+    ``training``: :func:`_training`)."""
     from massline.analysis.places import cross_validate
     from massline.analysis.places import holdout as held_out
 
@@ -120,10 +142,11 @@ def _evaluated(labels_dir: Path, language: Any, titles: bool, folds: int, holdou
         train = [row for row in load_labelled(labels_dir, TRAIN_DRAWS) if row[:2] not in tested]
         extra = _titles_for(labels_dir, test + train) if titles else []
         name = "held out (trained on every other random draw, tested on sample2)"
-        return name, extra, held_out(train, test, language, extra=extra)
+        return name, extra, held_out(train, test, language, extra=extra, **training)
     data = load_labelled(labels_dir)
     extra = _titles_for(labels_dir, data) if titles else []
-    return f"{folds}-fold", extra, cross_validate(data, language, folds=folds, progress=click.echo, extra=extra)
+    scores = cross_validate(data, language, folds=folds, progress=click.echo, extra=extra, **training)
+    return f"{folds}-fold", extra, scores
 
 
 def _default_model() -> Path:
@@ -145,6 +168,25 @@ _profile_option = click.option(
 )
 
 
+def _crf_options(command: Any) -> Any:
+    """The CRF training's options: its copies of the examples, its iterations and penalties (the defaults: the
+    shipped model's training)."""
+    command = click.option("--max-iterations", default=80, show_default=True, type=click.IntRange(1, 10_000),
+                           help="The CRF's training iterations (L-BFGS).")(command)  # fmt: skip
+    command = click.option("--penalties", nargs=2, default=(0.2, 0.1), show_default=True,
+                           type=click.FloatRange(0, 100), metavar="C1 C2",
+                           help="The CRF's L1 and L2 penalties.")(command)  # fmt: skip
+    command = click.option(
+        "--renamed/--no-renamed", default=True, show_default=True,
+        help="The CRF also trains on a copy of each example with the profile's real_names in place of its codes.",
+    )(command)  # fmt: skip
+    return click.option(
+        "--copies", default=0, show_default=True, type=click.IntRange(0, 20),
+        help="The CRF also trains on this many copies of each example naming a place, with another example's "
+        "place of the same type in its place (drawn with a fixed seed).",
+    )(command)  # fmt: skip
+
+
 def register(main: click.Group) -> None:
     """Add the ``places`` group to ``main``."""
 
@@ -156,9 +198,10 @@ def register(main: click.Group) -> None:
     @_labels_option
     @_profile_option
     @_titles_option
+    @_crf_options
     @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
                   help="Model file to write (default: the one shipped with the package).")  # fmt: skip
-    def train(labels_dir: Path, profile: str, titles: bool, out: Path | None) -> None:
+    def train(labels_dir: Path, profile: str, titles: bool, out: Path | None, **crf: Any) -> None:
         """Train the extractor on every labelled message (and title): the ranker on candidates of held-out folds,
         then the CRF on all; write the model file and the ranker's beside it."""
         from massline.analysis.places.ranker import ranker_path
@@ -167,8 +210,10 @@ def register(main: click.Group) -> None:
         data = load_labelled(labels_dir)
         extra = _titles_for(labels_dir, data) if titles else []
         path = out or _default_model()
-        train_places([(t, b, p, k) for t, b, p, k, _a in data], path, _language(profile),
-                     extra=[(t, b, p, k) for t, b, p, k, _a in extra])  # fmt: skip
+        chosen = _profile(profile)
+        train_places([(t, b, p, k) for t, b, p, k, _a in data], path, chosen.language,
+                     extra=[(t, b, p, k) for t, b, p, k, _a in extra],
+                     **_training(chosen, **crf))  # fmt: skip
         ranker = ranker_path(path)
         click.echo(f"trained on {len(data)} messages and {len(extra)} titles: {path} "
                    f"({path.stat().st_size // 1024} KiB), {ranker} ({ranker.stat().st_size // 1024} KiB)")  # fmt: skip
@@ -177,14 +222,17 @@ def register(main: click.Group) -> None:
     @_labels_option
     @_profile_option
     @_titles_option
+    @_crf_options
     @click.option("--folds", default=5, show_default=True, type=click.IntRange(2, 20), help="Cross-validation folds.")
     @click.option("--holdout", is_flag=True,
                   help="Instead of cross-validation: train on the other draws, test on draw 2.")  # fmt: skip
-    def evaluate(labels_dir: Path, profile: str, titles: bool, folds: int, holdout: bool) -> None:
+    def evaluate(labels_dir: Path, profile: str, titles: bool, folds: int, holdout: bool, **crf: Any) -> None:
         """Cross-validated (or held-out) place (exact, partial) and area figures, the misses by kind, and the
         suffix rules' figures as baseline."""
         started = time.perf_counter()
-        name, extra, (model, hand, baseline) = _evaluated(labels_dir, _language(profile), titles, folds, holdout)
+        chosen = _profile(profile)
+        training = _training(chosen, **crf)
+        name, extra, (model, hand, baseline) = _evaluated(labels_dir, chosen.language, titles, folds, holdout, training)
         if extra:
             click.echo(f"({len(extra)} labelled titles without a body added to every training set)")
         click.echo(f"extractor ({name}): {model.as_row()}")

@@ -1,10 +1,12 @@
 """Deployment profiles: the language of a board's messages and the columns of its files.
 
 A profile is a YAML file with a ``name``, a ``description``, an optional
-``mapping`` (a column mapping, see :mod:`massline.io.importers`) and a
+``mapping`` (a column mapping, see :mod:`massline.io.importers`), a
 ``language:`` section (the fields of
 :class:`massline.analysis.places.Language`; the ones not given keep the
-general Chinese defaults).  Shipped profiles are found by name in
+general Chinese defaults) and optional ``real_names`` (a board whose units are
+anonymised codes: each code and a real name written for it; the place model
+also trains on its messages written with them, ``massline places train``).  Shipped profiles are found by name in
 ``massline/data/profiles`` (``tipdm2020c``); ``zh`` (or no profile) is the
 general default with no column mapping.
 """
@@ -12,7 +14,7 @@ general default with no column mapping.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,12 +43,13 @@ class ProfileError(ValueError):
 
 @dataclass(frozen=True)
 class Profile:
-    """A named language with the column mapping of its files (or None)."""
+    """A named language with the column mapping of its files (or None) and the real names of its codes."""
 
     name: str
     language: Language
     mapping: str | None = None
     description: str = ""
+    real_names: Mapping[str, str] = field(default_factory=dict)
 
     def with_regions(self, names: Iterable[str]) -> Profile:
         """The profile whose language also knows these region names (from the deployment's gazetteer)."""
@@ -70,7 +73,7 @@ def profile_from_data(data: Any, source: str) -> Profile:
     """A profile from parsed YAML ``data`` (``source`` names it in errors)."""
     if not isinstance(data, dict):
         raise ProfileError(f"{source}: expected a mapping with name, mapping, language")
-    unknown = set(data) - {"name", "description", "mapping", "language"}
+    unknown = set(data) - {"name", "description", "mapping", "language", "real_names"}
     if unknown:
         raise ProfileError(f"{source}: unknown keys {', '.join(sorted(unknown))}")
     language = data.get("language") or {}
@@ -82,7 +85,11 @@ def profile_from_data(data: Any, source: str) -> Profile:
     except ValueError as exc:
         raise ProfileError(f"{source}: {exc}") from None
     mapping = data.get("mapping")
-    return Profile(name, lang, str(mapping) if mapping else None, str(data.get("description") or ""))
+    real_names = data.get("real_names") or {}
+    if not isinstance(real_names, dict) or not all(isinstance(k, str) and isinstance(v, str) and k and v
+                                                    for k, v in real_names.items()):  # fmt: skip
+        raise ProfileError(f"{source}: real_names: expected a mapping of codes to names")
+    return Profile(name, lang, str(mapping) if mapping else None, str(data.get("description") or ""), real_names)
 
 
 def load_profile(spec: str | Path | None) -> Profile:

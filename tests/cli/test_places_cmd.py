@@ -105,3 +105,24 @@ def test_the_labelled_titles_only_add_training_examples(tmp_path: Path) -> None:
     assert "(1 labelled titles without a body added" in result.output and "(2-fold): 12 messages" in result.output
     result = CliRunner().invoke(main, ["places", "train", *args, "--no-titles", "--out", str(model)])
     assert "trained on 12 messages and 0 titles" in result.output
+
+
+def test_the_crf_trains_on_reproducible_copies_when_asked(tmp_path: Path) -> None:
+    labels = _labels(tmp_path / "labels")
+    with (labels / "sample.jsonl").open("a", encoding="utf-8") as sample, (labels / "labels.jsonl").open("a") as rows:
+        sample.write(json.dumps({"id": "m:c", "title": "枫林绿洲噪音", "body": "枫林绿洲旁工地夜间施工。"}) + "\n")
+        rows.write(json.dumps({"id": "m:c", "place": "枫林绿洲", "place_type": "compound", "area": ""}) + "\n")
+    profile = tmp_path / "board.yaml"
+    profile.write_text("name: board\nreal_names:\n  长乐县: 宁乡县\n  岳麓区: 天心区\n", encoding="utf-8")
+    args = ["places", "train", "--labels", str(labels), "--profile", str(profile), "--max-iterations", "20"]
+    models = []
+    for name, more in (("plain", ["--no-renamed"]), ("a", ["--copies", "2"]), ("b", ["--copies", "2", "--renamed"]),
+                       ("c", ["--copies", "2", "--no-renamed"])):  # fmt: skip (renamed copies: the default)
+        result = CliRunner().invoke(main, [*args, *more, "--out", str(tmp_path / f"{name}.crfsuite")])
+        assert result.exit_code == 0, result.output
+        models.append((tmp_path / f"{name}.crfsuite").read_bytes())
+    plain, first, again, unrenamed = models
+    assert first == again and len({plain, first, unrenamed}) == 3
+    result = CliRunner().invoke(main, ["places", "evaluate", "--labels", str(labels), "--profile", "zh", "--folds", "2",
+                                       "--copies", "1", "--max-iterations", "20"])  # fmt: skip
+    assert result.exit_code == 0 and "extractor (2-fold): 13 messages" in result.output, result.output

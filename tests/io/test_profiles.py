@@ -89,3 +89,16 @@ def test_overlong_language_rules_are_refused() -> None:
     text = DEMO.read_text(encoding="utf-8") + f"\nlanguage:\n  rules:\n    compound_suffixes: {rules}\n"
     with pytest.raises(DeploymentError, match="profile"):
         parse_deployment(text, "d.yaml", DEMO.parent)
+
+
+def test_a_profile_gives_the_real_names_of_its_codes(tmp_path: Path) -> None:
+    contest = load_profile("tipdm2020c")
+    assert contest.real_names["A市"] == "长沙市" and contest.real_names["K9县"] == "宁乡县"
+    assert len(set(contest.real_names.values())) == len(contest.real_names)  # one-to-one
+    assert load_profile("zh").real_names == {}
+    path = tmp_path / "board.yaml"
+    path.write_text("name: board\nreal_names:\n  X市: 长沙市\n", encoding="utf-8")
+    assert load_profile(path).real_names == {"X市": "长沙市"}
+    path.write_text("name: board\nreal_names: [长沙市]\n", encoding="utf-8")
+    with pytest.raises(ProfileError, match="real_names: expected a mapping of codes to names"):
+        load_profile(path)

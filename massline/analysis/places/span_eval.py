@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from massline.analysis.places.area import area_of
 from massline.analysis.places.keys import KIND_PRIORITY, extract_places
@@ -152,11 +153,13 @@ def cross_validate(
     seed: int = 13,
     progress: Callable[[str], None] | None = None,
     extra: Sequence[Labelled] = (),
+    **training: Any,
 ) -> tuple[PlaceScores, PlaceScores, PlaceScores]:
     """``folds``-fold cross-validation of the extractor (CRF and ranker, both trained inside each fold: the
     ranker on inner folds, :func:`~massline.analysis.places.training.train_places`), of the same CRF with the
     hand-weighted choice, and of the suffix rules, on the same messages; ``extra`` (titles without a body)
-    joins every fold's training, never its test."""
+    joins every fold's training, never its test; ``training``: ``train_places``' ``augment``, ``max_iterations``,
+    ``c1``, ``c2``."""
     more = [(t, b, p, k) for t, b, p, k, _a in extra]
     order = list(range(len(data)))
     random.Random(seed).shuffle(order)  # noqa: S311 - a reproducible split, not a secret
@@ -167,7 +170,7 @@ def cross_validate(
             test = [i for k, i in enumerate(order) if k % folds == fold]
             held = set(test)
             train = [(t, b, p, k) for i, (t, b, p, k, _a) in enumerate(data) if i not in held]
-            path = train_places(train, Path(tmp) / f"fold{fold}.crfsuite", language, extra=more)
+            path = train_places(train, Path(tmp) / f"fold{fold}.crfsuite", language, extra=more, **training)
             tagger = PlaceTagger(path, language)
             answers = _answers(tagger, [data[i] for i in test])
             ranked.update(zip(test, answers[0], strict=True))
@@ -182,16 +185,17 @@ def cross_validate(
 
 
 def holdout(
-    train: Sequence[Labelled], test: Sequence[Labelled], language: Language = GENERAL, extra: Sequence[Labelled] = ()
-) -> tuple[PlaceScores, PlaceScores, PlaceScores]:
+    train: Sequence[Labelled], test: Sequence[Labelled], language: Language = GENERAL, extra: Sequence[Labelled] = (),
+    **training: Any,
+) -> tuple[PlaceScores, PlaceScores, PlaceScores]:  # fmt: skip
     """The extractor (CRF and ranker) trained on ``train`` (and ``extra``: titles without a body) and scored on
     ``test`` (another draw, other labellers), the same CRF with the hand-weighted choice, and the suffix rules on
-    ``test``."""
+    ``test``; ``training`` as :func:`cross_validate`'s."""
     if not test:
         raise ValueError("no labelled message to test on")
     with tempfile.TemporaryDirectory() as tmp:
         path = train_places([(t, b, p, k) for t, b, p, k, _a in train], Path(tmp) / "held.crfsuite", language,
-                            extra=[(t, b, p, k) for t, b, p, k, _a in extra])  # fmt: skip
+                            extra=[(t, b, p, k) for t, b, p, k, _a in extra], **training)  # fmt: skip
         ranked, hand = _answers(PlaceTagger(path, language), test)
     rules = [baseline_answer(t, b, language) for t, b, *_ in test]
     return score(test, ranked, language), score(test, hand, language), score(test, rules, language)

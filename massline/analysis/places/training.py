@@ -9,13 +9,16 @@ on every message.  No message's label is used to find its own candidates.
 ``extra`` examples (titles without a body, labelled for their place alone) are split in the same folds and
 join every CRF's training; the ranker learns from their candidates only with ``rank_extra`` (a title alone
 is not a message: where its candidates stand differs).
+
+``augment`` makes more examples for the CRF from those it trains on (``augment.augmented``: copies with other
+names); each CRF's copies are made from its own training examples only, and the ranker never learns from them.
 """
 
 from __future__ import annotations
 
 import random
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from massline.analysis.places.language import GENERAL, Language
@@ -57,10 +60,21 @@ def train_places(
     C: float = 1 / 60,  # noqa: N803 - the ranker's (scikit-learn's) name
     extra: Sequence[Example] = (),
     rank_extra: bool = False,
+    augment: Callable[[Sequence[Example]], list[Example]] | None = None,
+    max_iterations: int = 80,
+    c1: float = 0.1,
+    c2: float = 0.05,
 ) -> Path:
     """Train the ranker on candidates of held-out folds, then the CRF on all ``examples`` and ``extra``; write
     both (``model_path`` and :func:`~massline.analysis.places.ranker.ranker_path` of it; no ranker when the
-    candidates hold no labelled place or nothing else: the hand-weighted score then chooses)."""
+    candidates hold no labelled place or nothing else: the hand-weighted score then chooses).  Every CRF also
+    trains on ``augment`` of its training examples, with the L1 and L2 penalties ``c1`` and ``c2``, and stops after
+    ``max_iterations``."""
+
+    def crf(crf_examples: list[Example], path: Path) -> Path:
+        more = augment(crf_examples) if augment else []
+        return train_tagger(crf_examples + more, path, language, c1=c1, c2=c2, max_iterations=max_iterations)
+
     groups: list[list[tuple[dict[str, float], bool]]] = []
     named: list[bool] = []
     names: list[list[str]] = []
@@ -68,13 +82,13 @@ def train_places(
         for fold in range(folds):
             train, held = _split(examples, folds, fold, seed)
             extra_train, extra_held = _split(extra, folds, fold, seed)
-            path = train_tagger(train + extra_train, Path(tmp) / "fold.crfsuite", language)
+            path = crf(train + extra_train, Path(tmp) / "fold.crfsuite")
             ranked = held + (extra_held if rank_extra else [])
             fold_groups, fold_named, fold_names = candidate_groups(PlaceTagger(path, language), ranked)
             groups += fold_groups
             named += fold_named
             names += fold_names
-    train_tagger([*examples, *extra], model_path, language)
+    crf([*examples, *extra], model_path)
     labels = {y for group in groups for _, y in group}
     if labels == {True, False}:
         PlaceRanker(C=C).fit(groups, named, names).save(ranker_path(model_path))
