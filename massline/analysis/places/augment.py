@@ -3,9 +3,9 @@
 The CRF reads characters, so it learns the names it was shown as much as the words around them.  Two kinds of
 copies teach it the context instead:
 
-- **renamed** (:func:`renamed`): the message with its administrative units written another way (``names``: the
-  contest board's codes ``A市``, ``A5区`` -> real names ``长沙市``, ``岳麓区``), its label renamed the same way;
-  only messages the renaming changes are copied;
+- **renamed** (:func:`renamed`): the message with its administrative units written another way (``names``: a
+  profile's table, e.g. an anonymised board's unit codes and the real names they stand for), its label renamed
+  the same way; only messages the renaming changes are copied;
 - **swapped** (:func:`swapped`): the message with every occurrence of its labelled place replaced by the labelled
   place of the same type of another message (``锦绣华庭`` -> ``麓谷明珠小区`` in title and body), so that a name the
   CRF has not seen is marked by what is written around it.
