@@ -95,10 +95,6 @@ def _profile(profile: str):  # type: ignore[no-untyped-def]
         fail(str(exc))
 
 
-def _language(profile: str):  # type: ignore[no-untyped-def]
-    return _profile(profile).language
-
-
 def _training(
     profile: Any, copies: int, renamed: bool, max_iterations: int, penalties: tuple[float, float]
 ) -> dict[str, Any]:
