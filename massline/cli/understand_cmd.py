@@ -92,14 +92,44 @@ def train(labels: Path, out: Path | None, limit: int | None) -> None:
 @click.option("--holdout", is_flag=True,
               help="Instead of cross-validation: train on the other draws (random samples 1 and 3, targeted), "
                    "test on the second random draw (sample2.jsonl + labels2.jsonl).")  # fmt: skip
-def evaluate(labels: Path, folds: int, holdout: bool) -> None:
+@click.option("--real-names", "profile", default=None, metavar="PROFILE",
+              help="With --holdout: test on the held-out texts with this profile's real_names written in place "
+                   "of its codes (tipdm2020c: A市 -> 长沙市), as real deployments write them.")  # fmt: skip
+def evaluate(labels: Path, folds: int, holdout: bool, profile: str | None) -> None:
     """Cross-validated (or held-out) accuracy, precision/recall per class and confusion matrices, model
     against rules."""
     from massline.analysis.classify import evaluate_holdout, evaluate_understanding, format_report
 
+    if profile is not None and not holdout:
+        fail("--real-names tests on the held-out draw: give --holdout too")
     try:
         messages = _read(labels)
+        if profile is not None:
+            messages = _renamed_test(messages, profile)
         report = evaluate_holdout(messages) if holdout else evaluate_understanding(messages, folds=folds)
     except ValueError as exc:
         fail(str(exc))
     click.echo(format_report(report))
+
+
+def _renamed_test(messages: list[LabelledMessage], profile: str) -> list[LabelledMessage]:
+    """``messages`` with the held-out draw's title and body renamed by ``profile``'s ``real_names``."""
+    import dataclasses
+
+    from massline.analysis.classify.learned_eval import HELD_OUT_DRAW
+    from massline.analysis.places.augment import renaming
+    from massline.io.profiles import ProfileError, load_profile
+
+    try:
+        names = load_profile(profile).real_names
+    except ProfileError as exc:
+        fail(str(exc))
+    if not names:
+        fail(f"profile {profile!r} has no real_names to write in place of its codes")
+    sub = renaming(names)
+    out = [dataclasses.replace(m, title=sub(m.title), body=sub(m.body)) if m.draw == HELD_OUT_DRAW else m
+           for m in messages]  # fmt: skip
+    held = sum(m.draw == HELD_OUT_DRAW for m in messages)
+    changed = sum(a is not b and (a.title, a.body) != (b.title, b.body) for a, b in zip(messages, out, strict=True))
+    click.echo(f"held-out texts with {profile}'s real names in place of its codes: {changed} of {held} changed")
+    return out

@@ -65,6 +65,16 @@ def test_evaluate_holdout_trains_on_the_first_sample_and_tests_on_the_second_dra
     assert result.exit_code == 0, result.output
     assert "trained on 163 messages (the other random draws and the targeted set), tested on 40 of the second" in result.output
     assert result.output.count("accuracy: model") == 3
+    renamed = CliRunner().invoke(main, ["understand", "evaluate", "--labels", str(labels), "--holdout",
+                                        "--real-names", "tipdm2020c"])  # fmt: skip
+    assert renamed.exit_code == 0, renamed.output
+    changed = int(renamed.output.split("real names in place of its codes: ")[1].split(" of 40")[0])
+    assert 0 < changed <= 40 and renamed.output.count("accuracy: model") == 3
+    for args, error in ((["--real-names", "tipdm2020c"], "give --holdout too"),
+                        (["--holdout", "--real-names", "zh"], "has no real_names"),
+                        (["--holdout", "--real-names", "nowhere.yaml"], "nowhere.yaml")):  # fmt: skip
+        result = CliRunner().invoke(main, ["understand", "evaluate", "--labels", str(labels), *args])
+        assert result.exit_code == 1 and error in result.output, result.output
     (labels / "labels2.jsonl").write_text("", encoding="utf-8")
     result = CliRunner().invoke(main, ["understand", "evaluate", "--labels", str(labels), "--holdout"])
     assert result.exit_code == 1 and "no labelled message of sample2.jsonl" in result.output

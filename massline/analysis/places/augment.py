@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
-__all__ = ["augmented", "renamed", "swapped"]
+__all__ = ["augmented", "renamed", "renaming", "swapped"]
 
 Example = tuple[str, str, str, str]  # title, body, place, place_type
 
@@ -30,16 +30,21 @@ def _renamer(names: Mapping[str, str]) -> re.Pattern[str]:
     return re.compile(f"(?<![A-Za-z0-9])(?:{alternatives})")
 
 
+def renaming(names: Mapping[str, str]) -> Callable[[str], str]:
+    """A function writing every key of ``names`` in a text as its value (the longest first; not a key glued to a
+    letter or digit before it, so ``K10县`` is not read as ``K1``…); the text unchanged when ``names`` is empty."""
+    if not names:
+        return str
+    pattern = _renamer(names)
+    return lambda text: pattern.sub(lambda m: names[m.group()], text)
+
+
 def renamed(examples: Sequence[Example], names: Mapping[str, str]) -> list[Example]:
     """A copy of each example whose title, body or place holds a key of ``names``, with every one replaced by its
     value (in the place as in the text, so the place stays written in the message)."""
     if not names:
         return []
-    pattern = _renamer(names)
-
-    def sub(text: str) -> str:
-        return pattern.sub(lambda m: names[m.group()], text)
-
+    sub = renaming(names)
     out = []
     for title, body, place, place_type in examples:
         copy = (sub(title), sub(body), sub(place), place_type)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from massline.analysis.places import GENERAL, PlaceTagger
-from massline.analysis.places.augment import augmented, renamed, swapped
+from massline.analysis.places.augment import augmented, renamed, renaming, swapped
 from massline.analysis.places.training import train_places
 from massline.io.profiles import load_profile
 
@@ -59,3 +59,9 @@ def test_swapped_copies_teach_the_context_of_a_name_never_seen(tmp_path: Path) -
 
     assert more.place(title, body) is not None and more.place(title, body).text == "银杉名苑"  # type: ignore[union-attr]
     assert confidence(more) > confidence(plain) + 0.03
+
+
+def test_renaming_writes_every_code_and_leaves_glued_ones_alone() -> None:
+    sub = renaming({"A市": "长沙市", "A1区": "芙蓉区", "K1县": "东安县", "K10县": "江华县"})
+    assert sub("A市A1区的K10县和K1县，不是BA市") == "长沙市芙蓉区的江华县和东安县，不是BA市"
+    assert renaming({})("A市") == "A市"
