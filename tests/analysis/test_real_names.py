@@ -10,6 +10,7 @@ replaced by real names (``real_names.to_real_names``: A市 → 长沙市, A5区 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -18,8 +19,9 @@ import pytest
 
 from massline.analysis.issues import IssueClusterer, IssueDoc
 from massline.analysis.places import Language, extract_places, regions_of
+from massline.analysis.places.divisions import divisions, short_name
 from massline.io.profiles import load_profile
-from tests.analysis.real_names import REAL_NAMES, to_real_names
+from tests.analysis.real_names import ALL_NAMES, EVAL_NAMES, REAL_NAMES, to_real_names
 
 SAMPLE = Path(__file__).parent / "data" / "hot_sample.csv"
 BEIJING = timezone(timedelta(hours=8))
@@ -74,6 +76,17 @@ def test_converter_replaces_the_codes() -> None:
     assert to_real_names("反映K9县城区和五矿万境K9区") == "反映宁乡县城区和五矿万境K9区"  # a section stays
     converted = "".join(to_real_names(r["留言主题"] + r["留言详情"]) for r in _rows())
     assert "A市" not in converted and "西地省" not in converted and "A3区" not in converted
+
+
+def test_the_evaluations_table_names_the_other_codes() -> None:
+    hunan = {short_name(d.name) or d.name for d in divisions() if d.adcode.startswith("43")}
+    assert len(set(EVAL_NAMES.values())) == len(EVAL_NAMES) == 67  # one to one
+    assert not set(EVAL_NAMES) & set(REAL_NAMES) and not set(EVAL_NAMES.values()) & set(REAL_NAMES.values())
+    assert set(EVAL_NAMES.values()) <= hunan
+    assert all(code[-1] == name[-1] for code, name in EVAL_NAMES.items())  # a 区 code is a district ...
+    text = "".join(r["留言主题"] + r["留言详情"] for r in _rows())
+    assert re.search(r"(?<![A-Za-z0-9])[A-Z]\d+[市区县]", to_real_names(text, ALL_NAMES)) is None
+    assert to_real_names("F4县和K2区", ALL_NAMES) == "南县和冷水滩区" and to_real_names("F4县") == "F4县"
 
 
 def test_regions_and_keys_of_real_names() -> None:

@@ -54,15 +54,47 @@ def _candidates(
 ) -> list[tuple[int, str, int]]:
     """(level, name, start) of the units and towns in ``text``, without those named for comparison."""
     bounds = Bounds(text, language.code_split_re)
-    out = [(_LEVEL.get(name[-1], 1), name, s) for s, name in regions_in(text, bounds, language)]
+    levels = language.unit_levels
+    out = [(levels.get(name, _LEVEL.get(name[-1], 1)), name, s) for s, name in regions_in(text, bounds, language)]
     if spans is None:
         towns = [(m.start, m.name) for m in extract_places(text, language=language) if m.kind == "town"]
     else:
         towns = [(s.start, s.text) for s in spans if s.text.endswith(language.town_suffixes)]
     for start, name in towns:
+        cut = _units_before(name, language)
+        start, name = start + cut, name[cut:]
+        if _unit_stem(text, start + len(name), name, language):
+            continue
         if len(name) <= MAX_TOWN and not name.endswith("古镇") and not (place and _same(name, place.text)):
             out.append((_LEVEL["town"], name, start))
     return [c for c in out if not _compared(text, c[2])]
+
+
+def _known(name: str, language: Language) -> bool:
+    return (
+        name in language.region_set
+        or name in language.unit_levels
+        or bool(language.code_unit_re and language.code_unit_re.fullmatch(name))
+    )
+
+
+def _units_before(town: str, language: Language) -> int:
+    """How many characters of known units (the deployment's, China's, codes) a town's name starts with
+    (``长沙县皇图岭镇`` -> 3): the town is what follows them."""
+    cut = 0
+    while True:
+        k = next((k for k in range(len(town) - 3, cut + 1, -1) if _known(town[cut:k], language)), None)
+        if k is None:
+            return cut
+        cut = k
+
+
+def _unit_stem(text: str, end: int, town: str, language: Language) -> bool:
+    """Whether a "town" is the stem of a known unit whose 市, 县 or 区 follows it (``提高湘乡`` of
+    ``提高湘乡市``, ``打造宁乡`` of ``打造宁乡县``)."""
+    if text[end : end + 1] not in ("市", "县", "区"):
+        return False
+    return any(_known(town[k:] + text[end], language) for k in range(len(town) - 1))
 
 
 def area_of(

@@ -90,8 +90,12 @@ class Language:
         "碧桂园", "万科", "恒大", "保利", "中海", "绿地", "融创", "龙湖", "华润", "金地", "招商蛇口", "世茂",
         "旭辉", "富力", "雅居乐", "中梁", "阳光城", "佳兆业", "融侨", "奥园", "中建", "万达", "建业", "美的置业",
     )  # fmt: skip
-    #: names of the deployment's regions (from its gazetteer): cut out of problem vectors
+    #: names of the deployment's regions (from its gazetteer): cut out of problem vectors; taken as units before
+    #: any other rule
     region_names: tuple[str, ...] = ()
+    #: China's provinces, prefectures and counties (``analysis.places.divisions``) are known units: a known name
+    #: (``湘乡市``) is taken as written, an unknown one glued to a verb or function word (``按照省市``) is refused
+    divisions: bool = True
     #: words that say nothing about the problem on this board (besides the built-in ones)
     problem_stopwords: tuple[str, ...] = ()
 
@@ -127,6 +131,10 @@ class Language:
             if key in ("name", "region_code", "section_code"):
                 if not isinstance(value, str):
                     raise ValueError(f"language.{key}: expected a string")
+                values[key] = value
+            elif key == "divisions":
+                if not isinstance(value, bool):
+                    raise ValueError("language.divisions: expected true or false")
                 values[key] = value
             else:
                 values[key] = _tuple(value, key)
@@ -189,6 +197,21 @@ class Language:
     def region_set(self) -> frozenset[str]:
         """The region names, for look-ups."""
         return frozenset(self.region_names)
+
+    @cached_property
+    def unit_levels(self) -> dict[str, int]:
+        """Known unit names -> level (0 province, 1 prefecture, 2 county): China's divisions when
+        :attr:`divisions` (:func:`~massline.analysis.places.divisions.unit_levels`), else none."""
+        if not self.divisions:
+            return {}
+        from massline.analysis.places.divisions import unit_levels
+
+        return unit_levels()
+
+    @cached_property
+    def unit_longest(self) -> int:
+        """The length of the longest known unit name (0 with none)."""
+        return max(map(len, self.unit_levels), default=0)
 
     @cached_property
     def brand_set(self) -> frozenset[str]:

@@ -11,9 +11,13 @@ from massline.analysis.places.words import (
     CJK,
     COMMON_STEM_TAGS,
     GENERIC_AREA_STEMS,
+    GLUED_TAGS,
+    LEAD_WORDS,
     NOT_ADMIN_HEADS,
     NOT_UNIT_WORDS,
+    SINGLE_GLUED_TAGS,
     UNIT_RE,
+    ZONE_STEMS,
 )
 
 __all__ = ["regions_in", "regions_of"]
@@ -49,6 +53,11 @@ def regions_in(text: str, bounds: Bounds, language: Language) -> list[tuple[int,
             out.append((code.start(), code.group()))
             last = code.end()
             continue
+        division = _division(text, u, last, bounds, language)
+        if division is not None:
+            out.append((division, text[division : u + 1]))
+            last = u + 1
+            continue
         for s0 in range(max(last, u - 3), u - 1):
             if not all(CJK.match(c) for c in text[s0:u]) or s0 not in bounds:
                 continue
@@ -59,10 +68,54 @@ def regions_in(text: str, bounds: Bounds, language: Language) -> list[tuple[int,
             if len(word) >= 3:  # the segmenter's word is the whole name: 长乐县 of 地铁3号线长乐县, not 线长乐县
                 s1 = max(s1, u + 1 - len(word))
             if u - s1 >= 2 and not text[s1:u].startswith(NOT_ADMIN_HEADS):
-                out.append((s1, text[s1 : u + 1]))
-                last = u + 1
+                if not (language.unit_levels and _no_unit(text[s1 : u + 1])):
+                    out.append((s1, text[s1 : u + 1]))
+                    last = u + 1
             break
     return out
+
+
+def _division(text: str, u: int, last: int, bounds: Bounds, language: Language) -> int | None:
+    """The start of the longest known unit name (``language.unit_levels``) ending with the unit at ``u``, or None.
+
+    The name starts at a word boundary (not ``海城市`` of ``沿海城市``, ``下城区`` of ``一下城区``); a name of
+    two characters (``澧县``, ``南县``) is a word of the text (not ``南县`` of ``湖南县城``) after a word that is not
+    one character of a name the segmenter does not know (not ``沙县`` of ``星沙县``, but ``在南县``).
+    """
+    levels = language.unit_levels
+    if not levels:
+        return None
+    for s in range(max(last, u + 1 - language.unit_longest), u):
+        if text[s : u + 1] in levels and s in bounds and (u - s > 1 or _word_of_two(text, s, bounds)):
+            return s
+    return None
+
+
+def _word_of_two(text: str, s: int, bounds: Bounds) -> bool:
+    """Whether the two characters at ``s`` are a word after a word of two characters or more, a lead word or no
+    Chinese character."""
+    if s + 2 not in bounds:
+        return False
+    if s == 0 or not CJK.match(text[s - 1]) or s - 1 not in bounds:
+        return True
+    return text[s - 1] in LEAD_WORDS
+
+
+@lru_cache(maxsize=4096)
+def _no_unit(name: str) -> bool:
+    """Whether a name ending like a unit, no known one, is words glued to the unit (``按照省市``, ``县是农县``:
+    a verb, function word or numeral, or another unit before it) or a common noun (``居民区``, ``棚户区``);
+    development zones (``经开区``) are units."""
+    stem = name[:-1]
+    if stem.endswith(ZONE_STEMS):
+        return False
+    if any(c in "省市区县" for c in stem):
+        return True
+    tags = tag_words(name)
+    if len(tags) == 1 and tags[0][1] == "n":
+        return True
+    return any(tag.startswith(GLUED_TAGS) and tag != "vn" and (len(word) >= 2 or tag[0] in SINGLE_GLUED_TAGS)
+               for word, tag in tag_words(stem))  # fmt: skip
 
 
 @lru_cache(maxsize=4096)

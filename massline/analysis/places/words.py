@@ -94,6 +94,13 @@ GENERIC_AREA_STEMS = frozenset(
 )
 #: Parts of speech of a stem that make ``<stem>区`` a common word (集中区, 开发区, 生活区, 安置区).
 COMMON_STEM_TAGS = frozenset({"v", "vn", "a", "ad", "d"})
+#: Parts of speech of a word of two characters or more that cannot be in a unit's name (按照省市, 不同区): verbs,
+#: adverbs, pronouns, prepositions, conjunctions, particles, idioms, adjectives, numerals ...
+GLUED_TAGS = ("v", "d", "r", "p", "c", "u", "l", "a", "m")
+#: ... and of a word of one character (县是农县; not a numeral: 星沙四区 is a part of 星沙).
+SINGLE_GLUED_TAGS = ("v", "p", "c", "u", "r")
+#: ... but development zones are units whatever their words: 经开区, 高开区, 南湖新区, 昭山示范区.
+ZONE_STEMS = ("经开", "高开", "高新", "新", "示范")
 UNIT_RE = re.compile(r"(?<![小片校景园社厂街])(?:省|市|区|县)(?!场|民)")
 TOWN_TAIL_RE = re.compile(r"[\u4e00-\u9fff]{2,4}(?:街道|镇|乡)$")
 ROAD_TAIL_RE = re.compile(r"[\u4e00-\u9fff]{2,6}(?:大道|路|街)$")

@@ -38,8 +38,10 @@ def test_suffixes_are_the_languages() -> None:
 
 
 def test_region_names_are_units_whatever_the_segmenter_says() -> None:
-    assert regions_of("望城区月亮岛路高压线") == []  # the segmenter reads 望/城区
-    assert regions_of("望城区月亮岛路高压线", Language(region_names=("望城区",))) == ["望城区"]
+    text = "望城区月亮岛路高压线"  # the segmenter reads 望/城区
+    assert regions_of(text, Language(divisions=False)) == []
+    assert regions_of(text, Language(divisions=False, region_names=("望城区",))) == ["望城区"]
+    assert regions_of(text) == ["望城区"]  # one of China's divisions, which the general language knows
 
 
 def test_from_mapping_validates() -> None:
@@ -53,6 +55,9 @@ def test_from_mapping_validates() -> None:
         Language.from_mapping({"road_suffixes": []})
     with pytest.raises(ValueError, match="coded_case_suffixes"):
         Language(coded_case_suffixes=("车贷",))
+    assert Language.from_mapping({"divisions": False}).divisions is False
+    with pytest.raises(ValueError, match="language.divisions: expected true or false"):
+        Language.from_mapping({"divisions": "no"})
 
 
 def test_a_gazetteer_lends_its_units_to_the_language() -> None:
