@@ -33,6 +33,7 @@ import logging
 import os
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import datetime
@@ -58,6 +59,10 @@ from massline.services.pipeline import (
 )
 
 log = logging.getLogger(__name__)
+
+#: batches the second process may compute ahead of the one being stored: enough to keep it busy while this
+#: process indexes the search backlog or refreshes a backlog's issues for a couple of seconds
+AHEAD = 6
 
 
 def lower_priority(increment: int) -> int:
@@ -95,6 +100,8 @@ class Worker:
         quiet_after: float = 10.0,
         parallel: bool = False,
         refresh_every: float = 20.0,
+        refresh_idle: float = 2.0,
+        ahead: int = AHEAD,
     ) -> None:
         self.platform = platform
         self.interval = interval
@@ -115,8 +122,12 @@ class Worker:
         self._notifier: notify.Notifier | None = None
         #: the pure steps of the next batch computed in a second process meanwhile (``parallel``)
         self._compute = ComputeProcess() if parallel else None
+        #: with ``parallel``: batches planned and given to the second process beyond the one stored next
+        self.ahead = ahead
         #: while a backlog lasts, the issues its batches touched are refreshed at least this often (seconds)
         self.refresh_every = refresh_every
+        #: issues dirty this long are refreshed (a transaction) rather than waiting for the second process
+        self.refresh_idle = refresh_idle
         #: since when issues left dirty by a backlog's batches wait (0: maybe some since before this worker)
         self._dirty_since: float | None = 0.0
 
@@ -159,37 +170,59 @@ class Worker:
         cap = self.max_per_cycle if max_messages is None else max_messages
         total = PipelineReport()
         steps = self.platform.plugins.steps()
-        after_id = 0
+        after_id = 0  # (with ``force``: the last batch stored; else every pending message is looked at again)
         size = self.batch_size
-        ahead: tuple[Batch, Future[Any] | None] | None = None  # planned and being computed, not stored yet
+        ahead: deque[tuple[Batch, Future[Any] | None]] = deque()  # planned and being computed, not stored yet
+        ended = False  # every pending message (or the cycle's ``cap``) planned
         while not self._stop.is_set():
+            ended = ended or self._plan_ahead(ahead, steps, since, size, force, after_id, cap and cap - total.messages)
             total.indexed += self.index_search()  # new messages become searchable between batches
-            full = cap and total.messages + (len(ahead[0].items) if ahead else 0) >= cap
-            batch = None if full else self._plan(steps, since, size, force, max(after_id, ahead[0].last_id if ahead
-                                                                                  else 0))  # fmt: skip
-            future = self._submit(batch, ahead is not None)
-            if ahead is not None:
-                size = self._store(ahead, total, progress, backlog=batch is not None and bool(batch.items))
-                after_id = ahead[0].last_id if force else 0
-            elif batch is None or not batch.items or (len(batch.items) < size and future is None):
-                if batch is not None and batch.items:  # a last short batch, computed here
-                    self._store((batch, None), total, progress)
+            if not ahead:
                 break
-            ahead = (batch, future) if batch is not None and batch.items else None
-            if ahead is None and (force or full):
+            batch, future = ahead.popleft()
+            if future is not None and not future.done() and self._waiting_for(self.refresh_idle):
+                self.refresh_issues(once=True)  # rather than wait for the second process (a chunk less at the end)
+            size = self._store((batch, future), total, progress, backlog=bool(ahead))
+            after_id = batch.last_id if force else 0
+            if ended and not ahead:
                 break
-            if self._dirty_since is not None and time.monotonic() - self._dirty_since >= self.refresh_every:
+            if self._waiting_for(self.refresh_every):
                 self.refresh_issues()  # (a long backlog: its issues are never staler than ``refresh_every``)
-        if ahead is not None:  # stopped: the batch computed ahead is stored
-            self._store(ahead, total, progress)
-        if self._dirty_since is not None or total.messages:
-            self.refresh_issues()  # (every cycle that stored a batch: nothing it left dirty waits for the next)
+        while ahead:  # stopped: the batches being computed are stored, those not started left pending
+            batch, future = ahead.popleft()
+            if future is None or not future.cancel():
+                self._store((batch, future), total, progress, backlog=bool(ahead))
+        cut = bool(cap) and total.messages >= cap  # (more may wait: ``run_forever`` starts the next cycle at once)
+        if (self._dirty_since is not None or total.messages) and not cut:
+            self.refresh_issues()  # (the end of a backlog: nothing it left dirty waits for the next cycle)
         return total
 
-    def refresh_issues(self) -> int:
+    def _waiting_for(self, seconds: float) -> bool:
+        """Whether issues left dirty by a backlog's batches have waited at least ``seconds``."""
+        return self._dirty_since is not None and time.monotonic() - self._dirty_since >= seconds
+
+    def _plan_ahead(self, ahead: deque[tuple[Batch, Future[Any] | None]], steps: list[Step],
+                    since: datetime | None, size: int, force: bool, after_id: int, room: int) -> bool:  # fmt: skip
+        """Plan the next batches and start their pure phase until ``ahead`` holds the one to store next and
+        :attr:`ahead` more (the second process computes them in turn while this one stores, indexes or
+        refreshes); ``room``: messages the cycle may still take (0: no limit). True when none is left."""
+        depth = self.ahead if self._compute is not None else 1
+        while len(ahead) <= depth:
+            planned = sum(len(b.items) for b, _ in ahead)
+            if room and planned >= room:
+                return True
+            batch = self._plan(steps, since, size, force, ahead[-1][0].last_id if ahead else after_id)
+            if not batch.items:
+                return True
+            ahead.append((batch, self._submit(batch, bool(ahead))))
+            if len(batch.items) < size:
+                return True  # (the last of them)
+        return False
+
+    def refresh_issues(self, *, once: bool = False) -> int:
         """Refresh the issues left dirty (by a backlog's batches, or a worker that stopped before it did),
         ``issues.refresh_dirty`` per write transaction (at most ``REFRESH_CHUNK`` issues, fewer when that
-        took longer than :meth:`budget`, as the batches); returns how many."""
+        took longer than :meth:`budget`, as the batches); returns how many. ``once``: one transaction."""
         done, limit = 0, issues.REFRESH_CHUNK
         while not self._stop.is_set():
             started = time.monotonic()
@@ -199,6 +232,8 @@ class Worker:
             done += n
             if n < limit:
                 self._dirty_since = None
+                break
+            if once:
                 break
             seconds = time.monotonic() - started
             if seconds > 0:  # (at least 10 a transaction, at most the chunk)
