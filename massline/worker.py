@@ -2,7 +2,7 @@
 
 ``Worker(platform).run_once()`` analyses what is pending batch by batch, with
 the pipeline steps the platform's plugins registered
-(``platform.plugins.steps()``), and returns a report. Before each batch it
+(``platform.plugins.steps()``), and returns a report. Before storing each batch it
 adds the messages stored meanwhile to the search index
 (``services/search_backlog``, a few thousand per transaction). A batch is
 read, its pure steps computed holding no lock, and its results stored in one
@@ -10,8 +10,11 @@ write transaction whose size adapts to last about ``write_budget`` seconds
 (at most ``batch_size`` messages) — or ``quiet_budget`` seconds while no request has waited to write
 behind one of its transactions for ``quiet_after`` seconds (larger transactions store a message for
 less: ``massline worker`` grows them to 1 s when nobody submits). With ``parallel`` (``massline
-worker``, ``massline pipeline run``) the next batch is planned and its pure steps computed in a
-second process while this one stores (``pipeline.ComputeProcess``); :meth:`Worker.close` ends that process.
+worker``, ``massline pipeline run``) the next batches (up to ``ahead`` beyond the one stored next) are planned
+and their pure steps computed in turn in a second process while this one stores, indexes and refreshes issues
+(``pipeline.ComputeProcess``: so that neither process waits for the other), and while the batch to store
+next is not computed yet this one refreshes the issues left dirty for ``refresh_idle`` seconds instead of
+waiting; :meth:`Worker.close` ends that process.
 Every ``alert_scan_minutes`` it also scans for alerts and sweeps the deadlines
 (``sweep_deadlines``: reminders, escalations, closing unrated replied cases) and the
 supervision reports (``supervision.sweep_reports``: overdue ones escalated, expired ones deleted).
@@ -120,7 +123,7 @@ class Worker:
         self.alert_params = alerts.AlertParams.from_settings(platform.settings)
         self._places = PlacesCache()  # the gazetteer, rebuilt when the configuration changes
         self._notifier: notify.Notifier | None = None
-        #: the pure steps of the next batch computed in a second process meanwhile (``parallel``)
+        #: the pure steps of the next batches computed in a second process meanwhile (``parallel``)
         self._compute = ComputeProcess() if parallel else None
         #: with ``parallel``: batches planned and given to the second process beyond the one stored next
         self.ahead = ahead
@@ -128,6 +131,7 @@ class Worker:
         self.refresh_every = refresh_every
         #: issues dirty this long are refreshed (a transaction) rather than waiting for the second process
         self.refresh_idle = refresh_idle
+        self._refresh_limit = issues.REFRESH_CHUNK  # dirty issues a refresh transaction takes (adapts: budget)
         #: since when issues left dirty by a backlog's batches wait (0: maybe some since before this worker)
         self._dirty_since: float | None = 0.0
 
@@ -162,10 +166,13 @@ class Worker:
         """Analyse pending messages (or, with ``force``, all of them) batch by batch.
 
         Each batch is read, computed outside any transaction (the pure steps) and
-        stored in one short write transaction; with ``parallel`` the next batch is
-        computed in a second process while this one stores (``ComputeProcess``).
+        stored in one short write transaction; with ``parallel`` the next ``ahead``
+        batches are computed in a second process while this one stores (``ComputeProcess``).
         Stops after ``max_messages`` (default: ``max_per_cycle``; 0 = no limit) or
-        when nothing is left; ``progress`` is told each batch's report.
+        when nothing is left; ``progress`` is told each batch's report. The issues its
+        batches left dirty are refreshed at the end, unless it stopped at ``max_messages``
+        (more may be pending: the next cycle refreshes them). Stopped (:meth:`stop`), it
+        stores the batches the second process has started and leaves the others pending.
         """
         cap = self.max_per_cycle if max_messages is None else max_messages
         total = PipelineReport()
@@ -222,8 +229,9 @@ class Worker:
     def refresh_issues(self, *, once: bool = False) -> int:
         """Refresh the issues left dirty (by a backlog's batches, or a worker that stopped before it did),
         ``issues.refresh_dirty`` per write transaction (at most ``REFRESH_CHUNK`` issues, fewer when that
-        took longer than :meth:`budget`, as the batches); returns how many. ``once``: one transaction."""
-        done, limit = 0, issues.REFRESH_CHUNK
+        took longer than :meth:`budget`, as the batches, from one call to the next); returns how many.
+        ``once``: one transaction."""
+        done, limit = 0, self._refresh_limit
         while not self._stop.is_set():
             started = time.monotonic()
             with self.platform.write(background=True) as session, collected_after():
@@ -233,11 +241,11 @@ class Worker:
             if n < limit:
                 self._dirty_since = None
                 break
-            if once:
-                break
             seconds = time.monotonic() - started
             if seconds > 0:  # (at least 10 a transaction, at most the chunk)
-                limit = min(issues.REFRESH_CHUNK, max(10, int(n * self.budget() / seconds)))
+                self._refresh_limit = limit = min(issues.REFRESH_CHUNK, max(10, int(n * self.budget() / seconds)))
+            if once:
+                break
         return done
 
     def _plan(self, steps: list[Step], since: datetime | None, size: int, force: bool, after_id: int) -> Batch:
