@@ -1,10 +1,12 @@
-"""The pure phase of the next batch in a second process while this one stores the previous batch.
+"""The pure phase of the next batches in a second process while this one stores the previous batch.
 
 :class:`ComputeProcess` runs :func:`~massline.services.pipeline.runner.compute_batch`
 in one child process (``fork``: it inherits the loaded models, the gazetteer and
 the steps, nothing is pickled but the messages and the results), so that on a
 machine with two cores the category model, the kind/urgency/feeling model and
-the place model of batch *n + 1* run while batch *n* is written. The child never
+the place model of batches *n + 1*, *n + 2*… (those submitted, in turn) run while
+batch *n* is written. The child is kept while the context's models and the steps'
+names and versions stay the same (the worker's every cycle). The child never
 opens the database (the write lock's file it inherits is closed in it: ``db.WriteLock``); the write
 transactions stay where they were, as short. It exits when its parent is gone, even killed.
 
