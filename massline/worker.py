@@ -162,6 +162,7 @@ class Worker:
         force: bool = False,
         max_messages: int | None = None,
         progress: Callable[[PipelineReport], None] | None = None,
+        meanwhile: Callable[[], object] | None = None,
     ) -> PipelineReport:
         """Analyse pending messages (or, with ``force``, all of them) batch by batch.
 
@@ -169,7 +170,8 @@ class Worker:
         stored in one short write transaction; with ``parallel`` the next ``ahead``
         batches are computed in a second process while this one stores (``ComputeProcess``).
         Stops after ``max_messages`` (default: ``max_per_cycle``; 0 = no limit) or
-        when nothing is left; ``progress`` is told each batch's report. The issues its
+        when nothing is left; ``progress`` is told each batch's report; ``meanwhile`` is called once the
+        first batches are with the second process (``run_forever``'s periodic pass). The issues its
         batches left dirty are refreshed at the end, unless it stopped at ``max_messages``
         (more may be pending: the next cycle refreshes them). Stopped (:meth:`stop`), it
         stores the batches the second process has started and leaves the others pending.
@@ -180,9 +182,11 @@ class Worker:
         after_id = 0  # (with ``force``: the last batch stored; else every pending message is looked at again)
         size = self.batch_size
         ahead: deque[tuple[Batch, Future[Any] | None]] = deque()  # planned and being computed, not stored yet
-        ended = False  # every pending message (or the cycle's ``cap``) planned
         while not self._stop.is_set():
-            ended = ended or self._plan_ahead(ahead, steps, since, size, force, after_id, cap and cap - total.messages)
+            self._plan_ahead(ahead, steps, since, size, force, after_id, cap - total.messages if cap else None)
+            if meanwhile is not None:
+                meanwhile()
+                meanwhile = None
             total.indexed += self.index_search()  # new messages become searchable between batches
             if not ahead:
                 break
@@ -191,8 +195,6 @@ class Worker:
                 self.refresh_issues(once=True)  # rather than wait for the second process (a chunk less at the end)
             size = self._store((batch, future), total, progress, backlog=bool(ahead))
             after_id = batch.last_id if force else 0
-            if ended and not ahead:
-                break
             if self._waiting_for(self.refresh_every):
                 self.refresh_issues()  # (a long backlog: its issues are never staler than ``refresh_every``)
         while ahead:  # stopped: the batches being computed are stored, those not started left pending
@@ -208,23 +210,22 @@ class Worker:
         """Whether issues left dirty by a backlog's batches have waited at least ``seconds``."""
         return self._dirty_since is not None and time.monotonic() - self._dirty_since >= seconds
 
-    def _plan_ahead(self, ahead: deque[tuple[Batch, Future[Any] | None]], steps: list[Step],
-                    since: datetime | None, size: int, force: bool, after_id: int, room: int) -> bool:  # fmt: skip
+    def _plan_ahead(self, ahead: deque[tuple[Batch, Future[Any] | None]], steps: list[Step], since: datetime | None,
+                    size: int, force: bool, after_id: int, room: int | None) -> None:  # fmt: skip
         """Plan the next batches and start their pure phase until ``ahead`` holds the one to store next and
         :attr:`ahead` more (the second process computes them in turn while this one stores, indexes or
-        refreshes); ``room``: messages the cycle may still take (0: no limit). True when none is left."""
+        refreshes), or none is left; ``room``: messages the cycle may still take (None: no limit)."""
         depth = self.ahead if self._compute is not None else 1
         while len(ahead) <= depth:
             planned = sum(len(b.items) for b, _ in ahead)
-            if room and planned >= room:
-                return True
+            if room is not None and planned >= room:
+                return
             batch = self._plan(steps, since, size, force, ahead[-1][0].last_id if ahead else after_id)
             if not batch.items:
-                return True
+                return
             ahead.append((batch, self._submit(batch, bool(ahead))))
             if len(batch.items) < size:
-                return True  # (the last of them)
-        return False
+                return  # (the last of them, for now)
 
     def refresh_issues(self, *, once: bool = False) -> int:
         """Refresh the issues left dirty (by a backlog's batches, or a worker that stopped before it did),
@@ -346,8 +347,8 @@ class Worker:
         while not self._stop.is_set():
             self.notify()
             report = PipelineReport()
-            try:
-                report = self.run_once()
+            try:  # (the periodic pass while the second process computes the cycle's first batches)
+                report = self.run_once(meanwhile=self._periodic)
                 if report.indexed:
                     log.info("indexed %d messages for search", report.indexed)
                 if report.messages:
@@ -357,7 +358,7 @@ class Worker:
                     )  # fmt: skip
             except Exception:
                 log.exception("analysis worker: run failed; retrying in %.1f s", self.interval)
-            self._periodic()
+            self._periodic()  # (when the cycle failed before it)
             if not (self.max_per_cycle and report.messages >= self.max_per_cycle):
                 self._stop.wait(self.interval)
 

@@ -170,3 +170,23 @@ def test_a_forked_child_does_not_keep_its_parents_write_lock(tmp_path: Path) -> 
         assert os.waitstatus_to_exitcode(status) == 0
     finally:
         lock.release()
+
+
+def test_the_periodic_pass_runs_once_a_cycle_while_the_second_process_computes(deployed: Platform) -> None:
+    ids = [submit(deployed, "楼道煤气味", GAS) for _ in range(20)]
+    worker = Worker(deployed, batch_size=5, parallel=True)
+    seen: list[tuple[int, int]] = []  # when it ran: messages analysed, batches being computed
+
+    def periodic() -> None:
+        with deployed.read() as s:
+            analysed = s.scalar(select(func.count()).select_from(MessageAnalysis)) or 0
+        pool = worker._compute._pool if worker._compute is not None else None
+        seen.append((analysed, len(pool._pending_work_items) if pool is not None else 0))
+
+    try:
+        report = worker.run_once(max_messages=0, meanwhile=periodic)
+        idle = worker.run_once(max_messages=0, meanwhile=periodic)  # nothing pending: it runs all the same
+    finally:
+        worker.close()
+    assert report.messages == len(ids) and idle.messages == 0
+    assert len(seen) == 2 and seen[0][0] == 0 and seen[0][1] >= 1 and seen[1][0] == len(ids)
