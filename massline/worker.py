@@ -63,8 +63,7 @@ from massline.services.pipeline import (
 
 log = logging.getLogger(__name__)
 
-#: batches the second process may compute ahead of the one being stored: enough to keep it busy while this
-#: process indexes the search backlog or refreshes a backlog's issues for a couple of seconds
+#: batches computed ahead of the one being stored: the second process kept busy for a couple of seconds
 AHEAD = 6
 
 
@@ -166,15 +165,14 @@ class Worker:
     ) -> PipelineReport:
         """Analyse pending messages (or, with ``force``, all of them) batch by batch.
 
-        Each batch is read, computed outside any transaction (the pure steps) and
-        stored in one short write transaction; with ``parallel`` the next ``ahead``
-        batches are computed in a second process while this one stores (``ComputeProcess``).
-        Stops after ``max_messages`` (default: ``max_per_cycle``; 0 = no limit) or
-        when nothing is left; ``progress`` is told each batch's report; ``meanwhile`` is called once the
-        first batches are with the second process (``run_forever``'s periodic pass). The issues its
-        batches left dirty are refreshed at the end, unless it stopped at ``max_messages``
-        (more may be pending: the next cycle refreshes them). Stopped (:meth:`stop`), it
-        stores the batches the second process has started and leaves the others pending.
+        Each batch is read, computed outside any transaction (the pure steps) and stored in one short write
+        transaction; with ``parallel`` the next ``ahead`` batches are computed in a second process while this
+        one stores (``ComputeProcess``). Stops after ``max_messages`` (default: ``max_per_cycle``; 0 = no
+        limit) or when nothing is left; ``progress`` is told each batch's report; ``meanwhile`` is called once
+        the first batches are with the second process (``run_forever``'s periodic pass). The issues its
+        batches left dirty are refreshed at the end, unless it stopped at ``max_messages`` (more may be
+        pending: the next cycle refreshes them). Stopped (:meth:`stop`), it stores the batches the second
+        process has started and leaves the others pending.
         """
         cap = self.max_per_cycle if max_messages is None else max_messages
         total = PipelineReport()
@@ -184,10 +182,10 @@ class Worker:
         ahead: deque[tuple[Batch, Future[Any] | None]] = deque()  # planned and being computed, not stored yet
         while not self._stop.is_set():
             self._plan_ahead(ahead, steps, since, size, force, after_id, cap - total.messages if cap else None)
+            total.indexed += self.index_search()  # new messages become searchable between batches
             if meanwhile is not None:
                 meanwhile()
                 meanwhile = None
-            total.indexed += self.index_search()  # new messages become searchable between batches
             if not ahead:
                 break
             batch, future = ahead.popleft()
@@ -337,13 +335,15 @@ class Worker:
 
         Each cycle also sends the notifications of new case events (:meth:`notify`); a cycle that
         analysed ``max_per_cycle`` messages (more are likely pending) is followed by the next at once.
+        The search backlog is indexed first (before the first cycle loads the models).
         """
         try:
             renamed, removed = self.recover_attachments()
             if renamed or removed:
                 log.info("attachments: %d files finished, %d left-over files removed", renamed, removed)
+            self.index_search()
         except Exception:
-            log.exception("attachments: recovering files failed")
+            log.exception("attachments or search index: recovering files or indexing failed")
         while not self._stop.is_set():
             self.notify()
             report = PipelineReport()
