@@ -2,7 +2,7 @@
 
 ``Worker(platform).run_once()`` analyses what is pending batch by batch, with
 the pipeline steps the platform's plugins registered
-(``platform.plugins.steps()``), and returns a report. Before each batch it
+(``platform.plugins.steps()``), and returns a report. Before storing each batch it
 adds the messages stored meanwhile to the search index
 (``services/search_backlog``, a few thousand per transaction). A batch is
 read, its pure steps computed holding no lock, and its results stored in one
@@ -10,8 +10,11 @@ write transaction whose size adapts to last about ``write_budget`` seconds
 (at most ``batch_size`` messages) — or ``quiet_budget`` seconds while no request has waited to write
 behind one of its transactions for ``quiet_after`` seconds (larger transactions store a message for
 less: ``massline worker`` grows them to 1 s when nobody submits). With ``parallel`` (``massline
-worker``, ``massline pipeline run``) the next batch is planned and its pure steps computed in a
-second process while this one stores (``pipeline.ComputeProcess``); :meth:`Worker.close` ends that process.
+worker``, ``massline pipeline run``) the next batches (up to ``ahead`` beyond the one stored next) are planned
+and their pure steps computed in turn in a second process while this one stores, indexes and refreshes issues
+(``pipeline.ComputeProcess``: so that neither process waits for the other), and while the batch to store
+next is not computed yet this one refreshes the issues left dirty for ``refresh_idle`` seconds instead of
+waiting; :meth:`Worker.close` ends that process.
 Every ``alert_scan_minutes`` it also scans for alerts and sweeps the deadlines
 (``sweep_deadlines``: reminders, escalations, closing unrated replied cases) and the
 supervision reports (``supervision.sweep_reports``: overdue ones escalated, expired ones deleted).
@@ -33,6 +36,7 @@ import logging
 import os
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import datetime
@@ -58,6 +62,9 @@ from massline.services.pipeline import (
 )
 
 log = logging.getLogger(__name__)
+
+#: batches computed ahead of the one being stored: the second process kept busy for a couple of seconds
+AHEAD = 6
 
 
 def lower_priority(increment: int) -> int:
@@ -95,6 +102,8 @@ class Worker:
         quiet_after: float = 10.0,
         parallel: bool = False,
         refresh_every: float = 20.0,
+        refresh_idle: float = 2.0,
+        ahead: int = AHEAD,
     ) -> None:
         self.platform = platform
         self.interval = interval
@@ -113,10 +122,15 @@ class Worker:
         self.alert_params = alerts.AlertParams.from_settings(platform.settings)
         self._places = PlacesCache()  # the gazetteer, rebuilt when the configuration changes
         self._notifier: notify.Notifier | None = None
-        #: the pure steps of the next batch computed in a second process meanwhile (``parallel``)
+        #: the pure steps of the next batches computed in a second process meanwhile (``parallel``)
         self._compute = ComputeProcess() if parallel else None
+        #: with ``parallel``: batches planned and given to the second process beyond the one stored next
+        self.ahead = ahead
         #: while a backlog lasts, the issues its batches touched are refreshed at least this often (seconds)
         self.refresh_every = refresh_every
+        #: issues dirty this long are refreshed (a transaction) rather than waiting for the second process
+        self.refresh_idle = refresh_idle
+        self._refresh_limit = issues.REFRESH_CHUNK  # dirty issues a refresh transaction takes (adapts: budget)
         #: since when issues left dirty by a backlog's batches wait (0: maybe some since before this worker)
         self._dirty_since: float | None = 0.0
 
@@ -147,50 +161,76 @@ class Worker:
         force: bool = False,
         max_messages: int | None = None,
         progress: Callable[[PipelineReport], None] | None = None,
+        meanwhile: Callable[[], object] | None = None,
     ) -> PipelineReport:
         """Analyse pending messages (or, with ``force``, all of them) batch by batch.
 
-        Each batch is read, computed outside any transaction (the pure steps) and
-        stored in one short write transaction; with ``parallel`` the next batch is
-        computed in a second process while this one stores (``ComputeProcess``).
-        Stops after ``max_messages`` (default: ``max_per_cycle``; 0 = no limit) or
-        when nothing is left; ``progress`` is told each batch's report.
+        Each batch is read, computed outside any transaction (the pure steps) and stored in one short write
+        transaction; with ``parallel`` the next ``ahead`` batches are computed in a second process while this
+        one stores (``ComputeProcess``). Stops after ``max_messages`` (default: ``max_per_cycle``; 0 = no
+        limit) or when nothing is left; ``progress`` is told each batch's report; ``meanwhile`` is called once
+        the first batches are with the second process (``run_forever``'s periodic pass). The issues its
+        batches left dirty are refreshed at the end, unless it stopped at ``max_messages`` (more may be
+        pending: the next cycle refreshes them). Stopped (:meth:`stop`), it stores the batches the second
+        process has started and leaves the others pending.
         """
         cap = self.max_per_cycle if max_messages is None else max_messages
         total = PipelineReport()
         steps = self.platform.plugins.steps()
-        after_id = 0
+        after_id = 0  # (with ``force``: the last batch stored; else every pending message is looked at again)
         size = self.batch_size
-        ahead: tuple[Batch, Future[Any] | None] | None = None  # planned and being computed, not stored yet
+        ahead: deque[tuple[Batch, Future[Any] | None]] = deque()  # planned and being computed, not stored yet
         while not self._stop.is_set():
+            self._plan_ahead(ahead, steps, since, size, force, after_id, cap - total.messages if cap else None)
             total.indexed += self.index_search()  # new messages become searchable between batches
-            full = cap and total.messages + (len(ahead[0].items) if ahead else 0) >= cap
-            batch = None if full else self._plan(steps, since, size, force, max(after_id, ahead[0].last_id if ahead
-                                                                                  else 0))  # fmt: skip
-            future = self._submit(batch, ahead is not None)
-            if ahead is not None:
-                size = self._store(ahead, total, progress, backlog=batch is not None and bool(batch.items))
-                after_id = ahead[0].last_id if force else 0
-            elif batch is None or not batch.items or (len(batch.items) < size and future is None):
-                if batch is not None and batch.items:  # a last short batch, computed here
-                    self._store((batch, None), total, progress)
+            if meanwhile is not None:
+                meanwhile()
+                meanwhile = None
+            if not ahead:
                 break
-            ahead = (batch, future) if batch is not None and batch.items else None
-            if ahead is None and (force or full):
-                break
-            if self._dirty_since is not None and time.monotonic() - self._dirty_since >= self.refresh_every:
+            batch, future = ahead.popleft()
+            if future is not None and not future.done() and self._waiting_for(self.refresh_idle):
+                self.refresh_issues(once=True)  # rather than wait for the second process (a chunk less at the end)
+            size = self._store((batch, future), total, progress, backlog=bool(ahead))
+            after_id = batch.last_id if force else 0
+            if self._waiting_for(self.refresh_every):
                 self.refresh_issues()  # (a long backlog: its issues are never staler than ``refresh_every``)
-        if ahead is not None:  # stopped: the batch computed ahead is stored
-            self._store(ahead, total, progress)
-        if self._dirty_since is not None or total.messages:
-            self.refresh_issues()  # (every cycle that stored a batch: nothing it left dirty waits for the next)
+        while ahead:  # stopped: the batches being computed are stored, those not started left pending
+            batch, future = ahead.popleft()
+            if future is None or not future.cancel():
+                self._store((batch, future), total, progress, backlog=bool(ahead))
+        cut = bool(cap) and total.messages >= cap  # (more may wait: ``run_forever`` starts the next cycle at once)
+        if (self._dirty_since is not None or total.messages) and not cut:
+            self.refresh_issues()  # (the end of a backlog: nothing it left dirty waits for the next cycle)
         return total
 
-    def refresh_issues(self) -> int:
+    def _waiting_for(self, seconds: float) -> bool:
+        """Whether issues left dirty by a backlog's batches have waited at least ``seconds``."""
+        return self._dirty_since is not None and time.monotonic() - self._dirty_since >= seconds
+
+    def _plan_ahead(self, ahead: deque[tuple[Batch, Future[Any] | None]], steps: list[Step], since: datetime | None,
+                    size: int, force: bool, after_id: int, room: int | None) -> None:  # fmt: skip
+        """Plan the next batches and start their pure phase until ``ahead`` holds the one to store next and
+        :attr:`ahead` more (the second process computes them in turn while this one stores, indexes or
+        refreshes), or none is left; ``room``: messages the cycle may still take (None: no limit)."""
+        depth = self.ahead if self._compute is not None else 1
+        while len(ahead) <= depth:
+            planned = sum(len(b.items) for b, _ in ahead)
+            if room is not None and planned >= room:
+                return
+            batch = self._plan(steps, since, size, force, ahead[-1][0].last_id if ahead else after_id)
+            if not batch.items:
+                return
+            ahead.append((batch, self._submit(batch, bool(ahead))))
+            if len(batch.items) < size:
+                return  # (the last of them, for now)
+
+    def refresh_issues(self, *, once: bool = False) -> int:
         """Refresh the issues left dirty (by a backlog's batches, or a worker that stopped before it did),
         ``issues.refresh_dirty`` per write transaction (at most ``REFRESH_CHUNK`` issues, fewer when that
-        took longer than :meth:`budget`, as the batches); returns how many."""
-        done, limit = 0, issues.REFRESH_CHUNK
+        took longer than :meth:`budget`, as the batches, from one call to the next); returns how many.
+        ``once``: one transaction."""
+        done, limit = 0, self._refresh_limit
         while not self._stop.is_set():
             started = time.monotonic()
             with self.platform.write(background=True) as session, collected_after():
@@ -202,7 +242,9 @@ class Worker:
                 break
             seconds = time.monotonic() - started
             if seconds > 0:  # (at least 10 a transaction, at most the chunk)
-                limit = min(issues.REFRESH_CHUNK, max(10, int(n * self.budget() / seconds)))
+                self._refresh_limit = limit = min(issues.REFRESH_CHUNK, max(10, int(n * self.budget() / seconds)))
+            if once:
+                break
         return done
 
     def _plan(self, steps: list[Step], since: datetime | None, size: int, force: bool, after_id: int) -> Batch:
@@ -293,18 +335,20 @@ class Worker:
 
         Each cycle also sends the notifications of new case events (:meth:`notify`); a cycle that
         analysed ``max_per_cycle`` messages (more are likely pending) is followed by the next at once.
+        The search backlog is indexed first (before the first cycle loads the models).
         """
         try:
             renamed, removed = self.recover_attachments()
             if renamed or removed:
                 log.info("attachments: %d files finished, %d left-over files removed", renamed, removed)
+            self.index_search()
         except Exception:
-            log.exception("attachments: recovering files failed")
+            log.exception("attachments or search index: recovering files or indexing failed")
         while not self._stop.is_set():
             self.notify()
             report = PipelineReport()
-            try:
-                report = self.run_once()
+            try:  # (the periodic pass while the second process computes the cycle's first batches)
+                report = self.run_once(meanwhile=self._periodic)
                 if report.indexed:
                     log.info("indexed %d messages for search", report.indexed)
                 if report.messages:
@@ -314,7 +358,7 @@ class Worker:
                     )  # fmt: skip
             except Exception:
                 log.exception("analysis worker: run failed; retrying in %.1f s", self.interval)
-            self._periodic()
+            self._periodic()  # (when the cycle failed before it)
             if not (self.max_per_cycle and report.messages >= self.max_per_cycle):
                 self._stop.wait(self.interval)
 

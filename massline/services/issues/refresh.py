@@ -5,8 +5,10 @@ step's end of batch does not refresh the issues it touched: a new issue is store
 joined one is marked dirty in the batch's own transaction, so the record of what is still to
 refresh is durable. :func:`refresh_dirty` refreshes them — figures, heat, description, alerts, as
 the end of a batch does (``step.refresh_issues``) — a chunk per write transaction; the worker calls
-it at the end of every cycle that stored messages (so when its backlog ends), every ``refresh_every``
-seconds while a backlog lasts, and in its first cycle (what a stopped worker left). An issue that grows
+it at the end of every cycle that stored messages, unless the cycle stopped at its size with more
+pending (so when its backlog ends), every ``refresh_every`` seconds while a backlog lasts, a chunk
+instead of waiting for its second process's next batch (issues dirty for ``refresh_idle`` seconds), and
+in its first cycle (what a stopped worker left). An issue that grows
 over many batches is then described once instead of after every batch.
 """
 

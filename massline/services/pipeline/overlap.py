@@ -1,10 +1,12 @@
-"""The pure phase of the next batch in a second process while this one stores the previous batch.
+"""The pure phase of the next batches in a second process while this one stores the previous batch.
 
 :class:`ComputeProcess` runs :func:`~massline.services.pipeline.runner.compute_batch`
 in one child process (``fork``: it inherits the loaded models, the gazetteer and
 the steps, nothing is pickled but the messages and the results), so that on a
 machine with two cores the category model, the kind/urgency/feeling model and
-the place model of batch *n + 1* run while batch *n* is written. The child never
+the place model of batches *n + 1*, *n + 2*… (those submitted, in turn) run while
+batch *n* is written. The child is kept while the context's models and the steps'
+names and versions stay the same (the worker's every cycle). The child never
 opens the database (the write lock's file it inherits is closed in it: ``db.WriteLock``); the write
 transactions stay where they were, as short. It exits when its parent is gone, even killed.
 
@@ -24,7 +26,7 @@ import pickle
 import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -60,10 +62,14 @@ def _compute_in_child(key: str, items: list[Item], todo: dict[int, list[str]]) -
     return batch.computed, batch.ctx.batch
 
 
-def _identity(ctx: AnalysisContext, steps: Sequence[Step]) -> tuple[Any, ...]:
-    """What the pure steps read from the context: when any of it is another object, fork again."""
+def _identity(batch: Batch) -> tuple[tuple[Any, ...], tuple[tuple[str, str], ...]]:
+    """What the pure steps read from the context, and the steps: when any of it is another object, or a step
+    has another name or version, fork again. (A step is known by its name and version, as its results are
+    stored: the plugins give new ``Step`` objects, of new functions, each time they are asked, so that by
+    identity every cycle of the worker forked a new child, which loaded its lazy parts again.)"""
+    ctx = batch.ctx
     return (ctx.gazetteer, ctx.classifier, ctx.message_model, ctx.place_tagger, ctx.threshold,
-            ctx.classifier_problem, ctx.hasher.num_perm, ctx.lsh.threshold, *steps)  # fmt: skip
+            ctx.classifier_problem, ctx.hasher.num_perm, ctx.lsh.threshold), tuple(batch.versions.items())  # fmt: skip
 
 
 def _freeze() -> None:
@@ -81,16 +87,18 @@ class ComputeProcess:
 
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
-        self._identity: tuple[Any, ...] = ()
+        self._identity: tuple[tuple[Any, ...], tuple[tuple[str, str], ...]] = ((), ())
         self._key = f"{id(self)}"
 
     def submit(self, batch: Batch) -> Future[Computed] | None:
         """Start computing ``batch`` in the child; None when the child cannot be used (compute here then)."""
         if "fork" not in multiprocessing.get_all_start_methods():
             return None
-        identity = _identity(batch.ctx, batch.steps)
-        if self._pool is None or len(identity) != len(self._identity) or any(
-            a is not b for a, b in zip(identity, self._identity, strict=True)
+        (context, versions) = identity = _identity(batch)
+        if (
+            self._pool is None
+            or versions != self._identity[1]
+            or any(a is not b for a, b in zip(context, self._identity[0], strict=True))
         ):
             self.close()
             _INHERITED[self._key] = (batch.ctx, batch.steps)  # read by the child forked on the first submit
@@ -110,7 +118,7 @@ class ComputeProcess:
         if future is not None:
             try:
                 computed, prepared = future.result()
-            except (BrokenProcessPool, pickle.PicklingError, TypeError, AttributeError) as exc:
+            except (BrokenProcessPool, CancelledError, pickle.PicklingError, TypeError, AttributeError) as exc:
                 log.warning("pipeline: computing in the second process failed (%s); computing here", exc)
                 if isinstance(exc, BrokenProcessPool):
                     self.close()
@@ -127,4 +135,4 @@ class ComputeProcess:
             self._pool = None
             gc.unfreeze()  # what was alive at the fork (models replaced since among it) is collected again
         _INHERITED.pop(self._key, None)
-        self._identity = ()
+        self._identity = ((), ())

@@ -134,3 +134,13 @@ def test_the_dirty_issues_are_refreshed_in_several_short_transactions(
     worker = Worker(deployed, write_budget=1e-9)
     assert worker.refresh_issues() == len(touched)
     _assert_all_refreshed(deployed)
+
+
+def test_a_cycle_cut_at_its_cap_leaves_the_refresh_to_the_cycle_that_ends_the_backlog(deployed: Platform) -> None:
+    _backlog(deployed, 12)
+    worker = Worker(deployed, batch_size=3, max_per_cycle=6, refresh_every=1e9)
+    first = worker.run_once()  # more wait: ``run_forever`` would start the next cycle at once
+    assert first.messages == 6 and _dirty(deployed)
+    while worker.run_once().messages:
+        pass
+    _assert_all_refreshed(deployed)

@@ -8,7 +8,7 @@ import os
 from collections import Counter
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from massline import hookimpl
 from massline.db import WriteLock
@@ -66,6 +66,55 @@ def test_parallel_worker_computes_ahead_in_a_second_process_with_the_same_result
     assert _results(deployed) == parallel
 
 
+def test_the_second_process_computes_several_batches_ahead_and_outlives_the_cycle(deployed: Platform) -> None:
+    deployed.plugins.register(Pid())
+    texts = [("楼道煤气味", GAS), ("楼道煤气味", GAS_AGAIN), ("居住证咨询", SOCIAL)]
+    ids = [submit(deployed, *texts[i % 3]) for i in range(30)]
+    worker = Worker(deployed, batch_size=5, parallel=True, ahead=3)
+    in_flight: list[int] = []  # batches planned, not stored, each time one is stored
+    plan = worker._plan
+
+    def planned(*args: object) -> pipeline.Batch:
+        batch = plan(*args)  # type: ignore[arg-type]
+        in_flight.append(len(batch.items))
+        return batch
+
+    worker._plan = planned  # type: ignore[method-assign]
+    try:
+        first = worker.run_once(max_messages=0, progress=lambda r: in_flight.append(-1))
+        ids += [submit(deployed, *texts[i % 3]) for i in range(10)]  # the next cycle: new Step objects, same versions
+        second = worker.run_once(max_messages=0)
+    finally:
+        worker.close()
+    assert (first.messages, second.messages) == (30, 10)
+    # before the first batch is stored, it and three more are planned (and given to the second process)
+    assert in_flight[:5] == [5, 5, 5, 5, -1]
+    with deployed.read() as s:
+        pids = Counter(row.evidence["pid"]["pid"] for row in s.scalars(select(MessageAnalysis)))
+    assert sum(pids.values()) == 40 and len(pids) == 2  # this process (a first small batch), one child for both
+    parallel = _results(deployed)
+    assert set(parallel) == set(ids) and all(r[-1] is not None for r in parallel.values())
+    run(deployed, force=True)  # the same steps again, in this process, in one transaction
+    assert _results(deployed) == parallel
+
+
+def test_a_worker_stopped_with_batches_ahead_loses_nothing(deployed: Platform) -> None:
+    texts = [("楼道煤气味", GAS), ("居住证咨询", SOCIAL)]
+    ids = [submit(deployed, *texts[i % 2]) for i in range(40)]
+    worker = Worker(deployed, batch_size=5, parallel=True, ahead=4)
+    try:
+        stopped = worker.run_once(max_messages=0, progress=lambda r: worker._stop.set())
+        worker._stop.clear()
+        rest = worker.run_once(max_messages=0)
+    finally:
+        worker.close()
+    # the batches the second process had started were stored; those not started were left pending
+    assert 5 <= stopped.messages < 40 and stopped.messages + rest.messages == 40
+    with deployed.read() as s:
+        assert s.scalar(select(func.count()).select_from(Message).where(Message.analysis_pending)) == 0
+    assert set(_results(deployed)) == set(ids)
+
+
 def test_a_dead_second_process_means_computing_here(deployed: Platform) -> None:
     ids = [submit(deployed, "楼道煤气味", GAS), submit(deployed, "居住证咨询", SOCIAL)]
     steps = deployed.plugins.steps()
@@ -121,3 +170,23 @@ def test_a_forked_child_does_not_keep_its_parents_write_lock(tmp_path: Path) -> 
         assert os.waitstatus_to_exitcode(status) == 0
     finally:
         lock.release()
+
+
+def test_the_periodic_pass_runs_once_a_cycle_while_the_second_process_computes(deployed: Platform) -> None:
+    ids = [submit(deployed, "楼道煤气味", GAS) for _ in range(20)]
+    worker = Worker(deployed, batch_size=5, parallel=True)
+    seen: list[tuple[int, int]] = []  # when it ran: messages analysed, batches being computed
+
+    def periodic() -> None:
+        with deployed.read() as s:
+            analysed = s.scalar(select(func.count()).select_from(MessageAnalysis)) or 0
+        pool = worker._compute._pool if worker._compute is not None else None
+        seen.append((analysed, len(pool._pending_work_items) if pool is not None else 0))
+
+    try:
+        report = worker.run_once(max_messages=0, meanwhile=periodic)
+        idle = worker.run_once(max_messages=0, meanwhile=periodic)  # nothing pending: it runs all the same
+    finally:
+        worker.close()
+    assert report.messages == len(ids) and idle.messages == 0
+    assert len(seen) == 2 and seen[0][0] == 0 and seen[0][1] >= 1 and seen[1][0] == len(ids)
