@@ -132,7 +132,10 @@ def _word_hits(text: str, words: list[str], exceptions: tuple[str, ...]) -> list
     hits: list[str] = []
     lowered = text.lower()
     for word in words:
-        for m in re.finditer(re.escape(word.lower()), lowered):
+        low = word.lower()
+        if low not in lowered:  # (most words are in no text: a substring test before the pattern)
+            continue
+        for m in re.finditer(re.escape(low), lowered):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             if _excepted(text, m.start(), m.end(), exceptions):
@@ -166,6 +169,8 @@ def private_names(text: str) -> list[str]:
     lists = _lists()
     found: list[str] = []
     for relation in lists["relations"]:
+        if relation not in text:
+            continue
         for m in re.finditer(re.escape(relation), text):
             pos = m.end()
             for filler in ("住户", "的", "家的", "姓"):

@@ -28,7 +28,7 @@ from massline.services.access import secret_digest
 from massline.services.crypto import FieldCipher
 from massline.services.events import event_row, write_events
 from massline.services.intake.bulk_prepare import ImportOptions, ImportReport, Lookups, OfficeRef, PreparedRow
-from massline.services.intake.review import review_columns
+from massline.services.intake.review import review_columns, review_state
 from massline.services.intake.submit import (
     PreparedSubmission,
     message_row,
@@ -86,9 +86,10 @@ class Writer:
 
     def plan(self, session: Session, batch: list[PreparedRow]) -> list[Planned]:
         """Route each row and compose its rows (no writing; ``session`` only reads)."""
-        return [self._plan_row(session, p) for p in batch]
+        state = review_state(session)  # (the deployment's moderation, read once per batch)
+        return [self._plan_row(session, p, state) for p in batch]
 
-    def _plan_row(self, session: Session, p: PreparedRow) -> Planned:
+    def _plan_row(self, session: Session, p: PreparedRow, state: str) -> Planned:
         source = self.options.source
         row = p.row
         category_id = p.category_id
@@ -111,7 +112,8 @@ class Writer:
             tracking_code=self._code(), created_at=created, due_at=due, support_count=row.supports,
             oppose_count=row.opposes,
             status="replied" if replied_at else ("assigned" if office else "received"),
-            updated_at=replied_at or created, replied_at=replied_at, **review_columns(session, row.title, row.body),
+            updated_at=replied_at or created, replied_at=replied_at,
+            **review_columns(session, row.title, row.body, state),
         )  # fmt: skip
         events = submission_events(source, created, office)
         reply = reply_event = None
