@@ -107,14 +107,21 @@ def _read(name: str) -> list[str]:
 @cache
 def _lists() -> dict[str, Any]:
     """The word lists, read once; the longest entries first so that 他妈的 wins over a shorter word."""
+    surnames = frozenset(_read("surnames.txt"))
     return {
-        "abuse": sorted(set(_read("abuse.txt")), key=len, reverse=True),
-        "threat": sorted(set(_read("threats.txt")), key=len, reverse=True),
-        "relations": sorted(set(_read("relations.txt")), key=len, reverse=True),
-        "surnames": sorted(set(_read("surnames.txt")), key=len, reverse=True),
+        "abuse": _longest_first(_read("abuse.txt")),
+        "threat": _longest_first(_read("threats.txt")),
+        "relations": _longest_first(_read("relations.txt")),
+        "surnames": surnames,
+        "surname_lengths": sorted({len(name) for name in surnames}, reverse=True),
         "titles": tuple(_read("titles.txt")),
         "exceptions": tuple(_read("exceptions.txt")),
     }
+
+
+def _longest_first(words: list[str]) -> list[str]:
+    """The distinct ``words``, the longest first, then in the order of the characters (the same every run)."""
+    return sorted(set(words), key=lambda word: (-len(word), word))
 
 
 def _excepted(text: str, start: int, end: int, exceptions: tuple[str, ...]) -> bool:
@@ -146,9 +153,12 @@ def _word_hits(text: str, words: list[str], exceptions: tuple[str, ...]) -> list
     return hits
 
 
-def _name_after(text: str, pos: int, surnames: list[str], titles: tuple[str, ...]) -> str | None:
-    """The full name starting at ``pos`` (surname + one or two characters), or None."""
-    surname = next((s for s in surnames if text.startswith(s, pos)), None)
+def _name_after(
+    text: str, pos: int, surnames: frozenset[str], lengths: list[int], titles: tuple[str, ...]
+) -> str | None:
+    """The full name starting at ``pos`` (the longest surname of ``surnames`` there, of one of ``lengths``, then
+    one or two characters), or None."""
+    surname = next((text[pos : pos + n] for n in lengths if text[pos : pos + n] in surnames), None)
     if surname is None:
         return None
     rest = text[pos + len(surname) :]
@@ -177,7 +187,7 @@ def private_names(text: str) -> list[str]:
                 if text.startswith(filler, pos):
                     pos += len(filler)
                     break
-            name = _name_after(text, pos, lists["surnames"], lists["titles"])
+            name = _name_after(text, pos, lists["surnames"], lists["surname_lengths"], lists["titles"])
             if name is not None and name not in found:
                 found.append(name)
     return found
